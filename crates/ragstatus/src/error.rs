@@ -1,0 +1,367 @@
+//! The one error type of ragstatus.
+//!
+//! Every fallible operation returns [`Error`]. An error has a [`kind`](Error::kind) — *what* went
+//! wrong, and what was expected instead — and a [`Location`] — *where* it applies: the indicator,
+//! the period, the field, the file, the line and the column, as far as they are known. Code that
+//! catches an error on its way out adds what it knows with the `with_*` methods, so that an error
+//! raised deep inside the evaluation of one value reaches the user as
+//! `actuals.csv:14, indicator PI-07, period 2015/16 Q3, field value: "n/a" is not a number`.
+//!
+//! ```
+//! use ragstatus::{Error, ErrorKind};
+//!
+//! let err = Error::new(ErrorKind::InvalidValue {
+//!     found: "n/a".into(),
+//!     expected: "a decimal number".into(),
+//! })
+//! .with_indicator("PI-07")
+//! .with_field("value")
+//! .with_file("actuals.csv")
+//! .with_line(14);
+//! assert_eq!(err.location().line, Some(14));
+//! assert_eq!(
+//!     err.to_string(),
+//!     "actuals.csv:14, indicator PI-07, field value: \"n/a\" is not valid; expected a decimal number"
+//! );
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A `Result` whose error is ragstatus's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong. Each variant says what was found and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A period label that matches none of the accepted forms.
+    #[error(
+        "period label {label:?} is not recognised; expected a form such as \"2015/16 Q3\", \"Q3 2015/16\", \"2015-16 Q3\", \"2015/2016 Q3\", \"FY2015/16 Q3\" (M01-M12, Q1-Q4, H1-H2, or a year alone; \"2015 Q3\" for years that start in January)"
+    )]
+    PeriodLabel {
+        /// The label as given.
+        label: String,
+    },
+    /// A scalar value (number, date, amount, enum name, ...) that could not be read.
+    #[error("{found:?} is not valid; expected {expected}")]
+    InvalidValue {
+        /// The text found.
+        found: String,
+        /// What would have been accepted.
+        expected: String,
+    },
+    /// A definition (indicator, target, tolerance, threshold, setting) that is inconsistent.
+    #[error("invalid definition: {message}")]
+    Definition {
+        /// What is wrong and what would be right.
+        message: String,
+    },
+    /// A custom status scheme whose bands do not cover every value exactly once, in order.
+    #[error("invalid scheme, band {band}: {message}")]
+    Scheme {
+        /// The zero-based index of the offending band.
+        band: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A field that must be present is missing.
+    #[error("missing {field}")]
+    Missing {
+        /// The missing field.
+        field: String,
+    },
+    /// A reference to an indicator that has no definition.
+    #[error("unknown indicator {id:?}")]
+    UnknownIndicator {
+        /// The id found.
+        id: String,
+    },
+    /// The same key given twice where it must be unique.
+    #[error("duplicate {what} {key:?}")]
+    Duplicate {
+        /// What kind of key (indicator id, row, budget line, ...).
+        what: String,
+        /// The repeated key.
+        key: String,
+    },
+    /// Columns of a batch that should have one entry per row have different lengths.
+    #[error("column {column} has {found} rows; expected {expected}")]
+    Length {
+        /// The column that disagrees.
+        column: String,
+        /// Its length.
+        found: usize,
+        /// The batch length.
+        expected: usize,
+    },
+    /// Decimal arithmetic that would overflow the 96-bit mantissa (values beyond ±7.9 × 10²⁸).
+    #[error("arithmetic overflow computing {operation}")]
+    Overflow {
+        /// The quantity being computed.
+        operation: String,
+    },
+    /// A file or text in a structured format (JSON, TOML, CSV) that does not parse or does not
+    /// match the expected shape.
+    #[error("{format}: {message}")]
+    Syntax {
+        /// The format: "JSON", "TOML", "CSV", ...
+        format: String,
+        /// The parser's message, with the path to the offending field where known.
+        message: String,
+    },
+    /// A file that could not be read or written.
+    #[error("{message}")]
+    Io {
+        /// The operating system's message.
+        message: String,
+    },
+}
+
+/// Where an error applies. Every part is optional; an error gathers them on its way out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// The file being read.
+    pub file: Option<String>,
+    /// The one-based line in that file (the header of a CSV file is line 1).
+    pub line: Option<u64>,
+    /// The column (CSV header name) within that line.
+    pub column: Option<String>,
+    /// The indicator, budget line or milestone id.
+    pub indicator: Option<String>,
+    /// The period label.
+    pub period: Option<String>,
+    /// The field (in a definition, the dotted path to it).
+    pub field: Option<String>,
+}
+
+impl Location {
+    /// True when no part of the location is known.
+    pub fn is_empty(&self) -> bool {
+        *self == Location::default()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => parts.push(format!("{file}:{line}")),
+            (Some(file), None) => parts.push(file.clone()),
+            (None, Some(line)) => parts.push(format!("line {line}")),
+            (None, None) => {}
+        }
+        if let Some(column) = &self.column {
+            parts.push(format!("column {column}"));
+        }
+        if let Some(indicator) = &self.indicator {
+            parts.push(format!("indicator {indicator}"));
+        }
+        if let Some(period) = &self.period {
+            parts.push(format!("period {period}"));
+        }
+        if let Some(field) = &self.field {
+            parts.push(format!("field {field}"));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// The error type of every fallible ragstatus operation: a [`ErrorKind`] and a [`Location`].
+///
+/// Boxed, so that `Result<T, Error>` stays one pointer wide on the hot path.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    location: Location,
+}
+
+impl Error {
+    /// An error of this kind, with no location yet.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                location: Location::default(),
+            }),
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.inner.kind
+    }
+
+    /// Where it applies.
+    pub fn location(&self) -> &Location {
+        &self.inner.location
+    }
+
+    /// Shorthand for an [`ErrorKind::InvalidValue`].
+    pub fn invalid_value(found: impl Into<String>, expected: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidValue {
+            found: found.into(),
+            expected: expected.into(),
+        })
+    }
+
+    /// Shorthand for an [`ErrorKind::Definition`].
+    pub fn definition(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Definition {
+            message: message.into(),
+        })
+    }
+
+    /// Shorthand for an [`ErrorKind::Overflow`].
+    pub fn overflow(operation: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Overflow {
+            operation: operation.into(),
+        })
+    }
+
+    /// Sets the file, unless an inner layer already set a more specific one.
+    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+        self.inner.location.file.get_or_insert_with(|| file.into());
+        self
+    }
+
+    /// Sets the line, unless already set.
+    pub fn with_line(mut self, line: u64) -> Self {
+        self.inner.location.line.get_or_insert(line);
+        self
+    }
+
+    /// Sets the column, unless already set.
+    pub fn with_column(mut self, column: impl Into<String>) -> Self {
+        self.inner.location.column.get_or_insert_with(|| column.into());
+        self
+    }
+
+    /// Sets the indicator (or budget line, or milestone) id, unless already set.
+    pub fn with_indicator(mut self, id: impl Into<String>) -> Self {
+        self.inner.location.indicator.get_or_insert_with(|| id.into());
+        self
+    }
+
+    /// Sets the period label, unless already set.
+    pub fn with_period(mut self, period: impl Into<String>) -> Self {
+        self.inner.location.period.get_or_insert_with(|| period.into());
+        self
+    }
+
+    /// Sets the field, or prefixes an inner field path: `target` then `annual` gives
+    /// `target.annual`.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        let field = field.into();
+        let location = &mut self.inner.location;
+        location.field = Some(match location.field.take() {
+            Some(inner) => format!("{field}.{inner}"),
+            None => field,
+        });
+        self
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.inner.kind)
+            .field("location", &self.inner.location)
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inner.location.is_empty() {
+            write!(f, "{}", self.inner.kind)
+        } else {
+            write!(f, "{}: {}", self.inner.location, self.inner.kind)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::new(ErrorKind::Io {
+            message: err.to_string(),
+        })
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        let error = Error::new(ErrorKind::Syntax {
+            format: "JSON".into(),
+            message: err.to_string(),
+        });
+        match u64::try_from(err.line()) {
+            Ok(line) if line > 0 => error.with_line(line),
+            _ => error,
+        }
+    }
+}
+
+impl From<toml::de::Error> for Error {
+    fn from(err: toml::de::Error) -> Self {
+        Error::new(ErrorKind::Syntax {
+            format: "TOML".into(),
+            message: err.message().to_string(),
+        })
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(err: csv::Error) -> Self {
+        let line = err.position().map(|p| p.line());
+        let error = Error::new(ErrorKind::Syntax {
+            format: "CSV".into(),
+            message: err.to_string(),
+        });
+        match line {
+            Some(line) => error.with_line(line),
+            None => error,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inner_location_wins_and_fields_nest() {
+        let err = Error::invalid_value("x", "a number")
+            .with_field("annual")
+            .with_line(3)
+            .with_field("target")
+            .with_line(99)
+            .with_indicator("PI-1");
+        assert_eq!(err.location().field.as_deref(), Some("target.annual"));
+        assert_eq!(err.location().line, Some(3));
+        assert_eq!(
+            err.to_string(),
+            "line 3, indicator PI-1, field target.annual: \"x\" is not valid; expected a number"
+        );
+    }
+
+    #[test]
+    fn error_is_one_pointer() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+}
