@@ -407,6 +407,15 @@ impl PeriodKind {
         12 / self.months_u8()
     }
 
+    fn plural(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "months",
+            PeriodKind::Quarter => "quarters",
+            PeriodKind::Half => "halves",
+            PeriodKind::Year => "years",
+        }
+    }
+
     /// The lowercase name: `month`, `quarter`, `half`, `year`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -684,6 +693,30 @@ impl Period {
         })
     }
 
+    /// The period of `kind` that ends on the same day as this one, if any. For an indicator
+    /// reported every `kind`, this says whether a value falls due at the end of this period
+    /// (`2015/16 M06` ends Q2 and H1; `2015/16 M05` ends no quarter) and, for a shorter `kind`,
+    /// which one is the latest (`2015/16 Q2` ends with `2015/16 M06`).
+    ///
+    /// ```
+    /// use ragstatus::{FiscalCalendar, PeriodKind};
+    /// let cal = FiscalCalendar::default();
+    /// let m06 = cal.parse("2015/16 M06")?;
+    /// assert_eq!(m06.period_ending(PeriodKind::Half).map(|p| p.label()), Some("2015/16 H1".into()));
+    /// assert_eq!(cal.parse("2015/16 M05")?.period_ending(PeriodKind::Quarter), None);
+    /// assert_eq!(cal.parse("2015/16 Q2")?.period_ending(PeriodKind::Month), Some(m06));
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn period_ending(self, kind: PeriodKind) -> Option<Period> {
+        let months = self.month_offsets().1 + 1;
+        let len = kind.months_u8();
+        (months % len == 0).then_some(Period {
+            kind,
+            index: months / len,
+            ..self
+        })
+    }
+
     /// The whole fiscal year this period sits in.
     pub fn fiscal_year(self) -> Period {
         Period {
@@ -701,7 +734,7 @@ impl Period {
         let per_year = i64::from(self.kind.per_year_u8());
         let out_of_range = || {
             Error::invalid_value(
-                format!("{self} {steps:+} {}s", self.kind),
+                format!("{self} {steps:+} {}", self.kind.plural()),
                 format!("a period in {}", supported_range(self.calendar())),
             )
             .with_period(self.label())
@@ -1194,10 +1227,12 @@ mod tests {
         let last = cal.month(MAX_YEAR, 12).unwrap();
         assert_eq!(last.label(), "9998/99 M12");
         assert_eq!(last.last_date(), date("9999-03-31"));
-        assert!(matches!(
-            last.next().unwrap_err().kind(),
-            ErrorKind::InvalidValue { .. }
-        ));
+        let err = last.next().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "period 9998/99 M12: \"9998/99 M12 +1 months\" is not valid; expected a period in \
+             the fiscal years 1000/01 to 9998/99"
+        );
         let first = cal.year(MIN_YEAR).unwrap();
         assert!(first.previous().is_err());
         assert!(first.year_ago().is_err());

@@ -167,6 +167,21 @@ proptest! {
     }
 
     #[test]
+    fn period_ending_ends_on_the_same_day(p in period(), k in kind()) {
+        match p.period_ending(k) {
+            Some(q) => {
+                prop_assert_eq!(q.kind(), k);
+                prop_assert_eq!(q.last_date(), p.last_date());
+            }
+            None => {
+                prop_assert!(k > p.kind());
+                let enclosing = p.enclosing(k).unwrap();
+                prop_assert!(enclosing.last_date() > p.last_date());
+            }
+        }
+    }
+
+    #[test]
     fn ordering_matches_end_date_then_length(a in period(), b in period()) {
         if a.calendar() == b.calendar() {
             let key = |p: Period| (p.last_date(), p.kind());
