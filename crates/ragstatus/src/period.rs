@@ -361,17 +361,24 @@ fn check_year(calendar: FiscalCalendar, start_year: i32) -> Result<()> {
 
 /// The length of a period: a month, quarter, half year or whole year.
 ///
-/// Serializes as `"month"`, `"quarter"`, `"half"`, `"year"`. Ordered shortest first.
+/// Serializes as `"month"`, `"quarter"`, `"half"`, `"year"`; also reads the frequency words
+/// `"monthly"`, `"quarterly"`, `"half_yearly"` (or `"half-yearly"`) and `"annual"` (or
+/// `"yearly"`), so that an indicator's reporting frequency can be written either way. Ordered
+/// shortest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     /// One month: M01–M12.
+    #[serde(alias = "monthly")]
     Month,
     /// Three months: Q1–Q4.
+    #[serde(alias = "quarterly")]
     Quarter,
     /// Six months: H1–H2.
+    #[serde(alias = "half_yearly", alias = "half-yearly")]
     Half,
     /// Twelve months: the whole fiscal year.
+    #[serde(alias = "annual", alias = "yearly")]
     Year,
 }
 
@@ -435,12 +442,19 @@ impl fmt::Display for PeriodKind {
 
 impl FromStr for PeriodKind {
     type Err = Error;
-    /// Parses `month`, `quarter`, `half` or `year`, ignoring case.
+    /// Parses `month`, `quarter`, `half` or `year`, or the frequency words `monthly`,
+    /// `quarterly`, `half_yearly` (`half-yearly`), `annual` (`yearly`), ignoring case.
     fn from_str(s: &str) -> Result<Self> {
-        PeriodKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::invalid_value(s, "one of month, quarter, half, year"))
+        match s.trim().to_ascii_lowercase().as_str() {
+            "month" | "monthly" => Ok(PeriodKind::Month),
+            "quarter" | "quarterly" => Ok(PeriodKind::Quarter),
+            "half" | "half_yearly" | "half-yearly" => Ok(PeriodKind::Half),
+            "year" | "annual" | "yearly" => Ok(PeriodKind::Year),
+            _ => Err(Error::invalid_value(
+                s,
+                "one of month, quarter, half, year (or monthly, quarterly, half_yearly, annual)",
+            )),
+        }
     }
 }
 
@@ -1293,6 +1307,21 @@ mod tests {
             PeriodKind::Quarter
         );
         assert!("weekly".parse::<PeriodKind>().is_err());
+        assert_eq!(
+            "Half-Yearly".parse::<PeriodKind>().unwrap(),
+            PeriodKind::Half
+        );
+        assert_eq!("annual".parse::<PeriodKind>().unwrap(), PeriodKind::Year);
+        for kind in PeriodKind::ALL {
+            assert_eq!(kind.as_str().parse::<PeriodKind>().unwrap(), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{kind}\""));
+            assert_eq!(serde_json::from_str::<PeriodKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(
+            serde_json::from_str::<PeriodKind>("\"quarterly\"").unwrap(),
+            PeriodKind::Quarter
+        );
         let p = FiscalCalendar::APRIL.month(2015, 11).unwrap();
         assert_eq!(p.days(), 29);
         assert_eq!(p.start_year(), 2015);
