@@ -22,6 +22,8 @@
 )]
 
 mod actuals;
+#[allow(dead_code)]
+mod build;
 mod commands;
 mod engine;
 #[allow(dead_code)] // used once the report is wired to the evaluation
