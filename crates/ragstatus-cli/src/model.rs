@@ -176,6 +176,8 @@ pub enum BudgetLevel {
     Directorate,
     /// A fund's total.
     Fund,
+    /// The total of every fund.
+    Total,
 }
 
 /// One row of Appendix A.
@@ -208,6 +210,12 @@ pub struct BudgetRow {
     /// The rating.
     #[serde(serialize_with = "status_name")]
     pub status: Status,
+    /// A favourable variance beyond the underspend threshold.
+    pub significant_underspend: bool,
+    /// The plain-English explanation of the rating.
+    pub explanation: String,
+    /// The line's note, if any.
+    pub note: Option<String>,
 }
 
 /// The improvement plan.
@@ -241,6 +249,10 @@ pub struct MilestoneRow {
     /// The RAG status of the state.
     #[serde(serialize_with = "status_name")]
     pub status: Status,
+    /// The plain-English explanation of the state.
+    pub explanation: String,
+    /// The action's note, if any.
+    pub note: Option<String>,
 }
 
 fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {

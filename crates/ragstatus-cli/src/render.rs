@@ -70,6 +70,27 @@ fn summary_cells(row: &SummaryRow) -> Vec<String> {
     ]
 }
 
+/// Compact column heads for text formats, explained by [`SUMMARY_LEGEND`].
+const SUMMARY_HEAD_SHORT: [&str; 12] = [
+    "Group",
+    "No.",
+    "★",
+    "✔",
+    "▲",
+    "✖",
+    "Not rated",
+    "% on target",
+    "↑",
+    "→",
+    "↓",
+    "–",
+];
+
+const SUMMARY_LEGEND: &str = "★ Blue, ✔ Green, ▲ Amber, ✖ Red; not rated: no data, no target or not due. \
+                              % on target: Green or Blue, of those rated. Direction of travel \
+                              against the previous period: ↑ improving, → no change, ↓ worsening, \
+                              – not comparable.";
+
 const SUMMARY_HEAD: [&str; 12] = [
     "Group",
     "Indicators",
@@ -135,14 +156,14 @@ const BUDGET_HEAD: [&str; 8] = [
     "Variance",
     "Variance %",
     "Movement",
-    "",
+    "Variance is",
     "RAG",
 ];
 
 fn budget_cells(row: &crate::model::BudgetRow) -> Vec<String> {
     let name = match row.level {
         BudgetLevel::Line => format!("  {} {}", row.id.as_deref().unwrap_or_default(), row.name),
-        BudgetLevel::Directorate | BudgetLevel::Fund => row.name.clone(),
+        BudgetLevel::Directorate | BudgetLevel::Fund | BudgetLevel::Total => row.name.clone(),
     };
     vec![
         name,
@@ -239,11 +260,12 @@ fn table(report: &Report) -> String {
         out,
         "{}\n",
         text_table(
-            &SUMMARY_HEAD,
+            &SUMMARY_HEAD_SHORT,
             report.summary.iter().map(summary_cells).collect(),
             &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         )
     );
+    let _ = writeln!(out, "{SUMMARY_LEGEND}\n");
     let _ = writeln!(
         out,
         "2. Exceptions: every Red indicator and every indicator getting worse\n"
@@ -359,10 +381,11 @@ fn markdown(report: &Report) -> String {
     let _ = writeln!(out, "## 1. Performance summary\n");
     md_table(
         &mut out,
-        &SUMMARY_HEAD,
+        &SUMMARY_HEAD_SHORT,
         report.summary.iter().map(summary_cells).collect(),
         &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
     );
+    let _ = writeln!(out, "{}\n", md_escape(SUMMARY_LEGEND));
     let _ = writeln!(
         out,
         "## 2. Exceptions\n\nEvery Red indicator and every indicator getting worse.\n"
@@ -558,6 +581,8 @@ tr.fund td { font-weight: 700; background: #ececec; }
 .exception.red { border-color: var(--red); }
 .exception.amber { border-color: #ffbf47; }
 .exception.green, .exception.blue { border-color: var(--green); }
+.exception h3 { margin: .2rem 0; }
+.exception p { margin: .2rem 0; }
 .note { color: var(--grey); font-style: italic; }
 .meta { color: var(--grey); }
 svg.spark { vertical-align: middle; }
@@ -748,7 +773,7 @@ fn html(report: &Report) -> String {
             let class = match row.level {
                 BudgetLevel::Line => "",
                 BudgetLevel::Directorate => " class=\"total\"",
-                BudgetLevel::Fund => " class=\"fund\"",
+                BudgetLevel::Fund | BudgetLevel::Total => " class=\"fund\"",
             };
             let cells = budget_cells(row);
             let _ = write!(out, "<tr{class}>");
@@ -837,5 +862,162 @@ mod tests {
         assert!(svg.contains("points=\"2,21 98,3\""), "{svg}");
         assert!(svg.contains("&lt;Q1&gt;: 1; Q2: no value; Q3: 10"), "{svg}");
         assert!(svg_sparkline(&periods, &[None, None, None]).is_empty());
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod sample {
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::model::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn indicator(id: &str, group: &[&str], status: Status, prev: Travel) -> IndicatorRow {
+        IndicatorRow {
+            id: id.into(),
+            name: format!("Indicator <{id}> & co"),
+            group: group.iter().map(|s| s.to_string()).collect(),
+            polarity: "higher".into(),
+            target: Some("45.0%".into()),
+            actual: Some("44.1%".into()),
+            actual_value: Some(d("44.1")),
+            status,
+            computed_status: None,
+            vs_previous: prev,
+            previous: Some("47.9%".into()),
+            vs_year_ago: Travel::NoChange,
+            year_ago: Some("43.3%".into()),
+            history: vec![Some(d("43.2")), None, Some(d("47.9")), Some(d("44.1"))],
+            explanation: "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber".into(),
+            provisional: id.ends_with('2'),
+            note: Some("A note".into()),
+        }
+    }
+
+    /// A small report exercising every section.
+    pub(crate) fn report() -> Report {
+        let rows = vec![
+            indicator(
+                "A-1",
+                &["Live Well", "Environment"],
+                Status::Amber,
+                Travel::Worsening,
+            ),
+            indicator(
+                "A-2",
+                &["Live Well", "Environment"],
+                Status::Red,
+                Travel::Improving,
+            ),
+            indicator(
+                "B-1",
+                &["Age Well", "Adults"],
+                Status::Green,
+                Travel::NotComparable,
+            ),
+        ];
+        let mut report = crate::build::report(
+            "Quarterly report: 2015/16 Q3".into(),
+            "2015/16 Q3".into(),
+            vec!["Q4".into(), "Q1".into(), "Q2".into(), "Q3".into()],
+            rows,
+            vec!["actuals.csv:9, column value: \"x\" is not valid".into()],
+        );
+        let line = |level, name: &str, budget: &str, forecast: &str, status| BudgetRow {
+            level,
+            id: (level == BudgetLevel::Line).then(|| "L-1".to_string()),
+            name: name.into(),
+            fund: "General Fund".into(),
+            directorate: Some("Adults".into()),
+            kind: Some("expenditure".into()),
+            budget: d(budget),
+            forecast: d(forecast),
+            variance: d(forecast) - d(budget),
+            variance_percent: Some(((d(forecast) - d(budget)) / d(budget) * d("100")).round_dp(2)),
+            adverse: d(forecast) > d(budget),
+            movement: Some(d("-12")),
+            status,
+            significant_underspend: false,
+            explanation: "Forecast £1.2m against a budget of £1.0m: Red".into(),
+            note: None,
+        };
+        report.budget = Some(BudgetSection {
+            unit: "£'000".into(),
+            rows: vec![
+                line(BudgetLevel::Line, "Care", "1000", "1200", Status::Red),
+                line(
+                    BudgetLevel::Directorate,
+                    "Adults total",
+                    "1000",
+                    "1200",
+                    Status::Red,
+                ),
+                line(
+                    BudgetLevel::Total,
+                    "Council total",
+                    "-3250",
+                    "-3905",
+                    Status::Green,
+                ),
+            ],
+        });
+        report.milestones = Some(MilestoneSection {
+            as_of: "31 December 2015".into(),
+            rows: vec![MilestoneRow {
+                id: "IP-1".into(),
+                action: "Let the contract".into(),
+                owner: "Head of Highways".into(),
+                due: "30 Nov 2015".into(),
+                completed: None,
+                percent_complete: Some(d("80")),
+                state: "Overdue".into(),
+                state_label: "Overdue".into(),
+                status: Status::Red,
+                explanation:
+                    "Due 30 November 2015, not complete as of 31 December 2015: 31 days overdue"
+                        .into(),
+                note: None,
+            }],
+        });
+        report
+    }
+
+    #[test]
+    fn every_format_shows_every_section() {
+        let report = report();
+        for format in [Format::Table, Format::Markdown, Format::Html] {
+            let text = render(&report, format).unwrap();
+            for needle in [
+                "Performance summary",
+                "Exceptions",
+                "Indicators",
+                "Appendix A",
+                "milestones",
+                "✖ Red",
+                "▲ Amber",
+                "↓ Worsening",
+                "(3,250)",
+                "Data problems",
+            ] {
+                assert!(text.contains(needle), "{format:?} lacks {needle:?}");
+            }
+            if let Ok(path) = std::env::var("RAGSTATUS_SAMPLE_DIR") {
+                std::fs::write(format!("{path}/sample-{format:?}.txt"), &text).unwrap();
+            }
+        }
+        let html = render(&report, Format::Html).unwrap();
+        assert!(html.contains("Indicator &lt;A-1&gt; &amp; co"));
+        assert!(!html.contains("<A-1>"));
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&report, Format::Json).unwrap()).unwrap();
+        assert_eq!(json["indicators"][1]["status"], "Red");
+        assert_eq!(json["exceptions"], serde_json::json!(["A-2", "A-1"]));
+        let csv = render(&report, Format::Csv).unwrap();
+        assert_eq!(csv.lines().count(), 4);
+        assert!(csv.starts_with("id,name,theme,directorate,period,target,actual,status"));
     }
 }
