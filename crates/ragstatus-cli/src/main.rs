@@ -30,6 +30,8 @@ mod engine;
 mod model;
 #[allow(dead_code)]
 mod render;
+#[allow(dead_code)]
+mod window;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -72,9 +72,7 @@ fn layout(report: &BudgetReport, unit: AmountUnit) -> BudgetSection {
     // segments; a one-segment path is a fund with lines directly under it).
     let mut funds: Vec<String> = Vec::new();
     for line in &report.lines {
-        if let Some(fund) = line.path.first()
-            && !funds.contains(fund)
-        {
+        if let Some(fund) = line.path.first().filter(|f| !funds.contains(f)) {
             funds.push(fund.clone());
         }
     }
