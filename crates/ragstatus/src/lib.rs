@@ -46,16 +46,21 @@ pub use status::Status;
 // re-exports from `period`
 
 // re-exports from `unit`
+pub use unit::Unit;
 
 // re-exports from `value`
 
 // re-exports from `target`
+pub use target::{Profile, Target, TargetSpec};
 
 // re-exports from `tolerance`
+pub use tolerance::Tolerance;
 
 // re-exports from `scheme`
+pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
 
 // re-exports from `rating`
+pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
 
