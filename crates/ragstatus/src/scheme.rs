@@ -258,13 +258,29 @@ impl Band {
 #[serde(deny_unknown_fields)]
 struct BandRepr {
     status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     gt: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     ge: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     lt: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     le: Option<Decimal>,
 }
 
