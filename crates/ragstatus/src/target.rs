@@ -376,6 +376,21 @@ impl TargetSpec {
         }
     }
 
+    /// The target for a [`Period`](crate::Period): [`target_for`](TargetSpec::target_for) at its
+    /// [`position`](crate::Period::position) in the fiscal year. Errors name the period.
+    pub fn target_for_period(&self, period: crate::Period) -> Result<Option<Target>> {
+        let (k, n) = period.position();
+        self.target_for(k, n)
+            .map_err(|e| e.with_period(period.label()))
+    }
+
+    /// The stretch target for a [`Period`](crate::Period), profiled like the target.
+    pub fn stretch_for_period(&self, period: crate::Period) -> Result<Option<Decimal>> {
+        let (k, n) = period.position();
+        self.stretch_for(k, n)
+            .map_err(|e| e.with_period(period.label()))
+    }
+
     /// The stretch target for period `k` of `n`, profiled like the target (see module docs).
     pub fn stretch_for(&self, k: u32, n: u32) -> Result<Option<Decimal>> {
         check_position(k, n)?;
