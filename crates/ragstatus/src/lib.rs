@@ -48,6 +48,9 @@ pub use status::Status;
 // re-exports from `unit`
 
 // re-exports from `value`
+pub use value::{
+    Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode, decimal_from_f64,
+};
 
 // re-exports from `target`
 
@@ -62,8 +65,10 @@ pub use status::Status;
 // re-exports from `indicator`
 
 // re-exports from `direction`
+pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
 
 // re-exports from `summary`
+pub use summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 
 // re-exports from `definitions`
 
