@@ -47,6 +47,7 @@ pub use status::Status;
 pub use period::{FiscalCalendar, Period, PeriodKind, Periods, YearToDate};
 
 // re-exports from `unit`
+pub use unit::Unit;
 
 // re-exports from `value`
 pub use value::{
@@ -54,12 +55,16 @@ pub use value::{
 };
 
 // re-exports from `target`
+pub use target::{Profile, Target, TargetSpec};
 
 // re-exports from `tolerance`
+pub use tolerance::Tolerance;
 
 // re-exports from `scheme`
+pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
 
 // re-exports from `rating`
+pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
 
