@@ -1,0 +1,3 @@
+//! Evaluates a quarter of indicators and prints a table (being written).
+
+fn main() {}
