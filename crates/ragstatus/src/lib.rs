@@ -67,6 +67,7 @@ pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
 pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
+pub use columnar::{Batch, Column, rate_codes, rate_codes_into, rate_codes_parallel};
 
 // re-exports from `indicator`
 
