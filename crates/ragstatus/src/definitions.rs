@@ -240,12 +240,9 @@ fn normalize_json(value: Value, key: Option<&str>) -> Value {
             };
             Value::String(text)
         }
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|v| normalize_json(v, key))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| normalize_json(v, key)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| {

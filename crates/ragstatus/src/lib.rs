@@ -70,6 +70,7 @@ pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 pub use columnar::{Batch, Column, rate_codes, rate_codes_into, rate_codes_parallel};
 
 // re-exports from `indicator`
+pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};
 
 // re-exports from `direction`
 pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
@@ -78,6 +79,7 @@ pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
 pub use summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 
 // re-exports from `definitions`
+pub use definitions::Definitions;
 
 // re-exports from `budget`
 
