@@ -79,15 +79,16 @@
 //! [validated](crate::indicator::Indicator::validate) (cross-field rules such as "a within
 //! indicator needs range targets"), and target years are checked against the calendar.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::indicator::Indicator;
-use crate::period::FiscalCalendar;
+use crate::indicator::{Indicator, IndicatorResult, Series};
+use crate::period::{FiscalCalendar, Period};
+use crate::summary::{RollUp, Summary, SummaryItem};
 use crate::value::decimal_from_f64;
 
 /// A fiscal calendar and the indicators defined against it.
@@ -100,6 +101,23 @@ pub struct Definitions {
     /// The indicators, in file order.
     #[serde(rename = "indicator", alias = "indicators", default)]
     pub indicators: Vec<Indicator>,
+}
+
+/// The outcome of evaluating every indicator of a [`Definitions`] for one period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evaluation {
+    /// One result per indicator that could be evaluated, in definition order.
+    pub results: Vec<IndicatorResult>,
+    /// One error per indicator that could not, naming it and the period.
+    pub errors: Vec<Error>,
+}
+
+impl Evaluation {
+    /// Summarises the results (see [`Summary::build`]).
+    pub fn summary(&self, rule: Option<RollUp>) -> Result<Summary> {
+        let items: Vec<SummaryItem> = self.results.iter().map(SummaryItem::from_result).collect();
+        Summary::build(&items, rule)
+    }
 }
 
 /// Keys whose numbers are integers, not decimals: left as numbers when the rest become text.
@@ -193,6 +211,30 @@ impl Definitions {
                 .map_err(|e| e.with_field(at).with_indicator(&indicator.id))?;
         }
         Ok(())
+    }
+
+    /// Evaluates every indicator for `period` with its series from `actuals` (keyed by
+    /// indicator id; an indicator without one has no data). Good indicators are all evaluated
+    /// and every bad one is listed in [`Evaluation::errors`]; series for ids that are not
+    /// defined are errors too ([`ErrorKind::UnknownIndicator`]). Nothing is dropped silently.
+    pub fn evaluate(&self, period: Period, actuals: &BTreeMap<String, Series>) -> Evaluation {
+        let empty = Series::new();
+        let mut evaluation = Evaluation::default();
+        for indicator in &self.indicators {
+            let series = actuals.get(&indicator.id).unwrap_or(&empty);
+            match indicator.evaluate(period, series) {
+                Ok(result) => evaluation.results.push(result),
+                Err(e) => evaluation.errors.push(e),
+            }
+        }
+        for id in actuals.keys() {
+            if self.get(id).is_none() {
+                evaluation.errors.push(
+                    Error::new(ErrorKind::UnknownIndicator { id: id.clone() }).with_indicator(id),
+                );
+            }
+        }
+        evaluation
     }
 
     fn from_value(value: Value, format: &str) -> Result<Definitions> {
@@ -289,4 +331,169 @@ fn toml_to_json(value: toml::Value, key: Option<&str>) -> Result<Value> {
                 .collect::<Result<_>>()?,
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Polarity;
+    use rust_decimal_macros::dec;
+
+    const GOOD: &str = r#"
+[calendar]
+start_month = 4
+
+[[indicator]]
+id = "A"
+name = "First"
+unit = "percent"
+polarity = "higher"
+decimals = 1
+tolerance = { absolute = 2.5 }
+rounding = { decimals = 1, mode = "half_even" }
+direction = { compare = "year_ago", stable = { relative = "1" }, regression = 4 }
+
+[[indicator.target]]
+year = "2015/16"
+value = 94.95
+stretch = "98"
+
+[[indicator]]
+id = "B"
+unit = { rate = 1000 }
+polarity = "within"
+frequency = "monthly"
+aggregation = "ratio"
+
+[[indicator.target]]
+low = "85"
+high = 95
+"#;
+
+    fn err(text: &str) -> Error {
+        Definitions::from_toml_str(text).unwrap_err()
+    }
+
+    #[test]
+    fn reads_numbers_as_their_text() {
+        let defs = Definitions::from_toml_str(GOOD).unwrap();
+        let a = defs.get("A").unwrap();
+        assert_eq!(a.tolerance, crate::Tolerance::Absolute(dec!(2.5)));
+        assert_eq!(
+            a.targets[0].target_for(1, 4).unwrap(),
+            Some(crate::Target::Value(dec!(94.95)))
+        );
+        assert_eq!(a.direction.regression, Some(4));
+        let b = defs.get("B").unwrap();
+        assert_eq!(b.polarity, Polarity::Within);
+        assert_eq!(b.effective_multiplier(), dec!(1000));
+    }
+
+    #[test]
+    fn round_trips_through_toml_and_json() {
+        let defs = Definitions::from_toml_str(GOOD).unwrap();
+        let toml = defs.to_toml_string().unwrap();
+        assert_eq!(Definitions::from_toml_str(&toml).unwrap(), defs);
+        let json = defs.to_json_string().unwrap();
+        assert_eq!(Definitions::from_json_str(&json).unwrap(), defs);
+    }
+
+    #[test]
+    fn unknown_field_has_path_and_id() {
+        let e = err(
+            "[[indicator]]\nid = \"X\"\npolarity = \"higher\"\ntolerance = { relativ = \"5\" }\n",
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("X"));
+        assert!(
+            e.location()
+                .field
+                .as_deref()
+                .unwrap()
+                .starts_with("indicator[0].tolerance"),
+            "{e}"
+        );
+        let e = err("[[indicator]]\nid = \"X\"\npolarity = \"higher\"\ncolour = 1\n");
+        assert!(matches!(e.kind(), ErrorKind::Syntax { .. }), "{e}");
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn bad_value_has_path() {
+        let text = "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\n[[indicator]]\nid = \"B\"\npolarity = \"higher\"\ntolerance = { relative = \"abc\" }\n";
+        let e = err(text);
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[1].tolerance.relative"),
+            "{e}"
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn json_errors() {
+        let e =
+            Definitions::from_json_str(r#"{"indicator": [{"id": "J", "polarity": "sideways"}]}"#)
+                .unwrap_err();
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[0].polarity"),
+            "{e}"
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("J"));
+        let e = Definitions::from_json_str("{\n\"indicator\": [\n").unwrap_err();
+        assert_eq!(e.location().line, Some(3), "{e}");
+    }
+
+    #[test]
+    fn duplicates_and_cross_field_rules() {
+        let e = err(
+            "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\n[[indicator]]\nid = \"A\"\npolarity = \"lower\"\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::Duplicate { .. }), "{e}");
+        assert_eq!(e.location().field.as_deref(), Some("indicator[1].id"));
+        let e = err(
+            "[[indicator]]\nid = \"W\"\npolarity = \"within\"\n[[indicator.target]]\nvalue = \"3\"\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::Definition { .. }), "{e}");
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[0].target[0]")
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("W"));
+        let e = err(
+            "[[indicator]]\nid = \"Y\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015\"\nvalue = \"3\"\n",
+        );
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[0].target[0].year"),
+            "{e}"
+        );
+        let e = err(
+            "[[indicator]]\nid = \"Y\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015/16\"\nvalue = \"3\"\n[[indicator.target]]\nyear = \"FY2015/16\"\nvalue = \"4\"\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::Duplicate { .. }), "{e}");
+    }
+
+    #[test]
+    fn toml_syntax_error_has_line() {
+        let e = err("[[indicator]]\nid = \"A\"\npolarity = = \"higher\"\n");
+        assert_eq!(e.location().line, Some(3), "{e}");
+    }
+
+    #[test]
+    fn from_path_by_extension() {
+        let dir = std::env::temp_dir().join(format!("ragstatus-defs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let toml = dir.join("defs.toml");
+        std::fs::write(&toml, GOOD).unwrap();
+        let defs = Definitions::from_path(&toml).unwrap();
+        let json = dir.join("defs.json");
+        std::fs::write(&json, defs.to_json_string().unwrap()).unwrap();
+        assert_eq!(Definitions::from_path(&json).unwrap(), defs);
+        let e = Definitions::from_path(dir.join("defs.yaml")).unwrap_err();
+        assert!(e.location().file.is_some());
+        let e = Definitions::from_path(dir.join("missing.toml")).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Io { .. }));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -225,6 +225,12 @@ pub struct Indicator {
 pub struct IndicatorResult {
     /// The indicator id.
     pub id: String,
+    /// The indicator name.
+    #[serde(default)]
+    pub name: String,
+    /// The indicator's group path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<String>,
     /// The period evaluated (canonical label).
     pub period: String,
     /// The period the actual measures (the year for an annual indicator at Q4); none when not
@@ -575,6 +581,8 @@ impl Indicator {
             };
             return Ok(IndicatorResult {
                 id: self.id.clone(),
+                name: self.name.clone(),
+                group: self.group.clone(),
                 period: period.label(),
                 measured: None,
                 basis,
@@ -670,6 +678,8 @@ impl Indicator {
         };
         Ok(IndicatorResult {
             id: self.id.clone(),
+            name: self.name.clone(),
+            group: self.group.clone(),
             period: period.label(),
             measured: Some(measured.label()),
             basis,

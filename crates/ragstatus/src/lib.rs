@@ -79,7 +79,7 @@ pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
 pub use summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 
 // re-exports from `definitions`
-pub use definitions::Definitions;
+pub use definitions::{Definitions, Evaluation};
 
 // re-exports from `budget`
 

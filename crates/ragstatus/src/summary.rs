@@ -65,6 +65,17 @@ pub struct SummaryItem {
 }
 
 impl SummaryItem {
+    /// The item for an evaluated indicator: its id, group, status and headline direction (none
+    /// when not due).
+    pub fn from_result(result: &crate::indicator::IndicatorResult) -> Self {
+        SummaryItem {
+            id: result.id.clone(),
+            group: result.group.clone(),
+            status: result.status,
+            direction: (result.status != Status::NotDue).then_some(result.direction),
+        }
+    }
+
     /// An item.
     pub fn new<G, S>(
         id: impl Into<String>,
