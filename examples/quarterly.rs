@@ -178,8 +178,8 @@ fn main() -> Result<(), ragstatus::Error> {
     println!("\nSummary (roll-up: worst rated status)\n");
     let o = &summary.overall.counts;
     println!(
-        "{:<32} {:>5} {:>5} {:>5} {:>5} {:>7} {:>9}  {}",
-        "group", "Blue", "Green", "Amber", "Red", "unrated", "on target", "roll-up"
+        "{:<32} {:>5} {:>5} {:>5} {:>5} {:>7} {:>9}  roll-up",
+        "group", "Blue", "Green", "Amber", "Red", "unrated", "on target"
     );
     let rows = summary
         .groups
