@@ -50,6 +50,9 @@ pub use period::{FiscalCalendar, Period, PeriodKind, Periods, YearToDate};
 pub use unit::Unit;
 
 // re-exports from `value`
+pub use value::{
+    Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode, decimal_from_f64,
+};
 
 // re-exports from `target`
 pub use target::{Profile, Target, TargetSpec};
@@ -67,12 +70,16 @@ pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 pub use columnar::{Batch, Column, rate_codes, rate_codes_into, rate_codes_parallel};
 
 // re-exports from `indicator`
+pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};
 
 // re-exports from `direction`
+pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
 
 // re-exports from `summary`
+pub use summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 
 // re-exports from `definitions`
+pub use definitions::{Definitions, Evaluation};
 
 // re-exports from `budget`
 

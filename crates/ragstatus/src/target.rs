@@ -358,6 +358,18 @@ impl TargetSpec {
         self.year.as_deref()
     }
 
+    /// True when the profile gives year-to-date targets (`even` or `weights`), so that the
+    /// actual compared with them must be a year-to-date figure too.
+    pub fn is_cumulative(&self) -> bool {
+        matches!(
+            self.kind,
+            SpecKind::Annual {
+                profile: Profile::Even | Profile::Weights(_),
+                ..
+            }
+        )
+    }
+
     /// The stretch target as written (an annual figure under `even`/`weights`).
     pub fn stretch(&self) -> Option<Decimal> {
         self.stretch
