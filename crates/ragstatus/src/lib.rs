@@ -68,6 +68,11 @@ pub use status::Status;
 // re-exports from `definitions`
 
 // re-exports from `budget`
+pub use budget::{
+    AmountUnit, BudgetCsv, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
+    BudgetSettings, LevelThresholds, LineKind, RatingBase, Threshold, evaluate_line, parse_amount,
+    parse_percent, read_budget_csv, roll_up,
+};
 
 // re-exports from `milestone`
 
