@@ -75,6 +75,11 @@ pub use budget::{
 };
 
 // re-exports from `milestone`
+pub use milestone::{
+    Milestone, MilestoneCsv, MilestoneCsvOptions, MilestoneReport, MilestoneResult,
+    MilestoneSettings, MilestoneState, evaluate_milestone, evaluate_milestones,
+    read_milestones_csv,
+};
 
 // re-exports from `spc`
 
