@@ -52,12 +52,13 @@
 //! children's. An actual, original budget or previous forecast is summed only when every line
 //! below has one (a partial sum would mislead).
 //!
-//! Levels are listed from the top in [`BudgetSettings::levels`]: the fund is depth 0, the first
-//! segment of a group path depth 1, and so on; a line sits one below its last group segment. A
-//! node deeper than the list uses the last level. With the published key
-//! `[fund, directorate, service]` and lines whose group is their directorate, each line is rated
-//! with the service thresholds, each directorate total with the directorate thresholds and the
-//! fund total with the fund thresholds.
+//! Levels are listed from the top in [`BudgetSettings::levels`]: the first applies to the fund
+//! total, the last to every line, and those between to group totals by depth (the first segment
+//! of a group path is depth 1; groups deeper than the list use the deepest middle level; with
+//! only two levels, group totals use the first). With the published key
+//! `[fund, directorate, service]` each line is rated with the service thresholds, each
+//! directorate (group) total with the directorate thresholds and the fund total with the fund
+//! thresholds; a line with no group is still a service line.
 //!
 //! # Explanations
 //!
@@ -526,9 +527,16 @@ impl BudgetSettings {
         Ok(())
     }
 
-    /// The thresholds at `depth` (the fund is 0); the last level below the list.
-    pub fn level(&self, depth: usize) -> Option<&LevelThresholds> {
-        self.levels.get(depth).or_else(|| self.levels.last())
+    /// The thresholds every line is rated with: the last level.
+    pub fn line_level(&self) -> Option<&LevelThresholds> {
+        self.levels.last()
+    }
+
+    /// The thresholds of a total at `depth` (the fund is 0, a directorate 1): the first level for
+    /// the fund, then the middle levels by depth, the deepest middle level repeating below them.
+    pub fn total_level(&self, depth: usize) -> Option<&LevelThresholds> {
+        let middle_end = self.levels.len().saturating_sub(1).max(1);
+        self.levels.get(depth.min(middle_end.saturating_sub(1)))
     }
 }
 
@@ -739,18 +747,20 @@ fn rate(
     excluded: Vec<String>,
 ) -> Result<BudgetResult> {
     let variance = sub(fig.forecast, fig.budget, "variance")?;
-    let variance_percent = if fig.budget.is_zero() {
+    let exact_percent = if fig.budget.is_zero() {
         None
     } else {
         Some(
             variance
                 .checked_mul(HUNDRED)
                 .and_then(|v| v.checked_div(fig.budget.abs()))
-                .ok_or_else(|| Error::overflow("variance percent"))?
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-                .normalize(),
+                .ok_or_else(|| Error::overflow("variance percent"))?,
         )
     };
+    let variance_percent = exact_percent.map(|p| {
+        p.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    });
     let movement = match fig.previous {
         Some(previous) => Some(sub(fig.forecast, previous, "movement")?),
         None => None,
@@ -827,7 +837,7 @@ fn rate(
     let sentence = sentence(&SentenceParts {
         kind: who.kind,
         fig,
-        variance_percent,
+        variance_percent: exact_percent,
         direction,
         amount: adverse_amount.max(favourable_amount),
         level,
@@ -886,8 +896,15 @@ struct SentenceParts<'a> {
     base: RatingBase,
 }
 
-fn describe_threshold(applied: &AppliedThreshold, zero_base: bool) -> String {
+fn describe_threshold(applied: &AppliedThreshold, base: Decimal) -> String {
+    let zero_base = base.is_zero();
     let amount = applied.amount.unwrap_or_default();
+    // Only for the wording "equal to" when both parts give the same amount.
+    let percent_amount = |percent: Decimal| {
+        percent
+            .checked_mul(base)
+            .and_then(|x| x.checked_div(HUNDRED))
+    };
     match applied.threshold {
         Threshold::Any => "any amount".into(),
         Threshold::Absolute(a) => money::variance(a),
@@ -902,8 +919,13 @@ fn describe_threshold(applied: &AppliedThreshold, zero_base: bool) -> String {
                 money::variance(absolute)
             ),
             _ if !zero_base => format!(
-                "{} (lower than {})",
+                "{} ({} {})",
                 money::variance(absolute),
+                if percent_amount(percent) == Some(absolute) {
+                    "equal to"
+                } else {
+                    "lower than"
+                },
                 money::percent_exact(percent)
             ),
             _ => format!(
@@ -935,7 +957,7 @@ fn describe_threshold(applied: &AppliedThreshold, zero_base: bool) -> String {
 }
 
 fn sentence(p: &SentenceParts<'_>) -> String {
-    let zero_base = p.fig.base_amount.is_zero();
+    let base = p.fig.base_amount;
     let mut s = format!(
         "Forecast {} against a budget of {}",
         money::headline(p.fig.forecast),
@@ -979,7 +1001,7 @@ fn sentence(p: &SentenceParts<'_>) -> String {
                 let label = if simple { "threshold" } else { "Red threshold" };
                 s.push_str(&format!(
                     ", at or above the {name} {label} of {}",
-                    describe_threshold(red, zero_base)
+                    describe_threshold(red, base)
                 ));
             }
         }
@@ -989,13 +1011,13 @@ fn sentence(p: &SentenceParts<'_>) -> String {
                 if simple {
                     s.push_str(&format!(
                         ", below the {name} threshold of {}",
-                        describe_threshold(red, zero_base)
+                        describe_threshold(red, base)
                     ));
                 } else {
                     s.push_str(&format!(
                         ", at or above the {name} Amber threshold of {}, below the Red threshold of {}",
-                        describe_threshold(amber, zero_base),
-                        describe_threshold(red, zero_base)
+                        describe_threshold(amber, base),
+                        describe_threshold(red, base)
                     ));
                 }
             }
@@ -1004,7 +1026,7 @@ fn sentence(p: &SentenceParts<'_>) -> String {
             if let Some(amber) = find(ThresholdRole::Amber) {
                 s.push_str(&format!(
                     ", below the {name} Amber threshold of {}",
-                    describe_threshold(amber, zero_base)
+                    describe_threshold(amber, base)
                 ));
             }
         }
@@ -1012,7 +1034,7 @@ fn sentence(p: &SentenceParts<'_>) -> String {
             if let Some(u) = find(ThresholdRole::Underspend) {
                 s.push_str(&format!(
                     ", at or above the {name} underspend threshold of {}",
-                    describe_threshold(u, zero_base)
+                    describe_threshold(u, base)
                 ));
             }
         }
@@ -1205,8 +1227,7 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
             .with_indicator(line.id.clone())
             .with_field("id"))
         } else {
-            let depth = group.len().saturating_add(1);
-            match settings.level(depth) {
+            match settings.line_level() {
                 Some(level) => evaluate_line(line, level),
                 None => Err(Error::definition("budget settings need at least one level")),
             }
@@ -1236,7 +1257,7 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
     for node in nodes {
         let depth = node.path.len();
         let level = settings
-            .level(depth)
+            .total_level(depth)
             .ok_or_else(|| Error::definition("budget settings need at least one level"))?;
         let (id, name) = match node.path.last() {
             Some(last) => (node.path.join(" > "), last.clone()),
