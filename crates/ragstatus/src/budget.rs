@@ -908,6 +908,9 @@ fn describe_threshold(applied: &AppliedThreshold, base: Decimal) -> String {
     match applied.threshold {
         Threshold::Any => "any amount".into(),
         Threshold::Absolute(a) => money::variance(a),
+        Threshold::Percent(p) if zero_base => {
+            format!("{} (£0: the base is zero)", money::percent_exact(p))
+        }
         Threshold::Percent(p) => {
             format!("{} ({})", money::percent_exact(p), money::variance(amount))
         }
