@@ -70,8 +70,7 @@ pub use status::Status;
 // re-exports from `budget`
 pub use budget::{
     AmountUnit, BudgetCsv, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
-    BudgetSettings, LevelThresholds, LineKind, RatingBase, Threshold, evaluate_line, parse_amount,
-    parse_percent, read_budget_csv, roll_up,
+    BudgetSettings, LineKind, RatingBase, parse_amount, read_budget_csv, roll_up,
 };
 
 // re-exports from `milestone`
