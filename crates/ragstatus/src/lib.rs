@@ -72,6 +72,10 @@ pub use status::Status;
 // re-exports from `milestone`
 
 // re-exports from `spc`
+pub use spc::{
+    Assurance, Improvement, PointType, SignalDirection, SpcPoint, SpcResult, SpcRule, SpcSegment,
+    SpcSettings, SpcSignal, XmrLimits, spc, spc_with_labels, xmr_limits,
+};
 
 // re-exports from `benchmarking`
 
