@@ -78,5 +78,6 @@ pub use spc::{
 };
 
 // re-exports from `benchmarking`
+pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
 
 pub use rust_decimal::Decimal;
