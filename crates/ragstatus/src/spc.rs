@@ -44,11 +44,15 @@
 //!   range of a constant baseline (0 is not below 0) and so reports no limits; ragstatus keeps
 //!   them and the limits equal the mean.
 //! - **Limits.** Process limits = mean ± 2.66 × mean mR; the 2σ lines = mean ± (2/3 × 2.66) ×
-//!   mean mR. The factor 2/3 × 2.66 = 1.7733… has no finite decimal form, so the 2σ half-width is
-//!   computed as (5.32 × mean mR) / 3: one division, rounded to nearest (ties to even) at the last
-//!   of `Decimal`'s 28 significant digits. The mean and the mean mR are likewise single divisions
-//!   rounded at the 28th digit; everything else is exact. R works in doubles (about 16 digits), so
-//!   ragstatus matches R *to the printed precision* (R prints 7 significant digits), which the
+//!   mean mR. The factor 2/3 × 2.66 = 1.7733… has no finite decimal form, so ragstatus never
+//!   forms it: with S the sum of the m moving ranges used, the half-widths are computed as
+//!   (2.66 × S) / m and (5.32 × S) / (3 × m), each a single division rounded to nearest (ties to
+//!   even) at the last of `Decimal`'s 28 significant digits; the mean (Σy / n) and the mean mR
+//!   (S / m) are likewise single divisions, and screening compares m × mR with 3.267 × S, which
+//!   involves no division at all. Everything else is exact, so limits that have a finite decimal
+//!   form come out exactly (−3.0113795941, not −3.0113795941000…01). R works in doubles (about 16
+//!   digits), so ragstatus matches R *to the printed precision* (R prints 7 significant digits),
+//!   which the
 //!   conformance vectors check.
 //! - **Fewer than 2 points** in a segment: the mean is the value, there is no moving range and so
 //!   no limits, no 2σ lines and no rule can fire; the explanation says so.
@@ -459,24 +463,37 @@ pub struct SpcResult {
 const LIMIT: Decimal = Decimal::from_parts(266, 0, 0, false, 2);
 const TWO_LIMITS: Decimal = Decimal::from_parts(532, 0, 0, false, 2);
 const SCREEN: Decimal = Decimal::from_parts(3267, 0, 0, false, 3);
-const THREE: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
 
 fn overflow(what: &str) -> Error {
     Error::overflow(format!("SPC {what}"))
 }
 
-fn mean_of(values: impl Iterator<Item = Decimal>, what: &str) -> Result<Option<Decimal>> {
+fn sum_count(values: impl Iterator<Item = Decimal>, what: &str) -> Result<(Decimal, u64)> {
     let mut sum = Decimal::ZERO;
     let mut count: u64 = 0;
     for v in values {
         sum = sum.checked_add(v).ok_or_else(|| overflow(what))?;
         count = count.checked_add(1).ok_or_else(|| overflow(what))?;
     }
+    Ok((sum, count))
+}
+
+/// `factor × sum / (divisor × count)` with the one division last, so that it is the only
+/// rounding; none when `count` is 0.
+fn scaled_mean(
+    (sum, count): (Decimal, u64),
+    factor: Decimal,
+    divisor: u64,
+    what: &str,
+) -> Result<Option<Decimal>> {
     if count == 0 {
         return Ok(None);
     }
-    sum.checked_div(Decimal::from(count))
-        .map(Some)
+    let denominator = count.checked_mul(divisor).ok_or_else(|| overflow(what))?;
+    factor
+        .checked_mul(sum)
+        .and_then(|n| n.checked_div(Decimal::from(denominator)))
+        .map(|v| Some(v.normalize()))
         .ok_or_else(|| overflow(what))
 }
 
@@ -496,21 +513,32 @@ fn moving_ranges(values: &[Decimal]) -> Result<Vec<Decimal>> {
 
 /// The limits and, for each moving range of the baseline, whether it was kept.
 fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLimits, Vec<bool>)> {
-    let mean = mean_of(baseline.iter().copied(), "mean")?.unwrap_or(Decimal::ZERO);
+    // Normalised, so that a mean of 11.5 reads "11.5" and not "11.50".
+    let mean = scaled_mean(
+        sum_count(baseline.iter().copied(), "mean")?,
+        Decimal::ONE,
+        1,
+        "mean",
+    )?
+    .unwrap_or(Decimal::ZERO);
     let ranges = moving_ranges(baseline)?;
     let mut kept = vec![true; ranges.len()];
-    let mut amr = mean_of(ranges.iter().copied(), "mean moving range")?;
+    let mut range_sum = sum_count(ranges.iter().copied(), "mean moving range")?;
+    let first = scaled_mean(range_sum, Decimal::ONE, 1, "mean moving range")?;
     if screen_outliers
-        && let Some(first) = amr
+        && let Some(first) = first
         && first > Decimal::ZERO
     {
+        // mR ≥ 3.267 × sum / m, tested as m × mR ≥ 3.267 × sum so that no rounding decides.
+        let (sum, count) = range_sum;
         let threshold = SCREEN
-            .checked_mul(first)
+            .checked_mul(sum)
             .ok_or_else(|| overflow("screening threshold"))?;
+        let m = Decimal::from(count);
         for (k, r) in kept.iter_mut().zip(&ranges) {
-            *k = *r < threshold;
+            *k = r.checked_mul(m).ok_or_else(|| overflow("screening"))? < threshold;
         }
-        amr = mean_of(
+        range_sum = sum_count(
             ranges
                 .iter()
                 .zip(&kept)
@@ -519,6 +547,7 @@ fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLi
             "mean moving range",
         )?;
     }
+    let amr = scaled_mean(range_sum, Decimal::ONE, 1, "mean moving range")?;
     let used = kept.iter().filter(|k| **k).count();
     let mut limits = XmrLimits {
         mean,
@@ -531,16 +560,14 @@ fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLi
         moving_ranges_used: used,
         moving_ranges_screened: ranges.len().saturating_sub(used),
     };
-    if let Some(amr) = amr {
-        let width = LIMIT
-            .checked_mul(amr)
-            .ok_or_else(|| overflow("process limits"))?;
-        let near = TWO_LIMITS
-            .checked_mul(amr)
-            .and_then(|w| w.checked_div(THREE))
-            .ok_or_else(|| overflow("2 sigma lines"))?;
+    if let (Some(width), Some(near)) = (
+        scaled_mean(range_sum, LIMIT, 1, "process limits")?,
+        scaled_mean(range_sum, TWO_LIMITS, 3, "2 sigma lines")?,
+    ) {
         let lim = |f: fn(Decimal, Decimal) -> Option<Decimal>, w: Decimal, what: &str| {
-            f(mean, w).ok_or_else(|| overflow(what))
+            f(mean, w)
+                .map(|v| v.normalize())
+                .ok_or_else(|| overflow(what))
         };
         limits.lower_process_limit = Some(lim(Decimal::checked_sub, width, "process limits")?);
         limits.upper_process_limit = Some(lim(Decimal::checked_add, width, "process limits")?);
@@ -625,10 +652,13 @@ impl Namer<'_> {
     }
 }
 
-/// Rounds a computed quantity for a sentence: two more decimals than the most precise value.
+/// Rounds a computed quantity for a sentence: two more decimals than the most precise value, and
+/// at most 7 significant digits (as R prints).
 fn show(value: Decimal, dp: u32) -> String {
-    value
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    rounded
+        .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
+        .unwrap_or(rounded)
         .normalize()
         .to_string()
 }
@@ -859,9 +889,9 @@ fn analyse(
                 let members: Vec<usize> = (a..=b + 2)
                     .filter(|&i| counts.get(i).copied().unwrap_or(false))
                     .collect();
-                let (Some(&first), Some(&last)) = (members.first(), members.last()) else {
+                if members.is_empty() {
                     continue;
-                };
+                }
                 let line = match direction {
                     SignalDirection::High => "upper",
                     SignalDirection::Low => "lower",
@@ -869,8 +899,8 @@ fn analyse(
                 let text = format!(
                     "{} of {} points in a row beyond the {line} 2σ line from {}",
                     members.len(),
-                    last - first + 1,
-                    namer.name(start + first)
+                    b + 3 - a,
+                    namer.name(start + a)
                 );
                 add(
                     &mut signals,
@@ -1014,7 +1044,7 @@ fn summarise(
         return "no values: nothing to analyse".to_string();
     };
     let mut parts = vec![format!(
-        "Latest point {}: {}",
+        "Latest value ({}): {}",
         namer.name(last.index),
         last.explanation
     )];
