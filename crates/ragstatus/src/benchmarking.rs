@@ -190,13 +190,21 @@ fn quartile_cut(sorted: &[Decimal], quarters: usize) -> Result<Decimal> {
     if frac == 0 {
         return Ok(lo);
     }
+    // lo + frac/4 × (hi − lo): exact, since frac/4 is 0.25, 0.5 or 0.75.
     let hi = sorted.get(low + 1).copied().ok_or_else(overflow)?;
     let step = hi.checked_sub(lo).ok_or_else(overflow)?;
     let part = step
         .checked_mul(Decimal::from(frac))
         .and_then(|s| s.checked_div(Decimal::from(4)))
         .ok_or_else(overflow)?;
-    lo.checked_add(part).ok_or_else(overflow)
+    let value = lo.checked_add(part).ok_or_else(overflow)?.normalize();
+    // Shown at the data's own precision at least: 41.0 stays "41.0", 22.50 becomes "22.5".
+    let scale = sorted.iter().map(Decimal::scale).max().unwrap_or(0);
+    let mut shown = value;
+    if shown.scale() < scale {
+        shown.rescale(scale);
+    }
+    Ok(if shown == value { shown } else { value })
 }
 
 fn ordinal(n: usize) -> String {
