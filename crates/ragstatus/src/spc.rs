@@ -88,6 +88,28 @@
 //!   inconsistently pass and fail; the mirror for `decrease`. None for `neutral`, without a target,
 //!   or when the last segment has no limits.
 //! - A segment with fewer than `trial_limit_points` (default 12) points has *trial* limits.
+//!
+//! # Results
+//!
+//! [`SpcResult`] holds every [`SpcPoint`] (value, segment, mean, limits, 2σ lines, moving range,
+//! the rules that flag it in precedence order, its [`PointType`] and a sentence), every
+//! [`SpcSegment`] with its [`XmrLimits`], every [`SpcSignal`] (one per outside point, run or
+//! two-of-three cluster: "7 points in a row above the mean from 2015/16 Q1: special cause
+//! improvement"), the two icons and a summary sentence. A signal's sentence gives the rule's own
+//! meaning; a point's label comes from the rule that wins at that point.
+//!
+//! # Differences from NHSRplotthedots
+//!
+//! - A constant baseline keeps its (zero) moving ranges under screening, so its limits equal the
+//!   mean instead of being missing.
+//! - Rule lengths, the rules themselves and the two-of-three treatment of points beyond the limits
+//!   are settings; with the defaults the labels are R's (the vectors check them against a line by
+//!   line port of R's `ptd_calculate_point_type`).
+//! - A fixed baseline may be combined with rebasing (it applies per segment).
+//! - Where R's trend direction would read a flat step as "decreasing" (a trend ending where the
+//!   next trend starts after an equal value), ragstatus uses each run's own direction.
+//! - The default improvement direction is `increase`, as in R; pass the indicator's polarity with
+//!   [`SpcSettings::for_polarity`].
 
 use std::cmp::Ordering;
 
