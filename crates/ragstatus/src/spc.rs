@@ -1159,6 +1159,17 @@ mod tests {
     }
 
     #[test]
+    fn settings_refuse_unknown_fields_and_read_polarity_names() {
+        assert!(serde_json::from_str::<SpcSettings>(r#"{"shift_lenght": 6}"#).is_err());
+        let s: SpcSettings =
+            serde_json::from_str(r#"{"improvement": "lower", "target": "95.5"}"#).unwrap();
+        assert_eq!(s.improvement, Improvement::Decrease);
+        assert_eq!(s.target, Some(dec!(95.5)));
+        assert_eq!(s.shift_length, 7);
+        assert_eq!(Improvement::from(Polarity::Within), Improvement::Neutral);
+    }
+
+    #[test]
     fn constant_screened_series_has_limits_at_the_mean() {
         let limits = xmr_limits(&[dec!(4); 5], true).unwrap();
         assert_eq!(limits.upper_process_limit, Some(dec!(4)));
