@@ -95,7 +95,12 @@ pub use milestone::{
 };
 
 // re-exports from `spc`
+pub use spc::{
+    Assurance, Improvement, PointType, SignalDirection, SpcPoint, SpcResult, SpcRule, SpcSegment,
+    SpcSettings, SpcSignal, XmrLimits, spc, spc_with_labels, xmr_limits,
+};
 
 // re-exports from `benchmarking`
+pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
 
 pub use rust_decimal::Decimal;
