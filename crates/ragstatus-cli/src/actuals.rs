@@ -19,37 +19,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::str::FromStr;
 
-use ragstatus::{Decimal, Error, ErrorKind};
-
-/// What a row records: a value, or a numerator and a denominator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(untagged)]
-pub enum Observation {
-    /// A value given directly.
-    Value {
-        /// The value.
-        value: Decimal,
-    },
-    /// `numerator / denominator × multiplier`.
-    Fraction {
-        /// The numerator.
-        numerator: Decimal,
-        /// The denominator.
-        denominator: Decimal,
-    },
-}
-
-impl Observation {
-    fn value(value: Decimal) -> Self {
-        Observation::Value { value }
-    }
-    fn fraction(numerator: Decimal, denominator: Decimal) -> Self {
-        Observation::Fraction {
-            numerator,
-            denominator,
-        }
-    }
-}
+use ragstatus::{Decimal, Error, ErrorKind, Observation};
 
 /// One good row of the actuals file.
 #[derive(Debug, Clone, PartialEq)]

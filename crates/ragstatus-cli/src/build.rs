@@ -50,7 +50,7 @@ pub fn summarise(rows: &[IndicatorRow]) -> Vec<SummaryRow> {
 
 fn count(group: Vec<String>, members: &[&IndicatorRow]) -> SummaryRow {
     let of = |s: Status| members.iter().filter(|r| r.status == s).count();
-    let travel = |t: Travel| members.iter().filter(|r| r.vs_previous == t).count();
+    let travel = |t: Travel| members.iter().filter(|r| r.direction == t).count();
     let (blue, green, amber, red) = (
         of(Status::Blue),
         of(Status::Green),

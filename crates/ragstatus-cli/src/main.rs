@@ -22,15 +22,12 @@
 )]
 
 mod actuals;
-#[allow(dead_code)]
 mod build;
 mod commands;
 mod engine;
-#[allow(dead_code)] // used once the report is wired to the evaluation
 mod model;
-#[allow(dead_code)]
 mod render;
-#[allow(dead_code)]
+mod sections;
 mod window;
 
 use std::path::PathBuf;
@@ -115,6 +112,14 @@ struct ReportArgs {
     /// Budget monitoring CSV (Appendix A).
     #[arg(short, long, value_name = "FILE")]
     budget: Option<PathBuf>,
+    /// The unit of the budget file's amounts.
+    #[arg(long, value_enum, default_value_t = BudgetUnit::Pounds, value_name = "UNIT")]
+    budget_unit: BudgetUnit,
+    /// Budget thresholds per level of the roll-up (TOML, or JSON with a .json extension)
+    /// [default: Amber for any overspend; Red at 5% or £0.100m for a service, £0.250m for a
+    /// directorate, £1.000m for the fund, whichever is lower].
+    #[arg(long, value_name = "FILE")]
+    budget_settings: Option<PathBuf>,
     /// Improvement plan CSV (actions and milestones).
     #[arg(short, long, value_name = "FILE")]
     milestones: Option<PathBuf>,
@@ -136,6 +141,27 @@ struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// The unit a budget file's amounts are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum BudgetUnit {
+    /// Pounds.
+    Pounds,
+    /// Thousands of pounds (£'000).
+    Thousands,
+    /// Millions of pounds (£m).
+    Millions,
+}
+
+impl From<BudgetUnit> for ragstatus::AmountUnit {
+    fn from(unit: BudgetUnit) -> Self {
+        match unit {
+            BudgetUnit::Pounds => ragstatus::AmountUnit::Pounds,
+            BudgetUnit::Thousands => ragstatus::AmountUnit::Thousands,
+            BudgetUnit::Millions => ragstatus::AmountUnit::Millions,
+        }
+    }
 }
 
 /// The output format of `evaluate`.
@@ -170,6 +196,12 @@ struct CheckArgs {
     /// Budget monitoring CSV.
     #[arg(short, long, value_name = "FILE")]
     budget: Option<PathBuf>,
+    /// The unit of the budget file's amounts.
+    #[arg(long, value_enum, default_value_t = BudgetUnit::Pounds, value_name = "UNIT")]
+    budget_unit: BudgetUnit,
+    /// Budget thresholds per level of the roll-up (TOML or JSON).
+    #[arg(long, value_name = "FILE")]
+    budget_settings: Option<PathBuf>,
     /// Improvement plan CSV.
     #[arg(short, long, value_name = "FILE")]
     milestones: Option<PathBuf>,

@@ -49,7 +49,7 @@ pub struct SummaryRow {
     pub unrated: usize,
     /// Percent of the rated indicators that are Green or Blue (none if none is rated).
     pub percent_on_target: Option<Decimal>,
-    /// Counts by direction of travel against the previous period.
+    /// Counts by headline direction of travel.
     pub improving: usize,
     /// No change.
     pub no_change: usize,
@@ -95,16 +95,6 @@ impl Travel {
             Travel::NotComparable => "– n/a",
         }
     }
-
-    /// The bare arrow.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Travel::Improving => "↑",
-            Travel::NoChange => "→",
-            Travel::Worsening => "↓",
-            Travel::NotComparable => "–",
-        }
-    }
 }
 
 /// One indicator for the period reported.
@@ -130,6 +120,9 @@ pub struct IndicatorRow {
     /// Set when a person overrode the computed status.
     #[serde(serialize_with = "optional_status_name")]
     pub computed_status: Option<Status>,
+    /// The headline direction of travel, as the indicator's settings ask (against the previous
+    /// period unless set to the same period last year, or by regression).
+    pub direction: Travel,
     /// Direction against the previous period.
     pub vs_previous: Travel,
     /// The previous period's value, as shown.
@@ -149,11 +142,9 @@ pub struct IndicatorRow {
 }
 
 impl IndicatorRow {
-    /// True for an exception: Red, or worsening against the previous period or last year.
+    /// True for an exception: Red, or getting worse (the headline direction of travel).
     pub fn is_exception(&self) -> bool {
-        self.status == Status::Red
-            || self.vs_previous == Travel::Worsening
-            || self.vs_year_ago == Travel::Worsening
+        self.status == Status::Red || self.direction == Travel::Worsening
     }
 }
 

@@ -88,7 +88,8 @@ const SUMMARY_HEAD_SHORT: [&str; 12] = [
 
 const SUMMARY_LEGEND: &str = "★ Blue, ✔ Green, ▲ Amber, ✖ Red; not rated: no data, no target or not due. \
                               % on target: Green or Blue, of those rated. Direction of travel \
-                              against the previous period: ↑ improving, → no change, ↓ worsening, \
+                              (against the previous period, or the same period last year where \
+                              the indicator says so): ↑ improving, → no change, ↓ worsening, \
                               – not comparable.";
 
 const SUMMARY_HEAD: [&str; 12] = [
@@ -887,6 +888,7 @@ pub(crate) mod sample {
             actual_value: Some(d("44.1")),
             status,
             computed_status: None,
+            direction: prev,
             vs_previous: prev,
             previous: Some("47.9%".into()),
             vs_year_ago: Travel::NoChange,

@@ -1,5 +1,6 @@
 //! Appendix A (budget position) and the improvement plan, from the library's results.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -31,9 +32,14 @@ pub fn budget(
     };
     let read = read_budget_csv(std::io::BufReader::new(input), &options)?;
     problems.extend(read.errors);
-    let report = roll_up(&read.lines, settings)?;
+    let report = roll_up(&read.lines, settings).map_err(|e| e.with_file(&file))?;
     problems.extend(report.errors.iter().cloned());
-    Ok(layout(&report, unit))
+    let notes: HashMap<String, String> = read
+        .lines
+        .iter()
+        .filter_map(|l| l.note.clone().map(|n| (l.id.clone(), n)))
+        .collect();
+    Ok(layout(&report, unit, &notes))
 }
 
 fn divisor(unit: AmountUnit) -> (Decimal, &'static str) {
@@ -46,7 +52,11 @@ fn divisor(unit: AmountUnit) -> (Decimal, &'static str) {
 
 /// Every line under its fund and directorate, each directorate followed by its total, each
 /// fund by its total, the whole council last. Amounts are shown in the file's unit.
-fn layout(report: &BudgetReport, unit: AmountUnit) -> BudgetSection {
+fn layout(
+    report: &BudgetReport,
+    unit: AmountUnit,
+    notes: &HashMap<String, String>,
+) -> BudgetSection {
     let (div, label) = divisor(unit);
     let shown = |x: Decimal| x.checked_div(div).unwrap_or(x);
     let row = |r: &BudgetResult, level: BudgetLevel, name: String| BudgetRow {
@@ -92,7 +102,7 @@ fn layout(report: &BudgetReport, unit: AmountUnit) -> BudgetSection {
                 .filter(|l| l.path.first() == Some(fund) && l.path.get(1).cloned() == *directorate)
             {
                 let mut r = row(line, BudgetLevel::Line, line.name.clone());
-                r.note = line_note(line);
+                r.note = notes.get(&line.id).cloned();
                 rows.push(r);
             }
             if let Some(d) = directorate {
@@ -107,16 +117,16 @@ fn layout(report: &BudgetReport, unit: AmountUnit) -> BudgetSection {
         }
     }
     if let Some(total) = report.fund() {
-        rows.push(row(total, BudgetLevel::Total, format!("{} total", total.name)));
+        rows.push(row(
+            total,
+            BudgetLevel::Total,
+            format!("{} total", total.name),
+        ));
     }
     BudgetSection {
         unit: label.to_string(),
         rows,
     }
-}
-
-fn line_note(line: &BudgetResult) -> Option<String> {
-    line.note.clone()
 }
 
 /// Reads and evaluates the improvement plan as of a date, overdue and at risk first.
@@ -129,18 +139,17 @@ pub fn milestones(
     let input = std::fs::File::open(path).map_err(|e| Error::from(e).with_file(&file))?;
     let options = MilestoneCsvOptions {
         file: Some(file.clone()),
-        ..Default::default()
     };
     let read = read_milestones_csv(std::io::BufReader::new(input), &options)?;
     problems.extend(read.errors);
-    let report = evaluate_milestones(&read.milestones, as_of, &MilestoneSettings::default())?;
+    let report = evaluate_milestones(&read.milestones, as_of, &MilestoneSettings::default());
     problems.extend(report.errors.iter().cloned());
     let rank = |state: MilestoneState| match state {
         MilestoneState::Overdue => 0,
         MilestoneState::AtRisk => 1,
         MilestoneState::CompleteLate => 2,
         MilestoneState::OnTrack => 3,
-        _ => 4,
+        MilestoneState::Complete => 4,
     };
     let mut results: Vec<_> = report.results.iter().collect();
     results.sort_by_key(|r| (rank(r.state), r.due));
@@ -176,6 +185,5 @@ fn state_words(state: MilestoneState) -> &'static str {
         MilestoneState::Overdue => "Overdue",
         MilestoneState::AtRisk => "At risk",
         MilestoneState::OnTrack => "On track",
-        _ => "Unknown",
     }
 }

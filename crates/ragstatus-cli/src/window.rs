@@ -90,6 +90,7 @@ impl<V> Windows<V> {
     }
 
     /// The value for one period, if in the window.
+    #[cfg(test)]
     pub fn get(&self, index: usize, period: Period) -> Option<&V> {
         self.windows
             .get(index)
@@ -97,7 +98,8 @@ impl<V> Windows<V> {
             .map(|(_, v)| v)
     }
 
-    /// How many values are held in all (for the memory test).
+    /// How many values are held in all.
+    #[cfg(test)]
     pub fn held(&self) -> usize {
         self.windows.iter().map(|w| w.values.len()).sum()
     }
