@@ -208,6 +208,46 @@ fn milestone_cells(row: &crate::model::MilestoneRow) -> Vec<String> {
     ]
 }
 
+/// Commentary under Appendix A: every line with a note, with the reason for its rating.
+fn budget_commentary(budget: &crate::model::BudgetSection) -> Vec<String> {
+    budget
+        .rows
+        .iter()
+        .filter(|r| r.note.is_some())
+        .map(|r| {
+            format!(
+                "{} {} ({}): {}. {}",
+                r.id.as_deref().unwrap_or_default(),
+                r.name,
+                status_label(r.status),
+                r.explanation,
+                r.note.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+/// Commentary under the actions: every action not complete on time, with its assessment.
+fn milestone_commentary(plan: &crate::model::MilestoneSection) -> Vec<String> {
+    plan.rows
+        .iter()
+        .filter(|r| r.status != Status::Green)
+        .map(|r| {
+            let mut text = format!(
+                "{} {} ({}): {}",
+                r.id,
+                r.state_label,
+                status_label(r.status),
+                r.explanation
+            );
+            if let Some(note) = &r.note {
+                text.push_str(&format!(". {note}"));
+            }
+            text
+        })
+        .collect()
+}
+
 fn grouped(report: &Report) -> Vec<(Vec<String>, Vec<&IndicatorRow>)> {
     let mut groups: Vec<(Vec<String>, Vec<&IndicatorRow>)> = Vec::new();
     for row in &report.indicators {
@@ -315,6 +355,10 @@ fn table(report: &Report) -> String {
                 &[1, 2, 3, 4, 5]
             )
         );
+        for line in budget_commentary(budget) {
+            let _ = writeln!(out, "- {line}");
+        }
+        let _ = writeln!(out);
     }
     if let Some(plan) = &report.milestones {
         let _ = writeln!(out, "Actions and milestones (as at {})\n", plan.as_of);
@@ -327,6 +371,10 @@ fn table(report: &Report) -> String {
                 &[5]
             )
         );
+        for line in milestone_commentary(plan) {
+            let _ = writeln!(out, "- {line}");
+        }
+        let _ = writeln!(out);
     }
     problems_text(report, &mut out);
     out
@@ -457,6 +505,10 @@ fn markdown(report: &Report) -> String {
             let _ = writeln!(out, "| {} |", rendered.join(" | "));
         }
         let _ = writeln!(out);
+        for line in budget_commentary(budget) {
+            let _ = writeln!(out, "- {}", md_escape(&line));
+        }
+        let _ = writeln!(out);
     }
     if let Some(plan) = &report.milestones {
         let _ = writeln!(out, "## Actions and milestones (as at {})\n", plan.as_of);
@@ -466,6 +518,10 @@ fn markdown(report: &Report) -> String {
             plan.rows.iter().map(milestone_cells).collect(),
             &[5],
         );
+        for line in milestone_commentary(plan) {
+            let _ = writeln!(out, "- {}", md_escape(&line));
+        }
+        let _ = writeln!(out);
     }
     if !report.problems.is_empty() {
         let _ = writeln!(
@@ -566,6 +622,8 @@ h3 { font-size: 1.05rem; margin-bottom: .3rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; }
+td.id { white-space: nowrap; }
+ul.commentary li { margin: .2rem 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; background: #f7f7f7; }
 tr.fund td { font-weight: 700; background: #ececec; }
@@ -665,6 +723,17 @@ fn html_table_head(out: &mut String, head: &[&str], right: &[usize]) {
     out.push_str("</tr></thead>\n<tbody>\n");
 }
 
+fn html_list(out: &mut String, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str("<ul class=\"commentary\">\n");
+    for item in items {
+        let _ = writeln!(out, "<li>{}</li>", escape(item));
+    }
+    out.push_str("</ul>\n");
+}
+
 fn html(report: &Report) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -747,7 +816,7 @@ fn html(report: &Report) -> String {
             let text = |i: usize| escape(cells.get(i).map(String::as_str).unwrap_or_default());
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"id\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 text(0),
                 text(1),
                 text(2),
@@ -796,7 +865,9 @@ fn html(report: &Report) -> String {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.push_str("</tbody>\n</table>\n");
+        html_list(&mut out, &budget_commentary(budget));
+        out.push_str("</section>\n");
     }
 
     if let Some(plan) = &report.milestones {
@@ -825,7 +896,9 @@ fn html(report: &Report) -> String {
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.push_str("</tbody>\n</table>\n");
+        html_list(&mut out, &milestone_commentary(plan));
+        out.push_str("</section>\n");
     }
 
     if !report.problems.is_empty() {

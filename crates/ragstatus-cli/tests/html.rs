@@ -14,7 +14,12 @@ fn browser() -> Option<PathBuf> {
     }
     let path = std::env::var_os("PATH")?;
     for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+        for name in [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+        ] {
             let candidate = dir.join(name);
             if candidate.is_file() {
                 return Some(candidate);
@@ -98,7 +103,10 @@ fn harness_detects_console_errors() {
     .unwrap();
     let rendered = render(&browser, &page, None);
     assert!(
-        rendered.console.iter().any(|l| l.contains("undefinedFunction")),
+        rendered
+            .console
+            .iter()
+            .any(|l| l.contains("undefinedFunction")),
         "the harness did not see the error: {:?}",
         rendered.console
     );
@@ -121,6 +129,9 @@ fn report_renders_in_chromium_without_console_errors() {
         .arg(format!("{example}/actuals.csv"))
         .arg("--budget")
         .arg(format!("{example}/budget.csv"))
+        .args(["--budget-unit", "thousands"])
+        .arg("--budget-settings")
+        .arg(format!("{example}/budget-settings.toml"))
         .arg("--milestones")
         .arg(format!("{example}/milestones.csv"))
         .arg("--output")
@@ -149,7 +160,10 @@ fn report_renders_in_chromium_without_console_errors() {
         "<svg",
         "✖ Red",
     ] {
-        assert!(rendered.dom.contains(text), "{text:?} not in the rendered page");
+        assert!(
+            rendered.dom.contains(text),
+            "{text:?} not in the rendered page"
+        );
     }
 
     // A screenshot for people to look at (RAGSTATUS_SCREENSHOT=path keeps it).
