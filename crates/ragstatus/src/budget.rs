@@ -1298,3 +1298,113 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
         errors,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn settings_read_from_toml() {
+        let text = r#"
+            fund = "General Fund"
+
+            [[levels]]
+            name = "fund"
+            red = { either = { percent = "0.5", absolute = "1000000" } }
+
+            [[levels]]
+            name = "directorate"
+            red = { either = { percent = "5", absolute = "250000" } }
+
+            [[levels]]
+            name = "service"
+            amber = "any"
+            red = { either = { percent = "5", absolute = "100000" } }
+            underspend = { absolute = "250000" }
+            underspend_amber = false
+        "#;
+        let settings: BudgetSettings = toml::from_str(text).unwrap();
+        let default = BudgetSettings::default();
+        assert_eq!(settings.levels.len(), 3);
+        assert_eq!(settings.levels[0], default.levels[0]);
+        assert_eq!(settings.levels[1], default.levels[1]);
+        assert_eq!(
+            settings.levels[2].underspend,
+            Some(Threshold::Absolute(dec!(250000)))
+        );
+        assert!(toml::from_str::<BudgetSettings>("levls = []").is_err());
+        let empty = BudgetSettings {
+            fund: "F".into(),
+            levels: vec![],
+        };
+        assert!(empty.validate().is_err());
+    }
+
+    #[test]
+    fn level_for_each_depth() {
+        let mut settings = BudgetSettings::default();
+        let names = |s: &BudgetSettings| {
+            (0..4)
+                .map(|d| s.total_level(d).map(|l| l.name.clone()).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&settings),
+            ["fund", "directorate", "directorate", "directorate"]
+        );
+        assert_eq!(
+            settings.line_level().map(|l| l.name.as_str()),
+            Some("service")
+        );
+        settings.levels.remove(1);
+        assert_eq!(names(&settings), ["fund", "fund", "fund", "fund"]);
+        settings.levels.remove(0);
+        assert_eq!(
+            names(&settings),
+            ["service", "service", "service", "service"]
+        );
+    }
+
+    #[test]
+    fn results_round_trip_through_json() {
+        let line = BudgetLine::new(
+            "A",
+            LineKind::Income,
+            RatingBase::Gross,
+            dec!(100),
+            dec!(90),
+        )
+        .with_previous_forecast(dec!(95));
+        let report = roll_up(std::slice::from_ref(&line), &BudgetSettings::default()).unwrap();
+        let json = serde_json::to_string(&report).unwrap();
+        let back: BudgetReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        let line_json = serde_json::to_string(&line).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BudgetLine>(&line_json).unwrap(),
+            line
+        );
+        assert!(
+            serde_json::from_str::<BudgetLine>(
+                r#"{"id":"A","kind":"net","base":"gross","budget":"1","forecast":"1","extra":1}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn overflowing_sums_are_errors() {
+        let max = Decimal::MAX;
+        let lines = [
+            BudgetLine::new("A", LineKind::Expenditure, RatingBase::Gross, max, max),
+            BudgetLine::new("B", LineKind::Expenditure, RatingBase::Gross, max, max),
+        ];
+        let err = roll_up(&lines, &BudgetSettings::default()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Overflow { .. }));
+        assert_eq!(err.location().indicator.as_deref(), Some("B"));
+        let net = BudgetLine::new("N", LineKind::Net, RatingBase::NetControllable, -max, max);
+        let err = evaluate_line(&net, &LevelThresholds::new("s", Threshold::Any)).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Overflow { .. }));
+    }
+}

@@ -515,3 +515,54 @@ pub fn evaluate_milestones(
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn report_lists_bad_and_repeated_milestones() {
+        let good = Milestone::new("M-1", d(2016, 3, 4));
+        let bad = Milestone::new("M-2", d(2016, 3, 4)).with_percent_complete(Decimal::from(-1));
+        let report = evaluate_milestones(
+            &[good.clone(), bad, good],
+            d(2016, 3, 1),
+            &MilestoneSettings::default(),
+        );
+        assert_eq!(report.results.len(), 1);
+        assert_eq!(report.errors.len(), 2);
+        assert_eq!(
+            report.errors[0].location().indicator.as_deref(),
+            Some("M-2")
+        );
+        assert!(matches!(
+            report.errors[1].kind(),
+            crate::ErrorKind::Duplicate { .. }
+        ));
+    }
+
+    #[test]
+    fn settings_read_from_toml_and_json() {
+        let s: MilestoneSettings = toml::from_str("warning_days = 7").unwrap();
+        assert_eq!(s.warning_days, 7);
+        assert_eq!(s.progress_margin, Some(Decimal::TEN));
+        let s: MilestoneSettings = serde_json::from_str(r#"{"progress_margin": null}"#).unwrap();
+        assert_eq!(s.progress_margin, None);
+        assert!(serde_json::from_str::<MilestoneSettings>(r#"{"warning": 3}"#).is_err());
+    }
+
+    #[test]
+    fn results_round_trip_through_json() {
+        let m = Milestone::new("M-1", d(2016, 3, 4))
+            .with_start(d(2016, 1, 1))
+            .with_percent_complete(Decimal::from(10));
+        let r = evaluate_milestone(&m, d(2016, 2, 1), &MilestoneSettings::default()).unwrap();
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<MilestoneResult>(&json).unwrap(), r);
+        assert!(json.contains(r#""state":"AtRisk""#));
+    }
+}

@@ -47,7 +47,7 @@ pub(crate) fn headline(value: Decimal) -> String {
     let magnitude = value.abs();
     let body = if magnitude >= MILLION {
         millions(magnitude, 1)
-    } else if magnitude >= THOUSAND {
+    } else if round(magnitude, 2) >= THOUSAND {
         millions(magnitude, 3)
     } else {
         pounds(magnitude)
@@ -58,7 +58,8 @@ pub(crate) fn headline(value: Decimal) -> String {
 /// A variance, movement or threshold: `£0.652m`, `£12.345m`, `£443`.
 pub(crate) fn variance(value: Decimal) -> String {
     let magnitude = value.abs();
-    let body = if magnitude >= THOUSAND {
+    // Compared after rounding to pence, so that £999.995 reads £0.001m, not £1000.
+    let body = if round(magnitude, 2) >= THOUSAND {
         millions(magnitude, 3)
     } else {
         pounds(magnitude)
@@ -93,7 +94,8 @@ mod tests {
         assert_eq!(variance(dec!(652_000)), "£0.652m");
         assert_eq!(variance(dec!(100_000)), "£0.100m");
         assert_eq!(variance(dec!(12_345_500)), "£12.346m");
-        assert_eq!(variance(dec!(999.995)), "£1000");
+        assert_eq!(variance(dec!(999.995)), "£0.001m");
+        assert_eq!(variance(dec!(999.994)), "£999.99");
         assert_eq!(percent_1dp(dec!(1.4082)), "1.4%");
         assert_eq!(percent_1dp(dec!(0.05)), "0.1%");
         assert_eq!(percent_exact(dec!(5.00)), "5%");
