@@ -959,6 +959,19 @@ fn describe_threshold(applied: &AppliedThreshold, base: Decimal) -> String {
     }
 }
 
+/// ", at or above the service threshold of £0.100m", or for a threshold of any amount
+/// ", reaching the service threshold (any amount)".
+fn reached_phrase(label: &str, applied: &AppliedThreshold, base: Decimal) -> String {
+    if applied.threshold == Threshold::Any {
+        format!(", reaching the {label} (any amount)")
+    } else {
+        format!(
+            ", at or above the {label} of {}",
+            describe_threshold(applied, base)
+        )
+    }
+}
+
 fn sentence(p: &SentenceParts<'_>) -> String {
     let base = p.fig.base_amount;
     let mut s = format!(
@@ -1002,10 +1015,7 @@ fn sentence(p: &SentenceParts<'_>) -> String {
         BudgetRule::RedReached => {
             if let Some(red) = find(ThresholdRole::Red) {
                 let label = if simple { "threshold" } else { "Red threshold" };
-                s.push_str(&format!(
-                    ", at or above the {name} {label} of {}",
-                    describe_threshold(red, base)
-                ));
+                s.push_str(&reached_phrase(&format!("{name} {label}"), red, base));
             }
         }
         BudgetRule::AmberReached => {
@@ -1017,9 +1027,13 @@ fn sentence(p: &SentenceParts<'_>) -> String {
                         describe_threshold(red, base)
                     ));
                 } else {
+                    s.push_str(&reached_phrase(
+                        &format!("{name} Amber threshold"),
+                        amber,
+                        base,
+                    ));
                     s.push_str(&format!(
-                        ", at or above the {name} Amber threshold of {}, below the Red threshold of {}",
-                        describe_threshold(amber, base),
+                        ", below the Red threshold of {}",
                         describe_threshold(red, base)
                     ));
                 }
@@ -1035,9 +1049,10 @@ fn sentence(p: &SentenceParts<'_>) -> String {
         }
         BudgetRule::SignificantUnderspend => {
             if let Some(u) = find(ThresholdRole::Underspend) {
-                s.push_str(&format!(
-                    ", at or above the {name} underspend threshold of {}",
-                    describe_threshold(u, base)
+                s.push_str(&reached_phrase(
+                    &format!("{name} underspend threshold"),
+                    u,
+                    base,
                 ));
             }
         }
