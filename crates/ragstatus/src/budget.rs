@@ -66,9 +66,12 @@
 //! thresholds as applied, and one sentence such as "Forecast £47.0m against a budget of £46.3m:
 //! overspend of £0.652m (1.4%), at or above the service threshold of £0.100m (lower than 5%):
 //! Red". Money in sentences follows council reports: budgets and forecasts in £m to one place
-//! from £1m up (`£47.0m`), variances and thresholds in £m to three places, i.e. to the nearest
-//! £1,000 (`£0.652m`), amounts under £1,000 in pounds (`£443`). When the Amber threshold is
-//! "any adverse amount" the Red threshold is simply called "the threshold".
+//! from £1m up (`£47.0m`); variances, movements, thresholds and smaller budgets in £m to three
+//! places, i.e. to the nearest £1,000 (`£0.652m`), from £100,000 up; amounts under £100,000 in
+//! pounds with thousands separators (`£50,000`, `£443.50`). Percentages in sentences have one
+//! place (`1.4%`), rounded from the exact value. When the Amber threshold is "any adverse
+//! amount" the Red threshold is simply called "the threshold". The data fields hold the exact
+//! figures; only the sentence rounds.
 //!
 //! # CSV
 //!
