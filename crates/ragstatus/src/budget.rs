@@ -657,6 +657,8 @@ pub struct BudgetResult {
     pub direction: VarianceDirection,
     /// forecast − previous forecast.
     pub movement: Option<Decimal>,
+    /// Whether the movement raised net cost (adverse), lowered it (favourable) or neither.
+    pub movement_direction: Option<VarianceDirection>,
     /// Green, Amber or Red.
     pub status: Status,
     /// A favourable variance at or beyond the underspend threshold.
@@ -768,6 +770,7 @@ fn rate(
         Some(previous) => Some(sub(fig.forecast, previous, "movement")?),
         None => None,
     };
+    let movement_direction = movement.map(|m| direction_of(who.kind.net_cost(m)));
     // Net cost change: positive is adverse whatever the kind.
     let net_change = who.kind.net_cost(variance);
     let (direction, adverse_amount, favourable_amount) = if net_change.is_zero() {
@@ -870,6 +873,7 @@ fn rate(
         variance_percent,
         direction,
         movement,
+        movement_direction,
         status,
         significant_underspend,
         line_count,
@@ -882,6 +886,16 @@ fn rate(
             sentence,
         },
     })
+}
+
+fn direction_of(net_change: Decimal) -> VarianceDirection {
+    if net_change.is_zero() {
+        VarianceDirection::Breakeven
+    } else if net_change.is_sign_positive() {
+        VarianceDirection::Adverse
+    } else {
+        VarianceDirection::Favourable
+    }
 }
 
 struct SentenceParts<'a> {
