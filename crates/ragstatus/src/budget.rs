@@ -1242,10 +1242,11 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
         let group: Vec<String> = line.group.iter().map(|g| g.trim().to_string()).collect();
         let mut node_ids = Vec::with_capacity(group.len().saturating_add(1));
         for depth in 0..=group.len() {
-            let path = group.get(..depth).unwrap_or_default().to_vec();
-            let id = match index.get(&path) {
+            let path = group.get(..depth).unwrap_or_default();
+            let id = match index.get(path) {
                 Some(&id) => id,
                 None => {
+                    let path = path.to_vec();
                     nodes.push(Node::new(path.clone()));
                     let id = nodes.len().saturating_sub(1);
                     index.insert(path, id);
