@@ -292,9 +292,10 @@ fn table(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n{}\n",
+        "{}\n{}\n\nPeriod: {}\n",
         report.title,
-        "=".repeat(report.title.chars().count())
+        "=".repeat(report.title.chars().count()),
+        report.period
     );
     let _ = writeln!(out, "1. Performance summary\n");
     let _ = writeln!(
@@ -426,7 +427,12 @@ fn md_table(out: &mut String, head: &[&str], rows: Vec<Vec<String>>, right: &[us
 
 fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", md_escape(&report.title));
+    let _ = writeln!(
+        out,
+        "# {}\n\nPeriod: {}\n",
+        md_escape(&report.title),
+        md_escape(&report.period)
+    );
     let _ = writeln!(out, "## 1. Performance summary\n");
     md_table(
         &mut out,
