@@ -51,6 +51,10 @@
 //!                            # optional; compare = previous | year_ago;
 //!                            # stable = { absolute = "x" } | { relative = "p" };
 //!                            # regression = n (n >= 3) for a direction by regression
+//! # scheme = { measure = "relative_shortfall", bands = [    # optional custom scheme, replaces
+//! #     { status = "Green", le = "5" },                     # tolerance and stretch (see the
+//! #     { status = "Amber", gt = "5", le = "10" },          # `scheme` module)
+//! #     { status = "Red", gt = "10" } ] }
 //!
 //! [[indicator.target]]        # one per fiscal year (targets may differ by year)
 //! year = "2015/16"
@@ -59,6 +63,16 @@
 //! # annual = "1200", profile = "even"   # flat | even | { values = [...] } | { weights = [...] }
 //! stretch = "98"             # optional: Blue when met
 //! ```
+//!
+//! Only `id` and `polarity` are required. Defaults: `name` empty, `group` none, `unit` count,
+//! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against
+//! the previous period with no stable band. `basis` defaults to `year_to_date` when a target has
+//! an `even` or `weights` profile (they give year-to-date targets) and to `period` otherwise.
+//! A `[[indicator.target]]` without `year` applies to every fiscal year that has no entry of its
+//! own; one with neither `value`, `low`/`high` nor `annual` means "no target that year" (data
+//! only). `year` is a fiscal-year label of the calendar (`"2015/16"`; `"2015"` for a January
+//! calendar; the other accepted label forms too). JSON files may say `indicators` and
+//! `targets` for `indicator` and `target`.
 //!
 //! # Decimals
 //!

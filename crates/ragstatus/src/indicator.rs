@@ -355,6 +355,7 @@ impl Indicator {
     /// with:
     /// - a non-empty id; display and rounding decimals at most 28; a positive multiplier;
     /// - tolerance and direction settings valid (no negative widths or bands, regression n ≥ 3);
+    /// - a custom scheme that states a polarity must agree with the indicator's;
     /// - `within` polarity needs range targets (or none), and `higher`/`lower` single values; a
     ///   floor tolerance is not allowed with `within`;
     /// - target years parse as fiscal years of the calendar, none twice, at most one target
@@ -399,6 +400,16 @@ impl Indicator {
         self.direction
             .validate()
             .map_err(|e| e.with_field("direction"))?;
+        if let Some(p) = self.scheme.as_ref().and_then(Scheme::polarity) {
+            if p != self.polarity {
+                return Err(Error::definition(format!(
+                    "the scheme's polarity \"{}\" differs from the indicator's \"{}\"",
+                    p.as_str(),
+                    self.polarity.as_str()
+                ))
+                .with_field("scheme.polarity"));
+            }
+        }
         let mut years: Vec<Option<Period>> = Vec::with_capacity(self.targets.len());
         for (i, spec) in self.targets.iter().enumerate() {
             let at = format!("target[{i}]");
