@@ -361,17 +361,24 @@ fn check_year(calendar: FiscalCalendar, start_year: i32) -> Result<()> {
 
 /// The length of a period: a month, quarter, half year or whole year.
 ///
-/// Serializes as `"month"`, `"quarter"`, `"half"`, `"year"`. Ordered shortest first.
+/// Serializes as `"month"`, `"quarter"`, `"half"`, `"year"`; also reads the frequency words
+/// `"monthly"`, `"quarterly"`, `"half_yearly"` (or `"half-yearly"`) and `"annual"` (or
+/// `"yearly"`), so that an indicator's reporting frequency can be written either way. Ordered
+/// shortest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PeriodKind {
     /// One month: M01–M12.
+    #[serde(alias = "monthly")]
     Month,
     /// Three months: Q1–Q4.
+    #[serde(alias = "quarterly")]
     Quarter,
     /// Six months: H1–H2.
+    #[serde(alias = "half_yearly", alias = "half-yearly")]
     Half,
     /// Twelve months: the whole fiscal year.
+    #[serde(alias = "annual", alias = "yearly")]
     Year,
 }
 
@@ -407,6 +414,15 @@ impl PeriodKind {
         12 / self.months_u8()
     }
 
+    fn plural(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "months",
+            PeriodKind::Quarter => "quarters",
+            PeriodKind::Half => "halves",
+            PeriodKind::Year => "years",
+        }
+    }
+
     /// The lowercase name: `month`, `quarter`, `half`, `year`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -426,12 +442,19 @@ impl fmt::Display for PeriodKind {
 
 impl FromStr for PeriodKind {
     type Err = Error;
-    /// Parses `month`, `quarter`, `half` or `year`, ignoring case.
+    /// Parses `month`, `quarter`, `half` or `year`, or the frequency words `monthly`,
+    /// `quarterly`, `half_yearly` (`half-yearly`), `annual` (`yearly`), ignoring case.
     fn from_str(s: &str) -> Result<Self> {
-        PeriodKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| Error::invalid_value(s, "one of month, quarter, half, year"))
+        match s.trim().to_ascii_lowercase().as_str() {
+            "month" | "monthly" => Ok(PeriodKind::Month),
+            "quarter" | "quarterly" => Ok(PeriodKind::Quarter),
+            "half" | "half_yearly" | "half-yearly" => Ok(PeriodKind::Half),
+            "year" | "annual" | "yearly" => Ok(PeriodKind::Year),
+            _ => Err(Error::invalid_value(
+                s,
+                "one of month, quarter, half, year (or monthly, quarterly, half_yearly, annual)",
+            )),
+        }
     }
 }
 
@@ -684,6 +707,30 @@ impl Period {
         })
     }
 
+    /// The period of `kind` that ends on the same day as this one, if any. For an indicator
+    /// reported every `kind`, this says whether a value falls due at the end of this period
+    /// (`2015/16 M06` ends Q2 and H1; `2015/16 M05` ends no quarter) and, for a shorter `kind`,
+    /// which one is the latest (`2015/16 Q2` ends with `2015/16 M06`).
+    ///
+    /// ```
+    /// use ragstatus::{FiscalCalendar, PeriodKind};
+    /// let cal = FiscalCalendar::default();
+    /// let m06 = cal.parse("2015/16 M06")?;
+    /// assert_eq!(m06.period_ending(PeriodKind::Half).map(|p| p.label()), Some("2015/16 H1".into()));
+    /// assert_eq!(cal.parse("2015/16 M05")?.period_ending(PeriodKind::Quarter), None);
+    /// assert_eq!(cal.parse("2015/16 Q2")?.period_ending(PeriodKind::Month), Some(m06));
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn period_ending(self, kind: PeriodKind) -> Option<Period> {
+        let months = self.month_offsets().1 + 1;
+        let len = kind.months_u8();
+        (months % len == 0).then_some(Period {
+            kind,
+            index: months / len,
+            ..self
+        })
+    }
+
     /// The whole fiscal year this period sits in.
     pub fn fiscal_year(self) -> Period {
         Period {
@@ -701,7 +748,7 @@ impl Period {
         let per_year = i64::from(self.kind.per_year_u8());
         let out_of_range = || {
             Error::invalid_value(
-                format!("{self} {steps:+} {}s", self.kind),
+                format!("{self} {steps:+} {}", self.kind.plural()),
                 format!("a period in {}", supported_range(self.calendar())),
             )
             .with_period(self.label())
@@ -1194,10 +1241,12 @@ mod tests {
         let last = cal.month(MAX_YEAR, 12).unwrap();
         assert_eq!(last.label(), "9998/99 M12");
         assert_eq!(last.last_date(), date("9999-03-31"));
-        assert!(matches!(
-            last.next().unwrap_err().kind(),
-            ErrorKind::InvalidValue { .. }
-        ));
+        let err = last.next().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "period 9998/99 M12: \"9998/99 M12 +1 months\" is not valid; expected a period in \
+             the fiscal years 1000/01 to 9998/99"
+        );
         let first = cal.year(MIN_YEAR).unwrap();
         assert!(first.previous().is_err());
         assert!(first.year_ago().is_err());
@@ -1258,6 +1307,21 @@ mod tests {
             PeriodKind::Quarter
         );
         assert!("weekly".parse::<PeriodKind>().is_err());
+        assert_eq!(
+            "Half-Yearly".parse::<PeriodKind>().unwrap(),
+            PeriodKind::Half
+        );
+        assert_eq!("annual".parse::<PeriodKind>().unwrap(), PeriodKind::Year);
+        for kind in PeriodKind::ALL {
+            assert_eq!(kind.as_str().parse::<PeriodKind>().unwrap(), kind);
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{kind}\""));
+            assert_eq!(serde_json::from_str::<PeriodKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(
+            serde_json::from_str::<PeriodKind>("\"quarterly\"").unwrap(),
+            PeriodKind::Quarter
+        );
         let p = FiscalCalendar::APRIL.month(2015, 11).unwrap();
         assert_eq!(p.days(), 29);
         assert_eq!(p.start_year(), 2015);
