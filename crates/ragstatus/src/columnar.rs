@@ -1,7 +1,7 @@
 //! Bulk rating: columns of actuals and targets in, one status code per row out.
 //!
 //! The columnar entry point is for dashboards and data frames that rate thousands of rows at a
-//! time. It gives exactly the statuses of [`rate_status`](crate::rate_status) — the same
+//! time. It gives exactly the statuses of [`rate_status`] — the same
 //! standard rule (SPEC §6), the same exact decimal comparisons — as [`Status::code`] bytes:
 //! Red 0, Amber 1, Green 2, Blue 3, NoData 4, NoTarget 5.
 //!
@@ -243,18 +243,30 @@ pub fn rate_codes_parallel(batch: &Batch<'_>, threads: usize) -> Result<Vec<u8>>
     Ok(out)
 }
 
-/// Rates a checked batch whose first row is row `offset` of the caller's.
+/// Rates a checked batch whose first row is row `offset` of the caller's, block by block: each
+/// block takes the integer path when it qualifies, the Decimal path otherwise.
 fn rate_chunk(batch: &Batch<'_>, out: &mut [u8], offset: usize) -> Result<()> {
     if let Column::Shared(t) = batch.tolerance {
         t.validate()?;
     }
-    if let Some(fast) = FastPlan::new(batch) {
-        if fast.run(batch, out) {
-            return Ok(());
+    let plan = FastPlan::new(batch);
+    for (index, block) in out.chunks_mut(BLOCK).enumerate() {
+        let start = index * BLOCK;
+        let end = start + block.len();
+        if let (Some(plan), Some(actuals), Some(targets)) = (
+            &plan,
+            batch.actuals.get(start..end),
+            batch.targets.get(start..end),
+        ) {
+            if plan.run(actuals, targets, block) {
+                continue;
+            }
         }
-    }
-    for (row, slot) in out.iter_mut().enumerate() {
-        *slot = rate_row(batch, row).map_err(|e| e.with_field(format!("row[{}]", offset + row)))?;
+        for (i, slot) in block.iter_mut().enumerate() {
+            let row = start + i;
+            *slot =
+                rate_row(batch, row).map_err(|e| e.with_field(format!("row[{}]", offset + row)))?;
+        }
     }
     Ok(())
 }
@@ -286,16 +298,37 @@ fn rate_row(batch: &Batch<'_>, row: usize) -> Result<u8> {
     rate_status(actual, target.as_ref(), stretch, &rule).map(Status::code)
 }
 
+/// Rows decided together on the integer path (small enough to stay in cache).
+const BLOCK: usize = 1024;
 /// Magnitudes below this many units of the common scale keep every difference inside `i64`.
-const LIMIT: i128 = 1 << 62;
-/// The most decimal places of the fixed-point path (10^18 < 2^62).
-const MAX_SCALE: u32 = 18;
+const LIMIT: u64 = 1 << 62;
+/// Powers of ten that fit `i64`; the integer path allows at most 18 decimal places.
+const POW10: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
 
-/// The integer plan for a batch, when it qualifies for one.
+/// The integer plan for a batch whose polarity and tolerance qualify.
 struct FastPlan {
     higher: bool,
-    scale: u32,
-    tolerance: FastTolerance,
+    tolerance: Tolerance,
 }
 
 enum FastTolerance {
@@ -305,19 +338,13 @@ enum FastTolerance {
     Relative { p: i128, factor: i128 },
 }
 
-fn pow10(exp: u32) -> Option<i128> {
-    10i128.checked_pow(exp)
-}
-
-/// `value` as an integer number of units of 10^-scale, when it fits the fast path.
+/// `value` as an integer number of units of 10^-scale, when it fits the integer path.
+#[inline]
 fn to_fixed(value: Decimal, scale: u32) -> Option<i64> {
     let up = scale.checked_sub(value.scale())?;
-    let m = value.mantissa().checked_mul(pow10(up)?)?;
-    if m.abs() < LIMIT {
-        i64::try_from(m).ok()
-    } else {
-        None
-    }
+    let factor = *POW10.get(usize::try_from(up).ok()?)?;
+    let x = i64::try_from(value.mantissa()).ok()?.checked_mul(factor)?;
+    (x.unsigned_abs() < LIMIT).then_some(x)
 }
 
 impl FastPlan {
@@ -334,26 +361,18 @@ impl FastPlan {
             Column::Shared(Polarity::Lower) => false,
             _ => return None,
         };
-        let Column::Shared(tolerance) = batch.tolerance else {
-            return None;
-        };
-        let mut scale = batch
-            .actuals
-            .iter()
-            .chain(batch.targets.iter())
-            .flatten()
-            .map(Decimal::scale)
-            .max()
-            .unwrap_or(0);
-        if let Tolerance::Absolute(t) = tolerance {
-            scale = scale.max(t.scale());
+        match batch.tolerance {
+            Column::Shared(
+                tolerance @ (Tolerance::None | Tolerance::Absolute(_) | Tolerance::Relative(_)),
+            ) => Some(FastPlan { higher, tolerance }),
+            _ => None,
         }
-        if scale > MAX_SCALE {
-            return None;
-        }
-        let tolerance = match tolerance {
-            Tolerance::None => FastTolerance::Absolute(0),
-            Tolerance::Absolute(t) => FastTolerance::Absolute(to_fixed(t, scale)?),
+    }
+
+    /// The tolerance at this block's scale, when it qualifies.
+    fn tolerance_at(&self, scale: u32) -> Option<FastTolerance> {
+        match self.tolerance {
+            Tolerance::Absolute(t) => to_fixed(t, scale).map(FastTolerance::Absolute),
             Tolerance::Relative(p) => {
                 // Keep the Decimal path's |t|·p/100 exact too, so both paths agree: the
                 // product stays below 2^96 and its scale at most 28.
@@ -362,55 +381,66 @@ impl FastPlan {
                 if pm >= (1 << 34) || scale + sp > 26 {
                     return None;
                 }
-                FastTolerance::Relative {
-                    p: pm,
-                    factor: pow10(sp)?.checked_mul(100)?,
-                }
+                let factor = i128::from(*POW10.get(usize::try_from(sp).ok()?)?) * 100;
+                Some(FastTolerance::Relative { p: pm, factor })
             }
-            Tolerance::Floor(_) => return None,
-        };
-        Some(FastPlan {
-            higher,
-            scale,
-            tolerance,
-        })
+            _ => Some(FastTolerance::Absolute(0)),
+        }
     }
 
-    /// Converts the columns and decides every row; false when a value does not fit (the caller
-    /// then falls back to the Decimal path).
-    fn run(&self, batch: &Batch<'_>, out: &mut [u8]) -> bool {
-        let n = batch.len();
-        let mut actuals = Vec::with_capacity(n);
-        let mut targets = Vec::with_capacity(n);
-        let mut present = Vec::with_capacity(n);
-        for (a, t) in batch.actuals.iter().zip(batch.targets.iter()) {
-            let (av, ap) = match a {
-                Some(v) => match to_fixed(*v, self.scale) {
-                    Some(x) => (x, 1u8),
+    /// Converts one block to fixed point and decides it; false when a value does not fit (the
+    /// caller then uses the Decimal path for the block).
+    fn run(
+        &self,
+        actuals: &[Option<Decimal>],
+        targets: &[Option<Decimal>],
+        out: &mut [u8],
+    ) -> bool {
+        let mut scale = actuals
+            .iter()
+            .chain(targets.iter())
+            .flatten()
+            .map(Decimal::scale)
+            .max()
+            .unwrap_or(0);
+        if let Tolerance::Absolute(t) = self.tolerance {
+            scale = scale.max(t.scale());
+        }
+        if scale > 18 {
+            return false;
+        }
+        let Some(tolerance) = self.tolerance_at(scale) else {
+            return false;
+        };
+        let mut av = [0i64; BLOCK];
+        let mut tv = [0i64; BLOCK];
+        // bit 0: actual present; bit 1: target present.
+        let mut present = [0u8; BLOCK];
+        let slots = av.iter_mut().zip(tv.iter_mut()).zip(present.iter_mut());
+        for ((a, t), ((ax, tx), p)) in actuals.iter().zip(targets.iter()).zip(slots) {
+            if let Some(a) = a {
+                match to_fixed(*a, scale) {
+                    Some(x) => *ax = x,
                     None => return false,
-                },
-                None => (0, 0),
-            };
-            let (tv, tp) = match t {
-                Some(v) => match to_fixed(*v, self.scale) {
-                    Some(x) => (x, 1u8),
+                }
+                *p = 1;
+            }
+            if let Some(t) = t {
+                match to_fixed(*t, scale) {
+                    Some(x) => *tx = x,
                     None => return false,
-                },
-                None => (0, 0),
-            };
-            actuals.push(av);
-            targets.push(tv);
-            // bit 0: actual present; bit 1: target present.
-            present.push(ap | (tp << 1));
+                }
+                *p |= 2;
+            }
         }
         // Branch-free decision: for a rated row the code is (sf ≤ amount) + (sf ≤ 0), which is
         // Red 0, Amber 1 or Green 2 (amount ≥ 0); missing values select NoData 4 / NoTarget 5.
         let sign: i64 = if self.higher { 1 } else { -1 };
         let rows = out
             .iter_mut()
-            .zip(actuals.iter().zip(targets.iter()))
+            .zip(av.iter().zip(tv.iter()))
             .zip(present.iter());
-        match self.tolerance {
+        match tolerance {
             FastTolerance::Absolute(amount) => {
                 for ((slot, (&a, &t)), &p) in rows {
                     let sf = sign.wrapping_mul(t.wrapping_sub(a));
@@ -499,8 +529,10 @@ mod tests {
             Tolerance::Relative(dec!(4.444444)),
         ] {
             let batch = Batch::new(&a, &t, Polarity::Higher, tol);
-            assert!(FastPlan::new(&batch).is_some());
-            let fast = rate_codes(&batch).unwrap();
+            let plan = FastPlan::new(&batch).unwrap();
+            let mut fast = vec![9; a.len()];
+            assert!(plan.run(&a, &t, &mut fast));
+            assert_eq!(fast, rate_codes(&batch).unwrap());
             let mut slow = vec![0; a.len()];
             for (row, slot) in slow.iter_mut().enumerate() {
                 *slot = rate_row(&batch, row).unwrap();

@@ -499,10 +499,10 @@ impl Rating {
                 measure,
                 value: m,
             } => {
-                let m = derived(m);
+                let m = m.normalize();
                 let shown = match measure {
                     Measure::Actual => value(m),
-                    Measure::Shortfall => number(m, dp),
+                    Measure::Shortfall => number(m, None),
                     Measure::RelativeShortfall | Measure::PercentOfTarget => {
                         format!("{}%", number(m, None))
                     }

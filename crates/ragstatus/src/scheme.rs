@@ -17,7 +17,7 @@
 //! shared boundary owned by exactly one of them (`le` then `gt`, or `lt` then `ge`); only rated
 //! statuses (Red, Amber, Green, Blue) appear; and the statuses are *ordered with the polarity*:
 //! never better as the measure gets worse. A scheme that fails is an
-//! [`ErrorKind::Scheme`](crate::ErrorKind::Scheme) naming the zero-based index of the offending
+//! [`ErrorKind::Scheme`] naming the zero-based index of the offending
 //! band.
 //!
 //! Measures ([`Measure`]):
@@ -258,13 +258,29 @@ impl Band {
 #[serde(deny_unknown_fields)]
 struct BandRepr {
     status: Status,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     gt: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     ge: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     lt: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::target::serde_decimal::deserialize_option"
+    )]
     le: Option<Decimal>,
 }
 

@@ -64,14 +64,16 @@ pub enum Target {
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
 enum TargetRepr {
-    Value(Decimal),
+    Value(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
     Range(RangeRepr),
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RangeRepr {
+    #[serde(deserialize_with = "serde_decimal::deserialize")]
     low: Decimal,
+    #[serde(deserialize_with = "serde_decimal::deserialize")]
     high: Decimal,
 }
 
@@ -167,9 +169,9 @@ pub enum Profile {
     /// Year-to-date target at the end of period `k` of `n` is `annual × k / n`.
     Even,
     /// The target of each period, as written (one per period).
-    Values(Vec<Decimal>),
+    Values(#[serde(deserialize_with = "serde_decimal::deserialize_vec")] Vec<Decimal>),
     /// Year-to-date target is the cumulative share of the annual value, by weight.
-    Weights(Vec<Decimal>),
+    Weights(#[serde(deserialize_with = "serde_decimal::deserialize_vec")] Vec<Decimal>),
 }
 
 /// A year's target as written in a definition; see the [module docs](self).
@@ -193,17 +195,37 @@ enum SpecKind {
 struct TargetSpecRepr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     year: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "serde_decimal::deserialize_option"
+    )]
     value: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "serde_decimal::deserialize_option"
+    )]
     low: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "serde_decimal::deserialize_option"
+    )]
     high: Option<Decimal>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "serde_decimal::deserialize_option"
+    )]
     annual: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     profile: Option<Profile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "serde_decimal::deserialize_option"
+    )]
     stretch: Option<Decimal>,
 }
 
@@ -366,6 +388,21 @@ impl TargetSpec {
         }
     }
 
+    /// The target for a [`Period`](crate::Period): [`target_for`](TargetSpec::target_for) at its
+    /// [`position`](crate::Period::position) in the fiscal year. Errors name the period.
+    pub fn target_for_period(&self, period: crate::Period) -> Result<Option<Target>> {
+        let (k, n) = period.position();
+        self.target_for(k, n)
+            .map_err(|e| e.with_period(period.label()))
+    }
+
+    /// The stretch target for a [`Period`](crate::Period), profiled like the target.
+    pub fn stretch_for_period(&self, period: crate::Period) -> Result<Option<Decimal>> {
+        let (k, n) = period.position();
+        self.stretch_for(k, n)
+            .map_err(|e| e.with_period(period.label()))
+    }
+
     /// The stretch target for period `k` of `n`, profiled like the target (see module docs).
     pub fn stretch_for(&self, k: u32, n: u32) -> Result<Option<Decimal>> {
         check_position(k, n)?;
@@ -445,6 +482,76 @@ fn profiled(
                 .and_then(|v| v.checked_div(total))
                 .ok_or_else(overflow)
         }
+    }
+}
+
+/// Reading decimals leniently: from a string (recommended, exact), an integer, or a float
+/// (converted through its shortest round-trip text, so `94.95` stays `94.95`, as SPEC requires of
+/// floats crossing a boundary). Serialising is unchanged: decimals are written as strings.
+///
+/// Use on a field with `#[serde(deserialize_with = "ragstatus::target::serde_decimal::deserialize")]`
+/// (or `deserialize_option` / `deserialize_vec`). The definition types of this crate read their
+/// decimals this way, so TOML may say `value = 95` or `value = "95"`.
+pub mod serde_decimal {
+    use std::fmt;
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Visitor};
+
+    struct DecimalVisitor;
+
+    impl Visitor<'_> for DecimalVisitor {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number, preferably as a string such as \"94.95\"")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            let t = v.trim();
+            Decimal::from_str(t)
+                .or_else(|_| Decimal::from_scientific(t))
+                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            if v.is_finite() {
+                // Rust writes the shortest text that reads back as the same float.
+                self.visit_str(&format!("{v}"))
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct Lenient(#[serde(deserialize_with = "deserialize")] Decimal);
+
+    /// A decimal from a string, an integer or a float.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+
+    /// An optional decimal, leniently.
+    pub fn deserialize_option<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        Option::<Lenient>::deserialize(d).map(|o| o.map(|l| l.0))
+    }
+
+    /// A list of decimals, leniently.
+    pub fn deserialize_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+        Vec::<Lenient>::deserialize(d).map(|v| v.into_iter().map(|l| l.0).collect())
     }
 }
 

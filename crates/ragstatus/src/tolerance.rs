@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::polarity::Polarity;
-use crate::target::Target;
+use crate::target::{Target, serde_decimal};
 
 /// The width of the Amber band; see the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -54,9 +54,9 @@ pub enum Tolerance {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum ToleranceRepr {
     None,
-    Absolute(Decimal),
-    Relative(Decimal),
-    Floor(Decimal),
+    Absolute(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
+    Relative(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
+    Floor(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
 }
 
 impl TryFrom<ToleranceRepr> for Tolerance {
@@ -217,6 +217,11 @@ mod tests {
         assert!(serde_json::from_str::<Tolerance>(r#"{"relative": "-0.1"}"#).is_err());
         assert!(serde_json::from_str::<Tolerance>(r#"{"absolute": "-0"}"#).is_ok());
         assert!(Tolerance::absolute(dec!(-1)).is_err());
+        let t: Tolerance = toml::from_str::<std::collections::BTreeMap<String, Tolerance>>(
+            "t = { relative = 2.5 }",
+        )
+        .unwrap()["t"];
+        assert_eq!(t, Tolerance::Relative(dec!(2.5)));
     }
 
     #[test]

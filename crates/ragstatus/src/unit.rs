@@ -72,7 +72,7 @@ enum UnitRepr {
     Count,
     Currency(String),
     Days,
-    Rate(Decimal),
+    Rate(#[serde(deserialize_with = "crate::target::serde_decimal::deserialize")] Decimal),
     Ratio,
     Score,
 }

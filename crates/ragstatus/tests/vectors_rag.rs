@@ -18,7 +18,8 @@
 //! input: `polarity`, `scheme` (as in definitions: `{measure, polarity?, bands: [{status, gt|ge?,
 //! lt|le?}]}` or `{measure, polarity?, first_match: [{status, one of gt|ge|lt|le}], otherwise}`),
 //! `target`, `actual`. Without `actual` the case checks validation only.
-//! expected: `status`, optional `band` (index) and `measure` (decimal); or `{"error": "Scheme",
+//! Optional `unit` and `decimals` as for `rag`.
+//! expected: `status`, optional `band` (index), `measure` (decimal) and `sentence`; or `{"error": "Scheme",
 //! "band": n}` / `{"error": "Definition"}`.
 //!
 //! ## kind `target`
@@ -282,6 +283,20 @@ fn scheme_vectors() {
                 let want: Status = serde_json::from_value(expected["status"].clone()).unwrap();
                 if r.status != want {
                     failures.push(format!("{name}: status expected {want}, got {}", r.status));
+                }
+                if let Some(w) = expected.get("sentence") {
+                    let unit: Unit = input
+                        .get("unit")
+                        .map(|u| serde_json::from_value(u.clone()).unwrap())
+                        .unwrap_or_default();
+                    let dp = input
+                        .get("decimals")
+                        .and_then(Value::as_u64)
+                        .map(|d| d as u32);
+                    let got = r.sentence(&unit, dp);
+                    if w.as_str() != Some(got.as_str()) {
+                        failures.push(format!("{name}: sentence expected {w}, got {got:?}"));
+                    }
                 }
                 if let ragstatus::Fired::Band { index, value, .. } = r.fired {
                     if let Some(b) = expected.get("band").and_then(Value::as_u64) {
