@@ -82,11 +82,25 @@ pub use summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 pub use definitions::{Definitions, Evaluation};
 
 // re-exports from `budget`
+pub use budget::{
+    AmountUnit, BudgetCsv, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
+    BudgetSettings, LineKind, RatingBase, parse_amount, read_budget_csv, roll_up,
+};
 
 // re-exports from `milestone`
+pub use milestone::{
+    Milestone, MilestoneCsv, MilestoneCsvOptions, MilestoneReport, MilestoneResult,
+    MilestoneSettings, MilestoneState, evaluate_milestone, evaluate_milestones,
+    read_milestones_csv,
+};
 
 // re-exports from `spc`
+pub use spc::{
+    Assurance, Improvement, PointType, SignalDirection, SpcPoint, SpcResult, SpcRule, SpcSegment,
+    SpcSettings, SpcSignal, XmrLimits, spc, spc_with_labels, xmr_limits,
+};
 
 // re-exports from `benchmarking`
+pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
 
 pub use rust_decimal::Decimal;
