@@ -231,6 +231,36 @@ impl Definitions {
     /// indicator id; an indicator without one has no data). Good indicators are all evaluated
     /// and every bad one is listed in [`Evaluation::errors`]; series for ids that are not
     /// defined are errors too ([`ErrorKind::UnknownIndicator`]). Nothing is dropped silently.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use ragstatus::{Definitions, Observation, RollUp, Series, Status};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "A"
+    ///     group = ["Live Well"]
+    ///     polarity = "lower"
+    ///     [[indicator.target]]
+    ///     value = "10"
+    ///     [[indicator]]
+    ///     id = "B"
+    ///     group = ["Live Well"]
+    ///     polarity = "higher"
+    ///     frequency = "annual"
+    /// "#)?;
+    /// let q2 = defs.calendar.parse("2015/16 Q2")?;
+    /// let mut actuals = BTreeMap::new();
+    /// actuals.insert("A".to_string(), Series::from([(q2, Observation::value(dec!(9)))]));
+    /// let evaluation = defs.evaluate(q2, &actuals);
+    /// assert!(evaluation.errors.is_empty());
+    /// assert_eq!(evaluation.results[0].status, Status::Green);
+    /// assert_eq!(evaluation.results[1].status, Status::NotDue);
+    /// let summary = evaluation.summary(Some(RollUp::Worst))?;
+    /// assert_eq!(summary.group(&["Live Well"]).unwrap().roll_up, Some(Status::Green));
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
     pub fn evaluate(&self, period: Period, actuals: &BTreeMap<String, Series>) -> Evaluation {
         let empty = Series::new();
         let mut evaluation = Evaluation::default();
