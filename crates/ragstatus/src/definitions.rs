@@ -79,7 +79,7 @@
 //! Every decimal may be written as a string (`"94.95"`, recommended: exact) or as a number
 //! (`94.95`). TOML and JSON parsers read numbers as 64-bit floats; ragstatus turns such a float
 //! into the decimal of its shortest round-trip text (see
-//! [`decimal_from_f64`](crate::value::decimal_from_f64)), which gives back the digits as written
+//! [`crate::value::decimal_from_f64`]), which gives back the digits as written
 //! for numbers of up to 15 significant digits. Longer numbers should be written as strings.
 //! Integers are read exactly. The integer settings `start_month`, `decimals` and `regression`
 //! are plain integers.
