@@ -120,7 +120,8 @@ pub struct Definitions {
 }
 
 /// The outcome of evaluating every indicator of a [`Definitions`] for one period.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// One result per indicator that could be evaluated, in definition order.
     pub results: Vec<IndicatorResult>,
