@@ -61,7 +61,7 @@
 //! | the standard rule, overrides, explanations | [`rating`] | [`rate`], [`rate_status`], [`Rating`] |
 //! | custom band schemes (Bracknell, ClearPoint, Camms) | [`scheme`] | [`Scheme`], [`Band`] |
 //! | statuses | [`status`] | [`Status`] |
-//! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`Batch`] |
+//! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`columnar::Batch`] |
 //! | an indicator's definition and evaluation | [`indicator`] | [`Indicator`], [`IndicatorResult`] |
 //! | direction of travel | [`direction`] | [`Direction`], [`Travel`] |
 //! | counts, percent on target, roll-ups | [`summary`] | [`Summary`], [`RollUp`] |
