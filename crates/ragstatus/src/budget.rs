@@ -1106,9 +1106,8 @@ pub struct BudgetReport {
     /// before its sub-groups).
     pub totals: Vec<BudgetResult>,
     /// One error for each line left out (invalid, or a repeated id); the totals above it list
-    /// it in [`BudgetResult::excluded`]. Not serialised ([`Error`] is not a serde type): report
-    /// them through their `Display`.
-    #[serde(skip)]
+    /// it in [`BudgetResult::excluded`].
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 

@@ -522,9 +522,8 @@ pub fn evaluate_milestone(
 pub struct MilestoneReport {
     /// Results in input order.
     pub results: Vec<MilestoneResult>,
-    /// One error per invalid milestone, naming its id. Not serialised ([`Error`] is not a serde
-    /// type).
-    #[serde(skip)]
+    /// One error per invalid milestone, naming its id.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
