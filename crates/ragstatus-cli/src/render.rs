@@ -629,6 +629,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; }
 td.id { white-space: nowrap; }
+td.name { min-width: 14rem; }
 ul.commentary li { margin: .2rem 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; background: #f7f7f7; }
@@ -822,7 +823,7 @@ fn html(report: &Report) -> String {
             let text = |i: usize| escape(cells.get(i).map(String::as_str).unwrap_or_default());
             let _ = writeln!(
                 out,
-                "<tr><td class=\"id\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"id\">{}</td><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 text(0),
                 text(1),
                 text(2),

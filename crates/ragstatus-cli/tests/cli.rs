@@ -418,3 +418,24 @@ fn check_budget_and_milestone_rows_name_file_and_line() {
                 .and(predicate::str::contains("2 problems")),
         );
 }
+
+#[test]
+fn json_definitions_give_the_same_report_as_toml() {
+    let run = |defs: &str| {
+        ragstatus()
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--actuals",
+                "tests/data/good.csv",
+            ])
+            .args(["--definitions", defs])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("tests/data/defs.toml"), run("tests/data/defs.json"));
+}
