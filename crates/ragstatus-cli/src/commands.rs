@@ -148,7 +148,24 @@ fn outcome(problems: &[Error]) -> Outcome {
 
 /// `ragstatus check`.
 pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
-    let defs = Defs::load(&args.definitions)?;
+    let defs = match Defs::load(&args.definitions) {
+        Ok(defs) => defs,
+        Err(first) => {
+            let all = Defs::all_problems(&args.definitions);
+            if all.len() <= 1 {
+                return Err(first.into());
+            }
+            let mut out = std::io::stdout().lock();
+            for p in &all {
+                let _ = writeln!(out, "{p}");
+            }
+            return Err(Fatal(format!(
+                "{}: {} problems in the indicator definitions (listed above)",
+                args.definitions.display(),
+                all.len()
+            )));
+        }
+    };
     let mut problems: Vec<Error> = Vec::new();
     let mut counts = vec![format!("{} indicator definitions", defs.ids.len())];
     if let Some(actuals) = &args.actuals {

@@ -439,3 +439,22 @@ fn json_definitions_give_the_same_report_as_toml() {
     };
     assert_eq!(run("tests/data/defs.toml"), run("tests/data/defs.json"));
 }
+
+#[test]
+fn check_lists_every_definition_problem() {
+    ragstatus()
+        .args(["check", "--definitions", "tests/data/bad_defs.toml"])
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains(
+                "indicator A-1, field indicator[0].polarity: TOML: unknown variant `sideways`",
+            )
+            .and(predicate::str::contains(
+                "field indicator[1]: duplicate indicator id (also indicator[0]) \"A-1\"",
+            )),
+        )
+        .stderr(predicate::str::contains(
+            "2 problems in the indicator definitions",
+        ));
+}
