@@ -458,3 +458,30 @@ fn check_lists_every_definition_problem() {
             "2 problems in the indicator definitions",
         ));
 }
+
+#[test]
+fn line_numbers_are_right_with_crlf_line_endings() {
+    // As spreadsheets on Windows save CSV; the csv crate's own line count drifts here.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.csv");
+    std::fs::write(
+        &path,
+        "indicator,period,value\r\nA-1,2015/16 Q1,45\r\nZZ,2015/16 Q1,24\r\nB-2,2015/16 Q1,x\r\n",
+    )
+    .unwrap();
+    ragstatus()
+        .args([
+            "check",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--actuals",
+        ])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("crlf.csv:3, column indicator, indicator ZZ").and(
+                predicate::str::contains("crlf.csv:4, column value, indicator B-2"),
+            ),
+        );
+}
