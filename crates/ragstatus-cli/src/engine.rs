@@ -13,6 +13,7 @@ use ragstatus::{
 
 use crate::actuals::{ActualRow, Catalog};
 use crate::model::{IndicatorRow, Travel};
+use crate::overrides::Override;
 
 /// The definitions, indexed by id.
 #[derive(Debug, Clone)]
@@ -239,8 +240,12 @@ pub fn evaluate_row(
     series: &Series,
     history: &[Period],
     flags: &Flags,
+    person: Option<&Override>,
 ) -> Result<IndicatorRow, Error> {
-    let result = indicator.evaluate(period, series)?;
+    let mut result = indicator.evaluate(period, series)?;
+    if let Some(o) = person {
+        result = result.with_override(o.status, o.reason.as_str(), o.by.as_str());
+    }
     let values = history
         .iter()
         .map(|p| {

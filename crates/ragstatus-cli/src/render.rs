@@ -124,9 +124,6 @@ fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
     if row.provisional {
         notes.push("Provisional".to_string());
     }
-    if let Some(computed) = row.computed_status {
-        notes.push(format!("Overridden (computed {})", computed.as_str()));
-    }
     if let Some(note) = &row.note {
         notes.push(note.clone());
     }
@@ -135,12 +132,36 @@ fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
         row.name.clone(),
         opt(&row.target),
         opt(&row.actual),
-        status_label(row.status).to_string(),
+        indicator_status(row),
         with_value(row.vs_previous, &row.previous),
         with_value(row.vs_year_ago, &row.year_ago),
         sparkline(&row.history),
         notes.join("; "),
     ]
+}
+
+/// The status shown for an indicator: `▲ Amber`, or `▲ Amber (computed ✖ Red)` when a person
+/// overrode it.
+fn indicator_status(row: &IndicatorRow) -> String {
+    match row.computed_status {
+        Some(computed) => format!(
+            "{} (computed {})",
+            status_label(row.status),
+            status_label(computed)
+        ),
+        None => status_label(row.status).to_string(),
+    }
+}
+
+fn indicator_status_html(row: &IndicatorRow) -> String {
+    match row.computed_status {
+        Some(computed) => format!(
+            "{} <small>(computed {})</small>",
+            status_html(row.status),
+            escape(status_label(computed))
+        ),
+        None => status_html(row.status),
+    }
 }
 
 fn with_value(travel: Travel, value: &Option<String>) -> String {
@@ -322,7 +343,7 @@ fn table(report: &Report) -> String {
             "{} {} [{}; {} on last period, {} on last year]\n    {}",
             row.id,
             row.name,
-            status_label(row.status),
+            indicator_status(row),
             row.vs_previous.label(),
             row.vs_year_ago.label(),
             row.explanation
@@ -455,7 +476,7 @@ fn markdown(report: &Report) -> String {
             "- **{} {}**: {}; {} on last period, {} on last year.  \n  {}",
             md_escape(&row.id),
             md_escape(&row.name),
-            status_label(row.status),
+            indicator_status(row),
             row.vs_previous.label(),
             row.vs_year_ago.label(),
             md_escape(&row.explanation)
@@ -802,7 +823,7 @@ fn html(report: &Report) -> String {
             status_class(row.status),
             escape(&row.id),
             escape(&row.name),
-            status_html(row.status),
+            indicator_status_html(row),
             travel_html(row.vs_previous, &None),
             travel_html(row.vs_year_ago, &None),
             escape(&row.explanation),
@@ -828,7 +849,7 @@ fn html(report: &Report) -> String {
                 text(1),
                 text(2),
                 text(3),
-                status_html(row.status),
+                indicator_status_html(row),
                 travel_html(row.vs_previous, &row.previous),
                 travel_html(row.vs_year_ago, &row.year_ago),
                 svg_sparkline(&report.history_periods, &row.history),

@@ -485,3 +485,42 @@ fn line_numbers_are_right_with_crlf_line_endings() {
             ),
         );
 }
+
+#[test]
+fn overrides_are_shown_and_bad_ones_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("overrides.csv");
+    std::fs::write(
+        &path,
+        "indicator,period,status,reason,by\nB-2,2015/16 Q2,Amber,Data lag,J. Smith\nA-1,2015/16 Q2,Purple,x,y\nZZ,2015/16 Q2,Red,x,y\nA-1,2015/16 Q2,Green,,y\n",
+    )
+    .unwrap();
+    ragstatus()
+        .args([
+            "report",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--actuals",
+            "tests/data/good.csv",
+            "--format",
+            "json",
+            "--overrides",
+        ])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("\"computed_status\": \"Red\"").and(predicate::str::contains(
+                "(overridden to Amber by J. Smith: Data lag)",
+            )),
+        )
+        .stderr(
+            predicate::str::contains("overrides.csv:3, column status, indicator A-1")
+                .and(predicate::str::contains(
+                    "overrides.csv:4, column indicator, indicator ZZ",
+                ))
+                .and(predicate::str::contains(
+                    "overrides.csv:5, column reason, indicator A-1: missing reason",
+                )),
+        );
+}

@@ -46,6 +46,8 @@ fn report(format: &str) -> String {
         "budget-settings.toml",
         "--milestones",
         "milestones.csv",
+        "--overrides",
+        "overrides.csv",
         "--format",
         format,
     ])
