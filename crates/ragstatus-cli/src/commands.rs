@@ -201,6 +201,10 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         ));
         problems.extend(read.errors);
     }
+    if args.overrides.is_some() {
+        let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+        counts.push(format!("{} overrides", overrides.len()));
+    }
     let mut out = std::io::stdout().lock();
     for p in &problems {
         let _ = writeln!(out, "{p}");

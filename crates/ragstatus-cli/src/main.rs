@@ -210,6 +210,9 @@ struct CheckArgs {
     /// Improvement plan CSV.
     #[arg(short, long, value_name = "FILE")]
     milestones: Option<PathBuf>,
+    /// Status overrides CSV: indicator, period, status, reason, by.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -138,5 +138,7 @@ fn check_clean() {
         "budget-settings.toml",
         "--milestones",
         "milestones.csv",
+        "--overrides",
+        "overrides.csv",
     ]));
 }
