@@ -240,19 +240,28 @@ impl Error {
 
     /// Sets the column, unless already set.
     pub fn with_column(mut self, column: impl Into<String>) -> Self {
-        self.inner.location.column.get_or_insert_with(|| column.into());
+        self.inner
+            .location
+            .column
+            .get_or_insert_with(|| column.into());
         self
     }
 
     /// Sets the indicator (or budget line, or milestone) id, unless already set.
     pub fn with_indicator(mut self, id: impl Into<String>) -> Self {
-        self.inner.location.indicator.get_or_insert_with(|| id.into());
+        self.inner
+            .location
+            .indicator
+            .get_or_insert_with(|| id.into());
         self
     }
 
     /// Sets the period label, unless already set.
     pub fn with_period(mut self, period: impl Into<String>) -> Self {
-        self.inner.location.period.get_or_insert_with(|| period.into());
+        self.inner
+            .location
+            .period
+            .get_or_insert_with(|| period.into());
         self
     }
 
