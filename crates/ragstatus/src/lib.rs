@@ -44,6 +44,7 @@ pub use polarity::Polarity;
 pub use status::Status;
 
 // re-exports from `period`
+pub use period::{FiscalCalendar, Period, PeriodKind, Periods, YearToDate};
 
 // re-exports from `unit`
 
