@@ -12,14 +12,17 @@ from ragstatus._ragstatus import (
     DefinitionError,
     DuplicateError,
     FileError,
+    FiscalCalendar,
     InvalidValueError,
     LengthMismatchError,
     MissingFieldError,
     ParseError,
+    Period,
     PeriodLabelError,
     RagstatusError,
     SchemeError,
     UnknownIndicatorError,
+    YearToDate,
     __version__,
     to_decimal,
 )
@@ -39,6 +42,10 @@ __all__ = [
     "PeriodLabelError",
     "SchemeError",
     "UnknownIndicatorError",
+    # periods
+    "FiscalCalendar",
+    "Period",
+    "YearToDate",
     # values
     "to_decimal",
 ]

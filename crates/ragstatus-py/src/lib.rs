@@ -16,6 +16,8 @@ use pyo3::prelude::*;
 
 pub mod convert;
 pub mod errors;
+pub mod period;
+pub mod pyjson;
 
 /// Converts a number as ragstatus reads it: `decimal.Decimal`, `int`, decimal text, or a float
 /// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
@@ -29,6 +31,7 @@ fn to_decimal(value: &Bound<'_, PyAny>) -> PyResult<ragstatus::Decimal> {
 fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    period::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }
