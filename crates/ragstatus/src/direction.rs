@@ -1,1 +1,460 @@
-//! (being written)
+//! Direction of travel (SPEC §7).
+//!
+//! Compares an actual with a comparison value — the previous period's, or the same period's a
+//! year before — and says whether performance is [`Improving`](Direction::Improving),
+//! [`Worsening`](Direction::Worsening), shows [`NoChange`](Direction::NoChange) or is
+//! [`NotComparable`](Direction::NotComparable) (either value missing).
+//!
+//! - change = actual − comparison, negated when lower is better; for `within`, the fall in the
+//!   shortfall against the range (moving towards the range is improving, moving about inside
+//!   it is no change).
+//! - `Improving` if change > band, `Worsening` if change < −band, else `NoChange`. The
+//!   [`StableBand`] is absolute (in the indicator's units) or relative (percent of
+//!   |comparison|); the default is 0, so any change counts. A change exactly on the band's edge
+//!   is `NoChange`.
+//! - **By regression** ([`by_regression`]): over the last n ≥ 3 values, the sign of the
+//!   least-squares slope (x = 0, 1, …, n − 1), with the band applied to slope × (n − 1), the
+//!   change the fitted line makes across the window. A relative band is a percent of |the first
+//!   value of the window| (the regression's counterpart of the comparison value). The slope is
+//!   computed exactly: the comparison `S × (n − 1) > band × D` is made on the integers' exact
+//!   decimal products (S = nΣxy − ΣxΣy, D = nΣx² − (Σx)² > 0), so no division rounds. For
+//!   `within` the values regressed are the negated shortfalls.
+//!
+//! ```
+//! use ragstatus::direction::{compare, Direction, StableBand};
+//! use ragstatus::Polarity;
+//! use rust_decimal_macros::dec;
+//!
+//! let travel = compare(Polarity::Lower, Some(dec!(11)), Some(dec!(12)), None, StableBand::default()).unwrap();
+//! assert_eq!(travel.direction, Direction::Improving);
+//! assert_eq!(travel.change, Some(dec!(1)));
+//! ```
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::polarity::{Polarity, within_shortfall};
+
+/// The direction of travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Direction {
+    /// Better than the comparison by more than the stable band.
+    Improving,
+    /// Worse than the comparison by more than the stable band.
+    Worsening,
+    /// Within the stable band of the comparison.
+    NoChange,
+    /// The actual or the comparison is missing.
+    NotComparable,
+}
+
+impl Direction {
+    /// Every direction.
+    pub const ALL: [Direction; 4] = [
+        Direction::Improving,
+        Direction::Worsening,
+        Direction::NoChange,
+        Direction::NotComparable,
+    ];
+
+    /// The name as written in vectors and reports: `Improving`, `Worsening`, `NoChange`,
+    /// `NotComparable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Improving => "Improving",
+            Direction::Worsening => "Worsening",
+            Direction::NoChange => "NoChange",
+            Direction::NotComparable => "NotComparable",
+        }
+    }
+
+    /// The lowercase words used in sentences: "improving", "worsening", "no change",
+    /// "not comparable".
+    pub fn words(self) -> &'static str {
+        match self {
+            Direction::Improving => "improving",
+            Direction::Worsening => "worsening",
+            Direction::NoChange => "no change",
+            Direction::NotComparable => "not comparable",
+        }
+    }
+}
+
+impl std::fmt::Display for Direction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The band of changes counted as no change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum StableBand {
+    /// A change of at most this amount, in the indicator's units, is no change.
+    Absolute(Decimal),
+    /// A change of at most this percent of |comparison| is no change.
+    Relative(Decimal),
+}
+
+impl Default for StableBand {
+    fn default() -> Self {
+        StableBand::Absolute(Decimal::ZERO)
+    }
+}
+
+impl StableBand {
+    /// Checks that the band is not negative.
+    pub fn validate(&self) -> Result<()> {
+        let (v, field) = match *self {
+            StableBand::Absolute(v) => (v, "absolute"),
+            StableBand::Relative(v) => (v, "relative"),
+        };
+        if v.is_sign_negative() && !v.is_zero() {
+            return Err(
+                Error::invalid_value(v.to_string(), "a stable band of zero or more")
+                    .with_field(field),
+            );
+        }
+        Ok(())
+    }
+
+    /// The band as an amount in the indicator's units, for this comparison value.
+    pub fn amount(&self, comparison: Decimal) -> Result<Decimal> {
+        match *self {
+            StableBand::Absolute(v) => Ok(v),
+            StableBand::Relative(p) => comparison
+                .abs()
+                .checked_mul(p)
+                .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                .ok_or_else(|| Error::overflow("relative stable band")),
+        }
+    }
+}
+
+/// Which value the actual is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compare {
+    /// The previous period of the same length (Q2 for Q3; Q4 of last year for Q1).
+    #[default]
+    Previous,
+    /// The same period a year before.
+    YearAgo,
+}
+
+/// How an indicator's direction of travel is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectionSettings {
+    /// The comparison for the headline direction (default: the previous period).
+    #[serde(default)]
+    pub compare: Compare,
+    /// The stable band (default: absolute 0).
+    #[serde(default)]
+    pub stable: StableBand,
+    /// When set (n ≥ 3), the headline direction is by regression over the last n periods
+    /// instead of against one comparison value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<u32>,
+}
+
+impl DirectionSettings {
+    /// Checks the band and the regression window.
+    pub fn validate(&self) -> Result<()> {
+        self.stable.validate().map_err(|e| e.with_field("stable"))?;
+        if let Some(n) = self.regression {
+            if n < 3 {
+                return Err(Error::invalid_value(
+                    n.to_string(),
+                    "a regression window of at least 3 periods",
+                )
+                .with_field("regression"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The outcome of a direction-of-travel comparison, with its workings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Travel {
+    /// The direction.
+    pub direction: Direction,
+    /// The actual (for a regression, the last value of the window).
+    pub actual: Option<Decimal>,
+    /// The comparison value (for a regression, the first value of the window).
+    pub comparison: Option<Decimal>,
+    /// The improvement: actual − comparison, negated for lower; the fall in shortfall for
+    /// within; for a regression, slope × (n − 1) in the same sense. None when not comparable.
+    pub change: Option<Decimal>,
+    /// The stable band as an amount in the indicator's units. None when not comparable.
+    pub band: Option<Decimal>,
+}
+
+impl Travel {
+    fn not_comparable(actual: Option<Decimal>, comparison: Option<Decimal>) -> Self {
+        Travel {
+            direction: Direction::NotComparable,
+            actual,
+            comparison,
+            change: None,
+            band: None,
+        }
+    }
+
+    /// One plain-English sentence, e.g. "up 2.1 points from 42.0% in 2015/16 Q2: improving".
+    ///
+    /// `value` formats a value in the indicator's unit ("42.0%"); `difference` formats the
+    /// size of a difference ("2.1 points"); `label` names the comparison ("2015/16 Q2").
+    ///
+    /// ```
+    /// use ragstatus::direction::{compare, StableBand};
+    /// use ragstatus::Polarity;
+    /// use rust_decimal_macros::dec;
+    /// let t = compare(Polarity::Higher, Some(dec!(44.1)), Some(dec!(42.0)), None, StableBand::default()).unwrap();
+    /// let s = t.sentence("2015/16 Q2", &|v| format!("{v:.1}%"), &|d| format!("{d:.1} points"));
+    /// assert_eq!(s, "up 2.1 points from 42.0% in 2015/16 Q2: improving");
+    /// ```
+    pub fn sentence(
+        &self,
+        label: &str,
+        value: &dyn Fn(Decimal) -> String,
+        difference: &dyn Fn(Decimal) -> String,
+    ) -> String {
+        match (self.actual, self.comparison) {
+            (Some(actual), Some(comparison)) if self.direction != Direction::NotComparable => {
+                let diff = actual.checked_sub(comparison);
+                let movement = match diff {
+                    Some(d) if d.is_zero() => "unchanged".to_string(),
+                    Some(d) if d.is_sign_positive() => format!("up {}", difference(d)),
+                    Some(d) => format!("down {}", difference(d.abs())),
+                    None => "changed".to_string(),
+                };
+                let joiner = if movement == "unchanged" {
+                    "at"
+                } else {
+                    "from"
+                };
+                format!(
+                    "{movement} {joiner} {} in {label}: {}",
+                    value(comparison),
+                    self.direction.words()
+                )
+            }
+            (Some(_), None) => format!("no value for {label}: not comparable"),
+            _ => "no value for this period: not comparable".to_string(),
+        }
+    }
+}
+
+/// The improvement from `comparison` to `actual` under the polarity: actual − comparison,
+/// negated for lower; for within (`range` = `[low, high]`), the comparison's shortfall minus
+/// the actual's. `within` without a range treats the comparison itself as no range and is an
+/// error.
+pub fn change(
+    polarity: Polarity,
+    actual: Decimal,
+    comparison: Decimal,
+    range: Option<(Decimal, Decimal)>,
+) -> Result<Decimal> {
+    match polarity {
+        Polarity::Higher => actual.checked_sub(comparison),
+        Polarity::Lower => comparison.checked_sub(actual),
+        Polarity::Within => {
+            let (low, high) = range.ok_or_else(|| {
+                Error::definition("direction of travel for a within indicator needs a range target")
+            })?;
+            let before = within_shortfall(comparison, low, high)?;
+            let after = within_shortfall(actual, low, high)?;
+            before.checked_sub(after)
+        }
+    }
+    .ok_or_else(|| Error::overflow("change"))
+}
+
+fn classify(change: Decimal, band: Decimal) -> Direction {
+    if change > band {
+        Direction::Improving
+    } else if change < -band {
+        Direction::Worsening
+    } else {
+        Direction::NoChange
+    }
+}
+
+/// The direction of travel from `comparison` to `actual` (see the module docs). `range` is the
+/// `[low, high]` target of a within indicator (the one in force for the actual's period).
+pub fn compare(
+    polarity: Polarity,
+    actual: Option<Decimal>,
+    comparison: Option<Decimal>,
+    range: Option<(Decimal, Decimal)>,
+    stable: StableBand,
+) -> Result<Travel> {
+    let (Some(a), Some(c)) = (actual, comparison) else {
+        return Ok(Travel::not_comparable(actual, comparison));
+    };
+    let change = change(polarity, a, c, range)?;
+    let band = stable.amount(c)?.abs();
+    Ok(Travel {
+        direction: classify(change, band),
+        actual,
+        comparison,
+        change: Some(change),
+        band: Some(band),
+    })
+}
+
+/// The direction of travel by regression over `values` (oldest first; the whole slice is the
+/// window, n ≥ 3). Any missing value makes it not comparable; fewer than 3 values is an error.
+///
+/// ```
+/// use ragstatus::direction::{by_regression, Direction, StableBand};
+/// use ragstatus::Polarity;
+/// use rust_decimal_macros::dec;
+/// let v = [Some(dec!(10)), Some(dec!(14)), Some(dec!(12)), Some(dec!(15))];
+/// let t = by_regression(Polarity::Higher, &v, None, StableBand::default()).unwrap();
+/// assert_eq!(t.direction, Direction::Improving);
+/// ```
+pub fn by_regression(
+    polarity: Polarity,
+    values: &[Option<Decimal>],
+    range: Option<(Decimal, Decimal)>,
+    stable: StableBand,
+) -> Result<Travel> {
+    if values.len() < 3 {
+        return Err(Error::invalid_value(
+            format!("{} values", values.len()),
+            "at least 3 values for a direction by regression",
+        ));
+    }
+    let first = values.first().copied().flatten();
+    let last = values.last().copied().flatten();
+    let Some(ys) = values.iter().copied().collect::<Option<Vec<Decimal>>>() else {
+        return Ok(Travel::not_comparable(last, first));
+    };
+    let (Some(&y0), Some(_)) = (ys.first(), ys.last()) else {
+        return Ok(Travel::not_comparable(last, first));
+    };
+    let overflow = || Error::overflow("regression slope");
+    // Transform so that larger is always better.
+    let mut transformed = Vec::with_capacity(ys.len());
+    for y in &ys {
+        let t = match polarity {
+            Polarity::Higher => *y,
+            Polarity::Lower => -*y,
+            Polarity::Within => {
+                let (low, high) = range.ok_or_else(|| {
+                    Error::definition(
+                        "direction of travel for a within indicator needs a range target",
+                    )
+                })?;
+                -within_shortfall(*y, low, high)?
+            }
+        };
+        transformed.push(t);
+    }
+    let n = Decimal::from(transformed.len());
+    let mut sum_x = Decimal::ZERO;
+    let mut sum_xx = Decimal::ZERO;
+    let mut sum_y = Decimal::ZERO;
+    let mut sum_xy = Decimal::ZERO;
+    for (i, y) in transformed.iter().enumerate() {
+        let x = Decimal::from(i);
+        sum_x = sum_x.checked_add(x).ok_or_else(overflow)?;
+        sum_xx = sum_xx
+            .checked_add(x.checked_mul(x).ok_or_else(overflow)?)
+            .ok_or_else(overflow)?;
+        sum_y = sum_y.checked_add(*y).ok_or_else(overflow)?;
+        sum_xy = sum_xy
+            .checked_add(x.checked_mul(*y).ok_or_else(overflow)?)
+            .ok_or_else(overflow)?;
+    }
+    // S = nΣxy − ΣxΣy and D = nΣx² − (Σx)²: slope = S / D, with D > 0 for n ≥ 2.
+    let s = n
+        .checked_mul(sum_xy)
+        .ok_or_else(overflow)?
+        .checked_sub(sum_x.checked_mul(sum_y).ok_or_else(overflow)?)
+        .ok_or_else(overflow)?;
+    let d = n
+        .checked_mul(sum_xx)
+        .ok_or_else(overflow)?
+        .checked_sub(sum_x.checked_mul(sum_x).ok_or_else(overflow)?)
+        .ok_or_else(overflow)?;
+    let span = n.checked_sub(Decimal::ONE).ok_or_else(overflow)?;
+    let band = stable.amount(y0)?.abs();
+    let lhs = s.checked_mul(span).ok_or_else(overflow)?;
+    let rhs = band.checked_mul(d).ok_or_else(overflow)?;
+    let direction = if lhs > rhs {
+        Direction::Improving
+    } else if lhs < -rhs {
+        Direction::Worsening
+    } else {
+        Direction::NoChange
+    };
+    let change = lhs.checked_div(d).ok_or_else(overflow)?.normalize();
+    Ok(Travel {
+        direction,
+        actual: last,
+        comparison: first,
+        change: Some(change),
+        band: Some(band),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn band_edge_is_no_change() {
+        let t = compare(
+            Polarity::Higher,
+            Some(dec!(10.5)),
+            Some(dec!(10)),
+            None,
+            StableBand::Absolute(dec!(0.5)),
+        )
+        .unwrap();
+        assert_eq!(t.direction, Direction::NoChange);
+    }
+
+    #[test]
+    fn within_moves_towards_range() {
+        let r = Some((dec!(85), dec!(95)));
+        let t = compare(
+            Polarity::Within,
+            Some(dec!(97)),
+            Some(dec!(99)),
+            r,
+            StableBand::default(),
+        )
+        .unwrap();
+        assert_eq!(t.direction, Direction::Improving);
+        let t = compare(
+            Polarity::Within,
+            Some(dec!(90)),
+            Some(dec!(88)),
+            r,
+            StableBand::default(),
+        )
+        .unwrap();
+        assert_eq!(t.direction, Direction::NoChange);
+    }
+
+    #[test]
+    fn regression_needs_three() {
+        assert!(
+            by_regression(
+                Polarity::Higher,
+                &[Some(dec!(1)), Some(dec!(2))],
+                None,
+                StableBand::default()
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,1 +1,700 @@
-//! (being written)
+//! Indicators: a definition, and its evaluation for one period from a series of observations
+//! (SPEC §2, §3, §6, §7).
+//!
+//! An [`Indicator`] says what is measured (unit, polarity, frequency, aggregation, multiplier,
+//! rounding), what it is compared with (a [`TargetSpec`] per fiscal year, tolerance, optional
+//! custom scheme, stretch) and how its direction of travel is judged. [`Indicator::evaluate`]
+//! turns a [`Series`] of observations into an [`IndicatorResult`] for one period: the actual,
+//! the target in force, the status with its explanation, and the direction of travel against
+//! the previous period and the same period a year before.
+//!
+//! ```
+//! use ragstatus::{Definitions, Observation, Status, Direction, Series};
+//! use rust_decimal_macros::dec;
+//!
+//! let defs = Definitions::from_toml_str(r#"
+//!     [[indicator]]
+//!     id = "SW-01"
+//!     name = "Children with a Personal Education Plan"
+//!     unit = "percent"
+//!     polarity = "higher"
+//!     decimals = 1
+//!     tolerance = { absolute = "2" }
+//!     [[indicator.target]]
+//!     year = "2015/16"
+//!     value = "45"
+//! "#)?;
+//! let indicator = defs.get("SW-01").unwrap();
+//! let q2 = defs.calendar.parse("2015/16 Q2")?;
+//! let q3 = defs.calendar.parse("2015/16 Q3")?;
+//! let series = Series::from([
+//!     (q2, Observation::value(dec!(42.0))),
+//!     (q3, Observation::value(dec!(44.1))),
+//! ]);
+//! let result = indicator.evaluate(q3, &series)?;
+//! assert_eq!(result.status, Status::Amber);
+//! assert_eq!(result.direction, Direction::Improving);
+//! assert_eq!(
+//!     result.sentence(),
+//!     "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber; \
+//!      up 2.1 points from 42.0% in 2015/16 Q2: improving"
+//! );
+//! # Ok::<(), ragstatus::Error>(())
+//! ```
+//!
+//! # Evaluating a period
+//!
+//! Observations are recorded per period of the indicator's **frequency** (months for a
+//! monthly indicator, quarters for a quarterly one); observations for periods of other lengths
+//! are ignored. For a period `P` evaluated:
+//!
+//! - **Less often than `P`** (an annual indicator at Q2, a quarterly one at M05): `NotDue`,
+//!   except in the last `P` of the indicator's own period (Q4 for an annual indicator, Q2 and
+//!   Q4 for a half-yearly one, M03 for a quarterly one), when the indicator is due and is
+//!   measured over its own period (the year, the half, the quarter).
+//! - **As often as `P`**: the observation for `P`.
+//! - **More often than `P`** (a monthly indicator at a quarter): the months of `P` combined by
+//!   the indicator's [`Aggregation`].
+//!
+//! With `basis = "year_to_date"` the actual is the year to date instead: every period of the
+//! indicator's frequency from the start of the fiscal year to the end of the measured period,
+//! combined by the aggregation (`sum` for cumulative counts, `ratio` for a percentage over the
+//! year so far). The basis defaults to `year_to_date` when a target uses an `even` or `weights`
+//! profile (those give year-to-date targets, SPEC §3) and to `period` otherwise.
+//!
+//! An aggregate needs every period it combines: with all of them missing the actual is missing
+//! (`NoData`, "no value recorded"); with some missing it is `NoData` with the reason "values are
+//! missing for part of the period" — a partial quarter is never rated as if it were whole.
+//!
+//! The **rounding** rule, if any, is applied to the actual (and to the values compared for the
+//! direction of travel) before comparison.
+//!
+//! The **target in force** is the [`TargetSpec`] whose `year` is the fiscal year of the
+//! measured period; a spec without a year applies to every year that has none of its own. The
+//! target for position `k` of `n` of the measured period in its year comes from the spec's
+//! profile. No spec for the year, or a spec without a target, gives `NoTarget` (data only).
+//!
+//! The **direction of travel** compares like with like: the same measure (period or year to
+//! date, rounded the same way) for the period before the measured period and for the same
+//! period a year before. For cumulative year-to-date *sums* the comparison with the previous
+//! period is always a rise, so such indicators should use `compare = "year_ago"`. For `within`
+//! the range in force for the measured period is used for both values. The headline
+//! [`direction`](IndicatorResult::direction) follows the indicator's [`DirectionSettings`]:
+//! by regression over the last `n` measured periods if `regression = n` is set, else against the
+//! chosen comparison.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::direction::{Compare, Direction, DirectionSettings, Travel, by_regression, compare};
+use crate::error::{Error, Result};
+use crate::period::{FiscalCalendar, Period, PeriodKind};
+use crate::polarity::Polarity;
+use crate::rating::{Rating, Rule, rate};
+use crate::scheme::Scheme;
+use crate::status::Status;
+use crate::target::{Target, TargetSpec};
+use crate::tolerance::Tolerance;
+use crate::unit::Unit;
+use crate::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding};
+
+/// Observations of one indicator, by period.
+pub type Series = BTreeMap<Period, Observation>;
+
+/// Builds a [`Series`] from pairs, rejecting a period given twice.
+pub fn series_from<I>(pairs: I) -> Result<Series>
+where
+    I: IntoIterator<Item = (Period, Observation)>,
+{
+    let mut series = Series::new();
+    for (period, observation) in pairs {
+        if series.insert(period, observation).is_some() {
+            return Err(Error::new(crate::ErrorKind::Duplicate {
+                what: "observation for period".into(),
+                key: period.label(),
+            })
+            .with_period(period.label()));
+        }
+    }
+    Ok(series)
+}
+
+/// How often an indicator is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Every month.
+    Monthly,
+    /// Every quarter (the default).
+    #[default]
+    Quarterly,
+    /// Every half year.
+    HalfYearly,
+    /// Once a year.
+    Annual,
+}
+
+impl Frequency {
+    /// The period kind of one report.
+    pub fn kind(self) -> PeriodKind {
+        match self {
+            Frequency::Monthly => PeriodKind::Month,
+            Frequency::Quarterly => PeriodKind::Quarter,
+            Frequency::HalfYearly => PeriodKind::Half,
+            Frequency::Annual => PeriodKind::Year,
+        }
+    }
+
+    /// The name used in definitions: `monthly`, `quarterly`, `half_yearly`, `annual`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "monthly",
+            Frequency::Quarterly => "quarterly",
+            Frequency::HalfYearly => "half_yearly",
+            Frequency::Annual => "annual",
+        }
+    }
+}
+
+/// What the actual measures: the period alone, or the year to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The measured period alone.
+    Period,
+    /// From the start of the fiscal year to the end of the measured period.
+    YearToDate,
+}
+
+/// An indicator definition; see the [module docs](self) and the
+/// [definitions format](crate::definitions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    /// The unique id (`SW-01`).
+    pub id: String,
+    /// The name as reported.
+    #[serde(default)]
+    pub name: String,
+    /// The group path, outermost first (theme, then directorate).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<String>,
+    /// The unit (default `count`).
+    #[serde(default)]
+    pub unit: Unit,
+    /// Which direction is better.
+    pub polarity: Polarity,
+    /// How often it is reported (default quarterly).
+    #[serde(default)]
+    pub frequency: Frequency,
+    /// Display decimals; none: values as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u32>,
+    /// How several periods combine (default `last`).
+    #[serde(default)]
+    pub aggregation: Aggregation,
+    /// Period or year to date; none: year to date when a target is cumulative, else period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// The multiplier for numerator / denominator; none: 100 for percent, N for a rate per N,
+    /// else 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiplier: Option<Decimal>,
+    /// Rounding applied to the actual before comparison; none: compare exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<Rounding>,
+    /// The Amber band (default none: Green or Red).
+    #[serde(default)]
+    pub tolerance: Tolerance,
+    /// A custom scheme replacing the standard rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<Scheme>,
+    /// The targets, one per fiscal year (and at most one without a year, for every other year).
+    #[serde(rename = "target", alias = "targets", default)]
+    pub targets: Vec<TargetSpec>,
+    /// Direction-of-travel settings.
+    #[serde(default)]
+    pub direction: DirectionSettings,
+}
+
+/// The result of evaluating one indicator for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorResult {
+    /// The indicator id.
+    pub id: String,
+    /// The indicator name.
+    #[serde(default)]
+    pub name: String,
+    /// The indicator's group path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group: Vec<String>,
+    /// The period evaluated (canonical label).
+    pub period: String,
+    /// The period the actual measures (the year for an annual indicator at Q4); none when not
+    /// due.
+    pub measured: Option<String>,
+    /// Period or year to date.
+    pub basis: Basis,
+    /// The actual compared (after rounding); none when there is no value.
+    pub actual: Option<Decimal>,
+    /// The actual before rounding, when a rounding rule changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unrounded: Option<Decimal>,
+    /// Why there is no actual, when there is none and one was due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_value: Option<NoValueReason>,
+    /// The target in force.
+    pub target: Option<Target>,
+    /// The stretch target in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stretch: Option<Decimal>,
+    /// The status (after any override).
+    pub status: Status,
+    /// The rating, with its explanation and sentence.
+    pub rating: Rating,
+    /// The headline direction of travel (per the indicator's settings).
+    pub direction: Direction,
+    /// The sentence for the headline direction.
+    pub direction_sentence: String,
+    /// Against the previous period.
+    pub previous: Travel,
+    /// Against the same period a year before.
+    pub year_ago: Travel,
+    /// By regression, when the indicator asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Travel>,
+}
+
+impl IndicatorResult {
+    /// The rating sentence and the direction sentence, joined: "44.1% is 0.9 points below the
+    /// target of 45.0%, within the 2.0-point tolerance: Amber; up 2.1 points from 42.0% in
+    /// 2015/16 Q2: improving". A not-due result has the rating sentence alone.
+    pub fn sentence(&self) -> String {
+        let rating = self
+            .rating
+            .explanation
+            .sentence
+            .clone()
+            .unwrap_or_else(|| self.status.to_string());
+        if self.status == Status::NotDue {
+            rating
+        } else {
+            format!("{rating}; {}", self.direction_sentence)
+        }
+    }
+
+    /// The same result overridden by a person: the status becomes `status`, the rating keeps
+    /// the computed one (see [`Rating::with_override`]).
+    pub fn with_override(
+        mut self,
+        status: Status,
+        reason: impl Into<String>,
+        by: impl Into<String>,
+    ) -> IndicatorResult {
+        self.rating = self.rating.with_override(status, reason, by);
+        self.status = self.rating.status;
+        self
+    }
+}
+
+impl Indicator {
+    /// A minimal indicator: quarterly, counted, no tolerance, no targets.
+    pub fn new(id: impl Into<String>, polarity: Polarity) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: String::new(),
+            group: Vec::new(),
+            unit: Unit::default(),
+            polarity,
+            frequency: Frequency::default(),
+            decimals: None,
+            aggregation: Aggregation::default(),
+            basis: None,
+            multiplier: None,
+            rounding: None,
+            tolerance: Tolerance::default(),
+            scheme: None,
+            targets: Vec::new(),
+            direction: DirectionSettings::default(),
+        }
+    }
+
+    /// The multiplier applied to numerator / denominator: as set, else 100 for a percent, N for
+    /// a rate per N, else 1.
+    pub fn effective_multiplier(&self) -> Decimal {
+        match (self.multiplier, &self.unit) {
+            (Some(m), _) => m,
+            (None, Unit::Percent) => Decimal::ONE_HUNDRED,
+            (None, Unit::Rate { per }) => *per,
+            (None, _) => Decimal::ONE,
+        }
+    }
+
+    /// The basis: as set, else year to date when a target is cumulative, else period.
+    pub fn effective_basis(&self) -> Basis {
+        match self.basis {
+            Some(b) => b,
+            None if self.targets.iter().any(TargetSpec::is_cumulative) => Basis::YearToDate,
+            None => Basis::Period,
+        }
+    }
+
+    /// The rating rule: polarity, tolerance and scheme.
+    pub fn rule(&self) -> Rule {
+        let rule = Rule::new(self.polarity, self.tolerance);
+        match &self.scheme {
+            Some(scheme) => rule.with_scheme(scheme.clone()),
+            None => rule,
+        }
+    }
+
+    /// Checks the definition's cross-field rules, with the calendar its target years are read
+    /// with:
+    /// - a non-empty id; display and rounding decimals at most 28; a positive multiplier;
+    /// - tolerance and direction settings valid (no negative widths or bands, regression n ≥ 3);
+    /// - `within` polarity needs range targets (or none), and `higher`/`lower` single values; a
+    ///   floor tolerance is not allowed with `within`;
+    /// - target years parse as fiscal years of the calendar, none twice, at most one target
+    ///   without a year;
+    /// - an explicit `basis = "period"` with an `even` or `weights` profile is an error (those
+    ///   profiles give year-to-date targets);
+    /// - `ratio` aggregation makes sense only if values come as numerator and denominator: it is
+    ///   allowed for any unit, and checked when the values arrive.
+    ///
+    /// Errors carry the field (`target[1].year`) but not the indicator id, which the caller adds.
+    pub fn validate(&self, calendar: FiscalCalendar) -> Result<()> {
+        if self.id.trim().is_empty() {
+            return Err(Error::invalid_value(&self.id, "a non-empty indicator id").with_field("id"));
+        }
+        if let Some(d) = self.decimals {
+            if d > Rounding::MAX_DECIMALS {
+                return Err(Error::invalid_value(
+                    d.to_string(),
+                    "display decimals between 0 and 28",
+                )
+                .with_field("decimals"));
+            }
+        }
+        if let Some(rounding) = &self.rounding {
+            rounding.validate().map_err(|e| e.with_field("rounding"))?;
+        }
+        if let Some(m) = self.multiplier {
+            if m <= Decimal::ZERO {
+                return Err(Error::invalid_value(m.to_string(), "a positive multiplier")
+                    .with_field("multiplier"));
+            }
+        }
+        self.tolerance
+            .validate()
+            .map_err(|e| e.with_field("tolerance"))?;
+        if self.polarity == Polarity::Within && matches!(self.tolerance, Tolerance::Floor(_)) {
+            return Err(Error::definition(
+                "a floor tolerance cannot bound both sides of a within range; use absolute or relative",
+            )
+            .with_field("tolerance"));
+        }
+        self.direction
+            .validate()
+            .map_err(|e| e.with_field("direction"))?;
+        let mut years: Vec<Option<Period>> = Vec::with_capacity(self.targets.len());
+        for (i, spec) in self.targets.iter().enumerate() {
+            let at = format!("target[{i}]");
+            let year = match spec.year() {
+                Some(label) => {
+                    let year = calendar
+                        .parse(label)
+                        .map_err(|e| e.with_field("year").with_field(at.as_str()))?;
+                    if year.kind() != PeriodKind::Year {
+                        return Err(Error::invalid_value(
+                            label,
+                            "a fiscal year such as \"2015/16\"",
+                        )
+                        .with_field("year")
+                        .with_field(at.as_str()));
+                    }
+                    Some(year)
+                }
+                None => None,
+            };
+            if years.contains(&year) {
+                return Err(Error::new(crate::ErrorKind::Duplicate {
+                    what: "target year".into(),
+                    key: spec.year().unwrap_or("(no year)").to_string(),
+                })
+                .with_field("year")
+                .with_field(at.as_str()));
+            }
+            years.push(year);
+            // Check the shape of the target against the polarity at a typical position.
+            let n = self.frequency.kind().per_year();
+            for k in 1..=n {
+                let target = spec
+                    .target_for(k, n)
+                    .map_err(|e| e.with_field(at.as_str()))?;
+                match (self.polarity, target) {
+                    (Polarity::Within, Some(Target::Value(_))) => {
+                        return Err(Error::definition(
+                            "polarity \"within\" needs a range target: low and high",
+                        )
+                        .with_field(at.as_str()));
+                    }
+                    (Polarity::Higher | Polarity::Lower, Some(Target::Range { .. })) => {
+                        return Err(Error::definition(format!(
+                            "a range target needs polarity \"within\"; this indicator's polarity is \"{}\"",
+                            self.polarity.as_str()
+                        ))
+                        .with_field(at.as_str()));
+                    }
+                    _ => {}
+                }
+            }
+            if spec.stretch().is_some() && self.polarity == Polarity::Within {
+                return Err(
+                    Error::definition("a stretch target needs polarity higher or lower")
+                        .with_field("stretch")
+                        .with_field(at.as_str()),
+                );
+            }
+            if spec.is_cumulative() && self.basis == Some(Basis::Period) {
+                return Err(Error::definition(
+                    "an even or weights profile gives year-to-date targets; use basis = \"year_to_date\"",
+                )
+                .with_field(at.as_str()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The target spec in force in the fiscal year of `period`: the one labelled with that year,
+    /// else the one without a year.
+    pub fn target_spec_for(&self, period: Period) -> Result<Option<&TargetSpec>> {
+        let year = period.fiscal_year();
+        let mut fallback = None;
+        for (i, spec) in self.targets.iter().enumerate() {
+            match spec.year() {
+                Some(label) => {
+                    let parsed = period
+                        .calendar()
+                        .parse(label)
+                        .map_err(|e| e.with_field("year").with_field(format!("target[{i}]")))?;
+                    if parsed == year {
+                        return Ok(Some(spec));
+                    }
+                }
+                None => fallback = fallback.or(Some(spec)),
+            }
+        }
+        Ok(fallback)
+    }
+
+    /// The target and stretch target in force for a measured period (position k of n in its
+    /// year).
+    pub fn target_for(&self, measured: Period) -> Result<(Option<Target>, Option<Decimal>)> {
+        let Some(spec) = self.target_spec_for(measured)? else {
+            return Ok((None, None));
+        };
+        let (k, n) = measured.position();
+        let target = spec.target_for(k, n).map_err(|e| e.with_field("target"))?;
+        let stretch = if target.is_some() {
+            spec.stretch_for(k, n).map_err(|e| e.with_field("target"))?
+        } else {
+            None
+        };
+        Ok((target, stretch))
+    }
+
+    /// The period that the indicator measures when `period` is evaluated: `period` itself when
+    /// the indicator reports at least as often, the indicator's own enclosing period when
+    /// `period` is its last part (an annual indicator at Q4), none otherwise (not due).
+    pub fn measured_period(&self, period: Period) -> Option<Period> {
+        let own = self.frequency.kind();
+        if own <= period.kind() {
+            return Some(period);
+        }
+        let enclosing = period.enclosing(own)?;
+        (enclosing.last_date() == period.last_date()).then_some(enclosing)
+    }
+
+    /// The actual of a measured period (before rounding): the period's observations combined as
+    /// the basis and aggregation say.
+    pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
+        let own = self.frequency.kind();
+        let parts: Vec<Period> = match self.effective_basis() {
+            Basis::Period => measured.periods(own).collect(),
+            Basis::YearToDate => measured.year_to_date().periods(own).collect(),
+        };
+        let mut observations = Vec::with_capacity(parts.len());
+        for part in &parts {
+            if let Some(o) = series.get(part) {
+                observations.push(*o);
+            }
+        }
+        if observations.is_empty() {
+            return Ok(Resolved::NoValue(NoValueReason::Missing));
+        }
+        if observations.len() < parts.len() {
+            return Ok(Resolved::NoValue(NoValueReason::Incomplete));
+        }
+        self.aggregation
+            .aggregate(&observations, self.effective_multiplier())
+    }
+
+    fn rounded(&self, value: Decimal) -> Decimal {
+        match &self.rounding {
+            Some(r) => r.apply(value),
+            None => value,
+        }
+    }
+
+    /// The compared (rounded) value of a period, or none; periods before the supported years
+    /// have none.
+    fn compared_value(&self, period: Option<Period>, series: &Series) -> Result<Option<Decimal>> {
+        let Some(period) = period else {
+            return Ok(None);
+        };
+        Ok(self
+            .measure(period, series)?
+            .value()
+            .map(|v| self.rounded(v)))
+    }
+
+    /// Evaluates the indicator for `period`; see the [module docs](self). Errors carry the
+    /// indicator id and the period.
+    pub fn evaluate(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
+        self.evaluate_inner(period, series)
+            .map_err(|e| e.with_indicator(&self.id).with_period(period.label()))
+    }
+
+    fn evaluate_inner(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
+        let rule = self.rule();
+        let basis = self.effective_basis();
+        let Some(measured) = self.measured_period(period) else {
+            let not_comparable = Travel {
+                direction: Direction::NotComparable,
+                actual: None,
+                comparison: None,
+                change: None,
+                band: None,
+            };
+            return Ok(IndicatorResult {
+                id: self.id.clone(),
+                name: self.name.clone(),
+                group: self.group.clone(),
+                period: period.label(),
+                measured: None,
+                basis,
+                actual: None,
+                unrounded: None,
+                no_value: None,
+                target: None,
+                stretch: None,
+                status: Status::NotDue,
+                rating: Rating::not_due(&rule).explained(&self.unit, self.decimals),
+                direction: Direction::NotComparable,
+                direction_sentence: "not due this period".into(),
+                previous: not_comparable.clone(),
+                year_ago: not_comparable,
+                trend: None,
+            });
+        };
+        let resolved = self.measure(measured, series)?;
+        let (target, stretch) = self.target_for(measured)?;
+        let (actual, unrounded, no_value) = match resolved {
+            Resolved::Value(v) => {
+                let r = self.rounded(v);
+                (Some(r), (r != v).then_some(v), None)
+            }
+            Resolved::NoValue(reason) => (None, None, Some(reason)),
+        };
+        let rating = match (actual, no_value) {
+            (None, Some(reason)) => Rating::no_data(reason.describe(), &rule),
+            _ => rate(actual, target.as_ref(), stretch, &rule)?,
+        };
+        let rating = rating.explained(&self.unit, self.decimals);
+
+        let range = match (self.polarity, target) {
+            (Polarity::Within, Some(t)) => Some(t.bounds()),
+            _ => None,
+        };
+        let travel = |comparison: Option<Decimal>| -> Result<Travel> {
+            if self.polarity == Polarity::Within && range.is_none() {
+                return Ok(Travel {
+                    direction: Direction::NotComparable,
+                    actual,
+                    comparison,
+                    change: None,
+                    band: None,
+                });
+            }
+            compare(
+                self.polarity,
+                actual,
+                comparison,
+                range,
+                self.direction.stable,
+            )
+        };
+        let previous_period = measured.previous().ok();
+        let year_ago_period = measured.year_ago().ok();
+        let previous = travel(self.compared_value(previous_period, series)?)?;
+        let year_ago = travel(self.compared_value(year_ago_period, series)?)?;
+        let trend = match self.direction.regression {
+            Some(n) if self.polarity != Polarity::Within || range.is_some() => {
+                let mut values = Vec::new();
+                for back in (0..i64::from(n)).rev() {
+                    values.push(self.compared_value(measured.offset(-back).ok(), series)?);
+                }
+                Some(by_regression(
+                    self.polarity,
+                    &values,
+                    range,
+                    self.direction.stable,
+                )?)
+            }
+            _ => None,
+        };
+        let value_text = |v: Decimal| self.unit.format_value(v, self.decimals);
+        let diff_text = |d: Decimal| self.unit.format_difference(d, self.decimals);
+        let (headline, direction_sentence) = match (&trend, self.direction.regression) {
+            (Some(t), Some(n)) => (
+                t.direction,
+                format!("trend over the last {n} periods: {}", t.direction.words()),
+            ),
+            (None, Some(_)) => (
+                Direction::NotComparable,
+                "no range target to judge a trend: not comparable".to_string(),
+            ),
+            _ => {
+                let (t, p) = match self.direction.compare {
+                    Compare::Previous => (&previous, previous_period),
+                    Compare::YearAgo => (&year_ago, year_ago_period),
+                };
+                let label = p.map(Period::label).unwrap_or_default();
+                (t.direction, t.sentence(&label, &value_text, &diff_text))
+            }
+        };
+        Ok(IndicatorResult {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            group: self.group.clone(),
+            period: period.label(),
+            measured: Some(measured.label()),
+            basis,
+            actual,
+            unrounded,
+            no_value,
+            target,
+            stretch,
+            status: rating.status,
+            rating,
+            direction: headline,
+            direction_sentence,
+            previous,
+            year_ago,
+            trend,
+        })
+    }
+}

@@ -1,1 +1,1178 @@
-//! (being written)
+//! Statistical process control: is a change signal or noise? (SPEC §12, NHS "Making Data Count").
+//!
+//! RAG says whether a target was met; an XmR chart says whether the latest change is more than the
+//! ordinary wobble of the process. [`spc`] takes a series of values (oldest first) and gives, for
+//! every point, its mean, process limits, 2σ lines, moving range, the rules it triggers and its
+//! label (special cause improvement / concern / neutral high / low, or common cause), and for the
+//! series the *variation icon* (the last point's label) and the *assurance icon* against a target.
+//!
+//! ```
+//! use ragstatus::spc::{spc, Improvement, PointType, SpcSettings};
+//! use rust_decimal_macros::dec;
+//!
+//! let values = [
+//!     dec!(50), dec!(51), dec!(49), dec!(50), dec!(52), dec!(48), dec!(50), dec!(51),
+//!     dec!(49), dec!(50), dec!(53), dec!(54), dec!(53), dec!(52), dec!(53), dec!(54), dec!(53),
+//! ];
+//! let settings = SpcSettings { improvement: Improvement::Increase, ..SpcSettings::default() };
+//! let result = spc(&values, &settings).unwrap();
+//! assert_eq!(result.variation, Some(PointType::SpecialCauseImprovement));
+//! assert_eq!(
+//!     result.points[16].explanation,
+//!     "7 points in a row above the mean from point 11: special cause improvement"
+//! );
+//! ```
+//!
+//! # The calculation (matching NHSRplotthedots)
+//!
+//! The reference implementation is the R package NHSRplotthedots (`ptd_spc`); ragstatus follows
+//! its semantics point for point, in exact decimal arithmetic instead of doubles:
+//!
+//! - **Segments.** `rebase_at` lists the zero-based indexes where a new segment starts (R's
+//!   `rebase` dates). Limits and every rule are computed separately within each segment: a run
+//!   never crosses a rebase point. Index 0 and repeated indexes are harmless; an index beyond the
+//!   series is a [`Definition`](crate::ErrorKind::Definition) error.
+//! - **Baseline.** By default the limits of a segment use all its points. With `fix_after` = k
+//!   (k ≥ 12, as in R's `fix_after_n_points`) they use the first k points of each segment and are
+//!   then held fixed for the rest of it. (R refuses to combine rebasing with a fixed baseline in
+//!   some versions; here the baseline simply applies per segment.)
+//! - **Moving ranges.** mRᵢ = |yᵢ − yᵢ₋₁| within the baseline; the first point of a segment has no
+//!   moving range. The mean mR is their mean.
+//! - **Screening** (`screen_outliers`, default on, as in R): moving ranges **at or above**
+//!   3.267 × mean mR are dropped and the mean mR is recomputed once from those left. When the mean
+//!   mR is 0 (a constant baseline) nothing is screened. *Deviation from R:* R drops every moving
+//!   range of a constant baseline (0 is not below 0) and so reports no limits; ragstatus keeps
+//!   them and the limits equal the mean.
+//! - **Limits.** Process limits = mean ± 2.66 × mean mR; the 2σ lines = mean ± (2/3 × 2.66) ×
+//!   mean mR. The factor 2/3 × 2.66 = 1.7733… has no finite decimal form, so ragstatus never
+//!   forms it: with S the sum of the m moving ranges used, the half-widths are computed as
+//!   (2.66 × S) / m and (5.32 × S) / (3 × m), each a single division rounded to nearest (ties to
+//!   even) at the last of `Decimal`'s 28 significant digits; the mean (Σy / n) and the mean mR
+//!   (S / m) are likewise single divisions, and screening compares m × mR with 3.267 × S, which
+//!   involves no division at all. Everything else is exact, so limits that have a finite decimal
+//!   form come out exactly (−3.0113795941, not −3.0113795941000…01). R works in doubles (about 16
+//!   digits), so ragstatus matches R *to the printed precision* (R prints 7 significant digits),
+//!   which the
+//!   conformance vectors check.
+//! - **Fewer than 2 points** in a segment: the mean is the value, there is no moving range and so
+//!   no limits, no 2σ lines and no rule can fire; the explanation says so.
+//!
+//! # Rules (each a setting)
+//!
+//! Within a segment, with the side of the mean being the sign of y − mean:
+//!
+//! - **outside** — a point strictly above the upper or strictly below the lower process limit.
+//! - **shift** — `shift_length` (default 7) or more points in a row on the same side of the mean.
+//!   A point exactly on the mean breaks the run. Every point of the run is flagged.
+//! - **trend** — `trend_length` (default 7) or more points in a row, each strictly above (or each
+//!   strictly below) the one before. An equal value breaks the run. Every point is flagged. A
+//!   point shared by a rising and a falling run (a peak or a trough) takes the direction of the
+//!   later run, as in R.
+//! - **two of three** — three consecutive points all on the same side of the mean (none on it), at
+//!   least two of which are beyond the 2σ line on that side. Only the points beyond the 2σ line are
+//!   flagged. As in R, a point beyond the *process* limit does not count towards the two unless
+//!   `two_of_three_counts_outside` is set (it is then flagged as well, though `outside` labels it).
+//!
+//! Where rules overlap, the label comes from the first of outside > trend > two of three > shift
+//! (as in NHSRplotthedots 0.2): the winning rule gives a direction (above the upper limit or below
+//! the lower one; rising or falling; above or below the mean), and the [`Improvement`] setting
+//! turns it into improvement or concern. `neutral` gives high / low. [`Polarity::Within`] counts
+//! as neutral: within-range indicators have no better direction.
+//!
+//! # Icons
+//!
+//! - **Variation**: the label of the last point of the series.
+//! - **Assurance** against `target`, from the limits of the last segment: for `increase`, a target
+//!   strictly above the upper limit will consistently fail, strictly below the lower limit will
+//!   consistently pass, and otherwise (including exactly on a limit) the process will
+//!   inconsistently pass and fail; the mirror for `decrease`. None for `neutral`, without a target,
+//!   or when the last segment has no limits.
+//! - A segment with fewer than `trial_limit_points` (default 12) points has *trial* limits.
+//!
+//! # Results
+//!
+//! [`SpcResult`] holds every [`SpcPoint`] (value, segment, mean, limits, 2σ lines, moving range,
+//! the rules that flag it in precedence order, its [`PointType`] and a sentence), every
+//! [`SpcSegment`] with its [`XmrLimits`], every [`SpcSignal`] (one per outside point, run or
+//! two-of-three cluster: "7 points in a row above the mean from 2015/16 Q1: special cause
+//! improvement"), the two icons and a summary sentence. A signal's sentence gives the rule's own
+//! meaning; a point's label comes from the rule that wins at that point.
+//!
+//! # Differences from NHSRplotthedots
+//!
+//! - A constant baseline keeps its (zero) moving ranges under screening, so its limits equal the
+//!   mean instead of being missing.
+//! - Rule lengths, the rules themselves and the two-of-three treatment of points beyond the limits
+//!   are settings; with the defaults the labels are R's (the vectors check them against a line by
+//!   line port of R's `ptd_calculate_point_type`).
+//! - A fixed baseline may be combined with rebasing (it applies per segment).
+//! - Where R's trend direction would read a flat step as "decreasing" (a trend ending where the
+//!   next trend starts after an equal value), ragstatus uses each run's own direction.
+//! - The default improvement direction is `increase`, as in R; pass the indicator's polarity with
+//!   [`SpcSettings::for_polarity`].
+
+use std::cmp::Ordering;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::polarity::Polarity;
+
+/// Which direction of change is an improvement, for SPC (R's `improvement_direction`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Improvement {
+    /// Higher values are better (R's default). Also read as `higher`.
+    #[default]
+    #[serde(alias = "higher")]
+    Increase,
+    /// Lower values are better. Also read as `lower`.
+    #[serde(alias = "lower")]
+    Decrease,
+    /// Neither direction is better: special causes are labelled high or low. Also read as
+    /// `within`.
+    #[serde(alias = "within")]
+    Neutral,
+}
+
+impl Improvement {
+    /// The other direction: increase ↔ decrease; neutral stays neutral.
+    pub fn reversed(self) -> Improvement {
+        match self {
+            Improvement::Increase => Improvement::Decrease,
+            Improvement::Decrease => Improvement::Increase,
+            Improvement::Neutral => Improvement::Neutral,
+        }
+    }
+
+    /// The name used in definitions: `increase`, `decrease`, `neutral`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Improvement::Increase => "increase",
+            Improvement::Decrease => "decrease",
+            Improvement::Neutral => "neutral",
+        }
+    }
+}
+
+impl From<Polarity> for Improvement {
+    /// `higher` → increase, `lower` → decrease, `within` → neutral (a range has no better
+    /// direction).
+    fn from(polarity: Polarity) -> Self {
+        match polarity {
+            Polarity::Higher => Improvement::Increase,
+            Polarity::Lower => Improvement::Decrease,
+            Polarity::Within => Improvement::Neutral,
+        }
+    }
+}
+
+/// The settings of an SPC analysis. Every rule parameter is here, with the defaults of SPEC §12.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpcSettings {
+    /// Which direction is an improvement (default `increase`).
+    pub improvement: Improvement,
+    /// The target for the assurance icon, if any.
+    pub target: Option<Decimal>,
+    /// Compute each segment's limits from its first k points only (k ≥ 12), then hold them.
+    pub fix_after: Option<usize>,
+    /// Zero-based indexes at which a new segment (with its own limits) starts.
+    pub rebase_at: Vec<usize>,
+    /// Drop moving ranges at or above 3.267 × mean mR and recompute (default true).
+    pub screen_outliers: bool,
+    /// Apply the *outside the process limits* rule (default true).
+    pub outside_rule: bool,
+    /// Apply the *shift* rule (default true).
+    pub shift_rule: bool,
+    /// Points in a row on one side of the mean that make a shift (default 7; at least 2).
+    pub shift_length: usize,
+    /// Apply the *trend* rule (default true).
+    pub trend_rule: bool,
+    /// Points in a row each above (below) the one before that make a trend (default 7; at
+    /// least 2).
+    pub trend_length: usize,
+    /// Apply the *two of three beyond 2σ* rule (default true).
+    pub two_of_three_rule: bool,
+    /// Whether points beyond the process limits count towards the two of three (default false,
+    /// as in R).
+    pub two_of_three_counts_outside: bool,
+    /// Segments with fewer points than this have trial limits (default 12).
+    pub trial_limit_points: usize,
+}
+
+impl Default for SpcSettings {
+    fn default() -> Self {
+        SpcSettings {
+            improvement: Improvement::Increase,
+            target: None,
+            fix_after: None,
+            rebase_at: Vec::new(),
+            screen_outliers: true,
+            outside_rule: true,
+            shift_rule: true,
+            shift_length: 7,
+            trend_rule: true,
+            trend_length: 7,
+            two_of_three_rule: true,
+            two_of_three_counts_outside: false,
+            trial_limit_points: 12,
+        }
+    }
+}
+
+impl SpcSettings {
+    /// The defaults, with the improvement direction taken from an indicator's polarity.
+    pub fn for_polarity(polarity: Polarity) -> Self {
+        SpcSettings {
+            improvement: polarity.into(),
+            ..SpcSettings::default()
+        }
+    }
+
+    /// Checks the settings for a series of `len` points.
+    pub fn validate(&self, len: usize) -> Result<()> {
+        if let Some(k) = self.fix_after
+            && k < 12
+        {
+            return Err(Error::definition(format!(
+                "fix_after is {k}; a fixed baseline needs at least 12 points"
+            ))
+            .with_field("fix_after"));
+        }
+        if self.shift_length < 2 {
+            return Err(Error::definition(format!(
+                "shift_length is {}; expected at least 2 (7 is usual, some trusts use 6)",
+                self.shift_length
+            ))
+            .with_field("shift_length"));
+        }
+        if self.trend_length < 2 {
+            return Err(Error::definition(format!(
+                "trend_length is {}; expected at least 2 (7 is usual, some trusts use 6)",
+                self.trend_length
+            ))
+            .with_field("trend_length"));
+        }
+        if let Some(&bad) = self.rebase_at.iter().find(|&&i| i > 0 && i >= len) {
+            return Err(Error::definition(format!(
+                "rebase point {bad} is beyond the series of {len} points (indexes start at 0)"
+            ))
+            .with_field("rebase_at"));
+        }
+        Ok(())
+    }
+}
+
+/// An SPC rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpcRule {
+    /// A point outside the process limits.
+    Outside,
+    /// A run of points each above (below) the one before.
+    Trend,
+    /// Two of three consecutive points beyond the same 2σ line.
+    TwoOfThree,
+    /// A run of points on the same side of the mean.
+    Shift,
+}
+
+impl SpcRule {
+    /// The name used in results: `outside`, `trend`, `two_of_three`, `shift`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpcRule::Outside => "outside",
+            SpcRule::Trend => "trend",
+            SpcRule::TwoOfThree => "two_of_three",
+            SpcRule::Shift => "shift",
+        }
+    }
+}
+
+/// The direction a rule points in: above the mean / rising (`high`) or below / falling (`low`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignalDirection {
+    /// Above the upper limit, above the mean, or rising.
+    High,
+    /// Below the lower limit, below the mean, or falling.
+    Low,
+}
+
+/// The label of a point (R's `point_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointType {
+    /// No rule fired: the ordinary variation of the process.
+    CommonCause,
+    /// A special cause in the better direction.
+    SpecialCauseImprovement,
+    /// A special cause in the worse direction.
+    SpecialCauseConcern,
+    /// A special cause, high, for a neutral indicator.
+    SpecialCauseNeutralHigh,
+    /// A special cause, low, for a neutral indicator.
+    SpecialCauseNeutralLow,
+}
+
+impl PointType {
+    /// The label of a special cause in `direction` for an indicator whose improvement is
+    /// `improvement`.
+    pub fn special_cause(direction: SignalDirection, improvement: Improvement) -> PointType {
+        match (improvement, direction) {
+            (Improvement::Neutral, SignalDirection::High) => PointType::SpecialCauseNeutralHigh,
+            (Improvement::Neutral, SignalDirection::Low) => PointType::SpecialCauseNeutralLow,
+            (Improvement::Increase, SignalDirection::High)
+            | (Improvement::Decrease, SignalDirection::Low) => PointType::SpecialCauseImprovement,
+            _ => PointType::SpecialCauseConcern,
+        }
+    }
+
+    /// True for every label but common cause.
+    pub fn is_special_cause(self) -> bool {
+        self != PointType::CommonCause
+    }
+
+    /// The snake_case name: `common_cause`, `special_cause_improvement`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointType::CommonCause => "common_cause",
+            PointType::SpecialCauseImprovement => "special_cause_improvement",
+            PointType::SpecialCauseConcern => "special_cause_concern",
+            PointType::SpecialCauseNeutralHigh => "special_cause_neutral_high",
+            PointType::SpecialCauseNeutralLow => "special_cause_neutral_low",
+        }
+    }
+
+    /// The words used in explanations: "special cause improvement", "common cause variation", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            PointType::CommonCause => "common cause variation",
+            PointType::SpecialCauseImprovement => "special cause improvement",
+            PointType::SpecialCauseConcern => "special cause concern",
+            PointType::SpecialCauseNeutralHigh => "special cause variation (high)",
+            PointType::SpecialCauseNeutralLow => "special cause variation (low)",
+        }
+    }
+}
+
+/// The assurance icon: will the process meet the target?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assurance {
+    /// The target lies beyond the limits on the good side: the process will meet it every time.
+    ConsistentPass,
+    /// The target lies beyond the limits on the bad side: the process will miss it every time.
+    ConsistentFail,
+    /// The target lies within the limits: the process will sometimes meet it, sometimes not.
+    Inconsistent,
+}
+
+/// The XmR limits of one baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct XmrLimits {
+    /// The mean of the baseline values.
+    pub mean: Decimal,
+    /// The mean moving range after screening; none with fewer than 2 points.
+    pub mean_moving_range: Option<Decimal>,
+    /// mean − 2.66 × mean mR.
+    pub lower_process_limit: Option<Decimal>,
+    /// mean + 2.66 × mean mR.
+    pub upper_process_limit: Option<Decimal>,
+    /// mean − (2/3 × 2.66) × mean mR.
+    pub lower_two_sigma: Option<Decimal>,
+    /// mean + (2/3 × 2.66) × mean mR.
+    pub upper_two_sigma: Option<Decimal>,
+    /// The number of baseline values.
+    pub baseline_points: usize,
+    /// The number of moving ranges that make up the mean mR.
+    pub moving_ranges_used: usize,
+    /// The number of moving ranges dropped by screening.
+    pub moving_ranges_screened: usize,
+}
+
+/// One segment of the series (between rebase points), with its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpcSegment {
+    /// Index of the first point.
+    pub start: usize,
+    /// Index of the last point.
+    pub end: usize,
+    /// Number of points.
+    pub points: usize,
+    /// The limits, from the segment's baseline.
+    pub limits: XmrLimits,
+    /// True when the segment has fewer than `trial_limit_points` points.
+    pub trial_limits: bool,
+}
+
+/// One point of the series with its limits, rules and label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpcPoint {
+    /// Zero-based index in the series.
+    pub index: usize,
+    /// The point's label (period), if labels were given.
+    pub label: Option<String>,
+    /// The value.
+    pub value: Decimal,
+    /// Zero-based index of the segment.
+    pub segment: usize,
+    /// The segment's mean.
+    pub mean: Decimal,
+    /// The segment's lower process limit.
+    pub lower_process_limit: Option<Decimal>,
+    /// The segment's upper process limit.
+    pub upper_process_limit: Option<Decimal>,
+    /// The segment's lower 2σ line.
+    pub lower_two_sigma: Option<Decimal>,
+    /// The segment's upper 2σ line.
+    pub upper_two_sigma: Option<Decimal>,
+    /// |value − previous value| within the segment; none for a segment's first point.
+    pub moving_range: Option<Decimal>,
+    /// Whether the moving range went into the mean mR (inside the baseline and not screened out).
+    pub moving_range_used: bool,
+    /// The rules that flag this point, in precedence order.
+    pub rules: Vec<SpcRule>,
+    /// The label, from the first rule in `rules`.
+    pub point_type: PointType,
+    /// Why: the winning rule's sentence, or "common cause variation".
+    pub explanation: String,
+}
+
+/// One occurrence of a rule: an outside point, a run, or a cluster of two-of-three points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpcSignal {
+    /// The rule.
+    pub rule: SpcRule,
+    /// Its direction.
+    pub direction: SignalDirection,
+    /// Index of the first flagged point.
+    pub start: usize,
+    /// Index of the last flagged point.
+    pub end: usize,
+    /// The number of points flagged.
+    pub points: usize,
+    /// What the rule means for the indicator (the label of points it wins).
+    pub point_type: PointType,
+    /// A sentence such as "7 points in a row above the mean from 2015/16 Q1: special cause
+    /// improvement".
+    pub explanation: String,
+}
+
+/// The result of an SPC analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpcResult {
+    /// The improvement direction used.
+    pub improvement: Improvement,
+    /// The target used for assurance, if any.
+    pub target: Option<Decimal>,
+    /// The segments, in order.
+    pub segments: Vec<SpcSegment>,
+    /// Every point, in order.
+    pub points: Vec<SpcPoint>,
+    /// Every rule occurrence, in order of rule precedence then position.
+    pub signals: Vec<SpcSignal>,
+    /// The variation icon: the last point's label (none for an empty series).
+    pub variation: Option<PointType>,
+    /// The assurance icon (none without a target, for neutral indicators, or without limits).
+    pub assurance: Option<Assurance>,
+    /// A summary for a report: the latest point, the assurance and any caveat.
+    pub explanation: String,
+}
+
+const LIMIT: Decimal = Decimal::from_parts(266, 0, 0, false, 2);
+const TWO_LIMITS: Decimal = Decimal::from_parts(532, 0, 0, false, 2);
+const SCREEN: Decimal = Decimal::from_parts(3267, 0, 0, false, 3);
+
+fn overflow(what: &str) -> Error {
+    Error::overflow(format!("SPC {what}"))
+}
+
+fn sum_count(values: impl Iterator<Item = Decimal>, what: &str) -> Result<(Decimal, u64)> {
+    let mut sum = Decimal::ZERO;
+    let mut count: u64 = 0;
+    for v in values {
+        sum = sum.checked_add(v).ok_or_else(|| overflow(what))?;
+        count = count.checked_add(1).ok_or_else(|| overflow(what))?;
+    }
+    Ok((sum, count))
+}
+
+/// `factor × sum / (divisor × count)` with the one division last, so that it is the only
+/// rounding; none when `count` is 0.
+fn scaled_mean(
+    (sum, count): (Decimal, u64),
+    factor: Decimal,
+    divisor: u64,
+    what: &str,
+) -> Result<Option<Decimal>> {
+    if count == 0 {
+        return Ok(None);
+    }
+    let denominator = count.checked_mul(divisor).ok_or_else(|| overflow(what))?;
+    factor
+        .checked_mul(sum)
+        .and_then(|n| n.checked_div(Decimal::from(denominator)))
+        .map(|v| Some(v.normalize()))
+        .ok_or_else(|| overflow(what))
+}
+
+/// Moving ranges |yᵢ − yᵢ₋₁| of consecutive values (one fewer than the values).
+fn moving_ranges(values: &[Decimal]) -> Result<Vec<Decimal>> {
+    values
+        .windows(2)
+        .map(|w| match w {
+            [a, b] => b
+                .checked_sub(*a)
+                .map(|d| d.abs())
+                .ok_or_else(|| overflow("moving range")),
+            _ => Err(overflow("moving range")),
+        })
+        .collect()
+}
+
+/// The limits and, for each moving range of the baseline, whether it was kept.
+fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLimits, Vec<bool>)> {
+    // Normalised, so that a mean of 11.5 reads "11.5" and not "11.50".
+    let mean = scaled_mean(
+        sum_count(baseline.iter().copied(), "mean")?,
+        Decimal::ONE,
+        1,
+        "mean",
+    )?
+    .unwrap_or(Decimal::ZERO);
+    let ranges = moving_ranges(baseline)?;
+    let mut kept = vec![true; ranges.len()];
+    let mut range_sum = sum_count(ranges.iter().copied(), "mean moving range")?;
+    let first = scaled_mean(range_sum, Decimal::ONE, 1, "mean moving range")?;
+    if screen_outliers
+        && let Some(first) = first
+        && first > Decimal::ZERO
+    {
+        // mR ≥ 3.267 × sum / m, tested as m × mR ≥ 3.267 × sum so that no rounding decides.
+        let (sum, count) = range_sum;
+        let threshold = SCREEN
+            .checked_mul(sum)
+            .ok_or_else(|| overflow("screening threshold"))?;
+        let m = Decimal::from(count);
+        for (k, r) in kept.iter_mut().zip(&ranges) {
+            *k = r.checked_mul(m).ok_or_else(|| overflow("screening"))? < threshold;
+        }
+        range_sum = sum_count(
+            ranges
+                .iter()
+                .zip(&kept)
+                .filter(|(_, k)| **k)
+                .map(|(r, _)| *r),
+            "mean moving range",
+        )?;
+    }
+    let amr = scaled_mean(range_sum, Decimal::ONE, 1, "mean moving range")?;
+    let used = kept.iter().filter(|k| **k).count();
+    let mut limits = XmrLimits {
+        mean,
+        mean_moving_range: amr,
+        lower_process_limit: None,
+        upper_process_limit: None,
+        lower_two_sigma: None,
+        upper_two_sigma: None,
+        baseline_points: baseline.len(),
+        moving_ranges_used: used,
+        moving_ranges_screened: ranges.len().saturating_sub(used),
+    };
+    if let (Some(width), Some(near)) = (
+        scaled_mean(range_sum, LIMIT, 1, "process limits")?,
+        scaled_mean(range_sum, TWO_LIMITS, 3, "2 sigma lines")?,
+    ) {
+        let lim = |f: fn(Decimal, Decimal) -> Option<Decimal>, w: Decimal, what: &str| {
+            f(mean, w)
+                .map(|v| v.normalize())
+                .ok_or_else(|| overflow(what))
+        };
+        limits.lower_process_limit = Some(lim(Decimal::checked_sub, width, "process limits")?);
+        limits.upper_process_limit = Some(lim(Decimal::checked_add, width, "process limits")?);
+        limits.lower_two_sigma = Some(lim(Decimal::checked_sub, near, "2 sigma lines")?);
+        limits.upper_two_sigma = Some(lim(Decimal::checked_add, near, "2 sigma lines")?);
+    }
+    Ok((limits, kept))
+}
+
+/// The XmR limits of a baseline: mean, mean moving range (screened if asked) and the process
+/// limits and 2σ lines. With fewer than 2 values only the mean is known (0 for no values).
+///
+/// ```
+/// use ragstatus::spc::xmr_limits;
+/// use rust_decimal_macros::dec;
+///
+/// let limits = xmr_limits(&[dec!(10), dec!(12), dec!(11), dec!(13)], true).unwrap();
+/// assert_eq!(limits.mean, dec!(11.5));
+/// assert_eq!(limits.mean_moving_range, Some(dec!(5) / dec!(3)));
+/// assert_eq!(limits.upper_process_limit.unwrap().round_dp(4), dec!(15.9333));
+/// ```
+pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimits> {
+    limits_and_kept(baseline, screen_outliers).map(|(limits, _)| limits)
+}
+
+/// Analyses a series (oldest first) with the given settings. Points are named "point 1",
+/// "point 2", ... in explanations; see [`spc_with_labels`] to name them by period.
+///
+/// ```
+/// use ragstatus::spc::{spc, Assurance, SpcSettings};
+/// use ragstatus::Polarity;
+/// use rust_decimal_macros::dec;
+///
+/// let values = [dec!(92.1), dec!(93.4), dec!(91.8), dec!(92.9), dec!(93.0), dec!(92.2)];
+/// let settings = SpcSettings { target: Some(dec!(97)), ..SpcSettings::for_polarity(Polarity::Higher) };
+/// let result = spc(&values, &settings).unwrap();
+/// assert_eq!(result.assurance, Some(Assurance::ConsistentFail));
+/// assert!(result.segments[0].trial_limits);
+/// ```
+pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
+    analyse(values, None, settings)
+}
+
+/// As [`spc`], with a label (such as a period, "2015/16 Q1") for each point, used in the results
+/// and explanations. There must be one label per value.
+///
+/// ```
+/// use ragstatus::spc::{spc_with_labels, SpcSettings};
+/// use rust_decimal_macros::dec;
+///
+/// let values = [dec!(5), dec!(6), dec!(30)];
+/// let labels = ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3"];
+/// let result = spc_with_labels(&values, &labels, &SpcSettings::default()).unwrap();
+/// assert_eq!(result.points[2].label.as_deref(), Some("2015/16 Q3"));
+/// ```
+pub fn spc_with_labels<S: AsRef<str>>(
+    values: &[Decimal],
+    labels: &[S],
+    settings: &SpcSettings,
+) -> Result<SpcResult> {
+    if labels.len() != values.len() {
+        return Err(Error::new(ErrorKind::Length {
+            column: "labels".into(),
+            found: labels.len(),
+            expected: values.len(),
+        }));
+    }
+    let labels: Vec<String> = labels.iter().map(|l| l.as_ref().to_string()).collect();
+    analyse(values, Some(&labels), settings)
+}
+
+struct Namer<'a> {
+    labels: Option<&'a [String]>,
+}
+
+impl Namer<'_> {
+    fn name(&self, index: usize) -> String {
+        match self.labels.and_then(|l| l.get(index)) {
+            Some(label) => label.clone(),
+            None => format!("point {}", index.saturating_add(1)),
+        }
+    }
+}
+
+/// Rounds a computed quantity for a sentence: two more decimals than the most precise value, and
+/// at most 7 significant digits (as R prints).
+fn show(value: Decimal, dp: u32) -> String {
+    let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    rounded
+        .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
+        .unwrap_or(rounded)
+        .normalize()
+        .to_string()
+}
+
+fn side(value: Decimal, mean: Decimal) -> Ordering {
+    value.cmp(&mean)
+}
+
+fn direction_of(ordering: Ordering) -> Option<SignalDirection> {
+    match ordering {
+        Ordering::Greater => Some(SignalDirection::High),
+        Ordering::Less => Some(SignalDirection::Low),
+        Ordering::Equal => None,
+    }
+}
+
+/// Maximal runs `[start, end]` (inclusive, segment-relative) of at least `min_len` consecutive
+/// items with the same `Some` key.
+fn runs<K: Copy + PartialEq>(keys: &[Option<K>], min_len: usize) -> Vec<(usize, usize, K)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let key = keys.get(start).copied().flatten();
+        let mut end = start;
+        while end + 1 < keys.len() && key.is_some() && keys.get(end + 1).copied().flatten() == key {
+            end += 1;
+        }
+        if let Some(k) = key
+            && end - start + 1 >= min_len
+        {
+            out.push((start, end, k));
+        }
+        start = end + 1;
+    }
+    out
+}
+
+struct Flag {
+    rule: SpcRule,
+    direction: SignalDirection,
+    signal: usize,
+}
+
+fn analyse(
+    values: &[Decimal],
+    labels: Option<&[String]>,
+    settings: &SpcSettings,
+) -> Result<SpcResult> {
+    settings.validate(values.len())?;
+    let namer = Namer { labels };
+    let improvement = settings.improvement;
+    let dp = values.iter().map(Decimal::scale).max().unwrap_or(0) + 2;
+
+    let mut starts: Vec<usize> = settings
+        .rebase_at
+        .iter()
+        .copied()
+        .filter(|&i| i > 0)
+        .collect();
+    starts.push(0);
+    starts.sort_unstable();
+    starts.dedup();
+
+    let mut segments = Vec::new();
+    let mut points: Vec<SpcPoint> = Vec::with_capacity(values.len());
+    let mut signals: Vec<SpcSignal> = Vec::new();
+    let mut flags: Vec<Vec<Flag>> = (0..values.len()).map(|_| Vec::new()).collect();
+
+    for (s, &start) in starts.iter().enumerate() {
+        let end = starts
+            .get(s + 1)
+            .copied()
+            .unwrap_or(values.len())
+            .min(values.len());
+        let Some(seg) = values.get(start..end) else {
+            continue;
+        };
+        if seg.is_empty() {
+            continue;
+        }
+        let baseline_len = settings.fix_after.unwrap_or(seg.len()).min(seg.len());
+        let baseline = seg.get(..baseline_len).unwrap_or(seg);
+        let (limits, kept) = limits_and_kept(baseline, settings.screen_outliers)
+            .map_err(|e| e.with_field(format!("segment {}", s + 1)))?;
+        let ranges = moving_ranges(seg)?;
+        let mean = limits.mean;
+
+        let sides: Vec<Ordering> = seg.iter().map(|&y| side(y, mean)).collect();
+        let outside: Vec<bool> = seg
+            .iter()
+            .map(|&y| {
+                matches!(limits.upper_process_limit, Some(u) if y > u)
+                    || matches!(limits.lower_process_limit, Some(l) if y < l)
+            })
+            .collect();
+        let beyond_two_sigma: Vec<bool> = seg
+            .iter()
+            .map(|&y| {
+                matches!(limits.upper_two_sigma, Some(u) if y > u)
+                    || matches!(limits.lower_two_sigma, Some(l) if y < l)
+            })
+            .collect();
+        let counts: Vec<bool> = outside
+            .iter()
+            .zip(&beyond_two_sigma)
+            .map(|(&o, &b)| b && (!o || settings.two_of_three_counts_outside))
+            .collect();
+
+        let add = |signals: &mut Vec<SpcSignal>,
+                   flags: &mut Vec<Vec<Flag>>,
+                   rule: SpcRule,
+                   direction: SignalDirection,
+                   members: &[usize],
+                   explanation: String| {
+            let point_type = PointType::special_cause(direction, improvement);
+            let first = members.first().copied().unwrap_or(0) + start;
+            let last = members.last().copied().unwrap_or(0) + start;
+            let id = signals.len();
+            signals.push(SpcSignal {
+                rule,
+                direction,
+                start: first,
+                end: last,
+                points: members.len(),
+                point_type,
+                explanation: format!("{explanation}: {}", point_type.describe()),
+            });
+            for &m in members {
+                if let Some(f) = flags.get_mut(m + start) {
+                    f.push(Flag {
+                        rule,
+                        direction,
+                        signal: id,
+                    });
+                }
+            }
+        };
+
+        if settings.outside_rule {
+            for (i, (&o, &y)) in outside.iter().zip(seg).enumerate() {
+                if !o {
+                    continue;
+                }
+                let (direction, text) =
+                    match (limits.upper_process_limit, limits.lower_process_limit) {
+                        (Some(u), _) if y > u => (
+                            SignalDirection::High,
+                            format!(
+                                "{} is above the upper process limit of {}",
+                                namer.name(start + i),
+                                show(u, dp)
+                            ),
+                        ),
+                        (_, Some(l)) => (
+                            SignalDirection::Low,
+                            format!(
+                                "{} is below the lower process limit of {}",
+                                namer.name(start + i),
+                                show(l, dp)
+                            ),
+                        ),
+                        _ => continue,
+                    };
+                add(
+                    &mut signals,
+                    &mut flags,
+                    SpcRule::Outside,
+                    direction,
+                    &[i],
+                    text,
+                );
+            }
+        }
+
+        if settings.trend_rule {
+            let steps: Vec<Option<SignalDirection>> = seg
+                .windows(2)
+                .map(|w| match w {
+                    [a, b] => direction_of(b.cmp(a)),
+                    _ => None,
+                })
+                .collect();
+            // A run of n-1 equal steps is a run of n points; runs of steps never overlap, and
+            // consecutive ones share only their meeting point, which keeps the later direction.
+            for (a, b, direction) in runs(&steps, settings.trend_length.saturating_sub(1)) {
+                let members: Vec<usize> = (a..=b + 1).collect();
+                let word = match direction {
+                    SignalDirection::High => "increasing",
+                    SignalDirection::Low => "decreasing",
+                };
+                let text = format!(
+                    "{} points in a row {word} from {}",
+                    members.len(),
+                    namer.name(start + a)
+                );
+                if let Some(&shared) = members.first()
+                    && let Some(f) = flags.get_mut(start + shared)
+                {
+                    f.retain(|f| f.rule != SpcRule::Trend);
+                }
+                add(
+                    &mut signals,
+                    &mut flags,
+                    SpcRule::Trend,
+                    direction,
+                    &members,
+                    text,
+                );
+            }
+        }
+
+        if settings.two_of_three_rule {
+            let n = seg.len();
+            let mut qualifying: Vec<Option<SignalDirection>> = vec![None; n.saturating_sub(2)];
+            for (w, q) in qualifying.iter_mut().enumerate() {
+                let window_sides = sides.get(w..w + 3).unwrap_or(&[]);
+                let window_counts = counts.get(w..w + 3).unwrap_or(&[]);
+                let same = window_sides
+                    .windows(2)
+                    .all(|p| matches!(p, [a, b] if a == b));
+                let beyond = window_counts.iter().filter(|c| **c).count();
+                if same && beyond >= 2 {
+                    *q = window_sides.first().copied().and_then(direction_of);
+                }
+            }
+            // Overlapping qualifying windows on the same side form one signal.
+            for (a, b, direction) in runs(&qualifying, 1) {
+                let members: Vec<usize> = (a..=b + 2)
+                    .filter(|&i| counts.get(i).copied().unwrap_or(false))
+                    .collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let line = match direction {
+                    SignalDirection::High => "upper",
+                    SignalDirection::Low => "lower",
+                };
+                let text = format!(
+                    "{} of {} points in a row beyond the {line} 2σ line from {}",
+                    members.len(),
+                    b + 3 - a,
+                    namer.name(start + a)
+                );
+                add(
+                    &mut signals,
+                    &mut flags,
+                    SpcRule::TwoOfThree,
+                    direction,
+                    &members,
+                    text,
+                );
+            }
+        }
+
+        if settings.shift_rule {
+            let keys: Vec<Option<SignalDirection>> =
+                sides.iter().map(|&o| direction_of(o)).collect();
+            for (a, b, direction) in runs(&keys, settings.shift_length) {
+                let members: Vec<usize> = (a..=b).collect();
+                let word = match direction {
+                    SignalDirection::High => "above",
+                    SignalDirection::Low => "below",
+                };
+                let text = format!(
+                    "{} points in a row {word} the mean from {}",
+                    members.len(),
+                    namer.name(start + a)
+                );
+                add(
+                    &mut signals,
+                    &mut flags,
+                    SpcRule::Shift,
+                    direction,
+                    &members,
+                    text,
+                );
+            }
+        }
+
+        for (i, &y) in seg.iter().enumerate() {
+            let index = start + i;
+            let moving_range = if i == 0 {
+                None
+            } else {
+                ranges.get(i - 1).copied()
+            };
+            let moving_range_used =
+                i > 0 && kept.get(i - 1).copied().unwrap_or(false) && i < baseline_len;
+            points.push(SpcPoint {
+                index,
+                label: labels.and_then(|l| l.get(index)).cloned(),
+                value: y,
+                segment: s,
+                mean,
+                lower_process_limit: limits.lower_process_limit,
+                upper_process_limit: limits.upper_process_limit,
+                lower_two_sigma: limits.lower_two_sigma,
+                upper_two_sigma: limits.upper_two_sigma,
+                moving_range,
+                moving_range_used,
+                rules: Vec::new(),
+                point_type: PointType::CommonCause,
+                explanation: String::new(),
+            });
+        }
+        segments.push(SpcSegment {
+            start,
+            end: end.saturating_sub(1),
+            points: seg.len(),
+            trial_limits: seg.len() < settings.trial_limit_points,
+            limits,
+        });
+    }
+
+    for (point, mut point_flags) in points.iter_mut().zip(flags) {
+        point_flags.sort_by_key(|f| f.rule);
+        point.rules = point_flags.iter().map(|f| f.rule).collect();
+        point.rules.dedup();
+        match point_flags.first() {
+            Some(winner) => {
+                point.point_type = PointType::special_cause(winner.direction, improvement);
+                point.explanation = signals
+                    .get(winner.signal)
+                    .map(|s| s.explanation.clone())
+                    .unwrap_or_default();
+            }
+            None => point.explanation = PointType::CommonCause.describe().to_string(),
+        }
+    }
+    signals.sort_by_key(|s| (s.rule, s.start));
+
+    let variation = points.last().map(|p| p.point_type);
+    let last_limits = segments.last().map(|s| &s.limits);
+    let assurance = match (improvement, settings.target, last_limits) {
+        (Improvement::Neutral, _, _) | (_, None, _) | (_, _, None) => None,
+        (_, Some(target), Some(limits)) => {
+            match (limits.lower_process_limit, limits.upper_process_limit) {
+                (Some(lower), Some(upper)) => {
+                    let increase = improvement == Improvement::Increase;
+                    Some(if target > upper {
+                        if increase {
+                            Assurance::ConsistentFail
+                        } else {
+                            Assurance::ConsistentPass
+                        }
+                    } else if target < lower {
+                        if increase {
+                            Assurance::ConsistentPass
+                        } else {
+                            Assurance::ConsistentFail
+                        }
+                    } else {
+                        Assurance::Inconsistent
+                    })
+                }
+                _ => None,
+            }
+        }
+    };
+
+    let explanation = summarise(&points, &segments, settings, assurance, dp, &namer);
+    Ok(SpcResult {
+        improvement,
+        target: settings.target,
+        segments,
+        points,
+        signals,
+        variation,
+        assurance,
+        explanation,
+    })
+}
+
+fn summarise(
+    points: &[SpcPoint],
+    segments: &[SpcSegment],
+    settings: &SpcSettings,
+    assurance: Option<Assurance>,
+    dp: u32,
+    namer: &Namer<'_>,
+) -> String {
+    let Some(last) = points.last() else {
+        return "no values: nothing to analyse".to_string();
+    };
+    let mut parts = vec![format!(
+        "Latest value ({}): {}",
+        namer.name(last.index),
+        last.explanation
+    )];
+    let segment = segments.last();
+    match segment {
+        Some(seg) if seg.limits.upper_process_limit.is_none() => parts.push(format!(
+            "the {} has fewer than 2 points, so it has no process limits",
+            if segments.len() > 1 {
+                "last segment"
+            } else {
+                "series"
+            }
+        )),
+        Some(seg) if seg.trial_limits => parts.push(format!(
+            "the limits are trial limits ({} points, fewer than {})",
+            seg.points, settings.trial_limit_points
+        )),
+        _ => {}
+    }
+    let limits = segment.map(|s| &s.limits);
+    let (lower, upper) = (
+        limits.and_then(|l| l.lower_process_limit),
+        limits.and_then(|l| l.upper_process_limit),
+    );
+    match (settings.target, assurance, lower, upper) {
+        (None, ..) => {}
+        (Some(_), None, ..) if settings.improvement == Improvement::Neutral => parts
+            .push("no assurance: a neutral indicator has no better side of its target".to_string()),
+        (Some(target), Some(a), Some(lower), Some(upper)) => {
+            let t = target.to_string();
+            parts.push(match a {
+                Assurance::ConsistentPass | Assurance::ConsistentFail => {
+                    let (where_, limit) = if target > upper {
+                        ("above the upper", upper)
+                    } else {
+                        ("below the lower", lower)
+                    };
+                    let verdict = if a == Assurance::ConsistentPass {
+                        "will consistently pass"
+                    } else {
+                        "will consistently fail"
+                    };
+                    format!(
+                        "the target of {t} is {where_} process limit of {}: the process {verdict} it",
+                        show(limit, dp)
+                    )
+                }
+                Assurance::Inconsistent => format!(
+                    "the target of {t} is within the process limits ({} to {}): the process will inconsistently pass and fail it",
+                    show(lower, dp),
+                    show(upper, dp)
+                ),
+            });
+        }
+        _ => parts.push("no assurance: no process limits".to_string()),
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn runs_finds_maximal_runs() {
+        let keys = [Some(1), Some(1), None, Some(2), Some(2), Some(2), Some(1)];
+        assert_eq!(runs(&keys, 2), vec![(0, 1, 1), (3, 5, 2)]);
+        assert_eq!(runs(&keys, 3), vec![(3, 5, 2)]);
+    }
+
+    #[test]
+    fn peak_shared_by_two_trends_takes_the_later_direction() {
+        let values = [dec!(1), dec!(2), dec!(3), dec!(2), dec!(1)];
+        let settings = SpcSettings {
+            trend_length: 3,
+            shift_rule: false,
+            outside_rule: false,
+            two_of_three_rule: false,
+            ..SpcSettings::default()
+        };
+        let result = spc(&values, &settings).unwrap();
+        let peak = &result.points[2];
+        assert_eq!(peak.rules, vec![SpcRule::Trend]);
+        assert_eq!(peak.point_type, PointType::SpecialCauseConcern);
+        assert_eq!(
+            result.points[1].point_type,
+            PointType::SpecialCauseImprovement
+        );
+    }
+
+    #[test]
+    fn settings_refuse_unknown_fields_and_read_polarity_names() {
+        assert!(serde_json::from_str::<SpcSettings>(r#"{"shift_lenght": 6}"#).is_err());
+        let s: SpcSettings =
+            serde_json::from_str(r#"{"improvement": "lower", "target": "95.5"}"#).unwrap();
+        assert_eq!(s.improvement, Improvement::Decrease);
+        assert_eq!(s.target, Some(dec!(95.5)));
+        assert_eq!(s.shift_length, 7);
+        assert_eq!(Improvement::from(Polarity::Within), Improvement::Neutral);
+    }
+
+    #[test]
+    fn constant_screened_series_has_limits_at_the_mean() {
+        let limits = xmr_limits(&[dec!(4); 5], true).unwrap();
+        assert_eq!(limits.upper_process_limit, Some(dec!(4)));
+        assert_eq!(limits.moving_ranges_screened, 0);
+    }
+}

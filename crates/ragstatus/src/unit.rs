@@ -1,1 +1,402 @@
-//! (being written)
+//! Units of measure, and how values and differences are written in explanations (SPEC §2).
+//!
+//! A [`Unit`] says what a value counts: a percent (0–100, whose differences are *percentage
+//! points*), a count, money in a currency, days, a rate per N of population, a ratio or a score.
+//! It decides nothing about a status; it only makes explanations read the way a report does:
+//!
+//! | unit | value | difference |
+//! | --- | --- | --- |
+//! | `percent` | `44.1%` | `0.9 points` |
+//! | `count` | `1,234` | `12` |
+//! | `currency` (GBP) | `£46,267`, `£1.25m` | `£46,267` |
+//! | `days` | `3 days`, `1 day` | `0.2 days` |
+//! | `rate` (per 1,000) | `12.5 per 1,000` | `0.4 per 1,000` |
+//! | `ratio`, `score` | `1.25` | `0.05` |
+//!
+//! Display decimals: `Some(d)` rounds half away from zero (as a spreadsheet does) and pads to
+//! exactly `d` places; `None` writes the value as given (at most 6 decimal places). Money of a
+//! million or more is written in millions with one to three decimals (`£1.2m`, `£1.25m`,
+//! `£1.235m`), as budget reports do; the exact figure is always in the data, never only in the text.
+//! Formatting never fails and never panics, whatever the value.
+//!
+//! In definitions a unit is written `"percent"`, `"count"`, `"days"`, `"ratio"`, `"score"`,
+//! `{ currency = "GBP" }` or `{ rate = "1000" }`.
+//!
+//! ```
+//! use ragstatus::Unit;
+//! use rust_decimal_macros::dec;
+//!
+//! assert_eq!(Unit::Percent.format_value(dec!(44.1), Some(1)), "44.1%");
+//! assert_eq!(Unit::Percent.format_difference(dec!(0.9), Some(1)), "0.9 points");
+//! assert_eq!(Unit::gbp().format_value(dec!(46267.4), Some(0)), "£46,267");
+//! assert_eq!(Unit::gbp().format_value(dec!(1200000), Some(0)), "£1.2m");
+//! assert_eq!(Unit::Days.format_value(dec!(3), None), "3 days");
+//! assert_eq!(Unit::rate_per(dec!(1000)).unwrap().format_value(dec!(12.5), None), "12.5 per 1,000");
+//! ```
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// What a value measures (SPEC §2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "UnitRepr", into = "UnitRepr")]
+pub enum Unit {
+    /// A percentage, 0–100. Differences are percentage points.
+    Percent,
+    /// A count of things (people, cases, complaints).
+    Count,
+    /// Money in a currency.
+    Currency {
+        /// The ISO 4217 code, upper case (`GBP`, `EUR`, `USD`).
+        code: String,
+    },
+    /// A number of days.
+    Days,
+    /// A rate per `per` (per 1,000 or per 100,000 population).
+    Rate {
+        /// The base of the rate; positive.
+        per: Decimal,
+    },
+    /// A ratio (e.g. staff to pupils).
+    Ratio,
+    /// A score on some scale.
+    Score,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum UnitRepr {
+    Percent,
+    Count,
+    Currency(String),
+    Days,
+    Rate(#[serde(deserialize_with = "crate::target::serde_decimal::deserialize")] Decimal),
+    Ratio,
+    Score,
+}
+
+impl TryFrom<UnitRepr> for Unit {
+    type Error = Error;
+
+    fn try_from(repr: UnitRepr) -> Result<Unit> {
+        Ok(match repr {
+            UnitRepr::Percent => Unit::Percent,
+            UnitRepr::Count => Unit::Count,
+            UnitRepr::Currency(code) => Unit::currency(&code)?,
+            UnitRepr::Days => Unit::Days,
+            UnitRepr::Rate(per) => Unit::rate_per(per)?,
+            UnitRepr::Ratio => Unit::Ratio,
+            UnitRepr::Score => Unit::Score,
+        })
+    }
+}
+
+impl From<Unit> for UnitRepr {
+    fn from(unit: Unit) -> UnitRepr {
+        match unit {
+            Unit::Percent => UnitRepr::Percent,
+            Unit::Count => UnitRepr::Count,
+            Unit::Currency { code } => UnitRepr::Currency(code),
+            Unit::Days => UnitRepr::Days,
+            Unit::Rate { per } => UnitRepr::Rate(per),
+            Unit::Ratio => UnitRepr::Ratio,
+            Unit::Score => UnitRepr::Score,
+        }
+    }
+}
+
+impl Default for Unit {
+    /// A count: the unit that adds nothing to a number.
+    fn default() -> Unit {
+        Unit::Count
+    }
+}
+
+/// Half away from zero, as spreadsheets and published reports round.
+const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// The most decimals written when the caller gives none.
+const MAX_NATURAL_DECIMALS: u32 = 6;
+
+impl Unit {
+    /// Pounds sterling, the default currency.
+    pub fn gbp() -> Unit {
+        Unit::Currency { code: "GBP".into() }
+    }
+
+    /// A currency with this ISO 4217 code (three letters; any case, stored upper case).
+    pub fn currency(code: &str) -> Result<Unit> {
+        let trimmed = code.trim();
+        if trimmed.len() == 3 && trimmed.chars().all(|c| c.is_ascii_alphabetic()) {
+            Ok(Unit::Currency {
+                code: trimmed.to_ascii_uppercase(),
+            })
+        } else {
+            Err(
+                Error::invalid_value(code, "a three-letter ISO 4217 currency code such as GBP")
+                    .with_field("unit.currency"),
+            )
+        }
+    }
+
+    /// A rate per `per` of population; `per` must be positive.
+    pub fn rate_per(per: Decimal) -> Result<Unit> {
+        if per > Decimal::ZERO {
+            Ok(Unit::Rate { per })
+        } else {
+            Err(
+                Error::invalid_value(per.to_string(), "a positive rate base such as 1000")
+                    .with_field("unit.rate"),
+            )
+        }
+    }
+
+    /// The lowercase name used in definitions: `percent`, `count`, `currency`, ...
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Count => "count",
+            Unit::Currency { .. } => "currency",
+            Unit::Days => "days",
+            Unit::Rate { .. } => "rate",
+            Unit::Ratio => "ratio",
+            Unit::Score => "score",
+        }
+    }
+
+    /// A value with its unit: `44.1%`, `£46,267`, `£1.2m`, `3 days`, `12.5 per 1,000`.
+    pub fn format_value(&self, value: Decimal, decimals: Option<u32>) -> String {
+        match self {
+            Unit::Percent => format!("{}%", number(value, decimals)),
+            Unit::Count | Unit::Ratio | Unit::Score => number(value, decimals),
+            Unit::Currency { code } => money(code, value, decimals),
+            Unit::Days => {
+                let text = number(value, decimals);
+                let noun = if text == "1" { "day" } else { "days" };
+                format!("{text} {noun}")
+            }
+            Unit::Rate { per } => format!("{} per {}", number(value, decimals), natural(*per)),
+        }
+    }
+
+    /// The size of a difference between two values of this unit, without sign: `0.9 points`
+    /// for a percent, `£1.2m`, `3 days`. The sign is dropped because explanations say the
+    /// direction in words ("below", "above").
+    pub fn format_difference(&self, difference: Decimal, decimals: Option<u32>) -> String {
+        let size = difference.abs();
+        match self {
+            Unit::Percent => {
+                let text = number(size, decimals);
+                let noun = if text == "1" { "point" } else { "points" };
+                format!("{text} {noun}")
+            }
+            _ => self.format_value(size, decimals),
+        }
+    }
+
+    /// The size of a tolerance as it reads before the word "tolerance": `the 2.0-point
+    /// tolerance`, `the 0.5-day tolerance`, `the tolerance of £5,000`.
+    pub fn format_tolerance(&self, amount: Decimal, decimals: Option<u32>) -> String {
+        let size = amount.abs();
+        match self {
+            Unit::Percent => format!("the {}-point tolerance", number(size, decimals)),
+            Unit::Days => format!("the {}-day tolerance", number(size, decimals)),
+            _ => format!("the tolerance of {}", self.format_value(size, decimals)),
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unit::Currency { code } => write!(f, "currency ({code})"),
+            Unit::Rate { per } => write!(f, "rate per {}", natural(*per)),
+            other => f.write_str(other.as_str()),
+        }
+    }
+}
+
+/// Money: a symbol for the common currencies, the code before the amount otherwise; a million
+/// or more in millions.
+fn money(code: &str, value: Decimal, decimals: Option<u32>) -> String {
+    let symbol = match code {
+        "GBP" => "£",
+        "EUR" => "€",
+        "USD" => "$",
+        _ => "",
+    };
+    let million = Decimal::from(1_000_000u32);
+    let (digits, suffix) = if value.abs() >= million {
+        // Division by a power of ten is exact, so this cannot fail for a finite decimal.
+        match value.checked_div(million) {
+            Some(millions) => {
+                let mut m = millions.round_dp_with_strategy(3, ROUNDING).normalize();
+                if m.scale() < 1 {
+                    m.rescale(1);
+                }
+                (grouped(m), "m")
+            }
+            None => (number(value, decimals), ""),
+        }
+    } else {
+        (number(value, decimals), "")
+    };
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => ("", digits),
+    };
+    if symbol.is_empty() {
+        format!("{sign}{code} {digits}{suffix}")
+    } else {
+        format!("{sign}{symbol}{digits}{suffix}")
+    }
+}
+
+/// A plain number with thousands separators, rounded to `decimals` (padded) or as given.
+pub(crate) fn number(value: Decimal, decimals: Option<u32>) -> String {
+    let mut v = match decimals {
+        Some(dp) => {
+            let dp = dp.min(28);
+            let mut rounded = value.round_dp_with_strategy(dp, ROUNDING);
+            rounded.rescale(dp);
+            rounded
+        }
+        None if value.scale() > MAX_NATURAL_DECIMALS => value
+            .round_dp_with_strategy(MAX_NATURAL_DECIMALS, ROUNDING)
+            .normalize(),
+        None => value,
+    };
+    if v.is_zero() {
+        v.set_sign_positive(true);
+    }
+    grouped(v)
+}
+
+/// A number written without trailing zeros (for rate bases: `1,000`).
+fn natural(value: Decimal) -> String {
+    grouped(value.normalize())
+}
+
+/// The decimal's own digits with a comma every three integer digits.
+fn grouped(value: Decimal) -> String {
+    let text = value.to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = match unsigned.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (unsigned, None),
+    };
+    let mut out = String::with_capacity(text.len() + int.len() / 3 + 1);
+    out.push_str(sign);
+    let len = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn values() {
+        assert_eq!(Unit::Percent.format_value(dec!(44.1), Some(1)), "44.1%");
+        assert_eq!(Unit::Percent.format_value(dec!(45), Some(1)), "45.0%");
+        assert_eq!(Unit::Percent.format_value(dec!(94.95), Some(1)), "95.0%");
+        assert_eq!(Unit::Percent.format_value(dec!(-0.04), Some(1)), "0.0%");
+        assert_eq!(Unit::Count.format_value(dec!(1234567), None), "1,234,567");
+        assert_eq!(Unit::Count.format_value(dec!(-1234.5), Some(0)), "-1,235");
+        assert_eq!(Unit::gbp().format_value(dec!(46267), Some(0)), "£46,267");
+        assert_eq!(Unit::gbp().format_value(dec!(-46267), None), "-£46,267");
+        assert_eq!(Unit::gbp().format_value(dec!(1250000), Some(0)), "£1.25m");
+        assert_eq!(Unit::gbp().format_value(dec!(1234567), Some(0)), "£1.235m");
+        assert_eq!(
+            Unit::currency("chf")
+                .unwrap()
+                .format_value(dec!(12), Some(2)),
+            "CHF 12.00"
+        );
+        assert_eq!(Unit::Days.format_value(dec!(1), None), "1 day");
+        assert_eq!(Unit::Days.format_value(dec!(1), Some(1)), "1.0 days");
+        assert_eq!(Unit::Days.format_value(dec!(3.2), None), "3.2 days");
+        assert_eq!(
+            Unit::rate_per(dec!(100000))
+                .unwrap()
+                .format_value(dec!(12.5), Some(1)),
+            "12.5 per 100,000"
+        );
+        assert_eq!(
+            Unit::Ratio.format_value(dec!(0.1234567891), None),
+            "0.123457"
+        );
+    }
+
+    #[test]
+    fn differences_and_tolerances() {
+        assert_eq!(
+            Unit::Percent.format_difference(dec!(-0.9), Some(1)),
+            "0.9 points"
+        );
+        assert_eq!(Unit::Percent.format_difference(dec!(1), None), "1 point");
+        assert_eq!(Unit::gbp().format_difference(dec!(-1200000), None), "£1.2m");
+        assert_eq!(Unit::Days.format_difference(dec!(3), None), "3 days");
+        assert_eq!(
+            Unit::Percent.format_tolerance(dec!(2), Some(1)),
+            "the 2.0-point tolerance"
+        );
+        assert_eq!(
+            Unit::Days.format_tolerance(dec!(0.5), None),
+            "the 0.5-day tolerance"
+        );
+        assert_eq!(
+            Unit::gbp().format_tolerance(dec!(5000), None),
+            "the tolerance of £5,000"
+        );
+    }
+
+    #[test]
+    fn extremes_do_not_panic() {
+        for unit in [Unit::Percent, Unit::gbp(), Unit::Days, Unit::Count] {
+            for v in [
+                Decimal::MAX,
+                Decimal::MIN,
+                Decimal::ZERO,
+                Decimal::new(1, 28),
+            ] {
+                for dp in [None, Some(0), Some(2), Some(28), Some(u32::MAX)] {
+                    assert!(!unit.format_value(v, dp).is_empty());
+                    assert!(!unit.format_difference(v, dp).is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn serde_shapes() {
+        let units: Vec<Unit> =
+            serde_json::from_str(r#"["percent", {"currency": "gbp"}, {"rate": "1000"}]"#).unwrap();
+        assert_eq!(
+            units,
+            vec![Unit::Percent, Unit::gbp(), Unit::Rate { per: dec!(1000) }]
+        );
+        assert_eq!(
+            serde_json::to_string(&units).unwrap(),
+            r#"["percent",{"currency":"GBP"},{"rate":"1000"}]"#
+        );
+        assert!(serde_json::from_str::<Unit>(r#"{"rate": "0"}"#).is_err());
+        assert!(serde_json::from_str::<Unit>(r#"{"currency": "pounds"}"#).is_err());
+    }
+}

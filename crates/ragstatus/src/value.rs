@@ -1,1 +1,429 @@
-//! (being written)
+//! Observations, aggregation over periods and the rounding rule (SPEC §2).
+//!
+//! An [`Observation`] is what was recorded for one indicator in one period: a value given
+//! directly, or a numerator and a denominator from which the value is
+//! `numerator / denominator × multiplier` (multiplier 100 for a percent, 1000 for "per 1,000").
+//! A zero denominator gives *no value* — [`Resolved::NoValue`] with
+//! [`NoValueReason::ZeroDenominator`] — which the indicator reports as `NoData`; it is never a
+//! division error and never infinity.
+//!
+//! [`Aggregation`] combines the observations of several periods into one value, for the
+//! year to date and for rolling months up into a quarter:
+//!
+//! | aggregation | value |
+//! | --- | --- |
+//! | `sum` | the sum of the values (counts, money) |
+//! | `ratio` | sum of numerators / sum of denominators × multiplier — never the mean of the percentages |
+//! | `mean` | the arithmetic mean of the values |
+//! | `last` | the value of the last period (a snapshot such as a headcount) |
+//! | `max`, `min` | the largest, smallest value |
+//!
+//! Choices where the spec is silent:
+//! - `sum`, `mean`, `max` and `min` need a value in every period combined: if one of them has a
+//!   zero denominator the aggregate has no value (reason `ZeroDenominator`). `last` only looks at
+//!   the last period. `ratio` only needs the *summed* denominator to be non-zero, so a month with
+//!   no cases does not spoil the quarter.
+//! - `ratio` over observations given as plain values cannot be computed honestly; it is an
+//!   [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) unless there is a single
+//!   observation (whose value is then the aggregate).
+//! - A mean is exact decimal division, rounded by `rust_decimal` to its 28 significant digits.
+//!
+//! A [`Rounding`] rule, where the council's published rule is "as shown in the report", rounds
+//! the actual before comparison: `half_away_from_zero` (spreadsheets' ROUND: 2.45 → 2.5,
+//! −2.45 → −2.5) or `half_even` (banker's rounding: 2.45 → 2.4, 2.55 → 2.6). Without one the
+//! actual is compared exactly.
+//!
+//! ```
+//! use ragstatus::value::{Aggregation, Observation, Resolved};
+//! use rust_decimal_macros::dec;
+//!
+//! // 9/10 in one month and 1/90 in the next: the ratio of sums is 10%, the mean of the
+//! // two percentages would have been 45.6%.
+//! let months = [Observation::fraction(dec!(9), dec!(10)), Observation::fraction(dec!(1), dec!(90))];
+//! let ytd = Aggregation::Ratio.aggregate(&months, dec!(100)).unwrap();
+//! assert_eq!(ytd, Resolved::Value(dec!(10)));
+//! ```
+
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// What was recorded for one period: a value, or a numerator and a denominator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Observation {
+    /// A value given directly, in the indicator's unit.
+    Value {
+        /// The value.
+        value: Decimal,
+    },
+    /// A value given as `numerator / denominator × multiplier`.
+    Fraction {
+        /// The numerator (e.g. children with a plan).
+        numerator: Decimal,
+        /// The denominator (e.g. children looked after).
+        denominator: Decimal,
+    },
+}
+
+/// Why an observation or an aggregate has no value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoValueReason {
+    /// No observation was recorded for the period.
+    Missing,
+    /// The denominator is zero.
+    ZeroDenominator,
+    /// Some of the periods that make up the aggregate (months of a quarter, periods of the year
+    /// to date) have no observation.
+    Incomplete,
+}
+
+impl NoValueReason {
+    /// A short plain-English reason, for explanations: "no value recorded", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            NoValueReason::Missing => "no value recorded",
+            NoValueReason::ZeroDenominator => "the denominator is zero",
+            NoValueReason::Incomplete => "values are missing for part of the period",
+        }
+    }
+}
+
+/// A value, or the reason there is none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolved {
+    /// The value.
+    Value(Decimal),
+    /// No value, and why.
+    NoValue(NoValueReason),
+}
+
+impl Resolved {
+    /// The value, if there is one.
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Resolved::Value(v) => Some(v),
+            Resolved::NoValue(_) => None,
+        }
+    }
+}
+
+impl Observation {
+    /// A value given directly.
+    pub fn value(value: Decimal) -> Self {
+        Observation::Value { value }
+    }
+
+    /// A value given as numerator / denominator (× the indicator's multiplier).
+    pub fn fraction(numerator: Decimal, denominator: Decimal) -> Self {
+        Observation::Fraction {
+            numerator,
+            denominator,
+        }
+    }
+
+    /// The value of this observation: a direct value as it is, a fraction as
+    /// `numerator / denominator × multiplier`; no value if the denominator is zero.
+    ///
+    /// ```
+    /// use ragstatus::value::{NoValueReason, Observation, Resolved};
+    /// use rust_decimal_macros::dec;
+    /// let o = Observation::fraction(dec!(412), dec!(450));
+    /// assert_eq!(o.resolve(dec!(100)).unwrap().value().unwrap().round_dp(2), dec!(91.56));
+    /// let zero = Observation::fraction(dec!(0), dec!(0));
+    /// assert_eq!(zero.resolve(dec!(100)).unwrap(), Resolved::NoValue(NoValueReason::ZeroDenominator));
+    /// ```
+    pub fn resolve(&self, multiplier: Decimal) -> Result<Resolved> {
+        match *self {
+            Observation::Value { value } => Ok(Resolved::Value(value)),
+            Observation::Fraction {
+                numerator,
+                denominator,
+            } => fraction_value(numerator, denominator, multiplier),
+        }
+    }
+}
+
+/// `numerator / denominator × multiplier`, multiplying first so that 1/3 × 100 is
+/// 33.333… rather than 33.33…33 × 100 with a lost digit.
+fn fraction_value(
+    numerator: Decimal,
+    denominator: Decimal,
+    multiplier: Decimal,
+) -> Result<Resolved> {
+    if denominator.is_zero() {
+        return Ok(Resolved::NoValue(NoValueReason::ZeroDenominator));
+    }
+    let scaled = numerator
+        .checked_mul(multiplier)
+        .ok_or_else(|| Error::overflow("numerator × multiplier"))?;
+    let value = scaled
+        .checked_div(denominator)
+        .ok_or_else(|| Error::overflow("numerator / denominator"))?;
+    Ok(Resolved::Value(value.normalize()))
+}
+
+/// How the observations of several periods combine into one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Aggregation {
+    /// The sum of the values (counts, money).
+    Sum,
+    /// Sum of numerators / sum of denominators × multiplier.
+    Ratio,
+    /// The arithmetic mean of the values.
+    Mean,
+    /// The value of the last period (a snapshot). The default: it never invents a value.
+    #[default]
+    Last,
+    /// The largest value.
+    Max,
+    /// The smallest value.
+    Min,
+}
+
+impl Aggregation {
+    /// The lowercase name used in definitions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Ratio => "ratio",
+            Aggregation::Mean => "mean",
+            Aggregation::Last => "last",
+            Aggregation::Max => "max",
+            Aggregation::Min => "min",
+        }
+    }
+
+    /// Combines the observations of consecutive periods, in period order. An empty slice has
+    /// no value (reason `Missing`).
+    pub fn aggregate(self, observations: &[Observation], multiplier: Decimal) -> Result<Resolved> {
+        let Some(last) = observations.last() else {
+            return Ok(Resolved::NoValue(NoValueReason::Missing));
+        };
+        match self {
+            Aggregation::Last => last.resolve(multiplier),
+            Aggregation::Ratio => {
+                if let [single] = observations {
+                    return single.resolve(multiplier);
+                }
+                let mut numerator = Decimal::ZERO;
+                let mut denominator = Decimal::ZERO;
+                for observation in observations {
+                    let Observation::Fraction {
+                        numerator: n,
+                        denominator: d,
+                    } = *observation
+                    else {
+                        return Err(Error::invalid_value(
+                            "a value without numerator and denominator",
+                            "numerator and denominator in every period for ratio aggregation",
+                        ));
+                    };
+                    numerator = numerator
+                        .checked_add(n)
+                        .ok_or_else(|| Error::overflow("sum of numerators"))?;
+                    denominator = denominator
+                        .checked_add(d)
+                        .ok_or_else(|| Error::overflow("sum of denominators"))?;
+                }
+                fraction_value(numerator, denominator, multiplier)
+            }
+            Aggregation::Sum | Aggregation::Mean | Aggregation::Max | Aggregation::Min => {
+                let mut values = Vec::with_capacity(observations.len());
+                for observation in observations {
+                    match observation.resolve(multiplier)? {
+                        Resolved::Value(v) => values.push(v),
+                        none @ Resolved::NoValue(_) => return Ok(none),
+                    }
+                }
+                self.combine(&values).map(Resolved::Value)
+            }
+        }
+    }
+
+    /// Combines plain values (already resolved), in period order. `ratio` is not defined on
+    /// plain values and is an error unless there is exactly one; an empty slice is an error.
+    pub fn combine(self, values: &[Decimal]) -> Result<Decimal> {
+        let (Some(&first), Some(&last)) = (values.first(), values.last()) else {
+            return Err(Error::invalid_value(
+                "no values",
+                "at least one value to aggregate",
+            ));
+        };
+        match self {
+            Aggregation::Last => Ok(last),
+            Aggregation::Max => Ok(values.iter().copied().fold(first, Decimal::max)),
+            Aggregation::Min => Ok(values.iter().copied().fold(first, Decimal::min)),
+            Aggregation::Sum | Aggregation::Mean => {
+                let mut sum = Decimal::ZERO;
+                for v in values {
+                    sum = sum
+                        .checked_add(*v)
+                        .ok_or_else(|| Error::overflow("sum of values"))?;
+                }
+                if self == Aggregation::Sum {
+                    return Ok(sum);
+                }
+                let n = Decimal::from(values.len());
+                Ok(sum
+                    .checked_div(n)
+                    .ok_or_else(|| Error::overflow("mean of values"))?
+                    .normalize())
+            }
+            Aggregation::Ratio => {
+                if values.len() == 1 {
+                    Ok(first)
+                } else {
+                    Err(Error::invalid_value(
+                        "plain values",
+                        "numerators and denominators for ratio aggregation",
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// How a value exactly halfway between two rounded values is rounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundingMode {
+    /// Away from zero, as spreadsheets' ROUND: 2.45 → 2.5, −2.45 → −2.5.
+    #[default]
+    HalfAwayFromZero,
+    /// To the even neighbour (banker's rounding): 2.45 → 2.4, 2.55 → 2.6.
+    HalfEven,
+}
+
+/// A rounding rule applied to the actual before it is compared with the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rounding {
+    /// Decimal places kept (0–28).
+    pub decimals: u32,
+    /// The rule for halves.
+    #[serde(default)]
+    pub mode: RoundingMode,
+}
+
+impl Rounding {
+    /// The largest number of decimal places a [`Decimal`] can hold.
+    pub const MAX_DECIMALS: u32 = 28;
+
+    /// A rule, checked: at most 28 decimal places.
+    pub fn new(decimals: u32, mode: RoundingMode) -> Result<Self> {
+        let rounding = Rounding { decimals, mode };
+        rounding.validate()?;
+        Ok(rounding)
+    }
+
+    /// Checks the number of decimal places.
+    pub fn validate(&self) -> Result<()> {
+        if self.decimals > Self::MAX_DECIMALS {
+            return Err(Error::invalid_value(
+                self.decimals.to_string(),
+                "rounding decimals between 0 and 28",
+            )
+            .with_field("decimals"));
+        }
+        Ok(())
+    }
+
+    /// Rounds a value by this rule.
+    ///
+    /// ```
+    /// use ragstatus::value::{Rounding, RoundingMode};
+    /// use rust_decimal_macros::dec;
+    /// let excel = Rounding::new(1, RoundingMode::HalfAwayFromZero).unwrap();
+    /// let bankers = Rounding::new(1, RoundingMode::HalfEven).unwrap();
+    /// assert_eq!(excel.apply(dec!(2.45)), dec!(2.5));
+    /// assert_eq!(bankers.apply(dec!(2.45)), dec!(2.4));
+    /// ```
+    pub fn apply(&self, value: Decimal) -> Decimal {
+        let strategy = match self.mode {
+            RoundingMode::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+            RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        value.round_dp_with_strategy(self.decimals.min(Self::MAX_DECIMALS), strategy)
+    }
+}
+
+/// The decimal of a float's shortest round-trip text: `94.95_f64` gives `94.95`, not
+/// `94.9500000000000028…`. `None` for NaN, infinities and magnitudes a [`Decimal`] cannot hold
+/// (beyond ±7.9 × 10²⁸); digits beyond the 28th decimal place are rounded (half even), so
+/// `1e-30` gives `0`. Negative zero gives zero.
+///
+/// ```
+/// use ragstatus::value::decimal_from_f64;
+/// use rust_decimal_macros::dec;
+/// assert_eq!(decimal_from_f64(94.95), Some(dec!(94.95)));
+/// assert_eq!(decimal_from_f64(1e-7), Some(dec!(0.0000001)));
+/// assert_eq!(decimal_from_f64(f64::NAN), None);
+/// ```
+pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
+    if !x.is_finite() {
+        return None;
+    }
+    // `{}` never uses an exponent (1e20 prints as 100000000000000000000); `{:e}` is the
+    // same shortest digits with one, which `from_scientific` reads for very small numbers.
+    let plain = format!("{x}");
+    if let Ok(d) = Decimal::from_str_exact(&plain) {
+        return Some(normalize_zero(d));
+    }
+    if x.abs() < 1.0 {
+        // Too many decimal places: round to 28.
+        let d = Decimal::from_str(&plain).ok()?;
+        return Some(normalize_zero(d));
+    }
+    Decimal::from_scientific(&format!("{x:e}"))
+        .ok()
+        .map(normalize_zero)
+}
+
+fn normalize_zero(d: Decimal) -> Decimal {
+    if d.is_zero() { Decimal::ZERO } else { d }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn floats_convert_by_shortest_text() {
+        assert_eq!(decimal_from_f64(0.1), Some(dec!(0.1)));
+        assert_eq!(decimal_from_f64(-0.0), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f64(1e20), Some(dec!(100000000000000000000)));
+        assert_eq!(decimal_from_f64(1e29), None);
+        assert_eq!(decimal_from_f64(f64::INFINITY), None);
+        assert_eq!(decimal_from_f64(1e-30), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f64(1.5e-10), Some(dec!(0.00000000015)));
+        assert_eq!(decimal_from_f64(5e-324), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f64(-123.456), Some(dec!(-123.456)));
+    }
+
+    #[test]
+    fn ratio_needs_fractions() {
+        let obs = [Observation::value(dec!(1)), Observation::value(dec!(2))];
+        assert!(Aggregation::Ratio.aggregate(&obs, dec!(100)).is_err());
+        assert_eq!(
+            Aggregation::Ratio.aggregate(&obs[..1], dec!(100)).unwrap(),
+            Resolved::Value(dec!(1))
+        );
+    }
+
+    #[test]
+    fn observation_serde_shapes() {
+        let v: Observation = serde_json::from_str(r#"{"value":"1.5"}"#).unwrap();
+        assert_eq!(v, Observation::value(dec!(1.5)));
+        let f: Observation =
+            serde_json::from_str(r#"{"numerator":"1","denominator":"2"}"#).unwrap();
+        assert_eq!(f, Observation::fraction(dec!(1), dec!(2)));
+    }
+}

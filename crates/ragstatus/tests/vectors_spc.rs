@@ -1,0 +1,223 @@
+//! Conformance vectors of kind `spc` (`tests/vectors/spc*.json`).
+//!
+//! Shape of a case:
+//!
+//! - `input`: `values` (decimal strings, oldest first), optional `labels` (one string per value)
+//!   and optional `settings` (an `SpcSettings` object: `improvement`, `target`, `fix_after`,
+//!   `rebase_at`, `screen_outliers`, `outside_rule`, `shift_rule`, `shift_length`, `trend_rule`,
+//!   `trend_length`, `two_of_three_rule`, `two_of_three_counts_outside`, `trial_limit_points`).
+//! - `expected`: either `{"error": "<ErrorKind variant>"}` or any of these keys, each checked
+//!   only when present:
+//!   - `significant_digits`: compare the decimals of `segments` rounded to this many significant
+//!     digits (for results published by R, which prints 7); otherwise decimals compare exactly
+//!     (by value: "11.50" equals "11.5");
+//!   - `segments`: a list, one object per segment, with any of `start`, `end`, `points`,
+//!     `trial_limits`, `mean`, `mean_moving_range`, `lower_process_limit`,
+//!     `upper_process_limit`, `lower_two_sigma`, `upper_two_sigma` (decimal or null),
+//!     `moving_ranges_used`, `moving_ranges_screened`;
+//!   - `point_types`: the label of every point (`common_cause`, `special_cause_improvement`,
+//!     `special_cause_concern`, `special_cause_neutral_high`, `special_cause_neutral_low`);
+//!   - `flagged`: an object from rule name (`outside`, `trend`, `two_of_three`, `shift`) to the
+//!     zero-based indexes of every point that rule flags (rules left out are not checked);
+//!   - `moving_ranges`: every point's moving range (decimal or null);
+//!   - `moving_range_used`: every point's flag;
+//!   - `variation`, `assurance`: the icons (string or null);
+//!   - `explanations`: an object from zero-based point index to that point's explanation;
+//!   - `signals`: the explanation of every signal, in order;
+//!   - `explanation`: the series explanation.
+
+use std::collections::BTreeMap;
+
+use ragstatus::spc::{SpcResult, SpcRule, SpcSettings, spc, spc_with_labels};
+use ragstatus::{Decimal, ErrorKind};
+use serde_json::{Value, json};
+
+const FILES: &[&str] = &["spc.json", "spc_rules.json"];
+
+fn dec(v: &Value) -> Option<Decimal> {
+    v.as_str().and_then(|s| s.parse().ok())
+}
+
+fn error_name(kind: &ErrorKind) -> String {
+    let debug = format!("{kind:?}");
+    debug
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn run(input: &Value) -> Result<SpcResult, ragstatus::Error> {
+    let values: Vec<Decimal> = input["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|v| dec(v).expect("values are decimal strings"))
+        .collect();
+    let settings: SpcSettings = match input.get("settings") {
+        Some(s) => serde_json::from_value(s.clone()).expect("settings parse"),
+        None => SpcSettings::default(),
+    };
+    match input.get("labels") {
+        Some(labels) => {
+            let labels: Vec<String> = serde_json::from_value(labels.clone()).expect("labels");
+            spc_with_labels(&values, &labels, &settings)
+        }
+        None => spc(&values, &settings),
+    }
+}
+
+fn same_decimal(got: &Value, want: &Value, digits: Option<u32>) -> bool {
+    match (dec(got), dec(want)) {
+        (Some(g), Some(w)) => match digits {
+            Some(d) => g.round_sf(d) == w.round_sf(d),
+            None => g == w,
+        },
+        _ => got.is_null() && want.is_null(),
+    }
+}
+
+fn check(name: &str, result: &SpcResult, expected: &Value, failures: &mut Vec<String>) {
+    let mut fail = |what: String| failures.push(format!("{name}: {what}"));
+    let digits = expected["significant_digits"].as_u64().map(|d| d as u32);
+    let got = serde_json::to_value(result).expect("serialise");
+
+    if let Some(segments) = expected.get("segments") {
+        let want = segments.as_array().expect("segments list");
+        let have = got["segments"].as_array().expect("segments");
+        if want.len() != have.len() {
+            fail(format!("{} segments, expected {}", have.len(), want.len()));
+        }
+        for (i, (w, h)) in want.iter().zip(have).enumerate() {
+            for (key, wv) in w.as_object().expect("segment object") {
+                let hv = if h.get(key).is_some() {
+                    &h[key]
+                } else {
+                    &h["limits"][key]
+                };
+                let ok = if wv.is_string() || (wv.is_null() && !hv.is_u64()) {
+                    same_decimal(hv, wv, digits)
+                } else {
+                    hv == wv
+                };
+                if !ok {
+                    fail(format!("segment {i} {key}: got {hv}, expected {wv}"));
+                }
+            }
+        }
+    }
+    let points = got["points"].as_array().expect("points");
+    if let Some(want) = expected.get("point_types") {
+        let have: Vec<Value> = points.iter().map(|p| p["point_type"].clone()).collect();
+        if Value::Array(have.clone()) != *want {
+            fail(format!("point_types: got {have:?}, expected {want}"));
+        }
+    }
+    if let Some(flagged) = expected.get("flagged") {
+        for (rule, want) in flagged.as_object().expect("flagged object") {
+            let rule: SpcRule = serde_json::from_value(json!(rule)).expect("rule name");
+            let have: Vec<usize> = result
+                .points
+                .iter()
+                .filter(|p| p.rules.contains(&rule))
+                .map(|p| p.index)
+                .collect();
+            if json!(have) != *want {
+                fail(format!(
+                    "flagged {}: got {have:?}, expected {want}",
+                    rule.as_str()
+                ));
+            }
+        }
+    }
+    for key in ["moving_ranges", "moving_range_used"] {
+        if let Some(want) = expected.get(key) {
+            let field = if key == "moving_ranges" {
+                "moving_range"
+            } else {
+                "moving_range_used"
+            };
+            let have: Vec<Value> = points.iter().map(|p| p[field].clone()).collect();
+            let want = want.as_array().expect("list");
+            let ok = have.len() == want.len()
+                && have
+                    .iter()
+                    .zip(want)
+                    .all(|(h, w)| h == w || same_decimal(h, w, None));
+            if !ok {
+                fail(format!("{key}: got {have:?}, expected {want:?}"));
+            }
+        }
+    }
+    for key in ["variation", "assurance", "explanation"] {
+        if let Some(want) = expected.get(key)
+            && got[key] != *want
+        {
+            fail(format!("{key}: got {}, expected {want}", got[key]));
+        }
+    }
+    if let Some(want) = expected.get("explanations") {
+        for (index, text) in want.as_object().expect("explanations object") {
+            let i: usize = index.parse().expect("index");
+            let have = &points[i]["explanation"];
+            if have != text {
+                fail(format!(
+                    "explanation of point {i}: got {have}, expected {text}"
+                ));
+            }
+        }
+    }
+    if let Some(want) = expected.get("signals") {
+        let have: Vec<Value> = got["signals"]
+            .as_array()
+            .expect("signals")
+            .iter()
+            .map(|s| s["explanation"].clone())
+            .collect();
+        if Value::Array(have.clone()) != *want {
+            fail(format!("signals: got {have:?}, expected {want}"));
+        }
+    }
+}
+
+#[test]
+fn spc_vectors() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    let mut names = BTreeMap::new();
+    for file in FILES {
+        let path = format!("{}/../../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
+        assert_eq!(doc["kind"], "spc", "{file}");
+        for case in doc["cases"].as_array().expect("cases") {
+            let name = case["name"].as_str().expect("name").to_string();
+            assert!(case["why"].is_string(), "{name}: every case has a why");
+            assert!(names.insert(name.clone(), ()).is_none(), "duplicate {name}");
+            ran += 1;
+            let expected = &case["expected"];
+            match (run(&case["input"]), expected.get("error")) {
+                (Ok(result), None) => check(&name, &result, expected, &mut failures),
+                (Ok(_), Some(err)) => failures.push(format!("{name}: expected error {err}")),
+                (Err(e), None) => failures.push(format!("{name}: unexpected error {e}")),
+                (Err(e), Some(err)) => {
+                    if error_name(e.kind()) != err.as_str().unwrap_or_default() {
+                        failures.push(format!("{name}: error {e:?}, expected {err}"));
+                    }
+                    if let Some(field) = expected.get("field")
+                        && e.location().field.as_deref() != field.as_str()
+                    {
+                        failures.push(format!("{name}: error field {:?}", e.location().field));
+                    }
+                }
+            }
+        }
+    }
+    assert!(ran > 0, "no spc vectors ran");
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} spc vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
