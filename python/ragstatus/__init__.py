@@ -49,3 +49,46 @@ __all__ = [
     # values
     "to_decimal",
 ]
+
+# --- budget, milestones, SPC, benchmarking ---
+from ragstatus._ragstatus import (  # noqa: E402
+    BudgetLine,
+    BudgetReport,
+    BudgetResult,
+    BudgetSettings,
+    Milestone,
+    MilestoneResult,
+    MilestoneSettings,
+    evaluate_budget_line,
+    evaluate_milestone,
+    evaluate_milestones,
+    parse_amount,
+    parse_date,
+    read_budget_csv,
+    read_milestones_csv,
+    roll_up,
+)
+from ragstatus.budget import roll_up_frame  # noqa: E402
+from ragstatus.milestone import milestones_frame  # noqa: E402
+
+__all__ += [
+    # budget
+    "BudgetLine",
+    "BudgetReport",
+    "BudgetResult",
+    "BudgetSettings",
+    "evaluate_budget_line",
+    "parse_amount",
+    "read_budget_csv",
+    "roll_up",
+    "roll_up_frame",
+    # milestones
+    "Milestone",
+    "MilestoneResult",
+    "MilestoneSettings",
+    "evaluate_milestone",
+    "evaluate_milestones",
+    "milestones_frame",
+    "parse_date",
+    "read_milestones_csv",
+]

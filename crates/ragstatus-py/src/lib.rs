@@ -14,8 +14,10 @@
 
 use pyo3::prelude::*;
 
+pub mod budget;
 pub mod convert;
 pub mod errors;
+pub mod milestone;
 pub mod period;
 pub mod pyjson;
 
@@ -32,6 +34,8 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     period::register(m)?;
+    budget::register(m)?;
+    milestone::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }
