@@ -52,6 +52,7 @@ __all__ = [
 
 # --- budget, milestones, SPC, benchmarking ---
 from ragstatus._ragstatus import (  # noqa: E402
+    Benchmark,
     BudgetLine,
     BudgetReport,
     BudgetResult,
@@ -59,6 +60,13 @@ from ragstatus._ragstatus import (  # noqa: E402
     Milestone,
     MilestoneResult,
     MilestoneSettings,
+    SpcPoint,
+    SpcResult,
+    SpcSegment,
+    SpcSignal,
+    XmrLimits,
+    analyse_spc,
+    benchmark,
     evaluate_budget_line,
     evaluate_milestone,
     evaluate_milestones,
@@ -67,9 +75,11 @@ from ragstatus._ragstatus import (  # noqa: E402
     read_budget_csv,
     read_milestones_csv,
     roll_up,
+    xmr_limits,
 )
 from ragstatus.budget import roll_up_frame  # noqa: E402
 from ragstatus.milestone import milestones_frame  # noqa: E402
+from ragstatus.spc import plot_spc, spc_frame  # noqa: E402
 
 __all__ += [
     # budget
@@ -91,4 +101,17 @@ __all__ += [
     "milestones_frame",
     "parse_date",
     "read_milestones_csv",
+    # statistical process control
+    "SpcPoint",
+    "SpcResult",
+    "SpcSegment",
+    "SpcSignal",
+    "XmrLimits",
+    "analyse_spc",
+    "plot_spc",
+    "spc_frame",
+    "xmr_limits",
+    # benchmarking
+    "Benchmark",
+    "benchmark",
 ]

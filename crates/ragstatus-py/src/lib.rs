@@ -14,12 +14,14 @@
 
 use pyo3::prelude::*;
 
+pub mod benchmarking;
 pub mod budget;
 pub mod convert;
 pub mod errors;
 pub mod milestone;
 pub mod period;
 pub mod pyjson;
+pub mod spc;
 
 /// Converts a number as ragstatus reads it: `decimal.Decimal`, `int`, decimal text, or a float
 /// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
@@ -36,6 +38,8 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     period::register(m)?;
     budget::register(m)?;
     milestone::register(m)?;
+    spc::register(m)?;
+    benchmarking::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }
