@@ -183,7 +183,9 @@ def _group(row: Mapping[str, Any], group: Union[None, str, Sequence[str]]) -> An
     return [p for p in parts if p is not None and p.strip()]
 
 
-def _line(row: Mapping[str, Any], group: Union[None, str, Sequence[str]]) -> BudgetLine:
+def _line(
+    row: Mapping[str, Any], group: Union[None, str, Sequence[str]], default_base: str
+) -> BudgetLine:
     kwargs: dict[str, Any] = {}
     for field in _LINE_FIELDS:
         if field in row:
@@ -191,11 +193,10 @@ def _line(row: Mapping[str, Any], group: Union[None, str, Sequence[str]]) -> Bud
             if field in ("name", "note"):
                 value = _text(value)
             kwargs[field] = value
-    base = row.get("base", "gross")
     return BudgetLine(
         _text(row.get("id")) or "",
         _text(row.get("kind")) or "",
-        _text(base) or "",
+        _text(row.get("base")) or default_base,
         _clean(row.get("budget")),
         _clean(row.get("forecast")),
         group=_group(row, group),
@@ -259,13 +260,11 @@ def roll_up_frame(
     """
     flavour = _flavour(df)
     rows = _records(df)
-    if "base" not in (rows[0] if rows else {}):
-        rows = [{**r, "base": default_base} for r in rows]
     lines: list[BudgetLine] = []
     slots: list[Union[int, RagstatusError]] = []
     for row in rows:
         try:
-            lines.append(_line(row, group))
+            lines.append(_line(row, group, default_base))
             slots.append(len(lines) - 1)
         except RagstatusError as err:
             slots.append(err)

@@ -362,6 +362,11 @@ def test_roll_up_frame_without_base_and_duplicates() -> None:
     out = rs.roll_up_frame(rows)
     assert list(out["status"][:1]) == ["Green"]
     assert "duplicate" in out.iloc[1]["error"]
+    # An empty base cell takes the default base; a net line needs net_controllable.
+    net = [{"id": "N", "kind": "net", "base": None, "budget": -5, "forecast": -4}]
+    assert rs.roll_up_frame(net).iloc[0]["error"] is not None
+    ok = rs.roll_up_frame(net, default_base="net_controllable", include_totals=False)
+    assert list(ok["status"]) == ["Red"] and list(ok["base"]) == ["net_controllable"]
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -931,7 +931,10 @@ fn roll(lines: &Bound<'_, PyAny>, settings: Option<&Bound<'_, PyAny>>) -> PyResu
         .iter()
         .map(extract_line)
         .collect::<PyResult<Vec<_>>>()?;
-    let report = core_roll_up(&inputs, &settings).py()?;
+    let report = lines
+        .py()
+        .detach(|| core_roll_up(&inputs, &settings))
+        .py()?;
     Ok(PyBudgetReport {
         inputs,
         settings,

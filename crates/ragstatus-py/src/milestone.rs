@@ -518,7 +518,7 @@ fn evaluate_milestones(
     let as_of = extract_date(as_of, "as_of")?;
     let settings = extract_settings(settings)?;
     check_settings(&settings)?;
-    let report = core_evaluate_all(&milestones, as_of, &settings);
+    let report = py.detach(|| core_evaluate_all(&milestones, as_of, &settings));
     let results = report.results.into_iter().map(PyMilestoneResult).collect();
     Ok((results, errors_to_py(py, &report.errors)))
 }
