@@ -7,12 +7,12 @@ use std::path::Path;
 
 use ragstatus::definitions::from_json_value;
 use ragstatus::{
-    Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Indicator, IndicatorResult,
-    Period, Series, Status, Target,
+    Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement, Indicator,
+    IndicatorResult, Period, PeriodKind, Series, SpcResult, Status, Target,
 };
 
 use crate::actuals::{ActualRow, Catalog};
-use crate::model::{IndicatorRow, Travel};
+use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
 use crate::overrides::Override;
 
 /// The definitions, indexed by id.
@@ -154,12 +154,25 @@ pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
     (series, flags)
 }
 
-/// The latest period with data: the one ending last, the shortest on a tie (a quarter rather
-/// than the year that ends with it).
+/// The latest period with data, of the length most indicators report in: a quarterly report
+/// with one monthly and one annual indicator is a report of the latest quarter, not of the
+/// latest month. Between lengths used by as many indicators, the shorter wins.
 pub fn latest_period(rows: &[ActualRow<Period>]) -> Option<Period> {
+    let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
+    for row in rows {
+        users
+            .entry(row.period.kind())
+            .or_default()
+            .insert(row.indicator.as_str());
+    }
+    let kind = users
+        .iter()
+        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
+        .map(|(kind, _)| *kind)?;
     rows.iter()
         .map(|r| r.period)
-        .max_by_key(|p| (p.last_date(), std::cmp::Reverse(p.kind())))
+        .filter(|p| p.kind() == kind)
+        .max_by_key(|p| p.last_date())
 }
 
 /// The `n` periods of the same length ending with `period`, oldest first.
@@ -226,6 +239,47 @@ pub fn indicator_row(
         explanation: result.sentence(),
         provisional: flags.is_some_and(|(p, _)| *p),
         note: flags.and_then(|(_, n)| n.clone()),
+        spc: None,
+    }
+}
+
+/// The report's view of an indicator's SPC analysis.
+pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
+    let last = result.points.last();
+    let rule = last.and_then(|p| p.rules.first().copied());
+    let variation_label = result
+        .variation
+        .map(|v| v.describe().to_string())
+        .unwrap_or_else(|| "no values".to_string());
+    let assurance_label = match result.assurance {
+        Some(a) => assurance_words(a).to_string(),
+        None if result.improvement == Improvement::Neutral => {
+            "none (no better direction)".to_string()
+        }
+        None if result.target.is_none() => "none (no single target)".to_string(),
+        None => "none (no process limits)".to_string(),
+    };
+    let segment = result.segments.last();
+    let trial_limits = segment.is_some_and(|s| s.trial_limits);
+    let mut line = format!("SPC: {variation_label}");
+    if let Some(rule) = rule {
+        line.push_str(&format!(" ({})", rule_words(rule)));
+    }
+    line.push_str(&format!("; assurance: {assurance_label}"));
+    if let Some(s) = segment.filter(|s| s.trial_limits) {
+        line.push_str(&format!("; trial limits ({} points)", s.points));
+    }
+    SpcView {
+        variation: result.variation,
+        variation_label,
+        rule,
+        assurance: result.assurance,
+        assurance_label,
+        trial_limits,
+        line,
+        result,
+        unit: indicator.unit.clone(),
+        decimals: indicator.decimals,
     }
 }
 
@@ -257,5 +311,9 @@ pub fn evaluate_row(
         })
         .collect();
     let key = (indicator.id.clone(), period);
-    Ok(indicator_row(indicator, &result, values, flags.get(&key)))
+    let mut row = indicator_row(indicator, &result, values, flags.get(&key));
+    row.spc = indicator
+        .spc(period, series)?
+        .map(|spc| spc_view(indicator, spc));
+    Ok(row)
 }

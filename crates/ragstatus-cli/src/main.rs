@@ -23,6 +23,7 @@
 
 mod actuals;
 mod build;
+mod chart;
 mod commands;
 mod engine;
 mod model;

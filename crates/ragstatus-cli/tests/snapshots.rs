@@ -113,7 +113,7 @@ fn evaluate_jsonl() {
         "jsonl",
     ]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 195, "one result per data row");
+    assert_eq!(lines.len(), 217, "one result per data row");
     // The Quarter 3 rows, the ones the report shows.
     let q3: Vec<&str> = lines
         .into_iter()
