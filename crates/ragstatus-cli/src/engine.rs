@@ -240,6 +240,7 @@ pub fn indicator_row(
         provisional: flags.is_some_and(|(p, _)| *p),
         note: flags.and_then(|(_, n)| n.clone()),
         spc: None,
+        benchmark: None,
     }
 }
 

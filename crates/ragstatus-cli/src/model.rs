@@ -4,7 +4,7 @@
 //! HTML, JSON or CSV) are kept apart, so every format shows exactly the same figures. Numbers
 //! are kept as exact decimals and as the text the report shows.
 
-use ragstatus::{Assurance, Decimal, PointType, SpcResult, SpcRule, Status, Unit};
+use ragstatus::{Assurance, Benchmark, Decimal, PointType, SpcResult, SpcRule, Status, Unit};
 use serde::Serialize;
 
 /// The whole quarterly report.
@@ -141,6 +141,18 @@ pub struct IndicatorRow {
     pub note: Option<String>,
     /// Statistical process control, for indicators whose definition enables it.
     pub spc: Option<SpcView>,
+    /// The position among comparators, when a comparators file gives values for the indicator.
+    pub benchmark: Option<BenchmarkView>,
+}
+
+/// An indicator's position among its comparators.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkView {
+    /// The report's line: "Benchmark: 3rd of 7 (quartile 2); 4.2 points better than the median
+    /// of 41.0%".
+    pub line: String,
+    /// Rank, quartile, median and distance; none when there is no actual this period.
+    pub result: Option<Benchmark>,
 }
 
 /// An indicator's SPC analysis as the report shows it: the two icons in words, and the full

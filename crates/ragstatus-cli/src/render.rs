@@ -276,6 +276,13 @@ fn spc_lines<'a>(rows: &[&'a IndicatorRow]) -> Vec<(&'a IndicatorRow, &'a SpcVie
         .collect()
 }
 
+/// The benchmark lines of a group's indicators: "SW-01 Benchmark: 3rd of 7 (quartile 2); ...".
+fn benchmark_lines(rows: &[&IndicatorRow]) -> Vec<String> {
+    rows.iter()
+        .filter_map(|r| r.benchmark.as_ref().map(|b| format!("{} {}", r.id, b.line)))
+        .collect()
+}
+
 fn grouped(report: &Report) -> Vec<(Vec<String>, Vec<&IndicatorRow>)> {
     let mut groups: Vec<(Vec<String>, Vec<&IndicatorRow>)> = Vec::new();
     for row in &report.indicators {
@@ -378,6 +385,13 @@ fn table(report: &Report) -> String {
                 "{} {}\n    {}\n",
                 row.id, spc.line, spc.result.explanation
             );
+        }
+        let benchmarks = benchmark_lines(&rows);
+        for line in &benchmarks {
+            let _ = writeln!(out, "{line}");
+        }
+        if !benchmarks.is_empty() {
+            let _ = writeln!(out);
         }
     }
     if let Some(budget) = &report.budget {
@@ -509,6 +523,10 @@ fn markdown(report: &Report) -> String {
             &[2, 3],
         );
         let spc = spc_lines(&rows);
+        let benchmarks = benchmark_lines(&rows);
+        for line in &benchmarks {
+            let _ = writeln!(out, "- {}", md_escape(line));
+        }
         for (row, spc) in &spc {
             let _ = writeln!(
                 out,
@@ -518,7 +536,7 @@ fn markdown(report: &Report) -> String {
                 md_escape(&spc.result.explanation)
             );
         }
-        if !spc.is_empty() {
+        if !spc.is_empty() || !benchmarks.is_empty() {
             let _ = writeln!(out);
         }
     }
@@ -616,10 +634,19 @@ fn csv(report: &Report) -> Result<String, String> {
             "spc_variation",
             "spc_rule",
             "spc_assurance",
+            "benchmark_rank",
+            "benchmark_group_size",
+            "benchmark_quartile",
+            "benchmark_median",
+            "benchmark_distance_from_median",
         ])
         .map_err(err)?;
     for row in &report.indicators {
         let spc = row.spc.as_ref();
+        let bench = row.benchmark.as_ref().and_then(|b| b.result.as_ref());
+        fn text<T: ToString>(value: Option<T>) -> String {
+            value.map(|v| v.to_string()).unwrap_or_default()
+        }
         let travel = |t: Travel| {
             serde_json::to_value(t)
                 .ok()
@@ -655,6 +682,11 @@ fn csv(report: &Report) -> Result<String, String> {
                     .and_then(|a| serde_json::to_value(a).ok())
                     .and_then(|v| v.as_str().map(String::from))
                     .unwrap_or_default(),
+                text(bench.and_then(|b| b.rank)),
+                text(bench.map(|b| b.group_size)),
+                text(bench.and_then(|b| b.quartile)),
+                text(bench.and_then(|b| b.median)),
+                text(bench.and_then(|b| b.distance_from_median)),
             ])
             .map_err(err)?;
     }
@@ -902,6 +934,7 @@ fn html(report: &Report) -> String {
             );
         }
         out.push_str("</tbody>\n</table>\n");
+        html_list(&mut out, &benchmark_lines(&rows));
         for (row, spc) in spc_lines(&rows) {
             let _ = writeln!(
                 out,
@@ -1055,6 +1088,7 @@ pub(crate) mod sample {
             provisional: id.ends_with('2'),
             note: Some("A note".into()),
             spc: None,
+            benchmark: None,
         }
     }
 

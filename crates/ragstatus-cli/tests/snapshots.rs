@@ -48,6 +48,8 @@ fn report(format: &str) -> String {
         "milestones.csv",
         "--overrides",
         "overrides.csv",
+        "--comparators",
+        "comparators.csv",
         "--format",
         format,
     ])
@@ -140,5 +142,7 @@ fn check_clean() {
         "milestones.csv",
         "--overrides",
         "overrides.csv",
+        "--comparators",
+        "comparators.csv",
     ]));
 }
