@@ -7,8 +7,8 @@ use std::path::Path;
 
 use ragstatus::definitions::from_json_value;
 use ragstatus::{
-    Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement, Indicator,
-    IndicatorResult, Period, PeriodKind, Series, SpcResult, Status, Target,
+    Assurance, Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement,
+    Indicator, IndicatorResult, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
 };
 
 use crate::actuals::{ActualRow, Catalog};
@@ -244,6 +244,87 @@ pub fn indicator_row(
     }
 }
 
+/// The analysis in a sentence, with values in the indicator's unit and display decimals (the
+/// library's own explanation shows them to 7 significant digits).
+fn spc_sentence(indicator: &Indicator, result: &SpcResult) -> String {
+    let show = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    let Some(last) = result.points.last() else {
+        return "No values to analyse.".to_string();
+    };
+    let name = last
+        .label
+        .clone()
+        .unwrap_or_else(|| format!("point {}", last.index + 1));
+    let what = match (last.rules.first(), last.point_type) {
+        (Some(SpcRule::Outside), kind) => {
+            match (last.upper_process_limit, last.lower_process_limit) {
+                (Some(u), _) if last.value > u => format!(
+                    "{} is above the upper process limit of {}: {}",
+                    show(last.value),
+                    show(u),
+                    kind.describe()
+                ),
+                (_, Some(l)) => format!(
+                    "{} is below the lower process limit of {}: {}",
+                    show(last.value),
+                    show(l),
+                    kind.describe()
+                ),
+                _ => last.explanation.clone(),
+            }
+        }
+        (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
+        (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
+    };
+    let mut parts = vec![format!("Latest value ({name}): {what}")];
+    if let Some(segment) = result.segments.last() {
+        if segment.limits.upper_process_limit.is_none() {
+            parts.push("too few points for process limits".to_string());
+        } else if segment.trial_limits {
+            parts.push(format!(
+                "the limits are trial limits ({} points, fewer than 12)",
+                segment.points
+            ));
+        }
+        let limits = &segment.limits;
+        if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
+            result.target,
+            result.assurance,
+            limits.lower_process_limit,
+            limits.upper_process_limit,
+        ) {
+            parts.push(match assurance {
+                Assurance::Inconsistent => format!(
+                    "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
+                    show(target),
+                    show(lower),
+                    show(upper)
+                ),
+                _ => {
+                    let (side, limit) = if target > upper {
+                        ("above the upper", upper)
+                    } else {
+                        ("below the lower", lower)
+                    };
+                    let verdict = if assurance == Assurance::ConsistentPass {
+                        "will consistently meet it"
+                    } else {
+                        "will consistently miss it unless something changes"
+                    };
+                    format!(
+                        "the target of {} is {side} process limit of {}: the process {verdict}",
+                        show(target),
+                        show(limit)
+                    )
+                }
+            });
+        }
+    }
+    let mut sentence = parts.join("; ");
+    sentence.push('.');
+    sentence
+}
+
 /// The report's view of an indicator's SPC analysis.
 pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
     let last = result.points.last();
@@ -270,6 +351,7 @@ pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
     if let Some(s) = segment.filter(|s| s.trial_limits) {
         line.push_str(&format!("; trial limits ({} points)", s.points));
     }
+    let explanation = spc_sentence(indicator, &result);
     SpcView {
         variation: result.variation,
         variation_label,
@@ -278,6 +360,7 @@ pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
         assurance_label,
         trial_limits,
         line,
+        explanation,
         result,
         unit: indicator.unit.clone(),
         decimals: indicator.decimals,

@@ -174,6 +174,9 @@ pub struct SpcView {
     /// The report's SPC line: "SPC: special cause improvement (trend); assurance: inconsistent
     /// (hit and miss)".
     pub line: String,
+    /// Why, in a sentence with values as the report shows them: "Latest value (2015/16 Q3): 7
+    /// points in a row above the mean from 2014/15 Q1: special cause improvement; ...".
+    pub explanation: String,
     /// The analysis.
     pub result: SpcResult,
     /// The indicator's unit and display decimals, to show the chart's values.

@@ -380,11 +380,7 @@ fn table(report: &Report) -> String {
             )
         );
         for (row, spc) in spc_lines(&rows) {
-            let _ = writeln!(
-                out,
-                "{} {}\n    {}\n",
-                row.id, spc.line, spc.result.explanation
-            );
+            let _ = writeln!(out, "{} {}\n    {}\n", row.id, spc.line, spc.explanation);
         }
         let benchmarks = benchmark_lines(&rows);
         for line in &benchmarks {
@@ -533,7 +529,7 @@ fn markdown(report: &Report) -> String {
                 "- **{}** {}  \n  {}",
                 md_escape(&row.id),
                 md_escape(&spc.line),
-                md_escape(&spc.result.explanation)
+                md_escape(&spc.explanation)
             );
         }
         if !spc.is_empty() || !benchmarks.is_empty() {
@@ -942,7 +938,7 @@ fn html(report: &Report) -> String {
                 escape(&row.id),
                 escape(&row.name),
                 escape(&spc.line),
-                escape(&spc.result.explanation),
+                escape(&spc.explanation),
                 crate::chart::xmr_chart(&row.id, &row.name, spc)
             );
         }

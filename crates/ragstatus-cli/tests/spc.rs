@@ -185,3 +185,31 @@ fn example_html_has_one_chart_per_spc_indicator() {
         assert!(!html.contains(external), "the report refers to {external}");
     }
 }
+
+#[test]
+fn one_monthly_indicator_does_not_make_a_quarterly_report_monthly() {
+    let defs = "[[indicator]]\nid = \"Q-1\"\npolarity = \"higher\"\n\
+                [[indicator]]\nid = \"Q-2\"\npolarity = \"higher\"\n\
+                [[indicator]]\nid = \"M-1\"\npolarity = \"higher\"\nfrequency = \"monthly\"\naggregation = \"sum\"\n";
+    let actuals = "indicator,period,value\nQ-1,2015/16 Q3,1\nQ-2,2015/16 Q3,2\n\
+                   M-1,2015/16 M07,1\nM-1,2015/16 M08,1\nM-1,2015/16 M09,1\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("defs.toml"), defs).unwrap();
+    std::fs::write(dir.path().join("actuals.csv"), actuals).unwrap();
+    ragstatus()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "--definitions",
+            "defs.toml",
+            "--actuals",
+            "actuals.csv",
+        ])
+        .args(["--format", "csv"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("M-1,,,,2015/16 Q3,,3,NoTarget")
+                .and(predicate::str::contains("M09").not()),
+        );
+}
