@@ -96,6 +96,8 @@
 pub mod benchmarking;
 pub mod budget;
 pub mod columnar;
+/// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.
+pub mod csvio;
 pub mod definitions;
 pub mod direction;
 pub mod error;
