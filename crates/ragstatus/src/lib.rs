@@ -70,6 +70,7 @@
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`] |
+//! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks) | [`csvio`] | [`csvio::CsvReader`] |
 //!
 //! ## Exact, and total
 //!
