@@ -10,8 +10,8 @@
 //! Every column is required; an empty `value` is a comparator that has not published its figure
 //! (counted as missing, never as zero). A bad row (unknown indicator, bad period, a value that is
 //! not a number, no comparator name, the same comparator twice for an indicator and period) is
-//! an error naming file, line and column, and is not used. Lines are counted one per record, as
-//! in the overrides file.
+//! an error naming file, line and column, and is not used. Lines are those a text editor shows,
+//! whatever the line endings (see `ragstatus::csvio`).
 //!
 //! Where the spec is silent:
 //! - the report benchmarks the period it reports, with the actual **as shown** (rounded to the
@@ -27,6 +27,8 @@ use std::path::Path;
 use ragstatus::benchmarking::{Benchmark, BenchmarkSettings, benchmark};
 use ragstatus::{Decimal, Error, ErrorKind, Indicator, Period, Unit};
 
+use ragstatus::csvio::CsvReader;
+
 use crate::actuals::Catalog;
 
 /// Comparator values by indicator id and period, in file order.
@@ -38,15 +40,11 @@ pub fn read<C: Catalog<Period = Period>>(
     catalog: &C,
 ) -> Result<(Comparators, Vec<Error>), Error> {
     let file = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| Error::from(e).with_file(&file))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| Error::from(e).with_file(&file))?
-        .clone();
+    let input = std::fs::File::open(path).map_err(|e| Error::from(e).with_file(&file))?;
+    let mut builder = csv::ReaderBuilder::new();
+    builder.trim(csv::Trim::All).flexible(true);
+    let mut reader = CsvReader::new(&builder, std::io::BufReader::new(input));
+    let headers = reader.headers().map_err(|e| e.with_file(&file))?;
     let column = |name: &str| {
         headers
             .iter()
@@ -65,16 +63,27 @@ pub fn read<C: Catalog<Period = Period>>(
     let mut comparators = Comparators::new();
     let mut first_line: HashMap<(String, Period, String), u64> = HashMap::new();
     let mut errors = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = u64::try_from(n).unwrap_or(u64::MAX).saturating_add(2);
-        let at = |e: Error| e.with_file(file.as_str()).with_line(line);
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
-                errors.push(at(Error::from(e)));
+                let e = reader.error(e).with_file(file.as_str());
+                // A parse error the reader cannot get past ends the file.
+                let fatal = e.location().line.is_none();
+                errors.push(e);
+                if fatal {
+                    break;
+                }
                 continue;
             }
-        };
+        }
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = reader.line_of(&record).unwrap_or_default();
+        let at = |e: Error| e.with_file(file.as_str()).with_line(line);
         let cell = |i: usize| record.get(i).unwrap_or_default();
         let id = cell(indicator);
         if !catalog.knows(id) {

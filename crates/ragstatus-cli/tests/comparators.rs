@@ -126,3 +126,11 @@ fn missing_column_is_a_usage_error() {
         "comparators.csv:1: missing column \"comparator\" in the header",
     ));
 }
+
+#[test]
+fn line_numbers_are_right_with_crlf_and_blank_lines() {
+    let bad = "indicator,period,comparator,value\r\nA-1,2015/16 Q3,North,40\r\n\r\nA-1,2015/16 Q3,South,forty\r\n";
+    run(bad, &["check"])
+        .code(1)
+        .stdout(predicate::str::contains("comparators.csv:4, column value"));
+}
