@@ -570,8 +570,11 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
         struct Json<'a> {
             result: &'a IndicatorResult,
             history: Vec<(String, Option<Decimal>)>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spc: Option<&'a crate::model::SpcView>,
         }
         let json = Json {
+            spc: row.spc.as_ref(),
             result: &result,
             history: history
                 .iter()
@@ -715,6 +718,13 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
                 p.to_string(),
                 v.map(f).unwrap_or_else(|| "–".into())
             );
+        }
+        if let Some(spc) = &row.spc {
+            let _ = writeln!(text, "{}", spc.line);
+            let _ = writeln!(text, "  {}", spc.explanation);
+            for signal in &spc.result.signals {
+                let _ = writeln!(text, "  - {}", signal.explanation);
+            }
         }
         out.write_all(text.as_bytes()).map_err(write_failed)?;
     }

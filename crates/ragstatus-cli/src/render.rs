@@ -3,6 +3,14 @@
 //! Every format shows the same [`Report`]. Status is always given as a symbol and a word
 //! (`✖ Red`), never by colour alone. CSV carries the indicator table (section 3), one row per
 //! indicator, for spreadsheets; JSON carries every section.
+//!
+//! In section 3, under each group's table: the position among comparators of each indicator
+//! that has comparator values ("SW-01 Benchmark: joint 5th of 15 (quartile 2); ..."), and for
+//! each indicator whose definition enables SPC its SPC line (the variation icon with the rule
+//! behind it, the assurance icon, and whether the limits are trial limits) and a sentence saying
+//! why; HTML adds an XmR chart (see [`crate::chart`]). CSV has the icons, rule and benchmark
+//! figures as columns; JSON has the full SPC result (every point, segment and signal) and
+//! benchmark.
 
 use std::fmt::Write as _;
 

@@ -213,3 +213,39 @@ fn one_monthly_indicator_does_not_make_a_quarterly_report_monthly() {
                 .and(predicate::str::contains("M09").not()),
         );
 }
+
+#[test]
+fn explain_shows_the_spc_analysis_and_its_signals() {
+    ragstatus()
+        .current_dir(EXAMPLE)
+        .args(["explain", "LW-07", "--definitions", "indicators.toml"])
+        .args(["--actuals", "actuals.csv"])
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains(
+                "SPC: common cause variation; assurance: inconsistent (hit and miss)",
+            )
+            .and(predicate::str::contains(
+                "  - 2015/16 M08 is below the lower process limit",
+            )),
+        );
+    let out = ragstatus()
+        .current_dir(EXAMPLE)
+        .args([
+            "explain",
+            "SW-01",
+            "--json",
+            "--definitions",
+            "indicators.toml",
+        ])
+        .args(["--actuals", "actuals.csv"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["spc"]["variation"], "special_cause_improvement");
+    assert_eq!(
+        json["spc"]["result"]["points"].as_array().unwrap().len(),
+        11
+    );
+}
