@@ -73,8 +73,10 @@
 //!
 //! Only `id` and `polarity` are required. Defaults: `name` empty, `group` none, `unit` count,
 //! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against
-//! the previous period with no stable band, no SPC. `basis` defaults to `year_to_date` when a target has
-//! an `even` or `weights` profile (they give year-to-date targets) and to `period` otherwise.
+//! the previous period with no stable band, no SPC. `basis` defaults to `year_to_date` when a
+//! target has an `even` or `weights` profile (they give year-to-date targets) and to `period`
+//! otherwise. How an indicator's SPC series, settings and target are chosen is described in
+//! [the indicator module](crate::indicator#statistical-process-control).
 //! A `[[indicator.target]]` without `year` applies to every fiscal year that has no entry of its
 //! own; one with neither `value`, `low`/`high` nor `annual` means "no target that year" (data
 //! only). `year` is a fiscal-year label of the calendar (`"2015/16"`; `"2015"` for a January
