@@ -86,7 +86,7 @@
 //! # Statistical process control
 //!
 //! An indicator whose definition says `spc = true` (or gives an [`IndicatorSpc`] table) can be
-//! analysed with an XmR chart ([`Indicator::spc`], SPEC §12, see the [`spc`](crate::spc) module):
+//! analysed with an XmR chart ([`Indicator::spc`], SPEC §12, see the [`spc`](mod@crate::spc) module):
 //!
 //! - **The series** is the indicator's own periods (months for a monthly indicator), each with
 //!   its own value — the observation resolved with the multiplier and rounded by the rounding
