@@ -50,12 +50,15 @@ struct Columns {
 }
 
 /// Reads the actuals of one file row by row, in constant memory.
-pub struct ActualsReader<R: Read, C> {
+pub struct ActualsReader<R: Read, C: Catalog> {
     file: String,
     reader: CsvReader<R>,
     columns: Columns,
     record: csv::StringRecord,
     catalog: C,
+    /// The last period label parsed and its period: files list every indicator for one period
+    /// before the next, so most rows repeat the label of the row before.
+    last_period: Option<(String, C::Period)>,
 }
 
 /// What the reader needs to know about the definitions: whether an indicator exists, and how to
@@ -69,7 +72,10 @@ pub trait Catalog {
     fn parse_period(&self, label: &str) -> Result<Self::Period, Error>;
 }
 
-impl<R: Read, C: Catalog> ActualsReader<R, C> {
+impl<R: Read, C: Catalog> ActualsReader<R, C>
+where
+    C::Period: Clone,
+{
     /// Opens the reader and checks the header. A missing required column is an error for the
     /// whole file (usage error).
     pub fn new(file: &str, input: R, catalog: C) -> Result<Self, Error> {
@@ -117,19 +123,14 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
             columns,
             record: csv::StringRecord::new(),
             catalog,
+            last_period: None,
         })
-    }
-
-    fn cell(&self, index: Option<usize>) -> Option<&str> {
-        index
-            .and_then(|i| self.record.get(i))
-            .filter(|s| !s.is_empty())
     }
 
     fn row(&mut self) -> Result<ActualRow<C::Period>, Error> {
         let line = self.reader.line_of(&self.record).unwrap_or(0);
         let at = |e: Error| e.with_file(self.file.as_str()).with_line(line);
-        let id = self.cell(Some(self.columns.indicator)).ok_or_else(|| {
+        let id = cell(&self.record, Some(self.columns.indicator)).ok_or_else(|| {
             at(Error::new(ErrorKind::Missing {
                 field: "indicator id".into(),
             })
@@ -142,19 +143,26 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
             })
             .with_column("indicator")));
         }
-        let label = self.cell(Some(self.columns.period)).ok_or_else(|| {
+        let label = cell(&self.record, Some(self.columns.period)).ok_or_else(|| {
             at(Error::new(ErrorKind::Missing {
                 field: "period".into(),
             })
             .with_column("period"))
         })?;
-        let period = self
-            .catalog
-            .parse_period(label)
-            .map_err(|e| at(e.with_column("period")))?;
+        let period = match &self.last_period {
+            Some((text, period)) if text == label => period.clone(),
+            _ => {
+                let period = self
+                    .catalog
+                    .parse_period(label)
+                    .map_err(|e| at(e.with_column("period")))?;
+                self.last_period = Some((label.to_string(), period.clone()));
+                period
+            }
+        };
         let at = |e: Error| at(e.with_period(label));
         let number = |column: &str, index: Option<usize>| -> Result<Option<Decimal>, Error> {
-            match self.cell(index) {
+            match cell(&self.record, index) {
                 None => Ok(None),
                 Some(text) => parse_decimal(text).map(Some).ok_or_else(|| {
                     at(Error::invalid_value(text, "a decimal number").with_column(column))
@@ -193,7 +201,7 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
                 .with_column("numerator")));
             }
         };
-        let provisional = match self.cell(self.columns.provisional) {
+        let provisional = match cell(&self.record, self.columns.provisional) {
             None => false,
             Some(text) => parse_flag(text).ok_or_else(|| {
                 at(
@@ -208,12 +216,15 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
             period,
             observation,
             provisional,
-            note: self.cell(self.columns.note).map(str::to_string),
+            note: cell(&self.record, self.columns.note).map(str::to_string),
         })
     }
 }
 
-impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C> {
+impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C>
+where
+    C::Period: Clone,
+{
     type Item = Result<ActualRow<C::Period>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -234,15 +245,28 @@ impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C> {
     }
 }
 
+/// A cell's text, if the column exists and the cell is not empty.
+fn cell(record: &csv::StringRecord, index: Option<usize>) -> Option<&str> {
+    index.and_then(|i| record.get(i)).filter(|s| !s.is_empty())
+}
+
 /// Reads a decimal as a spreadsheet exports it: surrounding spaces and thousands separators are
 /// allowed, nothing else (no units, no percent signs: a value of `45%` is ambiguous).
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
-    if cleaned.is_empty() {
+    let text = text.trim();
+    if text.contains(',') {
+        let cleaned: String = text.chars().filter(|c| *c != ',').collect();
+        return parse_plain(&cleaned);
+    }
+    parse_plain(text)
+}
+
+fn parse_plain(text: &str) -> Option<Decimal> {
+    if text.is_empty() {
         return None;
     }
-    Decimal::from_str(&cleaned)
-        .or_else(|_| Decimal::from_scientific(&cleaned))
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
         .ok()
 }
 

@@ -397,73 +397,254 @@ fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> EvalRe
     }
 }
 
+/// Rows evaluated together: enough to share out between threads, few enough that memory stays
+/// flat (each holds its small window of history and its output line).
+const CHUNK: usize = 4096;
+
+/// A row read and placed in its indicator's window, ready to evaluate; or why it cannot be.
+enum Job {
+    Bad(Error),
+    Good {
+        row: ActualRow<Period>,
+        index: usize,
+        series: Series,
+    },
+}
+
+/// What became of one job: output bytes up to an offset of the worker's buffer, an error in
+/// evaluating, the job's own error from reading, or nothing (an indicator not held).
+enum Piece {
+    Row(usize),
+    Bad(Error),
+    Read,
+    Skip,
+}
+
+/// The CSV header line exactly as the writer makes it, taken from a record serialised with and
+/// without it, so that chunks serialised separately can share one header.
+fn csv_header() -> Result<Vec<u8>, Fatal> {
+    let blank = EvalRecord {
+        indicator: "",
+        period: String::new(),
+        measured: None,
+        actual: None,
+        target: None,
+        target_low: None,
+        target_high: None,
+        stretch: None,
+        status: "",
+        shortfall: None,
+        tolerance_amount: None,
+        direction: "",
+        vs_previous: "",
+        vs_year_ago: "",
+        provisional: false,
+        note: None,
+        explanation: String::new(),
+    };
+    let bytes = |headers: bool| -> Result<Vec<u8>, Fatal> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(headers)
+            .from_writer(Vec::new());
+        w.serialize(&blank).map_err(csv_write_failed)?;
+        w.into_inner()
+            .map_err(|e| Fatal(format!("cannot write the output: {}", e.error())))
+    };
+    let with = bytes(true)?;
+    let without = bytes(false)?;
+    Ok(with
+        .get(..with.len().saturating_sub(without.len()))
+        .unwrap_or_default()
+        .to_vec())
+}
+
+/// A run of jobs evaluated: the output bytes and what became of each job.
+type Evaluated = (Vec<u8>, Vec<Piece>);
+
+/// Evaluates and serialises a run of jobs into one buffer.
+fn evaluate_jobs(
+    defs: &Defs,
+    file: &str,
+    format: RowFormat,
+    jobs: &[Job],
+) -> Result<Evaluated, Fatal> {
+    let mut pieces = Vec::with_capacity(jobs.len());
+    let mut csv_out = match format {
+        RowFormat::Csv => Some(
+            csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new()),
+        ),
+        RowFormat::Jsonl => None,
+    };
+    let mut json_out = Vec::new();
+    for job in jobs {
+        let (row, index, series) = match job {
+            Job::Bad(_) => {
+                pieces.push(Piece::Read);
+                continue;
+            }
+            Job::Good { row, index, series } => (row, *index, series),
+        };
+        let Some(indicator) = defs.indicator(index) else {
+            pieces.push(Piece::Skip);
+            continue;
+        };
+        let result = match indicator.evaluate(row.period, series) {
+            Ok(result) => result,
+            Err(e) => {
+                pieces.push(Piece::Bad(
+                    e.with_file(file)
+                        .with_line(row.line)
+                        .with_indicator(row.indicator.as_str()),
+                ));
+                continue;
+            }
+        };
+        let record = record(&result, row);
+        let end = match csv_out.as_mut() {
+            Some(w) => {
+                w.serialize(&record).map_err(csv_write_failed)?;
+                w.flush().map_err(write_failed)?;
+                w.get_ref().len()
+            }
+            None => {
+                serde_json::to_writer(&mut json_out, &record).map_err(json_write_failed)?;
+                json_out.push(b'\n');
+                json_out.len()
+            }
+        };
+        pieces.push(Piece::Row(end));
+    }
+    let bytes = match csv_out {
+        Some(w) => w
+            .into_inner()
+            .map_err(|e| Fatal(format!("cannot write the output: {}", e.error())))?,
+        None => json_out,
+    };
+    Ok((bytes, pieces))
+}
+
+/// Writes evaluated chunks in file order: rows to the output, errors to standard error.
+struct Sink<'a> {
+    defs: &'a Defs,
+    file: &'a str,
+    format: RowFormat,
+    threads: usize,
+    out: Box<dyn Write>,
+    header: Option<Vec<u8>>,
+    bad: usize,
+}
+
+impl Sink<'_> {
+    fn run(&mut self, jobs: &[Job]) -> Result<(), Fatal> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        let (defs, file, format) = (self.defs, self.file, self.format);
+        let share = jobs.len().div_ceil(self.threads.max(1));
+        let mut parts = jobs.chunks(share.max(1));
+        let first = parts.next().unwrap_or_default();
+        let done: Vec<Result<Evaluated, Fatal>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .map(|part| scope.spawn(move || evaluate_jobs(defs, file, format, part)))
+                .collect();
+            let mut done = vec![evaluate_jobs(defs, file, format, first)];
+            for handle in handles {
+                done.push(
+                    handle
+                        .join()
+                        .unwrap_or_else(|_| Err(Fatal("an evaluation thread failed".into()))),
+                );
+            }
+            done
+        });
+        let mut err = std::io::stderr().lock();
+        for (part, part_jobs) in done.into_iter().zip(jobs.chunks(share.max(1))) {
+            let (bytes, pieces) = part?;
+            let mut start = 0;
+            for (piece, job) in pieces.into_iter().zip(part_jobs) {
+                match piece {
+                    Piece::Row(end) => {
+                        if let Some(header) = self.header.take() {
+                            self.out.write_all(&header).map_err(write_failed)?;
+                        }
+                        let line = bytes.get(start..end).unwrap_or_default();
+                        self.out.write_all(line).map_err(write_failed)?;
+                        start = end;
+                    }
+                    Piece::Bad(e) => {
+                        self.bad += 1;
+                        let _ = writeln!(err, "{e}");
+                    }
+                    Piece::Read => {
+                        if let Job::Bad(e) = job {
+                            self.bad += 1;
+                            let _ = writeln!(err, "{e}");
+                        }
+                    }
+                    Piece::Skip => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `ragstatus evaluate`: streams one result per good row, in file order.
+///
+/// Rows are read and placed in their indicators' windows in order, a chunk at a time; each
+/// chunk is then evaluated on all cores and written out in order, so the output is the same
+/// as evaluating row by row.
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
     let reader = ActualsReader::new(&file, open(&args.inputs.actuals)?, &defs)?;
     let mut windows: Windows<Observation> = Windows::new(defs.ids.len());
-    let out = output(&args.output)?;
-    let mut csv_out = None;
-    let mut json_out = None;
-    match args.format {
-        RowFormat::Csv => csv_out = Some(csv::Writer::from_writer(out)),
-        RowFormat::Jsonl => json_out = Some(out),
-    }
-    let mut bad = 0usize;
-    let mut err = std::io::stderr().lock();
-    let mut report = |e: Error| {
-        bad += 1;
-        let _ = writeln!(err, "{e}");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut sink = Sink {
+        defs: &defs,
+        file: file.as_str(),
+        format: args.format,
+        threads,
+        out: output(&args.output)?,
+        header: match args.format {
+            RowFormat::Csv => Some(csv_header()?),
+            RowFormat::Jsonl => None,
+        },
+        bad: 0,
     };
+    let mut jobs = Vec::with_capacity(CHUNK);
     for row in reader {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                report(e);
+                jobs.push(Job::Bad(e));
                 continue;
             }
         };
-        let at = |e: Error| {
-            e.with_file(file.as_str())
-                .with_line(row.line)
-                .with_indicator(row.indicator.as_str())
-        };
-        let (Some(&index), Some(indicator)) = (
-            defs.ids.get(&row.indicator),
-            defs.ids
-                .get(&row.indicator)
-                .and_then(|i| defs.indicator(*i)),
-        ) else {
+        let Some(&index) = defs.ids.get(&row.indicator) else {
             continue;
         };
-        if let Err(e) = windows.insert(index, row.period, row.line, row.observation) {
-            report(at(e));
-            continue;
-        }
-        let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
-        let result = match indicator.evaluate(row.period, &series) {
-            Ok(result) => result,
-            Err(e) => {
-                report(at(e));
-                continue;
+        match windows.insert(index, row.period, row.line, row.observation) {
+            Ok(()) => {
+                let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
+                jobs.push(Job::Good { row, index, series });
             }
-        };
-        let record = record(&result, &row);
-        if let Some(w) = csv_out.as_mut() {
-            w.serialize(&record).map_err(csv_write_failed)?;
+            Err(e) => jobs.push(Job::Bad(
+                e.with_file(file.as_str())
+                    .with_line(row.line)
+                    .with_indicator(row.indicator.as_str()),
+            )),
         }
-        if let Some(w) = json_out.as_mut() {
-            serde_json::to_writer(&mut *w, &record).map_err(json_write_failed)?;
-            w.write_all(b"\n").map_err(write_failed)?;
+        if jobs.len() >= CHUNK {
+            sink.run(&jobs)?;
+            jobs.clear();
         }
     }
-    if let Some(mut w) = csv_out {
-        w.flush().map_err(write_failed)?;
-    }
-    if let Some(mut w) = json_out {
-        w.flush().map_err(write_failed)?;
-    }
+    sink.run(&jobs)?;
+    sink.out.flush().map_err(write_failed)?;
+    let bad = sink.bad;
     if bad > 0 {
         let _ = writeln!(
             std::io::stderr(),
