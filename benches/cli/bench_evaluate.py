@@ -19,6 +19,7 @@ the rows where its status differs from ragstatus's exact answer.
 Usage (from the repository root, after `cargo build --release -p ragstatus-cli`):
 
     python3 benches/cli/bench_evaluate.py [--quarters 4000] [--repeat 3] [--binary PATH]
+        [--baseline PATH]
 
 Needs pandas and numpy (requirements-dev.txt).
 """
@@ -154,6 +155,8 @@ def main() -> None:
                         help="quarters of 250 rows each (default 4000: 1e6 rows)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--binary", default="target/release/ragstatus")
+    parser.add_argument("--baseline", metavar="PATH",
+                        help="another ragstatus binary (say, a build of main) to time alongside")
     parser.add_argument("--no-check", action="store_true",
                         help="skip counting the rows where float statuses differ")
     args = parser.parse_args()
@@ -170,16 +173,15 @@ def main() -> None:
         rows = args.quarters * INDICATORS
         print(f"input: {rows:,} rows, {size / 1e6:.1f} MB; load average before: {uptime()}")
 
-        runs = {
-            "ragstatus evaluate --format csv": [
-                binary, "evaluate", "--format", "csv", "--output", "/dev/null",
-                "--definitions", str(defs), "--actuals", str(actuals)],
-            "ragstatus evaluate --format jsonl": [
-                binary, "evaluate", "--format", "jsonl", "--output", "/dev/null",
-                "--definitions", str(defs), "--actuals", str(actuals)],
-            "pandas read_csv + np.select + to_json": [
-                sys.executable, "-c", PANDAS_PIPELINE, str(defs), str(actuals), "/dev/null"],
-        }
+        runs = {}
+        binaries = [("", binary)] + ([(" (baseline)", args.baseline)] if args.baseline else [])
+        for suffix, exe in binaries:
+            for fmt in ("csv", "jsonl"):
+                runs[f"ragstatus evaluate --format {fmt}{suffix}"] = [
+                    exe, "evaluate", "--format", fmt, "--output", "/dev/null",
+                    "--definitions", str(defs), "--actuals", str(actuals)]
+        runs["pandas read_csv + np.select + to_json"] = [
+            sys.executable, "-c", PANDAS_PIPELINE, str(defs), str(actuals), "/dev/null"]
         times: dict[str, list[float]] = {name: [] for name in runs}
         peaks: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.repeat):

@@ -591,11 +591,20 @@ impl Sink<'_> {
     }
 }
 
+/// Evaluates and writes chunks as they arrive. Takes the receiver so that it is dropped on an
+/// error, which stops the reading thread.
+fn drain(sink: &mut Sink<'_>, receive: std::sync::mpsc::Receiver<Vec<Job>>) -> Result<(), Fatal> {
+    for jobs in receive {
+        sink.run(&jobs)?;
+    }
+    Ok(())
+}
+
 /// `ragstatus evaluate`: streams one result per good row, in file order.
 ///
-/// Rows are read and placed in their indicators' windows in order, a chunk at a time; each
-/// chunk is then evaluated on all cores and written out in order, so the output is the same
-/// as evaluating row by row.
+/// Rows are read and placed in their indicators' windows in order, a chunk at a time, on one
+/// thread; each chunk is then evaluated on all cores and written out in order, so the output
+/// is the same as evaluating row by row.
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
@@ -614,35 +623,49 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
         },
         bad: 0,
     };
-    let mut jobs = Vec::with_capacity(CHUNK);
-    for row in reader {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                jobs.push(Job::Bad(e));
+    // Reading is sequential (each row joins its indicator's window in file order), so it runs
+    // on its own thread, a chunk ahead of the evaluation; two chunks in flight at most.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Job>>(1);
+    let read_rows = || {
+        // Owned here, so that the channel closes when reading ends.
+        let send = send;
+        let mut jobs = Vec::with_capacity(CHUNK);
+        for row in reader {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    jobs.push(Job::Bad(e));
+                    continue;
+                }
+            };
+            let Some(&index) = defs.ids.get(&row.indicator) else {
                 continue;
+            };
+            match windows.insert(index, row.period, row.line, row.observation) {
+                Ok(()) => {
+                    let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
+                    jobs.push(Job::Good { row, index, series });
+                }
+                Err(e) => jobs.push(Job::Bad(
+                    e.with_file(file.as_str())
+                        .with_line(row.line)
+                        .with_indicator(row.indicator.as_str()),
+                )),
             }
-        };
-        let Some(&index) = defs.ids.get(&row.indicator) else {
-            continue;
-        };
-        match windows.insert(index, row.period, row.line, row.observation) {
-            Ok(()) => {
-                let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
-                jobs.push(Job::Good { row, index, series });
+            if jobs.len() >= CHUNK {
+                let full = std::mem::replace(&mut jobs, Vec::with_capacity(CHUNK));
+                if send.send(full).is_err() {
+                    // The writer stopped on an error of its own, which it reports.
+                    return;
+                }
             }
-            Err(e) => jobs.push(Job::Bad(
-                e.with_file(file.as_str())
-                    .with_line(row.line)
-                    .with_indicator(row.indicator.as_str()),
-            )),
         }
-        if jobs.len() >= CHUNK {
-            sink.run(&jobs)?;
-            jobs.clear();
-        }
-    }
-    sink.run(&jobs)?;
+        let _ = send.send(jobs);
+    };
+    std::thread::scope(|scope| {
+        scope.spawn(read_rows);
+        drain(&mut sink, receive)
+    })?;
     sink.out.flush().map_err(write_failed)?;
     let bad = sink.bad;
     if bad > 0 {
