@@ -26,8 +26,8 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
-    UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
+    UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
@@ -198,9 +198,10 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
                     exact.push(match t {
                         None => None,
                         Some(t) if t.trim().is_empty() => None,
-                        Some(t) => Some(parse_decimal_text(&t).ok_or_else(|| {
-                            invalid(t.clone(), "decimal text")
-                        })?),
+                        Some(t) => Some(
+                            parse_decimal_text(&t)
+                                .ok_or_else(|| invalid(t.clone(), "decimal text"))?,
+                        ),
                     });
                 }
             }
@@ -267,7 +268,9 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
                 }
                 let as64 = a.call_method1("astype", ("float64",))?;
                 let a64 = as64.cast::<PyArray1<f64>>()?;
-                return Ok(Column::Float(a64.readonly().as_array().iter().copied().collect()));
+                return Ok(Column::Float(
+                    a64.readonly().as_array().iter().copied().collect(),
+                ));
             }
             b'i' | b'u' => {
                 let as64 = a.call_method1("astype", ("int64",));
@@ -275,7 +278,10 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
                     if let Ok(a64) = as64.cast::<PyArray1<i64>>() {
                         let v = a64.readonly();
                         return Ok(Column::Exact(
-                            v.as_array().iter().map(|i| Some(Decimal::from(*i))).collect(),
+                            v.as_array()
+                                .iter()
+                                .map(|i| Some(Decimal::from(*i)))
+                                .collect(),
                         ));
                     }
                 }
@@ -349,7 +355,9 @@ fn extract_targets(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<
         Some(o) if !o.is_none() && is_array_like(o)? && !is_pair(o)? => {
             let values = column_values(extract_column(o)?);
             check_len("target", values.len(), n)?;
-            Ok(PerRow::Each(values.into_iter().map(|v| v.map(Target::Value)).collect()))
+            Ok(PerRow::Each(
+                values.into_iter().map(|v| v.map(Target::Value)).collect(),
+            ))
         }
         other => Ok(PerRow::All(extract_target(other)?)),
     }
@@ -360,7 +368,10 @@ fn is_pair(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(obj.is_instance_of::<PyTuple>())
 }
 
-fn extract_stretches(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Decimal>>> {
+fn extract_stretches(
+    obj: Option<&Bound<'_, PyAny>>,
+    n: usize,
+) -> PyResult<PerRow<Option<Decimal>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? => {
             let values = column_values(extract_column(o)?);
@@ -379,12 +390,14 @@ fn check_len(column: &str, found: usize, expected: usize) -> PyResult<()> {
     if found == expected {
         Ok(())
     } else {
-        Err(PyErrWrapper(ragstatus::Error::new(ragstatus::ErrorKind::Length {
-            column: column.to_string(),
-            found,
-            expected,
-        }))
-        .into())
+        Err(
+            PyErrWrapper(ragstatus::Error::new(ragstatus::ErrorKind::Length {
+                column: column.to_string(),
+                found,
+                expected,
+            }))
+            .into(),
+        )
     }
 }
 
@@ -440,8 +453,8 @@ impl Job {
             Polarity::Within => return None,
         };
         let rank = |i: i64| -> Option<u8> {
-            let status = rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule)
-                .ok()?;
+            let status =
+                rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule).ok()?;
             let r = match status {
                 Status::Red => 0,
                 Status::Amber => 1,
@@ -498,7 +511,12 @@ impl Job {
         Some((d, points, higher))
     }
 
-    fn fast_rows(&self, start: usize, out: &mut [u8], bp: &(u32, [i64; 3], bool)) -> Result<(), RowError> {
+    fn fast_rows(
+        &self,
+        start: usize,
+        out: &mut [u8],
+        bp: &(u32, [i64; 3], bool),
+    ) -> Result<(), RowError> {
         let (d, points, higher) = bp;
         let Column::Float(values) = &self.actual else {
             return self.rows(start, out);
