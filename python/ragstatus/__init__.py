@@ -17,6 +17,18 @@ from __future__ import annotations
 from enum import IntEnum
 
 from ragstatus._ragstatus import (
+    Benchmark,
+    BudgetReport,
+    MilestoneReport,
+    MilestoneResult,
+    SpcResult,
+    benchmark,
+    budget_report,
+    milestone_report,
+    milestone_status,
+    read_amount,
+    read_date,
+    spc,
     ArithmeticOverflowError,
     Counts,
     DefinitionError,
@@ -120,6 +132,19 @@ __all__ = [
     "Summary",
     "GroupSummary",
     "Counts",
+    # budget, milestones, SPC, benchmarking
+    "budget_report",
+    "read_amount",
+    "BudgetReport",
+    "milestone_status",
+    "milestone_report",
+    "read_date",
+    "MilestoneResult",
+    "MilestoneReport",
+    "spc",
+    "SpcResult",
+    "benchmark",
+    "Benchmark",
     # data frames
     "evaluate_frame",
     "actuals_from_frame",

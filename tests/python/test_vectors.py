@@ -9,11 +9,12 @@ Every case of a file is run and the test fails listing every failing case by nam
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 
@@ -328,6 +329,148 @@ def run_indicators(case: Case) -> None:
             raise Mismatch(f"unknown expected field {field!r}")
 
 
+# --- budget, amounts, milestones ----------------------------------------------------------------
+
+
+def same_json(field: str, got: object, want: object) -> None:
+    """Text that reads as decimals compares by value; everything else exactly."""
+    if isinstance(want, str) and isinstance(got, str) and want != got:
+        try:
+            if Decimal(want) == Decimal(got):
+                return
+        except ArithmeticError:
+            pass
+    check(field, got, want)
+
+
+def run_budget(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+
+    def run() -> rs.BudgetReport:
+        report = rs.budget_report(inp["lines"], inp.get("settings"))
+        if "error" in exp and report.errors:
+            raise report.errors[0]
+        return report
+
+    if check_error(exp, run):
+        return
+    report = run()
+    for id_, fields in exp["results"].items():
+        result = report.get(id_)
+        assert result is not None, f"no result {id_!r}"
+        for field, want in fields.items():
+            got = result["explanation"].get(field) if field in ("sentence", "rule") else result.get(field)
+            same_json(f"{id_}.{field}", got, want)
+    want_errors = exp.get("errors", [])
+    check("number of line errors", len(report.errors), len(want_errors))
+    for err, want in zip(report.errors, want_errors):
+        check("line error kind", err.kind, want["error"])
+        if "indicator" in want:
+            check("line error indicator", err.indicator, want["indicator"])
+
+
+def run_amount(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+
+    def run() -> Decimal:
+        return rs.read_amount(inp["text"], inp["unit"])
+
+    if check_error(exp, run):
+        return
+    dec_equal("value", run(), exp["value"])
+
+
+def run_milestone(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+    if "date" in inp:
+
+        def parse() -> datetime.date:
+            return rs.read_date(inp["date"])
+
+        if check_error(exp, parse):
+            return
+        check("date", parse().isoformat(), exp["value"])
+        return
+
+    def run() -> rs.MilestoneResult:
+        return rs.milestone_status(
+            inp["milestone"], datetime.date.fromisoformat(inp["as_of"]), inp.get("settings")
+        )
+
+    if check_error(exp, run):
+        return
+    r = run().to_dict()
+    for field, want in exp.items():
+        if field in ("state", "status", "completed", "due", "as_of"):
+            got = r.get(field) if field != "status" else run().status
+        else:
+            got = r["explanation"].get(field)
+        same_json(field, got, want)
+
+
+# --- SPC and benchmarking -----------------------------------------------------------------------
+
+
+def _round_sf(text: Any, digits: Optional[int]) -> Any:
+    if not isinstance(text, str):
+        return text
+    d = Decimal(text)
+    if digits is None or d == 0:
+        return d
+    return decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN).plus(d)
+
+
+def run_spc(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+
+    def run() -> rs.SpcResult:
+        return rs.spc(inp["values"], inp.get("settings"), inp.get("labels"))
+
+    if check_error(exp, run):
+        return
+    got = run().to_dict()
+    digits = exp.get("significant_digits")
+    points = got["points"]
+    for i, (want, have) in enumerate(zip(exp.get("segments", []), got["segments"])):
+        for key, wv in want.items():
+            hv = have[key] if key in have else have["limits"][key]
+            if isinstance(wv, str) or (wv is None and not isinstance(hv, int)):
+                check(f"segment {i} {key}", _round_sf(hv, digits), _round_sf(wv, digits))
+            else:
+                check(f"segment {i} {key}", hv, wv)
+    if "segments" in exp:
+        check("segments", len(got["segments"]), len(exp["segments"]))
+    if "point_types" in exp:
+        check("point_types", [p["point_type"] for p in points], exp["point_types"])
+    for rule, want in exp.get("flagged", {}).items():
+        check(f"flagged {rule}", [p["index"] for p in points if rule in p["rules"]], want)
+    if "moving_ranges" in exp:
+        have = [_round_sf(p["moving_range"], None) for p in points]
+        check("moving_ranges", have, [_round_sf(w, None) for w in exp["moving_ranges"]])
+    if "moving_range_used" in exp:
+        check("moving_range_used", [p["moving_range_used"] for p in points], exp["moving_range_used"])
+    for key in ("variation", "assurance", "explanation"):
+        if key in exp:
+            check(key, got[key], exp[key])
+    for index, text in exp.get("explanations", {}).items():
+        check(f"explanation {index}", points[int(index)]["explanation"], text)
+    if "signals" in exp:
+        check("signals", [s["explanation"] for s in got["signals"]], exp["signals"])
+
+
+def run_benchmarking(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+
+    def run() -> rs.Benchmark:
+        return rs.benchmark(inp["actual"], inp["comparators"], inp["settings"])
+
+    if check_error(exp, run):
+        return
+    got = run().to_dict()
+    for field, want in exp.items():
+        same_json(field, got.get(field), want)
+
+
 RUNNERS: dict[str, Runner] = {
     "period": run_period,
     "values": run_values,
@@ -337,6 +480,11 @@ RUNNERS: dict[str, Runner] = {
     "scheme": run_scheme,
     "target": run_target,
     "indicators": run_indicators,
+    "budget": run_budget,
+    "amount": run_amount,
+    "milestone": run_milestone,
+    "spc": run_spc,
+    "benchmarking": run_benchmarking,
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.

@@ -22,6 +22,7 @@ pub mod indicators;
 pub mod period;
 pub mod pyjson;
 pub mod rating;
+pub mod reports;
 pub mod summary;
 pub mod values;
 
@@ -43,6 +44,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     summary::register(m)?;
     rating::register(m)?;
     indicators::register(m)?;
+    reports::register(m)?;
     array::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
