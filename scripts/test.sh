@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 # --- Python -------------------------------------------------------------------------------------
 # A virtual environment in .venv, reused when present. PYTHON picks the interpreter (3.9+).

@@ -33,7 +33,11 @@ use serde::{Deserialize, Serialize};
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong. Each variant says what was found and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with its variant name in a `kind` field beside the variant's own fields:
+/// `{"kind": "PeriodLabel", "label": "2015/17 Q3"}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind")]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A period label that matches none of the accepted forms.
@@ -117,6 +121,26 @@ pub enum ErrorKind {
         /// The operating system's message.
         message: String,
     },
+}
+
+impl ErrorKind {
+    /// The variant's name, as written in conformance vectors and serialised errors
+    /// (`"PeriodLabel"`, `"Definition"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ErrorKind::PeriodLabel { .. } => "PeriodLabel",
+            ErrorKind::InvalidValue { .. } => "InvalidValue",
+            ErrorKind::Definition { .. } => "Definition",
+            ErrorKind::Scheme { .. } => "Scheme",
+            ErrorKind::Missing { .. } => "Missing",
+            ErrorKind::UnknownIndicator { .. } => "UnknownIndicator",
+            ErrorKind::Duplicate { .. } => "Duplicate",
+            ErrorKind::Length { .. } => "Length",
+            ErrorKind::Overflow { .. } => "Overflow",
+            ErrorKind::Syntax { .. } => "Syntax",
+            ErrorKind::Io { .. } => "Io",
+        }
+    }
 }
 
 /// Where an error applies. Every part is optional; an error gathers them on its way out.
@@ -278,6 +302,46 @@ impl Error {
     }
 }
 
+/// The serialised form of an [`Error`]: the kind's fields, the location, and the message as
+/// [`Display`](fmt::Display) writes it (ignored when read back: it is derived).
+#[derive(Serialize, Deserialize)]
+struct ErrorRepr {
+    #[serde(flatten)]
+    kind: ErrorKind,
+    #[serde(default)]
+    location: Location,
+    #[serde(default, skip_deserializing)]
+    message: String,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        ErrorRepr {
+            kind: self.inner.kind.clone(),
+            location: self.inner.location.clone(),
+            message: self.to_string(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let repr = ErrorRepr::deserialize(deserializer)?;
+        Ok(Error {
+            inner: Box::new(Inner {
+                kind: repr.kind,
+                location: repr.location,
+            }),
+        })
+    }
+}
+
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
@@ -367,6 +431,23 @@ mod tests {
             err.to_string(),
             "line 3, indicator PI-1, field target.annual: \"x\" is not valid; expected a number"
         );
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_kind_and_location() {
+        let err = Error::new(ErrorKind::PeriodLabel {
+            label: "2015/17 Q3".into(),
+        })
+        .with_file("actuals.csv")
+        .with_line(7);
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["kind"], "PeriodLabel");
+        assert_eq!(json["label"], "2015/17 Q3");
+        assert_eq!(json["location"]["line"], 7);
+        assert_eq!(json["message"], err.to_string());
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, err);
+        assert_eq!(back.kind().name(), "PeriodLabel");
     }
 
     #[test]

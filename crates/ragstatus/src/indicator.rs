@@ -355,6 +355,7 @@ impl Indicator {
     /// with:
     /// - a non-empty id; display and rounding decimals at most 28; a positive multiplier;
     /// - tolerance and direction settings valid (no negative widths or bands, regression n ≥ 3);
+    /// - a custom scheme that states a polarity must agree with the indicator's;
     /// - `within` polarity needs range targets (or none), and `higher`/`lower` single values; a
     ///   floor tolerance is not allowed with `within`;
     /// - target years parse as fiscal years of the calendar, none twice, at most one target
@@ -399,6 +400,16 @@ impl Indicator {
         self.direction
             .validate()
             .map_err(|e| e.with_field("direction"))?;
+        if let Some(p) = self.scheme.as_ref().and_then(Scheme::polarity) {
+            if p != self.polarity {
+                return Err(Error::definition(format!(
+                    "the scheme's polarity \"{}\" differs from the indicator's \"{}\"",
+                    p.as_str(),
+                    self.polarity.as_str()
+                ))
+                .with_field("scheme.polarity"));
+            }
+        }
         let mut years: Vec<Option<Period>> = Vec::with_capacity(self.targets.len());
         for (i, spec) in self.targets.iter().enumerate() {
             let at = format!("target[{i}]");
@@ -569,6 +580,24 @@ impl Indicator {
     }
 
     fn evaluate_inner(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
+        // Periods sort by calendar first, so the ends of the series show any stranger.
+        for p in [series.keys().next(), series.keys().next_back()]
+            .into_iter()
+            .flatten()
+        {
+            if p.calendar() != period.calendar() {
+                return Err(Error::invalid_value(
+                    format!(
+                        "an observation for {p} of a year starting in month {}",
+                        p.calendar().start_month()
+                    ),
+                    format!(
+                        "observations of the calendar of the period evaluated (year starting in month {})",
+                        period.calendar().start_month()
+                    ),
+                ));
+            }
+        }
         let rule = self.rule();
         let basis = self.effective_basis();
         let Some(measured) = self.measured_period(period) else {
@@ -610,7 +639,13 @@ impl Indicator {
             Resolved::NoValue(reason) => (None, None, Some(reason)),
         };
         let rating = match (actual, no_value) {
-            (None, Some(reason)) => Rating::no_data(reason.describe(), &rule),
+            (None, Some(reason)) => {
+                let mut rating = Rating::no_data(reason.describe(), &rule);
+                // Keep the target in the explanation: a report shows what was due.
+                rating.explanation.target = target;
+                rating.explanation.stretch = stretch;
+                rating
+            }
             _ => rate(actual, target.as_ref(), stretch, &rule)?,
         };
         let rating = rating.explained(&self.unit, self.decimals);
@@ -659,10 +694,20 @@ impl Indicator {
         let value_text = |v: Decimal| self.unit.format_value(v, self.decimals);
         let diff_text = |d: Decimal| self.unit.format_difference(d, self.decimals);
         let (headline, direction_sentence) = match (&trend, self.direction.regression) {
-            (Some(t), Some(n)) => (
-                t.direction,
-                format!("trend over the last {n} periods: {}", t.direction.words()),
-            ),
+            (Some(t), Some(n)) => {
+                let first = measured
+                    .offset(1 - i64::from(n))
+                    .map(Period::label)
+                    .unwrap_or_default();
+                (
+                    t.direction,
+                    format!(
+                        "trend over the {n} periods {first} to {}: {}",
+                        measured.label(),
+                        t.direction.words()
+                    ),
+                )
+            }
             (None, Some(_)) => (
                 Direction::NotComparable,
                 "no range target to judge a trend: not comparable".to_string(),
@@ -696,5 +741,103 @@ impl Indicator {
             year_ago,
             trend,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Definitions, ErrorKind};
+    use rust_decimal_macros::dec;
+
+    fn defs() -> Definitions {
+        Definitions::from_toml_str(
+            "[[indicator]]\nid = \"A\"\nunit = \"percent\"\npolarity = \"higher\"\ndecimals = 1\n\
+             tolerance = { absolute = \"2\" }\n[[indicator.target]]\nvalue = \"50\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn observations_of_another_calendar_are_an_error() {
+        let defs = defs();
+        let july = FiscalCalendar::new(7).unwrap();
+        let series = series_from([(
+            july.parse("2015/16 Q1").unwrap(),
+            Observation::value(dec!(1)),
+        )])
+        .unwrap();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let err = defs.indicators[0].evaluate(q1, &series).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidValue { .. }),
+            "{err}"
+        );
+        assert_eq!(err.location().indicator.as_deref(), Some("A"));
+        assert_eq!(err.location().period.as_deref(), Some("2015/16 Q1"));
+    }
+
+    #[test]
+    fn duplicate_periods_rejected() {
+        let q1 = FiscalCalendar::default().parse("2015/16 Q1").unwrap();
+        let err = series_from([
+            (q1, Observation::value(dec!(1))),
+            (q1, Observation::value(dec!(2))),
+        ])
+        .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Duplicate { .. }));
+    }
+
+    #[test]
+    fn override_keeps_computed_status() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let series = series_from([(q1, Observation::value(dec!(47)))]).unwrap();
+        let r = defs.indicators[0].evaluate(q1, &series).unwrap();
+        assert_eq!(r.status, Status::Red);
+        let r = r.with_override(Status::Amber, "validated late return", "Head of Service");
+        assert_eq!(r.status, Status::Amber);
+        assert_eq!(r.rating.computed, Status::Red);
+        assert!(
+            r.sentence().contains("overridden to Amber"),
+            "{}",
+            r.sentence()
+        );
+    }
+
+    #[test]
+    fn no_data_keeps_target_in_explanation() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let r = defs.indicators[0].evaluate(q1, &Series::new()).unwrap();
+        assert_eq!(r.status, Status::NoData);
+        assert_eq!(r.rating.explanation.target, Some(Target::Value(dec!(50))));
+    }
+
+    #[test]
+    fn evaluate_all_lists_unknown_ids() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let mut actuals = BTreeMap::new();
+        actuals.insert("ZZ".to_string(), Series::new());
+        let evaluation = defs.evaluate(q1, &actuals);
+        assert_eq!(evaluation.results.len(), 1);
+        assert_eq!(evaluation.errors.len(), 1);
+        assert!(matches!(
+            evaluation.errors[0].kind(),
+            ErrorKind::UnknownIndicator { .. }
+        ));
+    }
+
+    #[test]
+    fn measured_period_rules() {
+        let cal = FiscalCalendar::default();
+        let mut ind = Indicator::new("X", Polarity::Higher);
+        ind.frequency = Frequency::HalfYearly;
+        let p = |l: &str| cal.parse(l).unwrap();
+        assert_eq!(ind.measured_period(p("2015/16 Q1")), None);
+        assert_eq!(ind.measured_period(p("2015/16 Q4")), Some(p("2015/16 H2")));
+        assert_eq!(ind.measured_period(p("2015/16 M06")), Some(p("2015/16 H1")));
+        assert_eq!(ind.measured_period(p("2015/16")), Some(p("2015/16")));
     }
 }

@@ -61,7 +61,7 @@
 //! | the standard rule, overrides, explanations | [`rating`] | [`rate`], [`rate_status`], [`Rating`] |
 //! | custom band schemes (Bracknell, ClearPoint, Camms) | [`scheme`] | [`Scheme`], [`Band`] |
 //! | statuses | [`status`] | [`Status`] |
-//! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`Batch`] |
+//! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`columnar::Batch`] |
 //! | an indicator's definition and evaluation | [`indicator`] | [`Indicator`], [`IndicatorResult`] |
 //! | direction of travel | [`direction`] | [`Direction`], [`Travel`] |
 //! | counts, percent on target, roll-ups | [`summary`] | [`Summary`], [`RollUp`] |
@@ -135,13 +135,13 @@ pub use target::{Profile, Target, TargetSpec};
 pub use tolerance::Tolerance;
 
 // re-exports from `scheme`
-pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
+pub use scheme::{Band, Measure, Scheme};
 
 // re-exports from `rating`
 pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
-pub use columnar::{Batch, Column, rate_codes, rate_codes_into, rate_codes_parallel};
+pub use columnar::{rate_codes, rate_codes_into, rate_codes_parallel};
 
 // re-exports from `indicator`
 pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};

@@ -17,7 +17,7 @@
 //! shared boundary owned by exactly one of them (`le` then `gt`, or `lt` then `ge`); only rated
 //! statuses (Red, Amber, Green, Blue) appear; and the statuses are *ordered with the polarity*:
 //! never better as the measure gets worse. A scheme that fails is an
-//! [`crate::ErrorKind::Scheme`] naming the zero-based index of the offending
+//! [`ErrorKind::Scheme`] naming the zero-based index of the offending
 //! band.
 //!
 //! Measures ([`Measure`]):

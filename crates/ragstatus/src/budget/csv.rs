@@ -42,9 +42,8 @@ pub struct BudgetCsvOptions {
 pub struct BudgetCsv {
     /// The lines read, in file order.
     pub lines: Vec<BudgetLine>,
-    /// Errors, each naming the file, line, column and text found. Not serialised ([`Error`] is
-    /// not a serde type).
-    #[serde(skip)]
+    /// Errors, each naming the file, line, column and text found.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 

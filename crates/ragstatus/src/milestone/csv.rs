@@ -71,8 +71,8 @@ pub struct MilestoneCsvOptions {
 pub struct MilestoneCsv {
     /// Milestones in file order.
     pub milestones: Vec<Milestone>,
-    /// Errors naming file, line, column, milestone id and the text found. Not serialised.
-    #[serde(skip)]
+    /// Errors naming file, line, column, milestone id and the text found.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
