@@ -289,17 +289,13 @@ impl Definitions {
     }
 
     fn from_value(value: Value, format: &str) -> Result<Definitions> {
-        let defs: Definitions = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            let indicator = indicator_id_at(&value, &path);
-            let mut err = Error::new(ErrorKind::Syntax {
-                format: format.into(),
-                message: e.into_inner().to_string(),
-            });
-            if path != "." && !path.is_empty() {
-                err = err.with_field(path);
-            }
-            match indicator {
+        let defs: Definitions = read_value(&value, format).map_err(|err| {
+            let id = err
+                .location()
+                .field
+                .as_deref()
+                .and_then(|path| indicator_id_at(&value, path));
+            match id {
                 Some(id) => err.with_indicator(id),
                 None => err,
             }
@@ -307,6 +303,42 @@ impl Definitions {
         defs.validate()?;
         Ok(defs)
     }
+}
+
+/// Reads any ragstatus definition type — a [`Tolerance`](crate::Tolerance), a
+/// [`Scheme`](crate::Scheme), a [`TargetSpec`](crate::TargetSpec), an [`Indicator`], ... — from
+/// a JSON value, with the errors of the file loaders: a value that fails its own validation
+/// keeps its kind ([`ErrorKind::Definition`], [`ErrorKind::Scheme`], ...), anything else is an
+/// [`ErrorKind::Syntax`] error, and either names the path to the field.
+///
+/// ```
+/// use ragstatus::{ErrorKind, Tolerance, definitions::from_json_value};
+/// let ok: Tolerance = from_json_value(&serde_json::json!({"relative": "5"}))?;
+/// assert_eq!(ok, Tolerance::relative(rust_decimal_macros::dec!(5))?);
+/// let err = from_json_value::<Tolerance>(&serde_json::json!({"absolute": "-2"})).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::Definition { .. }));
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn from_json_value<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T> {
+    read_value(value, "JSON")
+}
+
+fn read_value<T: serde::de::DeserializeOwned>(value: &Value, format: &str) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let err = crate::error::recall(&message).unwrap_or_else(|| {
+            Error::new(ErrorKind::Syntax {
+                format: format.into(),
+                message,
+            })
+        });
+        if path != "." && !path.is_empty() {
+            err.with_field(path)
+        } else {
+            err
+        }
+    })
 }
 
 /// The id of the indicator that a path such as `indicator[3].tolerance` points into.
@@ -658,6 +690,30 @@ high = 95
             "[[indicator]]\nid = \"Y\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015/16\"\nvalue = \"3\"\n[[indicator.target]]\nyear = \"FY2015/16\"\nvalue = \"4\"\n",
         );
         assert!(matches!(e.kind(), ErrorKind::Duplicate { .. }), "{e}");
+    }
+
+    #[test]
+    fn validation_inside_values_keeps_its_kind() {
+        let e = err(
+            "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\ntolerance = { absolute = \"-2\" }\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::Definition { .. }), "{e:?}");
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[0].tolerance.absolute")
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("A"));
+        let e = err(
+            "[[indicator]]\nid = \"B\"\npolarity = \"higher\"\nscheme = { measure = \"shortfall\", bands = [ { status = \"Green\", lt = \"0\" }, { status = \"Red\", gt = \"1\" } ] }\n",
+        );
+        assert!(
+            matches!(e.kind(), ErrorKind::Scheme { band: 1, .. }),
+            "{e:?}"
+        );
+        let e = err(
+            "[[indicator]]\nid = \"C\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015/17\"\nvalue = \"3\"\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::PeriodLabel { .. }), "{e:?}");
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //! );
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -295,7 +296,15 @@ impl Error {
         let field = field.into();
         let location = &mut self.inner.location;
         location.field = Some(match location.field.take() {
-            Some(inner) => format!("{field}.{inner}"),
+            // A value that names its own field ("tolerance.absolute") read at a path that
+            // already ends in that field ("indicator[0].tolerance") must not say it twice.
+            Some(inner) => match inner.split_once('.') {
+                Some((head, rest)) if field.rsplit('.').next() == Some(head) => {
+                    format!("{field}.{rest}")
+                }
+                _ if field.rsplit('.').next() == Some(inner.as_str()) => field,
+                _ => format!("{field}.{inner}"),
+            },
             None => field,
         });
         self
@@ -340,6 +349,28 @@ impl<'de> Deserialize<'de> for Error {
             }),
         })
     }
+}
+
+thread_local! {
+    /// The last error raised while building a value from its serde form. Serde passes only an
+    /// error's text through a deserializer; the loaders use this to give back its kind.
+    static REMEMBERED: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
+
+/// Remembers `err` for [`recall`] and returns it: used by the validating `TryFrom` conversions
+/// that serde runs while reading definitions.
+pub(crate) fn remember(err: Error) -> Error {
+    REMEMBERED.with(|cell| *cell.borrow_mut() = Some(err.clone()));
+    err
+}
+
+/// The error most recently [remembered](remember), if a deserializer's `message` carries its
+/// text; so a negative tolerance in a TOML file is a [`ErrorKind::Definition`] error, not a
+/// syntax error.
+pub(crate) fn recall(message: &str) -> Option<Error> {
+    REMEMBERED
+        .with(|cell| cell.borrow_mut().take())
+        .filter(|err| message.contains(&err.to_string()))
 }
 
 impl fmt::Debug for Error {
@@ -426,6 +457,13 @@ mod tests {
             .with_line(99)
             .with_indicator("PI-1");
         assert_eq!(err.location().field.as_deref(), Some("target.annual"));
+        let read_at_path = Error::definition("negative")
+            .with_field("tolerance.absolute")
+            .with_field("indicator[0].tolerance");
+        assert_eq!(
+            read_at_path.location().field.as_deref(),
+            Some("indicator[0].tolerance.absolute")
+        );
         assert_eq!(err.location().line, Some(3));
         assert_eq!(
             err.to_string(),
