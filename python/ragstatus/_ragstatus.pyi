@@ -493,7 +493,7 @@ class TargetSpec:
 
 # --- indicators ---------------------------------------------------------------------------------
 
-_Series: TypeAlias = Mapping[_PeriodLike, _Observation]
+_Series: TypeAlias = Mapping[Any, _Observation]  # keys: Period or label
 
 @final
 class Indicator:

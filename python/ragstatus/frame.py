@@ -83,7 +83,7 @@ def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
 def _definitions(definitions: DefinitionsLike) -> Definitions:
     if isinstance(definitions, Definitions):
         return definitions
-    return Definitions(definitions)  # type: ignore[arg-type]
+    return Definitions(definitions)
 
 
 def actuals_from_frame(
