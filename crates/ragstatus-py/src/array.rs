@@ -91,7 +91,12 @@ fn scaled(x: f64, d: u32) -> Option<i64> {
     if d > 15 {
         return None;
     }
-    let p = pow10(d);
+    scaled_by(x, pow10(d))
+}
+
+/// [`scaled`] with `p` = 10^d (d ≤ 15) computed once by the caller.
+#[inline]
+fn scaled_by(x: f64, p: f64) -> Option<i64> {
     let r = x * p;
     // NaN and infinities fail this test too.
     if r.is_nan() || r.abs() >= FAST_LIMIT as f64 {
@@ -240,7 +245,11 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
     let py = obj.py();
     if let Ok(a) = obj.cast::<PyArray1<f64>>() {
         let ro = a.readonly();
-        return Ok(Column::Float(ro.as_array().iter().copied().collect()));
+        // A contiguous array is copied in one go; a strided view element by element.
+        return Ok(Column::Float(match ro.as_slice() {
+            Ok(slice) => slice.to_vec(),
+            Err(_) => ro.as_array().iter().copied().collect(),
+        }));
     }
     if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
         if a.ndim() != 1 {
@@ -521,22 +530,20 @@ impl Job {
         let Column::Float(values) = &self.actual else {
             return self.rows(start, out);
         };
-        let no_data = Status::NoData.code();
         let codes_up = [Status::Red, Status::Amber, Status::Green, Status::Blue].map(Status::code);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let i = start + k;
-            let x = values.get(i).copied().unwrap_or(f64::NAN);
-            if x.is_nan() {
-                *slot = no_data;
-                continue;
-            }
-            match scaled(x, *d) {
+        let [p0, p1, p2] = *points;
+        let p = pow10(*d);
+        let sign = if *higher { 1 } else { -1 };
+        let rows = values.get(start..start + out.len()).unwrap_or_default();
+        for (k, (slot, x)) in out.iter_mut().zip(rows).enumerate() {
+            match scaled_by(*x, p) {
                 Some(s) => {
-                    let arg = if *higher { s } else { -s };
-                    let level = points.iter().filter(|p| arg >= **p).count();
-                    *slot = codes_up.get(level).copied().unwrap_or(no_data);
+                    let arg = s * sign;
+                    let level =
+                        usize::from(arg >= p0) + usize::from(arg >= p1) + usize::from(arg >= p2);
+                    *slot = codes_up.get(level).copied().unwrap_or(0);
                 }
-                None => *slot = self.row(i).map_err(|e| (i, e))?,
+                None => *slot = self.row(start + k).map_err(|e| (start + k, e))?,
             }
         }
         Ok(())
