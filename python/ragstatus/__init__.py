@@ -17,18 +17,6 @@ from __future__ import annotations
 from enum import IntEnum
 
 from ragstatus._ragstatus import (
-    Benchmark,
-    BudgetReport,
-    MilestoneReport,
-    MilestoneResult,
-    SpcResult,
-    benchmark,
-    budget_report,
-    milestone_report,
-    milestone_status,
-    read_amount,
-    read_date,
-    spc,
     ArithmeticOverflowError,
     Counts,
     DefinitionError,
@@ -132,20 +120,73 @@ __all__ = [
     "Summary",
     "GroupSummary",
     "Counts",
-    # budget, milestones, SPC, benchmarking
-    "budget_report",
-    "read_amount",
-    "BudgetReport",
-    "milestone_status",
-    "milestone_report",
-    "read_date",
-    "MilestoneResult",
-    "MilestoneReport",
-    "spc",
-    "SpcResult",
-    "benchmark",
-    "Benchmark",
     # data frames
     "evaluate_frame",
     "actuals_from_frame",
+]
+
+# --- budget, milestones, SPC, benchmarking ---
+from ragstatus._ragstatus import (  # noqa: E402
+    Benchmark,
+    BudgetLine,
+    BudgetReport,
+    BudgetResult,
+    BudgetSettings,
+    Milestone,
+    MilestoneResult,
+    MilestoneSettings,
+    SpcPoint,
+    SpcResult,
+    SpcSegment,
+    SpcSignal,
+    XmrLimits,
+    analyse_spc,
+    benchmark,
+    evaluate_budget_line,
+    evaluate_milestone,
+    evaluate_milestones,
+    parse_amount,
+    parse_date,
+    read_budget_csv,
+    read_milestones_csv,
+    roll_up,
+    xmr_limits,
+)
+from ragstatus.budget import roll_up_frame  # noqa: E402
+from ragstatus.milestone import milestones_frame  # noqa: E402
+from ragstatus.spc import plot_spc, spc_frame  # noqa: E402
+
+__all__ += [
+    # budget
+    "BudgetLine",
+    "BudgetReport",
+    "BudgetResult",
+    "BudgetSettings",
+    "evaluate_budget_line",
+    "parse_amount",
+    "read_budget_csv",
+    "roll_up",
+    "roll_up_frame",
+    # milestones
+    "Milestone",
+    "MilestoneResult",
+    "MilestoneSettings",
+    "evaluate_milestone",
+    "evaluate_milestones",
+    "milestones_frame",
+    "parse_date",
+    "read_milestones_csv",
+    # statistical process control
+    "SpcPoint",
+    "SpcResult",
+    "SpcSegment",
+    "SpcSignal",
+    "XmrLimits",
+    "analyse_spc",
+    "plot_spc",
+    "spc_frame",
+    "xmr_limits",
+    # benchmarking
+    "Benchmark",
+    "benchmark",
 ]

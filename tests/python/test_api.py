@@ -92,7 +92,7 @@ def test_missing_values_are_no_data_never_errors() -> None:
 
 
 def test_dates_in_and_out() -> None:
-    r = rs.milestone_status({"id": "M1", "due": datetime.date(2016, 3, 31), "completed": "2016-03-30"}, datetime.date(2016, 4, 5))
+    r = rs.evaluate_milestone({"id": "M1", "due": datetime.date(2016, 3, 31), "completed": "2016-03-30"}, datetime.date(2016, 4, 5))
     assert (r.state, r.status) == ("Complete", "Green")
-    assert rs.read_date("04/03/2016") == datetime.date(2016, 3, 4)
-    assert rs.read_amount("(443)", "thousands") == Decimal("-443000")
+    assert rs.parse_date("04/03/2016") == datetime.date(2016, 3, 4)
+    assert rs.parse_amount("(443)", "thousands") == Decimal("-443000")

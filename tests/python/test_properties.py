@@ -139,8 +139,8 @@ def test_plain_data_inputs_raise_only_ragstatus_errors(a: Any, b: Any, c: Any) -
     only_ragstatus_errors(lambda: rs.compare_direction("higher", a, b, stable=c))
     only_ragstatus_errors(lambda: rs.summarize([a, b]))
     only_ragstatus_errors(lambda: rs.rate_array([a, b], c, polarity="higher"))
-    only_ragstatus_errors(lambda: rs.budget_report([a], b))
-    only_ragstatus_errors(lambda: rs.spc([a, b, c]))
+    only_ragstatus_errors(lambda: rs.roll_up([a], b))
+    only_ragstatus_errors(lambda: rs.analyse_spc([a, b, c]))
 
 
 @given(labels, st.integers(min_value=-5, max_value=20))

@@ -15,14 +15,17 @@
 use pyo3::prelude::*;
 
 pub mod array;
+pub mod benchmarking;
+pub mod budget;
 pub mod convert;
 pub mod direction;
 pub mod errors;
 pub mod indicators;
+pub mod milestone;
 pub mod period;
 pub mod pyjson;
 pub mod rating;
-pub mod reports;
+pub mod spc;
 pub mod summary;
 pub mod values;
 
@@ -44,8 +47,11 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     summary::register(m)?;
     rating::register(m)?;
     indicators::register(m)?;
-    reports::register(m)?;
     array::register(m)?;
+    budget::register(m)?;
+    milestone::register(m)?;
+    spc::register(m)?;
+    benchmarking::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }
