@@ -12,5 +12,6 @@ cargo run --quiet --release -p ragstatus-cli -- report \
     --budget "$example/budget.csv" --budget-unit thousands \
     --budget-settings "$example/budget-settings.toml" \
     --milestones "$example/milestones.csv" \
+    --overrides "$example/overrides.csv" \
     --period "2015/16 Q3" \
     "$@"

@@ -10,7 +10,8 @@
 //! - The trend shows the indicator's own actuals over the last `history` periods of the report's
 //!   length (quarters for a quarterly report), with gaps where there is no value.
 
-use ragstatus::{Decimal, Status};
+use ragstatus::summary::{Counts, Summary, SummaryItem};
+use ragstatus::{Direction, Status};
 
 use crate::model::{IndicatorRow, Report, SummaryRow, Travel};
 
@@ -36,49 +37,56 @@ pub fn summarise(rows: &[IndicatorRow]) -> Vec<SummaryRow> {
             ordered.push(directorate.clone());
         }
     }
+    let items: Vec<SummaryItem> = rows
+        .iter()
+        .map(|r| {
+            SummaryItem::new(
+                r.id.as_str(),
+                r.group.iter().take(2),
+                r.status,
+                Some(direction(r.direction)),
+            )
+        })
+        .collect();
+    let summary = Summary::build(&items, None).ok();
     ordered
         .into_iter()
         .map(|group| {
-            let members: Vec<&IndicatorRow> = rows
-                .iter()
-                .filter(|r| r.group.len() >= group.len() && r.group.starts_with(&group))
-                .collect();
-            count(group, &members)
+            let counts = summary.as_ref().and_then(|s| {
+                if group.is_empty() {
+                    Some(s.overall.counts.clone())
+                } else {
+                    s.group(&group).map(|g| g.counts.clone())
+                }
+            });
+            row(group, counts.unwrap_or_default())
         })
         .collect()
 }
 
-fn count(group: Vec<String>, members: &[&IndicatorRow]) -> SummaryRow {
-    let of = |s: Status| members.iter().filter(|r| r.status == s).count();
-    let travel = |t: Travel| members.iter().filter(|r| r.direction == t).count();
-    let (blue, green, amber, red) = (
-        of(Status::Blue),
-        of(Status::Green),
-        of(Status::Amber),
-        of(Status::Red),
-    );
-    let rated = blue + green + amber + red;
-    let percent_on_target = if rated == 0 {
-        None
-    } else {
-        Decimal::from(blue + green)
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|x| x.checked_div(Decimal::from(rated)))
-            .map(|x| x.round_dp(1))
-    };
+fn direction(travel: Travel) -> Direction {
+    match travel {
+        Travel::Improving => Direction::Improving,
+        Travel::NoChange => Direction::NoChange,
+        Travel::Worsening => Direction::Worsening,
+        Travel::NotComparable => Direction::NotComparable,
+    }
+}
+
+fn row(group: Vec<String>, counts: Counts) -> SummaryRow {
     SummaryRow {
         group,
-        indicators: members.len(),
-        blue,
-        green,
-        amber,
-        red,
-        unrated: members.len() - rated,
-        percent_on_target,
-        improving: travel(Travel::Improving),
-        no_change: travel(Travel::NoChange),
-        worsening: travel(Travel::Worsening),
-        not_comparable: travel(Travel::NotComparable),
+        indicators: counts.total,
+        blue: counts.blue,
+        green: counts.green,
+        amber: counts.amber,
+        red: counts.red,
+        unrated: counts.total.saturating_sub(counts.rated),
+        percent_on_target: counts.percent_on_target_rounded(1),
+        improving: counts.improving,
+        no_change: counts.no_change,
+        worsening: counts.worsening,
+        not_comparable: counts.not_comparable,
     }
 }
 

@@ -148,7 +148,24 @@ fn outcome(problems: &[Error]) -> Outcome {
 
 /// `ragstatus check`.
 pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
-    let defs = Defs::load(&args.definitions)?;
+    let defs = match Defs::load(&args.definitions) {
+        Ok(defs) => defs,
+        Err(first) => {
+            let all = Defs::all_problems(&args.definitions);
+            if all.len() <= 1 {
+                return Err(first.into());
+            }
+            let mut out = std::io::stdout().lock();
+            for p in &all {
+                let _ = writeln!(out, "{p}");
+            }
+            return Err(Fatal(format!(
+                "{}: {} problems in the indicator definitions (listed above)",
+                args.definitions.display(),
+                all.len()
+            )));
+        }
+    };
     let mut problems: Vec<Error> = Vec::new();
     let mut counts = vec![format!("{} indicator definitions", defs.ids.len())];
     if let Some(actuals) = &args.actuals {
@@ -184,6 +201,10 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         ));
         problems.extend(read.errors);
     }
+    if args.overrides.is_some() {
+        let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+        counts.push(format!("{} overrides", overrides.len()));
+    }
     let mut out = std::io::stdout().lock();
     for p in &problems {
         let _ = writeln!(out, "{p}");
@@ -196,6 +217,21 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         if problems.len() == 1 { "" } else { "s" }
     );
     Ok(outcome(&problems))
+}
+
+fn read_overrides(
+    defs: &Defs,
+    path: &Option<PathBuf>,
+    problems: &mut Vec<Error>,
+) -> Result<crate::overrides::Overrides, Fatal> {
+    match path {
+        None => Ok(Default::default()),
+        Some(path) => {
+            let (overrides, bad) = crate::overrides::read(path, &defs)?;
+            problems.extend(bad);
+            Ok(overrides)
+        }
+    }
 }
 
 fn choose_period(
@@ -226,11 +262,13 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
     let settings = load_budget_settings(&args.budget_settings)?;
     let history = engine::history_periods(period, args.history.max(1));
     let (series, flags) = engine::series(&rows);
+    let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
     let empty = Series::new();
     let mut indicator_rows = Vec::new();
     for indicator in &defs.definitions.indicators {
         let s = series.get(&indicator.id).unwrap_or(&empty);
-        match engine::evaluate_row(indicator, period, s, &history, &flags) {
+        let person = overrides.get(&(indicator.id.clone(), period));
+        match engine::evaluate_row(indicator, period, s, &history, &flags, person) {
             Ok(row) => indicator_rows.push(row),
             Err(e) => problems.push(e.with_file(args.inputs.definitions.display().to_string())),
         }
@@ -446,19 +484,25 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
                 .join(", ")
         )));
     };
-    let (rows, problems) = read_actuals(&defs, &args.inputs.actuals)?;
+    let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
     let period = choose_period(&defs, &args.period, &rows)?;
     let (series, flags) = engine::series(&rows);
+    let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+    let person = overrides.get(&(indicator.id.clone(), period));
     let empty = Series::new();
     let s = series.get(&indicator.id).unwrap_or(&empty);
-    let result = indicator.evaluate(period, s).map_err(|e| {
+    let result = indicator.evaluate(period, s).map(|r| match person {
+        Some(o) => r.with_override(o.status, o.reason.as_str(), o.by.as_str()),
+        None => r,
+    });
+    let result = result.map_err(|e| {
         Fatal(
             e.with_file(args.inputs.definitions.display().to_string())
                 .to_string(),
         )
     })?;
     let history = engine::history_periods(period, 8);
-    let row = engine::evaluate_row(indicator, period, s, &history, &flags)
+    let row = engine::evaluate_row(indicator, period, s, &history, &flags, person)
         .map_err(|e| Fatal(e.to_string()))?;
     let mine: Vec<&ActualRow<Period>> = rows
         .iter()

@@ -26,6 +26,7 @@ mod build;
 mod commands;
 mod engine;
 mod model;
+mod overrides;
 mod render;
 mod sections;
 mod window;
@@ -123,6 +124,10 @@ struct ReportArgs {
     /// Improvement plan CSV (actions and milestones).
     #[arg(short, long, value_name = "FILE")]
     milestones: Option<PathBuf>,
+    /// Status overrides CSV: indicator, period, status, reason, by. The report shows both the
+    /// computed and the overriding status.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
     /// The period to report, e.g. "2015/16 Q3" [default: the latest period with data].
     #[arg(short, long)]
     period: Option<String>,
@@ -205,6 +210,9 @@ struct CheckArgs {
     /// Improvement plan CSV.
     #[arg(short, long, value_name = "FILE")]
     milestones: Option<PathBuf>,
+    /// Status overrides CSV: indicator, period, status, reason, by.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +224,9 @@ struct ExplainArgs {
     period: Option<String>,
     #[command(flatten)]
     inputs: Inputs,
+    /// Status overrides CSV: indicator, period, status, reason, by.
+    #[arg(long, value_name = "FILE")]
+    overrides: Option<PathBuf>,
     /// Print the explanation as JSON.
     #[arg(long)]
     json: bool,

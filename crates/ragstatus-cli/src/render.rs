@@ -124,9 +124,6 @@ fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
     if row.provisional {
         notes.push("Provisional".to_string());
     }
-    if let Some(computed) = row.computed_status {
-        notes.push(format!("Overridden (computed {})", computed.as_str()));
-    }
     if let Some(note) = &row.note {
         notes.push(note.clone());
     }
@@ -135,12 +132,36 @@ fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
         row.name.clone(),
         opt(&row.target),
         opt(&row.actual),
-        status_label(row.status).to_string(),
+        indicator_status(row),
         with_value(row.vs_previous, &row.previous),
         with_value(row.vs_year_ago, &row.year_ago),
         sparkline(&row.history),
         notes.join("; "),
     ]
+}
+
+/// The status shown for an indicator: `▲ Amber`, or `▲ Amber (computed ✖ Red)` when a person
+/// overrode it.
+fn indicator_status(row: &IndicatorRow) -> String {
+    match row.computed_status {
+        Some(computed) => format!(
+            "{} (computed {})",
+            status_label(row.status),
+            status_label(computed)
+        ),
+        None => status_label(row.status).to_string(),
+    }
+}
+
+fn indicator_status_html(row: &IndicatorRow) -> String {
+    match row.computed_status {
+        Some(computed) => format!(
+            "{} <small>(computed {})</small>",
+            status_html(row.status),
+            escape(status_label(computed))
+        ),
+        None => status_html(row.status),
+    }
 }
 
 fn with_value(travel: Travel, value: &Option<String>) -> String {
@@ -292,9 +313,10 @@ fn table(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}\n{}\n",
+        "{}\n{}\n\nPeriod: {}\n",
         report.title,
-        "=".repeat(report.title.chars().count())
+        "=".repeat(report.title.chars().count()),
+        report.period
     );
     let _ = writeln!(out, "1. Performance summary\n");
     let _ = writeln!(
@@ -321,7 +343,7 @@ fn table(report: &Report) -> String {
             "{} {} [{}; {} on last period, {} on last year]\n    {}",
             row.id,
             row.name,
-            status_label(row.status),
+            indicator_status(row),
             row.vs_previous.label(),
             row.vs_year_ago.label(),
             row.explanation
@@ -426,7 +448,12 @@ fn md_table(out: &mut String, head: &[&str], rows: Vec<Vec<String>>, right: &[us
 
 fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", md_escape(&report.title));
+    let _ = writeln!(
+        out,
+        "# {}\n\nPeriod: {}\n",
+        md_escape(&report.title),
+        md_escape(&report.period)
+    );
     let _ = writeln!(out, "## 1. Performance summary\n");
     md_table(
         &mut out,
@@ -449,7 +476,7 @@ fn markdown(report: &Report) -> String {
             "- **{} {}**: {}; {} on last period, {} on last year.  \n  {}",
             md_escape(&row.id),
             md_escape(&row.name),
-            status_label(row.status),
+            indicator_status(row),
             row.vs_previous.label(),
             row.vs_year_ago.label(),
             md_escape(&row.explanation)
@@ -623,6 +650,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size:
 th, td { border: 1px solid #c8c8c8; padding: .25rem .45rem; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; }
 td.id { white-space: nowrap; }
+td.name { min-width: 14rem; }
 ul.commentary li { margin: .2rem 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.total td { font-weight: 600; background: #f7f7f7; }
@@ -795,7 +823,7 @@ fn html(report: &Report) -> String {
             status_class(row.status),
             escape(&row.id),
             escape(&row.name),
-            status_html(row.status),
+            indicator_status_html(row),
             travel_html(row.vs_previous, &None),
             travel_html(row.vs_year_ago, &None),
             escape(&row.explanation),
@@ -816,12 +844,12 @@ fn html(report: &Report) -> String {
             let text = |i: usize| escape(cells.get(i).map(String::as_str).unwrap_or_default());
             let _ = writeln!(
                 out,
-                "<tr><td class=\"id\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"id\">{}</td><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 text(0),
                 text(1),
                 text(2),
                 text(3),
-                status_html(row.status),
+                indicator_status_html(row),
                 travel_html(row.vs_previous, &row.previous),
                 travel_html(row.vs_year_ago, &row.year_ago),
                 svg_sparkline(&report.history_periods, &row.history),

@@ -418,3 +418,109 @@ fn check_budget_and_milestone_rows_name_file_and_line() {
                 .and(predicate::str::contains("2 problems")),
         );
 }
+
+#[test]
+fn json_definitions_give_the_same_report_as_toml() {
+    let run = |defs: &str| {
+        ragstatus()
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--actuals",
+                "tests/data/good.csv",
+            ])
+            .args(["--definitions", defs])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("tests/data/defs.toml"), run("tests/data/defs.json"));
+}
+
+#[test]
+fn check_lists_every_definition_problem() {
+    ragstatus()
+        .args(["check", "--definitions", "tests/data/bad_defs.toml"])
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains(
+                "indicator A-1, field indicator[0].polarity: TOML: unknown variant `sideways`",
+            )
+            .and(predicate::str::contains(
+                "field indicator[1]: duplicate indicator id (also indicator[0]) \"A-1\"",
+            )),
+        )
+        .stderr(predicate::str::contains(
+            "2 problems in the indicator definitions",
+        ));
+}
+
+#[test]
+fn line_numbers_are_right_with_crlf_line_endings() {
+    // As spreadsheets on Windows save CSV; the csv crate's own line count drifts here.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.csv");
+    std::fs::write(
+        &path,
+        "indicator,period,value\r\nA-1,2015/16 Q1,45\r\nZZ,2015/16 Q1,24\r\nB-2,2015/16 Q1,x\r\n",
+    )
+    .unwrap();
+    ragstatus()
+        .args([
+            "check",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--actuals",
+        ])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("crlf.csv:3, column indicator, indicator ZZ").and(
+                predicate::str::contains("crlf.csv:4, column value, indicator B-2"),
+            ),
+        );
+}
+
+#[test]
+fn overrides_are_shown_and_bad_ones_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("overrides.csv");
+    std::fs::write(
+        &path,
+        "indicator,period,status,reason,by\nB-2,2015/16 Q2,Amber,Data lag,J. Smith\nA-1,2015/16 Q2,Purple,x,y\nZZ,2015/16 Q2,Red,x,y\nA-1,2015/16 Q2,Green,,y\n",
+    )
+    .unwrap();
+    ragstatus()
+        .args([
+            "report",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--actuals",
+            "tests/data/good.csv",
+            "--format",
+            "json",
+            "--overrides",
+        ])
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("\"computed_status\": \"Red\"").and(predicate::str::contains(
+                "(overridden to Amber by J. Smith: Data lag)",
+            )),
+        )
+        .stderr(
+            predicate::str::contains("overrides.csv:3, column status, indicator A-1")
+                .and(predicate::str::contains(
+                    "overrides.csv:4, column indicator, indicator ZZ",
+                ))
+                .and(predicate::str::contains(
+                    "overrides.csv:5, column reason, indicator A-1: missing reason",
+                )),
+        );
+}

@@ -134,6 +134,8 @@ fn report_renders_in_chromium_without_console_errors() {
         .arg(format!("{example}/budget-settings.toml"))
         .arg("--milestones")
         .arg(format!("{example}/milestones.csv"))
+        .arg("--overrides")
+        .arg(format!("{example}/overrides.csv"))
         .arg("--output")
         .arg(&page)
         .output()

@@ -46,6 +46,8 @@ fn report(format: &str) -> String {
         "budget-settings.toml",
         "--milestones",
         "milestones.csv",
+        "--overrides",
+        "overrides.csv",
         "--format",
         format,
     ])
@@ -136,5 +138,7 @@ fn check_clean() {
         "budget-settings.toml",
         "--milestones",
         "milestones.csv",
+        "--overrides",
+        "overrides.csv",
     ]));
 }
