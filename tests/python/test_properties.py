@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 
 import ragstatus as rs
 
+DEFS = rs.Definitions(
+    {"indicator": [{"id": "SW-01", "unit": "percent", "polarity": "higher", "target": [{"value": "45"}]}]}
+)
 RANK = {"Red": 0, "Amber": 1, "Green": 2, "Blue": 3}
 
 decimals = st.decimals(
@@ -139,6 +142,9 @@ def test_plain_data_inputs_raise_only_ragstatus_errors(a: Any, b: Any, c: Any) -
     only_ragstatus_errors(lambda: rs.compare_direction("higher", a, b, stable=c))
     only_ragstatus_errors(lambda: rs.summarize([a, b]))
     only_ragstatus_errors(lambda: rs.rate_array([a, b], c, polarity="higher"))
+    only_ragstatus_errors(lambda: DEFS.evaluate("2015/16 Q3", {"SW-01": {"2015/16 Q3": a}}))
+    only_ragstatus_errors(lambda: DEFS.evaluate("2015/16 Q3", {"SW-01": a}))
+    only_ragstatus_errors(lambda: DEFS.evaluate(b, c))
     only_ragstatus_errors(lambda: rs.roll_up([a], b))
     only_ragstatus_errors(lambda: rs.analyse_spc([a, b, c]))
 
