@@ -14,6 +14,9 @@
 //! float is scaled to an integer and checked to round-trip, instead of being printed and parsed.
 //! Missing values (NaN, None, Arrow nulls) are `NoData`.
 //!
+//! numpy must be installed (the result is a numpy array); without it the call raises
+//! `ImportError`.
+//!
 //! **Speed.** Inputs are copied out of Python first; the rating runs with the GIL released,
 //! split over the machine's cores. For the common case — float actuals with declared decimals,
 //! one target and stretch for all rows, `higher` or `lower` polarity — the status is a monotone
@@ -680,6 +683,11 @@ pub fn rate_array<'py>(
     rule: Option<PyRef<'py, PyRule>>,
     decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
+    // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
+    if let Err(err) = py.import("numpy") {
+        let message = format!("rate_array returns a numpy array and needs numpy installed: {err}");
+        return Err(pyo3::exceptions::PyImportError::new_err(message));
+    }
     let rule = crate::rating::build_rule(rule, polarity, tolerance, scheme, blue)?;
     if let Some(d) = decimals {
         if d > 28 {
