@@ -663,8 +663,20 @@ impl Job {
     }
 }
 
-/// Rates every row of `actual` against `target` (one value, or an array), returning numpy
-/// `uint8` status codes. See the module docs for the accepted arrays and for exactness.
+/// Rates every row of `actual` against `target` (one value, or an array of the same length),
+/// returning numpy `uint8` status codes (`StatusCode`: 0 Red, 1 Amber, 2 Green, 3 Blue,
+/// 4 NoData, 5 NoTarget, 6 NotDue).
+///
+/// `actual` is a numpy array (float, integer or object dtype), an Arrow array or chunked array
+/// (pyarrow, polars Series: anything with `__arrow_c_array__` / `__arrow_c_stream__`; float,
+/// integer, decimal128 or text), or a sequence of numbers. Missing values (NaN, None, nulls) are
+/// NoData. The rule is `rule=Rule(...)` or its parts (`polarity`, `tolerance`, `scheme`, `blue`);
+/// `stretch` is one value or an array.
+///
+/// Exact: integers, decimals and text are read exactly; a float is the decimal of its shortest
+/// repr. With `decimals=d`, a float must be a decimal with at most `d` places: one that is not
+/// (`0.1 + 0.2` at `decimals=2`) is NoData, never rounded; declaring the decimals also makes
+/// float input much faster. The work runs with the GIL released, on all cores.
 #[pyfunction]
 #[pyo3(signature = (
     actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
