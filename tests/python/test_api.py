@@ -53,7 +53,8 @@ def test_evaluation_types_and_pickling() -> None:
     assert r.rating.explanation.polarity == "higher"
     assert r.previous.change == Decimal("2.1")
     assert "Amber; up 2.1 points" in r.sentence
-    for obj in (r, r.rating, r.previous, defs, ev.summary(), rs.Rule("lower", {"relative": 5})):
+    summary = ev.summary()
+    for obj in (r, r.rating, r.previous, defs, summary, summary.overall, summary.overall.counts, rs.Rule("lower", {"relative": 5})):
         assert pickle.loads(pickle.dumps(obj)) == obj
     overridden = r.with_override("Green", "data lag", "J. Smith")
     assert (overridden.status, overridden.rating.computed) == ("Green", "Amber")
