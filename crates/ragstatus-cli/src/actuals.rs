@@ -15,12 +15,11 @@
 //! both or neither given) is an error naming the file, the line, the column, the indicator and
 //! the period as far as known. The reader yields it and carries on: nothing is dropped silently.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Read;
-use std::rc::Rc;
 use std::str::FromStr;
 
+use ragstatus::csvio::CsvReader;
 use ragstatus::{Decimal, Error, ErrorKind, Observation};
 
 /// One good row of the actuals file.
@@ -53,8 +52,7 @@ struct Columns {
 /// Reads the actuals of one file row by row, in constant memory.
 pub struct ActualsReader<R: Read, C> {
     file: String,
-    reader: csv::Reader<LineCounter<R>>,
-    lines: Rc<RefCell<Lines>>,
+    reader: CsvReader<R>,
     columns: Columns,
     record: csv::StringRecord,
     catalog: C,
@@ -75,23 +73,16 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
     /// Opens the reader and checks the header. A missing required column is an error for the
     /// whole file (usage error).
     pub fn new(file: &str, input: R, catalog: C) -> Result<Self, Error> {
-        let lines = Rc::new(RefCell::new(Lines::default()));
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(LineCounter {
-                inner: input,
-                lines: Rc::clone(&lines),
-            });
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::from(e).with_file(file))?
-            .clone();
-        let find = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
-        };
+        // The core's reader, for line numbers that are right in files saved on Windows (CRLF)
+        // and after blank lines, and for a leading byte order mark dropped however it arrives.
+        let mut reader = CsvReader::new(
+            csv::ReaderBuilder::new()
+                .flexible(true)
+                .trim(csv::Trim::All),
+            input,
+        );
+        let headers = reader.headers().map_err(|e| e.with_file(file))?;
+        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let required = |name: &str| {
             find(name).ok_or_else(|| {
                 Error::new(ErrorKind::Missing {
@@ -125,7 +116,6 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
             reader,
             columns,
             record: csv::StringRecord::new(),
-            lines,
             catalog,
         })
     }
@@ -136,12 +126,8 @@ impl<R: Read, C: Catalog> ActualsReader<R, C> {
             .filter(|s| !s.is_empty())
     }
 
-    fn row(&self) -> Result<ActualRow<C::Period>, Error> {
-        let line = self
-            .record
-            .position()
-            .map(|p| self.lines.borrow_mut().line_at(p.byte()))
-            .unwrap_or(0);
+    fn row(&mut self) -> Result<ActualRow<C::Period>, Error> {
+        let line = self.reader.line_of(&self.record).unwrap_or(0);
         let at = |e: Error| e.with_file(self.file.as_str()).with_line(line);
         let id = self.cell(Some(self.columns.indicator)).ok_or_else(|| {
             at(Error::new(ErrorKind::Missing {
@@ -235,18 +221,7 @@ impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C> {
             match self.reader.read_record(&mut self.record) {
                 Ok(false) => return None,
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map(|p| self.lines.borrow_mut().line_at(p.byte()));
-                    let error = Error::new(ErrorKind::Syntax {
-                        format: "CSV".into(),
-                        message: e.to_string(),
-                    })
-                    .with_file(self.file.as_str());
-                    return Some(Err(match line {
-                        Some(line) => error.with_line(line),
-                        None => error,
-                    }));
+                    return Some(Err(self.reader.error(e).with_file(self.file.as_str())));
                 }
                 Ok(true) => {
                     if self.record.iter().all(str::is_empty) {
@@ -256,50 +231,6 @@ impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C> {
                 }
             }
         }
-    }
-}
-
-/// Line numbers from byte offsets. The csv crate's own line count is one short after every
-/// CRLF line ending (rust-csv issue 395), and spreadsheets on Windows write CRLF, so the reader
-/// counts the newlines it passes itself. Only the newlines not yet passed are kept: memory is
-/// bounded by the csv reader's buffer, not the file.
-#[derive(Debug, Default)]
-pub struct Lines {
-    read: u64,
-    pending: VecDeque<u64>,
-    passed: u64,
-}
-
-impl Lines {
-    /// The one-based line of the record starting at `byte`. A record reported as starting on
-    /// the `\n` of a CRLF belongs to the next line, so newlines at `byte` itself count.
-    fn line_at(&mut self, byte: u64) -> u64 {
-        while self.pending.front().is_some_and(|&nl| nl <= byte) {
-            self.pending.pop_front();
-            self.passed += 1;
-        }
-        self.passed + 1
-    }
-}
-
-/// A reader that records where the newlines are as the csv reader pulls bytes through it.
-pub struct LineCounter<R> {
-    inner: R,
-    lines: Rc<RefCell<Lines>>,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut lines = self.lines.borrow_mut();
-        let start = lines.read;
-        for (i, b) in buf.iter().take(n).enumerate() {
-            if *b == b'\n' {
-                lines.pending.push_back(start + i as u64);
-            }
-        }
-        lines.read = start + n as u64;
-        Ok(n)
     }
 }
 

@@ -70,6 +70,7 @@
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`] |
+//! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks) | [`csvio`] | [`csvio::CsvReader`] |
 //!
 //! ## Exact, and total
 //!
@@ -96,6 +97,8 @@
 pub mod benchmarking;
 pub mod budget;
 pub mod columnar;
+/// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.
+pub mod csvio;
 pub mod definitions;
 pub mod direction;
 pub mod error;
