@@ -138,3 +138,9 @@ def test_duplicate_rows_are_an_error() -> None:
     df = pd.DataFrame({"indicator": ["SW-02", "SW-02"], "period": ["2015/16 Q3", "Q3 2015/16"], "value": [1, 2]})
     with pytest.raises(rs.DuplicateError):
         rs.evaluate_frame(df, DATA / "indicators.toml")
+
+
+def test_declared_decimals_describe_the_actuals_not_the_targets() -> None:
+    # A target with more places than the actuals' declared decimals is kept exactly.
+    codes = rs.rate_array(np.array([94.9, 95.0]), np.array([94.95, 94.95]), polarity="higher", decimals=1)
+    assert codes.tolist() == [S.Red, S.Green]

@@ -355,17 +355,27 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
         || obj.is_instance_of::<pyo3::types::PyList>())
 }
 
-fn column_values(column: Column) -> Vec<Option<Decimal>> {
+/// A target or stretch column as decimals. Floats are their shortest repr; the declared decimals
+/// (which describe the actuals) only give a fast way there when a value has no more places.
+fn column_values(column: Column, decimals: Option<u32>) -> Vec<Option<Decimal>> {
+    let read = |x: f64| match decimals.and_then(|d| scaled(x, d).map(|i| (i, d))) {
+        Some((i, d)) => Some(Decimal::new(i, d)),
+        None => decimal_from_f64(x),
+    };
     match column {
-        Column::Float(v) => v.into_iter().map(decimal_from_f64).collect(),
+        Column::Float(v) => v.into_iter().map(read).collect(),
         Column::Exact(v) => v,
     }
 }
 
-fn extract_targets(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Target>>> {
+fn extract_targets(
+    obj: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    decimals: Option<u32>,
+) -> PyResult<PerRow<Option<Target>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? && !is_pair(o)? => {
-            let values = column_values(extract_column(o)?);
+            let values = column_values(extract_column(o)?, decimals);
             check_len("target", values.len(), n)?;
             Ok(PerRow::Each(
                 values.into_iter().map(|v| v.map(Target::Value)).collect(),
@@ -383,10 +393,11 @@ fn is_pair(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 fn extract_stretches(
     obj: Option<&Bound<'_, PyAny>>,
     n: usize,
+    decimals: Option<u32>,
 ) -> PyResult<PerRow<Option<Decimal>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? => {
-            let values = column_values(extract_column(o)?);
+            let values = column_values(extract_column(o)?, decimals);
             check_len("stretch", values.len(), n)?;
             Ok(PerRow::Each(values))
         }
@@ -709,8 +720,8 @@ pub fn rate_array<'py>(
     let actual = extract_column(actual)?;
     let n = actual.len();
     let job = Job {
-        targets: extract_targets(target, n)?,
-        stretches: extract_stretches(stretch, n)?,
+        targets: extract_targets(target, n, decimals)?,
+        stretches: extract_stretches(stretch, n, decimals)?,
         actual,
         decimals,
         rule,
