@@ -13,5 +13,6 @@ cargo run --quiet --release -p ragstatus-cli -- report \
     --budget-settings "$example/budget-settings.toml" \
     --milestones "$example/milestones.csv" \
     --overrides "$example/overrides.csv" \
+    --comparators "$example/comparators.csv" \
     --period "2015/16 Q3" \
     "$@"

@@ -2,7 +2,9 @@
 //!
 //! Choices a performance officer would expect, where the spec is silent:
 //! - The period reported defaults to the latest period with data (the latest period label in
-//!   the actuals file). Indicators that report less often than that period are `NotDue`.
+//!   the actuals file) of the length most indicators report in: the latest quarter of a
+//!   quarterly report even when one indicator is recorded monthly. Indicators that report less
+//!   often than that period are `NotDue`; those that report more often are combined into it.
 //! - The summary has one line for the whole council, then each theme followed by its
 //!   directorates, in the order they first appear in the definitions file.
 //! - Exceptions are every Red indicator and every indicator worsening against the previous

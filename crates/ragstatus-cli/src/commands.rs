@@ -205,6 +205,14 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
         counts.push(format!("{} overrides", overrides.len()));
     }
+    if let Some(path) = &args.comparators {
+        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
+        counts.push(format!(
+            "{} comparator values",
+            comparators.values().map(Vec::len).sum::<usize>() + bad.len()
+        ));
+        problems.extend(bad);
+    }
     let mut out = std::io::stdout().lock();
     for p in &problems {
         let _ = writeln!(out, "{p}");
@@ -271,6 +279,41 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
         match engine::evaluate_row(indicator, period, s, &history, &flags, person) {
             Ok(row) => indicator_rows.push(row),
             Err(e) => problems.push(e.with_file(args.inputs.definitions.display().to_string())),
+        }
+    }
+    if let Some(path) = &args.comparators {
+        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
+        problems.extend(bad);
+        let file = path.display().to_string();
+        for row in &mut indicator_rows {
+            let (Some(values), Some(indicator)) = (
+                comparators.get(&(row.id.clone(), period)),
+                defs.ids.get(&row.id).and_then(|i| defs.indicator(*i)),
+            ) else {
+                continue;
+            };
+            row.benchmark = match row.actual_value {
+                None => Some(crate::model::BenchmarkView {
+                    line: format!(
+                        "Benchmark: no value this period to compare with {} comparator{}",
+                        values.len(),
+                        if values.len() == 1 { "" } else { "s" }
+                    ),
+                    result: None,
+                }),
+                Some(actual) => {
+                    match crate::comparators::benchmark_actual(indicator, actual, values) {
+                        Ok(b) => Some(crate::model::BenchmarkView {
+                            line: format!("Benchmark: {}", b.explanation),
+                            result: Some(b),
+                        }),
+                        Err(e) => {
+                            problems.push(e.with_file(file.as_str()).with_period(period.label()));
+                            None
+                        }
+                    }
+                }
+            };
         }
     }
     let budget = match &args.budget {
@@ -527,8 +570,11 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
         struct Json<'a> {
             result: &'a IndicatorResult,
             history: Vec<(String, Option<Decimal>)>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spc: Option<&'a crate::model::SpcView>,
         }
         let json = Json {
+            spc: row.spc.as_ref(),
             result: &result,
             history: history
                 .iter()
@@ -672,6 +718,13 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
                 p.to_string(),
                 v.map(f).unwrap_or_else(|| "–".into())
             );
+        }
+        if let Some(spc) = &row.spc {
+            let _ = writeln!(text, "{}", spc.line);
+            let _ = writeln!(text, "  {}", spc.explanation);
+            for signal in &spc.result.signals {
+                let _ = writeln!(text, "  - {}", signal.explanation);
+            }
         }
         out.write_all(text.as_bytes()).map_err(write_failed)?;
     }

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use ragstatus::definitions::from_json_value;
 use ragstatus::{
-    Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Indicator, IndicatorResult,
-    Period, Series, Status, Target,
+    Assurance, Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement,
+    Indicator, IndicatorResult, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
 };
 
 use crate::actuals::{ActualRow, Catalog};
-use crate::model::{IndicatorRow, Travel};
+use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
 use crate::overrides::Override;
 
 /// The definitions, indexed by id.
@@ -154,12 +154,25 @@ pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
     (series, flags)
 }
 
-/// The latest period with data: the one ending last, the shortest on a tie (a quarter rather
-/// than the year that ends with it).
+/// The latest period with data, of the length most indicators report in: a quarterly report
+/// with one monthly and one annual indicator is a report of the latest quarter, not of the
+/// latest month. Between lengths used by as many indicators, the shorter wins.
 pub fn latest_period(rows: &[ActualRow<Period>]) -> Option<Period> {
+    let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
+    for row in rows {
+        users
+            .entry(row.period.kind())
+            .or_default()
+            .insert(row.indicator.as_str());
+    }
+    let kind = users
+        .iter()
+        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
+        .map(|(kind, _)| *kind)?;
     rows.iter()
         .map(|r| r.period)
-        .max_by_key(|p| (p.last_date(), std::cmp::Reverse(p.kind())))
+        .filter(|p| p.kind() == kind)
+        .max_by_key(|p| p.last_date())
 }
 
 /// The `n` periods of the same length ending with `period`, oldest first.
@@ -226,6 +239,131 @@ pub fn indicator_row(
         explanation: result.sentence(),
         provisional: flags.is_some_and(|(p, _)| *p),
         note: flags.and_then(|(_, n)| n.clone()),
+        spc: None,
+        benchmark: None,
+    }
+}
+
+/// The analysis in a sentence, with values in the indicator's unit and display decimals (the
+/// library's own explanation shows them to 7 significant digits).
+fn spc_sentence(indicator: &Indicator, result: &SpcResult) -> String {
+    let show = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    let Some(last) = result.points.last() else {
+        return "No values to analyse.".to_string();
+    };
+    let name = last
+        .label
+        .clone()
+        .unwrap_or_else(|| format!("point {}", last.index + 1));
+    let what = match (last.rules.first(), last.point_type) {
+        (Some(SpcRule::Outside), kind) => {
+            match (last.upper_process_limit, last.lower_process_limit) {
+                (Some(u), _) if last.value > u => format!(
+                    "{} is above the upper process limit of {}: {}",
+                    show(last.value),
+                    show(u),
+                    kind.describe()
+                ),
+                (_, Some(l)) => format!(
+                    "{} is below the lower process limit of {}: {}",
+                    show(last.value),
+                    show(l),
+                    kind.describe()
+                ),
+                _ => last.explanation.clone(),
+            }
+        }
+        (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
+        (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
+    };
+    let mut parts = vec![format!("Latest value ({name}): {what}")];
+    if let Some(segment) = result.segments.last() {
+        if segment.limits.upper_process_limit.is_none() {
+            parts.push("too few points for process limits".to_string());
+        } else if segment.trial_limits {
+            parts.push(format!(
+                "the limits are trial limits ({} points, fewer than 12)",
+                segment.points
+            ));
+        }
+        let limits = &segment.limits;
+        if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
+            result.target,
+            result.assurance,
+            limits.lower_process_limit,
+            limits.upper_process_limit,
+        ) {
+            parts.push(match assurance {
+                Assurance::Inconsistent => format!(
+                    "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
+                    show(target),
+                    show(lower),
+                    show(upper)
+                ),
+                _ => {
+                    let (side, limit) = if target > upper {
+                        ("above the upper", upper)
+                    } else {
+                        ("below the lower", lower)
+                    };
+                    let verdict = if assurance == Assurance::ConsistentPass {
+                        "will consistently meet it"
+                    } else {
+                        "will consistently miss it unless something changes"
+                    };
+                    format!(
+                        "the target of {} is {side} process limit of {}: the process {verdict}",
+                        show(target),
+                        show(limit)
+                    )
+                }
+            });
+        }
+    }
+    let mut sentence = parts.join("; ");
+    sentence.push('.');
+    sentence
+}
+
+/// The report's view of an indicator's SPC analysis.
+pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
+    let last = result.points.last();
+    let rule = last.and_then(|p| p.rules.first().copied());
+    let variation_label = result
+        .variation
+        .map(|v| v.describe().to_string())
+        .unwrap_or_else(|| "no values".to_string());
+    let assurance_label = match result.assurance {
+        Some(a) => assurance_words(a).to_string(),
+        None if result.improvement == Improvement::Neutral => {
+            "none (no better direction)".to_string()
+        }
+        None if result.target.is_none() => "none (no single target)".to_string(),
+        None => "none (no process limits)".to_string(),
+    };
+    let segment = result.segments.last();
+    let trial_limits = segment.is_some_and(|s| s.trial_limits);
+    let mut line = format!("SPC: {variation_label}");
+    if let Some(rule) = rule {
+        line.push_str(&format!(" ({})", rule_words(rule)));
+    }
+    line.push_str(&format!("; assurance: {assurance_label}"));
+    if let Some(s) = segment.filter(|s| s.trial_limits) {
+        line.push_str(&format!("; trial limits ({} points)", s.points));
+    }
+    let explanation = spc_sentence(indicator, &result);
+    SpcView {
+        variation: result.variation,
+        variation_label,
+        rule,
+        assurance: result.assurance,
+        assurance_label,
+        trial_limits,
+        line,
+        explanation,
+        result,
+        unit: indicator.unit.clone(),
+        decimals: indicator.decimals,
     }
 }
 
@@ -257,5 +395,9 @@ pub fn evaluate_row(
         })
         .collect();
     let key = (indicator.id.clone(), period);
-    Ok(indicator_row(indicator, &result, values, flags.get(&key)))
+    let mut row = indicator_row(indicator, &result, values, flags.get(&key));
+    row.spc = indicator
+        .spc(period, series)?
+        .map(|spc| spc_view(indicator, spc));
+    Ok(row)
 }

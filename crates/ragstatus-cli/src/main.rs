@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! ragstatus report   --definitions indicators.toml --actuals actuals.csv [--budget budget.csv]
-//!                    [--milestones milestones.csv] [--period "2015/16 Q3"] [--format html]
+//!                    [--milestones milestones.csv] [--comparators comparators.csv]
+//!                    [--period "2015/16 Q3"] [--format html]
 //! ragstatus evaluate --definitions indicators.toml --actuals actuals.csv [--format jsonl]
 //! ragstatus check    --definitions indicators.toml [--actuals ...] [--budget ...] [--milestones ...]
 //! ragstatus explain  SW-01 --period "2015/16 Q3" --definitions indicators.toml --actuals actuals.csv
@@ -23,7 +24,9 @@
 
 mod actuals;
 mod build;
+mod chart;
 mod commands;
+mod comparators;
 mod engine;
 mod model;
 mod overrides;
@@ -64,6 +67,7 @@ enum Command {
         "    --actuals examples/council-q3/actuals.csv \\\n",
         "    --budget examples/council-q3/budget.csv \\\n",
         "    --milestones examples/council-q3/milestones.csv \\\n",
+        "    --comparators examples/council-q3/comparators.csv \\\n",
         "    --period \"2015/16 Q3\" --format html --output q3.html"
     ))]
     Report(ReportArgs),
@@ -128,6 +132,10 @@ struct ReportArgs {
     /// computed and the overriding status.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// Comparator values for benchmarking, CSV: indicator, period, comparator, value. The
+    /// report gives each indicator's rank, quartile and distance from the median.
+    #[arg(long, value_name = "FILE")]
+    comparators: Option<PathBuf>,
     /// The period to report, e.g. "2015/16 Q3" [default: the latest period with data].
     #[arg(short, long)]
     period: Option<String>,
@@ -213,6 +221,9 @@ struct CheckArgs {
     /// Status overrides CSV: indicator, period, status, reason, by.
     #[arg(long, value_name = "FILE")]
     overrides: Option<PathBuf>,
+    /// Comparator values CSV: indicator, period, comparator, value.
+    #[arg(long, value_name = "FILE")]
+    comparators: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

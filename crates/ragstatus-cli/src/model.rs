@@ -4,7 +4,7 @@
 //! HTML, JSON or CSV) are kept apart, so every format shows exactly the same figures. Numbers
 //! are kept as exact decimals and as the text the report shows.
 
-use ragstatus::{Decimal, Status};
+use ragstatus::{Assurance, Benchmark, Decimal, PointType, SpcResult, SpcRule, Status, Unit};
 use serde::Serialize;
 
 /// The whole quarterly report.
@@ -139,6 +139,78 @@ pub struct IndicatorRow {
     pub provisional: bool,
     /// The data note, if any.
     pub note: Option<String>,
+    /// Statistical process control, for indicators whose definition enables it.
+    pub spc: Option<SpcView>,
+    /// The position among comparators, when a comparators file gives values for the indicator.
+    pub benchmark: Option<BenchmarkView>,
+}
+
+/// An indicator's position among its comparators.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkView {
+    /// The report's line: "Benchmark: 3rd of 7 (quartile 2); 4.2 points better than the median
+    /// of 41.0%".
+    pub line: String,
+    /// Rank, quartile, median and distance; none when there is no actual this period.
+    pub result: Option<Benchmark>,
+}
+
+/// An indicator's SPC analysis as the report shows it: the two icons in words, and the full
+/// result (every point with its limits and rules) for the chart and the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpcView {
+    /// The variation icon: the last point's label.
+    pub variation: Option<PointType>,
+    /// The variation icon in words: "special cause improvement", "common cause variation".
+    pub variation_label: String,
+    /// The rule that gives the last point its label, if any.
+    pub rule: Option<SpcRule>,
+    /// The assurance icon against the target.
+    pub assurance: Option<Assurance>,
+    /// The assurance icon in words: "inconsistent (hit and miss)", or why there is none.
+    pub assurance_label: String,
+    /// The last segment's limits are trial limits (fewer than 12 points).
+    pub trial_limits: bool,
+    /// The report's SPC line: "SPC: special cause improvement (trend); assurance: inconsistent
+    /// (hit and miss)".
+    pub line: String,
+    /// Why, in a sentence with values as the report shows them: "Latest value (2015/16 Q3): 7
+    /// points in a row above the mean from 2014/15 Q1: special cause improvement; ...".
+    pub explanation: String,
+    /// The analysis.
+    pub result: SpcResult,
+    /// The indicator's unit and display decimals, to show the chart's values.
+    #[serde(skip)]
+    pub unit: Unit,
+    /// Display decimals.
+    #[serde(skip)]
+    pub decimals: Option<u32>,
+}
+
+impl SpcView {
+    /// A value as the report shows it (`92.1%`).
+    pub fn show(&self, value: Decimal) -> String {
+        self.unit.format_value(value, self.decimals)
+    }
+}
+
+/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`.
+pub fn rule_words(rule: SpcRule) -> &'static str {
+    match rule {
+        SpcRule::Outside => "outside the limits",
+        SpcRule::Trend => "trend",
+        SpcRule::TwoOfThree => "two of three beyond 2σ",
+        SpcRule::Shift => "shift",
+    }
+}
+
+/// The assurance icon in words, after the Making Data Count icons.
+pub fn assurance_words(assurance: Assurance) -> &'static str {
+    match assurance {
+        Assurance::ConsistentPass => "consistently passing the target",
+        Assurance::ConsistentFail => "consistently failing the target",
+        Assurance::Inconsistent => "inconsistent (hit and miss)",
+    }
 }
 
 impl IndicatorRow {

@@ -3,6 +3,14 @@
 //! Every format shows the same [`Report`]. Status is always given as a symbol and a word
 //! (`✖ Red`), never by colour alone. CSV carries the indicator table (section 3), one row per
 //! indicator, for spreadsheets; JSON carries every section.
+//!
+//! In section 3, under each group's table: the position among comparators of each indicator
+//! that has comparator values ("SW-01 Benchmark: joint 5th of 15 (quartile 2); ..."), and for
+//! each indicator whose definition enables SPC its SPC line (the variation icon with the rule
+//! behind it, the assurance icon, and whether the limits are trial limits) and a sentence saying
+//! why; HTML adds an XmR chart (see [`crate::chart`]). CSV has the icons, rule and benchmark
+//! figures as columns; JSON has the full SPC result (every point, segment and signal) and
+//! benchmark.
 
 use std::fmt::Write as _;
 
@@ -10,8 +18,8 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use ragstatus::{Decimal, Status};
 
 use crate::model::{
-    BudgetLevel, IndicatorRow, Report, SummaryRow, Travel, money, percent, scale, sparkline,
-    status_class, status_label,
+    BudgetLevel, IndicatorRow, Report, SpcView, SummaryRow, Travel, money, percent, scale,
+    sparkline, status_class, status_label,
 };
 
 /// An output format of `ragstatus report`.
@@ -269,6 +277,20 @@ fn milestone_commentary(plan: &crate::model::MilestoneSection) -> Vec<String> {
         .collect()
 }
 
+/// The SPC lines of a group's indicators: the line, then the analysis in a sentence.
+fn spc_lines<'a>(rows: &[&'a IndicatorRow]) -> Vec<(&'a IndicatorRow, &'a SpcView)> {
+    rows.iter()
+        .filter_map(|r| r.spc.as_ref().map(|s| (*r, s)))
+        .collect()
+}
+
+/// The benchmark lines of a group's indicators: "SW-01 Benchmark: 3rd of 7 (quartile 2); ...".
+fn benchmark_lines(rows: &[&IndicatorRow]) -> Vec<String> {
+    rows.iter()
+        .filter_map(|r| r.benchmark.as_ref().map(|b| format!("{} {}", r.id, b.line)))
+        .collect()
+}
+
 fn grouped(report: &Report) -> Vec<(Vec<String>, Vec<&IndicatorRow>)> {
     let mut groups: Vec<(Vec<String>, Vec<&IndicatorRow>)> = Vec::new();
     for row in &report.indicators {
@@ -361,10 +383,20 @@ fn table(report: &Report) -> String {
             "{}\n",
             text_table(
                 &INDICATOR_HEAD,
-                rows.into_iter().map(indicator_cells).collect(),
+                rows.iter().copied().map(indicator_cells).collect(),
                 &[2, 3]
             )
         );
+        for (row, spc) in spc_lines(&rows) {
+            let _ = writeln!(out, "{} {}\n    {}\n", row.id, spc.line, spc.explanation);
+        }
+        let benchmarks = benchmark_lines(&rows);
+        for line in &benchmarks {
+            let _ = writeln!(out, "{line}");
+        }
+        if !benchmarks.is_empty() {
+            let _ = writeln!(out);
+        }
     }
     if let Some(budget) = &report.budget {
         let _ = writeln!(out, "Appendix A. Budget position ({})\n", budget.unit);
@@ -491,9 +523,26 @@ fn markdown(report: &Report) -> String {
         md_table(
             &mut out,
             &INDICATOR_HEAD,
-            rows.into_iter().map(indicator_cells).collect(),
+            rows.iter().copied().map(indicator_cells).collect(),
             &[2, 3],
         );
+        let spc = spc_lines(&rows);
+        let benchmarks = benchmark_lines(&rows);
+        for line in &benchmarks {
+            let _ = writeln!(out, "- {}", md_escape(line));
+        }
+        for (row, spc) in &spc {
+            let _ = writeln!(
+                out,
+                "- **{}** {}  \n  {}",
+                md_escape(&row.id),
+                md_escape(&spc.line),
+                md_escape(&spc.explanation)
+            );
+        }
+        if !spc.is_empty() || !benchmarks.is_empty() {
+            let _ = writeln!(out);
+        }
     }
     if let Some(budget) = &report.budget {
         let _ = writeln!(out, "## Appendix A. Budget position ({})\n", budget.unit);
@@ -586,9 +635,22 @@ fn csv(report: &Report) -> Result<String, String> {
             "provisional",
             "note",
             "explanation",
+            "spc_variation",
+            "spc_rule",
+            "spc_assurance",
+            "benchmark_rank",
+            "benchmark_group_size",
+            "benchmark_quartile",
+            "benchmark_median",
+            "benchmark_distance_from_median",
         ])
         .map_err(err)?;
     for row in &report.indicators {
+        let spc = row.spc.as_ref();
+        let bench = row.benchmark.as_ref().and_then(|b| b.result.as_ref());
+        fn text<T: ToString>(value: Option<T>) -> String {
+            value.map(|v| v.to_string()).unwrap_or_default()
+        }
         let travel = |t: Travel| {
             serde_json::to_value(t)
                 .ok()
@@ -614,6 +676,21 @@ fn csv(report: &Report) -> Result<String, String> {
                 if row.provisional { "yes" } else { "" }.to_string(),
                 row.note.clone().unwrap_or_default(),
                 row.explanation.clone(),
+                spc.and_then(|s| s.variation)
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+                spc.and_then(|s| s.rule)
+                    .map(|r| r.as_str().to_string())
+                    .unwrap_or_default(),
+                spc.and_then(|s| s.assurance)
+                    .and_then(|a| serde_json::to_value(a).ok())
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                text(bench.and_then(|b| b.rank)),
+                text(bench.map(|b| b.group_size)),
+                text(bench.and_then(|b| b.quartile)),
+                text(bench.and_then(|b| b.median)),
+                text(bench.and_then(|b| b.distance_from_median)),
             ])
             .map_err(err)?;
     }
@@ -673,10 +750,14 @@ tr.fund td { font-weight: 700; background: #ececec; }
 .note { color: var(--grey); font-style: italic; }
 .meta { color: var(--grey); }
 svg.spark { vertical-align: middle; }
+figure.spc { margin: .4rem 0 1.2rem; break-inside: avoid; }
+figure.spc figcaption { font-size: .9rem; margin-bottom: .3rem; }
+svg.xmr { display: block; width: 100%; max-width: 760px; height: auto; font-family: inherit; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; }
-  tr, .exception { break-inside: avoid; }
+  tr, .exception, figure.spc { break-inside: avoid; }
+  svg.xmr { max-width: 17cm; }
   thead { display: table-header-group; }
   .status, tr.total td, tr.fund td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -839,7 +920,7 @@ fn html(report: &Report) -> String {
     for (group, rows) in grouped(report) {
         let _ = writeln!(out, "<h3>{}</h3>", escape(&group.join(" / ")));
         html_table_head(&mut out, &INDICATOR_HEAD, &[2, 3]);
-        for row in rows {
+        for row in rows.iter().copied() {
             let cells = indicator_cells(row);
             let text = |i: usize| escape(cells.get(i).map(String::as_str).unwrap_or_default());
             let _ = writeln!(
@@ -857,6 +938,18 @@ fn html(report: &Report) -> String {
             );
         }
         out.push_str("</tbody>\n</table>\n");
+        html_list(&mut out, &benchmark_lines(&rows));
+        for (row, spc) in spc_lines(&rows) {
+            let _ = writeln!(
+                out,
+                "<figure class=\"spc\"><figcaption><strong>{} {}</strong>: {}. {}</figcaption>{}</figure>",
+                escape(&row.id),
+                escape(&row.name),
+                escape(&spc.line),
+                escape(&spc.explanation),
+                crate::chart::xmr_chart(&row.id, &row.name, spc)
+            );
+        }
     }
     out.push_str("</section>\n");
 
@@ -998,6 +1091,8 @@ pub(crate) mod sample {
             explanation: "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber".into(),
             provisional: id.ends_with('2'),
             note: Some("A note".into()),
+            spc: None,
+            benchmark: None,
         }
     }
 

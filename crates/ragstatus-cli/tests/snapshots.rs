@@ -48,6 +48,8 @@ fn report(format: &str) -> String {
         "milestones.csv",
         "--overrides",
         "overrides.csv",
+        "--comparators",
+        "comparators.csv",
         "--format",
         format,
     ])
@@ -113,7 +115,7 @@ fn evaluate_jsonl() {
         "jsonl",
     ]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 195, "one result per data row");
+    assert_eq!(lines.len(), 217, "one result per data row");
     // The Quarter 3 rows, the ones the report shows.
     let q3: Vec<&str> = lines
         .into_iter()
@@ -140,5 +142,7 @@ fn check_clean() {
         "milestones.csv",
         "--overrides",
         "overrides.csv",
+        "--comparators",
+        "comparators.csv",
     ]));
 }

@@ -55,6 +55,13 @@
 //! #     { status = "Green", le = "5" },                     # tolerance and stretch (see the
 //! #     { status = "Amber", gt = "5", le = "10" },          # `scheme` module)
 //! #     { status = "Red", gt = "10" } ] }
+//! spc = { baseline = 12, rebase = ["2015/16 Q1"], shift = 7, trend = 7 }
+//!                            # optional statistical process control (XmR chart): `spc = true`
+//!                            # for the defaults, or a table: enabled (default true),
+//!                            # baseline = k (fix the limits after k >= 12 points),
+//!                            # rebase = [period labels where the limits restart],
+//!                            # shift / trend = run lengths (default 7, at least 2),
+//!                            # screen_outliers (default true)
 //!
 //! [[indicator.target]]        # one per fiscal year (targets may differ by year)
 //! year = "2015/16"
@@ -66,8 +73,10 @@
 //!
 //! Only `id` and `polarity` are required. Defaults: `name` empty, `group` none, `unit` count,
 //! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against
-//! the previous period with no stable band. `basis` defaults to `year_to_date` when a target has
-//! an `even` or `weights` profile (they give year-to-date targets) and to `period` otherwise.
+//! the previous period with no stable band, no SPC. `basis` defaults to `year_to_date` when a
+//! target has an `even` or `weights` profile (they give year-to-date targets) and to `period`
+//! otherwise. How an indicator's SPC series, settings and target are chosen is described in
+//! [the indicator module](crate::indicator#statistical-process-control).
 //! A `[[indicator.target]]` without `year` applies to every fiscal year that has no entry of its
 //! own; one with neither `value`, `low`/`high` nor `annual` means "no target that year" (data
 //! only). `year` is a fiscal-year label of the calendar (`"2015/16"`; `"2015"` for a January
@@ -84,7 +93,8 @@
 //! number handling for every crate in the build.) A number a decimal cannot hold exactly
 //! (more than 28 decimal places, beyond ±7.9 × 10²⁸, `inf`, `nan`) falls back to the nearest
 //! float's shortest text, or is rejected by the field it is given for. The integer settings
-//! `start_month`, `decimals` and `regression` are plain integers.
+//! `start_month`, `decimals`, `regression` and the SPC `baseline`, `shift` and `trend` are plain
+//! integers.
 //!
 //! # Errors
 //!
@@ -138,7 +148,14 @@ impl Evaluation {
 }
 
 /// Keys whose numbers are integers, not decimals: left as numbers when the rest become text.
-const INTEGER_KEYS: [&str; 3] = ["start_month", "decimals", "regression"];
+const INTEGER_KEYS: [&str; 6] = [
+    "start_month",
+    "decimals",
+    "regression",
+    "baseline",
+    "shift",
+    "trend",
+];
 
 impl Definitions {
     /// Reads definitions from TOML text.

@@ -147,7 +147,9 @@ pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 pub use columnar::{rate_codes, rate_codes_into, rate_codes_parallel};
 
 // re-exports from `indicator`
-pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};
+pub use indicator::{
+    Basis, Frequency, Indicator, IndicatorResult, IndicatorSpc, Series, series_from,
+};
 
 // re-exports from `direction`
 pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};
