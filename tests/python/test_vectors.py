@@ -311,15 +311,35 @@ def run_target(case: Case) -> None:
 def run_indicators(case: Case) -> None:
     inp, exp = case["input"], case["expected"]
 
-    def run() -> rs.IndicatorResult:
+    def indicator() -> rs.Indicator:
         defs = rs.Definitions({"calendar": inp.get("calendar", {}), "indicator": [inp["indicator"]]})
-        indicator = defs.indicators[0]
-        return indicator.evaluate(inp["period"], inp["series"])
+        return defs.indicators[0]
+
+    def run() -> rs.IndicatorResult:
+        return indicator().evaluate(inp["period"], inp["series"])
 
     if check_error(exp, run):
         return
     r = run()
     for field, want in exp.items():
+        if field == "spc":
+            spc = indicator().spc(inp["period"], inp["series"])
+            if want is None or spc is None:
+                check("spc", spc, want)
+                continue
+            got = {
+                "points": [p.label for p in spc.points],
+                "variation": spc.variation,
+                "assurance": spc.assurance,
+                "target": None if spc.target is None else str(spc.target),
+                "segment_starts": [seg.start for seg in spc.segments],
+            }
+            for key, w in want.items():
+                if key == "target" and w is not None:
+                    dec_equal("spc.target", spc.target, w)
+                else:
+                    check(f"spc.{key}", got[key], w)
+            continue
         if field in ("actual", "target", "stretch"):
             dec_equal(field, getattr(r, field), want)
         elif field in ("previous", "year_ago"):

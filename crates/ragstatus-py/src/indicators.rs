@@ -218,6 +218,23 @@ impl PyIndicator {
             .map(PyIndicatorResult)
     }
 
+    /// The SPC (XmR) analysis of the indicator's series up to `period`, when the definition
+    /// enables it (`spc = { ... }`); None otherwise.
+    fn spc(
+        &self,
+        period: &Bound<'_, PyAny>,
+        series: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<crate::spc::PySpcResult>> {
+        let period = extract_period(period, self.calendar)?;
+        let series = extract_series(series, self.calendar)
+            .map_err(|e| add_indicator(series.py(), e, &self.indicator.id))?;
+        Ok(self
+            .indicator
+            .spc(period, &series)
+            .py()?
+            .map(crate::spc::PySpcResult))
+    }
+
     /// The definition as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.indicator)
