@@ -67,7 +67,10 @@ pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
 pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
-pub use columnar::{Batch, Column, rate_codes, rate_codes_into, rate_codes_parallel};
+pub use columnar::{
+    Batch, Column, FloatIssue, ScaledBatch, rate_codes, rate_codes_into, rate_codes_parallel,
+    rate_scaled, rate_scaled_parallel, scale_f64,
+};
 
 // re-exports from `indicator`
 pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};

@@ -152,7 +152,7 @@ pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Decimal> {
 /// Reads a published percentage: `1.4`, `1.4%`, `-1.4%`, `(1.4%)`, `(1.4)%`.
 ///
 /// ```
-/// use ragstatus::parse_percent;
+/// use ragstatus::budget::parse_percent;
 /// use rust_decimal_macros::dec;
 ///
 /// assert_eq!(parse_percent("(1.4%)").unwrap(), dec!(-1.4));
