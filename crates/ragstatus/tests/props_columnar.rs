@@ -38,19 +38,41 @@ fn tolerance() -> impl Strategy<Value = Tolerance> {
     ]
 }
 
-/// One value: mostly near a centre (ties and band edges), sometimes huge or extreme.
-fn value() -> impl Strategy<Value = i64> {
+/// One value near a centre (ties and band edges) or anywhere in the integer path's range.
+fn tame() -> impl Strategy<Value = i64> {
     prop_oneof![
-        8 => -3_000i64..=3_000,
-        1 => any::<i64>(),
-        1 => prop_oneof![
-            Just(i64::MIN),
-            Just(i64::MAX),
-            Just(1i64 << 62),
-            Just(-(1i64 << 62)),
-            Just((1i64 << 62) - 1)
-        ],
+        9 => -3_000i64..=3_000,
+        1 => -(1i64 << 61)..(1i64 << 61),
+        1 => prop_oneof![Just(-(1i64 << 61)), Just((1i64 << 61) - 1)],
     ]
+}
+
+/// Any value, extremes included (these send their block to the Decimal path).
+fn wild() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        Just(i64::MIN),
+        Just(i64::MAX),
+        Just(1i64 << 61),
+        Just(-(1i64 << 61) - 1),
+        any::<i64>(),
+    ]
+}
+
+/// A column of `n` values: in most cases all tame; in some, a few wild values.
+fn column(n: usize) -> impl Strategy<Value = Vec<i64>> {
+    (
+        proptest::collection::vec(tame(), n),
+        proptest::collection::vec((0..n, wild()), 0..3),
+        0u8..4,
+    )
+        .prop_map(|(mut values, wild, k)| {
+            if k == 0 {
+                for (i, v) in wild {
+                    values[i] = v;
+                }
+            }
+            values
+        })
 }
 
 fn mask(n: usize) -> impl Strategy<Value = Option<Vec<bool>>> {
@@ -75,8 +97,8 @@ fn case() -> impl Strategy<Value = Case> {
     (1usize..5_000)
         .prop_flat_map(|n| {
             (
-                proptest::collection::vec(value(), n),
-                proptest::collection::vec(value(), n),
+                column(n),
+                column(n),
                 mask(n),
                 mask(n),
                 0u32..=18,

@@ -9,7 +9,8 @@
 //! The rule is prepared once per call (the tolerance turned into units of the scale) and each
 //! block of rows is decided by a branch-free loop over the integers, which the compiler
 //! vectorises for `none` and `absolute` tolerances. Values are decided in integers only while
-//! every present value lies in `[-2^62, 2^62)`; a block holding a value beyond that, and a rule
+//! every value lies in `[-2^61, 2^61)`; a block holding a value beyond that (even in a masked-out
+//! slot: fill those with 0 for speed), and a rule
 //! the integer loop does not cover (a `floor` tolerance; a relative tolerance too precise for
 //! the Decimal rule to be exact, i.e. more than 34 bits of mantissa or `scale + its scale > 26`),
 //! is rated row by row with `Decimal` arithmetic instead, with the same results and errors.
@@ -49,8 +50,10 @@ pub const MAX_SCALE: u32 = 18;
 /// Rows decided together: small enough that a block with an out-of-range value is cheap to redo
 /// row by row, large enough that the loop overhead vanishes.
 const BLOCK: usize = 2048;
-/// Values in `[-RANGE, RANGE)` keep `target - actual` and its negation inside `i64`.
-const RANGE: i64 = 1 << 62;
+/// Values in `[-2^61, 2^61)` keep every difference the integer loop takes inside `i64`.
+const HALF_RANGE: i64 = 1 << 61;
+/// Absolute amounts are capped here: every shortfall of in-range values is below it.
+const AMOUNT_CAP: i64 = 1 << 62;
 /// Rows per thread below which splitting does not pay.
 const MIN_CHUNK: usize = 1 << 14;
 
@@ -289,8 +292,8 @@ fn pow10(exp: u32) -> Option<i64> {
     10i64.checked_pow(exp)
 }
 
-/// ⌊t · 10^scale⌋ for a tolerance t ≥ 0, saturating at `i64::MAX` (every shortfall of in-range
-/// values is below that, so saturation decides the same). An integer shortfall s satisfies
+/// ⌊t · 10^scale⌋ for a tolerance t ≥ 0, capped at 2^62 (every shortfall of in-range values is
+/// below that, so the cap decides the same). An integer shortfall s satisfies
 /// s ≤ t exactly when s ≤ ⌊t · 10^scale⌋.
 fn floor_units(t: Decimal, scale: u32) -> Option<i64> {
     if t.is_sign_negative() && !t.is_zero() {
@@ -305,7 +308,7 @@ fn floor_units(t: Decimal, scale: u32) -> Option<i64> {
         let mul = 10i128.checked_pow(scale - ts)?;
         m.checked_mul(mul).unwrap_or(i128::MAX)
     };
-    Some(i64::try_from(units).unwrap_or(i64::MAX))
+    Some(i64::try_from(units).unwrap_or(i64::MAX).min(AMOUNT_CAP))
 }
 
 /// Rates a checked batch whose first row is row `offset` of the caller's.
@@ -346,10 +349,14 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
     Ok(())
 }
 
-/// Red 0, Amber 1, Green 2 for shortfall `sf` against `amount` (≥ 0), without branches.
+/// Red 0, Amber 1, Green 2 for shortfall `sf` against `amount`, from sign bits alone (the SSE2
+/// baseline has no 64-bit compare, but has 64-bit subtract and shift). Needs |sf| < 2^62 and
+/// 0 ≤ amount ≤ 2^62, so that neither subtraction overflows.
 #[inline(always)]
 fn absolute(sf: i64, amount: i64) -> u8 {
-    u8::from(sf <= amount) + u8::from(sf <= 0)
+    let red = (amount.wrapping_sub(sf) as u64 >> 63) as u8; // sf > amount
+    let short = (sf.wrapping_neg() as u64 >> 63) as u8; // sf > 0
+    2 - (red + short)
 }
 
 #[inline(always)]
@@ -359,46 +366,42 @@ fn relative(sf: i64, t: i64, p: i64, factor: i64) -> u8 {
     u8::from(lhs <= rhs) + u8::from(sf <= 0)
 }
 
-#[inline(always)]
-fn in_range(x: i64) -> bool {
-    // x ∈ [-2^62, 2^62) ⟺ x + 2^62 ∈ [0, 2^63) as unsigned.
-    (x.wrapping_add(RANGE) as u64) < (1u64 << 63)
-}
-
-/// Decides one block with `rated` (the code for two present in-range values). False, with `out`
-/// partly written, when a present value is out of range.
+/// Decides one block with `rated` (the code for two present values). False, with `out` partly
+/// written, when a value (present or not) lies outside `[-2^61, 2^61)`.
 #[inline(always)]
 fn decide(batch: &ScaledBatch<'_>, out: &mut [u8], rated: impl Fn(i64, i64) -> u8) -> bool {
     let rows = batch.actuals.iter().zip(batch.targets.iter());
-    let mut bad = false;
+    // x ∈ [-2^61, 2^61) ⟺ x + 2^61 < 2^62 as unsigned: OR every such sum, test once.
+    let mut acc = 0u64;
+    let lift = |x: i64| x.wrapping_add(HALF_RANGE) as u64;
     match (batch.actual_valid, batch.target_valid) {
         (None, None) => {
             for (slot, (&a, &t)) in out.iter_mut().zip(rows) {
-                bad |= !(in_range(a) & in_range(t));
+                acc |= lift(a) | lift(t);
                 *slot = rated(a, t);
             }
         }
         (Some(av), None) => {
             for ((slot, (&a, &t)), &ha) in out.iter_mut().zip(rows).zip(av) {
-                bad |= ha & !(in_range(a) & in_range(t));
+                acc |= lift(a) | lift(t);
                 *slot = select(ha, true, rated(a, t));
             }
         }
         (None, Some(tv)) => {
             for ((slot, (&a, &t)), &ht) in out.iter_mut().zip(rows).zip(tv) {
-                bad |= ht & !(in_range(a) & in_range(t));
+                acc |= lift(a) | lift(t);
                 *slot = select(true, ht, rated(a, t));
             }
         }
         (Some(av), Some(tv)) => {
             let masks = av.iter().zip(tv.iter());
             for ((slot, (&a, &t)), (&ha, &ht)) in out.iter_mut().zip(rows).zip(masks) {
-                bad |= ha & ht & !(in_range(a) & in_range(t));
+                acc |= lift(a) | lift(t);
                 *slot = select(ha, ht, rated(a, t));
             }
         }
     }
-    !bad
+    acc < (1u64 << 62)
 }
 
 /// NoData 4 without an actual, NoTarget 5 without a target, else `rated`; without branches.
@@ -444,7 +447,7 @@ mod tests {
         assert_eq!(floor_units(dec!(2.005), 2), Some(200));
         assert_eq!(floor_units(dec!(2), 2), Some(200));
         assert_eq!(floor_units(dec!(0.009), 2), Some(0));
-        assert_eq!(floor_units(Decimal::MAX, 18), Some(i64::MAX));
+        assert_eq!(floor_units(Decimal::MAX, 18), Some(AMOUNT_CAP));
     }
 
     #[test]
@@ -453,6 +456,18 @@ mod tests {
         let t = [i64::MIN, 5, i64::MAX];
         let batch = ScaledBatch::new(&a, &t, 0, Polarity::Lower, Tolerance::None);
         assert_eq!(rate_scaled(&batch).unwrap(), [0, 2, 2]);
+    }
+
+    #[test]
+    fn huge_absolute_tolerances_are_capped() {
+        let a = [10, 10, 1 << 60];
+        let t = [5, 20, -(1 << 60)];
+        let tol = Tolerance::Absolute(Decimal::MAX);
+        let batch = ScaledBatch::new(&a, &t, 0, Polarity::Higher, tol);
+        assert!(matches!(Plan::new(&batch), Plan::Absolute { .. }));
+        assert_eq!(rate_scaled(&batch).unwrap(), [2, 1, 2]);
+        let batch = ScaledBatch::new(&a, &t, 0, Polarity::Lower, tol);
+        assert_eq!(rate_scaled(&batch).unwrap(), [1, 2, 1]);
     }
 
     #[test]
