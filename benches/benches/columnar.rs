@@ -36,8 +36,21 @@ fn scaled(c: &mut Criterion) {
                 });
             }
         }
+        // The memory floor for the same columns: read every input once, write one byte per row,
+        // decide nothing. The ratio to it shows how much of the time is the rule itself.
+        g.bench_function(BenchmarkId::new("memory_floor/threads=1", n), |b| {
+            b.iter(|| touch(black_box(&k), &mut out))
+        });
     }
     g.finish();
+}
+
+fn touch(k: &Kpis, out: &mut [u8]) {
+    let rows = k.actuals.iter().zip(&k.targets);
+    let masks = k.actual_valid.iter().zip(&k.target_valid);
+    for ((slot, (&a, &t)), (&ha, &ht)) in out.iter_mut().zip(rows).zip(masks) {
+        *slot = (a ^ t) as u8 ^ u8::from(ha) ^ u8::from(ht);
+    }
 }
 
 fn decimal(c: &mut Criterion) {

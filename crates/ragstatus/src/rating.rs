@@ -236,7 +236,7 @@ fn evaluate(
     let amount = rule.tolerance.amount(polarity, target, actual)?;
     let (status, fired) = if stretch_met(actual, target, stretch, rule)? {
         (Status::Blue, Fired::Stretch)
-    } else if shortfall <= Decimal::ZERO {
+    } else if !is_positive(shortfall) {
         (Status::Green, Fired::Met)
     } else if shortfall <= amount {
         (Status::Amber, Fired::WithinTolerance)
@@ -249,6 +249,12 @@ fn evaluate(
         shortfall: Some(shortfall),
         amount: Some(amount),
     })
+}
+
+/// `d > 0`, from the sign and zero test alone (a full comparison with zero rescales).
+#[inline]
+fn is_positive(d: Decimal) -> bool {
+    !d.is_zero() && d.is_sign_positive()
 }
 
 fn stretch_met(

@@ -51,7 +51,7 @@ pub const MAX_SCALE: u32 = 18;
 /// row by row, large enough that the loop overhead vanishes.
 const BLOCK: usize = 2048;
 /// Values in `[-2^61, 2^61)` keep every difference the integer loop takes inside `i64`.
-const HALF_RANGE: i64 = 1 << 61;
+const RANGE_BITS: u32 = 61;
 /// Absolute amounts are capped here: every shortfall of in-range values is below it.
 const AMOUNT_CAP: i64 = 1 << 62;
 /// Rows per thread below which splitting does not pay.
@@ -248,6 +248,8 @@ enum Plan {
         polarity: Polarity,
         p: i64,
         factor: i64,
+        /// Values below 2^narrow keep both products below 2^62, so that `i64` suffices.
+        narrow: u32,
     },
     /// Row by row with Decimal arithmetic.
     Decimal,
@@ -275,11 +277,20 @@ impl Plan {
                     return Plan::Decimal;
                 }
                 match (i64::try_from(pm), pow10(sp)) {
-                    (Ok(p), Some(f)) if f <= i64::MAX / 100 => Plan::Relative {
-                        polarity,
-                        p,
-                        factor: f * 100,
-                    },
+                    (Ok(p), Some(f)) if f <= i64::MAX / 100 => {
+                        let factor = f * 100;
+                        // |sf| < 2^(k+1) and |t| < 2^k: |sf|·factor < 2^62 and |t|·p < 2^62.
+                        let bits = |x: i64| 64 - x.leading_zeros();
+                        let narrow = 61u32
+                            .saturating_sub(bits(factor))
+                            .min(62u32.saturating_sub(bits(p)));
+                        Plan::Relative {
+                            polarity,
+                            p,
+                            factor,
+                            narrow,
+                        }
+                    }
                     _ => Plan::Decimal,
                 }
             }
@@ -319,9 +330,13 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
         let sub = batch.slice(start, end)?;
         let done = match *plan {
             Plan::Absolute { polarity, amount } => match polarity {
-                Polarity::Higher => decide(&sub, block, |a, t| absolute(t.wrapping_sub(a), amount)),
-                Polarity::Lower => decide(&sub, block, |a, t| absolute(a.wrapping_sub(t), amount)),
-                Polarity::Within => decide(&sub, block, |a, t| {
+                Polarity::Higher => decide(&sub, block, RANGE_BITS, |a, t| {
+                    absolute(t.wrapping_sub(a), amount)
+                }),
+                Polarity::Lower => decide(&sub, block, RANGE_BITS, |a, t| {
+                    absolute(a.wrapping_sub(t), amount)
+                }),
+                Polarity::Within => decide(&sub, block, RANGE_BITS, |a, t| {
                     absolute(t.wrapping_sub(a).wrapping_abs(), amount)
                 }),
             },
@@ -329,17 +344,30 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
                 polarity,
                 p,
                 factor,
-            } => match polarity {
-                Polarity::Higher => decide(&sub, block, |a, t| {
-                    relative(t.wrapping_sub(a), t, p, factor)
-                }),
-                Polarity::Lower => decide(&sub, block, |a, t| {
-                    relative(a.wrapping_sub(t), t, p, factor)
-                }),
-                Polarity::Within => decide(&sub, block, |a, t| {
-                    relative(t.wrapping_sub(a).wrapping_abs(), t, p, factor)
-                }),
-            },
+                narrow,
+            } => {
+                let sf = move |a: i64, t: i64| match polarity {
+                    Polarity::Higher => t.wrapping_sub(a),
+                    Polarity::Lower => a.wrapping_sub(t),
+                    Polarity::Within => t.wrapping_sub(a).wrapping_abs(),
+                };
+                // In `i64` when the block's values are small enough, else in `i128`.
+                let small = match polarity {
+                    Polarity::Higher => decide(&sub, block, narrow, |a, t| {
+                        relative64(t.wrapping_sub(a), t, p, factor)
+                    }),
+                    Polarity::Lower => decide(&sub, block, narrow, |a, t| {
+                        relative64(a.wrapping_sub(t), t, p, factor)
+                    }),
+                    Polarity::Within => decide(&sub, block, narrow, |a, t| {
+                        relative64(t.wrapping_sub(a).wrapping_abs(), t, p, factor)
+                    }),
+                };
+                small
+                    || decide(&sub, block, RANGE_BITS, |a, t| {
+                        relative(sf(a, t), t, p, factor)
+                    })
+            }
             Plan::Decimal => false,
         };
         if !done {
@@ -359,6 +387,15 @@ fn absolute(sf: i64, amount: i64) -> u8 {
     2 - (red + short)
 }
 
+/// As [`relative`], in `i64` from sign bits: needs |sf|·factor < 2^62 and |t|·p < 2^62.
+#[inline(always)]
+fn relative64(sf: i64, t: i64, p: i64, factor: i64) -> u8 {
+    let lhs = sf.wrapping_mul(factor);
+    let red = (t.wrapping_abs().wrapping_mul(p).wrapping_sub(lhs) as u64 >> 63) as u8;
+    let short = (sf.wrapping_neg() as u64 >> 63) as u8;
+    2 - (red + short)
+}
+
 #[inline(always)]
 fn relative(sf: i64, t: i64, p: i64, factor: i64) -> u8 {
     let lhs = i128::from(sf) * i128::from(factor);
@@ -366,51 +403,56 @@ fn relative(sf: i64, t: i64, p: i64, factor: i64) -> u8 {
     u8::from(lhs <= rhs) + u8::from(sf <= 0)
 }
 
-/// Decides one block with `rated` (the code for two present values). False, with `out` partly
-/// written, when a value (present or not) lies outside `[-2^61, 2^61)`.
+/// Decides one block with `rated` (the code for two present values). False when a value
+/// (present or not) lies outside `[-2^bits, 2^bits)`, `bits` ≤ 61.
 #[inline(always)]
-fn decide(batch: &ScaledBatch<'_>, out: &mut [u8], rated: impl Fn(i64, i64) -> u8) -> bool {
+fn decide(
+    batch: &ScaledBatch<'_>,
+    out: &mut [u8],
+    bits: u32,
+    rated: impl Fn(i64, i64) -> u8,
+) -> bool {
     let rows = batch.actuals.iter().zip(batch.targets.iter());
-    // x ∈ [-2^61, 2^61) ⟺ x + 2^61 < 2^62 as unsigned: OR every such sum, test once.
+    // x ∈ [-2^bits, 2^bits) ⟺ x + 2^bits < 2^(bits+1) as unsigned: OR every such sum, test
+    // once.
     let mut acc = 0u64;
-    let lift = |x: i64| x.wrapping_add(HALF_RANGE) as u64;
+    let half = 1i64 << bits;
+    let lift = |x: i64| x.wrapping_add(half) as u64;
+    // First the rated codes alone (64-bit lanes), then the masks over the bytes (16 per
+    // vector): fused, the masks would have to be widened to 64-bit lanes.
+    for (slot, (&a, &t)) in out.iter_mut().zip(rows) {
+        acc |= lift(a) | lift(t);
+        *slot = rated(a, t);
+    }
     match (batch.actual_valid, batch.target_valid) {
-        (None, None) => {
-            for (slot, (&a, &t)) in out.iter_mut().zip(rows) {
-                acc |= lift(a) | lift(t);
-                *slot = rated(a, t);
-            }
-        }
+        (None, None) => {}
         (Some(av), None) => {
-            for ((slot, (&a, &t)), &ha) in out.iter_mut().zip(rows).zip(av) {
-                acc |= lift(a) | lift(t);
-                *slot = select(ha, true, rated(a, t));
+            for (slot, &ha) in out.iter_mut().zip(av) {
+                *slot = select(ha, true, *slot);
             }
         }
         (None, Some(tv)) => {
-            for ((slot, (&a, &t)), &ht) in out.iter_mut().zip(rows).zip(tv) {
-                acc |= lift(a) | lift(t);
-                *slot = select(true, ht, rated(a, t));
+            for (slot, &ht) in out.iter_mut().zip(tv) {
+                *slot = select(true, ht, *slot);
             }
         }
         (Some(av), Some(tv)) => {
-            let masks = av.iter().zip(tv.iter());
-            for ((slot, (&a, &t)), (&ha, &ht)) in out.iter_mut().zip(rows).zip(masks) {
-                acc |= lift(a) | lift(t);
-                *slot = select(ha, ht, rated(a, t));
+            for (slot, (&ha, &ht)) in out.iter_mut().zip(av.iter().zip(tv)) {
+                *slot = select(ha, ht, *slot);
             }
         }
     }
-    acc < (1u64 << 62)
+    acc >> (bits + 1) == 0
 }
 
-/// NoData 4 without an actual, NoTarget 5 without a target, else `rated`; without branches.
+/// NoData 4 without an actual, NoTarget 5 without a target, else `rated`; bitwise, without
+/// branches or multiplications.
 #[inline(always)]
 fn select(has_actual: bool, has_target: bool, rated: u8) -> u8 {
-    let ha = u8::from(has_actual);
-    let ht = u8::from(has_target);
-    let with_actual = ht * rated + (1 - ht) * Status::NoTarget.code();
-    ha * with_actual + (1 - ha) * Status::NoData.code()
+    let keep_t = 0u8.wrapping_sub(u8::from(has_target)); // 0xFF when present
+    let with_actual = (rated & keep_t) | (Status::NoTarget.code() & !keep_t);
+    let keep_a = 0u8.wrapping_sub(u8::from(has_actual));
+    (with_actual & keep_a) | (Status::NoData.code() & !keep_a)
 }
 
 /// Rates rows with Decimal arithmetic, exactly as [`rate_status`].
