@@ -286,7 +286,9 @@ fn natural(value: Decimal) -> String {
 
 /// The decimal's own digits with a comma every three integer digits.
 fn grouped(value: Decimal) -> String {
-    let text = value.to_string();
+    // Room for a unit after the digits ("%", " points") without reallocating.
+    let mut text = String::with_capacity(48);
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{value}"));
     let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text.as_str()),
