@@ -38,19 +38,37 @@ fn scaled(c: &mut Criterion) {
         }
         // The memory floor for the same columns: read every input once, write one byte per row,
         // decide nothing. The ratio to it shows how much of the time is the rule itself.
-        g.bench_function(BenchmarkId::new("memory_floor/threads=1", n), |b| {
-            b.iter(|| touch(black_box(&k), &mut out))
-        });
+        for threads in [1, 2] {
+            let id = BenchmarkId::new(format!("memory_floor/threads={threads}"), n);
+            g.bench_function(id, |b| {
+                b.iter(|| touch_parallel(black_box(&k), &mut out, threads))
+            });
+        }
     }
     g.finish();
 }
 
-fn touch(k: &Kpis, out: &mut [u8]) {
-    let rows = k.actuals.iter().zip(&k.targets);
-    let masks = k.actual_valid.iter().zip(&k.target_valid);
+fn touch(k: &Kpis, out: &mut [u8], start: usize) {
+    let n = out.len();
+    let rows = k.actuals[start..start + n]
+        .iter()
+        .zip(&k.targets[start..start + n]);
+    let masks = k.actual_valid[start..start + n]
+        .iter()
+        .zip(&k.target_valid[start..start + n]);
     for ((slot, (&a, &t)), (&ha, &ht)) in out.iter_mut().zip(rows).zip(masks) {
         *slot = (a ^ t) as u8 ^ u8::from(ha) ^ u8::from(ht);
     }
+}
+
+/// [`touch`] split over scoped threads the way `rate_scaled_parallel_into` splits.
+fn touch_parallel(k: &Kpis, out: &mut [u8], threads: usize) {
+    let chunk = out.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for (i, part) in out.chunks_mut(chunk).enumerate() {
+            scope.spawn(move || touch(k, part, i * chunk));
+        }
+    });
 }
 
 fn decimal(c: &mut Criterion) {
