@@ -104,15 +104,19 @@ pub fn scale_f64(x: f64, decimals: u32) -> std::result::Result<i64, FloatIssue> 
     }
 }
 
-/// The fast test alone: `Some(m)` when `x` is certainly `m / d`, `None` when the full test must
-/// decide. Branch-free, so that a column loop over it vectorises.
+/// The fast test alone: `(m, true)` when `x` is certainly `m / d`, `false` when the full test
+/// must decide. Branch-free, so that a column loop over it vectorises.
 #[inline(always)]
 fn fast(x: f64, d: f64) -> (i64, bool) {
     let y = x * d;
-    let r = (y + ROUNDER) - ROUNDER;
+    let lifted = y + ROUNDER;
+    let r = lifted - ROUNDER;
     let ok = (y.abs() < SURE) & (r / d == x);
-    // In range whenever ok; the cast saturates otherwise, and the value is then ignored.
-    (r as i64, ok)
+    // For |y| < 2^51 the sum lies in [2^52, 2^53), where the float's bits are 2^52's plus the
+    // integer: the difference of the bits is the rounded integer, with no float-to-int
+    // conversion (which SSE2 cannot do on vectors). Meaningless when not ok, and then ignored.
+    let m = (lifted.to_bits() as i64).wrapping_sub(ROUNDER.to_bits() as i64);
+    (m, ok)
 }
 
 fn scale_one(x: f64, d: f64) -> std::result::Result<i64, FloatIssue> {

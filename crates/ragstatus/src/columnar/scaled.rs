@@ -7,13 +7,19 @@
 //! [`rate_status`](crate::rate_status) on `Decimal::new(value, scale)` (property-tested).
 //!
 //! The rule is prepared once per call (the tolerance turned into units of the scale) and each
-//! block of rows is decided by a branch-free loop over the integers, which the compiler
-//! vectorises for `none` and `absolute` tolerances. Values are decided in integers only while
-//! every value lies in `[-2^61, 2^61)`; a block holding a value beyond that (even in a masked-out
-//! slot: fill those with 0 for speed), and a rule
-//! the integer loop does not cover (a `floor` tolerance; a relative tolerance too precise for
-//! the Decimal rule to be exact, i.e. more than 34 bits of mantissa or `scale + its scale > 26`),
-//! is rated row by row with `Decimal` arithmetic instead, with the same results and errors.
+//! block of 2,048 rows is decided by a branch-free loop over the integers that the compiler
+//! vectorises: the status codes first (Red/Amber/Green from the sign bits of `amount − shortfall`
+//! and `−shortfall`), then the masks over the bytes. A relative tolerance compares
+//! `shortfall · 100 · 10^s ≤ |target| · p` (p the percent's digits, s its scale) in `i64` while
+//! the block's values are small enough for the products (below 2^54 for 5%), in `i128`
+//! otherwise.
+//!
+//! Values are decided in integers only while every value lies in `[-2^61, 2^61)`. A block
+//! holding a value beyond that (even in a masked-out slot: fill those with 0 for speed), and a
+//! rule the integer loop does not cover (a `floor` tolerance; a relative tolerance too precise
+//! for the Decimal rule to be exact, i.e. more than 34 bits of mantissa or `scale + its scale >
+//! 26`), is rated row by row with `Decimal` arithmetic instead, with the same results and
+//! errors. For columns of `f64`, convert first with [`scale_f64_into`](super::scale_f64_into).
 //!
 //! ```
 //! use ragstatus::columnar::{rate_scaled, ScaledBatch};
