@@ -140,10 +140,10 @@ fn main() -> Result<(), ragstatus::Error> {
 
     println!("Performance report, {period}\n");
     println!(
-        "{:<6} {:<58} {:>10} {:>10}  {:<8} {:<13}",
+        "{:<6} {:<58} {:>10} {:>12}  {:<8} {:<13}",
         "id", "indicator", "actual", "target", "status", "direction"
     );
-    println!("{}", "-".repeat(112));
+    println!("{}", "-".repeat(114));
     for result in &evaluation.results {
         let indicator = defs.get(&result.id);
         let unit = indicator.map(|i| &i.unit);
@@ -160,13 +160,17 @@ fn main() -> Result<(), ragstatus::Error> {
             None => "-".to_string(),
         };
         println!(
-            "{:<6} {:<58} {:>10} {:>10}  {:<8} {:<13}",
+            "{:<6} {:<58} {:>10} {:>12}  {:<8} {:<13}",
             result.id,
             result.name,
             show(result.actual),
             target,
             result.status.as_str(),
-            result.direction.words()
+            if result.status == ragstatus::Status::NotDue {
+                "-"
+            } else {
+                result.direction.words()
+            }
         );
         println!("       {}", result.sentence());
     }

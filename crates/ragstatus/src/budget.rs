@@ -66,9 +66,12 @@
 //! thresholds as applied, and one sentence such as "Forecast £47.0m against a budget of £46.3m:
 //! overspend of £0.652m (1.4%), at or above the service threshold of £0.100m (lower than 5%):
 //! Red". Money in sentences follows council reports: budgets and forecasts in £m to one place
-//! from £1m up (`£47.0m`), variances and thresholds in £m to three places, i.e. to the nearest
-//! £1,000 (`£0.652m`), amounts under £1,000 in pounds (`£443`). When the Amber threshold is
-//! "any adverse amount" the Red threshold is simply called "the threshold".
+//! from £1m up (`£47.0m`); variances, movements, thresholds and smaller budgets in £m to three
+//! places, i.e. to the nearest £1,000 (`£0.652m`), from £100,000 up; amounts under £100,000 in
+//! pounds with thousands separators (`£50,000`, `£443.50`). Percentages in sentences have one
+//! place (`1.4%`), rounded from the exact value. When the Amber threshold is "any adverse
+//! amount" the Red threshold is simply called "the threshold". The data fields hold the exact
+//! figures; only the sentence rounds.
 //!
 //! # CSV
 //!
@@ -654,6 +657,8 @@ pub struct BudgetResult {
     pub direction: VarianceDirection,
     /// forecast − previous forecast.
     pub movement: Option<Decimal>,
+    /// Whether the movement raised net cost (adverse), lowered it (favourable) or neither.
+    pub movement_direction: Option<VarianceDirection>,
     /// Green, Amber or Red.
     pub status: Status,
     /// A favourable variance at or beyond the underspend threshold.
@@ -765,6 +770,7 @@ fn rate(
         Some(previous) => Some(sub(fig.forecast, previous, "movement")?),
         None => None,
     };
+    let movement_direction = movement.map(|m| direction_of(who.kind.net_cost(m)));
     // Net cost change: positive is adverse whatever the kind.
     let net_change = who.kind.net_cost(variance);
     let (direction, adverse_amount, favourable_amount) = if net_change.is_zero() {
@@ -867,6 +873,7 @@ fn rate(
         variance_percent,
         direction,
         movement,
+        movement_direction,
         status,
         significant_underspend,
         line_count,
@@ -879,6 +886,16 @@ fn rate(
             sentence,
         },
     })
+}
+
+fn direction_of(net_change: Decimal) -> VarianceDirection {
+    if net_change.is_zero() {
+        VarianceDirection::Breakeven
+    } else if net_change.is_sign_positive() {
+        VarianceDirection::Adverse
+    } else {
+        VarianceDirection::Favourable
+    }
 }
 
 struct SentenceParts<'a> {
@@ -959,6 +976,19 @@ fn describe_threshold(applied: &AppliedThreshold, base: Decimal) -> String {
     }
 }
 
+/// ", at or above the service threshold of £0.100m", or for a threshold of any amount
+/// ", reaching the service threshold (any amount)".
+fn reached_phrase(label: &str, applied: &AppliedThreshold, base: Decimal) -> String {
+    if applied.threshold == Threshold::Any {
+        format!(", reaching the {label} (any amount)")
+    } else {
+        format!(
+            ", at or above the {label} of {}",
+            describe_threshold(applied, base)
+        )
+    }
+}
+
 fn sentence(p: &SentenceParts<'_>) -> String {
     let base = p.fig.base_amount;
     let mut s = format!(
@@ -1002,10 +1032,7 @@ fn sentence(p: &SentenceParts<'_>) -> String {
         BudgetRule::RedReached => {
             if let Some(red) = find(ThresholdRole::Red) {
                 let label = if simple { "threshold" } else { "Red threshold" };
-                s.push_str(&format!(
-                    ", at or above the {name} {label} of {}",
-                    describe_threshold(red, base)
-                ));
+                s.push_str(&reached_phrase(&format!("{name} {label}"), red, base));
             }
         }
         BudgetRule::AmberReached => {
@@ -1017,9 +1044,13 @@ fn sentence(p: &SentenceParts<'_>) -> String {
                         describe_threshold(red, base)
                     ));
                 } else {
+                    s.push_str(&reached_phrase(
+                        &format!("{name} Amber threshold"),
+                        amber,
+                        base,
+                    ));
                     s.push_str(&format!(
-                        ", at or above the {name} Amber threshold of {}, below the Red threshold of {}",
-                        describe_threshold(amber, base),
+                        ", below the Red threshold of {}",
                         describe_threshold(red, base)
                     ));
                 }
@@ -1035,9 +1066,10 @@ fn sentence(p: &SentenceParts<'_>) -> String {
         }
         BudgetRule::SignificantUnderspend => {
             if let Some(u) = find(ThresholdRole::Underspend) {
-                s.push_str(&format!(
-                    ", at or above the {name} underspend threshold of {}",
-                    describe_threshold(u, base)
+                s.push_str(&reached_phrase(
+                    &format!("{name} underspend threshold"),
+                    u,
+                    base,
                 ));
             }
         }
@@ -1074,9 +1106,8 @@ pub struct BudgetReport {
     /// before its sub-groups).
     pub totals: Vec<BudgetResult>,
     /// One error for each line left out (invalid, or a repeated id); the totals above it list
-    /// it in [`BudgetResult::excluded`]. Not serialised ([`Error`] is not a serde type): report
-    /// them through their `Display`.
-    #[serde(skip)]
+    /// it in [`BudgetResult::excluded`].
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
@@ -1210,10 +1241,11 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
         let group: Vec<String> = line.group.iter().map(|g| g.trim().to_string()).collect();
         let mut node_ids = Vec::with_capacity(group.len().saturating_add(1));
         for depth in 0..=group.len() {
-            let path = group.get(..depth).unwrap_or_default().to_vec();
-            let id = match index.get(&path) {
+            let path = group.get(..depth).unwrap_or_default();
+            let id = match index.get(path) {
                 Some(&id) => id,
                 None => {
+                    let path = path.to_vec();
                     nodes.push(Node::new(path.clone()));
                     let id = nodes.len().saturating_sub(1);
                     index.insert(path, id);
@@ -1297,4 +1329,114 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
         totals,
         errors,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn settings_read_from_toml() {
+        let text = r#"
+            fund = "General Fund"
+
+            [[levels]]
+            name = "fund"
+            red = { either = { percent = "0.5", absolute = "1000000" } }
+
+            [[levels]]
+            name = "directorate"
+            red = { either = { percent = "5", absolute = "250000" } }
+
+            [[levels]]
+            name = "service"
+            amber = "any"
+            red = { either = { percent = "5", absolute = "100000" } }
+            underspend = { absolute = "250000" }
+            underspend_amber = false
+        "#;
+        let settings: BudgetSettings = toml::from_str(text).unwrap();
+        let default = BudgetSettings::default();
+        assert_eq!(settings.levels.len(), 3);
+        assert_eq!(settings.levels[0], default.levels[0]);
+        assert_eq!(settings.levels[1], default.levels[1]);
+        assert_eq!(
+            settings.levels[2].underspend,
+            Some(Threshold::Absolute(dec!(250000)))
+        );
+        assert!(toml::from_str::<BudgetSettings>("levls = []").is_err());
+        let empty = BudgetSettings {
+            fund: "F".into(),
+            levels: vec![],
+        };
+        assert!(empty.validate().is_err());
+    }
+
+    #[test]
+    fn level_for_each_depth() {
+        let mut settings = BudgetSettings::default();
+        let names = |s: &BudgetSettings| {
+            (0..4)
+                .map(|d| s.total_level(d).map(|l| l.name.clone()).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&settings),
+            ["fund", "directorate", "directorate", "directorate"]
+        );
+        assert_eq!(
+            settings.line_level().map(|l| l.name.as_str()),
+            Some("service")
+        );
+        settings.levels.remove(1);
+        assert_eq!(names(&settings), ["fund", "fund", "fund", "fund"]);
+        settings.levels.remove(0);
+        assert_eq!(
+            names(&settings),
+            ["service", "service", "service", "service"]
+        );
+    }
+
+    #[test]
+    fn results_round_trip_through_json() {
+        let line = BudgetLine::new(
+            "A",
+            LineKind::Income,
+            RatingBase::Gross,
+            dec!(100),
+            dec!(90),
+        )
+        .with_previous_forecast(dec!(95));
+        let report = roll_up(std::slice::from_ref(&line), &BudgetSettings::default()).unwrap();
+        let json = serde_json::to_string(&report).unwrap();
+        let back: BudgetReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
+        let line_json = serde_json::to_string(&line).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BudgetLine>(&line_json).unwrap(),
+            line
+        );
+        assert!(
+            serde_json::from_str::<BudgetLine>(
+                r#"{"id":"A","kind":"net","base":"gross","budget":"1","forecast":"1","extra":1}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn overflowing_sums_are_errors() {
+        let max = Decimal::MAX;
+        let lines = [
+            BudgetLine::new("A", LineKind::Expenditure, RatingBase::Gross, max, max),
+            BudgetLine::new("B", LineKind::Expenditure, RatingBase::Gross, max, max),
+        ];
+        let err = roll_up(&lines, &BudgetSettings::default()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Overflow { .. }));
+        assert_eq!(err.location().indicator.as_deref(), Some("B"));
+        let net = BudgetLine::new("N", LineKind::Net, RatingBase::NetControllable, -max, max);
+        let err = evaluate_line(&net, &LevelThresholds::new("s", Threshold::Any)).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Overflow { .. }));
+    }
 }

@@ -1,7 +1,7 @@
 //! Bulk rating: columns of actuals and targets in, one status code per row out.
 //!
 //! The columnar entry point is for dashboards and data frames that rate thousands of rows at a
-//! time. It gives exactly the statuses of [`rate_status`](crate::rate_status) — the same
+//! time. It gives exactly the statuses of [`rate_status`] — the same
 //! standard rule (SPEC §6), the same exact decimal comparisons — as [`Status::code`] bytes:
 //! Red 0, Amber 1, Green 2, Blue 3, NoData 4, NoTarget 5.
 //!

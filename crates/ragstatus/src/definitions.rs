@@ -51,6 +51,17 @@
 //!                            # optional; compare = previous | year_ago;
 //!                            # stable = { absolute = "x" } | { relative = "p" };
 //!                            # regression = n (n >= 3) for a direction by regression
+//! # scheme = { measure = "relative_shortfall", bands = [    # optional custom scheme, replaces
+//! #     { status = "Green", le = "5" },                     # tolerance and stretch (see the
+//! #     { status = "Amber", gt = "5", le = "10" },          # `scheme` module)
+//! #     { status = "Red", gt = "10" } ] }
+//! spc = { baseline = 12, rebase = ["2015/16 Q1"], shift = 7, trend = 7 }
+//!                            # optional statistical process control (XmR chart): `spc = true`
+//!                            # for the defaults, or a table: enabled (default true),
+//!                            # baseline = k (fix the limits after k >= 12 points),
+//!                            # rebase = [period labels where the limits restart],
+//!                            # shift / trend = run lengths (default 7, at least 2),
+//!                            # screen_outliers (default true)
 //!
 //! [[indicator.target]]        # one per fiscal year (targets may differ by year)
 //! year = "2015/16"
@@ -60,15 +71,30 @@
 //! stretch = "98"             # optional: Blue when met
 //! ```
 //!
+//! Only `id` and `polarity` are required. Defaults: `name` empty, `group` none, `unit` count,
+//! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against
+//! the previous period with no stable band, no SPC. `basis` defaults to `year_to_date` when a
+//! target has an `even` or `weights` profile (they give year-to-date targets) and to `period`
+//! otherwise. How an indicator's SPC series, settings and target are chosen is described in
+//! [the indicator module](crate::indicator#statistical-process-control).
+//! A `[[indicator.target]]` without `year` applies to every fiscal year that has no entry of its
+//! own; one with neither `value`, `low`/`high` nor `annual` means "no target that year" (data
+//! only). `year` is a fiscal-year label of the calendar (`"2015/16"`; `"2015"` for a January
+//! calendar; the other accepted label forms too). JSON files may say `indicators` and
+//! `targets` for `indicator` and `target`.
+//!
 //! # Decimals
 //!
-//! Every decimal may be written as a string (`"94.95"`, recommended: exact) or as a number
-//! (`94.95`). TOML and JSON parsers read numbers as 64-bit floats; ragstatus turns such a float
-//! into the decimal of its shortest round-trip text (see
-//! [`decimal_from_f64`](crate::value::decimal_from_f64)), which gives back the digits as written
-//! for numbers of up to 15 significant digits. Longer numbers should be written as strings.
-//! Integers are read exactly. The integer settings `start_month`, `decimals` and `regression`
-//! are plain integers.
+//! Every decimal may be written as a string (`"94.95"`) or as a number (`94.95`, `1.5e-3`,
+//! TOML's `1_000.5`); either way it is read from its **text**, never through a binary float, so
+//! `94.950000000000000001` keeps all its digits. (TOML is read with `toml_edit`, which keeps each
+//! number's source text; JSON numbers are quoted with their exact text before parsing. The
+//! workspace-wide `arbitrary_precision` feature of `serde_json` is not used: it would change
+//! number handling for every crate in the build.) A number a decimal cannot hold exactly
+//! (more than 28 decimal places, beyond ±7.9 × 10²⁸, `inf`, `nan`) falls back to the nearest
+//! float's shortest text, or is rejected by the field it is given for. The integer settings
+//! `start_month`, `decimals`, `regression` and the SPC `baseline`, `shift` and `trend` are plain
+//! integers.
 //!
 //! # Errors
 //!
@@ -104,7 +130,8 @@ pub struct Definitions {
 }
 
 /// The outcome of evaluating every indicator of a [`Definitions`] for one period.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// One result per indicator that could be evaluated, in definition order.
     pub results: Vec<IndicatorResult>,
@@ -121,29 +148,40 @@ impl Evaluation {
 }
 
 /// Keys whose numbers are integers, not decimals: left as numbers when the rest become text.
-const INTEGER_KEYS: [&str; 3] = ["start_month", "decimals", "regression"];
+const INTEGER_KEYS: [&str; 6] = [
+    "start_month",
+    "decimals",
+    "regression",
+    "baseline",
+    "shift",
+    "trend",
+];
 
 impl Definitions {
     /// Reads definitions from TOML text.
     pub fn from_toml_str(text: &str) -> Result<Definitions> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let err = Error::new(ErrorKind::Syntax {
+                format: "TOML".into(),
+                message: e.message().to_string(),
+            });
             let line = e
                 .span()
                 .and_then(|span| text.get(..span.start))
-                .map(|before| before.matches('\n').count() + 1);
-            let err = Error::from(e);
-            match line.and_then(|l| u64::try_from(l).ok()) {
+                .map(|before| before.matches('\n').count() + 1)
+                .and_then(|l| u64::try_from(l).ok());
+            match line {
                 Some(line) => err.with_line(line),
                 None => err,
             }
         })?;
-        let value = toml_to_json(toml::Value::Table(table), None)?;
+        let value = toml_table_to_json(doc.as_table());
         Self::from_value(value, "TOML")
     }
 
     /// Reads definitions from JSON text.
     pub fn from_json_str(text: &str) -> Result<Definitions> {
-        let value: Value = serde_json::from_str(text)?;
+        let value: Value = serde_json::from_str(&quote_json_numbers(text))?;
         Self::from_value(normalize_json(value, None), "JSON")
     }
 
@@ -217,6 +255,36 @@ impl Definitions {
     /// indicator id; an indicator without one has no data). Good indicators are all evaluated
     /// and every bad one is listed in [`Evaluation::errors`]; series for ids that are not
     /// defined are errors too ([`ErrorKind::UnknownIndicator`]). Nothing is dropped silently.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use ragstatus::{Definitions, Observation, RollUp, Series, Status};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "A"
+    ///     group = ["Live Well"]
+    ///     polarity = "lower"
+    ///     [[indicator.target]]
+    ///     value = "10"
+    ///     [[indicator]]
+    ///     id = "B"
+    ///     group = ["Live Well"]
+    ///     polarity = "higher"
+    ///     frequency = "annual"
+    /// "#)?;
+    /// let q2 = defs.calendar.parse("2015/16 Q2")?;
+    /// let mut actuals = BTreeMap::new();
+    /// actuals.insert("A".to_string(), Series::from([(q2, Observation::value(dec!(9)))]));
+    /// let evaluation = defs.evaluate(q2, &actuals);
+    /// assert!(evaluation.errors.is_empty());
+    /// assert_eq!(evaluation.results[0].status, Status::Green);
+    /// assert_eq!(evaluation.results[1].status, Status::NotDue);
+    /// let summary = evaluation.summary(Some(RollUp::Worst))?;
+    /// assert_eq!(summary.group(&["Live Well"]).unwrap().roll_up, Some(Status::Green));
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
     pub fn evaluate(&self, period: Period, actuals: &BTreeMap<String, Series>) -> Evaluation {
         let empty = Series::new();
         let mut evaluation = Evaluation::default();
@@ -238,17 +306,13 @@ impl Definitions {
     }
 
     fn from_value(value: Value, format: &str) -> Result<Definitions> {
-        let defs: Definitions = serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            let indicator = indicator_id_at(&value, &path);
-            let mut err = Error::new(ErrorKind::Syntax {
-                format: format.into(),
-                message: e.into_inner().to_string(),
-            });
-            if path != "." && !path.is_empty() {
-                err = err.with_field(path);
-            }
-            match indicator {
+        let defs: Definitions = read_value(&value, format).map_err(|err| {
+            let id = err
+                .location()
+                .field
+                .as_deref()
+                .and_then(|path| indicator_id_at(&value, path));
+            match id {
                 Some(id) => err.with_indicator(id),
                 None => err,
             }
@@ -256,6 +320,42 @@ impl Definitions {
         defs.validate()?;
         Ok(defs)
     }
+}
+
+/// Reads any ragstatus definition type — a [`Tolerance`](crate::Tolerance), a
+/// [`Scheme`](crate::Scheme), a [`TargetSpec`](crate::TargetSpec), an [`Indicator`], ... — from
+/// a JSON value, with the errors of the file loaders: a value that fails its own validation
+/// keeps its kind ([`ErrorKind::Definition`], [`ErrorKind::Scheme`], ...), anything else is an
+/// [`ErrorKind::Syntax`] error, and either names the path to the field.
+///
+/// ```
+/// use ragstatus::{ErrorKind, Tolerance, definitions::from_json_value};
+/// let ok: Tolerance = from_json_value(&serde_json::json!({"relative": "5"}))?;
+/// assert_eq!(ok, Tolerance::relative(rust_decimal_macros::dec!(5))?);
+/// let err = from_json_value::<Tolerance>(&serde_json::json!({"absolute": "-2"})).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::Definition { .. }));
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn from_json_value<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T> {
+    read_value(value, "JSON")
+}
+
+fn read_value<T: serde::de::DeserializeOwned>(value: &Value, format: &str) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        let err = crate::error::recall(&message).unwrap_or_else(|| {
+            Error::new(ErrorKind::Syntax {
+                format: format.into(),
+                message,
+            })
+        });
+        if path != "." && !path.is_empty() {
+            err.with_field(path)
+        } else {
+            err
+        }
+    })
 }
 
 /// The id of the indicator that a path such as `indicator[3].tolerance` points into.
@@ -297,42 +397,140 @@ fn normalize_json(value: Value, key: Option<&str>) -> Value {
     }
 }
 
-/// Converts a TOML value into the JSON shape read by [`Definitions`], numbers as in
-/// [`normalize_json`].
-fn toml_to_json(value: toml::Value, key: Option<&str>) -> Result<Value> {
-    let integer_key = key.is_some_and(|k| INTEGER_KEYS.contains(&k));
-    Ok(match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) if integer_key => Value::from(i),
-        toml::Value::Integer(i) => Value::String(i.to_string()),
-        toml::Value::Float(f) if integer_key => serde_json::Number::from_f64(f)
-            .map(Value::Number)
-            .unwrap_or_else(|| Value::String(f.to_string())),
-        toml::Value::Float(f) => Value::String(
-            decimal_from_f64(f)
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| f.to_string()),
-        ),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|v| toml_to_json(v, key))
-                .collect::<Result<_>>()?,
-        ),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(k, v)| {
-                    let v = toml_to_json(v, Some(&k))?;
-                    Ok((k, v))
-                })
-                .collect::<Result<_>>()?,
-        ),
-    })
+/// The exact decimal text of a number as written (`94.95`, `1e-7` → `0.0000001`), if a
+/// [`Decimal`](rust_decimal::Decimal) can hold it exactly.
+fn exact_decimal_text(token: &str) -> Option<String> {
+    let token = token.strip_prefix('+').unwrap_or(token);
+    if token.contains(['e', 'E']) {
+        rust_decimal::Decimal::from_scientific(token).ok()
+    } else {
+        rust_decimal::Decimal::from_str_exact(token).ok()
+    }
+    .map(|d| d.to_string())
 }
 
+/// Puts every JSON number that is not under an [`INTEGER_KEYS`] key in quotes, with its exact
+/// decimal text, so that it never passes through a float. Numbers a decimal cannot hold are left
+/// alone (and are read as floats). Only the text between tokens changes: lines stay where they
+/// were, so syntax errors keep their line numbers.
+fn quote_json_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().saturating_add(64));
+    let mut chars = text.char_indices().peekable();
+    let mut in_string = false;
+    let mut escape = false;
+    let mut current = String::new();
+    let mut last_string = String::new();
+    let mut previous: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escape {
+                escape = false;
+                current.push(c);
+            } else if c == '\\' {
+                escape = true;
+                current.push(c);
+            } else if c == '"' {
+                in_string = false;
+                last_string = std::mem::take(&mut current);
+                previous = Some('"');
+            } else {
+                current.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '-' | '0'..='9' if matches!(previous, None | Some(':' | '[' | ',')) => {
+                let mut end = i.saturating_add(c.len_utf8());
+                while let Some(&(j, d)) = chars.peek() {
+                    if d.is_ascii_alphanumeric() || matches!(d, '.' | '+' | '-') {
+                        end = j.saturating_add(d.len_utf8());
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                let token = text.get(i..end).unwrap_or_default();
+                let integer_key =
+                    previous == Some(':') && INTEGER_KEYS.contains(&last_string.as_str());
+                match exact_decimal_text(token).filter(|_| !integer_key) {
+                    Some(exact) => {
+                        out.push('"');
+                        out.push_str(&exact);
+                        out.push('"');
+                    }
+                    None => out.push_str(token),
+                }
+                previous = Some('0');
+            }
+            c if c.is_whitespace() => out.push(c),
+            c => {
+                out.push(c);
+                previous = Some(c);
+            }
+        }
+    }
+    out
+}
+
+/// Converts a TOML table into the JSON shape read by [`Definitions`]. Numbers become their
+/// decimal text as written (floats from their source text, never through `f64`), except under
+/// [`INTEGER_KEYS`].
+fn toml_table_to_json<'a>(
+    table: impl IntoIterator<Item = (&'a str, &'a toml_edit::Item)>,
+) -> Value {
+    Value::Object(
+        table
+            .into_iter()
+            .map(|(k, item)| (k.to_string(), toml_item_to_json(item, Some(k))))
+            .collect(),
+    )
+}
+
+fn toml_item_to_json(item: &toml_edit::Item, key: Option<&str>) -> Value {
+    match item {
+        toml_edit::Item::None => Value::Null,
+        toml_edit::Item::Value(v) => toml_value_to_json(v, key),
+        toml_edit::Item::Table(t) => toml_table_to_json(t.iter()),
+        toml_edit::Item::ArrayOfTables(a) => {
+            Value::Array(a.iter().map(|t| toml_table_to_json(t.iter())).collect())
+        }
+    }
+}
+
+fn toml_value_to_json(value: &toml_edit::Value, key: Option<&str>) -> Value {
+    let integer_key = key.is_some_and(|k| INTEGER_KEYS.contains(&k));
+    match value {
+        toml_edit::Value::String(s) => Value::String(s.value().clone()),
+        toml_edit::Value::Integer(i) if integer_key => Value::from(*i.value()),
+        toml_edit::Value::Integer(i) => Value::String(i.value().to_string()),
+        toml_edit::Value::Float(f) => {
+            let raw = f.display_repr().replace('_', "");
+            match exact_decimal_text(&raw) {
+                Some(exact) if !integer_key => Value::String(exact),
+                // Not representable exactly (inf, nan, too many digits) or an integer setting:
+                // the float, which the field's reader then accepts or rejects with its path.
+                _ => serde_json::Number::from_f64(*f.value())
+                    .map(|n| normalize_json(Value::Number(n), key))
+                    .unwrap_or(Value::String(raw)),
+            }
+        }
+        toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
+        toml_edit::Value::Datetime(d) => Value::String(d.value().to_string()),
+        toml_edit::Value::Array(a) => {
+            Value::Array(a.iter().map(|v| toml_value_to_json(v, key)).collect())
+        }
+        toml_edit::Value::InlineTable(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.to_string(), toml_value_to_json(v, Some(k))))
+                .collect(),
+        ),
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,6 +585,43 @@ high = 95
         let b = defs.get("B").unwrap();
         assert_eq!(b.polarity, Polarity::Within);
         assert_eq!(b.effective_multiplier(), dec!(1000));
+    }
+
+    #[test]
+    fn numbers_never_pass_through_floats() {
+        // 20 significant digits: a float would keep only about 17.
+        let long = dec!(94.950000000000000001);
+        let toml = "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\ntolerance = { absolute = 1_000.5e-3 }\n\
+                    [[indicator.target]]\nvalue = 94.950000000000000001\nstretch = +98\n";
+        let defs = Definitions::from_toml_str(toml).unwrap();
+        let a = &defs.indicators[0];
+        assert_eq!(
+            a.targets[0].target_for(1, 4).unwrap(),
+            Some(crate::Target::Value(long))
+        );
+        assert_eq!(a.targets[0].stretch(), Some(dec!(98)));
+        assert_eq!(a.tolerance, crate::Tolerance::Absolute(dec!(1.0005)));
+        let json = r#"{"calendar": {"start_month": 7}, "indicator": [{"id": "A", "polarity": "higher",
+            "decimals": 2, "tolerance": {"absolute": 1.0005E0},
+            "target": [{"value": 94.950000000000000001, "stretch": -0}]}]}"#;
+        let defs = Definitions::from_json_str(json).unwrap();
+        let a = &defs.indicators[0];
+        assert_eq!(defs.calendar.start_month(), 7);
+        assert_eq!(a.decimals, Some(2));
+        assert_eq!(
+            a.targets[0].target_for(1, 4).unwrap(),
+            Some(crate::Target::Value(long))
+        );
+        assert_eq!(a.tolerance, crate::Tolerance::Absolute(dec!(1.0005)));
+    }
+
+    #[test]
+    fn json_number_quoting_leaves_strings_alone() {
+        let text = r#"{"a": [1, -2.5, "3", "x\"4"], "decimals": 2, "b": {"c": 1e2}}"#;
+        assert_eq!(
+            quote_json_numbers(text),
+            r#"{"a": ["1", "-2.5", "3", "x\"4"], "decimals": 2, "b": {"c": "100"}}"#
+        );
     }
 
     #[test]
@@ -472,6 +707,30 @@ high = 95
             "[[indicator]]\nid = \"Y\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015/16\"\nvalue = \"3\"\n[[indicator.target]]\nyear = \"FY2015/16\"\nvalue = \"4\"\n",
         );
         assert!(matches!(e.kind(), ErrorKind::Duplicate { .. }), "{e}");
+    }
+
+    #[test]
+    fn validation_inside_values_keeps_its_kind() {
+        let e = err(
+            "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\ntolerance = { absolute = \"-2\" }\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::Definition { .. }), "{e:?}");
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("indicator[0].tolerance.absolute")
+        );
+        assert_eq!(e.location().indicator.as_deref(), Some("A"));
+        let e = err(
+            "[[indicator]]\nid = \"B\"\npolarity = \"higher\"\nscheme = { measure = \"shortfall\", bands = [ { status = \"Green\", lt = \"0\" }, { status = \"Red\", gt = \"1\" } ] }\n",
+        );
+        assert!(
+            matches!(e.kind(), ErrorKind::Scheme { band: 1, .. }),
+            "{e:?}"
+        );
+        let e = err(
+            "[[indicator]]\nid = \"C\"\npolarity = \"higher\"\n[[indicator.target]]\nyear = \"2015/17\"\nvalue = \"3\"\n",
+        );
+        assert!(matches!(e.kind(), ErrorKind::PeriodLabel { .. }), "{e:?}");
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //! );
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -33,7 +34,11 @@ use serde::{Deserialize, Serialize};
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong. Each variant says what was found and what was expected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serialised with its variant name in a `kind` field beside the variant's own fields:
+/// `{"kind": "PeriodLabel", "label": "2015/17 Q3"}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind")]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A period label that matches none of the accepted forms.
@@ -117,6 +122,26 @@ pub enum ErrorKind {
         /// The operating system's message.
         message: String,
     },
+}
+
+impl ErrorKind {
+    /// The variant's name, as written in conformance vectors and serialised errors
+    /// (`"PeriodLabel"`, `"Definition"`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            ErrorKind::PeriodLabel { .. } => "PeriodLabel",
+            ErrorKind::InvalidValue { .. } => "InvalidValue",
+            ErrorKind::Definition { .. } => "Definition",
+            ErrorKind::Scheme { .. } => "Scheme",
+            ErrorKind::Missing { .. } => "Missing",
+            ErrorKind::UnknownIndicator { .. } => "UnknownIndicator",
+            ErrorKind::Duplicate { .. } => "Duplicate",
+            ErrorKind::Length { .. } => "Length",
+            ErrorKind::Overflow { .. } => "Overflow",
+            ErrorKind::Syntax { .. } => "Syntax",
+            ErrorKind::Io { .. } => "Io",
+        }
+    }
 }
 
 /// Where an error applies. Every part is optional; an error gathers them on its way out.
@@ -271,11 +296,81 @@ impl Error {
         let field = field.into();
         let location = &mut self.inner.location;
         location.field = Some(match location.field.take() {
-            Some(inner) => format!("{field}.{inner}"),
+            // A value that names its own field ("tolerance.absolute") read at a path that
+            // already ends in that field ("indicator[0].tolerance") must not say it twice.
+            Some(inner) => match inner.split_once('.') {
+                Some((head, rest)) if field.rsplit('.').next() == Some(head) => {
+                    format!("{field}.{rest}")
+                }
+                _ if field.rsplit('.').next() == Some(inner.as_str()) => field,
+                _ => format!("{field}.{inner}"),
+            },
             None => field,
         });
         self
     }
+}
+
+/// The serialised form of an [`Error`]: the kind's fields, the location, and the message as
+/// [`Display`](fmt::Display) writes it (ignored when read back: it is derived).
+#[derive(Serialize, Deserialize)]
+struct ErrorRepr {
+    #[serde(flatten)]
+    kind: ErrorKind,
+    #[serde(default)]
+    location: Location,
+    #[serde(default, skip_deserializing)]
+    message: String,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        ErrorRepr {
+            kind: self.inner.kind.clone(),
+            location: self.inner.location.clone(),
+            message: self.to_string(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let repr = ErrorRepr::deserialize(deserializer)?;
+        Ok(Error {
+            inner: Box::new(Inner {
+                kind: repr.kind,
+                location: repr.location,
+            }),
+        })
+    }
+}
+
+thread_local! {
+    /// The last error raised while building a value from its serde form. Serde passes only an
+    /// error's text through a deserializer; the loaders use this to give back its kind.
+    static REMEMBERED: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
+
+/// Remembers `err` for [`recall`] and returns it: used by the validating `TryFrom` conversions
+/// that serde runs while reading definitions.
+pub(crate) fn remember(err: Error) -> Error {
+    REMEMBERED.with(|cell| *cell.borrow_mut() = Some(err.clone()));
+    err
+}
+
+/// The error most recently [remembered](remember), if a deserializer's `message` carries its
+/// text; so a negative tolerance in a TOML file is a [`ErrorKind::Definition`] error, not a
+/// syntax error.
+pub(crate) fn recall(message: &str) -> Option<Error> {
+    REMEMBERED
+        .with(|cell| cell.borrow_mut().take())
+        .filter(|err| message.contains(&err.to_string()))
 }
 
 impl fmt::Debug for Error {
@@ -362,11 +457,35 @@ mod tests {
             .with_line(99)
             .with_indicator("PI-1");
         assert_eq!(err.location().field.as_deref(), Some("target.annual"));
+        let read_at_path = Error::definition("negative")
+            .with_field("tolerance.absolute")
+            .with_field("indicator[0].tolerance");
+        assert_eq!(
+            read_at_path.location().field.as_deref(),
+            Some("indicator[0].tolerance.absolute")
+        );
         assert_eq!(err.location().line, Some(3));
         assert_eq!(
             err.to_string(),
             "line 3, indicator PI-1, field target.annual: \"x\" is not valid; expected a number"
         );
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_kind_and_location() {
+        let err = Error::new(ErrorKind::PeriodLabel {
+            label: "2015/17 Q3".into(),
+        })
+        .with_file("actuals.csv")
+        .with_line(7);
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["kind"], "PeriodLabel");
+        assert_eq!(json["label"], "2015/17 Q3");
+        assert_eq!(json["location"]["line"], 7);
+        assert_eq!(json["message"], err.to_string());
+        let back: Error = serde_json::from_value(json).unwrap();
+        assert_eq!(back, err);
+        assert_eq!(back.kind().name(), "PeriodLabel");
     }
 
     #[test]

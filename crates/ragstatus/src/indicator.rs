@@ -82,6 +82,29 @@
 //! [`direction`](IndicatorResult::direction) follows the indicator's [`DirectionSettings`]:
 //! by regression over the last `n` measured periods if `regression = n` is set, else against the
 //! chosen comparison.
+//!
+//! # Statistical process control
+//!
+//! An indicator whose definition says `spc = true` (or gives an [`IndicatorSpc`] table) can be
+//! analysed with an XmR chart ([`Indicator::spc`], SPEC §12, see the [`spc`](mod@crate::spc) module):
+//!
+//! - **The series** is the indicator's own periods (months for a monthly indicator), each with
+//!   its own value — the observation resolved with the multiplier and rounded by the rounding
+//!   rule — from the first recorded up to the last that ends by the end of the period
+//!   evaluated. Periods of other lengths, periods with no value (a zero denominator) and
+//!   missing periods are left out: the chart joins the points it has, and the labels show the
+//!   gap. A year-to-date indicator is analysed on its period values, not the cumulative
+//!   totals (a running total is not a stable process).
+//! - **The settings** are the defaults with the improvement direction from the polarity
+//!   (`within` is neutral: no better side), and the definition's `baseline` (fix the limits
+//!   after the first k ≥ 12 points), `rebase` (period labels from which the limits are
+//!   recalculated: the segment starts at the first point that starts on or after the rebase
+//!   period starts; a rebase period after the last point applies later), `shift` and `trend`
+//!   lengths and `screen_outliers`.
+//! - **The target** for the assurance icon is the target in force for the last point when it
+//!   is a single value and the profile is not cumulative (`even` and `weights` give
+//!   year-to-date targets, which period values cannot be compared with). A range target
+//!   (`within`) gives no assurance.
 
 use std::collections::BTreeMap;
 
@@ -94,6 +117,7 @@ use crate::period::{FiscalCalendar, Period, PeriodKind};
 use crate::polarity::Polarity;
 use crate::rating::{Rating, Rule, rate};
 use crate::scheme::Scheme;
+use crate::spc::{SpcResult, SpcSettings, spc_with_labels};
 use crate::status::Status;
 use crate::target::{Target, TargetSpec};
 use crate::tolerance::Tolerance;
@@ -217,6 +241,123 @@ pub struct Indicator {
     /// Direction-of-travel settings.
     #[serde(default)]
     pub direction: DirectionSettings,
+    /// Statistical process control for the indicator's series (`spc = true` or a table); see
+    /// [`IndicatorSpc`].
+    #[serde(
+        default,
+        deserialize_with = "deserialize_spc",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub spc: Option<IndicatorSpc>,
+}
+
+/// Statistical process control for one indicator (SPEC §12): written `spc = true` (the
+/// defaults), `spc = false`, or as a table of the settings that differ from the defaults. See
+/// [Statistical process control](self#statistical-process-control).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpc {
+    /// Whether the report shows SPC for the indicator (default true when a table is given).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Fix each segment's limits after its first k points (k ≥ 12); none: all points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<usize>,
+    /// Period labels from which the limits are recalculated (a change in the process).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rebase: Vec<String>,
+    /// Points in a row on one side of the mean that make a shift (default 7; at least 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift: Option<usize>,
+    /// Points in a row rising or falling that make a trend (default 7; at least 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<usize>,
+    /// Screen moving ranges at or above 3.267 × mean mR out of the limits (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_outliers: Option<bool>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for IndicatorSpc {
+    /// Enabled, with the defaults of SPEC §12.
+    fn default() -> Self {
+        IndicatorSpc {
+            enabled: true,
+            baseline: None,
+            rebase: Vec::new(),
+            shift: None,
+            trend: None,
+            screen_outliers: None,
+        }
+    }
+}
+
+impl IndicatorSpc {
+    /// Checks the settings: a baseline of at least 12 points, rule lengths of at least 2, and
+    /// rebase labels that are periods of the calendar. Errors name the field (`baseline`,
+    /// `rebase[0]`).
+    pub fn validate(&self, calendar: FiscalCalendar) -> Result<()> {
+        if let Some(k) = self.baseline
+            && k < 12
+        {
+            return Err(Error::definition(format!(
+                "an SPC baseline of {k} points is too short; it needs at least 12"
+            ))
+            .with_field("baseline"));
+        }
+        for (name, length) in [("shift", self.shift), ("trend", self.trend)] {
+            if let Some(n) = length
+                && n < 2
+            {
+                return Err(Error::definition(format!(
+                    "an SPC {name} of {n} points cannot be a run; expected at least 2 (7 is usual, some trusts use 6)"
+                ))
+                .with_field(name));
+            }
+        }
+        for (i, label) in self.rebase.iter().enumerate() {
+            calendar
+                .parse(label)
+                .map_err(|e| e.with_field(format!("rebase[{i}]")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads `true` / `false` as enabled with the defaults / disabled, and a table as the settings.
+fn deserialize_spc<'de, D>(deserializer: D) -> std::result::Result<Option<IndicatorSpc>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Option<IndicatorSpc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("true, false, or a table of SPC settings")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+            Ok(Some(IndicatorSpc {
+                enabled: v,
+                ..IndicatorSpc::default()
+            }))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            IndicatorSpc::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    deserializer.deserialize_any(Visitor)
 }
 
 /// The result of evaluating one indicator for one period.
@@ -319,6 +460,7 @@ impl Indicator {
             scheme: None,
             targets: Vec::new(),
             direction: DirectionSettings::default(),
+            spc: None,
         }
     }
 
@@ -355,6 +497,7 @@ impl Indicator {
     /// with:
     /// - a non-empty id; display and rounding decimals at most 28; a positive multiplier;
     /// - tolerance and direction settings valid (no negative widths or bands, regression n ≥ 3);
+    /// - a custom scheme that states a polarity must agree with the indicator's;
     /// - `within` polarity needs range targets (or none), and `higher`/`lower` single values; a
     ///   floor tolerance is not allowed with `within`;
     /// - target years parse as fiscal years of the calendar, none twice, at most one target
@@ -399,6 +542,16 @@ impl Indicator {
         self.direction
             .validate()
             .map_err(|e| e.with_field("direction"))?;
+        if let Some(p) = self.scheme.as_ref().and_then(Scheme::polarity) {
+            if p != self.polarity {
+                return Err(Error::definition(format!(
+                    "the scheme's polarity \"{}\" differs from the indicator's \"{}\"",
+                    p.as_str(),
+                    self.polarity.as_str()
+                ))
+                .with_field("scheme.polarity"));
+            }
+        }
         let mut years: Vec<Option<Period>> = Vec::with_capacity(self.targets.len());
         for (i, spec) in self.targets.iter().enumerate() {
             let at = format!("target[{i}]");
@@ -464,6 +617,9 @@ impl Indicator {
                 )
                 .with_field(at.as_str()));
             }
+        }
+        if let Some(spc) = &self.spc {
+            spc.validate(calendar).map_err(|e| e.with_field("spc"))?;
         }
         Ok(())
     }
@@ -561,6 +717,128 @@ impl Indicator {
             .map(|v| self.rounded(v)))
     }
 
+    /// The SPC analysis of the indicator's series up to `period`, when the definition enables
+    /// it (none otherwise); see [Statistical process control](self#statistical-process-control).
+    /// Errors carry the indicator id and the period.
+    ///
+    /// ```
+    /// use ragstatus::{Definitions, Observation, PointType, Series};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "LW-03"
+    ///     polarity = "lower"
+    ///     spc = { shift = 6 }
+    ///     [[indicator.target]]
+    ///     value = "25"
+    /// "#)?;
+    /// let indicator = defs.get("LW-03").unwrap();
+    /// let mut series = Series::new();
+    /// let values = [30, 31, 29, 30, 32, 30, 26, 25, 26, 24, 25, 26];
+    /// let mut period = defs.calendar.parse("2013/14 Q1")?;
+    /// for v in values {
+    ///     series.insert(period, Observation::value(v.into()));
+    ///     period = period.next()?;
+    /// }
+    /// let last = defs.calendar.parse("2015/16 Q4")?;
+    /// let result = indicator.spc(last, &series)?.unwrap();
+    /// assert_eq!(result.variation, Some(PointType::SpecialCauseImprovement));
+    /// assert_eq!(result.target, Some(dec!(25)));
+    /// assert_eq!(
+    ///     result.points[11].explanation,
+    ///     "6 points in a row below the mean from 2014/15 Q3: special cause improvement"
+    /// );
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn spc(&self, period: Period, series: &Series) -> Result<Option<SpcResult>> {
+        self.spc_inner(period, series)
+            .map_err(|e| e.with_indicator(&self.id).with_period(period.label()))
+    }
+
+    /// The values the SPC analysis of `period` uses: each period of the indicator's frequency
+    /// that ends on or before `period` ends and has a value, oldest first, with that period's own
+    /// value (rounded by the rounding rule, if any).
+    pub fn spc_series(&self, period: Period, series: &Series) -> Result<Vec<(Period, Decimal)>> {
+        let own = self.frequency.kind();
+        let end = period.last_date();
+        let mut points = Vec::new();
+        for (p, observation) in series {
+            if p.kind() != own || p.last_date() > end || p.calendar() != period.calendar() {
+                continue;
+            }
+            let resolved = self
+                .aggregation
+                .aggregate(
+                    std::slice::from_ref(observation),
+                    self.effective_multiplier(),
+                )
+                .map_err(|e| e.with_period(p.label()))?;
+            if let Some(v) = resolved.value() {
+                points.push((*p, self.rounded(v)));
+            }
+        }
+        points.sort_by_key(|(p, _)| p.first_date());
+        Ok(points)
+    }
+
+    /// The [`SpcSettings`] for a series of these periods: the defaults with the improvement
+    /// direction from the polarity, the rule lengths, baseline and rebase points of the
+    /// definition, and the target in force for the last period where it is a single value of
+    /// a non-cumulative profile. Errors if SPC is not enabled.
+    pub fn spc_settings(&self, periods: &[Period]) -> Result<SpcSettings> {
+        let Some(definition) = self.spc.as_ref().filter(|s| s.enabled) else {
+            return Err(
+                Error::definition("SPC is not enabled for this indicator").with_field("spc")
+            );
+        };
+        let mut settings = SpcSettings::for_polarity(self.polarity);
+        settings.fix_after = definition.baseline;
+        settings.shift_length = definition.shift.unwrap_or(settings.shift_length);
+        settings.trend_length = definition.trend.unwrap_or(settings.trend_length);
+        if let Some(screen) = definition.screen_outliers {
+            settings.screen_outliers = screen;
+        }
+        if let Some(last) = periods.last() {
+            let calendar = last.calendar();
+            for (i, label) in definition.rebase.iter().enumerate() {
+                let at = calendar
+                    .parse(label)
+                    .map_err(|e| e.with_field(format!("rebase[{i}]")).with_field("spc"))?;
+                // A rebase point after the last value applies later; one before the first
+                // changes nothing.
+                if let Some(index) = periods
+                    .iter()
+                    .position(|p| p.first_date() >= at.first_date())
+                {
+                    settings.rebase_at.push(index);
+                }
+            }
+            let cumulative = self
+                .target_spec_for(*last)?
+                .is_some_and(TargetSpec::is_cumulative);
+            if !cumulative {
+                settings.target = match self.target_for(*last)?.0 {
+                    Some(Target::Value(v)) => Some(v),
+                    _ => None,
+                };
+            }
+        }
+        Ok(settings)
+    }
+
+    fn spc_inner(&self, period: Period, series: &Series) -> Result<Option<SpcResult>> {
+        if !self.spc.as_ref().is_some_and(|s| s.enabled) {
+            return Ok(None);
+        }
+        let points = self.spc_series(period, series)?;
+        let periods: Vec<Period> = points.iter().map(|(p, _)| *p).collect();
+        let values: Vec<Decimal> = points.iter().map(|(_, v)| *v).collect();
+        let labels: Vec<String> = periods.iter().map(|p| p.label()).collect();
+        let settings = self.spc_settings(&periods)?;
+        spc_with_labels(&values, &labels, &settings).map(Some)
+    }
+
     /// Evaluates the indicator for `period`; see the [module docs](self). Errors carry the
     /// indicator id and the period.
     pub fn evaluate(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
@@ -569,6 +847,24 @@ impl Indicator {
     }
 
     fn evaluate_inner(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
+        // Periods sort by calendar first, so the ends of the series show any stranger.
+        for p in [series.keys().next(), series.keys().next_back()]
+            .into_iter()
+            .flatten()
+        {
+            if p.calendar() != period.calendar() {
+                return Err(Error::invalid_value(
+                    format!(
+                        "an observation for {p} of a year starting in month {}",
+                        p.calendar().start_month()
+                    ),
+                    format!(
+                        "observations of the calendar of the period evaluated (year starting in month {})",
+                        period.calendar().start_month()
+                    ),
+                ));
+            }
+        }
         let rule = self.rule();
         let basis = self.effective_basis();
         let Some(measured) = self.measured_period(period) else {
@@ -610,7 +906,13 @@ impl Indicator {
             Resolved::NoValue(reason) => (None, None, Some(reason)),
         };
         let rating = match (actual, no_value) {
-            (None, Some(reason)) => Rating::no_data(reason.describe(), &rule),
+            (None, Some(reason)) => {
+                let mut rating = Rating::no_data(reason.describe(), &rule);
+                // Keep the target in the explanation: a report shows what was due.
+                rating.explanation.target = target;
+                rating.explanation.stretch = stretch;
+                rating
+            }
             _ => rate(actual, target.as_ref(), stretch, &rule)?,
         };
         let rating = rating.explained(&self.unit, self.decimals);
@@ -659,10 +961,20 @@ impl Indicator {
         let value_text = |v: Decimal| self.unit.format_value(v, self.decimals);
         let diff_text = |d: Decimal| self.unit.format_difference(d, self.decimals);
         let (headline, direction_sentence) = match (&trend, self.direction.regression) {
-            (Some(t), Some(n)) => (
-                t.direction,
-                format!("trend over the last {n} periods: {}", t.direction.words()),
-            ),
+            (Some(t), Some(n)) => {
+                let first = measured
+                    .offset(1 - i64::from(n))
+                    .map(Period::label)
+                    .unwrap_or_default();
+                (
+                    t.direction,
+                    format!(
+                        "trend over the {n} periods {first} to {}: {}",
+                        measured.label(),
+                        t.direction.words()
+                    ),
+                )
+            }
             (None, Some(_)) => (
                 Direction::NotComparable,
                 "no range target to judge a trend: not comparable".to_string(),
@@ -696,5 +1008,103 @@ impl Indicator {
             year_ago,
             trend,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Definitions, ErrorKind};
+    use rust_decimal_macros::dec;
+
+    fn defs() -> Definitions {
+        Definitions::from_toml_str(
+            "[[indicator]]\nid = \"A\"\nunit = \"percent\"\npolarity = \"higher\"\ndecimals = 1\n\
+             tolerance = { absolute = \"2\" }\n[[indicator.target]]\nvalue = \"50\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn observations_of_another_calendar_are_an_error() {
+        let defs = defs();
+        let july = FiscalCalendar::new(7).unwrap();
+        let series = series_from([(
+            july.parse("2015/16 Q1").unwrap(),
+            Observation::value(dec!(1)),
+        )])
+        .unwrap();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let err = defs.indicators[0].evaluate(q1, &series).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidValue { .. }),
+            "{err}"
+        );
+        assert_eq!(err.location().indicator.as_deref(), Some("A"));
+        assert_eq!(err.location().period.as_deref(), Some("2015/16 Q1"));
+    }
+
+    #[test]
+    fn duplicate_periods_rejected() {
+        let q1 = FiscalCalendar::default().parse("2015/16 Q1").unwrap();
+        let err = series_from([
+            (q1, Observation::value(dec!(1))),
+            (q1, Observation::value(dec!(2))),
+        ])
+        .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Duplicate { .. }));
+    }
+
+    #[test]
+    fn override_keeps_computed_status() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let series = series_from([(q1, Observation::value(dec!(47)))]).unwrap();
+        let r = defs.indicators[0].evaluate(q1, &series).unwrap();
+        assert_eq!(r.status, Status::Red);
+        let r = r.with_override(Status::Amber, "validated late return", "Head of Service");
+        assert_eq!(r.status, Status::Amber);
+        assert_eq!(r.rating.computed, Status::Red);
+        assert!(
+            r.sentence().contains("overridden to Amber"),
+            "{}",
+            r.sentence()
+        );
+    }
+
+    #[test]
+    fn no_data_keeps_target_in_explanation() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let r = defs.indicators[0].evaluate(q1, &Series::new()).unwrap();
+        assert_eq!(r.status, Status::NoData);
+        assert_eq!(r.rating.explanation.target, Some(Target::Value(dec!(50))));
+    }
+
+    #[test]
+    fn evaluate_all_lists_unknown_ids() {
+        let defs = defs();
+        let q1 = defs.calendar.parse("2015/16 Q1").unwrap();
+        let mut actuals = BTreeMap::new();
+        actuals.insert("ZZ".to_string(), Series::new());
+        let evaluation = defs.evaluate(q1, &actuals);
+        assert_eq!(evaluation.results.len(), 1);
+        assert_eq!(evaluation.errors.len(), 1);
+        assert!(matches!(
+            evaluation.errors[0].kind(),
+            ErrorKind::UnknownIndicator { .. }
+        ));
+    }
+
+    #[test]
+    fn measured_period_rules() {
+        let cal = FiscalCalendar::default();
+        let mut ind = Indicator::new("X", Polarity::Higher);
+        ind.frequency = Frequency::HalfYearly;
+        let p = |l: &str| cal.parse(l).unwrap();
+        assert_eq!(ind.measured_period(p("2015/16 Q1")), None);
+        assert_eq!(ind.measured_period(p("2015/16 Q4")), Some(p("2015/16 H2")));
+        assert_eq!(ind.measured_period(p("2015/16 M06")), Some(p("2015/16 H1")));
+        assert_eq!(ind.measured_period(p("2015/16")), Some(p("2015/16")));
     }
 }

@@ -1,13 +1,88 @@
 //! # ragstatus
 //!
 //! Exact, explainable Red / Amber / Green rating for the quarterly performance and finance
-//! reports of councils, NHS trusts and other public bodies.
+//! reports of councils, NHS trusts and other public bodies: key performance indicators against
+//! their targets, forecast outturns against budgets, improvement-plan milestones against their
+//! due dates, and statistical process control ("Making Data Count") on the same series.
 //!
-//! (The guide to the crate is written as the modules land: periods, indicators, targets,
-//! tolerances, statuses, direction of travel, summaries, budgets, milestones and SPC.)
+//! The rules are those of the project's `SPEC.md`; each module's documentation states the rules
+//! it implements and the choices it made where the specification is silent.
 //!
-//! All values are [`rust_decimal::Decimal`]: floats never decide a status. Every fallible
-//! operation returns the one [`Error`] type, which names where the problem is.
+//! ## A quarter in ten lines
+//!
+//! Indicators are *defined* as data (TOML or JSON), *measured* as a [`Series`] of
+//! [`Observation`]s by [`Period`], and *evaluated* for a period. Every result carries its
+//! status, the numbers behind it, and a sentence a councillor can read:
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use ragstatus::{Definitions, Observation, Series, Status};
+//! use rust_decimal_macros::dec;
+//!
+//! let defs = Definitions::from_toml_str(r#"
+//!     [[indicator]]
+//!     id = "LW-04"
+//!     name = "Household waste sent for reuse, recycling or composting"
+//!     unit = "percent"
+//!     polarity = "higher"
+//!     decimals = 1
+//!     tolerance = { absolute = "2" }
+//!     [[indicator.target]]
+//!     value = "45.0"
+//! "#)?;
+//! let q2 = defs.calendar.parse("2015/16 Q2")?;
+//! let q3 = defs.calendar.parse("Q3 2015/16")?;
+//! let mut series = Series::new();
+//! series.insert(q2, Observation::value(dec!(43.0)));
+//! series.insert(q3, Observation::value(dec!(44.1)));
+//! let actuals = BTreeMap::from([("LW-04".to_string(), series)]);
+//!
+//! let evaluation = defs.evaluate(q3, &actuals);
+//! let result = &evaluation.results[0];
+//! assert_eq!(result.status, Status::Amber);
+//! assert_eq!(
+//!     result.rating.explanation.sentence.as_deref(),
+//!     Some("44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber")
+//! );
+//! assert!(evaluation.errors.is_empty());
+//! # Ok::<(), ragstatus::Error>(())
+//! ```
+//!
+//! ## The pieces
+//!
+//! | concept | module | key items |
+//! | --- | --- | --- |
+//! | fiscal years, quarters, labels, year to date | [`period`] | [`FiscalCalendar`], [`Period`] |
+//! | values, numerator / denominator, aggregation, rounding | [`value`] | [`Observation`], [`Aggregation`], [`Rounding`] |
+//! | units and how amounts read in sentences | [`unit`](mod@unit) | [`Unit`] |
+//! | targets, annual profiles, stretch | [`target`] | [`Target`], [`TargetSpec`], [`Profile`] |
+//! | which side is good | [`polarity`] | [`Polarity`] |
+//! | the Amber band | [`tolerance`] | [`Tolerance`] |
+//! | the standard rule, overrides, explanations | [`rating`] | [`rate`], [`rate_status`], [`Rating`] |
+//! | custom band schemes (Bracknell, ClearPoint, Camms) | [`scheme`] | [`Scheme`], [`Band`] |
+//! | statuses | [`status`] | [`Status`] |
+//! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`columnar::Batch`] |
+//! | an indicator's definition and evaluation | [`indicator`] | [`Indicator`], [`IndicatorResult`] |
+//! | direction of travel | [`direction`] | [`Direction`], [`Travel`] |
+//! | counts, percent on target, roll-ups | [`summary`] | [`Summary`], [`RollUp`] |
+//! | loading definitions | [`definitions`] | [`Definitions`] |
+//! | budget variance and roll-up | [`budget`] | [`BudgetLine`], [`roll_up`] |
+//! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
+//! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
+//! | position among comparators | [`benchmarking`] | [`benchmark()`] |
+//! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks) | [`csvio`] | [`csvio::CsvReader`] |
+//!
+//! ## Exact, and total
+//!
+//! All values are [`Decimal`]: floats never decide a status. A float that crosses into the
+//! library (from a TOML number, or from Python) becomes the decimal of its shortest round-trip
+//! text, so `94.95` is `94.95`, not `94.9500000000000028…` ([`decimal_from_f64`]).
+//!
+//! Every fallible operation returns the one [`Error`] type: an [`ErrorKind`] saying what was
+//! wrong and what was expected, and a [`Location`] naming the indicator, period, field, file,
+//! line and column where they are known. Nothing panics on bad input, and arithmetic that would
+//! overflow is an [`ErrorKind::Overflow`] error. Evaluating many items ([`Definitions::evaluate`],
+//! the CSV readers) evaluates the good ones and returns an error for every bad one.
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
@@ -22,6 +97,8 @@
 pub mod benchmarking;
 pub mod budget;
 pub mod columnar;
+/// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.
+pub mod csvio;
 pub mod definitions;
 pub mod direction;
 pub mod error;
@@ -61,19 +138,21 @@ pub use target::{Profile, Target, TargetSpec};
 pub use tolerance::Tolerance;
 
 // re-exports from `scheme`
-pub use scheme::{Band, Comparison, Condition, Edge, Measure, Scheme};
+pub use scheme::{Band, Measure, Scheme};
 
 // re-exports from `rating`
 pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
 pub use columnar::{
-    Batch, Column, FloatIssue, ScaledBatch, rate_codes, rate_codes_into, rate_codes_parallel,
-    rate_scaled, rate_scaled_parallel, scale_f64,
+    FloatIssue, ScaledBatch, rate_codes, rate_codes_into, rate_codes_parallel, rate_scaled,
+    rate_scaled_parallel, scale_f64,
 };
 
 // re-exports from `indicator`
-pub use indicator::{Basis, Frequency, Indicator, IndicatorResult, Series, series_from};
+pub use indicator::{
+    Basis, Frequency, Indicator, IndicatorResult, IndicatorSpc, Series, series_from,
+};
 
 // re-exports from `direction`
 pub use direction::{Compare, Direction, DirectionSettings, StableBand, Travel};

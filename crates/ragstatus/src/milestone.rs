@@ -171,9 +171,50 @@ pub struct MilestoneSettings {
     #[serde(default = "default_warning_days")]
     pub warning_days: u32,
     /// Percentage points behind the straight-line expected progress beyond which a milestone is
-    /// at risk. Default 10; `None` turns the check off.
-    #[serde(default = "default_margin")]
+    /// at risk. Default 10; `None` turns the check off (written `"off"`, or `null` in JSON).
+    #[serde(
+        default = "default_margin",
+        serialize_with = "margin::serialize",
+        deserialize_with = "margin::deserialize"
+    )]
     pub progress_margin: Option<Decimal>,
+}
+
+/// `progress_margin` as a decimal, or `"off"` (also `null`) for no progress check; written
+/// `"off"` so that it survives formats without a null, such as TOML.
+mod margin {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Value(Decimal),
+        Word(String),
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => serializer.serialize_str(&v.to_string()),
+            None => serializer.serialize_str("off"),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        match Option::<Repr>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(Repr::Value(v)) => Ok(Some(v)),
+            Some(Repr::Word(w)) if w == "off" => Ok(None),
+            Some(Repr::Word(w)) => Err(serde::de::Error::custom(format!(
+                "progress_margin {w:?} is not valid; expected a number of percentage points such as \"10\", or \"off\""
+            ))),
+        }
+    }
 }
 
 impl Default for MilestoneSettings {
@@ -481,9 +522,8 @@ pub fn evaluate_milestone(
 pub struct MilestoneReport {
     /// Results in input order.
     pub results: Vec<MilestoneResult>,
-    /// One error per invalid milestone, naming its id. Not serialised ([`Error`] is not a serde
-    /// type).
-    #[serde(skip)]
+    /// One error per invalid milestone, naming its id.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
@@ -514,4 +554,65 @@ pub fn evaluate_milestones(
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn report_lists_bad_and_repeated_milestones() {
+        let good = Milestone::new("M-1", d(2016, 3, 4));
+        let bad = Milestone::new("M-2", d(2016, 3, 4)).with_percent_complete(Decimal::from(-1));
+        let report = evaluate_milestones(
+            &[good.clone(), bad, good],
+            d(2016, 3, 1),
+            &MilestoneSettings::default(),
+        );
+        assert_eq!(report.results.len(), 1);
+        assert_eq!(report.errors.len(), 2);
+        assert_eq!(
+            report.errors[0].location().indicator.as_deref(),
+            Some("M-2")
+        );
+        assert!(matches!(
+            report.errors[1].kind(),
+            crate::ErrorKind::Duplicate { .. }
+        ));
+    }
+
+    #[test]
+    fn settings_read_from_toml_and_json() {
+        let s: MilestoneSettings = toml::from_str("warning_days = 7").unwrap();
+        assert_eq!(s.warning_days, 7);
+        assert_eq!(s.progress_margin, Some(Decimal::TEN));
+        let s: MilestoneSettings = serde_json::from_str(r#"{"progress_margin": null}"#).unwrap();
+        assert_eq!(s.progress_margin, None);
+        let s: MilestoneSettings = toml::from_str(r#"progress_margin = "off""#).unwrap();
+        assert_eq!(s.progress_margin, None);
+        let back: MilestoneSettings = toml::from_str(&toml::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        let s: MilestoneSettings = toml::from_str(r#"progress_margin = "12.5""#).unwrap();
+        assert_eq!(s.progress_margin, Some(Decimal::new(125, 1)));
+        let back: MilestoneSettings =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        assert!(toml::from_str::<MilestoneSettings>(r#"progress_margin = "of""#).is_err());
+        assert!(serde_json::from_str::<MilestoneSettings>(r#"{"warning": 3}"#).is_err());
+    }
+
+    #[test]
+    fn results_round_trip_through_json() {
+        let m = Milestone::new("M-1", d(2016, 3, 4))
+            .with_start(d(2016, 1, 1))
+            .with_percent_complete(Decimal::from(10));
+        let r = evaluate_milestone(&m, d(2016, 2, 1), &MilestoneSettings::default()).unwrap();
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<MilestoneResult>(&json).unwrap(), r);
+        assert!(json.contains(r#""state":"AtRisk""#));
+    }
 }

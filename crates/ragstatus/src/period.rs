@@ -153,6 +153,13 @@ fn default_start_month() -> u32 {
 impl TryFrom<CalendarRepr> for FiscalCalendar {
     type Error = Error;
     fn try_from(repr: CalendarRepr) -> Result<Self> {
+        FiscalCalendar::from_repr(repr).map_err(crate::error::remember)
+    }
+}
+
+impl FiscalCalendar {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(repr: CalendarRepr) -> Result<Self> {
         FiscalCalendar::new(repr.start_month)
     }
 }
@@ -503,6 +510,13 @@ struct PeriodRepr {
 impl TryFrom<PeriodRepr> for Period {
     type Error = Error;
     fn try_from(repr: PeriodRepr) -> Result<Self> {
+        Period::from_repr(repr).map_err(crate::error::remember)
+    }
+}
+
+impl Period {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(repr: PeriodRepr) -> Result<Self> {
         FiscalCalendar::new(repr.start_month)?.parse(&repr.label)
     }
 }

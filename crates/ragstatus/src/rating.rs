@@ -426,8 +426,11 @@ impl Rating {
     /// (`None`: values as given).
     pub fn sentence(&self, unit: &Unit, decimals: Option<u32>) -> String {
         let mut s = self.body(unit, decimals);
-        s.push_str(": ");
-        s.push_str(self.computed.as_str());
+        // "has no target to compare with" already says it all; ": NoTarget" would be jargon.
+        if self.computed.is_rated() || self.overridden.is_some() {
+            s.push_str(": ");
+            s.push_str(self.computed.as_str());
+        }
         if let Some(o) = &self.overridden {
             s.push_str(&override_suffix(o));
         }
@@ -632,11 +635,11 @@ mod tests {
         );
         assert_eq!(
             Rating::no_data("zero denominator", &within).sentence(&Unit::Percent, None),
-            "No value (zero denominator): NoData"
+            "No value (zero denominator)"
         );
         assert_eq!(
             sentence(Some(dec!(90)), None, None, &within, &Unit::Percent, None),
-            "90% has no target to compare with: NoTarget"
+            "90% has no target to compare with"
         );
     }
 

@@ -17,7 +17,7 @@
 //! shared boundary owned by exactly one of them (`le` then `gt`, or `lt` then `ge`); only rated
 //! statuses (Red, Amber, Green, Blue) appear; and the statuses are *ordered with the polarity*:
 //! never better as the measure gets worse. A scheme that fails is an
-//! [`ErrorKind::Scheme`](crate::ErrorKind::Scheme) naming the zero-based index of the offending
+//! [`ErrorKind::Scheme`] naming the zero-based index of the offending
 //! band.
 //!
 //! Measures ([`Measure`]):
@@ -287,6 +287,13 @@ struct BandRepr {
 impl TryFrom<BandRepr> for Band {
     type Error = Error;
     fn try_from(r: BandRepr) -> Result<Band> {
+        Band::from_repr(r).map_err(crate::error::remember)
+    }
+}
+
+impl Band {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(r: BandRepr) -> Result<Band> {
         let mut band = Band::new(r.status);
         band = match (r.gt, r.ge) {
             (Some(_), Some(_)) => {
@@ -422,6 +429,13 @@ struct SchemeRepr {
 impl TryFrom<SchemeRepr> for Scheme {
     type Error = Error;
     fn try_from(r: SchemeRepr) -> Result<Scheme> {
+        Scheme::from_repr(r).map_err(crate::error::remember)
+    }
+}
+
+impl Scheme {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(r: SchemeRepr) -> Result<Scheme> {
         match (r.bands, r.first_match, r.otherwise) {
             (Some(bands), None, None) => Scheme::new(r.measure, r.polarity, bands),
             (None, Some(list), Some(otherwise)) => {

@@ -80,6 +80,13 @@ struct RangeRepr {
 impl TryFrom<TargetRepr> for Target {
     type Error = Error;
     fn try_from(repr: TargetRepr) -> Result<Target> {
+        Target::from_repr(repr).map_err(crate::error::remember)
+    }
+}
+
+impl Target {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(repr: TargetRepr) -> Result<Target> {
         match repr {
             TargetRepr::Value(v) => Ok(Target::Value(v)),
             TargetRepr::Range(RangeRepr { low, high }) => Target::range(low, high),
@@ -232,6 +239,13 @@ struct TargetSpecRepr {
 impl TryFrom<TargetSpecRepr> for TargetSpec {
     type Error = Error;
     fn try_from(r: TargetSpecRepr) -> Result<TargetSpec> {
+        TargetSpec::from_repr(r).map_err(crate::error::remember)
+    }
+}
+
+impl TargetSpec {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(r: TargetSpecRepr) -> Result<TargetSpec> {
         let kind = match (r.value, r.low, r.high, r.annual, r.profile) {
             (None, None, None, None, None) => SpecKind::None,
             (Some(v), None, None, None, None) => SpecKind::Fixed(Target::Value(v)),

@@ -62,6 +62,13 @@ enum ToleranceRepr {
 impl TryFrom<ToleranceRepr> for Tolerance {
     type Error = Error;
     fn try_from(repr: ToleranceRepr) -> Result<Tolerance> {
+        Tolerance::from_repr(repr).map_err(crate::error::remember)
+    }
+}
+
+impl Tolerance {
+    /// Builds the value from its serde form, validating it.
+    fn from_repr(repr: ToleranceRepr) -> Result<Tolerance> {
         match repr {
             ToleranceRepr::None => Ok(Tolerance::None),
             ToleranceRepr::Absolute(t) => Tolerance::absolute(t),

@@ -52,8 +52,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// What was recorded for one period: a value, or a numerator and a denominator.
+///
+/// Serialised as `{"value": "87.5"}` or `{"numerator": "412", "denominator": "450"}`; any other
+/// combination of keys (both forms at once, a numerator alone, an unknown key) is rejected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "ObservationRepr", into = "ObservationRepr")]
 pub enum Observation {
     /// A value given directly, in the indicator's unit.
     Value {
@@ -67,6 +70,54 @@ pub enum Observation {
         /// The denominator (e.g. children looked after).
         denominator: Decimal,
     },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObservationRepr {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    value: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    numerator: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    denominator: Option<Decimal>,
+}
+
+impl TryFrom<ObservationRepr> for Observation {
+    type Error = Error;
+    fn try_from(r: ObservationRepr) -> Result<Observation> {
+        match (r.value, r.numerator, r.denominator) {
+            (Some(value), None, None) => Ok(Observation::Value { value }),
+            (None, Some(numerator), Some(denominator)) => Ok(Observation::Fraction {
+                numerator,
+                denominator,
+            }),
+            _ => Err(Error::invalid_value(
+                "an observation with other fields",
+                "either a value, or a numerator and a denominator",
+            )),
+        }
+    }
+}
+
+impl From<Observation> for ObservationRepr {
+    fn from(o: Observation) -> ObservationRepr {
+        match o {
+            Observation::Value { value } => ObservationRepr {
+                value: Some(value),
+                numerator: None,
+                denominator: None,
+            },
+            Observation::Fraction {
+                numerator,
+                denominator,
+            } => ObservationRepr {
+                value: None,
+                numerator: Some(numerator),
+                denominator: Some(denominator),
+            },
+        }
+    }
 }
 
 /// Why an observation or an aggregate has no value.
@@ -425,5 +476,15 @@ mod tests {
         let f: Observation =
             serde_json::from_str(r#"{"numerator":"1","denominator":"2"}"#).unwrap();
         assert_eq!(f, Observation::fraction(dec!(1), dec!(2)));
+        for bad in [
+            r#"{"value":"1","numerator":"1","denominator":"2"}"#,
+            r#"{"numerator":"1"}"#,
+            r#"{"value":"1","note":"x"}"#,
+            r#"{}"#,
+        ] {
+            assert!(serde_json::from_str::<Observation>(bad).is_err(), "{bad}");
+        }
+        let json = serde_json::to_string(&Observation::fraction(dec!(3), dec!(4))).unwrap();
+        assert_eq!(json, r#"{"numerator":"3","denominator":"4"}"#);
     }
 }

@@ -214,6 +214,17 @@ proptest! {
     }
 
     #[test]
+    fn bare_numbers_are_read_exactly(m in any::<i64>(), scale in 0u32..20) {
+        let d = Decimal::new(m, scale);
+        let toml = format!("[[indicator]]\nid = \"A\"\npolarity = \"higher\"\n[[indicator.target]]\nvalue = {d}\n");
+        let json = format!(r#"{{"indicator": [{{"id": "A", "polarity": "higher", "target": [{{"value": {d}}}]}}]}}"#);
+        for defs in [Definitions::from_toml_str(&toml).unwrap(), Definitions::from_json_str(&json).unwrap()] {
+            let target = defs.indicators[0].targets[0].target_for(1, 4).unwrap();
+            prop_assert_eq!(target, Some(ragstatus::Target::Value(d)));
+        }
+    }
+
+    #[test]
     fn parsing_arbitrary_text_never_panics(text in ".{0,200}") {
         let _ = Definitions::from_toml_str(&text);
         let _ = Definitions::from_json_str(&text);

@@ -10,7 +10,10 @@
 //! `expected`: any of `status`, `actual` (decimal string or null), `target` (decimal string,
 //! `{"low", "high"}` or null), `stretch`, `measured` (label or null), `no_value` (reason),
 //! `direction` (the headline), `previous`, `year_ago` (directions), `sentence` (the full
-//! sentence); only the keys given are checked. Or `{"error": "<kind>", "field"?, "indicator"?,
+//! sentence), `spc` (null when the indicator has no SPC, else an object with any of `points`
+//! (the labels of the points analysed), `variation`, `assurance` (snake_case names or null),
+//! `target` (decimal string or null), `segment_starts` (indexes)); only the keys given are
+//! checked. Or `{"error": "<kind>", "field"?, "indicator"?,
 //! "period"?}` — an error from loading the definition or from evaluating it.
 
 mod support;
@@ -103,6 +106,36 @@ fn check(input: &Value, expected: &Value) -> Result<(), String> {
                         "sentence: expected {want}, got {:?}",
                         result.sentence()
                     ));
+                }
+            }
+            "spc" => {
+                let spc = defs.indicators[0]
+                    .spc(period, &series)
+                    .map_err(|e| format!("spc: {e}"))?;
+                let Some(spc) = spc else {
+                    return if want.is_null() {
+                        Ok(())
+                    } else {
+                        Err("spc: expected an analysis, got none".into())
+                    };
+                };
+                let got = json!({
+                    "points": spc.points.iter().map(|p| p.label.clone()).collect::<Vec<_>>(),
+                    "variation": spc.variation,
+                    "assurance": spc.assurance,
+                    "target": spc.target,
+                    "segment_starts": spc.segments.iter().map(|s| s.start).collect::<Vec<_>>(),
+                });
+                let Some(want) = want.as_object() else {
+                    return Err(format!("spc: expected null, got {got}"));
+                };
+                for (k, w) in want {
+                    if got.get(k) != Some(w) {
+                        return Err(format!(
+                            "spc.{k}: expected {w}, got {} ({})",
+                            got[k], spc.explanation
+                        ));
+                    }
                 }
             }
             other => return Err(format!("unknown expected key {other}")),

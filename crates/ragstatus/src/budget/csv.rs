@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::amount::{AmountUnit, parse_amount, parse_percent, written_places};
 use super::{BudgetLine, LineKind, RatingBase};
+use crate::csvio::CsvReader;
 use crate::error::{Error, ErrorKind, Result};
 
 /// What to do with the `variance` and `variance_percent` columns a published file carries.
@@ -42,9 +43,8 @@ pub struct BudgetCsvOptions {
 pub struct BudgetCsv {
     /// The lines read, in file order.
     pub lines: Vec<BudgetLine>,
-    /// Errors, each naming the file, line, column and text found. Not serialised ([`Error`] is
-    /// not a serde type).
-    #[serde(skip)]
+    /// Errors, each naming the file, line, column and text found.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
@@ -121,11 +121,13 @@ pub fn read_budget_csv<R: std::io::Read>(
         Some(file) => e.with_file(file.clone()),
         None => e,
     };
-    let mut csv = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(reader);
-    let headers = csv.headers().map_err(|e| locate(Error::from(e)))?.clone();
+    let mut csv = CsvReader::new(
+        ::csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false),
+        reader,
+    );
+    let headers = csv.headers().map_err(locate)?;
     let columns = header_map(&headers, options).map_err(|e| locate(e.with_line(1)))?;
 
     let mut out = BudgetCsv::default();
@@ -134,7 +136,7 @@ pub fn read_budget_csv<R: std::io::Read>(
         match csv.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = csv.line_of(&record).unwrap_or(0);
                 match read_row(&record, &columns, options) {
                     Ok(budget_line) => out.lines.push(budget_line),
                     Err(errors) => out
@@ -144,7 +146,7 @@ pub fn read_budget_csv<R: std::io::Read>(
             }
             Err(err) => {
                 let io = err.is_io_error();
-                out.errors.push(locate(Error::from(err)));
+                out.errors.push(locate(csv.error(err)));
                 if io {
                     break;
                 }
@@ -160,10 +162,7 @@ fn header_map(
 ) -> Result<HashMap<&'static str, usize>> {
     let mut map = HashMap::new();
     for (i, raw) in headers.iter().enumerate() {
-        let name = raw
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
+        let name = raw.trim().to_ascii_lowercase();
         let known = COLUMNS
             .iter()
             .chain(std::iter::once(&NOTE))

@@ -3,17 +3,18 @@
 //! The style is the one council budget-monitoring reports use in their text:
 //!
 //! - *headline* figures (budgets, forecasts): `£47.0m` (millions to one decimal place) from
-//!   £1m up; `£0.652m` (millions to three places, i.e. to the nearest £1,000) from £1,000 up;
-//!   whole pounds below that (`£443`, or `£443.50` when there are pence);
-//! - *variance* figures (variances, movements, thresholds): `£0.652m`, `£1.234m` (millions to
-//!   three places) from £1,000 up; pounds below that;
+//!   £1m up;
+//! - otherwise, and for *variance* figures (variances, movements, thresholds) at any size:
+//!   `£0.652m`, `£1.234m` (millions to three places, i.e. to the nearest £1,000) from £100,000
+//!   up; below that, pounds with thousands separators (`£50,000`, `£443`, `£443.50` when there
+//!   are pence), since £m to three places would lose too much of a small amount;
 //! - negative amounts carry a leading minus: `-£2.5m`;
 //! - rounding is half away from zero, as in a spreadsheet.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 const MILLION: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
-const THOUSAND: Decimal = Decimal::from_parts(1_000, 0, 0, false, 0);
+const HUNDRED_THOUSAND: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 
 fn round(value: Decimal, dp: u32) -> Decimal {
     value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
@@ -29,10 +30,24 @@ fn sign(value: Decimal) -> &'static str {
 
 fn pounds(magnitude: Decimal) -> String {
     let rounded = round(magnitude, 2).normalize();
+    let whole = rounded.trunc().to_string();
+    let mut grouped = String::with_capacity(whole.len().saturating_add(whole.len() / 3));
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len().saturating_sub(i)) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
     if rounded.fract().is_zero() {
-        format!("£{}", rounded.trunc())
+        format!("£{grouped}")
     } else {
-        format!("£{:.2}", rounded)
+        // The fraction is below 1, so a hundred times it cannot overflow.
+        let pence = rounded
+            .fract()
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .unwrap_or_default()
+            .trunc();
+        format!("£{grouped}.{pence:02}")
     }
 }
 
@@ -42,12 +57,12 @@ fn millions(magnitude: Decimal, dp: u32) -> String {
     format!("£{:.*}m", dp as usize, round(m, dp))
 }
 
-/// A budget or forecast: `£47.0m`, `£0.652m`, `£443`.
+/// A budget or forecast: `£47.0m`, `£0.652m`, `£50,000`.
 pub(crate) fn headline(value: Decimal) -> String {
     let magnitude = value.abs();
     let body = if magnitude >= MILLION {
         millions(magnitude, 1)
-    } else if magnitude >= THOUSAND {
+    } else if round(magnitude, 2) >= HUNDRED_THOUSAND {
         millions(magnitude, 3)
     } else {
         pounds(magnitude)
@@ -55,10 +70,11 @@ pub(crate) fn headline(value: Decimal) -> String {
     format!("{}{}", sign(value), body)
 }
 
-/// A variance, movement or threshold: `£0.652m`, `£12.345m`, `£443`.
+/// A variance, movement or threshold: `£0.652m`, `£12.345m`, `£50,000`.
 pub(crate) fn variance(value: Decimal) -> String {
     let magnitude = value.abs();
-    let body = if magnitude >= THOUSAND {
+    // Compared after rounding to pence, so that £99,999.995 reads £0.100m, not £100,000.00.
+    let body = if round(magnitude, 2) >= HUNDRED_THOUSAND {
         millions(magnitude, 3)
     } else {
         pounds(magnitude)
@@ -93,7 +109,11 @@ mod tests {
         assert_eq!(variance(dec!(652_000)), "£0.652m");
         assert_eq!(variance(dec!(100_000)), "£0.100m");
         assert_eq!(variance(dec!(12_345_500)), "£12.346m");
-        assert_eq!(variance(dec!(999.995)), "£1000");
+        assert_eq!(variance(dec!(99_999.995)), "£0.100m");
+        assert_eq!(variance(dec!(99_999.994)), "£99,999.99");
+        assert_eq!(variance(dec!(50_000)), "£50,000");
+        assert_eq!(variance(dec!(1_234.05)), "£1,234.05");
+        assert_eq!(headline(dec!(-1_001)), "-£1,001");
         assert_eq!(percent_1dp(dec!(1.4082)), "1.4%");
         assert_eq!(percent_1dp(dec!(0.05)), "0.1%");
         assert_eq!(percent_exact(dec!(5.00)), "5%");

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::Milestone;
+use crate::csvio::CsvReader;
 use crate::error::{Error, ErrorKind, Result};
 
 const DATE_EXPECTED: &str = "a date as yyyy-mm-dd (2016-03-04) or dd/mm/yyyy (04/03/2016)";
@@ -71,8 +72,8 @@ pub struct MilestoneCsvOptions {
 pub struct MilestoneCsv {
     /// Milestones in file order.
     pub milestones: Vec<Milestone>,
-    /// Errors naming file, line, column, milestone id and the text found. Not serialised.
-    #[serde(skip)]
+    /// Errors naming file, line, column, milestone id and the text found.
+    #[serde(default)]
     pub errors: Vec<Error>,
 }
 
@@ -115,17 +116,16 @@ pub fn read_milestones_csv<R: std::io::Read>(
         Some(file) => e.with_file(file.clone()),
         None => e,
     };
-    let mut csv = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(reader);
-    let headers = csv.headers().map_err(|e| locate(Error::from(e)))?.clone();
+    let mut csv = CsvReader::new(
+        ::csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false),
+        reader,
+    );
+    let headers = csv.headers().map_err(locate)?;
     let mut columns: HashMap<&'static str, usize> = HashMap::new();
     for (i, raw) in headers.iter().enumerate() {
-        let name = raw
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
+        let name = raw.trim().to_ascii_lowercase();
         let Some(column) = COLUMNS.iter().find(|c| **c == name).copied() else {
             return Err(locate(
                 Error::invalid_value(raw, format!("a column named one of {}", COLUMNS.join(", ")))
@@ -162,7 +162,7 @@ pub fn read_milestones_csv<R: std::io::Read>(
         match csv.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let line = csv.line_of(&record).unwrap_or(0);
                 match read_row(&record, &columns) {
                     Ok(m) => out.milestones.push(m),
                     Err(errors) => out
@@ -172,7 +172,7 @@ pub fn read_milestones_csv<R: std::io::Read>(
             }
             Err(err) => {
                 let io = err.is_io_error();
-                out.errors.push(locate(Error::from(err)));
+                out.errors.push(locate(csv.error(err)));
                 if io {
                     break;
                 }

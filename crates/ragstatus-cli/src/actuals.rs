@@ -1,0 +1,313 @@
+//! The actuals CSV reader: long format, one row per indicator and period.
+//!
+//! ```text
+//! indicator,period,value,numerator,denominator,provisional,note
+//! SW-01,2015/16 Q3,,412,450,,
+//! SW-02,2015/16 Q3,87.5,,,yes,Provisional figure
+//! ```
+//!
+//! Only `indicator` and `period` are required columns, with `value` or both `numerator` and
+//! `denominator`; the others are optional and columns may come in any order. Column names are
+//! matched case-insensitively. Numbers may carry thousands separators (`1,842`) since that is how
+//! spreadsheets export them.
+//!
+//! A bad row (unknown indicator, bad period, duplicate, non-numeric value, value and fraction
+//! both or neither given) is an error naming the file, the line, the column, the indicator and
+//! the period as far as known. The reader yields it and carries on: nothing is dropped silently.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::str::FromStr;
+
+use ragstatus::csvio::CsvReader;
+use ragstatus::{Decimal, Error, ErrorKind, Observation};
+
+/// One good row of the actuals file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActualRow<P> {
+    /// The one-based line of the row in its file.
+    pub line: u64,
+    /// The indicator id, as defined.
+    pub indicator: String,
+    /// The parsed period.
+    pub period: P,
+    /// The value, or numerator and denominator.
+    pub observation: Observation,
+    /// Flagged provisional.
+    pub provisional: bool,
+    /// A free-text note, if any.
+    pub note: Option<String>,
+}
+
+struct Columns {
+    indicator: usize,
+    period: usize,
+    value: Option<usize>,
+    numerator: Option<usize>,
+    denominator: Option<usize>,
+    provisional: Option<usize>,
+    note: Option<usize>,
+}
+
+/// Reads the actuals of one file row by row, in constant memory.
+pub struct ActualsReader<R: Read, C> {
+    file: String,
+    reader: CsvReader<R>,
+    columns: Columns,
+    record: csv::StringRecord,
+    catalog: C,
+}
+
+/// What the reader needs to know about the definitions: whether an indicator exists, and how to
+/// parse a period label.
+pub trait Catalog {
+    /// The parsed period type.
+    type Period;
+    /// True when the id names a defined indicator.
+    fn knows(&self, id: &str) -> bool;
+    /// Parses a period label with the definitions' calendar.
+    fn parse_period(&self, label: &str) -> Result<Self::Period, Error>;
+}
+
+impl<R: Read, C: Catalog> ActualsReader<R, C> {
+    /// Opens the reader and checks the header. A missing required column is an error for the
+    /// whole file (usage error).
+    pub fn new(file: &str, input: R, catalog: C) -> Result<Self, Error> {
+        // The core's reader, for line numbers that are right in files saved on Windows (CRLF)
+        // and after blank lines, and for a leading byte order mark dropped however it arrives.
+        let mut reader = CsvReader::new(
+            csv::ReaderBuilder::new()
+                .flexible(true)
+                .trim(csv::Trim::All),
+            input,
+        );
+        let headers = reader.headers().map_err(|e| e.with_file(file))?;
+        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let required = |name: &str| {
+            find(name).ok_or_else(|| {
+                Error::new(ErrorKind::Missing {
+                    field: format!("column {name:?} in the header"),
+                })
+                .with_file(file)
+                .with_line(1)
+            })
+        };
+        let columns = Columns {
+            indicator: required("indicator")?,
+            period: required("period")?,
+            value: find("value"),
+            numerator: find("numerator"),
+            denominator: find("denominator"),
+            provisional: find("provisional"),
+            note: find("note"),
+        };
+        if columns.value.is_none() && (columns.numerator.is_none() || columns.denominator.is_none())
+        {
+            return Err(Error::new(ErrorKind::Missing {
+                field:
+                    "column \"value\", or columns \"numerator\" and \"denominator\", in the header"
+                        .into(),
+            })
+            .with_file(file)
+            .with_line(1));
+        }
+        Ok(ActualsReader {
+            file: file.to_string(),
+            reader,
+            columns,
+            record: csv::StringRecord::new(),
+            catalog,
+        })
+    }
+
+    fn cell(&self, index: Option<usize>) -> Option<&str> {
+        index
+            .and_then(|i| self.record.get(i))
+            .filter(|s| !s.is_empty())
+    }
+
+    fn row(&mut self) -> Result<ActualRow<C::Period>, Error> {
+        let line = self.reader.line_of(&self.record).unwrap_or(0);
+        let at = |e: Error| e.with_file(self.file.as_str()).with_line(line);
+        let id = self.cell(Some(self.columns.indicator)).ok_or_else(|| {
+            at(Error::new(ErrorKind::Missing {
+                field: "indicator id".into(),
+            })
+            .with_column("indicator"))
+        })?;
+        let at = |e: Error| at(e.with_indicator(id));
+        if !self.catalog.knows(id) {
+            return Err(at(Error::new(ErrorKind::UnknownIndicator {
+                id: id.into(),
+            })
+            .with_column("indicator")));
+        }
+        let label = self.cell(Some(self.columns.period)).ok_or_else(|| {
+            at(Error::new(ErrorKind::Missing {
+                field: "period".into(),
+            })
+            .with_column("period"))
+        })?;
+        let period = self
+            .catalog
+            .parse_period(label)
+            .map_err(|e| at(e.with_column("period")))?;
+        let at = |e: Error| at(e.with_period(label));
+        let number = |column: &str, index: Option<usize>| -> Result<Option<Decimal>, Error> {
+            match self.cell(index) {
+                None => Ok(None),
+                Some(text) => parse_decimal(text).map(Some).ok_or_else(|| {
+                    at(Error::invalid_value(text, "a decimal number").with_column(column))
+                }),
+            }
+        };
+        let value = number("value", self.columns.value)?;
+        let numerator = number("numerator", self.columns.numerator)?;
+        let denominator = number("denominator", self.columns.denominator)?;
+        let observation = match (value, numerator, denominator) {
+            (Some(v), None, None) => Observation::value(v),
+            (None, Some(n), Some(d)) => Observation::fraction(n, d),
+            (None, None, None) => {
+                return Err(at(Error::new(ErrorKind::Missing {
+                    field: "value (or numerator and denominator)".into(),
+                })
+                .with_column("value")));
+            }
+            (Some(_), _, _) => {
+                return Err(at(Error::invalid_value(
+                    "a value and a numerator or denominator",
+                    "either a value, or a numerator and a denominator, not both",
+                )
+                .with_column("value")));
+            }
+            (None, Some(_), None) => {
+                return Err(at(Error::new(ErrorKind::Missing {
+                    field: "denominator (a numerator was given)".into(),
+                })
+                .with_column("denominator")));
+            }
+            (None, None, Some(_)) => {
+                return Err(at(Error::new(ErrorKind::Missing {
+                    field: "numerator (a denominator was given)".into(),
+                })
+                .with_column("numerator")));
+            }
+        };
+        let provisional = match self.cell(self.columns.provisional) {
+            None => false,
+            Some(text) => parse_flag(text).ok_or_else(|| {
+                at(
+                    Error::invalid_value(text, "yes or no (or y/n, true/false, 1/0)")
+                        .with_column("provisional"),
+                )
+            })?,
+        };
+        Ok(ActualRow {
+            line,
+            indicator: id.to_string(),
+            period,
+            observation,
+            provisional,
+            note: self.cell(self.columns.note).map(str::to_string),
+        })
+    }
+}
+
+impl<R: Read, C: Catalog> Iterator for ActualsReader<R, C> {
+    type Item = Result<ActualRow<C::Period>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Err(e) => {
+                    return Some(Err(self.reader.error(e).with_file(self.file.as_str())));
+                }
+                Ok(true) => {
+                    if self.record.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    return Some(self.row());
+                }
+            }
+        }
+    }
+}
+
+/// Reads a decimal as a spreadsheet exports it: surrounding spaces and thousands separators are
+/// allowed, nothing else (no units, no percent signs: a value of `45%` is ambiguous).
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+    if cleaned.is_empty() {
+        return None;
+    }
+    Decimal::from_str(&cleaned)
+        .or_else(|_| Decimal::from_scientific(&cleaned))
+        .ok()
+}
+
+fn parse_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" | "1" | "provisional" | "p" => Some(true),
+        "no" | "n" | "false" | "f" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Detects duplicate rows: the same indicator and period given twice. Remembers where each
+/// key was first seen, so the message can point at both lines.
+#[derive(Debug)]
+pub struct Duplicates<P> {
+    seen: HashMap<(String, P), u64>,
+}
+
+impl<P> Default for Duplicates<P> {
+    fn default() -> Self {
+        Duplicates {
+            seen: HashMap::new(),
+        }
+    }
+}
+
+impl<P: std::hash::Hash + Eq + Clone + std::fmt::Display> Duplicates<P> {
+    /// An error if this row's key was seen before.
+    pub fn check(&mut self, file: &str, row: &ActualRow<P>) -> Result<(), Error> {
+        let key = (row.indicator.clone(), row.period.clone());
+        match self.seen.get(&key) {
+            Some(first) => Err(Error::new(ErrorKind::Duplicate {
+                what: format!("row (also on line {first}) for"),
+                key: format!("{} {}", row.indicator, row.period),
+            })
+            .with_file(file)
+            .with_line(row.line)
+            .with_indicator(row.indicator.as_str())
+            .with_period(row.period.to_string())
+            .with_column("period")),
+            None => {
+                self.seen.insert(key, row.line);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_as_exported() {
+        assert_eq!(parse_decimal(" 1,842 "), Some(Decimal::from(1842)));
+        assert_eq!(parse_decimal("44.1"), Decimal::from_str("44.1").ok());
+        assert_eq!(parse_decimal("n/a"), None);
+        assert_eq!(parse_decimal("45%"), None);
+        assert_eq!(parse_decimal(""), None);
+    }
+
+    #[test]
+    fn flags() {
+        assert_eq!(parse_flag("Yes"), Some(true));
+        assert_eq!(parse_flag("n"), Some(false));
+        assert_eq!(parse_flag("maybe"), None);
+    }
+}

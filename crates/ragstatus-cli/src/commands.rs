@@ -1,0 +1,734 @@
+//! The subcommands.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use ragstatus::budget::BudgetSettings;
+use ragstatus::{
+    BudgetCsvOptions, Decimal, Error, Indicator, IndicatorResult, MilestoneCsvOptions, Observation,
+    Period, Series, Target, read_budget_csv, read_milestones_csv,
+};
+use serde::Serialize;
+
+use crate::actuals::{ActualRow, ActualsReader, Duplicates};
+use crate::engine::{self, Defs};
+use crate::model::{Travel, status_label};
+use crate::window::Windows;
+use crate::{
+    CheckArgs, EvaluateArgs, ExplainArgs, Fatal, Outcome, ReportArgs, RowFormat, build, render,
+    sections,
+};
+
+fn open(path: &Path) -> Result<BufReader<File>, Fatal> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
+fn output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Fatal> {
+    Ok(match path {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).map_err(|e| Fatal(format!("{}: {e}", path.display())))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+fn write_failed(e: std::io::Error) -> Fatal {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader went away (`ragstatus evaluate ... | head`): stop quietly, as other
+        // command-line tools do.
+        std::process::exit(0);
+    }
+    Fatal(format!("cannot write the output: {e}"))
+}
+
+fn csv_write_failed(e: csv::Error) -> Fatal {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => write_failed(e),
+        other => Fatal(format!("cannot write the output: {other:?}")),
+    }
+}
+
+fn json_write_failed(e: serde_json::Error) -> Fatal {
+    match e.io_error_kind() {
+        Some(kind) => write_failed(std::io::Error::from(kind)),
+        None => Fatal(format!("cannot write the output: {e}")),
+    }
+}
+
+/// A decimal for reading: at most six places, no trailing zeros.
+fn readable(value: Decimal) -> Decimal {
+    value.round_dp(6).normalize()
+}
+
+/// A tolerance as words: `none`, `absolute 2`, `relative 10%`, `floor 28`.
+fn tolerance_words(tolerance: &ragstatus::Tolerance) -> String {
+    match serde_json::to_value(tolerance) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .map(|(k, v)| {
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
+                if k == "relative" {
+                    format!("{k} {v}%")
+                } else {
+                    format!("{k} {v}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Ok(serde_json::Value::String(s)) => s,
+        _ => tolerance.as_str().to_string(),
+    }
+}
+
+/// Reads every actuals row, good or bad, in file order; duplicates become problems.
+pub fn read_actuals(
+    defs: &Defs,
+    path: &Path,
+) -> Result<(Vec<ActualRow<Period>>, Vec<Error>), Fatal> {
+    let file = path.display().to_string();
+    let reader = ActualsReader::new(&file, open(path)?, defs)?;
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut duplicates = Duplicates::default();
+    for row in reader {
+        match row.and_then(|row| duplicates.check(&file, &row).map(|()| row)) {
+            Ok(row) => rows.push(row),
+            Err(e) => problems.push(e),
+        }
+    }
+    Ok((rows, problems))
+}
+
+fn load_budget_settings(path: &Option<PathBuf>) -> Result<BudgetSettings, Fatal> {
+    let Some(path) = path else {
+        return Ok(BudgetSettings::default());
+    };
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{file}: {e}")))?;
+    let settings: BudgetSettings = if file.to_ascii_lowercase().ends_with(".json") {
+        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file}: {e}")))?
+    } else {
+        toml::from_str(&text).map_err(|e| Fatal(format!("{file}: {}", e.message())))?
+    };
+    settings
+        .validate()
+        .map_err(|e| Fatal(e.with_file(file).to_string()))?;
+    Ok(settings)
+}
+
+fn list_problems(problems: &[Error]) {
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let _ = writeln!(err, "{p}");
+    }
+    if !problems.is_empty() {
+        let _ = writeln!(
+            err,
+            "{} input row{} could not be used (listed above)",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+}
+
+fn outcome(problems: &[Error]) -> Outcome {
+    if problems.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::BadRows
+    }
+}
+
+/// `ragstatus check`.
+pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
+    let defs = match Defs::load(&args.definitions) {
+        Ok(defs) => defs,
+        Err(first) => {
+            let all = Defs::all_problems(&args.definitions);
+            if all.len() <= 1 {
+                return Err(first.into());
+            }
+            let mut out = std::io::stdout().lock();
+            for p in &all {
+                let _ = writeln!(out, "{p}");
+            }
+            return Err(Fatal(format!(
+                "{}: {} problems in the indicator definitions (listed above)",
+                args.definitions.display(),
+                all.len()
+            )));
+        }
+    };
+    let mut problems: Vec<Error> = Vec::new();
+    let mut counts = vec![format!("{} indicator definitions", defs.ids.len())];
+    if let Some(actuals) = &args.actuals {
+        let (good, bad) = read_actuals(&defs, actuals)?;
+        counts.push(format!("{} data rows", good.len() + bad.len()));
+        problems.extend(bad);
+    }
+    if let Some(budget) = &args.budget {
+        load_budget_settings(&args.budget_settings)?;
+        let file = budget.display().to_string();
+        let options = BudgetCsvOptions {
+            unit: args.budget_unit.into(),
+            file: Some(file.clone()),
+            ..Default::default()
+        };
+        let read = read_budget_csv(open(budget)?, &options).map_err(|e| e.with_file(&file))?;
+        counts.push(format!(
+            "{} budget lines",
+            read.lines.len() + read.errors.len()
+        ));
+        problems.extend(read.errors);
+    }
+    if let Some(milestones) = &args.milestones {
+        let file = milestones.display().to_string();
+        let options = MilestoneCsvOptions {
+            file: Some(file.clone()),
+        };
+        let read =
+            read_milestones_csv(open(milestones)?, &options).map_err(|e| e.with_file(&file))?;
+        counts.push(format!(
+            "{} milestones",
+            read.milestones.len() + read.errors.len()
+        ));
+        problems.extend(read.errors);
+    }
+    if args.overrides.is_some() {
+        let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+        counts.push(format!("{} overrides", overrides.len()));
+    }
+    if let Some(path) = &args.comparators {
+        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
+        counts.push(format!(
+            "{} comparator values",
+            comparators.values().map(Vec::len).sum::<usize>() + bad.len()
+        ));
+        problems.extend(bad);
+    }
+    let mut out = std::io::stdout().lock();
+    for p in &problems {
+        let _ = writeln!(out, "{p}");
+    }
+    let _ = writeln!(
+        out,
+        "{} checked: {} problem{}",
+        counts.join(", "),
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    Ok(outcome(&problems))
+}
+
+fn read_overrides(
+    defs: &Defs,
+    path: &Option<PathBuf>,
+    problems: &mut Vec<Error>,
+) -> Result<crate::overrides::Overrides, Fatal> {
+    match path {
+        None => Ok(Default::default()),
+        Some(path) => {
+            let (overrides, bad) = crate::overrides::read(path, &defs)?;
+            problems.extend(bad);
+            Ok(overrides)
+        }
+    }
+}
+
+fn choose_period(
+    defs: &Defs,
+    label: &Option<String>,
+    rows: &[ActualRow<Period>],
+) -> Result<Period, Fatal> {
+    match label {
+        Some(label) => defs
+            .definitions
+            .calendar
+            .parse(label)
+            .map_err(|e| Fatal(format!("--period: {e}"))),
+        None => engine::latest_period(rows).ok_or_else(|| {
+            Fatal(
+                "the actuals file has no usable rows, so there is no latest period: give --period"
+                    .into(),
+            )
+        }),
+    }
+}
+
+/// `ragstatus report`.
+pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
+    let defs = Defs::load(&args.inputs.definitions)?;
+    let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
+    let period = choose_period(&defs, &args.period, &rows)?;
+    let settings = load_budget_settings(&args.budget_settings)?;
+    let history = engine::history_periods(period, args.history.max(1));
+    let (series, flags) = engine::series(&rows);
+    let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+    let empty = Series::new();
+    let mut indicator_rows = Vec::new();
+    for indicator in &defs.definitions.indicators {
+        let s = series.get(&indicator.id).unwrap_or(&empty);
+        let person = overrides.get(&(indicator.id.clone(), period));
+        match engine::evaluate_row(indicator, period, s, &history, &flags, person) {
+            Ok(row) => indicator_rows.push(row),
+            Err(e) => problems.push(e.with_file(args.inputs.definitions.display().to_string())),
+        }
+    }
+    if let Some(path) = &args.comparators {
+        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
+        problems.extend(bad);
+        let file = path.display().to_string();
+        for row in &mut indicator_rows {
+            let (Some(values), Some(indicator)) = (
+                comparators.get(&(row.id.clone(), period)),
+                defs.ids.get(&row.id).and_then(|i| defs.indicator(*i)),
+            ) else {
+                continue;
+            };
+            row.benchmark = match row.actual_value {
+                None => Some(crate::model::BenchmarkView {
+                    line: format!(
+                        "Benchmark: no value this period to compare with {} comparator{}",
+                        values.len(),
+                        if values.len() == 1 { "" } else { "s" }
+                    ),
+                    result: None,
+                }),
+                Some(actual) => {
+                    match crate::comparators::benchmark_actual(indicator, actual, values) {
+                        Ok(b) => Some(crate::model::BenchmarkView {
+                            line: format!("Benchmark: {}", b.explanation),
+                            result: Some(b),
+                        }),
+                        Err(e) => {
+                            problems.push(e.with_file(file.as_str()).with_period(period.label()));
+                            None
+                        }
+                    }
+                }
+            };
+        }
+    }
+    let budget = match &args.budget {
+        Some(path) => Some(sections::budget(
+            path,
+            args.budget_unit.into(),
+            &settings,
+            &mut problems,
+        )?),
+        None => None,
+    };
+    let as_of = args.as_of.unwrap_or_else(|| period.last_date());
+    let milestones = match &args.milestones {
+        Some(path) => Some(sections::milestones(path, as_of, &mut problems)?),
+        None => None,
+    };
+    let mut report = build::report(
+        args.title
+            .unwrap_or_else(|| format!("Performance report: {period}")),
+        period.to_string(),
+        history.iter().map(|p| p.to_string()).collect(),
+        indicator_rows,
+        problems.iter().map(|p| p.to_string()).collect(),
+    );
+    report.budget = budget;
+    report.milestones = milestones;
+    let text = render::render(&report, args.format).map_err(Fatal)?;
+    let mut out = output(&args.output)?;
+    out.write_all(text.as_bytes()).map_err(write_failed)?;
+    out.flush().map_err(write_failed)?;
+    list_problems(&problems);
+    Ok(outcome(&problems))
+}
+
+/// One row of `ragstatus evaluate`'s output.
+#[derive(Debug, Serialize)]
+struct EvalRecord<'a> {
+    indicator: &'a str,
+    period: String,
+    measured: Option<String>,
+    actual: Option<Decimal>,
+    target: Option<Decimal>,
+    target_low: Option<Decimal>,
+    target_high: Option<Decimal>,
+    stretch: Option<Decimal>,
+    status: &'static str,
+    shortfall: Option<Decimal>,
+    tolerance_amount: Option<Decimal>,
+    direction: &'static str,
+    vs_previous: &'static str,
+    vs_year_ago: &'static str,
+    provisional: bool,
+    note: Option<&'a str>,
+    explanation: String,
+}
+
+fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> EvalRecord<'a> {
+    let (target, low, high) = match result.target {
+        Some(Target::Value(v)) => (Some(v), None, None),
+        Some(Target::Range { low, high }) => (None, Some(low), Some(high)),
+        None => (None, None, None),
+    };
+    EvalRecord {
+        indicator: &result.id,
+        period: result.period.clone(),
+        measured: result.measured.clone(),
+        actual: result.actual,
+        target,
+        target_low: low,
+        target_high: high,
+        stretch: result.stretch,
+        status: result.status.as_str(),
+        shortfall: result.rating.shortfall,
+        tolerance_amount: result.rating.tolerance_amount,
+        direction: result.direction.as_str(),
+        vs_previous: result.previous.direction.as_str(),
+        vs_year_ago: result.year_ago.direction.as_str(),
+        provisional: row.provisional,
+        note: row.note.as_deref(),
+        explanation: result.sentence(),
+    }
+}
+
+/// `ragstatus evaluate`: streams one result per good row, in file order.
+pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
+    let defs = Defs::load(&args.inputs.definitions)?;
+    let file = args.inputs.actuals.display().to_string();
+    let reader = ActualsReader::new(&file, open(&args.inputs.actuals)?, &defs)?;
+    let mut windows: Windows<Observation> = Windows::new(defs.ids.len());
+    let out = output(&args.output)?;
+    let mut csv_out = None;
+    let mut json_out = None;
+    match args.format {
+        RowFormat::Csv => csv_out = Some(csv::Writer::from_writer(out)),
+        RowFormat::Jsonl => json_out = Some(out),
+    }
+    let mut bad = 0usize;
+    let mut err = std::io::stderr().lock();
+    let mut report = |e: Error| {
+        bad += 1;
+        let _ = writeln!(err, "{e}");
+    };
+    for row in reader {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                report(e);
+                continue;
+            }
+        };
+        let at = |e: Error| {
+            e.with_file(file.as_str())
+                .with_line(row.line)
+                .with_indicator(row.indicator.as_str())
+        };
+        let (Some(&index), Some(indicator)) = (
+            defs.ids.get(&row.indicator),
+            defs.ids
+                .get(&row.indicator)
+                .and_then(|i| defs.indicator(*i)),
+        ) else {
+            continue;
+        };
+        if let Err(e) = windows.insert(index, row.period, row.line, row.observation) {
+            report(at(e));
+            continue;
+        }
+        let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
+        let result = match indicator.evaluate(row.period, &series) {
+            Ok(result) => result,
+            Err(e) => {
+                report(at(e));
+                continue;
+            }
+        };
+        let record = record(&result, &row);
+        if let Some(w) = csv_out.as_mut() {
+            w.serialize(&record).map_err(csv_write_failed)?;
+        }
+        if let Some(w) = json_out.as_mut() {
+            serde_json::to_writer(&mut *w, &record).map_err(json_write_failed)?;
+            w.write_all(b"\n").map_err(write_failed)?;
+        }
+    }
+    if let Some(mut w) = csv_out {
+        w.flush().map_err(write_failed)?;
+    }
+    if let Some(mut w) = json_out {
+        w.flush().map_err(write_failed)?;
+    }
+    if bad > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{bad} input row{} could not be evaluated (listed above)",
+            if bad == 1 { "" } else { "s" }
+        );
+        Ok(Outcome::BadRows)
+    } else {
+        Ok(Outcome::Clean)
+    }
+}
+
+fn describe_inputs(indicator: &Indicator, period: Period, rows: &[&ActualRow<Period>]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        let value = match row.observation {
+            Observation::Value { value } => indicator.unit.format_value(value, None),
+            Observation::Fraction {
+                numerator,
+                denominator,
+            } => format!(
+                "{numerator} / {denominator} × {}",
+                indicator.effective_multiplier()
+            ),
+        };
+        let mut flags = Vec::new();
+        if row.provisional {
+            flags.push("provisional".to_string());
+        }
+        if let Some(note) = &row.note {
+            flags.push(format!("note: {note}"));
+        }
+        let marker = if row.period == period { "▸" } else { " " };
+        let _ = writeln!(
+            out,
+            "  {marker} {:<12} {value}{}",
+            row.period.to_string(),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", flags.join("; "))
+            }
+        );
+    }
+    out
+}
+
+/// `ragstatus explain`.
+pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
+    let defs = Defs::load(&args.inputs.definitions)?;
+    let Some(indicator) = defs.ids.get(&args.id).and_then(|i| defs.indicator(*i)) else {
+        return Err(Fatal(format!(
+            "unknown indicator {:?}; {} defines: {}",
+            args.id,
+            args.inputs.definitions.display(),
+            defs.definitions
+                .indicators
+                .iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
+    let period = choose_period(&defs, &args.period, &rows)?;
+    let (series, flags) = engine::series(&rows);
+    let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+    let person = overrides.get(&(indicator.id.clone(), period));
+    let empty = Series::new();
+    let s = series.get(&indicator.id).unwrap_or(&empty);
+    let result = indicator.evaluate(period, s).map(|r| match person {
+        Some(o) => r.with_override(o.status, o.reason.as_str(), o.by.as_str()),
+        None => r,
+    });
+    let result = result.map_err(|e| {
+        Fatal(
+            e.with_file(args.inputs.definitions.display().to_string())
+                .to_string(),
+        )
+    })?;
+    let history = engine::history_periods(period, 8);
+    let row = engine::evaluate_row(indicator, period, s, &history, &flags, person)
+        .map_err(|e| Fatal(e.to_string()))?;
+    let mine: Vec<&ActualRow<Period>> = rows
+        .iter()
+        .filter(|r| r.indicator == indicator.id)
+        .collect();
+    let relevant: Vec<&ActualRow<Period>> = mine
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.period.last_date() <= period.last_date()
+                && r.period.first_date()
+                    >= period
+                        .fiscal_year()
+                        .year_ago()
+                        .map(|y| y.first_date())
+                        .unwrap_or(period.first_date())
+        })
+        .collect();
+    let mut out = output(&None)?;
+    if args.json {
+        #[derive(Serialize)]
+        struct Json<'a> {
+            result: &'a IndicatorResult,
+            history: Vec<(String, Option<Decimal>)>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spc: Option<&'a crate::model::SpcView>,
+        }
+        let json = Json {
+            spc: row.spc.as_ref(),
+            result: &result,
+            history: history
+                .iter()
+                .map(|p| p.to_string())
+                .zip(row.history.iter().copied())
+                .collect(),
+        };
+        let text = serde_json::to_string_pretty(&json).map_err(|e| Fatal(e.to_string()))?;
+        writeln!(out, "{text}").map_err(write_failed)?;
+    } else {
+        let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+        let precise = |v: Decimal| indicator.unit.format_value(readable(v), None);
+        let mut text = String::new();
+        let _ = writeln!(text, "{} {}", indicator.id, indicator.name);
+        if !indicator.group.is_empty() {
+            let _ = writeln!(text, "Group:        {}", indicator.group.join(" / "));
+        }
+        let _ = writeln!(
+            text,
+            "Definition:   {} ({} is better), {}, aggregation {}, basis {}",
+            indicator.unit.as_str(),
+            indicator.polarity.as_str(),
+            indicator.frequency.as_str(),
+            indicator.aggregation.as_str(),
+            match indicator.effective_basis() {
+                ragstatus::Basis::Period => "period",
+                ragstatus::Basis::YearToDate => "year to date",
+            }
+        );
+        let _ = writeln!(
+            text,
+            "Period:       {}{}",
+            result.period,
+            match &result.measured {
+                Some(m) if *m != result.period => format!(" (measures {m})"),
+                Some(_) => String::new(),
+                None => " (not due)".into(),
+            }
+        );
+        let _ = writeln!(text, "Inputs (this year and last, ▸ = the period):");
+        text.push_str(&describe_inputs(indicator, period, &relevant));
+        let _ = writeln!(
+            text,
+            "Actual:       {}{}",
+            result.actual.map(precise).unwrap_or_else(|| "none".into()),
+            match (result.unrounded, result.no_value) {
+                (Some(u), _) => format!(" (rounded from {})", precise(u)),
+                (None, Some(reason)) => format!(" ({})", reason.describe()),
+                _ => String::new(),
+            }
+        );
+        let _ = writeln!(
+            text,
+            "Target:       {}{}",
+            result
+                .target
+                .as_ref()
+                .map(|t| engine::target_text(indicator, t))
+                .unwrap_or_else(|| "none (data only)".into()),
+            result
+                .stretch
+                .map(|s| format!(", stretch {}", f(s)))
+                .unwrap_or_default()
+        );
+        let _ = writeln!(
+            text,
+            "Tolerance:    {}{}",
+            tolerance_words(&indicator.tolerance),
+            result
+                .rating
+                .tolerance_amount
+                .map(|a| format!(" = {}", indicator.unit.format_difference(a, None)))
+                .unwrap_or_default()
+        );
+        if let Some(shortfall) = result.rating.shortfall {
+            let _ = writeln!(
+                text,
+                "Shortfall:    {}{}",
+                readable(shortfall),
+                if shortfall <= Decimal::ZERO {
+                    " (target met)"
+                } else {
+                    ""
+                }
+            );
+        }
+        let _ = writeln!(
+            text,
+            "Status:       {} (rule: {})",
+            status_label(result.status),
+            serde_json::to_value(result.rating.fired)
+                .ok()
+                .map(|v| match v {
+                    serde_json::Value::String(s) => s.replace('_', " "),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default()
+        );
+        if let Some(o) = &result.rating.overridden {
+            let _ = writeln!(
+                text,
+                "Override:     {} by {}: {} (computed {})",
+                o.status.as_str(),
+                o.by,
+                o.reason,
+                result.rating.computed.as_str()
+            );
+        }
+        let _ = writeln!(text, "Explanation:  {}", result.sentence());
+        let travel_line = |name: &str, t: &ragstatus::Travel| {
+            format!(
+                "{name:<13} {}{}",
+                engine::travel(t.direction).label(),
+                match (t.comparison, t.change) {
+                    (Some(c), Some(change)) => format!(
+                        " (from {}; change {} in the good direction, stable band {})",
+                        f(c),
+                        readable(change),
+                        readable(t.band.unwrap_or_default())
+                    ),
+                    (Some(c), None) => format!(" (from {})", f(c)),
+                    _ => String::new(),
+                }
+            )
+        };
+        let _ = writeln!(text, "{}", travel_line("vs previous:", &result.previous));
+        let _ = writeln!(text, "{}", travel_line("vs last year:", &result.year_ago));
+        if let Some(trend) = &result.trend {
+            let _ = writeln!(text, "{}", travel_line("Trend:", trend));
+        }
+        let _ = writeln!(
+            text,
+            "Headline:     {}",
+            Travel::label(engine::travel(result.direction))
+        );
+        let _ = writeln!(text, "History:");
+        for (p, v) in history.iter().zip(&row.history) {
+            let _ = writeln!(
+                text,
+                "  {:<12} {}",
+                p.to_string(),
+                v.map(f).unwrap_or_else(|| "–".into())
+            );
+        }
+        if let Some(spc) = &row.spc {
+            let _ = writeln!(text, "{}", spc.line);
+            let _ = writeln!(text, "  {}", spc.explanation);
+            for signal in &spc.result.signals {
+                let _ = writeln!(text, "  - {}", signal.explanation);
+            }
+        }
+        out.write_all(text.as_bytes()).map_err(write_failed)?;
+    }
+    out.flush().map_err(write_failed)?;
+    list_problems(&problems);
+    Ok(outcome(&problems))
+}

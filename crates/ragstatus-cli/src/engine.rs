@@ -1,0 +1,403 @@
+//! The bridge between the command line and the library: loading the definitions, telling the
+//! actuals reader which indicators exist and how periods are labelled, and turning the library's
+//! results into report rows.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use ragstatus::definitions::from_json_value;
+use ragstatus::{
+    Assurance, Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement,
+    Indicator, IndicatorResult, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
+};
+
+use crate::actuals::{ActualRow, Catalog};
+use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
+use crate::overrides::Override;
+
+/// The definitions, indexed by id.
+#[derive(Debug, Clone)]
+pub struct Defs {
+    /// The definitions as read.
+    pub definitions: Definitions,
+    /// Indicator positions by id.
+    pub ids: HashMap<String, usize>,
+}
+
+impl Defs {
+    /// Reads and validates a definitions file (TOML, or JSON when the name ends in `.json`).
+    pub fn load(path: &Path) -> Result<Defs, Error> {
+        let file = path.display().to_string();
+        let definitions = Definitions::from_path(path).map_err(|e| e.with_file(&file))?;
+        definitions.validate().map_err(|e| e.with_file(&file))?;
+        let ids = definitions
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        Ok(Defs { definitions, ids })
+    }
+
+    /// Every problem of a definitions file that does not load, indicator by indicator, so that
+    /// `check` can list them all (loading stops at the first). Empty when the file cannot be
+    /// split into indicators (a syntax error), in which case the loader's error says why.
+    pub fn all_problems(path: &Path) -> Vec<Error> {
+        let file = path.display().to_string();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return Vec::new();
+        };
+        let value: Option<serde_json::Value> = if file.to_ascii_lowercase().ends_with(".json") {
+            serde_json::from_str(&text).ok()
+        } else {
+            toml::from_str::<toml::Table>(&text)
+                .ok()
+                .and_then(|t| serde_json::to_value(t).ok())
+        };
+        let Some(serde_json::Value::Object(root)) = value else {
+            return Vec::new();
+        };
+        let calendar = root
+            .get("calendar")
+            .and_then(|c| from_json_value::<FiscalCalendar>(c).ok())
+            .unwrap_or_default();
+        let list = root
+            .get("indicator")
+            .or_else(|| root.get("indicators"))
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let is_toml = !file.to_ascii_lowercase().ends_with(".json");
+        // The entries were converted to JSON to be read one by one; say the file's own format.
+        let retag = |e: Error| match e.kind() {
+            ErrorKind::Syntax { format, message } if is_toml && format == "JSON" => {
+                let l = e.location().clone();
+                let mut out = Error::new(ErrorKind::Syntax {
+                    format: "TOML".into(),
+                    message: message.clone(),
+                });
+                if let Some(f) = l.field {
+                    out = out.with_field(f);
+                }
+                out
+            }
+            _ => e,
+        };
+        let mut problems = Vec::new();
+        let mut seen = HashMap::new();
+        for (i, entry) in list.iter().enumerate() {
+            let id = entry.get("id").and_then(serde_json::Value::as_str);
+            let at = |e: Error| {
+                let e = e.with_field(format!("indicator[{i}]")).with_file(&file);
+                match id {
+                    Some(id) => e.with_indicator(id),
+                    None => e,
+                }
+            };
+            if let Some(id) = id {
+                if let Some(first) = seen.insert(id.to_string(), i) {
+                    problems.push(at(Error::new(ErrorKind::Duplicate {
+                        what: format!("indicator id (also indicator[{first}])"),
+                        key: id.into(),
+                    })));
+                }
+            }
+            match from_json_value::<Indicator>(entry) {
+                Ok(indicator) => {
+                    if let Err(e) = indicator.validate(calendar) {
+                        problems.push(at(e));
+                    }
+                }
+                Err(e) => problems.push(at(retag(e))),
+            }
+        }
+        problems
+    }
+
+    /// The indicator at a position.
+    pub fn indicator(&self, index: usize) -> Option<&Indicator> {
+        self.definitions.indicators.get(index)
+    }
+}
+
+impl Catalog for &Defs {
+    type Period = Period;
+
+    fn knows(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    fn parse_period(&self, label: &str) -> Result<Period, Error> {
+        self.definitions.calendar.parse(label)
+    }
+}
+
+/// Provisional flags and notes of the rows, by indicator and period.
+pub type Flags = HashMap<(String, Period), (bool, Option<String>)>;
+
+/// Every good row, as one series per indicator, plus the flags.
+pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
+    let mut series: BTreeMap<String, Series> = BTreeMap::new();
+    let mut flags = Flags::new();
+    for row in rows {
+        series
+            .entry(row.indicator.clone())
+            .or_default()
+            .insert(row.period, row.observation);
+        if row.provisional || row.note.is_some() {
+            flags.insert(
+                (row.indicator.clone(), row.period),
+                (row.provisional, row.note.clone()),
+            );
+        }
+    }
+    (series, flags)
+}
+
+/// The latest period with data, of the length most indicators report in: a quarterly report
+/// with one monthly and one annual indicator is a report of the latest quarter, not of the
+/// latest month. Between lengths used by as many indicators, the shorter wins.
+pub fn latest_period(rows: &[ActualRow<Period>]) -> Option<Period> {
+    let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
+    for row in rows {
+        users
+            .entry(row.period.kind())
+            .or_default()
+            .insert(row.indicator.as_str());
+    }
+    let kind = users
+        .iter()
+        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
+        .map(|(kind, _)| *kind)?;
+    rows.iter()
+        .map(|r| r.period)
+        .filter(|p| p.kind() == kind)
+        .max_by_key(|p| p.last_date())
+}
+
+/// The `n` periods of the same length ending with `period`, oldest first.
+pub fn history_periods(period: Period, n: usize) -> Vec<Period> {
+    let mut periods: Vec<Period> = (0..n)
+        .filter_map(|k| i64::try_from(k).ok())
+        .filter_map(|k| period.offset(-k).ok())
+        .collect();
+    periods.reverse();
+    periods
+}
+
+/// Direction as the report shows it.
+pub fn travel(direction: Direction) -> Travel {
+    match direction {
+        Direction::Improving => Travel::Improving,
+        Direction::Worsening => Travel::Worsening,
+        Direction::NoChange => Travel::NoChange,
+        Direction::NotComparable => Travel::NotComparable,
+    }
+}
+
+/// A target as shown: `95.0%`, or `87.0%–95.0%` for a range.
+pub fn target_text(indicator: &Indicator, target: &Target) -> String {
+    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    match target {
+        Target::Value(v) => f(*v),
+        Target::Range { low, high } => format!("{}–{}", f(*low), f(*high)),
+    }
+}
+
+/// One row of the report for an evaluated indicator.
+pub fn indicator_row(
+    indicator: &Indicator,
+    result: &IndicatorResult,
+    history: Vec<Option<Decimal>>,
+    flags: Option<&(bool, Option<String>)>,
+) -> IndicatorRow {
+    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    let mut target = result.target.as_ref().map(|t| target_text(indicator, t));
+    if let (Some(text), Some(stretch)) = (&mut target, result.stretch) {
+        text.push_str(&format!(" (stretch {})", f(stretch)));
+    }
+    IndicatorRow {
+        id: indicator.id.clone(),
+        name: indicator.name.clone(),
+        group: indicator.group.clone(),
+        polarity: polarity_name(indicator),
+        target,
+        actual: result.actual.map(f),
+        actual_value: result.actual,
+        status: result.status,
+        computed_status: result
+            .rating
+            .overridden
+            .as_ref()
+            .map(|_| result.rating.computed),
+        direction: travel(result.direction),
+        vs_previous: travel(result.previous.direction),
+        previous: result.previous.comparison.map(f),
+        vs_year_ago: travel(result.year_ago.direction),
+        year_ago: result.year_ago.comparison.map(f),
+        history,
+        explanation: result.sentence(),
+        provisional: flags.is_some_and(|(p, _)| *p),
+        note: flags.and_then(|(_, n)| n.clone()),
+        spc: None,
+        benchmark: None,
+    }
+}
+
+/// The analysis in a sentence, with values in the indicator's unit and display decimals (the
+/// library's own explanation shows them to 7 significant digits).
+fn spc_sentence(indicator: &Indicator, result: &SpcResult) -> String {
+    let show = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    let Some(last) = result.points.last() else {
+        return "No values to analyse.".to_string();
+    };
+    let name = last
+        .label
+        .clone()
+        .unwrap_or_else(|| format!("point {}", last.index + 1));
+    let what = match (last.rules.first(), last.point_type) {
+        (Some(SpcRule::Outside), kind) => {
+            match (last.upper_process_limit, last.lower_process_limit) {
+                (Some(u), _) if last.value > u => format!(
+                    "{} is above the upper process limit of {}: {}",
+                    show(last.value),
+                    show(u),
+                    kind.describe()
+                ),
+                (_, Some(l)) => format!(
+                    "{} is below the lower process limit of {}: {}",
+                    show(last.value),
+                    show(l),
+                    kind.describe()
+                ),
+                _ => last.explanation.clone(),
+            }
+        }
+        (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
+        (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
+    };
+    let mut parts = vec![format!("Latest value ({name}): {what}")];
+    if let Some(segment) = result.segments.last() {
+        if segment.limits.upper_process_limit.is_none() {
+            parts.push("too few points for process limits".to_string());
+        } else if segment.trial_limits {
+            parts.push(format!(
+                "the limits are trial limits ({} points, fewer than 12)",
+                segment.points
+            ));
+        }
+        let limits = &segment.limits;
+        if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
+            result.target,
+            result.assurance,
+            limits.lower_process_limit,
+            limits.upper_process_limit,
+        ) {
+            parts.push(match assurance {
+                Assurance::Inconsistent => format!(
+                    "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
+                    show(target),
+                    show(lower),
+                    show(upper)
+                ),
+                _ => {
+                    let (side, limit) = if target > upper {
+                        ("above the upper", upper)
+                    } else {
+                        ("below the lower", lower)
+                    };
+                    let verdict = if assurance == Assurance::ConsistentPass {
+                        "will consistently meet it"
+                    } else {
+                        "will consistently miss it unless something changes"
+                    };
+                    format!(
+                        "the target of {} is {side} process limit of {}: the process {verdict}",
+                        show(target),
+                        show(limit)
+                    )
+                }
+            });
+        }
+    }
+    let mut sentence = parts.join("; ");
+    sentence.push('.');
+    sentence
+}
+
+/// The report's view of an indicator's SPC analysis.
+pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
+    let last = result.points.last();
+    let rule = last.and_then(|p| p.rules.first().copied());
+    let variation_label = result
+        .variation
+        .map(|v| v.describe().to_string())
+        .unwrap_or_else(|| "no values".to_string());
+    let assurance_label = match result.assurance {
+        Some(a) => assurance_words(a).to_string(),
+        None if result.improvement == Improvement::Neutral => {
+            "none (no better direction)".to_string()
+        }
+        None if result.target.is_none() => "none (no single target)".to_string(),
+        None => "none (no process limits)".to_string(),
+    };
+    let segment = result.segments.last();
+    let trial_limits = segment.is_some_and(|s| s.trial_limits);
+    let mut line = format!("SPC: {variation_label}");
+    if let Some(rule) = rule {
+        line.push_str(&format!(" ({})", rule_words(rule)));
+    }
+    line.push_str(&format!("; assurance: {assurance_label}"));
+    if let Some(s) = segment.filter(|s| s.trial_limits) {
+        line.push_str(&format!("; trial limits ({} points)", s.points));
+    }
+    let explanation = spc_sentence(indicator, &result);
+    SpcView {
+        variation: result.variation,
+        variation_label,
+        rule,
+        assurance: result.assurance,
+        assurance_label,
+        trial_limits,
+        line,
+        explanation,
+        result,
+        unit: indicator.unit.clone(),
+        decimals: indicator.decimals,
+    }
+}
+
+fn polarity_name(indicator: &Indicator) -> String {
+    indicator.polarity.as_str().to_string()
+}
+
+/// Evaluates one indicator for a period, with its recent history.
+pub fn evaluate_row(
+    indicator: &Indicator,
+    period: Period,
+    series: &Series,
+    history: &[Period],
+    flags: &Flags,
+    person: Option<&Override>,
+) -> Result<IndicatorRow, Error> {
+    let mut result = indicator.evaluate(period, series)?;
+    if let Some(o) = person {
+        result = result.with_override(o.status, o.reason.as_str(), o.by.as_str());
+    }
+    let values = history
+        .iter()
+        .map(|p| {
+            indicator
+                .evaluate(*p, series)
+                .ok()
+                .filter(|r| r.status != Status::NotDue)
+                .and_then(|r| r.actual)
+        })
+        .collect();
+    let key = (indicator.id.clone(), period);
+    let mut row = indicator_row(indicator, &result, values, flags.get(&key));
+    row.spc = indicator
+        .spc(period, series)?
+        .map(|spc| spc_view(indicator, spc));
+    Ok(row)
+}

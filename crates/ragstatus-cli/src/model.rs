@@ -1,0 +1,483 @@
+//! The report as data: what every output format renders.
+//!
+//! Building the report (from the library's results) and rendering it (as a table, Markdown,
+//! HTML, JSON or CSV) are kept apart, so every format shows exactly the same figures. Numbers
+//! are kept as exact decimals and as the text the report shows.
+
+use ragstatus::{Assurance, Benchmark, Decimal, PointType, SpcResult, SpcRule, Status, Unit};
+use serde::Serialize;
+
+/// The whole quarterly report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The report's title.
+    pub title: String,
+    /// The period reported, canonical label (`2015/16 Q3`).
+    pub period: String,
+    /// The labels of the periods in each indicator's history, oldest first.
+    pub history_periods: Vec<String>,
+    /// Section 1: performance summary, overall then per theme and directorate.
+    pub summary: Vec<SummaryRow>,
+    /// Section 2: ids of the exceptions (every Red, every worsening indicator), in report order.
+    pub exceptions: Vec<String>,
+    /// Section 3: every indicator.
+    pub indicators: Vec<IndicatorRow>,
+    /// Appendix A: the budget position, when a budget file was given.
+    pub budget: Option<BudgetSection>,
+    /// The improvement plan, when a milestones file was given.
+    pub milestones: Option<MilestoneSection>,
+    /// Rows of the input files that could not be used, each with file and line.
+    pub problems: Vec<String>,
+}
+
+/// One line of the performance summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryRow {
+    /// The group path: empty for the whole council, `[theme]`, `[theme, directorate]`.
+    pub group: Vec<String>,
+    /// Indicators in the group.
+    pub indicators: usize,
+    /// Counts by status.
+    pub blue: usize,
+    /// Green.
+    pub green: usize,
+    /// Amber.
+    pub amber: usize,
+    /// Red.
+    pub red: usize,
+    /// No data, no target or not due: reported but never rated.
+    pub unrated: usize,
+    /// Percent of the rated indicators that are Green or Blue (none if none is rated).
+    pub percent_on_target: Option<Decimal>,
+    /// Counts by headline direction of travel.
+    pub improving: usize,
+    /// No change.
+    pub no_change: usize,
+    /// Worsening.
+    pub worsening: usize,
+    /// Not comparable.
+    pub not_comparable: usize,
+}
+
+impl SummaryRow {
+    /// The label of the group: "All indicators", the theme, or "theme / directorate".
+    pub fn label(&self) -> String {
+        if self.group.is_empty() {
+            "All indicators".to_string()
+        } else {
+            self.group.join(" / ")
+        }
+    }
+}
+
+/// Direction of travel, as the report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Travel {
+    /// Better than the comparison.
+    Improving,
+    /// Within the stable band.
+    NoChange,
+    /// Worse than the comparison.
+    Worsening,
+    /// One of the values is missing.
+    NotComparable,
+}
+
+impl Travel {
+    /// Arrow and words: `↑ Improving`. Arrows show better/worse, not up/down, so a falling
+    /// "lower is better" indicator shows ↑.
+    pub fn label(self) -> &'static str {
+        match self {
+            Travel::Improving => "↑ Improving",
+            Travel::NoChange => "→ No change",
+            Travel::Worsening => "↓ Worsening",
+            Travel::NotComparable => "– n/a",
+        }
+    }
+}
+
+/// One indicator for the period reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    /// The indicator id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its group path (theme, directorate).
+    pub group: Vec<String>,
+    /// `higher`, `lower` or `within`.
+    pub polarity: String,
+    /// The target in force, as shown ("95.0%", "87.0–95.0%"); none for data-only indicators.
+    pub target: Option<String>,
+    /// The actual compared, as shown.
+    pub actual: Option<String>,
+    /// The exact actual compared.
+    pub actual_value: Option<Decimal>,
+    /// The status.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    /// Set when a person overrode the computed status.
+    #[serde(serialize_with = "optional_status_name")]
+    pub computed_status: Option<Status>,
+    /// The headline direction of travel, as the indicator's settings ask (against the previous
+    /// period unless set to the same period last year, or by regression).
+    pub direction: Travel,
+    /// Direction against the previous period.
+    pub vs_previous: Travel,
+    /// The previous period's value, as shown.
+    pub previous: Option<String>,
+    /// Direction against the same period last year.
+    pub vs_year_ago: Travel,
+    /// Last year's value, as shown.
+    pub year_ago: Option<String>,
+    /// The recent history, oldest first, aligned with [`Report::history_periods`].
+    pub history: Vec<Option<Decimal>>,
+    /// The plain-English explanation of the status.
+    pub explanation: String,
+    /// The figure is provisional.
+    pub provisional: bool,
+    /// The data note, if any.
+    pub note: Option<String>,
+    /// Statistical process control, for indicators whose definition enables it.
+    pub spc: Option<SpcView>,
+    /// The position among comparators, when a comparators file gives values for the indicator.
+    pub benchmark: Option<BenchmarkView>,
+}
+
+/// An indicator's position among its comparators.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkView {
+    /// The report's line: "Benchmark: 3rd of 7 (quartile 2); 4.2 points better than the median
+    /// of 41.0%".
+    pub line: String,
+    /// Rank, quartile, median and distance; none when there is no actual this period.
+    pub result: Option<Benchmark>,
+}
+
+/// An indicator's SPC analysis as the report shows it: the two icons in words, and the full
+/// result (every point with its limits and rules) for the chart and the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpcView {
+    /// The variation icon: the last point's label.
+    pub variation: Option<PointType>,
+    /// The variation icon in words: "special cause improvement", "common cause variation".
+    pub variation_label: String,
+    /// The rule that gives the last point its label, if any.
+    pub rule: Option<SpcRule>,
+    /// The assurance icon against the target.
+    pub assurance: Option<Assurance>,
+    /// The assurance icon in words: "inconsistent (hit and miss)", or why there is none.
+    pub assurance_label: String,
+    /// The last segment's limits are trial limits (fewer than 12 points).
+    pub trial_limits: bool,
+    /// The report's SPC line: "SPC: special cause improvement (trend); assurance: inconsistent
+    /// (hit and miss)".
+    pub line: String,
+    /// Why, in a sentence with values as the report shows them: "Latest value (2015/16 Q3): 7
+    /// points in a row above the mean from 2014/15 Q1: special cause improvement; ...".
+    pub explanation: String,
+    /// The analysis.
+    pub result: SpcResult,
+    /// The indicator's unit and display decimals, to show the chart's values.
+    #[serde(skip)]
+    pub unit: Unit,
+    /// Display decimals.
+    #[serde(skip)]
+    pub decimals: Option<u32>,
+}
+
+impl SpcView {
+    /// A value as the report shows it (`92.1%`).
+    pub fn show(&self, value: Decimal) -> String {
+        self.unit.format_value(value, self.decimals)
+    }
+}
+
+/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`.
+pub fn rule_words(rule: SpcRule) -> &'static str {
+    match rule {
+        SpcRule::Outside => "outside the limits",
+        SpcRule::Trend => "trend",
+        SpcRule::TwoOfThree => "two of three beyond 2σ",
+        SpcRule::Shift => "shift",
+    }
+}
+
+/// The assurance icon in words, after the Making Data Count icons.
+pub fn assurance_words(assurance: Assurance) -> &'static str {
+    match assurance {
+        Assurance::ConsistentPass => "consistently passing the target",
+        Assurance::ConsistentFail => "consistently failing the target",
+        Assurance::Inconsistent => "inconsistent (hit and miss)",
+    }
+}
+
+impl IndicatorRow {
+    /// True for an exception: Red, or getting worse (the headline direction of travel).
+    pub fn is_exception(&self) -> bool {
+        self.status == Status::Red || self.direction == Travel::Worsening
+    }
+}
+
+/// Appendix A.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetSection {
+    /// The unit every amount is in, e.g. "£'000".
+    pub unit: String,
+    /// Rows: for each fund, each directorate's lines then its total, then the fund's total.
+    pub rows: Vec<BudgetRow>,
+}
+
+/// The level of a budget row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetLevel {
+    /// A service line.
+    Line,
+    /// A directorate's total within a fund.
+    Directorate,
+    /// A fund's total.
+    Fund,
+    /// The total of every fund.
+    Total,
+}
+
+/// One row of Appendix A.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetRow {
+    /// Line, directorate total or fund total.
+    pub level: BudgetLevel,
+    /// The line id (lines only).
+    pub id: Option<String>,
+    /// The name shown.
+    pub name: String,
+    /// The fund.
+    pub fund: String,
+    /// The directorate (none for a fund total).
+    pub directorate: Option<String>,
+    /// Expenditure, income or net (lines only).
+    pub kind: Option<String>,
+    /// The current budget.
+    pub budget: Decimal,
+    /// The forecast outturn.
+    pub forecast: Decimal,
+    /// forecast − budget.
+    pub variance: Decimal,
+    /// variance / |budget| × 100, none when the budget is zero.
+    pub variance_percent: Option<Decimal>,
+    /// True when the variance raises net cost.
+    pub adverse: bool,
+    /// The change in forecast since the previous report.
+    pub movement: Option<Decimal>,
+    /// The rating.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    /// A favourable variance beyond the underspend threshold.
+    pub significant_underspend: bool,
+    /// The plain-English explanation of the rating.
+    pub explanation: String,
+    /// The line's note, if any.
+    pub note: Option<String>,
+}
+
+/// The improvement plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneSection {
+    /// The date the plan is assessed at.
+    pub as_of: String,
+    /// Rows, overdue and at risk first.
+    pub rows: Vec<MilestoneRow>,
+}
+
+/// One action of the improvement plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct MilestoneRow {
+    /// The action id.
+    pub id: String,
+    /// What is to be done.
+    pub action: String,
+    /// Who owns it.
+    pub owner: String,
+    /// The due date.
+    pub due: String,
+    /// The date completed.
+    pub completed: Option<String>,
+    /// Percent complete.
+    pub percent_complete: Option<Decimal>,
+    /// `Overdue`, `AtRisk`, `OnTrack`, `Complete`, `CompleteLate`.
+    pub state: String,
+    /// The state as words.
+    pub state_label: String,
+    /// The RAG status of the state.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    /// The plain-English explanation of the state.
+    pub explanation: String,
+    /// The action's note, if any.
+    pub note: Option<String>,
+}
+
+fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(status.as_str())
+}
+
+fn optional_status_name<S: serde::Serializer>(
+    status: &Option<Status>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match status {
+        Some(status) => s.serialize_str(status.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Symbol and words for a status, so that it never depends on colour alone.
+pub fn status_label(status: Status) -> &'static str {
+    match status {
+        Status::Blue => "★ Blue",
+        Status::Green => "✔ Green",
+        Status::Amber => "▲ Amber",
+        Status::Red => "✖ Red",
+        Status::NoData => "? No data",
+        Status::NoTarget => "○ No target",
+        Status::NotDue => "· Not due",
+    }
+}
+
+/// A lower-case CSS class name for a status.
+pub fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Blue => "blue",
+        Status::Green => "green",
+        Status::Amber => "amber",
+        Status::Red => "red",
+        Status::NoData => "nodata",
+        Status::NoTarget => "notarget",
+        Status::NotDue => "notdue",
+    }
+}
+
+/// Formats a decimal with thousands separators and a fixed number of decimals, rounding half
+/// away from zero as a spreadsheet does.
+pub fn group_thousands(value: Decimal, decimals: u32) -> String {
+    let rounded = value.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    let text = format!("{:.*}", decimals as usize, rounded.abs());
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) => (i.to_string(), Some(f.to_string())),
+        None => (text.clone(), None),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// An amount as a finance report shows it: thousands separators, negatives in brackets.
+pub fn money(value: Decimal) -> String {
+    let text = group_thousands(value.abs(), 0);
+    if value.round_dp(0).is_sign_negative() && !value.round_dp(0).is_zero() {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// A percent with one decimal, negatives in brackets; "n/a" when undefined.
+pub fn percent(value: Option<Decimal>) -> String {
+    match value {
+        None => "n/a".to_string(),
+        Some(v) => {
+            let text = group_thousands(v.abs(), 1);
+            if v.round_dp(1).is_sign_negative() && !v.round_dp(1).is_zero() {
+                format!("({text}%)")
+            } else {
+                format!("{text}%")
+            }
+        }
+    }
+}
+
+/// A unicode sparkline of the values (blank where a value is missing). Scaled exactly with
+/// decimals; it only illustrates, never decides.
+pub fn sparkline(values: &[Option<Decimal>]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let present: Vec<Decimal> = values.iter().flatten().copied().collect();
+    let (Some(min), Some(max)) = (present.iter().min(), present.iter().max()) else {
+        return String::new();
+    };
+    let range = max.checked_sub(*min).unwrap_or_default();
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(v) => {
+                let level = scale(*v, *min, range, 7);
+                BARS.get(level).copied().unwrap_or('▄')
+            }
+        })
+        .collect()
+}
+
+/// The position of `value` in `[min, min + range]` on a scale of 0..=steps, rounded; the middle
+/// when the range is zero.
+pub fn scale(value: Decimal, min: Decimal, range: Decimal, steps: u32) -> usize {
+    if range.is_zero() {
+        return (steps / 2) as usize;
+    }
+    value
+        .checked_sub(min)
+        .and_then(|d| d.checked_mul(Decimal::from(steps)))
+        .and_then(|d| d.checked_div(range))
+        .map(|d| d.round())
+        .and_then(|d| u32::try_from(d.mantissa() / 10i128.pow(d.scale())).ok())
+        .map(|d| d.min(steps) as usize)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn thousands_and_brackets() {
+        assert_eq!(group_thousands(d("1234567.891"), 1), "1,234,567.9");
+        assert_eq!(group_thousands(d("999"), 0), "999");
+        assert_eq!(group_thousands(d("-1000"), 0), "-1,000");
+        assert_eq!(group_thousands(d("0.05"), 1), "0.1");
+        assert_eq!(money(d("-3250")), "(3,250)");
+        assert_eq!(money(d("49120")), "49,120");
+        assert_eq!(percent(Some(d("-2.345"))), "(2.3%)");
+        assert_eq!(percent(None), "n/a");
+    }
+
+    #[test]
+    fn sparkline_scales_and_gaps() {
+        assert_eq!(
+            sparkline(&[Some(d("1")), None, Some(d("8")), Some(d("4.5"))]),
+            "▁ █▅"
+        );
+        assert_eq!(sparkline(&[Some(d("5")), Some(d("5"))]), "▄▄");
+        assert_eq!(sparkline(&[None]), "");
+    }
+}

@@ -1,0 +1,685 @@
+//! Bulk rating: `rate_array(actual, target, ...)` → numpy `uint8` status codes.
+//!
+//! `actual` may be a numpy array (float, integer or object dtype), any Arrow-capable array (an
+//! object with `__arrow_c_array__` or `__arrow_c_stream__`: pyarrow arrays and chunked arrays,
+//! polars Series, ...), or a Python sequence. `target` and `stretch` are one value for every row
+//! or an array of the same length. Codes are `Status.code`: 0 Red, 1 Amber, 2 Green, 3 Blue,
+//! 4 NoData, 5 NoTarget, 6 NotDue.
+//!
+//! **Exactness.** Integers, Arrow decimals and `Decimal` objects are exact. A float is the
+//! decimal of its shortest repr. With `decimals=d` declared, a float must *be* a decimal with at
+//! most `d` places (its shortest repr has at most `d` decimals); a float that is not (`94.951`
+//! at `decimals=2`, or the result of float arithmetic such as `0.1 + 0.2`) is rated `NoData`
+//! rather than silently rounded. With `decimals` declared the conversion is also fast: the
+//! float is scaled to an integer and checked to round-trip, instead of being printed and parsed.
+//! Missing values (NaN, None, Arrow nulls) are `NoData`.
+//!
+//! **Speed.** Inputs are copied out of Python first; the rating runs with the GIL released,
+//! split over the machine's cores. For the common case — float actuals with declared decimals,
+//! one target and stretch for all rows, `higher` or `lower` polarity — the status is a monotone
+//! step function of the actual (a property the core's tests check), so its three breakpoints
+//! are found once with the core's own `rate_status` by binary search over the scaled integers,
+//! and each row is then classified by integer comparisons. Every other case rates row by row
+//! with `rate_status`.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
+    UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArrayMethods};
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel};
+use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
+
+use crate::convert::{Actual, decimal_from_f64, describe, extract_actual, parse_decimal_text};
+use crate::errors::{PyErrWrapper, invalid};
+use crate::rating::{PyRule, extract_target};
+
+/// Rows below which the work is not split over threads.
+const PARALLEL_FROM: usize = 1 << 15;
+/// The largest scaled integer of the fast path: below 2^52 a float's scaled value identifies a
+/// single decimal with the declared places.
+const FAST_LIMIT: i64 = 1 << 52;
+
+/// One column of inputs, copied out of Python.
+enum Column {
+    /// Floats, converted per row (with or without declared decimals).
+    Float(Vec<f64>),
+    /// Exact values (None: missing).
+    Exact(Vec<Option<Decimal>>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Float(v) => v.len(),
+            Column::Exact(v) => v.len(),
+        }
+    }
+}
+
+/// A float as a decimal: with declared places, the decimal with at most that many places whose
+/// nearest float it is (None when there is none); without, the shortest repr.
+fn float_value(x: f64, decimals: Option<u32>) -> Option<Decimal> {
+    if x.is_nan() {
+        return None;
+    }
+    let Some(d) = decimals else {
+        return decimal_from_f64(x);
+    };
+    if let Some(i) = scaled(x, d) {
+        return Some(Decimal::new(i, d));
+    }
+    // Beyond the fast range: the shortest repr, if it has at most d places.
+    decimal_from_f64(x).filter(|v| v.normalize().scale() <= d)
+}
+
+/// 10^d as a float (exact for d ≤ 22).
+fn pow10(d: u32) -> f64 {
+    10f64.powi(i32::try_from(d).unwrap_or(0))
+}
+
+/// The integer i with i / 10^d == x exactly in float arithmetic (so that the decimal i·10^-d is
+/// the float's value to d places), when |i| < 2^52.
+fn scaled(x: f64, d: u32) -> Option<i64> {
+    if d > 15 {
+        return None;
+    }
+    let p = pow10(d);
+    let r = x * p;
+    // NaN and infinities fail this test too.
+    if r.is_nan() || r.abs() >= FAST_LIMIT as f64 {
+        return None;
+    }
+    // Round half away from zero without a libm call: a wrong guess only fails the exactness
+    // check below, which sends the value down the slow path.
+    #[allow(clippy::cast_possible_truncation)]
+    let i = (r + 0.5f64.copysign(r)) as i64;
+    // Division of two exactly representable numbers is correctly rounded: this is the float
+    // nearest to the decimal i·10^-d, i.e. what parsing that decimal's text gives.
+    #[allow(clippy::cast_precision_loss)]
+    let back = (i as f64) / p;
+    (back == x).then_some(i)
+}
+
+fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
+    let mut floats: Vec<f64> = Vec::new();
+    let mut exact: Vec<Option<Decimal>> = Vec::new();
+    let mut is_float = true;
+    for chunk in chunks {
+        if !matches!(chunk.data_type(), DataType::Float64 | DataType::Float32) {
+            is_float = false;
+        }
+    }
+    for chunk in chunks {
+        let chunk: &dyn Array = chunk.as_ref();
+        match chunk.data_type() {
+            DataType::Float64 => {
+                let a = chunk.as_primitive::<Float64Type>();
+                for (i, v) in a.values().iter().enumerate() {
+                    let v = if a.is_null(i) { f64::NAN } else { *v };
+                    if is_float {
+                        floats.push(v);
+                    } else {
+                        exact.push(decimal_from_f64(v));
+                    }
+                }
+            }
+            DataType::Float32 => {
+                let a = chunk.as_primitive::<Float32Type>();
+                for (i, v) in a.values().iter().enumerate() {
+                    // A float32's shortest repr is its own; as f64 it would print more digits.
+                    let v = if a.is_null(i) {
+                        None
+                    } else {
+                        parse_decimal_text(&format!("{v}"))
+                    };
+                    if is_float {
+                        floats.push(v.map_or(f64::NAN, |d| {
+                            d.to_string().parse::<f64>().unwrap_or(f64::NAN)
+                        }));
+                    } else {
+                        exact.push(v);
+                    }
+                }
+            }
+            DataType::Int8 => push_ints(&mut exact, chunk.as_primitive::<Int8Type>()),
+            DataType::Int16 => push_ints(&mut exact, chunk.as_primitive::<Int16Type>()),
+            DataType::Int32 => push_ints(&mut exact, chunk.as_primitive::<Int32Type>()),
+            DataType::Int64 => push_ints(&mut exact, chunk.as_primitive::<Int64Type>()),
+            DataType::UInt8 => push_ints(&mut exact, chunk.as_primitive::<UInt8Type>()),
+            DataType::UInt16 => push_ints(&mut exact, chunk.as_primitive::<UInt16Type>()),
+            DataType::UInt32 => push_ints(&mut exact, chunk.as_primitive::<UInt32Type>()),
+            DataType::UInt64 => push_ints(&mut exact, chunk.as_primitive::<UInt64Type>()),
+            DataType::Decimal128(_, scale) => {
+                let a = chunk.as_primitive::<Decimal128Type>();
+                let scale = u32::try_from(*scale).ok();
+                for (i, v) in a.values().iter().enumerate() {
+                    exact.push(if a.is_null(i) {
+                        None
+                    } else {
+                        let Some(scale) = scale else {
+                            return Err(invalid(
+                                format!("{}", chunk.data_type()),
+                                "a decimal type with a scale from 0 to 28",
+                            ));
+                        };
+                        Some(Decimal::try_from_i128_with_scale(*v, scale).map_err(|_| {
+                            invalid(v.to_string(), "a decimal within ±7.9e28 and 28 places")
+                        })?)
+                    });
+                }
+            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                let texts: Vec<Option<String>> = match chunk.data_type() {
+                    DataType::Utf8 => chunk
+                        .as_string::<i32>()
+                        .iter()
+                        .map(|s| s.map(str::to_string))
+                        .collect(),
+                    DataType::LargeUtf8 => chunk
+                        .as_string::<i64>()
+                        .iter()
+                        .map(|s| s.map(str::to_string))
+                        .collect(),
+                    _ => chunk
+                        .as_string_view()
+                        .iter()
+                        .map(|s| s.map(str::to_string))
+                        .collect(),
+                };
+                for t in texts {
+                    exact.push(match t {
+                        None => None,
+                        Some(t) if t.trim().is_empty() => None,
+                        Some(t) => Some(parse_decimal_text(&t).ok_or_else(|| {
+                            invalid(t.clone(), "decimal text")
+                        })?),
+                    });
+                }
+            }
+            DataType::Null => exact.extend(std::iter::repeat_n(None, chunk.len())),
+            other => {
+                return Err(invalid(
+                    format!("an Arrow array of type {other}"),
+                    "numbers: floats, integers, decimals or decimal text",
+                ));
+            }
+        }
+    }
+    Ok(if is_float && !chunks.is_empty() {
+        Column::Float(floats)
+    } else {
+        Column::Exact(exact)
+    })
+}
+
+fn push_ints<T>(out: &mut Vec<Option<Decimal>>, a: &arrow_array::PrimitiveArray<T>)
+where
+    T: arrow_array::ArrowPrimitiveType,
+    T::Native: Into<i128>,
+{
+    for (i, v) in a.values().iter().enumerate() {
+        out.push(if a.is_null(i) {
+            None
+        } else {
+            Decimal::try_from_i128_with_scale((*v).into(), 0).ok()
+        });
+    }
+}
+
+/// Copies a column of numbers out of Python.
+fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+    let py = obj.py();
+    if let Ok(a) = obj.cast::<PyArray1<f64>>() {
+        let ro = a.readonly();
+        return Ok(Column::Float(ro.as_array().iter().copied().collect()));
+    }
+    if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
+        if a.ndim() != 1 {
+            return Err(invalid(
+                format!("an array with {} dimensions", a.ndim()),
+                "a one-dimensional array",
+            ));
+        }
+        let kind = a.dtype().kind();
+        match kind {
+            b'f' => {
+                if a.dtype().itemsize() == 4 {
+                    // float32: each value's own shortest repr, via Python's float of its str.
+                    let items: Vec<Bound<'_, PyAny>> = a.try_iter()?.collect::<PyResult<_>>()?;
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        let text = item.str()?.to_cow()?.to_string();
+                        out.push(if text == "nan" {
+                            None
+                        } else {
+                            parse_decimal_text(&text)
+                        });
+                    }
+                    return Ok(Column::Exact(out));
+                }
+                let as64 = a.call_method1("astype", ("float64",))?;
+                let a64 = as64.cast::<PyArray1<f64>>()?;
+                return Ok(Column::Float(a64.readonly().as_array().iter().copied().collect()));
+            }
+            b'i' | b'u' => {
+                let as64 = a.call_method1("astype", ("int64",));
+                if let Ok(as64) = as64 {
+                    if let Ok(a64) = as64.cast::<PyArray1<i64>>() {
+                        let v = a64.readonly();
+                        return Ok(Column::Exact(
+                            v.as_array().iter().map(|i| Some(Decimal::from(*i))).collect(),
+                        ));
+                    }
+                }
+            }
+            b'b' => return Err(invalid("a boolean array", "numbers")),
+            _ => {}
+        }
+        // object arrays (Decimals, None, ...) and anything else: element by element.
+        return sequence_column(obj);
+    }
+    if obj.hasattr("__arrow_c_stream__")? {
+        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
+        return arrow_column(chunked.chunks());
+    }
+    if obj.hasattr("__arrow_c_array__")? {
+        let array: pyo3_arrow::PyArray = obj.extract()?;
+        return arrow_column(&[Arc::clone(array.as_ref())]);
+    }
+    if obj.is_instance_of::<PyString>() || !obj.hasattr("__iter__")? {
+        return Err(invalid(
+            describe(obj),
+            "an array: numpy, Arrow (pyarrow, polars) or a sequence of numbers",
+        ));
+    }
+    let _ = py;
+    sequence_column(obj)
+}
+
+fn sequence_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        out.push(match extract_actual(&item?)? {
+            Actual::Value(v) => Some(v),
+            Actual::Missing => None,
+        });
+    }
+    Ok(Column::Exact(out))
+}
+
+/// A target or stretch: one for every row, or one per row.
+enum PerRow<T> {
+    All(T),
+    Each(Vec<T>),
+}
+
+impl<T: Copy> PerRow<T> {
+    fn get(&self, i: usize) -> Option<T> {
+        match self {
+            PerRow::All(t) => Some(*t),
+            PerRow::Each(v) => v.get(i).copied(),
+        }
+    }
+}
+
+fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.cast::<numpy::PyUntypedArray>().is_ok()
+        || obj.hasattr("__arrow_c_stream__")?
+        || obj.hasattr("__arrow_c_array__")?
+        || obj.is_instance_of::<pyo3::types::PyList>())
+}
+
+fn column_values(column: Column) -> Vec<Option<Decimal>> {
+    match column {
+        Column::Float(v) => v.into_iter().map(decimal_from_f64).collect(),
+        Column::Exact(v) => v,
+    }
+}
+
+fn extract_targets(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Target>>> {
+    match obj {
+        Some(o) if !o.is_none() && is_array_like(o)? && !is_pair(o)? => {
+            let values = column_values(extract_column(o)?);
+            check_len("target", values.len(), n)?;
+            Ok(PerRow::Each(values.into_iter().map(|v| v.map(Target::Value)).collect()))
+        }
+        other => Ok(PerRow::All(extract_target(other)?)),
+    }
+}
+
+/// A `(low, high)` tuple (a range target), as opposed to a column.
+fn is_pair(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.is_instance_of::<PyTuple>())
+}
+
+fn extract_stretches(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Decimal>>> {
+    match obj {
+        Some(o) if !o.is_none() && is_array_like(o)? => {
+            let values = column_values(extract_column(o)?);
+            check_len("stretch", values.len(), n)?;
+            Ok(PerRow::Each(values))
+        }
+        Some(o) if !o.is_none() => Ok(PerRow::All(match extract_actual(o)? {
+            Actual::Value(v) => Some(v),
+            Actual::Missing => None,
+        })),
+        _ => Ok(PerRow::All(None)),
+    }
+}
+
+fn check_len(column: &str, found: usize, expected: usize) -> PyResult<()> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(PyErrWrapper(ragstatus::Error::new(ragstatus::ErrorKind::Length {
+            column: column.to_string(),
+            found,
+            expected,
+        }))
+        .into())
+    }
+}
+
+/// Everything the rating needs, owned, so that it can run without the GIL.
+struct Job {
+    actual: Column,
+    decimals: Option<u32>,
+    targets: PerRow<Option<Target>>,
+    stretches: PerRow<Option<Decimal>>,
+    rule: Rule,
+}
+
+/// The first error met, with its row.
+type RowError = (usize, ragstatus::Error);
+
+impl Job {
+    fn actual(&self, i: usize) -> Option<Decimal> {
+        match &self.actual {
+            Column::Float(v) => v.get(i).and_then(|x| float_value(*x, self.decimals)),
+            Column::Exact(v) => v.get(i).copied().flatten(),
+        }
+    }
+
+    fn row(&self, i: usize) -> Result<u8, ragstatus::Error> {
+        let target = self.targets.get(i).flatten();
+        let stretch = self.stretches.get(i).flatten();
+        rate_status(self.actual(i), target.as_ref(), stretch, &self.rule).map(Status::code)
+    }
+
+    fn rows(&self, start: usize, out: &mut [u8]) -> Result<(), RowError> {
+        for (k, slot) in out.iter_mut().enumerate() {
+            let i = start + k;
+            *slot = self.row(i).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+
+    /// The breakpoints of the monotone step function, when the fast path applies: for each of
+    /// Amber, Green and Blue (higher) the smallest scaled actual at or above which the status is
+    /// at least that good. None when the fast path does not apply.
+    fn breakpoints(&self) -> Option<(u32, [i64; 3], bool)> {
+        let d = self.decimals?;
+        if d > 15 || !matches!(self.actual, Column::Float(_)) {
+            return None;
+        }
+        let (PerRow::All(Some(target)), PerRow::All(stretch)) = (&self.targets, &self.stretches)
+        else {
+            return None;
+        };
+        let higher = match self.rule.polarity {
+            Polarity::Higher => true,
+            Polarity::Lower => false,
+            Polarity::Within => return None,
+        };
+        let rank = |i: i64| -> Option<u8> {
+            let status = rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule)
+                .ok()?;
+            let r = match status {
+                Status::Red => 0,
+                Status::Amber => 1,
+                Status::Green => 2,
+                Status::Blue => 3,
+                _ => return None,
+            };
+            Some(r)
+        };
+        // The argument is the scaled actual for higher and its negation for lower, so that the
+        // rank (Red 0 .. Blue 3) never falls as the argument rises.
+        let key = |arg: i64| -> Option<u8> {
+            if higher {
+                rank(arg)
+            } else {
+                rank(arg.checked_neg()?)
+            }
+        };
+        let lo = -(FAST_LIMIT - 1);
+        let hi = FAST_LIMIT - 1;
+        // Probe both ends: any error means the per-row path must report it.
+        key(lo)?;
+        key(hi)?;
+        let mut points = [hi + 1; 3];
+        for (level, point) in (1u8..=3).zip(points.iter_mut()) {
+            if key(hi)? < level {
+                continue;
+            }
+            let (mut a, mut b) = (lo, hi);
+            if key(a)? >= level {
+                *point = a;
+                continue;
+            }
+            // Invariant: key(a) < level <= key(b).
+            while b - a > 1 {
+                let mid = a + (b - a) / 2;
+                if key(mid)? >= level {
+                    b = mid;
+                } else {
+                    a = mid;
+                }
+            }
+            *point = b;
+        }
+        // Monotonicity check at the breakpoints themselves.
+        for p in points {
+            if p <= hi {
+                let below = p.checked_sub(1)?;
+                if key(below)? > key(p)? {
+                    return None;
+                }
+            }
+        }
+        Some((d, points, higher))
+    }
+
+    fn fast_rows(&self, start: usize, out: &mut [u8], bp: &(u32, [i64; 3], bool)) -> Result<(), RowError> {
+        let (d, points, higher) = bp;
+        let Column::Float(values) = &self.actual else {
+            return self.rows(start, out);
+        };
+        let no_data = Status::NoData.code();
+        let codes_up = [Status::Red, Status::Amber, Status::Green, Status::Blue].map(Status::code);
+        for (k, slot) in out.iter_mut().enumerate() {
+            let i = start + k;
+            let x = values.get(i).copied().unwrap_or(f64::NAN);
+            if x.is_nan() {
+                *slot = no_data;
+                continue;
+            }
+            match scaled(x, *d) {
+                Some(s) => {
+                    let arg = if *higher { s } else { -s };
+                    let level = points.iter().filter(|p| arg >= **p).count();
+                    *slot = codes_up.get(level).copied().unwrap_or(no_data);
+                }
+                None => *slot = self.row(i).map_err(|e| (i, e))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The actuals as decimals, converted on all cores.
+    fn actual_values(&self, threads: usize) -> Vec<Option<Decimal>> {
+        let n = self.actual.len();
+        let mut out = vec![None; n];
+        let fill = |start: usize, chunk: &mut [Option<Decimal>]| {
+            for (k, slot) in chunk.iter_mut().enumerate() {
+                *slot = self.actual(start + k);
+            }
+        };
+        if n < PARALLEL_FROM || threads == 1 {
+            fill(0, &mut out);
+            return out;
+        }
+        let size = n.div_ceil(threads);
+        std::thread::scope(|scope| {
+            for (c, chunk) in out.chunks_mut(size).enumerate() {
+                let fill = &fill;
+                scope.spawn(move || fill(c * size, chunk));
+            }
+        });
+        out
+    }
+
+    /// The standard rule on the core's columnar path.
+    fn columnar(&self, threads: usize) -> Result<Vec<u8>, RowError> {
+        let n = self.actual.len();
+        let actuals = self.actual_values(threads);
+        let mut targets = Vec::with_capacity(n);
+        let mut highs: Vec<Option<Decimal>> = Vec::new();
+        let mut any_range = false;
+        for i in 0..n {
+            match self.targets.get(i).flatten() {
+                Some(Target::Value(v)) => {
+                    targets.push(Some(v));
+                    highs.push(None);
+                }
+                Some(Target::Range { low, high }) => {
+                    any_range = true;
+                    targets.push(Some(low));
+                    highs.push(Some(high));
+                }
+                None => {
+                    targets.push(None);
+                    highs.push(None);
+                }
+            }
+        }
+        let stretches: Option<Vec<Option<Decimal>>> = match &self.stretches {
+            PerRow::All(None) => None,
+            PerRow::All(Some(s)) => Some(vec![Some(*s); n]),
+            PerRow::Each(v) => Some(v.clone()),
+        };
+        let batch = Batch {
+            actuals: &actuals,
+            targets: &targets,
+            highs: any_range.then_some(highs.as_slice()),
+            stretches: stretches.as_deref(),
+            polarity: ColumnarColumn::Shared(self.rule.polarity),
+            tolerance: ColumnarColumn::Shared(self.rule.tolerance),
+        };
+        // The row is in the core error's field already.
+        rate_codes_parallel(&batch, threads).map_err(|e| (usize::MAX, e))
+    }
+
+    fn run(&self) -> Result<Vec<u8>, RowError> {
+        let n = self.actual.len();
+        let threads = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let fast = self.breakpoints();
+        if fast.is_none() && self.rule.scheme.is_none() && self.rule.blue {
+            return self.columnar(threads);
+        }
+        let mut out = vec![0u8; n];
+        let work = |start: usize, chunk: &mut [u8]| -> Result<(), RowError> {
+            match &fast {
+                Some(bp) => self.fast_rows(start, chunk, bp),
+                None => self.rows(start, chunk),
+            }
+        };
+        if n < PARALLEL_FROM || threads == 1 {
+            work(0, &mut out)?;
+            return Ok(out);
+        }
+        let size = n.div_ceil(threads);
+        let results: Vec<Result<(), RowError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = out
+                .chunks_mut(size)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let work = &work;
+                    scope.spawn(move || work(c * size, chunk))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err((0, ragstatus::Error::definition("a worker thread failed")))
+                    })
+                })
+                .collect()
+        });
+        for r in results {
+            r?;
+        }
+        Ok(out)
+    }
+}
+
+/// Rates every row of `actual` against `target` (one value, or an array), returning numpy
+/// `uint8` status codes. See the module docs for the accepted arrays and for exactness.
+#[pyfunction]
+#[pyo3(signature = (
+    actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
+    blue = true, rule = None, decimals = None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn rate_array<'py>(
+    py: Python<'py>,
+    actual: &Bound<'py, PyAny>,
+    target: Option<&Bound<'py, PyAny>>,
+    polarity: Option<&Bound<'py, PyAny>>,
+    tolerance: Option<&Bound<'py, PyAny>>,
+    stretch: Option<&Bound<'py, PyAny>>,
+    scheme: Option<&Bound<'py, PyAny>>,
+    blue: bool,
+    rule: Option<PyRef<'py, PyRule>>,
+    decimals: Option<u32>,
+) -> PyResult<Bound<'py, PyArray1<u8>>> {
+    let rule = crate::rating::build_rule(rule, polarity, tolerance, scheme, blue)?;
+    if let Some(d) = decimals {
+        if d > 28 {
+            return Err(invalid(d.to_string(), "decimals from 0 to 28"));
+        }
+    }
+    let actual = extract_column(actual)?;
+    let n = actual.len();
+    let job = Job {
+        targets: extract_targets(target, n)?,
+        stretches: extract_stretches(stretch, n)?,
+        actual,
+        decimals,
+        rule,
+    };
+    let result = py.detach(move || job.run());
+    match result {
+        Ok(codes) => Ok(PyArray1::from_vec(py, codes)),
+        Err((usize::MAX, err)) => Err(PyErrWrapper(err).into()),
+        Err((row, err)) => Err(PyErrWrapper(err.with_field(format!("row[{row}]"))).into()),
+    }
+}
+
+/// Adds the functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(rate_array, m)?)?;
+    Ok(())
+}

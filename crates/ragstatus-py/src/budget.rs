@@ -1,0 +1,1159 @@
+//! Budget variance (SPEC §10): `BudgetLine`, `BudgetSettings`, `roll_up`, `BudgetReport`,
+//! `BudgetResult`, `evaluate_budget_line`, `parse_amount` and `read_budget_csv`.
+//!
+//! From Python:
+//! - amounts are numbers as everywhere in ragstatus (`Decimal`, `int`, decimal text, or a float
+//!   taken as its shortest repr), in pounds;
+//! - `kind` is `"expenditure"`, `"income"` or `"net"`; `base` is `"gross"` or
+//!   `"net_controllable"`; a status is its name (`"Red"`, `"Amber"`, `"Green"`);
+//! - a group path is a list of names, outermost first, or one text with the names separated by
+//!   `>` (`"Place > Highways"`), as in the CSV files;
+//! - settings are a `BudgetSettings` or a dict in the shape of the definition files
+//!   (`{"fund": "General Fund", "levels": [{"name": "fund", "red": {"either": {"percent": "0.5",
+//!   "absolute": 1000000}}}, ...]}`).
+//!
+//! Invalid lines do not stop a roll-up: they are listed in `BudgetReport.errors` as exception
+//! instances (never raised), as the core does. The CSV reader returns `(lines, errors)` likewise.
+//!
+//! This file also holds the small conversions shared by the budget, milestone, SPC and
+//! benchmarking bindings.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use ragstatus::budget::{
+    AmountUnit, AppliedThreshold, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
+    BudgetRule, BudgetSettings, DerivedColumns, LevelThresholds, LineKind, RatingBase, Threshold,
+    VarianceDirection, evaluate_line, parse_amount as core_parse_amount,
+    read_budget_csv as read_csv, roll_up as core_roll_up,
+};
+use ragstatus::{Decimal, Error};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
+use crate::pyjson::{from_json_text, py_to_json, serde_error, to_json_text, to_py};
+
+// --- shared conversions -------------------------------------------------------------------------
+
+static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Sets the exception's `field` when it does not name one yet.
+pub(crate) fn in_field(py: Python<'_>, err: PyErr, field: &str) -> PyErr {
+    let value = err.value(py);
+    let unset = value.getattr("field").map(|f| f.is_none()).unwrap_or(false);
+    if unset {
+        // Best effort: the exception is right without the field.
+        let _ = value.setattr("field", field);
+    }
+    err
+}
+
+/// Text that must be a `str`.
+pub(crate) fn extract_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.to_string()),
+        Err(_) => Err(in_field(obj.py(), invalid(describe(obj), "text"), field)),
+    }
+}
+
+/// Optional text: None stays None.
+pub(crate) fn extract_opt_text(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<String>> {
+    match obj {
+        Some(o) if !o.is_none() => extract_text(o, field).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A required number, with the field named in the error.
+pub(crate) fn decimal_in(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    extract_decimal(obj).map_err(|e| in_field(obj.py(), e, field))
+}
+
+/// An optional number: None, NaN, `pandas.NA` and empty text are absent.
+pub(crate) fn opt_decimal_in(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<Decimal>> {
+    let Some(obj) = obj else { return Ok(None) };
+    match extract_actual(obj).map_err(|e| in_field(obj.py(), e, field))? {
+        Actual::Value(v) => Ok(Some(v)),
+        Actual::Missing => Ok(None),
+    }
+}
+
+/// A date: `datetime.date` (or `datetime`, `pandas.Timestamp`: the date part), or text as ISO
+/// `yyyy-mm-dd` or UK `dd/mm/yyyy`.
+pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
+    let py = obj.py();
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return ragstatus::milestone::parse_date(&text)
+            .py()
+            .map_err(|e| in_field(py, e, field));
+    }
+    if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
+        let year: i32 = obj.getattr("year")?.extract()?;
+        let month: u32 = obj.getattr("month")?.extract()?;
+        let day: u32 = obj.getattr("day")?.extract()?;
+        return NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
+    }
+    Err(in_field(
+        py,
+        invalid(
+            describe(obj),
+            "a datetime.date or a date as yyyy-mm-dd or dd/mm/yyyy",
+        ),
+        field,
+    ))
+}
+
+/// An optional date: None, NaN, `pandas.NaT` and empty text are absent.
+pub(crate) fn extract_opt_date(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<NaiveDate>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        if s.to_cow()?.trim().is_empty() {
+            return Ok(None);
+        }
+    }
+    let type_name = obj.get_type().name()?.to_string();
+    if type_name == "NaTType" || type_name == "NAType" {
+        return Ok(None);
+    }
+    if let Ok(x) = obj.extract::<f64>() {
+        if x.is_nan() && !obj.is_instance(DATE_CLS.import(obj.py(), "datetime", "date")?)? {
+            return Ok(None);
+        }
+    }
+    extract_date(obj, field).map(Some)
+}
+
+/// The items of any iterable (a list, tuple, numpy array, pandas or polars Series...).
+pub(crate) fn items<'py>(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyDict>()
+    {
+        return Err(in_field(
+            obj.py(),
+            invalid(describe(obj), "a list or other sequence"),
+            field,
+        ));
+    }
+    let iter = obj.try_iter().map_err(|_| {
+        in_field(
+            obj.py(),
+            invalid(describe(obj), "a list or other sequence"),
+            field,
+        )
+    })?;
+    iter.collect()
+}
+
+/// Plain JSON numbers become decimal text, except under the keys listed (integers such as
+/// `warning_days` or `rebase_at`): the core reads decimals from text only.
+fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
+    match value {
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Array(a) => Value::Array(
+            a.into_iter()
+                .map(|v| numbers_to_text(v, int_keys))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    if int_keys.contains(&k.as_str()) {
+                        (k, v)
+                    } else {
+                        (k, numbers_to_text(v, int_keys))
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Deserialises plain Python data (a dict of settings, say) into a core type. Numbers may be
+/// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
+pub(crate) fn from_plain<T: DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    int_keys: &[&str],
+) -> PyResult<T> {
+    let value = numbers_to_text(py_to_json(obj)?, int_keys);
+    serde_json::from_value::<T>(value).map_err(serde_error).py()
+}
+
+/// Core errors as Python exception instances (not raised).
+pub(crate) fn errors_to_py(py: Python<'_>, errors: &[Error]) -> Vec<Py<PyAny>> {
+    errors
+        .iter()
+        .map(|e| {
+            PyErr::from(PyErrWrapper(e.clone()))
+                .into_value(py)
+                .into_any()
+        })
+        .collect()
+}
+
+/// A Python string literal for a repr: `'text'`.
+pub(crate) fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().saturating_add(2));
+    out.push('\'');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `Decimal('1.5')` or `None`, for a repr.
+pub(crate) fn dec_repr(d: Option<Decimal>) -> String {
+    match d {
+        Some(d) => format!("Decimal('{d}')"),
+        None => "None".to_string(),
+    }
+}
+
+/// A stable hash of a value's JSON form.
+pub(crate) fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Where CSV text comes from: text (it has a line break), bytes, a path (text without a line
+/// break, or an `os.PathLike`), or an open file. Returns the content and the file name.
+pub(crate) fn read_source(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<u8>, Option<String>)> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok((b.as_bytes().to_vec(), None));
+    }
+    let path = if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?.to_string();
+        if text.contains(['\n', '\r']) {
+            return Ok((text.into_bytes(), None));
+        }
+        text
+    } else if obj.hasattr("__fspath__")? {
+        let fspath = obj.call_method0("__fspath__")?;
+        match fspath.cast::<PyString>() {
+            Ok(s) => s.to_cow()?.to_string(),
+            Err(_) => return Err(invalid(describe(obj), "a path as text")),
+        }
+    } else if obj.hasattr("read")? {
+        let content = obj.call_method0("read")?;
+        if let Ok(b) = content.cast::<PyBytes>() {
+            return Ok((b.as_bytes().to_vec(), None));
+        }
+        return match content.cast::<PyString>() {
+            Ok(s) => Ok((s.to_cow()?.as_bytes().to_vec(), None)),
+            Err(_) => Err(invalid(describe(&content), "text or bytes from read()")),
+        };
+    } else {
+        return Err(invalid(
+            describe(obj),
+            "CSV text, bytes, a path or an open file",
+        ));
+    };
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Error::from(e).with_file(path.clone()))
+        .py()?;
+    Ok((bytes, Some(path)))
+}
+
+// --- enums as text ------------------------------------------------------------------------------
+
+fn parse_kind(obj: &Bound<'_, PyAny>) -> PyResult<LineKind> {
+    let text = extract_text(obj, "kind")?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "expenditure" => Ok(LineKind::Expenditure),
+        "income" => Ok(LineKind::Income),
+        "net" => Ok(LineKind::Net),
+        _ => Err(in_field(
+            obj.py(),
+            invalid(text, "\"expenditure\", \"income\" or \"net\""),
+            "kind",
+        )),
+    }
+}
+
+fn parse_base(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<RatingBase> {
+    let text = extract_text(obj, field)?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "gross" => Ok(RatingBase::Gross),
+        "net_controllable" | "net controllable" => Ok(RatingBase::NetControllable),
+        _ => Err(in_field(
+            obj.py(),
+            invalid(text, "\"gross\" or \"net_controllable\""),
+            field,
+        )),
+    }
+}
+
+fn parse_unit(obj: &Bound<'_, PyAny>) -> PyResult<AmountUnit> {
+    let text = extract_text(obj, "unit")?;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "pounds" | "£" | "gbp" => Ok(AmountUnit::Pounds),
+        "thousands" | "£'000" | "£000" | "000" => Ok(AmountUnit::Thousands),
+        "millions" | "£m" | "m" => Ok(AmountUnit::Millions),
+        _ => Err(in_field(
+            obj.py(),
+            invalid(
+                text,
+                "\"pounds\", \"thousands\" (£'000) or \"millions\" (£m)",
+            ),
+            "unit",
+        )),
+    }
+}
+
+fn direction_name(d: VarianceDirection) -> &'static str {
+    match d {
+        VarianceDirection::Adverse => "adverse",
+        VarianceDirection::Favourable => "favourable",
+        VarianceDirection::Breakeven => "breakeven",
+    }
+}
+
+fn rule_name(r: BudgetRule) -> &'static str {
+    match r {
+        BudgetRule::Breakeven => "breakeven",
+        BudgetRule::Favourable => "favourable",
+        BudgetRule::SignificantUnderspend => "significant_underspend",
+        BudgetRule::BelowAmber => "below_amber",
+        BudgetRule::AmberReached => "amber_reached",
+        BudgetRule::RedReached => "red_reached",
+    }
+}
+
+fn group_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    let Some(obj) = obj else {
+        return Ok(Vec::new());
+    };
+    if obj.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        return Ok(text.split('>').map(|g| g.trim().to_string()).collect());
+    }
+    if let Ok(Actual::Missing) = extract_actual(obj) {
+        return Ok(Vec::new());
+    }
+    items(obj, "group")?
+        .iter()
+        .map(|g| extract_text(g, "group"))
+        .collect()
+}
+
+// --- BudgetLine ---------------------------------------------------------------------------------
+
+/// One line of a budget-monitoring report; amounts in pounds. Built without checks (a roll-up
+/// lists an invalid line among its errors); `validate()` checks it alone.
+#[pyclass(name = "BudgetLine", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyBudgetLine(pub BudgetLine);
+
+#[pymethods]
+impl PyBudgetLine {
+    #[new]
+    #[pyo3(signature = (
+        id, kind, base, budget, forecast, *, name = None, group = None, original_budget = None,
+        actual = None, previous_forecast = None, base_budget = None, note = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        id: &Bound<'_, PyAny>,
+        kind: &Bound<'_, PyAny>,
+        base: &Bound<'_, PyAny>,
+        budget: &Bound<'_, PyAny>,
+        forecast: &Bound<'_, PyAny>,
+        name: Option<&Bound<'_, PyAny>>,
+        group: Option<&Bound<'_, PyAny>>,
+        original_budget: Option<&Bound<'_, PyAny>>,
+        actual: Option<&Bound<'_, PyAny>>,
+        previous_forecast: Option<&Bound<'_, PyAny>>,
+        base_budget: Option<&Bound<'_, PyAny>>,
+        note: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let id = extract_text(id, "id")?;
+        let locate = |e: PyErr| -> PyErr {
+            Python::attach(|py| {
+                let value = e.value(py);
+                if value
+                    .getattr("indicator")
+                    .map(|v| v.is_none())
+                    .unwrap_or(false)
+                {
+                    let _ = value.setattr("indicator", id.as_str());
+                }
+            });
+            e
+        };
+        let line = BudgetLine {
+            id: id.clone(),
+            name: extract_opt_text(name, "name")
+                .map_err(locate)?
+                .unwrap_or_default(),
+            group: group_of(group).map_err(locate)?,
+            kind: parse_kind(kind).map_err(locate)?,
+            base: parse_base(base, "base").map_err(locate)?,
+            budget: decimal_in(budget, "budget").map_err(locate)?,
+            original_budget: opt_decimal_in(original_budget, "original_budget").map_err(locate)?,
+            actual: opt_decimal_in(actual, "actual").map_err(locate)?,
+            forecast: decimal_in(forecast, "forecast").map_err(locate)?,
+            previous_forecast: opt_decimal_in(previous_forecast, "previous_forecast")
+                .map_err(locate)?,
+            base_budget: opt_decimal_in(base_budget, "base_budget").map_err(locate)?,
+            note: extract_opt_text(note, "note").map_err(locate)?,
+        };
+        Ok(PyBudgetLine(line))
+    }
+
+    /// Unique id.
+    #[getter]
+    fn id(&self) -> String {
+        self.0.id.clone()
+    }
+    /// Display name (empty: the id is shown).
+    #[getter]
+    fn name(&self) -> String {
+        self.0.name.clone()
+    }
+    /// Group path, outermost first.
+    #[getter]
+    fn group(&self) -> Vec<String> {
+        self.0.group.clone()
+    }
+    /// `"expenditure"`, `"income"` or `"net"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.as_str()
+    }
+    /// `"gross"` or `"net_controllable"`.
+    #[getter]
+    fn base(&self) -> &'static str {
+        self.0.base.as_str()
+    }
+    /// Current budget.
+    #[getter]
+    fn budget(&self) -> Decimal {
+        self.0.budget
+    }
+    /// Original budget, if kept.
+    #[getter]
+    fn original_budget(&self) -> Option<Decimal> {
+        self.0.original_budget
+    }
+    /// Actual to date, if known.
+    #[getter]
+    fn actual(&self) -> Option<Decimal> {
+        self.0.actual
+    }
+    /// Forecast outturn.
+    #[getter]
+    fn forecast(&self) -> Decimal {
+        self.0.forecast
+    }
+    /// Previous forecast, if known.
+    #[getter]
+    fn previous_forecast(&self) -> Option<Decimal> {
+        self.0.previous_forecast
+    }
+    /// The amount percent thresholds are taken of, when not the line's own budget.
+    #[getter]
+    fn base_budget(&self) -> Option<Decimal> {
+        self.0.base_budget
+    }
+    /// Commentary.
+    #[getter]
+    fn note(&self) -> Option<String> {
+        self.0.note.clone()
+    }
+
+    /// Checks the line alone; raises a `RagstatusError` naming the line when it is invalid.
+    fn validate(&self) -> PyResult<()> {
+        self.0.validate().py()
+    }
+
+    /// The JSON form as plain Python data (decimals as text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// Reads a line from plain data in the shape `to_dict` writes.
+    #[staticmethod]
+    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        from_plain(data, &[]).map(PyBudgetLine)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyBudgetLine)
+    }
+
+    fn __hash__(&self) -> u64 {
+        json_hash(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "BudgetLine(id={}, kind='{}', base='{}', budget=Decimal('{}'), forecast=Decimal('{}'))",
+            quote(&self.0.id),
+            self.0.kind.as_str(),
+            self.0.base.as_str(),
+            self.0.budget,
+            self.0.forecast
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyBudgetLine>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+fn extract_line(obj: &Bound<'_, PyAny>) -> PyResult<BudgetLine> {
+    if let Ok(line) = obj.cast::<PyBudgetLine>() {
+        return Ok(line.get().0.clone());
+    }
+    if obj.is_instance_of::<PyDict>() {
+        return from_plain(obj, &[]);
+    }
+    Err(invalid(
+        describe(obj),
+        "a BudgetLine or a dict of its fields",
+    ))
+}
+
+// --- settings -----------------------------------------------------------------------------------
+
+/// How budget lines roll up and are rated: the fund's name and the thresholds per level, from
+/// the top (fund, directorate, ..., service). The default is the commonly published key.
+#[pyclass(name = "BudgetSettings", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyBudgetSettings(pub BudgetSettings);
+
+#[pymethods]
+impl PyBudgetSettings {
+    #[new]
+    #[pyo3(signature = (fund = None, levels = None))]
+    fn new(fund: Option<&Bound<'_, PyAny>>, levels: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let mut settings = BudgetSettings::default();
+        if let Some(fund) = extract_opt_text(fund, "fund")? {
+            settings.fund = fund;
+        }
+        if let Some(levels) = levels.filter(|l| !l.is_none()) {
+            let list = PyList::empty(levels.py());
+            for level in items(levels, "levels")? {
+                list.append(level)?;
+            }
+            settings.levels = from_plain(list.as_any(), &[])?;
+        }
+        settings.validate().py()?;
+        Ok(PyBudgetSettings(settings))
+    }
+
+    /// The name of the root total.
+    #[getter]
+    fn fund(&self) -> String {
+        self.0.fund.clone()
+    }
+
+    /// The levels as plain data (decimals as text), from the top.
+    #[getter]
+    fn levels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.levels)
+    }
+
+    /// The names of the levels, from the top.
+    #[getter]
+    fn level_names(&self) -> Vec<String> {
+        self.0.levels.iter().map(|l| l.name.clone()).collect()
+    }
+
+    /// Reads settings from plain data (`{"fund": ..., "levels": [...]}`).
+    #[staticmethod]
+    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let settings: BudgetSettings = from_plain(data, &[])?;
+        settings.validate().py()?;
+        Ok(PyBudgetSettings(settings))
+    }
+
+    /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        let settings: BudgetSettings = toml::from_str(text)
+            .map_err(|e| {
+                Error::new(ragstatus::ErrorKind::Syntax {
+                    format: "TOML".into(),
+                    message: e.to_string(),
+                })
+            })
+            .py()?;
+        settings.validate().py()?;
+        Ok(PyBudgetSettings(settings))
+    }
+
+    /// The JSON form as plain Python data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let settings: BudgetSettings = from_json_text(text)?;
+        settings.validate().py()?;
+        Ok(PyBudgetSettings(settings))
+    }
+
+    fn __hash__(&self) -> u64 {
+        json_hash(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "BudgetSettings(fund={}, levels=[{}])",
+            quote(&self.0.fund),
+            self.level_names()
+                .iter()
+                .map(|n| quote(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyBudgetSettings>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+fn extract_settings(obj: Option<&Bound<'_, PyAny>>) -> PyResult<BudgetSettings> {
+    match obj {
+        None => Ok(BudgetSettings::default()),
+        Some(o) if o.is_none() => Ok(BudgetSettings::default()),
+        Some(o) => {
+            if let Ok(s) = o.cast::<PyBudgetSettings>() {
+                return Ok(s.get().0.clone());
+            }
+            if o.is_instance_of::<PyDict>() {
+                return from_plain(o, &[]).map_err(|e| in_field(o.py(), e, "settings"));
+            }
+            Err(invalid(
+                describe(o),
+                "a BudgetSettings or a dict of settings",
+            ))
+        }
+    }
+}
+
+// --- results ------------------------------------------------------------------------------------
+
+fn threshold_to_py<'py>(py: Python<'py>, t: &Threshold) -> PyResult<Bound<'py, PyAny>> {
+    let pair = |percent: Decimal, absolute: Decimal| -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("percent", percent)?;
+        d.set_item("absolute", absolute)?;
+        Ok(d)
+    };
+    let d = PyDict::new(py);
+    match *t {
+        Threshold::Any => return Ok(PyString::new(py, "any").into_any()),
+        Threshold::Percent(p) => d.set_item("percent", p)?,
+        Threshold::Absolute(a) => d.set_item("absolute", a)?,
+        Threshold::Either { percent, absolute } => {
+            d.set_item("either", pair(percent, absolute)?)?
+        }
+        Threshold::Both { percent, absolute } => d.set_item("both", pair(percent, absolute)?)?,
+    }
+    Ok(d.into_any())
+}
+
+fn applied_to_py<'py>(py: Python<'py>, a: &AppliedThreshold) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("level", &a.level)?;
+    d.set_item("role", to_py(py, &a.role)?)?;
+    d.set_item("threshold", threshold_to_py(py, &a.threshold)?)?;
+    d.set_item("amount", a.amount)?;
+    d.set_item("binding", to_py(py, &a.binding)?)?;
+    d.set_item("reached", a.reached)?;
+    Ok(d)
+}
+
+/// The evaluation of one budget line or one total of the roll-up.
+#[pyclass(name = "BudgetResult", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyBudgetResult(pub BudgetResult);
+
+#[pymethods]
+impl PyBudgetResult {
+    /// The line id; for a total its path joined with " > "; for the fund its name.
+    #[getter]
+    fn id(&self) -> String {
+        self.0.id.clone()
+    }
+    /// The line's name, or the last segment of a total's path, or the fund's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.0.name.clone()
+    }
+    /// A line's group path, or a total's path (empty for the fund).
+    #[getter]
+    fn path(&self) -> Vec<String> {
+        self.0.path.clone()
+    }
+    /// The name of the level whose thresholds applied.
+    #[getter]
+    fn level(&self) -> String {
+        self.0.level.clone()
+    }
+    /// True for a total.
+    #[getter]
+    fn total(&self) -> bool {
+        self.0.total
+    }
+    /// `"expenditure"`, `"income"` or `"net"` (`"net"` for totals).
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind.as_str()
+    }
+    /// `"gross"` or `"net_controllable"`.
+    #[getter]
+    fn base(&self) -> &'static str {
+        self.0.base.as_str()
+    }
+    /// The amount percent thresholds were taken of.
+    #[getter]
+    fn base_amount(&self) -> Decimal {
+        self.0.base_amount
+    }
+    /// Current budget.
+    #[getter]
+    fn budget(&self) -> Decimal {
+        self.0.budget
+    }
+    /// Original budget (for a total: when known for every line).
+    #[getter]
+    fn original_budget(&self) -> Option<Decimal> {
+        self.0.original_budget
+    }
+    /// Actual to date (for a total: when known for every line).
+    #[getter]
+    fn actual(&self) -> Option<Decimal> {
+        self.0.actual
+    }
+    /// Forecast outturn.
+    #[getter]
+    fn forecast(&self) -> Decimal {
+        self.0.forecast
+    }
+    /// Previous forecast (for a total: when known for every line).
+    #[getter]
+    fn previous_forecast(&self) -> Option<Decimal> {
+        self.0.previous_forecast
+    }
+    /// forecast − budget.
+    #[getter]
+    fn variance(&self) -> Decimal {
+        self.0.variance
+    }
+    /// variance ÷ |budget| × 100 to two places; None at a zero budget.
+    #[getter]
+    fn variance_percent(&self) -> Option<Decimal> {
+        self.0.variance_percent
+    }
+    /// `"adverse"`, `"favourable"` or `"breakeven"`.
+    #[getter]
+    fn direction(&self) -> &'static str {
+        direction_name(self.0.direction)
+    }
+    /// forecast − previous forecast.
+    #[getter]
+    fn movement(&self) -> Option<Decimal> {
+        self.0.movement
+    }
+    /// Whether the movement is `"adverse"`, `"favourable"` or `"breakeven"`.
+    #[getter]
+    fn movement_direction(&self) -> Option<&'static str> {
+        self.0.movement_direction.map(direction_name)
+    }
+    /// `"Red"`, `"Amber"` or `"Green"`.
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.as_str()
+    }
+    /// The status code (0 Red, 1 Amber, 2 Green).
+    #[getter]
+    fn code(&self) -> u8 {
+        self.0.status.code()
+    }
+    /// A favourable variance at or beyond the underspend threshold.
+    #[getter]
+    fn significant_underspend(&self) -> bool {
+        self.0.significant_underspend
+    }
+    /// The number of lines summed (1 for a line).
+    #[getter]
+    fn line_count(&self) -> usize {
+        self.0.line_count
+    }
+    /// Ids of invalid lines left out of this total.
+    #[getter]
+    fn excluded(&self) -> Vec<String> {
+        self.0.excluded.clone()
+    }
+    /// The rule that fired: `"breakeven"`, `"favourable"`, `"significant_underspend"`,
+    /// `"below_amber"`, `"amber_reached"` or `"red_reached"`.
+    #[getter]
+    fn rule(&self) -> &'static str {
+        rule_name(self.0.explanation.rule)
+    }
+    /// The adverse amount (0 when not adverse).
+    #[getter]
+    fn adverse_amount(&self) -> Decimal {
+        self.0.explanation.adverse_amount
+    }
+    /// The favourable amount (0 when not favourable).
+    #[getter]
+    fn favourable_amount(&self) -> Decimal {
+        self.0.explanation.favourable_amount
+    }
+    /// The thresholds compared, in order: dicts with `level`, `role`, `threshold`, `amount`,
+    /// `binding` and `reached`.
+    #[getter]
+    fn thresholds<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.0
+            .explanation
+            .thresholds
+            .iter()
+            .map(|a| applied_to_py(py, a))
+            .collect()
+    }
+    /// The plain-English explanation.
+    #[getter]
+    fn sentence(&self) -> String {
+        self.0.explanation.sentence.clone()
+    }
+
+    /// The JSON form as plain Python data (decimals as text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyBudgetResult)
+    }
+
+    fn __hash__(&self) -> u64 {
+        json_hash(&self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "BudgetResult(id={}, status='{}', variance=Decimal('{}'), variance_percent={}, level={})",
+            quote(&self.0.id),
+            self.0.status.as_str(),
+            self.0.variance,
+            dec_repr(self.0.variance_percent),
+            quote(&self.0.level)
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyBudgetResult>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+/// The roll-up of budget lines: `BudgetReport(lines, settings=None)` is `roll_up(lines,
+/// settings)`. Every valid line's result, every total (the fund first), and an exception
+/// instance for every line left out.
+#[pyclass(name = "BudgetReport", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyBudgetReport {
+    inputs: Vec<BudgetLine>,
+    settings: BudgetSettings,
+    report: BudgetReport,
+}
+
+fn roll(lines: &Bound<'_, PyAny>, settings: Option<&Bound<'_, PyAny>>) -> PyResult<PyBudgetReport> {
+    let settings = extract_settings(settings)?;
+    let inputs = items(lines, "lines")?
+        .iter()
+        .map(extract_line)
+        .collect::<PyResult<Vec<_>>>()?;
+    let report = lines
+        .py()
+        .detach(|| core_roll_up(&inputs, &settings))
+        .py()?;
+    Ok(PyBudgetReport {
+        inputs,
+        settings,
+        report,
+    })
+}
+
+#[pymethods]
+impl PyBudgetReport {
+    #[new]
+    #[pyo3(signature = (lines, settings = None))]
+    fn new(lines: &Bound<'_, PyAny>, settings: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        roll(lines, settings)
+    }
+
+    /// Every valid line's result, in input order.
+    #[getter]
+    fn lines(&self) -> Vec<PyBudgetResult> {
+        self.report
+            .lines
+            .iter()
+            .cloned()
+            .map(PyBudgetResult)
+            .collect()
+    }
+
+    /// The fund total first, then every group total (a group before its sub-groups).
+    #[getter]
+    fn totals(&self) -> Vec<PyBudgetResult> {
+        self.report
+            .totals
+            .iter()
+            .cloned()
+            .map(PyBudgetResult)
+            .collect()
+    }
+
+    /// Lines and totals together: lines first.
+    #[getter]
+    fn results(&self) -> Vec<PyBudgetResult> {
+        self.report
+            .lines
+            .iter()
+            .chain(&self.report.totals)
+            .cloned()
+            .map(PyBudgetResult)
+            .collect()
+    }
+
+    /// One exception instance (a `RagstatusError`, not raised) per line left out.
+    #[getter]
+    fn errors(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
+        errors_to_py(py, &self.report.errors)
+    }
+
+    /// The fund total.
+    #[getter]
+    fn fund(&self) -> Option<PyBudgetResult> {
+        self.report.fund().cloned().map(PyBudgetResult)
+    }
+
+    /// The settings used.
+    #[getter]
+    fn settings(&self) -> PyBudgetSettings {
+        PyBudgetSettings(self.settings.clone())
+    }
+
+    /// The result with this id (a line id, a total's path joined with " > ", or the fund's
+    /// name), or None.
+    fn get(&self, id: &Bound<'_, PyAny>) -> Option<PyBudgetResult> {
+        let id = id.cast::<PyString>().ok()?.to_cow().ok()?.to_string();
+        self.report.get(&id).cloned().map(PyBudgetResult)
+    }
+
+    /// The JSON form (lines and totals; not the errors) as plain Python data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report)
+    }
+
+    /// The JSON text (lines and totals; not the errors).
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.report)
+    }
+
+    fn __len__(&self) -> usize {
+        self.report
+            .lines
+            .len()
+            .saturating_add(self.report.totals.len())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "BudgetReport(lines={}, totals={}, errors={}, fund={})",
+            self.report.lines.len(),
+            self.report.totals.len(),
+            self.report.errors.len(),
+            match self.report.fund() {
+                Some(f) => format!("'{}'", f.status.as_str()),
+                None => "None".into(),
+            }
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let me = slf.get();
+        let lines: Vec<PyBudgetLine> = me.inputs.iter().cloned().map(PyBudgetLine).collect();
+        let settings = PyBudgetSettings(me.settings.clone());
+        (py.get_type::<PyBudgetReport>(), (lines, settings)).into_pyobject(py)
+    }
+}
+
+// --- functions ----------------------------------------------------------------------------------
+
+/// Evaluates every line and every total up the group paths (SPEC §10). `lines` holds
+/// `BudgetLine`s or dicts of their fields; `settings` a `BudgetSettings`, a dict, or None for
+/// the default key. Invalid lines are listed in `errors`; invalid settings or sums that
+/// overflow raise.
+#[pyfunction]
+#[pyo3(signature = (lines, settings = None))]
+fn roll_up(
+    lines: &Bound<'_, PyAny>,
+    settings: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyBudgetReport> {
+    roll(lines, settings)
+}
+
+/// Evaluates one line alone with one level's thresholds (a dict such as `{"name": "service",
+/// "red": {"absolute": 100000}}`; by default the last level of the default settings).
+#[pyfunction]
+#[pyo3(signature = (line, level = None))]
+fn evaluate_budget_line(
+    line: &Bound<'_, PyAny>,
+    level: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyBudgetResult> {
+    let line = extract_line(line)?;
+    let level: LevelThresholds = match level {
+        Some(l) if !l.is_none() => from_plain(l, &[]).map_err(|e| in_field(l.py(), e, "level"))?,
+        _ => BudgetSettings::default()
+            .line_level()
+            .cloned()
+            .ok_or_else(|| PyErr::from(PyErrWrapper(Error::definition("no default level"))))?,
+    };
+    evaluate_line(&line, &level).py().map(PyBudgetResult)
+}
+
+/// Reads one published amount (`46,267`, `(443)`, `£1,234.50`, `-443`) in `unit`
+/// (`"pounds"`, `"thousands"` for £'000, `"millions"` for £m) and returns it in pounds,
+/// exactly.
+#[pyfunction]
+#[pyo3(signature = (text, unit = None))]
+fn parse_amount(text: &Bound<'_, PyAny>, unit: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {
+    let text = extract_text(text, "text")?;
+    let unit = match unit {
+        Some(u) if !u.is_none() => parse_unit(u)?,
+        _ => AmountUnit::Pounds,
+    };
+    core_parse_amount(&text, unit).py()
+}
+
+/// Reads budget lines from CSV as councils publish them: `source` is CSV text (with a line
+/// break), bytes, a path or an open file. Returns `(lines, errors)`: every good line, and an
+/// exception instance for every bad cell of every bad row, naming file, line, column and the
+/// text found. A bad header raises.
+#[pyfunction]
+#[pyo3(signature = (source, unit = None, *, default_base = None, derived = None, file = None))]
+fn read_budget_csv(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    unit: Option<&Bound<'_, PyAny>>,
+    default_base: Option<&Bound<'_, PyAny>>,
+    derived: Option<&Bound<'_, PyAny>>,
+    file: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<PyBudgetLine>, Vec<Py<PyAny>>)> {
+    let unit = match unit {
+        Some(u) if !u.is_none() => parse_unit(u)?,
+        _ => AmountUnit::Pounds,
+    };
+    let default_base = match default_base {
+        Some(b) if !b.is_none() => Some(parse_base(b, "default_base")?),
+        _ => None,
+    };
+    let derived = match extract_opt_text(derived, "derived")? {
+        None => DerivedColumns::Check,
+        Some(d) => match d.trim().to_ascii_lowercase().as_str() {
+            "check" => DerivedColumns::Check,
+            "ignore" => DerivedColumns::Ignore,
+            _ => {
+                return Err(in_field(
+                    py,
+                    invalid(d, "\"check\" or \"ignore\""),
+                    "derived",
+                ));
+            }
+        },
+    };
+    let file = extract_opt_text(file, "file")?;
+    let (bytes, path) = read_source(source)?;
+    let options = BudgetCsvOptions {
+        unit,
+        default_base,
+        derived,
+        file: file.or(path),
+    };
+    let read = py.detach(|| read_csv(bytes.as_slice(), &options)).py()?;
+    let lines = read.lines.into_iter().map(PyBudgetLine).collect();
+    Ok((lines, errors_to_py(py, &read.errors)))
+}
+
+/// Adds the classes and functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyBudgetLine>()?;
+    m.add_class::<PyBudgetSettings>()?;
+    m.add_class::<PyBudgetResult>()?;
+    m.add_class::<PyBudgetReport>()?;
+    m.add_function(wrap_pyfunction!(roll_up, m)?)?;
+    m.add_function(wrap_pyfunction!(evaluate_budget_line, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(read_budget_csv, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Python values in, decimals out.
+//!
+//! Accepted for a number: `decimal.Decimal`, `int` (and numpy integers), `str` (decimal text,
+//! `"1.5"`, `"1e3"`), and `float` (and numpy floats). A float is taken as the decimal of its
+//! shortest round-trip text, the text `repr()` shows: `94.95` becomes `Decimal("94.95")`, not
+//! `94.9500000000000028421709430404007434844970703125`. `bool` is refused: `True` is an `int` in
+//! Python, but never a meaningful indicator value.
+//!
+//! For an *actual* (a value that may be missing), `None`, a float or Decimal NaN, `pandas.NA`,
+//! `pandas.NaT` and the empty string mean "no value": the evaluation gives `NoData`, never an
+//! exception.
+
+use std::str::FromStr;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
+use ragstatus::Decimal;
+
+use crate::errors::invalid;
+
+static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+const EXPECTED: &str = "a number (decimal.Decimal, int, float or decimal text)";
+
+/// Parses decimal text: plain (`"94.95"`) or scientific (`"9.495e1"`), exactly.
+pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let text = text.strip_prefix('+').unwrap_or(text);
+    Decimal::from_str_exact(text)
+        .ok()
+        .or_else(|| {
+            if text.contains(['e', 'E']) {
+                Decimal::from_scientific(text).ok()
+            } else {
+                None
+            }
+        })
+        .map(|d| d.normalize_if_negative_zero())
+}
+
+trait NegZero {
+    fn normalize_if_negative_zero(self) -> Self;
+}
+
+impl NegZero for Decimal {
+    fn normalize_if_negative_zero(self) -> Self {
+        if self.is_zero() && self.is_sign_negative() {
+            -self
+        } else {
+            self
+        }
+    }
+}
+
+/// The decimal of a float's shortest round-trip text; `None` for NaN, an infinity, or a float
+/// beyond the range or the 28 decimal places of a decimal.
+pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
+    if !x.is_finite() {
+        return None;
+    }
+    // Rust's `Display` for f64 prints the shortest digits that round-trip, without an exponent.
+    let text = format!("{x}");
+    Decimal::from_str_exact(&text)
+        .ok()
+        .map(|d| d.normalize_if_negative_zero())
+}
+
+/// What an actual turned out to be.
+pub enum Actual {
+    /// A value.
+    Value(Decimal),
+    /// No value: `None`, NaN, `pandas.NA`, empty text.
+    Missing,
+}
+
+fn is_missing_marker(obj: &Bound<'_, PyAny>) -> bool {
+    // pandas.NA and pandas.NaT, without importing pandas.
+    match obj.get_type().name() {
+        Ok(name) => {
+            let name = name.to_string();
+            name == "NAType" || name == "NaTType"
+        }
+        Err(_) => false,
+    }
+}
+
+/// Reads an actual: a number, or one of the missing markers.
+pub fn extract_actual(obj: &Bound<'_, PyAny>) -> PyResult<Actual> {
+    if obj.is_none() || is_missing_marker(obj) {
+        return Ok(Actual::Missing);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        if text.trim().is_empty() {
+            return Ok(Actual::Missing);
+        }
+        return parse_decimal_text(&text)
+            .map(Actual::Value)
+            .ok_or_else(|| invalid(text.to_string(), EXPECTED));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        let x = f.value();
+        if x.is_nan() {
+            return Ok(Actual::Missing);
+        }
+        return decimal_from_f64(x).map(Actual::Value).ok_or_else(|| {
+            invalid(
+                format!("{x}"),
+                "a finite float within the range and 28 decimal places of a decimal",
+            )
+        });
+    }
+    let decimal_cls = DECIMAL_CLS.import(obj.py(), "decimal", "Decimal")?;
+    if obj.is_instance(decimal_cls)? {
+        if obj.call_method0("is_nan")?.is_truthy()? {
+            return Ok(Actual::Missing);
+        }
+        let text = obj.str()?;
+        let text = text.to_cow()?;
+        return parse_decimal_text(&text)
+            .map(Actual::Value)
+            .ok_or_else(|| invalid(text.to_string(), "a finite decimal within ±7.9e28"));
+    }
+    extract_number(obj).map(Actual::Value)
+}
+
+/// Reads a number that must be present (a target, a tolerance, a threshold).
+pub fn extract_decimal(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    match extract_actual(obj)? {
+        Actual::Value(d) => Ok(d),
+        Actual::Missing => Err(invalid(describe(obj), EXPECTED)),
+    }
+}
+
+fn extract_number(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    if obj.is_instance_of::<PyBool>() || obj.get_type().name()? == "bool_" {
+        return Err(invalid(describe(obj), EXPECTED));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        return int_to_decimal(i.as_any());
+    }
+    // numpy integers and floats are not subclasses of int (np.float64 is of float), but
+    // convert through `__index__` / `__float__`.
+    if obj.hasattr("__index__")? {
+        if let Ok(i) = obj.call_method0("__index__") {
+            return int_to_decimal(&i);
+        }
+    }
+    if obj.hasattr("dtype")? && obj.hasattr("__float__")? {
+        let x: f64 = obj.call_method0("__float__")?.extract()?;
+        if x.is_nan() {
+            return Err(invalid("nan", EXPECTED));
+        }
+        return decimal_from_f64(x).ok_or_else(|| invalid(format!("{x}"), EXPECTED));
+    }
+    Err(invalid(describe(obj), EXPECTED))
+}
+
+fn int_to_decimal(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+    match obj.extract::<i64>() {
+        Ok(i) => Ok(Decimal::from(i)),
+        Err(_) => {
+            let text = obj.str()?.to_cow()?.to_string();
+            Decimal::from_str(&text).map_err(|_| {
+                invalid(
+                    text,
+                    "an integer within the range of a decimal (about ±7.9e28)",
+                )
+            })
+        }
+    }
+}
+
+/// A short description of a Python object for an error message: its repr, cut to 80 characters.
+pub fn describe(obj: &Bound<'_, PyAny>) -> String {
+    let text = obj
+        .repr()
+        .and_then(|r| r.to_cow().map(|c| c.to_string()))
+        .unwrap_or_else(|_| "<object>".to_string());
+    if text.chars().count() > 80 {
+        let cut: String = text.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
+}

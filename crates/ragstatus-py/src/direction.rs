@@ -1,0 +1,186 @@
+//! Direction of travel (SPEC §7): `compare_direction`, `direction_by_regression` and `Travel`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use ragstatus::direction::{StableBand, Travel, by_regression, compare};
+use ragstatus::{Decimal, Polarity};
+
+use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::errors::{IntoPyResult, invalid};
+use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
+
+/// Reads a polarity: `"higher"`, `"lower"` or `"within"`.
+pub fn extract_polarity(obj: &Bound<'_, PyAny>) -> PyResult<Polarity> {
+    from_py(obj)
+}
+
+/// Reads an optional `[low, high]` range.
+pub fn extract_range(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<(Decimal, Decimal)>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+    match items.as_slice() {
+        [low, high] => Ok(Some((extract_decimal(low)?, extract_decimal(high)?))),
+        _ => Err(invalid(describe(obj), "a [low, high] range")),
+    }
+}
+
+/// Reads an optional stable band: `{"absolute": x}` or `{"relative": percent}`.
+pub fn extract_stable(obj: Option<&Bound<'_, PyAny>>) -> PyResult<StableBand> {
+    match obj {
+        Some(obj) if !obj.is_none() => {
+            let band: StableBand = from_py(obj)?;
+            band.validate().py()?;
+            Ok(band)
+        }
+        _ => Ok(StableBand::default()),
+    }
+}
+
+fn optional_value(obj: &Bound<'_, PyAny>) -> PyResult<Option<Decimal>> {
+    Ok(match extract_actual(obj)? {
+        Actual::Value(v) => Some(v),
+        Actual::Missing => None,
+    })
+}
+
+/// The outcome of a direction-of-travel comparison, with its workings.
+#[pyclass(name = "Travel", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyTravel(pub Travel);
+
+#[pymethods]
+impl PyTravel {
+    /// `"Improving"`, `"Worsening"`, `"NoChange"` or `"NotComparable"`.
+    #[getter]
+    fn direction(&self) -> &'static str {
+        self.0.direction.as_str()
+    }
+
+    /// The actual (for a regression, the last value of the window).
+    #[getter]
+    fn actual(&self) -> Option<Decimal> {
+        self.0.actual
+    }
+
+    /// The comparison value (for a regression, the first value of the window).
+    #[getter]
+    fn comparison(&self) -> Option<Decimal> {
+        self.0.comparison
+    }
+
+    /// The improvement (negated for lower; fall in shortfall for within); None when not
+    /// comparable.
+    #[getter]
+    fn change(&self) -> Option<Decimal> {
+        self.0.change
+    }
+
+    /// The stable band as an amount; None when not comparable.
+    #[getter]
+    fn band(&self) -> Option<Decimal> {
+        self.0.band
+    }
+
+    /// One plain-English sentence, e.g. "up 2.1 from 42.0 in 2015/16 Q2: improving".
+    #[pyo3(signature = (label, suffix = ""))]
+    fn sentence(&self, label: &str, suffix: &str) -> String {
+        let value = |d: Decimal| format!("{d}{suffix}");
+        let diff = |d: Decimal| d.to_string();
+        self.0.sentence(label, &value, &diff)
+    }
+
+    /// The JSON form as plain Python data (decimals as text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyTravel)
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |d: Option<Decimal>| match d {
+            Some(d) => format!("Decimal('{d}')"),
+            None => "None".to_string(),
+        };
+        format!(
+            "Travel(direction={:?}, actual={}, comparison={}, change={}, band={})",
+            self.0.direction.as_str(),
+            opt(self.0.actual),
+            opt(self.0.comparison),
+            opt(self.0.change),
+            opt(self.0.band)
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyTravel>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+/// The direction of travel from `comparison` to `actual`. Either value missing (None, NaN)
+/// gives `NotComparable`. `range` is the `[low, high]` target of a within indicator; `stable`
+/// is `{"absolute": x}` or `{"relative": percent}` (default absolute 0).
+#[pyfunction]
+#[pyo3(signature = (polarity, actual, comparison, *, range = None, stable = None))]
+pub fn compare_direction(
+    polarity: &Bound<'_, PyAny>,
+    actual: &Bound<'_, PyAny>,
+    comparison: &Bound<'_, PyAny>,
+    range: Option<&Bound<'_, PyAny>>,
+    stable: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyTravel> {
+    compare(
+        extract_polarity(polarity)?,
+        optional_value(actual)?,
+        optional_value(comparison)?,
+        extract_range(range)?,
+        extract_stable(stable)?,
+    )
+    .py()
+    .map(PyTravel)
+}
+
+/// The direction of travel by the least-squares slope over `values` (oldest first, at least
+/// 3); any missing value gives `NotComparable`.
+#[pyfunction]
+#[pyo3(signature = (polarity, values, *, range = None, stable = None))]
+pub fn direction_by_regression(
+    polarity: &Bound<'_, PyAny>,
+    values: &Bound<'_, PyAny>,
+    range: Option<&Bound<'_, PyAny>>,
+    stable: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyTravel> {
+    let mut list = Vec::new();
+    for item in values.try_iter()? {
+        list.push(optional_value(&item?)?);
+    }
+    by_regression(
+        extract_polarity(polarity)?,
+        &list,
+        extract_range(range)?,
+        extract_stable(stable)?,
+    )
+    .py()
+    .map(PyTravel)
+}
+
+/// Adds the classes and functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyTravel>()?;
+    m.add_function(wrap_pyfunction!(compare_direction, m)?)?;
+    m.add_function(wrap_pyfunction!(direction_by_regression, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! Python bindings for ragstatus: the compiled module `ragstatus._ragstatus`.
+//!
+//! The public Python API is the package `ragstatus` (python/ragstatus), which re-exports what it
+//! wants from here and adds the DataFrame helpers in pure Python. No Python input may reach a
+//! panic: every conversion returns a `PyResult`, and errors of the core become `RagstatusError`
+//! subclasses (see [`errors`]).
+#![forbid(unsafe_code)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use pyo3::prelude::*;
+
+pub mod benchmarking;
+pub mod budget;
+pub mod convert;
+pub mod errors;
+pub mod milestone;
+pub mod period;
+pub mod pyjson;
+pub mod spc;
+
+/// Converts a number as ragstatus reads it: `decimal.Decimal`, `int`, decimal text, or a float
+/// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
+#[pyfunction]
+fn to_decimal(value: &Bound<'_, PyAny>) -> PyResult<ragstatus::Decimal> {
+    convert::extract_decimal(value)
+}
+
+/// The compiled part of the `ragstatus` Python package.
+#[pymodule]
+fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    period::register(m)?;
+    budget::register(m)?;
+    milestone::register(m)?;
+    spc::register(m)?;
+    benchmarking::register(m)?;
+    m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
+    Ok(())
+}

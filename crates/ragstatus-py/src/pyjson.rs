@@ -1,0 +1,184 @@
+//! Plain Python data (dicts, lists, numbers, text) to and from the core's serde types.
+//!
+//! Settings and definitions are given from Python as plain dicts in the same shape as the TOML /
+//! JSON definition files (`{"absolute": "0.5"}`, `{"share": {"green_from": 75, "red_above":
+//! 20}}`). Numbers inside may be `Decimal`, `int`, `float` (its shortest repr) or decimal text;
+//! dates may be `datetime.date` or ISO text; a `Period` stands for its label.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Number, Value};
+
+use crate::convert::{decimal_from_f64, describe};
+use crate::errors::{IntoPyResult, invalid};
+
+static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// The nesting depth beyond which input is refused (a guard against self-referencing lists).
+const MAX_DEPTH: usize = 64;
+
+/// Converts plain Python data into JSON, for deserializing into a core type.
+pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    to_json(obj, 0)
+}
+
+fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        return Err(invalid("nested data", "at most 64 levels of nesting"));
+    }
+    let py = obj.py();
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(i) = obj.cast::<PyInt>() {
+        if let Ok(v) = i.extract::<i64>() {
+            return Ok(Value::Number(Number::from(v)));
+        }
+        if let Ok(v) = i.extract::<u64>() {
+            return Ok(Value::Number(Number::from(v)));
+        }
+        return Ok(Value::String(i.str()?.to_cow()?.to_string()));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        let x = f.value();
+        return decimal_from_f64(x)
+            .map(|d| Value::String(d.to_string()))
+            .ok_or_else(|| invalid(format!("{x}"), "a finite number"));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.to_string()));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = match k.cast::<PyString>() {
+                Ok(s) => s.to_cow()?.to_string(),
+                Err(_) => return Err(invalid(describe(&k), "text keys in a definition")),
+            };
+            map.insert(key, to_json(&v, depth + 1)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for item in obj.try_iter()? {
+            items.push(to_json(&item?, depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    if obj.is_instance(DECIMAL_CLS.import(py, "decimal", "Decimal")?)? {
+        let d = crate::convert::extract_decimal(obj)?;
+        return Ok(Value::String(d.to_string()));
+    }
+    if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
+        return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
+    }
+    if let Ok(p) = obj.cast::<crate::period::PyPeriod>() {
+        return Ok(Value::String(p.get().0.label()));
+    }
+    // numpy scalars and other numbers.
+    if let Ok(d) = crate::convert::extract_decimal(obj) {
+        return Ok(Value::String(d.to_string()));
+    }
+    Err(invalid(
+        describe(obj),
+        "plain data: dict, list, text, number, Decimal or date",
+    ))
+}
+
+/// Deserializes plain Python data into a core type.
+pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
+    let value = py_to_json(obj)?;
+    serde_json::from_value::<T>(value).map_err(serde_error).py()
+}
+
+/// A serde error as a core error. Errors raised by the core's own validation inside
+/// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an
+/// invalid scheme is a `SchemeError` naming its band whether it was built or read.
+pub fn serde_error(err: serde_json::Error) -> ragstatus::Error {
+    use ragstatus::{Error, ErrorKind};
+    let text = err.to_string();
+    if let Some((_, rest)) = text.split_once("invalid scheme, band ") {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if let Ok(band) = digits.parse::<usize>() {
+            let message = rest
+                .get(digits.len()..)
+                .unwrap_or_default()
+                .trim_start_matches(':')
+                .trim()
+                .to_string();
+            return Error::new(ErrorKind::Scheme { band, message });
+        }
+    }
+    if let Some((_, rest)) = text.split_once("invalid definition: ") {
+        return Error::definition(rest.to_string());
+    }
+    if text.contains(" is not valid; expected ") {
+        return Error::invalid_value(text, "a valid value");
+    }
+    Error::new(ErrorKind::Syntax {
+        format: "data".to_string(),
+        message: text,
+    })
+}
+
+/// Converts JSON into plain Python data (decimals stay text, as in the JSON form).
+pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, json_to_py(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Serializes a core value into plain Python data.
+pub fn to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let json = serde_json::to_value(value)
+        .map_err(ragstatus::Error::from)
+        .py()?;
+    json_to_py(py, &json)
+}
+
+/// Serializes a core value to JSON text.
+pub fn to_json_text<T: Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value)
+        .map_err(ragstatus::Error::from)
+        .py()
+}
+
+/// Deserializes a core value from JSON text.
+pub fn from_json_text<T: DeserializeOwned>(text: &str) -> PyResult<T> {
+    serde_json::from_str(text)
+        .map_err(ragstatus::Error::from)
+        .py()
+}

@@ -1,0 +1,617 @@
+//! Rating one actual against a target (SPEC §3-§6): `rate`, `Rule`, `Rating`, `Explanation`,
+//! `TargetSpec` and `Scheme`.
+//!
+//! From Python:
+//! - a target is a number (a single value), a `(low, high)` pair or `{"low": ..., "high": ...}`
+//!   (a range), or None (no target: data only);
+//! - a tolerance is None or `"none"`, or `{"absolute": x}`, `{"relative": percent}`,
+//!   `{"floor": value}`;
+//! - a unit is `"percent"`, `"count"`, `"days"`, `"ratio"`, `"score"`, `{"currency": "GBP"}` or
+//!   `{"rate": "1000"}`;
+//! - a scheme is a dict as in the definitions files (`{"measure": ..., "bands": [...]}`) or a
+//!   `Scheme`.
+//!
+//! A status is its name as text: `"Red"`, `"Amber"`, `"Green"`, `"Blue"`, `"NoData"`,
+//! `"NoTarget"`, `"NotDue"`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+use ragstatus::{
+    Decimal, Fired, Polarity, Rating, Rule, Scheme, Status, Target, TargetSpec, Tolerance, Unit,
+    rate as core_rate,
+};
+
+use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::direction::extract_polarity;
+use crate::errors::{IntoPyResult, invalid};
+use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
+
+/// Reads a target: a number, a `(low, high)` pair, `{"low", "high"}`, or None.
+pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>> {
+    let Some(obj) = obj else { return Ok(None) };
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return match (d.get_item("low")?, d.get_item("high")?, d.len()) {
+            (Some(low), Some(high), 2) => range(&low, &high),
+            _ => Err(invalid(describe(obj), "a target {\"low\": ..., \"high\": ...}")),
+        };
+    }
+    if !obj.is_instance_of::<PyString>() && obj.hasattr("__len__")? && obj.hasattr("__iter__")? {
+        let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+        return match items.as_slice() {
+            [low, high] => range(low, high),
+            _ => Err(invalid(describe(obj), "a (low, high) target range")),
+        };
+    }
+    match extract_actual(obj)? {
+        Actual::Value(v) => Ok(Some(Target::Value(v))),
+        Actual::Missing => Ok(None),
+    }
+}
+
+fn range(low: &Bound<'_, PyAny>, high: &Bound<'_, PyAny>) -> PyResult<Option<Target>> {
+    Target::range(extract_decimal(low)?, extract_decimal(high)?)
+        .py()
+        .map(Some)
+}
+
+/// A target as Python data: a Decimal, or a `(low, high)` tuple.
+pub fn target_to_py<'py>(py: Python<'py>, target: &Target) -> PyResult<Bound<'py, PyAny>> {
+    match *target {
+        Target::Value(v) => Ok(v.into_pyobject(py)?.into_any()),
+        Target::Range { low, high } => Ok((low, high).into_pyobject(py)?.into_any()),
+    }
+}
+
+/// Reads a tolerance: None, `"none"`, `{"absolute": x}`, `{"relative": p}`, `{"floor": v}`.
+pub fn extract_tolerance(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Tolerance> {
+    let Some(obj) = obj else {
+        return Ok(Tolerance::None);
+    };
+    if obj.is_none() {
+        return Ok(Tolerance::None);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return if s.to_cow()?.eq_ignore_ascii_case("none") {
+            Ok(Tolerance::None)
+        } else {
+            Err(invalid(describe(obj), TOLERANCE_FORMS))
+        };
+    }
+    let Ok(d) = obj.cast::<PyDict>() else {
+        return Err(invalid(describe(obj), TOLERANCE_FORMS));
+    };
+    let entries: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = d.iter().collect();
+    let [(key, value)] = entries.as_slice() else {
+        return Err(invalid(describe(obj), TOLERANCE_FORMS));
+    };
+    let key: String = key
+        .extract()
+        .map_err(|_| invalid(describe(obj), TOLERANCE_FORMS))?;
+    let value = extract_decimal(value)?;
+    match key.as_str() {
+        "absolute" => Tolerance::absolute(value).py(),
+        "relative" => Tolerance::relative(value).py(),
+        "floor" => Ok(Tolerance::floor(value)),
+        _ => Err(invalid(describe(obj), TOLERANCE_FORMS)),
+    }
+}
+
+const TOLERANCE_FORMS: &str =
+    "\"none\", {\"absolute\": x}, {\"relative\": percent} or {\"floor\": value}";
+
+/// Reads a unit (`"percent"`, `{"currency": "GBP"}`, ...); None is a count.
+pub fn extract_unit(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Unit> {
+    match obj {
+        Some(obj) if !obj.is_none() => from_py(obj),
+        _ => Ok(Unit::default()),
+    }
+}
+
+/// Reads a status name.
+pub fn extract_status(obj: &Bound<'_, PyAny>) -> PyResult<Status> {
+    from_py(obj)
+}
+
+fn opt_dec_repr(d: Option<Decimal>) -> String {
+    match d {
+        Some(d) => format!("Decimal('{d}')"),
+        None => "None".to_string(),
+    }
+}
+
+/// A custom status scheme: ordered bands over a measure (validated when built).
+#[pyclass(name = "Scheme", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyScheme(pub Scheme);
+
+#[pymethods]
+impl PyScheme {
+    #[new]
+    fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+        from_py(definition).map(PyScheme)
+    }
+
+    /// The measure the bands are over.
+    #[getter]
+    fn measure(&self) -> &'static str {
+        self.0.measure().as_str()
+    }
+
+    /// The polarity the scheme states, if any.
+    #[getter]
+    fn polarity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.polarity())
+    }
+
+    /// The definition as plain data (bands form).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!("Scheme({})", to_json_text(&self.0)?))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let data = to_py(py, &slf.get().0)?;
+        (py.get_type::<PyScheme>(), (data,)).into_pyobject(py)
+    }
+}
+
+fn extract_scheme(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Scheme>> {
+    match obj {
+        Some(obj) if !obj.is_none() => {
+            if let Ok(s) = obj.cast::<PyScheme>() {
+                return Ok(Some(s.get().0.clone()));
+            }
+            from_py(obj).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// How an indicator is rated: polarity, tolerance, optional custom scheme, Blue on or off.
+#[pyclass(name = "Rule", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyRule(pub Rule);
+
+#[pymethods]
+impl PyRule {
+    #[new]
+    #[pyo3(signature = (polarity, tolerance = None, *, scheme = None, blue = true))]
+    fn new(
+        polarity: &Bound<'_, PyAny>,
+        tolerance: Option<&Bound<'_, PyAny>>,
+        scheme: Option<&Bound<'_, PyAny>>,
+        blue: bool,
+    ) -> PyResult<Self> {
+        let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
+        if let Some(scheme) = extract_scheme(scheme)? {
+            rule = rule.with_scheme(scheme);
+        }
+        Ok(PyRule(rule.with_blue(blue)))
+    }
+
+    /// `"higher"`, `"lower"` or `"within"`.
+    #[getter]
+    fn polarity(&self) -> &'static str {
+        polarity_name(self.0.polarity)
+    }
+
+    /// The tolerance as plain data.
+    #[getter]
+    fn tolerance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.tolerance)
+    }
+
+    /// The custom scheme, if any.
+    #[getter]
+    fn scheme(&self) -> Option<PyScheme> {
+        self.0.scheme.clone().map(PyScheme)
+    }
+
+    /// Whether a met stretch target earns Blue.
+    #[getter]
+    fn blue(&self) -> bool {
+        self.0.blue
+    }
+
+    /// The rule as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!("Rule({})", to_json_text(&self.0)?))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyRule>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyRule)
+    }
+}
+
+/// The lowercase name of a polarity.
+pub fn polarity_name(p: Polarity) -> &'static str {
+    match p {
+        Polarity::Higher => "higher",
+        Polarity::Lower => "lower",
+        Polarity::Within => "within",
+    }
+}
+
+/// The inputs of an evaluation and its plain-English sentence.
+#[pyclass(name = "Explanation", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyExplanation(pub ragstatus::Explanation);
+
+#[pymethods]
+impl PyExplanation {
+    /// The actual compared (after any rounding rule), or None.
+    #[getter]
+    fn actual(&self) -> Option<Decimal> {
+        self.0.actual
+    }
+
+    /// The target: a Decimal, a `(low, high)` tuple, or None.
+    #[getter]
+    fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0.target.as_ref().map(|t| target_to_py(py, t)).transpose()
+    }
+
+    /// The stretch target, or None.
+    #[getter]
+    fn stretch(&self) -> Option<Decimal> {
+        self.0.stretch
+    }
+
+    /// `"higher"`, `"lower"` or `"within"`.
+    #[getter]
+    fn polarity(&self) -> &'static str {
+        polarity_name(self.0.polarity)
+    }
+
+    /// The tolerance as plain data.
+    #[getter]
+    fn tolerance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.tolerance)
+    }
+
+    /// Why there is no value (NoData), or None.
+    #[getter]
+    fn reason(&self) -> Option<String> {
+        self.0.reason.clone()
+    }
+
+    /// The sentence, when built.
+    #[getter]
+    fn sentence(&self) -> Option<String> {
+        self.0.sentence.clone()
+    }
+
+    /// The explanation as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        match &self.0.sentence {
+            Some(s) => format!("Explanation({s:?})"),
+            None => format!(
+                "Explanation(actual={}, stretch={})",
+                opt_dec_repr(self.0.actual),
+                opt_dec_repr(self.0.stretch)
+            ),
+        }
+    }
+}
+
+/// The status of one evaluation, with the shortfall, the tolerance amount, the rule that fired,
+/// any override, and the explanation.
+#[pyclass(name = "Rating", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyRating(pub Rating);
+
+/// The snake_case name of the rule that fired.
+pub fn fired_name(fired: &Fired) -> &'static str {
+    match fired {
+        Fired::NotDue => "not_due",
+        Fired::NoActual => "no_actual",
+        Fired::NoTarget => "no_target",
+        Fired::Stretch => "stretch",
+        Fired::Met => "met",
+        Fired::WithinTolerance => "within_tolerance",
+        Fired::BeyondTolerance => "beyond_tolerance",
+        Fired::Band { .. } => "band",
+    }
+}
+
+#[pymethods]
+impl PyRating {
+    /// The status (the override's, when overridden).
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.as_str()
+    }
+
+    /// The status code (0 Red, 1 Amber, 2 Green, 3 Blue, 4 NoData, 5 NoTarget, 6 NotDue).
+    #[getter]
+    fn code(&self) -> u8 {
+        self.0.status.code()
+    }
+
+    /// The status the rule computed, before any override.
+    #[getter]
+    fn computed(&self) -> &'static str {
+        self.0.computed.as_str()
+    }
+
+    /// How far the actual is on the wrong side of the target (≤ 0: met), or None.
+    #[getter]
+    fn shortfall(&self) -> Option<Decimal> {
+        self.0.shortfall
+    }
+
+    /// The width of the Amber band in the indicator's units, or None.
+    #[getter]
+    fn tolerance_amount(&self) -> Option<Decimal> {
+        self.0.tolerance_amount
+    }
+
+    /// The rule that fired: `"met"`, `"within_tolerance"`, `"beyond_tolerance"`, `"stretch"`,
+    /// `"no_actual"`, `"no_target"`, `"not_due"` or `"band"` (a custom scheme's band).
+    #[getter]
+    fn fired(&self) -> &'static str {
+        fired_name(&self.0.fired)
+    }
+
+    /// For a custom scheme: the zero-based index of the band that fired, else None.
+    #[getter]
+    fn band(&self) -> Option<usize> {
+        match self.0.fired {
+            Fired::Band { index, .. } => Some(index),
+            _ => None,
+        }
+    }
+
+    /// For a custom scheme: the value of its measure, else None.
+    #[getter]
+    fn measure_value(&self) -> Option<Decimal> {
+        match self.0.fired {
+            Fired::Band { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// True for Red, Amber, Green and Blue.
+    #[getter]
+    fn is_rated(&self) -> bool {
+        self.0.status.is_rated()
+    }
+
+    /// The override as a dict `{"status", "reason", "by"}`, or None.
+    #[getter]
+    fn overridden<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.overridden)
+    }
+
+    /// The inputs and the sentence.
+    #[getter]
+    fn explanation(&self) -> PyExplanation {
+        PyExplanation(self.0.explanation.clone())
+    }
+
+    /// The plain-English sentence, when built (see `explained`).
+    #[getter]
+    fn sentence(&self) -> Option<String> {
+        self.0.explanation.sentence.clone()
+    }
+
+    /// The same rating with its sentence built for `unit` and display `decimals`.
+    #[pyo3(signature = (unit = None, decimals = None))]
+    fn explained(&self, unit: Option<&Bound<'_, PyAny>>, decimals: Option<u32>) -> PyResult<Self> {
+        let unit = extract_unit(unit)?;
+        Ok(PyRating(self.0.clone().explained(&unit, decimals)))
+    }
+
+    /// The same rating overridden by a person: `status` becomes the override's, `computed`
+    /// keeps what the rule said.
+    fn with_override(
+        &self,
+        status: &Bound<'_, PyAny>,
+        reason: &str,
+        by: &str,
+    ) -> PyResult<Self> {
+        let status = extract_status(status)?;
+        Ok(PyRating(self.0.clone().with_override(status, reason, by)))
+    }
+
+    /// The JSON form as plain Python data (decimals as text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyRating)
+    }
+
+    fn __repr__(&self) -> String {
+        let mut s = format!(
+            "Rating(status='{}', shortfall={}, tolerance_amount={}, fired='{}'",
+            self.0.status.as_str(),
+            opt_dec_repr(self.0.shortfall),
+            opt_dec_repr(self.0.tolerance_amount),
+            fired_name(&self.0.fired)
+        );
+        if self.0.computed != self.0.status {
+            s.push_str(&format!(", computed='{}'", self.0.computed.as_str()));
+        }
+        s.push(')');
+        s
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyRating>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+/// The rule given either whole or by its parts.
+pub fn build_rule(
+    rule: Option<PyRef<'_, PyRule>>,
+    polarity: Option<&Bound<'_, PyAny>>,
+    tolerance: Option<&Bound<'_, PyAny>>,
+    scheme: Option<&Bound<'_, PyAny>>,
+    blue: bool,
+) -> PyResult<Rule> {
+    match (rule, polarity) {
+        (Some(rule), None) => Ok(rule.0.clone()),
+        (None, Some(polarity)) => {
+            let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
+            if let Some(scheme) = extract_scheme(scheme)? {
+                rule = rule.with_scheme(scheme);
+            }
+            Ok(rule.with_blue(blue))
+        }
+        _ => Err(invalid(
+            "rule and polarity",
+            "either rule=Rule(...) or polarity=... (with tolerance, scheme, blue)",
+        )),
+    }
+}
+
+/// Rates `actual` against `target` (and the optional `stretch` target).
+///
+/// Give the rule either as `rule=Rule(...)` or by its parts (`polarity`, `tolerance`, `scheme`,
+/// `blue`). `actual` None / NaN gives NoData; `not_due=True` gives NotDue; `no_value_reason`
+/// gives NoData with that reason. With `unit` (and display `decimals`) the sentence is built.
+#[pyfunction]
+#[pyo3(signature = (
+    actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
+    blue = true, rule = None, unit = None, decimals = None, not_due = false, no_value_reason = None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn rate(
+    actual: &Bound<'_, PyAny>,
+    target: Option<&Bound<'_, PyAny>>,
+    polarity: Option<&Bound<'_, PyAny>>,
+    tolerance: Option<&Bound<'_, PyAny>>,
+    stretch: Option<&Bound<'_, PyAny>>,
+    scheme: Option<&Bound<'_, PyAny>>,
+    blue: bool,
+    rule: Option<PyRef<'_, PyRule>>,
+    unit: Option<&Bound<'_, PyAny>>,
+    decimals: Option<u32>,
+    not_due: bool,
+    no_value_reason: Option<&str>,
+) -> PyResult<PyRating> {
+    let rule = build_rule(rule, polarity, tolerance, scheme, blue)?;
+    let rating = if not_due {
+        Rating::not_due(&rule)
+    } else if let Some(reason) = no_value_reason {
+        Rating::no_data(reason, &rule)
+    } else {
+        let actual = match extract_actual(actual)? {
+            Actual::Value(v) => Some(v),
+            Actual::Missing => None,
+        };
+        let target = extract_target(target)?;
+        let stretch = match stretch {
+            Some(s) => match extract_actual(s)? {
+                Actual::Value(v) => Some(v),
+                Actual::Missing => None,
+            },
+            None => None,
+        };
+        core_rate(actual, target.as_ref(), stretch, &rule).py()?
+    };
+    let rating = match unit {
+        Some(u) if !u.is_none() => rating.explained(&extract_unit(Some(u))?, decimals),
+        _ => match decimals {
+            Some(d) => rating.explained(&Unit::default(), Some(d)),
+            None => rating,
+        },
+    };
+    Ok(PyRating(rating))
+}
+
+/// A year's target as written in a definition: a value, a range, or an annual target with a
+/// profile; optional stretch.
+#[pyclass(name = "TargetSpec", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PyTargetSpec(pub TargetSpec);
+
+#[pymethods]
+impl PyTargetSpec {
+    #[new]
+    fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+        from_py(definition).map(PyTargetSpec)
+    }
+
+    /// The target for period `k` of `n` in the year (None: no target).
+    fn target_for<'py>(&self, py: Python<'py>, k: u32, n: u32) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let target = self.0.target_for(k, n).py()?;
+        target.as_ref().map(|t| target_to_py(py, t)).transpose()
+    }
+
+    /// The stretch target for period `k` of `n`, or None.
+    fn stretch_for(&self, k: u32, n: u32) -> PyResult<Option<Decimal>> {
+        self.0.stretch_for(k, n).py()
+    }
+
+    /// The fiscal year label, as written, if given.
+    #[getter]
+    fn year(&self) -> Option<String> {
+        self.0.year().map(str::to_string)
+    }
+
+    /// The definition as plain data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        Ok(format!("TargetSpec({})", to_json_text(&self.0)?))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let data = to_py(py, &slf.get().0)?;
+        (py.get_type::<PyTargetSpec>(), (data,)).into_pyobject(py)
+    }
+}
+
+/// Adds the classes and functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyScheme>()?;
+    m.add_class::<PyRule>()?;
+    m.add_class::<PyExplanation>()?;
+    m.add_class::<PyRating>()?;
+    m.add_class::<PyTargetSpec>()?;
+    m.add_function(wrap_pyfunction!(rate, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,251 @@
+//! Summaries (SPEC §9): `summarize(items, rule=None)` and the `Summary`, `GroupSummary` and
+//! `Counts` classes.
+//!
+//! An item is a dict `{"id", "group", "status", "direction"?}`, or any object with the
+//! attributes `id`, `group`, `status` and (optionally) `direction`, such as an evaluation result.
+//! A rule is `"worst"`, `"majority"` or `{"share": {"green_from": 75, "red_above": 20}}`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use ragstatus::summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
+use ragstatus::{Decimal, Status};
+
+use crate::convert::describe;
+use crate::errors::{IntoPyResult, invalid};
+use crate::pyjson::{from_json_text, from_py, py_to_json, to_json_text, to_py};
+
+fn item_from(obj: &Bound<'_, PyAny>) -> PyResult<SummaryItem> {
+    if obj.is_instance_of::<PyDict>() {
+        return from_py(obj);
+    }
+    // An object with attributes: take the four the summary needs.
+    let py = obj.py();
+    let dict = PyDict::new(py);
+    for attr in ["id", "group", "status"] {
+        let value = obj
+            .getattr(attr)
+            .map_err(|_| invalid(describe(obj), format!("a summary item with `{attr}`")))?;
+        dict.set_item(attr, value)?;
+    }
+    if let Ok(direction) = obj.getattr("direction") {
+        dict.set_item("direction", direction)?;
+    }
+    let value = py_to_json(dict.as_any())?;
+    serde_json::from_value(value)
+        .map_err(ragstatus::Error::from)
+        .py()
+}
+
+/// Counts of statuses and directions in one group.
+#[pyclass(name = "Counts", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyCounts(pub Counts);
+
+#[pymethods]
+impl PyCounts {
+    #[getter]
+    fn total(&self) -> usize {
+        self.0.total
+    }
+    #[getter]
+    fn rated(&self) -> usize {
+        self.0.rated
+    }
+    #[getter]
+    fn red(&self) -> usize {
+        self.0.red
+    }
+    #[getter]
+    fn amber(&self) -> usize {
+        self.0.amber
+    }
+    #[getter]
+    fn green(&self) -> usize {
+        self.0.green
+    }
+    #[getter]
+    fn blue(&self) -> usize {
+        self.0.blue
+    }
+    #[getter]
+    fn no_data(&self) -> usize {
+        self.0.no_data
+    }
+    #[getter]
+    fn no_target(&self) -> usize {
+        self.0.no_target
+    }
+    #[getter]
+    fn not_due(&self) -> usize {
+        self.0.not_due
+    }
+    #[getter]
+    fn improving(&self) -> usize {
+        self.0.improving
+    }
+    #[getter]
+    fn worsening(&self) -> usize {
+        self.0.worsening
+    }
+    #[getter]
+    fn no_change(&self) -> usize {
+        self.0.no_change
+    }
+    #[getter]
+    fn not_comparable(&self) -> usize {
+        self.0.not_comparable
+    }
+    #[getter]
+    fn no_direction(&self) -> usize {
+        self.0.no_direction
+    }
+
+    /// Green and Blue as a percent of rated items, exact; None when nothing is rated.
+    #[getter]
+    fn percent_on_target(&self) -> Option<Decimal> {
+        self.0.percent_on_target
+    }
+
+    /// The percent on target rounded half away from zero to `decimals` places, for display.
+    fn percent_on_target_rounded(&self, decimals: u32) -> Option<Decimal> {
+        self.0.percent_on_target_rounded(decimals)
+    }
+
+    /// The count of one status (`"Red"`, ..., `"NotDue"`).
+    fn of(&self, status: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let status: Status = from_py(status)?;
+        Ok(self.0.of(status))
+    }
+
+    /// The counts as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    fn __repr__(&self) -> String {
+        let c = &self.0;
+        format!(
+            "Counts(total={}, rated={}, red={}, amber={}, green={}, blue={}, no_data={}, no_target={}, not_due={})",
+            c.total, c.rated, c.red, c.amber, c.green, c.blue, c.no_data, c.no_target, c.not_due
+        )
+    }
+}
+
+/// The counts and roll-up status of one group (or of everything, with an empty path).
+#[pyclass(name = "GroupSummary", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyGroupSummary(pub GroupSummary);
+
+#[pymethods]
+impl PyGroupSummary {
+    /// The group path, outermost first (empty for the overall summary).
+    #[getter]
+    fn path(&self) -> Vec<String> {
+        self.0.path.clone()
+    }
+
+    /// The counts.
+    #[getter]
+    fn counts(&self) -> PyCounts {
+        PyCounts(self.0.counts.clone())
+    }
+
+    /// The roll-up status by the rule asked for, or None (no rule, or nothing rated).
+    #[getter]
+    fn roll_up(&self) -> Option<&'static str> {
+        self.0.roll_up.map(|s| s.as_str())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "GroupSummary(path={:?}, total={}, rated={}, roll_up={})",
+            self.0.path,
+            self.0.counts.total,
+            self.0.counts.rated,
+            match self.0.roll_up {
+                Some(s) => format!("'{}'", s.as_str()),
+                None => "None".to_string(),
+            }
+        )
+    }
+}
+
+/// A summary: overall and per group.
+#[pyclass(name = "Summary", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PySummary(pub Summary);
+
+#[pymethods]
+impl PySummary {
+    /// Everything.
+    #[getter]
+    fn overall(&self) -> PyGroupSummary {
+        PyGroupSummary(self.0.overall.clone())
+    }
+
+    /// Every group at every level of the group paths, in path order.
+    #[getter]
+    fn groups(&self) -> Vec<PyGroupSummary> {
+        self.0.groups.iter().cloned().map(PyGroupSummary).collect()
+    }
+
+    /// The group with this path, or None.
+    fn group(&self, path: Vec<String>) -> Option<PyGroupSummary> {
+        self.0.group(&path).cloned().map(PyGroupSummary)
+    }
+
+    /// The JSON form as plain Python data.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PySummary)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Summary(total={}, rated={}, groups={})",
+            self.0.overall.counts.total,
+            self.0.overall.counts.rated,
+            self.0.groups.len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PySummary>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+/// Counts statuses and directions per group and overall, with roll-ups by `rule`.
+#[pyfunction]
+#[pyo3(signature = (items, rule = None))]
+pub fn summarize(items: &Bound<'_, PyAny>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
+    let mut list = Vec::new();
+    for item in items.try_iter()? {
+        list.push(item_from(&item?)?);
+    }
+    let rule: Option<RollUp> = match rule {
+        Some(r) if !r.is_none() => Some(from_py(r)?),
+        _ => None,
+    };
+    Summary::build(&list, rule).py().map(PySummary)
+}
+
+/// Adds the classes and functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyCounts>()?;
+    m.add_class::<PyGroupSummary>()?;
+    m.add_class::<PySummary>()?;
+    m.add_function(wrap_pyfunction!(summarize, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Observations, aggregation and rounding (SPEC §2).
+//!
+//! An observation is given from Python as a number (a direct value), a `(numerator,
+//! denominator)` pair, or a dict `{"value": ...}` / `{"numerator": ..., "denominator": ...}`.
+//! The result of resolving or aggregating is a `Resolved`: a `value`, or no value and the
+//! `no_value` reason (`"missing"`, `"zero_denominator"`, `"incomplete"`).
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode};
+use ragstatus::Decimal;
+
+use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::errors::{IntoPyResult, invalid};
+use crate::pyjson::from_py;
+
+/// Reads an observation; `None` (or NaN) when there is no value.
+pub fn extract_observation(obj: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let get = |key: &str| -> PyResult<Option<Bound<'_, PyAny>>> { d.get_item(key) };
+        if let Some(value) = get("value")? {
+            if get("numerator")?.is_some() || get("denominator")?.is_some() {
+                return Err(invalid(
+                    describe(obj),
+                    "either a value or a numerator and a denominator, not both",
+                ));
+            }
+            return Ok(match extract_actual(&value)? {
+                Actual::Value(v) => Some(Observation::value(v)),
+                Actual::Missing => None,
+            });
+        }
+        return match (get("numerator")?, get("denominator")?) {
+            (Some(n), Some(den)) => fraction(&n, &den),
+            _ => Err(invalid(
+                describe(obj),
+                "{\"value\": ...} or {\"numerator\": ..., \"denominator\": ...}",
+            )),
+        };
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        if t.len() == 2 {
+            return fraction(&t.get_item(0)?, &t.get_item(1)?);
+        }
+        return Err(invalid(describe(obj), "a (numerator, denominator) pair"));
+    }
+    Ok(match extract_actual(obj)? {
+        Actual::Value(v) => Some(Observation::value(v)),
+        Actual::Missing => None,
+    })
+}
+
+fn fraction(n: &Bound<'_, PyAny>, d: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
+    Ok(match (extract_actual(n)?, extract_actual(d)?) {
+        (Actual::Value(n), Actual::Value(d)) => Some(Observation::fraction(n, d)),
+        _ => None,
+    })
+}
+
+/// A value, or the reason there is none.
+#[pyclass(name = "Resolved", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PyResolved(pub Resolved);
+
+#[pymethods]
+impl PyResolved {
+    /// The value, or None.
+    #[getter]
+    fn value(&self) -> Option<Decimal> {
+        self.0.value()
+    }
+
+    /// Why there is no value (`"missing"`, `"zero_denominator"`, `"incomplete"`), or None.
+    #[getter]
+    fn no_value(&self) -> Option<&'static str> {
+        match self.0 {
+            Resolved::Value(_) => None,
+            Resolved::NoValue(reason) => Some(reason_name(reason)),
+        }
+    }
+
+    /// The reason in words, or None when there is a value.
+    #[getter]
+    fn reason(&self) -> Option<&'static str> {
+        match self.0 {
+            Resolved::Value(_) => None,
+            Resolved::NoValue(reason) => Some(reason.describe()),
+        }
+    }
+
+    fn __bool__(&self) -> bool {
+        self.0.value().is_some()
+    }
+
+    fn __repr__(&self) -> String {
+        match self.0 {
+            Resolved::Value(v) => format!("Resolved(value=Decimal('{v}'))"),
+            Resolved::NoValue(r) => format!("Resolved(no_value={:?})", reason_name(r)),
+        }
+    }
+}
+
+/// The snake_case name of a no-value reason.
+pub fn reason_name(reason: NoValueReason) -> &'static str {
+    match reason {
+        NoValueReason::Missing => "missing",
+        NoValueReason::ZeroDenominator => "zero_denominator",
+        NoValueReason::Incomplete => "incomplete",
+    }
+}
+
+/// The value of one observation (numerator / denominator × multiplier for a fraction).
+#[pyfunction]
+#[pyo3(signature = (observation, multiplier = None))]
+pub fn resolve(
+    observation: &Bound<'_, PyAny>,
+    multiplier: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyResolved> {
+    let multiplier = match multiplier {
+        Some(m) => extract_decimal(m)?,
+        None => Decimal::ONE,
+    };
+    match extract_observation(observation)? {
+        Some(obs) => obs.resolve(multiplier).py().map(PyResolved),
+        None => Ok(PyResolved(Resolved::NoValue(NoValueReason::Missing))),
+    }
+}
+
+/// Combines the observations of consecutive periods (oldest first) by `aggregation`: `"sum"`,
+/// `"ratio"`, `"mean"`, `"last"`, `"max"` or `"min"`. A missing observation among them gives
+/// no value (reason `"incomplete"`).
+#[pyfunction]
+#[pyo3(signature = (aggregation, observations, multiplier = None))]
+pub fn aggregate(
+    aggregation: &Bound<'_, PyAny>,
+    observations: &Bound<'_, PyAny>,
+    multiplier: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyResolved> {
+    let aggregation: Aggregation = from_py(aggregation)?;
+    let multiplier = match multiplier {
+        Some(m) => extract_decimal(m)?,
+        None => Decimal::ONE,
+    };
+    let mut list = Vec::new();
+    for item in observations.try_iter()? {
+        match extract_observation(&item?)? {
+            Some(obs) => list.push(obs),
+            None => return Ok(PyResolved(Resolved::NoValue(NoValueReason::Incomplete))),
+        }
+    }
+    aggregation
+        .aggregate(&list, multiplier)
+        .py()
+        .map(PyResolved)
+}
+
+/// A rounding rule applied to the actual before comparison: `decimals` places, `mode`
+/// `"half_away_from_zero"` (as spreadsheets) or `"half_even"`.
+#[pyclass(name = "Rounding", module = "ragstatus", frozen, eq, hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PyRounding(pub Rounding);
+
+#[pymethods]
+impl PyRounding {
+    #[new]
+    #[pyo3(signature = (decimals, mode = "half_away_from_zero"))]
+    fn new(decimals: u32, mode: &str) -> PyResult<Self> {
+        let mode = match mode {
+            "half_away_from_zero" => RoundingMode::HalfAwayFromZero,
+            "half_even" => RoundingMode::HalfEven,
+            other => {
+                return Err(invalid(other, "\"half_away_from_zero\" or \"half_even\""));
+            }
+        };
+        Rounding::new(decimals, mode).py().map(PyRounding)
+    }
+
+    /// The number of decimal places.
+    #[getter]
+    fn decimals(&self) -> u32 {
+        self.0.decimals
+    }
+
+    /// `"half_away_from_zero"` or `"half_even"`.
+    #[getter]
+    fn mode(&self) -> &'static str {
+        mode_name(self.0.mode)
+    }
+
+    /// Rounds a value.
+    fn apply(&self, value: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+        Ok(self.0.apply(extract_decimal(value)?))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Rounding({}, mode={:?})",
+            self.0.decimals,
+            mode_name(self.0.mode)
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let r = slf.get().0;
+        (py.get_type::<PyRounding>(), (r.decimals, mode_name(r.mode))).into_pyobject(py)
+    }
+}
+
+fn mode_name(mode: RoundingMode) -> &'static str {
+    match mode {
+        RoundingMode::HalfAwayFromZero => "half_away_from_zero",
+        RoundingMode::HalfEven => "half_even",
+    }
+}
+
+/// Adds the classes and functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyResolved>()?;
+    m.add_class::<PyRounding>()?;
+    m.add_function(wrap_pyfunction!(resolve, m)?)?;
+    m.add_function(wrap_pyfunction!(aggregate, m)?)?;
+    Ok(())
+}

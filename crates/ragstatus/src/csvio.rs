@@ -1,0 +1,398 @@
+//! Reading CSV with line numbers that are right for files saved on Windows.
+//!
+//! Every CSV reader of the project (budget lines, milestones, and the command line's actuals)
+//! names the line of a bad row, so that a finance or performance officer can open the file and
+//! find it. The `csv` crate's own line count is one short after every CRLF line ending
+//! (rust-csv issue 395), and spreadsheets on Windows save CSV with CRLF, so a bad row on line 3
+//! would be reported on line 2. [`CsvReader`](crate::csvio::CsvReader) wraps a
+//! [`csv::Reader`] and counts the line breaks itself, in the bytes it passes to the parser:
+//!
+//! - a record's line is the line its first field starts on, also when a quoted field (a note with
+//!   an embedded line break) runs over several lines;
+//! - LF, CRLF, a lone CR (old Mac files) and any mix of them give the line a text editor shows,
+//!   and so do blank lines, which the parser skips (its own count also goes wrong after blank
+//!   lines, whatever the line ending);
+//! - a parse error (a ragged row, a cell that is not UTF-8) names the line of its record, and
+//!   its message leaves out the `csv` crate's own record and line numbers;
+//! - a UTF-8 byte order mark at the start of the input (Excel's "CSV UTF-8" writes one) is
+//!   dropped before parsing, so the first header is recognised whether or not it is quoted. The
+//!   parser drops one itself only when its first read returns the three bytes together, which a
+//!   file does but a pipe or network stream need not.
+//!
+//! Memory stays bounded by the parser's buffer: only the runs of line-ending bytes the parser
+//! has read but no record has yet passed are kept. Lines must therefore be asked for in file
+//! order, as reading records one after another does.
+//!
+//! ```
+//! use ragstatus::csvio::CsvReader;
+//!
+//! let text = "\u{feff}\"id\",note\r\nA,\"two\r\nlines\"\r\nB,x\r\n";
+//! let mut csv = CsvReader::new(&csv::ReaderBuilder::new(), text.as_bytes());
+//! assert_eq!(&csv.headers()?[0], "id");
+//! let mut record = csv::StringRecord::new();
+//! let mut lines = Vec::new();
+//! while csv.read_record(&mut record).map_err(|e| csv.error(e))? {
+//!     lines.push(csv.line_of(&record));
+//! }
+//! assert_eq!(lines, [Some(2), Some(4)]);
+//! # Ok::<(), ragstatus::Error>(())
+//! ```
+
+use std::collections::VecDeque;
+use std::io::Read;
+
+use crate::error::{Error, ErrorKind, Result};
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// A CSV reader that knows the true line of each record (see the [module docs](crate::csvio)).
+pub struct CsvReader<R: Read> {
+    csv: ::csv::Reader<LineCounter<R>>,
+    /// Where the record that last failed UTF-8 decoding starts: the `csv` crate's error gives
+    /// where the reader stood before the call instead, which for the first record is the header.
+    bad_utf8_at: Option<u64>,
+}
+
+impl<R: Read> std::fmt::Debug for CsvReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvReader")
+            .field("position", self.csv.position())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    /// A reader of `input`, parsed as `builder` says (headers, flexibility, trimming, ...).
+    pub fn new(builder: &::csv::ReaderBuilder, input: R) -> Self {
+        CsvReader {
+            csv: builder.from_reader(LineCounter::new(input)),
+            bad_utf8_at: None,
+        }
+    }
+
+    /// The header record (the first record, when the builder says the file has headers). A
+    /// parse error is a [`Syntax`](ErrorKind::Syntax) error with its line.
+    pub fn headers(&mut self) -> Result<::csv::StringRecord> {
+        match self.csv.headers() {
+            Ok(headers) => Ok(headers.clone()),
+            Err(err) => {
+                self.bad_utf8_at = None;
+                Err(self.error(err))
+            }
+        }
+    }
+
+    /// Reads the next record into `record`; false at the end of the input. The error is the
+    /// `csv` crate's, so that the caller can tell an I/O error (stop) from a bad record (go on);
+    /// turn it into an [`Error`] with [`error`](Self::error).
+    pub fn read_record(
+        &mut self,
+        record: &mut ::csv::StringRecord,
+    ) -> std::result::Result<bool, ::csv::Error> {
+        let read = self.csv.read_record(record);
+        self.bad_utf8_at = match &read {
+            Err(err) if matches!(err.kind(), ::csv::ErrorKind::Utf8 { .. }) => {
+                record.position().map(::csv::Position::byte)
+            }
+            _ => None,
+        };
+        read
+    }
+
+    /// The one-based line on which `record`, just read, starts. `None` for a record that was not
+    /// read by this reader.
+    pub fn line_of(&mut self, record: &::csv::StringRecord) -> Option<u64> {
+        let byte = record.position()?.byte();
+        Some(self.csv.get_mut().line_at(byte))
+    }
+
+    /// A `csv` crate error as a [`Syntax`](ErrorKind::Syntax) error, with the true line of the
+    /// record it is about when it has one. The message leaves out the `csv` crate's own record
+    /// and line numbers, which may disagree with that line.
+    pub fn error(&mut self, err: ::csv::Error) -> Error {
+        let byte = match err.kind() {
+            ::csv::ErrorKind::Utf8 { .. } => self.bad_utf8_at.take(),
+            _ => None,
+        }
+        .or_else(|| err.position().map(::csv::Position::byte));
+        let line = byte.map(|byte| self.csv.get_mut().line_at(byte));
+        let message = match err.kind() {
+            ::csv::ErrorKind::Utf8 { err, .. } => format!(
+                "invalid UTF-8 in column {} (save the file as UTF-8)",
+                err.field().saturating_add(1)
+            ),
+            ::csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!(
+                "found a record with {len} fields, but the {} has {expected_len}",
+                if self.csv.has_headers() {
+                    "header"
+                } else {
+                    "first record"
+                }
+            ),
+            _ => err.to_string(),
+        };
+        let error = Error::new(ErrorKind::Syntax {
+            format: "CSV".into(),
+            message,
+        });
+        match line {
+            Some(line) => error.with_line(line),
+            None => error,
+        }
+    }
+}
+
+/// Where a leading byte order mark stands.
+#[derive(Debug)]
+enum Start {
+    /// Still reading the first bytes, to see whether they are a BOM.
+    Sniffing { buf: [u8; 3], len: usize },
+    /// Not a BOM: the sniffed bytes, from `at`, still to hand on.
+    Replaying { buf: [u8; 3], at: usize, len: usize },
+    /// Past the start.
+    Done,
+}
+
+/// A run of adjacent line-ending bytes (`\r`, `\n`) in the input: one line ending, or blank
+/// lines, or line breaks inside a quoted field.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Offset of its first byte.
+    start: u64,
+    /// Offset just past its last byte.
+    end: u64,
+    /// The line breaks in it: `\r\n`, `\n` and a lone `\r` count one each.
+    breaks: u64,
+    /// Its last byte is `\r`, so a `\n` next completes a CRLF.
+    after_cr: bool,
+}
+
+/// A reader that drops a leading UTF-8 BOM and records where the line breaks are as the csv
+/// parser pulls bytes through it. Offsets count the bytes handed on, which are the offsets the
+/// parser reports.
+#[derive(Debug)]
+struct LineCounter<R> {
+    inner: R,
+    start: Start,
+    /// Bytes handed on so far.
+    read: u64,
+    /// The runs of line-ending bytes handed on that no asked-for record has yet passed. A long
+    /// stretch of blank lines is one run, so this holds no more runs than the parser's buffer
+    /// holds lines.
+    pending: VecDeque<Run>,
+    /// Line breaks before the last asked-for record.
+    passed: u64,
+}
+
+impl<R: Read> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            start: Start::Sniffing {
+                buf: [0; 3],
+                len: 0,
+            },
+            read: 0,
+            pending: VecDeque::new(),
+            passed: 0,
+        }
+    }
+
+    /// The one-based line of the record the parser reports as starting at `byte`. The parser
+    /// reports the offset just after the previous record's terminator, before any blank lines
+    /// it then skipped, and with CRLF after the `\r` only (the cause of rust-csv issue 395). So
+    /// the record really starts after the run of line-ending bytes at `byte`, if there is one:
+    /// every run that starts at or before `byte` is passed.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while let Some(run) = self.pending.front().filter(|run| run.start <= byte) {
+            self.passed = self.passed.saturating_add(run.breaks);
+            self.pending.pop_front();
+        }
+        self.passed.saturating_add(1)
+    }
+
+    fn note(&mut self, offset: u64, byte: u8) {
+        let (cr, lf) = (byte == b'\r', byte == b'\n');
+        if !cr && !lf {
+            return;
+        }
+        let end = offset.saturating_add(1);
+        match self.pending.back_mut().filter(|run| run.end == offset) {
+            Some(run) => {
+                if cr || !run.after_cr {
+                    run.breaks = run.breaks.saturating_add(1);
+                }
+                run.end = end;
+                run.after_cr = cr;
+            }
+            None => self.pending.push_back(Run {
+                start: offset,
+                end,
+                breaks: 1,
+                after_cr: cr,
+            }),
+        }
+    }
+
+    /// Hands on bytes from the input, once any BOM is dropped.
+    fn read_body(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match &mut self.start {
+                Start::Done => return self.inner.read(out),
+                Start::Sniffing { buf, len } => {
+                    let Some(rest) = buf.get_mut(*len..) else {
+                        self.start = Start::Done;
+                        continue;
+                    };
+                    let n = if rest.is_empty() {
+                        0
+                    } else {
+                        self.inner.read(rest)?
+                    };
+                    *len = len.saturating_add(n);
+                    if *len == BOM.len() && *buf == BOM {
+                        self.start = Start::Done;
+                    } else if n == 0 || *len == BOM.len() || buf.get(..*len) != BOM.get(..*len) {
+                        self.start = Start::Replaying {
+                            buf: *buf,
+                            at: 0,
+                            len: *len,
+                        };
+                    }
+                }
+                Start::Replaying { buf, at, len } => {
+                    let Some(rest) = buf.get(*at..*len).filter(|r| !r.is_empty()) else {
+                        self.start = Start::Done;
+                        continue;
+                    };
+                    let n = rest.len().min(out.len());
+                    if let (Some(to), Some(from)) = (out.get_mut(..n), rest.get(..n)) {
+                        to.copy_from_slice(from);
+                    }
+                    *at = at.saturating_add(n);
+                    return Ok(n);
+                }
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.read_body(out)?;
+        let start = self.read;
+        for (i, b) in out.iter().take(n).enumerate() {
+            self.note(start.saturating_add(i as u64), *b);
+        }
+        self.read = start.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands on one byte per read, to split the BOM and the CRLFs across reads.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), out.first_mut()) {
+                (Some((b, rest)), Some(o)) => {
+                    *o = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    fn all(input: impl Read) -> Vec<u8> {
+        let mut out = Vec::new();
+        LineCounter::new(input).read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_leading_bom_is_dropped_and_nothing_else() {
+        for (input, expected) in [
+            (&b"\xEF\xBB\xBFid\n"[..], &b"id\n"[..]),
+            (b"\xEF\xBB\xBF", b""),
+            (b"\xEF\xBB", b"\xEF\xBB"),
+            (b"\xEFid", b"\xEFid"),
+            (b"id\xEF\xBB\xBF", b"id\xEF\xBB\xBF"),
+            (b"\xEF\xBB\xBF\xEF\xBB\xBF", b"\xEF\xBB\xBF"),
+            (b"", b""),
+            (b"i", b"i"),
+        ] {
+            assert_eq!(all(input), expected, "{input:?}");
+            assert_eq!(all(Trickle(input)), expected, "trickled {input:?}");
+        }
+    }
+
+    fn lines(builder: &::csv::ReaderBuilder, input: impl Read) -> Vec<(String, Option<u64>)> {
+        let mut csv = CsvReader::new(builder, input);
+        let mut record = ::csv::StringRecord::new();
+        let mut out = Vec::new();
+        while csv.read_record(&mut record).unwrap() {
+            out.push((
+                record.get(0).unwrap_or("").to_string(),
+                csv.line_of(&record),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn records_get_the_line_they_start_on_with_any_line_ending() {
+        let lf = "h\na\n\"b\nb\"\nc\n\n\nd\n";
+        let expected = [("a", 2), ("b\nb", 3), ("c", 5), ("d", 8)];
+        let builder = ::csv::ReaderBuilder::new();
+        for text in [
+            lf.to_string(),
+            lf.replace('\n', "\r\n"),
+            lf.replace('\n', "\r"),
+            format!("\u{feff}{lf}"),
+            "h\r\na\n\"b\r\nb\"\rc\r\n\n\r\nd".to_string(),
+        ] {
+            let got = lines(&builder, text.as_bytes());
+            let got: Vec<(String, u64)> = got
+                .into_iter()
+                .map(|(s, l)| (s.replace("\r\n", "\n").replace('\r', "\n"), l.unwrap()))
+                .collect();
+            let got: Vec<(&str, u64)> = got.iter().map(|(s, l)| (s.as_str(), *l)).collect();
+            assert_eq!(got, expected, "{text:?}");
+            assert_eq!(
+                lines(&builder, Trickle(text.as_bytes())),
+                lines(&builder, text.as_bytes()),
+                "trickled {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_get_the_true_line() {
+        let text = "a,b\r\n1,2\r\n3\r\n";
+        let mut csv = CsvReader::new(&::csv::ReaderBuilder::new(), text.as_bytes());
+        let mut record = ::csv::StringRecord::new();
+        assert!(csv.read_record(&mut record).unwrap());
+        let err = csv.read_record(&mut record).unwrap_err();
+        let err = csv.error(err);
+        assert_eq!(err.location().line, Some(3));
+        assert_eq!(
+            err.to_string(),
+            "line 3: CSV: found a record with 1 fields, but the header has 2"
+        );
+        let mut csv = CsvReader::new(&::csv::ReaderBuilder::new(), &b"a,b\n\n1,\xE92\n"[..]);
+        let err = csv.read_record(&mut record).unwrap_err();
+        let err = csv.error(err);
+        assert_eq!(
+            err.to_string(),
+            "line 3: CSV: invalid UTF-8 in column 2 (save the file as UTF-8)"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+"""Milestones through the Python API: the shared vectors, CSV, frames and properties.
+
+The vector shape (kind ``milestone``) is documented at the top of
+``crates/ragstatus/tests/vectors_milestone.rs``; this runner mirrors that harness.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pickle
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ragstatus as rs
+
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "tests" / "vectors"
+DATA = ROOT / "crates" / "ragstatus" / "tests" / "data"
+
+D = datetime.date
+
+
+def same(want: Any, got: Any) -> bool:
+    if isinstance(got, Decimal) and isinstance(want, str):
+        return Decimal(want) == got
+    if isinstance(got, datetime.date) and isinstance(want, str):
+        return got.isoformat() == want
+    return bool(want == got)
+
+
+def error_problems(err: rs.RagstatusError, want: dict[str, Any]) -> list[str]:
+    problems = []
+    if err.kind != want["error"]:
+        problems.append(f"error {err.kind} ({err}), expected {want['error']}")
+    for key in ("indicator", "field"):
+        if key in want and getattr(err, key) != want[key]:
+            problems.append(f"{key} {getattr(err, key)!r}, expected {want[key]!r}")
+    return problems
+
+
+def as_date(text: Any) -> Any:
+    return D.fromisoformat(text) if isinstance(text, str) else text
+
+
+def milestone_from_vector(data: dict[str, Any]) -> rs.Milestone:
+    """The vector's milestone through the keyword constructor, with real dates."""
+    fields = dict(data)
+    for key in ("start", "completed"):
+        if key in fields:
+            fields[key] = as_date(fields[key])
+    return rs.Milestone(fields.pop("id"), as_date(fields.pop("due")), **fields)
+
+
+FIELDS = {
+    "state", "status", "completed", "rule", "days_from_due", "expected_progress",
+    "progress_gap", "sentence",
+}
+
+
+def run_case(case: dict[str, Any]) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    if "date" in inp:
+        try:
+            got = rs.parse_date(inp["date"])
+        except rs.RagstatusError as err:
+            return error_problems(err, exp) if "error" in exp else [f"failed: {err}"]
+        if "error" in exp:
+            return [f"{inp['date']!r} gave {got}, expected error"]
+        return [] if got.isoformat() == exp["value"] else [f"gave {got}, expected {exp['value']}"]
+    settings_ = inp.get("settings")
+    try:
+        milestone = milestone_from_vector(inp["milestone"])
+        result = rs.evaluate_milestone(milestone, D.fromisoformat(inp["as_of"]), settings_)
+    except rs.RagstatusError as err:
+        return error_problems(err, exp) if "error" in exp else [f"unexpected error: {err}"]
+    if "error" in exp:
+        return [f"{result.state}, expected error {exp['error']}"]
+    problems = []
+    for field, want in exp.items():
+        assert field in FIELDS, field
+        got = getattr(result, field)
+        if not same(want, got):
+            problems.append(f"{field} = {got!r}, expected {want!r}")
+    # The dict form of the same input gives the same result.
+    again = rs.evaluate_milestone(inp["milestone"], inp["as_of"], settings_)
+    if again != result:
+        problems.append("the dict input gave a different result")
+    return problems
+
+
+def test_vectors() -> None:
+    data = json.loads((VECTORS / "milestones.json").read_text(encoding="utf-8"))
+    assert data["kind"] == "milestone"
+    cases = data["cases"]
+    assert cases
+    failures = []
+    for case in cases:
+        problems = run_case(case)
+        if problems:
+            failures.append(f"{case['name']}:\n    " + "\n    ".join(problems))
+    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
+
+
+def test_result_and_types() -> None:
+    m = rs.Milestone("M-01", "04/03/2016", description="Adopt the Local Plan", owner="Planning")
+    assert m.due == D(2016, 3, 4)
+    r = rs.evaluate_milestone(m, D(2016, 3, 10))
+    assert (r.state, r.status, r.code, r.rule, r.days_from_due) == ("Overdue", "Red", 0, "past_due", 6)
+    assert r.sentence == "Due 4 March 2016, not complete as of 10 March 2016: 6 days overdue"
+    assert isinstance(r.as_of, D) and r.owner == "Planning"
+    pd = pytest.importorskip("pandas")
+    ts = rs.Milestone("T", pd.Timestamp("2016-03-04 13:00"), percent_complete=55.5)
+    assert ts.due == D(2016, 3, 4) and ts.percent_complete == Decimal("55.5")
+
+
+def test_settings() -> None:
+    s = rs.MilestoneSettings()
+    assert (s.warning_days, s.progress_margin) == (14, Decimal(10))
+    off = rs.MilestoneSettings(7, None)
+    assert off.progress_margin is None and rs.MilestoneSettings(progress_margin="off") == off.__class__(14, None)
+    assert rs.MilestoneSettings.from_dict({"warning_days": 7, "progress_margin": "off"}) == off
+    behind = rs.Milestone("B", D(2016, 12, 31), start=D(2016, 1, 1), percent_complete=20)
+    assert rs.evaluate_milestone(behind, D(2016, 7, 1)).state == "AtRisk"
+    assert rs.evaluate_milestone(behind, D(2016, 7, 1), off).state == "OnTrack"
+    assert rs.evaluate_milestone(behind, D(2016, 7, 1), {"progress_margin": 40}).state == "OnTrack"
+    with pytest.raises(rs.InvalidValueError) as info:
+        rs.MilestoneSettings(warning_days=-1)
+    assert info.value.field == "warning_days"
+    with pytest.raises(rs.InvalidValueError):
+        rs.MilestoneSettings(progress_margin=-5)
+    assert repr(off) == "MilestoneSettings(warning_days=7, progress_margin='off')"
+
+
+def test_pickling_equality_repr() -> None:
+    m = rs.Milestone("M", D(2016, 3, 4), completed="2016-03-01", percent_complete=100)
+    r = rs.evaluate_milestone(m, D(2016, 3, 10))
+    for obj in (m, r, rs.MilestoneSettings(3, 5)):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+        assert hash(obj) == hash(pickle.loads(pickle.dumps(obj)))
+    assert repr(m) == (
+        "Milestone(id='M', due=datetime.date(2016, 3, 4), completed=datetime.date(2016, 3, 1), "
+        "percent_complete=Decimal('100'))"
+    )
+    assert rs.Milestone.from_dict(m.to_dict()) == m
+    assert r.state == "Complete" and "MilestoneResult(id='M', state='Complete'" in repr(r)
+
+
+def test_bulk_lists_errors() -> None:
+    ms = [
+        rs.Milestone("A", D(2016, 3, 4)),
+        rs.Milestone("B", D(2016, 3, 4), percent_complete=150),
+        rs.Milestone("A", D(2016, 4, 4)),
+    ]
+    results, errors = rs.evaluate_milestones(ms, D(2016, 3, 1))
+    assert [r.id for r in results] == ["A"]
+    assert [(e.kind, e.indicator) for e in errors] == [("InvalidValue", "B"), ("Duplicate", "A")]
+    with pytest.raises(rs.InvalidValueError):
+        ms[1].validate()
+
+
+def test_read_milestones_csv() -> None:
+    path = DATA / "milestones.csv"
+    milestones, errors = rs.read_milestones_csv(path)
+    assert milestones[0].id == "M-01" and milestones[0].percent_complete == Decimal(60)
+    assert milestones[1].due == D(2016, 3, 31)
+    bad = [(e.line, e.column, e.indicator) for e in errors]
+    assert (4, "due", "M-03") in bad
+    assert all(e.file == str(path) for e in errors)
+    text = path.read_text(encoding="utf-8")
+    assert rs.read_milestones_csv(text, file="plan.csv")[1][0].file == "plan.csv"
+    with pytest.raises(rs.RagstatusError):
+        rs.read_milestones_csv("id,when\nA,2016-01-01\n")
+
+
+def test_milestones_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({
+        "id": ["M-01", "M-02", "M-03", "M-01"],
+        "due": [D(2016, 3, 4), "31/03/2016", "March 2016", D(2016, 5, 1)],
+        "completed": [None, D(2016, 3, 28), None, None],
+        "percent_complete": [60, 100, float("nan"), None],
+    })
+    out = rs.milestones_frame(df, D(2016, 3, 30))
+    assert list(out.columns) == list(rs.milestone.RESULT_COLUMNS)
+    assert list(out["state"][:2]) == ["Overdue", "Complete"]
+    assert "March 2016" in out.iloc[2]["error"]
+    assert "twice" in out.iloc[3]["error"]
+    pl = pytest.importorskip("polars")
+    out_pl = rs.milestones_frame(pl.from_pandas(df.iloc[:2].astype({"due": str})), "2016-03-30")
+    assert isinstance(out_pl, pl.DataFrame) and out_pl["status"].to_list() == ["Red", "Green"]
+    with pytest.raises(rs.InvalidValueError):
+        rs.milestones_frame(df, "10 March 2016")
+
+
+dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(dates, dates, st.one_of(st.none(), dates), st.integers(0, 60))
+def test_due_today_is_never_overdue_and_states_map_to_statuses(
+    due: datetime.date, as_of: datetime.date, completed: Any, window: int
+) -> None:
+    m = rs.Milestone("P", due, completed=completed)
+    r = rs.evaluate_milestone(m, as_of, rs.MilestoneSettings(window))
+    expected_status = {"Complete": "Green", "OnTrack": "Green", "CompleteLate": "Amber",
+                       "AtRisk": "Amber", "Overdue": "Red"}[r.state]
+    assert r.status == expected_status
+    if r.state == "Overdue":
+        assert as_of > due
+
+
+junk = st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=12), dates,
+                 st.lists(st.integers(), max_size=2), st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(junk, junk, junk, junk, junk)
+def test_no_input_raises_anything_but_ragstatus_error(
+    id_: Any, due: Any, start: Any, pct: Any, as_of: Any
+) -> None:
+    for call in (
+        lambda: rs.evaluate_milestone(rs.Milestone(id_, due, start=start, percent_complete=pct), as_of),
+        lambda: rs.evaluate_milestones([{"id": id_, "due": due}], as_of, {"warning_days": pct}),
+        lambda: rs.parse_date(id_),
+        lambda: rs.MilestoneSettings(pct, start),
+        lambda: rs.read_milestones_csv(f"id,due,percent_complete\n{id_},{due},{pct}\n"),
+    ):
+        try:
+            call()
+        except rs.RagstatusError:
+            pass
