@@ -42,6 +42,19 @@
 
 use rust_decimal::Decimal;
 
+mod direction;
+mod float;
+mod scaled;
+
+pub use self::direction::direction_codes;
+pub use self::float::{
+    FloatCounts, FloatIssue, ScaledColumn, scale_f64, scale_f64_column, scale_f64_into,
+};
+pub use self::scaled::{
+    MAX_SCALE, ScaledBatch, rate_scaled, rate_scaled_into, rate_scaled_parallel,
+    rate_scaled_parallel_into,
+};
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::Polarity;
 use crate::rating::{Rule, rate_status};
