@@ -95,7 +95,7 @@ fn check_decimals(decimals: u32) -> Result<f64> {
 }
 
 /// `x` as an integer count of `10^-decimals`, when its shortest decimal text has at most
-/// `decimals` decimals; see the [module docs](self). `decimals` above 18 gives
+/// `decimals` decimals; see [floats in](crate::columnar#floats) the module docs. `decimals` above 18 gives
 /// [`FloatIssue::TooLarge`].
 pub fn scale_f64(x: f64, decimals: u32) -> std::result::Result<i64, FloatIssue> {
     match check_decimals(decimals) {

@@ -63,8 +63,8 @@ const AMOUNT_CAP: i64 = 1 << 62;
 /// Rows per thread below which splitting does not pay.
 const MIN_CHUNK: usize = 1 << 14;
 
-/// Scaled-integer columns with one shared polarity and tolerance; see the
-/// [module docs](self).
+/// Scaled-integer columns with one shared polarity and tolerance; see
+/// [scaled integers](crate::columnar#scaled-integers) in the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScaledBatch<'a> {
     /// Each row's actual, in units of `10^-scale`.
