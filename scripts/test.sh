@@ -39,5 +39,7 @@ VIRTUAL_ENV="$PWD/.venv" PATH="$PWD/.venv/bin:$PATH" .venv/bin/maturin develop -
 # pytest exits 5 when it collected no test: that is a failure here, like any other non-zero code.
 "$VENV_PY" -m pytest tests/python -q -p no:cacheprovider
 
-# The stubs in _ragstatus.pyi must match the compiled module.
+# The stubs in _ragstatus.pyi must match the compiled module, and the package must type-check
+# against them (mypy --strict, configured in pyproject.toml).
 "$VENV_PY" -m mypy.stubtest ragstatus._ragstatus --mypy-config-file pyproject.toml
+"$VENV_PY" -m mypy --config-file pyproject.toml

@@ -2,17 +2,33 @@
 
 All arithmetic is decimal. Numbers go in as ``decimal.Decimal``, ``int``, decimal text or
 ``float``; a float is taken as the decimal of its shortest repr (``94.95`` is
-``Decimal("94.95")``). Numbers come out as ``decimal.Decimal`` and dates as ``datetime.date``.
+``Decimal("94.95")``, never ``94.9500000000000028...``). Numbers come out as ``decimal.Decimal``
+and dates as ``datetime.date``. Missing values (``None``, NaN, ``pandas.NA``) are ``NoData``.
 Every error is a :class:`RagstatusError` (a ``ValueError``) that names the indicator, period,
 field, file and line where it applies.
+
+Statuses are their names as text (``"Red"``, ``"Amber"``, ``"Green"``, ``"Blue"``,
+``"NoData"``, ``"NoTarget"``, ``"NotDue"``); :class:`StatusCode` maps the ``uint8`` codes of
+:func:`rate_array` to them.
 """
+
+from __future__ import annotations
+
+from enum import IntEnum
 
 from ragstatus._ragstatus import (
     ArithmeticOverflowError,
+    Counts,
     DefinitionError,
+    Definitions,
     DuplicateError,
+    Evaluation,
+    Explanation,
     FileError,
     FiscalCalendar,
+    GroupSummary,
+    Indicator,
+    IndicatorResult,
     InvalidValueError,
     LengthMismatchError,
     MissingFieldError,
@@ -20,12 +36,41 @@ from ragstatus._ragstatus import (
     Period,
     PeriodLabelError,
     RagstatusError,
+    Rating,
+    Resolved,
+    Rounding,
+    Rule,
+    Scheme,
     SchemeError,
+    Summary,
+    TargetSpec,
+    Travel,
     UnknownIndicatorError,
     YearToDate,
     __version__,
+    aggregate,
+    compare_direction,
+    direction_by_regression,
+    rate,
+    rate_array,
+    resolve,
+    summarize,
     to_decimal,
 )
+from ragstatus.frame import actuals_from_frame, evaluate_frame
+
+
+class StatusCode(IntEnum):
+    """The ``uint8`` status codes of :func:`rate_array` (the same as the Rust ``Status::code``)."""
+
+    Red = 0
+    Amber = 1
+    Green = 2
+    Blue = 3
+    NoData = 4
+    NoTarget = 5
+    NotDue = 6
+
 
 __all__ = [
     "__version__",
@@ -48,6 +93,36 @@ __all__ = [
     "YearToDate",
     # values
     "to_decimal",
+    "resolve",
+    "aggregate",
+    "Resolved",
+    "Rounding",
+    # rating
+    "rate",
+    "rate_array",
+    "Rule",
+    "Scheme",
+    "TargetSpec",
+    "Rating",
+    "Explanation",
+    "StatusCode",
+    # direction of travel
+    "compare_direction",
+    "direction_by_regression",
+    "Travel",
+    # indicators
+    "Definitions",
+    "Indicator",
+    "IndicatorResult",
+    "Evaluation",
+    # summaries
+    "summarize",
+    "Summary",
+    "GroupSummary",
+    "Counts",
+    # data frames
+    "evaluate_frame",
+    "actuals_from_frame",
 ]
 
 # --- budget, milestones, SPC, benchmarking ---

@@ -14,6 +14,9 @@
 //! float is scaled to an integer and checked to round-trip, instead of being printed and parsed.
 //! Missing values (NaN, None, Arrow nulls) are `NoData`.
 //!
+//! numpy must be installed (the result is a numpy array); without it the call raises
+//! `ImportError`.
+//!
 //! **Speed.** Inputs are copied out of Python first; the rating runs with the GIL released,
 //! split over the machine's cores. For the common case — float actuals with declared decimals,
 //! one target and stretch for all rows, `higher` or `lower` polarity — the status is a monotone
@@ -26,8 +29,8 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
-    UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
+    UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
@@ -91,7 +94,12 @@ fn scaled(x: f64, d: u32) -> Option<i64> {
     if d > 15 {
         return None;
     }
-    let p = pow10(d);
+    scaled_by(x, pow10(d))
+}
+
+/// [`scaled`] with `p` = 10^d (d ≤ 15) computed once by the caller.
+#[inline]
+fn scaled_by(x: f64, p: f64) -> Option<i64> {
     let r = x * p;
     // NaN and infinities fail this test too.
     if r.is_nan() || r.abs() >= FAST_LIMIT as f64 {
@@ -198,9 +206,10 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
                     exact.push(match t {
                         None => None,
                         Some(t) if t.trim().is_empty() => None,
-                        Some(t) => Some(parse_decimal_text(&t).ok_or_else(|| {
-                            invalid(t.clone(), "decimal text")
-                        })?),
+                        Some(t) => Some(
+                            parse_decimal_text(&t)
+                                .ok_or_else(|| invalid(t.clone(), "decimal text"))?,
+                        ),
                     });
                 }
             }
@@ -239,7 +248,11 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
     let py = obj.py();
     if let Ok(a) = obj.cast::<PyArray1<f64>>() {
         let ro = a.readonly();
-        return Ok(Column::Float(ro.as_array().iter().copied().collect()));
+        // A contiguous array is copied in one go; a strided view element by element.
+        return Ok(Column::Float(match ro.as_slice() {
+            Ok(slice) => slice.to_vec(),
+            Err(_) => ro.as_array().iter().copied().collect(),
+        }));
     }
     if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
         if a.ndim() != 1 {
@@ -267,7 +280,9 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
                 }
                 let as64 = a.call_method1("astype", ("float64",))?;
                 let a64 = as64.cast::<PyArray1<f64>>()?;
-                return Ok(Column::Float(a64.readonly().as_array().iter().copied().collect()));
+                return Ok(Column::Float(
+                    a64.readonly().as_array().iter().copied().collect(),
+                ));
             }
             b'i' | b'u' => {
                 let as64 = a.call_method1("astype", ("int64",));
@@ -275,7 +290,10 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
                     if let Ok(a64) = as64.cast::<PyArray1<i64>>() {
                         let v = a64.readonly();
                         return Ok(Column::Exact(
-                            v.as_array().iter().map(|i| Some(Decimal::from(*i))).collect(),
+                            v.as_array()
+                                .iter()
+                                .map(|i| Some(Decimal::from(*i)))
+                                .collect(),
                         ));
                     }
                 }
@@ -337,19 +355,31 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
         || obj.is_instance_of::<pyo3::types::PyList>())
 }
 
-fn column_values(column: Column) -> Vec<Option<Decimal>> {
+/// A target or stretch column as decimals. Floats are their shortest repr; the declared decimals
+/// (which describe the actuals) only give a fast way there when a value has no more places.
+fn column_values(column: Column, decimals: Option<u32>) -> Vec<Option<Decimal>> {
+    let read = |x: f64| match decimals.and_then(|d| scaled(x, d).map(|i| (i, d))) {
+        Some((i, d)) => Some(Decimal::new(i, d)),
+        None => decimal_from_f64(x),
+    };
     match column {
-        Column::Float(v) => v.into_iter().map(decimal_from_f64).collect(),
+        Column::Float(v) => v.into_iter().map(read).collect(),
         Column::Exact(v) => v,
     }
 }
 
-fn extract_targets(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Target>>> {
+fn extract_targets(
+    obj: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    decimals: Option<u32>,
+) -> PyResult<PerRow<Option<Target>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? && !is_pair(o)? => {
-            let values = column_values(extract_column(o)?);
+            let values = column_values(extract_column(o)?, decimals);
             check_len("target", values.len(), n)?;
-            Ok(PerRow::Each(values.into_iter().map(|v| v.map(Target::Value)).collect()))
+            Ok(PerRow::Each(
+                values.into_iter().map(|v| v.map(Target::Value)).collect(),
+            ))
         }
         other => Ok(PerRow::All(extract_target(other)?)),
     }
@@ -360,10 +390,14 @@ fn is_pair(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(obj.is_instance_of::<PyTuple>())
 }
 
-fn extract_stretches(obj: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<PerRow<Option<Decimal>>> {
+fn extract_stretches(
+    obj: Option<&Bound<'_, PyAny>>,
+    n: usize,
+    decimals: Option<u32>,
+) -> PyResult<PerRow<Option<Decimal>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? => {
-            let values = column_values(extract_column(o)?);
+            let values = column_values(extract_column(o)?, decimals);
             check_len("stretch", values.len(), n)?;
             Ok(PerRow::Each(values))
         }
@@ -379,12 +413,14 @@ fn check_len(column: &str, found: usize, expected: usize) -> PyResult<()> {
     if found == expected {
         Ok(())
     } else {
-        Err(PyErrWrapper(ragstatus::Error::new(ragstatus::ErrorKind::Length {
-            column: column.to_string(),
-            found,
-            expected,
-        }))
-        .into())
+        Err(
+            PyErrWrapper(ragstatus::Error::new(ragstatus::ErrorKind::Length {
+                column: column.to_string(),
+                found,
+                expected,
+            }))
+            .into(),
+        )
     }
 }
 
@@ -440,8 +476,8 @@ impl Job {
             Polarity::Within => return None,
         };
         let rank = |i: i64| -> Option<u8> {
-            let status = rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule)
-                .ok()?;
+            let status =
+                rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule).ok()?;
             let r = match status {
                 Status::Red => 0,
                 Status::Amber => 1,
@@ -498,27 +534,30 @@ impl Job {
         Some((d, points, higher))
     }
 
-    fn fast_rows(&self, start: usize, out: &mut [u8], bp: &(u32, [i64; 3], bool)) -> Result<(), RowError> {
+    fn fast_rows(
+        &self,
+        start: usize,
+        out: &mut [u8],
+        bp: &(u32, [i64; 3], bool),
+    ) -> Result<(), RowError> {
         let (d, points, higher) = bp;
         let Column::Float(values) = &self.actual else {
             return self.rows(start, out);
         };
-        let no_data = Status::NoData.code();
         let codes_up = [Status::Red, Status::Amber, Status::Green, Status::Blue].map(Status::code);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let i = start + k;
-            let x = values.get(i).copied().unwrap_or(f64::NAN);
-            if x.is_nan() {
-                *slot = no_data;
-                continue;
-            }
-            match scaled(x, *d) {
+        let [p0, p1, p2] = *points;
+        let p = pow10(*d);
+        let sign = if *higher { 1 } else { -1 };
+        let rows = values.get(start..start + out.len()).unwrap_or_default();
+        for (k, (slot, x)) in out.iter_mut().zip(rows).enumerate() {
+            match scaled_by(*x, p) {
                 Some(s) => {
-                    let arg = if *higher { s } else { -s };
-                    let level = points.iter().filter(|p| arg >= **p).count();
-                    *slot = codes_up.get(level).copied().unwrap_or(no_data);
+                    let arg = s * sign;
+                    let level =
+                        usize::from(arg >= p0) + usize::from(arg >= p1) + usize::from(arg >= p2);
+                    *slot = codes_up.get(level).copied().unwrap_or(0);
                 }
-                None => *slot = self.row(i).map_err(|e| (i, e))?,
+                None => *slot = self.row(start + k).map_err(|e| (start + k, e))?,
             }
         }
         Ok(())
@@ -635,8 +674,20 @@ impl Job {
     }
 }
 
-/// Rates every row of `actual` against `target` (one value, or an array), returning numpy
-/// `uint8` status codes. See the module docs for the accepted arrays and for exactness.
+/// Rates every row of `actual` against `target` (one value, or an array of the same length),
+/// returning numpy `uint8` status codes (`StatusCode`: 0 Red, 1 Amber, 2 Green, 3 Blue,
+/// 4 NoData, 5 NoTarget, 6 NotDue).
+///
+/// `actual` is a numpy array (float, integer or object dtype), an Arrow array or chunked array
+/// (pyarrow, polars Series: anything with `__arrow_c_array__` / `__arrow_c_stream__`; float,
+/// integer, decimal128 or text), or a sequence of numbers. Missing values (NaN, None, nulls) are
+/// NoData. The rule is `rule=Rule(...)` or its parts (`polarity`, `tolerance`, `scheme`, `blue`);
+/// `stretch` is one value or an array.
+///
+/// Exact: integers, decimals and text are read exactly; a float is the decimal of its shortest
+/// repr. With `decimals=d`, a float must be a decimal with at most `d` places: one that is not
+/// (`0.1 + 0.2` at `decimals=2`) is NoData, never rounded; declaring the decimals also makes
+/// float input much faster. The work runs with the GIL released, on all cores.
 #[pyfunction]
 #[pyo3(signature = (
     actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
@@ -655,6 +706,11 @@ pub fn rate_array<'py>(
     rule: Option<PyRef<'py, PyRule>>,
     decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
+    // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
+    if let Err(err) = py.import("numpy") {
+        let message = format!("rate_array returns a numpy array and needs numpy installed: {err}");
+        return Err(pyo3::exceptions::PyImportError::new_err(message));
+    }
     let rule = crate::rating::build_rule(rule, polarity, tolerance, scheme, blue)?;
     if let Some(d) = decimals {
         if d > 28 {
@@ -664,8 +720,8 @@ pub fn rate_array<'py>(
     let actual = extract_column(actual)?;
     let n = actual.len();
     let job = Job {
-        targets: extract_targets(target, n)?,
-        stretches: extract_stretches(stretch, n)?,
+        targets: extract_targets(target, n, decimals)?,
+        stretches: extract_stretches(stretch, n, decimals)?,
         actual,
         decimals,
         rule,

@@ -56,17 +56,11 @@ impl NegZero for Decimal {
     }
 }
 
-/// The decimal of a float's shortest round-trip text; `None` for NaN, an infinity, or a float
-/// beyond the range or the 28 decimal places of a decimal.
+/// The decimal of a float's shortest round-trip text (the core's
+/// [`ragstatus::value::decimal_from_f64`], so that Python and Rust read a float the same way);
+/// `None` for NaN, an infinity, or a magnitude beyond the range of a decimal.
 pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
-    if !x.is_finite() {
-        return None;
-    }
-    // Rust's `Display` for f64 prints the shortest digits that round-trip, without an exponent.
-    let text = format!("{x}");
-    Decimal::from_str_exact(&text)
-        .ok()
-        .map(|d| d.normalize_if_negative_zero())
+    ragstatus::value::decimal_from_f64(x).map(|d| d.normalize_if_negative_zero())
 }
 
 /// What an actual turned out to be.
@@ -110,7 +104,7 @@ pub fn extract_actual(obj: &Bound<'_, PyAny>) -> PyResult<Actual> {
         return decimal_from_f64(x).map(Actual::Value).ok_or_else(|| {
             invalid(
                 format!("{x}"),
-                "a finite float within the range and 28 decimal places of a decimal",
+                "a finite float within the range of a decimal (about ±7.9e28)",
             )
         });
     }

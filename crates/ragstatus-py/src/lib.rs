@@ -14,14 +14,20 @@
 
 use pyo3::prelude::*;
 
+pub mod array;
 pub mod benchmarking;
 pub mod budget;
 pub mod convert;
+pub mod direction;
 pub mod errors;
+pub mod indicators;
 pub mod milestone;
 pub mod period;
 pub mod pyjson;
+pub mod rating;
 pub mod spc;
+pub mod summary;
+pub mod values;
 
 /// Converts a number as ragstatus reads it: `decimal.Decimal`, `int`, decimal text, or a float
 /// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
@@ -36,6 +42,12 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     period::register(m)?;
+    values::register(m)?;
+    direction::register(m)?;
+    summary::register(m)?;
+    rating::register(m)?;
+    indicators::register(m)?;
+    array::register(m)?;
     budget::register(m)?;
     milestone::register(m)?;
     spc::register(m)?;

@@ -93,15 +93,18 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     ))
 }
 
-/// Deserializes plain Python data into a core type.
+/// Deserializes plain Python data into a core type, with the errors of the file loaders: a
+/// value that fails the core's own validation keeps its kind (an invalid scheme is a
+/// `SchemeError` naming its band), anything else is a `ParseError`, with the path to the field.
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
     let value = py_to_json(obj)?;
-    serde_json::from_value::<T>(value).map_err(serde_error).py()
+    ragstatus::definitions::from_json_value(&value).py()
 }
 
 /// A serde error as a core error. Errors raised by the core's own validation inside
 /// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an
-/// invalid scheme is a `SchemeError` naming its band whether it was built or read.
+/// invalid scheme is a `SchemeError` naming its band whether it was built or read. (Prefer
+/// [`from_py`], which goes through the core's typed `from_json_value`.)
 pub fn serde_error(err: serde_json::Error) -> ragstatus::Error {
     use ragstatus::{Error, ErrorKind};
     let text = err.to_string();

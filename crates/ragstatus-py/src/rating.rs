@@ -35,7 +35,10 @@ pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>
     if let Ok(d) = obj.cast::<PyDict>() {
         return match (d.get_item("low")?, d.get_item("high")?, d.len()) {
             (Some(low), Some(high), 2) => range(&low, &high),
-            _ => Err(invalid(describe(obj), "a target {\"low\": ..., \"high\": ...}")),
+            _ => Err(invalid(
+                describe(obj),
+                "a target {\"low\": ..., \"high\": ...}",
+            )),
         };
     }
     if !obj.is_instance_of::<PyString>() && obj.hasattr("__len__")? && obj.hasattr("__iter__")? {
@@ -272,7 +275,11 @@ impl PyExplanation {
     /// The target: a Decimal, a `(low, high)` tuple, or None.
     #[getter]
     fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.target.as_ref().map(|t| target_to_py(py, t)).transpose()
+        self.0
+            .target
+            .as_ref()
+            .map(|t| target_to_py(py, t))
+            .transpose()
     }
 
     /// The stretch target, or None.
@@ -432,12 +439,7 @@ impl PyRating {
 
     /// The same rating overridden by a person: `status` becomes the override's, `computed`
     /// keeps what the rule said.
-    fn with_override(
-        &self,
-        status: &Bound<'_, PyAny>,
-        reason: &str,
-        by: &str,
-    ) -> PyResult<Self> {
+    fn with_override(&self, status: &Bound<'_, PyAny>, reason: &str, by: &str) -> PyResult<Self> {
         let status = extract_status(status)?;
         Ok(PyRating(self.0.clone().with_override(status, reason, by)))
     }
@@ -573,7 +575,12 @@ impl PyTargetSpec {
     }
 
     /// The target for period `k` of `n` in the year (None: no target).
-    fn target_for<'py>(&self, py: Python<'py>, k: u32, n: u32) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn target_for<'py>(
+        &self,
+        py: Python<'py>,
+        k: u32,
+        n: u32,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let target = self.0.target_for(k, n).py()?;
         target.as_ref().map(|t| target_to_py(py, t)).transpose()
     }

@@ -43,6 +43,23 @@ pub struct PyCounts(pub Counts);
 
 #[pymethods]
 impl PyCounts {
+    /// Reads the JSON text of `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyCounts)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyCounts>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+
     #[getter]
     fn total(&self) -> usize {
         self.0.total
@@ -138,6 +155,23 @@ pub struct PyGroupSummary(pub GroupSummary);
 
 #[pymethods]
 impl PyGroupSummary {
+    /// Reads the JSON text of `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        from_json_text(text).map(PyGroupSummary)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyGroupSummary>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+
     /// The group path, outermost first (empty for the overall summary).
     #[getter]
     fn path(&self) -> Vec<String> {

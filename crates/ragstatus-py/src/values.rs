@@ -7,8 +7,8 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
-use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode};
 use ragstatus::Decimal;
+use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode};
 
 use crate::convert::{Actual, describe, extract_actual, extract_decimal};
 use crate::errors::{IntoPyResult, invalid};

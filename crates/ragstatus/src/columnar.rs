@@ -24,8 +24,28 @@
 //! zero-based row in the field, e.g. `row[12].tolerance.floor`. A shared tolerance that is
 //! invalid (negative) is an error even if no row would use it.
 //!
-//! **Parallelism.** [`rate_codes_parallel`] splits the rows into contiguous chunks rated on
+//! ## Floats
+//!
+//! [`scale_f64`] and [`scale_f64_into`] turn `f64` columns (numpy `float64`) into scaled
+//! integers exactly: with a declared number of decimals `d`, a float is accepted as the decimal
+//! it prints as (its shortest round-trip text) only when that text has at most `d` decimals.
+//! `0.1` at 2 decimals is `10`; `0.125` at 2 decimals is [`FloatIssue::Inexact`], never silently
+//! rounded. NaN is missing; infinities and values too large to carry `d` decimals are issues.
+//!
+//! ## Scaled integers
+//!
+//! A [`ScaledBatch`] holds actuals and targets already as `i64` counts of `10^-scale`, with
+//! optional validity masks and one shared polarity and tolerance. [`rate_scaled`] gives exactly
+//! the codes of [`rate_status`] on `Decimal::new(value, scale)` (property-tested), in a
+//! branch-free integer loop the compiler vectorises, falling back to `Decimal` for a block that
+//! holds a value beyond `±2^61` or a rule the integer loop does not cover.
+//!
+//! ## Parallelism
+//!
+//! [`rate_codes_parallel`] splits the rows into contiguous chunks rated on
 //! scoped threads; [`Batch::slice`] and [`rate_codes_into`] let a caller do its own splitting.
+//!
+//! ## Example
 //!
 //! ```
 //! use ragstatus::columnar::{rate_codes, Batch};
@@ -41,6 +61,19 @@
 //! ```
 
 use rust_decimal::Decimal;
+
+mod direction;
+mod float;
+mod scaled;
+
+pub use self::direction::direction_codes;
+pub use self::float::{
+    FloatCounts, FloatIssue, ScaledColumn, scale_f64, scale_f64_column, scale_f64_into,
+};
+pub use self::scaled::{
+    MAX_SCALE, ScaledBatch, rate_scaled, rate_scaled_into, rate_scaled_parallel,
+    rate_scaled_parallel_into,
+};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::Polarity;

@@ -81,6 +81,18 @@ impl Direction {
     }
 }
 
+impl Direction {
+    /// A one-byte code for columns: Improving 0, Worsening 1, NoChange 2, NotComparable 3.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The direction with this [`code`](Direction::code), if any.
+    pub fn from_code(code: u8) -> Option<Direction> {
+        Direction::ALL.get(usize::from(code)).copied()
+    }
+}
+
 impl std::fmt::Display for Direction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -144,7 +144,10 @@ pub use scheme::{Band, Measure, Scheme};
 pub use rating::{Explanation, Fired, Override, Rating, Rule, rate, rate_status};
 
 // re-exports from `columnar`
-pub use columnar::{rate_codes, rate_codes_into, rate_codes_parallel};
+pub use columnar::{
+    FloatIssue, ScaledBatch, rate_codes, rate_codes_into, rate_codes_parallel, rate_scaled,
+    rate_scaled_parallel, scale_f64,
+};
 
 // re-exports from `indicator`
 pub use indicator::{

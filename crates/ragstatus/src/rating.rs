@@ -43,6 +43,8 @@
 //! # Ok::<(), ragstatus::Error>(())
 //! ```
 
+use std::fmt::Write as _;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -219,7 +221,17 @@ fn evaluate(
         });
     };
     let polarity = rule.polarity;
-    let shortfall = target.shortfall(polarity, actual)?;
+    // The common single-target cases inline (the same arithmetic and error as
+    // `Target::shortfall`); the rest through it.
+    let shortfall = match (*target, polarity) {
+        (Target::Value(t), Polarity::Higher) => t
+            .checked_sub(actual)
+            .ok_or_else(|| Error::overflow("shortfall"))?,
+        (Target::Value(t), Polarity::Lower) => actual
+            .checked_sub(t)
+            .ok_or_else(|| Error::overflow("shortfall"))?,
+        _ => target.shortfall(polarity, actual)?,
+    };
     if let Some(scheme) = &rule.scheme {
         let (value, index, status) = scheme.rate(polarity, actual, target)?;
         return Ok(Outcome {
@@ -233,10 +245,15 @@ fn evaluate(
             amount: None,
         });
     }
-    let amount = rule.tolerance.amount(polarity, target, actual)?;
+    // `none` and a valid `absolute` inline (exactly what `Tolerance::amount` returns for them).
+    let amount = match rule.tolerance {
+        Tolerance::None => Decimal::ZERO,
+        Tolerance::Absolute(t) if t.is_zero() || !t.is_sign_negative() => t,
+        other => other.amount(polarity, target, actual)?,
+    };
     let (status, fired) = if stretch_met(actual, target, stretch, rule)? {
         (Status::Blue, Fired::Stretch)
-    } else if shortfall <= Decimal::ZERO {
+    } else if !is_positive(shortfall) {
         (Status::Green, Fired::Met)
     } else if shortfall <= amount {
         (Status::Amber, Fired::WithinTolerance)
@@ -249,6 +266,12 @@ fn evaluate(
         shortfall: Some(shortfall),
         amount: Some(amount),
     })
+}
+
+/// `d > 0`, from the sign and zero test alone (a full comparison with zero rescales).
+#[inline]
+fn is_positive(d: Decimal) -> bool {
+    !d.is_zero() && d.is_sign_positive()
 }
 
 fn stretch_met(
@@ -444,19 +467,29 @@ impl Rating {
             if actual < low {
                 let d = low.checked_sub(actual).map(derived);
                 d.map_or_else(
-                    || format!("{a} is below {reference}"),
-                    |d| format!("{a} is {} below {reference}", unit.format_difference(d, dp)),
+                    || sentence_buf(format_args!("{a} is below {reference}")),
+                    |d| {
+                        sentence_buf(format_args!(
+                            "{a} is {} below {reference}",
+                            unit.format_difference(d, dp)
+                        ))
+                    },
                 )
             } else if actual > high {
                 let d = actual.checked_sub(high).map(derived);
                 d.map_or_else(
-                    || format!("{a} is above {reference}"),
-                    |d| format!("{a} is {} above {reference}", unit.format_difference(d, dp)),
+                    || sentence_buf(format_args!("{a} is above {reference}")),
+                    |d| {
+                        sentence_buf(format_args!(
+                            "{a} is {} above {reference}",
+                            unit.format_difference(d, dp)
+                        ))
+                    },
                 )
             } else if low == high {
-                format!("{a} meets {reference} exactly")
+                sentence_buf(format_args!("{a} meets {reference} exactly"))
             } else {
-                format!("{a} is within {reference}")
+                sentence_buf(format_args!("{a} is within {reference}"))
             }
         };
         match self.fired {
@@ -472,30 +505,36 @@ impl Rating {
             Fired::WithinTolerance | Fired::BeyondTolerance => {
                 let within = self.fired == Fired::WithinTolerance;
                 let amount = self.tolerance_amount.map(derived).unwrap_or_default();
-                let clause = match e.tolerance {
-                    Tolerance::None => "with no tolerance".to_string(),
-                    Tolerance::Absolute(_) => format!(
-                        "{} {}",
-                        if within { "within" } else { "beyond" },
-                        unit.format_tolerance(amount, dp)
-                    ),
-                    Tolerance::Relative(p) => format!(
-                        "{} the {}% tolerance ({})",
-                        if within { "within" } else { "beyond" },
-                        number(p.normalize(), None),
-                        unit.format_difference(amount, dp)
-                    ),
+                // Appended to the position in place: one buffer for the whole sentence.
+                let mut s = position;
+                s.push_str(", ");
+                let word = if within { "within" } else { "beyond" };
+                match e.tolerance {
+                    Tolerance::None => s.push_str("with no tolerance"),
+                    Tolerance::Absolute(_) => {
+                        s.push_str(word);
+                        s.push(' ');
+                        s.push_str(&unit.format_tolerance(amount, dp));
+                    }
+                    Tolerance::Relative(p) => {
+                        let _ = write!(
+                            s,
+                            "{word} the {}% tolerance ({})",
+                            number(p.normalize(), None),
+                            unit.format_difference(amount, dp)
+                        );
+                    }
                     Tolerance::Floor(v) => {
                         let v = value(v);
-                        match (e.polarity, within) {
-                            (Polarity::Lower, true) => format!("at or below the ceiling of {v}"),
-                            (Polarity::Lower, false) => format!("above the ceiling of {v}"),
-                            (_, true) => format!("at or above the floor of {v}"),
-                            (_, false) => format!("below the floor of {v}"),
-                        }
+                        let _ = match (e.polarity, within) {
+                            (Polarity::Lower, true) => write!(s, "at or below the ceiling of {v}"),
+                            (Polarity::Lower, false) => write!(s, "above the ceiling of {v}"),
+                            (_, true) => write!(s, "at or above the floor of {v}"),
+                            (_, false) => write!(s, "below the floor of {v}"),
+                        };
                     }
-                };
-                format!("{position}, {clause}")
+                }
+                s
             }
             Fired::Band {
                 index,
@@ -517,6 +556,14 @@ impl Rating {
             Fired::NotDue | Fired::NoActual | Fired::NoTarget => position,
         }
     }
+}
+
+/// A sentence's first part in a buffer big enough for the whole sentence, so that the clauses
+/// appended later do not reallocate.
+fn sentence_buf(args: std::fmt::Arguments<'_>) -> String {
+    let mut s = String::with_capacity(160);
+    let _ = s.write_fmt(args);
+    s
 }
 
 fn override_suffix(o: &Override) -> String {

@@ -169,7 +169,11 @@ impl Unit {
     /// A value with its unit: `44.1%`, `£46,267`, `£1.2m`, `3 days`, `12.5 per 1,000`.
     pub fn format_value(&self, value: Decimal, decimals: Option<u32>) -> String {
         match self {
-            Unit::Percent => format!("{}%", number(value, decimals)),
+            Unit::Percent => {
+                let mut text = number(value, decimals);
+                text.push('%');
+                text
+            }
             Unit::Count | Unit::Ratio | Unit::Score => number(value, decimals),
             Unit::Currency { code } => money(code, value, decimals),
             Unit::Days => {
@@ -188,9 +192,10 @@ impl Unit {
         let size = difference.abs();
         match self {
             Unit::Percent => {
-                let text = number(size, decimals);
-                let noun = if text == "1" { "point" } else { "points" };
-                format!("{text} {noun}")
+                let mut text = number(size, decimals);
+                let noun = if text == "1" { " point" } else { " points" };
+                text.push_str(noun);
+                text
             }
             _ => self.format_value(size, decimals),
         }
@@ -281,7 +286,9 @@ fn natural(value: Decimal) -> String {
 
 /// The decimal's own digits with a comma every three integer digits.
 fn grouped(value: Decimal) -> String {
-    let text = value.to_string();
+    // Room for a unit after the digits ("%", " points") without reallocating.
+    let mut text = String::with_capacity(48);
+    let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{value}"));
     let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text.as_str()),
@@ -290,6 +297,10 @@ fn grouped(value: Decimal) -> String {
         Some((int, frac)) => (int, Some(frac)),
         None => (unsigned, None),
     };
+    if int.len() <= 3 {
+        // Nothing to group: the text as it is.
+        return text;
+    }
     let mut out = String::with_capacity(text.len() + int.len() / 3 + 1);
     out.push_str(sign);
     let len = int.len();

@@ -1,0 +1,146 @@
+"""Bulk rating: rate_array on numpy / Arrow / polars inputs, and evaluate_frame."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import ragstatus as rs
+from ragstatus import StatusCode as S
+
+DATA = Path(__file__).resolve().parents[2] / "examples" / "notebooks" / "data"
+RULE = {"polarity": "higher", "tolerance": {"absolute": 2}}
+VALUES = [44.1, 45.0, 42.9, 43.0, None, 46.0]
+EXPECTED = [S.Amber, S.Green, S.Red, S.Amber, S.NoData, S.Green]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        np.array([np.nan if v is None else v for v in VALUES]),
+        pa.array(VALUES),
+        pa.chunked_array([VALUES[:3], VALUES[3:]]),
+        pa.array([None if v is None else Decimal(str(v)) for v in VALUES], pa.decimal128(10, 2)),
+        pa.array([None if v is None else str(v) for v in VALUES]),
+        pl.Series(VALUES),
+        pd.Series(VALUES, dtype="float64").to_numpy(),
+        VALUES,
+        [None if v is None else Decimal(str(v)) for v in VALUES],
+    ],
+    ids=["numpy", "pyarrow", "chunked", "arrow-decimal", "arrow-text", "polars", "pandas", "list", "decimals"],
+)
+def test_rate_array_accepts_many_arrays(column: object) -> None:
+    codes = rs.rate_array(column, 45, **RULE)  # type: ignore[arg-type]
+    assert codes.dtype == np.uint8
+    assert codes.tolist() == EXPECTED
+
+
+def test_integer_arrays_are_exact() -> None:
+    codes = rs.rate_array(np.array([239, 240, 260, 261], dtype=np.int64), 240, polarity="lower", tolerance={"floor": 260})
+    assert codes.tolist() == [S.Green, S.Green, S.Amber, S.Red]
+
+
+def test_declared_decimals_reject_inexact_floats() -> None:
+    # 0.1 + 0.2 is 0.30000000000000004: not a value with 2 decimal places -> NoData, not rounded.
+    x = np.array([0.1 + 0.2, 0.3, 94.95, 94.951])
+    codes = rs.rate_array(x, "0.3", polarity="higher", decimals=2)
+    assert codes.tolist() == [S.NoData, S.Green, S.Green, S.NoData]
+    # Without declared decimals every float is its shortest repr, exactly.
+    codes = rs.rate_array(x, "0.3", polarity="higher")
+    assert codes.tolist() == [S.Green, S.Green, S.Green, S.Green]
+
+
+def test_float_edge_is_exact_where_numpy_is_not() -> None:
+    # The edge of the Amber band is Amber: 12.5 is exactly 0.3 below 12.8. In float64 the
+    # shortfall is 0.3000000000000007, beyond the tolerance, so np.select would say Red.
+    actual, target = np.array([12.5, 12.8, 12.4]), 12.8
+    assert not ((target - actual[0]) <= 0.3)
+    codes = rs.rate_array(actual, target, polarity="higher", tolerance={"absolute": 0.3}, decimals=1)
+    assert codes.tolist() == [S.Amber, S.Green, S.Red]
+    shortest = rs.rate_array(actual, target, polarity="higher", tolerance={"absolute": 0.3})
+    assert shortest.tolist() == codes.tolist()
+
+
+def test_per_row_targets_and_stretch() -> None:
+    actual = np.array([10.0, 20.0, 30.0])
+    target = np.array([10.0, 25.0, 20.0])
+    codes = rs.rate_array(actual, target, polarity="higher", stretch=np.array([12.0, 30.0, 25.0]))
+    assert codes.tolist() == [S.Green, S.Red, S.Blue]
+
+
+def test_length_mismatch_and_bad_input() -> None:
+    with pytest.raises(rs.LengthMismatchError):
+        rs.rate_array(np.array([1.0, 2.0]), np.array([1.0]), polarity="higher")
+    with pytest.raises(rs.InvalidValueError):
+        rs.rate_array(np.zeros((2, 2)), 1, polarity="higher")
+    with pytest.raises(rs.DefinitionError):
+        rs.rate_array(np.array([1.0]), 10, polarity="higher", tolerance={"floor": 20})
+
+
+def test_rate_array_releases_the_gil() -> None:
+    x = np.round(np.random.default_rng(1).uniform(0, 100, 200_000), 1)
+    results: list[np.ndarray] = []
+
+    def work() -> None:
+        results.append(rs.rate_array(x, 50, polarity="higher", tolerance={"absolute": 5}, decimals=1))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4
+    assert all((r == results[0]).all() for r in results)
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars"])
+def test_evaluate_frame(lib: str) -> None:
+    csv = DATA / "actuals.csv"
+    df = pd.read_csv(csv) if lib == "pandas" else pl.read_csv(csv)
+    out = rs.evaluate_frame(df, DATA / "indicators.toml", "2015/16 Q3")
+    assert type(out).__module__.split(".")[0] == lib
+    rows = out.to_dict("records") if lib == "pandas" else out.to_dicts()
+    by_id = {r["indicator"]: r for r in rows}
+    assert by_id["SW-01"]["status"] == "Amber"
+    # 412 / 437 x 100, exact to 28 significant digits (display rounding is only in the text)
+    assert abs(by_id["SW-01"]["actual"] - Decimal(41200) / Decimal(437)) < Decimal("1e-20")
+    assert by_id["LW-01"]["status"] == "Red"
+    assert by_id["LW-02"]["status"] == "Green"
+    assert by_id["AW-02"]["status"] == "NoData"
+    assert by_id["SW-01"]["explanation"].startswith("94.3% is 0.7 points below the target of 95.0%")
+    assert list(out.columns) == rs.frame.RESULT_COLUMNS
+
+
+def test_evaluate_frame_lists_errors_and_all_periods() -> None:
+    df = pd.DataFrame(
+        {
+            "indicator": ["SW-02", "SW-02", "XX-99"],
+            "period": ["2015/16 Q2", "2015/16 Q3", "2015/16 Q3"],
+            "value": [19.8, float("nan"), 5.0],
+        }
+    )
+    out = rs.evaluate_frame(df, DATA / "indicators.toml")
+    assert sorted(set(out["period"])) == ["2015/16 Q2", "2015/16 Q3"]
+    errors = out[out["error"].notna()]
+    assert "XX-99" in set(errors["indicator"])
+    q3 = out[(out["period"] == "2015/16 Q3") & (out["indicator"] == "SW-02")].iloc[0]
+    assert q3["status"] == "NoData"
+
+
+def test_duplicate_rows_are_an_error() -> None:
+    df = pd.DataFrame({"indicator": ["SW-02", "SW-02"], "period": ["2015/16 Q3", "Q3 2015/16"], "value": [1, 2]})
+    with pytest.raises(rs.DuplicateError):
+        rs.evaluate_frame(df, DATA / "indicators.toml")
+
+
+def test_declared_decimals_describe_the_actuals_not_the_targets() -> None:
+    # A target with more places than the actuals' declared decimals is kept exactly.
+    codes = rs.rate_array(np.array([94.9, 95.0]), np.array([94.95, 94.95]), polarity="higher", decimals=1)
+    assert codes.tolist() == [S.Red, S.Green]
