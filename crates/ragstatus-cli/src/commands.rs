@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use ragstatus::budget::BudgetSettings;
 use ragstatus::{
     BudgetCsvOptions, Decimal, Error, Indicator, IndicatorResult, MilestoneCsvOptions, Observation,
-    Period, Series, Target, read_budget_csv, read_milestones_csv,
+    Period, Series, Status, Target, read_budget_csv, read_milestones_csv,
 };
 use serde::Serialize;
 
 use crate::actuals::{ActualRow, ActualsReader, Duplicates};
 use crate::engine::{self, Defs};
 use crate::model::{Travel, status_label};
+use crate::rowout;
 use crate::window::Windows;
 use crate::{
     CheckArgs, EvaluateArgs, ExplainArgs, Fatal, Outcome, ReportArgs, RowFormat, build, render,
@@ -43,20 +44,6 @@ fn write_failed(e: std::io::Error) -> Fatal {
         std::process::exit(0);
     }
     Fatal(format!("cannot write the output: {e}"))
-}
-
-fn csv_write_failed(e: csv::Error) -> Fatal {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => write_failed(e),
-        other => Fatal(format!("cannot write the output: {other:?}")),
-    }
-}
-
-fn json_write_failed(e: serde_json::Error) -> Fatal {
-    match e.io_error_kind() {
-        Some(kind) => write_failed(std::io::Error::from(kind)),
-        None => Fatal(format!("cannot write the output: {e}")),
-    }
 }
 
 /// A decimal for reading: at most six places, no trailing zeros.
@@ -348,38 +335,26 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
     Ok(outcome(&problems))
 }
 
-/// One row of `ragstatus evaluate`'s output.
-#[derive(Debug, Serialize)]
-struct EvalRecord<'a> {
-    indicator: &'a str,
-    period: String,
-    measured: Option<String>,
-    actual: Option<Decimal>,
-    target: Option<Decimal>,
-    target_low: Option<Decimal>,
-    target_high: Option<Decimal>,
-    stretch: Option<Decimal>,
-    status: &'static str,
-    shortfall: Option<Decimal>,
-    tolerance_amount: Option<Decimal>,
-    direction: &'static str,
-    vs_previous: &'static str,
-    vs_year_ago: &'static str,
-    provisional: bool,
-    note: Option<&'a str>,
-    explanation: String,
-}
-
-fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> EvalRecord<'a> {
+/// The output row of one result.
+fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> rowout::Row<'a> {
     let (target, low, high) = match result.target {
         Some(Target::Value(v)) => (Some(v), None, None),
         Some(Target::Range { low, high }) => (None, Some(low), Some(high)),
         None => (None, None, None),
     };
-    EvalRecord {
+    // `IndicatorResult::sentence`, in parts: the rating sentence (or the status), then the
+    // direction sentence unless not due.
+    let rating = result
+        .rating
+        .explanation
+        .sentence
+        .as_deref()
+        .unwrap_or(result.status.as_str());
+    let direction = (result.status != Status::NotDue).then_some(result.direction_sentence.as_str());
+    rowout::Row {
         indicator: &result.id,
-        period: result.period.clone(),
-        measured: result.measured.clone(),
+        period: &result.period,
+        measured: result.measured.as_deref(),
         actual: result.actual,
         target,
         target_low: low,
@@ -393,7 +368,7 @@ fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> EvalRe
         vs_year_ago: result.year_ago.direction.as_str(),
         provisional: row.provisional,
         note: row.note.as_deref(),
-        explanation: result.sentence(),
+        explanation: (rating, direction),
     }
 }
 
@@ -420,44 +395,6 @@ enum Piece {
     Skip,
 }
 
-/// The CSV header line exactly as the writer makes it, taken from a record serialised with and
-/// without it, so that chunks serialised separately can share one header.
-fn csv_header() -> Result<Vec<u8>, Fatal> {
-    let blank = EvalRecord {
-        indicator: "",
-        period: String::new(),
-        measured: None,
-        actual: None,
-        target: None,
-        target_low: None,
-        target_high: None,
-        stretch: None,
-        status: "",
-        shortfall: None,
-        tolerance_amount: None,
-        direction: "",
-        vs_previous: "",
-        vs_year_ago: "",
-        provisional: false,
-        note: None,
-        explanation: String::new(),
-    };
-    let bytes = |headers: bool| -> Result<Vec<u8>, Fatal> {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(headers)
-            .from_writer(Vec::new());
-        w.serialize(&blank).map_err(csv_write_failed)?;
-        w.into_inner()
-            .map_err(|e| Fatal(format!("cannot write the output: {}", e.error())))
-    };
-    let with = bytes(true)?;
-    let without = bytes(false)?;
-    Ok(with
-        .get(..with.len().saturating_sub(without.len()))
-        .unwrap_or_default()
-        .to_vec())
-}
-
 /// A run of jobs evaluated: the output bytes and what became of each job.
 type Evaluated = (Vec<u8>, Vec<Piece>);
 
@@ -469,15 +406,8 @@ fn evaluate_jobs(
     jobs: &[Job],
 ) -> Result<Evaluated, Fatal> {
     let mut pieces = Vec::with_capacity(jobs.len());
-    let mut csv_out = match format {
-        RowFormat::Csv => Some(
-            csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new()),
-        ),
-        RowFormat::Jsonl => None,
-    };
-    let mut json_out = Vec::new();
+    // About 300 bytes a row: room for the chunk without regrowing (and copying) the buffer.
+    let mut bytes = Vec::with_capacity(jobs.len().saturating_mul(320));
     for job in jobs {
         let (row, index, series) = match job {
             Job::Bad(_) => {
@@ -502,26 +432,12 @@ fn evaluate_jobs(
             }
         };
         let record = record(&result, row);
-        let end = match csv_out.as_mut() {
-            Some(w) => {
-                w.serialize(&record).map_err(csv_write_failed)?;
-                w.flush().map_err(write_failed)?;
-                w.get_ref().len()
-            }
-            None => {
-                serde_json::to_writer(&mut json_out, &record).map_err(json_write_failed)?;
-                json_out.push(b'\n');
-                json_out.len()
-            }
-        };
-        pieces.push(Piece::Row(end));
+        match format {
+            RowFormat::Csv => rowout::csv_row(&mut bytes, &record),
+            RowFormat::Jsonl => rowout::json_row(&mut bytes, &record),
+        }
+        pieces.push(Piece::Row(bytes.len()));
     }
-    let bytes = match csv_out {
-        Some(w) => w
-            .into_inner()
-            .map_err(|e| Fatal(format!("cannot write the output: {}", e.error())))?,
-        None => json_out,
-    };
     Ok((bytes, pieces))
 }
 
@@ -618,7 +534,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
         threads,
         out: output(&args.output)?,
         header: match args.format {
-            RowFormat::Csv => Some(csv_header()?),
+            RowFormat::Csv => Some(rowout::csv_header()),
             RowFormat::Jsonl => None,
         },
         bad: 0,

@@ -31,6 +31,7 @@ mod engine;
 mod model;
 mod overrides;
 mod render;
+mod rowout;
 mod sections;
 mod window;
 
