@@ -395,19 +395,19 @@ enum Piece {
     Skip,
 }
 
-/// A run of jobs evaluated: the output bytes and what became of each job.
-type Evaluated = (Vec<u8>, Vec<Piece>);
+/// A run of jobs evaluated: the output bytes and what became of each job. Kept from chunk to
+/// chunk, so that the buffers are allocated (and their pages touched) once.
+#[derive(Default)]
+struct Evaluated {
+    bytes: Vec<u8>,
+    pieces: Vec<Piece>,
+}
 
 /// Evaluates and serialises a run of jobs into one buffer.
-fn evaluate_jobs(
-    defs: &Defs,
-    file: &str,
-    format: RowFormat,
-    jobs: &[Job],
-) -> Result<Evaluated, Fatal> {
-    let mut pieces = Vec::with_capacity(jobs.len());
-    // About 300 bytes a row: room for the chunk without regrowing (and copying) the buffer.
-    let mut bytes = Vec::with_capacity(jobs.len().saturating_mul(320));
+fn evaluate_jobs(defs: &Defs, file: &str, format: RowFormat, jobs: &[Job], done: &mut Evaluated) {
+    let Evaluated { bytes, pieces } = done;
+    bytes.clear();
+    pieces.clear();
     for job in jobs {
         let (row, index, series) = match job {
             Job::Bad(_) => {
@@ -433,12 +433,11 @@ fn evaluate_jobs(
         };
         let record = record(&result, row);
         match format {
-            RowFormat::Csv => rowout::csv_row(&mut bytes, &record),
-            RowFormat::Jsonl => rowout::json_row(&mut bytes, &record),
+            RowFormat::Csv => rowout::csv_row(bytes, &record),
+            RowFormat::Jsonl => rowout::json_row(bytes, &record),
         }
         pieces.push(Piece::Row(bytes.len()));
     }
-    Ok((bytes, pieces))
 }
 
 /// Writes evaluated chunks in file order: rows to the output, errors to standard error.
@@ -450,6 +449,8 @@ struct Sink<'a> {
     out: Box<dyn Write>,
     header: Option<Vec<u8>>,
     bad: usize,
+    /// One buffer per thread.
+    done: Vec<Evaluated>,
 }
 
 impl Sink<'_> {
@@ -458,28 +459,34 @@ impl Sink<'_> {
             return Ok(());
         }
         let (defs, file, format) = (self.defs, self.file, self.format);
-        let share = jobs.len().div_ceil(self.threads.max(1));
-        let mut parts = jobs.chunks(share.max(1));
-        let first = parts.next().unwrap_or_default();
-        let done: Vec<Result<Evaluated, Fatal>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .map(|part| scope.spawn(move || evaluate_jobs(defs, file, format, part)))
+        let share = jobs.len().div_ceil(self.threads.max(1)).max(1);
+        let parts = jobs.chunks(share);
+        if self.done.len() < parts.len() {
+            self.done.resize_with(parts.len(), Evaluated::default);
+        }
+        let mut work = parts.zip(self.done.iter_mut());
+        let first = work.next();
+        std::thread::scope(|scope| -> Result<(), Fatal> {
+            let handles: Vec<_> = work
+                .map(|(part, done)| {
+                    scope.spawn(move || evaluate_jobs(defs, file, format, part, done))
+                })
                 .collect();
-            let mut done = vec![evaluate_jobs(defs, file, format, first)];
-            for handle in handles {
-                done.push(
-                    handle
-                        .join()
-                        .unwrap_or_else(|_| Err(Fatal("an evaluation thread failed".into()))),
-                );
+            if let Some((part, done)) = first {
+                evaluate_jobs(defs, file, format, part, done);
             }
-            done
-        });
+            for handle in handles {
+                handle
+                    .join()
+                    .map_err(|_| Fatal("an evaluation thread failed".into()))?;
+            }
+            Ok(())
+        })?;
         let mut err = std::io::stderr().lock();
-        for (part, part_jobs) in done.into_iter().zip(jobs.chunks(share.max(1))) {
-            let (bytes, pieces) = part?;
+        for (done, part_jobs) in self.done.iter_mut().zip(jobs.chunks(share)) {
+            let Evaluated { bytes, pieces } = done;
             let mut start = 0;
-            for (piece, job) in pieces.into_iter().zip(part_jobs) {
+            for (piece, job) in pieces.drain(..).zip(part_jobs) {
                 match piece {
                     Piece::Row(end) => {
                         if let Some(header) = self.header.take() {
@@ -538,6 +545,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
             RowFormat::Jsonl => None,
         },
         bad: 0,
+        done: Vec::new(),
     };
     // Reading is sequential (each row joins its indicator's window in file order), so it runs
     // on its own thread, a chunk ahead of the evaluation; two chunks in flight at most.

@@ -237,23 +237,35 @@ impl Travel {
     ) -> String {
         match (self.actual, self.comparison) {
             (Some(actual), Some(comparison)) if self.direction != Direction::NotComparable => {
-                let diff = actual.checked_sub(comparison);
-                let movement = match diff {
-                    Some(d) if d.is_zero() => "unchanged".to_string(),
-                    Some(d) if d.is_sign_positive() => format!("up {}", difference(d)),
-                    Some(d) => format!("down {}", difference(d.abs())),
-                    None => "changed".to_string(),
+                // One buffer for the sentence: it is made for every result.
+                let mut s = String::with_capacity(96);
+                let joiner = match actual.checked_sub(comparison) {
+                    Some(d) if d.is_zero() => {
+                        s.push_str("unchanged");
+                        " at "
+                    }
+                    Some(d) if d.is_sign_positive() => {
+                        s.push_str("up ");
+                        s.push_str(&difference(d));
+                        " from "
+                    }
+                    Some(d) => {
+                        s.push_str("down ");
+                        s.push_str(&difference(d.abs()));
+                        " from "
+                    }
+                    None => {
+                        s.push_str("changed");
+                        " from "
+                    }
                 };
-                let joiner = if movement == "unchanged" {
-                    "at"
-                } else {
-                    "from"
-                };
-                format!(
-                    "{movement} {joiner} {} in {label}: {}",
-                    value(comparison),
-                    self.direction.words()
-                )
+                s.push_str(joiner);
+                s.push_str(&value(comparison));
+                s.push_str(" in ");
+                s.push_str(label);
+                s.push_str(": ");
+                s.push_str(self.direction.words());
+                s
             }
             (Some(_), None) => format!("no value for {label}: not comparable"),
             _ => "no value for this period: not comparable".to_string(),

@@ -678,24 +678,37 @@ impl Indicator {
     /// the basis and aggregation say.
     pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
         let own = self.frequency.kind();
-        let parts: Vec<Period> = match self.effective_basis() {
-            Basis::Period => measured.periods(own).collect(),
-            Basis::YearToDate => measured.year_to_date().periods(own).collect(),
+        let parts = match self.effective_basis() {
+            Basis::Period => measured.periods(own),
+            Basis::YearToDate => measured.year_to_date().periods(own),
         };
-        let mut observations = Vec::with_capacity(parts.len());
-        for part in &parts {
-            if let Some(o) = series.get(part) {
-                observations.push(*o);
+        // At most the twelve months of a year: gathered on the stack, as this runs up to three
+        // times for every result.
+        let mut gathered = [Observation::value(Decimal::ZERO); 12];
+        let mut wanted = 0usize;
+        let mut found = 0usize;
+        for part in parts {
+            wanted += 1;
+            if let Some(o) = series.get(&part) {
+                let Some(slot) = gathered.get_mut(found) else {
+                    return Err(Error::definition(format!(
+                        "more than twelve parts in {measured}"
+                    )));
+                };
+                *slot = *o;
+                found += 1;
             }
         }
-        if observations.is_empty() {
+        if found == 0 {
             return Ok(Resolved::NoValue(NoValueReason::Missing));
         }
-        if observations.len() < parts.len() {
+        if found < wanted {
             return Ok(Resolved::NoValue(NoValueReason::Incomplete));
         }
-        self.aggregation
-            .aggregate(&observations, self.effective_multiplier())
+        self.aggregation.aggregate(
+            gathered.get(..found).unwrap_or_default(),
+            self.effective_multiplier(),
+        )
     }
 
     fn rounded(&self, value: Decimal) -> Decimal {

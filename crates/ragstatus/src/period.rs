@@ -596,7 +596,43 @@ impl Period {
     /// The canonical label: `2015/16 Q3`, `2015/16 M07`, `2015/16 H1`, `2015/16`; for January
     /// calendars `2015 Q3`. Same as `to_string()`.
     pub fn label(self) -> String {
-        self.to_string()
+        // Written digit by digit (labels are made for every result: the formatting machinery
+        // was a measurable part of `ragstatus evaluate`); the same text as `Display`.
+        let mut out = String::with_capacity(12);
+        let digit = |d: i32| char::from(b'0' + d.rem_euclid(10) as u8);
+        if !(MIN_YEAR..=MAX_YEAR).contains(&self.year) || self.index > 99 {
+            return self.to_string();
+        }
+        for place in [1000, 100, 10, 1] {
+            out.push(digit(self.year / place));
+        }
+        if self.start_month != 1 {
+            let next = (self.year + 1).rem_euclid(100);
+            out.push('/');
+            out.push(digit(next / 10));
+            out.push(digit(next));
+        }
+        let index = i32::from(self.index);
+        match self.kind {
+            PeriodKind::Month => {
+                out.push_str(" M");
+                out.push(digit(index / 10));
+                out.push(digit(index));
+            }
+            PeriodKind::Quarter | PeriodKind::Half => {
+                out.push_str(if self.kind == PeriodKind::Quarter {
+                    " Q"
+                } else {
+                    " H"
+                });
+                if index >= 10 {
+                    out.push(digit(index / 10));
+                }
+                out.push(digit(index));
+            }
+            PeriodKind::Year => {}
+        }
+        out
     }
 
     /// The calendar this period belongs to.
@@ -1134,6 +1170,24 @@ mod tests {
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn label_is_the_display_text() {
+        for month in [1, 4, 7, 12] {
+            let cal = FiscalCalendar::new(month).unwrap();
+            for year in (MIN_YEAR..=MAX_YEAR)
+                .step_by(7)
+                .chain([1999, 2000, 2099, MAX_YEAR])
+            {
+                for kind in PeriodKind::ALL {
+                    for index in 1..=kind.per_year() {
+                        let p = cal.period(year, kind, index).unwrap();
+                        assert_eq!(p.label(), p.to_string());
+                    }
+                }
+            }
+        }
     }
 
     #[test]
