@@ -34,8 +34,6 @@
 //! assert_eq!(Unit::rate_per(dec!(1000)).unwrap().format_value(dec!(12.5), None), "12.5 per 1,000");
 //! ```
 
-use std::fmt::Write as _;
-
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -316,26 +314,61 @@ fn grouped(value: Decimal) -> String {
     if value.is_sign_negative() {
         out.push('-');
     }
-    let mantissa = value.mantissa().unsigned_abs();
-    let scale = value.scale();
-    // scale <= 28, so the power fits a u128.
-    let unit = 10u128.pow(scale);
-    push_grouped(&mut out, mantissa / unit);
+    let mut buffer = [0u8; 40];
+    let digits = mantissa_digits(value.mantissa().unsigned_abs(), &mut buffer);
+    let scale = value.scale() as usize;
+    let (whole, frac) = digits.split_at(digits.len().saturating_sub(scale));
+    if whole.is_empty() {
+        out.push('0');
+    }
+    let len = whole.len();
+    for (i, d) in whole.iter().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(char::from(*d));
+    }
     if scale > 0 {
-        let width = scale as usize;
-        let _ = write!(out, ".{:0width$}", mantissa % unit);
+        out.push('.');
+        for _ in frac.len()..scale {
+            out.push('0');
+        }
+        for d in frac {
+            out.push(char::from(*d));
+        }
     }
     out
 }
 
-/// Appends a whole number with a comma every three digits.
-fn push_grouped(out: &mut String, whole: u128) {
-    if whole < 1000 {
-        let _ = write!(out, "{whole}");
-    } else {
-        push_grouped(out, whole / 1000);
-        let _ = write!(out, ",{:03}", whole % 1000);
+/// The decimal digits of a mantissa (at most 29 of them), written from the right into
+/// `buffer`: nineteen at a time in 64-bit arithmetic, much cheaper than the formatting
+/// machinery.
+fn mantissa_digits(mut mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
+    const CHUNK: u128 = 10_000_000_000_000_000_000;
+    let mut at = buffer.len();
+    let mut put = |digit: u64, at: &mut usize| {
+        *at = at.saturating_sub(1);
+        if let Some(slot) = buffer.get_mut(*at) {
+            *slot = b'0' + (digit % 10) as u8;
+        }
+    };
+    while mantissa > u128::from(u64::MAX) {
+        let mut low = (mantissa % CHUNK) as u64;
+        mantissa /= CHUNK;
+        for _ in 0..19 {
+            put(low, &mut at);
+            low /= 10;
+        }
     }
+    let mut rest = mantissa as u64;
+    loop {
+        put(rest, &mut at);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    buffer.get(at..).unwrap_or_default()
 }
 
 #[cfg(test)]
