@@ -372,85 +372,107 @@ fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> rowout
     }
 }
 
-/// Rows evaluated together: enough to share out between threads, few enough that memory stays
-/// flat (each holds its small window of history and its output line).
+/// Rows read ahead and evaluated together: enough to share out between threads, few enough
+/// that memory stays flat.
 const CHUNK: usize = 4096;
 
-/// A row read and placed in its indicator's window, ready to evaluate; or why it cannot be.
+/// A row read, ready to evaluate; or why it cannot be.
 enum Job {
     Bad(Error),
     Good {
         row: ActualRow<Period>,
         index: usize,
-        series: Series,
     },
 }
 
-/// What became of one job: output bytes up to an offset of the worker's buffer, an error in
-/// evaluating, the job's own error from reading, or nothing (an indicator not held).
+/// What became of one good row: output bytes up to an offset of the worker's buffer, an error
+/// (in placing it in its window, or in evaluating), or nothing (an indicator not held).
 enum Piece {
     Row(usize),
     Bad(Error),
-    Read,
     Skip,
 }
 
-/// A run of jobs evaluated: the output bytes and what became of each job. Kept from chunk to
-/// chunk, so that the buffers are allocated (and their pages touched) once.
+/// One evaluation thread's state, kept from chunk to chunk: the windows of history of its
+/// share of the indicators, and its output buffers (allocated, and their pages touched, once).
 #[derive(Default)]
-struct Evaluated {
+struct Worker {
+    windows: Option<Windows<Observation>>,
     bytes: Vec<u8>,
     pieces: Vec<Piece>,
 }
 
-/// Evaluates and serialises a run of jobs into one buffer.
-fn evaluate_jobs(defs: &Defs, file: &str, format: RowFormat, jobs: &[Job], done: &mut Evaluated) {
-    let Evaluated { bytes, pieces } = done;
-    bytes.clear();
-    pieces.clear();
-    for job in jobs {
-        let (row, index, series) = match job {
-            Job::Bad(_) => {
-                pieces.push(Piece::Read);
+/// Which worker of `workers` evaluates the indicator numbered `index`.
+fn worker_of(index: usize, workers: usize) -> usize {
+    index % workers.max(1)
+}
+
+impl Worker {
+    /// Places the rows of this worker's indicators in their windows and evaluates each
+    /// against its window as it stands then, in file order; output goes to `bytes`.
+    fn run(
+        &mut self,
+        defs: &Defs,
+        file: &str,
+        format: RowFormat,
+        jobs: &[Job],
+        me: (usize, usize),
+    ) {
+        let (number, workers) = me;
+        let windows = self
+            .windows
+            .get_or_insert_with(|| Windows::new(defs.ids.len()));
+        self.bytes.clear();
+        self.pieces.clear();
+        for job in jobs {
+            let Job::Good { row, index } = job else {
+                continue;
+            };
+            let index = *index;
+            if worker_of(index, workers) != number {
                 continue;
             }
-            Job::Good { row, index, series } => (row, *index, series),
-        };
-        let Some(indicator) = defs.indicator(index) else {
-            pieces.push(Piece::Skip);
-            continue;
-        };
-        let result = match indicator.evaluate(row.period, series) {
-            Ok(result) => result,
-            Err(e) => {
-                pieces.push(Piece::Bad(
-                    e.with_file(file)
-                        .with_line(row.line)
-                        .with_indicator(row.indicator.as_str()),
-                ));
+            let at = |e: Error| {
+                e.with_file(file)
+                    .with_line(row.line)
+                    .with_indicator(row.indicator.as_str())
+            };
+            if let Err(e) = windows.insert(index, row.period, row.line, row.observation) {
+                self.pieces.push(Piece::Bad(at(e)));
                 continue;
             }
-        };
-        let record = record(&result, row);
-        match format {
-            RowFormat::Csv => rowout::csv_row(bytes, &record),
-            RowFormat::Jsonl => rowout::json_row(bytes, &record),
+            let (Some(indicator), Some(series)) = (defs.indicator(index), windows.series(index))
+            else {
+                self.pieces.push(Piece::Skip);
+                continue;
+            };
+            let result = match indicator.evaluate(row.period, series) {
+                Ok(result) => result,
+                Err(e) => {
+                    self.pieces.push(Piece::Bad(at(e)));
+                    continue;
+                }
+            };
+            let record = record(&result, row);
+            match format {
+                RowFormat::Csv => rowout::csv_row(&mut self.bytes, &record),
+                RowFormat::Jsonl => rowout::json_row(&mut self.bytes, &record),
+            }
+            self.pieces.push(Piece::Row(self.bytes.len()));
         }
-        pieces.push(Piece::Row(bytes.len()));
     }
 }
 
-/// Writes evaluated chunks in file order: rows to the output, errors to standard error.
+/// Evaluates chunks on all cores and writes them in file order: rows to the output, errors to
+/// standard error.
 struct Sink<'a> {
     defs: &'a Defs,
     file: &'a str,
     format: RowFormat,
-    threads: usize,
     out: Box<dyn Write>,
     header: Option<Vec<u8>>,
     bad: usize,
-    /// One buffer per thread.
-    done: Vec<Evaluated>,
+    workers: Vec<Worker>,
 }
 
 impl Sink<'_> {
@@ -459,21 +481,17 @@ impl Sink<'_> {
             return Ok(());
         }
         let (defs, file, format) = (self.defs, self.file, self.format);
-        let share = jobs.len().div_ceil(self.threads.max(1)).max(1);
-        let parts = jobs.chunks(share);
-        if self.done.len() < parts.len() {
-            self.done.resize_with(parts.len(), Evaluated::default);
-        }
-        let mut work = parts.zip(self.done.iter_mut());
-        let first = work.next();
+        let count = self.workers.len();
+        let mut workers = self.workers.iter_mut().enumerate();
+        let first = workers.next();
         std::thread::scope(|scope| -> Result<(), Fatal> {
-            let handles: Vec<_> = work
-                .map(|(part, done)| {
-                    scope.spawn(move || evaluate_jobs(defs, file, format, part, done))
+            let handles: Vec<_> = workers
+                .map(|(number, worker)| {
+                    scope.spawn(move || worker.run(defs, file, format, jobs, (number, count)))
                 })
                 .collect();
-            if let Some((part, done)) = first {
-                evaluate_jobs(defs, file, format, part, done);
+            if let Some((number, worker)) = first {
+                worker.run(defs, file, format, jobs, (number, count));
             }
             for handle in handles {
                 handle
@@ -482,33 +500,40 @@ impl Sink<'_> {
             }
             Ok(())
         })?;
+        // Each worker's pieces are in file order: walk the file, taking from each in turn.
+        let mut next = vec![(0usize, 0usize); count];
         let mut err = std::io::stderr().lock();
-        for (done, part_jobs) in self.done.iter_mut().zip(jobs.chunks(share)) {
-            let Evaluated { bytes, pieces } = done;
-            let mut start = 0;
-            for (piece, job) in pieces.drain(..).zip(part_jobs) {
-                match piece {
-                    Piece::Row(end) => {
-                        if let Some(header) = self.header.take() {
-                            self.out.write_all(&header).map_err(write_failed)?;
-                        }
-                        let line = bytes.get(start..end).unwrap_or_default();
-                        self.out.write_all(line).map_err(write_failed)?;
-                        start = end;
-                    }
-                    Piece::Bad(e) => {
-                        self.bad += 1;
-                        let _ = writeln!(err, "{e}");
-                    }
-                    Piece::Read => {
-                        if let Job::Bad(e) = job {
-                            self.bad += 1;
-                            let _ = writeln!(err, "{e}");
-                        }
-                    }
-                    Piece::Skip => {}
+        for job in jobs {
+            let index = match job {
+                Job::Bad(e) => {
+                    self.bad += 1;
+                    let _ = writeln!(err, "{e}");
+                    continue;
                 }
+                Job::Good { index, .. } => *index,
+            };
+            let number = worker_of(index, count);
+            let (Some(worker), Some((piece, start))) =
+                (self.workers.get(number), next.get_mut(number))
+            else {
+                continue;
+            };
+            match worker.pieces.get(*piece) {
+                Some(Piece::Row(end)) => {
+                    if let Some(header) = self.header.take() {
+                        self.out.write_all(&header).map_err(write_failed)?;
+                    }
+                    let line = worker.bytes.get(*start..*end).unwrap_or_default();
+                    self.out.write_all(line).map_err(write_failed)?;
+                    *start = *end;
+                }
+                Some(Piece::Bad(e)) => {
+                    self.bad += 1;
+                    let _ = writeln!(err, "{e}");
+                }
+                Some(Piece::Skip) | None => {}
             }
+            *piece += 1;
         }
         Ok(())
     }
@@ -525,56 +550,44 @@ fn drain(sink: &mut Sink<'_>, receive: std::sync::mpsc::Receiver<Vec<Job>>) -> R
 
 /// `ragstatus evaluate`: streams one result per good row, in file order.
 ///
-/// Rows are read and placed in their indicators' windows in order, a chunk at a time, on one
-/// thread; each chunk is then evaluated on all cores and written out in order, so the output
-/// is the same as evaluating row by row.
+/// One thread reads and parses rows, a chunk ahead. Each chunk is then evaluated on all cores,
+/// the indicators shared out between the threads: each thread keeps the windows of history of
+/// its own indicators and evaluates their rows in file order against them (so no history is
+/// copied), and the results are written out in file order, so the output is the same as
+/// evaluating row by row. (A chunk holding only one or two indicators, as in a file sorted by
+/// indicator with thousands of periods each, keeps only one or two threads busy.)
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
     let reader = ActualsReader::new(&file, open(&args.inputs.actuals)?, &defs)?;
-    let mut windows: Windows<Observation> = Windows::new(defs.ids.len());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut sink = Sink {
         defs: &defs,
         file: file.as_str(),
         format: args.format,
-        threads,
         out: output(&args.output)?,
         header: match args.format {
             RowFormat::Csv => Some(rowout::csv_header()),
             RowFormat::Jsonl => None,
         },
         bad: 0,
-        done: Vec::new(),
+        workers: (0..threads).map(|_| Worker::default()).collect(),
     };
-    // Reading is sequential (each row joins its indicator's window in file order), so it runs
-    // on its own thread, a chunk ahead of the evaluation; two chunks in flight at most.
+    // Two chunks in flight at most: the one being evaluated and the one being read.
     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Job>>(1);
     let read_rows = || {
         // Owned here, so that the channel closes when reading ends.
         let send = send;
         let mut jobs = Vec::with_capacity(CHUNK);
         for row in reader {
-            let row = match row {
-                Ok(row) => row,
-                Err(e) => {
-                    jobs.push(Job::Bad(e));
-                    continue;
+            match row {
+                Ok(row) => {
+                    let Some(&index) = defs.ids.get(&row.indicator) else {
+                        continue;
+                    };
+                    jobs.push(Job::Good { row, index });
                 }
-            };
-            let Some(&index) = defs.ids.get(&row.indicator) else {
-                continue;
-            };
-            match windows.insert(index, row.period, row.line, row.observation) {
-                Ok(()) => {
-                    let series: Series = windows.values(index).map(|(p, o)| (p, *o)).collect();
-                    jobs.push(Job::Good { row, index, series });
-                }
-                Err(e) => jobs.push(Job::Bad(
-                    e.with_file(file.as_str())
-                        .with_line(row.line)
-                        .with_indicator(row.indicator.as_str()),
-                )),
+                Err(e) => jobs.push(Job::Bad(e)),
             }
             if jobs.len() >= CHUNK {
                 let full = std::mem::replace(&mut jobs, Vec::with_capacity(CHUNK));

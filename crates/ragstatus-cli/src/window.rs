@@ -25,7 +25,10 @@ pub struct Windows<V> {
 
 #[derive(Debug)]
 struct Window<V> {
-    values: BTreeMap<Period, (u64, V)>,
+    /// The values, as the series an indicator evaluates.
+    values: BTreeMap<Period, V>,
+    /// The line each value was read on, for duplicates.
+    lines: BTreeMap<Period, u64>,
     latest: Option<Period>,
 }
 
@@ -36,6 +39,7 @@ impl<V> Windows<V> {
             windows: (0..count)
                 .map(|_| Window {
                     values: BTreeMap::new(),
+                    lines: BTreeMap::new(),
                     latest: None,
                 })
                 .collect(),
@@ -54,7 +58,7 @@ impl<V> Windows<V> {
         let Some(window) = self.windows.get_mut(index) else {
             return Err(Error::definition(format!("no indicator number {index}")));
         };
-        if let Some((first, _)) = window.values.get(&period) {
+        if let Some(first) = window.lines.get(&period) {
             return Err(Error::new(ErrorKind::Duplicate {
                 what: format!("row (also on line {first}) for"),
                 key: period.to_string(),
@@ -76,26 +80,32 @@ impl<V> Windows<V> {
             window.latest = Some(period);
             let keep_from = horizon(period);
             window.values.retain(|p, _| p.first_date() >= keep_from);
+            window.lines.retain(|p, _| p.first_date() >= keep_from);
         }
-        window.values.insert(period, (line, value));
+        window.values.insert(period, value);
+        window.lines.insert(period, line);
         Ok(())
     }
 
+    /// The indicator's values in the window, by period: what it evaluates (a `Series` for
+    /// observations).
+    pub fn series(&self, index: usize) -> Option<&BTreeMap<Period, V>> {
+        self.windows.get(index).map(|w| &w.values)
+    }
+
     /// The indicator's values in the window, oldest first.
+    #[cfg(test)]
     pub fn values(&self, index: usize) -> impl Iterator<Item = (Period, &V)> {
         self.windows
             .get(index)
             .into_iter()
-            .flat_map(|w| w.values.iter().map(|(p, (_, v))| (*p, v)))
+            .flat_map(|w| w.values.iter().map(|(p, v)| (*p, v)))
     }
 
     /// The value for one period, if in the window.
     #[cfg(test)]
     pub fn get(&self, index: usize, period: Period) -> Option<&V> {
-        self.windows
-            .get(index)
-            .and_then(|w| w.values.get(&period))
-            .map(|(_, v)| v)
+        self.windows.get(index).and_then(|w| w.values.get(&period))
     }
 
     /// How many values are held in all.
