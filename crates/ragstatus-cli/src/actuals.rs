@@ -81,14 +81,15 @@ where
     pub fn new(file: &str, input: R, catalog: C) -> Result<Self, Error> {
         // The core's reader, for line numbers that are right in files saved on Windows (CRLF)
         // and after blank lines, and for a leading byte order mark dropped however it arrives.
-        let mut reader = CsvReader::new(
-            csv::ReaderBuilder::new()
-                .flexible(true)
-                .trim(csv::Trim::All),
-            input,
-        );
+        // Cells are trimmed as they are read (`cell`), not by the parser: its trimming copies
+        // every record into a new one.
+        let mut reader = CsvReader::new(csv::ReaderBuilder::new().flexible(true), input);
         let headers = reader.headers().map_err(|e| e.with_file(file))?;
-        let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        let find = |name: &str| {
+            headers
+                .iter()
+                .position(|h| trim_ascii(h).eq_ignore_ascii_case(name))
+        };
         let required = |name: &str| {
             find(name).ok_or_else(|| {
                 Error::new(ErrorKind::Missing {
@@ -235,7 +236,7 @@ where
                     return Some(Err(self.reader.error(e).with_file(self.file.as_str())));
                 }
                 Ok(true) => {
-                    if self.record.iter().all(str::is_empty) {
+                    if self.record.iter().all(|c| trim_ascii(c).is_empty()) {
                         continue;
                     }
                     return Some(self.row());
@@ -245,9 +246,19 @@ where
     }
 }
 
-/// A cell's text, if the column exists and the cell is not empty.
+/// A cell's text without surrounding ASCII whitespace, if the column exists and the cell is
+/// not empty.
 fn cell(record: &csv::StringRecord, index: Option<usize>) -> Option<&str> {
-    index.and_then(|i| record.get(i)).filter(|s| !s.is_empty())
+    index
+        .and_then(|i| record.get(i))
+        .map(trim_ascii)
+        .filter(|s| !s.is_empty())
+}
+
+/// The text without leading and trailing ASCII whitespace, as the `csv` parser's own trimming
+/// (`Trim::All`) leaves a field.
+fn trim_ascii(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// Reads a decimal as a spreadsheet exports it: surrounding spaces and thousands separators are
@@ -326,6 +337,50 @@ mod tests {
         assert_eq!(parse_decimal("n/a"), None);
         assert_eq!(parse_decimal("45%"), None);
         assert_eq!(parse_decimal(""), None);
+    }
+
+    struct Ids;
+    impl Catalog for Ids {
+        type Period = String;
+        fn knows(&self, id: &str) -> bool {
+            id.starts_with("SW")
+        }
+        fn parse_period(&self, label: &str) -> Result<String, Error> {
+            Ok(label.to_string())
+        }
+    }
+
+    #[test]
+    fn cells_are_trimmed_as_the_parser_trimmed_them() {
+        let text = " Indicator ,\tPeriod, value ,numerator,denominator,provisional , note\r\n\
+                    SW-01 , 2015/16 Q3 ,\t44.1 ,,, yes ,  a note\t\n\
+                    \x20,\t, ,,,,\n\
+                    SW-02,2015/16 Q3,,\" 412 \",450,,\"  \"\n";
+        let rows: Vec<_> = ActualsReader::new("a.csv", text.as_bytes(), Ids)
+            .unwrap()
+            .map(|r| r.map_err(|e| e.to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                Ok(ActualRow {
+                    line: 2,
+                    indicator: "SW-01".into(),
+                    period: "2015/16 Q3".into(),
+                    observation: Observation::value(Decimal::from_str("44.1").unwrap()),
+                    provisional: true,
+                    note: Some("a note".into()),
+                }),
+                Ok(ActualRow {
+                    line: 4,
+                    indicator: "SW-02".into(),
+                    period: "2015/16 Q3".into(),
+                    observation: Observation::fraction(412.into(), 450.into()),
+                    provisional: false,
+                    note: None,
+                }),
+            ]
+        );
     }
 
     #[test]
