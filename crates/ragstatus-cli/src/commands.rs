@@ -374,7 +374,7 @@ fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> rowout
 
 /// Rows read ahead and evaluated together: enough to share out between threads, few enough
 /// that memory stays flat.
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 
 /// A row read, ready to evaluate; or why it cannot be.
 enum Job {

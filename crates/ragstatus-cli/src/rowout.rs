@@ -124,22 +124,32 @@ fn optional_csv_decimal(out: &mut Vec<u8>, value: Option<Decimal>) {
 /// Appends a CSV field, in quotes (quotes doubled) when it holds a comma, a quote or a line
 /// break, as the `csv` writer's "necessary" quoting does.
 fn csv_field(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    if bytes
-        .iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-    {
-        out.push(b'"');
-        for &b in bytes {
-            if b == b'"' {
-                out.push(b'"');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
+    if needs_quotes(text) {
+        quoted(out, &[text]);
     } else {
-        out.extend_from_slice(bytes);
+        out.extend_from_slice(text.as_bytes());
     }
+}
+
+/// Appends the parts as one quoted CSV field: runs between quotes copied whole, each quote
+/// doubled.
+fn quoted(out: &mut Vec<u8>, parts: &[&str]) {
+    out.push(b'"');
+    for part in parts {
+        for (i, run) in part.split('"').enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\"\"");
+            }
+            out.extend_from_slice(run.as_bytes());
+        }
+    }
+    out.push(b'"');
+}
+
+/// True when a CSV field must be quoted: it holds a comma, a quote or a line break.
+fn needs_quotes(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// Appends the row as a CSV record.
@@ -173,14 +183,9 @@ pub fn csv_row(out: &mut Vec<u8>, row: &Row<'_>) {
     match row.explanation {
         (rating, None) => csv_field(out, rating),
         (rating, Some(direction)) => {
-            let needs = |s: &str| s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
             // "; " itself needs no quotes, so the joined field needs them if a part does.
-            if needs(rating) || needs(direction) {
-                let mut joined = String::with_capacity(rating.len() + 2 + direction.len());
-                joined.push_str(rating);
-                joined.push_str("; ");
-                joined.push_str(direction);
-                csv_field(out, &joined);
+            if needs_quotes(rating) || needs_quotes(direction) {
+                quoted(out, &[rating, "; ", direction]);
             } else {
                 out.extend_from_slice(rating.as_bytes());
                 out.extend_from_slice(b"; ");
