@@ -96,6 +96,24 @@ def test_pandas_series_is_read_like_its_numpy_array() -> None:
     assert rs.rate_array(x[::2], "12.8", **rule).tolist() == rs.rate_array(x[::2].copy(), "12.8", **rule).tolist()
 
 
+def test_arrow_floats_with_nulls_and_offsets_are_read_in_place_correctly() -> None:
+    # One float64 chunk is read from the Arrow buffer itself; a null is NoData whatever value
+    # lies under it, and a sliced array starts at its offset.
+    x = np.array([12.5, 12.8, 99.0, 12.4, 0.1 + 0.2] * 300)
+    mask = np.zeros(len(x), dtype=bool)
+    mask[2::5] = True  # the 99.0 rows are null: Green if their values were read
+    arrow = pa.array(x, mask=mask)
+    rule = dict(polarity="higher", tolerance={"absolute": "0.3"}, decimals=1)
+    with_nan = np.where(mask, np.nan, x)
+    expected = rs.rate_array(with_nan, "12.8", **rule).tolist()
+    assert expected[:5] == [S.Amber, S.Green, S.NoData, S.Red, S.NoData]
+    assert rs.rate_array(arrow, "12.8", **rule).tolist() == expected
+    assert rs.rate_array(arrow.slice(3), "12.8", **rule).tolist() == expected[3:]
+    assert rs.rate_array(pl.Series(arrow), "12.8", **rule).tolist() == expected
+    chunked = pa.chunked_array([arrow.slice(0, 700), arrow.slice(700)])
+    assert rs.rate_array(chunked, "12.8", **rule).tolist() == expected
+
+
 def test_float_edge_is_exact_where_numpy_is_not() -> None:
     # The edge of the Amber band is Amber: 12.5 is exactly 0.3 below 12.8. In float64 the
     # shortfall is 0.3000000000000007, beyond the tolerance, so np.select would say Red.

@@ -17,13 +17,17 @@
 //! numpy must be installed (the result is a numpy array); without it the call raises
 //! `ImportError`.
 //!
-//! **Speed.** Inputs are copied out of Python first; the rating runs with the GIL released,
-//! split over the machine's cores. For the common case — float actuals with declared decimals,
-//! one target and stretch for all rows, `higher` or `lower` polarity — the status is a monotone
-//! step function of the actual (a property the core's tests check), so its three breakpoints
-//! are found once with the core's own `rate_status` by binary search over the scaled integers,
-//! and each row is then classified by integer comparisons. Every other case rates row by row
-//! with `rate_status`.
+//! **Speed.** A float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and
+//! a single-chunk float64 Arrow array (pyarrow, polars) are read in place, not copied; other
+//! inputs are copied out of Python first. The rating runs with the GIL released, split over the
+//! machine's cores. For the common case — float actuals with declared decimals, one target and
+//! stretch for all rows, `higher` or `lower` polarity, at least 512 rows — the status is a
+//! monotone step function of the actual (a property the core's tests check), so its three
+//! breakpoints are found once with the core's own `rate_status` by binary search over the
+//! scaled integers, and each row is then decided by a branch-free pass the compiler vectorises:
+//! scale, check that the float is exactly a decimal with the declared places, compare with the
+//! breakpoints. Rows that fail the check (NaN aside) are rated one by one with `rate_status`.
+//! Every other case rates row by row with `rate_status`, or through the core's columnar path.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -303,6 +307,19 @@ fn float_column<'a>(ro: &'a PyReadonlyArray1<'_, f64>) -> Column<'a> {
     })
 }
 
+/// The chunks of an Arrow-capable object (`__arrow_c_stream__` or `__arrow_c_array__`), or None.
+fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
+    if obj.hasattr("__arrow_c_stream__")? {
+        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
+        return Ok(Some(chunked.chunks().to_vec()));
+    }
+    if obj.hasattr("__arrow_c_array__")? {
+        let array: pyo3_arrow::PyArray = obj.extract()?;
+        return Ok(Some(vec![Arc::clone(array.as_ref())]));
+    }
+    Ok(None)
+}
+
 /// Copies a column of numbers out of Python.
 fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
     let py = obj.py();
@@ -362,13 +379,8 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
         // object arrays (Decimals, None, ...) and anything else: element by element.
         return sequence_column(obj);
     }
-    if obj.hasattr("__arrow_c_stream__")? {
-        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
-        return arrow_column(chunked.chunks());
-    }
-    if obj.hasattr("__arrow_c_array__")? {
-        let array: pyo3_arrow::PyArray = obj.extract()?;
-        return arrow_column(&[Arc::clone(array.as_ref())]);
+    if let Some(chunks) = arrow_chunks(obj)? {
+        return arrow_column(&chunks);
     }
     if obj.is_instance_of::<PyString>() || !obj.hasattr("__iter__")? {
         return Err(invalid(
@@ -509,6 +521,9 @@ fn threads() -> usize {
 /// can run without the GIL.
 struct Job<'a> {
     actual: Column<'a>,
+    /// Rows of `actual` that are null in its Arrow validity bitmap (ascending), when the floats
+    /// are read in place from an Arrow buffer; the values under them are not meaningful.
+    nulls: Vec<usize>,
     decimals: Option<u32>,
     targets: PerRow<Option<Target>>,
     stretches: PerRow<Option<Decimal>>,
@@ -525,6 +540,7 @@ type RowError = (usize, ragstatus::Error);
 impl Job<'_> {
     fn actual(&self, i: usize) -> Option<Decimal> {
         match &self.actual {
+            Column::Float(_) if self.nulls.binary_search(&i).is_ok() => None,
             Column::Float(v) => v.get(i).and_then(|x| float_value(*x, self.decimals)),
             Column::Exact(v) => v.get(i).copied().flatten(),
         }
@@ -683,6 +699,15 @@ impl Job<'_> {
                 }
             }
             std::hint::black_box(touched);
+            let block_end = start + first + out.len();
+            let lo = self.nulls.partition_point(|&i| i < start + first);
+            let hi = self.nulls.partition_point(|&i| i < block_end);
+            for &i in self.nulls.get(lo..hi).unwrap_or_default() {
+                if let Some(slot) = out.get_mut(i - (start + first)) {
+                    *slot = missing;
+                    all_fast &= missing != SLOW;
+                }
+            }
             if !all_fast {
                 let first = start + first;
                 for (k, slot) in out.iter_mut().enumerate() {
@@ -859,12 +884,27 @@ pub fn rate_array<'py>(
     // A float64 array is read in place: the guard keeps it borrowed until the rating is done.
     let viewed = float_view(actual)?;
     let held = float_array(viewed.as_ref().unwrap_or(actual));
-    let actual = match &held {
-        Some(ro) => float_column(ro),
-        None => extract_column(actual)?,
+    // An Arrow array is read in place too when it is one chunk of float64.
+    let chunks = match held {
+        Some(_) => None,
+        None => arrow_chunks(actual)?,
+    };
+    let mut nulls = Vec::new();
+    let actual = match (&held, chunks.as_deref()) {
+        (Some(ro), _) => float_column(ro),
+        (None, Some([chunk])) if chunk.data_type() == &DataType::Float64 => {
+            let a = chunk.as_primitive::<Float64Type>();
+            if let Some(valid) = a.nulls().filter(|v| v.null_count() > 0) {
+                nulls = (!valid.inner()).set_indices().collect();
+            }
+            Column::Float(Cow::Borrowed(a.values().as_ref()))
+        }
+        (None, Some(chunks)) => arrow_column(chunks)?,
+        (None, None) => extract_column(actual)?,
     };
     let n = actual.len();
     let job = Job {
+        nulls,
         targets: extract_targets(target, n, decimals)?,
         stretches: extract_stretches(stretch, n, decimals)?,
         actual,
