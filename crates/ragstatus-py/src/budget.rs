@@ -101,9 +101,13 @@ pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Naiv
             .map_err(|e| in_field(py, e, field));
     }
     if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
-        let year: i32 = obj.getattr("year")?.extract()?;
-        let month: u32 = obj.getattr("month")?.extract()?;
-        let day: u32 = obj.getattr("day")?.extract()?;
+        // pandas.NaT is a datetime whose fields are NaN: not a date.
+        let part = |name: &str| -> Option<u32> { obj.getattr(name).ok()?.extract::<u32>().ok() };
+        let (Some(year), Some(month), Some(day)) = (part("year"), part("month"), part("day"))
+        else {
+            return Err(in_field(py, invalid(describe(obj), "a date"), field));
+        };
+        let year = i32::try_from(year).unwrap_or(i32::MAX);
         return NaiveDate::from_ymd_opt(year, month, day)
             .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
     }
@@ -167,7 +171,7 @@ pub(crate) fn items<'py>(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<B
 
 /// Plain JSON numbers become decimal text, except under the keys listed (integers such as
 /// `warning_days` or `rebase_at`): the core reads decimals from text only.
-fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
+pub(crate) fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
     match value {
         Value::Number(n) => Value::String(n.to_string()),
         Value::Array(a) => Value::Array(
@@ -520,8 +524,8 @@ impl PyBudgetLine {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyBudgetLine)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyBudgetLine)
     }
 
     fn __hash__(&self) -> u64 {
@@ -615,8 +619,8 @@ impl PyBudgetSettings {
 
     /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
     #[staticmethod]
-    fn from_toml(text: &str) -> PyResult<Self> {
-        let settings: BudgetSettings = toml::from_str(text)
+    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let settings: BudgetSettings = toml::from_str(&text)
             .map_err(|e| {
                 Error::new(ragstatus::ErrorKind::Syntax {
                     format: "TOML".into(),
@@ -640,8 +644,8 @@ impl PyBudgetSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        let settings: BudgetSettings = from_json_text(text)?;
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let settings: BudgetSettings = from_json_text(&text)?;
         settings.validate().py()?;
         Ok(PyBudgetSettings(settings))
     }
@@ -888,8 +892,8 @@ impl PyBudgetResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyBudgetResult)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyBudgetResult)
     }
 
     fn __hash__(&self) -> u64 {

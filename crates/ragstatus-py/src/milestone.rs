@@ -143,8 +143,8 @@ impl PyMilestone {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestone)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestone)
     }
 
     fn __hash__(&self) -> u64 {
@@ -287,8 +287,8 @@ impl PyMilestoneSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestoneSettings)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestoneSettings)
     }
 
     fn __hash__(&self) -> u64 {
@@ -457,8 +457,8 @@ impl PyMilestoneResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestoneResult)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestoneResult)
     }
 
     fn __hash__(&self) -> u64 {

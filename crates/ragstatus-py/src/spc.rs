@@ -130,8 +130,8 @@ macro_rules! serde_methods {
 
             /// Reads the JSON text written by `to_json`.
             #[staticmethod]
-            fn from_json(text: &str) -> PyResult<Self> {
-                from_json_text::<$inner>(text).map($ty)
+            fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+                from_json_text::<$inner>(&text).map($ty)
             }
 
             fn __hash__(&self) -> u64 {
@@ -499,7 +499,10 @@ fn spc(
 /// process limits and 2σ lines.
 #[pyfunction]
 #[pyo3(signature = (baseline, screen_outliers = true))]
-fn xmr_limits(baseline: &Bound<'_, PyAny>, screen_outliers: bool) -> PyResult<PyXmrLimits> {
+fn xmr_limits(
+    baseline: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::flag)] screen_outliers: bool,
+) -> PyResult<PyXmrLimits> {
     let values = extract_values(baseline, "baseline")?;
     core_xmr_limits(&values, screen_outliers)
         .py()
