@@ -160,3 +160,17 @@ def test_exceptions_pickle_with_their_context() -> None:
 
 def test_status_code_pickles() -> None:
     assert pickle.loads(pickle.dumps(rs.StatusCode.Amber)) is rs.StatusCode.Amber
+
+
+@pytest.mark.parametrize("name", PUBLIC_CLASSES)
+def test_frozen_with_a_useful_repr(name: str) -> None:
+    for obj in INSTANCES[name]:
+        text = repr(obj)
+        assert text.startswith(f"{name}(") and " object at 0x" not in text, text
+        with pytest.raises(AttributeError):
+            obj.anything = 1
+        public = [a for a in dir(obj) if not a.startswith("_")]
+        for attr in public:
+            if isinstance(getattr(type(obj), attr, None), property) or type(getattr(type(obj), attr, None)).__name__ == "getset_descriptor":
+                with pytest.raises(AttributeError):
+                    setattr(obj, attr, None)
