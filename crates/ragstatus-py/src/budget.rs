@@ -31,7 +31,7 @@ use ragstatus::budget::{
     VarianceDirection, evaluate_line, parse_amount as core_parse_amount,
     read_budget_csv as read_csv, roll_up as core_roll_up,
 };
-use ragstatus::{Decimal, Error};
+use ragstatus::{Decimal, Error, ErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -406,38 +406,19 @@ impl PyBudgetLine {
         base_budget: Option<&Bound<'_, PyAny>>,
         note: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let id = extract_text(id, "id")?;
-        let locate = |e: PyErr| -> PyErr {
-            Python::attach(|py| {
-                let value = e.value(py);
-                if value
-                    .getattr("indicator")
-                    .map(|v| v.is_none())
-                    .unwrap_or(false)
-                {
-                    let _ = value.setattr("indicator", id.as_str());
-                }
-            });
-            e
-        };
-        let line = BudgetLine {
-            id: id.clone(),
-            name: extract_opt_text(name, "name")
-                .map_err(locate)?
-                .unwrap_or_default(),
-            group: group_of(group).map_err(locate)?,
-            kind: parse_kind(kind).map_err(locate)?,
-            base: parse_base(base, "base").map_err(locate)?,
-            budget: decimal_in(budget, "budget").map_err(locate)?,
-            original_budget: opt_decimal_in(original_budget, "original_budget").map_err(locate)?,
-            actual: opt_decimal_in(actual, "actual").map_err(locate)?,
-            forecast: decimal_in(forecast, "forecast").map_err(locate)?,
-            previous_forecast: opt_decimal_in(previous_forecast, "previous_forecast")
-                .map_err(locate)?,
-            base_budget: opt_decimal_in(base_budget, "base_budget").map_err(locate)?,
-            note: extract_opt_text(note, "note").map_err(locate)?,
-        };
-        Ok(PyBudgetLine(line))
+        build_line(
+            [id, kind, base, budget, forecast],
+            [
+                name,
+                group,
+                original_budget,
+                actual,
+                previous_forecast,
+                base_budget,
+                note,
+            ],
+        )
+        .map(PyBudgetLine)
     }
 
     /// Unique id.
@@ -514,7 +495,7 @@ impl PyBudgetLine {
     /// Reads a line from plain data in the shape `to_dict` writes.
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_plain(data, &[]).map(PyBudgetLine)
+        extract_line(data).map(PyBudgetLine)
     }
 
     /// The JSON text.
@@ -550,12 +531,128 @@ impl PyBudgetLine {
     }
 }
 
+/// The required fields of a budget line, in the order [`build_line`] takes them.
+const LINE_REQUIRED: [&str; 5] = ["id", "kind", "base", "budget", "forecast"];
+/// The optional fields of a budget line, in the order [`build_line`] takes them.
+const LINE_OPTIONAL: [&str; 7] = [
+    "name",
+    "group",
+    "original_budget",
+    "actual",
+    "previous_forecast",
+    "base_budget",
+    "note",
+];
+
+/// A budget line from its fields, each read as a Python value (errors name the field and the
+/// line).
+fn build_line(
+    required: [&Bound<'_, PyAny>; 5],
+    optional: [Option<&Bound<'_, PyAny>>; 7],
+) -> PyResult<BudgetLine> {
+    let [id, kind, base, budget, forecast] = required;
+    let [
+        name,
+        group,
+        original_budget,
+        actual,
+        previous_forecast,
+        base_budget,
+        note,
+    ] = optional;
+    let id = extract_text(id, "id")?;
+    let locate = |e: PyErr| -> PyErr {
+        Python::attach(|py| {
+            let value = e.value(py);
+            if value
+                .getattr("indicator")
+                .map(|v| v.is_none())
+                .unwrap_or(false)
+            {
+                let _ = value.setattr("indicator", id.as_str());
+            }
+        });
+        e
+    };
+    let line = BudgetLine {
+        id: id.clone(),
+        name: extract_opt_text(name, "name")
+            .map_err(locate)?
+            .unwrap_or_default(),
+        group: group_of(group).map_err(locate)?,
+        kind: parse_kind(kind).map_err(locate)?,
+        base: parse_base(base, "base").map_err(locate)?,
+        budget: decimal_in(budget, "budget").map_err(locate)?,
+        original_budget: opt_decimal_in(original_budget, "original_budget").map_err(locate)?,
+        actual: opt_decimal_in(actual, "actual").map_err(locate)?,
+        forecast: decimal_in(forecast, "forecast").map_err(locate)?,
+        previous_forecast: opt_decimal_in(previous_forecast, "previous_forecast")
+            .map_err(locate)?,
+        base_budget: opt_decimal_in(base_budget, "base_budget").map_err(locate)?,
+        note: extract_opt_text(note, "note").map_err(locate)?,
+    };
+    Ok(line)
+}
+
+/// A budget line from a dict of its fields, read like the constructor's arguments (amounts as
+/// numbers or text, the group as a list or as text joined by " > "); an unknown key is an error.
+fn line_from_dict(d: &Bound<'_, PyDict>) -> PyResult<BudgetLine> {
+    for key in d.keys() {
+        let known = key
+            .cast::<PyString>()
+            .ok()
+            .and_then(|k| k.to_cow().ok().map(|k| k.to_string()))
+            .is_some_and(|k| {
+                LINE_REQUIRED.contains(&k.as_str()) || LINE_OPTIONAL.contains(&k.as_str())
+            });
+        if !known {
+            return Err(invalid(
+                describe(&key),
+                "a budget line field: id, kind, base, budget, forecast, name, group, \
+                 original_budget, actual, previous_forecast, base_budget or note",
+            ));
+        }
+    }
+    let mut required: Vec<Bound<'_, PyAny>> = Vec::with_capacity(5);
+    for name in LINE_REQUIRED {
+        match d.get_item(name)? {
+            Some(v) if !v.is_none() => required.push(v),
+            _ => {
+                return Err(PyErrWrapper(
+                    Error::new(ErrorKind::Missing { field: name.into() }).with_field(name),
+                )
+                .into());
+            }
+        }
+    }
+    let mut optional: [Option<Bound<'_, PyAny>>; 7] = Default::default();
+    for (slot, name) in optional.iter_mut().zip(LINE_OPTIONAL) {
+        *slot = d.get_item(name)?;
+    }
+    let [id, kind, base, budget, forecast] = required.as_slice() else {
+        return Err(invalid("a budget line", "its five required fields"));
+    };
+    let [a, b, c, e, f, g, h] = &optional;
+    build_line(
+        [id, kind, base, budget, forecast],
+        [
+            a.as_ref(),
+            b.as_ref(),
+            c.as_ref(),
+            e.as_ref(),
+            f.as_ref(),
+            g.as_ref(),
+            h.as_ref(),
+        ],
+    )
+}
+
 fn extract_line(obj: &Bound<'_, PyAny>) -> PyResult<BudgetLine> {
     if let Ok(line) = obj.cast::<PyBudgetLine>() {
         return Ok(line.get().0.clone());
     }
-    if obj.is_instance_of::<PyDict>() {
-        return from_plain(obj, &[]);
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return line_from_dict(d);
     }
     Err(invalid(
         describe(obj),
