@@ -240,12 +240,29 @@ pub(crate) fn dec_repr(d: Option<Decimal>) -> String {
     }
 }
 
-/// A stable hash of a value's JSON form.
+/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
+/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
+/// in its normal form. (Other text that happens to read as a decimal only collides more.)
 pub(crate) fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
+    fn normal(value: Value) -> Value {
+        match value {
+            Value::String(s) => match s.parse::<Decimal>() {
+                Ok(d) => Value::String(d.normalize().to_string()),
+                Err(_) => Value::String(s),
+            },
+            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, normal(v))).collect())
+            }
+            other => other,
+        }
+    }
     let mut hasher = DefaultHasher::new();
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .hash(&mut hasher);
+    let text = serde_json::to_value(value)
+        .map(normal)
+        .and_then(|v| serde_json::to_string(&v))
+        .unwrap_or_default();
+    text.hash(&mut hasher);
     hasher.finish()
 }
 
