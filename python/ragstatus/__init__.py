@@ -36,8 +36,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
 - ``__version__``.
 
 Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
-except the results and containers (``Definitions``, ``Indicator``, ``IndicatorResult``,
-``Evaluation``, ``Summary``, ``GroupSummary``, ``Counts``, ``Travel``, ``BudgetReport``).
+except the definitions and the collections of results (``Definitions``, ``Indicator``,
+``Evaluation``, ``BudgetReport``).
 """
 
 from enum import IntEnum as _IntEnum

@@ -35,7 +35,14 @@ BUILDERS: dict[str, Callable[[list[Decimal]], Any]] = {
     "Resolved": lambda v: rs.resolve(v[0]),
     "TargetSpec": lambda v: rs.TargetSpec({"value": str(v[0]), "stretch": str(v[0] + 1)}),
     "Rule": lambda v: rs.Rule("higher", {"absolute": abs(v[0])}),
+    "Travel": lambda v: rs.compare_direction("higher", v[0], v[1], stable={"absolute": abs(v[2])}),
+    "IndicatorResult": lambda v: DEFS.evaluate("2015/16 Q3", {"X": {"2015/16 Q2": v[0], "2015/16 Q3": v[1]}}).results[0],
+    "Summary": lambda v: DEFS.evaluate("2015/16 Q3", {"X": {"2015/16 Q3": v[1]}}).summary(),
 }
+
+DEFS = rs.Definitions(
+    {"indicator": [{"id": "X", "polarity": "higher", "decimals": 1, "target": [{"value": "0"}], "group": ["T"]}]}
+)
 
 
 @given(st.lists(values, min_size=4, max_size=12), st.integers(1, 3))
@@ -52,4 +59,4 @@ def test_equal_objects_hash_alike(v: list[Decimal], extra: int) -> None:
 
 
 # Classes whose equality ignores the scale of their numbers entirely.
-ALWAYS_EQUAL = {"XmrLimits", "Milestone", "BudgetLine", "Resolved", "Rule", "TargetSpec"}
+ALWAYS_EQUAL = {"XmrLimits", "Milestone", "BudgetLine", "Resolved", "Rule", "TargetSpec", "Summary"}

@@ -112,6 +112,10 @@ impl PyTravel {
         from_json_text(&text).map(PyTravel)
     }
 
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
+    }
+
     fn __repr__(&self) -> String {
         let opt = |d: Option<Decimal>| match d {
             Some(d) => format!("Decimal('{d}')"),

@@ -412,6 +412,10 @@ impl PyIndicatorResult {
         from_json_text(&text).map(PyIndicatorResult)
     }
 
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "IndicatorResult(id={:?}, period={:?}, status='{}', actual={})",

@@ -142,6 +142,10 @@ impl PyCounts {
         to_py(py, &self.0)
     }
 
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
+    }
+
     fn __repr__(&self) -> String {
         let c = &self.0;
         format!(
@@ -191,6 +195,10 @@ impl PyGroupSummary {
     #[getter]
     fn roll_up(&self) -> Option<&'static str> {
         self.0.roll_up.map(|s| s.as_str())
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -248,6 +256,10 @@ impl PySummary {
     #[staticmethod]
     fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PySummary)
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
