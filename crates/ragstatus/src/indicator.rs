@@ -794,6 +794,7 @@ impl Indicator {
         };
         let mut settings = SpcSettings::for_polarity(self.polarity);
         settings.fix_after = definition.baseline;
+        settings.display_decimals = self.decimals;
         settings.shift_length = definition.shift.unwrap_or(settings.shift_length);
         settings.trend_length = definition.trend.unwrap_or(settings.trend_length);
         if let Some(screen) = definition.screen_outliers {

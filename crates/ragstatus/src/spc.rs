@@ -200,6 +200,12 @@ pub struct SpcSettings {
     pub two_of_three_counts_outside: bool,
     /// Segments with fewer points than this have trial limits (default 12).
     pub trial_limit_points: usize,
+    /// Decimal places for the numbers written in the explanations (limits, at most 28). When
+    /// not given: two more than the most precise value, at most 7 significant digits, as R
+    /// prints them. An indicator's analysis uses its display `decimals`, so that a percentage
+    /// computed from a numerator and a denominator reads "85.8", not "85.79057". The numbers
+    /// in the data (limits, means) are exact either way.
+    pub display_decimals: Option<u32>,
 }
 
 impl Default for SpcSettings {
@@ -218,6 +224,7 @@ impl Default for SpcSettings {
             two_of_three_rule: true,
             two_of_three_counts_outside: false,
             trial_limit_points: 12,
+            display_decimals: None,
         }
     }
 }
@@ -254,6 +261,14 @@ impl SpcSettings {
                 self.trend_length
             ))
             .with_field("trend_length"));
+        }
+        if let Some(d) = self.display_decimals
+            && d > 28
+        {
+            return Err(
+                Error::definition(format!("display_decimals is {d}; expected at most 28"))
+                    .with_field("display_decimals"),
+            );
         }
         if let Some(&bad) = self.rebase_at.iter().find(|&&i| i > 0 && i >= len) {
             return Err(Error::definition(format!(
@@ -674,15 +689,34 @@ impl Namer<'_> {
     }
 }
 
-/// Rounds a computed quantity for a sentence: two more decimals than the most precise value, and
-/// at most 7 significant digits (as R prints).
-fn show(value: Decimal, dp: u32) -> String {
-    let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    rounded
-        .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
-        .unwrap_or(rounded)
-        .normalize()
-        .to_string()
+/// How a computed quantity is written in a sentence.
+#[derive(Debug, Clone, Copy)]
+enum Places {
+    /// Exactly this many decimals (an indicator's display decimals).
+    Fixed(u32),
+    /// At most this many decimals and at most 7 significant digits, trailing zeros dropped
+    /// (as R prints).
+    Significant(u32),
+}
+
+/// Rounds a computed quantity (half away from zero) for a sentence.
+fn show(value: Decimal, places: Places) -> String {
+    match places {
+        Places::Fixed(dp) => {
+            let mut rounded =
+                value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            rounded.rescale(dp);
+            rounded.to_string()
+        }
+        Places::Significant(dp) => {
+            let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            rounded
+                .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
+                .unwrap_or(rounded)
+                .normalize()
+                .to_string()
+        }
+    }
 }
 
 fn side(value: Decimal, mean: Decimal) -> Ordering {
@@ -732,7 +766,10 @@ fn analyse(
     settings.validate(values.len())?;
     let namer = Namer { labels };
     let improvement = settings.improvement;
-    let dp = values.iter().map(Decimal::scale).max().unwrap_or(0) + 2;
+    let dp = match settings.display_decimals {
+        Some(d) => Places::Fixed(d),
+        None => Places::Significant(values.iter().map(Decimal::scale).max().unwrap_or(0) + 2),
+    };
 
     let mut starts: Vec<usize> = settings
         .rebase_at
@@ -1059,7 +1096,7 @@ fn summarise(
     segments: &[SpcSegment],
     settings: &SpcSettings,
     assurance: Option<Assurance>,
-    dp: u32,
+    dp: Places,
     namer: &Namer<'_>,
 ) -> String {
     let Some(last) = points.last() else {
@@ -1136,6 +1173,44 @@ mod tests {
         let keys = [Some(1), Some(1), None, Some(2), Some(2), Some(2), Some(1)];
         assert_eq!(runs(&keys, 2), vec![(0, 1, 1), (3, 5, 2)]);
         assert_eq!(runs(&keys, 3), vec![(3, 5, 2)]);
+    }
+
+    #[test]
+    fn display_decimals_fix_the_places_in_sentences() {
+        let values = [dec!(10), dec!(11), dec!(10), dec!(11), dec!(10), dec!(30)];
+        let fixed = SpcSettings {
+            display_decimals: Some(2),
+            ..SpcSettings::default()
+        };
+        let result = spc(&values, &fixed).unwrap();
+        let outside = result
+            .signals
+            .iter()
+            .find(|s| s.rule == SpcRule::Outside && s.start == 5)
+            .unwrap();
+        let upper = result.segments[0].limits.upper_process_limit.unwrap();
+        assert!(upper.scale() > 2);
+        assert_eq!(
+            outside.explanation,
+            format!(
+                "point 6 is above the upper process limit of {}: special cause improvement",
+                upper.round_dp(2)
+            )
+        );
+        // Fixed places keep trailing zeros; without them, at most 7 significant digits.
+        assert_eq!(show(dec!(24), Places::Fixed(1)), "24.0");
+        assert_eq!(show(dec!(85.7905718378), Places::Fixed(1)), "85.8");
+        assert_eq!(show(dec!(0.05), Places::Fixed(1)), "0.1");
+        assert_eq!(
+            show(dec!(85.7905718378), Places::Significant(30)),
+            "85.79057"
+        );
+        let too_many = SpcSettings {
+            display_decimals: Some(29),
+            ..SpcSettings::default()
+        };
+        let err = spc(&values, &too_many).unwrap_err();
+        assert_eq!(err.location().field.as_deref(), Some("display_decimals"));
     }
 
     #[test]
