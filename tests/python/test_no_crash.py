@@ -120,6 +120,12 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
     ),
     "rate_rule": (rs.rate, (44.1, 45), {"rule": rs.Rule("higher"), "not_due": False, "no_value_reason": None}),
     "rate_array": (rs.rate_array, ([1, 2, None], 2), {"polarity": "higher", "tolerance": {"relative": 5}, "stretch": 3}),
+    "rate_array_decimals": (
+        rs.rate_array,
+        ([1.5, 2.25, float("nan")], 2),
+        {"polarity": "lower", "decimals": 2, "blue": False},
+    ),
+    "rate_array_rule": (rs.rate_array, ([1.5] * 600, 2), {"rule": rs.Rule("higher"), "decimals": 1}),
     "compare_direction": (
         rs.compare_direction,
         ("higher", 2, 1),

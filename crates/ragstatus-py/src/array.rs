@@ -49,7 +49,7 @@ use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
 
 use crate::convert::{Actual, decimal_from_f64, describe, extract_actual, parse_decimal_text};
 use crate::errors::{PyErrWrapper, invalid};
-use crate::rating::{PyRule, extract_target};
+use crate::rating::extract_target;
 
 /// Rows below which the breakpoints are not worth finding.
 const BREAKPOINTS_FROM: usize = 512;
@@ -862,9 +862,9 @@ pub fn rate_array<'py>(
     tolerance: Option<&Bound<'py, PyAny>>,
     stretch: Option<&Bound<'py, PyAny>>,
     scheme: Option<&Bound<'py, PyAny>>,
-    blue: bool,
-    rule: Option<PyRef<'py, PyRule>>,
-    decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    rule: Option<&Bound<'py, PyAny>>,
+    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
     // Once it has been imported it stays importable, so the check is made once.
@@ -875,7 +875,13 @@ pub fn rate_array<'py>(
             "rate_array returns a numpy array and needs numpy installed: {err}"
         ))),
     })?;
-    let rule = crate::rating::build_rule(rule, polarity, tolerance, scheme, blue)?;
+    let rule = crate::rating::build_rule(
+        crate::rating::rule_arg(rule)?,
+        polarity,
+        tolerance,
+        scheme,
+        blue,
+    )?;
     if let Some(d) = decimals {
         if d > 28 {
             return Err(invalid(d.to_string(), "decimals from 0 to 28"));

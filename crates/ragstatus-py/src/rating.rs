@@ -508,6 +508,19 @@ impl PyRating {
     }
 }
 
+/// A `rule=` argument: a [`PyRule`] or None (anything else is an `InvalidValueError`, not a
+/// `TypeError`).
+pub fn rule_arg<'py>(rule: Option<&Bound<'py, PyAny>>) -> PyResult<Option<PyRef<'py, PyRule>>> {
+    match rule.filter(|r| !r.is_none()) {
+        Some(r) => Ok(Some(
+            r.cast::<PyRule>()
+                .map_err(|_| invalid(describe(r), "a Rule or None"))?
+                .borrow(),
+        )),
+        None => Ok(None),
+    }
+}
+
 /// The rule given either whole or by its parts.
 pub fn build_rule(
     rule: Option<PyRef<'_, PyRule>>,
@@ -557,15 +570,7 @@ pub fn rate(
     #[pyo3(from_py_with = crate::args::flag)] not_due: bool,
     #[pyo3(from_py_with = crate::args::opt_text)] no_value_reason: Option<String>,
 ) -> PyResult<PyRating> {
-    let rule = match rule.filter(|r| !r.is_none()) {
-        Some(r) => Some(
-            r.cast::<PyRule>()
-                .map_err(|_| invalid(describe(r), "a Rule or None"))?
-                .borrow(),
-        ),
-        None => None,
-    };
-    let rule = build_rule(rule, polarity, tolerance, scheme, blue)?;
+    let rule = build_rule(rule_arg(rule)?, polarity, tolerance, scheme, blue)?;
     let rating = if not_due {
         Rating::not_due(&rule)
     } else if let Some(reason) = no_value_reason {
