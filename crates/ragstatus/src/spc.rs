@@ -15,12 +15,13 @@
 //!     dec!(49), dec!(50), dec!(53), dec!(54), dec!(53), dec!(52), dec!(53), dec!(54), dec!(53),
 //! ];
 //! let settings = SpcSettings { improvement: Improvement::Increase, ..SpcSettings::default() };
-//! let result = spc(&values, &settings).unwrap();
+//! let result = spc(&values, &settings)?;
 //! assert_eq!(result.variation, Some(PointType::SpecialCauseImprovement));
 //! assert_eq!(
 //!     result.points[16].explanation,
 //!     "7 points in a row above the mean from point 11: special cause improvement"
 //! );
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 //!
 //! # The calculation (matching NHSRplotthedots)
@@ -621,10 +622,11 @@ fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLi
 /// use ragstatus::spc::xmr_limits;
 /// use rust_decimal_macros::dec;
 ///
-/// let limits = xmr_limits(&[dec!(10), dec!(12), dec!(11), dec!(13)], true).unwrap();
+/// let limits = xmr_limits(&[dec!(10), dec!(12), dec!(11), dec!(13)], true)?;
 /// assert_eq!(limits.mean, dec!(11.5));
 /// assert_eq!(limits.mean_moving_range, Some(dec!(5) / dec!(3)));
-/// assert_eq!(limits.upper_process_limit.unwrap().round_dp(4), dec!(15.9333));
+/// assert_eq!(limits.upper_process_limit.map(|l| l.round_dp(4)), Some(dec!(15.9333)));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimits> {
     limits_and_kept(baseline, screen_outliers).map(|(limits, _)| limits)
@@ -640,9 +642,10 @@ pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimi
 ///
 /// let values = [dec!(92.1), dec!(93.4), dec!(91.8), dec!(92.9), dec!(93.0), dec!(92.2)];
 /// let settings = SpcSettings { target: Some(dec!(97)), ..SpcSettings::for_polarity(Polarity::Higher) };
-/// let result = spc(&values, &settings).unwrap();
+/// let result = spc(&values, &settings)?;
 /// assert_eq!(result.assurance, Some(Assurance::ConsistentFail));
 /// assert!(result.segments[0].trial_limits);
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
     analyse(values, None, settings)
@@ -657,8 +660,9 @@ pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
 ///
 /// let values = [dec!(5), dec!(6), dec!(30)];
 /// let labels = ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3"];
-/// let result = spc_with_labels(&values, &labels, &SpcSettings::default()).unwrap();
+/// let result = spc_with_labels(&values, &labels, &SpcSettings::default())?;
 /// assert_eq!(result.points[2].label.as_deref(), Some("2015/16 Q3"));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc_with_labels<S: AsRef<str>>(
     values: &[Decimal],
