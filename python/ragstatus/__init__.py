@@ -10,14 +10,45 @@ field, file and line where it applies.
 Statuses are their names as text (``"Red"``, ``"Amber"``, ``"Green"``, ``"Blue"``,
 ``"NoData"``, ``"NoTarget"``, ``"NotDue"``); :class:`StatusCode` maps the ``uint8`` codes of
 :func:`rate_array` to them.
+
+The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and nothing else):
+
+- errors: ``RagstatusError``, ``ArithmeticOverflowError``, ``DefinitionError``,
+  ``DuplicateError``, ``FileError``, ``InvalidValueError``, ``LengthMismatchError``,
+  ``MissingFieldError``, ``ParseError``, ``PeriodLabelError``, ``SchemeError``,
+  ``UnknownIndicatorError``;
+- periods: ``FiscalCalendar``, ``Period``, ``YearToDate``;
+- values: ``to_decimal``, ``resolve``, ``aggregate``, ``Resolved``, ``Rounding``;
+- rating: ``rate``, ``rate_array``, ``Rule``, ``Scheme``, ``TargetSpec``, ``Rating``,
+  ``Explanation``, ``StatusCode``;
+- direction of travel: ``compare_direction``, ``direction_by_regression``, ``Travel``;
+- indicators: ``Definitions``, ``Indicator``, ``IndicatorResult``, ``Evaluation``;
+- summaries: ``summarize``, ``Summary``, ``GroupSummary``, ``Counts``;
+- data frames: ``evaluate_frame``, ``actuals_from_frame``;
+- budget: ``BudgetLine``, ``BudgetReport``, ``BudgetResult``, ``BudgetSettings``,
+  ``evaluate_budget_line``, ``parse_amount``, ``read_budget_csv``, ``roll_up``,
+  ``roll_up_frame``;
+- milestones: ``Milestone``, ``MilestoneResult``, ``MilestoneSettings``, ``evaluate_milestone``,
+  ``evaluate_milestones``, ``milestones_frame``, ``parse_date``, ``read_milestones_csv``;
+- statistical process control: ``SpcPoint``, ``SpcResult``, ``SpcSegment``, ``SpcSignal``,
+  ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
+- benchmarking: ``Benchmark``, ``benchmark``;
+- ``__version__``.
+
+Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
+except the definitions and the collections of results (``Definitions``, ``Indicator``,
+``Evaluation``, ``BudgetReport``).
 """
 
-from __future__ import annotations
-
-from enum import IntEnum
+from enum import IntEnum as _IntEnum
 
 from ragstatus._ragstatus import (
     ArithmeticOverflowError,
+    Benchmark,
+    BudgetLine,
+    BudgetReport,
+    BudgetResult,
+    BudgetSettings,
     Counts,
     DefinitionError,
     Definitions,
@@ -31,6 +62,9 @@ from ragstatus._ragstatus import (
     IndicatorResult,
     InvalidValueError,
     LengthMismatchError,
+    Milestone,
+    MilestoneResult,
+    MilestoneSettings,
     MissingFieldError,
     ParseError,
     Period,
@@ -42,25 +76,44 @@ from ragstatus._ragstatus import (
     Rule,
     Scheme,
     SchemeError,
+    SpcPoint,
+    SpcResult,
+    SpcSegment,
+    SpcSignal,
     Summary,
     TargetSpec,
     Travel,
     UnknownIndicatorError,
+    XmrLimits,
     YearToDate,
     __version__,
     aggregate,
+    analyse_spc,
+    benchmark,
     compare_direction,
     direction_by_regression,
+    evaluate_budget_line,
+    evaluate_milestone,
+    evaluate_milestones,
+    parse_amount,
+    parse_date,
     rate,
     rate_array,
+    read_budget_csv,
+    read_milestones_csv,
     resolve,
+    roll_up,
     summarize,
     to_decimal,
+    xmr_limits,
 )
+from ragstatus.budget import roll_up_frame
 from ragstatus.frame import actuals_from_frame, evaluate_frame
+from ragstatus.milestone import milestones_frame
+from ragstatus.spc import plot_spc, spc_frame
 
 
-class StatusCode(IntEnum):
+class StatusCode(_IntEnum):
     """The ``uint8`` status codes of :func:`rate_array` (the same as the Rust ``Status::code``)."""
 
     Red = 0
@@ -123,40 +176,6 @@ __all__ = [
     # data frames
     "evaluate_frame",
     "actuals_from_frame",
-]
-
-# --- budget, milestones, SPC, benchmarking ---
-from ragstatus._ragstatus import (  # noqa: E402
-    Benchmark,
-    BudgetLine,
-    BudgetReport,
-    BudgetResult,
-    BudgetSettings,
-    Milestone,
-    MilestoneResult,
-    MilestoneSettings,
-    SpcPoint,
-    SpcResult,
-    SpcSegment,
-    SpcSignal,
-    XmrLimits,
-    analyse_spc,
-    benchmark,
-    evaluate_budget_line,
-    evaluate_milestone,
-    evaluate_milestones,
-    parse_amount,
-    parse_date,
-    read_budget_csv,
-    read_milestones_csv,
-    roll_up,
-    xmr_limits,
-)
-from ragstatus.budget import roll_up_frame  # noqa: E402
-from ragstatus.milestone import milestones_frame  # noqa: E402
-from ragstatus.spc import plot_spc, spc_frame  # noqa: E402
-
-__all__ += [
     # budget
     "BudgetLine",
     "BudgetReport",
@@ -190,3 +209,9 @@ __all__ += [
     "Benchmark",
     "benchmark",
 ]
+
+
+def __dir__() -> list[str]:
+    # The deliberate API only: not the helper submodules (``frame``, ``budget``, ...) nor the
+    # names this module imports for its own use.
+    return sorted(__all__)

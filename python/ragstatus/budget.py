@@ -16,7 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional, Union
 
-from ragstatus._ragstatus import BudgetLine, BudgetResult, BudgetSettings, RagstatusError, roll_up
+from ragstatus._ragstatus import (
+    BudgetLine,
+    BudgetResult,
+    BudgetSettings,
+    InvalidValueError,
+    RagstatusError,
+    roll_up,
+)
 
 __all__ = ["roll_up_frame", "RESULT_COLUMNS"]
 
@@ -99,23 +106,26 @@ def _flavour(data: Any) -> str:
 
 def _records(data: Any) -> list[dict[str, Any]]:
     """Rows of a pandas or polars DataFrame, or of a sequence of mappings, as dicts."""
-    flavour = _flavour(data)
+    flavour = _flavour(data) if hasattr(data, "columns") else "other"
     if flavour == "polars":
         return [dict(r) for r in data.to_dicts()]
     if flavour == "pandas":
         return [dict(r) for r in data.to_dict("records")]
     if isinstance(data, Mapping):
         columns = list(data.keys())
-        values = [list(data[c]) for c in columns]
+        try:
+            values = [list(data[c]) for c in columns]
+        except TypeError:
+            raise InvalidValueError("expected a dict of columns, each a list of values") from None
         return [dict(zip(columns, row)) for row in zip(*values)]
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
         rows = []
         for row in data:
             if not isinstance(row, Mapping):
-                raise TypeError(f"expected rows as mappings, got {type(row).__name__}")
+                raise InvalidValueError(f"expected rows as mappings, got {type(row).__name__}")
             rows.append(dict(row))
         return rows
-    raise TypeError(
+    raise InvalidValueError(
         f"expected a pandas or polars DataFrame or a list of dicts, got {type(data).__name__}"
     )
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ragstatus._ragstatus import Definitions, DuplicateError, Period
+from ragstatus._ragstatus import Definitions, DuplicateError, InvalidValueError, Period
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -73,11 +73,12 @@ def _is_missing(v: object) -> bool:
 
 def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
     module = type(df).__module__.split(".")[0]
-    if module == "polars":
+    # Only frames: pandas.NA, say, also comes from the pandas package.
+    if module == "polars" and hasattr(df, "to_dicts"):
         return "polars", list(df.to_dicts())
-    if module == "pandas":
+    if module == "pandas" and hasattr(df, "to_dict"):
         return "pandas", list(df.to_dict("records"))
-    raise TypeError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
+    raise InvalidValueError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
 
 
 def _definitions(definitions: DefinitionsLike) -> Definitions:

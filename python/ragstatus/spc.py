@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Optional
 
-from ragstatus._ragstatus import SpcPoint, SpcResult, analyse_spc
+from ragstatus._ragstatus import InvalidValueError, SpcPoint, SpcResult, analyse_spc
 from ragstatus.budget import _flavour, _frame
 
 __all__ = ["spc_frame", "plot_spc", "RESULT_COLUMNS", "POINT_STYLES"]
@@ -145,7 +145,7 @@ def plot_spc(result: Any, ax: Any = None, *, title: Optional[str] = None) -> Any
         attrs = getattr(result, "attrs", None)
         found = attrs.get("spc") if isinstance(attrs, dict) else None
         if not isinstance(found, SpcResult):
-            raise TypeError("plot_spc takes an SpcResult or a frame from spc_frame")
+            raise InvalidValueError("plot_spc takes an SpcResult or a frame from spc_frame")
         result = found
 
     if ax is None:

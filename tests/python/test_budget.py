@@ -463,3 +463,22 @@ def test_parse_amount_text_never_raises_anything_else(text: str, unit: str) -> N
     except rs.RagstatusError:
         return
     assert isinstance(value, Decimal)
+
+
+def test_dict_lines_are_read_like_the_constructor() -> None:
+    fields = {"id": "A", "kind": "expenditure", "base": "gross", "budget": "46267", "forecast": 46000}
+    from_text_group = rs.evaluate_budget_line({**fields, "group": "Fund > Dir"})
+    from_list_group = rs.evaluate_budget_line({**fields, "group": ["Fund", "Dir"]})
+    built = rs.evaluate_budget_line(rs.BudgetLine("A", "expenditure", "gross", 46267, 46000, group="Fund > Dir"))
+    assert from_text_group == from_list_group == built
+    assert rs.BudgetLine.from_dict({**fields, "actual": None, "note": "n"}).note == "n"
+    line = rs.BudgetLine("A", "income", "net_controllable", 10, 12, name="x", group=["F"], original_budget=9)
+    assert rs.BudgetLine.from_dict(line.to_dict()) == line
+    with pytest.raises(rs.MissingFieldError) as missing:
+        rs.evaluate_budget_line({k: v for k, v in fields.items() if k != "forecast"})
+    assert missing.value.field == "forecast"
+    with pytest.raises(rs.InvalidValueError) as bad:
+        rs.evaluate_budget_line({**fields, "budget": "n/a"})
+    assert (bad.value.field, bad.value.indicator) == ("budget", "A")
+    with pytest.raises(rs.InvalidValueError):
+        rs.evaluate_budget_line({**fields, "colour": "red"})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +57,61 @@ def test_declared_decimals_reject_inexact_floats() -> None:
     # Without declared decimals every float is its shortest repr, exactly.
     codes = rs.rate_array(x, "0.3", polarity="higher")
     assert codes.tolist() == [S.Green, S.Green, S.Green, S.Green]
+
+
+@pytest.mark.parametrize("polarity", ["higher", "lower"])
+def test_bulk_float_path_agrees_with_rate_on_awkward_values(polarity: str) -> None:
+    # Large arrays take the vectorised path; every kind of awkward float in them must get
+    # exactly the status `rate` gives its decimal (or NoData when it is not a 2-place decimal).
+    awkward = [
+        12.5, 12.8, 12.79, 12.81, 12.49, 0.0, -0.0, -12.8, 0.1 + 0.2, 94.951, 1e-300, 5e-324,
+        math.nan, math.inf, -math.inf, 2.0**50 / 100, 2.0**51 / 100, 2.0**52 / 100, 1e15, -1e15,
+        1e20, 123456789012.34, 2.0**53, -(2.0**60), 1.7976931348623157e308,
+    ]
+    x = np.array(awkward * 50)
+    kwargs: dict[str, Any] = dict(polarity=polarity, tolerance={"absolute": "0.3"}, stretch=None)
+    codes = rs.rate_array(x, "12.8", decimals=2, **kwargs).tolist()
+
+    def expected(v: float) -> int:
+        if math.isnan(v) or math.isinf(v):
+            return int(S.NoData)
+        d = Decimal(repr(v))
+        if abs(d) > Decimal("79228162514264337593543950335"):  # beyond a decimal's range
+            return int(S.NoData)
+        if d != d.quantize(Decimal("0.01"), rounding="ROUND_DOWN"):  # more than 2 places
+            return int(S.NoData)
+        return rs.rate(d, "12.8", **kwargs).code
+
+    assert codes == [expected(v) for v in awkward] * 50
+    # The same rows one at a time (below the bulk size) agree with the bulk answer.
+    assert [int(rs.rate_array(np.array([v]), "12.8", decimals=2, **kwargs)[0]) for v in awkward] == codes[: len(awkward)]
+
+
+def test_pandas_series_is_read_like_its_numpy_array() -> None:
+    x = np.array([12.5, 12.8, np.nan, 0.1 + 0.2, 12.4] * 200)
+    series = pd.Series(x)
+    rule = dict(polarity="higher", tolerance={"absolute": "0.3"}, decimals=1)
+    assert rs.rate_array(series, "12.8", **rule).tolist() == rs.rate_array(x, "12.8", **rule).tolist()
+    # A strided view (every other row) is read correctly too.
+    assert rs.rate_array(x[::2], "12.8", **rule).tolist() == rs.rate_array(x[::2].copy(), "12.8", **rule).tolist()
+
+
+def test_arrow_floats_with_nulls_and_offsets_are_read_in_place_correctly() -> None:
+    # One float64 chunk is read from the Arrow buffer itself; a null is NoData whatever value
+    # lies under it, and a sliced array starts at its offset.
+    x = np.array([12.5, 12.8, 99.0, 12.4, 0.1 + 0.2] * 300)
+    mask = np.zeros(len(x), dtype=bool)
+    mask[2::5] = True  # the 99.0 rows are null: Green if their values were read
+    arrow = pa.array(x, mask=mask)
+    rule = dict(polarity="higher", tolerance={"absolute": "0.3"}, decimals=1)
+    with_nan = np.where(mask, np.nan, x)
+    expected = rs.rate_array(with_nan, "12.8", **rule).tolist()
+    assert expected[:5] == [S.Amber, S.Green, S.NoData, S.Red, S.NoData]
+    assert rs.rate_array(arrow, "12.8", **rule).tolist() == expected
+    assert rs.rate_array(arrow.slice(3), "12.8", **rule).tolist() == expected[3:]
+    assert rs.rate_array(pl.Series(arrow), "12.8", **rule).tolist() == expected
+    chunked = pa.chunked_array([arrow.slice(0, 700), arrow.slice(700)])
+    assert rs.rate_array(chunked, "12.8", **rule).tolist() == expected
 
 
 def test_float_edge_is_exact_where_numpy_is_not() -> None:

@@ -235,3 +235,22 @@ def test_no_input_raises_anything_but_ragstatus_error(
             call()
         except rs.RagstatusError:
             pass
+
+
+def test_dicts_are_read_like_the_constructor() -> None:
+    # UK dates, ISO dates and datetime.date, as in the CSV files and the constructor.
+    uk = rs.evaluate_milestone({"id": "IP-04", "due": "30/11/2015", "percent_complete": 80}, "2015-12-31")
+    iso = rs.evaluate_milestone({"id": "IP-04", "due": "2015-11-30", "percent_complete": "80"}, "2015-12-31")
+    native = rs.evaluate_milestone(rs.Milestone("IP-04", datetime.date(2015, 11, 30), percent_complete=80), "2015-12-31")
+    assert uk == iso == native and uk.state == "Overdue"
+    assert rs.Milestone.from_dict({"id": "M", "due": "04/03/2016"}).due == datetime.date(2016, 3, 4)
+    m = rs.Milestone("M", "2016-03-04", description="d", owner="o", start="01/04/2015", percent_complete=50)
+    assert rs.Milestone.from_dict(m.to_dict()) == m
+    with pytest.raises(rs.MissingFieldError) as missing:
+        rs.evaluate_milestone({"id": "M"}, "2016-01-01")
+    assert missing.value.field == "due"
+    with pytest.raises(rs.InvalidValueError) as bad:
+        rs.evaluate_milestone({"id": "M", "due": "31/02/2016"}, "2016-01-01")
+    assert (bad.value.field, bad.value.indicator) == ("due", "M")
+    with pytest.raises(rs.InvalidValueError):
+        rs.evaluate_milestone({"id": "M", "due": "2016-01-01", "colour": "red"}, "2016-01-01")

@@ -18,5 +18,7 @@ def test_quarterly_report_notebook_runs() -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(o.get("text", "") for o in outputs)
     assert "reporting" in text
-    # the chart was drawn
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    # the charts were drawn: the summary by theme, and the SPC (XmR) charts with plot_spc
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2
+    assert "indicators with SPC" in text and "0 indicators with SPC" not in text
+    assert any("rs.plot_spc(" in cell.source for cell in nb.cells if cell.cell_type == "code")

@@ -59,6 +59,6 @@ def test_bad_start_month_and_range() -> None:
         rs.FiscalCalendar(13)
     with pytest.raises(rs.RagstatusError):
         rs.Period("9998/99 Q4").next()
-    with pytest.raises(OverflowError):
-        # a Python int that does not fit the argument type is Python's own OverflowError
+    with pytest.raises(rs.InvalidValueError):
+        # a Python int that does not fit the argument is a bad value like any other
         rs.Period("2015/16").offset(2**70)

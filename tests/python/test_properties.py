@@ -88,6 +88,10 @@ def test_rate_array_matches_rate(
     # float64 with declared decimals: the fast path gives the same answers
     fast = rs.rate_array(floats, t, polarity=pol, tolerance=tol, stretch=stretch, decimals=2)
     assert fast.tolist() == expected
+    # repeated past the size where rate_array finds the breakpoints and decides in bulk
+    reps = -(-600 // len(floats))
+    bulk = rs.rate_array(np.tile(floats, reps), t, polarity=pol, tolerance=tol, stretch=stretch, decimals=2)
+    assert bulk.tolist() == expected * reps
     shortest = rs.rate_array(floats, t, polarity=pol, tolerance=tol, stretch=stretch)
     assert shortest.tolist() == expected
 

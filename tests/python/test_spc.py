@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Optional
@@ -357,3 +358,30 @@ def test_no_input_raises_anything_but_ragstatus_error(
             call()
         except rs.RagstatusError:
             pass
+
+
+def test_display_decimals_round_the_sentences_not_the_data() -> None:
+    values = [1, 2, 3, 2, 1, 2, 3, 2, 1, 2, 3, 2, 30]
+    plain = rs.analyse_spc(values)
+    fixed = rs.analyse_spc(values, display_decimals=2)
+    upper = fixed.segments[0].limits.upper_process_limit
+    assert upper is not None and upper == plain.segments[0].limits.upper_process_limit
+    (signal,) = [s for s in fixed.signals if s.start == 12]
+    assert f"upper process limit of {upper.quantize(Decimal('0.01'))}:" in signal.explanation
+    with pytest.raises(rs.DefinitionError):
+        rs.analyse_spc(values, display_decimals=29)
+    # An indicator's analysis uses its display decimals.
+    defs = rs.Definitions(
+        {
+            "indicator": [
+                {"id": "X", "polarity": "higher", "decimals": 1, "aggregation": "ratio", "multiplier": 100, "spc": True}
+            ]
+        }
+    )
+    indicator = defs.indicators[0]
+    series = {rs.Period("2013/14 Q1").offset(i): (n, 97) for i, n in enumerate([88, 90, 89, 91, 90, 89, 90, 91, 90, 89, 60, 90])}
+    result = indicator.spc("2015/16 Q4", series)
+    assert result is not None
+    texts = [s.explanation for s in result.signals] + [result.explanation]
+    assert any("process limit of" in t for t in texts)
+    assert not any(re.search(r"\d\.\d{2,}", t) for t in texts), texts

@@ -235,6 +235,7 @@ pub fn indicator_row(
         previous: result.previous.comparison.map(f),
         vs_year_ago: travel(result.year_ago.direction),
         year_ago: result.year_ago.comparison.map(f),
+        history_shown: history.iter().map(|v| v.map(f)).collect(),
         history,
         explanation: result.sentence(),
         provisional: flags.is_some_and(|(p, _)| *p),

@@ -133,6 +133,9 @@ pub struct IndicatorRow {
     pub year_ago: Option<String>,
     /// The recent history, oldest first, aligned with [`Report::history_periods`].
     pub history: Vec<Option<Decimal>>,
+    /// The same history as shown (unit and display decimals), for the sparkline's text.
+    #[serde(skip)]
+    pub history_shown: Vec<Option<String>>,
     /// The plain-English explanation of the status.
     pub explanation: String,
     /// The figure is provisional.

@@ -785,8 +785,13 @@ fn travel_html(travel: Travel, value: &Option<String>) -> String {
 }
 
 /// An inline SVG sparkline: a polyline over the values present, a dot on the last one, and a
-/// text alternative listing the values.
-pub fn svg_sparkline(periods: &[String], values: &[Option<Decimal>]) -> String {
+/// text alternative listing the values as shown (`shown`, aligned with `values`; a value
+/// without its shown text is written in full).
+pub fn svg_sparkline(
+    periods: &[String],
+    values: &[Option<Decimal>],
+    shown: &[Option<String>],
+) -> String {
     const W: u32 = 100;
     const H: u32 = 24;
     let present: Vec<Decimal> = values.iter().flatten().copied().collect();
@@ -803,7 +808,11 @@ pub fn svg_sparkline(periods: &[String], values: &[Option<Decimal>]) -> String {
                 let x = 2 + (i as u32 * (W - 4)) / n as u32;
                 let y = H - 3 - scale(*v, *min, range, H - 6) as u32;
                 points.push((x, y));
-                alt.push(format!("{period}: {}", v.normalize()));
+                let text = match shown.get(i) {
+                    Some(Some(text)) => text.clone(),
+                    _ => v.normalize().to_string(),
+                };
+                alt.push(format!("{period}: {text}"));
             }
             None => alt.push(format!("{period}: no value")),
         }
@@ -933,7 +942,7 @@ fn html(report: &Report) -> String {
                 indicator_status_html(row),
                 travel_html(row.vs_previous, &row.previous),
                 travel_html(row.vs_year_ago, &row.year_ago),
-                svg_sparkline(&report.history_periods, &row.history),
+                svg_sparkline(&report.history_periods, &row.history, &row.history_shown),
                 text(8),
             );
         }
@@ -1053,10 +1062,23 @@ mod tests {
     #[test]
     fn svg_has_points_and_escaped_label() {
         let periods = vec!["<Q1>".to_string(), "Q2".to_string(), "Q3".to_string()];
-        let svg = svg_sparkline(&periods, &[Some(Decimal::ONE), None, Some(Decimal::TEN)]);
+        let svg = svg_sparkline(
+            &periods,
+            &[Some(Decimal::ONE), None, Some(Decimal::TEN)],
+            &[],
+        );
         assert!(svg.contains("points=\"2,21 98,3\""), "{svg}");
         assert!(svg.contains("&lt;Q1&gt;: 1; Q2: no value; Q3: 10"), "{svg}");
-        assert!(svg_sparkline(&periods, &[None, None, None]).is_empty());
+        assert!(svg_sparkline(&periods, &[None, None, None], &[]).is_empty());
+        // The text alternative reads the values as the report shows them.
+        let exact =
+            Decimal::from(892) / Decimal::from(1000) * Decimal::ONE_HUNDRED + Decimal::new(1, 20);
+        let shown = [Some("89.2%".to_string()), None, Some("10.0%".to_string())];
+        let svg = svg_sparkline(&periods, &[Some(exact), None, Some(Decimal::TEN)], &shown);
+        assert!(
+            svg.contains("&lt;Q1&gt;: 89.2%; Q2: no value; Q3: 10.0%"),
+            "{svg}"
+        );
     }
 }
 
@@ -1088,6 +1110,12 @@ pub(crate) mod sample {
             vs_year_ago: Travel::NoChange,
             year_ago: Some("43.3%".into()),
             history: vec![Some(d("43.2")), None, Some(d("47.9")), Some(d("44.1"))],
+            history_shown: vec![
+                Some("43.2%".into()),
+                None,
+                Some("47.9%".into()),
+                Some("44.1%".into()),
+            ],
             explanation: "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber".into(),
             provisional: id.ends_with('2'),
             note: Some("A note".into()),

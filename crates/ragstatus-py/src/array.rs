@@ -17,14 +17,19 @@
 //! numpy must be installed (the result is a numpy array); without it the call raises
 //! `ImportError`.
 //!
-//! **Speed.** Inputs are copied out of Python first; the rating runs with the GIL released,
-//! split over the machine's cores. For the common case — float actuals with declared decimals,
-//! one target and stretch for all rows, `higher` or `lower` polarity — the status is a monotone
-//! step function of the actual (a property the core's tests check), so its three breakpoints
-//! are found once with the core's own `rate_status` by binary search over the scaled integers,
-//! and each row is then classified by integer comparisons. Every other case rates row by row
-//! with `rate_status`.
+//! **Speed.** A float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and
+//! a single-chunk float64 Arrow array (pyarrow, polars) are read in place, not copied; other
+//! inputs are copied out of Python first. The rating runs with the GIL released, split over the
+//! machine's cores. For the common case — float actuals with declared decimals, one target and
+//! stretch for all rows, `higher` or `lower` polarity, at least 512 rows — the status is a
+//! monotone step function of the actual (a property the core's tests check), so its three
+//! breakpoints are found once with the core's own `rate_status` by binary search over the
+//! scaled integers, and each row is then decided by a branch-free pass the compiler vectorises:
+//! scale, check that the float is exactly a decimal with the declared places, compare with the
+//! breakpoints. Rows that fail the check (NaN aside) are rated one by one with `rate_status`.
+//! Every other case rates row by row with `rate_status`, or through the core's columnar path.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -34,7 +39,9 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
-use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArrayMethods};
+use numpy::{
+    PyArray1, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel};
@@ -42,23 +49,31 @@ use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
 
 use crate::convert::{Actual, decimal_from_f64, describe, extract_actual, parse_decimal_text};
 use crate::errors::{PyErrWrapper, invalid};
-use crate::rating::{PyRule, extract_target};
+use crate::rating::extract_target;
 
+/// Rows below which the breakpoints are not worth finding.
+const BREAKPOINTS_FROM: usize = 512;
 /// Rows below which the work is not split over threads.
 const PARALLEL_FROM: usize = 1 << 15;
 /// The largest scaled integer of the fast path: below 2^52 a float's scaled value identifies a
 /// single decimal with the declared places.
 const FAST_LIMIT: i64 = 1 << 52;
+/// The largest scaled value the vectorised pass decides: below 2^50 the nearest integer is the
+/// only decimal with the declared places that can round to the float.
+const VECTOR_LIMIT: f64 = (1u64 << 50) as f64;
+/// 1.5 · 2^52: added and subtracted, it rounds a float below 2^51 to an integer.
+const ROUND: f64 = (3u64 << 51) as f64;
 
-/// One column of inputs, copied out of Python.
-enum Column {
+/// One column of inputs: floats borrowed from a contiguous numpy array, anything else copied
+/// out of Python.
+enum Column<'a> {
     /// Floats, converted per row (with or without declared decimals).
-    Float(Vec<f64>),
+    Float(Cow<'a, [f64]>),
     /// Exact values (None: missing).
     Exact(Vec<Option<Decimal>>),
 }
 
-impl Column {
+impl Column<'_> {
     fn len(&self) -> usize {
         match self {
             Column::Float(v) => v.len(),
@@ -79,8 +94,11 @@ fn float_value(x: f64, decimals: Option<u32>) -> Option<Decimal> {
     if let Some(i) = scaled(x, d) {
         return Some(Decimal::new(i, d));
     }
-    // Beyond the fast range: the shortest repr, if it has at most d places.
-    decimal_from_f64(x).filter(|v| v.normalize().scale() <= d)
+    // Beyond the fast range: the shortest repr, if it has at most d places. A float with more
+    // places than a Decimal holds (1e-300) converts rounded, so it must also convert back.
+    decimal_from_f64(x).filter(|v| {
+        v.normalize().scale() <= d && v.to_string().parse::<f64>().is_ok_and(|back| back == x)
+    })
 }
 
 /// 10^d as a float (exact for d ≤ 22).
@@ -116,7 +134,7 @@ fn scaled_by(x: f64, p: f64) -> Option<i64> {
     (back == x).then_some(i)
 }
 
-fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
+fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column<'static>> {
     let mut floats: Vec<f64> = Vec::new();
     let mut exact: Vec<Option<Decimal>> = Vec::new();
     let mut is_float = true;
@@ -130,12 +148,25 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
         match chunk.data_type() {
             DataType::Float64 => {
                 let a = chunk.as_primitive::<Float64Type>();
-                for (i, v) in a.values().iter().enumerate() {
-                    let v = if a.is_null(i) { f64::NAN } else { *v };
-                    if is_float {
-                        floats.push(v);
-                    } else {
-                        exact.push(decimal_from_f64(v));
+                if is_float {
+                    // One copy of the values buffer, then NaN (missing) in the null slots.
+                    let start = floats.len();
+                    floats.extend_from_slice(a.values());
+                    if let Some(nulls) = a.nulls() {
+                        let added = floats.get_mut(start..).unwrap_or_default();
+                        for (slot, valid) in added.iter_mut().zip(nulls.iter()) {
+                            if !valid {
+                                *slot = f64::NAN;
+                            }
+                        }
+                    }
+                } else {
+                    for (i, v) in a.values().iter().enumerate() {
+                        exact.push(if a.is_null(i) {
+                            None
+                        } else {
+                            decimal_from_f64(*v)
+                        });
                     }
                 }
             }
@@ -223,7 +254,7 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column> {
         }
     }
     Ok(if is_float && !chunks.is_empty() {
-        Column::Float(floats)
+        Column::Float(Cow::Owned(floats))
     } else {
         Column::Exact(exact)
     })
@@ -243,16 +274,60 @@ where
     }
 }
 
+/// A float64 numpy array held for reading while the GIL is released, or None for any other
+/// object. Keeps the array's borrow flag set, so Rust code cannot write to it meanwhile.
+fn float_array<'py>(obj: &Bound<'py, PyAny>) -> Option<PyReadonlyArray1<'py, f64>> {
+    obj.cast::<PyArray1<f64>>().ok().map(|a| a.readonly())
+}
+
+/// A float64 column of a data frame (a pandas Series of numpy dtype) as a numpy array, through
+/// `numpy.asarray`: a view without copying where the library allows one, missing values as
+/// NaN. None for anything else (numpy arrays themselves included), which is read as before.
+fn float_view<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if obj.cast::<numpy::PyUntypedArray>().is_ok() || !obj.hasattr("__array__")? {
+        return Ok(None);
+    }
+    let Ok(dtype) = obj.getattr("dtype") else {
+        return Ok(None);
+    };
+    let name = dtype.str()?;
+    if name.to_cow()? != "float64" {
+        return Ok(None);
+    }
+    let array = obj.py().import("numpy")?.call_method1("asarray", (obj,))?;
+    Ok(array.cast::<PyArray1<f64>>().is_ok().then_some(array))
+}
+
+/// The floats of a held numpy array: borrowed when contiguous (no copy of a large input),
+/// copied element by element from a strided view.
+fn float_column<'a>(ro: &'a PyReadonlyArray1<'_, f64>) -> Column<'a> {
+    Column::Float(match ro.as_slice() {
+        Ok(slice) => Cow::Borrowed(slice),
+        Err(_) => Cow::Owned(ro.as_array().iter().copied().collect()),
+    })
+}
+
+/// The chunks of an Arrow-capable object (`__arrow_c_stream__` or `__arrow_c_array__`), or None.
+fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
+    if obj.hasattr("__arrow_c_stream__")? {
+        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
+        return Ok(Some(chunked.chunks().to_vec()));
+    }
+    if obj.hasattr("__arrow_c_array__")? {
+        let array: pyo3_arrow::PyArray = obj.extract()?;
+        return Ok(Some(vec![Arc::clone(array.as_ref())]));
+    }
+    Ok(None)
+}
+
 /// Copies a column of numbers out of Python.
-fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
     let py = obj.py();
-    if let Ok(a) = obj.cast::<PyArray1<f64>>() {
-        let ro = a.readonly();
-        // A contiguous array is copied in one go; a strided view element by element.
-        return Ok(Column::Float(match ro.as_slice() {
+    if let Some(ro) = float_array(obj) {
+        return Ok(Column::Float(Cow::Owned(match ro.as_slice() {
             Ok(slice) => slice.to_vec(),
             Err(_) => ro.as_array().iter().copied().collect(),
-        }));
+        })));
     }
     if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
         if a.ndim() != 1 {
@@ -280,9 +355,9 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
                 }
                 let as64 = a.call_method1("astype", ("float64",))?;
                 let a64 = as64.cast::<PyArray1<f64>>()?;
-                return Ok(Column::Float(
+                return Ok(Column::Float(Cow::Owned(
                     a64.readonly().as_array().iter().copied().collect(),
-                ));
+                )));
             }
             b'i' | b'u' => {
                 let as64 = a.call_method1("astype", ("int64",));
@@ -304,13 +379,8 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
         // object arrays (Decimals, None, ...) and anything else: element by element.
         return sequence_column(obj);
     }
-    if obj.hasattr("__arrow_c_stream__")? {
-        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
-        return arrow_column(chunked.chunks());
-    }
-    if obj.hasattr("__arrow_c_array__")? {
-        let array: pyo3_arrow::PyArray = obj.extract()?;
-        return arrow_column(&[Arc::clone(array.as_ref())]);
+    if let Some(chunks) = arrow_chunks(obj)? {
+        return arrow_column(&chunks);
     }
     if obj.is_instance_of::<PyString>() || !obj.hasattr("__iter__")? {
         return Err(invalid(
@@ -322,7 +392,7 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
     sequence_column(obj)
 }
 
-fn sequence_column(obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+fn sequence_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
     let mut out = Vec::new();
     for item in obj.try_iter()? {
         out.push(match extract_actual(&item?)? {
@@ -349,6 +419,16 @@ impl<T: Copy> PerRow<T> {
 }
 
 fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    // Scalars first: asking a str or float for the Arrow attributes raises (and discards) an
+    // AttributeError, which cost more than the rest of a small call.
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<pyo3::types::PyFloat>()
+        || obj.is_instance_of::<pyo3::types::PyInt>()
+        || obj.is_none()
+        || crate::convert::is_decimal(obj)?
+    {
+        return Ok(false);
+    }
     Ok(obj.cast::<numpy::PyUntypedArray>().is_ok()
         || obj.hasattr("__arrow_c_stream__")?
         || obj.hasattr("__arrow_c_array__")?
@@ -357,13 +437,13 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// A target or stretch column as decimals. Floats are their shortest repr; the declared decimals
 /// (which describe the actuals) only give a fast way there when a value has no more places.
-fn column_values(column: Column, decimals: Option<u32>) -> Vec<Option<Decimal>> {
+fn column_values(column: Column<'_>, decimals: Option<u32>) -> Vec<Option<Decimal>> {
     let read = |x: f64| match decimals.and_then(|d| scaled(x, d).map(|i| (i, d))) {
         Some((i, d)) => Some(Decimal::new(i, d)),
         None => decimal_from_f64(x),
     };
     match column {
-        Column::Float(v) => v.into_iter().map(read).collect(),
+        Column::Float(v) => v.iter().copied().map(read).collect(),
         Column::Exact(v) => v,
     }
 }
@@ -424,21 +504,43 @@ fn check_len(column: &str, found: usize, expected: usize) -> PyResult<()> {
     }
 }
 
-/// Everything the rating needs, owned, so that it can run without the GIL.
-struct Job {
-    actual: Column,
+/// The threads to split large inputs over: the machine's cores, at most 8. Asked once per
+/// process: the answer comes from cgroup files, and reading them cost more than rating a small
+/// array.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+            .clamp(1, 8)
+    })
+}
+
+/// Everything the rating needs, owned or borrowed from an array held for the call, so that it
+/// can run without the GIL.
+struct Job<'a> {
+    actual: Column<'a>,
+    /// Rows of `actual` that are null in its Arrow validity bitmap (ascending), when the floats
+    /// are read in place from an Arrow buffer; the values under them are not meaningful.
+    nulls: Vec<usize>,
     decimals: Option<u32>,
     targets: PerRow<Option<Target>>,
     stretches: PerRow<Option<Decimal>>,
     rule: Rule,
 }
 
+/// The fast path's rule: declared decimals, the three breakpoints (see [`Job::breakpoints`]),
+/// whether higher is better, and the code of a missing actual.
+type Breakpoints = (u32, [i64; 3], bool, Option<u8>);
+
 /// The first error met, with its row.
 type RowError = (usize, ragstatus::Error);
 
-impl Job {
+impl Job<'_> {
     fn actual(&self, i: usize) -> Option<Decimal> {
         match &self.actual {
+            Column::Float(_) if self.nulls.binary_search(&i).is_ok() => None,
             Column::Float(v) => v.get(i).and_then(|x| float_value(*x, self.decimals)),
             Column::Exact(v) => v.get(i).copied().flatten(),
         }
@@ -461,7 +563,7 @@ impl Job {
     /// The breakpoints of the monotone step function, when the fast path applies: for each of
     /// Amber, Green and Blue (higher) the smallest scaled actual at or above which the status is
     /// at least that good. None when the fast path does not apply.
-    fn breakpoints(&self) -> Option<(u32, [i64; 3], bool)> {
+    fn breakpoints(&self) -> Option<Breakpoints> {
         let d = self.decimals?;
         if d > 15 || !matches!(self.actual, Column::Float(_)) {
             return None;
@@ -531,33 +633,88 @@ impl Job {
                 }
             }
         }
-        Some((d, points, higher))
+        // The code of a missing actual (NaN), the same for every row.
+        let missing = rate_status(None, Some(target), *stretch, &self.rule)
+            .ok()
+            .map(Status::code);
+        Some((d, points, higher, missing))
     }
 
-    fn fast_rows(
-        &self,
-        start: usize,
-        out: &mut [u8],
-        bp: &(u32, [i64; 3], bool),
-    ) -> Result<(), RowError> {
-        let (d, points, higher) = bp;
+    /// Rates rows by the breakpoints, in blocks: a branch-free pass the compiler vectorises
+    /// decides every row whose float is provably a decimal with the declared places, marking
+    /// the rest (NaN, inexact or very large values) for [`Job::row`], which rates them exactly.
+    fn fast_rows(&self, start: usize, out: &mut [u8], bp: &Breakpoints) -> Result<(), RowError> {
+        const BLOCK: usize = 4096;
+        const STEP: usize = 256;
+        const SLOW: u8 = u8::MAX;
+        let (d, points, higher, missing) = *bp;
         let Column::Float(values) = &self.actual else {
             return self.rows(start, out);
         };
-        let codes_up = [Status::Red, Status::Amber, Status::Green, Status::Blue].map(Status::code);
-        let [p0, p1, p2] = *points;
-        let p = pow10(*d);
-        let sign = if *higher { 1 } else { -1 };
+        // Breakpoints below 2^52 in magnitude are exact as floats.
+        #[allow(clippy::cast_precision_loss)]
+        let [p0, p1, p2] = points.map(|p| p as f64);
+        let p = pow10(d);
+        let sign = if higher { 1.0 } else { -1.0 };
+        let missing = missing.unwrap_or(SLOW);
         let rows = values.get(start..start + out.len()).unwrap_or_default();
-        for (k, (slot, x)) in out.iter_mut().zip(rows).enumerate() {
-            match scaled_by(*x, p) {
-                Some(s) => {
-                    let arg = s * sign;
-                    let level =
-                        usize::from(arg >= p0) + usize::from(arg >= p1) + usize::from(arg >= p2);
-                    *slot = codes_up.get(level).copied().unwrap_or(0);
+        for (b, (out, block)) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)).enumerate() {
+            let first = b * BLOCK;
+            let mut all_fast = true;
+            let mut touched = 0u64;
+            for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
+                // Read one value per cache line of the next step before deciding this one:
+                // the loads are independent, so they overlap, and the step after finds its
+                // rows in cache (the hardware prefetcher alone left this loop waiting on
+                // memory at 10 million rows, over twice as slow as at 1 million).
+                let next = first + (s + 1) * STEP;
+                for v in rows
+                    .get(next..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take(STEP)
+                    .step_by(8)
+                {
+                    touched |= v.to_bits();
                 }
-                None => *slot = self.row(start + k).map_err(|e| (start + k, e))?,
+                for (slot, &x) in out.iter_mut().zip(step) {
+                    let r = x * p;
+                    // Nearest integer for |r| < 2^51 (adding and removing 1.5·2^52 leaves no
+                    // fraction bits); below 2^50 it is the only candidate decimal (see
+                    // ragstatus::columnar::scale_f64), and the correctly rounded division tells
+                    // whether the float is that decimal's nearest float. NaN fails both tests.
+                    let m = (r + ROUND) - ROUND;
+                    let fast = (r.abs() < VECTOR_LIMIT) & (m / p == x);
+                    let arg = m * sign;
+                    let level = u8::from(arg >= p0) + u8::from(arg >= p1) + u8::from(arg >= p2);
+                    // Status codes Red 0 .. Blue 3 are the levels themselves.
+                    *slot = if fast {
+                        level
+                    } else if x.is_nan() {
+                        missing
+                    } else {
+                        SLOW
+                    };
+                    all_fast &= fast | (x.is_nan() & (missing != SLOW));
+                }
+            }
+            std::hint::black_box(touched);
+            let block_end = start + first + out.len();
+            let lo = self.nulls.partition_point(|&i| i < start + first);
+            let hi = self.nulls.partition_point(|&i| i < block_end);
+            for &i in self.nulls.get(lo..hi).unwrap_or_default() {
+                if let Some(slot) = out.get_mut(i - (start + first)) {
+                    *slot = missing;
+                    all_fast &= missing != SLOW;
+                }
+            }
+            if !all_fast {
+                let first = start + first;
+                for (k, slot) in out.iter_mut().enumerate() {
+                    if *slot == SLOW {
+                        *slot = self.row(first + k).map_err(|e| (first + k, e))?;
+                    }
+                }
             }
         }
         Ok(())
@@ -629,11 +786,14 @@ impl Job {
 
     fn run(&self) -> Result<Vec<u8>, RowError> {
         let n = self.actual.len();
-        let threads = std::thread::available_parallelism()
-            .map(usize::from)
-            .unwrap_or(1)
-            .clamp(1, 8);
-        let fast = self.breakpoints();
+        let threads = if n < PARALLEL_FROM { 1 } else { threads() };
+        // The breakpoints cost about 150 calls of rate_status to find; below that many rows
+        // rating each row is cheaper.
+        let fast = if n >= BREAKPOINTS_FROM {
+            self.breakpoints()
+        } else {
+            None
+        };
         if fast.is_none() && self.rule.scheme.is_none() && self.rule.blue {
             return self.columnar(threads);
         }
@@ -702,24 +862,55 @@ pub fn rate_array<'py>(
     tolerance: Option<&Bound<'py, PyAny>>,
     stretch: Option<&Bound<'py, PyAny>>,
     scheme: Option<&Bound<'py, PyAny>>,
-    blue: bool,
-    rule: Option<PyRef<'py, PyRule>>,
-    decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    rule: Option<&Bound<'py, PyAny>>,
+    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
-    if let Err(err) = py.import("numpy") {
-        let message = format!("rate_array returns a numpy array and needs numpy installed: {err}");
-        return Err(pyo3::exceptions::PyImportError::new_err(message));
-    }
-    let rule = crate::rating::build_rule(rule, polarity, tolerance, scheme, blue)?;
+    // Once it has been imported it stays importable, so the check is made once.
+    static NUMPY: pyo3::sync::PyOnceLock<()> = pyo3::sync::PyOnceLock::new();
+    NUMPY.get_or_try_init(py, || match py.import("numpy") {
+        Ok(_) => Ok(()),
+        Err(err) => Err(pyo3::exceptions::PyImportError::new_err(format!(
+            "rate_array returns a numpy array and needs numpy installed: {err}"
+        ))),
+    })?;
+    let rule = crate::rating::build_rule(
+        crate::rating::rule_arg(rule)?,
+        polarity,
+        tolerance,
+        scheme,
+        blue,
+    )?;
     if let Some(d) = decimals {
         if d > 28 {
             return Err(invalid(d.to_string(), "decimals from 0 to 28"));
         }
     }
-    let actual = extract_column(actual)?;
+    // A float64 array is read in place: the guard keeps it borrowed until the rating is done.
+    let viewed = float_view(actual)?;
+    let held = float_array(viewed.as_ref().unwrap_or(actual));
+    // An Arrow array is read in place too when it is one chunk of float64.
+    let chunks = match held {
+        Some(_) => None,
+        None => arrow_chunks(actual)?,
+    };
+    let mut nulls = Vec::new();
+    let actual = match (&held, chunks.as_deref()) {
+        (Some(ro), _) => float_column(ro),
+        (None, Some([chunk])) if chunk.data_type() == &DataType::Float64 => {
+            let a = chunk.as_primitive::<Float64Type>();
+            if let Some(valid) = a.nulls().filter(|v| v.null_count() > 0) {
+                nulls = (!valid.inner()).set_indices().collect();
+            }
+            Column::Float(Cow::Borrowed(a.values().as_ref()))
+        }
+        (None, Some(chunks)) => arrow_column(chunks)?,
+        (None, None) => extract_column(actual)?,
+    };
     let n = actual.len();
     let job = Job {
+        nulls,
         targets: extract_targets(target, n, decimals)?,
         stretches: extract_stretches(stretch, n, decimals)?,
         actual,

@@ -143,8 +143,8 @@ impl PyBenchmark {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyBenchmark)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyBenchmark)
     }
 
     fn __hash__(&self) -> u64 {

@@ -31,7 +31,7 @@ use ragstatus::budget::{
     VarianceDirection, evaluate_line, parse_amount as core_parse_amount,
     read_budget_csv as read_csv, roll_up as core_roll_up,
 };
-use ragstatus::{Decimal, Error};
+use ragstatus::{Decimal, Error, ErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -101,9 +101,13 @@ pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Naiv
             .map_err(|e| in_field(py, e, field));
     }
     if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
-        let year: i32 = obj.getattr("year")?.extract()?;
-        let month: u32 = obj.getattr("month")?.extract()?;
-        let day: u32 = obj.getattr("day")?.extract()?;
+        // pandas.NaT is a datetime whose fields are NaN: not a date.
+        let part = |name: &str| -> Option<u32> { obj.getattr(name).ok()?.extract::<u32>().ok() };
+        let (Some(year), Some(month), Some(day)) = (part("year"), part("month"), part("day"))
+        else {
+            return Err(in_field(py, invalid(describe(obj), "a date"), field));
+        };
+        let year = i32::try_from(year).unwrap_or(i32::MAX);
         return NaiveDate::from_ymd_opt(year, month, day)
             .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
     }
@@ -167,7 +171,7 @@ pub(crate) fn items<'py>(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<B
 
 /// Plain JSON numbers become decimal text, except under the keys listed (integers such as
 /// `warning_days` or `rebase_at`): the core reads decimals from text only.
-fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
+pub(crate) fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
     match value {
         Value::Number(n) => Value::String(n.to_string()),
         Value::Array(a) => Value::Array(
@@ -236,12 +240,29 @@ pub(crate) fn dec_repr(d: Option<Decimal>) -> String {
     }
 }
 
-/// A stable hash of a value's JSON form.
+/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
+/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
+/// in its normal form. (Other text that happens to read as a decimal only collides more.)
 pub(crate) fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
+    fn normal(value: Value) -> Value {
+        match value {
+            Value::String(s) => match s.parse::<Decimal>() {
+                Ok(d) => Value::String(d.normalize().to_string()),
+                Err(_) => Value::String(s),
+            },
+            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, normal(v))).collect())
+            }
+            other => other,
+        }
+    }
     let mut hasher = DefaultHasher::new();
-    serde_json::to_string(value)
-        .unwrap_or_default()
-        .hash(&mut hasher);
+    let text = serde_json::to_value(value)
+        .map(normal)
+        .and_then(|v| serde_json::to_string(&v))
+        .unwrap_or_default();
+    text.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -402,38 +423,19 @@ impl PyBudgetLine {
         base_budget: Option<&Bound<'_, PyAny>>,
         note: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let id = extract_text(id, "id")?;
-        let locate = |e: PyErr| -> PyErr {
-            Python::attach(|py| {
-                let value = e.value(py);
-                if value
-                    .getattr("indicator")
-                    .map(|v| v.is_none())
-                    .unwrap_or(false)
-                {
-                    let _ = value.setattr("indicator", id.as_str());
-                }
-            });
-            e
-        };
-        let line = BudgetLine {
-            id: id.clone(),
-            name: extract_opt_text(name, "name")
-                .map_err(locate)?
-                .unwrap_or_default(),
-            group: group_of(group).map_err(locate)?,
-            kind: parse_kind(kind).map_err(locate)?,
-            base: parse_base(base, "base").map_err(locate)?,
-            budget: decimal_in(budget, "budget").map_err(locate)?,
-            original_budget: opt_decimal_in(original_budget, "original_budget").map_err(locate)?,
-            actual: opt_decimal_in(actual, "actual").map_err(locate)?,
-            forecast: decimal_in(forecast, "forecast").map_err(locate)?,
-            previous_forecast: opt_decimal_in(previous_forecast, "previous_forecast")
-                .map_err(locate)?,
-            base_budget: opt_decimal_in(base_budget, "base_budget").map_err(locate)?,
-            note: extract_opt_text(note, "note").map_err(locate)?,
-        };
-        Ok(PyBudgetLine(line))
+        build_line(
+            [id, kind, base, budget, forecast],
+            [
+                name,
+                group,
+                original_budget,
+                actual,
+                previous_forecast,
+                base_budget,
+                note,
+            ],
+        )
+        .map(PyBudgetLine)
     }
 
     /// Unique id.
@@ -510,7 +512,7 @@ impl PyBudgetLine {
     /// Reads a line from plain data in the shape `to_dict` writes.
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_plain(data, &[]).map(PyBudgetLine)
+        extract_line(data).map(PyBudgetLine)
     }
 
     /// The JSON text.
@@ -520,8 +522,8 @@ impl PyBudgetLine {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyBudgetLine)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyBudgetLine)
     }
 
     fn __hash__(&self) -> u64 {
@@ -546,12 +548,128 @@ impl PyBudgetLine {
     }
 }
 
+/// The required fields of a budget line, in the order [`build_line`] takes them.
+const LINE_REQUIRED: [&str; 5] = ["id", "kind", "base", "budget", "forecast"];
+/// The optional fields of a budget line, in the order [`build_line`] takes them.
+const LINE_OPTIONAL: [&str; 7] = [
+    "name",
+    "group",
+    "original_budget",
+    "actual",
+    "previous_forecast",
+    "base_budget",
+    "note",
+];
+
+/// A budget line from its fields, each read as a Python value (errors name the field and the
+/// line).
+fn build_line(
+    required: [&Bound<'_, PyAny>; 5],
+    optional: [Option<&Bound<'_, PyAny>>; 7],
+) -> PyResult<BudgetLine> {
+    let [id, kind, base, budget, forecast] = required;
+    let [
+        name,
+        group,
+        original_budget,
+        actual,
+        previous_forecast,
+        base_budget,
+        note,
+    ] = optional;
+    let id = extract_text(id, "id")?;
+    let locate = |e: PyErr| -> PyErr {
+        Python::attach(|py| {
+            let value = e.value(py);
+            if value
+                .getattr("indicator")
+                .map(|v| v.is_none())
+                .unwrap_or(false)
+            {
+                let _ = value.setattr("indicator", id.as_str());
+            }
+        });
+        e
+    };
+    let line = BudgetLine {
+        id: id.clone(),
+        name: extract_opt_text(name, "name")
+            .map_err(locate)?
+            .unwrap_or_default(),
+        group: group_of(group).map_err(locate)?,
+        kind: parse_kind(kind).map_err(locate)?,
+        base: parse_base(base, "base").map_err(locate)?,
+        budget: decimal_in(budget, "budget").map_err(locate)?,
+        original_budget: opt_decimal_in(original_budget, "original_budget").map_err(locate)?,
+        actual: opt_decimal_in(actual, "actual").map_err(locate)?,
+        forecast: decimal_in(forecast, "forecast").map_err(locate)?,
+        previous_forecast: opt_decimal_in(previous_forecast, "previous_forecast")
+            .map_err(locate)?,
+        base_budget: opt_decimal_in(base_budget, "base_budget").map_err(locate)?,
+        note: extract_opt_text(note, "note").map_err(locate)?,
+    };
+    Ok(line)
+}
+
+/// A budget line from a dict of its fields, read like the constructor's arguments (amounts as
+/// numbers or text, the group as a list or as text joined by " > "); an unknown key is an error.
+fn line_from_dict(d: &Bound<'_, PyDict>) -> PyResult<BudgetLine> {
+    for key in d.keys() {
+        let known = key
+            .cast::<PyString>()
+            .ok()
+            .and_then(|k| k.to_cow().ok().map(|k| k.to_string()))
+            .is_some_and(|k| {
+                LINE_REQUIRED.contains(&k.as_str()) || LINE_OPTIONAL.contains(&k.as_str())
+            });
+        if !known {
+            return Err(invalid(
+                describe(&key),
+                "a budget line field: id, kind, base, budget, forecast, name, group, \
+                 original_budget, actual, previous_forecast, base_budget or note",
+            ));
+        }
+    }
+    let mut required: Vec<Bound<'_, PyAny>> = Vec::with_capacity(5);
+    for name in LINE_REQUIRED {
+        match d.get_item(name)? {
+            Some(v) if !v.is_none() => required.push(v),
+            _ => {
+                return Err(PyErrWrapper(
+                    Error::new(ErrorKind::Missing { field: name.into() }).with_field(name),
+                )
+                .into());
+            }
+        }
+    }
+    let mut optional: [Option<Bound<'_, PyAny>>; 7] = Default::default();
+    for (slot, name) in optional.iter_mut().zip(LINE_OPTIONAL) {
+        *slot = d.get_item(name)?;
+    }
+    let [id, kind, base, budget, forecast] = required.as_slice() else {
+        return Err(invalid("a budget line", "its five required fields"));
+    };
+    let [a, b, c, e, f, g, h] = &optional;
+    build_line(
+        [id, kind, base, budget, forecast],
+        [
+            a.as_ref(),
+            b.as_ref(),
+            c.as_ref(),
+            e.as_ref(),
+            f.as_ref(),
+            g.as_ref(),
+            h.as_ref(),
+        ],
+    )
+}
+
 fn extract_line(obj: &Bound<'_, PyAny>) -> PyResult<BudgetLine> {
     if let Ok(line) = obj.cast::<PyBudgetLine>() {
         return Ok(line.get().0.clone());
     }
-    if obj.is_instance_of::<PyDict>() {
-        return from_plain(obj, &[]);
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return line_from_dict(d);
     }
     Err(invalid(
         describe(obj),
@@ -615,8 +733,8 @@ impl PyBudgetSettings {
 
     /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
     #[staticmethod]
-    fn from_toml(text: &str) -> PyResult<Self> {
-        let settings: BudgetSettings = toml::from_str(text)
+    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let settings: BudgetSettings = toml::from_str(&text)
             .map_err(|e| {
                 Error::new(ragstatus::ErrorKind::Syntax {
                     format: "TOML".into(),
@@ -640,8 +758,8 @@ impl PyBudgetSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        let settings: BudgetSettings = from_json_text(text)?;
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        let settings: BudgetSettings = from_json_text(&text)?;
         settings.validate().py()?;
         Ok(PyBudgetSettings(settings))
     }
@@ -888,8 +1006,8 @@ impl PyBudgetResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyBudgetResult)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyBudgetResult)
     }
 
     fn __hash__(&self) -> u64 {

@@ -82,6 +82,11 @@ fn is_missing_marker(obj: &Bound<'_, PyAny>) -> bool {
     }
 }
 
+/// Whether `obj` is a `decimal.Decimal`.
+pub fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    obj.is_instance(DECIMAL_CLS.import(obj.py(), "decimal", "Decimal")?)
+}
+
 /// Reads an actual: a number, or one of the missing markers.
 pub fn extract_actual(obj: &Bound<'_, PyAny>) -> PyResult<Actual> {
     if obj.is_none() || is_missing_marker(obj) {

@@ -20,7 +20,7 @@ pub fn extract_range(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<(Decimal
     if obj.is_none() {
         return Ok(None);
     }
-    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+    let items = crate::budget::items(obj, "range")?;
     match items.as_slice() {
         [low, high] => Ok(Some((extract_decimal(low)?, extract_decimal(high)?))),
         _ => Err(invalid(describe(obj), "a [low, high] range")),
@@ -85,11 +85,15 @@ impl PyTravel {
     }
 
     /// One plain-English sentence, e.g. "up 2.1 from 42.0 in 2015/16 Q2: improving".
-    #[pyo3(signature = (label, suffix = ""))]
-    fn sentence(&self, label: &str, suffix: &str) -> String {
+    #[pyo3(signature = (label, suffix = String::new()), text_signature = "(self, /, label, suffix='')")]
+    fn sentence(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] label: String,
+        #[pyo3(from_py_with = crate::args::text)] suffix: String,
+    ) -> String {
         let value = |d: Decimal| format!("{d}{suffix}");
         let diff = |d: Decimal| d.to_string();
-        self.0.sentence(label, &value, &diff)
+        self.0.sentence(&label, &value, &diff)
     }
 
     /// The JSON form as plain Python data (decimals as text).
@@ -104,8 +108,12 @@ impl PyTravel {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyTravel)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyTravel)
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -164,8 +172,8 @@ pub fn direction_by_regression(
     stable: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyTravel> {
     let mut list = Vec::new();
-    for item in values.try_iter()? {
-        list.push(optional_value(&item?)?);
+    for item in crate::budget::items(values, "values")? {
+        list.push(optional_value(&item)?);
     }
     by_regression(
         extract_polarity(polarity)?,

@@ -15,6 +15,7 @@ use ragstatus::{
     Decimal, Definitions, Evaluation, FiscalCalendar, Indicator, IndicatorResult, Period, Series,
 };
 
+use crate::budget::errors_to_py;
 use crate::convert::describe;
 use crate::direction::PyTravel;
 use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
@@ -108,9 +109,9 @@ impl PyIndicator {
     #[pyo3(signature = (definition, calendar = None))]
     fn new(
         definition: &Bound<'_, PyAny>,
-        calendar: Option<PyRef<'_, PyFiscalCalendar>>,
+        #[pyo3(from_py_with = crate::args::opt_calendar)] calendar: Option<FiscalCalendar>,
     ) -> PyResult<Self> {
-        let calendar = calendar.map(|c| c.0).unwrap_or_default();
+        let calendar = calendar.unwrap_or_default();
         let py = definition.py();
         let doc = PyDict::new(py);
         doc.set_item("calendar", to_py(py, &calendar)?)?;
@@ -383,7 +384,12 @@ impl PyIndicatorResult {
     }
 
     /// The same result overridden by a person.
-    fn with_override(&self, status: &Bound<'_, PyAny>, reason: &str, by: &str) -> PyResult<Self> {
+    fn with_override(
+        &self,
+        status: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::text)] by: String,
+    ) -> PyResult<Self> {
         let status = crate::rating::extract_status(status)?;
         Ok(PyIndicatorResult(
             self.0.clone().with_override(status, reason, by),
@@ -402,8 +408,12 @@ impl PyIndicatorResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyIndicatorResult)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyIndicatorResult)
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -427,18 +437,18 @@ impl PyIndicatorResult {
 }
 
 /// The results of evaluating many indicators, and every error met (nothing dropped).
-#[pyclass(name = "Evaluation", module = "ragstatus", frozen)]
-pub struct PyEvaluation {
-    evaluation: Evaluation,
-    errors: Vec<Py<PyAny>>,
-}
+///
+/// Equal when the results and the errors are; pickled through its JSON form (`to_json`).
+#[pyclass(name = "Evaluation", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyEvaluation(pub Evaluation);
 
 #[pymethods]
 impl PyEvaluation {
     /// One result per indicator evaluated without error, in definition order.
     #[getter]
     fn results(&self) -> Vec<PyIndicatorResult> {
-        self.evaluation
+        self.0
             .results
             .iter()
             .cloned()
@@ -449,7 +459,7 @@ impl PyEvaluation {
     /// Every error, as `RagstatusError` instances (not raised).
     #[getter]
     fn errors(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
-        self.errors.iter().map(|e| e.clone_ref(py)).collect()
+        errors_to_py(py, &self.0.errors)
     }
 
     /// The summary of the results by group, with roll-ups by `rule`.
@@ -459,19 +469,41 @@ impl PyEvaluation {
             Some(r) if !r.is_none() => Some(from_py(r)?),
             _ => None,
         };
-        self.evaluation.summary(rule).py().map(PySummary)
+        self.0.summary(rule).py().map(PySummary)
+    }
+
+    /// The JSON form (results and errors) as plain Python data (decimals as text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+
+    /// The JSON text (results and errors).
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyEvaluation)
     }
 
     fn __len__(&self) -> usize {
-        self.evaluation.results.len()
+        self.0.results.len()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "Evaluation(results={}, errors={})",
-            self.evaluation.results.len(),
-            self.evaluation.errors.len()
+            self.0.results.len(),
+            self.0.errors.len()
         )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyEvaluation>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
     }
 }
 
@@ -511,7 +543,7 @@ impl PyDefinitions {
             return Definitions::from_toml_str(&text).py().map(PyDefinitions);
         }
         if source.hasattr("__fspath__")? {
-            let path: String = source.call_method0("__fspath__")?.extract()?;
+            let path = crate::args::text(&source.call_method0("__fspath__")?)?;
             return Definitions::from_path(path).py().map(PyDefinitions);
         }
         Err(invalid(
@@ -524,23 +556,23 @@ impl PyDefinitions {
     #[staticmethod]
     fn from_path(path: &Bound<'_, PyAny>) -> PyResult<Self> {
         let path: String = if path.hasattr("__fspath__")? {
-            path.call_method0("__fspath__")?.extract()?
+            crate::args::text(&path.call_method0("__fspath__")?)?
         } else {
-            path.extract()?
+            crate::args::text(path)?
         };
         Definitions::from_path(path).py().map(PyDefinitions)
     }
 
     /// Reads TOML text.
     #[staticmethod]
-    fn from_toml(text: &str) -> PyResult<Self> {
-        Definitions::from_toml_str(text).py().map(PyDefinitions)
+    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        Definitions::from_toml_str(&text).py().map(PyDefinitions)
     }
 
     /// Reads JSON text.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        Definitions::from_json_str(text).py().map(PyDefinitions)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        Definitions::from_json_str(&text).py().map(PyDefinitions)
     }
 
     /// The fiscal calendar.
@@ -564,16 +596,19 @@ impl PyDefinitions {
     }
 
     /// The indicator with this id, or None.
-    fn get(&self, id: &str) -> Option<PyIndicator> {
-        self.0.get(id).cloned().map(|indicator| PyIndicator {
+    fn get(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyIndicator> {
+        self.0.get(&id).cloned().map(|indicator| PyIndicator {
             indicator,
             calendar: self.0.calendar,
         })
     }
 
     /// Parses a period label with the definitions' calendar.
-    fn period(&self, label: &str) -> PyResult<PyPeriod> {
-        self.0.calendar.parse(label).py().map(PyPeriod)
+    fn period(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] label: String,
+    ) -> PyResult<PyPeriod> {
+        self.0.calendar.parse(&label).py().map(PyPeriod)
     }
 
     /// Evaluates every indicator for `period` with `actuals` (`{id: {period: observation}}`).
@@ -586,13 +621,9 @@ impl PyDefinitions {
     ) -> PyResult<PyEvaluation> {
         let period = extract_period(period, self.0.calendar)?;
         let actuals = extract_actuals(actuals, self.0.calendar)?;
-        let evaluation = py.detach(|| self.0.evaluate(period, &actuals));
-        let mut errors = Vec::with_capacity(evaluation.errors.len());
-        for e in &evaluation.errors {
-            let err: PyErr = PyErrWrapper(e.clone()).into();
-            errors.push(err.into_value(py).into_any());
-        }
-        Ok(PyEvaluation { evaluation, errors })
+        Ok(PyEvaluation(
+            py.detach(|| self.0.evaluate(period, &actuals)),
+        ))
     }
 
     /// The definitions as TOML text.

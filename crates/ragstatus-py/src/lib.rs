@@ -14,6 +14,7 @@
 
 use pyo3::prelude::*;
 
+pub mod args;
 pub mod array;
 pub mod benchmarking;
 pub mod budget;

@@ -22,7 +22,7 @@ use crate::budget::{
     from_plain, in_field, items, json_hash, opt_decimal_in, quote, read_source,
 };
 use crate::convert::describe;
-use crate::errors::{IntoPyResult, invalid};
+use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
 use crate::pyjson::{from_json_text, to_json_text, to_py};
 
 const SETTINGS_INT_KEYS: &[&str] = &["warning_days"];
@@ -52,31 +52,13 @@ impl PyMilestone {
         percent_complete: Option<&Bound<'_, PyAny>>,
         note: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let id = extract_text(id, "id")?;
-        let locate = |e: PyErr| -> PyErr {
-            let value = e.value(py);
-            if value
-                .getattr("indicator")
-                .map(|v| v.is_none())
-                .unwrap_or(false)
-            {
-                let _ = value.setattr("indicator", id.as_str());
-            }
-            e
-        };
-        Ok(PyMilestone(Milestone {
-            id: id.clone(),
-            description: extract_opt_text(description, "description")
-                .map_err(locate)?
-                .unwrap_or_default(),
-            owner: extract_opt_text(owner, "owner").map_err(locate)?,
-            start: extract_opt_date(start, "start").map_err(locate)?,
-            due: extract_date(due, "due").map_err(locate)?,
-            completed: extract_opt_date(completed, "completed").map_err(locate)?,
-            percent_complete: opt_decimal_in(percent_complete, "percent_complete")
-                .map_err(locate)?,
-            note: extract_opt_text(note, "note").map_err(locate)?,
-        }))
+        build_milestone(
+            py,
+            id,
+            due,
+            [description, owner, start, completed, percent_complete, note],
+        )
+        .map(PyMilestone)
     }
 
     /// Unique id.
@@ -130,10 +112,11 @@ impl PyMilestone {
         to_py(py, &self.0)
     }
 
-    /// Reads a milestone from plain data in the shape `to_dict` writes.
+    /// Reads a milestone from a dict of its fields (the shape `to_dict` writes), read as the
+    /// constructor reads them: dates as `datetime.date`, `yyyy-mm-dd` or `dd/mm/yyyy`.
     #[staticmethod]
     fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_plain(data, &[]).map(PyMilestone)
+        extract_milestone(data).map(PyMilestone)
     }
 
     /// The JSON text.
@@ -143,8 +126,8 @@ impl PyMilestone {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestone)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestone)
     }
 
     fn __hash__(&self) -> u64 {
@@ -179,12 +162,107 @@ fn py_date(d: NaiveDate) -> String {
     format!("datetime.date({}, {}, {})", d.year(), d.month(), d.day())
 }
 
+/// The optional fields of a milestone, in the order [`build_milestone`] takes them.
+const OPTIONAL_FIELDS: [&str; 6] = [
+    "description",
+    "owner",
+    "start",
+    "completed",
+    "percent_complete",
+    "note",
+];
+
+/// A milestone from its fields, each read as a Python value (errors name the field and the
+/// milestone).
+fn build_milestone(
+    py: Python<'_>,
+    id: &Bound<'_, PyAny>,
+    due: &Bound<'_, PyAny>,
+    optional: [Option<&Bound<'_, PyAny>>; 6],
+) -> PyResult<Milestone> {
+    let [description, owner, start, completed, percent_complete, note] = optional;
+    let id = extract_text(id, "id")?;
+    let locate = |e: PyErr| -> PyErr {
+        let value = e.value(py);
+        if value
+            .getattr("indicator")
+            .map(|v| v.is_none())
+            .unwrap_or(false)
+        {
+            let _ = value.setattr("indicator", id.as_str());
+        }
+        e
+    };
+    Ok(Milestone {
+        id: id.clone(),
+        description: extract_opt_text(description, "description")
+            .map_err(locate)?
+            .unwrap_or_default(),
+        owner: extract_opt_text(owner, "owner").map_err(locate)?,
+        start: extract_opt_date(start, "start").map_err(locate)?,
+        due: extract_date(due, "due").map_err(locate)?,
+        completed: extract_opt_date(completed, "completed").map_err(locate)?,
+        percent_complete: opt_decimal_in(percent_complete, "percent_complete").map_err(locate)?,
+        note: extract_opt_text(note, "note").map_err(locate)?,
+    })
+}
+
+/// A milestone from a dict of its fields, read like the constructor's arguments; an unknown
+/// key is an error, as in the files.
+fn milestone_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Milestone> {
+    let py = d.py();
+    for key in d.keys() {
+        let known = key
+            .cast::<PyString>()
+            .ok()
+            .and_then(|k| k.to_cow().ok().map(|k| k.to_string()))
+            .is_some_and(|k| k == "id" || k == "due" || OPTIONAL_FIELDS.contains(&k.as_str()));
+        if !known {
+            return Err(invalid(
+                describe(&key),
+                "a milestone field: id, due, description, owner, start, completed, \
+                 percent_complete or note",
+            ));
+        }
+    }
+    let required = |name: &str| -> PyResult<Bound<'_, PyAny>> {
+        match d.get_item(name)? {
+            Some(v) if !v.is_none() => Ok(v),
+            _ => Err(PyErrWrapper(
+                ragstatus::Error::new(ragstatus::ErrorKind::Missing { field: name.into() })
+                    .with_field(name),
+            )
+            .into()),
+        }
+    };
+    let id = required("id")?;
+    let due = required("due")?;
+    let mut optional: [Option<Bound<'_, PyAny>>; 6] = Default::default();
+    for (slot, name) in optional.iter_mut().zip(OPTIONAL_FIELDS) {
+        *slot = d.get_item(name)?;
+    }
+    let [a, b, c, e, f, g] = &optional;
+    build_milestone(
+        py,
+        &id,
+        &due,
+        [
+            a.as_ref(),
+            b.as_ref(),
+            c.as_ref(),
+            e.as_ref(),
+            f.as_ref(),
+            g.as_ref(),
+        ],
+    )
+}
+
 fn extract_milestone(obj: &Bound<'_, PyAny>) -> PyResult<Milestone> {
     if let Ok(m) = obj.cast::<PyMilestone>() {
         return Ok(m.get().0.clone());
     }
-    if obj.is_instance_of::<PyDict>() {
-        return from_plain(obj, &[]);
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return milestone_from_dict(d);
     }
     Err(invalid(
         describe(obj),
@@ -287,8 +365,8 @@ impl PyMilestoneSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestoneSettings)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestoneSettings)
     }
 
     fn __hash__(&self) -> u64 {
@@ -457,8 +535,8 @@ impl PyMilestoneResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyMilestoneResult)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyMilestoneResult)
     }
 
     fn __hash__(&self) -> u64 {

@@ -45,7 +45,7 @@ pub struct PyFiscalCalendar(pub FiscalCalendar);
 impl PyFiscalCalendar {
     #[new]
     #[pyo3(signature = (start_month = 4))]
-    fn new(start_month: u32) -> PyResult<Self> {
+    fn new(#[pyo3(from_py_with = crate::args::u32_arg)] start_month: u32) -> PyResult<Self> {
         Ok(PyFiscalCalendar(calendar_of(start_month)?))
     }
 
@@ -68,63 +68,99 @@ impl PyFiscalCalendar {
     }
 
     /// Parses a period label in any accepted form.
-    fn parse(&self, label: &str) -> PyResult<PyPeriod> {
-        self.0.parse(label).py().map(PyPeriod)
+    fn parse(&self, #[pyo3(from_py_with = crate::args::text)] label: String) -> PyResult<PyPeriod> {
+        self.0.parse(&label).py().map(PyPeriod)
     }
 
     /// The period of `kind` number `index` in the fiscal year starting in `start_year`.
-    fn period(&self, start_year: i32, kind: &str, index: u32) -> PyResult<PyPeriod> {
+    fn period(
+        &self,
+        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::args::u32_arg)] index: u32,
+    ) -> PyResult<PyPeriod> {
         self.0
-            .period(start_year, extract_kind(kind)?, index)
+            .period(start_year, extract_kind(&kind)?, index)
             .py()
             .map(PyPeriod)
     }
 
     /// The fiscal year that starts in `start_year`.
-    fn year(&self, start_year: i32) -> PyResult<PyPeriod> {
+    fn year(
+        &self,
+        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+    ) -> PyResult<PyPeriod> {
         self.0.year(start_year).py().map(PyPeriod)
     }
 
     /// Half `half` (1-2) of the fiscal year that starts in `start_year`.
-    fn half(&self, start_year: i32, half: u32) -> PyResult<PyPeriod> {
+    fn half(
+        &self,
+        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] half: u32,
+    ) -> PyResult<PyPeriod> {
         self.0.half(start_year, half).py().map(PyPeriod)
     }
 
     /// Quarter `quarter` (1-4) of the fiscal year that starts in `start_year`.
-    fn quarter(&self, start_year: i32, quarter: u32) -> PyResult<PyPeriod> {
+    fn quarter(
+        &self,
+        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] quarter: u32,
+    ) -> PyResult<PyPeriod> {
         self.0.quarter(start_year, quarter).py().map(PyPeriod)
     }
 
     /// Month `month` (1-12, 1 = the start month) of the fiscal year that starts in `start_year`.
-    fn month(&self, start_year: i32, month: u32) -> PyResult<PyPeriod> {
+    fn month(
+        &self,
+        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] month: u32,
+    ) -> PyResult<PyPeriod> {
         self.0.month(start_year, month).py().map(PyPeriod)
     }
 
     /// The period of `kind` that contains `date`.
-    fn period_of(&self, date: NaiveDate, kind: &str) -> PyResult<PyPeriod> {
+    fn period_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+    ) -> PyResult<PyPeriod> {
         self.0
-            .period_of(date, extract_kind(kind)?)
+            .period_of(date, extract_kind(&kind)?)
             .py()
             .map(PyPeriod)
     }
 
     /// The month that contains `date`.
-    fn month_of(&self, date: NaiveDate) -> PyResult<PyPeriod> {
+    fn month_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+    ) -> PyResult<PyPeriod> {
         self.0.month_of(date).py().map(PyPeriod)
     }
 
     /// The quarter that contains `date`.
-    fn quarter_of(&self, date: NaiveDate) -> PyResult<PyPeriod> {
+    fn quarter_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+    ) -> PyResult<PyPeriod> {
         self.0.quarter_of(date).py().map(PyPeriod)
     }
 
     /// The half year that contains `date`.
-    fn half_of(&self, date: NaiveDate) -> PyResult<PyPeriod> {
+    fn half_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+    ) -> PyResult<PyPeriod> {
         self.0.half_of(date).py().map(PyPeriod)
     }
 
     /// The fiscal year that contains `date`.
-    fn year_of(&self, date: NaiveDate) -> PyResult<PyPeriod> {
+    fn year_of(
+        &self,
+        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+    ) -> PyResult<PyPeriod> {
         self.0.year_of(date).py().map(PyPeriod)
     }
 
@@ -152,16 +188,22 @@ fn periods_list(iter: impl Iterator<Item = Period>) -> Vec<PyPeriod> {
 impl PyPeriod {
     #[new]
     #[pyo3(signature = (label, start_month = 4))]
-    fn new(label: &str, start_month: u32) -> PyResult<Self> {
-        calendar_of(start_month)?.parse(label).py().map(PyPeriod)
+    fn new(
+        #[pyo3(from_py_with = crate::args::text)] label: String,
+        #[pyo3(from_py_with = crate::args::u32_arg)] start_month: u32,
+    ) -> PyResult<Self> {
+        calendar_of(start_month)?.parse(&label).py().map(PyPeriod)
     }
 
     /// Parses `label` with `calendar` (April when not given).
     #[staticmethod]
     #[pyo3(signature = (label, calendar = None))]
-    fn parse(label: &str, calendar: Option<PyRef<'_, PyFiscalCalendar>>) -> PyResult<Self> {
-        let calendar = calendar.map(|c| c.0).unwrap_or_default();
-        calendar.parse(label).py().map(PyPeriod)
+    fn parse(
+        #[pyo3(from_py_with = crate::args::text)] label: String,
+        #[pyo3(from_py_with = crate::args::opt_calendar)] calendar: Option<FiscalCalendar>,
+    ) -> PyResult<Self> {
+        let calendar = calendar.unwrap_or_default();
+        calendar.parse(&label).py().map(PyPeriod)
     }
 
     /// The canonical label, such as `2015/16 Q3`.
@@ -249,22 +291,30 @@ impl PyPeriod {
     }
 
     /// True when `date` lies within the period.
-    fn contains(&self, date: NaiveDate) -> bool {
+    fn contains(&self, #[pyo3(from_py_with = crate::args::date)] date: NaiveDate) -> bool {
         self.0.contains(date)
     }
 
     /// True when `other` lies wholly within this period (same calendar).
-    fn contains_period(&self, other: PyRef<'_, PyPeriod>) -> bool {
-        self.0.contains_period(other.0)
+    fn contains_period(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self
+            .0
+            .contains_period(extract_period(other, self.0.calendar())?))
     }
 
     /// The period of `kind` that contains this one, or None when `kind` is shorter.
-    fn enclosing(&self, kind: &str) -> PyResult<Option<PyPeriod>> {
-        Ok(self.0.enclosing(extract_kind(kind)?).map(PyPeriod))
+    fn enclosing(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+    ) -> PyResult<Option<PyPeriod>> {
+        Ok(self.0.enclosing(extract_kind(&kind)?).map(PyPeriod))
     }
 
     /// The period `steps` periods of the same kind later (earlier when negative).
-    fn offset(&self, steps: i64) -> PyResult<PyPeriod> {
+    fn offset(
+        &self,
+        #[pyo3(from_py_with = crate::args::i64_arg)] steps: i64,
+    ) -> PyResult<PyPeriod> {
         self.0.offset(steps).py().map(PyPeriod)
     }
 
@@ -284,8 +334,8 @@ impl PyPeriod {
     }
 
     /// How many periods `later` is after this one, or None across calendars or kinds.
-    fn steps_to(&self, later: PyRef<'_, PyPeriod>) -> Option<i64> {
-        self.0.steps_to(later.0)
+    fn steps_to(&self, later: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
+        Ok(self.0.steps_to(extract_period(later, self.0.calendar())?))
     }
 
     /// The span from the start of the fiscal year to the end of this period.
@@ -294,8 +344,11 @@ impl PyPeriod {
     }
 
     /// The periods of `kind` within this one, in order.
-    fn periods(&self, kind: &str) -> PyResult<Vec<PyPeriod>> {
-        Ok(periods_list(self.0.periods(extract_kind(kind)?)))
+    fn periods(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+    ) -> PyResult<Vec<PyPeriod>> {
+        Ok(periods_list(self.0.periods(extract_kind(&kind)?)))
     }
 
     /// The months within this period, in order.
@@ -353,8 +406,10 @@ pub struct PyYearToDate(pub YearToDate);
 #[pymethods]
 impl PyYearToDate {
     #[new]
-    fn new(end: PyRef<'_, PyPeriod>) -> Self {
-        PyYearToDate(end.0.year_to_date())
+    fn new(end: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyYearToDate(
+            extract_period(end, FiscalCalendar::default())?.year_to_date(),
+        ))
     }
 
     /// The period the span ends with.
@@ -394,18 +449,23 @@ impl PyYearToDate {
     }
 
     /// True when `date` lies within the span.
-    fn contains(&self, date: NaiveDate) -> bool {
+    fn contains(&self, #[pyo3(from_py_with = crate::args::date)] date: NaiveDate) -> bool {
         self.0.contains(date)
     }
 
     /// True when `period` lies wholly within the span.
-    fn contains_period(&self, period: PyRef<'_, PyPeriod>) -> bool {
-        self.0.contains_period(period.0)
+    fn contains_period(&self, period: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self
+            .0
+            .contains_period(extract_period(period, self.0.end().calendar())?))
     }
 
     /// The whole periods of `kind` within the span, in order.
-    fn periods(&self, kind: &str) -> PyResult<Vec<PyPeriod>> {
-        Ok(periods_list(self.0.periods(extract_kind(kind)?)))
+    fn periods(
+        &self,
+        #[pyo3(from_py_with = crate::args::text)] kind: String,
+    ) -> PyResult<Vec<PyPeriod>> {
+        Ok(periods_list(self.0.periods(extract_kind(&kind)?)))
     }
 
     /// The months within the span.

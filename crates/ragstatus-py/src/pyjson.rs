@@ -96,10 +96,23 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
 /// Deserializes plain Python data into a core type, with the errors of the file loaders: a
 /// value that fails the core's own validation keeps its kind (an invalid scheme is a
 /// `SchemeError` naming its band), anything else is a `ParseError`, with the path to the field.
+///
+/// Numbers become decimal text first (decimals are read from text), except under the keys that
+/// hold whole numbers, so that `{"absolute": 1}` reads like `{"absolute": "1"}`.
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
-    let value = py_to_json(obj)?;
+    let value = crate::budget::numbers_to_text(py_to_json(obj)?, &INTEGER_KEYS);
     ragstatus::definitions::from_json_value(&value).py()
 }
+
+/// Keys whose numbers are whole numbers, not decimals (as in the definitions files).
+const INTEGER_KEYS: [&str; 6] = [
+    "start_month",
+    "decimals",
+    "regression",
+    "baseline",
+    "shift",
+    "trend",
+];
 
 /// A serde error as a core error. Errors raised by the core's own validation inside
 /// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an

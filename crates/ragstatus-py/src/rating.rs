@@ -42,7 +42,7 @@ pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>
         };
     }
     if !obj.is_instance_of::<PyString>() && obj.hasattr("__len__")? && obj.hasattr("__iter__")? {
-        let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+        let items = crate::budget::items(obj, "target")?;
         return match items.as_slice() {
             [low, high] => range(low, high),
             _ => Err(invalid(describe(obj), "a (low, high) target range")),
@@ -190,7 +190,7 @@ impl PyRule {
         polarity: &Bound<'_, PyAny>,
         tolerance: Option<&Bound<'_, PyAny>>,
         scheme: Option<&Bound<'_, PyAny>>,
-        blue: bool,
+        #[pyo3(from_py_with = crate::args::flag)] blue: bool,
     ) -> PyResult<Self> {
         let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
         if let Some(scheme) = extract_scheme(scheme)? {
@@ -245,8 +245,8 @@ impl PyRule {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyRule)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyRule)
     }
 }
 
@@ -315,6 +315,23 @@ impl PyExplanation {
     /// The explanation as plain data.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0)
+    }
+
+    /// The JSON text.
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyExplanation)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyExplanation>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
     }
 
     fn __repr__(&self) -> String {
@@ -432,14 +449,23 @@ impl PyRating {
 
     /// The same rating with its sentence built for `unit` and display `decimals`.
     #[pyo3(signature = (unit = None, decimals = None))]
-    fn explained(&self, unit: Option<&Bound<'_, PyAny>>, decimals: Option<u32>) -> PyResult<Self> {
+    fn explained(
+        &self,
+        unit: Option<&Bound<'_, PyAny>>,
+        #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
+    ) -> PyResult<Self> {
         let unit = extract_unit(unit)?;
         Ok(PyRating(self.0.clone().explained(&unit, decimals)))
     }
 
     /// The same rating overridden by a person: `status` becomes the override's, `computed`
     /// keeps what the rule said.
-    fn with_override(&self, status: &Bound<'_, PyAny>, reason: &str, by: &str) -> PyResult<Self> {
+    fn with_override(
+        &self,
+        status: &Bound<'_, PyAny>,
+        #[pyo3(from_py_with = crate::args::text)] reason: String,
+        #[pyo3(from_py_with = crate::args::text)] by: String,
+    ) -> PyResult<Self> {
         let status = extract_status(status)?;
         Ok(PyRating(self.0.clone().with_override(status, reason, by)))
     }
@@ -456,8 +482,8 @@ impl PyRating {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyRating)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyRating)
     }
 
     fn __repr__(&self) -> String {
@@ -479,6 +505,19 @@ impl PyRating {
         let py = slf.py();
         let from_json = py.get_type::<PyRating>().getattr("from_json")?;
         (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+}
+
+/// A `rule=` argument: a [`PyRule`] or None (anything else is an `InvalidValueError`, not a
+/// `TypeError`).
+pub fn rule_arg<'py>(rule: Option<&Bound<'py, PyAny>>) -> PyResult<Option<PyRef<'py, PyRule>>> {
+    match rule.filter(|r| !r.is_none()) {
+        Some(r) => Ok(Some(
+            r.cast::<PyRule>()
+                .map_err(|_| invalid(describe(r), "a Rule or None"))?
+                .borrow(),
+        )),
+        None => Ok(None),
     }
 }
 
@@ -524,14 +563,14 @@ pub fn rate(
     tolerance: Option<&Bound<'_, PyAny>>,
     stretch: Option<&Bound<'_, PyAny>>,
     scheme: Option<&Bound<'_, PyAny>>,
-    blue: bool,
-    rule: Option<PyRef<'_, PyRule>>,
+    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    rule: Option<&Bound<'_, PyAny>>,
     unit: Option<&Bound<'_, PyAny>>,
-    decimals: Option<u32>,
-    not_due: bool,
-    no_value_reason: Option<&str>,
+    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::args::flag)] not_due: bool,
+    #[pyo3(from_py_with = crate::args::opt_text)] no_value_reason: Option<String>,
 ) -> PyResult<PyRating> {
-    let rule = build_rule(rule, polarity, tolerance, scheme, blue)?;
+    let rule = build_rule(rule_arg(rule)?, polarity, tolerance, scheme, blue)?;
     let rating = if not_due {
         Rating::not_due(&rule)
     } else if let Some(reason) = no_value_reason {
@@ -578,15 +617,19 @@ impl PyTargetSpec {
     fn target_for<'py>(
         &self,
         py: Python<'py>,
-        k: u32,
-        n: u32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let target = self.0.target_for(k, n).py()?;
         target.as_ref().map(|t| target_to_py(py, t)).transpose()
     }
 
     /// The stretch target for period `k` of `n`, or None.
-    fn stretch_for(&self, k: u32, n: u32) -> PyResult<Option<Decimal>> {
+    fn stretch_for(
+        &self,
+        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
+        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
+    ) -> PyResult<Option<Decimal>> {
         self.0.stretch_for(k, n).py()
     }
 

@@ -6,8 +6,9 @@
 //! keywords win over the dict. The keys are those of the core's `SpcSettings`: `improvement`
 //! (`"increase"`/`"higher"`, `"decrease"`/`"lower"`, `"neutral"`/`"within"`), `target`,
 //! `fix_after`, `rebase_at`, `screen_outliers`, `outside_rule`, `shift_rule`, `shift_length`,
-//! `trend_rule`, `trend_length`, `two_of_three_rule`, `two_of_three_counts_outside` and
-//! `trial_limit_points`. An unknown key is an error.
+//! `trend_rule`, `trend_length`, `two_of_three_rule`, `two_of_three_counts_outside`,
+//! `trial_limit_points` and `display_decimals` (the places of the numbers in the sentences). An
+//! unknown key is an error.
 //!
 //! SPC needs an unbroken series: a missing value (None, NaN, `pandas.NA`) is an
 //! `InvalidValueError` naming its position (`values[3]`), never a silently shortened chart.
@@ -31,6 +32,7 @@ const INT_KEYS: &[&str] = &[
     "shift_length",
     "trend_length",
     "trial_limit_points",
+    "display_decimals",
 ];
 
 /// Reads a series of values: every one must be present.
@@ -130,8 +132,8 @@ macro_rules! serde_methods {
 
             /// Reads the JSON text written by `to_json`.
             #[staticmethod]
-            fn from_json(text: &str) -> PyResult<Self> {
-                from_json_text::<$inner>(text).map($ty)
+            fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+                from_json_text::<$inner>(&text).map($ty)
             }
 
             fn __hash__(&self) -> u64 {
@@ -499,7 +501,10 @@ fn spc(
 /// process limits and 2σ lines.
 #[pyfunction]
 #[pyo3(signature = (baseline, screen_outliers = true))]
-fn xmr_limits(baseline: &Bound<'_, PyAny>, screen_outliers: bool) -> PyResult<PyXmrLimits> {
+fn xmr_limits(
+    baseline: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = crate::args::flag)] screen_outliers: bool,
+) -> PyResult<PyXmrLimits> {
     let values = extract_values(baseline, "baseline")?;
     core_xmr_limits(&values, screen_outliers)
         .py()

@@ -45,8 +45,8 @@ pub struct PyCounts(pub Counts);
 impl PyCounts {
     /// Reads the JSON text of `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyCounts)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyCounts)
     }
 
     /// The JSON text.
@@ -124,7 +124,10 @@ impl PyCounts {
     }
 
     /// The percent on target rounded half away from zero to `decimals` places, for display.
-    fn percent_on_target_rounded(&self, decimals: u32) -> Option<Decimal> {
+    fn percent_on_target_rounded(
+        &self,
+        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
+    ) -> Option<Decimal> {
         self.0.percent_on_target_rounded(decimals)
     }
 
@@ -137,6 +140,10 @@ impl PyCounts {
     /// The counts as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.0)
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -157,8 +164,8 @@ pub struct PyGroupSummary(pub GroupSummary);
 impl PyGroupSummary {
     /// Reads the JSON text of `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PyGroupSummary)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyGroupSummary)
     }
 
     /// The JSON text.
@@ -188,6 +195,10 @@ impl PyGroupSummary {
     #[getter]
     fn roll_up(&self) -> Option<&'static str> {
         self.0.roll_up.map(|s| s.as_str())
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -224,7 +235,10 @@ impl PySummary {
     }
 
     /// The group with this path, or None.
-    fn group(&self, path: Vec<String>) -> Option<PyGroupSummary> {
+    fn group(
+        &self,
+        #[pyo3(from_py_with = crate::args::texts)] path: Vec<String>,
+    ) -> Option<PyGroupSummary> {
         self.0.group(&path).cloned().map(PyGroupSummary)
     }
 
@@ -240,8 +254,12 @@ impl PySummary {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        from_json_text(text).map(PySummary)
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PySummary)
+    }
+
+    fn __hash__(&self) -> u64 {
+        crate::budget::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -265,8 +283,8 @@ impl PySummary {
 #[pyo3(signature = (items, rule = None))]
 pub fn summarize(items: &Bound<'_, PyAny>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
     let mut list = Vec::new();
-    for item in items.try_iter()? {
-        list.push(item_from(&item?)?);
+    for item in crate::budget::items(items, "items")? {
+        list.push(item_from(&item)?);
     }
     let rule: Option<RollUp> = match rule {
         Some(r) if !r.is_none() => Some(from_py(r)?),

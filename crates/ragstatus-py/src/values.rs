@@ -12,7 +12,7 @@ use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Roundi
 
 use crate::convert::{Actual, describe, extract_actual, extract_decimal};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::from_py;
+use crate::pyjson::{from_json_text, from_py, to_json_text};
 
 /// Reads an observation; `None` (or NaN) when there is no value.
 pub fn extract_observation(obj: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
@@ -88,6 +88,25 @@ impl PyResolved {
         }
     }
 
+    /// The JSON text (`{"value": "..."}` or `{"no_value": "..."}`).
+    // pyo3 methods take `&self`, even on a `Copy` class.
+    #[allow(clippy::wrong_self_convention)]
+    fn to_json(&self) -> PyResult<String> {
+        to_json_text(&self.0)
+    }
+
+    /// Reads the JSON text written by `to_json`.
+    #[staticmethod]
+    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+        from_json_text(&text).map(PyResolved)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let from_json = py.get_type::<PyResolved>().getattr("from_json")?;
+        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+    }
+
     fn __bool__(&self) -> bool {
         self.0.value().is_some()
     }
@@ -142,8 +161,8 @@ pub fn aggregate(
         None => Decimal::ONE,
     };
     let mut list = Vec::new();
-    for item in observations.try_iter()? {
-        match extract_observation(&item?)? {
+    for item in crate::budget::items(observations, "observations")? {
+        match extract_observation(&item)? {
             Some(obs) => list.push(obs),
             None => return Ok(PyResolved(Resolved::NoValue(NoValueReason::Incomplete))),
         }
@@ -163,9 +182,15 @@ pub struct PyRounding(pub Rounding);
 #[pymethods]
 impl PyRounding {
     #[new]
-    #[pyo3(signature = (decimals, mode = "half_away_from_zero"))]
-    fn new(decimals: u32, mode: &str) -> PyResult<Self> {
-        let mode = match mode {
+    #[pyo3(
+        signature = (decimals, mode = "half_away_from_zero".to_string()),
+        text_signature = "(decimals, mode='half_away_from_zero')"
+    )]
+    fn new(
+        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
+        #[pyo3(from_py_with = crate::args::text)] mode: String,
+    ) -> PyResult<Self> {
+        let mode = match mode.as_str() {
             "half_away_from_zero" => RoundingMode::HalfAwayFromZero,
             "half_even" => RoundingMode::HalfEven,
             other => {

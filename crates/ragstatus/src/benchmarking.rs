@@ -14,7 +14,7 @@
 //!     Some(dec!(47.0)), Some(dec!(50.2)), Some(dec!(35.0)),
 //! ];
 //! let settings = BenchmarkSettings { unit: Some("%".into()), ..BenchmarkSettings::new(Polarity::Higher) };
-//! let result = benchmark(dec!(45.2), &neighbours, &settings).unwrap();
+//! let result = benchmark(dec!(45.2), &neighbours, &settings)?;
 //! assert_eq!(result.rank, Some(3));
 //! assert_eq!(result.group_size, 7);
 //! assert_eq!(result.missing, 1);
@@ -22,6 +22,7 @@
 //!     result.explanation,
 //!     "3rd of 7 (quartile 2); 4.2 points better than the median of 41.0% (1 comparator missing)"
 //! );
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 //!
 //! # Definitions
@@ -240,12 +241,13 @@ fn plural(n: usize, word: &str) -> String {
 ///     scheme: Some(QuartileScheme::default()),
 ///     ..BenchmarkSettings::new(Polarity::Lower)
 /// };
-/// let result = benchmark(dec!(18), &neighbours, &settings).unwrap();
+/// let result = benchmark(dec!(18), &neighbours, &settings)?;
 /// assert_eq!(result.rank, Some(1));
 /// assert_eq!(result.tied, 2);
 /// assert_eq!(result.quartile, Some(1));
 /// assert_eq!(result.status, Some(Status::Green));
 /// assert_eq!(result.distance_from_median, Some(dec!(1)));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn benchmark(
     actual: Decimal,

@@ -25,9 +25,10 @@
 //! use ragstatus::Polarity;
 //! use rust_decimal_macros::dec;
 //!
-//! let travel = compare(Polarity::Lower, Some(dec!(11)), Some(dec!(12)), None, StableBand::default()).unwrap();
+//! let travel = compare(Polarity::Lower, Some(dec!(11)), Some(dec!(12)), None, StableBand::default())?;
 //! assert_eq!(travel.direction, Direction::Improving);
 //! assert_eq!(travel.change, Some(dec!(1)));
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 
 use rust_decimal::Decimal;
@@ -225,9 +226,10 @@ impl Travel {
     /// use ragstatus::direction::{compare, StableBand};
     /// use ragstatus::Polarity;
     /// use rust_decimal_macros::dec;
-    /// let t = compare(Polarity::Higher, Some(dec!(44.1)), Some(dec!(42.0)), None, StableBand::default()).unwrap();
+    /// let t = compare(Polarity::Higher, Some(dec!(44.1)), Some(dec!(42.0)), None, StableBand::default())?;
     /// let s = t.sentence("2015/16 Q2", &|v| format!("{v:.1}%"), &|d| format!("{d:.1} points"));
     /// assert_eq!(s, "up 2.1 points from 42.0% in 2015/16 Q2: improving");
+    /// # Ok::<(), ragstatus::Error>(())
     /// ```
     pub fn sentence(
         &self,
@@ -339,8 +341,9 @@ pub fn compare(
 /// use ragstatus::Polarity;
 /// use rust_decimal_macros::dec;
 /// let v = [Some(dec!(10)), Some(dec!(14)), Some(dec!(12)), Some(dec!(15))];
-/// let t = by_regression(Polarity::Higher, &v, None, StableBand::default()).unwrap();
+/// let t = by_regression(Polarity::Higher, &v, None, StableBand::default())?;
 /// assert_eq!(t.direction, Direction::Improving);
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn by_regression(
     polarity: Polarity,

@@ -24,7 +24,7 @@
 //!     year = "2015/16"
 //!     value = "45"
 //! "#)?;
-//! let indicator = defs.get("SW-01").unwrap();
+//! let indicator = defs.get("SW-01").ok_or("SW-01 is not defined")?;
 //! let q2 = defs.calendar.parse("2015/16 Q2")?;
 //! let q3 = defs.calendar.parse("2015/16 Q3")?;
 //! let series = Series::from([
@@ -39,7 +39,7 @@
 //!     "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber; \
 //!      up 2.1 points from 42.0% in 2015/16 Q2: improving"
 //! );
-//! # Ok::<(), ragstatus::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Evaluating a period
@@ -746,7 +746,7 @@ impl Indicator {
     ///     [[indicator.target]]
     ///     value = "25"
     /// "#)?;
-    /// let indicator = defs.get("LW-03").unwrap();
+    /// let indicator = defs.get("LW-03").ok_or("LW-03 is not defined")?;
     /// let mut series = Series::new();
     /// let values = [30, 31, 29, 30, 32, 30, 26, 25, 26, 24, 25, 26];
     /// let mut period = defs.calendar.parse("2013/14 Q1")?;
@@ -755,14 +755,14 @@ impl Indicator {
     ///     period = period.next()?;
     /// }
     /// let last = defs.calendar.parse("2015/16 Q4")?;
-    /// let result = indicator.spc(last, &series)?.unwrap();
+    /// let result = indicator.spc(last, &series)?.ok_or("no SPC chart for LW-03")?;
     /// assert_eq!(result.variation, Some(PointType::SpecialCauseImprovement));
     /// assert_eq!(result.target, Some(dec!(25)));
     /// assert_eq!(
     ///     result.points[11].explanation,
     ///     "6 points in a row below the mean from 2014/15 Q3: special cause improvement"
     /// );
-    /// # Ok::<(), ragstatus::Error>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn spc(&self, period: Period, series: &Series) -> Result<Option<SpcResult>> {
         self.spc_inner(period, series)
@@ -807,6 +807,7 @@ impl Indicator {
         };
         let mut settings = SpcSettings::for_polarity(self.polarity);
         settings.fix_after = definition.baseline;
+        settings.display_decimals = self.decimals;
         settings.shift_length = definition.shift.unwrap_or(settings.shift_length);
         settings.trend_length = definition.trend.unwrap_or(settings.trend_length);
         if let Some(screen) = definition.screen_outliers {

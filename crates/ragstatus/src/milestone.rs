@@ -37,13 +37,14 @@
 //! use ragstatus::milestone::{evaluate_milestone, Milestone, MilestoneSettings, MilestoneState};
 //! use ragstatus::Status;
 //!
-//! let due = NaiveDate::from_ymd_opt(2016, 3, 4).unwrap();
-//! let as_of = NaiveDate::from_ymd_opt(2016, 3, 10).unwrap();
+//! let due = NaiveDate::from_ymd_opt(2016, 3, 4).ok_or("bad date")?;
+//! let as_of = NaiveDate::from_ymd_opt(2016, 3, 10).ok_or("bad date")?;
 //! let m = Milestone::new("M-01", due).with_description("Adopt the Local Plan");
-//! let r = evaluate_milestone(&m, as_of, &MilestoneSettings::default()).unwrap();
+//! let r = evaluate_milestone(&m, as_of, &MilestoneSettings::default())?;
 //! assert_eq!(r.state, MilestoneState::Overdue);
 //! assert_eq!(r.status, Status::Red);
 //! assert_eq!(r.explanation.sentence, "Due 4 March 2016, not complete as of 10 March 2016: 6 days overdue");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod csv;
@@ -352,12 +353,13 @@ fn points(value: Decimal) -> String {
 /// use ragstatus::milestone::{evaluate_milestone, Milestone, MilestoneSettings, MilestoneState};
 /// use rust_decimal_macros::dec;
 ///
-/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-/// let m = Milestone::new("M-02", d(2016, 12, 31))
-///     .with_start(d(2016, 1, 1))
+/// let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).ok_or("bad date");
+/// let m = Milestone::new("M-02", d(2016, 12, 31)?)
+///     .with_start(d(2016, 1, 1)?)
 ///     .with_percent_complete(dec!(20));
-/// let r = evaluate_milestone(&m, d(2016, 7, 1), &MilestoneSettings::default()).unwrap();
+/// let r = evaluate_milestone(&m, d(2016, 7, 1)?, &MilestoneSettings::default())?;
 /// assert_eq!(r.state, MilestoneState::AtRisk); // about 50% expected, 20% done
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn evaluate_milestone(
     milestone: &Milestone,

@@ -12,24 +12,24 @@
 //! let calendar = FiscalCalendar::default(); // April
 //! let q3 = calendar.parse("Q3 2015/16")?;
 //! assert_eq!(q3.to_string(), "2015/16 Q3");
-//! assert_eq!(q3.first_date(), NaiveDate::from_ymd_opt(2015, 10, 1).unwrap());
-//! assert_eq!(q3.last_date(), NaiveDate::from_ymd_opt(2015, 12, 31).unwrap());
+//! assert_eq!(Some(q3.first_date()), NaiveDate::from_ymd_opt(2015, 10, 1));
+//! assert_eq!(Some(q3.last_date()), NaiveDate::from_ymd_opt(2015, 12, 31));
 //! assert_eq!(q3.previous()?.to_string(), "2015/16 Q2");
 //! assert_eq!(q3.year_ago()?.to_string(), "2014/15 Q3");
 //! assert_eq!(q3.position(), (3, 4));
 //!
 //! // Year to date: 1 April to the end of Q3, and the whole months and quarters in it.
 //! let ytd = q3.year_to_date();
-//! assert_eq!(ytd.first_date(), NaiveDate::from_ymd_opt(2015, 4, 1).unwrap());
+//! assert_eq!(Some(ytd.first_date()), NaiveDate::from_ymd_opt(2015, 4, 1));
 //! assert_eq!(ytd.months().count(), 9);
 //! assert_eq!(ytd.periods(PeriodKind::Quarter).map(|q| q.to_string()).collect::<Vec<_>>(),
 //!            ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3"]);
 //!
 //! // A date maps to the periods that contain it.
-//! let day = NaiveDate::from_ymd_opt(2016, 2, 29).unwrap();
+//! let day = NaiveDate::from_ymd_opt(2016, 2, 29).ok_or("bad date")?;
 //! assert_eq!(calendar.month_of(day)?.to_string(), "2015/16 M11");
 //! assert_eq!(calendar.quarter_of(day)?.to_string(), "2015/16 Q4");
-//! # Ok::<(), ragstatus::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Labels

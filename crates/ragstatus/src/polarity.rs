@@ -35,8 +35,9 @@ impl Polarity {
     /// ```
     /// use ragstatus::Polarity;
     /// use rust_decimal_macros::dec;
-    /// assert_eq!(Polarity::Higher.shortfall(dec!(44.1), dec!(45.0)).unwrap(), dec!(0.9));
-    /// assert_eq!(Polarity::Lower.shortfall(dec!(44.1), dec!(45.0)).unwrap(), dec!(-0.9));
+    /// assert_eq!(Polarity::Higher.shortfall(dec!(44.1), dec!(45.0))?, dec!(0.9));
+    /// assert_eq!(Polarity::Lower.shortfall(dec!(44.1), dec!(45.0))?, dec!(-0.9));
+    /// # Ok::<(), ragstatus::Error>(())
     /// ```
     pub fn shortfall(self, actual: Decimal, target: Decimal) -> Result<Decimal> {
         match self {

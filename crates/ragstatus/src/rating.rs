@@ -39,7 +39,9 @@
 //! );
 //! let rating = rating.with_override(Status::Green, "data lag", "J. Smith");
 //! assert_eq!((rating.status, rating.computed), (Status::Green, Status::Amber));
-//! assert!(rating.explanation.sentence.unwrap().ends_with(": Amber (overridden to Green by J. Smith: data lag)"));
+//! assert!(rating.explanation.sentence.is_some_and(|s| {
+//!     s.ends_with(": Amber (overridden to Green by J. Smith: data lag)")
+//! }));
 //! # Ok::<(), ragstatus::Error>(())
 //! ```
 

@@ -15,12 +15,13 @@
 //!     dec!(49), dec!(50), dec!(53), dec!(54), dec!(53), dec!(52), dec!(53), dec!(54), dec!(53),
 //! ];
 //! let settings = SpcSettings { improvement: Improvement::Increase, ..SpcSettings::default() };
-//! let result = spc(&values, &settings).unwrap();
+//! let result = spc(&values, &settings)?;
 //! assert_eq!(result.variation, Some(PointType::SpecialCauseImprovement));
 //! assert_eq!(
 //!     result.points[16].explanation,
 //!     "7 points in a row above the mean from point 11: special cause improvement"
 //! );
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 //!
 //! # The calculation (matching NHSRplotthedots)
@@ -200,6 +201,12 @@ pub struct SpcSettings {
     pub two_of_three_counts_outside: bool,
     /// Segments with fewer points than this have trial limits (default 12).
     pub trial_limit_points: usize,
+    /// Decimal places for the numbers written in the explanations (limits, at most 28). When
+    /// not given: two more than the most precise value, at most 7 significant digits, as R
+    /// prints them. An indicator's analysis uses its display `decimals`, so that a percentage
+    /// computed from a numerator and a denominator reads "85.8", not "85.79057". The numbers
+    /// in the data (limits, means) are exact either way.
+    pub display_decimals: Option<u32>,
 }
 
 impl Default for SpcSettings {
@@ -218,6 +225,7 @@ impl Default for SpcSettings {
             two_of_three_rule: true,
             two_of_three_counts_outside: false,
             trial_limit_points: 12,
+            display_decimals: None,
         }
     }
 }
@@ -254,6 +262,14 @@ impl SpcSettings {
                 self.trend_length
             ))
             .with_field("trend_length"));
+        }
+        if let Some(d) = self.display_decimals
+            && d > 28
+        {
+            return Err(
+                Error::definition(format!("display_decimals is {d}; expected at most 28"))
+                    .with_field("display_decimals"),
+            );
         }
         if let Some(&bad) = self.rebase_at.iter().find(|&&i| i > 0 && i >= len) {
             return Err(Error::definition(format!(
@@ -606,10 +622,11 @@ fn limits_and_kept(baseline: &[Decimal], screen_outliers: bool) -> Result<(XmrLi
 /// use ragstatus::spc::xmr_limits;
 /// use rust_decimal_macros::dec;
 ///
-/// let limits = xmr_limits(&[dec!(10), dec!(12), dec!(11), dec!(13)], true).unwrap();
+/// let limits = xmr_limits(&[dec!(10), dec!(12), dec!(11), dec!(13)], true)?;
 /// assert_eq!(limits.mean, dec!(11.5));
 /// assert_eq!(limits.mean_moving_range, Some(dec!(5) / dec!(3)));
-/// assert_eq!(limits.upper_process_limit.unwrap().round_dp(4), dec!(15.9333));
+/// assert_eq!(limits.upper_process_limit.map(|l| l.round_dp(4)), Some(dec!(15.9333)));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimits> {
     limits_and_kept(baseline, screen_outliers).map(|(limits, _)| limits)
@@ -625,9 +642,10 @@ pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimi
 ///
 /// let values = [dec!(92.1), dec!(93.4), dec!(91.8), dec!(92.9), dec!(93.0), dec!(92.2)];
 /// let settings = SpcSettings { target: Some(dec!(97)), ..SpcSettings::for_polarity(Polarity::Higher) };
-/// let result = spc(&values, &settings).unwrap();
+/// let result = spc(&values, &settings)?;
 /// assert_eq!(result.assurance, Some(Assurance::ConsistentFail));
 /// assert!(result.segments[0].trial_limits);
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
     analyse(values, None, settings)
@@ -642,8 +660,9 @@ pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
 ///
 /// let values = [dec!(5), dec!(6), dec!(30)];
 /// let labels = ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3"];
-/// let result = spc_with_labels(&values, &labels, &SpcSettings::default()).unwrap();
+/// let result = spc_with_labels(&values, &labels, &SpcSettings::default())?;
 /// assert_eq!(result.points[2].label.as_deref(), Some("2015/16 Q3"));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc_with_labels<S: AsRef<str>>(
     values: &[Decimal],
@@ -674,15 +693,34 @@ impl Namer<'_> {
     }
 }
 
-/// Rounds a computed quantity for a sentence: two more decimals than the most precise value, and
-/// at most 7 significant digits (as R prints).
-fn show(value: Decimal, dp: u32) -> String {
-    let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    rounded
-        .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
-        .unwrap_or(rounded)
-        .normalize()
-        .to_string()
+/// How a computed quantity is written in a sentence.
+#[derive(Debug, Clone, Copy)]
+enum Places {
+    /// Exactly this many decimals (an indicator's display decimals).
+    Fixed(u32),
+    /// At most this many decimals and at most 7 significant digits, trailing zeros dropped
+    /// (as R prints).
+    Significant(u32),
+}
+
+/// Rounds a computed quantity (half away from zero) for a sentence.
+fn show(value: Decimal, places: Places) -> String {
+    match places {
+        Places::Fixed(dp) => {
+            let mut rounded =
+                value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            rounded.rescale(dp);
+            rounded.to_string()
+        }
+        Places::Significant(dp) => {
+            let rounded = value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            rounded
+                .round_sf_with_strategy(7, RoundingStrategy::MidpointAwayFromZero)
+                .unwrap_or(rounded)
+                .normalize()
+                .to_string()
+        }
+    }
 }
 
 fn side(value: Decimal, mean: Decimal) -> Ordering {
@@ -732,7 +770,10 @@ fn analyse(
     settings.validate(values.len())?;
     let namer = Namer { labels };
     let improvement = settings.improvement;
-    let dp = values.iter().map(Decimal::scale).max().unwrap_or(0) + 2;
+    let dp = match settings.display_decimals {
+        Some(d) => Places::Fixed(d),
+        None => Places::Significant(values.iter().map(Decimal::scale).max().unwrap_or(0) + 2),
+    };
 
     let mut starts: Vec<usize> = settings
         .rebase_at
@@ -1059,7 +1100,7 @@ fn summarise(
     segments: &[SpcSegment],
     settings: &SpcSettings,
     assurance: Option<Assurance>,
-    dp: u32,
+    dp: Places,
     namer: &Namer<'_>,
 ) -> String {
     let Some(last) = points.last() else {
@@ -1136,6 +1177,44 @@ mod tests {
         let keys = [Some(1), Some(1), None, Some(2), Some(2), Some(2), Some(1)];
         assert_eq!(runs(&keys, 2), vec![(0, 1, 1), (3, 5, 2)]);
         assert_eq!(runs(&keys, 3), vec![(3, 5, 2)]);
+    }
+
+    #[test]
+    fn display_decimals_fix_the_places_in_sentences() {
+        let values = [dec!(10), dec!(11), dec!(10), dec!(11), dec!(10), dec!(30)];
+        let fixed = SpcSettings {
+            display_decimals: Some(2),
+            ..SpcSettings::default()
+        };
+        let result = spc(&values, &fixed).unwrap();
+        let outside = result
+            .signals
+            .iter()
+            .find(|s| s.rule == SpcRule::Outside && s.start == 5)
+            .unwrap();
+        let upper = result.segments[0].limits.upper_process_limit.unwrap();
+        assert!(upper.scale() > 2);
+        assert_eq!(
+            outside.explanation,
+            format!(
+                "point 6 is above the upper process limit of {}: special cause improvement",
+                upper.round_dp(2)
+            )
+        );
+        // Fixed places keep trailing zeros; without them, at most 7 significant digits.
+        assert_eq!(show(dec!(24), Places::Fixed(1)), "24.0");
+        assert_eq!(show(dec!(85.7905718378), Places::Fixed(1)), "85.8");
+        assert_eq!(show(dec!(0.05), Places::Fixed(1)), "0.1");
+        assert_eq!(
+            show(dec!(85.7905718378), Places::Significant(30)),
+            "85.79057"
+        );
+        let too_many = SpcSettings {
+            display_decimals: Some(29),
+            ..SpcSettings::default()
+        };
+        let err = spc(&values, &too_many).unwrap_err();
+        assert_eq!(err.location().field.as_deref(), Some("display_decimals"));
     }
 
     #[test]

@@ -32,11 +32,13 @@
 //!     SummaryItem::new("B", ["Start Well"], Status::Red, None),
 //!     SummaryItem::new("C", ["Live Well"], Status::NoData, None),
 //! ];
-//! let summary = Summary::build(&items, Some(RollUp::Worst)).unwrap();
+//! let summary = Summary::build(&items, Some(RollUp::Worst))?;
 //! assert_eq!(summary.overall.counts.rated, 2);
 //! assert_eq!(summary.overall.counts.percent_on_target, Some(dec!(50)));
-//! assert_eq!(summary.group(&["Start Well"]).unwrap().roll_up, Some(Status::Red));
-//! assert_eq!(summary.group(&["Live Well"]).unwrap().roll_up, None);
+//! assert_eq!(summary.group(&["Start Well"]).and_then(|g| g.roll_up), Some(Status::Red));
+//! // "Live Well" is a group, but with nothing rated it has no roll-up.
+//! assert_eq!(summary.group(&["Live Well"]).map(|g| g.roll_up), Some(None));
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 
 use std::collections::BTreeMap;

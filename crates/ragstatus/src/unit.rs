@@ -31,7 +31,8 @@
 //! assert_eq!(Unit::gbp().format_value(dec!(46267.4), Some(0)), "£46,267");
 //! assert_eq!(Unit::gbp().format_value(dec!(1200000), Some(0)), "£1.2m");
 //! assert_eq!(Unit::Days.format_value(dec!(3), None), "3 days");
-//! assert_eq!(Unit::rate_per(dec!(1000)).unwrap().format_value(dec!(12.5), None), "12.5 per 1,000");
+//! assert_eq!(Unit::rate_per(dec!(1000))?.format_value(dec!(12.5), None), "12.5 per 1,000");
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 
 use rust_decimal::{Decimal, RoundingStrategy};

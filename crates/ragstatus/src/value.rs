@@ -40,8 +40,9 @@
 //! // 9/10 in one month and 1/90 in the next: the ratio of sums is 10%, the mean of the
 //! // two percentages would have been 45.6%.
 //! let months = [Observation::fraction(dec!(9), dec!(10)), Observation::fraction(dec!(1), dec!(90))];
-//! let ytd = Aggregation::Ratio.aggregate(&months, dec!(100)).unwrap();
+//! let ytd = Aggregation::Ratio.aggregate(&months, dec!(100))?;
 //! assert_eq!(ytd, Resolved::Value(dec!(10)));
+//! # Ok::<(), ragstatus::Error>(())
 //! ```
 
 use std::str::FromStr;
@@ -185,9 +186,10 @@ impl Observation {
     /// use ragstatus::value::{NoValueReason, Observation, Resolved};
     /// use rust_decimal_macros::dec;
     /// let o = Observation::fraction(dec!(412), dec!(450));
-    /// assert_eq!(o.resolve(dec!(100)).unwrap().value().unwrap().round_dp(2), dec!(91.56));
+    /// assert_eq!(o.resolve(dec!(100))?.value().map(|v| v.round_dp(2)), Some(dec!(91.56)));
     /// let zero = Observation::fraction(dec!(0), dec!(0));
-    /// assert_eq!(zero.resolve(dec!(100)).unwrap(), Resolved::NoValue(NoValueReason::ZeroDenominator));
+    /// assert_eq!(zero.resolve(dec!(100))?, Resolved::NoValue(NoValueReason::ZeroDenominator));
+    /// # Ok::<(), ragstatus::Error>(())
     /// ```
     pub fn resolve(&self, multiplier: Decimal) -> Result<Resolved> {
         match *self {
@@ -391,10 +393,11 @@ impl Rounding {
     /// ```
     /// use ragstatus::value::{Rounding, RoundingMode};
     /// use rust_decimal_macros::dec;
-    /// let excel = Rounding::new(1, RoundingMode::HalfAwayFromZero).unwrap();
-    /// let bankers = Rounding::new(1, RoundingMode::HalfEven).unwrap();
+    /// let excel = Rounding::new(1, RoundingMode::HalfAwayFromZero)?;
+    /// let bankers = Rounding::new(1, RoundingMode::HalfEven)?;
     /// assert_eq!(excel.apply(dec!(2.45)), dec!(2.5));
     /// assert_eq!(bankers.apply(dec!(2.45)), dec!(2.4));
+    /// # Ok::<(), ragstatus::Error>(())
     /// ```
     pub fn apply(&self, value: Decimal) -> Decimal {
         let strategy = match self.mode {

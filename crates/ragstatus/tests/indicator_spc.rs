@@ -311,3 +311,63 @@ fn errors_carry_indicator_and_period() {
     assert_eq!(e.location().indicator.as_deref(), Some("X"));
     assert_eq!(e.location().period.as_deref(), Some("2015/16 Q2"));
 }
+
+/// A ratio indicator's values carry 28 decimals; its sentences show its display decimals, its
+/// data stays exact.
+#[test]
+fn sentences_show_the_indicator_display_decimals() {
+    let d = defs(
+        "polarity = \"higher\"\ndecimals = 1\naggregation = \"ratio\"\nmultiplier = \"100\"\nspc = true\n[[indicator.target]]\nvalue = \"99\"\n",
+    );
+    let mut series = Series::new();
+    let mut period = p(&d, "2013/14 Q1");
+    for (n, den) in [
+        (88, 97),
+        (90, 97),
+        (89, 97),
+        (91, 97),
+        (90, 97),
+        (89, 97),
+        (90, 97),
+        (91, 97),
+        (90, 97),
+        (89, 97),
+        (60, 97),
+        (90, 97),
+    ] {
+        series.insert(period, Observation::fraction(n.into(), den.into()));
+        period = period.next().unwrap();
+    }
+    let result = d.indicators[0]
+        .spc(p(&d, "2015/16 Q4"), &series)
+        .unwrap()
+        .unwrap();
+    let lower = result.segments[0].limits.lower_process_limit.unwrap();
+    assert!(lower.scale() > 10, "the limit itself stays exact: {lower}");
+    let shown = lower.round_dp(1);
+    let outside = result
+        .signals
+        .iter()
+        .find(|s| s.rule == SpcRule::Outside && s.start == 10)
+        .unwrap();
+    assert_eq!(
+        outside.explanation,
+        format!("2015/16 Q3 is below the lower process limit of {shown}: special cause concern")
+    );
+    for text in result
+        .signals
+        .iter()
+        .map(|s| s.explanation.as_str())
+        .chain(result.points.iter().map(|p| p.explanation.as_str()))
+        .chain([result.explanation.as_str()])
+    {
+        for number in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+            if let Some((_, decimals)) = number.split_once('.') {
+                assert!(
+                    decimals.len() <= 1 || number.ends_with('.'),
+                    "{number} in {text}"
+                );
+            }
+        }
+    }
+}

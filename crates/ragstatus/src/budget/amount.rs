@@ -119,10 +119,11 @@ fn to_decimal(digits: &str, negative: bool) -> Option<Decimal> {
 /// use ragstatus::{parse_amount, AmountUnit};
 /// use rust_decimal_macros::dec;
 ///
-/// assert_eq!(parse_amount("46,267", AmountUnit::Thousands).unwrap(), dec!(46_267_000));
-/// assert_eq!(parse_amount("(£443)", AmountUnit::Pounds).unwrap(), dec!(-443));
-/// assert_eq!(parse_amount("0.652", AmountUnit::Millions).unwrap(), dec!(652_000));
+/// assert_eq!(parse_amount("46,267", AmountUnit::Thousands)?, dec!(46_267_000));
+/// assert_eq!(parse_amount("(£443)", AmountUnit::Pounds)?, dec!(-443));
+/// assert_eq!(parse_amount("0.652", AmountUnit::Millions)?, dec!(652_000));
 /// assert!(parse_amount("n/a", AmountUnit::Pounds).is_err());
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Decimal> {
     let invalid = || Error::invalid_value(text, AMOUNT_EXPECTED);
@@ -155,8 +156,9 @@ pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Decimal> {
 /// use ragstatus::budget::parse_percent;
 /// use rust_decimal_macros::dec;
 ///
-/// assert_eq!(parse_percent("(1.4%)").unwrap(), dec!(-1.4));
+/// assert_eq!(parse_percent("(1.4%)")?, dec!(-1.4));
 /// assert!(parse_percent("1.4 pc").is_err());
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn parse_percent(text: &str) -> Result<Decimal> {
     let invalid = || Error::invalid_value(text, PERCENT_EXPECTED);

@@ -103,7 +103,7 @@ const NOTE: &str = "note";
 ///             ASC-03,Adults,expenditure,gross,n/a,12,\n";
 /// let options = BudgetCsvOptions { unit: AmountUnit::Thousands, file: Some("q3.csv".into()),
 ///     ..Default::default() };
-/// let read = read_budget_csv(text.as_bytes(), &options).unwrap();
+/// let read = read_budget_csv(text.as_bytes(), &options)?;
 /// assert_eq!(read.lines.len(), 2);
 /// assert_eq!(read.lines[0].budget, dec!(46_267_000));
 /// assert_eq!(read.lines[1].forecast, dec!(7_950_000));
@@ -112,6 +112,7 @@ const NOTE: &str = "note";
 ///     "q3.csv:4, column budget, indicator ASC-03: \"n/a\" is not valid; expected an amount such \
 ///      as 46267, 46,267, 46267.5, £46,267, -443, (443) or (£443)"
 /// );
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn read_budget_csv<R: std::io::Read>(
     reader: R,

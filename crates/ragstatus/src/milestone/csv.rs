@@ -20,12 +20,13 @@ const DATE_EXPECTED: &str = "a date as yyyy-mm-dd (2016-03-04) or dd/mm/yyyy (04
 /// use chrono::NaiveDate;
 /// use ragstatus::milestone::parse_date;
 ///
-/// let d = NaiveDate::from_ymd_opt(2016, 3, 4).unwrap();
-/// assert_eq!(parse_date("2016-03-04").unwrap(), d);
-/// assert_eq!(parse_date("04/03/2016").unwrap(), d);
-/// assert_eq!(parse_date("4/3/2016").unwrap(), d);
+/// let d = NaiveDate::from_ymd_opt(2016, 3, 4).ok_or("bad date")?;
+/// assert_eq!(parse_date("2016-03-04")?, d);
+/// assert_eq!(parse_date("04/03/2016")?, d);
+/// assert_eq!(parse_date("4/3/2016")?, d);
 /// assert!(parse_date("03/04/16").is_err());
 /// assert!(parse_date("31/02/2016").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let invalid = || Error::invalid_value(text, DATE_EXPECTED);
@@ -102,11 +103,12 @@ const COLUMNS: [&str; 8] = [
 ///             M-01,Adopt the Local Plan,2016-03-04,,60%\n\
 ///             M-02,Open the library,31/03/2016,28/03/2016,100\n\
 ///             M-03,Close the depot,March 2016,,\n";
-/// let read = read_milestones_csv(text.as_bytes(), &MilestoneCsvOptions::default()).unwrap();
+/// let read = read_milestones_csv(text.as_bytes(), &MilestoneCsvOptions::default())?;
 /// assert_eq!(read.milestones.len(), 2);
 /// assert_eq!(read.errors.len(), 1);
 /// assert_eq!(read.errors[0].location().line, Some(4));
 /// assert_eq!(read.errors[0].location().column.as_deref(), Some("due"));
+/// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn read_milestones_csv<R: std::io::Read>(
     reader: R,
