@@ -83,32 +83,47 @@ pub fn decimal(out: &mut Vec<u8>, value: Decimal) {
     }
 }
 
-/// The decimal digits of a mantissa (at most 29 of them), written from the right into
-/// `buffer`: nineteen at a time in 64-bit arithmetic, which is much cheaper than a 128-bit
-/// division per digit or the formatting machinery.
-fn mantissa_digits(mut mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
-    const CHUNK: u128 = 10_000_000_000_000_000_000;
+/// The decimal digits of a mantissa written from the right into `buffer`, nine at a time
+/// in 64-bit arithmetic: much cheaper than a 128-bit division per digit or the formatting
+/// machinery.
+fn mantissa_digits(mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
+    const BILLION: u64 = 1_000_000_000;
+    // The mantissa as 32-bit words, most significant first, divided by 10^9 in 64-bit steps
+    // (division by a constant: a multiplication), nine digits at a time.
+    let mut words = [
+        (mantissa >> 96) as u32,
+        (mantissa >> 64) as u32,
+        (mantissa >> 32) as u32,
+        mantissa as u32,
+    ];
     let mut at = buffer.len();
-    let mut put = |digit: u64, at: &mut usize| {
+    let mut put = |digit: u32, at: &mut usize| {
         *at = at.saturating_sub(1);
         if let Some(slot) = buffer.get_mut(*at) {
             *slot = b'0' + (digit % 10) as u8;
         }
     };
-    while mantissa > u128::from(u64::MAX) {
-        let mut low = (mantissa % CHUNK) as u64;
-        mantissa /= CHUNK;
-        for _ in 0..19 {
-            put(low, &mut at);
-            low /= 10;
-        }
-    }
-    let mut rest = mantissa as u64;
     loop {
-        put(rest, &mut at);
-        rest /= 10;
-        if rest == 0 {
+        let mut remainder = 0u64;
+        for word in &mut words {
+            let current = (remainder << 32) | u64::from(*word);
+            *word = (current / BILLION) as u32;
+            remainder = current % BILLION;
+        }
+        let mut chunk = remainder as u32;
+        if words.iter().all(|w| *w == 0) {
+            loop {
+                put(chunk, &mut at);
+                chunk /= 10;
+                if chunk == 0 {
+                    break;
+                }
+            }
             break;
+        }
+        for _ in 0..9 {
+            put(chunk, &mut at);
+            chunk /= 10;
         }
     }
     buffer.get(at..).unwrap_or_default()

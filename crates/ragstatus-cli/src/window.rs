@@ -30,6 +30,8 @@ struct Window<V> {
     /// The line each value was read on, for duplicates.
     lines: BTreeMap<Period, u64>,
     latest: Option<Period>,
+    /// The first day kept, `horizon(latest)`: kept rather than worked out for every row.
+    keep_from: Option<NaiveDate>,
 }
 
 impl<V> Windows<V> {
@@ -41,6 +43,7 @@ impl<V> Windows<V> {
                     values: BTreeMap::new(),
                     lines: BTreeMap::new(),
                     latest: None,
+                    keep_from: None,
                 })
                 .collect(),
         }
@@ -66,7 +69,11 @@ impl<V> Windows<V> {
             .with_period(period.to_string())
             .with_column("period"));
         }
-        if let Some(latest) = window.latest.filter(|l| period.first_date() < horizon(*l)) {
+        if let Some(latest) = window.latest.filter(|_| {
+            window
+                .keep_from
+                .is_some_and(|keep| period.first_date() < keep)
+        }) {
             return Err(Error::invalid_value(
                 period.to_string(),
                 format!(
@@ -79,8 +86,13 @@ impl<V> Windows<V> {
         if window.latest.is_none_or(|latest| period > latest) {
             window.latest = Some(period);
             let keep_from = horizon(period);
-            window.values.retain(|p, _| p.first_date() >= keep_from);
-            window.lines.retain(|p, _| p.first_date() >= keep_from);
+            // Everything held is on or after the old horizon, so only a new one (a new fiscal
+            // year) drops anything.
+            if window.keep_from != Some(keep_from) {
+                window.keep_from = Some(keep_from);
+                window.values.retain(|p, _| p.first_date() >= keep_from);
+                window.lines.retain(|p, _| p.first_date() >= keep_from);
+            }
         }
         window.values.insert(period, value);
         window.lines.insert(period, line);

@@ -678,7 +678,17 @@ impl Indicator {
     /// the basis and aggregation say.
     pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
         let own = self.frequency.kind();
-        let parts = match self.effective_basis() {
+        let basis = self.effective_basis();
+        if basis == Basis::Period && own == measured.kind() {
+            // The period's own observation: the one part.
+            return match series.get(&measured) {
+                Some(o) => self
+                    .aggregation
+                    .aggregate(std::slice::from_ref(o), self.effective_multiplier()),
+                None => Ok(Resolved::NoValue(NoValueReason::Missing)),
+            };
+        }
+        let parts = match basis {
             Basis::Period => measured.periods(own),
             Basis::YearToDate => measured.year_to_date().periods(own),
         };
