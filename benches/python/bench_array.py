@@ -60,6 +60,8 @@ def with_decimal_loop(values: list[float]) -> np.ndarray:
 
 def best_of(fn, arg, repeat: int) -> tuple[float, np.ndarray]:
     best, result = float("inf"), None
+    if repeat > 1:
+        fn(arg)  # warm-up: the allocator's first large blocks and page faults are not timed
     for _ in range(repeat):
         t0 = time.perf_counter()
         result = fn(arg)

@@ -534,6 +534,49 @@ struct Job<'a> {
 /// whether higher is better, and the code of a missing actual.
 type Breakpoints = (u32, [i64; 3], bool, Option<u8>);
 
+/// [`decide_step`] for one number of breakpoints and one polarity.
+type DecideStep = fn(&mut [u8], &[f64], f64, [f64; 3], u8) -> bool;
+
+/// Marks rows the bulk pass cannot decide.
+const SLOW: u8 = u8::MAX;
+
+/// Decides a run of rows by the breakpoints (the first `LEVELS` of `points`, as floats of the
+/// scaled value, negated for lower-is-better), writing each code, `missing` for NaN, or
+/// [`SLOW`] for a row whose float is not provably a decimal with the declared places.
+/// Branch-free, so that the compiler vectorises it. Returns whether every row was decided.
+fn decide_step<const LEVELS: usize, const HIGHER: bool>(
+    out: &mut [u8],
+    rows: &[f64],
+    p: f64,
+    points: [f64; 3],
+    missing: u8,
+) -> bool {
+    let mut all_fast = true;
+    for (slot, &x) in out.iter_mut().zip(rows) {
+        let r = x * p;
+        // Nearest integer for |r| < 2^51 (adding and removing 1.5·2^52 leaves no fraction
+        // bits); below 2^50 it is the only candidate decimal (see ragstatus::columnar's float
+        // section), and the correctly rounded division tells whether the float is that
+        // decimal's nearest float. NaN fails both tests.
+        let m = (r + ROUND) - ROUND;
+        let fast = (r.abs() < VECTOR_LIMIT) & (m / p == x);
+        let mut level = 0u8;
+        for &point in points.iter().take(LEVELS) {
+            level += u8::from(if HIGHER { m >= point } else { m <= point });
+        }
+        // Status codes Red 0 .. Blue 3 are the levels themselves.
+        *slot = if fast {
+            level
+        } else if x.is_nan() {
+            missing
+        } else {
+            SLOW
+        };
+        all_fast &= fast | (x.is_nan() & (missing != SLOW));
+    }
+    all_fast
+}
+
 /// The first error met, with its row.
 type RowError = (usize, ragstatus::Error);
 
@@ -646,16 +689,25 @@ impl Job<'_> {
     fn fast_rows(&self, start: usize, out: &mut [u8], bp: &Breakpoints) -> Result<(), RowError> {
         const BLOCK: usize = 4096;
         const STEP: usize = 256;
-        const SLOW: u8 = u8::MAX;
         let (d, points, higher, missing) = *bp;
         let Column::Float(values) = &self.actual else {
             return self.rows(start, out);
         };
-        // Breakpoints below 2^52 in magnitude are exact as floats.
+        // Breakpoints below 2^52 in magnitude are exact as floats. For lower-is-better the
+        // argument is the negated actual: compare the actual with the negated breakpoints.
         #[allow(clippy::cast_precision_loss)]
-        let [p0, p1, p2] = points.map(|p| p as f64);
+        let points_f = points.map(|p| if higher { p as f64 } else { -(p as f64) });
+        // A value decided in bulk scales to at most 2^50 in magnitude (|r| < 2^50, rounded), so
+        // a breakpoint beyond it is never reached (Blue without a stretch target): one
+        // comparison less.
+        let blue = points[2] <= (1i64 << 50);
+        let decide: DecideStep = match (higher, blue) {
+            (true, true) => decide_step::<3, true>,
+            (true, false) => decide_step::<2, true>,
+            (false, true) => decide_step::<3, false>,
+            (false, false) => decide_step::<2, false>,
+        };
         let p = pow10(d);
-        let sign = if higher { 1.0 } else { -1.0 };
         let missing = missing.unwrap_or(SLOW);
         let rows = values.get(start..start + out.len()).unwrap_or_default();
         for (b, (out, block)) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)).enumerate() {
@@ -677,26 +729,7 @@ impl Job<'_> {
                 {
                     touched |= v.to_bits();
                 }
-                for (slot, &x) in out.iter_mut().zip(step) {
-                    let r = x * p;
-                    // Nearest integer for |r| < 2^51 (adding and removing 1.5·2^52 leaves no
-                    // fraction bits); below 2^50 it is the only candidate decimal (see
-                    // ragstatus::columnar::scale_f64), and the correctly rounded division tells
-                    // whether the float is that decimal's nearest float. NaN fails both tests.
-                    let m = (r + ROUND) - ROUND;
-                    let fast = (r.abs() < VECTOR_LIMIT) & (m / p == x);
-                    let arg = m * sign;
-                    let level = u8::from(arg >= p0) + u8::from(arg >= p1) + u8::from(arg >= p2);
-                    // Status codes Red 0 .. Blue 3 are the levels themselves.
-                    *slot = if fast {
-                        level
-                    } else if x.is_nan() {
-                        missing
-                    } else {
-                        SLOW
-                    };
-                    all_fast &= fast | (x.is_nan() & (missing != SLOW));
-                }
+                all_fast &= decide(out, step, p, points_f, missing);
             }
             std::hint::black_box(touched);
             let block_end = start + first + out.len();
