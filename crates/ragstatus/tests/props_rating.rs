@@ -383,3 +383,28 @@ fn covers_once_in_order(bands: &[Band]) -> bool {
     }
     true
 }
+
+proptest! {
+    /// `rate_status` takes shortcuts `rate` does not (a relative tolerance's amount by moving
+    /// the decimal point): the status, or the error, must be the same, down to the extremes of
+    /// the decimal range and scales where the shortcut cannot apply.
+    #[test]
+    fn rate_status_is_rates_status(
+        p in polarity(),
+        a in any_decimal(),
+        t in any_decimal(),
+        w in any_decimal(),
+        kind in 0u8..3,
+    ) {
+        let tol = match kind {
+            0 => Tolerance::Relative(w.abs()),
+            1 => Tolerance::Absolute(w.abs()),
+            _ => Tolerance::None,
+        };
+        let rule = Rule::new(p, tol);
+        let target = Target::Value(t);
+        let quick = rate_status(Some(a), Some(&target), None, &rule);
+        let full = rate(Some(a), Some(&target), None, &rule).map(|r| r.status);
+        prop_assert_eq!(quick.map_err(|e| e.kind().name()), full.map_err(|e| e.kind().name()));
+    }
+}
