@@ -827,7 +827,7 @@ impl Job<'_> {
         } else {
             None
         };
-        if fast.is_none() && self.rule.scheme.is_none() && self.rule.blue {
+        if fast.is_none() && self.rule.scheme.is_none() && self.rule.blue && n >= BREAKPOINTS_FROM {
             return self.columnar(threads);
         }
         let mut out = vec![0u8; n];
@@ -950,7 +950,12 @@ pub fn rate_array<'py>(
         decimals,
         rule,
     };
-    let result = py.detach(move || job.run());
+    // A small array is rated in less time than releasing and retaking the GIL takes.
+    let result = if n < BREAKPOINTS_FROM {
+        job.run()
+    } else {
+        py.detach(move || job.run())
+    };
     match result {
         Ok(codes) => Ok(PyArray1::from_vec(py, codes)),
         Err((usize::MAX, err)) => Err(PyErrWrapper(err).into()),
