@@ -17,18 +17,18 @@
 //! numpy must be installed (the result is a numpy array); without it the call raises
 //! `ImportError`.
 //!
-//! **Speed.** A float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and
-//! a single-chunk float64 Arrow array (pyarrow, polars) are read in place, not copied; other
-//! inputs are copied out of Python first. From 512 rows the rating runs with the GIL released,
-//! split over the machine's cores from 32,768 rows; a smaller array is rated in less time than
-//! releasing the GIL would take. For the common case — float actuals with declared decimals, one target and
-//! stretch for all rows, `higher` or `lower` polarity, at least 512 rows — the status is a
-//! monotone step function of the actual (a property the core's tests check), so its three
-//! breakpoints are found once with the core's own `rate_status` by binary search over the
-//! scaled integers, and each row is then decided by a branch-free pass the compiler vectorises:
-//! scale, check that the float is exactly a decimal with the declared places, compare with the
-//! breakpoints. Rows that fail the check (NaN aside) are rated one by one with `rate_status`.
-//! Every other case rates row by row with `rate_status`, or through the core's columnar path.
+//! **Speed.** A float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and a
+//! single-chunk float64 Arrow array (pyarrow, polars) are read in place, not copied; other inputs
+//! are copied out of Python first. From 512 rows the rating runs with the GIL released, split over
+//! the machine's cores from 32,768 rows; a smaller array is rated in less time than releasing the
+//! GIL would take. For the common case — float actuals with declared decimals, one target and
+//! stretch for all rows, `higher` or `lower` polarity, at least 512 rows — the status is a monotone
+//! step function of the actual (a property the core's tests check), so its three breakpoints are
+//! found once with the core's own `rate_status` by binary search over the scaled integers, and each
+//! row is then decided by a branch-free pass the compiler vectorises: scale, check that the float
+//! is exactly a decimal with the declared places, compare with the breakpoints. Rows that fail the
+//! check (NaN aside) are rated one by one with `rate_status`. Every other case rates row by row
+//! with `rate_status`, or through the core's columnar path.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -881,7 +881,7 @@ impl Job<'_> {
 /// Exact: integers, decimals and text are read exactly; a float is the decimal of its shortest
 /// repr. With `decimals=d`, a float must be a decimal with at most `d` places: one that is not
 /// (`0.1 + 0.2` at `decimals=2`) is NoData, never rounded; declaring the decimals also makes
-/// float input much faster. The work runs with the GIL released, on all cores.
+/// float input much faster. Large arrays are rated with the GIL released, on all cores.
 #[pyfunction]
 #[pyo3(signature = (
     actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
