@@ -308,6 +308,14 @@ fn float_column<'a>(ro: &'a PyReadonlyArray1<'_, f64>) -> Column<'a> {
     })
 }
 
+/// [`float_column`], always owned: for a column that must outlive the array's borrow.
+fn owned_float_column(ro: &PyReadonlyArray1<'_, f64>) -> Column<'static> {
+    match float_column(ro) {
+        Column::Float(values) => Column::Float(Cow::Owned(values.into_owned())),
+        Column::Exact(values) => Column::Exact(values),
+    }
+}
+
 /// The chunks of an Arrow-capable object (`__arrow_c_stream__` or `__arrow_c_array__`), or None.
 fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
     if obj.hasattr("__arrow_c_stream__")? {
@@ -325,10 +333,7 @@ fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
 fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
     let py = obj.py();
     if let Some(ro) = float_array(obj) {
-        return Ok(Column::Float(Cow::Owned(match ro.as_slice() {
-            Ok(slice) => slice.to_vec(),
-            Err(_) => ro.as_array().iter().copied().collect(),
-        })));
+        return Ok(owned_float_column(&ro));
     }
     if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
         if a.ndim() != 1 {

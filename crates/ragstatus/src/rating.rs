@@ -255,7 +255,7 @@ fn evaluate<const AMOUNT_AS_REPORTED: bool>(
         Tolerance::None => Decimal::ZERO,
         Tolerance::Absolute(t) if t.is_zero() || !t.is_sign_negative() => t,
         other if AMOUNT_AS_REPORTED => other.amount(polarity, target, actual)?,
-        other => amount_for_status(other, polarity, target, actual)?,
+        other => other.amount_value(polarity, target, actual)?,
     };
     let (status, fired) = if stretch_met(actual, target, stretch, rule)? {
         (Status::Blue, Fired::Stretch)
@@ -272,40 +272,6 @@ fn evaluate<const AMOUNT_AS_REPORTED: bool>(
         shortfall: Some(shortfall),
         amount: Some(amount),
     })
-}
-
-/// [`Tolerance::amount`] in value, not always in scale: for a relative tolerance of `p`
-/// percent on a single target `t`, `|t| · p / 100` with the same multiplication and overflow
-/// error, dividing by 100 by moving the decimal point two places when the scale allows (exact),
-/// and only otherwise by a `Decimal` division, the slowest step of rating with a relative
-/// tolerance.
-fn amount_for_status(
-    tolerance: Tolerance,
-    polarity: Polarity,
-    target: &Target,
-    actual: Decimal,
-) -> Result<Decimal> {
-    match (tolerance, target, polarity) {
-        (Tolerance::Relative(p), Target::Value(t), Polarity::Higher | Polarity::Lower)
-            if p.is_zero() || !p.is_sign_negative() =>
-        {
-            relative_amount(*t, p)
-        }
-        _ => tolerance.amount(polarity, target, actual),
-    }
-}
-
-fn relative_amount(t: Decimal, p: Decimal) -> Result<Decimal> {
-    let v = t
-        .abs()
-        .checked_mul(p)
-        .ok_or_else(|| Error::overflow("relative tolerance amount"))?;
-    let mut moved = v;
-    if moved.set_scale(v.scale() + 2).is_ok() {
-        return Ok(moved);
-    }
-    v.checked_div(Decimal::ONE_HUNDRED)
-        .ok_or_else(|| Error::overflow("relative tolerance amount"))
 }
 
 /// `d > 0`, from the sign and zero test alone (a full comparison with zero rescales).

@@ -89,6 +89,20 @@ impl From<Tolerance> for ToleranceRepr {
     }
 }
 
+/// `|t| · p / 100` in value (see [`Tolerance::amount_value`]), `p` non-negative.
+fn relative_value(t: Decimal, p: Decimal) -> Result<Decimal> {
+    let v = t
+        .abs()
+        .checked_mul(p)
+        .ok_or_else(|| Error::overflow("relative tolerance amount"))?;
+    let mut moved = v;
+    if moved.set_scale(v.scale() + 2).is_ok() {
+        return Ok(moved);
+    }
+    v.checked_div(Decimal::ONE_HUNDRED)
+        .ok_or_else(|| Error::overflow("relative tolerance amount"))
+}
+
 fn non_negative(value: Decimal, kind: &str) -> Result<Decimal> {
     if value.is_sign_negative() && !value.is_zero() {
         Err(Error::definition(format!(
@@ -134,6 +148,28 @@ impl Tolerance {
             Tolerance::Absolute(t) => non_negative(t, "absolute").map(drop),
             Tolerance::Relative(p) => non_negative(p, "relative").map(drop),
             Tolerance::None | Tolerance::Floor(_) => Ok(()),
+        }
+    }
+
+    /// [`Tolerance::amount`] in value, not always in scale, for deciding a status (where only
+    /// the value counts). A relative tolerance of `p` percent on a single target `t` is
+    /// `|t| · p / 100` with the same multiplication and errors, dividing by 100 by moving the
+    /// decimal point two places when the scale allows (exact) and only otherwise by a `Decimal`
+    /// division, the slowest step of rating with a relative tolerance.
+    #[inline]
+    pub(crate) fn amount_value(
+        &self,
+        polarity: Polarity,
+        target: &Target,
+        actual: Decimal,
+    ) -> Result<Decimal> {
+        match (*self, target, polarity) {
+            (Tolerance::Relative(p), Target::Value(t), Polarity::Higher | Polarity::Lower)
+                if p.is_zero() || !p.is_sign_negative() =>
+            {
+                relative_value(*t, p)
+            }
+            _ => self.amount(polarity, target, actual),
         }
     }
 
