@@ -45,3 +45,8 @@ VIRTUAL_ENV="$PWD/.venv" PATH="$PWD/.venv/bin:$PATH" MATURIN_PEP517_ARGS="--prof
 # against them (mypy --strict, configured in pyproject.toml).
 "$VENV_PY" -m mypy.stubtest ragstatus._ragstatus --mypy-config-file pyproject.toml
 "$VENV_PY" -m mypy --config-file pyproject.toml
+
+# --- Fuzzing smoke run --------------------------------------------------------------------------
+# Every cargo-fuzz target in fuzz/ for a short seeded run on the stable toolchain (installs
+# cargo-fuzz when missing). The long runs and their figures are in fuzz/README.md.
+./scripts/fuzz.sh --smoke
