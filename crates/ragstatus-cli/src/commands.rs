@@ -255,7 +255,7 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
     let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
     let period = choose_period(&defs, &args.period, &rows)?;
     let settings = load_budget_settings(&args.budget_settings)?;
-    let history = engine::history_periods(period, args.history.max(1));
+    let history = engine::history_periods(period, usize::from(args.history));
     let (series, flags) = engine::series(&rows);
     let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
     let empty = Series::new();

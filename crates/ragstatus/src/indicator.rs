@@ -898,6 +898,7 @@ impl Indicator {
                 comparison: None,
                 change: None,
                 band: None,
+                reason: None,
             };
             return Ok(IndicatorResult {
                 id: self.id.clone(),
@@ -953,6 +954,7 @@ impl Indicator {
                     comparison,
                     change: None,
                     band: None,
+                    reason: None,
                 });
             }
             compare(

@@ -55,7 +55,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
         return Err(invalid());
     };
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(invalid)
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        // The form was right: say which part of the date does not exist.
+        let month = NaiveDate::from_ymd_opt(y, m, 1);
+        let why = match month {
+            Some(first) => format!("{} has no day {d}", first.format("%B %Y")),
+            None => format!("there is no month {m}"),
+        };
+        Error::invalid_value(text, format!("{DATE_EXPECTED}, and {why}"))
+    })
 }
 
 /// How to read a milestones CSV file.
