@@ -135,12 +135,11 @@ fn outcome(problems: &[Error]) -> Outcome {
 
 /// `ragstatus check`.
 pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
-    let defs = match Defs::load(&args.definitions) {
+    let defs = match Defs::load_all(&args.definitions) {
         Ok(defs) => defs,
-        Err(first) => {
-            let all = Defs::all_problems(&args.definitions);
-            if all.len() <= 1 {
-                return Err(first.into());
+        Err(all) => {
+            if let [only] = all.as_slice() {
+                return Err(only.clone().into());
             }
             let mut out = std::io::stdout().lock();
             for p in &all {

@@ -85,3 +85,48 @@ fn as_of_names_the_date_forms_and_the_missing_day() {
                 .and(predicate::str::contains("February 2016 has no day 31")),
         );
 }
+
+#[test]
+fn check_lists_definition_errors_with_file_and_line() {
+    ragstatus()
+        .args(["check", "--definitions", "tests/data/bad_values.toml"])
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains(
+                "tests/data/bad_values.toml:6, column 1, indicator A, field indicator[0].polarity: TOML: unknown variant `sideways`",
+            )
+            .and(predicate::str::contains(
+                "tests/data/bad_values.toml:11, column 15, indicator B, field indicator[1].tolerance.absolute: invalid definition",
+            ))
+            .and(predicate::str::contains("tests/data/bad_values.toml:16, column 1, indicator C"))
+            .and(predicate::str::contains("tests/data/bad_values.toml:21, column 1, indicator D"))
+            .and(predicate::str::contains("tests/data/bad_values.toml:29, column 1, indicator E")),
+        )
+        .stderr(predicate::str::contains("5 problems in the indicator definitions"));
+    ragstatus()
+        .args(["check", "--definitions", "tests/data/bad_values.json"])
+        .assert()
+        .code(2)
+        .stdout(
+            predicate::str::contains(
+                "tests/data/bad_values.json:4, column 17, indicator A, field indicator[0].polarity: JSON: unknown variant",
+            )
+            .and(predicate::str::contains("tests/data/bad_values.json:8, column 39, indicator D"))
+            .and(predicate::str::contains("TOML").not()),
+        );
+    // One problem: the error itself, with its line.
+    ragstatus()
+        .args([
+            "report",
+            "--definitions",
+            "tests/data/bad_values.toml",
+            "--actuals",
+            "tests/data/good.csv",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: tests/data/bad_values.toml:6, column 1, indicator A",
+        ));
+}
