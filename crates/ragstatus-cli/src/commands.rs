@@ -160,7 +160,7 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         problems.extend(bad);
     }
     if let Some(budget) = &args.budget {
-        load_budget_settings(&args.budget_settings)?;
+        let settings = load_budget_settings(&args.budget_settings)?;
         let file = budget.display().to_string();
         let options = BudgetCsvOptions {
             unit: args.budget_unit.into(),
@@ -172,7 +172,16 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
             "{} budget lines",
             read.lines.len() + read.errors.len()
         ));
-        problems.extend(read.errors);
+        problems.extend(read.errors.iter().cloned());
+        // What the report's roll-up would reject, so that a clean check means a clean report.
+        let rolled =
+            ragstatus::budget::roll_up(&read.lines, &settings).map_err(|e| e.with_file(&file))?;
+        problems.extend(
+            rolled
+                .errors
+                .into_iter()
+                .map(|e| read.locate(e).with_file(&file)),
+        );
     }
     if let Some(milestones) = &args.milestones {
         let file = milestones.display().to_string();

@@ -130,3 +130,82 @@ fn check_lists_definition_errors_with_file_and_line() {
             "error: tests/data/bad_values.toml:6, column 1, indicator A",
         ));
 }
+
+const BUDGET: &str = "id,name,group,kind,base,budget,forecast\n\
+    L-1,Libraries,General Fund > Communities,expenditure,gross,100,100\n\
+    L-2,Parks,General Fund > Communities,expenditure,gross,200,210\n\
+    L-1,Libraries again,General Fund > Communities,expenditure,gross,100,100\n";
+
+const MILESTONES: &str = "id,description,due\n\
+    M-1,Adopt the plan,2016-03-04\n\
+    M-2,Open the library,2016-01-31\n\
+    M-2,Open the library again,2016-02-28\n";
+
+#[test]
+fn check_finds_duplicate_budget_and_milestone_ids_with_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let budget = write(dir.path(), "budget.csv", BUDGET);
+    let milestones = write(dir.path(), "milestones.csv", MILESTONES);
+    let b = budget.display().to_string();
+    let m = milestones.display().to_string();
+    ragstatus()
+        .args(["check", "--definitions", DEFS, "--budget"])
+        .arg(&budget)
+        .arg("--milestones")
+        .arg(&milestones)
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains(format!(
+                "{b}:4, column id, indicator L-1: duplicate budget line (also on line 2) \"L-1\""
+            ))
+            .and(predicate::str::contains(format!(
+                "{m}:4, column id, indicator M-2: duplicate milestone (also on line 3) \"M-2\""
+            )))
+            .and(predicate::str::contains("checked: 2 problems")),
+        );
+    // The report says the same, with the same file and line.
+    ragstatus()
+        .args([
+            "report",
+            "--definitions",
+            DEFS,
+            "--actuals",
+            "tests/data/good.csv",
+            "--budget",
+        ])
+        .arg(&budget)
+        .arg("--milestones")
+        .arg(&milestones)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!("{b}:4, column id, indicator L-1: duplicate")).and(
+                predicate::str::contains(format!("{m}:4, column id, indicator M-2: duplicate")),
+            ),
+        );
+}
+
+#[test]
+fn a_huge_field_is_cut_in_the_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "7".repeat(10_000_000);
+    let actuals = write(
+        dir.path(),
+        "actuals.csv",
+        &format!(
+            "indicator,period,value,numerator,denominator,provisional,note\n\
+             B-2,2015/16 Q1,{huge}x,,,,\n"
+        ),
+    );
+    let out = ragstatus()
+        .args(["check", "--definitions", DEFS, "--actuals"])
+        .arg(&actuals)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("(10000001 characters)"))
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.len() < 1_000, "{} bytes of output", out.len());
+}
