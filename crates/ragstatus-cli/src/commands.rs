@@ -881,3 +881,15 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
     list_problems(&problems);
     Ok(outcome(&problems))
 }
+
+/// `ragstatus schema`: the JSON Schema of the definitions format, as checked in under
+/// `schema/`.
+pub fn schema() -> Result<Outcome, Fatal> {
+    let schema = ragstatus::schema::definitions_schema();
+    let text = serde_json::to_string_pretty(&schema)
+        .map_err(|e| Fatal(format!("cannot write the schema: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(write_failed)?;
+    out.flush().map_err(write_failed)?;
+    Ok(Outcome::Clean)
+}

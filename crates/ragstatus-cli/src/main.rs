@@ -7,6 +7,7 @@
 //! ragstatus evaluate --definitions indicators.toml --actuals actuals.csv [--format jsonl]
 //! ragstatus check    --definitions indicators.toml [--actuals ...] [--budget ...] [--milestones ...]
 //! ragstatus explain  SW-01 --period "2015/16 Q3" --definitions indicators.toml --actuals actuals.csv
+//! ragstatus schema   > definitions.schema.json
 //! ```
 //!
 //! Exit codes: 0 clean; 1 the output was produced but some input rows were bad (each listed on
@@ -98,6 +99,14 @@ enum Command {
         "    --actuals examples/council-q3/actuals.csv"
     ))]
     Explain(ExplainArgs),
+    /// Print the JSON Schema of the definitions format, for editors and other tools.
+    #[command(after_help = concat!(
+        "The schema describes the keys and values a definitions file may have; rules that\n",
+        "join several fields are checked by `ragstatus check`. A copy is kept in\n",
+        "schema/definitions.schema.json.\n\n",
+        "Example:\n  ragstatus schema > definitions.schema.json"
+    ))]
+    Schema,
 }
 
 /// The definitions and the actuals.
@@ -280,6 +289,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => commands::evaluate(args),
         Command::Check(args) => commands::check(args),
         Command::Explain(args) => commands::explain(args),
+        Command::Schema => commands::schema(),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

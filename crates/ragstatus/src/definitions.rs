@@ -128,6 +128,7 @@ use crate::value::decimal_from_f64;
 
 /// A fiscal calendar and the indicators defined against it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Definitions {
     /// The fiscal calendar (default: April).

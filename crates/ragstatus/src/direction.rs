@@ -105,12 +105,17 @@ impl std::fmt::Display for Direction {
 
 /// The band of changes counted as no change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StableBand {
     /// A change of at most this amount, in the indicator's units, is no change.
-    Absolute(Decimal),
+    Absolute(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))] Decimal,
+    ),
     /// A change of at most this percent of |comparison| is no change.
-    Relative(Decimal),
+    Relative(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))] Decimal,
+    ),
 }
 
 impl Default for StableBand {
@@ -154,6 +159,7 @@ pub const MAX_REGRESSION: u32 = 60;
 
 /// Which value the actual is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compare {
     /// The previous period of the same length (Q2 for Q3; Q4 of last year for Q1).
@@ -165,6 +171,7 @@ pub enum Compare {
 
 /// How an indicator's direction of travel is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DirectionSettings {
     /// The comparison for the headline direction (default: the previous period).
