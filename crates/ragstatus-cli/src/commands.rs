@@ -100,9 +100,24 @@ fn load_budget_settings(path: &Option<PathBuf>) -> Result<BudgetSettings, Fatal>
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{file}: {e}")))?;
     let settings: BudgetSettings = if file.to_ascii_lowercase().ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file}: {e}")))?
+        serde_json::from_str(&text)
+            .map_err(|e| Fatal(Error::from(e).with_file(&file).to_string()))?
     } else {
-        toml::from_str(&text).map_err(|e| Fatal(format!("{file}: {}", e.message())))?
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map(|before| before.matches('\n').count().saturating_add(1))
+                .and_then(|line| u64::try_from(line).ok());
+            let err = Error::from(e).with_file(&file);
+            Fatal(
+                match line {
+                    Some(line) => err.with_line(line),
+                    None => err,
+                }
+                .to_string(),
+            )
+        })?
     };
     settings
         .validate()

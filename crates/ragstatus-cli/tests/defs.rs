@@ -209,3 +209,46 @@ fn a_huge_field_is_cut_in_the_message() {
         .clone();
     assert!(out.len() < 1_000, "{} bytes of output", out.len());
 }
+
+#[test]
+fn a_huge_regression_window_is_a_definition_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = write(
+        dir.path(),
+        "defs.toml",
+        "[[indicator]]\nid = \"B-2\"\npolarity = \"lower\"\ndirection = { regression = 100000000 }\n",
+    );
+    let d = defs.display().to_string();
+    ragstatus()
+        .args(["evaluate", "--definitions"])
+        .arg(&defs)
+        .args(["--actuals", "tests/data/good.csv"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: {d}:4, column 15, indicator B-2, field indicator[0].direction.regression: \"100000000\" is not valid; expected a regression window of at least 3 and at most 60 periods"
+        )));
+}
+
+#[test]
+fn budget_settings_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let budget = write(dir.path(), "budget.csv", BUDGET);
+    let settings = write(
+        dir.path(),
+        "settings.toml",
+        "# thresholds\n\n[[level]]\nname = 3\n",
+    );
+    let s = settings.display().to_string();
+    ragstatus()
+        .args(["check", "--definitions", DEFS, "--budget"])
+        .arg(&budget)
+        .arg("--budget-settings")
+        .arg(&settings)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: {s}:3: TOML: unknown field `level`"
+        )));
+}

@@ -59,13 +59,13 @@ pub enum ErrorKind {
         expected: String,
     },
     /// A definition (indicator, target, tolerance, threshold, setting) that is inconsistent.
-    #[error("invalid definition: {message}")]
+    #[error("invalid definition: {}", long(.message))]
     Definition {
         /// What is wrong and what would be right.
         message: String,
     },
     /// A custom status scheme whose bands do not cover every value exactly once, in order.
-    #[error("invalid scheme, band {band}: {message}")]
+    #[error("invalid scheme, band {band}: {}", long(.message))]
     Scheme {
         /// The zero-based index of the offending band.
         band: usize,
@@ -110,7 +110,7 @@ pub enum ErrorKind {
     },
     /// A file or text in a structured format (JSON, TOML, CSV) that does not parse or does not
     /// match the expected shape.
-    #[error("{format}: {message}")]
+    #[error("{format}: {}", long(.message))]
     Syntax {
         /// The format: "JSON", "TOML", "CSV", ...
         format: String,
@@ -130,27 +130,44 @@ pub enum ErrorKind {
 /// flood a terminal or a log; the error's fields keep the whole text.
 pub const MAX_SHOWN_CHARS: usize = 60;
 
-/// Text as an error message shows it: quoted, and cut at [`MAX_SHOWN_CHARS`].
+/// The longest message of a parser or a check an error shows whole, in characters: room for
+/// a list of the expected keys, but not for the text of a 10 MB field quoted inside it.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// Text as an error message shows it: quoted or not, and cut at `limit` characters.
 struct Shown<'a> {
     text: &'a str,
     quote: bool,
+    limit: usize,
 }
 
 fn quoted(text: &str) -> Shown<'_> {
-    Shown { text, quote: true }
+    Shown {
+        text,
+        quote: true,
+        limit: MAX_SHOWN_CHARS,
+    }
 }
 
 fn plain(text: &str) -> Shown<'_> {
-    Shown { text, quote: false }
+    Shown {
+        text,
+        quote: false,
+        limit: MAX_SHOWN_CHARS,
+    }
+}
+
+fn long(text: &str) -> Shown<'_> {
+    Shown {
+        text,
+        quote: false,
+        limit: MAX_MESSAGE_CHARS,
+    }
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cut = self
-            .text
-            .char_indices()
-            .nth(MAX_SHOWN_CHARS)
-            .map(|(i, _)| i);
+        let cut = self.text.char_indices().nth(self.limit).map(|(i, _)| i);
         let head = cut.and_then(|i| self.text.get(..i)).unwrap_or(self.text);
         match (self.quote, cut) {
             (true, None) => write!(f, "{head:?}"),
@@ -554,6 +571,13 @@ mod tests {
             key: "é\"x".into(),
         });
         assert_eq!(short.to_string(), "duplicate row \"é\\\"x\"");
+        let parser = Error::new(ErrorKind::Syntax {
+            format: "TOML".into(),
+            message: format!("invalid value: string \"{huge}\""),
+        })
+        .to_string();
+        assert!(parser.len() < 600, "{} bytes", parser.len());
+        assert!(parser.ends_with("… (10000024 characters)"), "{parser}");
         let exact = "é".repeat(MAX_SHOWN_CHARS);
         let at_limit = Error::invalid_value(exact.clone(), "x").to_string();
         assert_eq!(at_limit, format!("\"{exact}\" is not valid; expected x"));

@@ -980,6 +980,11 @@ impl Indicator {
         let year_ago = travel(self.compared_value(year_ago_period, series)?)?;
         let trend = match self.direction.regression {
             Some(n) if self.polarity != Polarity::Within || range.is_some() => {
+                // An indicator built in code skips `validate`: the window is still bounded,
+                // since every period of it is read.
+                self.direction
+                    .validate()
+                    .map_err(|e| e.with_field("direction").with_indicator(&self.id))?;
                 let mut values = Vec::new();
                 for back in (0..i64::from(n)).rev() {
                     values.push(self.compared_value(measured.offset(-back).ok(), series)?);
