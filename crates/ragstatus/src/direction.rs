@@ -15,9 +15,8 @@
 //! - A change (or a relative band) too large for a decimal (beyond ±7.9 × 10²⁸) is
 //!   `NotComparable`, with the [reason](Travel::reason): the actual keeps its status.
 //! - **By regression** ([`by_regression`]): over the last n values (3 ≤ n ≤
-//!   [`MAX_REGRESSION`]), the sign of the
-//!   least-squares slope (x = 0, 1, …, n − 1), with the band applied to slope × (n − 1), the
-//!   change the fitted line makes across the window. A relative band is a percent of |the first
+//!   [`MAX_REGRESSION`]), the sign of the least-squares slope (x = 0, 1, …, n − 1), with the
+//!   band applied to slope × (n − 1), the change the fitted line makes across the window. A relative band is a percent of |the first
 //!   value of the window| (the regression's counterpart of the comparison value). The slope is
 //!   computed exactly: the comparison `S × (n − 1) > band × D` is made on the integers' exact
 //!   decimal products (S = nΣxy − ΣxΣy, D = nΣx² − (Σx)² > 0), so no division rounds. For
