@@ -100,9 +100,24 @@ fn load_budget_settings(path: &Option<PathBuf>) -> Result<BudgetSettings, Fatal>
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Fatal(format!("{file}: {e}")))?;
     let settings: BudgetSettings = if file.to_ascii_lowercase().ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| Fatal(format!("{file}: {e}")))?
+        serde_json::from_str(&text)
+            .map_err(|e| Fatal(Error::from(e).with_file(&file).to_string()))?
     } else {
-        toml::from_str(&text).map_err(|e| Fatal(format!("{file}: {}", e.message())))?
+        toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map(|before| before.matches('\n').count().saturating_add(1))
+                .and_then(|line| u64::try_from(line).ok());
+            let err = Error::from(e).with_file(&file);
+            Fatal(
+                match line {
+                    Some(line) => err.with_line(line),
+                    None => err,
+                }
+                .to_string(),
+            )
+        })?
     };
     settings
         .validate()
@@ -135,12 +150,11 @@ fn outcome(problems: &[Error]) -> Outcome {
 
 /// `ragstatus check`.
 pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
-    let defs = match Defs::load(&args.definitions) {
+    let defs = match Defs::load_all(&args.definitions) {
         Ok(defs) => defs,
-        Err(first) => {
-            let all = Defs::all_problems(&args.definitions);
-            if all.len() <= 1 {
-                return Err(first.into());
+        Err(all) => {
+            if let [only] = all.as_slice() {
+                return Err(only.clone().into());
             }
             let mut out = std::io::stdout().lock();
             for p in &all {
@@ -161,7 +175,7 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         problems.extend(bad);
     }
     if let Some(budget) = &args.budget {
-        load_budget_settings(&args.budget_settings)?;
+        let settings = load_budget_settings(&args.budget_settings)?;
         let file = budget.display().to_string();
         let options = BudgetCsvOptions {
             unit: args.budget_unit.into(),
@@ -173,7 +187,16 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
             "{} budget lines",
             read.lines.len() + read.errors.len()
         ));
-        problems.extend(read.errors);
+        problems.extend(read.errors.iter().cloned());
+        // What the report's roll-up would reject, so that a clean check means a clean report.
+        let rolled =
+            ragstatus::budget::roll_up(&read.lines, &settings).map_err(|e| e.with_file(&file))?;
+        problems.extend(
+            rolled
+                .errors
+                .into_iter()
+                .map(|e| read.locate(e).with_file(&file)),
+        );
     }
     if let Some(milestones) = &args.milestones {
         let file = milestones.display().to_string();
@@ -255,7 +278,7 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
     let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
     let period = choose_period(&defs, &args.period, &rows)?;
     let settings = load_budget_settings(&args.budget_settings)?;
-    let history = engine::history_periods(period, args.history.max(1));
+    let history = engine::history_periods(period, usize::from(args.history));
     let (series, flags) = engine::series(&rows);
     let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
     let empty = Series::new();
@@ -872,4 +895,16 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
     out.flush().map_err(write_failed)?;
     list_problems(&problems);
     Ok(outcome(&problems))
+}
+
+/// `ragstatus schema`: the JSON Schema of the definitions format, as checked in under
+/// `schema/`.
+pub fn schema() -> Result<Outcome, Fatal> {
+    let schema = ragstatus::schema::definitions_schema();
+    let text = serde_json::to_string_pretty(&schema)
+        .map_err(|e| Fatal(format!("cannot write the schema: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(write_failed)?;
+    out.flush().map_err(write_failed)?;
+    Ok(Outcome::Clean)
 }

@@ -5,10 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use ragstatus::definitions::from_json_value;
 use ragstatus::{
-    Assurance, Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement,
-    Indicator, IndicatorResult, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
+    Assurance, Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
+    Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
 };
 
 use crate::actuals::{ActualRow, Catalog};
@@ -27,9 +26,18 @@ pub struct Defs {
 impl Defs {
     /// Reads and validates a definitions file (TOML, or JSON when the name ends in `.json`).
     pub fn load(path: &Path) -> Result<Defs, Error> {
-        let file = path.display().to_string();
-        let definitions = Definitions::from_path(path).map_err(|e| e.with_file(&file))?;
-        definitions.validate().map_err(|e| e.with_file(&file))?;
+        Self::load_all(path).map_err(|problems| {
+            problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Error::definition("the definitions could not be read"))
+        })
+    }
+
+    /// Reads a definitions file, or lists every problem in it, each with file and line, so
+    /// that `check` can show them all.
+    pub fn load_all(path: &Path) -> Result<Defs, Vec<Error>> {
+        let definitions = Definitions::check_path(path)?;
         let ids = definitions
             .indicators
             .iter()
@@ -37,81 +45,6 @@ impl Defs {
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
         Ok(Defs { definitions, ids })
-    }
-
-    /// Every problem of a definitions file that does not load, indicator by indicator, so that
-    /// `check` can list them all (loading stops at the first). Empty when the file cannot be
-    /// split into indicators (a syntax error), in which case the loader's error says why.
-    pub fn all_problems(path: &Path) -> Vec<Error> {
-        let file = path.display().to_string();
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return Vec::new();
-        };
-        let value: Option<serde_json::Value> = if file.to_ascii_lowercase().ends_with(".json") {
-            serde_json::from_str(&text).ok()
-        } else {
-            toml::from_str::<toml::Table>(&text)
-                .ok()
-                .and_then(|t| serde_json::to_value(t).ok())
-        };
-        let Some(serde_json::Value::Object(root)) = value else {
-            return Vec::new();
-        };
-        let calendar = root
-            .get("calendar")
-            .and_then(|c| from_json_value::<FiscalCalendar>(c).ok())
-            .unwrap_or_default();
-        let list = root
-            .get("indicator")
-            .or_else(|| root.get("indicators"))
-            .and_then(serde_json::Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let is_toml = !file.to_ascii_lowercase().ends_with(".json");
-        // The entries were converted to JSON to be read one by one; say the file's own format.
-        let retag = |e: Error| match e.kind() {
-            ErrorKind::Syntax { format, message } if is_toml && format == "JSON" => {
-                let l = e.location().clone();
-                let mut out = Error::new(ErrorKind::Syntax {
-                    format: "TOML".into(),
-                    message: message.clone(),
-                });
-                if let Some(f) = l.field {
-                    out = out.with_field(f);
-                }
-                out
-            }
-            _ => e,
-        };
-        let mut problems = Vec::new();
-        let mut seen = HashMap::new();
-        for (i, entry) in list.iter().enumerate() {
-            let id = entry.get("id").and_then(serde_json::Value::as_str);
-            let at = |e: Error| {
-                let e = e.with_field(format!("indicator[{i}]")).with_file(&file);
-                match id {
-                    Some(id) => e.with_indicator(id),
-                    None => e,
-                }
-            };
-            if let Some(id) = id {
-                if let Some(first) = seen.insert(id.to_string(), i) {
-                    problems.push(at(Error::new(ErrorKind::Duplicate {
-                        what: format!("indicator id (also indicator[{first}])"),
-                        key: id.into(),
-                    })));
-                }
-            }
-            match from_json_value::<Indicator>(entry) {
-                Ok(indicator) => {
-                    if let Err(e) = indicator.validate(calendar) {
-                        problems.push(at(e));
-                    }
-                }
-                Err(e) => problems.push(at(retag(e))),
-            }
-        }
-        problems
     }
 
     /// The indicator at a position.

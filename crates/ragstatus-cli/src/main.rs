@@ -7,6 +7,7 @@
 //! ragstatus evaluate --definitions indicators.toml --actuals actuals.csv [--format jsonl]
 //! ragstatus check    --definitions indicators.toml [--actuals ...] [--budget ...] [--milestones ...]
 //! ragstatus explain  SW-01 --period "2015/16 Q3" --definitions indicators.toml --actuals actuals.csv
+//! ragstatus schema   > definitions.schema.json
 //! ```
 //!
 //! Exit codes: 0 clean; 1 the output was produced but some input rows were bad (each listed on
@@ -98,6 +99,14 @@ enum Command {
         "    --actuals examples/council-q3/actuals.csv"
     ))]
     Explain(ExplainArgs),
+    /// Print the JSON Schema of the definitions format, for editors and other tools.
+    #[command(after_help = concat!(
+        "The schema describes the keys and values a definitions file may have; rules that\n",
+        "join several fields are checked by `ragstatus check`. A copy is kept in\n",
+        "schema/definitions.schema.json.\n\n",
+        "Example:\n  ragstatus schema > definitions.schema.json"
+    ))]
+    Schema,
 }
 
 /// The definitions and the actuals.
@@ -140,21 +149,31 @@ struct ReportArgs {
     /// The period to report, e.g. "2015/16 Q3" [default: the latest period with data].
     #[arg(short, long)]
     period: Option<String>,
-    /// The date milestones are assessed at, YYYY-MM-DD [default: the last day of the period].
-    #[arg(long, value_name = "DATE")]
+    /// The date milestones are assessed at, yyyy-mm-dd or dd/mm/yyyy [default: the last day of
+    /// the period].
+    #[arg(long, value_name = "DATE", value_parser = as_of_date)]
     as_of: Option<chrono::NaiveDate>,
     /// The report's title.
     #[arg(long)]
     title: Option<String>,
-    /// How many periods of history the trend shows.
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    history: usize,
+    /// How many periods of history the trend shows (1 to 60: 15 years of quarters).
+    #[arg(long, default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_HISTORY))]
+    history: u16,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+}
+
+/// The longest history a report shows: every period of it is evaluated for every indicator.
+const MAX_HISTORY: i64 = 60;
+
+/// Reads `--as-of` as milestone dates are read, so the message names the accepted forms.
+fn as_of_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    ragstatus::milestone::parse_date(text).map_err(|e| e.kind().to_string())
 }
 
 /// The unit a budget file's amounts are written in.
@@ -270,6 +289,7 @@ fn main() -> ExitCode {
         Command::Evaluate(args) => commands::evaluate(args),
         Command::Check(args) => commands::check(args),
         Command::Explain(args) => commands::explain(args),
+        Command::Schema => commands::schema(),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

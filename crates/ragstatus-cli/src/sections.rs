@@ -31,9 +31,14 @@ pub fn budget(
         ..Default::default()
     };
     let read = read_budget_csv(std::io::BufReader::new(input), &options)?;
-    problems.extend(read.errors);
+    problems.extend(read.errors.iter().cloned());
     let report = roll_up(&read.lines, settings).map_err(|e| e.with_file(&file))?;
-    problems.extend(report.errors.iter().cloned());
+    problems.extend(
+        report
+            .errors
+            .iter()
+            .map(|e| read.locate(e.clone()).with_file(&file)),
+    );
     let notes: HashMap<String, String> = read
         .lines
         .iter()
@@ -141,9 +146,14 @@ pub fn milestones(
         file: Some(file.clone()),
     };
     let read = read_milestones_csv(std::io::BufReader::new(input), &options)?;
-    problems.extend(read.errors);
+    problems.extend(read.errors.iter().cloned());
     let report = evaluate_milestones(&read.milestones, as_of, &MilestoneSettings::default());
-    problems.extend(report.errors.iter().cloned());
+    problems.extend(
+        report
+            .errors
+            .iter()
+            .map(|e| read.locate(e.clone()).with_file(&file)),
+    );
     let rank = |state: MilestoneState| match state {
         MilestoneState::Overdue => 0,
         MilestoneState::AtRisk => 1,

@@ -451,7 +451,7 @@ fn check_lists_every_definition_problem() {
                 "indicator A-1, field indicator[0].polarity: TOML: unknown variant `sideways`",
             )
             .and(predicate::str::contains(
-                "field indicator[1]: duplicate indicator id (also indicator[0]) \"A-1\"",
+                "tests/data/bad_defs.toml:8, column 1, indicator A-1, field indicator[1].id: duplicate indicator id (also indicator[0]) \"A-1\"",
             )),
         )
         .stderr(predicate::str::contains(

@@ -84,6 +84,13 @@ impl PyTravel {
         self.0.band
     }
 
+    /// Why two present values could not be compared (a change beyond the decimal range);
+    /// None otherwise.
+    #[getter]
+    fn reason(&self) -> Option<String> {
+        self.0.reason.clone()
+    }
+
     /// One plain-English sentence, e.g. "up 2.1 from 42.0 in 2015/16 Q2: improving".
     #[pyo3(signature = (label, suffix = String::new()), text_signature = "(self, /, label, suffix='')")]
     fn sentence(

@@ -53,7 +53,7 @@
 //! direction = { compare = "previous", stable = { absolute = "0.5" } }
 //!                            # optional; compare = previous | year_ago;
 //!                            # stable = { absolute = "x" } | { relative = "p" };
-//!                            # regression = n (n >= 3) for a direction by regression
+//!                            # regression = n (3 <= n <= 60) for a direction by regression
 //! # scheme = { measure = "relative_shortfall", bands = [    # optional custom scheme, replaces
 //! #     { status = "Green", le = "5" },                     # tolerance and stretch (see the
 //! #     { status = "Amber", gt = "5", le = "10" },          # `scheme` module)
@@ -102,13 +102,19 @@
 //! # Errors
 //!
 //! Unknown fields, values of the wrong type and bad values are rejected with the path to the
-//! field (`indicator[3].tolerance.relative`) in [`Location::field`](crate::Location) and the
-//! indicator id where known; syntax errors carry the line. Duplicate ids are an
-//! [`ErrorKind::Duplicate`] error. After parsing, every indicator is
+//! field (`indicator[3].tolerance.relative`) in [`Location::field`](crate::Location), the
+//! indicator id where known, and the line and column of the offending key in the file (of the
+//! table that lacks a missing key), in TOML and in JSON alike; [`Definitions::from_path`] adds
+//! the file. Duplicate ids are an [`ErrorKind::Duplicate`] error. Every indicator is
 //! [validated](crate::indicator::Indicator::validate) (cross-field rules such as "a within
-//! indicator needs range targets"), and target years are checked against the calendar.
+//! indicator needs range targets"), and target years are checked against the calendar. The
+//! `from_*` loaders stop at the first problem; [`Definitions::check_path`] and its `check_*`
+//! siblings list every one.
+//!
+//! A JSON file may name its schema in a top-level `"$schema"` key (see `ragstatus schema`);
+//! it is ignored when reading.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -122,6 +128,7 @@ use crate::value::decimal_from_f64;
 
 /// A fiscal calendar and the indicators defined against it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Definitions {
     /// The fiscal calendar (default: April).
@@ -161,55 +168,112 @@ const INTEGER_KEYS: [&str; 6] = [
 ];
 
 impl Definitions {
-    /// Reads definitions from TOML text.
+    /// Reads definitions from TOML text. The first problem is returned (see
+    /// [`check_toml_str`](Definitions::check_toml_str) for all of them), with its line and
+    /// column.
     pub fn from_toml_str(text: &str) -> Result<Definitions> {
-        let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        Self::check_toml_str(text).map_err(first_problem)
+    }
+
+    /// Reads definitions from JSON text. The first problem is returned (see
+    /// [`check_json_str`](Definitions::check_json_str) for all of them), with its line and
+    /// column.
+    pub fn from_json_str(text: &str) -> Result<Definitions> {
+        Self::check_json_str(text).map_err(first_problem)
+    }
+
+    /// Reads a definitions file: TOML if its name ends in `.toml`, JSON if `.json`. Errors name
+    /// the file, the line and the column.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Definitions> {
+        Self::check_path(path).map_err(first_problem)
+    }
+
+    /// Reads definitions from TOML text and lists **every** problem: each indicator is read
+    /// and [validated](Indicator::validate) on its own, so one bad indicator does not hide the
+    /// next. Each error names the field (`indicator[3].tolerance.relative`), the indicator id
+    /// where known, and the line and column of the offending key (or of the table or array
+    /// entry that lacks it).
+    ///
+    /// ```
+    /// use ragstatus::Definitions;
+    ///
+    /// let problems = Definitions::check_toml_str(
+    ///     "[[indicator]]\nid = \"A\"\npolarity = \"sideways\"\n\n\
+    ///      [[indicator]]\nid = \"B\"\npolarity = \"higher\"\ntolerance = { absolute = \"-2\" }\n",
+    /// )
+    /// .err()
+    /// .unwrap_or_default();
+    /// assert_eq!(problems.len(), 2);
+    /// assert_eq!(problems[0].location().line, Some(3));
+    /// assert_eq!(problems[1].location().line, Some(8));
+    /// assert_eq!(problems[1].location().indicator.as_deref(), Some("B"));
+    /// ```
+    pub fn check_toml_str(text: &str) -> std::result::Result<Definitions, Vec<Error>> {
+        let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
             let err = Error::new(ErrorKind::Syntax {
                 format: "TOML".into(),
                 message: e.message().to_string(),
             });
-            let line = e
-                .span()
-                .and_then(|span| text.get(..span.start))
-                .map(|before| before.matches('\n').count() + 1)
-                .and_then(|l| u64::try_from(l).ok());
-            match line {
-                Some(line) => err.with_line(line),
+            vec![match e.span() {
+                Some(span) => at_offset(err, text, span.start),
                 None => err,
-            }
+            }]
         })?;
+        let mut positions = Positions::new();
+        toml_table_positions(doc.as_table(), "", &mut positions);
+        let doc = doc.into_mut();
         let value = toml_table_to_json(doc.as_table());
-        Self::from_value(value, "TOML")
+        Self::check_value(&value, "TOML").map_err(|errors| locate_all(errors, text, &positions))
     }
 
-    /// Reads definitions from JSON text.
-    pub fn from_json_str(text: &str) -> Result<Definitions> {
-        let value: Value = serde_json::from_str(&quote_json_numbers(text))?;
-        Self::from_value(normalize_json(value, None), "JSON")
+    /// Reads definitions from JSON text and lists every problem, as
+    /// [`check_toml_str`](Definitions::check_toml_str) does.
+    pub fn check_json_str(text: &str) -> std::result::Result<Definitions, Vec<Error>> {
+        let value: Value = serde_json::from_str(&quote_json_numbers(text)).map_err(|e| {
+            let column = e.column();
+            let err = Error::from(e);
+            vec![if column > 0 && err.location().line.is_some() {
+                err.with_column(column.to_string())
+            } else {
+                err
+            }]
+        })?;
+        let positions = json_positions(text);
+        Self::check_value(&normalize_json(value, None), "JSON")
+            .map_err(|errors| locate_all(errors, text, &positions))
     }
 
-    /// Reads a definitions file: TOML if its name ends in `.toml`, JSON if `.json`. Errors name
-    /// the file.
-    pub fn from_path(path: impl AsRef<Path>) -> Result<Definitions> {
+    /// Reads a definitions file (TOML if its name ends in `.toml`, JSON if `.json`) and lists
+    /// every problem, each naming the file and line.
+    pub fn check_path(path: impl AsRef<Path>) -> std::result::Result<Definitions, Vec<Error>> {
         let path = path.as_ref();
         let name = path.display().to_string();
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        let parse: fn(&str) -> Result<Definitions> = match extension.as_deref() {
-            Some("toml") => Self::from_toml_str,
-            Some("json") => Self::from_json_str,
-            _ => {
-                return Err(Error::invalid_value(
-                    name.clone(),
-                    "a definitions file ending in .toml or .json",
-                )
-                .with_file(name));
-            }
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).with_file(&name))?;
-        parse(&text).map_err(|e| e.with_file(name))
+        let check: fn(&str) -> std::result::Result<Definitions, Vec<Error>> =
+            match extension.as_deref() {
+                Some("toml") => Self::check_toml_str,
+                Some("json") => Self::check_json_str,
+                _ => {
+                    return Err(vec![
+                        Error::invalid_value(
+                            name.clone(),
+                            "a definitions file ending in .toml or .json",
+                        )
+                        .with_file(name),
+                    ]);
+                }
+            };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| vec![Error::from(e).with_file(&name)])?;
+        check(&text).map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| e.with_file(name.as_str()))
+                .collect()
+        })
     }
 
     /// The definitions as TOML text (decimals as strings).
@@ -308,20 +372,97 @@ impl Definitions {
         evaluation
     }
 
-    fn from_value(value: Value, format: &str) -> Result<Definitions> {
-        let defs: Definitions = read_value(&value, format).map_err(|err| {
-            let id = err
-                .location()
-                .field
-                .as_deref()
-                .and_then(|path| indicator_id_at(&value, path));
-            match id {
-                Some(id) => err.with_indicator(id),
-                None => err,
+    /// Reads the parts of a definitions value one by one, so that every bad indicator is
+    /// listed.
+    fn check_value(value: &Value, format: &str) -> std::result::Result<Definitions, Vec<Error>> {
+        let Value::Object(root) = value else {
+            return Err(vec![Error::new(ErrorKind::Syntax {
+                format: format.into(),
+                message: "expected a table with `calendar` and `indicator` at the top level".into(),
+            })]);
+        };
+        let mut problems = Vec::new();
+        let mut list: Option<(&str, &Value)> = None;
+        for (key, item) in root {
+            match key.as_str() {
+                // Editors read the schema a JSON file names; the definitions do not.
+                "calendar" | "$schema" => {}
+                "indicator" | "indicators" => {
+                    if let Some((first, _)) = list {
+                        problems.push(
+                            Error::new(ErrorKind::Duplicate {
+                                what: format!("list of indicators (also `{first}`)"),
+                                key: key.clone(),
+                            })
+                            .with_field(key.as_str()),
+                        );
+                    } else {
+                        list = Some((key.as_str(), item));
+                    }
+                }
+                other => problems.push(
+                    Error::new(ErrorKind::Syntax {
+                        format: format.into(),
+                        message: format!(
+                            "unknown field `{other}`, expected `calendar` or `indicator`"
+                        ),
+                    })
+                    .with_field(other),
+                ),
             }
-        })?;
-        defs.validate()?;
-        Ok(defs)
+        }
+        let calendar = match root.get("calendar") {
+            Some(c) => read_value::<FiscalCalendar>(c, format)
+                .map_err(|e| problems.push(e.with_field("calendar")))
+                .unwrap_or_default(),
+            None => FiscalCalendar::default(),
+        };
+        let mut indicators = Vec::new();
+        match list {
+            None => {}
+            Some((key, Value::Array(entries))) => {
+                let mut seen: HashMap<&str, usize> = HashMap::new();
+                for (i, entry) in entries.iter().enumerate() {
+                    let id = entry.get("id").and_then(Value::as_str);
+                    let at = |e: Error| {
+                        let e = e.with_field(format!("{key}[{i}]"));
+                        match id {
+                            Some(id) => e.with_indicator(id),
+                            None => e,
+                        }
+                    };
+                    if let Some(id) = id {
+                        if let Some(first) = seen.insert(id, i) {
+                            problems.push(at(Error::new(ErrorKind::Duplicate {
+                                what: format!("indicator id (also {key}[{first}])"),
+                                key: id.into(),
+                            })
+                            .with_field("id")));
+                        }
+                    }
+                    match read_value::<Indicator>(entry, format) {
+                        Ok(indicator) => match indicator.validate(calendar) {
+                            Ok(()) => indicators.push(indicator),
+                            Err(e) => problems.push(at(e)),
+                        },
+                        Err(e) => problems.push(at(e)),
+                    }
+                }
+            }
+            Some((key, other)) => {
+                if let Err(e) = read_value::<Vec<Indicator>>(other, format) {
+                    problems.push(e.with_field(key));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Definitions {
+                calendar,
+                indicators,
+            })
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -361,14 +502,245 @@ fn read_value<T: serde::de::DeserializeOwned>(value: &Value, format: &str) -> Re
     })
 }
 
-/// The id of the indicator that a path such as `indicator[3].tolerance` points into.
-fn indicator_id_at(value: &Value, path: &str) -> Option<String> {
-    let rest = path
-        .strip_prefix("indicator[")
-        .or_else(|| path.strip_prefix("indicators["))?;
-    let index: usize = rest.split(']').next()?.parse().ok()?;
-    let list = value.get("indicator").or_else(|| value.get("indicators"))?;
-    list.get(index)?.get("id")?.as_str().map(str::to_owned)
+/// The first of a list of problems (the list is never empty when it is an error).
+fn first_problem(problems: Vec<Error>) -> Error {
+    problems.into_iter().next().unwrap_or_else(|| {
+        Error::new(ErrorKind::Syntax {
+            format: "definitions".into(),
+            message: "the definitions could not be read".into(),
+        })
+    })
+}
+
+/// Where each path of a definitions file (`indicator[2].tolerance.relative`) starts in its
+/// text, as a byte offset: of the key for a table entry, of the value for an array element.
+type Positions = HashMap<String, usize>;
+
+fn join_key(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+fn toml_table_positions(table: &toml_edit::Table, prefix: &str, out: &mut Positions) {
+    for (key, item) in table.iter() {
+        let path = join_key(prefix, key);
+        if let Some(span) = table.key(key).and_then(toml_edit::Key::span) {
+            out.insert(path.clone(), span.start);
+        }
+        match item {
+            toml_edit::Item::Table(t) => toml_table_positions(t, &path, out),
+            toml_edit::Item::ArrayOfTables(a) => {
+                for (i, t) in a.iter().enumerate() {
+                    let at = format!("{path}[{i}]");
+                    if let Some(span) = t.span() {
+                        out.insert(at.clone(), span.start);
+                    }
+                    toml_table_positions(t, &at, out);
+                }
+            }
+            toml_edit::Item::Value(v) => toml_value_positions(v, &path, out),
+            toml_edit::Item::None => {}
+        }
+    }
+}
+
+fn toml_value_positions(value: &toml_edit::Value, path: &str, out: &mut Positions) {
+    match value {
+        toml_edit::Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let at = format!("{path}[{i}]");
+                if let Some(span) = v.span() {
+                    out.insert(at.clone(), span.start);
+                }
+                toml_value_positions(v, &at, out);
+            }
+        }
+        toml_edit::Value::InlineTable(t) => {
+            for (key, v) in t.iter() {
+                let at = join_key(path, key);
+                if let Some(span) = t.key(key).and_then(toml_edit::Key::span) {
+                    out.insert(at.clone(), span.start);
+                }
+                toml_value_positions(v, &at, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The positions of every key and array element of JSON text that `serde_json` has already
+/// accepted (so the scan can be lenient: it stops at anything unexpected). `serde_json` keeps
+/// no positions in a `Value`, and the text the definitions are read from has its numbers
+/// quoted, which moves columns.
+fn json_positions(text: &str) -> Positions {
+    let mut scan = JsonScan {
+        text,
+        at: 0,
+        out: Positions::new(),
+    };
+    scan.value("", 0);
+    scan.out
+}
+
+struct JsonScan<'a> {
+    text: &'a str,
+    at: usize,
+    out: Positions,
+}
+
+impl JsonScan<'_> {
+    /// `serde_json`'s own nesting limit: deeper text was rejected before the scan.
+    const MAX_DEPTH: usize = 128;
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at = self.at.saturating_add(1);
+        }
+    }
+
+    /// Skips a string starting at `self.at` and returns its decoded text.
+    fn string(&mut self) -> Option<String> {
+        let start = self.at;
+        let bytes = self.text.as_bytes();
+        let mut i = start.checked_add(1)?;
+        loop {
+            match bytes.get(i)? {
+                b'\\' => i = i.checked_add(2)?,
+                b'"' => break,
+                _ => i = i.checked_add(1)?,
+            }
+        }
+        self.at = i.checked_add(1)?;
+        serde_json::from_str(self.text.get(start..self.at)?).ok()
+    }
+
+    fn value(&mut self, path: &str, depth: usize) -> Option<()> {
+        if depth > Self::MAX_DEPTH {
+            return None;
+        }
+        self.skip_space();
+        match self.peek()? {
+            b'{' => {
+                self.at = self.at.saturating_add(1);
+                loop {
+                    self.skip_space();
+                    match self.peek()? {
+                        b'}' => {
+                            self.at = self.at.saturating_add(1);
+                            return Some(());
+                        }
+                        b',' => self.at = self.at.saturating_add(1),
+                        b'"' => {
+                            let start = self.at;
+                            let key = self.string()?;
+                            let at = join_key(path, &key);
+                            self.out.insert(at.clone(), start);
+                            self.skip_space();
+                            if self.peek()? != b':' {
+                                return None;
+                            }
+                            self.at = self.at.saturating_add(1);
+                            self.value(&at, depth.saturating_add(1))?;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'[' => {
+                self.at = self.at.saturating_add(1);
+                let mut index = 0usize;
+                loop {
+                    self.skip_space();
+                    match self.peek()? {
+                        b']' => {
+                            self.at = self.at.saturating_add(1);
+                            return Some(());
+                        }
+                        b',' => self.at = self.at.saturating_add(1),
+                        _ => {
+                            let at = format!("{path}[{index}]");
+                            self.out.insert(at.clone(), self.at);
+                            self.value(&at, depth.saturating_add(1))?;
+                            index = index.saturating_add(1);
+                        }
+                    }
+                }
+            }
+            b'"' => self.string().map(|_| ()),
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|b| !matches!(b, b',' | b']' | b'}') && !b.is_ascii_whitespace())
+                {
+                    self.at = self.at.saturating_add(1);
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// Sets the line and column of byte `offset` of `text`.
+fn at_offset(err: Error, text: &str, offset: usize) -> Error {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count().saturating_add(1);
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        .saturating_add(1);
+    match u64::try_from(line) {
+        Ok(line) => err.with_line(line).with_column(column.to_string()),
+        Err(_) => err,
+    }
+}
+
+/// The path one level up: `indicator[0].target[1]` → `indicator[0].target` → `indicator[0]`.
+fn parent_path(path: &str) -> Option<&str> {
+    let cut = path.rfind(['.', '['])?;
+    path.get(..cut)
+}
+
+/// Adds the line and column of the field an error names: the key itself where the file has
+/// it, else the nearest enclosing key, table or array entry (a missing field is reported at
+/// the table that lacks it). An unknown key named by the parser's message is found too.
+fn locate(err: Error, text: &str, positions: &Positions) -> Error {
+    if err.location().line.is_some() {
+        return err;
+    }
+    let Some(field) = err.location().field.clone() else {
+        return err;
+    };
+    if let ErrorKind::Syntax { message, .. } = err.kind() {
+        let unknown = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next());
+        if let Some(&offset) = unknown.and_then(|name| positions.get(&join_key(&field, name))) {
+            return at_offset(err, text, offset);
+        }
+    }
+    let mut path = Some(field.as_str());
+    while let Some(p) = path {
+        if let Some(&offset) = positions.get(p) {
+            return at_offset(err, text, offset);
+        }
+        path = parent_path(p);
+    }
+    err
+}
+
+fn locate_all(errors: Vec<Error>, text: &str, positions: &Positions) -> Vec<Error> {
+    errors
+        .into_iter()
+        .map(|e| locate(e, text, positions))
+        .collect()
 }
 
 /// Turns numbers into their decimal text, except under [`INTEGER_KEYS`].

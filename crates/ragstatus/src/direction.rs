@@ -12,9 +12,11 @@
 //!   [`StableBand`] is absolute (in the indicator's units) or relative (percent of
 //!   |comparison|); the default is 0, so any change counts. A change exactly on the band's edge
 //!   is `NoChange`.
-//! - **By regression** ([`by_regression`]): over the last n ≥ 3 values, the sign of the
-//!   least-squares slope (x = 0, 1, …, n − 1), with the band applied to slope × (n − 1), the
-//!   change the fitted line makes across the window. A relative band is a percent of |the first
+//! - A change (or a relative band) too large for a decimal (beyond ±7.9 × 10²⁸) is
+//!   `NotComparable`, with the [reason](Travel::reason): the actual keeps its status.
+//! - **By regression** ([`by_regression`]): over the last n values (3 ≤ n ≤
+//!   [`MAX_REGRESSION`]), the sign of the least-squares slope (x = 0, 1, …, n − 1), with the
+//!   band applied to slope × (n − 1), the change the fitted line makes across the window. A relative band is a percent of |the first
 //!   value of the window| (the regression's counterpart of the comparison value). The slope is
 //!   computed exactly: the comparison `S × (n − 1) > band × D` is made on the integers' exact
 //!   decimal products (S = nΣxy − ΣxΣy, D = nΣx² − (Σx)² > 0), so no division rounds. For
@@ -34,7 +36,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::{Polarity, within_shortfall};
 
 /// The direction of travel.
@@ -102,12 +104,17 @@ impl std::fmt::Display for Direction {
 
 /// The band of changes counted as no change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum StableBand {
     /// A change of at most this amount, in the indicator's units, is no change.
-    Absolute(Decimal),
+    Absolute(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))] Decimal,
+    ),
     /// A change of at most this percent of |comparison| is no change.
-    Relative(Decimal),
+    Relative(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))] Decimal,
+    ),
 }
 
 impl Default for StableBand {
@@ -145,8 +152,13 @@ impl StableBand {
     }
 }
 
+/// The longest regression window, in periods: 15 years of quarters. Longer windows are a
+/// definition error, since each evaluation reads every period of the window.
+pub const MAX_REGRESSION: u32 = 60;
+
 /// Which value the actual is compared with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Compare {
     /// The previous period of the same length (Q2 for Q3; Q4 of last year for Q1).
@@ -158,6 +170,7 @@ pub enum Compare {
 
 /// How an indicator's direction of travel is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DirectionSettings {
     /// The comparison for the headline direction (default: the previous period).
@@ -166,8 +179,8 @@ pub struct DirectionSettings {
     /// The stable band (default: absolute 0).
     #[serde(default)]
     pub stable: StableBand,
-    /// When set (n ≥ 3), the headline direction is by regression over the last n periods
-    /// instead of against one comparison value.
+    /// When set (3 ≤ n ≤ [`MAX_REGRESSION`]), the headline direction is by regression over
+    /// the last n periods instead of against one comparison value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression: Option<u32>,
 }
@@ -177,10 +190,12 @@ impl DirectionSettings {
     pub fn validate(&self) -> Result<()> {
         self.stable.validate().map_err(|e| e.with_field("stable"))?;
         if let Some(n) = self.regression {
-            if n < 3 {
+            if !(3..=MAX_REGRESSION).contains(&n) {
                 return Err(Error::invalid_value(
                     n.to_string(),
-                    "a regression window of at least 3 periods",
+                    format!(
+                        "a regression window of at least 3 and at most {MAX_REGRESSION} periods"
+                    ),
                 )
                 .with_field("regression"));
             }
@@ -204,6 +219,10 @@ pub struct Travel {
     pub change: Option<Decimal>,
     /// The stable band as an amount in the indicator's units. None when not comparable.
     pub band: Option<Decimal>,
+    /// Why the values could not be compared, when both were present (a change beyond the
+    /// decimal range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Travel {
@@ -214,6 +233,18 @@ impl Travel {
             comparison,
             change: None,
             band: None,
+            reason: None,
+        }
+    }
+
+    /// Not comparable because the arithmetic left the decimal range: the values are kept for
+    /// the explanation.
+    fn out_of_range(actual: Option<Decimal>, comparison: Option<Decimal>, what: &str) -> Self {
+        Travel {
+            reason: Some(format!(
+                "the {what} is too large to compute exactly (beyond ±7.9 × 10²⁸)"
+            )),
+            ..Travel::not_comparable(actual, comparison)
         }
     }
 
@@ -269,6 +300,10 @@ impl Travel {
                 s.push_str(self.direction.words());
                 s
             }
+            (Some(_), Some(_)) => match &self.reason {
+                Some(reason) => format!("{reason}: not comparable"),
+                None => "not comparable".to_string(),
+            },
             (Some(_), None) => format!("no value for {label}: not comparable"),
             _ => "no value for this period: not comparable".to_string(),
         }
@@ -322,19 +357,30 @@ pub fn compare(
     let (Some(a), Some(c)) = (actual, comparison) else {
         return Ok(Travel::not_comparable(actual, comparison));
     };
-    let change = change(polarity, a, c, range)?;
-    let band = stable.amount(c)?.abs();
+    let change = match change(polarity, a, c, range) {
+        Ok(change) => change,
+        Err(e) if matches!(e.kind(), ErrorKind::Overflow { .. }) => {
+            return Ok(Travel::out_of_range(actual, comparison, "change"));
+        }
+        Err(e) => return Err(e),
+    };
+    let Ok(band) = stable.amount(c) else {
+        return Ok(Travel::out_of_range(actual, comparison, "stable band"));
+    };
+    let band = band.abs();
     Ok(Travel {
         direction: classify(change, band),
         actual,
         comparison,
         change: Some(change),
         band: Some(band),
+        reason: None,
     })
 }
 
 /// The direction of travel by regression over `values` (oldest first; the whole slice is the
-/// window, n ≥ 3). Any missing value makes it not comparable; fewer than 3 values is an error.
+/// window, n ≥ 3). Any missing value makes it not comparable, and so does a slope beyond the
+/// decimal range; fewer than 3 values is an error.
 ///
 /// ```
 /// use ragstatus::direction::{by_regression, Direction, StableBand};
@@ -362,13 +408,34 @@ pub fn by_regression(
     let Some(ys) = values.iter().copied().collect::<Option<Vec<Decimal>>>() else {
         return Ok(Travel::not_comparable(last, first));
     };
-    let (Some(&y0), Some(_)) = (ys.first(), ys.last()) else {
-        return Ok(Travel::not_comparable(last, first));
+    match slope_travel(polarity, &ys, range, stable) {
+        Ok(travel) => Ok(Travel {
+            actual: last,
+            comparison: first,
+            ..travel
+        }),
+        Err(e) if matches!(e.kind(), ErrorKind::Overflow { .. }) => {
+            Ok(Travel::out_of_range(last, first, "regression slope"))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// [`by_regression`] over values that are all present; an overflow is an error here, which
+/// the caller turns into `NotComparable`.
+fn slope_travel(
+    polarity: Polarity,
+    ys: &[Decimal],
+    range: Option<(Decimal, Decimal)>,
+    stable: StableBand,
+) -> Result<Travel> {
+    let (Some(&y0), Some(&y_last)) = (ys.first(), ys.last()) else {
+        return Ok(Travel::not_comparable(None, None));
     };
     let overflow = || Error::overflow("regression slope");
     // Transform so that larger is always better.
     let mut transformed = Vec::with_capacity(ys.len());
-    for y in &ys {
+    for y in ys {
         let t = match polarity {
             Polarity::Higher => *y,
             Polarity::Lower => -*y,
@@ -424,10 +491,11 @@ pub fn by_regression(
     let change = lhs.checked_div(d).ok_or_else(overflow)?.normalize();
     Ok(Travel {
         direction,
-        actual: last,
-        comparison: first,
+        actual: Some(y_last),
+        comparison: Some(y0),
         change: Some(change),
         band: Some(band),
+        reason: None,
     })
 }
 

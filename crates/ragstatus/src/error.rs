@@ -43,14 +43,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum ErrorKind {
     /// A period label that matches none of the accepted forms.
     #[error(
-        "period label {label:?} is not recognised; expected a form such as \"2015/16 Q3\", \"Q3 2015/16\", \"2015-16 Q3\", \"2015/2016 Q3\", \"FY2015/16 Q3\" (M01-M12, Q1-Q4, H1-H2, or a year alone; \"2015 Q3\" for years that start in January)"
+        "period label {} is not recognised; expected a form such as \"2015/16 Q3\", \"Q3 2015/16\", \"2015-16 Q3\", \"2015/2016 Q3\", \"FY2015/16 Q3\" (M01-M12, Q1-Q4, H1-H2, or a year alone; \"2015 Q3\" for years that start in January)",
+        quoted(.label)
     )]
     PeriodLabel {
         /// The label as given.
         label: String,
     },
     /// A scalar value (number, date, amount, enum name, ...) that could not be read.
-    #[error("{found:?} is not valid; expected {expected}")]
+    #[error("{} is not valid; expected {expected}", quoted(.found))]
     InvalidValue {
         /// The text found.
         found: String,
@@ -58,13 +59,13 @@ pub enum ErrorKind {
         expected: String,
     },
     /// A definition (indicator, target, tolerance, threshold, setting) that is inconsistent.
-    #[error("invalid definition: {message}")]
+    #[error("invalid definition: {}", long(.message))]
     Definition {
         /// What is wrong and what would be right.
         message: String,
     },
     /// A custom status scheme whose bands do not cover every value exactly once, in order.
-    #[error("invalid scheme, band {band}: {message}")]
+    #[error("invalid scheme, band {band}: {}", long(.message))]
     Scheme {
         /// The zero-based index of the offending band.
         band: usize,
@@ -78,13 +79,13 @@ pub enum ErrorKind {
         field: String,
     },
     /// A reference to an indicator that has no definition.
-    #[error("unknown indicator {id:?}")]
+    #[error("unknown indicator {}", quoted(.id))]
     UnknownIndicator {
         /// The id found.
         id: String,
     },
     /// The same key given twice where it must be unique.
-    #[error("duplicate {what} {key:?}")]
+    #[error("duplicate {what} {}", quoted(.key))]
     Duplicate {
         /// What kind of key (indicator id, row, budget line, ...).
         what: String,
@@ -109,7 +110,7 @@ pub enum ErrorKind {
     },
     /// A file or text in a structured format (JSON, TOML, CSV) that does not parse or does not
     /// match the expected shape.
-    #[error("{format}: {message}")]
+    #[error("{format}: {}", long(.message))]
     Syntax {
         /// The format: "JSON", "TOML", "CSV", ...
         format: String,
@@ -122,6 +123,67 @@ pub enum ErrorKind {
         /// The operating system's message.
         message: String,
     },
+}
+
+/// The longest text an error message repeats whole, in characters. Longer text (a 10 MB cell
+/// of a CSV file) is cut to its start, with its full length, so that one bad field cannot
+/// flood a terminal or a log; the error's fields keep the whole text.
+pub const MAX_SHOWN_CHARS: usize = 60;
+
+/// The longest message of a parser or a check an error shows whole, in characters: room for
+/// a list of the expected keys, but not for the text of a 10 MB field quoted inside it.
+const MAX_MESSAGE_CHARS: usize = 400;
+
+/// Text as an error message shows it: quoted or not, and cut at `limit` characters.
+struct Shown<'a> {
+    text: &'a str,
+    quote: bool,
+    limit: usize,
+}
+
+fn quoted(text: &str) -> Shown<'_> {
+    Shown {
+        text,
+        quote: true,
+        limit: MAX_SHOWN_CHARS,
+    }
+}
+
+fn plain(text: &str) -> Shown<'_> {
+    Shown {
+        text,
+        quote: false,
+        limit: MAX_SHOWN_CHARS,
+    }
+}
+
+fn long(text: &str) -> Shown<'_> {
+    Shown {
+        text,
+        quote: false,
+        limit: MAX_MESSAGE_CHARS,
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cut = self.text.char_indices().nth(self.limit).map(|(i, _)| i);
+        let head = cut.and_then(|i| self.text.get(..i)).unwrap_or(self.text);
+        match (self.quote, cut) {
+            (true, None) => write!(f, "{head:?}"),
+            (false, None) => f.write_str(head),
+            (quote, Some(_)) => {
+                let total = self.text.chars().count();
+                if quote {
+                    let quoted = format!("{head:?}");
+                    let open = quoted.strip_suffix('"').unwrap_or(&quoted);
+                    write!(f, "{open}…\" ({total} characters)")
+                } else {
+                    write!(f, "{head}… ({total} characters)")
+                }
+            }
+        }
+    }
 }
 
 impl ErrorKind {
@@ -152,7 +214,8 @@ pub struct Location {
     pub file: Option<String>,
     /// The one-based line in that file (the header of a CSV file is line 1).
     pub line: Option<u64>,
-    /// The column (CSV header name) within that line.
+    /// The column within that line: a CSV header name, or the one-based character position
+    /// in a definitions file.
     pub column: Option<String>,
     /// The indicator, budget line or milestone id.
     pub indicator: Option<String>,
@@ -179,16 +242,16 @@ impl fmt::Display for Location {
             (None, None) => {}
         }
         if let Some(column) = &self.column {
-            parts.push(format!("column {column}"));
+            parts.push(format!("column {}", plain(column)));
         }
         if let Some(indicator) = &self.indicator {
-            parts.push(format!("indicator {indicator}"));
+            parts.push(format!("indicator {}", plain(indicator)));
         }
         if let Some(period) = &self.period {
-            parts.push(format!("period {period}"));
+            parts.push(format!("period {}", plain(period)));
         }
         if let Some(field) = &self.field {
-            parts.push(format!("field {field}"));
+            parts.push(format!("field {}", plain(field)));
         }
         f.write_str(&parts.join(", "))
     }
@@ -486,6 +549,38 @@ mod tests {
         let back: Error = serde_json::from_value(json).unwrap();
         assert_eq!(back, err);
         assert_eq!(back.kind().name(), "PeriodLabel");
+    }
+
+    #[test]
+    fn long_text_is_cut_in_messages_and_kept_in_fields() {
+        let huge = "9".repeat(10_000_000);
+        let err = Error::invalid_value(huge.clone(), "a decimal number")
+            .with_indicator(huge.clone())
+            .with_line(2);
+        let shown = err.to_string();
+        assert!(shown.len() < 400, "{} bytes", shown.len());
+        let head = "9".repeat(MAX_SHOWN_CHARS);
+        assert!(
+            shown.contains(&format!("\"{head}…\" (10000000 characters) is not valid")),
+            "{shown}"
+        );
+        assert!(shown.contains(&format!("indicator {head}… (10000000 characters)")));
+        assert!(matches!(err.kind(), ErrorKind::InvalidValue { found, .. } if *found == huge));
+        let short = Error::new(ErrorKind::Duplicate {
+            what: "row".into(),
+            key: "é\"x".into(),
+        });
+        assert_eq!(short.to_string(), "duplicate row \"é\\\"x\"");
+        let parser = Error::new(ErrorKind::Syntax {
+            format: "TOML".into(),
+            message: format!("invalid value: string \"{huge}\""),
+        })
+        .to_string();
+        assert!(parser.len() < 600, "{} bytes", parser.len());
+        assert!(parser.ends_with("… (10000024 characters)"), "{parser}");
+        let exact = "é".repeat(MAX_SHOWN_CHARS);
+        let at_limit = Error::invalid_value(exact.clone(), "x").to_string();
+        assert_eq!(at_limit, format!("\"{exact}\" is not valid; expected x"));
     }
 
     #[test]

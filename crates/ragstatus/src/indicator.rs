@@ -147,6 +147,7 @@ where
 
 /// How often an indicator is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
     /// Every month.
@@ -184,6 +185,7 @@ impl Frequency {
 
 /// What the actual measures: the period alone, or the year to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// The measured period alone.
@@ -195,6 +197,7 @@ pub enum Basis {
 /// An indicator definition; see the [module docs](self) and the
 /// [definitions format](crate::definitions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// The unique id (`SW-01`).
@@ -225,6 +228,10 @@ pub struct Indicator {
     /// The multiplier for numerator / denominator; none: 100 for percent, N for a rate per N,
     /// else 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     pub multiplier: Option<Decimal>,
     /// Rounding applied to the actual before comparison; none: compare exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,6 +255,7 @@ pub struct Indicator {
         deserialize_with = "deserialize_spc",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "crate::schema::spc"))]
     pub spc: Option<IndicatorSpc>,
 }
 
@@ -255,6 +263,7 @@ pub struct Indicator {
 /// defaults), `spc = false`, or as a table of the settings that differ from the defaults. See
 /// [Statistical process control](self#statistical-process-control).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpc {
     /// Whether the report shows SPC for the indicator (default true when a table is given).
@@ -898,6 +907,7 @@ impl Indicator {
                 comparison: None,
                 change: None,
                 band: None,
+                reason: None,
             };
             return Ok(IndicatorResult {
                 id: self.id.clone(),
@@ -953,6 +963,7 @@ impl Indicator {
                     comparison,
                     change: None,
                     band: None,
+                    reason: None,
                 });
             }
             compare(
@@ -969,6 +980,11 @@ impl Indicator {
         let year_ago = travel(self.compared_value(year_ago_period, series)?)?;
         let trend = match self.direction.regression {
             Some(n) if self.polarity != Polarity::Within || range.is_some() => {
+                // An indicator built in code skips `validate`: the window is still bounded,
+                // since every period of it is read.
+                self.direction
+                    .validate()
+                    .map_err(|e| e.with_field("direction").with_indicator(&self.id))?;
                 let mut values = Vec::new();
                 for back in (0..i64::from(n)).rev() {
                     values.push(self.compared_value(measured.offset(-back).ok(), series)?);

@@ -107,6 +107,8 @@ pub mod milestone;
 pub mod period;
 pub mod polarity;
 pub mod rating;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod scheme;
 pub mod spc;
 pub mod status;

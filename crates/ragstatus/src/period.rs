@@ -134,12 +134,14 @@ const MONTH_NAMES: [&str; 12] = [
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "CalendarRepr", into = "CalendarRepr")]
 pub struct FiscalCalendar {
     start_month: u8,
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct CalendarRepr {
     #[serde(default = "default_start_month")]

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 
 /// Which direction is better for an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Polarity {
     /// Higher is better (percent of calls answered).

@@ -73,6 +73,7 @@ use crate::target::Target;
 
 /// What a scheme's bands are laid over; see the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// The actual itself.
@@ -188,6 +189,7 @@ pub struct Edge {
 /// One band of a scheme: the values between its edges (unbounded where an edge is `None`)
 /// get its status. Built with [`Band::new`] and the `gt`/`ge`/`lt`/`le` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "BandRepr", into = "BandRepr")]
 pub struct Band {
     /// The status of values in this band.
@@ -255,27 +257,44 @@ impl Band {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct BandRepr {
     status: Status,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::target::serde_decimal::deserialize_option"
     )]
     gt: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::target::serde_decimal::deserialize_option"
     )]
     ge: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::target::serde_decimal::deserialize_option"
     )]
     lt: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -405,6 +424,7 @@ impl Condition {
 
 /// A validated custom scheme; see the [module docs](self).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "SchemeRepr", into = "SchemeRepr")]
 pub struct Scheme {
     measure: Measure,
@@ -413,6 +433,7 @@ pub struct Scheme {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct SchemeRepr {
     measure: Measure,

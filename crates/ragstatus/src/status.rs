@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// [`Red`](Status::Red) are *rated*; the others are reported but never counted as failures or
 /// successes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Status {
     /// Significantly off target: the shortfall is beyond the tolerance.
     Red = 0,

@@ -169,6 +169,7 @@ impl Target {
 
 /// How an annual target is spread over the periods of the year.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Profile {
     /// Every period's target is the annual value.
@@ -176,13 +177,22 @@ pub enum Profile {
     /// Year-to-date target at the end of period `k` of `n` is `annual × k / n`.
     Even,
     /// The target of each period, as written (one per period).
-    Values(#[serde(deserialize_with = "serde_decimal::deserialize_vec")] Vec<Decimal>),
+    Values(
+        #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::schema::DecimalText>"))]
+        #[serde(deserialize_with = "serde_decimal::deserialize_vec")]
+        Vec<Decimal>,
+    ),
     /// Year-to-date target is the cumulative share of the annual value, by weight.
-    Weights(#[serde(deserialize_with = "serde_decimal::deserialize_vec")] Vec<Decimal>),
+    Weights(
+        #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::schema::DecimalText>"))]
+        #[serde(deserialize_with = "serde_decimal::deserialize_vec")]
+        Vec<Decimal>,
+    ),
 }
 
 /// A year's target as written in a definition; see the [module docs](self).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "TargetSpecRepr", into = "TargetSpecRepr")]
 pub struct TargetSpec {
     year: Option<String>,
@@ -198,28 +208,45 @@ enum SpecKind {
 }
 
 #[derive(Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct TargetSpecRepr {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     year: Option<String>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "serde_decimal::deserialize_option"
     )]
     value: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "serde_decimal::deserialize_option"
     )]
     low: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "serde_decimal::deserialize_option"
     )]
     high: Option<Decimal>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -228,6 +255,10 @@ struct TargetSpecRepr {
     annual: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     profile: Option<Profile>,
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::schema::DecimalText>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

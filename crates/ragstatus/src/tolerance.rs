@@ -37,6 +37,7 @@ use crate::target::{Target, serde_decimal};
 
 /// The width of the Amber band; see the [module docs](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "ToleranceRepr", into = "ToleranceRepr")]
 pub enum Tolerance {
     /// No Amber band: met (Green) or not (Red).
@@ -51,12 +52,25 @@ pub enum Tolerance {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum ToleranceRepr {
     None,
-    Absolute(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
-    Relative(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
-    Floor(#[serde(deserialize_with = "serde_decimal::deserialize")] Decimal),
+    Absolute(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))]
+        #[serde(deserialize_with = "serde_decimal::deserialize")]
+        Decimal,
+    ),
+    Relative(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))]
+        #[serde(deserialize_with = "serde_decimal::deserialize")]
+        Decimal,
+    ),
+    Floor(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))]
+        #[serde(deserialize_with = "serde_decimal::deserialize")]
+        Decimal,
+    ),
 }
 
 impl TryFrom<ToleranceRepr> for Tolerance {

@@ -42,6 +42,7 @@ use crate::error::{Error, Result};
 
 /// What a value measures (SPEC §2).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "UnitRepr", into = "UnitRepr")]
 pub enum Unit {
     /// A percentage, 0–100. Differences are percentage points.
@@ -67,13 +68,18 @@ pub enum Unit {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum UnitRepr {
     Percent,
     Count,
     Currency(String),
     Days,
-    Rate(#[serde(deserialize_with = "crate::target::serde_decimal::deserialize")] Decimal),
+    Rate(
+        #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DecimalText"))]
+        #[serde(deserialize_with = "crate::target::serde_decimal::deserialize")]
+        Decimal,
+    ),
     Ratio,
     Score,
 }

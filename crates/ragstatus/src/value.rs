@@ -223,6 +223,7 @@ fn fraction_value(
 
 /// How the observations of several periods combine into one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// The sum of the values (counts, money).
@@ -345,6 +346,7 @@ impl Aggregation {
 
 /// How a value exactly halfway between two rounded values is rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// Away from zero, as spreadsheets' ROUND: 2.45 → 2.5, −2.45 → −2.5.
@@ -356,6 +358,7 @@ pub enum RoundingMode {
 
 /// A rounding rule applied to the actual before it is compared with the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rounding {
     /// Decimal places kept (0–28).

@@ -43,9 +43,36 @@ pub struct BudgetCsvOptions {
 pub struct BudgetCsv {
     /// The lines read, in file order.
     pub lines: Vec<BudgetLine>,
-    /// Errors, each naming the file, line, column and text found.
+    /// Errors, each naming the file, line, column and text found. A line whose id was used
+    /// by an earlier line is an [`ErrorKind::Duplicate`] error here, not a line.
     #[serde(default)]
     pub errors: Vec<Error>,
+    /// The file line of each of [`lines`](BudgetCsv::lines), in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_numbers: Vec<u64>,
+}
+
+impl BudgetCsv {
+    /// The file line of the budget line with this id.
+    pub fn line_of(&self, id: &str) -> Option<u64> {
+        let index = self.lines.iter().position(|l| l.id == id)?;
+        self.line_numbers.get(index).copied()
+    }
+
+    /// Adds the line of the budget line an error names (by its id in
+    /// [`Location::indicator`](crate::Location)), for errors found after reading, such as
+    /// those of [`roll_up`](crate::budget::roll_up).
+    pub fn locate(&self, error: Error) -> Error {
+        match error
+            .location()
+            .indicator
+            .as_deref()
+            .and_then(|id| self.line_of(id))
+        {
+            Some(line) => error.with_line(line).with_column("id"),
+            None => error,
+        }
+    }
 }
 
 const COLUMNS: [&str; 13] = [
@@ -132,6 +159,7 @@ pub fn read_budget_csv<R: std::io::Read>(
     let columns = header_map(&headers, options).map_err(|e| locate(e.with_line(1)))?;
 
     let mut out = BudgetCsv::default();
+    let mut first_lines: HashMap<String, u64> = HashMap::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         match csv.read_record(&mut record) {
@@ -139,7 +167,24 @@ pub fn read_budget_csv<R: std::io::Read>(
             Ok(true) => {
                 let line = csv.line_of(&record).unwrap_or(0);
                 match read_row(&record, &columns, options) {
-                    Ok(budget_line) => out.lines.push(budget_line),
+                    Ok(budget_line) => match first_lines.get(&budget_line.id) {
+                        // Caught here, where the lines are known, so that `check` and the
+                        // roll-up report the same thing.
+                        Some(first) => out.errors.push(locate(
+                            Error::new(ErrorKind::Duplicate {
+                                what: format!("budget line (also on line {first})"),
+                                key: budget_line.id.clone(),
+                            })
+                            .with_indicator(budget_line.id)
+                            .with_column("id")
+                            .with_line(line),
+                        )),
+                        None => {
+                            first_lines.insert(budget_line.id.clone(), line);
+                            out.lines.push(budget_line);
+                            out.line_numbers.push(line);
+                        }
+                    },
                     Err(errors) => out
                         .errors
                         .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),

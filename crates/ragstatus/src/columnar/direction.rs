@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::check_len;
 use crate::direction::{Direction, StableBand, change};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::Polarity;
 
 /// The direction of travel of every row, as [`Direction::code`] bytes (Improving 0, Worsening
@@ -48,10 +48,20 @@ pub fn direction_codes(
                 return Ok(not_comparable);
             };
             let at_row = |e: Error| e.with_field(format!("row[{row}]"));
-            let change = change(polarity, a, c, range).map_err(at_row)?;
+            // As in `compare`: a change or band beyond the decimal range is not comparable.
+            let change = match change(polarity, a, c, range) {
+                Ok(change) => change,
+                Err(e) if matches!(e.kind(), ErrorKind::Overflow { .. }) => {
+                    return Ok(not_comparable);
+                }
+                Err(e) => return Err(at_row(e)),
+            };
             let band = match fixed {
                 Some(band) => band,
-                None => stable.amount(c).map_err(at_row)?.abs(),
+                None => match stable.amount(c) {
+                    Ok(band) => band.abs(),
+                    Err(_) => return Ok(not_comparable),
+                },
             };
             let direction = if change > band {
                 Direction::Improving

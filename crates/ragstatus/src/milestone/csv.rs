@@ -55,7 +55,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
         return Err(invalid());
     };
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(invalid)
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        // The form was right: say which part of the date does not exist.
+        let month = NaiveDate::from_ymd_opt(y, m, 1);
+        let why = match month {
+            Some(first) => format!("{} has no day {d}", first.format("%B %Y")),
+            None => format!("there is no month {m}"),
+        };
+        Error::invalid_value(text, format!("{DATE_EXPECTED}, and {why}"))
+    })
 }
 
 /// How to read a milestones CSV file.
@@ -73,9 +81,36 @@ pub struct MilestoneCsvOptions {
 pub struct MilestoneCsv {
     /// Milestones in file order.
     pub milestones: Vec<Milestone>,
-    /// Errors naming file, line, column, milestone id and the text found.
+    /// Errors naming file, line, column, milestone id and the text found. A row whose id was
+    /// used by an earlier row is an [`ErrorKind::Duplicate`] error here, not a milestone.
     #[serde(default)]
     pub errors: Vec<Error>,
+    /// The file line of each of [`milestones`](MilestoneCsv::milestones), in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_numbers: Vec<u64>,
+}
+
+impl MilestoneCsv {
+    /// The file line of the milestone with this id.
+    pub fn line_of(&self, id: &str) -> Option<u64> {
+        let index = self.milestones.iter().position(|m| m.id == id)?;
+        self.line_numbers.get(index).copied()
+    }
+
+    /// Adds the line of the milestone an error names (by its id in
+    /// [`Location::indicator`](crate::Location)), for errors found after reading, such as
+    /// those of [`evaluate_milestones`](crate::milestone::evaluate_milestones).
+    pub fn locate(&self, error: Error) -> Error {
+        match error
+            .location()
+            .indicator
+            .as_deref()
+            .and_then(|id| self.line_of(id))
+        {
+            Some(line) => error.with_line(line).with_column("id"),
+            None => error,
+        }
+    }
 }
 
 const COLUMNS: [&str; 8] = [
@@ -159,6 +194,7 @@ pub fn read_milestones_csv<R: std::io::Read>(
     }
 
     let mut out = MilestoneCsv::default();
+    let mut first_lines: HashMap<String, u64> = HashMap::new();
     let mut record = ::csv::StringRecord::new();
     loop {
         match csv.read_record(&mut record) {
@@ -166,7 +202,24 @@ pub fn read_milestones_csv<R: std::io::Read>(
             Ok(true) => {
                 let line = csv.line_of(&record).unwrap_or(0);
                 match read_row(&record, &columns) {
-                    Ok(m) => out.milestones.push(m),
+                    Ok(m) => match first_lines.get(&m.id) {
+                        // Caught here, where the lines are known, so that `check` and the
+                        // report say the same thing.
+                        Some(first) => out.errors.push(locate(
+                            Error::new(ErrorKind::Duplicate {
+                                what: format!("milestone (also on line {first})"),
+                                key: m.id.clone(),
+                            })
+                            .with_indicator(m.id)
+                            .with_column("id")
+                            .with_line(line),
+                        )),
+                        None => {
+                            first_lines.insert(m.id.clone(), line);
+                            out.milestones.push(m);
+                            out.line_numbers.push(line);
+                        }
+                    },
                     Err(errors) => out
                         .errors
                         .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
