@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use ragstatus::definitions::from_json_value;
+use ragstatus::input::{ActualRow, Catalog};
 use ragstatus::{
     Assurance, Decimal, Definitions, Direction, Error, ErrorKind, FiscalCalendar, Improvement,
-    Indicator, IndicatorResult, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
+    Indicator, IndicatorResult, Override, Period, PeriodKind, Series, SpcResult, SpcRule, Status,
+    Target,
 };
 
-use crate::actuals::{ActualRow, Catalog};
 use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
-use crate::overrides::Override;
 
 /// The definitions, indexed by id.
 #[derive(Debug, Clone)]
@@ -22,6 +22,8 @@ pub struct Defs {
     pub definitions: Definitions,
     /// Indicator positions by id.
     pub ids: HashMap<String, usize>,
+    /// What the input readers need to know of the definitions.
+    pub catalog: Catalog,
 }
 
 impl Defs {
@@ -36,7 +38,12 @@ impl Defs {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
-        Ok(Defs { definitions, ids })
+        let catalog = Catalog::new(&definitions);
+        Ok(Defs {
+            definitions,
+            ids,
+            catalog,
+        })
     }
 
     /// Every problem of a definitions file that does not load, indicator by indicator, so that
@@ -120,23 +127,11 @@ impl Defs {
     }
 }
 
-impl Catalog for &Defs {
-    type Period = Period;
-
-    fn knows(&self, id: &str) -> bool {
-        self.ids.contains_key(id)
-    }
-
-    fn parse_period(&self, label: &str) -> Result<Period, Error> {
-        self.definitions.calendar.parse(label)
-    }
-}
-
 /// Provisional flags and notes of the rows, by indicator and period.
 pub type Flags = HashMap<(String, Period), (bool, Option<String>)>;
 
 /// Every good row, as one series per indicator, plus the flags.
-pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
+pub fn series(rows: &[ActualRow]) -> (BTreeMap<String, Series>, Flags) {
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
     let mut flags = Flags::new();
     for row in rows {
@@ -157,7 +152,7 @@ pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
 /// The latest period with data, of the length most indicators report in: a quarterly report
 /// with one monthly and one annual indicator is a report of the latest quarter, not of the
 /// latest month. Between lengths used by as many indicators, the shorter wins.
-pub fn latest_period(rows: &[ActualRow<Period>]) -> Option<Period> {
+pub fn latest_period(rows: &[ActualRow]) -> Option<Period> {
     let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
     for row in rows {
         users

@@ -160,25 +160,15 @@ pub fn read_milestones_csv<R: std::io::Read>(
 
     let mut out = MilestoneCsv::default();
     let mut record = ::csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = csv.line_of(&record).unwrap_or(0);
-                match read_row(&record, &columns) {
-                    Ok(m) => out.milestones.push(m),
-                    Err(errors) => out
-                        .errors
-                        .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
-                }
-            }
-            Err(err) => {
-                let io = err.is_io_error();
-                out.errors.push(locate(csv.error(err)));
-                if io {
-                    break;
-                }
-            }
+    while let Some(read) = csv.next_record(&mut record) {
+        match read {
+            Ok(line) => match read_row(&record, &columns) {
+                Ok(m) => out.milestones.push(m),
+                Err(errors) => out
+                    .errors
+                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
+            },
+            Err(problem) => out.errors.push(locate(problem)),
         }
     }
     Ok(out)
