@@ -25,7 +25,8 @@
 //!   labels are only parsed.
 //! - **Rows** go through [`csvio`](crate::csvio): true line numbers, a row whose every cell is
 //!   blank is a problem with its line, an unterminated quote is a problem naming the line where
-//!   it opened, and a ragged row is a problem. Cells are trimmed of surrounding whitespace;
+//!   it opened, and a row with more cells than the header (something would be lost) is a
+//!   problem; a row with fewer reads the missing cells as empty. Cells are trimmed of surrounding whitespace;
 //!   column names are matched case-insensitively, in any order.
 //!
 //! Every reader takes any [`Read`](std::io::Read) (a file, a byte slice, standard input) and
@@ -223,6 +224,8 @@ fn cell(record: &::csv::StringRecord, index: Option<usize>) -> Option<&str> {
 struct Rows<R: std::io::Read> {
     csv: crate::csvio::CsvReader<R>,
     file: Option<String>,
+    /// The number of columns in the header.
+    columns: usize,
 }
 
 impl<R: std::io::Read> Rows<R> {
@@ -237,15 +240,34 @@ impl<R: std::io::Read> Rows<R> {
             Rows {
                 csv,
                 file: file.map(str::to_string),
+                columns: headers.len(),
             },
             Header::new(&headers, file),
         ))
     }
 
-    /// The next record and its line, or a problem with the file name on it.
+    /// The next record and its line, or a problem with the file name on it. A row with more
+    /// cells than the header is a problem when an extra cell holds something, which no column
+    /// would read; fewer cells are read as empty ones.
     fn next(&mut self, record: &mut ::csv::StringRecord) -> Option<Result<u64>> {
         let read = self.csv.next_record(record)?;
-        Some(read.map_err(|e| self.locate(e)))
+        Some(read.map_err(|e| self.locate(e)).and_then(|line| {
+            let extra = record.iter().skip(self.columns).any(|c| !is_missing(c));
+            if extra {
+                return Err(self.locate(
+                    Error::new(ErrorKind::Syntax {
+                        format: "CSV".into(),
+                        message: format!(
+                            "found a record with {} fields, but the header has {}",
+                            record.len(),
+                            self.columns
+                        ),
+                    })
+                    .with_line(line),
+                ));
+            }
+            Ok(line)
+        }))
     }
 
     fn locate(&self, e: Error) -> Error {

@@ -52,9 +52,9 @@ struct Columns {
 /// are read with [`parse_number`] in the [plain form](NumberForm::Plain), periods with
 /// [`read_period`](super::read_period) against the indicator's frequency. A bad row (unknown
 /// indicator, bad or wrong-frequency period, a number that is not one, value and fraction both
-/// or neither given, a blank row, a ragged row) is an error naming the file, line, column,
-/// indicator and period as far as known. Duplicates are not seen by this reader, which keeps no
-/// rows: see [`Duplicates`] and [`read_actuals_csv`].
+/// or neither given, a blank row, a row with more cells than the header) is an error naming
+/// the file, line, column, indicator and period as far as known. Duplicates are not seen by
+/// this reader, which keeps no rows: see [`Duplicates`] and [`read_actuals_csv`].
 ///
 /// ```
 /// use ragstatus::{FiscalCalendar, Frequency};

@@ -244,6 +244,17 @@ impl Written {
                 }
             }
         }
+        // The same for trailing zeros that would not fit in the 96-bit mantissa: the value
+        // keeps its written places only as far as a decimal can hold them.
+        while digits.len() > 28 && scale > 0 {
+            match digits.strip_suffix('0') {
+                Some(rest) => {
+                    digits = rest;
+                    scale -= 1;
+                }
+                None => break,
+            }
+        }
         let too_large = || {
             Error::invalid_value(
                 text,
