@@ -369,3 +369,47 @@ proptest! {
         prop_assert_eq!(read.milestones.len(), rows.iter().filter(|r| r.key.is_some()).count());
     }
 }
+
+/// `digits` with a comma before every group of three from the right.
+fn with_separators(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    #[test]
+    fn a_decimal_written_any_accepted_way_reads_back_exactly(
+        mantissa in any::<i64>(),
+        scale in 0u32..19,
+        exponent in -5i32..5,
+    ) {
+        use ragstatus::input::{NumberForm, parse_number};
+        let value = ragstatus::Decimal::new(mantissa, scale);
+        let text = value.to_string();
+        prop_assert_eq!(parse_number(&text, NumberForm::Plain)?.to_string(), text.clone());
+        let (sign, body) = text.strip_prefix('-').map_or(("", text.as_str()), |b| ("-", b));
+        let (int, frac) = body.split_once('.').map_or((body, None), |(i, f)| (i, Some(f)));
+        let grouped = format!(
+            "{sign}{}{}",
+            with_separators(int),
+            frac.map(|f| format!(".{f}")).unwrap_or_default()
+        );
+        prop_assert_eq!(parse_number(&grouped, NumberForm::Plain)?, value);
+        // The same digits with the point moved by an exponent.
+        let shifted = format!("{text}e{exponent}");
+        let expected = if exponent >= 0 {
+            value.checked_mul(ragstatus::Decimal::from(10i64.pow(exponent.unsigned_abs())))
+        } else {
+            value.checked_div(ragstatus::Decimal::from(10i64.pow(exponent.unsigned_abs())))
+        };
+        if let Some(expected) = expected {
+            prop_assert_eq!(parse_number(&shifted, NumberForm::Plain)?, expected);
+        }
+    }
+}

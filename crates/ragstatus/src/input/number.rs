@@ -68,6 +68,11 @@ const MAX_PLACES: u32 = 28;
 pub fn parse_number(text: &str, form: NumberForm) -> Result<Decimal> {
     let invalid = || Error::invalid_value(text, form.expected());
     let trimmed = text.trim();
+    if form == NumberForm::Plain {
+        if let Some(value) = simple(trimmed) {
+            return Ok(positive_zero(value));
+        }
+    }
     let (value, unit) = match form {
         NumberForm::Plain => {
             let (negative, body) = match trimmed.as_bytes().first() {
@@ -114,6 +119,18 @@ pub fn parse_number(text: &str, form: NumberForm) -> Result<Decimal> {
             .map(normalized)
             .ok_or_else(|| Error::overflow(format!("{text:?} in {}", unit.as_str()))),
     }
+}
+
+/// The common case read without building a digit string: `-`, digits, and a point with digits
+/// after it, at most 28 characters, which a [`Decimal`] always holds exactly.
+fn simple(text: &str) -> Option<Decimal> {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "1"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if text.len() > 28 || !digits(int) || !digits(frac) {
+        return None;
+    }
+    Decimal::from_str_exact(text).ok()
 }
 
 /// The sign and the unsigned body of a published number: `-x`, `−x` (U+2212) or `(x)`.
