@@ -31,7 +31,7 @@
 //!
 //! Every reader takes any [`Read`](std::io::Read) (a file, a byte slice, standard input) and
 //! never touches the file system; a file name, when given, is only written into errors. Every
-//! bad row is returned as an [`Error`](crate::Error) naming the file, line, column, indicator
+//! bad row is returned as an [`Error`] naming the file, line, column, indicator
 //! and period as far as known, and the reader carries on with the next row: rows in = rows
 //! read + rows reported.
 
