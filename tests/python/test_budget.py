@@ -294,6 +294,23 @@ def test_read_budget_csv_bad_header_and_missing_file() -> None:
     assert lines[0].base == "net_controllable" and errors == []
 
 
+def test_read_budget_csv_reports_unterminated_quotes_blank_rows_and_bad_separators() -> None:
+    # Issue #10: the shared CSV layer and number parser, seen from Python.
+    text = (
+        "id,kind,base,budget,forecast,note\n"
+        ",,,,,\n"
+        'B-1,expenditure,gross,"44,5",£1.2m,\n'
+        'B-2,expenditure,gross,100,110,"Overspend\n'
+        "B-3,expenditure,gross,100,90,\n"
+    )
+    lines, errors = rs.read_budget_csv(text, file="b.csv")
+    assert lines == []
+    assert [(e.line, e.column) for e in errors] == [(2, None), (3, "budget"), (4, None)]
+    assert "every cell empty" in str(errors[0])
+    assert "never closed" in str(errors[2])
+    assert rs.parse_amount("£1.2m", "thousands") == Decimal("1200000")
+
+
 # --- frames -------------------------------------------------------------------------------------
 
 

@@ -12,7 +12,6 @@ use ragstatus::{
 };
 use serde::Serialize;
 
-use crate::actuals::{ActualRow, ActualsReader, Duplicates};
 use crate::engine::{self, Defs};
 use crate::model::{Travel, status_label};
 use crate::rowout;
@@ -20,6 +19,9 @@ use crate::window::Windows;
 use crate::{
     CheckArgs, EvaluateArgs, ExplainArgs, Fatal, Outcome, ReportArgs, RowFormat, build, render,
     sections,
+};
+use ragstatus::input::{
+    ActualRow, ActualsReader, Overrides, read_actuals_csv, read_comparators_csv, read_overrides_csv,
 };
 
 fn open(path: &Path) -> Result<BufReader<File>, Fatal> {
@@ -75,22 +77,10 @@ fn tolerance_words(tolerance: &ragstatus::Tolerance) -> String {
 }
 
 /// Reads every actuals row, good or bad, in file order; duplicates become problems.
-pub fn read_actuals(
-    defs: &Defs,
-    path: &Path,
-) -> Result<(Vec<ActualRow<Period>>, Vec<Error>), Fatal> {
+pub fn read_actuals(defs: &Defs, path: &Path) -> Result<(Vec<ActualRow>, Vec<Error>), Fatal> {
     let file = path.display().to_string();
-    let reader = ActualsReader::new(&file, open(path)?, defs)?;
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    let mut duplicates = Duplicates::default();
-    for row in reader {
-        match row.and_then(|row| duplicates.check(&file, &row).map(|()| row)) {
-            Ok(row) => rows.push(row),
-            Err(e) => problems.push(e),
-        }
-    }
-    Ok((rows, problems))
+    let read = read_actuals_csv(open(path)?, &defs.catalog, Some(&file))?;
+    Ok((read.rows, read.errors))
 }
 
 fn load_budget_settings(path: &Option<PathBuf>) -> Result<BudgetSettings, Fatal> {
@@ -216,7 +206,9 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         counts.push(format!("{} overrides", overrides.len()));
     }
     if let Some(path) = &args.comparators {
-        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
+        let file = path.display().to_string();
+        let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
+        let (comparators, bad) = (read.values, read.errors);
         counts.push(format!(
             "{} comparator values",
             comparators.values().map(Vec::len).sum::<usize>() + bad.len()
@@ -241,22 +233,19 @@ fn read_overrides(
     defs: &Defs,
     path: &Option<PathBuf>,
     problems: &mut Vec<Error>,
-) -> Result<crate::overrides::Overrides, Fatal> {
+) -> Result<Overrides, Fatal> {
     match path {
         None => Ok(Default::default()),
         Some(path) => {
-            let (overrides, bad) = crate::overrides::read(path, &defs)?;
-            problems.extend(bad);
-            Ok(overrides)
+            let file = path.display().to_string();
+            let read = read_overrides_csv(open(path)?, &defs.catalog, Some(&file))?;
+            problems.extend(read.errors);
+            Ok(read.overrides)
         }
     }
 }
 
-fn choose_period(
-    defs: &Defs,
-    label: &Option<String>,
-    rows: &[ActualRow<Period>],
-) -> Result<Period, Fatal> {
+fn choose_period(defs: &Defs, label: &Option<String>, rows: &[ActualRow]) -> Result<Period, Fatal> {
     match label {
         Some(label) => defs
             .definitions
@@ -292,9 +281,10 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
         }
     }
     if let Some(path) = &args.comparators {
-        let (comparators, bad) = crate::comparators::read(path, &&defs)?;
-        problems.extend(bad);
         let file = path.display().to_string();
+        let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
+        let (comparators, bad) = (read.values, read.errors);
+        problems.extend(bad);
         for row in &mut indicator_rows {
             let (Some(values), Some(indicator)) = (
                 comparators.get(&(row.id.clone(), period)),
@@ -359,7 +349,7 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
 }
 
 /// The output row of one result.
-fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow<Period>) -> rowout::Row<'a> {
+fn record<'a>(result: &'a IndicatorResult, row: &'a ActualRow) -> rowout::Row<'a> {
     let (target, low, high) = match result.target {
         Some(Target::Value(v)) => (Some(v), None, None),
         Some(Target::Range { low, high }) => (None, Some(low), Some(high)),
@@ -402,10 +392,7 @@ const CHUNK: usize = 1024;
 /// A row read, ready to evaluate; or why it cannot be.
 enum Job {
     Bad(Error),
-    Good {
-        row: ActualRow<Period>,
-        index: usize,
-    },
+    Good { row: ActualRow, index: usize },
 }
 
 /// What became of one good row: output bytes up to an offset of the worker's buffer, an error
@@ -582,7 +569,7 @@ fn drain(sink: &mut Sink<'_>, receive: std::sync::mpsc::Receiver<Vec<Job>>) -> R
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
-    let reader = ActualsReader::new(&file, open(&args.inputs.actuals)?, &defs)?;
+    let reader = ActualsReader::new(open(&args.inputs.actuals)?, &defs.catalog, Some(&file))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut sink = Sink {
         defs: &defs,
@@ -640,7 +627,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     }
 }
 
-fn describe_inputs(indicator: &Indicator, period: Period, rows: &[&ActualRow<Period>]) -> String {
+fn describe_inputs(indicator: &Indicator, period: Period, rows: &[&ActualRow]) -> String {
     let mut out = String::new();
     for row in rows {
         let value = match row.observation {
@@ -711,11 +698,11 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
     let history = engine::history_periods(period, 8);
     let row = engine::evaluate_row(indicator, period, s, &history, &flags, person)
         .map_err(|e| Fatal(e.to_string()))?;
-    let mine: Vec<&ActualRow<Period>> = rows
+    let mine: Vec<&ActualRow> = rows
         .iter()
         .filter(|r| r.indicator == indicator.id)
         .collect();
-    let relevant: Vec<&ActualRow<Period>> = mine
+    let relevant: Vec<&ActualRow> = mine
         .iter()
         .copied()
         .filter(|r| {

@@ -5,14 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use ragstatus::input::{ActualRow, Catalog};
 use ragstatus::{
     Assurance, Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
-    Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
+    Override, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
 };
 
-use crate::actuals::{ActualRow, Catalog};
 use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
-use crate::overrides::Override;
 
 /// The definitions, indexed by id.
 #[derive(Debug, Clone)]
@@ -21,6 +20,8 @@ pub struct Defs {
     pub definitions: Definitions,
     /// Indicator positions by id.
     pub ids: HashMap<String, usize>,
+    /// What the input readers need to know of the definitions.
+    pub catalog: Catalog,
 }
 
 impl Defs {
@@ -44,7 +45,12 @@ impl Defs {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
-        Ok(Defs { definitions, ids })
+        let catalog = Catalog::new(&definitions);
+        Ok(Defs {
+            definitions,
+            ids,
+            catalog,
+        })
     }
 
     /// The indicator at a position.
@@ -53,23 +59,11 @@ impl Defs {
     }
 }
 
-impl Catalog for &Defs {
-    type Period = Period;
-
-    fn knows(&self, id: &str) -> bool {
-        self.ids.contains_key(id)
-    }
-
-    fn parse_period(&self, label: &str) -> Result<Period, Error> {
-        self.definitions.calendar.parse(label)
-    }
-}
-
 /// Provisional flags and notes of the rows, by indicator and period.
 pub type Flags = HashMap<(String, Period), (bool, Option<String>)>;
 
 /// Every good row, as one series per indicator, plus the flags.
-pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
+pub fn series(rows: &[ActualRow]) -> (BTreeMap<String, Series>, Flags) {
     let mut series: BTreeMap<String, Series> = BTreeMap::new();
     let mut flags = Flags::new();
     for row in rows {
@@ -90,7 +84,7 @@ pub fn series(rows: &[ActualRow<Period>]) -> (BTreeMap<String, Series>, Flags) {
 /// The latest period with data, of the length most indicators report in: a quarterly report
 /// with one monthly and one annual indicator is a report of the latest quarter, not of the
 /// latest month. Between lengths used by as many indicators, the shorter wins.
-pub fn latest_period(rows: &[ActualRow<Period>]) -> Option<Period> {
+pub fn latest_period(rows: &[ActualRow]) -> Option<Period> {
     let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
     for row in rows {
         users

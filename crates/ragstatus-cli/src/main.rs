@@ -23,14 +23,12 @@
     )
 )]
 
-mod actuals;
 mod build;
 mod chart;
 mod commands;
 mod comparators;
 mod engine;
 mod model;
-mod overrides;
 mod render;
 mod rowout;
 mod sections;

@@ -58,7 +58,7 @@ fn duplicate_row_names_both_lines() {
 fn non_numeric_value_names_file_line_and_column() {
     check("non_numeric.csv").code(1).stdout(
         predicate::str::contains(
-            "tests/data/non_numeric.csv:2, column denominator, indicator A-1, period 2015/16 Q1: \"n/a\" is not valid; expected a decimal number",
+            "tests/data/non_numeric.csv:2, column denominator, indicator A-1, period 2015/16 Q1: \"n/a\" is not valid; expected a number such as 44.1, -3, 1,842 or 4.41e1",
         )
         .and(predicate::str::contains("2 data rows checked: 1 problem\n")),
     );
@@ -520,7 +520,7 @@ fn overrides_are_shown_and_bad_ones_listed() {
                     "overrides.csv:4, column indicator, indicator ZZ",
                 ))
                 .and(predicate::str::contains(
-                    "overrides.csv:5, column reason, indicator A-1: missing reason",
+                    "overrides.csv:5, column reason, indicator A-1, period 2015/16 Q2: missing reason",
                 )),
         );
 }

@@ -59,7 +59,7 @@ fn actuals_rows_are_named_by_their_first_line_with_any_line_ending() {
             [
                 "actuals.csv:5, column indicator, indicator ZZ: unknown indicator \"ZZ\"",
                 "actuals.csv:6, column value, indicator B-2, period 2015/16 Q1: \"x\" is not \
-                 valid; expected a decimal number",
+                 valid; expected a number such as 44.1, -3, 1,842 or 4.41e1",
                 "actuals.csv:7, column period, indicator A-1, period 2015/16 Q1: duplicate row \
                  (also on line 2) for \"A-1 2015/16 Q1\"",
                 "2 indicator definitions, 4 data rows checked: 3 problems",

@@ -1202,7 +1202,7 @@ fn evaluate_budget_line(
 
 /// Reads one published amount (`46,267`, `(443)`, `£1,234.50`, `-443`) in `unit`
 /// (`"pounds"`, `"thousands"` for £'000, `"millions"` for £m) and returns it in pounds,
-/// exactly.
+/// exactly. A unit written on the amount (`£1.2m`, `£450k`) wins over `unit`.
 #[pyfunction]
 #[pyo3(signature = (text, unit = None))]
 fn parse_amount(text: &Bound<'_, PyAny>, unit: Option<&Bound<'_, PyAny>>) -> PyResult<Decimal> {

@@ -19,6 +19,16 @@
 //!   parser drops one itself only when its first read returns the three bytes together, which a
 //!   file does but a pipe or network stream need not.
 //!
+//! - an unterminated quote (a note that opens `"` and never closes it) would make the parser read
+//!   every following line into that one cell and say nothing; the reader follows the quoting as
+//!   it counts lines (comma delimiter, `"` quote, `""` for a quote mark inside a quoted cell, as
+//!   every reader of the project uses), and reports the row as a problem naming the line where
+//!   the quote opened;
+//! - a row whose every cell is empty or blank (`,,,,`, what a spreadsheet writes for a cleared
+//!   row) is reported as a problem naming its line, never skipped: it may be a row whose content
+//!   was lost. A truly empty line (no characters at all) is skipped, as the parser does: it holds
+//!   nothing that could have been lost.
+//!
 //! Memory stays bounded by the parser's buffer: only the runs of line-ending bytes the parser
 //! has read but no record has yet passed are kept. Lines must therefore be asked for in file
 //! order, as reading records one after another does.
@@ -31,11 +41,18 @@
 //! assert_eq!(&csv.headers()?[0], "id");
 //! let mut record = csv::StringRecord::new();
 //! let mut lines = Vec::new();
-//! while csv.read_record(&mut record).map_err(|e| csv.error(e))? {
-//!     lines.push(csv.line_of(&record));
+//! while let Some(line) = csv.next_record(&mut record) {
+//!     lines.push(line?);
 //! }
-//! assert_eq!(lines, [Some(2), Some(4)]);
-//! # Ok::<(), ragstatus::Error>(())
+//! assert_eq!(lines, [2, 4]);
+//!
+//! // An unterminated quote is a problem on the line where it opened, not a silent end of file.
+//! let mut csv = CsvReader::new(&csv::ReaderBuilder::new(), &b"id,note\nA,\"open\nB,x\n"[..]);
+//! csv.headers()?;
+//! let problem = csv.next_record(&mut record).and_then(Result::err).ok_or("no problem")?;
+//! assert_eq!(problem.location().line, Some(2));
+//! assert!(csv.next_record(&mut record).is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::VecDeque;
@@ -51,6 +68,8 @@ pub struct CsvReader<R: Read> {
     /// Where the record that last failed UTF-8 decoding starts: the `csv` crate's error gives
     /// where the reader stood before the call instead, which for the first record is the header.
     bad_utf8_at: Option<u64>,
+    /// Set after an I/O error or an unterminated quote, either of which ends the input.
+    done: bool,
 }
 
 impl<R: Read> std::fmt::Debug for CsvReader<R> {
@@ -67,14 +86,20 @@ impl<R: Read> CsvReader<R> {
         CsvReader {
             csv: builder.from_reader(LineCounter::new(input)),
             bad_utf8_at: None,
+            done: false,
         }
     }
 
     /// The header record (the first record, when the builder says the file has headers). A
     /// parse error is a [`Syntax`](ErrorKind::Syntax) error with its line.
     pub fn headers(&mut self) -> Result<::csv::StringRecord> {
-        match self.csv.headers() {
-            Ok(headers) => Ok(headers.clone()),
+        let read = self.csv.headers().cloned();
+        if let Some(problem) = self.unterminated_quote(0) {
+            self.done = true;
+            return Err(problem);
+        }
+        match read {
+            Ok(headers) => Ok(headers),
             Err(err) => {
                 self.bad_utf8_at = None;
                 Err(self.error(err))
@@ -82,10 +107,80 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
+    /// Reads the next record into `record` and returns the line it starts on; `None` at the end
+    /// of the input. A problem with one row (ragged, not UTF-8, every cell blank) is an error
+    /// with its line, and the next call goes on with the next row; an I/O error or an
+    /// unterminated quote ends the input, so the call after it returns `None`.
+    pub fn next_record(&mut self, record: &mut ::csv::StringRecord) -> Option<Result<u64>> {
+        if self.done {
+            return None;
+        }
+        let read = self.read_record(record);
+        let start = match &read {
+            Ok(_) => record.position().map(::csv::Position::byte),
+            Err(err) => err.position().map(::csv::Position::byte),
+        };
+        if let Some(problem) = start.and_then(|start| self.unterminated_quote(start)) {
+            self.done = true;
+            return Some(Err(problem));
+        }
+        match read {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                let line = self.line_of(record).unwrap_or(0);
+                if record.iter().all(|cell| cell.trim().is_empty()) {
+                    return Some(Err(Error::new(ErrorKind::Syntax {
+                        format: "CSV".into(),
+                        message: "a row with every cell empty (delete the row, or fill it in)"
+                            .into(),
+                    })
+                    .with_line(line)));
+                }
+                Some(Ok(line))
+            }
+            Err(err) => {
+                self.done = err.is_io_error();
+                Some(Err(self.error(err)))
+            }
+        }
+    }
+
+    /// The problem of a record starting at `start` that holds a quote never closed: the parser
+    /// read to the end of the input into it.
+    fn unterminated_quote(&mut self, start: u64) -> Option<Error> {
+        let open = self.csv.get_ref().unterminated_quote()?;
+        let end = self.csv.position().byte();
+        if open < start || open >= end {
+            return None;
+        }
+        let counter = self.csv.get_mut();
+        let first = counter.line_at(start);
+        let line = counter.line_at(open);
+        let rows = if line > first {
+            format!(" (the row starts on line {first})")
+        } else {
+            String::new()
+        };
+        Some(
+            Error::new(ErrorKind::Syntax {
+                format: "CSV".into(),
+                message: format!(
+                    "a quote opened on this line{rows} is never closed, so every line after it \
+                     would be read into one cell; close the quote, or write a quote mark inside \
+                     a quoted cell as two (\"\")"
+                ),
+            })
+            .with_line(line),
+        )
+    }
+
     /// Reads the next record into `record`; false at the end of the input. The error is the
     /// `csv` crate's, so that the caller can tell an I/O error (stop) from a bad record (go on);
     /// turn it into an [`Error`] with [`error`](Self::error).
-    pub fn read_record(
+    fn read_record(
         &mut self,
         record: &mut ::csv::StringRecord,
     ) -> std::result::Result<bool, ::csv::Error> {
@@ -101,7 +196,7 @@ impl<R: Read> CsvReader<R> {
 
     /// The one-based line on which `record`, just read, starts. `None` for a record that was not
     /// read by this reader.
-    pub fn line_of(&mut self, record: &::csv::StringRecord) -> Option<u64> {
+    fn line_of(&mut self, record: &::csv::StringRecord) -> Option<u64> {
         let byte = record.position()?.byte();
         Some(self.csv.get_mut().line_at(byte))
     }
@@ -109,7 +204,7 @@ impl<R: Read> CsvReader<R> {
     /// A `csv` crate error as a [`Syntax`](ErrorKind::Syntax) error, with the true line of the
     /// record it is about when it has one. The message leaves out the `csv` crate's own record
     /// and line numbers, which may disagree with that line.
-    pub fn error(&mut self, err: ::csv::Error) -> Error {
+    fn error(&mut self, err: ::csv::Error) -> Error {
         let byte = match err.kind() {
             ::csv::ErrorKind::Utf8 { .. } => self.bad_utf8_at.take(),
             _ => None,
@@ -169,6 +264,21 @@ struct Run {
     after_cr: bool,
 }
 
+/// Where the parser stands in the quoting of a field, followed as the bytes go by (csv-core's
+/// rules for the comma delimiter and the `"` quote with doubling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field: a `"` here opens a quoted field.
+    FieldStart,
+    /// Inside an unquoted field: a `"` is an ordinary character.
+    Unquoted,
+    /// Inside a quoted field opened at this offset.
+    Quoted(u64),
+    /// Just after a `"` inside the quoted field opened at this offset: a second `"` is a quote
+    /// mark, anything else closes the field.
+    QuoteInQuoted(u64),
+}
+
 /// A reader that drops a leading UTF-8 BOM and records where the line breaks are as the csv
 /// parser pulls bytes through it. Offsets count the bytes handed on, which are the offsets the
 /// parser reports.
@@ -184,6 +294,10 @@ struct LineCounter<R> {
     pending: VecDeque<Run>,
     /// Line breaks before the last asked-for record.
     passed: u64,
+    /// The quoting state after the last byte handed on.
+    quoting: Quoting,
+    /// The input has ended.
+    eof: bool,
 }
 
 impl<R: Read> LineCounter<R> {
@@ -197,7 +311,31 @@ impl<R: Read> LineCounter<R> {
             read: 0,
             pending: VecDeque::new(),
             passed: 0,
+            quoting: Quoting::FieldStart,
+            eof: false,
         }
+    }
+
+    /// Where the quote that the input ended inside opened, once the input has ended.
+    fn unterminated_quote(&self) -> Option<u64> {
+        match self.quoting {
+            Quoting::Quoted(open) if self.eof => Some(open),
+            _ => None,
+        }
+    }
+
+    fn follow_quoting(&mut self, offset: u64, byte: u8) {
+        let ends_field = matches!(byte, b',' | b'\r' | b'\n');
+        self.quoting = match self.quoting {
+            Quoting::FieldStart if byte == b'"' => Quoting::Quoted(offset),
+            Quoting::FieldStart | Quoting::Unquoted if ends_field => Quoting::FieldStart,
+            Quoting::FieldStart | Quoting::Unquoted => Quoting::Unquoted,
+            Quoting::Quoted(open) if byte == b'"' => Quoting::QuoteInQuoted(open),
+            Quoting::Quoted(open) => Quoting::Quoted(open),
+            Quoting::QuoteInQuoted(open) if byte == b'"' => Quoting::Quoted(open),
+            Quoting::QuoteInQuoted(_) if ends_field => Quoting::FieldStart,
+            Quoting::QuoteInQuoted(_) => Quoting::Unquoted,
+        };
     }
 
     /// The one-based line of the record the parser reports as starting at `byte`. The parser
@@ -282,9 +420,14 @@ impl<R: Read> LineCounter<R> {
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let n = self.read_body(out)?;
+        if n == 0 && !out.is_empty() {
+            self.eof = true;
+        }
         let start = self.read;
         for (i, b) in out.iter().take(n).enumerate() {
-            self.note(start.saturating_add(i as u64), *b);
+            let offset = start.saturating_add(i as u64);
+            self.note(offset, *b);
+            self.follow_quoting(offset, *b);
         }
         self.read = start.saturating_add(n as u64);
         Ok(n)

@@ -46,7 +46,9 @@
 //!
 //! Observations are recorded per period of the indicator's **frequency** (months for a
 //! monthly indicator, quarters for a quarterly one); observations for periods of other lengths
-//! are ignored. For a period `P` evaluated:
+//! are ignored here. The readers of [`input`](crate::input) never let one through: a label of
+//! the wrong length is an error row there ([`read_period`](crate::input::read_period)). For a
+//! period `P` evaluated:
 //!
 //! - **Less often than `P`** (an annual indicator at Q2, a quarterly one at M05): `NotDue`,
 //!   except in the last `P` of the indicator's own period (Q4 for an annual indicator, Q2 and

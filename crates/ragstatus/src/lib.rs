@@ -70,7 +70,8 @@
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`] |
-//! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks) | [`csvio`] | [`csvio::CsvReader`] |
+//! | reading input: numbers, missing cells, period labels; actuals, overrides and comparators files | [`input`] | [`input::parse_number`], [`input::read_period`], [`input::ActualsReader`] |
+//! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks, unterminated quotes) | [`csvio`] | [`csvio::CsvReader`] |
 //!
 //! ## Exact, and total
 //!
@@ -103,6 +104,7 @@ pub mod definitions;
 pub mod direction;
 pub mod error;
 pub mod indicator;
+pub mod input;
 pub mod milestone;
 pub mod period;
 pub mod polarity;

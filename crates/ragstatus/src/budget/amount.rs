@@ -3,7 +3,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::input::{NumberForm, parse_number};
 
 /// The unit the amounts of a budget file are written in. Every amount is converted exactly to
 /// pounds when read.
@@ -39,81 +40,15 @@ impl AmountUnit {
     }
 }
 
-const AMOUNT_EXPECTED: &str =
-    "an amount such as 46267, 46,267, 46267.5, £46,267, -443, (443) or (£443)";
-const PERCENT_EXPECTED: &str = "a percentage such as 1.4, 1.4%, -1.4% or (1.4%)";
-
-/// The sign and the unsigned body of a published number: `-x`, `−x` (U+2212) or `(x)`.
-fn split_sign(text: &str) -> (bool, &str) {
-    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        return (true, inner);
-    }
-    if let Some(rest) = text
-        .strip_prefix('-')
-        .or_else(|| text.strip_prefix('\u{2212}'))
-    {
-        return (true, rest);
-    }
-    (false, text)
-}
-
-/// `46267`, `46,267`, `46267.50`, `46,267.5`: digits, optionally in comma groups of three, then
-/// optionally a point and at least one digit. Returns the digits without separators.
-fn plain_number(text: &str) -> Option<String> {
-    let (int, frac) = match text.split_once('.') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (text, None),
-    };
-    if let Some(frac) = frac {
-        if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-    }
-    if int.is_empty() {
-        return None;
-    }
-    let mut groups = int.split(',');
-    let first = groups.next()?;
-    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut digits = String::from(first);
-    let mut grouped = false;
-    for group in groups {
-        grouped = true;
-        if group.len() != 3 || !group.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        digits.push_str(group);
-    }
-    // A grouped number's first group has one to three digits: "1234,567" is not a
-    // thousands-separated number.
-    if grouped && first.len() > 3 {
-        return None;
-    }
-    if let Some(frac) = frac {
-        digits.push('.');
-        digits.push_str(frac);
-    }
-    Some(digits)
-}
-
-fn to_decimal(digits: &str, negative: bool) -> Option<Decimal> {
-    // `from_str_exact` refuses numbers beyond 28 significant digits rather than rounding them.
-    let mut value = Decimal::from_str_exact(digits).ok()?;
-    if negative && !value.is_zero() {
-        value.set_sign_negative(true);
-    }
-    Some(value.normalize())
-}
-
 /// Reads one published amount in the given unit and returns it in pounds, exactly.
 ///
 /// Accepted: digits with or without thousands separators in groups of three (`46267`,
 /// `46,267`), a decimal part (`46,267.5`), an optional leading `£`, and a negative written with a
-/// minus sign (`-443`, `−443`, `-£443`, `£-443`) or in brackets (`(443)`, `(£443)`). Spaces around
-/// the whole text are ignored. Anything else — `n/a`, a lone `-`, `1,23`, `1e3`, `£ 4` — is an
-/// [`InvalidValue`](crate::ErrorKind::InvalidValue) error quoting the text.
+/// minus sign (`-443`, `−443`, `-£443`, `£-443`) or in brackets (`(443)`, `(£443)`), and a unit
+/// written on the amount itself (`£1.2m`, `£450k`), which wins over `unit`. Spaces around the
+/// whole text are ignored. Anything else — `n/a`, a lone `-`, `1,23`, `1e3`, `£ 4` — is an
+/// [`InvalidValue`](crate::ErrorKind::InvalidValue) error quoting the text. This is
+/// [`parse_number`] with [`NumberForm::Amount`], the one number reader of every input.
 ///
 /// ```
 /// use ragstatus::{parse_amount, AmountUnit};
@@ -126,31 +61,11 @@ fn to_decimal(digits: &str, negative: bool) -> Option<Decimal> {
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Decimal> {
-    let invalid = || Error::invalid_value(text, AMOUNT_EXPECTED);
-    let trimmed = text.trim();
-    let (negative, body) = split_sign(trimmed);
-    let body = body.strip_prefix('£').unwrap_or(body);
-    // "£-443": the minus after the pound sign, only when no sign came before it.
-    let (negative, body) = if negative || !trimmed.starts_with('£') {
-        (negative, body)
-    } else {
-        match body
-            .strip_prefix('-')
-            .or_else(|| body.strip_prefix('\u{2212}'))
-        {
-            Some(rest) => (true, rest),
-            None => (false, body),
-        }
-    };
-    let digits = plain_number(body).ok_or_else(invalid)?;
-    let value = to_decimal(&digits, negative).ok_or_else(invalid)?;
-    let pounds = value
-        .checked_mul(unit.factor())
-        .ok_or_else(|| Error::overflow(format!("{text:?} in {}", unit.as_str())))?;
-    Ok(normalized(pounds))
+    parse_number(text, NumberForm::Amount(unit))
 }
 
-/// Reads a published percentage: `1.4`, `1.4%`, `-1.4%`, `(1.4%)`, `(1.4)%`.
+/// Reads a published percentage: `1.4`, `1.4%`, `-1.4%`, `(1.4%)`, `(1.4)%` ([`parse_number`]
+/// with [`NumberForm::Percent`]).
 ///
 /// ```
 /// use ragstatus::budget::parse_percent;
@@ -161,16 +76,7 @@ pub fn parse_amount(text: &str, unit: AmountUnit) -> Result<Decimal> {
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn parse_percent(text: &str) -> Result<Decimal> {
-    let invalid = || Error::invalid_value(text, PERCENT_EXPECTED);
-    let trimmed = text.trim();
-    let trimmed = trimmed.strip_suffix('%').unwrap_or(trimmed);
-    let (negative, body) = split_sign(trimmed);
-    let body = body.strip_suffix('%').unwrap_or(body);
-    if body.contains(',') {
-        return Err(invalid());
-    }
-    let digits = plain_number(body).ok_or_else(invalid)?;
-    to_decimal(&digits, negative).ok_or_else(invalid)
+    parse_number(text, NumberForm::Percent)
 }
 
 /// The number of decimal places written in a published number (`1.4%` has one), which says how
@@ -181,14 +87,6 @@ pub(crate) fn written_places(text: &str) -> u32 {
         Some((_, frac)) => u32::try_from(frac.trim_end_matches([')', '%']).len()).unwrap_or(28),
         None => 0,
     }
-}
-
-fn normalized(value: Decimal) -> Decimal {
-    let mut value = value.normalize();
-    if value.is_zero() {
-        value.set_sign_positive(true);
-    }
-    value
 }
 
 #[cfg(test)]

@@ -161,42 +161,32 @@ pub fn read_budget_csv<R: std::io::Read>(
     let mut out = BudgetCsv::default();
     let mut first_lines: HashMap<String, u64> = HashMap::new();
     let mut record = ::csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = csv.line_of(&record).unwrap_or(0);
-                match read_row(&record, &columns, options) {
-                    Ok(budget_line) => match first_lines.get(&budget_line.id) {
-                        // Caught here, where the lines are known, so that `check` and the
-                        // roll-up report the same thing.
-                        Some(first) => out.errors.push(locate(
-                            Error::new(ErrorKind::Duplicate {
-                                what: format!("budget line (also on line {first})"),
-                                key: budget_line.id.clone(),
-                            })
-                            .with_indicator(budget_line.id)
-                            .with_column("id")
-                            .with_line(line),
-                        )),
-                        None => {
-                            first_lines.insert(budget_line.id.clone(), line);
-                            out.lines.push(budget_line);
-                            out.line_numbers.push(line);
-                        }
-                    },
-                    Err(errors) => out
-                        .errors
-                        .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
-                }
-            }
-            Err(err) => {
-                let io = err.is_io_error();
-                out.errors.push(locate(csv.error(err)));
-                if io {
-                    break;
-                }
-            }
+    while let Some(read) = csv.next_record(&mut record) {
+        match read {
+            Ok(line) => match read_row(&record, &columns, options) {
+                Ok(budget_line) => match first_lines.get(&budget_line.id) {
+                    // Caught here, where the lines are known, so that `check` and the roll-up
+                    // report the same thing.
+                    Some(first) => out.errors.push(locate(
+                        Error::new(ErrorKind::Duplicate {
+                            what: format!("budget line (also on line {first})"),
+                            key: budget_line.id.clone(),
+                        })
+                        .with_indicator(budget_line.id)
+                        .with_column("id")
+                        .with_line(line),
+                    )),
+                    None => {
+                        first_lines.insert(budget_line.id.clone(), line);
+                        out.lines.push(budget_line);
+                        out.line_numbers.push(line);
+                    }
+                },
+                Err(errors) => out
+                    .errors
+                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
+            },
+            Err(problem) => out.errors.push(locate(problem)),
         }
     }
     Ok(out)

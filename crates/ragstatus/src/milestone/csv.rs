@@ -196,42 +196,32 @@ pub fn read_milestones_csv<R: std::io::Read>(
     let mut out = MilestoneCsv::default();
     let mut first_lines: HashMap<String, u64> = HashMap::new();
     let mut record = ::csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = csv.line_of(&record).unwrap_or(0);
-                match read_row(&record, &columns) {
-                    Ok(m) => match first_lines.get(&m.id) {
-                        // Caught here, where the lines are known, so that `check` and the
-                        // report say the same thing.
-                        Some(first) => out.errors.push(locate(
-                            Error::new(ErrorKind::Duplicate {
-                                what: format!("milestone (also on line {first})"),
-                                key: m.id.clone(),
-                            })
-                            .with_indicator(m.id)
-                            .with_column("id")
-                            .with_line(line),
-                        )),
-                        None => {
-                            first_lines.insert(m.id.clone(), line);
-                            out.milestones.push(m);
-                            out.line_numbers.push(line);
-                        }
-                    },
-                    Err(errors) => out
-                        .errors
-                        .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
-                }
-            }
-            Err(err) => {
-                let io = err.is_io_error();
-                out.errors.push(locate(csv.error(err)));
-                if io {
-                    break;
-                }
-            }
+    while let Some(read) = csv.next_record(&mut record) {
+        match read {
+            Ok(line) => match read_row(&record, &columns) {
+                Ok(m) => match first_lines.get(&m.id) {
+                    // Caught here, where the lines are known, so that `check` and the report
+                    // say the same thing.
+                    Some(first) => out.errors.push(locate(
+                        Error::new(ErrorKind::Duplicate {
+                            what: format!("milestone (also on line {first})"),
+                            key: m.id.clone(),
+                        })
+                        .with_indicator(m.id)
+                        .with_column("id")
+                        .with_line(line),
+                    )),
+                    None => {
+                        first_lines.insert(m.id.clone(), line);
+                        out.milestones.push(m);
+                        out.line_numbers.push(line);
+                    }
+                },
+                Err(errors) => out
+                    .errors
+                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
+            },
+            Err(problem) => out.errors.push(locate(problem)),
         }
     }
     Ok(out)
