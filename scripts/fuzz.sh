@@ -62,6 +62,14 @@ seed milestones_csv "" examples/*/milestones*.csv crates/*/tests/data/milestones
 seed actuals_csv "" examples/*/actuals*.csv crates/*/tests/data/*.csv
 seed overrides_csv "" examples/*/overrides*.csv
 seed comparators_csv "" examples/*/comparators*.csv
+mkdir -p fuzz/corpus/number
+i=0
+for text in '\x0044.1' '\x001,842' '\x00-3' '\x004.41e1' '\x00.5' '\x01-1.4%' '\x01(1.4%)' \
+    '\x02\xc2\xa346,267' '\x02(443)' '\x03\xc2\xa31.2m' '\x04-\xc2\xa3450k' \
+    '\x000.0000000000000000000000000001' '\x0079228162514264337593543950335'; do
+    printf '%b' "$text" > "fuzz/corpus/number/seed-$i"
+    i=$((i + 1))
+done
 mkdir -p fuzz/corpus/period_label
 i=0
 for label in "2015/16 Q3" "Q3 2015/16" "2015/16" "2015-16 H1" "2015/16 M12" "Dec 2015" \
