@@ -975,7 +975,15 @@ pub fn rate_array<'py>(
 }
 
 /// Adds the functions to the module.
+/// The instruction-set level `rate_array`'s bulk pass runs at: `"baseline"`, `"avx2"` or
+/// `"avx512"` (the best the CPU has, capped by the environment variable `RAGSTATUS_SIMD`).
+#[pyfunction]
+fn simd_level() -> &'static str {
+    simd::level().as_str()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate_array, m)?)?;
+    m.add_function(wrap_pyfunction!(simd_level, m)?)?;
     Ok(())
 }
