@@ -1,12 +1,14 @@
 //! Columnar RAG: the scaled-integer path on 1e6 and 1e7 rows with 1 and 2 threads, the
-//! Decimal path for comparison, and the exact f64 converter.
+//! Decimal path for comparison, and the exact f64 converter; the one-thread kernels at every
+//! SIMD level the machine has (`level=baseline` is the build's own SSE2 code).
 // criterion's group macros generate undocumented public functions.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use ragstatus::columnar::simd::{self, Level};
 use ragstatus::columnar::{
     Batch, ScaledBatch, rate_codes_parallel, rate_scaled_parallel_into, scale_f64_into,
 };
@@ -33,6 +35,16 @@ fn scaled(c: &mut Criterion) {
                 let id = BenchmarkId::new(format!("{name}/threads={threads}"), n);
                 g.bench_function(id, |b| {
                     b.iter(|| rate_scaled_parallel_into(black_box(&batch), &mut out, threads))
+                });
+            }
+            for level in Level::available() {
+                let id = BenchmarkId::new(format!("{name}/threads=1/level={level}"), n);
+                g.bench_function(id, |b| {
+                    b.iter(|| {
+                        simd::with_level(level, || {
+                            rate_scaled_parallel_into(black_box(&batch), &mut out, 1)
+                        })
+                    })
                 });
             }
         }
@@ -108,9 +120,24 @@ fn from_f64(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("decimals=2", n), |b| {
             b.iter(|| scale_f64_into(black_box(&values), 2, &mut out, &mut valid))
         });
+        for level in Level::available() {
+            let id = BenchmarkId::new(format!("decimals=2/level={level}"), n);
+            g.bench_function(id, |b| {
+                b.iter(|| {
+                    simd::with_level(level, || {
+                        scale_f64_into(black_box(&values), 2, &mut out, &mut valid)
+                    })
+                })
+            });
+        }
     }
     g.finish();
 }
 
 criterion_group!(benches, scaled, decimal, from_f64);
-criterion_main!(benches);
+
+fn main() {
+    println!("{}", ragstatus_benches::machine());
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

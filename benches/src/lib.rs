@@ -5,6 +5,31 @@
 use ragstatus::Decimal;
 use ragstatus::budget::{BudgetLine, LineKind, RatingBase};
 
+/// The processor's model name (from `/proc/cpuinfo` where there is one) and the SIMD level
+/// the bulk kernels dispatch to, printed at the start of the columnar benches: a figure means
+/// little without the machine it was taken on.
+pub fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, name)| name.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let levels: Vec<&str> = ragstatus::columnar::simd::Level::available()
+        .iter()
+        .map(|l| l.as_str())
+        .collect();
+    format!(
+        "CPU: {model}, {} threads; SIMD levels available: {}; dispatched: {}",
+        std::thread::available_parallelism().map_or(1, usize::from),
+        levels.join(", "),
+        ragstatus::columnar::simd::level()
+    )
+}
+
 /// Whether criterion runs for measurements (`cargo bench`, which passes `--bench`) rather than
 /// in test mode (`cargo test`, which runs each bench once): the large inputs are built only then.
 pub fn bench_mode() -> bool {

@@ -19,8 +19,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``UnknownIndicatorError``;
 - periods: ``FiscalCalendar``, ``Period``, ``YearToDate``;
 - values: ``to_decimal``, ``resolve``, ``aggregate``, ``Resolved``, ``Rounding``;
-- rating: ``rate``, ``rate_array``, ``Rule``, ``Scheme``, ``TargetSpec``, ``Rating``,
-  ``Explanation``, ``StatusCode``;
+- rating: ``rate``, ``rate_array``, ``simd_level``, ``Rule``, ``Scheme``, ``TargetSpec``,
+  ``Rating``, ``Explanation``, ``StatusCode``;
 - direction of travel: ``compare_direction``, ``direction_by_regression``, ``Travel``;
 - indicators: ``Definitions``, ``Indicator``, ``IndicatorResult``, ``Evaluation``;
 - summaries: ``summarize``, ``Summary``, ``GroupSummary``, ``Counts``;
@@ -103,6 +103,7 @@ from ragstatus._ragstatus import (
     read_milestones_csv,
     resolve,
     roll_up,
+    simd_level,
     summarize,
     to_decimal,
     xmr_limits,
@@ -153,6 +154,7 @@ __all__ = [
     # rating
     "rate",
     "rate_array",
+    "simd_level",
     "Rule",
     "Scheme",
     "TargetSpec",

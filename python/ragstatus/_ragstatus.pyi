@@ -49,6 +49,7 @@ __all__ = [
     "rate",
     "rate_array",
     "resolve",
+    "simd_level",
     "summarize",
     "to_decimal",
 ]
@@ -487,6 +488,7 @@ def rate_array(
     rule: Optional[Rule] = None,
     decimals: Optional[int] = None,
 ) -> npt.NDArray[np.uint8]: ...
+def simd_level() -> Literal["baseline", "avx2", "avx512"]: ...
 
 @final
 class TargetSpec:

@@ -45,7 +45,7 @@ use numpy::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
-use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel};
+use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel, simd};
 use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
 
 use crate::convert::{Actual, decimal_from_f64, describe, extract_actual, parse_decimal_text};
@@ -540,9 +540,6 @@ struct Job<'a> {
 /// whether higher is better, and the code of a missing actual.
 type Breakpoints = (u32, [i64; 3], bool, Option<u8>);
 
-/// [`decide_step`] for one number of breakpoints and one polarity.
-type DecideStep = fn(&mut [u8], &[f64], f64, [f64; 3], u8) -> bool;
-
 /// Marks rows the bulk pass cannot decide.
 const SLOW: u8 = u8::MAX;
 
@@ -550,6 +547,7 @@ const SLOW: u8 = u8::MAX;
 /// scaled value, negated for lower-is-better), writing each code, `missing` for NaN, or
 /// [`SLOW`] for a row whose float is not provably a decimal with the declared places.
 /// Branch-free, so that the compiler vectorises it. Returns whether every row was decided.
+#[inline(always)]
 fn decide_step<const LEVELS: usize, const HIGHER: bool>(
     out: &mut [u8],
     rows: &[f64],
@@ -707,36 +705,43 @@ impl Job<'_> {
         // a breakpoint beyond it is never reached (Blue without a stretch target): one
         // comparison less.
         let blue = points[2] <= (1i64 << 50);
-        let decide: DecideStep = match (higher, blue) {
-            (true, true) => decide_step::<3, true>,
-            (true, false) => decide_step::<2, true>,
-            (false, true) => decide_step::<3, false>,
-            (false, false) => decide_step::<2, false>,
+        // One kernel per polarity and number of breakpoints, each inlined into the closure that
+        // `simd::dispatch` compiles for the CPU's best vector level.
+        let decide = |out: &mut [u8], step: &[f64], p: f64, points: [f64; 3], missing: u8| match (
+            higher, blue,
+        ) {
+            (true, true) => decide_step::<3, true>(out, step, p, points, missing),
+            (true, false) => decide_step::<2, true>(out, step, p, points, missing),
+            (false, true) => decide_step::<3, false>(out, step, p, points, missing),
+            (false, false) => decide_step::<2, false>(out, step, p, points, missing),
         };
         let p = pow10(d);
         let missing = missing.unwrap_or(SLOW);
         let rows = values.get(start..start + out.len()).unwrap_or_default();
         for (b, (out, block)) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)).enumerate() {
             let first = b * BLOCK;
-            let mut all_fast = true;
-            let mut touched = 0u64;
-            for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
-                // Read one value per cache line of the next step before deciding this one:
-                // the loads are independent, so they overlap, and the step after finds its
-                // rows in cache (the hardware prefetcher alone left this loop waiting on
-                // memory at 10 million rows, over twice as slow as at 1 million).
-                let next = first + (s + 1) * STEP;
-                for v in rows
-                    .get(next..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take(STEP)
-                    .step_by(8)
-                {
-                    touched |= v.to_bits();
+            let (mut all_fast, touched) = simd::dispatch(|| {
+                let mut all_fast = true;
+                let mut touched = 0u64;
+                for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
+                    // Read one value per cache line of the next step before deciding this one:
+                    // the loads are independent, so they overlap, and the step after finds its
+                    // rows in cache (the hardware prefetcher alone left this loop waiting on
+                    // memory at 10 million rows, over twice as slow as at 1 million).
+                    let next = first + (s + 1) * STEP;
+                    for v in rows
+                        .get(next..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take(STEP)
+                        .step_by(8)
+                    {
+                        touched |= v.to_bits();
+                    }
+                    all_fast &= decide(out, step, p, points_f, missing);
                 }
-                all_fast &= decide(out, step, p, points_f, missing);
-            }
+                (all_fast, touched)
+            });
             std::hint::black_box(touched);
             let block_end = start + first + out.len();
             let lo = self.nulls.partition_point(|&i| i < start + first);
@@ -969,8 +974,16 @@ pub fn rate_array<'py>(
     }
 }
 
+/// The instruction-set level `rate_array`'s bulk pass runs at: `"baseline"`, `"avx2"` or
+/// `"avx512"` (the best the CPU has, capped by the environment variable `RAGSTATUS_SIMD`).
+#[pyfunction]
+fn simd_level() -> &'static str {
+    simd::level().as_str()
+}
+
 /// Adds the functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(rate_array, m)?)?;
+    m.add_function(wrap_pyfunction!(simd_level, m)?)?;
     Ok(())
 }

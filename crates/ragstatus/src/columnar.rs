@@ -65,6 +65,7 @@ use rust_decimal::Decimal;
 mod direction;
 mod float;
 mod scaled;
+pub mod simd;
 
 pub use self::direction::direction_codes;
 pub use self::float::{

@@ -1,8 +1,10 @@
 //! Properties of the fixed-point columnar path and the exact float converter:
 //! `rate_scaled` == `rate_status` row by row (codes and errors), threads change nothing,
-//! `scale_f64` == the float's shortest decimal text, and `direction_codes` == `compare`.
+//! `scale_f64` == the float's shortest decimal text, and `direction_codes` == `compare`; and
+//! the bulk kernels give the same codes at every SIMD level the machine has (`simd`).
 
 use proptest::prelude::*;
+use ragstatus::columnar::simd::{self, Level};
 use ragstatus::columnar::{
     FloatIssue, ScaledBatch, direction_codes, rate_scaled, rate_scaled_parallel, scale_f64,
     scale_f64_into,
@@ -158,9 +160,11 @@ proptest! {
     #[test]
     fn scaled_equals_rate_status(case in case()) {
         let expected = case.scalar();
-        let got = rate_scaled(&case.batch())
-            .map_err(|e| (format!("{:?}", e.kind()), e.location().field.clone()));
-        prop_assert_eq!(got, expected);
+        for level in Level::available() {
+            let got = simd::with_level(level, || rate_scaled(&case.batch()))
+                .map_err(|e| (format!("{:?}", e.kind()), e.location().field.clone()));
+            prop_assert_eq!(got, expected.clone(), "at SIMD level {}", level);
+        }
     }
 }
 
@@ -276,17 +280,23 @@ proptest! {
 
     #[test]
     fn scale_f64_into_matches_scalar(xs in proptest::collection::vec(float(), 0..200), d in 0u32..=6) {
-        let mut out = vec![7; xs.len()];
-        let mut valid = vec![true; xs.len()];
-        let counts = scale_f64_into(&xs, d, &mut out, &mut valid).unwrap();
-        let mut rejected = 0;
-        for (i, &x) in xs.iter().enumerate() {
-            match scale_f64(x, d) {
-                Ok(m) => prop_assert_eq!((out[i], valid[i]), (m, true)),
-                Err(_) => { rejected += 1; prop_assert_eq!((out[i], valid[i]), (0, false)) }
+        for level in Level::available() {
+            let mut out = vec![7; xs.len()];
+            let mut valid = vec![true; xs.len()];
+            let counts =
+                simd::with_level(level, || scale_f64_into(&xs, d, &mut out, &mut valid)).unwrap();
+            let mut rejected = 0;
+            for (i, &x) in xs.iter().enumerate() {
+                match scale_f64(x, d) {
+                    Ok(m) => prop_assert_eq!((out[i], valid[i]), (m, true), "at {}", level),
+                    Err(_) => {
+                        rejected += 1;
+                        prop_assert_eq!((out[i], valid[i]), (0, false), "at {}", level)
+                    }
+                }
             }
+            prop_assert_eq!(counts.rejected(), rejected);
         }
-        prop_assert_eq!(counts.rejected(), rejected);
     }
 }
 

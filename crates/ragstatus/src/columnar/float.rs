@@ -32,8 +32,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::check_len;
 use super::scaled::MAX_SCALE;
+use super::{check_len, simd};
 use crate::error::{Error, Result};
 
 /// Why a float was not accepted at the declared decimals.
@@ -207,13 +207,17 @@ pub fn scale_f64_into(
     let d = check_decimals(decimals)?;
     check_len("out", out.len(), values.len())?;
     check_len("valid", valid.len(), values.len())?;
-    let mut all = true;
-    for ((&x, o), v) in values.iter().zip(out.iter_mut()).zip(valid.iter_mut()) {
-        let (m, ok) = fast(x, d);
-        *o = if ok { m } else { 0 };
-        *v = ok;
-        all &= ok;
-    }
+    // Compiled for the CPU's best vector level: AVX2 converts and divides four floats at once.
+    let all = simd::dispatch(|| {
+        let mut all = true;
+        for ((&x, o), v) in values.iter().zip(out.iter_mut()).zip(valid.iter_mut()) {
+            let (m, ok) = fast(x, d);
+            *o = if ok { m } else { 0 };
+            *v = ok;
+            all &= ok;
+        }
+        all
+    });
     let mut counts = FloatCounts::default();
     if all {
         return Ok(counts);

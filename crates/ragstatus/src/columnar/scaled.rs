@@ -42,7 +42,7 @@
 
 use rust_decimal::Decimal;
 
-use super::check_len;
+use super::{check_len, simd};
 use crate::error::{Error, Result};
 use crate::polarity::Polarity;
 use crate::rating::{Rule, rate_status};
@@ -334,7 +334,8 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
         let start = index * BLOCK;
         let end = start + block.len();
         let sub = batch.slice(start, end)?;
-        let done = match *plan {
+        // Compiled for the CPU's best vector level: SSE2 has no 64-bit compare, AVX2 has.
+        let done = simd::dispatch(|| match *plan {
             Plan::Absolute { polarity, amount } => match polarity {
                 Polarity::Higher => decide(&sub, block, RANGE_BITS, |a, t| {
                     absolute(t.wrapping_sub(a), amount)
@@ -375,7 +376,7 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
                     })
             }
             Plan::Decimal => false,
-        };
+        });
         if !done {
             by_decimal(&sub, block, offset + start)?;
         }
