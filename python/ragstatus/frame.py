@@ -75,10 +75,21 @@ def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
     module = type(df).__module__.split(".")[0]
     # Only frames: pandas.NA, say, also comes from the pandas package.
     if module == "polars" and hasattr(df, "to_dicts"):
-        return "polars", list(df.to_dicts())
+        return "polars", _narrow(df, list(df.to_dicts()))
     if module == "pandas" and hasattr(df, "to_dict"):
-        return "pandas", list(df.to_dict("records"))
+        return "pandas", _narrow(df, list(df.to_dict("records")))
     raise InvalidValueError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
+
+
+def _narrow(df: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Puts back the float32 and float16 values that ``to_dict``/``to_dicts`` widened to Python
+    floats: a float is read at its own width (SPEC §14), a float32 94.95 as 94.95."""
+    for column in df.columns:
+        if str(df[column].dtype).lower() not in ("float32", "float16"):
+            continue
+        for row, v in zip(rows, df[column].to_numpy()):
+            row[column] = None if v != v else v
+    return rows
 
 
 def _definitions(definitions: DefinitionsLike) -> Definitions:
