@@ -254,6 +254,8 @@ def kinds_of_decimal(d: Decimal) -> list[tuple[str, Any, Any]]:
     if len(d.as_tuple().digits) + max(0, exp if isinstance(exp, int) else 0) <= 38 and scale <= 28:
         out.append(("pyarrow decimal128", d, pa.array([d], type=pa.decimal128(38, scale))))
         out.append(("pyarrow decimal256", d, pa.array([d], type=pa.decimal256(76, scale))))
+        out.append(("polars Decimal", d, pl.Series([d], dtype=pl.Decimal(38, scale))))
+        out.append(("pandas arrow decimal", d, pd.Series([d], dtype=pd.ArrowDtype(pa.decimal128(38, scale)))))
     return out
 
 
@@ -307,3 +309,22 @@ def test_an_integer_is_rated_the_same_by_every_kind(i: int) -> None:
 )
 def test_a_decimal_is_rated_the_same_by_every_kind(d: Decimal) -> None:
     check_same(kinds_of_decimal(d), [d])
+
+
+@settings(max_examples=60)
+@given(st.one_of(st.floats(width=16, allow_nan=False), st.floats(min_value=90, max_value=100, width=16)))
+def test_a_float16_is_rated_the_same_by_every_kind(v: float) -> None:
+    x = np.float16(v)
+    kinds: list[tuple[str, Any, Any]] = [
+        ("np.float16", x, np.array([x])),
+        ("pyarrow float16", x, pa.array(np.array([x]))),
+    ]
+    check_same(kinds, np.array([x]))
+    # longdouble: its own shortest text at its own (wider) width, the same in rate and rate_array
+    wide = np.longdouble(x) / np.longdouble(3)
+    assert outcome(lambda: rs.rate(wide, TARGET, rule=RULE).status) == outcome(
+        lambda: array_status(np.array([wide]))
+    )
+    if np.isfinite(x):
+        # numpy's own shortest text at the value's width
+        assert rs.to_decimal(x) == Decimal(str(x))

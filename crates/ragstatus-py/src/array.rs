@@ -38,8 +38,8 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
-    Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+    Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
@@ -113,6 +113,32 @@ fn row_error(name: &str, i: usize, found: String, expected: &str) -> PyErr {
         ragstatus::Error::invalid_value(found, expected).with_field(format!("{name}[{i}]")),
     )
     .into()
+}
+
+type Half = <Float16Type as arrow_array::ArrowPrimitiveType>::Native;
+
+/// A float16 as a decimal at its own width (as numpy prints it): the text with the fewest
+/// significant digits, each count tried rounded to nearest, that reads back as the same value;
+/// NaN is missing.
+fn half_value(name: &str, i: usize, x: Half) -> PyResult<Option<Decimal>> {
+    let wide = x.to_f32();
+    if wide.is_nan() {
+        return Ok(None);
+    }
+    let refuse = || row_error(name, i, format!("{wide}"), FINITE_FLOAT);
+    if wide.is_infinite() {
+        return Err(refuse());
+    }
+    // Five significant digits always suffice for a float16. The text reads back through f64,
+    // where a decimal of five digits never lands on a float16 midpoint by rounding.
+    for digits in 0..5 {
+        let text = format!("{wide:.digits$e}");
+        let back = text.parse::<f64>().map(Half::from_f64);
+        if back.is_ok_and(|b| b == x) {
+            return parse_decimal_text(&text).map(Some).ok_or_else(refuse);
+        }
+    }
+    decimal_from_f32(wide).map(Some).ok_or_else(refuse)
 }
 
 /// A float32 as a decimal at its own width; NaN is missing.
@@ -210,6 +236,17 @@ fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
             DataType::UInt16 => push_ints(&mut exact, chunk.as_primitive::<UInt16Type>()),
             DataType::UInt32 => push_ints(&mut exact, chunk.as_primitive::<UInt32Type>()),
             DataType::UInt64 => push_ints(&mut exact, chunk.as_primitive::<UInt64Type>()),
+            DataType::Float16 => {
+                let a = chunk.as_primitive::<Float16Type>();
+                for (i, v) in a.values().iter().enumerate() {
+                    let row = exact.len();
+                    exact.push(if a.is_null(i) {
+                        None
+                    } else {
+                        half_value(name, row, *v)?
+                    });
+                }
+            }
             DataType::Decimal256(_, scale) => {
                 let a = chunk.as_primitive::<Decimal256Type>();
                 let scale = u32::try_from(*scale).ok();
