@@ -9,6 +9,7 @@ its own width, so a float32 ``94.95`` is ``94.95``.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -94,6 +95,14 @@ def test_masked_entries_are_missing() -> None:
         np.array([1e300] * 600),
         np.array([np.inf]),
         pa.array([1e300]),
+        pa.array([b"1"]),
+        pa.array([True]),
+        pd.Series([1 + 0j]),
+        pd.Series([True]),
+        pd.Series([b"1"]),
+        pd.Series(pd.to_datetime(["2020-01-01"])),
+        pl.Series([True]),
+        pl.Series([date(2020, 1, 1)]),
     ],
     ids=repr,
 )

@@ -396,12 +396,22 @@ fn owned_float_column(ro: &PyReadonlyArray1<'_, f64>) -> Column<'static> {
 
 /// The chunks of an Arrow-capable object (`__arrow_c_stream__` or `__arrow_c_array__`), or None.
 fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
+    // An export the library itself cannot make (a column of a kind Arrow has no type for) is
+    // a value of the wrong kind, like any other.
+    let unexportable = |err: PyErr| {
+        let py = obj.py();
+        if err.is_instance_of::<crate::errors::RagstatusError>(py) {
+            err
+        } else {
+            invalid(describe(obj), NUMBERS)
+        }
+    };
     if obj.hasattr("__arrow_c_stream__")? {
-        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
+        let chunked: pyo3_arrow::PyChunkedArray = obj.extract().map_err(unexportable)?;
         return Ok(Some(chunked.chunks().to_vec()));
     }
     if obj.hasattr("__arrow_c_array__")? {
-        let array: pyo3_arrow::PyArray = obj.extract()?;
+        let array: pyo3_arrow::PyArray = obj.extract().map_err(unexportable)?;
         return Ok(Some(vec![Arc::clone(array.as_ref())]));
     }
     Ok(None)
@@ -519,11 +529,11 @@ fn extract_column(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Column<'static
             }
         }
     }
-    if let Some(chunks) = arrow_chunks(obj)? {
-        return arrow_column(&chunks, name);
-    }
     if let Some(array) = numpy_backed(obj)? {
         return extract_column(&array, name);
+    }
+    if let Some(chunks) = arrow_chunks(obj)? {
+        return arrow_column(&chunks, name);
     }
     if obj.is_instance_of::<PyString>() || !obj.hasattr("__iter__")? {
         return Err(invalid(
