@@ -58,7 +58,13 @@ def test_float32_is_read_at_its_own_width_everywhere() -> None:
     assert codes(np.array([94.94], dtype=np.float16), decimals=2) == [rs.StatusCode.Red]
     line = rs.BudgetLine("B1", "expenditure", "gross", x, x)
     assert line.budget == Decimal("94.95")
-    assert frame_status(pd.DataFrame({"indicator": ["X"], "period": [PERIOD], "value": np.array([x])})) == "Amber"
+    for column in (
+        np.array([x]),
+        pd.Series([x], dtype="Float32"),
+        pd.Series([x], dtype=pd.ArrowDtype(pa.float32())),
+    ):
+        assert frame_status(pd.DataFrame({"indicator": ["X"], "period": [PERIOD], "value": column})) == "Amber"
+    assert frame_status(pl.DataFrame({"indicator": ["X"], "period": [PERIOD], "value": pl.Series([x])})) == "Amber"
 
 
 def test_uint64_beyond_int64_is_exact() -> None:
@@ -220,6 +226,8 @@ def kinds_of_float32(x: np.float32) -> list[tuple[str, Any, Any]]:
         ("pyarrow float32", x, pa.array([x], type=pa.float32())),
         ("polars Float32", x, pl.Series([x], dtype=pl.Float32)),
         ("pandas float32", x, pd.Series([x], dtype="float32")),
+        ("pandas Float32", x, pd.Series([x], dtype="Float32")),
+        ("pandas arrow float", x, pd.Series([x], dtype=pd.ArrowDtype(pa.float32()))),
     ]
 
 
