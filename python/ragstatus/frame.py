@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ragstatus._ragstatus import Definitions, DuplicateError, InvalidValueError, Period
+from ragstatus.budget import _narrow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -80,27 +81,6 @@ def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
         return "pandas", _narrow(df, list(df.to_dict("records")))
     raise InvalidValueError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
 
-
-def _narrow(df: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Puts back the float32 and float16 values that ``to_dict``/``to_dicts`` widened to Python
-    floats: a float is read at its own width (SPEC §14), a float32 94.95 as 94.95."""
-    for column in df.columns:
-        if str(df[column].dtype).lower() not in _NARROW_FLOATS:
-            continue
-        for row, v in zip(rows, df[column].to_numpy()):
-            row[column] = None if _is_missing(v) or _is_nan(v) else v
-    return rows
-
-
-# numpy, pandas nullable, pandas Arrow-backed and polars names of the floats narrower than 64 bits
-_NARROW_FLOATS = ("float32", "float16", "float[pyarrow]", "halffloat[pyarrow]")
-
-
-def _is_nan(v: Any) -> bool:
-    try:
-        return bool(v != v)
-    except TypeError:  # pandas.NA
-        return True
 
 
 def _definitions(definitions: DefinitionsLike) -> Definitions:

@@ -67,6 +67,16 @@ def test_float32_is_read_at_its_own_width_everywhere() -> None:
     assert frame_status(pl.DataFrame({"indicator": ["X"], "period": [PERIOD], "value": pl.Series([x])})) == "Amber"
 
 
+@pytest.mark.parametrize("lib", ["pandas", "polars"])
+def test_budget_frames_keep_float32_at_its_own_width(lib: str) -> None:
+    money = np.array([94.95, 100.05], dtype=np.float32)
+    data = {"id": ["B1", "B2"], "kind": ["expenditure"] * 2, "base": ["gross"] * 2, "budget": money, "forecast": money}
+    out = rs.roll_up_frame(pd.DataFrame(data) if lib == "pandas" else pl.DataFrame(data))
+    rows = out.to_dict("records") if lib == "pandas" else out.to_dicts()
+    budgets = {r["id"]: r["budget"] for r in rows}
+    assert budgets["B1"] == Decimal("94.95") and budgets["B2"] == Decimal("100.05")
+
+
 def test_uint64_beyond_int64_is_exact() -> None:
     big = np.array([2**63 + 5], dtype=np.uint64)
     assert codes(big) == [rs.StatusCode.Green]
