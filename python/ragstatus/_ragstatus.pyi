@@ -476,6 +476,7 @@ def rate(
     not_due: bool = False,
     no_value_reason: Optional[str] = None,
 ) -> Rating: ...
+# `decimals` is a speed hint for float input, never a rounding: floats are read exactly either way.
 def rate_array(
     actual: Any,
     target: Any = None,

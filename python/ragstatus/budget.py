@@ -104,13 +104,35 @@ def _flavour(data: Any) -> str:
     return "other"
 
 
+def _narrow(df: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Puts back the float32 and float16 values that ``to_dict``/``to_dicts`` widened to Python
+    floats: a float is read at its own width (SPEC §14), a float32 94.95 as 94.95."""
+    for column in df.columns:
+        if str(df[column].dtype).lower() not in _NARROW_FLOATS:
+            continue
+        for row, v in zip(rows, df[column].to_numpy()):
+            row[column] = None if _is_missing(v) or _is_nan(v) else v
+    return rows
+
+
+# numpy, pandas nullable, pandas Arrow-backed and polars names of the floats narrower than 64 bits
+_NARROW_FLOATS = ("float32", "float16", "float[pyarrow]", "halffloat[pyarrow]")
+
+
+def _is_nan(v: Any) -> bool:
+    try:
+        return bool(v != v)
+    except TypeError:  # pandas.NA
+        return True
+
+
 def _records(data: Any) -> list[dict[str, Any]]:
     """Rows of a pandas or polars DataFrame, or of a sequence of mappings, as dicts."""
     flavour = _flavour(data) if hasattr(data, "columns") else "other"
     if flavour == "polars":
-        return [dict(r) for r in data.to_dicts()]
+        return _narrow(data, [dict(r) for r in data.to_dicts()])
     if flavour == "pandas":
-        return [dict(r) for r in data.to_dict("records")]
+        return _narrow(data, [dict(r) for r in data.to_dict("records")])
     if isinstance(data, Mapping):
         columns = list(data.keys())
         try:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ragstatus._ragstatus import Definitions, DuplicateError, InvalidValueError, Period
+from ragstatus.budget import _narrow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,10 +76,11 @@ def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
     module = type(df).__module__.split(".")[0]
     # Only frames: pandas.NA, say, also comes from the pandas package.
     if module == "polars" and hasattr(df, "to_dicts"):
-        return "polars", list(df.to_dicts())
+        return "polars", _narrow(df, list(df.to_dicts()))
     if module == "pandas" and hasattr(df, "to_dict"):
-        return "pandas", list(df.to_dict("records"))
+        return "pandas", _narrow(df, list(df.to_dict("records")))
     raise InvalidValueError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
+
 
 
 def _definitions(definitions: DefinitionsLike) -> Definitions:

@@ -6,13 +6,16 @@
 //! or an array of the same length. Codes are `Status.code`: 0 Red, 1 Amber, 2 Green, 3 Blue,
 //! 4 NoData, 5 NoTarget, 6 NotDue.
 //!
-//! **Exactness.** Integers, Arrow decimals and `Decimal` objects are exact. A float is the
-//! decimal of its shortest repr. With `decimals=d` declared, a float must *be* a decimal with at
-//! most `d` places (its shortest repr has at most `d` decimals); a float that is not (`94.951`
-//! at `decimals=2`, or the result of float arithmetic such as `0.1 + 0.2`) is rated `NoData`
-//! rather than silently rounded. With `decimals` declared the conversion is also fast: the
-//! float is scaled to an integer and checked to round-trip, instead of being printed and parsed.
-//! Missing values (NaN, None, Arrow nulls) are `NoData`.
+//! **Exactness.** Integers (`uint64` included), Arrow decimals and `Decimal` objects are exact.
+//! A float is the decimal of its shortest repr at its own width (SPEC §14: a float32 `94.95` is
+//! `94.95`), exactly as `rate` reads it. `decimals=d` is a speed hint, never a rounding: a float
+//! whose shortest repr has at most `d` places is scaled to an integer and checked to round-trip
+//! instead of being printed and parsed; any other float (`0.1 + 0.2` at `decimals=2`) is read by
+//! the general rule, as without the hint. Missing values (NaN, None, Arrow nulls, the masked
+//! entries of a numpy masked array) are `NoData`. A value that is present but not a number
+//! `rate` accepts (a float beyond a `Decimal`'s range, an infinity) is an `InvalidValueError`
+//! naming the row, as are arrays of kinds that are not numbers (bool, complex, bytes,
+//! datetime64, timedelta64, structured) and arrays of more than one dimension.
 //!
 //! numpy must be installed (the result is a numpy array); without it the call raises
 //! `ImportError`.
@@ -35,8 +38,8 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
-    UInt16Type, UInt32Type, UInt64Type,
+    Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
@@ -48,7 +51,10 @@ use pyo3::types::{PyString, PyTuple};
 use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel, simd};
 use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
 
-use crate::convert::{Actual, decimal_from_f64, describe, extract_actual, parse_decimal_text};
+use crate::convert::{
+    Actual, FINITE_FLOAT, decimal_from_f32, decimal_from_f64, describe, extract_actual,
+    parse_decimal_text,
+};
 use crate::errors::{PyErrWrapper, invalid};
 use crate::rating::extract_target;
 
@@ -83,23 +89,66 @@ impl Column<'_> {
     }
 }
 
-/// A float as a decimal: with declared places, the decimal with at most that many places whose
-/// nearest float it is (None when there is none); without, the shortest repr.
-fn float_value(x: f64, decimals: Option<u32>) -> Option<Decimal> {
+/// A float as a decimal: its shortest repr (None for NaN, an error for a value `rate` refuses).
+/// With declared places the shortest repr is first looked for among the decimals with that many
+/// places: when one reads back as the float it is the shortest repr (two decimals with at most
+/// `d` places below 2^52 units of 10^-d never share a float), found without printing.
+fn float_value(x: f64, decimals: Option<u32>) -> Result<Option<Decimal>, ragstatus::Error> {
     if x.is_nan() {
-        return None;
+        return Ok(None);
     }
-    let Some(d) = decimals else {
-        return decimal_from_f64(x);
-    };
-    if let Some(i) = scaled(x, d) {
-        return Some(Decimal::new(i, d));
+    if let Some(d) = decimals {
+        if let Some(i) = scaled(x, d) {
+            return Ok(Some(Decimal::new(i, d)));
+        }
     }
-    // Beyond the fast range: the shortest repr, if it has at most d places. A float with more
-    // places than a Decimal holds (1e-300) converts rounded, so it must also convert back.
-    decimal_from_f64(x).filter(|v| {
-        v.normalize().scale() <= d && v.to_string().parse::<f64>().is_ok_and(|back| back == x)
-    })
+    decimal_from_f64(x)
+        .map(Some)
+        .ok_or_else(|| ragstatus::Error::invalid_value(format!("{x}"), FINITE_FLOAT))
+}
+
+/// An invalid value in row `i` of the column `name` (`row` for the actuals).
+fn row_error(name: &str, i: usize, found: String, expected: &str) -> PyErr {
+    PyErrWrapper(
+        ragstatus::Error::invalid_value(found, expected).with_field(format!("{name}[{i}]")),
+    )
+    .into()
+}
+
+type Half = <Float16Type as arrow_array::ArrowPrimitiveType>::Native;
+
+/// A float16 as a decimal at its own width (as numpy prints it): the text with the fewest
+/// significant digits, each count tried rounded to nearest, that reads back as the same value;
+/// NaN is missing.
+fn half_value(name: &str, i: usize, x: Half) -> PyResult<Option<Decimal>> {
+    let wide = x.to_f32();
+    if wide.is_nan() {
+        return Ok(None);
+    }
+    let refuse = || row_error(name, i, format!("{wide}"), FINITE_FLOAT);
+    if wide.is_infinite() {
+        return Err(refuse());
+    }
+    // Five significant digits always suffice for a float16. The text reads back through f64,
+    // where a decimal of five digits never lands on a float16 midpoint by rounding.
+    for digits in 0..5 {
+        let text = format!("{wide:.digits$e}");
+        let back = text.parse::<f64>().map(Half::from_f64);
+        if back.is_ok_and(|b| b == x) {
+            return parse_decimal_text(&text).map(Some).ok_or_else(refuse);
+        }
+    }
+    decimal_from_f32(wide).map(Some).ok_or_else(refuse)
+}
+
+/// A float32 as a decimal at its own width; NaN is missing.
+fn single_value(name: &str, i: usize, x: f32) -> PyResult<Option<Decimal>> {
+    if x.is_nan() {
+        return Ok(None);
+    }
+    decimal_from_f32(x)
+        .map(Some)
+        .ok_or_else(|| row_error(name, i, format!("{x}"), FINITE_FLOAT))
 }
 
 /// 10^d as a float (exact for d ≤ 22).
@@ -135,15 +184,10 @@ fn scaled_by(x: f64, p: f64) -> Option<i64> {
     (back == x).then_some(i)
 }
 
-fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column<'static>> {
+fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
     let mut floats: Vec<f64> = Vec::new();
     let mut exact: Vec<Option<Decimal>> = Vec::new();
-    let mut is_float = true;
-    for chunk in chunks {
-        if !matches!(chunk.data_type(), DataType::Float64 | DataType::Float32) {
-            is_float = false;
-        }
-    }
+    let is_float = chunks.iter().all(|c| c.data_type() == &DataType::Float64);
     for chunk in chunks {
         let chunk: &dyn Array = chunk.as_ref();
         match chunk.data_type() {
@@ -163,10 +207,12 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column<'static>> {
                     }
                 } else {
                     for (i, v) in a.values().iter().enumerate() {
+                        let row = exact.len();
                         exact.push(if a.is_null(i) {
                             None
                         } else {
-                            decimal_from_f64(*v)
+                            float_value(*v, None)
+                                .map_err(|e| PyErrWrapper(e.with_field(format!("{name}[{row}]"))))?
                         });
                     }
                 }
@@ -174,19 +220,12 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column<'static>> {
             DataType::Float32 => {
                 let a = chunk.as_primitive::<Float32Type>();
                 for (i, v) in a.values().iter().enumerate() {
-                    // A float32's shortest repr is its own; as f64 it would print more digits.
-                    let v = if a.is_null(i) {
+                    let row = exact.len();
+                    exact.push(if a.is_null(i) {
                         None
                     } else {
-                        parse_decimal_text(&format!("{v}"))
-                    };
-                    if is_float {
-                        floats.push(v.map_or(f64::NAN, |d| {
-                            d.to_string().parse::<f64>().unwrap_or(f64::NAN)
-                        }));
-                    } else {
-                        exact.push(v);
-                    }
+                        single_value(name, row, *v)?
+                    });
                 }
             }
             DataType::Int8 => push_ints(&mut exact, chunk.as_primitive::<Int8Type>()),
@@ -197,6 +236,40 @@ fn arrow_column(chunks: &[ArrayRef]) -> PyResult<Column<'static>> {
             DataType::UInt16 => push_ints(&mut exact, chunk.as_primitive::<UInt16Type>()),
             DataType::UInt32 => push_ints(&mut exact, chunk.as_primitive::<UInt32Type>()),
             DataType::UInt64 => push_ints(&mut exact, chunk.as_primitive::<UInt64Type>()),
+            DataType::Float16 => {
+                let a = chunk.as_primitive::<Float16Type>();
+                for (i, v) in a.values().iter().enumerate() {
+                    let row = exact.len();
+                    exact.push(if a.is_null(i) {
+                        None
+                    } else {
+                        half_value(name, row, *v)?
+                    });
+                }
+            }
+            DataType::Decimal256(_, scale) => {
+                let a = chunk.as_primitive::<Decimal256Type>();
+                let scale = u32::try_from(*scale).ok();
+                for (i, v) in a.values().iter().enumerate() {
+                    let row = exact.len();
+                    exact.push(if a.is_null(i) {
+                        None
+                    } else {
+                        let fits = v
+                            .to_i128()
+                            .zip(scale)
+                            .and_then(|(m, s)| Decimal::try_from_i128_with_scale(m, s).ok());
+                        Some(fits.ok_or_else(|| {
+                            row_error(
+                                name,
+                                row,
+                                v.to_string(),
+                                "a decimal within ±7.9e28 with at most 28 places",
+                            )
+                        })?)
+                    });
+                }
+            }
             DataType::Decimal128(_, scale) => {
                 let a = chunk.as_primitive::<Decimal128Type>();
                 let scale = u32::try_from(*scale).ok();
@@ -276,9 +349,14 @@ where
 }
 
 /// A float64 numpy array held for reading while the GIL is released, or None for any other
-/// object. Keeps the array's borrow flag set, so Rust code cannot write to it meanwhile.
+/// object (a masked array included: its data alone would lose the mask). Keeps the array's
+/// borrow flag set, so Rust code cannot write to it meanwhile.
 fn float_array<'py>(obj: &Bound<'py, PyAny>) -> Option<PyReadonlyArray1<'py, f64>> {
-    obj.cast::<PyArray1<f64>>().ok().map(|a| a.readonly())
+    let a = obj.cast::<PyArray1<f64>>().ok()?;
+    if !obj.is_exact_instance_of::<numpy::PyUntypedArray>() && obj.hasattr("mask").unwrap_or(true) {
+        return None;
+    }
+    Some(a.readonly())
 }
 
 /// A float64 column of a data frame (a pandas Series of numpy dtype) as a numpy array, through
@@ -318,20 +396,79 @@ fn owned_float_column(ro: &PyReadonlyArray1<'_, f64>) -> Column<'static> {
 
 /// The chunks of an Arrow-capable object (`__arrow_c_stream__` or `__arrow_c_array__`), or None.
 fn arrow_chunks(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<ArrayRef>>> {
+    // An export the library itself cannot make (a column of a kind Arrow has no type for) is
+    // a value of the wrong kind, like any other.
+    let unexportable = |err: PyErr| {
+        let py = obj.py();
+        if err.is_instance_of::<crate::errors::RagstatusError>(py) {
+            err
+        } else {
+            invalid(describe(obj), NUMBERS)
+        }
+    };
     if obj.hasattr("__arrow_c_stream__")? {
-        let chunked: pyo3_arrow::PyChunkedArray = obj.extract()?;
+        let chunked: pyo3_arrow::PyChunkedArray = obj.extract().map_err(unexportable)?;
         return Ok(Some(chunked.chunks().to_vec()));
     }
     if obj.hasattr("__arrow_c_array__")? {
-        let array: pyo3_arrow::PyArray = obj.extract()?;
+        let array: pyo3_arrow::PyArray = obj.extract().map_err(unexportable)?;
         return Ok(Some(vec![Arc::clone(array.as_ref())]));
     }
     Ok(None)
 }
 
-/// Copies a column of numbers out of Python.
-fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
-    let py = obj.py();
+/// A numpy masked array (`numpy.ma`): its data and mask, or None for anything else.
+fn masked<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<(Bound<'py, PyAny>, Vec<bool>)>> {
+    if obj.is_exact_instance_of::<numpy::PyUntypedArray>()
+        || obj.cast::<numpy::PyUntypedArray>().is_err()
+        || !obj.hasattr("mask")?
+    {
+        return Ok(None);
+    }
+    let mask = obj
+        .py()
+        .import("numpy")?
+        .getattr("ma")?
+        .call_method1("getmaskarray", (obj,))?;
+    let mask = mask.cast::<PyArray1<bool>>().map_err(|_| {
+        invalid(
+            "a masked array of more than one dimension",
+            "a one-dimensional array",
+        )
+    })?;
+    let mask = mask.readonly().as_array().to_vec();
+    Ok(Some((obj.getattr("data")?, mask)))
+}
+
+/// The column with its masked rows missing.
+fn apply_mask(column: Column<'_>, mask: &[bool]) -> Column<'static> {
+    match column {
+        Column::Float(values) => {
+            let mut values = values.into_owned();
+            for (x, _) in values.iter_mut().zip(mask).filter(|(_, m)| **m) {
+                *x = f64::NAN;
+            }
+            Column::Float(Cow::Owned(values))
+        }
+        Column::Exact(mut values) => {
+            for (x, _) in values.iter_mut().zip(mask).filter(|(_, m)| **m) {
+                *x = None;
+            }
+            Column::Exact(values)
+        }
+    }
+}
+
+const NUMBERS: &str = "numbers: floats, integers, decimals or decimal text";
+
+/// Copies a column of numbers out of Python; `name` names its rows in errors (`row` for the
+/// actuals, `target`, `stretch`).
+fn extract_column(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Column<'static>> {
+    if let Some((data, mask)) = masked(obj)? {
+        let column = extract_column(&data, name)?;
+        check_len("mask", mask.len(), column.len())?;
+        return Ok(apply_mask(column, &mask));
+    }
     if let Some(ro) = float_array(obj) {
         return Ok(owned_float_column(&ro));
     }
@@ -342,51 +479,61 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
                 "a one-dimensional array",
             ));
         }
-        let kind = a.dtype().kind();
-        match kind {
-            b'f' => {
-                if a.dtype().itemsize() == 4 {
-                    // float32: each value's own shortest repr, via Python's float of its str.
-                    let items: Vec<Bound<'_, PyAny>> = a.try_iter()?.collect::<PyResult<_>>()?;
-                    let mut out = Vec::with_capacity(items.len());
-                    for item in items {
-                        let text = item.str()?.to_cow()?.to_string();
-                        out.push(if text == "nan" {
-                            None
-                        } else {
-                            parse_decimal_text(&text)
-                        });
-                    }
-                    return Ok(Column::Exact(out));
+        let dtype = a.dtype();
+        match (dtype.kind(), dtype.itemsize()) {
+            (b'f', 4) => {
+                let a32 = a.call_method1("astype", ("float32",))?;
+                let a32 = a32.cast::<PyArray1<f32>>()?.readonly();
+                let values = a32.as_array();
+                let mut out = Vec::with_capacity(values.len());
+                for (i, x) in values.iter().enumerate() {
+                    out.push(single_value(name, i, *x)?);
                 }
+                return Ok(Column::Exact(out));
+            }
+            (b'f', 8) => {
+                // Not read in place (another byte order, say): a native copy.
                 let as64 = a.call_method1("astype", ("float64",))?;
                 let a64 = as64.cast::<PyArray1<f64>>()?;
                 return Ok(Column::Float(Cow::Owned(
                     a64.readonly().as_array().iter().copied().collect(),
                 )));
             }
-            b'i' | b'u' => {
-                let as64 = a.call_method1("astype", ("int64",));
-                if let Ok(as64) = as64 {
-                    if let Ok(a64) = as64.cast::<PyArray1<i64>>() {
-                        let v = a64.readonly();
-                        return Ok(Column::Exact(
-                            v.as_array()
-                                .iter()
-                                .map(|i| Some(Decimal::from(*i)))
-                                .collect(),
-                        ));
-                    }
-                }
+            // float16 and longdouble: each value by numpy's own text at its width.
+            (b'f', _) | (b'O' | b'U', _) => return sequence_column(obj),
+            (b'u', 8) => {
+                let as64 = a.call_method1("astype", ("uint64",))?;
+                let v = as64.cast::<PyArray1<u64>>()?.readonly();
+                return Ok(Column::Exact(
+                    v.as_array()
+                        .iter()
+                        .map(|i| Some(Decimal::from(*i)))
+                        .collect(),
+                ));
             }
-            b'b' => return Err(invalid("a boolean array", "numbers")),
-            _ => {}
+            (b'i' | b'u', _) => {
+                let as64 = a.call_method1("astype", ("int64",))?;
+                let v = as64.cast::<PyArray1<i64>>()?.readonly();
+                return Ok(Column::Exact(
+                    v.as_array()
+                        .iter()
+                        .map(|i| Some(Decimal::from(*i)))
+                        .collect(),
+                ));
+            }
+            _ => {
+                return Err(invalid(
+                    format!("an array of dtype {}", dtype.str()?.to_cow()?),
+                    NUMBERS,
+                ));
+            }
         }
-        // object arrays (Decimals, None, ...) and anything else: element by element.
-        return sequence_column(obj);
+    }
+    if let Some(array) = numpy_backed(obj)? {
+        return extract_column(&array, name);
     }
     if let Some(chunks) = arrow_chunks(obj)? {
-        return arrow_column(&chunks);
+        return arrow_column(&chunks, name);
     }
     if obj.is_instance_of::<PyString>() || !obj.hasattr("__iter__")? {
         return Err(invalid(
@@ -394,8 +541,26 @@ fn extract_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
             "an array: numpy, Arrow (pyarrow, polars) or a sequence of numbers",
         ));
     }
-    let _ = py;
     sequence_column(obj)
+}
+
+/// A column backed by a numpy array (a pandas Series of a numpy dtype) as that array, so that
+/// its values keep their width: iterating a float32 Series gives float64 Python floats.
+fn numpy_backed<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if !obj.hasattr("__array__")? {
+        return Ok(None);
+    }
+    let Ok(dtype) = obj.getattr("dtype") else {
+        return Ok(None);
+    };
+    if dtype.cast::<numpy::PyArrayDescr>().is_err() {
+        return Ok(None);
+    }
+    let array = obj.py().import("numpy")?.call_method1("asarray", (obj,))?;
+    Ok(array
+        .cast::<numpy::PyUntypedArray>()
+        .is_ok()
+        .then_some(array))
 }
 
 fn sequence_column(obj: &Bound<'_, PyAny>) -> PyResult<Column<'static>> {
@@ -443,14 +608,21 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// A target or stretch column as decimals. Floats are their shortest repr; the declared decimals
 /// (which describe the actuals) only give a fast way there when a value has no more places.
-fn column_values(column: Column<'_>, decimals: Option<u32>) -> Vec<Option<Decimal>> {
-    let read = |x: f64| match decimals.and_then(|d| scaled(x, d).map(|i| (i, d))) {
-        Some((i, d)) => Some(Decimal::new(i, d)),
-        None => decimal_from_f64(x),
-    };
+fn column_values(
+    column: Column<'_>,
+    decimals: Option<u32>,
+    name: &str,
+) -> PyResult<Vec<Option<Decimal>>> {
     match column {
-        Column::Float(v) => v.iter().copied().map(read).collect(),
-        Column::Exact(v) => v,
+        Column::Float(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                float_value(*x, decimals)
+                    .map_err(|e| PyErrWrapper(e.with_field(format!("{name}[{i}]"))).into())
+            })
+            .collect(),
+        Column::Exact(v) => Ok(v),
     }
 }
 
@@ -461,7 +633,7 @@ fn extract_targets(
 ) -> PyResult<PerRow<Option<Target>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? && !is_pair(o)? => {
-            let values = column_values(extract_column(o)?, decimals);
+            let values = column_values(extract_column(o, "target")?, decimals, "target")?;
             check_len("target", values.len(), n)?;
             Ok(PerRow::Each(
                 values.into_iter().map(|v| v.map(Target::Value)).collect(),
@@ -483,7 +655,7 @@ fn extract_stretches(
 ) -> PyResult<PerRow<Option<Decimal>>> {
     match obj {
         Some(o) if !o.is_none() && is_array_like(o)? => {
-            let values = column_values(extract_column(o)?, decimals);
+            let values = column_values(extract_column(o, "stretch")?, decimals, "stretch")?;
             check_len("stretch", values.len(), n)?;
             Ok(PerRow::Each(values))
         }
@@ -585,18 +757,21 @@ fn decide_step<const LEVELS: usize, const HIGHER: bool>(
 type RowError = (usize, ragstatus::Error);
 
 impl Job<'_> {
-    fn actual(&self, i: usize) -> Option<Decimal> {
+    fn actual(&self, i: usize) -> Result<Option<Decimal>, ragstatus::Error> {
         match &self.actual {
-            Column::Float(_) if self.nulls.binary_search(&i).is_ok() => None,
-            Column::Float(v) => v.get(i).and_then(|x| float_value(*x, self.decimals)),
-            Column::Exact(v) => v.get(i).copied().flatten(),
+            Column::Float(_) if self.nulls.binary_search(&i).is_ok() => Ok(None),
+            Column::Float(v) => match v.get(i) {
+                Some(x) => float_value(*x, self.decimals),
+                None => Ok(None),
+            },
+            Column::Exact(v) => Ok(v.get(i).copied().flatten()),
         }
     }
 
     fn row(&self, i: usize) -> Result<u8, ragstatus::Error> {
         let target = self.targets.get(i).flatten();
         let stretch = self.stretches.get(i).flatten();
-        rate_status(self.actual(i), target.as_ref(), stretch, &self.rule).map(Status::code)
+        rate_status(self.actual(i)?, target.as_ref(), stretch, &self.rule).map(Status::code)
     }
 
     fn rows(&self, start: usize, out: &mut [u8]) -> Result<(), RowError> {
@@ -765,32 +940,46 @@ impl Job<'_> {
     }
 
     /// The actuals as decimals, converted on all cores.
-    fn actual_values(&self, threads: usize) -> Vec<Option<Decimal>> {
+    fn actual_values(&self, threads: usize) -> Result<Vec<Option<Decimal>>, RowError> {
         let n = self.actual.len();
         let mut out = vec![None; n];
-        let fill = |start: usize, chunk: &mut [Option<Decimal>]| {
+        let fill = |start: usize, chunk: &mut [Option<Decimal>]| -> Result<(), RowError> {
             for (k, slot) in chunk.iter_mut().enumerate() {
-                *slot = self.actual(start + k);
+                *slot = self.actual(start + k).map_err(|e| (start + k, e))?;
             }
+            Ok(())
         };
         if n < PARALLEL_FROM || threads == 1 {
-            fill(0, &mut out);
-            return out;
+            fill(0, &mut out)?;
+            return Ok(out);
         }
         let size = n.div_ceil(threads);
-        std::thread::scope(|scope| {
-            for (c, chunk) in out.chunks_mut(size).enumerate() {
-                let fill = &fill;
-                scope.spawn(move || fill(c * size, chunk));
-            }
+        let results: Vec<Result<(), RowError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = out
+                .chunks_mut(size)
+                .enumerate()
+                .map(|(c, chunk)| {
+                    let fill = &fill;
+                    scope.spawn(move || fill(c * size, chunk))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err((0, ragstatus::Error::definition("a worker thread failed")))
+                    })
+                })
+                .collect()
         });
-        out
+        results.into_iter().collect::<Result<(), RowError>>()?;
+        Ok(out)
     }
 
     /// The standard rule on the core's columnar path.
     fn columnar(&self, threads: usize) -> Result<Vec<u8>, RowError> {
         let n = self.actual.len();
-        let actuals = self.actual_values(threads);
+        let actuals = self.actual_values(threads)?;
         let mut targets = Vec::with_capacity(n);
         let mut highs: Vec<Option<Decimal>> = Vec::new();
         let mut any_range = false;
@@ -889,9 +1078,12 @@ impl Job<'_> {
 /// `stretch` is one value or an array.
 ///
 /// Exact: integers, decimals and text are read exactly; a float is the decimal of its shortest
-/// repr. With `decimals=d`, a float must be a decimal with at most `d` places: one that is not
-/// (`0.1 + 0.2` at `decimals=2`) is NoData, never rounded; declaring the decimals also makes
-/// float input much faster. Large arrays are rated with the GIL released, on all cores.
+/// repr at its own width, as `rate` reads it (a float32 `94.95` is `94.95`). `decimals=d` is a
+/// speed hint, not a rounding: floats with at most `d` places are read much faster, and any
+/// other float (`0.1 + 0.2` at `decimals=2`) is read exactly as without it. A value `rate`
+/// refuses (a float beyond a Decimal's range, complex, bytes, datetimes) raises
+/// `InvalidValueError` naming the row. Large arrays are rated with the GIL released, on all
+/// cores.
 #[pyfunction]
 #[pyo3(signature = (
     actual, target = None, *, polarity = None, tolerance = None, stretch = None, scheme = None,
@@ -949,8 +1141,8 @@ pub fn rate_array<'py>(
             }
             Column::Float(Cow::Borrowed(a.values().as_ref()))
         }
-        (None, Some(chunks)) => arrow_column(chunks)?,
-        (None, None) => extract_column(actual)?,
+        (None, Some(chunks)) => arrow_column(chunks, "row")?,
+        (None, None) => extract_column(actual, "row")?,
     };
     let n = actual.len();
     let job = Job {

@@ -1,10 +1,14 @@
 //! Python values in, decimals out.
 //!
 //! Accepted for a number: `decimal.Decimal`, `int` (and numpy integers), `str` (decimal text,
-//! `"1.5"`, `"1e3"`), and `float` (and numpy floats). A float is taken as the decimal of its
-//! shortest round-trip text, the text `repr()` shows: `94.95` becomes `Decimal("94.95")`, not
-//! `94.9500000000000028421709430404007434844970703125`. `bool` is refused: `True` is an `int` in
-//! Python, but never a meaningful indicator value.
+//! `"1.5"`, `"1e3"`, read exactly: text with more digits than a `Decimal` holds is refused, in
+//! either form), and `float` (and numpy floats). A float is taken as the decimal of its
+//! shortest round-trip text at its own width (SPEC §14), the text `repr()` shows: `94.95`
+//! becomes `Decimal("94.95")`, not `94.9500000000000028421709430404007434844970703125`, and
+//! `numpy.float32(94.95)` is `94.95` too, not the `94.94999694824219` of its widening to
+//! float64. `bool` is refused: `True` is an `int` in Python, but never a meaningful indicator
+//! value. So are the numpy kinds that are not numbers (complex, bytes, datetimes, timedeltas,
+//! structured values) and arrays, which are many values, not one.
 //!
 //! For an *actual* (a value that may be missing), `None`, a float or Decimal NaN, `pandas.NA`,
 //! `pandas.NaT` and the empty string mean "no value": the evaluation gives `NoData`, never an
@@ -12,6 +16,7 @@
 
 use std::str::FromStr;
 
+use numpy::{PyArrayDescrMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
@@ -23,23 +28,37 @@ static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 const EXPECTED: &str = "a number (decimal.Decimal, int, float or decimal text)";
 
-/// Parses decimal text: plain (`"94.95"`) or scientific (`"9.495e1"`), exactly.
+/// Parses decimal text: plain (`"94.95"`) or scientific (`"9.495e1"`), exactly. `None` when
+/// the value needs more digits than a `Decimal` holds, in either form.
 pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
     let text = text.strip_prefix('+').unwrap_or(text);
-    Decimal::from_str_exact(text)
-        .ok()
-        .or_else(|| {
-            if text.contains(['e', 'E']) {
-                Decimal::from_scientific(text).ok()
-            } else {
-                None
-            }
-        })
-        .map(|d| d.normalize_if_negative_zero())
+    let d = match text.split_once(['e', 'E']) {
+        None => Decimal::from_str_exact(text).ok()?,
+        Some((mantissa, exponent)) => scientific_exact(mantissa, exponent)?,
+    };
+    Some(d.normalize_if_negative_zero())
+}
+
+/// `mantissa × 10^exponent` when a `Decimal` holds it exactly. `Decimal::from_scientific`
+/// rounds a mantissa with more digits than fit, where the plain form of the same number is
+/// refused.
+fn scientific_exact(mantissa: &str, exponent: &str) -> Option<Decimal> {
+    let m = Decimal::from_str_exact(mantissa).ok()?;
+    let exponent: i64 = exponent.parse().ok()?;
+    if m.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    let m = m.normalize();
+    let scale = i64::from(m.scale()).checked_sub(exponent)?;
+    if scale >= 0 {
+        return Decimal::try_from_i128_with_scale(m.mantissa(), u32::try_from(scale).ok()?).ok();
+    }
+    let shift = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+    Decimal::try_from_i128_with_scale(m.mantissa().checked_mul(shift)?, 0).ok()
 }
 
 trait NegZero {
@@ -61,6 +80,62 @@ impl NegZero for Decimal {
 /// `None` for NaN, an infinity, or a magnitude beyond the range of a decimal.
 pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
     ragstatus::value::decimal_from_f64(x).map(|d| d.normalize_if_negative_zero())
+}
+
+/// [`decimal_from_f64`] for a float32, at its own width (the core's
+/// [`ragstatus::value::decimal_from_f32`]).
+pub fn decimal_from_f32(x: f32) -> Option<Decimal> {
+    ragstatus::value::decimal_from_f32(x).map(|d| d.normalize_if_negative_zero())
+}
+
+/// What is expected of a float.
+pub const FINITE_FLOAT: &str = "a finite float within the range of a decimal (about ±7.9e28)";
+
+/// A numpy scalar or array, read by its dtype's kind; `None` for anything else.
+fn numpy_actual(obj: &Bound<'_, PyAny>) -> PyResult<Option<Actual>> {
+    // Only objects of numpy's own types: the numpy crate's type checks need numpy importable.
+    if !obj.get_type().module()?.to_cow()?.starts_with("numpy") {
+        return Ok(None);
+    }
+    if let Ok(a) = obj.cast::<numpy::PyUntypedArray>() {
+        if a.ndim() == 0 {
+            return extract_actual(&obj.get_item(())?).map(Some);
+        }
+        return Err(invalid(
+            describe(obj),
+            "one number, not an array (rate_array rates arrays)",
+        ));
+    }
+    let Ok(dtype) = obj.getattr("dtype") else {
+        return Ok(None);
+    };
+    let Ok(dtype) = dtype.cast::<numpy::PyArrayDescr>() else {
+        return Ok(None);
+    };
+    let value = match (dtype.kind(), dtype.itemsize()) {
+        (b'i' | b'u', _) => int_to_decimal(&obj.call_method0("__index__")?)?,
+        (b'f', 4) => {
+            let x: f64 = obj.call_method0("__float__")?.extract()?;
+            if x.is_nan() {
+                return Ok(Some(Actual::Missing));
+            }
+            // Exact: the value is a float32, widened on the way out of numpy.
+            #[allow(clippy::cast_possible_truncation)]
+            let single = x as f32;
+            decimal_from_f32(single).ok_or_else(|| invalid(describe(obj), FINITE_FLOAT))?
+        }
+        (b'f', _) => {
+            // float16 and longdouble: numpy's own shortest text at the value's width.
+            let text = obj.str()?;
+            let text = text.to_cow()?;
+            if text == "nan" {
+                return Ok(Some(Actual::Missing));
+            }
+            parse_decimal_text(&text).ok_or_else(|| invalid(describe(obj), FINITE_FLOAT))?
+        }
+        _ => return Err(invalid(describe(obj), EXPECTED)),
+    };
+    Ok(Some(Actual::Value(value)))
 }
 
 /// What an actual turned out to be.
@@ -106,12 +181,9 @@ pub fn extract_actual(obj: &Bound<'_, PyAny>) -> PyResult<Actual> {
         if x.is_nan() {
             return Ok(Actual::Missing);
         }
-        return decimal_from_f64(x).map(Actual::Value).ok_or_else(|| {
-            invalid(
-                format!("{x}"),
-                "a finite float within the range of a decimal (about ±7.9e28)",
-            )
-        });
+        return decimal_from_f64(x)
+            .map(Actual::Value)
+            .ok_or_else(|| invalid(format!("{x}"), FINITE_FLOAT));
     }
     let decimal_cls = DECIMAL_CLS.import(obj.py(), "decimal", "Decimal")?;
     if obj.is_instance(decimal_cls)? {
@@ -123,6 +195,11 @@ pub fn extract_actual(obj: &Bound<'_, PyAny>) -> PyResult<Actual> {
         return parse_decimal_text(&text)
             .map(Actual::Value)
             .ok_or_else(|| invalid(text.to_string(), "a finite decimal within ±7.9e28"));
+    }
+    if !obj.is_instance_of::<PyInt>() {
+        if let Some(actual) = numpy_actual(obj)? {
+            return Ok(actual);
+        }
     }
     extract_number(obj).map(Actual::Value)
 }

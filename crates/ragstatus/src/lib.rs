@@ -103,6 +103,7 @@ pub mod csvio;
 pub mod definitions;
 pub mod direction;
 pub mod error;
+mod exact;
 pub mod indicator;
 pub mod input;
 pub mod milestone;
@@ -132,7 +133,8 @@ pub use unit::Unit;
 
 // re-exports from `value`
 pub use value::{
-    Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode, decimal_from_f64,
+    Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode, decimal_from_f32,
+    decimal_from_f64,
 };
 
 // re-exports from `target`

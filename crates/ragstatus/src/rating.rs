@@ -51,6 +51,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::exact;
 use crate::polarity::Polarity;
 use crate::scheme::{Measure, Scheme};
 use crate::status::Status;
@@ -228,14 +229,14 @@ fn evaluate<const AMOUNT_AS_REPORTED: bool>(
     let polarity = rule.polarity;
     // The common single-target cases inline (the same arithmetic and error as
     // `Target::shortfall`); the rest through it.
-    let shortfall = match (*target, polarity) {
-        (Target::Value(t), Polarity::Higher) => t
-            .checked_sub(actual)
-            .ok_or_else(|| Error::overflow("shortfall"))?,
-        (Target::Value(t), Polarity::Lower) => actual
-            .checked_sub(t)
-            .ok_or_else(|| Error::overflow("shortfall"))?,
-        _ => target.shortfall(polarity, actual)?,
+    let (shortfall, rounded) = match (*target, polarity) {
+        (Target::Value(t), Polarity::Higher) => {
+            exact::sub_rounding(t, actual).ok_or_else(|| Error::overflow("shortfall"))?
+        }
+        (Target::Value(t), Polarity::Lower) => {
+            exact::sub_rounding(actual, t).ok_or_else(|| Error::overflow("shortfall"))?
+        }
+        _ => (target.shortfall(polarity, actual)?, false),
     };
     if let Some(scheme) = &rule.scheme {
         let (value, index, status) = scheme.rate(polarity, actual, target)?;
@@ -261,6 +262,11 @@ fn evaluate<const AMOUNT_AS_REPORTED: bool>(
         (Status::Blue, Fired::Stretch)
     } else if !is_positive(shortfall) {
         (Status::Green, Fired::Met)
+    } else if rounded && within_last_place(shortfall, amount) {
+        // Rounding keeps the shortfall's sign, but Amber or Red hangs on the lost digit.
+        return Err(Error::overflow(
+            "shortfall (beyond a decimal's 28 digits, and as near the tolerance amount)",
+        ));
     } else if shortfall <= amount {
         (Status::Amber, Fired::WithinTolerance)
     } else {
@@ -272,6 +278,12 @@ fn evaluate<const AMOUNT_AS_REPORTED: bool>(
         shortfall: Some(shortfall),
         amount: Some(amount),
     })
+}
+
+/// Whether `a` and `b` differ by at most one unit in the last place of `a`.
+fn within_last_place(a: Decimal, b: Decimal) -> bool {
+    a.checked_sub(b)
+        .is_some_and(|d| d.abs() <= Decimal::new(1, a.scale()))
 }
 
 /// `d > 0`, from the sign and zero test alone (a full comparison with zero rescales).

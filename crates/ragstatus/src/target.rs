@@ -42,6 +42,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::exact;
 use crate::polarity::{Polarity, within_shortfall};
 
 /// The target one period's actual is compared with.
@@ -157,7 +158,7 @@ impl Target {
                 } else {
                     // Inside the range: both differences are non-negative and bounded by
                     // high − low, which may itself overflow; compare without subtracting then.
-                    match (actual.checked_sub(low), high.checked_sub(actual)) {
+                    match (exact::sub(actual, low), exact::sub(high, actual)) {
                         (Some(below), Some(above)) if above < below => high,
                         _ => low,
                     }

@@ -32,6 +32,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::exact;
 use crate::polarity::Polarity;
 use crate::target::{Target, serde_decimal};
 
@@ -105,15 +106,8 @@ impl From<Tolerance> for ToleranceRepr {
 
 /// `|t| · p / 100` in value (see [`Tolerance::amount_value`]), `p` non-negative.
 fn relative_value(t: Decimal, p: Decimal) -> Result<Decimal> {
-    let v = t
-        .abs()
-        .checked_mul(p)
-        .ok_or_else(|| Error::overflow("relative tolerance amount"))?;
-    let mut moved = v;
-    if moved.set_scale(v.scale() + 2).is_ok() {
-        return Ok(moved);
-    }
-    v.checked_div(Decimal::ONE_HUNDRED)
+    exact::mul(t.abs(), p)
+        .and_then(|v| exact::div_pow10(v, 2))
         .ok_or_else(|| Error::overflow("relative tolerance amount"))
 }
 
@@ -168,8 +162,8 @@ impl Tolerance {
     /// [`Tolerance::amount`] in value, not always in scale, for deciding a status (where only
     /// the value counts). A relative tolerance of `p` percent on a single target `t` is
     /// `|t| · p / 100` with the same multiplication and errors, dividing by 100 by moving the
-    /// decimal point two places when the scale allows (exact) and only otherwise by a `Decimal`
-    /// division, the slowest step of rating with a relative tolerance.
+    /// decimal point two places instead of a `Decimal` division, the slowest step of rating with
+    /// a relative tolerance.
     #[inline]
     pub(crate) fn amount_value(
         &self,
@@ -203,8 +197,10 @@ impl Tolerance {
                     Polarity::Within => target.missed_bound(actual),
                     Polarity::Higher | Polarity::Lower => target.bounds().0,
                 };
-                base.abs()
-                    .checked_mul(p)
+                // The reported amount keeps the scale of a division by 100, once that
+                // division is known to be exact.
+                exact::mul(base.abs(), p)
+                    .filter(|v| exact::div_pow10(*v, 2).is_some())
                     .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
                     .ok_or_else(|| Error::overflow("relative tolerance amount"))
             }
@@ -224,8 +220,8 @@ impl Tolerance {
                     }
                 };
                 let distance = match polarity {
-                    Polarity::Higher => t.checked_sub(v),
-                    _ => v.checked_sub(t),
+                    Polarity::Higher => exact::sub(t, v),
+                    _ => exact::sub(v, t),
                 }
                 .ok_or_else(|| Error::overflow("floor tolerance amount"))?;
                 if distance.is_sign_negative() && !distance.is_zero() {

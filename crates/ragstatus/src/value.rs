@@ -429,16 +429,43 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
     }
     // `{}` never uses an exponent (1e20 prints as 100000000000000000000); `{:e}` is the
     // same shortest digits with one, which `from_scientific` reads for very small numbers.
-    let plain = format!("{x}");
-    if let Ok(d) = Decimal::from_str_exact(&plain) {
+    shortest_text_decimal(&format!("{x}"), x.abs() < 1.0, || format!("{x:e}"))
+}
+
+/// [`decimal_from_f64`] for a single-precision float, at its own width (SPEC §14): the decimal
+/// of the shortest text that reads back as the same `f32`. `94.95_f32` is `94.95`, although
+/// widened to `f64` it is `94.94999694824219`. The same `None` cases and rounding as for `f64`.
+///
+/// ```
+/// use ragstatus::value::decimal_from_f32;
+/// use rust_decimal_macros::dec;
+/// assert_eq!(decimal_from_f32(94.95), Some(dec!(94.95)));
+/// assert_eq!(decimal_from_f32(16777217.0), Some(dec!(16777216)));
+/// assert_eq!(decimal_from_f32(f32::MAX), None);
+/// ```
+pub fn decimal_from_f32(x: f32) -> Option<Decimal> {
+    if !x.is_finite() {
+        return None;
+    }
+    shortest_text_decimal(&format!("{x}"), x.abs() < 1.0, || format!("{x:e}"))
+}
+
+/// Reads a float's shortest text (`plain`, without an exponent) exactly when a [`Decimal`]
+/// holds it; a fraction with more than 28 places rounded; anything larger through the
+/// exponent form, which fails beyond a `Decimal`'s range.
+fn shortest_text_decimal(
+    plain: &str,
+    below_one: bool,
+    scientific: impl FnOnce() -> String,
+) -> Option<Decimal> {
+    if let Ok(d) = Decimal::from_str_exact(plain) {
         return Some(normalize_zero(d));
     }
-    if x.abs() < 1.0 {
-        // Too many decimal places: round to 28.
-        let d = Decimal::from_str(&plain).ok()?;
+    if below_one {
+        let d = Decimal::from_str(plain).ok()?;
         return Some(normalize_zero(d));
     }
-    Decimal::from_scientific(&format!("{x:e}"))
+    Decimal::from_scientific(&scientific())
         .ok()
         .map(normalize_zero)
 }
@@ -463,6 +490,21 @@ mod tests {
         assert_eq!(decimal_from_f64(1.5e-10), Some(dec!(0.00000000015)));
         assert_eq!(decimal_from_f64(5e-324), Some(Decimal::ZERO));
         assert_eq!(decimal_from_f64(-123.456), Some(dec!(-123.456)));
+    }
+
+    #[test]
+    fn single_floats_convert_at_their_own_width() {
+        assert_eq!(decimal_from_f32(94.95), Some(dec!(94.95)));
+        assert_eq!(decimal_from_f32(0.1), Some(dec!(0.1)));
+        assert_eq!(decimal_from_f32(-0.0), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f32(1e20), Some(dec!(100000000000000000000)));
+        assert_eq!(decimal_from_f32(1e29), None);
+        assert_eq!(decimal_from_f32(f32::NAN), None);
+        assert_eq!(decimal_from_f32(f32::NEG_INFINITY), None);
+        assert_eq!(decimal_from_f32(1e-30), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f32(1.5e-10), Some(dec!(0.00000000015)));
+        assert_eq!(decimal_from_f32(f32::MIN_POSITIVE), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f32(-123.456), Some(dec!(-123.456)));
     }
 
     #[test]
