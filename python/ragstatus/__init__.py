@@ -18,7 +18,7 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``MissingFieldError``, ``ParseError``, ``PeriodLabelError``, ``SchemeError``,
   ``UnknownIndicatorError``;
 - periods: ``FiscalCalendar``, ``Period``, ``YearToDate``;
-- values: ``to_decimal``, ``resolve``, ``aggregate``, ``Resolved``, ``Rounding``;
+- values: ``to_decimal``, ``parse_number``, ``resolve``, ``aggregate``, ``Resolved``, ``Rounding``;
 - rating: ``rate``, ``rate_array``, ``simd_level``, ``Rule``, ``Scheme``, ``TargetSpec``,
   ``Rating``, ``Explanation``, ``StatusCode``;
 - direction of travel: ``compare_direction``, ``direction_by_regression``, ``Travel``;
@@ -97,6 +97,7 @@ from ragstatus._ragstatus import (
     evaluate_milestones,
     parse_amount,
     parse_date,
+    parse_number,
     rate,
     rate_array,
     read_budget_csv,
@@ -147,6 +148,7 @@ __all__ = [
     "YearToDate",
     # values
     "to_decimal",
+    "parse_number",
     "resolve",
     "aggregate",
     "Resolved",

@@ -655,6 +655,7 @@ __all__ += [
     "evaluate_milestone",
     "evaluate_milestones",
     "parse_amount",
+    "parse_number",
     "parse_date",
     "read_budget_csv",
     "read_milestones_csv",
@@ -843,6 +844,9 @@ def evaluate_budget_line(
     line: Union[BudgetLine, Mapping[str, Any]], level: Optional[Mapping[str, Any]] = None
 ) -> BudgetResult: ...
 def parse_amount(text: str, unit: Optional[str] = None) -> Decimal: ...
+def parse_number(
+    text: str, form: Optional[Literal["plain", "amount", "percent"]] = None, unit: Optional[str] = None
+) -> Decimal: ...
 def read_budget_csv(
     source: _CsvSource,
     unit: Optional[str] = None,

@@ -119,6 +119,8 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
         },
     ),
     "rate_rule": (rs.rate, (44.1, 45), {"rule": rs.Rule("higher"), "not_due": False, "no_value_reason": None}),
+    "simd_level": (rs.simd_level, (), {}),
+    "parse_number": (rs.parse_number, ("1,842.5",), {"form": "plain", "unit": None}),
     "rate_array": (rs.rate_array, ([1, 2, None], 2), {"polarity": "higher", "tolerance": {"relative": 5}, "stretch": 3}),
     "rate_array_decimals": (
         rs.rate_array,

@@ -350,6 +350,27 @@ def run_indicators(case: Case) -> None:
             raise Mismatch(f"unknown expected field {field!r}")
 
 
+# --- number -------------------------------------------------------------------------------------
+
+
+def run_number(case: Case) -> None:
+    inp, exp = case["input"], case["expected"]
+
+    def run() -> object:
+        if inp["form"] == "plain":
+            # to_decimal reads text with the same reader; both must agree.
+            value = rs.parse_number(inp["text"])
+            check("to_decimal", rs.to_decimal(inp["text"]), value)
+            return value
+        return rs.parse_number(inp["text"], inp["form"], inp.get("unit"))
+
+    if check_error(exp, run):
+        return
+    got = run()
+    check("value", got, Decimal(exp["value"]))
+    check("scale", format(got, "f"), exp["value"])
+
+
 RUNNERS: dict[str, Runner] = {
     "period": run_period,
     "values": run_values,
@@ -359,6 +380,7 @@ RUNNERS: dict[str, Runner] = {
     "scheme": run_scheme,
     "target": run_target,
     "indicators": run_indicators,
+    "number": run_number,
 }
 
 # Kinds whose vectors run through the Python API in their own test module (which checks the same
@@ -372,10 +394,7 @@ ELSEWHERE: dict[str, str] = {
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.
-NOT_YET: dict[str, str] = {
-    "number": "the text number parser (ragstatus::input::parse_number) has no Python binding yet; "
-    "crates/ragstatus/tests/vectors_numbers.rs runs it",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def vector_files() -> list[Any]:

@@ -31,6 +31,7 @@ use ragstatus::budget::{
     VarianceDirection, evaluate_line, parse_amount as core_parse_amount,
     read_budget_csv as read_csv, roll_up as core_roll_up,
 };
+use ragstatus::input::NumberForm;
 use ragstatus::{Decimal, Error, ErrorKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -1214,6 +1215,47 @@ fn parse_amount(text: &Bound<'_, PyAny>, unit: Option<&Bound<'_, PyAny>>) -> PyR
     core_parse_amount(&text, unit).py()
 }
 
+/// Reads a number written as text, exactly as every ragstatus reader does (the CSV readers, the
+/// frame functions, `to_decimal`): `form` is `"plain"` (`44.1`, `-3`, `4.41e1`, `1,842`),
+/// `"amount"` (a published amount in `unit`, returned in pounds) or `"percent"` (`1.4%`,
+/// `(1.4%)`). Never rounds: text with more digits than a decimal holds is refused.
+#[pyfunction]
+#[pyo3(signature = (text, form = None, unit = None))]
+fn parse_number(
+    text: &Bound<'_, PyAny>,
+    form: Option<&Bound<'_, PyAny>>,
+    unit: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Decimal> {
+    let text = extract_text(text, "text")?;
+    let form = match form {
+        Some(f) if !f.is_none() => extract_text(f, "form")?,
+        _ => "plain".into(),
+    };
+    let form = form.as_str();
+    let unit = match unit {
+        Some(u) if !u.is_none() => Some(parse_unit(u)?),
+        _ => None,
+    };
+    let form = match (form, unit) {
+        ("plain", None) => NumberForm::Plain,
+        ("percent", None) => NumberForm::Percent,
+        ("amount", unit) => NumberForm::Amount(unit.unwrap_or(AmountUnit::Pounds)),
+        ("plain" | "percent", Some(_)) => {
+            return Err(invalid(
+                format!("unit for form {form:?}"),
+                "no unit: only amounts have one",
+            ));
+        }
+        _ => {
+            return Err(invalid(
+                form,
+                "a form: \"plain\", \"amount\" or \"percent\"",
+            ));
+        }
+    };
+    ragstatus::input::parse_number(&text, form).py()
+}
+
 /// Reads budget lines from CSV as councils publish them: `source` is CSV text (with a line
 /// break), bytes, a path or an open file. Returns `(lines, errors)`: every good line, and an
 /// exception instance for every bad cell of every bad row, naming file, line, column and the
@@ -1272,6 +1314,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(roll_up, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_budget_line, m)?)?;
     m.add_function(wrap_pyfunction!(parse_amount, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_number, m)?)?;
     m.add_function(wrap_pyfunction!(read_budget_csv, m)?)?;
     Ok(())
 }

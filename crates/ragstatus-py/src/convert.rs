@@ -28,37 +28,13 @@ static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 const EXPECTED: &str = "a number (decimal.Decimal, int, float or decimal text)";
 
-/// Parses decimal text: plain (`"94.95"`) or scientific (`"9.495e1"`), exactly. `None` when
-/// the value needs more digits than a `Decimal` holds, in either form.
+/// Parses decimal text with the core's one number reader
+/// ([`ragstatus::input::parse_number`], plain form): `"94.95"`, `"9.495e1"`, `"1,842"`, exactly.
+/// `None` when the text is not a number, or needs more digits than a `Decimal` holds.
 pub fn parse_decimal_text(text: &str) -> Option<Decimal> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let text = text.strip_prefix('+').unwrap_or(text);
-    let d = match text.split_once(['e', 'E']) {
-        None => Decimal::from_str_exact(text).ok()?,
-        Some((mantissa, exponent)) => scientific_exact(mantissa, exponent)?,
-    };
-    Some(d.normalize_if_negative_zero())
-}
-
-/// `mantissa × 10^exponent` when a `Decimal` holds it exactly. `Decimal::from_scientific`
-/// rounds a mantissa with more digits than fit, where the plain form of the same number is
-/// refused.
-fn scientific_exact(mantissa: &str, exponent: &str) -> Option<Decimal> {
-    let m = Decimal::from_str_exact(mantissa).ok()?;
-    let exponent: i64 = exponent.parse().ok()?;
-    if m.is_zero() {
-        return Some(Decimal::ZERO);
-    }
-    let m = m.normalize();
-    let scale = i64::from(m.scale()).checked_sub(exponent)?;
-    if scale >= 0 {
-        return Decimal::try_from_i128_with_scale(m.mantissa(), u32::try_from(scale).ok()?).ok();
-    }
-    let shift = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
-    Decimal::try_from_i128_with_scale(m.mantissa().checked_mul(shift)?, 0).ok()
+    ragstatus::input::parse_number(text, ragstatus::input::NumberForm::Plain)
+        .ok()
+        .map(NegZero::normalize_if_negative_zero)
 }
 
 trait NegZero {
