@@ -1175,3 +1175,20 @@ def benchmark(
     scheme: Union[bool, Mapping[str, str], None] = None,
     unit: Optional[str] = None,
 ) -> Benchmark: ...
+
+_STATUS_NAMES: list[str]
+
+def _evaluate_frame(
+    data: Any,
+    definitions: Definitions,
+    period: Optional[_PeriodLike] = None,
+    *,
+    by: Sequence[str] = ...,
+    indicator: str = "indicator",
+    period_column: str = "period",
+    value: str = "value",
+    numerator: str = "numerator",
+    denominator: str = "denominator",
+    provisional: str = "provisional",
+    note: str = "note",
+) -> Any: ...
