@@ -187,6 +187,10 @@ def _name(name: Any, what: str) -> str:
     raise InvalidValueError(f"{what}: {name!r} is not valid; expected a column name")
 
 
+def _any(frame: Any) -> Any:
+    return frame
+
+
 def _kind(frame: Any) -> str:
     module = type(frame).__module__.split(".")[0]
     name = type(frame).__name__
@@ -339,6 +343,8 @@ def summary_frame(
 
     keys = _names(by, "by") + ([] if group is None else [_name(group, "group")])
     kind = _kind(results)
+    # The frame libraries' own types differ too much to share one annotation here.
+    results = _any(results)
     if kind == "polars" and type(results).__name__ == "LazyFrame":
         results = results.collect()
     if kind == "pyarrow":

@@ -17,10 +17,8 @@ use crate::period::extract_period;
 /// a `pyarrow.RecordBatch`. The evaluation runs without the GIL.
 #[pyfunction]
 #[pyo3(signature = (
-    data, definitions, period=None, *, by=Vec::new(), indicator="indicator".to_string(),
-    period_column="period".to_string(), value="value".to_string(),
-    numerator="numerator".to_string(), denominator="denominator".to_string(),
-    provisional="provisional".to_string(), note="note".to_string()
+    data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
+    provisional, note
 ))]
 #[allow(clippy::too_many_arguments)]
 fn _evaluate_frame<'py>(
@@ -69,9 +67,11 @@ fn _evaluate_frame<'py>(
     PyRecordBatch::new(batch).into_pyarrow(py)
 }
 
-/// Registers the frame function and the status names in code order.
+/// Registers the frame function and the status names in code order, as private attributes:
+/// `setattr`, not `add`, keeps them out of the module's `__all__` (the public
+/// `ragstatus.evaluate_frame` wraps them).
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(_evaluate_frame, m)?)?;
-    m.add("_STATUS_NAMES", STATUS_NAMES.to_vec())?;
+    m.setattr("_evaluate_frame", wrap_pyfunction!(_evaluate_frame, m)?)?;
+    m.setattr("_STATUS_NAMES", STATUS_NAMES.to_vec())?;
     Ok(())
 }
