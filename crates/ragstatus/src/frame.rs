@@ -669,8 +669,8 @@ pub fn evaluate_batch(
         let state = (|| -> Result<Good> {
             tuple.clear();
             for ((column, values), codes) in input.keys.iter().zip(key_values.iter_mut()) {
-                let name = batch.schema_ref().field(*column).name().clone();
                 if values.is_null(i) {
+                    let name = batch.schema_ref().field(*column).name().clone();
                     return Err(row_error(
                         Error::new(ErrorKind::Missing {
                             field: format!("a value in key column {name:?}"),
@@ -1196,6 +1196,19 @@ fn decimal_columns(outcomes: &mut [Outcome]) -> Vec<(u8, Vec<Option<i128>>)> {
     columns
 }
 
+/// A text column from the rated rows' definitions (null for error rows).
+fn per_definition<'a>(outcomes: &[Outcome], f: impl Fn(usize) -> Option<&'a str>) -> ArrayRef {
+    Arc::new(
+        outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Rated(r) => f(r.indicator),
+                Outcome::Failed(_) => None,
+            })
+            .collect::<StringArray>(),
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_output(
     defs: &Definitions,
@@ -1274,14 +1287,30 @@ fn build_output(
             },
         }),
     );
-    push("name", text(&|_, o| definition(o).map(|d| d.name.clone())));
+    // Per-definition text, shared by every row of the indicator rather than built per row.
+    let joined: Vec<String> = defs
+        .indicators
+        .iter()
+        .map(|d| d.group.join(" > "))
+        .collect();
+    push(
+        "name",
+        per_definition(outcomes, |i| {
+            defs.indicators.get(i).map(|d| d.name.as_str())
+        }),
+    );
     push(
         "theme",
-        text(&|_, o| definition(o).and_then(|d| d.group.first().cloned())),
+        per_definition(outcomes, |i| {
+            defs.indicators
+                .get(i)
+                .and_then(|d| d.group.first())
+                .map(String::as_str)
+        }),
     );
     push(
         "group",
-        text(&|_, o| definition(o).map(|d| d.group.join(" > "))),
+        per_definition(outcomes, |i| joined.get(i).map(String::as_str)),
     );
     push(
         "period",
