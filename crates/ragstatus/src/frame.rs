@@ -98,6 +98,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -581,7 +582,7 @@ enum Outcome {
 
 struct Rated {
     indicator: usize,
-    period: Period,
+    period: String,
     measured: Option<String>,
     numbers: [Option<Decimal>; 6],
     status: Status,
@@ -607,10 +608,20 @@ fn rate(indicator: &Indicator, index: usize, period: Period, series: &Series) ->
                 Some(Target::Range { low, high }) => (Some(low), Some(high)),
                 None => (None, None),
             };
-            let explanation = result.sentence();
+            // `IndicatorResult::sentence`, without copying the rating sentence again.
+            let explanation = match (result.status, result.rating.explanation.sentence) {
+                (Status::NotDue, Some(rating)) => rating,
+                (_, Some(mut rating)) => {
+                    rating.push_str("; ");
+                    rating.push_str(&result.direction_sentence);
+                    rating
+                }
+                (status, None) if status == Status::NotDue => status.to_string(),
+                (status, None) => format!("{status}; {}", result.direction_sentence),
+            };
             Outcome::Rated(Box::new(Rated {
                 indicator: index,
-                period,
+                period: result.period,
                 measured: result.measured,
                 numbers: [
                     result.actual,
@@ -664,6 +675,7 @@ pub fn evaluate_batch(
     let mut groups: Vec<Group> = Vec::new();
     let mut rows: Vec<Row> = Vec::with_capacity(n);
     let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
+    let mut labels_read: HashMap<&str, Result<Period>> = HashMap::new();
     for i in 0..n {
         let provisional = input.provisional.get(i);
         let state = (|| -> Result<Good> {
@@ -732,7 +744,11 @@ pub fn evaluate_batch(
                             column,
                         ));
                     }
-                    let period = period_from_label(calendar, label)
+                    // Few distinct labels in many rows: each is read once.
+                    let period = labels_read
+                        .entry(label)
+                        .or_insert_with(|| period_from_label(calendar, label))
+                        .clone()
                         .map_err(|e| row_error(e.with_indicator(id), i, column))?;
                     if period.kind() != kind {
                         return Err(row_error(
@@ -1196,6 +1212,20 @@ fn decimal_columns(outcomes: &mut [Outcome]) -> Vec<(u8, Vec<Option<i128>>)> {
     columns
 }
 
+/// A text column, one cell per output row.
+fn text<'a>(
+    outcomes: &'a [Outcome],
+    f: impl Fn(usize, &'a Outcome) -> Option<Cow<'a, str>>,
+) -> ArrayRef {
+    Arc::new(
+        outcomes
+            .iter()
+            .enumerate()
+            .map(|(slot, o)| f(slot, o))
+            .collect::<StringArray>(),
+    )
+}
+
 /// A text column from the rated rows' definitions (null for error rows).
 fn per_definition<'a>(outcomes: &[Outcome], f: impl Fn(usize) -> Option<&'a str>) -> ArrayRef {
     Arc::new(
@@ -1210,14 +1240,14 @@ fn per_definition<'a>(outcomes: &[Outcome], f: impl Fn(usize) -> Option<&'a str>
 }
 
 #[allow(clippy::too_many_arguments)]
-fn build_output(
-    defs: &Definitions,
+fn build_output<'a>(
+    defs: &'a Definitions,
     batch: &RecordBatch,
-    input: &Input,
+    input: &'a Input,
     rows: &[Row],
-    sources: &[Option<usize>],
+    sources: &'a [Option<usize>],
     examples: &[Option<usize>],
-    outcomes: &mut [Outcome],
+    outcomes: &'a mut [Outcome],
 ) -> Result<RecordBatch> {
     let arrow = |e: arrow_schema::ArrowError| {
         Error::new(ErrorKind::Syntax {
@@ -1226,6 +1256,7 @@ fn build_output(
         })
     };
     let decimals = decimal_columns(outcomes);
+    let outcomes: &'a [Outcome] = outcomes;
     let mut fields: Vec<Field> = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     let picks: UInt32Array = examples
@@ -1243,26 +1274,17 @@ fn build_output(
         fields.push(Field::new(name, column.data_type().clone(), true));
         columns.push(column);
     };
-    let text = |f: &dyn Fn(usize, &Outcome) -> Option<String>| -> ArrayRef {
-        Arc::new(
-            outcomes
-                .iter()
-                .enumerate()
-                .map(|(slot, o)| f(slot, o))
-                .collect::<StringArray>(),
-        )
-    };
     let definition = |o: &Outcome| match o {
         Outcome::Rated(r) => defs.indicators.get(r.indicator),
         Outcome::Failed(_) => None,
     };
-    let raw_text = |column: &StringArray, slot: usize| {
+    let raw_text = |column: &'a StringArray, slot: usize| -> Option<Cow<'a, str>> {
         sources
             .get(slot)
             .copied()
             .flatten()
-            .filter(|r| column.is_valid(*r) && *r < column.len())
-            .map(|r| column.value(r).to_string())
+            .filter(|r| *r < column.len() && column.is_valid(*r))
+            .map(|r| Cow::Borrowed(column.value(r)))
     };
     push(
         "row",
@@ -1275,13 +1297,14 @@ fn build_output(
     );
     push(
         "indicator",
-        text(&|slot, o| match definition(o) {
-            Some(d) => Some(d.id.clone()),
+        text(outcomes, |slot, o| match definition(o) {
+            Some(d) => Some(Cow::Borrowed(d.id.as_str())),
             None => match o {
                 Outcome::Failed(e) => e
                     .location()
                     .indicator
-                    .clone()
+                    .as_deref()
+                    .map(Cow::Borrowed)
                     .or_else(|| raw_text(&input.indicator, slot)),
                 Outcome::Rated(_) => None,
             },
@@ -1314,12 +1337,13 @@ fn build_output(
     );
     push(
         "period",
-        text(&|slot, o| match o {
-            Outcome::Rated(r) => Some(r.period.label()),
+        text(outcomes, |slot, o| match o {
+            Outcome::Rated(r) => Some(Cow::Borrowed(r.period.as_str())),
             Outcome::Failed(e) => e
                 .location()
                 .period
-                .clone()
+                .as_deref()
+                .map(Cow::Borrowed)
                 .or_else(|| match &input.periods {
                     Periods::Labels(labels) => raw_text(labels, slot),
                     Periods::Dates(dates) => sources
@@ -1328,14 +1352,14 @@ fn build_output(
                         .flatten()
                         .filter(|r| *r < dates.len() && dates.is_valid(*r))
                         .and_then(|r| dates.value_as_date(r))
-                        .map(|d| d.to_string()),
+                        .map(|d| Cow::Owned(d.to_string())),
                 }),
         }),
     );
     push(
         "measured",
-        text(&|_, o| match o {
-            Outcome::Rated(r) => r.measured.clone(),
+        text(outcomes, |_, o| match o {
+            Outcome::Rated(r) => r.measured.as_deref().map(Cow::Borrowed),
             Outcome::Failed(_) => None,
         }),
     );
