@@ -676,11 +676,20 @@ pub fn evaluate_batch(
     let mut rows: Vec<Row> = Vec::with_capacity(n);
     let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
     let mut labels_read: HashMap<&str, Result<Period>> = HashMap::new();
+    let mut last_key: Option<(Vec<u32>, u32)> = None;
+    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
+    let mut last_indicator: Option<(&str, usize)> = None;
+    let mut last_group: Option<((u32, usize), u32)> = None;
     for i in 0..n {
         let provisional = input.provisional.get(i);
         let state = (|| -> Result<Good> {
             tuple.clear();
-            for ((column, values), codes) in input.keys.iter().zip(key_values.iter_mut()) {
+            for (((column, values), codes), last) in input
+                .keys
+                .iter()
+                .zip(key_values.iter_mut())
+                .zip(last_codes.iter_mut())
+            {
                 if values.is_null(i) {
                     let name = batch.schema_ref().field(*column).name().clone();
                     return Err(row_error(
@@ -691,18 +700,33 @@ pub fn evaluate_batch(
                         &name,
                     ));
                 }
-                let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                tuple.push(*codes.entry(values.value(i)).or_insert(next));
+                let value = values.value(i);
+                let code = match *last {
+                    Some((text, code)) if text == value => code,
+                    _ => {
+                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                        *codes.entry(value).or_insert(next)
+                    }
+                };
+                *last = Some((value, code));
+                tuple.push(code);
             }
-            let key = match key_ids.get(tuple.as_slice()) {
-                Some(k) => *k,
-                None => {
-                    let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
-                    key_ids.insert(tuple.as_slice().into(), k);
-                    key_examples.push(i);
-                    k
-                }
+            // National frames come sorted by key and indicator: the row before is the likely match.
+            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
+                Some((_, k)) => *k,
+                None => match key_ids.get(tuple.as_slice()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
+                        key_ids.insert(tuple.as_slice().into(), k);
+                        key_examples.push(i);
+                        k
+                    }
+                },
             };
+            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
+                last_key = Some((tuple.clone(), key));
+            }
             let column = options.indicator.as_str();
             if input.indicator.is_null(i) {
                 return Err(row_error(
@@ -714,7 +738,11 @@ pub fn evaluate_batch(
                 ));
             }
             let id = input.indicator.value(i).trim();
-            let Some(&index) = lookup.get(id) else {
+            let found = match last_indicator {
+                Some((last, index)) if last == id => Some(index),
+                _ => lookup.get(id).copied(),
+            };
+            let Some(index) = found else {
                 return Err(row_error(
                     Error::new(ErrorKind::UnknownIndicator { id: id.into() }).with_indicator(id),
                     i,
@@ -830,16 +858,21 @@ pub fn evaluate_batch(
             if let Err(e) = &provisional {
                 return Err(at(e.clone(), &options.provisional));
             }
+            last_indicator = Some((id, index));
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
-            let group = *group_ids.entry((key, index)).or_insert_with(|| {
-                groups.push(Group {
-                    indicator: index,
-                    key,
-                    example: Some(i),
-                    rows: Vec::new(),
-                });
-                next
-            });
+            let group = match last_group {
+                Some((pair, g)) if pair == (key, index) => g,
+                _ => *group_ids.entry((key, index)).or_insert_with(|| {
+                    groups.push(Group {
+                        indicator: index,
+                        key,
+                        example: Some(i),
+                        rows: Vec::new(),
+                    });
+                    next
+                }),
+            };
+            last_group = Some(((key, index), group));
             if let Some(g) = groups.get_mut(group as usize) {
                 g.rows.push(i);
             }
