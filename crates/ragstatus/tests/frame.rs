@@ -64,10 +64,12 @@ fn keyed() -> FrameOptions {
 }
 
 fn strings(out: &RecordBatch, name: &str) -> Vec<Option<String>> {
-    let column = out.column_by_name(name).unwrap().as_string::<i32>();
-    (0..column.len())
-        .map(|i| column.is_valid(i).then(|| column.value(i).to_string()))
-        .collect()
+    let column = out.column_by_name(name).unwrap();
+    if let Some(column) = column.as_string_opt::<i64>() {
+        return column.iter().map(|v| v.map(str::to_string)).collect();
+    }
+    let column = column.as_string::<i32>();
+    column.iter().map(|v| v.map(str::to_string)).collect()
 }
 
 fn statuses(out: &RecordBatch, name: &str) -> Vec<Option<&'static str>> {
