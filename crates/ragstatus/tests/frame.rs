@@ -9,8 +9,8 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, UInt8Type};
 use arrow_array::{
-    Array, ArrayRef, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array,
-    RecordBatch, StringArray,
+    ArrayRef, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array, RecordBatch,
+    StringArray,
 };
 use proptest::prelude::*;
 use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch};
