@@ -1150,7 +1150,7 @@ pub fn evaluate_batch(
         }
     }
     // A thread that died leaves its slots empty: those rows are reported, never dropped.
-    let mut outcomes: Vec<Outcome> = outcomes
+    let outcomes: Vec<Outcome> = outcomes
         .into_iter()
         .enumerate()
         .map(|(slot, o)| {
@@ -1168,7 +1168,7 @@ pub fn evaluate_batch(
         &rows,
         &sources,
         &example_rows,
-        &mut outcomes,
+        outcomes,
     )
 }
 
@@ -1255,7 +1255,7 @@ fn build_output(
     rows: &[Row],
     sources: &[Option<usize>],
     examples: &[Option<usize>],
-    outcomes: &mut [Outcome],
+    mut outcomes: Vec<Outcome>,
 ) -> Result<RecordBatch> {
     let arrow = |e: arrow_schema::ArrowError| {
         Error::new(ErrorKind::Syntax {
@@ -1263,8 +1263,7 @@ fn build_output(
             message: e.to_string(),
         })
     };
-    let decimals = decimal_columns(outcomes);
-    let outcomes: &[Outcome] = outcomes;
+    let decimals = decimal_columns(&mut outcomes);
     let n = outcomes.len();
     let joined: Vec<String> = defs
         .indicators
@@ -1292,9 +1291,11 @@ fn build_output(
             .filter(|r| *r < column.len() && column.is_valid(*r))
             .map(|r| column.value(r).to_string())
     };
-    for (slot, outcome) in outcomes.iter().enumerate() {
+    // By value: each outcome is freed once copied, so the outcomes and the output are not both
+    // whole in memory at once.
+    for (slot, outcome) in outcomes.into_iter().enumerate() {
         let source = sources.get(slot).copied().flatten();
-        match outcome {
+        match &outcome {
             Outcome::Rated(r) => {
                 let d = defs.indicators.get(r.indicator);
                 indicator.append_option(d.map(|d| d.id.as_str()));
