@@ -42,9 +42,9 @@
 //! enters the history (there is no telling which is right).
 //!
 //! **Added rows** show the gaps: for each (key…, indicator) group, each period evaluated for
-//! that key (every valid period in the key's rows, or the given `period`) with no row in the
-//! group gets a row evaluated there (NoData for a missing value, NotDue for an indicator not
-//! due). Without key columns every defined indicator is a group, so every defined indicator is
+//! that key (every valid period in the key's rows of the indicator's own frequency, or the
+//! given `period`) with no row in the group gets a row evaluated there (NoData for a missing
+//! value, NotDue for an indicator not due). Without key columns every defined indicator is a group, so every defined indicator is
 //! reported for each period, as [`Definitions::evaluate`] does; with keys only the indicators a
 //! key reports are its groups (an organisation is not rated on indicators it never reports,
 //! such as a trust on a council's).
@@ -1005,8 +1005,18 @@ pub fn evaluate_batch(
         ) else {
             continue;
         };
+        let own = defs
+            .indicators
+            .get(group.indicator)
+            .map(|d| d.frequency.kind());
         for period in wanted.difference(have) {
-            added.push((group.key, *period, group.indicator, g));
+            // A keyed group's gaps are periods of its own frequency (or the period asked for);
+            // without keys every period is reported for every indicator, as before.
+            let gap =
+                input.keys.is_empty() || options.report.is_some() || Some(period.kind()) == own;
+            if gap {
+                added.push((group.key, *period, group.indicator, g));
+            }
         }
     }
     added.sort_unstable();

@@ -474,6 +474,22 @@ fn keyed_frames_show_gaps_in_the_indicators_a_key_reports() {
 }
 
 #[test]
+fn keyed_gaps_are_periods_of_the_indicators_own_frequency() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A")])),
+        ("indicator", text(&[Some("SW-01"), Some("AN-01")])),
+        ("period", text(&[Some("2015/16 Q2"), Some("2015/16")])),
+        ("value", Arc::new(Int64Array::from(vec![46, 12]))),
+    ]);
+    // A quarter is no gap in an annual series, nor a year in a quarterly one.
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    assert_eq!(rows(&out), [Some(0), Some(1)]);
+    // Without keys every defined indicator is reported for every period present.
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    assert_eq!(out.num_rows(), 6);
+}
+
+#[test]
 fn dates_mean_the_period_of_the_indicators_frequency_containing_them() {
     let day = |y, m, d| {
         let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
