@@ -24,7 +24,7 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
 - direction of travel: ``compare_direction``, ``direction_by_regression``, ``Travel``;
 - indicators: ``Definitions``, ``Indicator``, ``IndicatorResult``, ``Evaluation``;
 - summaries: ``summarize``, ``Summary``, ``GroupSummary``, ``Counts``;
-- data frames: ``evaluate_frame``, ``actuals_from_frame``;
+- data frames: ``evaluate_frame``, ``summary_frame``, ``actuals_from_frame``;
 - budget: ``BudgetLine``, ``BudgetReport``, ``BudgetResult``, ``BudgetSettings``,
   ``evaluate_budget_line``, ``parse_amount``, ``read_budget_csv``, ``roll_up``,
   ``roll_up_frame``;
@@ -110,7 +110,7 @@ from ragstatus._ragstatus import (
     xmr_limits,
 )
 from ragstatus.budget import roll_up_frame
-from ragstatus.frame import actuals_from_frame, evaluate_frame
+from ragstatus.frame import actuals_from_frame, evaluate_frame, summary_frame
 from ragstatus.milestone import milestones_frame
 from ragstatus.spc import plot_spc, spc_frame
 
@@ -179,6 +179,7 @@ __all__ = [
     "Counts",
     # data frames
     "evaluate_frame",
+    "summary_frame",
     "actuals_from_frame",
     # budget
     "BudgetLine",

@@ -1184,3 +1184,20 @@ def benchmark(
     scheme: Union[bool, Mapping[str, str], None] = None,
     unit: Optional[str] = None,
 ) -> Benchmark: ...
+
+_STATUS_NAMES: list[str]
+
+def _evaluate_frame(
+    data: Any,
+    definitions: Definitions,
+    period: Optional[_PeriodLike],
+    *,
+    by: Sequence[str],
+    indicator: str,
+    period_column: str,
+    value: str,
+    numerator: str,
+    denominator: str,
+    provisional: str,
+    note: str,
+) -> Any: ...

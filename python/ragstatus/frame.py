@@ -1,44 +1,79 @@
-"""Data frames in, data frames out: rate a long table of actuals with pandas or polars.
+"""Data frames in, data frames out: rate a long table of actuals, national frames included.
 
-The input has one row per indicator and period, in the layout of an actuals CSV file::
+The input has one row per (key..., indicator, period), in the layout of an actuals CSV file::
 
-    indicator  period       value  numerator  denominator
-    SW-01      2015/16 Q3          412        450
-    SW-02      2015/16 Q3   87.5
+    organisation  indicator  period       value  numerator  denominator
+    E06000001     SW-01      2015/16 Q3          412        450
+    E06000001     SW-02      2015/16 Q3   87.5
 
 ``value``, or ``numerator`` and ``denominator`` (value = numerator / denominator x the
 indicator's multiplier). Missing cells (``None``, NaN, ``pandas.NA``, empty text) mean no value
-recorded. Floats are taken as the decimal of their shortest repr; ``Decimal`` and integer
-columns are exact.
+recorded. Floats are taken as the decimal of their shortest repr at their own width (a float32
+94.95 is 94.95); ``Decimal``, integer and decimal columns are exact; text is read as a decimal
+number. Periods are labels (``"2015/16 Q3"``) or dates (``datetime.date``, numpy/pandas
+``datetime64``: the period of the indicator's frequency containing the date).
 
-The output is the same kind of frame (pandas in, pandas out; polars in, polars out) with one row
-per indicator and period evaluated, and the columns listed in :data:`RESULT_COLUMNS`. Decimals
-stay ``decimal.Decimal`` (pandas object columns; polars ``Decimal`` columns). An indicator that
-cannot be evaluated (a bad definition, a bad value) gets a row with ``status`` None and the
-message in ``error``: nothing is dropped.
+:func:`evaluate_frame` hands the frame to the compiled core as Arrow (pandas via
+``pyarrow.Table.from_pandas``, polars and pyarrow directly) and evaluates it there, without the
+GIL, in one pass per (key..., indicator) group, in parallel. The result is the same kind of frame
+as the input (pandas, polars, pyarrow) with the key columns and :data:`RESULT_COLUMNS`:
+
+- **one row per input row**, in input order (``row`` is its position), rated or in error, then
+  the added rows (``row`` null) that show the gaps: each period of an indicator's frequency
+  evaluated for a key without a row for one of the key's indicators (without keys, every
+  defined indicator at every period present, as
+  ``Definitions.evaluate`` does). With a ``period``, rows of other periods are history only and
+  are left out, except rows in error, which are always listed.
+- ``status`` and ``computed_status`` are **ordered categoricals** with the categories in
+  ``StatusCode`` order (Red < Amber < Green < Blue < NoData < NoTarget < NotDue): pandas
+  ``Categorical(ordered=True)``, polars ``Enum``, pyarrow ``dictionary<uint8, string>``.
+- ``actual``, ``target``, ``target_high``, ``stretch``, ``shortfall`` and ``tolerance_amount``
+  are **exact decimals**, Arrow ``decimal128(38, s)`` with ``s`` the largest scale in the
+  column: pandas ``pd.ArrowDtype(pa.decimal128(38, s))`` (elements are ``decimal.Decimal``),
+  polars ``Decimal(38, s)``. Never floats. A value that does not fit is an error row.
+- A **bad row** (unknown or null indicator, null key, unreadable number or period, a period of
+  another frequency than the indicator's, a value and a fraction together, the same key,
+  indicator and period twice: every copy) has a null status, its message naming ``row[i]`` and
+  the column in ``error``, and the error kind (``UnknownIndicator``, ``Duplicate``, ...) in
+  ``error_kind``. The good rows are still rated.
+- A frame that cannot be read at all (no ``indicator`` or ``period`` column, no ``value`` nor
+  ``numerator`` and ``denominator``, a key column that does not exist, duplicate column names)
+  raises :class:`ParseError` listing every problem.
+
+The frame functions need ``pyarrow``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ragstatus._ragstatus import Definitions, DuplicateError, InvalidValueError, Period
+from ragstatus._ragstatus import (
+    _STATUS_NAMES,
+    Definitions,
+    DuplicateError,
+    InvalidValueError,
+    ParseError,
+    Period,
+    _evaluate_frame,
+)
 from ragstatus.budget import _narrow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import polars as pl
+    import pyarrow as pa
 
-    Frame = Union[pd.DataFrame, pl.DataFrame]
+    Frame = Union[pd.DataFrame, pl.DataFrame, pl.LazyFrame, pa.Table, pa.RecordBatch]
 else:
     Frame = Any
 
-#: The columns of the frame that :func:`evaluate_frame` returns, in order.
+#: The columns of the frame that :func:`evaluate_frame` returns after the key columns, in order.
 RESULT_COLUMNS = [
+    "row",
     "indicator",
     "name",
     "theme",
@@ -49,13 +84,22 @@ RESULT_COLUMNS = [
     "target",
     "target_high",
     "stretch",
-    "status",
     "shortfall",
     "tolerance_amount",
+    "status",
+    "computed_status",
     "direction",
+    "direction_previous",
+    "direction_year_ago",
     "explanation",
+    "provisional",
+    "note",
     "error",
+    "error_kind",
 ]
+
+#: The status categories in ``StatusCode`` order.
+STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
 
 DefinitionsLike = Union[Definitions, Mapping[str, Any], str, Path]
 
@@ -131,131 +175,236 @@ def actuals_from_frame(
     return out
 
 
-def _target_parts(target: Any) -> tuple[Optional[Decimal], Optional[Decimal]]:
-    if isinstance(target, tuple):
-        return target[0], target[1]
-    return target, None
+def _names(names: Any, what: str) -> list[str]:
+    """Column names given as one name or a sequence of names."""
+    if isinstance(names, str):
+        return [names]
+    if isinstance(names, Sequence) and all(isinstance(n, str) for n in names):
+        return list(names)
+    raise InvalidValueError(f"{what}: {names!r} is not valid; expected a column name or a list of them")
 
 
-def _result_rows(
-    defs: Definitions, periods: Iterable[Period], actuals: dict[str, dict[Period, Any]]
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    names = {i.id: (i.name, i.group) for i in defs.indicators}
-    for p in periods:
-        evaluation = defs.evaluate(p, actuals)
-        for r in evaluation.results:
-            low, high = _target_parts(r.target)
-            rows.append(
-                {
-                    "indicator": r.id,
-                    "name": r.name,
-                    "theme": r.group[0] if r.group else None,
-                    "group": " > ".join(r.group),
-                    "period": r.period,
-                    "measured": r.measured,
-                    "actual": r.actual,
-                    "target": low,
-                    "target_high": high,
-                    "stretch": r.stretch,
-                    "status": r.status,
-                    "shortfall": r.shortfall,
-                    "tolerance_amount": r.rating.tolerance_amount,
-                    "direction": r.direction,
-                    "explanation": r.sentence,
-                    "error": None,
-                }
-            )
-        for e in evaluation.errors:
-            ind = getattr(e, "indicator", None)
-            name, group = names.get(ind or "", ("", []))
-            rows.append(
-                {
-                    "indicator": ind,
-                    "name": name,
-                    "theme": group[0] if group else None,
-                    "group": " > ".join(group),
-                    "period": p.label,
-                    "measured": None,
-                    "actual": None,
-                    "target": None,
-                    "target_high": None,
-                    "stretch": None,
-                    "status": None,
-                    "shortfall": None,
-                    "tolerance_amount": None,
-                    "direction": None,
-                    "explanation": None,
-                    "error": str(e),
-                }
-            )
-    return rows
+def _name(name: Any, what: str) -> str:
+    if isinstance(name, str):
+        return name
+    raise InvalidValueError(f"{what}: {name!r} is not valid; expected a column name")
+
+
+def _any(frame: Any) -> Any:
+    return frame
+
+
+def _kind(frame: Any) -> str:
+    module = type(frame).__module__.split(".")[0]
+    name = type(frame).__name__
+    if module == "polars" and name in ("DataFrame", "LazyFrame"):
+        return "polars"
+    if module == "pandas" and name == "DataFrame":
+        return "pandas"
+    if module == "pyarrow" and name == "RecordBatch":
+        return "pyarrow-batch"
+    if hasattr(frame, "__arrow_c_stream__") or hasattr(frame, "__arrow_c_array__"):
+        return "pyarrow"
+    raise InvalidValueError(
+        "expected a pandas, polars or pyarrow frame (or any object with __arrow_c_stream__), "
+        f"got {type(frame).__name__}"
+    )
+
+
+def _pandas_to_arrow(df: Any) -> Any:
+    import pyarrow as pa
+
+    df = df.copy(deep=False)
+    for column in df.columns:
+        series = df[column]
+        if series.dtype == object:
+            first = next((v for v in series if not _is_missing(v)), None)
+            if isinstance(first, Period):
+                df[column] = series.map(lambda v: v.label if isinstance(v, Period) else v)
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # A column of mixed objects (numbers and text, say): its cells as text, which the core
+        # reads exactly (str of a float is its shortest repr).
+        for column in df.columns:
+            if df[column].dtype == object:
+                df[column] = df[column].map(lambda v: None if _is_missing(v) else str(v))
+        return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _to_arrow(frame: Any) -> tuple[str, Any]:
+    """The kind of the frame and an Arrow object the core can read without Python objects."""
+    kind = _kind(frame)
+    if kind == "polars":
+        if type(frame).__name__ == "LazyFrame":
+            frame = frame.collect()
+        return kind, frame
+    if kind == "pandas":
+        return kind, _pandas_to_arrow(frame)
+    return kind, frame
+
+
+def _from_arrow(batch: Any, kind: str) -> Any:
+    """The result batch as the caller's kind of frame, statuses ordered, decimals exact."""
+    import pyarrow as pa
+
+    if kind == "pyarrow-batch":
+        return batch
+    if kind == "pyarrow":
+        return pa.Table.from_batches([batch])
+    if kind == "polars":
+        import polars as pl
+
+        out = pl.from_arrow(batch)
+        assert isinstance(out, pl.DataFrame)
+        status = pl.Enum(STATUS_CATEGORIES)
+        return out.with_columns(
+            pl.col("status").cast(pl.String).cast(status),
+            pl.col("computed_status").cast(pl.String).cast(status),
+        )
+    import pandas as pd
+
+    def mapper(t: Any) -> Any:
+        if pa.types.is_decimal(t):
+            return pd.ArrowDtype(t)
+        if t == pa.uint64():
+            return pd.UInt64Dtype()
+        if t == pa.bool_():
+            return pd.BooleanDtype()
+        return None
+
+    out = batch.to_pandas(types_mapper=mapper)
+    for column in ("status", "computed_status"):
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
+            # The core's dictionary is every status in code order: the codes are kept as they are.
+            out[column] = values.cat.as_ordered()
+        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
+            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
+    return out
 
 
 def evaluate_frame(
-    df: Frame,
+    frame: Frame,
     definitions: DefinitionsLike,
     period: Union[Period, str, None] = None,
     *,
+    by: Union[str, Sequence[str]] = (),
     indicator: str = "indicator",
     value: str = "value",
     numerator: str = "numerator",
     denominator: str = "denominator",
     period_column: str = "period",
+    provisional: str = "provisional",
+    note: str = "note",
 ) -> Frame:
-    """Evaluates a long frame of actuals against ``definitions``.
+    """Evaluates a long frame of actuals against ``definitions``; see the module docs.
 
-    ``definitions`` is a :class:`Definitions`, or anything its constructor accepts (a path, TOML
-    or JSON text, a dict). ``period`` is the period to report (a label or :class:`Period`);
-    without it every period that appears in the frame is evaluated. Earlier periods in the frame
-    feed the direction of travel and year-to-date figures. Returns a frame of the same library
-    with the columns :data:`RESULT_COLUMNS`.
+    ``frame`` is a pandas DataFrame, a polars DataFrame or LazyFrame (collected), a pyarrow
+    Table or RecordBatch, or any object with ``__arrow_c_stream__``. ``definitions`` is a
+    :class:`Definitions`, or anything its constructor accepts (a path, TOML or JSON text, a
+    dict). ``period`` is the period to report (a label or :class:`Period`); without it every
+    period present is evaluated. ``by`` names the key columns (``"organisation"``, or
+    ``["region", "organisation"]``): history, duplicates and gaps are per key. The other
+    keywords rename the input columns.
+
+    Returns the same kind of frame (a pyarrow Table for other Arrow objects) with the key
+    columns and :data:`RESULT_COLUMNS`: one row per input row, in input order, then the added
+    rows. ``status`` is an ordered categorical (pandas ``Categorical``, polars ``Enum``) with
+    the categories of :data:`STATUS_CATEGORIES`; the numbers are exact decimals (pandas
+    ``pd.ArrowDtype(pa.decimal128(38, s))``, polars ``Decimal``). Bad rows are listed with
+    their message in ``error``; a frame without the needed columns raises :class:`ParseError`.
     """
     defs = _definitions(definitions)
-    kind, _ = _records(df)
-    actuals = actuals_from_frame(
-        df,
+    keys = _names(by, "by")
+    kind, data = _to_arrow(frame)
+    batch = _evaluate_frame(
+        data,
         defs,
-        indicator=indicator,
-        period=period_column,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
+        period,
+        by=keys,
+        indicator=_name(indicator, "indicator"),
+        period_column=_name(period_column, "period_column"),
+        value=_name(value, "value"),
+        numerator=_name(numerator, "numerator"),
+        denominator=_name(denominator, "denominator"),
+        provisional=_name(provisional, "provisional"),
+        note=_name(note, "note"),
     )
-    if period is None:
-        periods = sorted({p for series in actuals.values() for p in series})
-    elif isinstance(period, Period):
-        periods = [period]
+    return _from_arrow(batch, kind)
+
+
+def summary_frame(
+    results: Frame, by: Union[str, Sequence[str]] = (), *, group: Union[str, None] = "group"
+) -> Frame:
+    """Counts of each status by key x group: the pivot a report starts from.
+
+    ``results`` is a frame from :func:`evaluate_frame` (pandas, polars or pyarrow). The result
+    has one row per (key..., group), sorted, with a count column per status in ``StatusCode``
+    order (``Red`` ... ``NotDue``), ``error`` (rows in error), ``rated`` (Red, Amber, Green and
+    Blue), ``on_target`` (Green and Blue) and ``total``. ``group=None`` counts by key only.
+    Returns the same kind of frame as ``results``.
+    """
+    import pyarrow as pa
+
+    keys = _names(by, "by") + ([] if group is None else [_name(group, "group")])
+    kind = _kind(results)
+    # The frame libraries' own types differ too much to share one annotation here.
+    results = _any(results)
+    if kind == "polars" and type(results).__name__ == "LazyFrame":
+        results = results.collect()
+    if kind == "pyarrow":
+        results = pa.table(results)
+    present = set(results.column_names if kind.startswith("pyarrow") else results.columns)
+    missing = [c for c in [*keys, "status"] if c not in present]
+    if missing:
+        raise ParseError(f"data frame: the results have no column {', '.join(map(repr, missing))}")
+    if kind == "pandas":
+        table = pa.Table.from_pandas(results[[*keys, "status"]], preserve_index=False)
+    elif kind == "polars":
+        table = pa.table(results.select([*keys, "status"]).to_arrow())
     else:
-        periods = [defs.period(period)]
-    rows = _result_rows(defs, periods, actuals)
-    columns: dict[str, list[Any]] = {c: [row[c] for row in rows] for c in RESULT_COLUMNS}
+        table = pa.Table.from_batches([results]) if kind == "pyarrow-batch" else results
+        table = table.select([*keys, "status"])
+    # Counted by Arrow's hash aggregation; only the (key, group, status) counts reach Python.
+    names = [f"key{j}" for j in range(len(keys))]
+    parts: dict[str, Any] = {}
+    for name, source in zip(names, keys):
+        column = table.column(source)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        parts[name] = column
+    parts["status"] = table.column("status").cast(pa.string()).fill_null("error")
+    counted = pa.table(parts).group_by([*names, "status"]).aggregate([("status", "count")])
+    counts: dict[tuple[Any, ...], dict[str, int]] = {}
+    for row in counted.to_pylist():
+        key = tuple(row[name] for name in names)
+        counts.setdefault(key, {})[row["status"]] = row["status_count"]
+
+    def order(key: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple((v is None, "" if v is None else v) for v in key)
+
+    ordered = sorted(counts, key=order)
+    columns: dict[str, list[Any]] = {k: [key[j] for key in ordered] for j, k in enumerate(keys)}
+    for name in [*STATUS_CATEGORIES, "error"]:
+        columns[name] = [counts[key].get(name, 0) for key in ordered]
+    columns["rated"] = [sum(counts[k].get(s, 0) for s in ("Red", "Amber", "Green", "Blue")) for k in ordered]
+    columns["on_target"] = [counts[k].get("Green", 0) + counts[k].get("Blue", 0) for k in ordered]
+    columns["total"] = [sum(counts[k].values()) for k in ordered]
+    schema = pa.schema(
+        [table.schema.field(k) for k in keys]
+        + [pa.field(c, pa.int64()) for c in columns if c not in keys]
+    )
+    out = pa.table(columns, schema=schema)
+    if kind == "pandas":
+        return out.to_pandas()
     if kind == "polars":
         import polars as pl
 
-        decimal_columns = {"actual", "target", "target_high", "stretch", "shortfall", "tolerance_amount"}
-        series = []
-        for c in RESULT_COLUMNS:
-            if c in decimal_columns:
-                series.append(pl.Series(c, columns[c], dtype=pl.Decimal(None, _scale(columns[c]))))
-            else:
-                series.append(pl.Series(c, columns[c], dtype=pl.String))
-        return pl.DataFrame(series)
-    import pandas as pd
-
-    return pd.DataFrame(columns, columns=RESULT_COLUMNS)
+        return pl.from_arrow(out)
+    if kind == "pyarrow-batch":
+        return out.to_batches()[0] if out.num_rows else pa.RecordBatch.from_pylist([], schema=schema)
+    return out
 
 
-def _scale(values: list[Any]) -> int:
-    """The largest number of decimal places among the values (polars needs one scale a column)."""
-    scale = 0
-    for v in values:
-        if isinstance(v, Decimal):
-            exp = v.as_tuple().exponent
-            if isinstance(exp, int):
-                scale = max(scale, -exp)
-    return min(scale, 28)
-
-
-__all__ = ["RESULT_COLUMNS", "actuals_from_frame", "evaluate_frame"]
-
+__all__ = ["RESULT_COLUMNS", "STATUS_CATEGORIES", "actuals_from_frame", "evaluate_frame", "summary_frame"]

@@ -190,8 +190,13 @@ def test_evaluate_frame_lists_errors_and_all_periods() -> None:
 
 def test_duplicate_rows_are_an_error() -> None:
     df = pd.DataFrame({"indicator": ["SW-02", "SW-02"], "period": ["2015/16 Q3", "Q3 2015/16"], "value": [1, 2]})
+    # Both copies are error rows naming each other; the rest of the frame is still evaluated.
+    out = rs.evaluate_frame(df, DATA / "indicators.toml")
+    assert out["error_kind"].tolist()[:2] == ["Duplicate", "Duplicate"]
+    assert "row[1]" in out["error"][0] and "row[0]" in out["error"][1]
+    assert out["status"][:2].isna().all()
     with pytest.raises(rs.DuplicateError):
-        rs.evaluate_frame(df, DATA / "indicators.toml")
+        rs.actuals_from_frame(df, DATA / "indicators.toml")
 
 
 def test_declared_decimals_describe_the_actuals_not_the_targets() -> None:

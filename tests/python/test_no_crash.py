@@ -152,6 +152,8 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
     "evaluate_frame": (rs.evaluate_frame, (ACTUALS_FRAME, DEFS, "2015/16 Q3"), {}),
     "evaluate_frame_polars": (rs.evaluate_frame, (pl.from_pandas(ACTUALS_FRAME), DEFS, "2015/16 Q3"), {}),
     "actuals_from_frame": (rs.actuals_from_frame, (ACTUALS_FRAME, DEFS), {}),
+    "evaluate_frame_keyed": (rs.evaluate_frame, (ACTUALS_FRAME.assign(org="A"), DEFS), {"by": ["org"]}),
+    "summary_frame": (rs.summary_frame, (rs.evaluate_frame(ACTUALS_FRAME, DEFS, "2015/16 Q3"),), {"group": "group"}),
     "BudgetLine": (rs.BudgetLine, ("A", "expenditure", "gross", 100, 104), {"group": "Fund > Dir", "actual": 50}),
     "BudgetSettings": (rs.BudgetSettings, ("Fund",), {"levels": None}),
     "BudgetReport": (rs.BudgetReport, ([LINE],), {"settings": None}),

@@ -46,6 +46,7 @@ def test_every_compiled_name_is_exported() -> None:
     assert python_only == {
         "StatusCode",
         "evaluate_frame",
+        "summary_frame",
         "actuals_from_frame",
         "roll_up_frame",
         "milestones_frame",

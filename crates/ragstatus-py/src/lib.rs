@@ -21,6 +21,7 @@ pub mod budget;
 pub mod convert;
 pub mod direction;
 pub mod errors;
+pub mod frame;
 pub mod indicators;
 pub mod milestone;
 pub mod period;
@@ -53,6 +54,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     milestone::register(m)?;
     spc::register(m)?;
     benchmarking::register(m)?;
+    frame::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }

@@ -62,6 +62,7 @@
 //! | custom band schemes (Bracknell, ClearPoint, Camms) | [`scheme`] | [`Scheme`], [`Band`] |
 //! | statuses | [`status`] | [`Status`] |
 //! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`columnar::Batch`] |
+//! | whole frames of actuals, keyed, Arrow in and out | [`frame`] | [`frame::evaluate_batch`], [`frame::FrameOptions`] |
 //! | an indicator's definition and evaluation | [`indicator`] | [`Indicator`], [`IndicatorResult`] |
 //! | direction of travel | [`direction`] | [`Direction`], [`Travel`] |
 //! | counts, percent on target, roll-ups | [`summary`] | [`Summary`], [`RollUp`] |
@@ -104,6 +105,7 @@ pub mod definitions;
 pub mod direction;
 pub mod error;
 mod exact;
+pub mod frame;
 pub mod indicator;
 pub mod input;
 pub mod milestone;

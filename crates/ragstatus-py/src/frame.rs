@@ -1,0 +1,81 @@
+//! The columnar frame path (`ragstatus::frame`) for Python: any Arrow tabular object in
+//! (pyarrow Table or RecordBatch, polars and pandas ≥ 2.2 DataFrames, anything with
+//! `__arrow_c_stream__` or `__arrow_c_array__`), a pyarrow RecordBatch out. The pure-Python
+//! `ragstatus.frame` module turns that back into the caller's kind of frame.
+
+use arrow_select::concat::concat_batches;
+use pyo3::prelude::*;
+use pyo3_arrow::PyRecordBatch;
+use pyo3_arrow::input::AnyRecordBatch;
+use ragstatus::frame::{FrameOptions, STATUS_NAMES, evaluate_batch};
+
+use crate::errors::PyErrWrapper;
+use crate::indicators::PyDefinitions;
+use crate::period::extract_period;
+
+/// Evaluates an Arrow frame of actuals with `ragstatus.frame.evaluate_frame`'s rules and returns
+/// a `pyarrow.RecordBatch`. The evaluation runs without the GIL.
+#[pyfunction]
+#[pyo3(signature = (
+    data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
+    provisional, note
+))]
+#[allow(clippy::too_many_arguments)]
+fn _evaluate_frame<'py>(
+    py: Python<'py>,
+    data: AnyRecordBatch,
+    definitions: PyRef<'py, PyDefinitions>,
+    period: Option<&Bound<'py, PyAny>>,
+    by: Vec<String>,
+    indicator: String,
+    period_column: String,
+    value: String,
+    numerator: String,
+    denominator: String,
+    provisional: String,
+    note: String,
+) -> PyResult<Bound<'py, PyAny>> {
+    let defs = &definitions.0;
+    let report = period
+        .filter(|p| !p.is_none())
+        .map(|p| extract_period(p, defs.calendar))
+        .transpose()?;
+    let (batches, schema) = data.into_table()?.into_inner();
+    let options = FrameOptions {
+        by,
+        indicator,
+        period: period_column,
+        value,
+        numerator,
+        denominator,
+        provisional,
+        note,
+        report,
+        threads: 0,
+    };
+    let result = py.detach(|| {
+        // One batch (a pandas frame, most pyarrow tables) is read in place, not copied.
+        let batch = match batches.as_slice() {
+            [one] => one.clone(),
+            _ => concat_batches(&schema, &batches).map_err(|e| {
+                ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
+                    format: "Arrow".into(),
+                    message: e.to_string(),
+                })
+            })?,
+        };
+        drop(batches);
+        evaluate_batch(defs, &batch, &options)
+    });
+    let batch = result.map_err(PyErrWrapper)?;
+    PyRecordBatch::new(batch).into_pyarrow(py)
+}
+
+/// Registers the frame function and the status names in code order, as private attributes:
+/// `setattr`, not `add`, keeps them out of the module's `__all__` (the public
+/// `ragstatus.evaluate_frame` wraps them).
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.setattr("_evaluate_frame", wrap_pyfunction!(_evaluate_frame, m)?)?;
+    m.setattr("_STATUS_NAMES", STATUS_NAMES.to_vec())?;
+    Ok(())
+}

@@ -1,0 +1,772 @@
+//! The columnar, keyed frame path (`ragstatus::frame`): keys and history, every wrong shape,
+//! every kind of error row, exact decimal output, the conformance vectors through the frame
+//! path, and rows in = rows rated + rows reported.
+
+mod support;
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, UInt8Type};
+use arrow_array::{
+    ArrayRef, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array, RecordBatch,
+    StringArray,
+};
+use proptest::prelude::*;
+use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch};
+use ragstatus::{Decimal, Definitions, ErrorKind, Observation, Series, Status};
+use rust_decimal_macros::dec;
+use serde_json::{Value, json};
+
+const DEFS: &str = r#"
+[[indicator]]
+id = "SW-01"
+name = "Children with a plan"
+group = ["Start Well", "Children"]
+unit = "percent"
+polarity = "higher"
+decimals = 1
+tolerance = { absolute = "2" }
+[[indicator.target]]
+value = "45"
+
+[[indicator]]
+id = "LW-01"
+polarity = "lower"
+[[indicator.target]]
+value = "10"
+
+[[indicator]]
+id = "AN-01"
+polarity = "higher"
+frequency = "annual"
+[[indicator.target]]
+value = "10"
+"#;
+
+fn defs() -> Definitions {
+    Definitions::from_toml_str(DEFS).unwrap()
+}
+
+fn text(values: &[Option<&str>]) -> ArrayRef {
+    Arc::new(StringArray::from(values.to_vec()))
+}
+
+fn batch(columns: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    RecordBatch::try_from_iter(columns).unwrap()
+}
+
+fn keyed() -> FrameOptions {
+    FrameOptions {
+        by: vec!["org".into()],
+        ..FrameOptions::default()
+    }
+}
+
+fn strings(out: &RecordBatch, name: &str) -> Vec<Option<String>> {
+    let column = out.column_by_name(name).unwrap();
+    if let Some(column) = column.as_string_opt::<i64>() {
+        return column.iter().map(|v| v.map(str::to_string)).collect();
+    }
+    let column = column.as_string::<i32>();
+    column.iter().map(|v| v.map(str::to_string)).collect()
+}
+
+fn statuses(out: &RecordBatch, name: &str) -> Vec<Option<&'static str>> {
+    let column = out
+        .column_by_name(name)
+        .unwrap()
+        .as_dictionary::<UInt8Type>();
+    column
+        .keys()
+        .iter()
+        .map(|k| k.map(|k| STATUS_NAMES[usize::from(k)]))
+        .collect()
+}
+
+fn decimals(out: &RecordBatch, name: &str) -> Vec<Option<Decimal>> {
+    let column = out
+        .column_by_name(name)
+        .unwrap()
+        .as_primitive::<Decimal128Type>();
+    let scale = u32::try_from(column.scale()).unwrap();
+    column
+        .iter()
+        .map(|v| {
+            v.map(|mut m| {
+                // The column's scale can exceed what one Decimal holds: drop trailing zeros.
+                let mut s = scale;
+                while s > 0 && m % 10 == 0 {
+                    m /= 10;
+                    s -= 1;
+                }
+                Decimal::try_from_i128_with_scale(m, s).unwrap()
+            })
+        })
+        .collect()
+}
+
+fn rows(out: &RecordBatch) -> Vec<Option<u64>> {
+    out.column_by_name("row")
+        .unwrap()
+        .as_primitive::<arrow_array::types::UInt64Type>()
+        .iter()
+        .collect()
+}
+
+#[test]
+fn status_dictionary_is_in_code_order() {
+    for status in Status::ALL {
+        assert_eq!(STATUS_NAMES[usize::from(status.code())], status.as_str());
+    }
+}
+
+#[test]
+fn each_key_has_its_own_history() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A"), Some("B"), Some("B")])),
+        ("indicator", text(&[Some("SW-01"); 4])),
+        (
+            "period",
+            text(&[
+                Some("2015/16 Q2"),
+                Some("2015/16 Q3"),
+                Some("2015/16 Q2"),
+                Some("Q3 2015/16"),
+            ]),
+        ),
+        (
+            "value",
+            Arc::new(Float64Array::from(vec![42.0, 44.1, 46.0, 44.1])),
+        ),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    assert_eq!(out.num_rows(), 4);
+    assert_eq!(
+        strings(&out, "org"),
+        ["A", "A", "B", "B"].map(|s| Some(s.into()))
+    );
+    assert_eq!(
+        statuses(&out, "status"),
+        [Some("Red"), Some("Amber"), Some("Green"), Some("Amber")]
+    );
+    // A's 44.1 rose from 42.0; B's fell from 46.0: history is per key.
+    assert_eq!(
+        strings(&out, "direction"),
+        ["NotComparable", "Improving", "NotComparable", "Worsening"].map(|s| Some(s.into()))
+    );
+    assert_eq!(decimals(&out, "actual")[1], Some(dec!(44.1)));
+    assert_eq!(decimals(&out, "shortfall")[1], Some(dec!(0.9)));
+    assert_eq!(decimals(&out, "tolerance_amount")[1], Some(dec!(2)));
+    assert_eq!(
+        strings(&out, "explanation")[3].as_deref(),
+        Some(
+            "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: \
+             Amber; down 1.9 points from 46.0% in 2015/16 Q2: worsening"
+        )
+    );
+    assert_eq!(strings(&out, "theme")[0].as_deref(), Some("Start Well"));
+    assert_eq!(
+        strings(&out, "group")[0].as_deref(),
+        Some("Start Well > Children")
+    );
+    assert_eq!(strings(&out, "period")[3].as_deref(), Some("2015/16 Q3"));
+    let names: Vec<String> = out
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let mut expected = vec!["org".to_string()];
+    expected.extend(RESULT_COLUMNS.iter().map(|s| s.to_string()));
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn wrong_shapes_are_one_error_listing_every_problem() {
+    let b = RecordBatch::try_new(
+        Arc::new(arrow_schema::Schema::new(vec![
+            arrow_schema::Field::new("indicator", arrow_schema::DataType::Utf8, true),
+            arrow_schema::Field::new("period", arrow_schema::DataType::Utf8, true),
+            arrow_schema::Field::new("indicator", arrow_schema::DataType::Utf8, true),
+        ])),
+        vec![
+            text(&[Some("SW-01")]),
+            text(&[Some("2015/16 Q3")]),
+            text(&[Some("x")]),
+        ],
+    )
+    .unwrap();
+    let err = evaluate_batch(&defs(), &b, &keyed()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Syntax { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("\"indicator\" appears more than once"),
+        "{message}"
+    );
+    assert!(
+        message.contains("key column \"org\" does not exist"),
+        "{message}"
+    );
+    assert!(message.contains("expected a column \"value\""), "{message}");
+
+    let b = batch(vec![
+        ("org", text(&[Some("A")])),
+        ("numerator", Arc::new(Int64Array::from(vec![1]))),
+        (
+            "value",
+            Arc::new(arrow_array::BooleanArray::from(vec![true])),
+        ),
+    ]);
+    let message = evaluate_batch(&defs(), &b, &keyed())
+        .unwrap_err()
+        .to_string();
+    for part in [
+        "the indicator column \"indicator\" is missing",
+        "the period column \"period\" is missing",
+        "go together",
+        "column \"value\" has type Boolean",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+
+    let b = batch(vec![
+        ("status", text(&[Some("A")])),
+        ("indicator", text(&[Some("SW-01")])),
+        ("period", text(&[Some("2015/16 Q3")])),
+        ("value", text(&[Some("1")])),
+    ]);
+    let options = FrameOptions {
+        by: vec!["status".into(), "indicator".into()],
+        ..FrameOptions::default()
+    };
+    let message = evaluate_batch(&defs(), &b, &options)
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("name of an output column"), "{message}");
+    assert!(message.contains("another role"), "{message}");
+}
+
+#[test]
+fn bad_rows_are_error_rows_naming_the_row_and_the_good_rows_are_rated() {
+    let b = batch(vec![
+        (
+            "org",
+            text(&[
+                Some("A"),
+                None,
+                Some("A"),
+                Some("A"),
+                Some("A"),
+                Some("A"),
+                Some("A"),
+                Some("A"),
+                Some("A"),
+                Some("A"),
+            ]),
+        ),
+        (
+            "indicator",
+            text(&[
+                Some("SW-01"),
+                Some("SW-01"),
+                None,
+                Some("XX-99"),
+                Some("LW-01"),
+                Some("LW-01"),
+                Some("SW-01"),
+                Some("SW-01"),
+                Some("SW-01"),
+                Some("SW-01"),
+            ]),
+        ),
+        (
+            "period",
+            text(&[
+                Some("2015/16 Q3"),
+                Some("2015/16 Q3"),
+                Some("2015/16 Q3"),
+                Some("2015/16 Q3"),
+                Some("2015/16 Q3"),
+                Some("2015/16 M05"),
+                Some("2015/16 Q1"),
+                Some("Q1 2015/16"),
+                Some("2015/16 Q9"),
+                Some("2015/16 Q4"),
+            ]),
+        ),
+        (
+            "value",
+            text(&[
+                Some("46"),
+                Some("1"),
+                Some("1"),
+                Some("1"),
+                Some("1,2x"),
+                Some("3"),
+                Some("40"),
+                Some("41"),
+                Some("1"),
+                Some("5"),
+            ]),
+        ),
+        (
+            "numerator",
+            text(&[
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some("1"),
+            ]),
+        ),
+        (
+            "denominator",
+            text(&[
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                Some("2"),
+            ]),
+        ),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    let kinds = strings(&out, "error_kind");
+    let errors = strings(&out, "error");
+    let got: Vec<Option<&str>> = kinds.iter().map(|k| k.as_deref()).collect();
+    assert_eq!(
+        &got[..10],
+        [
+            None,
+            Some("Missing"),          // null key
+            Some("Missing"),          // null indicator
+            Some("UnknownIndicator"), // not defined
+            Some("InvalidValue"),     // not a number
+            Some("InvalidValue"),     // a month for a quarterly indicator
+            Some("Duplicate"),        // the same period twice: both reported
+            Some("Duplicate"),
+            Some("PeriodLabel"),  // unreadable
+            Some("InvalidValue"), // a value and a fraction
+        ]
+    );
+    for (i, message) in errors.iter().enumerate().skip(1).take(9) {
+        let message = message.as_deref().unwrap();
+        assert!(message.contains(&format!("row[{i}]")), "{message}");
+    }
+    assert!(errors[1].as_deref().unwrap().contains("column org"));
+    assert!(errors[4].as_deref().unwrap().contains("\"1,2x\""));
+    assert!(errors[5].as_deref().unwrap().contains("quarterly"));
+    assert!(errors[6].as_deref().unwrap().contains("row[7]"));
+    assert_eq!(statuses(&out, "status")[0], Some("Green"));
+    assert!(statuses(&out, "status")[1..10].iter().all(Option::is_none));
+    // Every input row is in the output once, in input order; added rows come after.
+    let rows = rows(&out);
+    assert_eq!(
+        &rows[..10],
+        (0..10).map(Some).collect::<Vec<_>>().as_slice()
+    );
+    assert!(rows[10..].iter().all(Option::is_none));
+}
+
+#[test]
+fn unkeyed_frames_report_every_defined_indicator_for_each_period() {
+    let b = batch(vec![
+        ("indicator", text(&[Some("SW-01"), Some("SW-01")])),
+        ("period", text(&[Some("2015/16 Q3"), Some("2015/16 Q4")])),
+        (
+            "value",
+            Arc::new(Float64Array::from(vec![Some(46.0), None])),
+        ),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    let pairs: Vec<(String, String, &str)> = strings(&out, "indicator")
+        .into_iter()
+        .zip(strings(&out, "period"))
+        .zip(statuses(&out, "status"))
+        .map(|((i, p), s)| (i.unwrap(), p.unwrap(), s.unwrap()))
+        .collect();
+    let want = [
+        ("SW-01", "2015/16 Q3", "Green"),
+        ("SW-01", "2015/16 Q4", "NoData"),
+        ("LW-01", "2015/16 Q3", "NoData"),
+        ("AN-01", "2015/16 Q3", "NotDue"),
+        ("LW-01", "2015/16 Q4", "NoData"),
+        ("AN-01", "2015/16 Q4", "NoData"),
+    ];
+    let want: Vec<(String, String, &str)> = want
+        .iter()
+        .map(|(i, p, s)| (i.to_string(), p.to_string(), *s))
+        .collect();
+    assert_eq!(pairs, want);
+
+    // With a period, other periods are history; every defined indicator is reported there.
+    let options = FrameOptions {
+        report: Some(defs().calendar.parse("2015/16 Q4").unwrap()),
+        ..FrameOptions::default()
+    };
+    let out = evaluate_batch(&defs(), &b, &options).unwrap();
+    assert_eq!(out.num_rows(), 3);
+    assert_eq!(rows(&out), [Some(1), None, None]);
+}
+
+#[test]
+fn keyed_frames_show_gaps_in_the_indicators_a_key_reports() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A"), Some("B")])),
+        (
+            "indicator",
+            text(&[Some("SW-01"), Some("LW-01"), Some("SW-01")]),
+        ),
+        (
+            "period",
+            text(&[Some("2015/16 Q2"), Some("2015/16 Q3"), Some("2015/16 Q3")]),
+        ),
+        ("value", Arc::new(Int64Array::from(vec![46, 12, 40]))),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    // A reported SW-01 at Q2 and LW-01 at Q3: each gets the other period as NoData. B reported
+    // SW-01 only, at Q3: nothing is added for B, and A's and B's indicators do not mix.
+    assert_eq!(out.num_rows(), 5);
+    type Added = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<&'static str>,
+    );
+    let added: Vec<Added> = (3..5)
+        .map(|i| {
+            (
+                strings(&out, "org")[i].clone(),
+                strings(&out, "indicator")[i].clone(),
+                strings(&out, "period")[i].clone(),
+                statuses(&out, "status")[i],
+            )
+        })
+        .collect();
+    assert_eq!(
+        added,
+        [
+            (
+                Some("A".into()),
+                Some("LW-01".into()),
+                Some("2015/16 Q2".into()),
+                Some("NoData")
+            ),
+            (
+                Some("A".into()),
+                Some("SW-01".into()),
+                Some("2015/16 Q3".into()),
+                Some("NoData")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn keyed_gaps_are_periods_of_the_indicators_own_frequency() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A")])),
+        ("indicator", text(&[Some("SW-01"), Some("AN-01")])),
+        ("period", text(&[Some("2015/16 Q2"), Some("2015/16")])),
+        ("value", Arc::new(Int64Array::from(vec![46, 12]))),
+    ]);
+    // A quarter is no gap in an annual series, nor a year in a quarterly one.
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    assert_eq!(rows(&out), [Some(0), Some(1)]);
+    // Without keys every defined indicator is reported for every period present.
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    assert_eq!(out.num_rows(), 6);
+}
+
+#[test]
+fn dates_mean_the_period_of_the_indicators_frequency_containing_them() {
+    let day = |y, m, d| {
+        let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        i32::try_from((date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()).num_days())
+            .unwrap()
+    };
+    let b = batch(vec![
+        (
+            "indicator",
+            text(&[Some("SW-01"), Some("AN-01"), Some("SW-01")]),
+        ),
+        (
+            "period",
+            Arc::new(Date32Array::from(vec![
+                Some(day(2015, 11, 30)),
+                Some(day(2016, 3, 31)),
+                None,
+            ])),
+        ),
+        ("value", Arc::new(Float64Array::from(vec![44.1, 12.0, 1.0]))),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    assert_eq!(strings(&out, "period")[0].as_deref(), Some("2015/16 Q3"));
+    assert_eq!(strings(&out, "period")[1].as_deref(), Some("2015/16"));
+    assert_eq!(
+        statuses(&out, "status")[..2],
+        [Some("Amber"), Some("Green")]
+    );
+    assert_eq!(strings(&out, "error_kind")[2].as_deref(), Some("Missing"));
+}
+
+#[test]
+fn numbers_are_exact_in_and_out() {
+    let b = batch(vec![
+        (
+            "indicator",
+            text(&[Some("SW-01"), Some("SW-01"), Some("SW-01"), Some("LW-01")]),
+        ),
+        (
+            "period",
+            text(&[
+                Some("2015/16 Q1"),
+                Some("2015/16 Q2"),
+                Some("2015/16 Q3"),
+                Some("2015/16 Q3"),
+            ]),
+        ),
+        (
+            "value",
+            Arc::new(Float32Array::from(vec![
+                Some(44.95f32),
+                None,
+                None,
+                Some(9.0),
+            ])),
+        ),
+        (
+            "numerator",
+            Arc::new(Int64Array::from(vec![None, Some(412), Some(1), None])),
+        ),
+        (
+            "denominator",
+            Arc::new(
+                Decimal128Array::from(vec![None, Some(4370), Some(30), None])
+                    .with_precision_and_scale(10, 1)
+                    .unwrap(),
+            ),
+        ),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    let actual = decimals(&out, "actual");
+    // A float32 44.95 is 44.95, not its float64 widening 44.9500007629…
+    assert_eq!(actual[0], Some(dec!(44.95)));
+    let scalar = |n, d| {
+        Observation::fraction(n, d)
+            .resolve(dec!(100))
+            .unwrap()
+            .value()
+    };
+    assert_eq!(actual[1], scalar(dec!(412), dec!(437.0)));
+    assert_eq!(actual[2], scalar(dec!(1), dec!(3.0)));
+    assert_eq!(actual[3], Some(dec!(9)));
+    let scale = out
+        .column_by_name("actual")
+        .unwrap()
+        .as_primitive::<Decimal128Type>()
+        .scale();
+    assert_eq!(u32::try_from(scale).unwrap(), actual[2].unwrap().scale());
+}
+
+#[test]
+fn a_number_that_does_not_fit_its_column_is_an_error_row() {
+    // 1/3 x 100 has 26 or more places; 10^25 needs 26 digits before the point: over 38.
+    let b = batch(vec![
+        ("indicator", text(&[Some("SW-01"), Some("LW-01")])),
+        ("period", text(&[Some("2015/16 Q3"), Some("2015/16 Q3")])),
+        ("value", text(&[None, Some("10000000000000000000000000")])),
+        ("numerator", text(&[Some("1"), None])),
+        ("denominator", text(&[Some("3"), None])),
+    ]);
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    assert_eq!(statuses(&out, "status")[..2], [Some("Red"), None]);
+    let message = strings(&out, "error")[1].clone().unwrap();
+    assert!(message.contains("column actual"), "{message}");
+    assert!(
+        message.contains("to fit the column's decimal128(38, "),
+        "{message}"
+    );
+    assert_eq!(decimals(&out, "actual")[1], None);
+}
+
+/// The conformance vectors of `indicators.json`, through the frame path: the same status,
+/// actual, directions and sentence as `Indicator::evaluate`.
+#[test]
+fn indicator_vectors_give_the_same_results_through_the_frame_path() {
+    let cases = support::load("indicators.json", "indicators");
+    let mut compared = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let input = &case["input"];
+        let doc = json!({
+            "calendar": input.get("calendar").cloned().unwrap_or_else(|| json!({})),
+            "indicator": [input["indicator"].clone()],
+        });
+        let Ok(defs) = Definitions::from_json_str(&doc.to_string()) else {
+            continue;
+        };
+        let indicator = &defs.indicators[0];
+        let calendar = defs.calendar;
+        let mut series = Series::new();
+        let (mut ids, mut labels, mut values, mut nums, mut dens) =
+            (vec![], vec![], vec![], vec![], vec![]);
+        for (label, obs) in input["series"].as_object().unwrap() {
+            let period = calendar.parse(label).unwrap();
+            let obs: Observation = serde_json::from_value(obs.clone()).unwrap();
+            series.insert(period, obs);
+            let cell = |k: &str| obs_text(&json!(obs), k);
+            ids.push(Some(indicator.id.clone()));
+            labels.push(Some(label.clone()));
+            values.push(cell("value"));
+            nums.push(cell("numerator"));
+            dens.push(cell("denominator"));
+        }
+        let period = calendar.parse(input["period"].as_str().unwrap()).unwrap();
+        let scalar = indicator.evaluate(period, &series);
+        let b = batch(vec![
+            ("indicator", Arc::new(StringArray::from(ids)) as ArrayRef),
+            ("period", Arc::new(StringArray::from(labels))),
+            ("value", Arc::new(StringArray::from(values))),
+            ("numerator", Arc::new(StringArray::from(nums))),
+            ("denominator", Arc::new(StringArray::from(dens))),
+        ]);
+        let options = FrameOptions {
+            report: Some(period),
+            ..FrameOptions::default()
+        };
+        let out = evaluate_batch(&defs, &b, &options).unwrap();
+        let at: Vec<usize> = strings(&out, "period")
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| {
+                p.as_deref() == Some(period.label().as_str())
+                    && !strings(&out, "error")[*i]
+                        .as_deref()
+                        .is_some_and(|e| e.contains("(the indicator is reported "))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(at.len(), 1, "{name}: one row for the period");
+        let i = at[0];
+        match scalar {
+            Ok(r) => {
+                assert_eq!(
+                    statuses(&out, "status")[i],
+                    Some(r.status.as_str()),
+                    "{name}"
+                );
+                assert_eq!(
+                    statuses(&out, "computed_status")[i],
+                    Some(r.rating.computed.as_str()),
+                    "{name}"
+                );
+                assert_eq!(decimals(&out, "actual")[i], r.actual, "{name}");
+                assert_eq!(strings(&out, "measured")[i], r.measured, "{name}");
+                assert_eq!(
+                    strings(&out, "direction")[i].as_deref(),
+                    Some(r.direction.as_str()),
+                    "{name}"
+                );
+                assert_eq!(
+                    strings(&out, "direction_previous")[i].as_deref(),
+                    Some(r.previous.direction.as_str()),
+                    "{name}"
+                );
+                assert_eq!(
+                    strings(&out, "direction_year_ago")[i].as_deref(),
+                    Some(r.year_ago.direction.as_str()),
+                    "{name}"
+                );
+                assert_eq!(
+                    strings(&out, "explanation")[i],
+                    Some(r.sentence()),
+                    "{name}"
+                );
+            }
+            Err(e) => {
+                assert_eq!(
+                    strings(&out, "error_kind")[i].as_deref(),
+                    Some(e.kind().name()),
+                    "{name}"
+                );
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared >= 50, "only {compared} cases compared");
+}
+
+fn obs_text(obs: &Value, key: &str) -> Option<String> {
+    obs.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+#[derive(Debug, Clone)]
+struct GenRow {
+    org: Option<u8>,
+    indicator: u8,
+    period: u8,
+    value: u8,
+}
+
+fn gen_row() -> impl Strategy<Value = GenRow> {
+    (prop::option::weighted(0.95, 0u8..4), 0u8..6, 0u8..8, 0u8..8).prop_map(
+        |(org, indicator, period, value)| GenRow {
+            org,
+            indicator,
+            period,
+            value,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Rows in = rows rated + rows reported: every input row comes out once, rated or in error,
+    /// in input order, whatever is wrong with it.
+    #[test]
+    fn every_input_row_comes_out_once(frame in prop::collection::vec(gen_row(), 0..60), keyed_frame in any::<bool>(), threads in 1usize..3) {
+        let ids = [Some("SW-01"), Some("LW-01"), Some("AN-01"), Some("XX-99"), None, Some("SW-01")];
+        let labels = [Some("2015/16 Q1"), Some("2015/16 Q2"), Some("2015/16 Q3"), Some("2015/16"), Some("2015/16 M07"), Some("bad"), None, Some("2014/15 Q4")];
+        let values = [Some("1"), Some("45"), Some("44.1"), Some("x"), None, Some(""), Some("1e3"), Some("-0")];
+        let b = batch(vec![
+            ("org", text(&frame.iter().map(|r| r.org.map(|o| ["A", "B", "C", "D"][usize::from(o)])).collect::<Vec<_>>())),
+            ("indicator", text(&frame.iter().map(|r| ids[usize::from(r.indicator)]).collect::<Vec<_>>())),
+            ("period", text(&frame.iter().map(|r| labels[usize::from(r.period)]).collect::<Vec<_>>())),
+            ("value", text(&frame.iter().map(|r| values[usize::from(r.value)]).collect::<Vec<_>>())),
+        ]);
+        let options = FrameOptions {
+            by: if keyed_frame { vec!["org".into()] } else { vec![] },
+            threads,
+            ..FrameOptions::default()
+        };
+        let out = evaluate_batch(&defs(), &b, &options).unwrap();
+        let rows = rows(&out);
+        let listed: Vec<u64> = rows.iter().flatten().copied().collect();
+        prop_assert_eq!(listed, (0..frame.len() as u64).collect::<Vec<_>>());
+        let status = statuses(&out, "status");
+        let errors = strings(&out, "error");
+        for i in 0..out.num_rows() {
+            // Exactly one of a status and an error.
+            prop_assert!(status[i].is_some() != errors[i].is_some(), "row {}", i);
+        }
+        let rated = status.iter().zip(&rows).filter(|(s, r)| s.is_some() && r.is_some()).count();
+        let reported = errors.iter().zip(&rows).filter(|(e, r)| e.is_some() && r.is_some()).count();
+        prop_assert_eq!(rated + reported, frame.len());
+        // Both threads settings give the same frame.
+        let single = evaluate_batch(&defs(), &b, &FrameOptions { threads: 1, ..options.clone() }).unwrap();
+        prop_assert_eq!(single, out);
+    }
+}

@@ -1,0 +1,230 @@
+"""evaluate_frame and summary_frame on the core's columnar path: pandas, polars and pyarrow in and
+out, keys, periods as labels and dates, ordered statuses, exact decimals, wrong shapes, error
+rows, and rows in = rows rated + rows reported."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ragstatus as rs
+
+DEFS = rs.Definitions(
+    """
+[[indicator]]
+id = "SW-01"
+name = "Children with a plan"
+group = ["Start Well", "Children"]
+unit = "percent"
+polarity = "higher"
+decimals = 1
+tolerance = { absolute = "2" }
+[[indicator.target]]
+value = "45"
+
+[[indicator]]
+id = "LW-01"
+group = ["Live Well"]
+polarity = "lower"
+[[indicator.target]]
+value = "10"
+"""
+)
+
+NATIONAL = {
+    "organisation": ["E06", "E06", "E07", "E07", "E07"],
+    "indicator": ["SW-01", "SW-01", "SW-01", "SW-01", "LW-01"],
+    "period": ["2015/16 Q2", "2015/16 Q3", "2015/16 Q2", "2015/16 Q3", "2015/16 Q3"],
+    "value": [42.0, 44.1, 46.0, 44.1, None],
+    "numerator": [None, None, None, None, 9],
+    "denominator": [None, None, None, None, 100],
+}
+
+
+def frame(lib: str, data: dict[str, list[Any]]) -> Any:
+    if lib == "pandas":
+        return pd.DataFrame(data)
+    if lib == "polars":
+        return pl.DataFrame(data, strict=False)
+    if lib == "lazy":
+        return pl.DataFrame(data, strict=False).lazy()
+    return pa.table(data)
+
+
+def records(out: Any) -> list[dict[str, Any]]:
+    if isinstance(out, pd.DataFrame):
+        return list(out.to_dict("records"))
+    if isinstance(out, pl.DataFrame):
+        return list(out.to_dicts())
+    return list(out.to_pylist())
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "lazy", "pyarrow"])
+def test_a_keyed_national_frame_comes_back_as_the_same_kind(lib: str) -> None:
+    out = rs.evaluate_frame(frame(lib, NATIONAL), DEFS, by="organisation")
+    expected = {"pandas": pd.DataFrame, "polars": pl.DataFrame, "lazy": pl.DataFrame, "pyarrow": pa.Table}[lib]
+    assert isinstance(out, expected)
+    rows = records(out)
+    # Every input row once, in order; then the gap: E07 reports LW-01 but not for Q2. E06
+    # never reports LW-01, so it is not rated on it.
+    assert len(rows) == 6
+    assert [r["organisation"] for r in rows] == [*NATIONAL["organisation"], "E07"]
+    assert [str(r["status"]) for r in rows] == ["Red", "Amber", "Green", "Amber", "Green", "NoData"]
+    assert (rows[5]["indicator"], rows[5]["period"]) == ("LW-01", "2015/16 Q2")
+    assert rows[5]["row"] is None
+    # History per key: E06 rose from 42.0, E07 fell from 46.0.
+    assert [r["direction"] for r in rows[:4]] == ["NotComparable", "Improving", "NotComparable", "Worsening"]
+    assert rows[1]["actual"] == Decimal("44.1") and isinstance(rows[1]["actual"], Decimal)
+    assert rows[4]["actual"] == Decimal("0.09")  # 9 / 100 for a count
+    assert rows[1]["shortfall"] == Decimal("0.9")
+    assert rows[1]["explanation"].startswith("44.1% is 0.9 points below the target of 45.0%")
+    assert [r["row"] for r in rows[:5]] == [0, 1, 2, 3, 4]
+    columns = list(out.columns) if lib != "pyarrow" else out.column_names
+    assert columns == ["organisation", *rs.frame.RESULT_COLUMNS]
+
+
+def test_pandas_statuses_are_ordered_categoricals_and_numbers_exact_decimals() -> None:
+    out = rs.evaluate_frame(pd.DataFrame(NATIONAL), DEFS, by=["organisation"])
+    for column in ("status", "computed_status"):
+        dtype = out[column].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and dtype.ordered
+        assert list(dtype.categories) == [s.name for s in rs.StatusCode]
+    assert out["status"].min() == "Red"  # ordered: Red < Amber < Green
+    for column in ("actual", "target", "target_high", "stretch", "shortfall", "tolerance_amount"):
+        dtype = out[column].dtype
+        assert isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype), column
+        assert dtype.pyarrow_dtype.precision == 38
+    assert out["row"].dtype == pd.UInt64Dtype()
+
+
+def test_polars_statuses_are_enums_and_numbers_decimals() -> None:
+    out = rs.evaluate_frame(pl.DataFrame(NATIONAL, strict=False), DEFS, by=["organisation"])
+    assert out.schema["status"] == pl.Enum([s.name for s in rs.StatusCode])
+    assert out.schema["computed_status"] == pl.Enum([s.name for s in rs.StatusCode])
+    assert isinstance(out.schema["actual"], pl.Decimal)
+    assert out.sort("status")["status"].to_list()[0] == "Red"
+
+
+def test_pyarrow_statuses_are_dictionaries_of_status_codes() -> None:
+    out = rs.evaluate_frame(pa.table(NATIONAL), DEFS, by=["organisation"])
+    status = out.column("status").combine_chunks()
+    assert status.type == pa.dictionary(pa.uint8(), pa.string())
+    assert status.dictionary.to_pylist() == [s.name for s in rs.StatusCode]
+    assert status.indices.to_pylist()[:2] == [rs.StatusCode.Red, rs.StatusCode.Amber]
+    assert pa.types.is_decimal(out.schema.field("actual").type)
+    batch = rs.evaluate_frame(pa.table(NATIONAL).to_batches()[0], DEFS, by=["organisation"])
+    assert isinstance(batch, pa.RecordBatch)
+
+
+def test_period_none_evaluates_every_period_and_a_period_reports_one() -> None:
+    df = pd.DataFrame(NATIONAL)
+    everything = rs.evaluate_frame(df, DEFS, by="organisation")
+    assert sorted(set(everything["period"])) == ["2015/16 Q2", "2015/16 Q3"]
+    q3 = rs.evaluate_frame(df, DEFS, "2015/16 Q3", by="organisation")
+    assert set(q3["period"]) == {"2015/16 Q3"}
+    # E07's LW-01 has no Q2 row and Q2 is not reported: 3 input rows at Q3 and no gaps.
+    assert q3["row"].tolist() == [1, 3, 4]
+    assert q3["direction"].tolist() == ["Improving", "Worsening", "NotComparable"]
+
+
+def test_periods_as_dates_mean_the_period_containing_them() -> None:
+    dates = [datetime.date(2015, 8, 1), datetime.date(2015, 12, 31)]
+    data = {"indicator": ["SW-01", "SW-01"], "period": dates, "value": [42.0, 44.1]}
+    for df in (
+        pd.DataFrame(data),
+        pd.DataFrame({**data, "period": pd.to_datetime(dates)}),
+        pd.DataFrame({**data, "period": np.array(dates, dtype="datetime64[ns]")}),
+        pl.DataFrame(data),
+    ):
+        out = records(rs.evaluate_frame(df, DEFS))
+        assert [r["period"] for r in out[:2]] == ["2015/16 Q2", "2015/16 Q3"], type(df)
+        assert out[1]["direction"] == "Improving"
+
+
+def test_float32_values_are_the_decimal_of_their_own_repr() -> None:
+    df = pd.DataFrame({"indicator": ["SW-01"], "period": ["2015/16 Q3"], "value": np.array([44.95], dtype=np.float32)})
+    out = rs.evaluate_frame(df, DEFS)
+    assert out["actual"][0] == Decimal("44.95")
+
+
+def test_wrong_shapes_raise_one_error_listing_every_problem() -> None:
+    df = pd.DataFrame({"org": ["A"], "indicator": ["SW-01"], "period": ["2015/16 Q3"]})
+    with pytest.raises(rs.ParseError) as caught:
+        rs.evaluate_frame(df, DEFS, by=["organisation"])
+    message = str(caught.value)
+    assert 'key column "organisation" does not exist' in message
+    assert 'expected a column "value"' in message
+    assert isinstance(caught.value, rs.RagstatusError) and isinstance(caught.value, ValueError)
+    duplicated = pa.Table.from_arrays([pa.array(["SW-01"]), pa.array(["2015/16 Q3"]), pa.array([1])], names=["indicator", "period", "indicator"])
+    with pytest.raises(rs.ParseError, match="appears more than once"):
+        rs.evaluate_frame(duplicated, DEFS)
+    with pytest.raises(rs.InvalidValueError):
+        rs.evaluate_frame([{"indicator": "SW-01"}], DEFS)
+
+
+def test_bad_rows_are_listed_and_good_rows_rated() -> None:
+    df = pd.DataFrame(
+        {
+            "organisation": ["A", None, "A", "A", "A", "A"],
+            "indicator": ["SW-01", "SW-01", "XX-99", None, "SW-01", "LW-01"],
+            "period": ["2015/16 Q3", "2015/16 Q3", "2015/16 Q3", "2015/16 Q3", "2015/16 M05", "2015/16 Q3"],
+            "value": ["46", "1", "1", "1", "1", "n/a"],
+        }
+    )
+    out = rs.evaluate_frame(df, DEFS, by="organisation")
+    assert [None if pd.isna(k) else k for k in out["error_kind"].tolist()[:6]] == [None, "Missing", "UnknownIndicator", "Missing", "InvalidValue", "InvalidValue"]
+    assert out["status"][0] == "Green"
+    for i in range(1, 6):
+        assert f"row[{i}]" in out["error"][i]
+    assert '"n/a"' in out["error"][5]
+
+
+def test_summary_frame_counts_statuses_by_key_and_group() -> None:
+    results = rs.evaluate_frame(pd.DataFrame(NATIONAL), DEFS, by="organisation")
+    summary = rs.summary_frame(results, by="organisation")
+    rows = summary.to_dict("records")
+    assert [(r["organisation"], r["group"]) for r in rows] == [
+        ("E06", "Start Well > Children"),
+        ("E07", "Live Well"),
+        ("E07", "Start Well > Children"),
+    ]
+    assert (rows[0]["Red"], rows[0]["Amber"], rows[0]["total"], rows[0]["rated"]) == (1, 1, 2, 2)
+    assert (rows[2]["Green"], rows[2]["Amber"], rows[2]["on_target"]) == (1, 1, 1)
+    polars = rs.summary_frame(pl.from_pandas(pd.DataFrame(NATIONAL)).pipe(rs.evaluate_frame, DEFS, by="organisation"), by="organisation", group=None)
+    assert isinstance(polars, pl.DataFrame)
+    assert polars.to_dicts()[1]["total"] == 4
+    with pytest.raises(rs.ParseError):
+        rs.summary_frame(results, by="region")
+
+
+IDS = ["SW-01", "LW-01", "XX-99", None]
+LABELS = ["2015/16 Q1", "2015/16 Q2", "2015/16 M04", "bad", None]
+VALUES = [None, 1.5, 44.95, float("nan"), 1e30]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["A", "B", None]), st.sampled_from(IDS), st.sampled_from(LABELS), st.sampled_from(VALUES)),
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_rows_in_equal_rows_rated_plus_rows_reported(rows: list[tuple[Any, ...]], keyed: bool) -> None:
+    df = pd.DataFrame(rows, columns=["organisation", "indicator", "period", "value"]).astype({"value": "float64"})
+    out = rs.evaluate_frame(df, DEFS, by="organisation" if keyed else ())
+    mine = out[out["row"].notna()]
+    assert mine["row"].tolist() == list(range(len(rows)))
+    rated = int(mine["status"].notna().sum())
+    reported = int(mine["error"].notna().sum())
+    assert rated + reported == len(rows)
+    assert not (out["status"].notna() & out["error"].notna()).any()
