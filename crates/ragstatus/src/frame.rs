@@ -759,12 +759,11 @@ pub fn evaluate_batch(
                     // one period-label reader of every input (it checks the label's length
                     // against the indicator's frequency).
                     let frequency = definition.frequency;
-                    let period = labels_read
+                    labels_read
                         .entry((label, frequency))
                         .or_insert_with(|| read_period(label, calendar, frequency))
                         .clone()
-                        .map_err(|e| row_error(e.with_indicator(id), i, column))?;
-                    period
+                        .map_err(|e| row_error(e.with_indicator(id), i, column))?
                 }
                 Periods::Dates(dates) => {
                     let date = if dates.is_null(i) {
