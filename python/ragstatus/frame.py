@@ -223,9 +223,9 @@ def _pandas_to_arrow(df: Any) -> Any:
                 df[column] = series.map(lambda v: v.label if isinstance(v, Period) else v)
     try:
         return pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        # A column of mixed objects (numbers and text, say): its cells as text, which the core
-        # reads exactly (str of a float is its shortest repr).
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        # A column of mixed objects (numbers and text, say), or of integers beyond 64 bits: its
+        # cells as text, which the core reads exactly (str of a float is its shortest repr).
         for column in df.columns:
             if df[column].dtype == object:
                 df[column] = df[column].map(lambda v: None if _is_missing(v) else str(v))
@@ -238,6 +238,13 @@ def _to_arrow(frame: Any) -> tuple[str, Any]:
     if kind == "polars":
         if type(frame).__name__ == "LazyFrame":
             frame = frame.collect()
+        import polars as pl
+
+        # 128-bit integers have no Arrow type the core reads: their cells as text, read exactly.
+        wide_types = [t for t in (getattr(pl, "Int128", None), getattr(pl, "UInt128", None)) if t]
+        wide = [name for name, dtype in frame.schema.items() if dtype in wide_types]
+        if wide:
+            frame = frame.with_columns(pl.col(wide).cast(pl.String))
         return kind, frame
     if kind == "pandas":
         return kind, _pandas_to_arrow(frame)

@@ -190,7 +190,8 @@ def test_a_rounded_tolerance_amount_is_an_overflow_not_a_status() -> None:
 def frame_status(df: Any) -> str:
     out = rs.evaluate_frame(df, DEFINITIONS, PERIOD)
     rows = out.to_dict("records") if isinstance(out, pd.DataFrame) else out.to_dicts()
-    (row,) = [r for r in rows if r["indicator"] == "X"]
+    # The output row of the one input row (added rows, which fill gaps, have no `row`).
+    (row,) = [r for r in rows if r["indicator"] == "X" and r["row"] is not None and r["row"] == r["row"]]
     if row["error"] is not None and row["error"] == row["error"]:
         raise rs.InvalidValueError(row["error"])
     return str(row["status"])

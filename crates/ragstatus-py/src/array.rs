@@ -49,7 +49,7 @@ use numpy::{
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel, simd};
-use ragstatus::{Decimal, Polarity, Rule, Status, Target, rate_status};
+use ragstatus::{Decimal, Polarity, Rule, Status, Target, decimal_from_scaled, rate_status};
 
 use crate::convert::{
     Actual, FINITE_FLOAT, decimal_from_f32, decimal_from_f64, describe, extract_actual,
@@ -249,7 +249,6 @@ fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
             }
             DataType::Decimal256(_, scale) => {
                 let a = chunk.as_primitive::<Decimal256Type>();
-                let scale = u32::try_from(*scale).ok();
                 for (i, v) in a.values().iter().enumerate() {
                     let row = exact.len();
                     exact.push(if a.is_null(i) {
@@ -257,8 +256,7 @@ fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
                     } else {
                         let fits = v
                             .to_i128()
-                            .zip(scale)
-                            .and_then(|(m, s)| Decimal::try_from_i128_with_scale(m, s).ok());
+                            .and_then(|m| decimal_from_scaled(m, i32::from(*scale)));
                         Some(fits.ok_or_else(|| {
                             row_error(
                                 name,
@@ -272,19 +270,15 @@ fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
             }
             DataType::Decimal128(_, scale) => {
                 let a = chunk.as_primitive::<Decimal128Type>();
-                let scale = u32::try_from(*scale).ok();
                 for (i, v) in a.values().iter().enumerate() {
                     exact.push(if a.is_null(i) {
                         None
                     } else {
-                        let Some(scale) = scale else {
-                            return Err(invalid(
-                                format!("{}", chunk.data_type()),
-                                "a decimal type with a scale from 0 to 28",
-                            ));
-                        };
-                        Some(Decimal::try_from_i128_with_scale(*v, scale).map_err(|_| {
-                            invalid(v.to_string(), "a decimal within ±7.9e28 and 28 places")
+                        Some(decimal_from_scaled(*v, i32::from(*scale)).ok_or_else(|| {
+                            invalid(
+                                format!("{v}e{}", -i32::from(*scale)),
+                                "a decimal within ±7.9e28 with at most 28 places",
+                            )
                         })?)
                     });
                 }

@@ -9,7 +9,7 @@ use pyo3_arrow::PyRecordBatch;
 use pyo3_arrow::input::AnyRecordBatch;
 use ragstatus::frame::{FrameOptions, STATUS_NAMES, evaluate_batch};
 
-use crate::errors::PyErrWrapper;
+use crate::errors::{PyErrWrapper, invalid};
 use crate::indicators::PyDefinitions;
 use crate::period::extract_period;
 
@@ -23,7 +23,7 @@ use crate::period::extract_period;
 #[allow(clippy::too_many_arguments)]
 fn _evaluate_frame<'py>(
     py: Python<'py>,
-    data: AnyRecordBatch,
+    data: &Bound<'py, PyAny>,
     definitions: PyRef<'py, PyDefinitions>,
     period: Option<&Bound<'py, PyAny>>,
     by: Vec<String>,
@@ -40,7 +40,19 @@ fn _evaluate_frame<'py>(
         .filter(|p| !p.is_none())
         .map(|p| extract_period(p, defs.calendar))
         .transpose()?;
-    let (batches, schema) = data.into_table()?.into_inner();
+    // An Arrow type the reader does not know (polars' 128-bit integers, an extension type) is a
+    // wrong input, not a crash of the interchange layer.
+    let not_arrow = |e: PyErr| {
+        invalid(
+            e.value(py).to_string(),
+            "a frame whose columns have standard Arrow types",
+        )
+    };
+    let data: AnyRecordBatch = data.extract().map_err(not_arrow)?;
+    let (batches, schema) = data
+        .into_table()
+        .map_err(|e| not_arrow(PyErr::from(e)))?
+        .into_inner();
     let options = FrameOptions {
         by,
         indicator,

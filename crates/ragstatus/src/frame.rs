@@ -259,9 +259,7 @@ impl Numbers {
     /// The cell: `Ok(None)` for no value recorded.
     fn get(&self, i: usize) -> Result<Option<Decimal>> {
         let from_scaled = |m: i128, s: i8| -> Result<Option<Decimal>> {
-            let scale = u32::try_from(s).ok().filter(|s| *s <= 28);
-            scale
-                .and_then(|s| Decimal::try_from_i128_with_scale(m, s).ok())
+            crate::value::decimal_from_scaled(m, i32::from(s))
                 .map(Some)
                 .ok_or_else(|| {
                     Error::invalid_value(

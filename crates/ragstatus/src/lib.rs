@@ -136,7 +136,7 @@ pub use unit::Unit;
 // re-exports from `value`
 pub use value::{
     Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode, decimal_from_f32,
-    decimal_from_f64,
+    decimal_from_f64, decimal_from_scaled,
 };
 
 // re-exports from `target`

@@ -432,6 +432,37 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
     shortest_text_decimal(&format!("{x}"), x.abs() < 1.0, || format!("{x:e}"))
 }
 
+/// The decimal `mantissa × 10^-scale`, exactly, as Arrow's `Decimal128` and `Decimal256` cells
+/// and Python's `decimal.Decimal` hold numbers: `None` when a [`Decimal`] cannot hold it without
+/// rounding. A scale above 28 is fine when the extra places are trailing zeros (`9.9E-15`
+/// written with 30 places), and a negative scale multiplies (`12E+3`).
+///
+/// ```
+/// use ragstatus::value::decimal_from_scaled;
+/// use rust_decimal_macros::dec;
+///
+/// assert_eq!(decimal_from_scaled(4410, 2), Some(dec!(44.10)));
+/// assert_eq!(decimal_from_scaled(9_900, 30), Some(dec!(0.0000000000000000000000000099)));
+/// assert_eq!(decimal_from_scaled(12, -3), Some(dec!(12000)));
+/// assert_eq!(decimal_from_scaled(1, 29), None); // 1e-29: more places than a Decimal holds
+/// assert_eq!(decimal_from_scaled(i128::MAX, 0), None);
+/// ```
+pub fn decimal_from_scaled(mantissa: i128, scale: i32) -> Option<Decimal> {
+    let (mut m, mut s) = (mantissa, scale);
+    while s > 28 {
+        if m % 10 != 0 {
+            return None;
+        }
+        m /= 10;
+        s -= 1;
+    }
+    if s < 0 {
+        m = m.checked_mul(10i128.checked_pow(s.unsigned_abs())?)?;
+        s = 0;
+    }
+    Decimal::try_from_i128_with_scale(m, u32::try_from(s).ok()?).ok()
+}
+
 /// [`decimal_from_f64`] for a single-precision float, at its own width (SPEC §14): the decimal
 /// of the shortest text that reads back as the same `f32`. `94.95_f32` is `94.95`, although
 /// widened to `f64` it is `94.94999694824219`. The same `None` cases and rounding as for `f64`.
