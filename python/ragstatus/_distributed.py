@@ -187,7 +187,7 @@ def result_schema(
             if f.name != ROW_ID
         ]
     )
-    empty = evaluate_frame(
+    empty: Any = evaluate_frame(
         schema.empty_table(),
         definitions,
         by=_names(by, "by"),
@@ -199,7 +199,7 @@ def result_schema(
     scales = decimal_scales(
         definitions, input_schema, value=value, numerator=numerator, denominator=denominator
     )
-    fields = []
+    fields: list[Any] = []
     for f in empty.schema:
         if f.name in scales:
             f = pa.field(f.name, pa.decimal128(38, scales[f.name]))
@@ -274,7 +274,7 @@ def evaluate_table(
 
     ids = table.column(ROW_ID).combine_chunks()
     data = table.drop_columns([ROW_ID])
-    out = evaluate_frame(data, definitions, period, by=by, **columns)
+    out: Any = evaluate_frame(data, definitions, period, by=by, **columns)
     local = out.column("row")
     global_row = pc.take(ids, local).cast(pa.uint64())
     named = ids.to_pylist()

@@ -87,9 +87,11 @@ def evaluate(
     (``pd.ArrowDtype(pa.decimal128(38, s))``), ``row`` the input row's position in the whole
     frame. Bad rows are error rows, listed with the good ones.
     """
-    import dask
     import pyarrow as pa
+    from dask.delayed import delayed
 
+    # Dask's own annotations do not cover these methods.
+    frame: Any = ddf
     keys = keys_of(by)
     columns = frame_columns(
         indicator=indicator,
@@ -100,19 +102,19 @@ def evaluate(
         provisional=provisional,
         note=note,
     )
-    partitioned = _partitioned_by(ddf, keys)
-    if partitioned or ddf.index.name in keys:
-        ddf = ddf.reset_index()
+    partitioned = _partitioned_by(frame, keys)
+    if partitioned or frame.index.name in keys:
+        frame = frame.reset_index()
     # Positions counted before the shuffle moves rows between partitions.
-    ddf = ddf.assign(**{ROW_ID: 1})
-    ddf = ddf.assign(**{ROW_ID: ddf[ROW_ID].cumsum() - 1})
+    frame = frame.assign(**{ROW_ID: 1})
+    frame = frame.assign(**{ROW_ID: frame[ROW_ID].cumsum() - 1})
     if not partitioned:
-        ddf = ddf.shuffle(on=keys)
+        frame = frame.shuffle(on=keys)
     text = definitions_text(definitions)
     names = {k: v for k, v in columns.items() if k not in ("value", "numerator", "denominator")}
     schema = result_schema(
         definitions,
-        pa.Schema.from_pandas(ddf._meta, preserve_index=False),
+        pa.Schema.from_pandas(frame._meta, preserve_index=False),
         keys,
         value=columns["value"],
         numerator=columns["numerator"],
@@ -120,9 +122,9 @@ def evaluate(
         **names,
     )
     meta = _from_arrow(schema.empty_table(), "pandas")
-    return ddf.map_partitions(
+    out: dd.DataFrame = frame.map_partitions(
         _evaluate_partition,
-        dask.delayed(text),
+        delayed(text),
         period_label(period),
         keys,
         schema,
@@ -131,6 +133,7 @@ def evaluate(
         enforce_metadata=False,
         align_dataframes=False,
     )
+    return out
 
 
 def summary(
@@ -140,12 +143,16 @@ def summary(
     workers: each partition's counts, then their sums. One partition, sorted by key and group.
     """
     keys = _names(by, "by") + ([] if group is None else [group])
-    counts = results.map_partitions(
-        summary_frame, by=_names(by, "by"), group=group, meta=summary_frame(results._meta, by, group=group)
+    frame: Any = results
+    counts: Any = frame.map_partitions(
+        summary_frame, by=_names(by, "by"), group=group, meta=summary_frame(frame._meta, by, group=group)
     )
-    if not keys:
-        return counts.sum().to_frame().T
-    return counts.groupby(keys, dropna=False, sort=True).sum(split_out=1).reset_index()
+    out: dd.DataFrame = (
+        counts.sum().to_frame().T
+        if not keys
+        else counts.groupby(keys, dropna=False, sort=True).sum(split_out=1).reset_index()
+    )
+    return out
 
 
 __all__ = ["evaluate", "summary"]

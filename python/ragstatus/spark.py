@@ -72,7 +72,7 @@ def _with_row_ids(df: DataFrame) -> DataFrame:
             schema=pa.schema([("p", pa.int32()), ("n", pa.int64())]),
         )
 
-    counts = dict(df.mapInArrow(count, "p int, n long").collect())
+    counts: dict[int, int] = dict(df.mapInArrow(count, "p int, n long").collect())
     offsets: dict[int, int] = {}
     start = 0
     for p in sorted(counts):
