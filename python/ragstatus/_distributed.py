@@ -255,6 +255,29 @@ def _fit(table: Any, schema: Any) -> Any:
     return table.cast(schema)
 
 
+def _aligned(table: Any) -> Any:
+    """The table with every buffer at an address the Arrow C data interface's reader accepts.
+
+    A partition deserialized from a shuffle (Dask's P2P shuffle, say) can hold buffers at any
+    byte offset of the received message; the core's Arrow import reads 64-bit offsets in place
+    and requires them 8-byte aligned. Such chunks are copied into fresh (aligned) buffers.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    changed = False
+    for column in table.columns:
+        chunks = []
+        for chunk in column.chunks:
+            if any(b is not None and b.address % 8 for b in chunk.buffers()):
+                chunk = pc.take(chunk, pa.array(range(len(chunk)), pa.int64()))
+                changed = True
+            chunks.append(chunk)
+        columns.append(pa.chunked_array(chunks, column.type))
+    return pa.table(columns, schema=table.schema) if changed else table
+
+
 def evaluate_table(
     table: Any,
     definitions: Definitions,
@@ -273,7 +296,7 @@ def evaluate_table(
     import pyarrow.compute as pc
 
     ids = table.column(ROW_ID).combine_chunks()
-    data = table.drop_columns([ROW_ID])
+    data = _aligned(table.drop_columns([ROW_ID]))
     out: Any = evaluate_frame(data, definitions, period, by=by, **columns)
     local = out.column("row")
     global_row = pc.take(ids, local).cast(pa.uint64())

@@ -360,3 +360,38 @@ def test_spark_value_that_does_not_fit_is_an_error_row(spark: Any) -> None:
     assert rows[0]["error_kind"] == "InvalidValue"
     assert "column actual, field row[0]" in rows[0]["error"]
     assert rows[1]["status"] == "Green" and rows[1]["actual"] == Decimal("12.9")
+
+
+def test_a_partition_with_unaligned_buffers_is_evaluated() -> None:
+    # What a shuffle can hand a worker: a large_string column whose 64-bit offsets start at an
+    # odd address of the received message. The core's Arrow import needs them 8-byte aligned.
+    from ragstatus._distributed import ROW_ID, evaluate_table, result_schema
+
+    def unaligned(values: list[str]) -> pa.Array:
+        data = "".join(values).encode()
+        offsets = [0]
+        for v in values:
+            offsets.append(offsets[-1] + len(v.encode()))
+        raw = pa.array(offsets, pa.int64()).buffers()[1].to_pybytes()
+        # pyarrow allocates 64-byte aligned buffers: 4 bytes in is misaligned for an int64.
+        padded = pa.allocate_buffer(len(raw) + 4, resizable=False)
+        view = memoryview(padded).cast("B")
+        view[4:] = raw
+        offsets_buffer = padded.slice(4)
+        assert offsets_buffer.address % 8 != 0
+        return pa.Array.from_buffers(pa.large_string(), len(values), [None, offsets_buffer, pa.py_buffer(data)])
+
+    table = pa.table(
+        {
+            "organisation": unaligned(["E1", "E1"]),
+            "indicator": unaligned(["LW-01", "LW-01"]),
+            "period": unaligned(["2015/16 Q1", "2015/16 Q2"]),
+            "value": pa.array(["12.9", "12.1"]),
+            ROW_ID: pa.array([7, 8], pa.int64()),
+        }
+    )
+    schema = result_schema(DEFS, table.schema, ["organisation"])
+    out = evaluate_table(table, DEFS, None, ["organisation"], schema, {})
+    assert out.column("row").to_pylist() == [7, 8]
+    assert out.column("error").to_pylist() == [None, None]
+    assert out.column("status").cast(pa.string()).to_pylist() == ["Green", "Red"]
