@@ -26,6 +26,9 @@ from ragstatus.frame import RESULT_COLUMNS, STATUS_CATEGORIES
 
 CI = os.environ.get("CI", "").lower() == "true"
 
+# pyspark 4.x warns about pandas 3 on every conversion; these tests hand it Arrow tables.
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
 DEFS = rs.Definitions(
     {
         "indicator": [
@@ -303,7 +306,7 @@ def spark() -> Iterator[Any]:
     session = (
         SparkSession.builder.master("local[2]")
         .appName("ragstatus-tests")
-        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.shuffle.partitions", "2")
         .config("spark.default.parallelism", "2")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -317,7 +320,6 @@ def spark() -> Iterator[Any]:
 def test_spark_gives_the_answers_of_evaluate_frame(spark: Any, reference: list[dict[str, Any]]) -> None:
     import ragstatus.spark as rsp
 
-    sdf = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False)).repartition(3)
     # A repartitioned frame has no order to number rows by: the caller's id column names them.
     with_ids = spark.createDataFrame(
         pa.Table.from_pandas(FRAME.assign(id=range(len(FRAME))), preserve_index=False)
@@ -336,7 +338,6 @@ def test_spark_gives_the_answers_of_evaluate_frame(spark: Any, reference: list[d
     # Without an id column, rows are numbered in the frame's order.
     ordered = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False))
     assert canonical(rsp.evaluate(ordered, DEFS, by="organisation").toArrow().to_pylist()) == reference
-    assert sdf.count() == len(FRAME)
 
     summary = rsp.summary(out, "organisation").toArrow().to_pandas()
     expected = rs.summary_frame(rs.evaluate_frame(FRAME, DEFS, by="organisation"), "organisation")
