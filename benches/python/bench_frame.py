@@ -63,8 +63,9 @@ def rss_kib(field: str) -> int:
     return 0
 
 
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result, the best time in seconds and the extra peak memory of the first call in MB."""
+def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float, float]:
+    """The result, the best wall time and the best CPU time (all threads) in seconds, and the
+    extra peak memory of the first call in MB."""
     gc.collect()
     try:
         with open("/proc/self/clear_refs", "w", encoding="utf-8") as f:
@@ -72,17 +73,18 @@ def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
     except OSError:
         pass
     before = rss_kib("VmRSS")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    best = time.perf_counter() - start
+    best, best_cpu = time.perf_counter() - start, time.process_time() - cpu
     extra = (rss_kib("VmHWM") - before) / 1024
     for _ in range(repeat - 1):
         del result
         gc.collect()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         best = min(best, time.perf_counter() - start)
-    return result, best, extra
+        best_cpu = min(best_cpu, time.process_time() - cpu)
+    return result, best, best_cpu, extra
 
 
 def definitions(n: int) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -215,31 +217,32 @@ def main() -> None:
     )
     print(f"rows: {len(df):,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
 
-    exact, t_rs, m_rs = measure(lambda: rs.evaluate_frame(df, defs, by=["organisation"]), args.repeat)
+    exact, t_rs, c_rs, m_rs = measure(lambda: rs.evaluate_frame(df, defs, by=["organisation"]), args.repeat)
     assert len(exact) == len(df) and exact["row"].tolist() == list(range(len(df))), "one row per input row"
     assert exact["error"].isna().all(), exact["error"].dropna().head()
     want_status = exact["status"].cat.codes.to_numpy().astype(np.uint8)
     # The float pipelines compare with the previous quarter: the exact previous-period direction.
     want_direction = exact["direction_previous"].map(DIRECTIONS).to_numpy().astype(np.uint8)
 
-    pandas_out, t_pd, m_pd = measure(lambda: with_pandas(df, def_table), args.repeat)
-    polars_out, t_pl, m_pl = measure(lambda: with_polars(pl_df, pl_defs), args.repeat)
+    pandas_out, t_pd, c_pd, m_pd = measure(lambda: with_pandas(df, def_table), args.repeat)
+    polars_out, t_pl, c_pl, m_pl = measure(lambda: with_polars(pl_df, pl_defs), args.repeat)
 
     def wrong(status: np.ndarray, direction: np.ndarray) -> tuple[int, int]:
         return int((status != want_status).sum()), int((direction != want_direction).sum())
 
     results = [
-        ("rs.evaluate_frame(by=organisation), exact", t_rs, m_rs, (0, 0)),
-        ("pandas merge + np.select + shift (float)", t_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
-        ("polars join + when/then + shift (float)", t_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
+        ("rs.evaluate_frame(by=organisation), exact", t_rs, c_rs, m_rs, (0, 0)),
+        ("pandas merge + np.select + shift (float)", t_pd, c_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
+        ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]
+    print(f"load average after: {os.getloadavg()}")
     print()
-    print("| method | time | per row | time / polars | extra memory | wrong status | wrong direction |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, t, m, (ws, wd) in results:
+    print("| method | wall time | ÷ polars | CPU time | ÷ polars | per row (wall) | extra memory | wrong status | wrong direction |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, t, c, m, (ws, wd) in results:
         print(
-            f"| {name} | {t:.3f} s | {t / len(df) * 1e6:.2f} µs | {t / t_pl:.1f}x | "
-            f"+{m:.0f} MB | {ws:,} | {wd:,} |"
+            f"| {name} | {t:.3f} s | {t / t_pl:.1f}x | {c:.3f} s | {c / c_pl:.1f}x | "
+            f"{t / len(df) * 1e6:.2f} µs | +{m:.0f} MB | {ws:,} | {wd:,} |"
         )
 
 

@@ -272,9 +272,12 @@ def _from_arrow(batch: Any, kind: str) -> Any:
 
     out = batch.to_pandas(types_mapper=mapper)
     for column in ("status", "computed_status"):
-        out[column] = pd.Categorical(
-            out[column].astype(object), categories=STATUS_CATEGORIES, ordered=True
-        )
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
+            # The core's dictionary is every status in code order: the codes are kept as they are.
+            out[column] = values.cat.as_ordered()
+        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
+            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
     return out
 
 

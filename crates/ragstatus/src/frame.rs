@@ -98,6 +98,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -581,7 +582,7 @@ enum Outcome {
 
 struct Rated {
     indicator: usize,
-    period: Period,
+    period: String,
     measured: Option<String>,
     numbers: [Option<Decimal>; 6],
     status: Status,
@@ -607,10 +608,20 @@ fn rate(indicator: &Indicator, index: usize, period: Period, series: &Series) ->
                 Some(Target::Range { low, high }) => (Some(low), Some(high)),
                 None => (None, None),
             };
-            let explanation = result.sentence();
+            // `IndicatorResult::sentence`, without copying the rating sentence again.
+            let explanation = match (result.status, result.rating.explanation.sentence) {
+                (Status::NotDue, Some(rating)) => rating,
+                (_, Some(mut rating)) => {
+                    rating.push_str("; ");
+                    rating.push_str(&result.direction_sentence);
+                    rating
+                }
+                (status, None) if status == Status::NotDue => status.to_string(),
+                (status, None) => format!("{status}; {}", result.direction_sentence),
+            };
             Outcome::Rated(Box::new(Rated {
                 indicator: index,
-                period,
+                period: result.period,
                 measured: result.measured,
                 numbers: [
                     result.actual,
@@ -664,13 +675,23 @@ pub fn evaluate_batch(
     let mut groups: Vec<Group> = Vec::new();
     let mut rows: Vec<Row> = Vec::with_capacity(n);
     let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
+    let mut labels_read: HashMap<&str, Result<Period>> = HashMap::new();
+    let mut last_key: Option<(Vec<u32>, u32)> = None;
+    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
+    let mut last_indicator: Option<(&str, usize)> = None;
+    let mut last_group: Option<((u32, usize), u32)> = None;
     for i in 0..n {
         let provisional = input.provisional.get(i);
         let state = (|| -> Result<Good> {
             tuple.clear();
-            for ((column, values), codes) in input.keys.iter().zip(key_values.iter_mut()) {
-                let name = batch.schema_ref().field(*column).name().clone();
+            for (((column, values), codes), last) in input
+                .keys
+                .iter()
+                .zip(key_values.iter_mut())
+                .zip(last_codes.iter_mut())
+            {
                 if values.is_null(i) {
+                    let name = batch.schema_ref().field(*column).name().clone();
                     return Err(row_error(
                         Error::new(ErrorKind::Missing {
                             field: format!("a value in key column {name:?}"),
@@ -679,18 +700,33 @@ pub fn evaluate_batch(
                         &name,
                     ));
                 }
-                let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                tuple.push(*codes.entry(values.value(i)).or_insert(next));
+                let value = values.value(i);
+                let code = match *last {
+                    Some((text, code)) if text == value => code,
+                    _ => {
+                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                        *codes.entry(value).or_insert(next)
+                    }
+                };
+                *last = Some((value, code));
+                tuple.push(code);
             }
-            let key = match key_ids.get(tuple.as_slice()) {
-                Some(k) => *k,
-                None => {
-                    let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
-                    key_ids.insert(tuple.as_slice().into(), k);
-                    key_examples.push(i);
-                    k
-                }
+            // National frames come sorted by key and indicator: the row before is the likely match.
+            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
+                Some((_, k)) => *k,
+                None => match key_ids.get(tuple.as_slice()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
+                        key_ids.insert(tuple.as_slice().into(), k);
+                        key_examples.push(i);
+                        k
+                    }
+                },
             };
+            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
+                last_key = Some((tuple.clone(), key));
+            }
             let column = options.indicator.as_str();
             if input.indicator.is_null(i) {
                 return Err(row_error(
@@ -702,7 +738,11 @@ pub fn evaluate_batch(
                 ));
             }
             let id = input.indicator.value(i).trim();
-            let Some(&index) = lookup.get(id) else {
+            let found = match last_indicator {
+                Some((last, index)) if last == id => Some(index),
+                _ => lookup.get(id).copied(),
+            };
+            let Some(index) = found else {
                 return Err(row_error(
                     Error::new(ErrorKind::UnknownIndicator { id: id.into() }).with_indicator(id),
                     i,
@@ -732,7 +772,11 @@ pub fn evaluate_batch(
                             column,
                         ));
                     }
-                    let period = period_from_label(calendar, label)
+                    // Few distinct labels in many rows: each is read once.
+                    let period = labels_read
+                        .entry(label)
+                        .or_insert_with(|| period_from_label(calendar, label))
+                        .clone()
                         .map_err(|e| row_error(e.with_indicator(id), i, column))?;
                     if period.kind() != kind {
                         return Err(row_error(
@@ -814,16 +858,21 @@ pub fn evaluate_batch(
             if let Err(e) = &provisional {
                 return Err(at(e.clone(), &options.provisional));
             }
+            last_indicator = Some((id, index));
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
-            let group = *group_ids.entry((key, index)).or_insert_with(|| {
-                groups.push(Group {
-                    indicator: index,
-                    key,
-                    example: Some(i),
-                    rows: Vec::new(),
-                });
-                next
-            });
+            let group = match last_group {
+                Some((pair, g)) if pair == (key, index) => g,
+                _ => *group_ids.entry((key, index)).or_insert_with(|| {
+                    groups.push(Group {
+                        indicator: index,
+                        key,
+                        example: Some(i),
+                        rows: Vec::new(),
+                    });
+                    next
+                }),
+            };
+            last_group = Some(((key, index), group));
             if let Some(g) = groups.get_mut(group as usize) {
                 g.rows.push(i);
             }
@@ -1196,15 +1245,42 @@ fn decimal_columns(outcomes: &mut [Outcome]) -> Vec<(u8, Vec<Option<i128>>)> {
     columns
 }
 
+/// A text column, one cell per output row.
+fn text<'a>(
+    outcomes: &'a [Outcome],
+    f: impl Fn(usize, &'a Outcome) -> Option<Cow<'a, str>>,
+) -> ArrayRef {
+    Arc::new(
+        outcomes
+            .iter()
+            .enumerate()
+            .map(|(slot, o)| f(slot, o))
+            .collect::<StringArray>(),
+    )
+}
+
+/// A text column from the rated rows' definitions (null for error rows).
+fn per_definition<'a>(outcomes: &[Outcome], f: impl Fn(usize) -> Option<&'a str>) -> ArrayRef {
+    Arc::new(
+        outcomes
+            .iter()
+            .map(|o| match o {
+                Outcome::Rated(r) => f(r.indicator),
+                Outcome::Failed(_) => None,
+            })
+            .collect::<StringArray>(),
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
-fn build_output(
-    defs: &Definitions,
+fn build_output<'a>(
+    defs: &'a Definitions,
     batch: &RecordBatch,
-    input: &Input,
+    input: &'a Input,
     rows: &[Row],
-    sources: &[Option<usize>],
+    sources: &'a [Option<usize>],
     examples: &[Option<usize>],
-    outcomes: &mut [Outcome],
+    outcomes: &'a mut [Outcome],
 ) -> Result<RecordBatch> {
     let arrow = |e: arrow_schema::ArrowError| {
         Error::new(ErrorKind::Syntax {
@@ -1213,6 +1289,7 @@ fn build_output(
         })
     };
     let decimals = decimal_columns(outcomes);
+    let outcomes: &'a [Outcome] = outcomes;
     let mut fields: Vec<Field> = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     let picks: UInt32Array = examples
@@ -1230,26 +1307,17 @@ fn build_output(
         fields.push(Field::new(name, column.data_type().clone(), true));
         columns.push(column);
     };
-    let text = |f: &dyn Fn(usize, &Outcome) -> Option<String>| -> ArrayRef {
-        Arc::new(
-            outcomes
-                .iter()
-                .enumerate()
-                .map(|(slot, o)| f(slot, o))
-                .collect::<StringArray>(),
-        )
-    };
     let definition = |o: &Outcome| match o {
         Outcome::Rated(r) => defs.indicators.get(r.indicator),
         Outcome::Failed(_) => None,
     };
-    let raw_text = |column: &StringArray, slot: usize| {
+    let raw_text = |column: &'a StringArray, slot: usize| -> Option<Cow<'a, str>> {
         sources
             .get(slot)
             .copied()
             .flatten()
-            .filter(|r| column.is_valid(*r) && *r < column.len())
-            .map(|r| column.value(r).to_string())
+            .filter(|r| *r < column.len() && column.is_valid(*r))
+            .map(|r| Cow::Borrowed(column.value(r)))
     };
     push(
         "row",
@@ -1262,35 +1330,53 @@ fn build_output(
     );
     push(
         "indicator",
-        text(&|slot, o| match definition(o) {
-            Some(d) => Some(d.id.clone()),
+        text(outcomes, |slot, o| match definition(o) {
+            Some(d) => Some(Cow::Borrowed(d.id.as_str())),
             None => match o {
                 Outcome::Failed(e) => e
                     .location()
                     .indicator
-                    .clone()
+                    .as_deref()
+                    .map(Cow::Borrowed)
                     .or_else(|| raw_text(&input.indicator, slot)),
                 Outcome::Rated(_) => None,
             },
         }),
     );
-    push("name", text(&|_, o| definition(o).map(|d| d.name.clone())));
+    // Per-definition text, shared by every row of the indicator rather than built per row.
+    let joined: Vec<String> = defs
+        .indicators
+        .iter()
+        .map(|d| d.group.join(" > "))
+        .collect();
+    push(
+        "name",
+        per_definition(outcomes, |i| {
+            defs.indicators.get(i).map(|d| d.name.as_str())
+        }),
+    );
     push(
         "theme",
-        text(&|_, o| definition(o).and_then(|d| d.group.first().cloned())),
+        per_definition(outcomes, |i| {
+            defs.indicators
+                .get(i)
+                .and_then(|d| d.group.first())
+                .map(String::as_str)
+        }),
     );
     push(
         "group",
-        text(&|_, o| definition(o).map(|d| d.group.join(" > "))),
+        per_definition(outcomes, |i| joined.get(i).map(String::as_str)),
     );
     push(
         "period",
-        text(&|slot, o| match o {
-            Outcome::Rated(r) => Some(r.period.label()),
+        text(outcomes, |slot, o| match o {
+            Outcome::Rated(r) => Some(Cow::Borrowed(r.period.as_str())),
             Outcome::Failed(e) => e
                 .location()
                 .period
-                .clone()
+                .as_deref()
+                .map(Cow::Borrowed)
                 .or_else(|| match &input.periods {
                     Periods::Labels(labels) => raw_text(labels, slot),
                     Periods::Dates(dates) => sources
@@ -1299,14 +1385,14 @@ fn build_output(
                         .flatten()
                         .filter(|r| *r < dates.len() && dates.is_valid(*r))
                         .and_then(|r| dates.value_as_date(r))
-                        .map(|d| d.to_string()),
+                        .map(|d| Cow::Owned(d.to_string())),
                 }),
         }),
     );
     push(
         "measured",
-        text(&|_, o| match o {
-            Outcome::Rated(r) => r.measured.clone(),
+        text(outcomes, |_, o| match o {
+            Outcome::Rated(r) => r.measured.as_deref().map(Cow::Borrowed),
             Outcome::Failed(_) => None,
         }),
     );
