@@ -19,8 +19,9 @@ GIL, in one pass per (key..., indicator) group, in parallel. The result is the s
 as the input (pandas, polars, pyarrow) with the key columns and :data:`RESULT_COLUMNS`:
 
 - **one row per input row**, in input order (``row`` is its position), rated or in error, then
-  the added rows (``row`` null) that show the gaps: each period evaluated for a key without a
-  row for one of the key's indicators (without keys, every defined indicator, as
+  the added rows (``row`` null) that show the gaps: each period of an indicator's frequency
+  evaluated for a key without a row for one of the key's indicators (without keys, every
+  defined indicator at every period present, as
   ``Definitions.evaluate`` does). With a ``period``, rows of other periods are history only and
   are left out, except rows in error, which are always listed.
 - ``status`` and ``computed_status`` are **ordered categoricals** with the categories in

@@ -54,12 +54,16 @@ fn _evaluate_frame<'py>(
         threads: 0,
     };
     let result = py.detach(|| {
-        let batch = concat_batches(&schema, &batches).map_err(|e| {
-            ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
-                format: "Arrow".into(),
-                message: e.to_string(),
-            })
-        })?;
+        // One batch (a pandas frame, most pyarrow tables) is read in place, not copied.
+        let batch = match batches.as_slice() {
+            [one] => one.clone(),
+            _ => concat_batches(&schema, &batches).map_err(|e| {
+                ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
+                    format: "Arrow".into(),
+                    message: e.to_string(),
+                })
+            })?,
+        };
         drop(batches);
         evaluate_batch(defs, &batch, &options)
     });

@@ -42,9 +42,9 @@
 //! enters the history (there is no telling which is right).
 //!
 //! **Added rows** show the gaps: for each (key…, indicator) group, each period evaluated for
-//! that key (every valid period in the key's rows, or the given `period`) with no row in the
-//! group gets a row evaluated there (NoData for a missing value, NotDue for an indicator not
-//! due). Without key columns every defined indicator is a group, so every defined indicator is
+//! that key (every valid period in the key's rows of the indicator's own frequency, or the
+//! given `period`) with no row in the group gets a row evaluated there (NoData for a missing
+//! value, NotDue for an indicator not due). Without key columns every defined indicator is a group, so every defined indicator is
 //! reported for each period, as [`Definitions::evaluate`] does; with keys only the indicators a
 //! key reports are its groups (an organisation is not rated on indicators it never reports,
 //! such as a trust on a council's).
@@ -98,10 +98,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use arrow_array::builder::{BooleanBuilder, LargeStringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int64Type, UInt8Type,
@@ -1005,8 +1005,18 @@ pub fn evaluate_batch(
         ) else {
             continue;
         };
+        let own = defs
+            .indicators
+            .get(group.indicator)
+            .map(|d| d.frequency.kind());
         for period in wanted.difference(have) {
-            added.push((group.key, *period, group.indicator, g));
+            // A keyed group's gaps are periods of its own frequency (or the period asked for);
+            // without keys every period is reported for every indicator, as before.
+            let gap =
+                input.keys.is_empty() || options.report.is_some() || Some(period.kind()) == own;
+            if gap {
+                added.push((group.key, *period, group.indicator, g));
+            }
         }
     }
     added.sort_unstable();
@@ -1150,7 +1160,7 @@ pub fn evaluate_batch(
         }
     }
     // A thread that died leaves its slots empty: those rows are reported, never dropped.
-    let mut outcomes: Vec<Outcome> = outcomes
+    let outcomes: Vec<Outcome> = outcomes
         .into_iter()
         .enumerate()
         .map(|(slot, o)| {
@@ -1168,7 +1178,7 @@ pub fn evaluate_batch(
         &rows,
         &sources,
         &example_rows,
-        &mut outcomes,
+        outcomes,
     )
 }
 
@@ -1245,42 +1255,17 @@ fn decimal_columns(outcomes: &mut [Outcome]) -> Vec<(u8, Vec<Option<i128>>)> {
     columns
 }
 
-/// A text column, one cell per output row.
-fn text<'a>(
-    outcomes: &'a [Outcome],
-    f: impl Fn(usize, &'a Outcome) -> Option<Cow<'a, str>>,
-) -> ArrayRef {
-    Arc::new(
-        outcomes
-            .iter()
-            .enumerate()
-            .map(|(slot, o)| f(slot, o))
-            .collect::<StringArray>(),
-    )
-}
-
-/// A text column from the rated rows' definitions (null for error rows).
-fn per_definition<'a>(outcomes: &[Outcome], f: impl Fn(usize) -> Option<&'a str>) -> ArrayRef {
-    Arc::new(
-        outcomes
-            .iter()
-            .map(|o| match o {
-                Outcome::Rated(r) => f(r.indicator),
-                Outcome::Failed(_) => None,
-            })
-            .collect::<StringArray>(),
-    )
-}
-
+/// Builds the output batch in one pass over the outcomes: each outcome is a separate heap
+/// object, and one pass per column would fetch every one of them again.
 #[allow(clippy::too_many_arguments)]
-fn build_output<'a>(
-    defs: &'a Definitions,
+fn build_output(
+    defs: &Definitions,
     batch: &RecordBatch,
-    input: &'a Input,
+    input: &Input,
     rows: &[Row],
-    sources: &'a [Option<usize>],
+    sources: &[Option<usize>],
     examples: &[Option<usize>],
-    outcomes: &'a mut [Outcome],
+    mut outcomes: Vec<Outcome>,
 ) -> Result<RecordBatch> {
     let arrow = |e: arrow_schema::ArrowError| {
         Error::new(ErrorKind::Syntax {
@@ -1288,8 +1273,100 @@ fn build_output<'a>(
             message: e.to_string(),
         })
     };
-    let decimals = decimal_columns(outcomes);
-    let outcomes: &'a [Outcome] = outcomes;
+    let decimals = decimal_columns(&mut outcomes);
+    let n = outcomes.len();
+    let joined: Vec<String> = defs
+        .indicators
+        .iter()
+        .map(|d| d.group.join(" > "))
+        .collect();
+    // Large (64-bit offset) strings: a 10-million-row frame of sentences passes 2 GiB.
+    let text = |bytes: usize| LargeStringBuilder::with_capacity(n, n.saturating_mul(bytes));
+    let mut indicator = text(8);
+    let mut name = text(16);
+    let mut theme = text(8);
+    let mut group = text(8);
+    let mut period = text(10);
+    let mut measured = text(10);
+    let mut directions = [text(10), text(10), text(10)];
+    let mut explanation = text(128);
+    let mut note = text(0);
+    let mut error = text(0);
+    let mut error_kind = text(0);
+    let mut status: Vec<Option<u8>> = Vec::with_capacity(n);
+    let mut computed: Vec<Option<u8>> = Vec::with_capacity(n);
+    let mut provisional = BooleanBuilder::with_capacity(n);
+    let raw = |column: &StringArray, source: Option<usize>| -> Option<String> {
+        source
+            .filter(|r| *r < column.len() && column.is_valid(*r))
+            .map(|r| column.value(r).to_string())
+    };
+    // By value: each outcome is freed once copied, so the outcomes and the output are not both
+    // whole in memory at once.
+    for (slot, outcome) in outcomes.into_iter().enumerate() {
+        let source = sources.get(slot).copied().flatten();
+        match &outcome {
+            Outcome::Rated(r) => {
+                let d = defs.indicators.get(r.indicator);
+                indicator.append_option(d.map(|d| d.id.as_str()));
+                name.append_option(d.map(|d| d.name.as_str()));
+                theme.append_option(d.and_then(|d| d.group.first()));
+                group.append_option(joined.get(r.indicator));
+                period.append_value(&r.period);
+                measured.append_option(r.measured.as_deref());
+                for (builder, direction) in directions.iter_mut().zip(r.directions) {
+                    builder.append_value(direction.as_str());
+                }
+                explanation.append_value(&r.explanation);
+                error.append_null();
+                error_kind.append_null();
+                status.push(Some(r.status.code()));
+                computed.push(Some(r.computed.code()));
+            }
+            Outcome::Failed(e) => {
+                let location = e.location();
+                match &location.indicator {
+                    Some(id) => indicator.append_value(id),
+                    None => indicator.append_option(raw(&input.indicator, source)),
+                }
+                name.append_null();
+                theme.append_null();
+                group.append_null();
+                match &location.period {
+                    Some(label) => period.append_value(label),
+                    None => period.append_option(match &input.periods {
+                        Periods::Labels(labels) => raw(labels, source),
+                        Periods::Dates(dates) => source
+                            .filter(|r| *r < dates.len() && dates.is_valid(*r))
+                            .and_then(|r| dates.value_as_date(r))
+                            .map(|d| d.to_string()),
+                    }),
+                }
+                measured.append_null();
+                for builder in &mut directions {
+                    builder.append_null();
+                }
+                explanation.append_null();
+                error.append_value(e.to_string());
+                error_kind.append_value(e.kind().name());
+                status.push(None);
+                computed.push(None);
+            }
+        }
+        provisional.append_option(
+            source
+                .and_then(|r| rows.get(r))
+                .and_then(|row| row.provisional),
+        );
+        note.append_option(source.and_then(|r| {
+            input
+                .note
+                .as_ref()
+                .filter(|a| r < a.len() && a.is_valid(r))
+                .map(|a| a.value(r))
+        }));
+    }
+
     let mut fields: Vec<Field> = Vec::new();
     let mut columns: Vec<ArrayRef> = Vec::new();
     let picks: UInt32Array = examples
@@ -1307,18 +1384,6 @@ fn build_output<'a>(
         fields.push(Field::new(name, column.data_type().clone(), true));
         columns.push(column);
     };
-    let definition = |o: &Outcome| match o {
-        Outcome::Rated(r) => defs.indicators.get(r.indicator),
-        Outcome::Failed(_) => None,
-    };
-    let raw_text = |column: &'a StringArray, slot: usize| -> Option<Cow<'a, str>> {
-        sources
-            .get(slot)
-            .copied()
-            .flatten()
-            .filter(|r| *r < column.len() && column.is_valid(*r))
-            .map(|r| Cow::Borrowed(column.value(r)))
-    };
     push(
         "row",
         Arc::new(
@@ -1328,74 +1393,12 @@ fn build_output<'a>(
                 .collect::<UInt64Array>(),
         ),
     );
-    push(
-        "indicator",
-        text(outcomes, |slot, o| match definition(o) {
-            Some(d) => Some(Cow::Borrowed(d.id.as_str())),
-            None => match o {
-                Outcome::Failed(e) => e
-                    .location()
-                    .indicator
-                    .as_deref()
-                    .map(Cow::Borrowed)
-                    .or_else(|| raw_text(&input.indicator, slot)),
-                Outcome::Rated(_) => None,
-            },
-        }),
-    );
-    // Per-definition text, shared by every row of the indicator rather than built per row.
-    let joined: Vec<String> = defs
-        .indicators
-        .iter()
-        .map(|d| d.group.join(" > "))
-        .collect();
-    push(
-        "name",
-        per_definition(outcomes, |i| {
-            defs.indicators.get(i).map(|d| d.name.as_str())
-        }),
-    );
-    push(
-        "theme",
-        per_definition(outcomes, |i| {
-            defs.indicators
-                .get(i)
-                .and_then(|d| d.group.first())
-                .map(String::as_str)
-        }),
-    );
-    push(
-        "group",
-        per_definition(outcomes, |i| joined.get(i).map(String::as_str)),
-    );
-    push(
-        "period",
-        text(outcomes, |slot, o| match o {
-            Outcome::Rated(r) => Some(Cow::Borrowed(r.period.as_str())),
-            Outcome::Failed(e) => e
-                .location()
-                .period
-                .as_deref()
-                .map(Cow::Borrowed)
-                .or_else(|| match &input.periods {
-                    Periods::Labels(labels) => raw_text(labels, slot),
-                    Periods::Dates(dates) => sources
-                        .get(slot)
-                        .copied()
-                        .flatten()
-                        .filter(|r| *r < dates.len() && dates.is_valid(*r))
-                        .and_then(|r| dates.value_as_date(r))
-                        .map(|d| Cow::Owned(d.to_string())),
-                }),
-        }),
-    );
-    push(
-        "measured",
-        text(outcomes, |_, o| match o {
-            Outcome::Rated(r) => r.measured.as_deref().map(Cow::Borrowed),
-            Outcome::Failed(_) => None,
-        }),
-    );
+    push("indicator", Arc::new(indicator.finish()));
+    push("name", Arc::new(name.finish()));
+    push("theme", Arc::new(theme.finish()));
+    push("group", Arc::new(group.finish()));
+    push("period", Arc::new(period.finish()));
+    push("measured", Arc::new(measured.finish()));
     for (name, (scale, values)) in [
         "actual",
         "target",
@@ -1414,79 +1417,20 @@ fn build_output<'a>(
         push(name, Arc::new(array));
     }
     let names: ArrayRef = Arc::new(StringArray::from(STATUS_NAMES.to_vec()));
-    for computed in [false, true] {
-        let keys: UInt8Array = outcomes
-            .iter()
-            .map(|o| match o {
-                Outcome::Rated(r) => Some(if computed { r.computed } else { r.status }.code()),
-                Outcome::Failed(_) => None,
-            })
-            .collect();
+    for (name, codes) in [("status", status), ("computed_status", computed)] {
+        let keys = UInt8Array::from(codes);
         let dictionary =
             DictionaryArray::<UInt8Type>::try_new(keys, names.clone()).map_err(arrow)?;
-        push(
-            if computed {
-                "computed_status"
-            } else {
-                "status"
-            },
-            Arc::new(dictionary),
-        );
+        push(name, Arc::new(dictionary));
     }
-    for (k, name) in ["direction", "direction_previous", "direction_year_ago"]
-        .iter()
-        .enumerate()
-    {
-        let column: StringArray = outcomes
-            .iter()
-            .map(|o| match o {
-                Outcome::Rated(r) => r.directions.get(k).map(|d| d.as_str()),
-                Outcome::Failed(_) => None,
-            })
-            .collect();
-        push(name, Arc::new(column));
-    }
-    let explanation: StringArray = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Rated(r) => Some(r.explanation.as_str()),
-            Outcome::Failed(_) => None,
-        })
-        .collect();
-    push("explanation", Arc::new(explanation));
-    let provisional: BooleanArray = sources
-        .iter()
-        .map(|r| r.and_then(|r| rows.get(r)).and_then(|row| row.provisional))
-        .collect();
-    push("provisional", Arc::new(provisional));
-    let note: StringArray = sources
-        .iter()
-        .map(|r| {
-            r.and_then(|r| {
-                input
-                    .note
-                    .as_ref()
-                    .filter(|a| r < a.len() && a.is_valid(r))
-                    .map(|a| a.value(r))
-            })
-        })
-        .collect();
-    push("note", Arc::new(note));
-    let messages: StringArray = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Failed(e) => Some(e.to_string()),
-            Outcome::Rated(_) => None,
-        })
-        .collect();
-    push("error", Arc::new(messages));
-    let kinds: StringArray = outcomes
-        .iter()
-        .map(|o| match o {
-            Outcome::Failed(e) => Some(e.kind().name()),
-            Outcome::Rated(_) => None,
-        })
-        .collect();
-    push("error_kind", Arc::new(kinds));
+    let [mut previous_headline, mut previous, mut year_ago] = directions;
+    push("direction", Arc::new(previous_headline.finish()));
+    push("direction_previous", Arc::new(previous.finish()));
+    push("direction_year_ago", Arc::new(year_ago.finish()));
+    push("explanation", Arc::new(explanation.finish()));
+    push("provisional", Arc::new(provisional.finish()));
+    push("note", Arc::new(note.finish()));
+    push("error", Arc::new(error.finish()));
+    push("error_kind", Arc::new(error_kind.finish()));
     RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(arrow)
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Decimal128Type, UInt8Type};
 use arrow_array::{
-    Array, ArrayRef, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array,
-    RecordBatch, StringArray,
+    ArrayRef, Date32Array, Decimal128Array, Float32Array, Float64Array, Int64Array, RecordBatch,
+    StringArray,
 };
 use proptest::prelude::*;
 use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch};
@@ -64,10 +64,12 @@ fn keyed() -> FrameOptions {
 }
 
 fn strings(out: &RecordBatch, name: &str) -> Vec<Option<String>> {
-    let column = out.column_by_name(name).unwrap().as_string::<i32>();
-    (0..column.len())
-        .map(|i| column.is_valid(i).then(|| column.value(i).to_string()))
-        .collect()
+    let column = out.column_by_name(name).unwrap();
+    if let Some(column) = column.as_string_opt::<i64>() {
+        return column.iter().map(|v| v.map(str::to_string)).collect();
+    }
+    let column = column.as_string::<i32>();
+    column.iter().map(|v| v.map(str::to_string)).collect()
 }
 
 fn statuses(out: &RecordBatch, name: &str) -> Vec<Option<&'static str>> {
@@ -469,6 +471,22 @@ fn keyed_frames_show_gaps_in_the_indicators_a_key_reports() {
             ),
         ]
     );
+}
+
+#[test]
+fn keyed_gaps_are_periods_of_the_indicators_own_frequency() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A")])),
+        ("indicator", text(&[Some("SW-01"), Some("AN-01")])),
+        ("period", text(&[Some("2015/16 Q2"), Some("2015/16")])),
+        ("value", Arc::new(Int64Array::from(vec![46, 12]))),
+    ]);
+    // A quarter is no gap in an annual series, nor a year in a quarterly one.
+    let out = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    assert_eq!(rows(&out), [Some(0), Some(1)]);
+    // Without keys every defined indicator is reported for every period present.
+    let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+    assert_eq!(out.num_rows(), 6);
 }
 
 #[test]
