@@ -5,7 +5,7 @@ that part is skipped):
 
     python examples/on_a_cluster.py
 
-It builds 50 organisations x 4 indicators x 8 quarters of actuals (one row in error: an unknown
+It builds 50 organisations x 2 indicators x 8 quarters of actuals (one row in error: an unknown
 indicator), rates them three ways, checks that the three results agree row for row, and prints
 the summary by organisation and group computed on the cluster.
 """
