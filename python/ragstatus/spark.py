@@ -43,12 +43,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def _wire(schema: Any) -> Any:
-    """The Arrow schema Spark is given: statuses as text, ``row`` as a signed integer."""
+    """The Arrow schema Spark is given: statuses as text, ``row`` as a signed integer, and text
+    as ``string`` (Spark checks a returned column's Arrow type against the one it maps
+    ``StringType`` to, not ``large_string`` nor ``string_view``)."""
     import pyarrow as pa
 
+    # pyarrow < 16 has no string_view.
+    is_view = getattr(pa.types, "is_string_view", lambda _: False)
     fields = []
     for f in schema:
-        if pa.types.is_dictionary(f.type):
+        if pa.types.is_dictionary(f.type) or pa.types.is_large_string(f.type) or is_view(f.type):
             f = pa.field(f.name, pa.string())
         elif f.name == "row":
             f = pa.field(f.name, pa.int64())
