@@ -364,14 +364,20 @@ def summary_frame(
     else:
         table = pa.Table.from_batches([results]) if kind == "pyarrow-batch" else results
         table = table.select([*keys, "status"])
-    status = table.column("status").cast(pa.string()).to_pylist()
-    key_columns = [table.column(k).to_pylist() for k in keys]
+    # Counted by Arrow's hash aggregation; only the (key, group, status) counts reach Python.
+    names = [f"key{j}" for j in range(len(keys))]
+    parts: dict[str, Any] = {}
+    for name, source in zip(names, keys):
+        column = table.column(source)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        parts[name] = column
+    parts["status"] = table.column("status").cast(pa.string()).fill_null("error")
+    counted = pa.table(parts).group_by([*names, "status"]).aggregate([("status", "count")])
     counts: dict[tuple[Any, ...], dict[str, int]] = {}
-    for i, s in enumerate(status):
-        key = tuple(c[i] for c in key_columns)
-        row = counts.setdefault(key, {})
-        name = "error" if s is None else s
-        row[name] = row.get(name, 0) + 1
+    for row in counted.to_pylist():
+        key = tuple(row[name] for name in names)
+        counts.setdefault(key, {})[row["status"]] = row["status_count"]
 
     def order(key: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple((v is None, "" if v is None else v) for v in key)
