@@ -77,7 +77,7 @@ class Peaks:
         self._thread.join()
 
     def describe(self, floor_mb: int = 150) -> str:
-        """Driver, then the workers above ``floor_mb`` (idle helper processes left out)."""
+        """Driver, then the workers above ``floor_mb`` (idle processes left out)."""
         items = sorted(self.peaks.values(), key=lambda t: (t[0] != "driver", -t[1]))
         parts = [f"{n} {m / 2**20:.0f}" for n, m in items if n == "driver" or m / 2**20 >= floor_mb]
         return ", ".join(parts) + " MB"
