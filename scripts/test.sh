@@ -16,6 +16,17 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
 fi
 # --- end CLI block ------------------------------------------------------------------------------
 
+# --- Spark: a Java runtime for pyspark (tests/python/test_distributed.py) -----------------------
+# Debian's Java 17 where apt-get is available and no java is present; without one the Spark
+# tests report that they skipped (and fail under CI=true).
+if ! command -v java >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless) \
+            >/dev/null || echo "note: could not install Java; the Spark tests will skip" >&2
+    fi
+fi
+# --- end Spark block ----------------------------------------------------------------------------
+
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
