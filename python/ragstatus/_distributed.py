@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any, Optional, Union
 
 from ragstatus._ragstatus import Definitions, InvalidValueError, Period
-from ragstatus.frame import DefinitionsLike, _definitions, _name, _names, evaluate_frame
+from ragstatus.frame import DefinitionsLike, _aligned, _definitions, _name, _names, evaluate_frame
 
 #: The decimal columns of the result.
 DECIMAL_COLUMNS = ("actual", "target", "target_high", "stretch", "shortfall", "tolerance_amount")
@@ -253,29 +253,6 @@ def _fit(table: Any, schema: Any) -> Any:
             arrays.append(column)
         table = pa.table(arrays, names=table.column_names)
     return table.cast(schema)
-
-
-def _aligned(table: Any) -> Any:
-    """The table with every buffer at an address the Arrow C data interface's reader accepts.
-
-    A partition deserialized from a shuffle (Dask's P2P shuffle, say) can hold buffers at any
-    byte offset of the received message; the core's Arrow import reads 64-bit offsets in place
-    and requires them 8-byte aligned. Such chunks are copied into fresh (aligned) buffers.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    columns = []
-    changed = False
-    for column in table.columns:
-        chunks = []
-        for chunk in column.chunks:
-            if any(b is not None and b.address % 8 for b in chunk.buffers()):
-                chunk = pc.take(chunk, pa.array(range(len(chunk)), pa.int64()))
-                changed = True
-            chunks.append(chunk)
-        columns.append(pa.chunked_array(chunks, column.type))
-    return pa.table(columns, schema=table.schema) if changed else table
 
 
 def evaluate_table(

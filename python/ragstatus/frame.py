@@ -194,6 +194,30 @@ def _any(frame: Any) -> Any:
     return frame
 
 
+def _aligned(table: Any) -> Any:
+    """The table with every buffer at an address the Arrow C data interface's reader accepts.
+
+    A table deserialized from a message (Dask's P2P shuffle, IPC read from memory, say) can hold
+    buffers at any byte offset; the core's Arrow import reads 64-bit offsets in place and requires
+    them 8-byte aligned. Such chunks are copied into fresh (aligned) buffers; aligned tables, the
+    usual case, pass through untouched.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    changed = False
+    for column in table.columns:
+        chunks = []
+        for chunk in column.chunks:
+            if any(b is not None and b.address % 8 for b in chunk.buffers()):
+                chunk = pc.take(chunk, pa.array(range(len(chunk)), pa.int64()))
+                changed = True
+            chunks.append(chunk)
+        columns.append(pa.chunked_array(chunks, column.type))
+    return pa.table(columns, schema=table.schema) if changed else table
+
+
 def _kind(frame: Any) -> str:
     module = type(frame).__module__.split(".")[0]
     name = type(frame).__name__
@@ -248,6 +272,14 @@ def _to_arrow(frame: Any) -> tuple[str, Any]:
         return kind, frame
     if kind == "pandas":
         return kind, _pandas_to_arrow(frame)
+    module, name = type(frame).__module__.split(".")[0], type(frame).__name__
+    if module == "pyarrow" and name == "Table":
+        return kind, _aligned(frame)
+    if module == "pyarrow" and name == "RecordBatch":
+        import pyarrow as pa
+
+        aligned = _aligned(pa.Table.from_batches([frame]))
+        return kind, aligned
     return kind, frame
 
 
