@@ -747,6 +747,26 @@ fn decide_step<const LEVELS: usize, const HIGHER: bool>(
     all_fast
 }
 
+/// [`decide_step`] for the polarity and the number of breakpoints: one kernel each, inlined into
+/// the closure that `simd::dispatch` compiles for the CPU's best vector level.
+#[inline(always)]
+fn decide(
+    higher: bool,
+    blue: bool,
+    out: &mut [u8],
+    rows: &[f64],
+    p: f64,
+    points: [f64; 3],
+    missing: u8,
+) -> bool {
+    match (higher, blue) {
+        (true, true) => decide_step::<3, true>(out, rows, p, points, missing),
+        (true, false) => decide_step::<2, true>(out, rows, p, points, missing),
+        (false, true) => decide_step::<3, false>(out, rows, p, points, missing),
+        (false, false) => decide_step::<2, false>(out, rows, p, points, missing),
+    }
+}
+
 /// The first error met, with its row.
 type RowError = (usize, ragstatus::Error);
 
@@ -874,43 +894,37 @@ impl Job<'_> {
         // a breakpoint beyond it is never reached (Blue without a stretch target): one
         // comparison less.
         let blue = points[2] <= (1i64 << 50);
-        // One kernel per polarity and number of breakpoints, each inlined into the closure that
-        // `simd::dispatch` compiles for the CPU's best vector level.
-        let decide = |out: &mut [u8], step: &[f64], p: f64, points: [f64; 3], missing: u8| match (
-            higher, blue,
-        ) {
-            (true, true) => decide_step::<3, true>(out, step, p, points, missing),
-            (true, false) => decide_step::<2, true>(out, step, p, points, missing),
-            (false, true) => decide_step::<3, false>(out, step, p, points, missing),
-            (false, false) => decide_step::<2, false>(out, step, p, points, missing),
-        };
         let p = pow10(d);
         let missing = missing.unwrap_or(SLOW);
         let rows = values.get(start..start + out.len()).unwrap_or_default();
         for (b, (out, block)) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)).enumerate() {
             let first = b * BLOCK;
-            let (mut all_fast, touched) = simd::dispatch(|| {
-                let mut all_fast = true;
-                let mut touched = 0u64;
-                for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
-                    // Read one value per cache line of the next step before deciding this one:
-                    // the loads are independent, so they overlap, and the step after finds its
-                    // rows in cache (the hardware prefetcher alone left this loop waiting on
-                    // memory at 10 million rows, over twice as slow as at 1 million).
-                    let next = first + (s + 1) * STEP;
-                    for v in rows
-                        .get(next..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take(STEP)
-                        .step_by(8)
+            let (mut all_fast, touched) = simd::dispatch(
+                #[inline(always)]
+                || {
+                    let mut all_fast = true;
+                    let mut touched = 0u64;
+                    for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate()
                     {
-                        touched |= v.to_bits();
+                        // Read one value per cache line of the next step before deciding this one:
+                        // the loads are independent, so they overlap, and the step after finds its
+                        // rows in cache (the hardware prefetcher alone left this loop waiting on
+                        // memory at 10 million rows, over twice as slow as at 1 million).
+                        let next = first + (s + 1) * STEP;
+                        for v in rows
+                            .get(next..)
+                            .unwrap_or_default()
+                            .iter()
+                            .take(STEP)
+                            .step_by(8)
+                        {
+                            touched |= v.to_bits();
+                        }
+                        all_fast &= decide(higher, blue, out, step, p, points_f, missing);
                     }
-                    all_fast &= decide(out, step, p, points_f, missing);
-                }
-                (all_fast, touched)
-            });
+                    (all_fast, touched)
+                },
+            );
             std::hint::black_box(touched);
             let block_end = start + first + out.len();
             let lo = self.nulls.partition_point(|&i| i < start + first);

@@ -208,16 +208,19 @@ pub fn scale_f64_into(
     check_len("out", out.len(), values.len())?;
     check_len("valid", valid.len(), values.len())?;
     // Compiled for the CPU's best vector level: AVX2 converts and divides four floats at once.
-    let all = simd::dispatch(|| {
-        let mut all = true;
-        for ((&x, o), v) in values.iter().zip(out.iter_mut()).zip(valid.iter_mut()) {
-            let (m, ok) = fast(x, d);
-            *o = if ok { m } else { 0 };
-            *v = ok;
-            all &= ok;
-        }
-        all
-    });
+    let all = simd::dispatch(
+        #[inline(always)]
+        || {
+            let mut all = true;
+            for ((&x, o), v) in values.iter().zip(out.iter_mut()).zip(valid.iter_mut()) {
+                let (m, ok) = fast(x, d);
+                *o = if ok { m } else { 0 };
+                *v = ok;
+                all &= ok;
+            }
+            all
+        },
+    );
     let mut counts = FloatCounts::default();
     if all {
         return Ok(counts);

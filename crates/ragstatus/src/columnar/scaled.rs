@@ -335,48 +335,51 @@ fn rate_part(batch: &ScaledBatch<'_>, plan: &Plan, out: &mut [u8], offset: usize
         let end = start + block.len();
         let sub = batch.slice(start, end)?;
         // Compiled for the CPU's best vector level: SSE2 has no 64-bit compare, AVX2 has.
-        let done = simd::dispatch(|| match *plan {
-            Plan::Absolute { polarity, amount } => match polarity {
-                Polarity::Higher => decide(&sub, block, RANGE_BITS, |a, t| {
-                    absolute(t.wrapping_sub(a), amount)
-                }),
-                Polarity::Lower => decide(&sub, block, RANGE_BITS, |a, t| {
-                    absolute(a.wrapping_sub(t), amount)
-                }),
-                Polarity::Within => decide(&sub, block, RANGE_BITS, |a, t| {
-                    absolute(t.wrapping_sub(a).wrapping_abs(), amount)
-                }),
+        let done = simd::dispatch(
+            #[inline(always)]
+            || match *plan {
+                Plan::Absolute { polarity, amount } => match polarity {
+                    Polarity::Higher => decide(&sub, block, RANGE_BITS, |a, t| {
+                        absolute(t.wrapping_sub(a), amount)
+                    }),
+                    Polarity::Lower => decide(&sub, block, RANGE_BITS, |a, t| {
+                        absolute(a.wrapping_sub(t), amount)
+                    }),
+                    Polarity::Within => decide(&sub, block, RANGE_BITS, |a, t| {
+                        absolute(t.wrapping_sub(a).wrapping_abs(), amount)
+                    }),
+                },
+                Plan::Relative {
+                    polarity,
+                    p,
+                    factor,
+                    narrow,
+                } => {
+                    let sf = move |a: i64, t: i64| match polarity {
+                        Polarity::Higher => t.wrapping_sub(a),
+                        Polarity::Lower => a.wrapping_sub(t),
+                        Polarity::Within => t.wrapping_sub(a).wrapping_abs(),
+                    };
+                    // In `i64` when the block's values are small enough, else in `i128`.
+                    let small = match polarity {
+                        Polarity::Higher => decide(&sub, block, narrow, |a, t| {
+                            relative64(t.wrapping_sub(a), t, p, factor)
+                        }),
+                        Polarity::Lower => decide(&sub, block, narrow, |a, t| {
+                            relative64(a.wrapping_sub(t), t, p, factor)
+                        }),
+                        Polarity::Within => decide(&sub, block, narrow, |a, t| {
+                            relative64(t.wrapping_sub(a).wrapping_abs(), t, p, factor)
+                        }),
+                    };
+                    small
+                        || decide(&sub, block, RANGE_BITS, |a, t| {
+                            relative(sf(a, t), t, p, factor)
+                        })
+                }
+                Plan::Decimal => false,
             },
-            Plan::Relative {
-                polarity,
-                p,
-                factor,
-                narrow,
-            } => {
-                let sf = move |a: i64, t: i64| match polarity {
-                    Polarity::Higher => t.wrapping_sub(a),
-                    Polarity::Lower => a.wrapping_sub(t),
-                    Polarity::Within => t.wrapping_sub(a).wrapping_abs(),
-                };
-                // In `i64` when the block's values are small enough, else in `i128`.
-                let small = match polarity {
-                    Polarity::Higher => decide(&sub, block, narrow, |a, t| {
-                        relative64(t.wrapping_sub(a), t, p, factor)
-                    }),
-                    Polarity::Lower => decide(&sub, block, narrow, |a, t| {
-                        relative64(a.wrapping_sub(t), t, p, factor)
-                    }),
-                    Polarity::Within => decide(&sub, block, narrow, |a, t| {
-                        relative64(t.wrapping_sub(a).wrapping_abs(), t, p, factor)
-                    }),
-                };
-                small
-                    || decide(&sub, block, RANGE_BITS, |a, t| {
-                        relative(sf(a, t), t, p, factor)
-                    })
-            }
-            Plan::Decimal => false,
-        });
+        );
         if !done {
             by_decimal(&sub, block, offset + start)?;
         }
