@@ -55,7 +55,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -70,6 +70,85 @@ pub struct CsvReader<R: Read> {
     bad_utf8_at: Option<u64>,
     /// Set after an I/O error or an unterminated quote, either of which ends the input.
     done: bool,
+}
+
+/// Rows of a file whose ids must be unique (budget lines, milestones), read in file order.
+///
+/// The duplicate check lives here, where the lines are known, so that `check` and the report
+/// name the same rows: the first row of an id is kept, every later one is an
+/// [`ErrorKind::Duplicate`] error naming both lines, and no row is dropped unreported.
+pub(crate) struct UniqueRows<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) lines: Vec<u64>,
+    pub(crate) errors: Vec<Error>,
+}
+
+/// Reads every record of `csv` with `read_row`, keeping rows with new ids (see [`UniqueRows`]).
+/// `what` names an item in the duplicate message ("budget line"); `locate` adds the file.
+pub(crate) fn read_unique_rows<T, R: Read>(
+    csv: &mut CsvReader<R>,
+    what: &str,
+    id_of: impl Fn(&T) -> &str,
+    mut read_row: impl FnMut(&::csv::StringRecord) -> std::result::Result<T, Vec<Error>>,
+    locate: impl Fn(Error) -> Error,
+) -> UniqueRows<T> {
+    let mut out = UniqueRows {
+        items: Vec::new(),
+        lines: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut first_lines: HashMap<String, u64> = HashMap::new();
+    let mut record = ::csv::StringRecord::new();
+    while let Some(read) = csv.next_record(&mut record) {
+        match read {
+            Ok(line) => match read_row(&record) {
+                Ok(item) => {
+                    let id = id_of(&item);
+                    match first_lines.get(id) {
+                        Some(first) => out.errors.push(locate(
+                            Error::new(ErrorKind::Duplicate {
+                                what: format!("{what} (also on line {first})"),
+                                key: id.to_owned(),
+                            })
+                            .with_indicator(id)
+                            .with_column("id")
+                            .with_line(line),
+                        )),
+                        None => {
+                            first_lines.insert(id.to_owned(), line);
+                            out.items.push(item);
+                            out.lines.push(line);
+                        }
+                    }
+                }
+                Err(errors) => out
+                    .errors
+                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
+            },
+            Err(problem) => out.errors.push(locate(problem)),
+        }
+    }
+    out
+}
+
+/// Adds the file line of the row an error names by its id (in
+/// [`Location::indicator`](crate::Location)), for errors found after reading, such as a
+/// roll-up's. `line_of` maps an id to its line.
+pub(crate) fn locate_by_id(error: Error, line_of: impl Fn(&str) -> Option<u64>) -> Error {
+    match error.location().indicator.as_deref().and_then(line_of) {
+        Some(line) => error.with_line(line).with_column("id"),
+        None => error,
+    }
+}
+
+/// The line of the item with `id`, from items' ids in file order and their lines.
+pub(crate) fn line_of_id<'a>(
+    mut ids: impl Iterator<Item = &'a str>,
+    lines: &[u64],
+    id: &str,
+) -> Option<u64> {
+    let index = ids.position(|i| i == id)?;
+    lines.get(index).copied()
 }
 
 impl<R: Read> std::fmt::Debug for CsvReader<R> {

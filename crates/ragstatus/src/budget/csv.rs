@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::amount::{AmountUnit, parse_amount, parse_percent, written_places};
 use super::{BudgetLine, LineKind, RatingBase};
-use crate::csvio::CsvReader;
+use crate::csvio::{CsvReader, line_of_id, locate_by_id, read_unique_rows};
 use crate::error::{Error, ErrorKind, Result};
 
 /// What to do with the `variance` and `variance_percent` columns a published file carries.
@@ -55,23 +55,18 @@ pub struct BudgetCsv {
 impl BudgetCsv {
     /// The file line of the budget line with this id.
     pub fn line_of(&self, id: &str) -> Option<u64> {
-        let index = self.lines.iter().position(|l| l.id == id)?;
-        self.line_numbers.get(index).copied()
+        line_of_id(
+            self.lines.iter().map(|item| item.id.as_str()),
+            &self.line_numbers,
+            id,
+        )
     }
 
     /// Adds the line of the budget line an error names (by its id in
     /// [`Location::indicator`](crate::Location)), for errors found after reading, such as
     /// those of [`roll_up`](crate::budget::roll_up).
     pub fn locate(&self, error: Error) -> Error {
-        match error
-            .location()
-            .indicator
-            .as_deref()
-            .and_then(|id| self.line_of(id))
-        {
-            Some(line) => error.with_line(line).with_column("id"),
-            None => error,
-        }
+        locate_by_id(error, |id| self.line_of(id))
     }
 }
 
@@ -158,38 +153,18 @@ pub fn read_budget_csv<R: std::io::Read>(
     let headers = csv.headers().map_err(locate)?;
     let columns = header_map(&headers, options).map_err(|e| locate(e.with_line(1)))?;
 
-    let mut out = BudgetCsv::default();
-    let mut first_lines: HashMap<String, u64> = HashMap::new();
-    let mut record = ::csv::StringRecord::new();
-    while let Some(read) = csv.next_record(&mut record) {
-        match read {
-            Ok(line) => match read_row(&record, &columns, options) {
-                Ok(budget_line) => match first_lines.get(&budget_line.id) {
-                    // Caught here, where the lines are known, so that `check` and the roll-up
-                    // report the same thing.
-                    Some(first) => out.errors.push(locate(
-                        Error::new(ErrorKind::Duplicate {
-                            what: format!("budget line (also on line {first})"),
-                            key: budget_line.id.clone(),
-                        })
-                        .with_indicator(budget_line.id)
-                        .with_column("id")
-                        .with_line(line),
-                    )),
-                    None => {
-                        first_lines.insert(budget_line.id.clone(), line);
-                        out.lines.push(budget_line);
-                        out.line_numbers.push(line);
-                    }
-                },
-                Err(errors) => out
-                    .errors
-                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
-            },
-            Err(problem) => out.errors.push(locate(problem)),
-        }
-    }
-    Ok(out)
+    let rows = read_unique_rows(
+        &mut csv,
+        "budget line",
+        |item: &BudgetLine| item.id.as_str(),
+        |record| read_row(record, &columns, options),
+        locate,
+    );
+    Ok(BudgetCsv {
+        lines: rows.items,
+        errors: rows.errors,
+        line_numbers: rows.lines,
+    })
 }
 
 fn header_map(

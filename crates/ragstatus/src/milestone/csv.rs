@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::Milestone;
-use crate::csvio::CsvReader;
+use crate::csvio::{CsvReader, line_of_id, locate_by_id, read_unique_rows};
 use crate::error::{Error, ErrorKind, Result};
 
 const DATE_EXPECTED: &str = "a date as yyyy-mm-dd (2016-03-04) or dd/mm/yyyy (04/03/2016)";
@@ -93,23 +93,18 @@ pub struct MilestoneCsv {
 impl MilestoneCsv {
     /// The file line of the milestone with this id.
     pub fn line_of(&self, id: &str) -> Option<u64> {
-        let index = self.milestones.iter().position(|m| m.id == id)?;
-        self.line_numbers.get(index).copied()
+        line_of_id(
+            self.milestones.iter().map(|item| item.id.as_str()),
+            &self.line_numbers,
+            id,
+        )
     }
 
     /// Adds the line of the milestone an error names (by its id in
     /// [`Location::indicator`](crate::Location)), for errors found after reading, such as
     /// those of [`evaluate_milestones`](crate::milestone::evaluate_milestones).
     pub fn locate(&self, error: Error) -> Error {
-        match error
-            .location()
-            .indicator
-            .as_deref()
-            .and_then(|id| self.line_of(id))
-        {
-            Some(line) => error.with_line(line).with_column("id"),
-            None => error,
-        }
+        locate_by_id(error, |id| self.line_of(id))
     }
 }
 
@@ -193,38 +188,18 @@ pub fn read_milestones_csv<R: std::io::Read>(
         }
     }
 
-    let mut out = MilestoneCsv::default();
-    let mut first_lines: HashMap<String, u64> = HashMap::new();
-    let mut record = ::csv::StringRecord::new();
-    while let Some(read) = csv.next_record(&mut record) {
-        match read {
-            Ok(line) => match read_row(&record, &columns) {
-                Ok(m) => match first_lines.get(&m.id) {
-                    // Caught here, where the lines are known, so that `check` and the report
-                    // say the same thing.
-                    Some(first) => out.errors.push(locate(
-                        Error::new(ErrorKind::Duplicate {
-                            what: format!("milestone (also on line {first})"),
-                            key: m.id.clone(),
-                        })
-                        .with_indicator(m.id)
-                        .with_column("id")
-                        .with_line(line),
-                    )),
-                    None => {
-                        first_lines.insert(m.id.clone(), line);
-                        out.milestones.push(m);
-                        out.line_numbers.push(line);
-                    }
-                },
-                Err(errors) => out
-                    .errors
-                    .extend(errors.into_iter().map(|e| locate(e.with_line(line)))),
-            },
-            Err(problem) => out.errors.push(locate(problem)),
-        }
-    }
-    Ok(out)
+    let rows = read_unique_rows(
+        &mut csv,
+        "milestone",
+        |item: &Milestone| item.id.as_str(),
+        |record| read_row(record, &columns),
+        locate,
+    );
+    Ok(MilestoneCsv {
+        milestones: rows.items,
+        errors: rows.errors,
+        line_numbers: rows.lines,
+    })
 }
 
 fn read_row(
