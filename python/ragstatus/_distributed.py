@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Optional, Union
@@ -316,3 +317,45 @@ def period_label(period: Union[Period, str, None]) -> Optional[str]:
     if period is None or isinstance(period, str):
         return period
     return period.label
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every partition's evaluation needs besides the definitions, fixed on the driver: the
+    key columns, the column-name keywords of ``evaluate_frame``, the declared result schema and
+    the period's label. Small, so it can travel with every task; the definitions travel once,
+    as :func:`definitions_text`, by the cluster's own means (a graph task, a broadcast)."""
+
+    keys: list[str]
+    columns: dict[str, str]
+    schema: Any
+    period: Optional[str]
+
+    def evaluate(self, table: Any, definitions: Definitions) -> Any:
+        """Evaluates one partition's ``pyarrow.Table`` (see :func:`evaluate_table`)."""
+        return evaluate_table(table, definitions, self.period, self.keys, self.schema, self.columns)
+
+
+def plan(
+    definitions: DefinitionsLike,
+    input_schema: Any,
+    by: Union[str, Sequence[str]],
+    period: Union[Period, str, None],
+    columns: Mapping[str, str],
+) -> Plan:
+    """Checks the arguments of a cluster evaluation and fixes its :class:`Plan`. ``columns``
+    holds the column-name keywords (``indicator``, ``value``, ..., ``note``) as the caller got
+    them; ``input_schema`` is the Arrow schema of the frame as the partitions will see it."""
+    keys = keys_of(by)
+    checked = frame_columns(**columns)
+    names = {k: v for k, v in checked.items() if k not in ("value", "numerator", "denominator")}
+    schema = result_schema(
+        definitions,
+        input_schema,
+        keys,
+        value=checked["value"],
+        numerator=checked["numerator"],
+        denominator=checked["denominator"],
+        **names,
+    )
+    return Plan(keys, checked, schema, period_label(period))

@@ -26,19 +26,10 @@ task of the graph that every partition's task reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Union
 
-from ragstatus._distributed import (
-    ROW_ID,
-    definitions_from_text,
-    definitions_text,
-    evaluate_table,
-    frame_columns,
-    keys_of,
-    period_label,
-    result_schema,
-)
+from ragstatus._distributed import ROW_ID, Plan, definitions_from_text, definitions_text, keys_of, plan
 from ragstatus._ragstatus import Period
 from ragstatus.frame import DefinitionsLike, _from_arrow, _names, _pandas_to_arrow, summary_frame
 
@@ -46,15 +37,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
 
 
-def _evaluate_partition(
-    df: Any,
-    text: str,
-    period: Union[str, None],
-    by: list[str],
-    schema: Any,
-    columns: Mapping[str, str],
-) -> Any:
-    table = evaluate_table(_pandas_to_arrow(df), definitions_from_text(text), period, by, schema, columns)
+def _evaluate_partition(df: Any, text: str, plan: Plan) -> Any:
+    table = plan.evaluate(_pandas_to_arrow(df), definitions_from_text(text))
     return _from_arrow(table, "pandas")
 
 
@@ -93,15 +77,6 @@ def evaluate(
     # Dask's own annotations do not cover these methods.
     frame: Any = ddf
     keys = keys_of(by)
-    columns = frame_columns(
-        indicator=indicator,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        period_column=period_column,
-        provisional=provisional,
-        note=note,
-    )
     partitioned = _partitioned_by(frame, keys)
     if partitioned or frame.index.name in keys:
         frame = frame.reset_index()
@@ -110,25 +85,21 @@ def evaluate(
     frame = frame.assign(**{ROW_ID: frame[ROW_ID].cumsum() - 1})
     if not partitioned:
         frame = frame.shuffle(on=keys)
-    text = definitions_text(definitions)
-    names = {k: v for k, v in columns.items() if k not in ("value", "numerator", "denominator")}
-    schema = result_schema(
-        definitions,
-        pa.Schema.from_pandas(frame._meta, preserve_index=False),
-        keys,
-        value=columns["value"],
-        numerator=columns["numerator"],
-        denominator=columns["denominator"],
-        **names,
-    )
-    meta = _from_arrow(schema.empty_table(), "pandas")
+    columns = {
+        "indicator": indicator,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "period_column": period_column,
+        "provisional": provisional,
+        "note": note,
+    }
+    fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, columns)
+    meta = _from_arrow(fixed.schema.empty_table(), "pandas")
     out: dd.DataFrame = frame.map_partitions(
         _evaluate_partition,
-        delayed(text),
-        period_label(period),
-        keys,
-        schema,
-        columns,
+        delayed(definitions_text(definitions)),
+        fixed,
         meta=meta,
         enforce_metadata=False,
         align_dataframes=False,

@@ -22,19 +22,10 @@ objects on the way. It was measured against ``applyInPandas`` (see ``benches/REA
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ragstatus._distributed import (
-    ROW_ID,
-    definitions_from_text,
-    definitions_text,
-    evaluate_table,
-    frame_columns,
-    keys_of,
-    period_label,
-    result_schema,
-)
+from ragstatus._distributed import ROW_ID, definitions_from_text, definitions_text, plan
 from ragstatus._ragstatus import InvalidValueError, Period
 from ragstatus.frame import STATUS_CATEGORIES, DefinitionsLike, _name, _names
 
@@ -123,16 +114,6 @@ def evaluate(
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
-    keys = keys_of(by)
-    columns = frame_columns(
-        indicator=indicator,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        period_column=period_column,
-        provisional=provisional,
-        note=note,
-    )
     if row is None:
         df = _with_row_ids(df)
     else:
@@ -140,28 +121,25 @@ def evaluate(
         if row not in df.columns:
             raise InvalidValueError(f"row: {row!r} is not valid; expected a column of the frame")
         df = df.withColumn(ROW_ID, F.col(row).cast("long"))
-    text = definitions_text(definitions)
-    names = {k: v for k, v in columns.items() if k not in ("value", "numerator", "denominator")}
-    schema = result_schema(
-        definitions,
-        to_arrow_schema(df.schema),
-        keys,
-        value=columns["value"],
-        numerator=columns["numerator"],
-        denominator=columns["denominator"],
-        **names,
-    )
-    wire = _wire(schema)
+    columns = {
+        "indicator": indicator,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "period_column": period_column,
+        "provisional": provisional,
+        "note": note,
+    }
+    fixed = plan(definitions, to_arrow_schema(df.schema), by, period, columns)
+    wire = _wire(fixed.schema)
     spark_schema = from_arrow_schema(wire)
     session = SparkSession.getActiveSession() or df.sparkSession
-    shipped: Any = session.sparkContext.broadcast(text)
-    label = period_label(period)
+    shipped: Any = session.sparkContext.broadcast(definitions_text(definitions))
 
     def evaluate_group(table: Any) -> Any:
-        out = evaluate_table(table, definitions_from_text(shipped.value), label, keys, schema, columns)
-        return out.cast(wire)
+        return fixed.evaluate(table, definitions_from_text(shipped.value)).cast(wire)
 
-    return df.groupBy(*keys).applyInArrow(evaluate_group, spark_schema)
+    return df.groupBy(*fixed.keys).applyInArrow(evaluate_group, spark_schema)
 
 
 def summary(
