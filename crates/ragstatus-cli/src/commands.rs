@@ -252,7 +252,10 @@ fn choose_period(defs: &Defs, label: &Option<String>, rows: &[ActualRow]) -> Res
             .calendar
             .parse(label)
             .map_err(|e| Fatal(format!("--period: {e}"))),
-        None => engine::latest_period(rows).ok_or_else(|| {
+        None => ragstatus::period::latest_reported(
+            rows.iter().map(|r| (r.indicator.as_str(), r.period)),
+        )
+        .ok_or_else(|| {
             Fatal(
                 "the actuals file has no usable rows, so there is no latest period: give --period"
                     .into(),
@@ -302,7 +305,8 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
                     result: None,
                 }),
                 Some(actual) => {
-                    match crate::comparators::benchmark_actual(indicator, actual, values) {
+                    let values: Vec<Option<Decimal>> = values.iter().map(|(_, v)| *v).collect();
+                    match indicator.benchmark(actual, &values) {
                         Ok(b) => Some(crate::model::BenchmarkView {
                             line: format!("Benchmark: {}", b.explanation),
                             result: Some(b),

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use ragstatus::input::{ActualRow, Catalog};
 use ragstatus::{
-    Assurance, Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
-    Override, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
+    Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
+    Override, Period, Series, SpcResult, Status, Target,
 };
 
 use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
@@ -81,27 +81,6 @@ pub fn series(rows: &[ActualRow]) -> (BTreeMap<String, Series>, Flags) {
     (series, flags)
 }
 
-/// The latest period with data, of the length most indicators report in: a quarterly report
-/// with one monthly and one annual indicator is a report of the latest quarter, not of the
-/// latest month. Between lengths used by as many indicators, the shorter wins.
-pub fn latest_period(rows: &[ActualRow]) -> Option<Period> {
-    let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
-    for row in rows {
-        users
-            .entry(row.period.kind())
-            .or_default()
-            .insert(row.indicator.as_str());
-    }
-    let kind = users
-        .iter()
-        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
-        .map(|(kind, _)| *kind)?;
-    rows.iter()
-        .map(|r| r.period)
-        .filter(|p| p.kind() == kind)
-        .max_by_key(|p| p.last_date())
-}
-
 /// The `n` periods of the same length ending with `period`, oldest first.
 pub fn history_periods(period: Period, n: usize) -> Vec<Period> {
     let mut periods: Vec<Period> = (0..n)
@@ -172,87 +151,6 @@ pub fn indicator_row(
     }
 }
 
-/// The analysis in a sentence, with values in the indicator's unit and display decimals (the
-/// library's own explanation shows them to 7 significant digits).
-fn spc_sentence(indicator: &Indicator, result: &SpcResult) -> String {
-    let show = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    let Some(last) = result.points.last() else {
-        return "No values to analyse.".to_string();
-    };
-    let name = last
-        .label
-        .clone()
-        .unwrap_or_else(|| format!("point {}", last.index + 1));
-    let what = match (last.rules.first(), last.point_type) {
-        (Some(SpcRule::Outside), kind) => {
-            match (last.upper_process_limit, last.lower_process_limit) {
-                (Some(u), _) if last.value > u => format!(
-                    "{} is above the upper process limit of {}: {}",
-                    show(last.value),
-                    show(u),
-                    kind.describe()
-                ),
-                (_, Some(l)) => format!(
-                    "{} is below the lower process limit of {}: {}",
-                    show(last.value),
-                    show(l),
-                    kind.describe()
-                ),
-                _ => last.explanation.clone(),
-            }
-        }
-        (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
-        (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
-    };
-    let mut parts = vec![format!("Latest value ({name}): {what}")];
-    if let Some(segment) = result.segments.last() {
-        if segment.limits.upper_process_limit.is_none() {
-            parts.push("too few points for process limits".to_string());
-        } else if segment.trial_limits {
-            parts.push(format!(
-                "the limits are trial limits ({} points, fewer than 12)",
-                segment.points
-            ));
-        }
-        let limits = &segment.limits;
-        if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
-            result.target,
-            result.assurance,
-            limits.lower_process_limit,
-            limits.upper_process_limit,
-        ) {
-            parts.push(match assurance {
-                Assurance::Inconsistent => format!(
-                    "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
-                    show(target),
-                    show(lower),
-                    show(upper)
-                ),
-                _ => {
-                    let (side, limit) = if target > upper {
-                        ("above the upper", upper)
-                    } else {
-                        ("below the lower", lower)
-                    };
-                    let verdict = if assurance == Assurance::ConsistentPass {
-                        "will consistently meet it"
-                    } else {
-                        "will consistently miss it unless something changes"
-                    };
-                    format!(
-                        "the target of {} is {side} process limit of {}: the process {verdict}",
-                        show(target),
-                        show(limit)
-                    )
-                }
-            });
-        }
-    }
-    let mut sentence = parts.join("; ");
-    sentence.push('.');
-    sentence
-}
-
 /// The report's view of an indicator's SPC analysis.
 pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
     let last = result.points.last();
@@ -279,7 +177,7 @@ pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
     if let Some(s) = segment.filter(|s| s.trial_limits) {
         line.push_str(&format!("; trial limits ({} points)", s.points));
     }
-    let explanation = spc_sentence(indicator, &result);
+    let explanation = result.explained(&indicator.unit, indicator.decimals);
     SpcView {
         variation: result.variation,
         variation_label,

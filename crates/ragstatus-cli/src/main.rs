@@ -26,7 +26,6 @@
 mod build;
 mod chart;
 mod commands;
-mod comparators;
 mod engine;
 mod model;
 mod render;
