@@ -13,7 +13,8 @@ use ragstatus::{
 use serde::Serialize;
 
 use crate::engine::{self, Defs};
-use crate::model::{Travel, status_label};
+use crate::model::status_label;
+use crate::render::view::{SpcView, direction_label, target_text};
 use crate::rowout;
 use crate::window::Windows;
 use crate::{
@@ -289,35 +290,13 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
         let (comparators, bad) = (read.values, read.errors);
         problems.extend(bad);
         for row in &mut indicator_rows {
-            let (Some(values), Some(indicator)) = (
-                comparators.get(&(row.id.clone(), period)),
-                defs.ids.get(&row.id).and_then(|i| defs.indicator(*i)),
-            ) else {
+            let Some(values) = comparators.get(&(row.id().to_string(), period)) else {
                 continue;
             };
-            row.benchmark = match row.actual_value {
-                None => Some(crate::model::BenchmarkView {
-                    line: format!(
-                        "Benchmark: no value this period to compare with {} comparator{}",
-                        values.len(),
-                        if values.len() == 1 { "" } else { "s" }
-                    ),
-                    result: None,
-                }),
-                Some(actual) => {
-                    let values: Vec<Option<Decimal>> = values.iter().map(|(_, v)| *v).collect();
-                    match indicator.benchmark(actual, &values) {
-                        Ok(b) => Some(crate::model::BenchmarkView {
-                            line: format!("Benchmark: {}", b.explanation),
-                            result: Some(b),
-                        }),
-                        Err(e) => {
-                            problems.push(e.with_file(file.as_str()).with_period(period.label()));
-                            None
-                        }
-                    }
-                }
-            };
+            match engine::benchmark(row, values) {
+                Ok(b) => row.benchmark = Some(b),
+                Err(e) => problems.push(e.with_file(file.as_str()).with_period(period.label())),
+            }
         }
     }
     let budget = match &args.budget {
@@ -702,6 +681,10 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
     let history = engine::history_periods(period, 8);
     let row = engine::evaluate_row(indicator, period, s, &history, &flags, person)
         .map_err(|e| Fatal(e.to_string()))?;
+    let spc = row
+        .spc
+        .as_ref()
+        .map(|spc| SpcView::of(spc, &indicator.unit, indicator.decimals));
     let mine: Vec<&ActualRow> = rows
         .iter()
         .filter(|r| r.indicator == indicator.id)
@@ -726,10 +709,10 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
             result: &'a IndicatorResult,
             history: Vec<(String, Option<Decimal>)>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            spc: Option<&'a crate::model::SpcView>,
+            spc: Option<&'a SpcView>,
         }
         let json = Json {
-            spc: row.spc.as_ref(),
+            spc: spc.as_ref(),
             result: &result,
             history: history
                 .iter()
@@ -787,7 +770,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
             result
                 .target
                 .as_ref()
-                .map(|t| engine::target_text(indicator, t))
+                .map(|t| target_text(indicator, t))
                 .unwrap_or_else(|| "none (data only)".into()),
             result
                 .stretch
@@ -842,7 +825,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
         let travel_line = |name: &str, t: &ragstatus::Travel| {
             format!(
                 "{name:<13} {}{}",
-                engine::travel(t.direction).label(),
+                direction_label(t.direction),
                 match (t.comparison, t.change) {
                     (Some(c), Some(change)) => format!(
                         " (from {}; change {} in the good direction, stable band {})",
@@ -863,7 +846,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
         let _ = writeln!(
             text,
             "Headline:     {}",
-            Travel::label(engine::travel(result.direction))
+            direction_label(result.direction)
         );
         let _ = writeln!(text, "History:");
         for (p, v) in history.iter().zip(&row.history) {
@@ -874,7 +857,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
                 v.map(f).unwrap_or_else(|| "–".into())
             );
         }
-        if let Some(spc) = &row.spc {
+        if let Some(spc) = &spc {
             let _ = writeln!(text, "{}", spc.line);
             let _ = writeln!(text, "  {}", spc.explanation);
             for signal in &spc.result.signals {

@@ -1,17 +1,15 @@
 //! The bridge between the command line and the library: loading the definitions, telling the
-//! actuals reader which indicators exist and how periods are labelled, and turning the library's
-//! results into report rows.
+//! actuals reader which indicators exist and how periods are labelled, and evaluating each
+//! indicator into a report row of the core's own types (`IndicatorResult`, `SpcResult`,
+//! `Benchmark`): the text every format shows is made from them when rendering.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use ragstatus::input::{ActualRow, Catalog};
-use ragstatus::{
-    Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
-    Override, Period, Series, SpcResult, Status, Target,
-};
+use ragstatus::{Decimal, Definitions, Error, Indicator, Override, Period, Series, Status};
 
-use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
+use crate::model::{Benchmarked, IndicatorRow};
 
 /// The definitions, indexed by id.
 #[derive(Debug, Clone)]
@@ -91,113 +89,7 @@ pub fn history_periods(period: Period, n: usize) -> Vec<Period> {
     periods
 }
 
-/// Direction as the report shows it.
-pub fn travel(direction: Direction) -> Travel {
-    match direction {
-        Direction::Improving => Travel::Improving,
-        Direction::Worsening => Travel::Worsening,
-        Direction::NoChange => Travel::NoChange,
-        Direction::NotComparable => Travel::NotComparable,
-    }
-}
-
-/// A target as shown: `95.0%`, or `87.0%–95.0%` for a range.
-pub fn target_text(indicator: &Indicator, target: &Target) -> String {
-    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    match target {
-        Target::Value(v) => f(*v),
-        Target::Range { low, high } => format!("{}–{}", f(*low), f(*high)),
-    }
-}
-
-/// One row of the report for an evaluated indicator.
-pub fn indicator_row(
-    indicator: &Indicator,
-    result: &IndicatorResult,
-    history: Vec<Option<Decimal>>,
-    flags: Option<&(bool, Option<String>)>,
-) -> IndicatorRow {
-    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    let mut target = result.target.as_ref().map(|t| target_text(indicator, t));
-    if let (Some(text), Some(stretch)) = (&mut target, result.stretch) {
-        text.push_str(&format!(" (stretch {})", f(stretch)));
-    }
-    IndicatorRow {
-        id: indicator.id.clone(),
-        name: indicator.name.clone(),
-        group: indicator.group.clone(),
-        polarity: polarity_name(indicator),
-        target,
-        actual: result.actual.map(f),
-        actual_value: result.actual,
-        status: result.status,
-        computed_status: result
-            .rating
-            .overridden
-            .as_ref()
-            .map(|_| result.rating.computed),
-        direction: travel(result.direction),
-        vs_previous: travel(result.previous.direction),
-        previous: result.previous.comparison.map(f),
-        vs_year_ago: travel(result.year_ago.direction),
-        year_ago: result.year_ago.comparison.map(f),
-        history_shown: history.iter().map(|v| v.map(f)).collect(),
-        history,
-        explanation: result.sentence(),
-        provisional: flags.is_some_and(|(p, _)| *p),
-        note: flags.and_then(|(_, n)| n.clone()),
-        spc: None,
-        benchmark: None,
-    }
-}
-
-/// The report's view of an indicator's SPC analysis.
-pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
-    let last = result.points.last();
-    let rule = last.and_then(|p| p.rules.first().copied());
-    let variation_label = result
-        .variation
-        .map(|v| v.describe().to_string())
-        .unwrap_or_else(|| "no values".to_string());
-    let assurance_label = match result.assurance {
-        Some(a) => assurance_words(a).to_string(),
-        None if result.improvement == Improvement::Neutral => {
-            "none (no better direction)".to_string()
-        }
-        None if result.target.is_none() => "none (no single target)".to_string(),
-        None => "none (no process limits)".to_string(),
-    };
-    let segment = result.segments.last();
-    let trial_limits = segment.is_some_and(|s| s.trial_limits);
-    let mut line = format!("SPC: {variation_label}");
-    if let Some(rule) = rule {
-        line.push_str(&format!(" ({})", rule_words(rule)));
-    }
-    line.push_str(&format!("; assurance: {assurance_label}"));
-    if let Some(s) = segment.filter(|s| s.trial_limits) {
-        line.push_str(&format!("; trial limits ({} points)", s.points));
-    }
-    let explanation = result.explained(&indicator.unit, indicator.decimals);
-    SpcView {
-        variation: result.variation,
-        variation_label,
-        rule,
-        assurance: result.assurance,
-        assurance_label,
-        trial_limits,
-        line,
-        explanation,
-        result,
-        unit: indicator.unit.clone(),
-        decimals: indicator.decimals,
-    }
-}
-
-fn polarity_name(indicator: &Indicator) -> String {
-    indicator.polarity.as_str().to_string()
-}
-
-/// Evaluates one indicator for a period, with its recent history.
+/// Evaluates one indicator for a period, with its recent history and SPC analysis.
 pub fn evaluate_row(
     indicator: &Indicator,
     period: Period,
@@ -210,7 +102,7 @@ pub fn evaluate_row(
     if let Some(o) = person {
         result = result.with_override(o.status, o.reason.as_str(), o.by.as_str());
     }
-    let values = history
+    let history = history
         .iter()
         .map(|p| {
             indicator
@@ -220,10 +112,31 @@ pub fn evaluate_row(
                 .and_then(|r| r.actual)
         })
         .collect();
-    let key = (indicator.id.clone(), period);
-    let mut row = indicator_row(indicator, &result, values, flags.get(&key));
-    row.spc = indicator
-        .spc(period, series)?
-        .map(|spc| spc_view(indicator, spc));
-    Ok(row)
+    let flags = flags.get(&(indicator.id.clone(), period));
+    Ok(IndicatorRow {
+        indicator: indicator.clone(),
+        spc: indicator.spc(period, series)?,
+        result,
+        history,
+        benchmark: None,
+        provisional: flags.is_some_and(|(p, _)| *p),
+        note: flags.and_then(|(_, n)| n.clone()),
+    })
+}
+
+/// An indicator's place among its comparators for the period: ranked when it has an actual;
+/// when it has none, the report says so rather than leaving it out.
+pub fn benchmark(
+    row: &IndicatorRow,
+    values: &[(String, Option<Decimal>)],
+) -> Result<Benchmarked, Error> {
+    match row.result.actual {
+        None => Ok(Benchmarked::NoActual {
+            comparators: values.len(),
+        }),
+        Some(actual) => {
+            let values: Vec<Option<Decimal>> = values.iter().map(|(_, v)| *v).collect();
+            row.indicator.benchmark(actual, &values).map(Benchmarked::Ranked)
+        }
+    }
 }

@@ -15,12 +15,15 @@
 use std::fmt::Write as _;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
-use ragstatus::{Decimal, Status};
+use ragstatus::{Decimal, Direction, Status};
 
 use crate::model::{
-    BudgetLevel, IndicatorRow, Report, SpcView, SummaryRow, Travel, money, percent, scale,
-    sparkline, status_class, status_label,
+    BudgetLevel, Report, SummaryRow, money, percent, scale, sparkline, status_class, status_label,
 };
+
+pub mod view;
+
+use view::{Shown, SpcView, View, direction_key, direction_label};
 
 /// An output format of `ragstatus report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,6 +42,7 @@ pub enum Format {
 
 /// Renders the report in a format.
 pub fn render(report: &Report, format: Format) -> Result<String, String> {
+    let report = &View::of(report);
     match format {
         Format::Table => Ok(table(report)),
         Format::Markdown => Ok(markdown(report)),
@@ -127,7 +131,7 @@ const INDICATOR_HEAD: [&str; 9] = [
     "Notes",
 ];
 
-fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
+fn indicator_cells(row: &Shown) -> Vec<String> {
     let mut notes = Vec::new();
     if row.provisional {
         notes.push("Provisional".to_string());
@@ -150,7 +154,7 @@ fn indicator_cells(row: &IndicatorRow) -> Vec<String> {
 
 /// The status shown for an indicator: `▲ Amber`, or `▲ Amber (computed ✖ Red)` when a person
 /// overrode it.
-fn indicator_status(row: &IndicatorRow) -> String {
+fn indicator_status(row: &Shown) -> String {
     match row.computed_status {
         Some(computed) => format!(
             "{} (computed {})",
@@ -161,7 +165,7 @@ fn indicator_status(row: &IndicatorRow) -> String {
     }
 }
 
-fn indicator_status_html(row: &IndicatorRow) -> String {
+fn indicator_status_html(row: &Shown) -> String {
     match row.computed_status {
         Some(computed) => format!(
             "{} <small>(computed {})</small>",
@@ -172,10 +176,10 @@ fn indicator_status_html(row: &IndicatorRow) -> String {
     }
 }
 
-fn with_value(travel: Travel, value: &Option<String>) -> String {
+fn with_value(travel: Direction, value: &Option<String>) -> String {
     match value {
-        Some(v) if travel != Travel::NotComparable => format!("{} (was {v})", travel.label()),
-        _ => travel.label().to_string(),
+        Some(v) if travel != Direction::NotComparable => format!("{} (was {v})", direction_label(travel)),
+        _ => direction_label(travel).to_string(),
     }
 }
 
@@ -278,21 +282,21 @@ fn milestone_commentary(plan: &crate::model::MilestoneSection) -> Vec<String> {
 }
 
 /// The SPC lines of a group's indicators: the line, then the analysis in a sentence.
-fn spc_lines<'a>(rows: &[&'a IndicatorRow]) -> Vec<(&'a IndicatorRow, &'a SpcView)> {
+fn spc_lines<'a>(rows: &[&'a Shown]) -> Vec<(&'a Shown, &'a SpcView)> {
     rows.iter()
         .filter_map(|r| r.spc.as_ref().map(|s| (*r, s)))
         .collect()
 }
 
 /// The benchmark lines of a group's indicators: "SW-01 Benchmark: 3rd of 7 (quartile 2); ...".
-fn benchmark_lines(rows: &[&IndicatorRow]) -> Vec<String> {
+fn benchmark_lines(rows: &[&Shown]) -> Vec<String> {
     rows.iter()
         .filter_map(|r| r.benchmark.as_ref().map(|b| format!("{} {}", r.id, b.line)))
         .collect()
 }
 
-fn grouped(report: &Report) -> Vec<(Vec<String>, Vec<&IndicatorRow>)> {
-    let mut groups: Vec<(Vec<String>, Vec<&IndicatorRow>)> = Vec::new();
+fn grouped(report: &View) -> Vec<(Vec<String>, Vec<&Shown>)> {
+    let mut groups: Vec<(Vec<String>, Vec<&Shown>)> = Vec::new();
     for row in &report.indicators {
         match groups.last_mut() {
             Some((group, rows)) if *group == row.group => rows.push(row),
@@ -302,7 +306,7 @@ fn grouped(report: &Report) -> Vec<(Vec<String>, Vec<&IndicatorRow>)> {
     groups
 }
 
-fn exceptions(report: &Report) -> Vec<&IndicatorRow> {
+fn exceptions(report: &View) -> Vec<&Shown> {
     report
         .exceptions
         .iter()
@@ -331,7 +335,7 @@ fn text_table(head: &[&str], rows: Vec<Vec<String>>, right: &[usize]) -> String 
     table.to_string()
 }
 
-fn table(report: &Report) -> String {
+fn table(report: &View) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -366,8 +370,8 @@ fn table(report: &Report) -> String {
             row.id,
             row.name,
             indicator_status(row),
-            row.vs_previous.label(),
-            row.vs_year_ago.label(),
+            direction_label(row.vs_previous),
+            direction_label(row.vs_year_ago),
             row.explanation
         );
         if let Some(note) = &row.note {
@@ -434,7 +438,7 @@ fn table(report: &Report) -> String {
     out
 }
 
-fn problems_text(report: &Report, out: &mut String) {
+fn problems_text(report: &View, out: &mut String) {
     if !report.problems.is_empty() {
         let _ = writeln!(
             out,
@@ -478,7 +482,7 @@ fn md_table(out: &mut String, head: &[&str], rows: Vec<Vec<String>>, right: &[us
     let _ = writeln!(out);
 }
 
-fn markdown(report: &Report) -> String {
+fn markdown(report: &View) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -509,8 +513,8 @@ fn markdown(report: &Report) -> String {
             md_escape(&row.id),
             md_escape(&row.name),
             indicator_status(row),
-            row.vs_previous.label(),
-            row.vs_year_ago.label(),
+            direction_label(row.vs_previous),
+            direction_label(row.vs_year_ago),
             md_escape(&row.explanation)
         );
         if let Some(note) = &row.note {
@@ -615,7 +619,7 @@ fn markdown(report: &Report) -> String {
 
 // ----- csv -------------------------------------------------------------------------------------
 
-fn csv(report: &Report) -> Result<String, String> {
+fn csv(report: &View) -> Result<String, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| e.to_string();
     writer
@@ -651,12 +655,7 @@ fn csv(report: &Report) -> Result<String, String> {
         fn text<T: ToString>(value: Option<T>) -> String {
             value.map(|v| v.to_string()).unwrap_or_default()
         }
-        let travel = |t: Travel| {
-            serde_json::to_value(t)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
-        };
+        let travel = |t: Direction| direction_key(t).to_string();
         writer
             .write_record([
                 row.id.clone(),
@@ -771,12 +770,12 @@ fn status_html(status: Status) -> String {
     )
 }
 
-fn travel_html(travel: Travel, value: &Option<String>) -> String {
+fn travel_html(travel: Direction, value: &Option<String>) -> String {
     let class = match travel {
-        Travel::Improving => "improving",
-        Travel::Worsening => "worsening",
-        Travel::NoChange => "nochange",
-        Travel::NotComparable => "na",
+        Direction::Improving => "improving",
+        Direction::Worsening => "worsening",
+        Direction::NoChange => "nochange",
+        Direction::NotComparable => "na",
     };
     format!(
         "<span class=\"travel {class}\">{}</span>",
@@ -852,7 +851,7 @@ fn html_list(out: &mut String, items: &[String]) {
     out.push_str("</ul>\n");
 }
 
-fn html(report: &Report) -> String {
+fn html(report: &View) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -1093,59 +1092,59 @@ pub(crate) mod sample {
         Decimal::from_str(s).unwrap()
     }
 
-    fn indicator(id: &str, group: &[&str], status: Status, prev: Travel) -> IndicatorRow {
-        IndicatorRow {
-            id: id.into(),
-            name: format!("Indicator <{id}> & co"),
-            group: group.iter().map(|s| s.to_string()).collect(),
-            polarity: "higher".into(),
-            target: Some("45.0%".into()),
-            actual: Some("44.1%".into()),
-            actual_value: Some(d("44.1")),
-            status,
-            computed_status: None,
-            direction: prev,
-            vs_previous: prev,
-            previous: Some("47.9%".into()),
-            vs_year_ago: Travel::NoChange,
-            year_ago: Some("43.3%".into()),
-            history: vec![Some(d("43.2")), None, Some(d("47.9")), Some(d("44.1"))],
-            history_shown: vec![
-                Some("43.2%".into()),
-                None,
-                Some("47.9%".into()),
-                Some("44.1%".into()),
-            ],
-            explanation: "44.1% is 0.9 points below the target of 45.0%, within the 2.0-point tolerance: Amber".into(),
-            provisional: id.ends_with('2'),
-            note: Some("A note".into()),
-            spc: None,
-            benchmark: None,
+    /// An indicator evaluated by the core for 2015/16 Q3 from its Q2 and Q3 values.
+    fn indicator(id: &str, group: &[&str], q2: Option<&str>, q3: &str) -> IndicatorRow {
+        let defs = ragstatus::Definitions::from_toml_str(&format!(
+            "[[indicator]]\nid = \"{id}\"\nname = \"Indicator <{id}> & co\"\ngroup = [{}]\n\
+             unit = \"percent\"\npolarity = \"higher\"\ndecimals = 1\n\
+             tolerance = {{ absolute = \"2\" }}\n[[indicator.target]]\nvalue = \"45\"\n",
+            group
+                .iter()
+                .map(|g| format!("\"{g}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .unwrap();
+        let indicator = &defs.indicators[0];
+        let mut series = ragstatus::Series::new();
+        let q3_period = defs.calendar.parse("2015/16 Q3").unwrap();
+        if let Some(v) = q2 {
+            series.insert(q3_period.previous().unwrap(), ragstatus::Observation::value(d(v)));
         }
+        series.insert(q3_period, ragstatus::Observation::value(d(q3)));
+        let history: Vec<_> = crate::engine::history_periods(q3_period, 4);
+        let mut row = crate::engine::evaluate_row(
+            indicator,
+            q3_period,
+            &series,
+            &history,
+            &Default::default(),
+            None,
+        )
+        .unwrap();
+        row.provisional = id.ends_with('2');
+        row.note = Some("A note".into());
+        row
     }
 
     /// A small report exercising every section.
     pub(crate) fn report() -> Report {
         let rows = vec![
-            indicator(
-                "A-1",
-                &["Live Well", "Environment"],
-                Status::Amber,
-                Travel::Worsening,
-            ),
-            indicator(
-                "A-2",
-                &["Live Well", "Environment"],
-                Status::Red,
-                Travel::Improving,
-            ),
-            indicator(
-                "B-1",
-                &["Age Well", "Adults"],
-                Status::Green,
-                Travel::NotComparable,
-            ),
+            // Amber and worsening, Red and improving, Green with nothing to compare with.
+            indicator("A-1", &["Live Well", "Environment"], Some("47.9"), "44.1"),
+            indicator("A-2", &["Live Well", "Environment"], Some("40"), "41"),
+            indicator("B-1", &["Age Well", "Adults"], None, "46"),
         ];
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.status(), r.result.direction))
+                .collect::<Vec<_>>(),
+            [
+                (Status::Amber, Direction::Worsening),
+                (Status::Red, Direction::Improving),
+                (Status::Green, Direction::NotComparable)
+            ]
+        );
         let mut report = crate::build::report(
             "Quarterly report: 2015/16 Q3".into(),
             "2015/16 Q3".into(),
