@@ -11,8 +11,8 @@
 //! - The trend shows the indicator's own actuals over the last `history` periods of the report's
 //!   length (quarters for a quarterly report), with gaps where there is no value.
 
-use ragstatus::summary::{Counts, Summary, SummaryItem};
 use ragstatus::Status;
+use ragstatus::summary::{Counts, Summary, SummaryItem};
 
 use crate::model::{IndicatorRow, Report, SummaryRow};
 

@@ -136,7 +136,9 @@ pub fn benchmark(
         }),
         Some(actual) => {
             let values: Vec<Option<Decimal>> = values.iter().map(|(_, v)| *v).collect();
-            row.indicator.benchmark(actual, &values).map(Benchmarked::Ranked)
+            row.indicator
+                .benchmark(actual, &values)
+                .map(Benchmarked::Ranked)
         }
     }
 }

@@ -22,8 +22,8 @@ use std::fmt::Write as _;
 use ragstatus::{Decimal, Improvement, PointType};
 use rust_decimal::prelude::ToPrimitive;
 
+use crate::render::escape::html as escape;
 use crate::render::view::SpcView;
-use crate::render::escape;
 
 const W: f64 = 760.0;
 const H: f64 = 330.0;
