@@ -5,8 +5,9 @@
 //! their targets, forecast outturns against budgets, improvement-plan milestones against their
 //! due dates, and statistical process control ("Making Data Count") on the same series.
 //!
-//! The rules are those of the project's `SPEC.md`; each module's documentation states the rules
-//! it implements and the choices it made where the specification is silent.
+//! The rules are those of the project's `SPEC.md`, included here as the [`spec`] module; each
+//! module's documentation states the rules it implements and the choices it made where the
+//! specification is silent.
 //!
 //! ## A quarter in ten lines
 //!
@@ -72,6 +73,7 @@
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`] |
 //! | reading input: numbers, missing cells, period labels; actuals, overrides and comparators files | [`input`] | [`input::parse_number`], [`input::read_period`], [`input::ActualsReader`] |
+//! | the normative rules (`SPEC.md`) | [`spec`] | |
 //! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks, unterminated quotes) | [`csvio`] | [`csvio::CsvReader`] |
 //!
 //! ## Exact, and total
@@ -116,6 +118,7 @@ pub mod rating;
 pub mod schema;
 pub mod scheme;
 pub mod spc;
+pub mod spec;
 pub mod status;
 pub mod summary;
 pub mod target;
