@@ -42,6 +42,9 @@ pub enum Command {
         "Rows are evaluated in file order. Each indicator keeps the last two years of its values\n",
         "(for year to date, previous period and same period last year), so memory does not grow\n",
         "with the file; a row older than that window is reported as out of order.\n\n",
+        "With --by, the file is read whole and evaluated per key (organisation, area, ...) by\n",
+        "the library's columnar frame path: each key has its own history, and each period a key\n",
+        "reports gets a row for each of its indicators without one.\n\n",
         "Example:\n  ragstatus evaluate --definitions examples/council-q3/indicators.toml \\\n",
         "    --actuals examples/council-q3/actuals.csv --format jsonl"
     ))]
@@ -173,6 +176,10 @@ pub enum RowFormat {
 pub struct EvaluateArgs {
     #[command(flatten)]
     pub inputs: Inputs,
+    /// A key column (organisation, area, provider): evaluate through the columnar frame path,
+    /// with history, duplicates and gaps per key. Repeat for several keys, outermost first.
+    #[arg(long, value_name = "COLUMN")]
+    pub by: Vec<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = RowFormat::Csv)]
     pub format: RowFormat,

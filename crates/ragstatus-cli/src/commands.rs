@@ -15,7 +15,7 @@ use crate::engine::{self, Defs};
 use crate::render::explain::{self, Explained};
 use crate::rowout;
 use crate::window::Windows;
-use crate::{build, render, sections};
+use crate::{build, keyed, render, sections};
 use ragstatus::input::{
     ActualRow, ActualsReader, Overrides, read_actuals_csv, read_comparators_csv, read_overrides_csv,
 };
@@ -519,6 +519,23 @@ fn drain(sink: &mut Sink<'_>, receive: std::sync::mpsc::Receiver<Vec<Job>>) -> R
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
+    if !args.by.is_empty() {
+        let keyed = keyed::evaluate(
+            &defs.definitions,
+            open(&args.inputs.actuals)?,
+            &file,
+            &args.by,
+            args.format,
+        )?;
+        let mut out = output(&args.output)?;
+        out.write_all(&keyed.text).map_err(write_failed)?;
+        out.flush().map_err(write_failed)?;
+        let mut err = std::io::stderr().lock();
+        for problem in &keyed.problems {
+            let _ = writeln!(err, "{problem}");
+        }
+        return Ok(not_evaluated(keyed.problems.len()));
+    }
     let reader = ActualsReader::new(open(&args.inputs.actuals)?, &defs.catalog, Some(&file))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut sink = Sink {
@@ -564,16 +581,20 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
         drain(&mut sink, receive)
     })?;
     sink.out.flush().map_err(write_failed)?;
-    let bad = sink.bad;
+    Ok(not_evaluated(sink.bad))
+}
+
+/// Says how many rows could not be evaluated (each already listed), and how the command ends.
+fn not_evaluated(bad: usize) -> Outcome {
     if bad > 0 {
         let _ = writeln!(
             std::io::stderr(),
             "{bad} input row{} could not be evaluated (listed above)",
             if bad == 1 { "" } else { "s" }
         );
-        Ok(Outcome::BadRows)
+        Outcome::BadRows
     } else {
-        Ok(Outcome::Clean)
+        Outcome::Clean
     }
 }
 

@@ -5,6 +5,7 @@
 //!                    [--milestones milestones.csv] [--comparators comparators.csv]
 //!                    [--period "2015/16 Q3"] [--format html]
 //! ragstatus evaluate --definitions indicators.toml --actuals actuals.csv [--format jsonl]
+//!                    [--by organisation ...]
 //! ragstatus check    --definitions indicators.toml [--actuals ...] [--budget ...] [--milestones ...]
 //! ragstatus explain  SW-01 --period "2015/16 Q3" --definitions indicators.toml --actuals actuals.csv
 //! ragstatus schema   > definitions.schema.json
@@ -27,6 +28,7 @@ mod build;
 mod cli;
 mod commands;
 mod engine;
+mod keyed;
 mod model;
 mod render;
 mod rowout;
