@@ -3,6 +3,8 @@
 //! Given a body's value (the *actual*) and the same indicator's values for the same period from a
 //! comparator group (CIPFA nearest neighbours, all English councils, ...), [`benchmark`] says where
 //! the body stands, and optionally maps its quartile to a [`Status`].
+//! [`Indicator::benchmark`] does the same for an indicator's actual, ranked as the report shows
+//! it (rounded to the indicator's display decimals), in the indicator's polarity and unit.
 //!
 //! ```
 //! use ragstatus::benchmarking::{benchmark, BenchmarkSettings};
