@@ -1,10 +1,9 @@
 //! Assembling the report from the evaluated indicators, budget and milestones.
 //!
 //! Choices a performance officer would expect, where the spec is silent:
-//! - The period reported defaults to the latest period with data (the latest period label in
-//!   the actuals file) of the length most indicators report in: the latest quarter of a
-//!   quarterly report even when one indicator is recorded monthly. Indicators that report less
-//!   often than that period are `NotDue`; those that report more often are combined into it.
+//! - The period reported defaults to the core's `period::latest_reported`: the latest period
+//!   with data of the length most indicators report in. Indicators that report less often
+//!   than that period are `NotDue`; those that report more often are combined into it.
 //! - The summary has one line for the whole council, then each theme followed by its
 //!   directorates, in the order they first appear in the definitions file.
 //! - Exceptions are every Red indicator and every indicator worsening against the previous
@@ -12,17 +11,18 @@
 //! - The trend shows the indicator's own actuals over the last `history` periods of the report's
 //!   length (quarters for a quarterly report), with gaps where there is no value.
 
+use ragstatus::Status;
 use ragstatus::summary::{Counts, Summary, SummaryItem};
-use ragstatus::{Direction, Status};
 
-use crate::model::{IndicatorRow, Report, SummaryRow, Travel};
+use crate::model::{IndicatorRow, Report, SummaryRow};
 
 /// The summary lines for a list of indicator rows (in report order).
 pub fn summarise(rows: &[IndicatorRow]) -> Vec<SummaryRow> {
     let mut groups: Vec<Vec<String>> = vec![Vec::new()];
     for row in rows {
-        for depth in 1..=row.group.len().min(2) {
-            let path: Vec<String> = row.group.iter().take(depth).cloned().collect();
+        let group = &row.indicator.group;
+        for depth in 1..=group.len().min(2) {
+            let path: Vec<String> = group.iter().take(depth).cloned().collect();
             if !groups.contains(&path) {
                 groups.push(path);
             }
@@ -43,10 +43,10 @@ pub fn summarise(rows: &[IndicatorRow]) -> Vec<SummaryRow> {
         .iter()
         .map(|r| {
             SummaryItem::new(
-                r.id.as_str(),
-                r.group.iter().take(2),
-                r.status,
-                Some(direction(r.direction)),
+                r.id(),
+                r.indicator.group.iter().take(2),
+                r.status(),
+                Some(r.result.direction),
             )
         })
         .collect();
@@ -64,15 +64,6 @@ pub fn summarise(rows: &[IndicatorRow]) -> Vec<SummaryRow> {
             row(group, counts.unwrap_or_default())
         })
         .collect()
-}
-
-fn direction(travel: Travel) -> Direction {
-    match travel {
-        Travel::Improving => Direction::Improving,
-        Travel::NoChange => Direction::NoChange,
-        Travel::Worsening => Direction::Worsening,
-        Travel::NotComparable => Direction::NotComparable,
-    }
 }
 
 fn row(group: Vec<String>, counts: Counts) -> SummaryRow {
@@ -94,11 +85,11 @@ fn row(group: Vec<String>, counts: Counts) -> SummaryRow {
 
 /// The exception ids: Red first, then worsening, each in report order.
 pub fn exceptions(rows: &[IndicatorRow]) -> Vec<String> {
-    let red = rows.iter().filter(|r| r.status == Status::Red);
+    let red = rows.iter().filter(|r| r.status() == Status::Red);
     let worse = rows
         .iter()
-        .filter(|r| r.status != Status::Red && r.is_exception());
-    red.chain(worse).map(|r| r.id.clone()).collect()
+        .filter(|r| r.status() != Status::Red && r.is_exception());
+    red.chain(worse).map(|r| r.id().to_string()).collect()
 }
 
 /// Sorts indicator rows by their group, keeping file order within a group and groups in order
@@ -106,18 +97,19 @@ pub fn exceptions(rows: &[IndicatorRow]) -> Vec<String> {
 pub fn order_by_group(rows: &mut [IndicatorRow]) {
     let mut themes: Vec<Option<String>> = Vec::new();
     let mut order: Vec<Vec<String>> = Vec::new();
-    for row in rows.iter() {
-        if !themes.contains(&row.group.first().cloned()) {
-            themes.push(row.group.first().cloned());
+    for group in rows.iter().map(|r| &r.indicator.group) {
+        if !themes.contains(&group.first().cloned()) {
+            themes.push(group.first().cloned());
         }
-        if !order.contains(&row.group) {
-            order.push(row.group.clone());
+        if !order.contains(group) {
+            order.push(group.clone());
         }
     }
     rows.sort_by_key(|r| {
+        let group = &r.indicator.group;
         (
-            position(&themes, &r.group.first().cloned()),
-            position(&order, &r.group),
+            position(&themes, &group.first().cloned()),
+            position(&order, group),
         )
     });
 }

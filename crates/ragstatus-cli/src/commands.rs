@@ -1,25 +1,21 @@
 //! The subcommands.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use ragstatus::budget::BudgetSettings;
 use ragstatus::{
-    BudgetCsvOptions, Decimal, Error, Indicator, IndicatorResult, MilestoneCsvOptions, Observation,
-    Period, Series, Status, Target, read_budget_csv, read_milestones_csv,
+    BudgetCsvOptions, Error, IndicatorResult, MilestoneCsvOptions, Observation, Period, Series,
+    Status, Target, read_budget_csv, read_milestones_csv,
 };
-use serde::Serialize;
 
+use crate::cli::{CheckArgs, EvaluateArgs, ExplainArgs, Fatal, Outcome, ReportArgs, RowFormat};
 use crate::engine::{self, Defs};
-use crate::model::{Travel, status_label};
+use crate::render::explain::{self, Explained};
 use crate::rowout;
 use crate::window::Windows;
-use crate::{
-    CheckArgs, EvaluateArgs, ExplainArgs, Fatal, Outcome, ReportArgs, RowFormat, build, render,
-    sections,
-};
+use crate::{build, keyed, render, sections};
 use ragstatus::input::{
     ActualRow, ActualsReader, Overrides, read_actuals_csv, read_comparators_csv, read_overrides_csv,
 };
@@ -46,34 +42,6 @@ fn write_failed(e: std::io::Error) -> Fatal {
         std::process::exit(0);
     }
     Fatal(format!("cannot write the output: {e}"))
-}
-
-/// A decimal for reading: at most six places, no trailing zeros.
-fn readable(value: Decimal) -> Decimal {
-    value.round_dp(6).normalize()
-}
-
-/// A tolerance as words: `none`, `absolute 2`, `relative 10%`, `floor 28`.
-fn tolerance_words(tolerance: &ragstatus::Tolerance) -> String {
-    match serde_json::to_value(tolerance) {
-        Ok(serde_json::Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| {
-                let v = v
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string());
-                if k == "relative" {
-                    format!("{k} {v}%")
-                } else {
-                    format!("{k} {v}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        Ok(serde_json::Value::String(s)) => s,
-        _ => tolerance.as_str().to_string(),
-    }
 }
 
 /// Reads every actuals row, good or bad, in file order; duplicates become problems.
@@ -252,7 +220,10 @@ fn choose_period(defs: &Defs, label: &Option<String>, rows: &[ActualRow]) -> Res
             .calendar
             .parse(label)
             .map_err(|e| Fatal(format!("--period: {e}"))),
-        None => engine::latest_period(rows).ok_or_else(|| {
+        None => ragstatus::period::latest_reported(
+            rows.iter().map(|r| (r.indicator.as_str(), r.period)),
+        )
+        .ok_or_else(|| {
             Fatal(
                 "the actuals file has no usable rows, so there is no latest period: give --period"
                     .into(),
@@ -286,34 +257,13 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
         let (comparators, bad) = (read.values, read.errors);
         problems.extend(bad);
         for row in &mut indicator_rows {
-            let (Some(values), Some(indicator)) = (
-                comparators.get(&(row.id.clone(), period)),
-                defs.ids.get(&row.id).and_then(|i| defs.indicator(*i)),
-            ) else {
+            let Some(values) = comparators.get(&(row.id().to_string(), period)) else {
                 continue;
             };
-            row.benchmark = match row.actual_value {
-                None => Some(crate::model::BenchmarkView {
-                    line: format!(
-                        "Benchmark: no value this period to compare with {} comparator{}",
-                        values.len(),
-                        if values.len() == 1 { "" } else { "s" }
-                    ),
-                    result: None,
-                }),
-                Some(actual) => {
-                    match crate::comparators::benchmark_actual(indicator, actual, values) {
-                        Ok(b) => Some(crate::model::BenchmarkView {
-                            line: format!("Benchmark: {}", b.explanation),
-                            result: Some(b),
-                        }),
-                        Err(e) => {
-                            problems.push(e.with_file(file.as_str()).with_period(period.label()));
-                            None
-                        }
-                    }
-                }
-            };
+            match engine::benchmark(row, values) {
+                Ok(b) => row.benchmark = Some(b),
+                Err(e) => problems.push(e.with_file(file.as_str()).with_period(period.label())),
+            }
         }
     }
     let budget = match &args.budget {
@@ -569,6 +519,23 @@ fn drain(sink: &mut Sink<'_>, receive: std::sync::mpsc::Receiver<Vec<Job>>) -> R
 pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let file = args.inputs.actuals.display().to_string();
+    if !args.by.is_empty() {
+        let keyed = keyed::evaluate(
+            &defs.definitions,
+            open(&args.inputs.actuals)?,
+            &file,
+            &args.by,
+            args.format,
+        )?;
+        let mut out = output(&args.output)?;
+        out.write_all(&keyed.text).map_err(write_failed)?;
+        out.flush().map_err(write_failed)?;
+        let mut err = std::io::stderr().lock();
+        for problem in &keyed.problems {
+            let _ = writeln!(err, "{problem}");
+        }
+        return Ok(not_evaluated(keyed.problems.len()));
+    }
     let reader = ActualsReader::new(open(&args.inputs.actuals)?, &defs.catalog, Some(&file))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let mut sink = Sink {
@@ -614,52 +581,21 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
         drain(&mut sink, receive)
     })?;
     sink.out.flush().map_err(write_failed)?;
-    let bad = sink.bad;
+    Ok(not_evaluated(sink.bad))
+}
+
+/// Says how many rows could not be evaluated (each already listed), and how the command ends.
+fn not_evaluated(bad: usize) -> Outcome {
     if bad > 0 {
         let _ = writeln!(
             std::io::stderr(),
             "{bad} input row{} could not be evaluated (listed above)",
             if bad == 1 { "" } else { "s" }
         );
-        Ok(Outcome::BadRows)
+        Outcome::BadRows
     } else {
-        Ok(Outcome::Clean)
+        Outcome::Clean
     }
-}
-
-fn describe_inputs(indicator: &Indicator, period: Period, rows: &[&ActualRow]) -> String {
-    let mut out = String::new();
-    for row in rows {
-        let value = match row.observation {
-            Observation::Value { value } => indicator.unit.format_value(value, None),
-            Observation::Fraction {
-                numerator,
-                denominator,
-            } => format!(
-                "{numerator} / {denominator} × {}",
-                indicator.effective_multiplier()
-            ),
-        };
-        let mut flags = Vec::new();
-        if row.provisional {
-            flags.push("provisional".to_string());
-        }
-        if let Some(note) = &row.note {
-            flags.push(format!("note: {note}"));
-        }
-        let marker = if row.period == period { "▸" } else { " " };
-        let _ = writeln!(
-            out,
-            "  {marker} {:<12} {value}{}",
-            row.period.to_string(),
-            if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", flags.join("; "))
-            }
-        );
-    }
-    out
 }
 
 /// `ragstatus explain`.
@@ -685,11 +621,8 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
     let person = overrides.get(&(indicator.id.clone(), period));
     let empty = Series::new();
     let s = series.get(&indicator.id).unwrap_or(&empty);
-    let result = indicator.evaluate(period, s).map(|r| match person {
-        Some(o) => r.with_override(o.status, o.reason.as_str(), o.by.as_str()),
-        None => r,
-    });
-    let result = result.map_err(|e| {
+    // An evaluation error names the definitions file; the row below then cannot fail on it.
+    indicator.evaluate(period, s).map_err(|e| {
         Fatal(
             e.with_file(args.inputs.definitions.display().to_string())
                 .to_string(),
@@ -715,170 +648,20 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Fatal> {
                         .unwrap_or(period.first_date())
         })
         .collect();
-    let mut out = output(&None)?;
-    if args.json {
-        #[derive(Serialize)]
-        struct Json<'a> {
-            result: &'a IndicatorResult,
-            history: Vec<(String, Option<Decimal>)>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            spc: Option<&'a crate::model::SpcView>,
-        }
-        let json = Json {
-            spc: row.spc.as_ref(),
-            result: &result,
-            history: history
-                .iter()
-                .map(|p| p.to_string())
-                .zip(row.history.iter().copied())
-                .collect(),
-        };
-        let text = serde_json::to_string_pretty(&json).map_err(|e| Fatal(e.to_string()))?;
-        writeln!(out, "{text}").map_err(write_failed)?;
+    let explained = Explained {
+        indicator,
+        period,
+        inputs: &relevant,
+        history: &history,
+        row: &row,
+    };
+    let text = if args.json {
+        explain::json(&explained).map_err(Fatal)? + "\n"
     } else {
-        let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-        let precise = |v: Decimal| indicator.unit.format_value(readable(v), None);
-        let mut text = String::new();
-        let _ = writeln!(text, "{} {}", indicator.id, indicator.name);
-        if !indicator.group.is_empty() {
-            let _ = writeln!(text, "Group:        {}", indicator.group.join(" / "));
-        }
-        let _ = writeln!(
-            text,
-            "Definition:   {} ({} is better), {}, aggregation {}, basis {}",
-            indicator.unit.as_str(),
-            indicator.polarity.as_str(),
-            indicator.frequency.as_str(),
-            indicator.aggregation.as_str(),
-            match indicator.effective_basis() {
-                ragstatus::Basis::Period => "period",
-                ragstatus::Basis::YearToDate => "year to date",
-            }
-        );
-        let _ = writeln!(
-            text,
-            "Period:       {}{}",
-            result.period,
-            match &result.measured {
-                Some(m) if *m != result.period => format!(" (measures {m})"),
-                Some(_) => String::new(),
-                None => " (not due)".into(),
-            }
-        );
-        let _ = writeln!(text, "Inputs (this year and last, ▸ = the period):");
-        text.push_str(&describe_inputs(indicator, period, &relevant));
-        let _ = writeln!(
-            text,
-            "Actual:       {}{}",
-            result.actual.map(precise).unwrap_or_else(|| "none".into()),
-            match (result.unrounded, result.no_value) {
-                (Some(u), _) => format!(" (rounded from {})", precise(u)),
-                (None, Some(reason)) => format!(" ({})", reason.describe()),
-                _ => String::new(),
-            }
-        );
-        let _ = writeln!(
-            text,
-            "Target:       {}{}",
-            result
-                .target
-                .as_ref()
-                .map(|t| engine::target_text(indicator, t))
-                .unwrap_or_else(|| "none (data only)".into()),
-            result
-                .stretch
-                .map(|s| format!(", stretch {}", f(s)))
-                .unwrap_or_default()
-        );
-        let _ = writeln!(
-            text,
-            "Tolerance:    {}{}",
-            tolerance_words(&indicator.tolerance),
-            result
-                .rating
-                .tolerance_amount
-                .map(|a| format!(" = {}", indicator.unit.format_difference(a, None)))
-                .unwrap_or_default()
-        );
-        if let Some(shortfall) = result.rating.shortfall {
-            let _ = writeln!(
-                text,
-                "Shortfall:    {}{}",
-                readable(shortfall),
-                if shortfall <= Decimal::ZERO {
-                    " (target met)"
-                } else {
-                    ""
-                }
-            );
-        }
-        let _ = writeln!(
-            text,
-            "Status:       {} (rule: {})",
-            status_label(result.status),
-            serde_json::to_value(result.rating.fired)
-                .ok()
-                .map(|v| match v {
-                    serde_json::Value::String(s) => s.replace('_', " "),
-                    other => other.to_string(),
-                })
-                .unwrap_or_default()
-        );
-        if let Some(o) = &result.rating.overridden {
-            let _ = writeln!(
-                text,
-                "Override:     {} by {}: {} (computed {})",
-                o.status.as_str(),
-                o.by,
-                o.reason,
-                result.rating.computed.as_str()
-            );
-        }
-        let _ = writeln!(text, "Explanation:  {}", result.sentence());
-        let travel_line = |name: &str, t: &ragstatus::Travel| {
-            format!(
-                "{name:<13} {}{}",
-                engine::travel(t.direction).label(),
-                match (t.comparison, t.change) {
-                    (Some(c), Some(change)) => format!(
-                        " (from {}; change {} in the good direction, stable band {})",
-                        f(c),
-                        readable(change),
-                        readable(t.band.unwrap_or_default())
-                    ),
-                    (Some(c), None) => format!(" (from {})", f(c)),
-                    _ => String::new(),
-                }
-            )
-        };
-        let _ = writeln!(text, "{}", travel_line("vs previous:", &result.previous));
-        let _ = writeln!(text, "{}", travel_line("vs last year:", &result.year_ago));
-        if let Some(trend) = &result.trend {
-            let _ = writeln!(text, "{}", travel_line("Trend:", trend));
-        }
-        let _ = writeln!(
-            text,
-            "Headline:     {}",
-            Travel::label(engine::travel(result.direction))
-        );
-        let _ = writeln!(text, "History:");
-        for (p, v) in history.iter().zip(&row.history) {
-            let _ = writeln!(
-                text,
-                "  {:<12} {}",
-                p.to_string(),
-                v.map(f).unwrap_or_else(|| "–".into())
-            );
-        }
-        if let Some(spc) = &row.spc {
-            let _ = writeln!(text, "{}", spc.line);
-            let _ = writeln!(text, "  {}", spc.explanation);
-            for signal in &spc.result.signals {
-                let _ = writeln!(text, "  - {}", signal.explanation);
-            }
-        }
-        out.write_all(text.as_bytes()).map_err(write_failed)?;
-    }
+        explain::text(&explained)
+    };
+    let mut out = output(&None)?;
+    out.write_all(text.as_bytes()).map_err(write_failed)?;
     out.flush().map_err(write_failed)?;
     list_problems(&problems);
     Ok(outcome(&problems))

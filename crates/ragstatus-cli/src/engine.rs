@@ -1,17 +1,15 @@
 //! The bridge between the command line and the library: loading the definitions, telling the
-//! actuals reader which indicators exist and how periods are labelled, and turning the library's
-//! results into report rows.
+//! actuals reader which indicators exist and how periods are labelled, and evaluating each
+//! indicator into a report row of the core's own types (`IndicatorResult`, `SpcResult`,
+//! `Benchmark`): the text every format shows is made from them when rendering.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use ragstatus::input::{ActualRow, Catalog};
-use ragstatus::{
-    Assurance, Decimal, Definitions, Direction, Error, Improvement, Indicator, IndicatorResult,
-    Override, Period, PeriodKind, Series, SpcResult, SpcRule, Status, Target,
-};
+use ragstatus::{Decimal, Definitions, Error, Indicator, Override, Period, Series, Status};
 
-use crate::model::{IndicatorRow, SpcView, Travel, assurance_words, rule_words};
+use crate::model::{Benchmarked, IndicatorRow};
 
 /// The definitions, indexed by id.
 #[derive(Debug, Clone)]
@@ -81,27 +79,6 @@ pub fn series(rows: &[ActualRow]) -> (BTreeMap<String, Series>, Flags) {
     (series, flags)
 }
 
-/// The latest period with data, of the length most indicators report in: a quarterly report
-/// with one monthly and one annual indicator is a report of the latest quarter, not of the
-/// latest month. Between lengths used by as many indicators, the shorter wins.
-pub fn latest_period(rows: &[ActualRow]) -> Option<Period> {
-    let mut users: BTreeMap<PeriodKind, std::collections::HashSet<&str>> = BTreeMap::new();
-    for row in rows {
-        users
-            .entry(row.period.kind())
-            .or_default()
-            .insert(row.indicator.as_str());
-    }
-    let kind = users
-        .iter()
-        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
-        .map(|(kind, _)| *kind)?;
-    rows.iter()
-        .map(|r| r.period)
-        .filter(|p| p.kind() == kind)
-        .max_by_key(|p| p.last_date())
-}
-
 /// The `n` periods of the same length ending with `period`, oldest first.
 pub fn history_periods(period: Period, n: usize) -> Vec<Period> {
     let mut periods: Vec<Period> = (0..n)
@@ -112,194 +89,7 @@ pub fn history_periods(period: Period, n: usize) -> Vec<Period> {
     periods
 }
 
-/// Direction as the report shows it.
-pub fn travel(direction: Direction) -> Travel {
-    match direction {
-        Direction::Improving => Travel::Improving,
-        Direction::Worsening => Travel::Worsening,
-        Direction::NoChange => Travel::NoChange,
-        Direction::NotComparable => Travel::NotComparable,
-    }
-}
-
-/// A target as shown: `95.0%`, or `87.0%–95.0%` for a range.
-pub fn target_text(indicator: &Indicator, target: &Target) -> String {
-    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    match target {
-        Target::Value(v) => f(*v),
-        Target::Range { low, high } => format!("{}–{}", f(*low), f(*high)),
-    }
-}
-
-/// One row of the report for an evaluated indicator.
-pub fn indicator_row(
-    indicator: &Indicator,
-    result: &IndicatorResult,
-    history: Vec<Option<Decimal>>,
-    flags: Option<&(bool, Option<String>)>,
-) -> IndicatorRow {
-    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    let mut target = result.target.as_ref().map(|t| target_text(indicator, t));
-    if let (Some(text), Some(stretch)) = (&mut target, result.stretch) {
-        text.push_str(&format!(" (stretch {})", f(stretch)));
-    }
-    IndicatorRow {
-        id: indicator.id.clone(),
-        name: indicator.name.clone(),
-        group: indicator.group.clone(),
-        polarity: polarity_name(indicator),
-        target,
-        actual: result.actual.map(f),
-        actual_value: result.actual,
-        status: result.status,
-        computed_status: result
-            .rating
-            .overridden
-            .as_ref()
-            .map(|_| result.rating.computed),
-        direction: travel(result.direction),
-        vs_previous: travel(result.previous.direction),
-        previous: result.previous.comparison.map(f),
-        vs_year_ago: travel(result.year_ago.direction),
-        year_ago: result.year_ago.comparison.map(f),
-        history_shown: history.iter().map(|v| v.map(f)).collect(),
-        history,
-        explanation: result.sentence(),
-        provisional: flags.is_some_and(|(p, _)| *p),
-        note: flags.and_then(|(_, n)| n.clone()),
-        spc: None,
-        benchmark: None,
-    }
-}
-
-/// The analysis in a sentence, with values in the indicator's unit and display decimals (the
-/// library's own explanation shows them to 7 significant digits).
-fn spc_sentence(indicator: &Indicator, result: &SpcResult) -> String {
-    let show = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
-    let Some(last) = result.points.last() else {
-        return "No values to analyse.".to_string();
-    };
-    let name = last
-        .label
-        .clone()
-        .unwrap_or_else(|| format!("point {}", last.index + 1));
-    let what = match (last.rules.first(), last.point_type) {
-        (Some(SpcRule::Outside), kind) => {
-            match (last.upper_process_limit, last.lower_process_limit) {
-                (Some(u), _) if last.value > u => format!(
-                    "{} is above the upper process limit of {}: {}",
-                    show(last.value),
-                    show(u),
-                    kind.describe()
-                ),
-                (_, Some(l)) => format!(
-                    "{} is below the lower process limit of {}: {}",
-                    show(last.value),
-                    show(l),
-                    kind.describe()
-                ),
-                _ => last.explanation.clone(),
-            }
-        }
-        (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
-        (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
-    };
-    let mut parts = vec![format!("Latest value ({name}): {what}")];
-    if let Some(segment) = result.segments.last() {
-        if segment.limits.upper_process_limit.is_none() {
-            parts.push("too few points for process limits".to_string());
-        } else if segment.trial_limits {
-            parts.push(format!(
-                "the limits are trial limits ({} points, fewer than 12)",
-                segment.points
-            ));
-        }
-        let limits = &segment.limits;
-        if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
-            result.target,
-            result.assurance,
-            limits.lower_process_limit,
-            limits.upper_process_limit,
-        ) {
-            parts.push(match assurance {
-                Assurance::Inconsistent => format!(
-                    "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
-                    show(target),
-                    show(lower),
-                    show(upper)
-                ),
-                _ => {
-                    let (side, limit) = if target > upper {
-                        ("above the upper", upper)
-                    } else {
-                        ("below the lower", lower)
-                    };
-                    let verdict = if assurance == Assurance::ConsistentPass {
-                        "will consistently meet it"
-                    } else {
-                        "will consistently miss it unless something changes"
-                    };
-                    format!(
-                        "the target of {} is {side} process limit of {}: the process {verdict}",
-                        show(target),
-                        show(limit)
-                    )
-                }
-            });
-        }
-    }
-    let mut sentence = parts.join("; ");
-    sentence.push('.');
-    sentence
-}
-
-/// The report's view of an indicator's SPC analysis.
-pub fn spc_view(indicator: &Indicator, result: SpcResult) -> SpcView {
-    let last = result.points.last();
-    let rule = last.and_then(|p| p.rules.first().copied());
-    let variation_label = result
-        .variation
-        .map(|v| v.describe().to_string())
-        .unwrap_or_else(|| "no values".to_string());
-    let assurance_label = match result.assurance {
-        Some(a) => assurance_words(a).to_string(),
-        None if result.improvement == Improvement::Neutral => {
-            "none (no better direction)".to_string()
-        }
-        None if result.target.is_none() => "none (no single target)".to_string(),
-        None => "none (no process limits)".to_string(),
-    };
-    let segment = result.segments.last();
-    let trial_limits = segment.is_some_and(|s| s.trial_limits);
-    let mut line = format!("SPC: {variation_label}");
-    if let Some(rule) = rule {
-        line.push_str(&format!(" ({})", rule_words(rule)));
-    }
-    line.push_str(&format!("; assurance: {assurance_label}"));
-    if let Some(s) = segment.filter(|s| s.trial_limits) {
-        line.push_str(&format!("; trial limits ({} points)", s.points));
-    }
-    let explanation = spc_sentence(indicator, &result);
-    SpcView {
-        variation: result.variation,
-        variation_label,
-        rule,
-        assurance: result.assurance,
-        assurance_label,
-        trial_limits,
-        line,
-        explanation,
-        result,
-        unit: indicator.unit.clone(),
-        decimals: indicator.decimals,
-    }
-}
-
-fn polarity_name(indicator: &Indicator) -> String {
-    indicator.polarity.as_str().to_string()
-}
-
-/// Evaluates one indicator for a period, with its recent history.
+/// Evaluates one indicator for a period, with its recent history and SPC analysis.
 pub fn evaluate_row(
     indicator: &Indicator,
     period: Period,
@@ -312,7 +102,7 @@ pub fn evaluate_row(
     if let Some(o) = person {
         result = result.with_override(o.status, o.reason.as_str(), o.by.as_str());
     }
-    let values = history
+    let history = history
         .iter()
         .map(|p| {
             indicator
@@ -322,10 +112,33 @@ pub fn evaluate_row(
                 .and_then(|r| r.actual)
         })
         .collect();
-    let key = (indicator.id.clone(), period);
-    let mut row = indicator_row(indicator, &result, values, flags.get(&key));
-    row.spc = indicator
-        .spc(period, series)?
-        .map(|spc| spc_view(indicator, spc));
-    Ok(row)
+    let flags = flags.get(&(indicator.id.clone(), period));
+    Ok(IndicatorRow {
+        indicator: indicator.clone(),
+        spc: indicator.spc(period, series)?,
+        result,
+        history,
+        benchmark: None,
+        provisional: flags.is_some_and(|(p, _)| *p),
+        note: flags.and_then(|(_, n)| n.clone()),
+    })
+}
+
+/// An indicator's place among its comparators for the period: ranked when it has an actual;
+/// when it has none, the report says so rather than leaving it out.
+pub fn benchmark(
+    row: &IndicatorRow,
+    values: &[(String, Option<Decimal>)],
+) -> Result<Benchmarked, Error> {
+    match row.result.actual {
+        None => Ok(Benchmarked::NoActual {
+            comparators: values.len(),
+        }),
+        Some(actual) => {
+            let values: Vec<Option<Decimal>> = values.iter().map(|(_, v)| *v).collect();
+            row.indicator
+                .benchmark(actual, &values)
+                .map(Benchmarked::Ranked)
+        }
+    }
 }

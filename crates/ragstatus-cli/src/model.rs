@@ -4,11 +4,11 @@
 //! HTML, JSON or CSV) are kept apart, so every format shows exactly the same figures. Numbers
 //! are kept as exact decimals and as the text the report shows.
 
-use ragstatus::{Assurance, Benchmark, Decimal, PointType, SpcResult, SpcRule, Status, Unit};
+use ragstatus::{Benchmark, Decimal, Direction, Indicator, IndicatorResult, SpcResult, Status};
 use serde::Serialize;
 
 /// The whole quarterly report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Report {
     /// The report's title.
     pub title: String,
@@ -70,156 +70,53 @@ impl SummaryRow {
     }
 }
 
-/// Direction of travel, as the report shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Travel {
-    /// Better than the comparison.
-    Improving,
-    /// Within the stable band.
-    NoChange,
-    /// Worse than the comparison.
-    Worsening,
-    /// One of the values is missing.
-    NotComparable,
-}
-
-impl Travel {
-    /// Arrow and words: `↑ Improving`. Arrows show better/worse, not up/down, so a falling
-    /// "lower is better" indicator shows ↑.
-    pub fn label(self) -> &'static str {
-        match self {
-            Travel::Improving => "↑ Improving",
-            Travel::NoChange => "→ No change",
-            Travel::Worsening => "↓ Worsening",
-            Travel::NotComparable => "– n/a",
-        }
-    }
-}
-
-/// One indicator for the period reported.
-#[derive(Debug, Clone, Serialize)]
+/// One indicator for the period reported, as the core evaluated it: the definition, the
+/// result, its history, its SPC analysis and its place among comparators. What each format
+/// shows is made from these at the edge (`render`).
+#[derive(Debug, Clone)]
 pub struct IndicatorRow {
-    /// The indicator id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Its group path (theme, directorate).
-    pub group: Vec<String>,
-    /// `higher`, `lower` or `within`.
-    pub polarity: String,
-    /// The target in force, as shown ("95.0%", "87.0–95.0%"); none for data-only indicators.
-    pub target: Option<String>,
-    /// The actual compared, as shown.
-    pub actual: Option<String>,
-    /// The exact actual compared.
-    pub actual_value: Option<Decimal>,
-    /// The status.
-    #[serde(serialize_with = "status_name")]
-    pub status: Status,
-    /// Set when a person overrode the computed status.
-    #[serde(serialize_with = "optional_status_name")]
-    pub computed_status: Option<Status>,
-    /// The headline direction of travel, as the indicator's settings ask (against the previous
-    /// period unless set to the same period last year, or by regression).
-    pub direction: Travel,
-    /// Direction against the previous period.
-    pub vs_previous: Travel,
-    /// The previous period's value, as shown.
-    pub previous: Option<String>,
-    /// Direction against the same period last year.
-    pub vs_year_ago: Travel,
-    /// Last year's value, as shown.
-    pub year_ago: Option<String>,
+    /// The definition: id, name, group, unit and display decimals.
+    pub indicator: Indicator,
+    /// The evaluation for the period, with any override applied.
+    pub result: IndicatorResult,
     /// The recent history, oldest first, aligned with [`Report::history_periods`].
     pub history: Vec<Option<Decimal>>,
-    /// The same history as shown (unit and display decimals), for the sparkline's text.
-    #[serde(skip)]
-    pub history_shown: Vec<Option<String>>,
-    /// The plain-English explanation of the status.
-    pub explanation: String,
+    /// Statistical process control, for indicators whose definition enables it.
+    pub spc: Option<SpcResult>,
+    /// The position among comparators, when a comparators file gives values for the indicator.
+    pub benchmark: Option<Benchmarked>,
     /// The figure is provisional.
     pub provisional: bool,
     /// The data note, if any.
     pub note: Option<String>,
-    /// Statistical process control, for indicators whose definition enables it.
-    pub spc: Option<SpcView>,
-    /// The position among comparators, when a comparators file gives values for the indicator.
-    pub benchmark: Option<BenchmarkView>,
 }
 
-/// An indicator's position among its comparators.
-#[derive(Debug, Clone, Serialize)]
-pub struct BenchmarkView {
-    /// The report's line: "Benchmark: 3rd of 7 (quartile 2); 4.2 points better than the median
-    /// of 41.0%".
-    pub line: String,
-    /// Rank, quartile, median and distance; none when there is no actual this period.
-    pub result: Option<Benchmark>,
-}
-
-/// An indicator's SPC analysis as the report shows it: the two icons in words, and the full
-/// result (every point with its limits and rules) for the chart and the JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct SpcView {
-    /// The variation icon: the last point's label.
-    pub variation: Option<PointType>,
-    /// The variation icon in words: "special cause improvement", "common cause variation".
-    pub variation_label: String,
-    /// The rule that gives the last point its label, if any.
-    pub rule: Option<SpcRule>,
-    /// The assurance icon against the target.
-    pub assurance: Option<Assurance>,
-    /// The assurance icon in words: "inconsistent (hit and miss)", or why there is none.
-    pub assurance_label: String,
-    /// The last segment's limits are trial limits (fewer than 12 points).
-    pub trial_limits: bool,
-    /// The report's SPC line: "SPC: special cause improvement (trend); assurance: inconsistent
-    /// (hit and miss)".
-    pub line: String,
-    /// Why, in a sentence with values as the report shows them: "Latest value (2015/16 Q3): 7
-    /// points in a row above the mean from 2014/15 Q1: special cause improvement; ...".
-    pub explanation: String,
-    /// The analysis.
-    pub result: SpcResult,
-    /// The indicator's unit and display decimals, to show the chart's values.
-    #[serde(skip)]
-    pub unit: Unit,
-    /// Display decimals.
-    #[serde(skip)]
-    pub decimals: Option<u32>,
-}
-
-impl SpcView {
-    /// A value as the report shows it (`92.1%`).
-    pub fn show(&self, value: Decimal) -> String {
-        self.unit.format_value(value, self.decimals)
-    }
-}
-
-/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`.
-pub fn rule_words(rule: SpcRule) -> &'static str {
-    match rule {
-        SpcRule::Outside => "outside the limits",
-        SpcRule::Trend => "trend",
-        SpcRule::TwoOfThree => "two of three beyond 2σ",
-        SpcRule::Shift => "shift",
-    }
-}
-
-/// The assurance icon in words, after the Making Data Count icons.
-pub fn assurance_words(assurance: Assurance) -> &'static str {
-    match assurance {
-        Assurance::ConsistentPass => "consistently passing the target",
-        Assurance::ConsistentFail => "consistently failing the target",
-        Assurance::Inconsistent => "inconsistent (hit and miss)",
-    }
+/// An indicator with comparator values for the period.
+#[derive(Debug, Clone)]
+pub enum Benchmarked {
+    /// No actual this period, so nothing to rank against this many comparators.
+    NoActual {
+        /// The comparators given.
+        comparators: usize,
+    },
+    /// Rank, quartile, median and distance.
+    Ranked(Benchmark),
 }
 
 impl IndicatorRow {
+    /// The indicator id.
+    pub fn id(&self) -> &str {
+        &self.indicator.id
+    }
+
+    /// The status (a person's override where there is one).
+    pub fn status(&self) -> Status {
+        self.result.status
+    }
+
     /// True for an exception: Red, or getting worse (the headline direction of travel).
     pub fn is_exception(&self) -> bool {
-        self.status == Status::Red || self.direction == Travel::Worsening
+        self.result.status == Status::Red || self.result.direction == Direction::Worsening
     }
 }
 
@@ -321,18 +218,9 @@ pub struct MilestoneRow {
     pub note: Option<String>,
 }
 
-fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
+/// Serialises a status by its name (`Red`), as every format writes it.
+pub fn status_name<S: serde::Serializer>(status: &Status, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(status.as_str())
-}
-
-fn optional_status_name<S: serde::Serializer>(
-    status: &Option<Status>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match status {
-        Some(status) => s.serialize_str(status.as_str()),
-        None => s.serialize_none(),
-    }
 }
 
 /// Symbol and words for a status, so that it never depends on colour alone.

@@ -8,6 +8,7 @@
 //! at a million rows those were a fifth of the run.
 
 use ragstatus::Decimal;
+use ragstatus::unit::write_decimal;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 17] = [
@@ -59,79 +60,9 @@ pub struct Row<'a> {
     pub explanation: (&'a str, Option<&'a str>),
 }
 
-/// Appends a decimal as `Decimal`'s `Display` writes it: the mantissa's digits with the point
-/// `scale` places from the right, a leading `0` before a point with no whole digits, trailing
-/// zeros kept, and `-` for any negative (even a negative zero).
-pub fn decimal(out: &mut Vec<u8>, value: Decimal) {
-    if value.is_sign_negative() {
-        out.push(b'-');
-    }
-    let mut buffer = [0u8; 40];
-    let digits = mantissa_digits(value.mantissa().unsigned_abs(), &mut buffer);
-    let scale = value.scale() as usize;
-    if scale == 0 {
-        out.extend_from_slice(digits);
-    } else if digits.len() > scale {
-        let (whole, frac) = digits.split_at(digits.len() - scale);
-        out.extend_from_slice(whole);
-        out.push(b'.');
-        out.extend_from_slice(frac);
-    } else {
-        out.extend_from_slice(b"0.");
-        out.resize(out.len() + scale - digits.len(), b'0');
-        out.extend_from_slice(digits);
-    }
-}
-
-/// The decimal digits of a mantissa written from the right into `buffer`, nine at a time
-/// in 64-bit arithmetic: much cheaper than a 128-bit division per digit or the formatting
-/// machinery.
-fn mantissa_digits(mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
-    const BILLION: u64 = 1_000_000_000;
-    // The mantissa as 32-bit words, most significant first, divided by 10^9 in 64-bit steps
-    // (division by a constant: a multiplication), nine digits at a time.
-    let mut words = [
-        (mantissa >> 96) as u32,
-        (mantissa >> 64) as u32,
-        (mantissa >> 32) as u32,
-        mantissa as u32,
-    ];
-    let mut at = buffer.len();
-    let mut put = |digit: u32, at: &mut usize| {
-        *at = at.saturating_sub(1);
-        if let Some(slot) = buffer.get_mut(*at) {
-            *slot = b'0' + (digit % 10) as u8;
-        }
-    };
-    loop {
-        let mut remainder = 0u64;
-        for word in &mut words {
-            let current = (remainder << 32) | u64::from(*word);
-            *word = (current / BILLION) as u32;
-            remainder = current % BILLION;
-        }
-        let mut chunk = remainder as u32;
-        if words.iter().all(|w| *w == 0) {
-            loop {
-                put(chunk, &mut at);
-                chunk /= 10;
-                if chunk == 0 {
-                    break;
-                }
-            }
-            break;
-        }
-        for _ in 0..9 {
-            put(chunk, &mut at);
-            chunk /= 10;
-        }
-    }
-    buffer.get(at..).unwrap_or_default()
-}
-
 fn optional_csv_decimal(out: &mut Vec<u8>, value: Option<Decimal>) {
     if let Some(v) = value {
-        decimal(out, v);
+        write_decimal(out, v);
     }
     out.push(b',');
 }
@@ -234,7 +165,7 @@ fn json_optional_decimal(out: &mut Vec<u8>, value: Option<Decimal>) {
     match value {
         Some(v) => {
             out.push(b'"');
-            decimal(out, v);
+            write_decimal(out, v);
             out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
@@ -312,50 +243,6 @@ mod tests {
     use super::*;
     use serde::Serialize;
     use std::str::FromStr;
-
-    #[test]
-    fn decimals_as_display_writes_them() {
-        let mut cases: Vec<Decimal> = [
-            "0",
-            "-0",
-            "0.0",
-            "-0.00",
-            "1",
-            "-1",
-            "0.5",
-            "-0.05",
-            "10",
-            "100.10",
-            "70.0",
-            "70.761670761670761670761670762",
-            "-9.238329238329238329238329238",
-            "0.0000000000000000000000000001",
-            "7.922816251464326433759354395",
-            "18446744073709551616",
-            "18446744073709551615.5",
-        ]
-        .iter()
-        .map(|s| Decimal::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}")))
-        .chain([Decimal::MAX, Decimal::MIN])
-        .collect();
-        // A spread of mantissas and scales from a fixed generator.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let hi = (x >> 32) as u32 >> (x % 32);
-            let mid = x as u32 >> ((x >> 8) % 32);
-            let lo = (x >> 16) as u32;
-            let scale = (x % 29) as u32;
-            cases.push(Decimal::from_parts(lo, mid, hi, x % 2 == 0, scale));
-        }
-        for d in cases {
-            let mut out = Vec::new();
-            decimal(&mut out, d);
-            assert_eq!(String::from_utf8(out).unwrap(), d.to_string(), "{d:?}");
-        }
-    }
 
     /// The record as the previous code serialised it, for comparison.
     #[derive(Serialize)]

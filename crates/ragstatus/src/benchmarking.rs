@@ -3,6 +3,8 @@
 //! Given a body's value (the *actual*) and the same indicator's values for the same period from a
 //! comparator group (CIPFA nearest neighbours, all English councils, ...), [`benchmark`] says where
 //! the body stands, and optionally maps its quartile to a [`Status`].
+//! [`Indicator::benchmark`] does the same for an indicator's actual, ranked as the report shows
+//! it (rounded to the indicator's display decimals), in the indicator's polarity and unit.
 //!
 //! ```
 //! use ragstatus::benchmarking::{benchmark, BenchmarkSettings};
@@ -50,12 +52,14 @@
 //!   is `NoData`.
 //! - `within` polarity has no order of better and worse, so it is a definition error here.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::indicator::Indicator;
 use crate::polarity::Polarity;
 use crate::status::Status;
+use crate::unit::Unit;
 
 /// Maps quartiles (1 = best) to statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +228,58 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+impl Indicator {
+    /// Benchmarks this indicator's actual against its comparators' values for the same period
+    /// (see [`benchmark`]), with the rules a report uses where the specification is silent:
+    ///
+    /// - the actual is ranked **as shown**, rounded to the indicator's display decimals (half
+    ///   away from zero), since published comparator figures are rounded the same way: 93.135%
+    ///   shown as 93.1% ties with a neighbour's 93.1%;
+    /// - the direction is the indicator's polarity (a `within` indicator is a definition error:
+    ///   a range has no better end), and the explanation reads in its unit (`%` makes
+    ///   differences points, days are days);
+    /// - an error names the indicator.
+    ///
+    /// ```
+    /// use ragstatus::Definitions;
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "SW-01"
+    ///     unit = "percent"
+    ///     polarity = "higher"
+    ///     decimals = 1
+    /// "#)?;
+    /// let indicator = &defs.indicators[0];
+    /// let neighbours = [Some(dec!(93.1)), Some(dec!(91.2)), None, Some(dec!(89.0))];
+    /// let result = indicator.benchmark(dec!(93.135), &neighbours)?;
+    /// assert_eq!(result.actual, dec!(93.1));
+    /// assert_eq!(result.rank, Some(1));
+    /// assert_eq!(result.tied, 1);
+    /// assert_eq!(
+    ///     result.explanation,
+    ///     "joint 1st of 4 (quartile 1, best); 0.95 points better than the median of 92.15% (1 comparator missing)"
+    /// );
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn benchmark(&self, actual: Decimal, comparators: &[Option<Decimal>]) -> Result<Benchmark> {
+        let shown = match self.decimals {
+            Some(dp) => actual.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
+            None => actual,
+        };
+        let settings = BenchmarkSettings {
+            unit: match self.unit {
+                Unit::Percent => Some("%".into()),
+                Unit::Days => Some(" days".into()),
+                _ => None,
+            },
+            ..BenchmarkSettings::new(self.polarity)
+        };
+        benchmark(shown, comparators, &settings).map_err(|e| e.with_indicator(&self.id))
     }
 }
 

@@ -5,8 +5,9 @@
 //! their targets, forecast outturns against budgets, improvement-plan milestones against their
 //! due dates, and statistical process control ("Making Data Count") on the same series.
 //!
-//! The rules are those of the project's `SPEC.md`; each module's documentation states the rules
-//! it implements and the choices it made where the specification is silent.
+//! The rules are those of the project's `SPEC.md`, included here as the [`spec`] module; each
+//! module's documentation states the rules it implements and the choices it made where the
+//! specification is silent.
 //!
 //! ## A quarter in ten lines
 //!
@@ -52,9 +53,9 @@
 //!
 //! | concept | module | key items |
 //! | --- | --- | --- |
-//! | fiscal years, quarters, labels, year to date | [`period`] | [`FiscalCalendar`], [`Period`] |
+//! | fiscal years, quarters, labels, year to date; the period a report covers | [`period`] | [`FiscalCalendar`], [`Period`], [`period::latest_reported`] |
 //! | values, numerator / denominator, aggregation, rounding | [`value`] | [`Observation`], [`Aggregation`], [`Rounding`] |
-//! | units and how amounts read in sentences | [`unit`](mod@unit) | [`Unit`] |
+//! | units and how amounts read in sentences; writing a decimal's digits | [`unit`](mod@unit) | [`Unit`], [`unit::write_decimal`] |
 //! | targets, annual profiles, stretch | [`target`] | [`Target`], [`TargetSpec`], [`Profile`] |
 //! | which side is good | [`polarity`] | [`Polarity`] |
 //! | the Amber band | [`tolerance`] | [`Tolerance`] |
@@ -69,9 +70,10 @@
 //! | loading definitions | [`definitions`] | [`Definitions`] |
 //! | budget variance and roll-up | [`budget`] | [`BudgetLine`], [`roll_up`] |
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
-//! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`] |
-//! | position among comparators | [`benchmarking`] | [`benchmark()`] |
+//! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`], [`SpcResult::explained`] |
+//! | position among comparators | [`benchmarking`] | [`benchmark()`], [`Indicator::benchmark`] |
 //! | reading input: numbers, missing cells, period labels; actuals, overrides and comparators files | [`input`] | [`input::parse_number`], [`input::read_period`], [`input::ActualsReader`] |
+//! | the normative rules (`SPEC.md`) | [`spec`] | |
 //! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks, unterminated quotes) | [`csvio`] | [`csvio::CsvReader`] |
 //!
 //! ## Exact, and total
@@ -116,6 +118,7 @@ pub mod rating;
 pub mod schema;
 pub mod scheme;
 pub mod spc;
+pub mod spec;
 pub mod status;
 pub mod summary;
 pub mod target;

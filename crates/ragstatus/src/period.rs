@@ -532,6 +532,53 @@ impl From<Period> for PeriodRepr {
     }
 }
 
+/// The period a report of these data covers by default: the latest period with data, of the
+/// length most indicators report in. A quarterly report with one monthly and one annual
+/// indicator is a report of the latest quarter, not of the latest month or year; between
+/// lengths used by as many indicators, the shorter wins. `rows` are the (indicator id,
+/// period) of every value; none when there are none.
+///
+/// ```
+/// use ragstatus::FiscalCalendar;
+/// use ragstatus::period::latest_reported;
+///
+/// let c = FiscalCalendar::default();
+/// let rows = [
+///     ("SW-01", c.parse("2015/16 Q2")?),
+///     ("SW-01", c.parse("2015/16 Q3")?),
+///     ("LW-04", c.parse("2015/16 Q3")?),
+///     ("AW-02", c.parse("2015/16 M08")?), // one monthly indicator, later than Q3's start
+///     ("AW-09", c.parse("2015/16")?),
+/// ];
+/// assert_eq!(latest_reported(rows).map(|p| p.to_string()).as_deref(), Some("2015/16 Q3"));
+/// assert_eq!(latest_reported([("A", c.parse("2015/16 M08")?), ("B", c.parse("2015/16 Q1")?)])
+///     .map(|p| p.to_string()).as_deref(), Some("2015/16 M08"));
+/// assert_eq!(latest_reported(std::iter::empty::<(&str, _)>()), None);
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn latest_reported<'a>(rows: impl IntoIterator<Item = (&'a str, Period)>) -> Option<Period> {
+    let mut users: std::collections::BTreeMap<PeriodKind, std::collections::HashSet<&str>> =
+        std::collections::BTreeMap::new();
+    let mut latest: std::collections::HashMap<PeriodKind, Period> =
+        std::collections::HashMap::new();
+    for (indicator, period) in rows {
+        users.entry(period.kind()).or_default().insert(indicator);
+        latest
+            .entry(period.kind())
+            .and_modify(|p| {
+                if period.last_date() > p.last_date() {
+                    *p = period;
+                }
+            })
+            .or_insert(period);
+    }
+    let kind = users
+        .iter()
+        .max_by_key(|(kind, ids)| (ids.len(), std::cmp::Reverse(**kind)))
+        .map(|(kind, _)| *kind)?;
+    latest.get(&kind).copied()
+}
+
 /// Serializes a [`Period`] as its canonical label alone (`"2015/16 Q3"`), for use with
 /// `#[serde(serialize_with = "ragstatus::period::serialize_label")]` where the calendar is known
 /// from elsewhere (a report column, a map key). There is no matching deserializer, since the

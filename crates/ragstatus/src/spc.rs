@@ -119,6 +119,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::Polarity;
+use crate::unit::Unit;
 
 /// Which direction of change is an improvement, for SPC (R's `improvement_direction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -496,6 +497,111 @@ pub struct SpcResult {
     pub assurance: Option<Assurance>,
     /// A summary for a report: the latest point, the assurance and any caveat.
     pub explanation: String,
+}
+
+impl SpcResult {
+    /// The analysis in a sentence for a report, with every value in the indicator's unit and
+    /// display decimals (as [`Rating::explained`](crate::Rating::explained) writes a rating):
+    /// the latest point and why it has its label, any caveat about the limits, and what the
+    /// target's place against the limits means. [`SpcResult::explanation`] keeps the
+    /// unit-free sentence that results carry (numbers to 7 significant digits), so this one is
+    /// returned rather than stored.
+    ///
+    /// ```
+    /// use ragstatus::spc::{spc_with_labels, SpcSettings};
+    /// use ragstatus::{Polarity, Unit};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let values = [dec!(91.2), dec!(90.4), dec!(92.0), dec!(91.1), dec!(90.8), dec!(91.5)];
+    /// let labels: Vec<String> = (1..=6).map(|q| format!("month {q}")).collect();
+    /// let settings = SpcSettings { target: Some(dec!(95)), ..SpcSettings::for_polarity(Polarity::Higher) };
+    /// let result = spc_with_labels(&values, &labels, &settings)?;
+    /// assert_eq!(
+    ///     result.explained(&Unit::Percent, Some(1)),
+    ///     "Latest value (month 6): 91.5%, common cause variation; the limits are trial limits \
+    ///      (6 points, fewer than 12); the target of 95.0% is above the upper process limit of \
+    ///      93.5%: the process will consistently miss it unless something changes."
+    /// );
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn explained(&self, unit: &Unit, decimals: Option<u32>) -> String {
+        let show = |v: Decimal| unit.format_value(v, decimals);
+        let Some(last) = self.points.last() else {
+            return "No values to analyse.".to_string();
+        };
+        let name = last
+            .label
+            .clone()
+            .unwrap_or_else(|| format!("point {}", last.index + 1));
+        let what = match (last.rules.first(), last.point_type) {
+            (Some(SpcRule::Outside), kind) => {
+                match (last.upper_process_limit, last.lower_process_limit) {
+                    (Some(u), _) if last.value > u => format!(
+                        "{} is above the upper process limit of {}: {}",
+                        show(last.value),
+                        show(u),
+                        kind.describe()
+                    ),
+                    (_, Some(l)) => format!(
+                        "{} is below the lower process limit of {}: {}",
+                        show(last.value),
+                        show(l),
+                        kind.describe()
+                    ),
+                    _ => last.explanation.clone(),
+                }
+            }
+            (Some(_), _) => format!("{}, {}", show(last.value), last.explanation),
+            (None, kind) => format!("{}, {}", show(last.value), kind.describe()),
+        };
+        let mut parts = vec![format!("Latest value ({name}): {what}")];
+        if let Some(segment) = self.segments.last() {
+            if segment.limits.upper_process_limit.is_none() {
+                parts.push("too few points for process limits".to_string());
+            } else if segment.trial_limits {
+                parts.push(format!(
+                    "the limits are trial limits ({} points, fewer than 12)",
+                    segment.points
+                ));
+            }
+            let limits = &segment.limits;
+            if let (Some(target), Some(assurance), Some(lower), Some(upper)) = (
+                self.target,
+                self.assurance,
+                limits.lower_process_limit,
+                limits.upper_process_limit,
+            ) {
+                parts.push(match assurance {
+                    Assurance::Inconsistent => format!(
+                        "the target of {} is within the process limits ({} to {}): the process will sometimes meet it and sometimes not",
+                        show(target),
+                        show(lower),
+                        show(upper)
+                    ),
+                    _ => {
+                        let (side, limit) = if target > upper {
+                            ("above the upper", upper)
+                        } else {
+                            ("below the lower", lower)
+                        };
+                        let verdict = if assurance == Assurance::ConsistentPass {
+                            "will consistently meet it"
+                        } else {
+                            "will consistently miss it unless something changes"
+                        };
+                        format!(
+                            "the target of {} is {side} process limit of {}: the process {verdict}",
+                            show(target),
+                            show(limit)
+                        )
+                    }
+                });
+            }
+        }
+        let mut sentence = parts.join("; ");
+        sentence.push('.');
+        sentence
+    }
 }
 
 const LIMIT: Decimal = Decimal::from_parts(266, 0, 0, false, 2);

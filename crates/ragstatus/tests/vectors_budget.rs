@@ -16,63 +16,16 @@
 //! `amount` cases: `input` `{ "text": "(443)", "unit": "thousands" }`; `expected`
 //! `{ "value": "-443000" }` (pounds) or `{ "error": "<ErrorKind>" }`.
 
+mod support;
+
 use std::str::FromStr;
 
+use ragstatus::Decimal;
 use ragstatus::budget::{AmountUnit, BudgetLine, BudgetSettings, parse_amount, roll_up};
-use ragstatus::{Decimal, Error};
 use serde_json::Value;
+use support::{all, error_problems, run, same_value};
 
-fn load(name: &str) -> Value {
-    let path = format!("{}/../../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn kind_name(err: &Error) -> String {
-    let debug = format!("{:?}", err.kind());
-    debug
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn same(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::String(e), Value::String(a)) => {
-            e == a
-                || matches!((Decimal::from_str(e), Decimal::from_str(a)), (Ok(x), Ok(y)) if x == y)
-        }
-        _ => expected == actual,
-    }
-}
-
-fn check_error(err: &Error, expected: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    if Some(kind_name(err).as_str()) != expected["error"].as_str() {
-        problems.push(format!(
-            "error {} ({err}), expected {}",
-            kind_name(err),
-            expected["error"]
-        ));
-    }
-    let location = err.location();
-    for (key, actual) in [
-        ("indicator", &location.indicator),
-        ("field", &location.field),
-    ] {
-        if let Some(want) = expected.get(key).and_then(Value::as_str) {
-            if actual.as_deref() != Some(want) {
-                problems.push(format!("{key} {actual:?}, expected {want:?} ({err})"));
-            }
-        }
-    }
-    problems
-}
-
-fn run_budget_case(case: &Value) -> Vec<String> {
-    let input = &case["input"];
-    let expected = &case["expected"];
+fn run_budget_case(input: &Value, expected: &Value) -> Vec<String> {
     let settings: BudgetSettings = match input.get("settings") {
         Some(s) => match serde_json::from_value(s.clone()) {
             Ok(s) => s,
@@ -87,9 +40,9 @@ fn run_budget_case(case: &Value) -> Vec<String> {
     let report = roll_up(&lines, &settings);
     if expected.get("error").is_some() {
         return match report {
-            Err(err) => check_error(&err, expected),
+            Err(err) => error_problems(&err, expected),
             Ok(r) => match r.errors.first() {
-                Some(err) => check_error(err, expected),
+                Some(err) => error_problems(err, expected),
                 None => vec![format!("no error, expected {}", expected["error"])],
             },
         };
@@ -113,7 +66,7 @@ fn run_budget_case(case: &Value) -> Vec<String> {
                 "sentence" | "rule" => &value["explanation"][field],
                 _ => &value[field],
             };
-            if !same(want, got) {
+            if !same_value(want, got) {
                 problems.push(format!("{id}.{field} = {got}, expected {want}"));
             }
         }
@@ -132,15 +85,13 @@ fn run_budget_case(case: &Value) -> Vec<String> {
         ));
     } else {
         for (err, want) in report.errors.iter().zip(&want_errors) {
-            problems.extend(check_error(err, want));
+            problems.extend(error_problems(err, want));
         }
     }
     problems
 }
 
-fn run_amount_case(case: &Value) -> Vec<String> {
-    let input = &case["input"];
-    let expected = &case["expected"];
+fn run_amount_case(input: &Value, expected: &Value) -> Vec<String> {
     let unit: AmountUnit = match serde_json::from_value(input["unit"].clone()) {
         Ok(u) => u,
         Err(e) => return vec![format!("unit does not parse: {e}")],
@@ -156,43 +107,21 @@ fn run_amount_case(case: &Value) -> Vec<String> {
             }
         }
         (Ok(v), Some(e)) => vec![format!("{text:?} gave {v}, expected error {e}")],
-        (Err(err), Some(_)) => check_error(&err, expected),
+        (Err(err), Some(_)) => error_problems(&err, expected),
         (Err(err), None) => vec![format!("{text:?} failed: {err}")],
     }
 }
 
-fn run_file(name: &str, kind: &str, run: fn(&Value) -> Vec<String>) {
-    let file = load(name);
-    assert_eq!(file["kind"], kind, "{name}: kind");
-    let cases = file["cases"].as_array().cloned().unwrap_or_default();
-    assert!(!cases.is_empty(), "{name}: no cases");
-    let mut failures = Vec::new();
-    for case in &cases {
-        let label = case["name"].as_str().unwrap_or("?");
-        assert!(
-            case["why"].as_str().is_some_and(|w| !w.is_empty()),
-            "{label}: no why"
-        );
-        let problems = run(case);
-        if !problems.is_empty() {
-            failures.push(format!("{label}:\n    {}", problems.join("\n    ")));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} {name} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
-}
-
 #[test]
 fn budget_vectors() {
-    run_file("budget.json", "budget", run_budget_case);
+    run("budget.json", "budget", |input, expected| {
+        all(run_budget_case(input, expected))
+    });
 }
 
 #[test]
 fn amount_vectors() {
-    run_file("amounts.json", "amount", run_amount_case);
+    run("amounts.json", "amount", |input, expected| {
+        all(run_amount_case(input, expected))
+    });
 }

@@ -33,17 +33,14 @@
 //! An unknown `expected` field fails the case, so that a typo cannot pass silently. Every label
 //! case also checks that the canonical label parses back to the same period.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ragstatus::{Error, FiscalCalendar, Period, PeriodKind, Result};
+use ragstatus::{FiscalCalendar, Period, PeriodKind, Result};
 use serde::Deserialize;
 use serde_json::Value;
-
-const PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/vectors/periods.json"
-);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,15 +67,6 @@ struct Input {
     start_month: Option<u32>,
     label: Option<String>,
     date: Option<NaiveDate>,
-}
-
-fn error_name(err: &Error) -> String {
-    let debug = format!("{:?}", err.kind());
-    debug
-        .split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn label_of(result: Result<Period>) -> Value {
@@ -168,10 +156,10 @@ fn run_case(case: &Case) -> Result<(), String> {
         }
         return match outcome {
             Ok(p) => Err(format!("expected error {want}, got period {p}")),
-            Err(e) if Value::String(error_name(&e)) == *want => Ok(()),
+            Err(e) if *want == support::kind_name(&e) => Ok(()),
             Err(e) => Err(format!(
                 "expected error {want}, got {} ({e})",
-                error_name(&e)
+                support::kind_name(&e)
             )),
         };
     }
@@ -204,8 +192,11 @@ fn run_case(case: &Case) -> Result<(), String> {
 
 #[test]
 fn period_vectors() {
-    let text = std::fs::read_to_string(PATH).expect("read periods.json");
-    let file: File = serde_json::from_str(&text).expect("parse periods.json");
+    // Read into typed cases, so that an unknown field anywhere fails; the shared loader checks
+    // the kind and that every case is named and says why.
+    support::load("periods.json", "period");
+    let file: File =
+        serde_json::from_str(&support::read("periods.json")).expect("parse periods.json");
     assert_eq!(file.kind, "period");
     assert!(!file.cases.is_empty(), "no cases ran");
     let mut failures = Vec::new();

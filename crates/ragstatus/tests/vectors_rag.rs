@@ -27,43 +27,18 @@
 //! optional `stretch`), `k`, `n` (period k of n). expected: `target` (decimal, `{low, high}` or
 //! null), optional `stretch`; or `{"error": ...}`.
 
-use std::str::FromStr;
+mod support;
 
 use ragstatus::{
     Decimal, Error, ErrorKind, Polarity, Rating, Rule, Scheme, Status, Target, TargetSpec,
     Tolerance, Unit, rate,
 };
 use serde_json::Value;
-
-fn path(file: &str) -> String {
-    format!("{}/../../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn load(file: &str, kind: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(path(file)).unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(doc["kind"], kind, "{file}");
-    let cases = doc["cases"].as_array().unwrap().clone();
-    for case in &cases {
-        assert!(
-            case["name"].is_string() && case["why"].is_string(),
-            "{case}"
-        );
-    }
-    cases
-}
-
-fn dec(v: &Value) -> Decimal {
-    Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("decimal string: {v}"))).unwrap()
-}
-
-fn opt_dec(v: &Value) -> Option<Decimal> {
-    if v.is_null() { None } else { Some(dec(v)) }
-}
+use support::{dec, load, opt_dec};
 
 /// The ErrorKind variant's name, and the scheme band where it has one.
-fn kind_name(e: &Error) -> (String, Option<usize>) {
-    let name = e.kind().name().to_string();
+fn kind_and_band(e: &Error) -> (String, Option<usize>) {
+    let name = support::kind_name(e).to_string();
     let band = match e.kind() {
         ErrorKind::Scheme { band, .. } => Some(*band),
         _ => None,
@@ -73,7 +48,7 @@ fn kind_name(e: &Error) -> (String, Option<usize>) {
 
 /// Reads a definition type as the Python bindings and file loaders do, with typed errors.
 fn read<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, (String, Option<usize>)> {
-    ragstatus::definitions::from_json_value(v).map_err(|e| kind_name(&e))
+    ragstatus::definitions::from_json_value(v).map_err(|e| kind_and_band(&e))
 }
 
 fn check_error(
@@ -170,7 +145,7 @@ fn rag_vectors() {
         let expected = &case["expected"];
         match run_rag(&case["input"]) {
             Err(e) if expected.get("error").is_some() => {
-                check_error(name, expected, kind_name(&e), &mut failures)
+                check_error(name, expected, kind_and_band(&e), &mut failures)
             }
             Err(e) => failures.push(format!("{name}: unexpected error {e}")),
             Ok((r, ..)) if expected.get("error").is_some() => {
@@ -261,7 +236,7 @@ fn scheme_vectors() {
             .and_then(|t| rate(opt_dec(&input["actual"]), t.as_ref(), None, &rule));
         match result {
             Err(e) if expected.get("error").is_some() => {
-                check_error(name, expected, kind_name(&e), &mut failures)
+                check_error(name, expected, kind_and_band(&e), &mut failures)
             }
             Err(e) => failures.push(format!("{name}: unexpected error {e}")),
             Ok(r) if expected.get("error").is_some() => {
@@ -319,8 +294,8 @@ fn target_vectors() {
         let k = input["k"].as_u64().unwrap() as u32;
         let n = input["n"].as_u64().unwrap() as u32;
         let result = read::<TargetSpec>(&input["spec"]).and_then(|spec| {
-            let t = spec.target_for(k, n).map_err(|e| kind_name(&e))?;
-            let s = spec.stretch_for(k, n).map_err(|e| kind_name(&e))?;
+            let t = spec.target_for(k, n).map_err(|e| kind_and_band(&e))?;
+            let s = spec.stretch_for(k, n).map_err(|e| kind_and_band(&e))?;
             Ok((t, s))
         });
         match result {

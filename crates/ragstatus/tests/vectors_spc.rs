@@ -26,25 +26,18 @@
 //!   - `signals`: the explanation of every signal, in order;
 //!   - `explanation`: the series explanation.
 
+mod support;
+
 use std::collections::BTreeMap;
 
+use ragstatus::Decimal;
 use ragstatus::spc::{SpcResult, SpcRule, SpcSettings, spc, spc_with_labels};
-use ragstatus::{Decimal, ErrorKind};
 use serde_json::{Value, json};
 
 const FILES: &[&str] = &["spc.json", "spc_rules.json"];
 
 fn dec(v: &Value) -> Option<Decimal> {
     v.as_str().and_then(|s| s.parse().ok())
-}
-
-fn error_name(kind: &ErrorKind) -> String {
-    let debug = format!("{kind:?}");
-    debug
-        .split([' ', '{', '('])
-        .next()
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn run(input: &Value) -> Result<SpcResult, ragstatus::Error> {
@@ -77,8 +70,8 @@ fn same_decimal(got: &Value, want: &Value, digits: Option<u32>) -> bool {
     }
 }
 
-fn check(name: &str, result: &SpcResult, expected: &Value, failures: &mut Vec<String>) {
-    let mut fail = |what: String| failures.push(format!("{name}: {what}"));
+fn check(result: &SpcResult, expected: &Value, failures: &mut Vec<String>) {
+    let mut fail = |what: String| failures.push(what);
     let digits = expected["significant_digits"].as_u64().map(|d| d as u32);
     let got = serde_json::to_value(result).expect("serialise");
 
@@ -182,42 +175,18 @@ fn check(name: &str, result: &SpcResult, expected: &Value, failures: &mut Vec<St
 
 #[test]
 fn spc_vectors() {
-    let mut failures = Vec::new();
-    let mut ran = 0;
     let mut names = BTreeMap::new();
     for file in FILES {
-        let path = format!("{}/../../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let doc: Value = serde_json::from_str(&text).expect("vector file is JSON");
-        assert_eq!(doc["kind"], "spc", "{file}");
-        for case in doc["cases"].as_array().expect("cases") {
+        for case in &support::load(file, "spc") {
             let name = case["name"].as_str().expect("name").to_string();
-            assert!(case["why"].is_string(), "{name}: every case has a why");
             assert!(names.insert(name.clone(), ()).is_none(), "duplicate {name}");
-            ran += 1;
-            let expected = &case["expected"];
-            match (run(&case["input"]), expected.get("error")) {
-                (Ok(result), None) => check(&name, &result, expected, &mut failures),
-                (Ok(_), Some(err)) => failures.push(format!("{name}: expected error {err}")),
-                (Err(e), None) => failures.push(format!("{name}: unexpected error {e}")),
-                (Err(e), Some(err)) => {
-                    if error_name(e.kind()) != err.as_str().unwrap_or_default() {
-                        failures.push(format!("{name}: error {e:?}, expected {err}"));
-                    }
-                    if let Some(field) = expected.get("field")
-                        && e.location().field.as_deref() != field.as_str()
-                    {
-                        failures.push(format!("{name}: error field {:?}", e.location().field));
-                    }
-                }
-            }
         }
+        support::run(file, "spc", |input, expected| {
+            support::all(support::check_outcome(run(input), expected, |result| {
+                let mut problems = Vec::new();
+                check(&result, expected, &mut problems);
+                problems
+            }))
+        });
     }
-    assert!(ran > 0, "no spc vectors ran");
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} spc vectors failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }

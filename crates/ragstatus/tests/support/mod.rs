@@ -1,28 +1,48 @@
-//! Shared helpers for the conformance-vector harnesses.
+//! The one harness of the conformance vectors (`tests/vectors/*.json`), used by every
+//! `vectors_*.rs`: reading a file, checking its kind and that every case is named and says why,
+//! running the cases and listing every failure, and naming errors by
+//! [`ErrorKind::name`](ragstatus::ErrorKind::name) as the vectors write them.
 #![allow(dead_code)]
 
 use std::str::FromStr;
 
-use ragstatus::{Decimal, Error, ErrorKind};
+use ragstatus::{Decimal, Error};
 use serde_json::Value;
 
-/// Loads a vector file by name and checks its kind.
-pub fn load(file: &str, kind: &str) -> Vec<Value> {
+/// The text of a vector file, by name.
+pub fn read(file: &str) -> String {
     let path = format!("{}/../../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Loads a vector file by name and checks its kind, and that every case has a name and says
+/// why.
+pub fn load(file: &str, kind: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
     assert_eq!(doc["kind"], kind, "{file}: kind");
-    doc["cases"].as_array().unwrap().clone()
+    let cases = doc["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{file}: no cases"))
+        .clone();
+    assert!(!cases.is_empty(), "{file}: no cases");
+    for case in &cases {
+        let name = case["name"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{file}: a case without a name: {case}"));
+        assert!(
+            case["why"].as_str().is_some_and(|w| !w.is_empty()),
+            "{file}: {name}: missing why"
+        );
+    }
+    cases
 }
 
 /// Runs every case and fails listing every failing case by name.
 pub fn run(file: &str, kind: &str, check: impl Fn(&Value, &Value) -> Result<(), String>) {
     let cases = load(file, kind);
-    assert!(!cases.is_empty(), "{file}: no cases");
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap_or("<unnamed>");
-        assert!(case["why"].is_string(), "{name}: missing why");
         if let Err(msg) = check(&case["input"], &case["expected"]) {
             failures.push(format!("{name}: {msg}"));
         }
@@ -51,16 +71,30 @@ pub fn opt_dec(v: &Value) -> Option<Decimal> {
     if v.is_null() { None } else { Some(dec(v)) }
 }
 
-/// The ErrorKind variant name.
-pub fn kind_name(e: &Error) -> String {
-    let debug = format!("{:?}", e.kind());
-    let name = debug
-        .split([' ', '(', '{'])
-        .next()
-        .unwrap_or("")
-        .to_string();
-    let _ = matches!(e.kind(), ErrorKind::Io { .. });
-    name
+/// The error's kind as the vectors name it (`"PeriodLabel"`).
+pub fn kind_name(e: &Error) -> &'static str {
+    e.kind().name()
+}
+
+/// Every problem of a case, as one failure (none: the case passed).
+pub fn all(problems: Vec<String>) -> Result<(), String> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n    "))
+    }
+}
+
+/// True when an expected JSON value matches the actual one, decimal strings by value
+/// (`"2.50"` matches `"2.5"`).
+pub fn same_value(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::String(e), Value::String(a)) => {
+            e == a
+                || matches!((Decimal::from_str(e), Decimal::from_str(a)), (Ok(x), Ok(y)) if x == y)
+        }
+        _ => expected == actual,
+    }
 }
 
 /// Checks an error against `{"error": "Kind", "field": ..., "indicator": ..., "period": ...}`.
@@ -85,6 +119,26 @@ pub fn check_error(e: &Error, expected: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Checks what a case gave against what it expects: an error (see [`check_error`]), or a result
+/// that `check` lists the problems of.
+pub fn check_outcome<T>(
+    got: ragstatus::Result<T>,
+    expected: &Value,
+    check: impl FnOnce(T) -> Vec<String>,
+) -> Vec<String> {
+    match (got, expected.get("error")) {
+        (Ok(result), None) => check(result),
+        (Ok(_), Some(err)) => vec![format!("expected error {err}")],
+        (Err(e), None) => vec![format!("unexpected error {e}")],
+        (Err(e), Some(_)) => error_problems(&e, expected),
+    }
+}
+
+/// [`check_error`]'s finding as a list of problems, for cases that report several.
+pub fn error_problems(e: &Error, expected: &Value) -> Vec<String> {
+    check_error(e, expected).err().into_iter().collect()
 }
 
 /// Compares two decimals numerically.

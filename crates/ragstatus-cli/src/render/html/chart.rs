@@ -22,8 +22,8 @@ use std::fmt::Write as _;
 use ragstatus::{Decimal, Improvement, PointType};
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::model::SpcView;
-use crate::render::escape;
+use crate::render::escape::html as escape;
+use crate::render::view::SpcView;
 
 const W: f64 = 760.0;
 const H: f64 = 330.0;
@@ -397,7 +397,8 @@ mod tests {
         }
         let last = series.keys().next_back().copied().unwrap();
         let indicator = &defs.indicators[0];
-        crate::engine::spc_view(indicator, indicator.spc(last, &series).unwrap().unwrap())
+        let spc = indicator.spc(last, &series).unwrap().unwrap();
+        SpcView::of(&spc, &indicator.unit, indicator.decimals)
     }
 
     #[test]

@@ -1,0 +1,320 @@
+//! The report as the formats show it: the core's results, made into text in each indicator's
+//! unit and display decimals. Every format reads these views, so each shows the same figures.
+
+use ragstatus::{
+    Assurance, Benchmark, Decimal, Direction, Improvement, Indicator, PointType, SpcResult,
+    SpcRule, Status, Target, Unit,
+};
+use serde::Serialize;
+
+use crate::model::{
+    Benchmarked, BudgetSection, IndicatorRow, MilestoneSection, Report, SummaryRow, status_name,
+};
+
+/// The whole report as shown: the report with each indicator's row as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    /// The report's title.
+    pub title: String,
+    /// The period reported, canonical label (`2015/16 Q3`).
+    pub period: String,
+    /// The labels of the periods in each indicator's history, oldest first.
+    pub history_periods: Vec<String>,
+    /// Section 1: performance summary, overall then per theme and directorate.
+    pub summary: Vec<SummaryRow>,
+    /// Section 2: ids of the exceptions (every Red, every worsening indicator), in report order.
+    pub exceptions: Vec<String>,
+    /// Section 3: every indicator.
+    pub indicators: Vec<Shown>,
+    /// Appendix A: the budget position, when a budget file was given.
+    pub budget: Option<BudgetSection>,
+    /// The improvement plan, when a milestones file was given.
+    pub milestones: Option<MilestoneSection>,
+    /// Rows of the input files that could not be used, each with file and line.
+    pub problems: Vec<String>,
+}
+
+impl View {
+    /// The report as shown.
+    pub fn of(report: &Report) -> View {
+        View {
+            title: report.title.clone(),
+            period: report.period.clone(),
+            history_periods: report.history_periods.clone(),
+            summary: report.summary.clone(),
+            exceptions: report.exceptions.clone(),
+            indicators: report.indicators.iter().map(Shown::of).collect(),
+            budget: report.budget.clone(),
+            milestones: report.milestones.clone(),
+            problems: report.problems.clone(),
+        }
+    }
+}
+
+/// One indicator for the period reported, as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    /// The indicator id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its group path (theme, directorate).
+    pub group: Vec<String>,
+    /// `higher`, `lower` or `within`.
+    pub polarity: &'static str,
+    /// The target in force, as shown ("95.0%", "87.0–95.0%"); none for data-only indicators.
+    pub target: Option<String>,
+    /// The actual compared, as shown.
+    pub actual: Option<String>,
+    /// The exact actual compared.
+    pub actual_value: Option<Decimal>,
+    /// The status.
+    #[serde(serialize_with = "status_name")]
+    pub status: Status,
+    /// Set when a person overrode the computed status.
+    #[serde(serialize_with = "optional_status_name")]
+    pub computed_status: Option<Status>,
+    /// The headline direction of travel, as the indicator's settings ask (against the previous
+    /// period unless set to the same period last year, or by regression).
+    #[serde(serialize_with = "direction_name")]
+    pub direction: Direction,
+    /// Direction against the previous period.
+    #[serde(serialize_with = "direction_name")]
+    pub vs_previous: Direction,
+    /// The previous period's value, as shown.
+    pub previous: Option<String>,
+    /// Direction against the same period last year.
+    #[serde(serialize_with = "direction_name")]
+    pub vs_year_ago: Direction,
+    /// Last year's value, as shown.
+    pub year_ago: Option<String>,
+    /// The recent history, oldest first, aligned with [`View::history_periods`].
+    pub history: Vec<Option<Decimal>>,
+    /// The same history as shown (unit and display decimals), for the sparkline's text.
+    #[serde(skip)]
+    pub history_shown: Vec<Option<String>>,
+    /// The plain-English explanation of the status.
+    pub explanation: String,
+    /// The figure is provisional.
+    pub provisional: bool,
+    /// The data note, if any.
+    pub note: Option<String>,
+    /// Statistical process control, for indicators whose definition enables it.
+    pub spc: Option<SpcView>,
+    /// The position among comparators, when a comparators file gives values for the indicator.
+    pub benchmark: Option<BenchmarkView>,
+}
+
+impl Shown {
+    /// An evaluated indicator as shown.
+    pub fn of(row: &IndicatorRow) -> Shown {
+        let indicator = &row.indicator;
+        let result = &row.result;
+        let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+        let mut target = result.target.as_ref().map(|t| target_text(indicator, t));
+        if let (Some(text), Some(stretch)) = (&mut target, result.stretch) {
+            text.push_str(&format!(" (stretch {})", f(stretch)));
+        }
+        Shown {
+            id: indicator.id.clone(),
+            name: indicator.name.clone(),
+            group: indicator.group.clone(),
+            polarity: indicator.polarity.as_str(),
+            target,
+            actual: result.actual.map(f),
+            actual_value: result.actual,
+            status: result.status,
+            computed_status: result
+                .rating
+                .overridden
+                .as_ref()
+                .map(|_| result.rating.computed),
+            direction: result.direction,
+            vs_previous: result.previous.direction,
+            previous: result.previous.comparison.map(f),
+            vs_year_ago: result.year_ago.direction,
+            year_ago: result.year_ago.comparison.map(f),
+            history_shown: row.history.iter().map(|v| v.map(f)).collect(),
+            history: row.history.clone(),
+            explanation: result.sentence(),
+            provisional: row.provisional,
+            note: row.note.clone(),
+            spc: row
+                .spc
+                .as_ref()
+                .map(|spc| SpcView::of(spc, &indicator.unit, indicator.decimals)),
+            benchmark: row.benchmark.as_ref().map(BenchmarkView::of),
+        }
+    }
+}
+
+/// An indicator's position among its comparators.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkView {
+    /// The report's line: "Benchmark: 3rd of 7 (quartile 2); 4.2 points better than the median
+    /// of 41.0%".
+    pub line: String,
+    /// Rank, quartile, median and distance; none when there is no actual this period.
+    pub result: Option<Benchmark>,
+}
+
+impl BenchmarkView {
+    /// The line for a benchmark, or for comparators with no actual to rank.
+    pub fn of(benchmarked: &Benchmarked) -> BenchmarkView {
+        match benchmarked {
+            Benchmarked::NoActual { comparators } => BenchmarkView {
+                line: format!(
+                    "Benchmark: no value this period to compare with {comparators} comparator{}",
+                    if *comparators == 1 { "" } else { "s" }
+                ),
+                result: None,
+            },
+            Benchmarked::Ranked(b) => BenchmarkView {
+                line: format!("Benchmark: {}", b.explanation),
+                result: Some(b.clone()),
+            },
+        }
+    }
+}
+
+/// An indicator's SPC analysis as the report shows it: the two icons in words, and the full
+/// result (every point with its limits and rules) for the chart and the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpcView {
+    /// The variation icon: the last point's label.
+    pub variation: Option<PointType>,
+    /// The variation icon in words: "special cause improvement", "common cause variation".
+    pub variation_label: String,
+    /// The rule that gives the last point its label, if any.
+    pub rule: Option<SpcRule>,
+    /// The assurance icon against the target.
+    pub assurance: Option<Assurance>,
+    /// The assurance icon in words: "inconsistent (hit and miss)", or why there is none.
+    pub assurance_label: String,
+    /// The last segment's limits are trial limits (fewer than 12 points).
+    pub trial_limits: bool,
+    /// The report's SPC line: "SPC: special cause improvement (trend); assurance: inconsistent
+    /// (hit and miss)".
+    pub line: String,
+    /// Why, in a sentence with values as the report shows them (`SpcResult::explained`).
+    pub explanation: String,
+    /// The analysis.
+    pub result: SpcResult,
+    /// The indicator's unit and display decimals, to show the chart's values.
+    #[serde(skip)]
+    pub unit: Unit,
+    /// Display decimals.
+    #[serde(skip)]
+    pub decimals: Option<u32>,
+}
+
+impl SpcView {
+    /// The analysis of an indicator in `unit` with `decimals` display decimals, as shown.
+    pub fn of(result: &SpcResult, unit: &Unit, decimals: Option<u32>) -> SpcView {
+        let last = result.points.last();
+        let rule = last.and_then(|p| p.rules.first().copied());
+        let variation_label = result
+            .variation
+            .map(|v| v.describe().to_string())
+            .unwrap_or_else(|| "no values".to_string());
+        let assurance_label = match result.assurance {
+            Some(a) => assurance_words(a).to_string(),
+            None if result.improvement == Improvement::Neutral => {
+                "none (no better direction)".to_string()
+            }
+            None if result.target.is_none() => "none (no single target)".to_string(),
+            None => "none (no process limits)".to_string(),
+        };
+        let segment = result.segments.last();
+        let trial_limits = segment.is_some_and(|s| s.trial_limits);
+        let mut line = format!("SPC: {variation_label}");
+        if let Some(rule) = rule {
+            line.push_str(&format!(" ({})", rule_words(rule)));
+        }
+        line.push_str(&format!("; assurance: {assurance_label}"));
+        if let Some(s) = segment.filter(|s| s.trial_limits) {
+            line.push_str(&format!("; trial limits ({} points)", s.points));
+        }
+        SpcView {
+            variation: result.variation,
+            variation_label,
+            rule,
+            assurance: result.assurance,
+            assurance_label,
+            trial_limits,
+            line,
+            explanation: result.explained(unit, decimals),
+            result: result.clone(),
+            unit: unit.clone(),
+            decimals,
+        }
+    }
+
+    /// A value as the report shows it (`92.1%`).
+    pub fn show(&self, value: Decimal) -> String {
+        self.unit.format_value(value, self.decimals)
+    }
+}
+
+/// A target as shown: `95.0%`, or `87.0%–95.0%` for a range.
+pub fn target_text(indicator: &Indicator, target: &Target) -> String {
+    let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+    match target {
+        Target::Value(v) => f(*v),
+        Target::Range { low, high } => format!("{}–{}", f(*low), f(*high)),
+    }
+}
+
+/// Arrow and words: `↑ Improving`. Arrows show better/worse, not up/down, so a falling "lower
+/// is better" indicator shows ↑.
+pub fn direction_label(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Improving => "↑ Improving",
+        Direction::NoChange => "→ No change",
+        Direction::Worsening => "↓ Worsening",
+        Direction::NotComparable => "– n/a",
+    }
+}
+
+/// The name the JSON and CSV formats give a direction: `improving`, `no_change`, ...
+pub fn direction_key(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Improving => "improving",
+        Direction::NoChange => "no_change",
+        Direction::Worsening => "worsening",
+        Direction::NotComparable => "not_comparable",
+    }
+}
+
+fn direction_name<S: serde::Serializer>(direction: &Direction, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(direction_key(*direction))
+}
+
+fn optional_status_name<S: serde::Serializer>(
+    status: &Option<Status>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match status {
+        Some(status) => s.serialize_str(status.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`.
+pub fn rule_words(rule: SpcRule) -> &'static str {
+    match rule {
+        SpcRule::Outside => "outside the limits",
+        SpcRule::Trend => "trend",
+        SpcRule::TwoOfThree => "two of three beyond 2σ",
+        SpcRule::Shift => "shift",
+    }
+}
+
+/// The assurance icon in words, after the Making Data Count icons.
+pub fn assurance_words(assurance: Assurance) -> &'static str {
+    match assurance {
+        Assurance::ConsistentPass => "consistently passing the target",
+        Assurance::ConsistentFail => "consistently failing the target",
+        Assurance::Inconsistent => "inconsistent (hit and miss)",
+    }
+}
