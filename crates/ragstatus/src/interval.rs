@@ -482,10 +482,12 @@ fn finish(
     method: Method,
     level: ConfidenceLevel,
 ) -> Result<Interval> {
+    // Rounding to significant digits must not push a limit past the estimate when the
+    // interval is narrower than the rounding (counts beyond about 10²⁰).
     Ok(Interval {
         value,
-        lower: round_significant(lower, "lower")?,
-        upper: round_significant(upper, "upper")?,
+        lower: round_significant(lower, "lower")?.min(value),
+        upper: round_significant(upper, "upper")?.max(value),
         method,
         level,
     })
