@@ -268,9 +268,11 @@ fn poisson_rate(
 /// use ragstatus::interval::{ConfidenceLevel, ratio};
 /// use rust_decimal_macros::dec;
 ///
-/// let ci = ratio(dec!(120), dec!(100), ConfidenceLevel::P95, dec!(100))?;
-/// assert_eq!(ci.value, dec!(120));
+/// let ci = ratio(dec!(150), dec!(100), ConfidenceLevel::P95, dec!(100))?;
+/// assert_eq!(ci.value, dec!(150));
 /// assert!(ci.lower > dec!(100)); // significantly more deaths than expected
+/// let ci = ratio(dec!(120), dec!(100), ConfidenceLevel::P95, dec!(100))?;
+/// assert!(ci.lower < dec!(100)); // 20% more, but within chance
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn ratio(
@@ -541,8 +543,8 @@ mod tests {
     #[test]
     fn chi_squared_with_two_degrees_has_a_closed_form() {
         // With 2 degrees of freedom the quantile is −2 ln(1 − p).
-        for p in [0.001, 0.025, 0.975, 0.999] {
-            let want = -2.0 * (1.0 - p as f64).ln();
+        for p in [0.001_f64, 0.025, 0.975, 0.999] {
+            let want = -2.0 * (1.0 - p).ln();
             let got = chi_squared_quantile(p, 2.0);
             assert!(((got - want) / want).abs() < 1e-13, "{p}: {got} vs {want}");
         }
