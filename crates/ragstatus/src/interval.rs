@@ -38,7 +38,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
-use statrs::distribution::{ChiSquared, Continuous, ContinuousCDF, Normal};
+use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::function::gamma::checked_gamma_lr;
 
 use crate::error::{Error, Result};
 
@@ -424,25 +425,46 @@ fn standard_normal_quantile(p: f64) -> f64 {
     }
 }
 
-/// The chi-squared quantile, polished by Newton steps: statrs stops its own search after a
-/// fixed number of steps, and the limits are published to more digits than that guarantees.
+/// The chi-squared quantile by bisection on statrs's regularised incomplete gamma function.
+///
+/// statrs's own `inverse_cdf` stops after a fixed number of steps and, for the tiny degrees of
+/// freedom of a fractional count, panics inside its search; its checked functions do not.
+/// The search halves a bracket geometrically down to a ratio of 4, then arithmetically to
+/// adjacent floats.
 fn chi_squared_quantile(p: f64, df: f64) -> f64 {
-    let Ok(dist) = ChiSquared::new(df) else {
+    let half = df / 2.0;
+    if !(half > 0.0 && half.is_finite()) {
         return f64::NAN;
-    };
-    let mut x = dist.inverse_cdf(p);
-    for _ in 0..8 {
-        let density = dist.pdf(x);
-        if !(density.is_finite() && density > 0.0) {
-            break;
-        }
-        let next = x - (dist.cdf(x) - p) / density;
-        if !(next.is_finite() && next > 0.0) || next == x {
-            break;
-        }
-        x = next;
     }
-    x
+    // Below f64's range the regularised gamma function is undefined: no probability there.
+    let cdf = |x: f64| checked_gamma_lr(half, x / 2.0).unwrap_or(0.0);
+    let mut lo = f64::MIN_POSITIVE;
+    if cdf(lo) >= p {
+        return 0.0;
+    }
+    let mut hi = 1.0_f64;
+    while cdf(hi) < p {
+        hi *= 2.0;
+        if hi > 1e12 {
+            return f64::NAN;
+        }
+    }
+    for _ in 0..2200 {
+        let mid = if hi > 4.0 * lo {
+            (lo.sqrt()) * (hi.sqrt())
+        } else {
+            lo + (hi - lo) / 2.0
+        };
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo + (hi - lo) / 2.0
 }
 
 fn check_count(x: Decimal, field: &str) -> Result<()> {
@@ -547,6 +569,22 @@ mod tests {
             let want = -2.0 * (1.0 - p).ln();
             let got = chi_squared_quantile(p, 2.0);
             assert!(((got - want) / want).abs() < 1e-13, "{p}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn fractional_and_tiny_counts_have_limits_not_panics() {
+        for count in [
+            dec!(0.0000000000000000000000000001),
+            dec!(0.0001),
+            dec!(0.5),
+            dec!(9.999),
+        ] {
+            for level in [ConfidenceLevel::P95, ConfidenceLevel::P998] {
+                let ci = rate(count, dec!(1), level, dec!(1)).unwrap();
+                assert!(ci.lower <= ci.value && ci.value <= ci.upper, "{ci:?}");
+                assert_eq!(ci.method, Method::ExactPoisson);
+            }
         }
     }
 

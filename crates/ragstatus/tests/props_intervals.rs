@@ -181,6 +181,19 @@ proptest! {
     }
 
     #[test]
+    fn fractional_counts_below_ten_have_exact_limits(
+        m in 1i64..=9_999_999_999, scale in 0u32..=28, at in level()
+    ) {
+        // Weighted or modelled counts are fractional, down to a decimal's last place.
+        let x = Decimal::new(m, scale);
+        let ci = rate(x, Decimal::ONE, at, Decimal::ONE).unwrap();
+        prop_assert!(contains_estimate(&ci), "{ci:?}");
+        if x < Decimal::TEN {
+            prop_assert_eq!(ci.method, Method::ExactPoisson);
+        }
+    }
+
+    #[test]
     fn no_panic_on_any_input(
         x in any_decimal(), n in any_decimal(), m in any_decimal(), c in any_decimal(),
         w in any_decimal(), at in level(), p in preference()
