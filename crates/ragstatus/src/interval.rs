@@ -15,8 +15,9 @@
 //!
 //! Inputs are exact [`Decimal`]s and the estimate ([`Interval::value`]) is computed in decimal
 //! arithmetic. The limits need normal and chi-squared quantiles, square roots and cube powers:
-//! they are computed in `f64` and returned rounded to [`SIGNIFICANT_DIGITS`] significant
-//! digits, well inside the accuracy of the quantiles used (about 1e-13 relative). A comparison
+//! they are computed in `f64` (the chi-squared quantile by bisection on statrs's regularised
+//! incomplete gamma function) and returned rounded to [`SIGNIFICANT_DIGITS`] significant
+//! digits, well inside the accuracy of the quantiles (about 1e-13 relative). A comparison
 //! whose comparator lies within half a unit of that last digit of a limit is flagged as being
 //! *at the limit* ([`crate::comparison::Comparison::at_limit`]).
 //!
