@@ -518,8 +518,8 @@ fn finish(
     })
 }
 
-/// `x` as a decimal of [`SIGNIFICANT_DIGITS`] significant digits (half away from zero on the
-/// shortest decimal text of the float). Values below a decimal's resolution are zero.
+/// `x` as a decimal of [`SIGNIFICANT_DIGITS`] significant digits, rounded to nearest from the
+/// float's exact binary value. Values below a decimal's resolution are zero.
 pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     if !x.is_finite() {
         return Err(Error::overflow(format!("the {what} confidence limit")));
