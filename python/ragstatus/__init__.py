@@ -33,6 +33,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
 - statistical process control: ``SpcPoint``, ``SpcResult``, ``SpcSegment``, ``SpcSignal``,
   ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
 - benchmarking: ``Benchmark``, ``benchmark``;
+- confidence intervals and comparison with a benchmark (Fingertips): ``proportion_interval``,
+  ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``;
 - ``__version__``.
 
 Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
@@ -91,6 +93,8 @@ from ragstatus._ragstatus import (
     analyse_spc,
     benchmark,
     compare_direction,
+    compare_with_benchmark,
+    dsr_interval,
     direction_by_regression,
     evaluate_budget_line,
     evaluate_milestone,
@@ -98,8 +102,11 @@ from ragstatus._ragstatus import (
     parse_amount,
     parse_date,
     parse_number,
+    proportion_interval,
     rate,
     rate_array,
+    rate_interval,
+    ratio_interval,
     read_budget_csv,
     read_milestones_csv,
     resolve,
@@ -213,6 +220,12 @@ __all__ = [
     # benchmarking
     "Benchmark",
     "benchmark",
+    # confidence intervals and comparison with a benchmark
+    "proportion_interval",
+    "rate_interval",
+    "ratio_interval",
+    "dsr_interval",
+    "compare_with_benchmark",
 ]
 
 

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, Optional, Union, final
+from typing import Any, Literal, Optional, TypedDict, Union, final
 
 import numpy as np
 import numpy.typing as npt
@@ -1201,3 +1201,102 @@ def _evaluate_frame(
     provisional: str,
     note: str,
 ) -> Any: ...
+
+# Confidence intervals and the Fingertips comparison with a benchmark (SPEC §8a).
+__all__ += [
+    "compare_with_benchmark",
+    "dsr_interval",
+    "proportion_interval",
+    "rate_interval",
+    "ratio_interval",
+]
+
+_Level: TypeAlias = Union[str, int, float, Decimal]
+
+class _Interval(TypedDict):
+    value: Decimal
+    lower: Decimal
+    upper: Decimal
+    method: Literal["Wilson", "Byar", "ExactPoisson", "Dobson"]
+    level: Literal["95", "99.8"]
+
+class _Comparison(TypedDict):
+    outcome: Literal["Better", "Similar", "Worse", "Higher", "Lower", "Not compared"]
+    level: Optional[Literal["95", "99.8"]]
+    reason: Literal[
+        "ComparatorBelowInterval", "ComparatorInsideInterval", "ComparatorAboveInterval", "NoInterval"
+    ]
+    at_limit: bool
+    preference: Literal["higher", "lower", "none"]
+    comparator: Decimal
+    interval: Optional[_Interval]
+    explanation: str
+
+def proportion_interval(
+    count: _Number,
+    denominator: _Number,
+    level: Optional[_Level] = None,
+    multiplier: Optional[_Number] = None,
+) -> _Interval:
+    """A proportion with its Wilson score interval (PHEindicatormethods ``phe_proportion``).
+
+    ``value`` is count / denominator × ``multiplier`` (default 1; 100 for a percentage), exact;
+    ``lower`` and ``upper`` are rounded to 10 significant digits. ``level`` is ``"95"``
+    (default) or ``"99.8"``. Raises ``InvalidValueError`` for a negative count, a denominator not
+    above zero, or a count above the denominator.
+    """
+
+def rate_interval(
+    count: _Number,
+    denominator: _Number,
+    level: Optional[_Level] = None,
+    multiplier: Optional[_Number] = None,
+) -> _Interval:
+    """A crude rate, count / denominator × ``multiplier`` (default 100,000), with exact Poisson
+    limits below 10 events and Byar's limits from 10 (PHEindicatormethods ``phe_rate``).
+
+    Raises ``InvalidValueError`` for a negative count or a denominator not above zero.
+    """
+
+def ratio_interval(
+    observed: _Number,
+    expected: _Number,
+    level: Optional[_Level] = None,
+    multiplier: Optional[_Number] = None,
+) -> _Interval:
+    """An indirectly standardised ratio, observed / expected × ``multiplier`` (default 1; 100
+    for an SMR), with the limits of the observed count (PHEindicatormethods
+    ``calculate_ISRatio``)."""
+
+def dsr_interval(
+    counts: Iterable[_Number],
+    populations: Iterable[_Number],
+    standard: Iterable[_Number],
+    level: Optional[_Level] = None,
+    multiplier: Optional[_Number] = None,
+) -> _Interval:
+    """A directly standardised rate with Dobson's interval (PHEindicatormethods ``phe_dsr``):
+    one count, population and standard population weight per category (age band).
+
+    Raises ``LengthMismatchError`` when the sequences differ in length and ``InvalidValueError``
+    for a total count below 10 (not published), a population not above zero or a negative
+    weight.
+    """
+
+def compare_with_benchmark(
+    interval: Optional[_Interval],
+    comparator: _Number,
+    preference: Optional[str] = None,
+    *,
+    interval_998: Optional[_Interval] = None,
+    name: Optional[str] = None,
+) -> _Comparison:
+    """Compares an area's interval with a comparator value, as Fingertips does.
+
+    Similar when the comparator lies within the interval, limits included; otherwise Better or
+    Worse by ``preference`` (``"higher"`` or ``"lower"`` is better), or Higher / Lower with
+    ``"none"`` (the default). ``interval`` None gives "Not compared". With ``interval_998``
+    (then ``interval`` is the 95% one) the result's ``level`` is the highest level at which the
+    difference holds. ``at_limit`` flags a comparator within the precision of a limit.
+    ``name`` names the comparator in ``explanation`` (default "the benchmark").
+    """

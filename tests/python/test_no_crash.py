@@ -174,6 +174,15 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
     "spc_frame": (rs.spc_frame, (list(range(15)),), {}),
     "plot_spc": (_plot, (rs.analyse_spc(list(range(15))),), {"title": "A chart"}),
     "benchmark": (rs.benchmark, (3, [1, 2, 4, 5]), {"polarity": "higher", "scheme": True, "unit": "percent"}),
+    "proportion_interval": (rs.proportion_interval, (81, 263), {"level": "95", "multiplier": 100}),
+    "rate_interval": (rs.rate_interval, (48, 10000), {"level": "99.8", "multiplier": 100000}),
+    "ratio_interval": (rs.ratio_interval, (120, 100), {"level": "95", "multiplier": 100}),
+    "dsr_interval": (rs.dsr_interval, ([10, 40], [10000, 8000], [60000, 40000]), {"level": "95", "multiplier": 100000}),
+    "compare_with_benchmark": (
+        rs.compare_with_benchmark,
+        (rs.proportion_interval(81, 263, "95", 100), 40, "higher"),
+        {"interval_998": rs.proportion_interval(81, 263, "99.8", 100), "name": "England"},
+    ),
 }
 
 

@@ -391,6 +391,7 @@ ELSEWHERE: dict[str, str] = {
     "milestone": "test_milestone.py",
     "spc": "test_spc.py",
     "benchmarking": "test_benchmarking.py",
+    "intervals": "test_intervals.py",
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.

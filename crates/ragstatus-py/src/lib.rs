@@ -23,6 +23,7 @@ pub mod direction;
 pub mod errors;
 pub mod frame;
 pub mod indicators;
+pub mod interval;
 pub mod milestone;
 pub mod period;
 pub mod pyjson;
@@ -55,6 +56,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     spc::register(m)?;
     benchmarking::register(m)?;
     frame::register(m)?;
+    interval::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }

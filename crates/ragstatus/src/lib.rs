@@ -72,6 +72,8 @@
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`], [`SpcResult::explained`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`], [`Indicator::benchmark`] |
+//! | confidence intervals: Wilson, Byar, exact Poisson, Dobson | [`interval`] | [`Interval`], [`ConfidenceLevel`] |
+//! | Fingertips comparison with a benchmark: Better / Similar / Worse | [`comparison`] | [`compare()`], [`Comparison`] |
 //! | reading input: numbers, missing cells, period labels; actuals, overrides and comparators files | [`input`] | [`input::parse_number`], [`input::read_period`], [`input::ActualsReader`] |
 //! | the normative rules (`SPEC.md`) | [`spec`] | |
 //! | reading CSV files with true line numbers (CRLF, BOM, quoted line breaks, unterminated quotes) | [`csvio`] | [`csvio::CsvReader`] |
@@ -101,6 +103,7 @@
 pub mod benchmarking;
 pub mod budget;
 pub mod columnar;
+pub mod comparison;
 /// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.
 pub mod csvio;
 pub mod definitions;
@@ -110,6 +113,7 @@ mod exact;
 pub mod frame;
 pub mod indicator;
 pub mod input;
+pub mod interval;
 pub mod milestone;
 pub mod period;
 pub mod polarity;
@@ -195,5 +199,9 @@ pub use spc::{
 
 // re-exports from `benchmarking`
 pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
+
+// re-exports from `interval` and `comparison`
+pub use comparison::{Comparison, Outcome, Preference, Reason, compare, compare_levels};
+pub use interval::{ConfidenceLevel, Interval, Method, Stratum};
 
 pub use rust_decimal::Decimal;

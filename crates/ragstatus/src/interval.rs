@@ -1,0 +1,611 @@
+//! Confidence intervals for public health indicators, as OHID's Fingertips publishes them
+//! (SPEC §8a).
+//!
+//! | statistic | function | method |
+//! | --- | --- | --- |
+//! | proportion, percentage | [`proportion`] | Wilson score (PHE's form) |
+//! | crude rate, count | [`rate`] | exact Poisson below 10 events, Byar's method from 10 |
+//! | indirectly standardised ratio | [`ratio`] | as [`rate`], with the expected count as denominator |
+//! | directly standardised rate | [`dsr`] | Dobson, from Byar's limits of the total count |
+//!
+//! Each reproduces the PHEindicatormethods R package (`phe_proportion`, `phe_rate`,
+//! `calculate_ISRatio`, `phe_dsr`) and the OHID "Technical Guide: Confidence Intervals".
+//!
+//! ## Precision
+//!
+//! Inputs are exact [`Decimal`]s and the estimate ([`Interval::value`]) is computed in decimal
+//! arithmetic. The limits need normal and chi-squared quantiles, square roots and cube powers:
+//! they are computed in `f64` (the chi-squared quantile by bisection on statrs's regularised
+//! incomplete gamma function) and returned rounded to [`SIGNIFICANT_DIGITS`] significant
+//! digits, well inside the accuracy of the quantiles (about 1e-13 relative). A comparison
+//! whose comparator lies within half a unit of that last digit of a limit is flagged as being
+//! *at the limit* ([`crate::comparison::Comparison::at_limit`]).
+//!
+//! ```
+//! use ragstatus::interval::{ConfidenceLevel, Method, proportion};
+//! use rust_decimal_macros::dec;
+//!
+//! // Newcombe and Altman's worked example (Statistics with Confidence, 2nd edn, p. 47):
+//! // 81 of 263 patients, 95% Wilson interval 0.2553 to 0.3662.
+//! let ci = proportion(dec!(81), dec!(263), ConfidenceLevel::P95, dec!(1))?;
+//! assert_eq!(ci.method, Method::Wilson);
+//! assert_eq!(ci.lower.round_dp(4), dec!(0.2553));
+//! assert_eq!(ci.upper.round_dp(4), dec!(0.3662));
+//! # Ok::<(), ragstatus::Error>(())
+//! ```
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::function::gamma::checked_gamma_lr;
+
+use crate::error::{Error, Result};
+
+/// The number of significant digits of every limit this module returns.
+pub const SIGNIFICANT_DIGITS: u32 = 10;
+
+/// The events below which a rate or ratio uses the exact Poisson limits instead of Byar's
+/// approximation, and below which a directly standardised rate is not calculated.
+pub const SMALL_COUNT: u32 = 10;
+
+/// The two confidence levels of Fingertips: 95% (about 2 standard deviations) and 99.8%
+/// (about 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConfidenceLevel {
+    /// 95%.
+    #[serde(rename = "95")]
+    P95,
+    /// 99.8%.
+    #[serde(rename = "99.8")]
+    P998,
+}
+
+impl ConfidenceLevel {
+    /// The level as a probability: 0.95 or 0.998.
+    pub fn probability(self) -> f64 {
+        match self {
+            ConfidenceLevel::P95 => 0.95,
+            ConfidenceLevel::P998 => 0.998,
+        }
+    }
+
+    /// The level as written in reports: `"95%"` or `"99.8%"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfidenceLevel::P95 => "95%",
+            ConfidenceLevel::P998 => "99.8%",
+        }
+    }
+
+    /// The lower and upper tail probabilities: (1 − c)/2 and c + (1 − c)/2.
+    fn tails(self) -> (f64, f64) {
+        match self {
+            ConfidenceLevel::P95 => (0.025, 0.975),
+            ConfidenceLevel::P998 => (0.001, 0.999),
+        }
+    }
+
+    /// z = Φ⁻¹(c + (1 − c)/2): 1.959963985 at 95%, 3.090232306 at 99.8%.
+    pub fn z(self) -> f64 {
+        let (_, upper) = self.tails();
+        standard_normal_quantile(upper)
+    }
+}
+
+impl fmt::Display for ConfidenceLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an interval's limits were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Method {
+    /// Wilson score interval for a proportion.
+    Wilson,
+    /// Byar's approximation to the Poisson limits (10 events or more).
+    Byar,
+    /// Exact Poisson limits from the chi-squared distribution (fewer than 10 events).
+    ExactPoisson,
+    /// Dobson's method for a directly standardised rate.
+    Dobson,
+}
+
+impl Method {
+    /// The method's name as PHEindicatormethods writes it in its `method` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Wilson => "Wilson",
+            Method::Byar => "Byars",
+            Method::ExactPoisson => "Exact",
+            Method::Dobson => "Dobson",
+        }
+    }
+}
+
+/// An estimate with its confidence interval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interval {
+    /// The estimate, in the statistic's units (× multiplier), computed in decimal arithmetic.
+    pub value: Decimal,
+    /// The lower confidence limit, to [`SIGNIFICANT_DIGITS`] significant digits.
+    pub lower: Decimal,
+    /// The upper confidence limit, to [`SIGNIFICANT_DIGITS`] significant digits.
+    pub upper: Decimal,
+    /// How the limits were computed.
+    pub method: Method,
+    /// The confidence level.
+    pub level: ConfidenceLevel,
+}
+
+impl Interval {
+    /// True when `x` lies in the closed interval `[lower, upper]`.
+    pub fn contains(&self, x: Decimal) -> bool {
+        self.lower <= x && x <= self.upper
+    }
+}
+
+/// One standardisation category (an age band) of a directly standardised rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stratum {
+    /// The observed events in the category.
+    pub count: Decimal,
+    /// The population of the category (the rate's denominator), greater than zero.
+    pub population: Decimal,
+    /// The standard population's weight for the category (for example the 2013 European
+    /// Standard Population), zero or more.
+    pub standard: Decimal,
+}
+
+/// A proportion with its Wilson score interval, × `multiplier` (1 for a proportion, 100 for
+/// a percentage), as `phe_proportion`.
+///
+/// Errors: a negative count, a denominator that is not greater than zero, a count greater
+/// than the denominator, or a multiplier that is not greater than zero.
+///
+/// ```
+/// use ragstatus::interval::{ConfidenceLevel, proportion};
+/// use rust_decimal_macros::dec;
+///
+/// let ci = proportion(dec!(65), dec!(100), ConfidenceLevel::P95, dec!(100))?;
+/// assert_eq!(ci.value, dec!(65));
+/// assert!(ci.lower < dec!(65) && dec!(65) < ci.upper);
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn proportion(
+    count: Decimal,
+    denominator: Decimal,
+    level: ConfidenceLevel,
+    multiplier: Decimal,
+) -> Result<Interval> {
+    check_count(count, "count")?;
+    check_positive(denominator, "denominator")?;
+    check_positive(multiplier, "multiplier")?;
+    if count > denominator {
+        return Err(Error::invalid_value(
+            count.to_string(),
+            format!("a count no greater than the denominator {denominator}"),
+        )
+        .with_field("count"));
+    }
+    let value = scaled(count, denominator, multiplier)?;
+    let x = to_f64(count, "count")?;
+    let n = to_f64(denominator, "denominator")?;
+    let m = to_f64(multiplier, "multiplier")?;
+    let z = level.z();
+    let z2 = z * z;
+    // PHE's arrangement of Wilson's formula, kept term for term so the rounding matches.
+    let root = z * (z2 + 4.0 * x * (1.0 - x / n)).max(0.0).sqrt();
+    let mut lower = (2.0 * x + z2 - root) / 2.0 / (n + z2) * m;
+    let mut upper = (2.0 * x + z2 + root) / 2.0 / (n + z2) * m;
+    // At 0 and at n the formula is exactly 0 and 1, but z·√(z²) need not equal z² in f64.
+    if count.is_zero() {
+        lower = 0.0;
+    }
+    if count == denominator {
+        upper = m;
+    }
+    finish(value, lower, upper, Method::Wilson, level)
+}
+
+/// A crude rate, count / denominator × `multiplier` (100 000 for a rate per 100,000), with
+/// exact Poisson limits below 10 events and Byar's limits from 10, as `phe_rate`.
+///
+/// Errors: a negative count, a denominator that is not greater than zero, or a multiplier
+/// that is not greater than zero.
+///
+/// ```
+/// use ragstatus::interval::{ConfidenceLevel, Method, rate};
+/// use rust_decimal_macros::dec;
+///
+/// let ci = rate(dec!(65), dec!(10000), ConfidenceLevel::P95, dec!(100000))?;
+/// assert_eq!(ci.value, dec!(650));
+/// assert_eq!(ci.method, Method::Byar);
+/// assert_eq!(rate(dec!(9), dec!(10000), ConfidenceLevel::P95, dec!(100000))?.method,
+///            Method::ExactPoisson);
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn rate(
+    count: Decimal,
+    denominator: Decimal,
+    level: ConfidenceLevel,
+    multiplier: Decimal,
+) -> Result<Interval> {
+    poisson_rate(
+        count,
+        denominator,
+        level,
+        multiplier,
+        ["count", "denominator"],
+    )
+}
+
+fn poisson_rate(
+    count: Decimal,
+    denominator: Decimal,
+    level: ConfidenceLevel,
+    multiplier: Decimal,
+    [count_field, denominator_field]: [&str; 2],
+) -> Result<Interval> {
+    check_count(count, count_field)?;
+    check_positive(denominator, denominator_field)?;
+    check_positive(multiplier, "multiplier")?;
+    let value = scaled(count, denominator, multiplier)?;
+    let n = to_f64(denominator, "denominator")?;
+    let m = to_f64(multiplier, "multiplier")?;
+    let (low, high, method) = count_limits(count, level)?;
+    finish(value, low / n * m, high / n * m, method, level)
+}
+
+/// An indirectly standardised ratio, observed / expected × `multiplier` (1, or 100 for an
+/// SMR), with the limits of [`rate`] divided by the expected count, as `calculate_ISRatio`.
+///
+/// Errors: a negative observed count, an expected count that is not greater than zero, or a
+/// multiplier that is not greater than zero.
+///
+/// ```
+/// use ragstatus::interval::{ConfidenceLevel, ratio};
+/// use rust_decimal_macros::dec;
+///
+/// let ci = ratio(dec!(150), dec!(100), ConfidenceLevel::P95, dec!(100))?;
+/// assert_eq!(ci.value, dec!(150));
+/// assert!(ci.lower > dec!(100)); // significantly more deaths than expected
+/// let ci = ratio(dec!(120), dec!(100), ConfidenceLevel::P95, dec!(100))?;
+/// assert!(ci.lower < dec!(100)); // 20% more, but within chance
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn ratio(
+    observed: Decimal,
+    expected: Decimal,
+    level: ConfidenceLevel,
+    multiplier: Decimal,
+) -> Result<Interval> {
+    poisson_rate(
+        observed,
+        expected,
+        level,
+        multiplier,
+        ["observed", "expected"],
+    )
+}
+
+/// A directly standardised rate with Dobson's interval, as `phe_dsr`:
+///
+/// DSR = Σ(countᵢ × standardᵢ / populationᵢ) / Σ standardᵢ × multiplier, with the limits
+/// DSR + √(var / O) × (Byar(O) − O) × multiplier, where O = Σ countᵢ and
+/// var = Σ(standardᵢ² × countᵢ / populationᵢ²) / (Σ standardᵢ)².
+///
+/// Errors: no strata, a negative count or standard weight, a population that is not greater
+/// than zero, standard weights summing to zero, a total count below 10 (PHE does not publish
+/// a DSR on fewer than 10 events), or a multiplier that is not greater than zero.
+///
+/// ```
+/// use ragstatus::interval::{ConfidenceLevel, Method, Stratum, dsr};
+/// use rust_decimal_macros::dec;
+///
+/// let strata = [
+///     Stratum { count: dec!(10), population: dec!(10000), standard: dec!(60000) },
+///     Stratum { count: dec!(40), population: dec!(8000), standard: dec!(40000) },
+/// ];
+/// let ci = dsr(&strata, ConfidenceLevel::P95, dec!(100000))?;
+/// assert_eq!(ci.value, dec!(260)); // (10×6 + 40×5) / 100000 × 100000
+/// assert_eq!(ci.method, Method::Dobson);
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn dsr(strata: &[Stratum], level: ConfidenceLevel, multiplier: Decimal) -> Result<Interval> {
+    if strata.is_empty() {
+        return Err(
+            Error::invalid_value("no strata", "at least one standardisation category")
+                .with_field("strata"),
+        );
+    }
+    check_positive(multiplier, "multiplier")?;
+    let overflow = || Error::overflow("directly standardised rate");
+    let mut total = Decimal::ZERO;
+    let mut weights = Decimal::ZERO;
+    let mut weighted = Decimal::ZERO;
+    let mut var_sum = 0.0_f64;
+    for (i, s) in strata.iter().enumerate() {
+        let at = |e: Error| e.with_field(format!("strata[{i}]"));
+        check_count(s.count, "count").map_err(at)?;
+        check_positive(s.population, "population").map_err(at)?;
+        if s.standard.is_sign_negative() && !s.standard.is_zero() {
+            return Err(at(Error::invalid_value(
+                s.standard.to_string(),
+                "a standard population weight of zero or more",
+            )));
+        }
+        total = total.checked_add(s.count).ok_or_else(overflow)?;
+        weights = weights.checked_add(s.standard).ok_or_else(overflow)?;
+        let term = s
+            .count
+            .checked_mul(s.standard)
+            .and_then(|p| p.checked_div(s.population))
+            .ok_or_else(overflow)?;
+        weighted = weighted.checked_add(term).ok_or_else(overflow)?;
+        let (x, n, w) = (
+            to_f64(s.count, "count").map_err(at)?,
+            to_f64(s.population, "population").map_err(at)?,
+            to_f64(s.standard, "standard").map_err(at)?,
+        );
+        var_sum += x * (w / n) * (w / n);
+    }
+    if weights.is_zero() {
+        return Err(Error::invalid_value(
+            "0",
+            "standard population weights with a sum greater than zero",
+        )
+        .with_field("standard"));
+    }
+    if total < Decimal::from(SMALL_COUNT) {
+        return Err(Error::invalid_value(
+            total.to_string(),
+            "a total count of 10 or more (a directly standardised rate on fewer events is not published)",
+        )
+        .with_field("count"));
+    }
+    let value = weighted
+        .checked_div(weights)
+        .and_then(|r| r.checked_mul(multiplier))
+        .ok_or_else(overflow)?;
+    let o = to_f64(total, "count")?;
+    let w_sum = to_f64(weights, "standard")?;
+    let m = to_f64(multiplier, "multiplier")?;
+    let dsr_f = to_f64(value, "value")?;
+    let var = var_sum / (w_sum * w_sum);
+    let spread = (var / o).sqrt();
+    let (byar_low, byar_high) = byar(o, level);
+    let lower = dsr_f + spread * (byar_low - o) * m;
+    let upper = dsr_f + spread * (byar_high - o) * m;
+    finish(value, lower, upper, Method::Dobson, level)
+}
+
+/// The confidence limits of an observed count of events: exact Poisson below 10, Byar's from
+/// 10, with the method used. `count` must be zero or more.
+pub fn count_limits(count: Decimal, level: ConfidenceLevel) -> Result<(f64, f64, Method)> {
+    check_count(count, "count")?;
+    let x = to_f64(count, "count")?;
+    if count < Decimal::from(SMALL_COUNT) {
+        let (lo, hi) = exact_poisson(x, level);
+        Ok((lo, hi, Method::ExactPoisson))
+    } else {
+        let (lo, hi) = byar(x, level);
+        Ok((lo, hi, Method::Byar))
+    }
+}
+
+/// Exact Poisson limits: χ²((1 − c)/2, 2x)/2 and χ²(c + (1 − c)/2, 2x + 2)/2.
+fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+    let (p_low, p_high) = level.tails();
+    // R's qchisq(p, 0) is 0: no events cannot have a lower limit above zero.
+    let lower = if x > 0.0 {
+        chi_squared_quantile(p_low, 2.0 * x) / 2.0
+    } else {
+        0.0
+    };
+    let upper = chi_squared_quantile(p_high, 2.0 * x + 2.0) / 2.0;
+    (lower, upper)
+}
+
+/// Byar's limits: x(1 − 1/(9x) − z/(3√x))³ and (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³.
+fn byar(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+    let z = level.z();
+    let lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * x.sqrt())).powi(3);
+    let x1 = x + 1.0;
+    let upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * x1.sqrt())).powi(3);
+    (lower, upper)
+}
+
+fn standard_normal_quantile(p: f64) -> f64 {
+    match Normal::new(0.0, 1.0) {
+        Ok(n) => n.inverse_cdf(p),
+        Err(_) => f64::NAN,
+    }
+}
+
+/// The chi-squared quantile by bisection on statrs's regularised incomplete gamma function.
+///
+/// statrs's own `inverse_cdf` stops after a fixed number of steps and, for the tiny degrees of
+/// freedom of a fractional count, panics inside its search; its checked functions do not.
+/// The search halves a bracket geometrically down to a ratio of 4, then arithmetically to
+/// adjacent floats.
+fn chi_squared_quantile(p: f64, df: f64) -> f64 {
+    let half = df / 2.0;
+    if !(half > 0.0 && half.is_finite()) {
+        return f64::NAN;
+    }
+    // Below f64's range the regularised gamma function is undefined: no probability there.
+    let cdf = |x: f64| checked_gamma_lr(half, x / 2.0).unwrap_or(0.0);
+    let mut lo = f64::MIN_POSITIVE;
+    if cdf(lo) >= p {
+        return 0.0;
+    }
+    let mut hi = 1.0_f64;
+    while cdf(hi) < p {
+        hi *= 2.0;
+        if hi > 1e12 {
+            return f64::NAN;
+        }
+    }
+    for _ in 0..2200 {
+        let mid = if hi > 4.0 * lo {
+            (lo.sqrt()) * (hi.sqrt())
+        } else {
+            lo + (hi - lo) / 2.0
+        };
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if cdf(mid) < p {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo + (hi - lo) / 2.0
+}
+
+fn check_count(x: Decimal, field: &str) -> Result<()> {
+    if x.is_sign_negative() && !x.is_zero() {
+        return Err(
+            Error::invalid_value(x.to_string(), "a count of zero or more").with_field(field),
+        );
+    }
+    Ok(())
+}
+
+fn check_positive(x: Decimal, field: &str) -> Result<()> {
+    if x <= Decimal::ZERO {
+        return Err(
+            Error::invalid_value(x.to_string(), format!("a {field} greater than zero"))
+                .with_field(field),
+        );
+    }
+    Ok(())
+}
+
+fn scaled(count: Decimal, denominator: Decimal, multiplier: Decimal) -> Result<Decimal> {
+    count
+        .checked_div(denominator)
+        .and_then(|r| r.checked_mul(multiplier))
+        .ok_or_else(|| Error::overflow("count / denominator × multiplier"))
+}
+
+fn to_f64(x: Decimal, field: &str) -> Result<f64> {
+    x.to_f64()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| Error::invalid_value(x.to_string(), "a finite number").with_field(field))
+}
+
+fn finish(
+    value: Decimal,
+    lower: f64,
+    upper: f64,
+    method: Method,
+    level: ConfidenceLevel,
+) -> Result<Interval> {
+    // Rounding to significant digits must not push a limit past the estimate when the
+    // interval is narrower than the rounding (counts beyond about 10²⁰).
+    Ok(Interval {
+        value,
+        lower: round_significant(lower, "lower")?.min(value),
+        upper: round_significant(upper, "upper")?.max(value),
+        method,
+        level,
+    })
+}
+
+/// `x` as a decimal of [`SIGNIFICANT_DIGITS`] significant digits, rounded to nearest from the
+/// float's exact binary value. Values below a decimal's resolution are zero.
+pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
+    if !x.is_finite() {
+        return Err(Error::overflow(format!("the {what} confidence limit")));
+    }
+    if x.abs() < 1e-27 {
+        return Ok(Decimal::ZERO);
+    }
+    let digits = SIGNIFICANT_DIGITS.saturating_sub(1) as usize;
+    let text = format!("{x:.digits$e}");
+    Decimal::from_scientific(&text)
+        .map(|d| d.normalize())
+        .map_err(|_| Error::overflow(format!("the {what} confidence limit")))
+}
+
+/// Half a unit in the last of the [`SIGNIFICANT_DIGITS`] significant digits of `limit`: the
+/// distance within which a comparator is reported as at the limit.
+pub(crate) fn half_unit(limit: Decimal) -> Decimal {
+    if limit.is_zero() {
+        return Decimal::ZERO;
+    }
+    let mantissa_digits = limit.mantissa().unsigned_abs().to_string().len() as i64;
+    // limit = m × 10^-scale, so its leading digit is at 10^(digits - 1 - scale).
+    let leading = mantissa_digits - 1 - i64::from(limit.scale());
+    let last = leading - i64::from(SIGNIFICANT_DIGITS) + 1;
+    let unit = if last >= 0 {
+        Decimal::from(10_u64.pow(last.min(18) as u32))
+    } else {
+        Decimal::new(1, (-last).min(28) as u32)
+    };
+    unit / Decimal::TWO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn z_values() {
+        assert!((ConfidenceLevel::P95.z() - 1.959_963_984_540_054).abs() < 1e-14);
+        assert!((ConfidenceLevel::P998.z() - 3.090_232_306_167_813).abs() < 1e-13);
+    }
+
+    #[test]
+    fn chi_squared_with_two_degrees_has_a_closed_form() {
+        // With 2 degrees of freedom the quantile is −2 ln(1 − p).
+        for p in [0.001_f64, 0.025, 0.975, 0.999] {
+            let want = -2.0 * (1.0 - p).ln();
+            let got = chi_squared_quantile(p, 2.0);
+            assert!(((got - want) / want).abs() < 1e-13, "{p}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn fractional_and_tiny_counts_have_limits_not_panics() {
+        for count in [
+            dec!(0.0000000000000000000000000001),
+            dec!(0.0001),
+            dec!(0.5),
+            dec!(9.999),
+        ] {
+            for level in [ConfidenceLevel::P95, ConfidenceLevel::P998] {
+                let ci = rate(count, dec!(1), level, dec!(1)).unwrap();
+                assert!(ci.lower <= ci.value && ci.value <= ci.upper, "{ci:?}");
+                assert_eq!(ci.method, Method::ExactPoisson);
+            }
+        }
+    }
+
+    #[test]
+    fn half_unit_of_the_last_significant_digit() {
+        assert_eq!(half_unit(dec!(25.53440000)), dec!(0.000000005));
+        assert_eq!(half_unit(dec!(123456.7891)), dec!(0.00005));
+        assert_eq!(half_unit(dec!(0)), dec!(0));
+    }
+
+    #[test]
+    fn rounding_to_significant_digits() {
+        assert_eq!(
+            round_significant(0.255_344_120_871, "x").unwrap(),
+            dec!(0.2553441209)
+        );
+        assert_eq!(
+            round_significant(12_345_678_901.6, "x").unwrap(),
+            dec!(12345678900)
+        );
+        assert!(round_significant(f64::NAN, "x").is_err());
+    }
+}
