@@ -18,6 +18,7 @@ pub mod args;
 pub mod array;
 pub mod benchmarking;
 pub mod budget;
+pub mod bulk;
 pub mod convert;
 pub mod direction;
 pub mod errors;
@@ -55,6 +56,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     spc::register(m)?;
     benchmarking::register(m)?;
     frame::register(m)?;
+    bulk::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }

@@ -98,6 +98,7 @@
 
 pub mod benchmarking;
 pub mod budget;
+pub mod bulk;
 pub mod columnar;
 /// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.
 pub mod csvio;
