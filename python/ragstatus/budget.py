@@ -231,9 +231,10 @@ def _arrow_column(values: Any) -> Any:
         return pa.array([_cell_text(v) for v in values], pa.string())
 
 
-def _arrow_in(data: Any) -> tuple[str, Any]:
+def _arrow_in(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
     """The kind of ``data`` (``pandas``, ``polars``, ``pyarrow``, ``pyarrow-batch`` or ``other``)
-    and Arrow data the core reads without Python objects."""
+    and Arrow data the core reads without Python objects. An empty list of rows names no
+    columns: it gets the ``required`` ones, empty."""
     import pyarrow as pa
 
     module, name = type(data).__module__.split(".")[0], type(data).__name__
@@ -257,7 +258,7 @@ def _arrow_in(data: Any) -> tuple[str, Any]:
     if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns"):
         return "pyarrow", data
     rows = _records(data)
-    names: dict[str, None] = {}
+    names: dict[str, None] = {} if rows else dict.fromkeys(required)
     for row in rows:
         names.update(dict.fromkeys(str(k) for k in row))
     columns = [_arrow_column([row.get(n) for row in rows]) for n in names]
@@ -370,7 +371,7 @@ def roll_up_frame(
         raise InvalidValueError(
             f"default_base: {default_base!r} is not valid; expected \"gross\" or \"net_controllable\""
         )
-    kind, data = _arrow_in(df)
+    kind, data = _arrow_in(df, ("id", "kind", "budget", "forecast"))
     batch = _roll_up_frame(
         data,
         _budget_settings(settings),

@@ -81,5 +81,5 @@ def milestones_frame(
     """
     # A bad date or bad settings are errors of the call, not of a row: raise them once here.
     evaluate_milestones([], as_of, settings)
-    kind, data = _arrow_in(df)
+    kind, data = _arrow_in(df, ("id", "due"))
     return _arrow_out(_milestones_frame(data, as_of, _settings(settings)), kind)
