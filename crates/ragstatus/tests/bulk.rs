@@ -16,7 +16,7 @@ use arrow_array::{
 };
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use ragstatus::budget::{BudgetLine, BudgetResult, BudgetSettings, roll_up};
+use ragstatus::budget::{BudgetLine, BudgetResult, BudgetSettings, roll_up, roll_up_parallel};
 use ragstatus::bulk::budget::{BudgetFrameOptions, Group, roll_up_batch};
 use ragstatus::bulk::milestone::{MilestoneFrameOptions, milestones_batch};
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
@@ -812,6 +812,13 @@ proptest! {
     #[test]
     fn budget_frame_equals_roll_up(lines in proptest::collection::vec(line_strategy(), 0..30)) {
         prop_assert_eq!(budget_agrees(&lines, &BudgetSettings::default()), Ok(()));
+        // Rating the lines on several threads gives the same report, and the same frame.
+        let settings = BudgetSettings::default();
+        prop_assert_eq!(roll_up_parallel(&lines, &settings, 3).ok(), roll_up(&lines, &settings).ok());
+        let batch = budget_batch(&lines);
+        let one = roll_up_batch(&batch, &settings, &BudgetFrameOptions::default()).unwrap();
+        let three = roll_up_batch(&batch, &settings, &BudgetFrameOptions { threads: 3, ..BudgetFrameOptions::default() }).unwrap();
+        prop_assert_eq!(one, three);
     }
 
     #[test]

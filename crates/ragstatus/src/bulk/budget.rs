@@ -19,7 +19,7 @@
 //!
 //! [`BUDGET_COLUMNS`]: one row per input row, in input order (`row` is its position), then,
 //! when [`BudgetFrameOptions::include_totals`] is set, one row per total, the fund first (`row`
-//! null). The lines that could be read go through [`roll_up`] together, so every number,
+//! null). The lines that could be read go through [`roll_up`](crate::budget::roll_up) together, so every number,
 //! status and sentence is the roll-up's own. A row whose cells cannot be read (a kind that is
 //! not a kind, an amount that is not a number, a missing budget) keeps its `id` and `name` and
 //! has its error, naming `row[i]` and the column; it enters no total. A line the roll-up
@@ -35,11 +35,11 @@ use rust_decimal::Decimal;
 
 use super::{
     Columns, DecimalColumns, batch as output_batch, bool_array, cell, error_arrays, number,
-    row_array, status_array, text_builder,
+    row_array, status_array, text_builder, thread_count,
 };
 use crate::budget::{
     BudgetLine, BudgetResult, BudgetRule, BudgetSettings, LineKind, RatingBase, VarianceDirection,
-    roll_up,
+    roll_up_parallel,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Numbers, row_error};
@@ -127,6 +127,8 @@ pub struct BudgetFrameOptions {
     pub note: String,
     /// Whether to add a row per total after the lines (default true).
     pub include_totals: bool,
+    /// Threads to rate the lines on; 0: as many as the machine has (one for small frames).
+    pub threads: usize,
 }
 
 impl Default for BudgetFrameOptions {
@@ -146,6 +148,7 @@ impl Default for BudgetFrameOptions {
             base_budget: "base_budget".into(),
             note: "note".into(),
             include_totals: true,
+            threads: 0,
         }
     }
 }
@@ -341,7 +344,7 @@ enum Out<'r> {
 /// # Errors
 ///
 /// A frame that cannot be read: one [`ErrorKind::Syntax`] error listing every problem. As
-/// [`roll_up`]: invalid settings, or sums that overflow. Bad lines are error rows.
+/// [`roll_up`](crate::budget::roll_up): invalid settings, or sums that overflow. Bad lines are error rows.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -394,7 +397,7 @@ pub fn roll_up_batch(
             lines.len() - 1
         }));
     }
-    let report = roll_up(&lines, settings)?;
+    let report = roll_up_parallel(&lines, settings, thread_count(options.threads, n))?;
 
     // The roll-up gives each line, in order, a result or an error; only the first line of an
     // id can have a result, so the next result is this line's exactly when its id matches.

@@ -114,8 +114,11 @@ enum Order {
     Text(StringArray),
 }
 
+/// Where a point goes in its series (the first and last day it covers), and its label.
+type Place = ((i64, i64), String);
+
 /// Where a point goes in its series, and its label.
-fn place(order: &Order, i: usize) -> Result<Option<((i64, i64), String)>> {
+fn place(order: &Order, i: usize) -> Result<Option<Place>> {
     let missing = || {
         Err(Error::new(ErrorKind::Missing {
             field: "a period".into(),
@@ -162,8 +165,16 @@ fn place(order: &Order, i: usize) -> Result<Option<((i64, i64), String)>> {
 /// A row that could be read.
 struct Point {
     at: (i64, i64),
-    label: Option<String>,
+    /// Its label, an index into the distinct labels.
+    label: Option<u32>,
     value: Decimal,
+}
+
+/// A period cell as read, the key of the cache of places.
+#[derive(PartialEq, Eq, Hash)]
+enum Cell<'a> {
+    Text(&'a str),
+    Number(i64),
 }
 
 /// Where each output row's figures are: the series and the point's position in it.
@@ -235,6 +246,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut last: Option<(Vec<u32>, u32)> = None;
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut rows: Vec<std::result::Result<Point, Error>> = Vec::with_capacity(n);
+    // Few distinct periods in many rows: each is read and labelled once.
+    let mut places: HashMap<Cell<'_>, Result<Option<((i64, i64), u32)>>> = HashMap::new();
+    let mut label_texts: Vec<String> = Vec::new();
     let value_column = options.value.as_str();
     let period_column = options.period.as_deref().unwrap_or_default();
     for i in 0..n {
@@ -282,7 +296,26 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     })
                 })
                 .map_err(|e| row_error(e, i, value_column))?;
-            let (at, label) = match place(&order, i).map_err(|e| row_error(e, i, period_column))? {
+            let cell = match &order {
+                Order::Text(a) if a.is_valid(i) => Some(Cell::Text(a.value(i))),
+                Order::Dates(a) if a.is_valid(i) => Some(Cell::Number(i64::from(a.value(i)))),
+                Order::Integers(a) if a.is_valid(i) => Some(Cell::Number(a.value(i))),
+                _ => None,
+            };
+            let mut read_place = || {
+                place(&order, i).map(|p| {
+                    p.map(|(at, text)| {
+                        let k = u32::try_from(label_texts.len()).unwrap_or(u32::MAX);
+                        label_texts.push(text);
+                        (at, k)
+                    })
+                })
+            };
+            let placed = match cell {
+                Some(cell) => places.entry(cell).or_insert_with(read_place).clone(),
+                None => read_place(),
+            };
+            let (at, label) = match placed.map_err(|e| row_error(e, i, period_column))? {
                 Some((at, label)) => (at, Some(label)),
                 None => ((0, 0), None),
             };
@@ -318,7 +351,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                 let label = row
                     .as_ref()
                     .ok()
-                    .and_then(|p| p.label.clone())
+                    .and_then(|p| p.label)
+                    .and_then(|k| label_texts.get(k as usize).cloned())
                     .unwrap_or_default();
                 let also: Vec<String> = others.iter().map(|q| format!("row[{q}]")).collect();
                 *row = Err(row_error(
@@ -346,7 +380,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     Some(Ok(p)) => {
                         values.push(p.value);
                         if ordered {
-                            labels.push(p.label.as_deref().unwrap_or_default());
+                            let k = p.label.map_or(usize::MAX, |k| k as usize);
+                            labels.push(label_texts.get(k).map_or("", String::as_str));
                         }
                     }
                     _ => {
