@@ -268,6 +268,19 @@ pub(crate) struct DecimalColumns<const K: usize> {
 
 const LIMIT: i128 = 10i128.pow(38);
 
+/// 10⁰ ... 10³⁸: a rescale is one multiplication, not a power computed per value.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
+const POWERS: [i128; 39] = {
+    let mut powers = [1i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        powers[k] = powers[k - 1] * 10;
+        k += 1;
+    }
+    powers
+};
+
 impl<const K: usize> DecimalColumns<K> {
     /// The scales of the columns named `names`, from every row's numbers.
     pub(crate) fn new<'r>(
@@ -286,9 +299,9 @@ impl<const K: usize> DecimalColumns<K> {
     }
 
     fn scaled(v: Decimal, scale: u32) -> Option<i128> {
-        10i128
-            .checked_pow(scale.saturating_sub(v.scale()))
-            .and_then(|f| v.mantissa().checked_mul(f))
+        POWERS
+            .get(scale.saturating_sub(v.scale()) as usize)
+            .and_then(|f| v.mantissa().checked_mul(*f))
             .filter(|m| m.abs() < LIMIT)
     }
 

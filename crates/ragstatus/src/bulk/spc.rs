@@ -170,6 +170,9 @@ struct Point {
     value: Decimal,
 }
 
+/// Where a row goes (the days it covers, its label's index), once read.
+type Placed = Result<Option<((i64, i64), u32)>>;
+
 /// A period cell as read, the key of the cache of places.
 #[derive(PartialEq, Eq, Hash)]
 enum Cell<'a> {
@@ -247,7 +250,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut members: Vec<Vec<usize>> = Vec::new();
     let mut rows: Vec<std::result::Result<Point, Error>> = Vec::with_capacity(n);
     // Few distinct periods in many rows: each is read and labelled once.
-    let mut places: HashMap<Cell<'_>, Result<Option<((i64, i64), u32)>>> = HashMap::new();
+    let mut places: HashMap<Cell<'_>, Placed> = HashMap::new();
     let mut label_texts: Vec<String> = Vec::new();
     let value_column = options.value.as_str();
     let period_column = options.period.as_deref().unwrap_or_default();
