@@ -1202,6 +1202,38 @@ def _evaluate_frame(
     note: str,
 ) -> Any: ...
 
+def _spc_frame(
+    data: Any,
+    settings: dict[str, Any],
+    *,
+    by: Sequence[str],
+    value: str,
+    period: Optional[str],
+) -> Any:
+    """Analyses every series of an Arrow frame (see ``ragstatus.spc.spc_frame``); returns a
+    ``pyarrow.RecordBatch``. The work is done without the GIL."""
+
+def _roll_up_frame(
+    data: Any,
+    settings: BudgetSettings,
+    *,
+    group: str,
+    group_columns: Optional[Sequence[str]],
+    default_base: str,
+    include_totals: bool,
+) -> Any:
+    """Rolls up an Arrow frame of budget lines (see ``ragstatus.budget.roll_up_frame``);
+    returns a ``pyarrow.RecordBatch``. The work is done without the GIL."""
+
+def _milestones_frame(
+    data: Any,
+    as_of: _Date,
+    settings: MilestoneSettings,
+) -> Any:
+    """Evaluates an Arrow frame of milestones as of a date (see
+    ``ragstatus.milestone.milestones_frame``); returns a ``pyarrow.RecordBatch``. The work is
+    done without the GIL."""
+
 # Confidence intervals and the Fingertips comparison with a benchmark (SPEC §8a).
 __all__ += [
     "compare_with_benchmark",

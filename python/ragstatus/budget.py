@@ -3,32 +3,35 @@
 A budget-monitoring table (one row per line, columns as in the budget CSV files: ``id``,
 ``name``, ``group``, ``kind``, ``base``, ``budget``, ``forecast`` and optionally
 ``original_budget``, ``actual``, ``previous_forecast``, ``base_budget``, ``note``) goes in as a
-pandas or polars DataFrame; the roll-up comes back as the same kind of DataFrame, one row per line
-then one per total, with the variance, status and explanation of each. Amounts are in pounds and
-come back as ``decimal.Decimal``. A row that cannot be read or rated is kept, with its error in
-the ``error`` column: no row is dropped silently and no bad row raises.
+pandas or polars DataFrame or a pyarrow Table; the roll-up comes back as the same kind of frame,
+one row per line then one per total, with the variance, status and explanation of each. The frame
+is handed to the compiled core as Arrow and rolled up there, without the GIL, by the same
+``roll_up`` as the per-line API. Amounts are in pounds and come back as exact decimals. A row
+that cannot be read or rated is kept, with its error in the ``error`` column: no row is dropped
+silently and no bad row raises.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional, Union
 
 from ragstatus._ragstatus import (
-    BudgetLine,
-    BudgetResult,
+    _STATUS_NAMES,
     BudgetSettings,
     InvalidValueError,
-    RagstatusError,
-    roll_up,
+    Period,
+    _roll_up_frame,
 )
 
-__all__ = ["roll_up_frame", "RESULT_COLUMNS"]
+__all__ = ["roll_up_frame", "RESULT_COLUMNS", "STATUS_CATEGORIES"]
 
 #: The columns of the frame :func:`roll_up_frame` returns, in order.
 RESULT_COLUMNS: tuple[str, ...] = (
+    "row",
     "id",
     "name",
     "path",
@@ -53,17 +56,8 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "line_count",
     "explanation",
     "error",
+    "error_kind",
 )
-
-_LINE_FIELDS = (
-    "name",
-    "original_budget",
-    "actual",
-    "previous_forecast",
-    "base_budget",
-    "note",
-)
-
 
 # --- frames in and out (shared with the milestone and SPC helpers) ------------------------------
 
@@ -203,66 +197,130 @@ def _scale(values: Iterable[Any]) -> int:
     return scale
 
 
+# --- frames to Arrow and back (the columnar path of the budget, milestone and SPC frames) -----
+
+#: The status categories in ``StatusCode`` order.
+STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
+
+
+def _cell_text(value: Any) -> Optional[str]:
+    """A cell of a column Arrow cannot type, as the text the core reads exactly."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Period):
+        return value.label
+    if isinstance(value, datetime.datetime):  # also pandas.Timestamp
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)  # str of a float is its shortest repr
+
+
+def _arrow_column(values: Any) -> Any:
+    import pyarrow as pa
+
+    try:
+        if hasattr(values, "dtype"):  # a pandas Series: nullable, categorical and datetime dtypes
+            return pa.Array.from_pandas(values)
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError, TypeError):
+        # Mixed objects (numbers and text, dates and text), integers beyond 64 bits, Periods:
+        # each cell as text, which the core reads exactly.
+        return pa.array([_cell_text(v) for v in values], pa.string())
+
+
+def _arrow_in(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
+    """The kind of ``data`` (``pandas``, ``polars``, ``pyarrow``, ``pyarrow-batch`` or ``other``)
+    and Arrow data the core reads without Python objects. An empty list of rows names no
+    columns: it gets the ``required`` ones, empty."""
+    import pyarrow as pa
+
+    module, name = type(data).__module__.split(".")[0], type(data).__name__
+    if module == "polars" and name in ("DataFrame", "LazyFrame"):
+        import polars as pl
+
+        frame = data.collect() if name == "LazyFrame" else data
+        # 128-bit integers have no Arrow type the core reads: their cells as text, read exactly.
+        wide_types = [t for t in (getattr(pl, "Int128", None), getattr(pl, "UInt128", None)) if t]
+        wide = [c for c, dtype in frame.schema.items() if dtype in wide_types]
+        if wide:
+            frame = frame.with_columns(pl.col(wide).cast(pl.String))
+        return "polars", frame
+    if module == "pandas" and name == "DataFrame":
+        columns = [_arrow_column(data.iloc[:, j]) for j in range(data.shape[1])]
+        return "pandas", pa.Table.from_arrays(columns, names=[str(c) for c in data.columns])
+    if module == "pyarrow" and name == "RecordBatch":
+        return "pyarrow-batch", data
+    if module == "pyarrow" and name == "Table":
+        return "pyarrow", data
+    if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns"):
+        return "pyarrow", data
+    rows = _records(data)
+    names: dict[str, None] = {} if rows else dict.fromkeys(required)
+    for row in rows:
+        names.update(dict.fromkeys(str(k) for k in row))
+    columns = [_arrow_column([row.get(n) for row in rows]) for n in names]
+    return "other", pa.Table.from_arrays(columns, names=list(names))
+
+
+def _arrow_out(batch: Any, kind: str) -> Any:
+    """The core's result batch as the caller's kind of frame: pandas for pandas and plain Python
+    data, polars for polars, pyarrow for pyarrow. Statuses are ordered categoricals (pandas
+    ``Categorical``, polars ``Enum``); decimals stay exact (pandas ``ArrowDtype(decimal128)``,
+    polars ``Decimal``)."""
+    import pyarrow as pa
+
+    status_columns = [c for c in ("status",) if c in batch.schema.names]
+    if kind == "pyarrow-batch":
+        return batch
+    if kind == "pyarrow":
+        return pa.Table.from_batches([batch])
+    if kind == "polars":
+        import polars as pl
+
+        out = pl.from_arrow(batch)
+        assert isinstance(out, pl.DataFrame)
+        status = pl.Enum(STATUS_CATEGORIES)
+        return out.with_columns([pl.col(c).cast(pl.String).cast(status) for c in status_columns])
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    def mapper(t: Any) -> Any:
+        if pa.types.is_decimal(t):
+            return pd.ArrowDtype(t)
+        if t == pa.uint64():
+            return pd.UInt64Dtype()
+        if t == pa.int64():
+            return pd.Int64Dtype()
+        if t == pa.bool_():
+            return pd.BooleanDtype()
+        return None
+
+    out = batch.to_pandas(types_mapper=mapper)
+    for column in status_columns:
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
+            # The core's dictionary is every status in code order: the codes are kept as they are.
+            out[column] = values.cat.as_ordered()
+        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
+            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
+    return out
+
+
 # --- the roll-up --------------------------------------------------------------------------------
 
 
-def _group(row: Mapping[str, Any], group: Union[None, str, Sequence[str]]) -> Any:
-    if group is None:
-        return _clean(row.get("group"))
-    if isinstance(group, str):
-        return _clean(row.get(group))
-    parts = [_text(row.get(c)) for c in group]
-    return [p for p in parts if p is not None and p.strip()]
-
-
-def _line(
-    row: Mapping[str, Any], group: Union[None, str, Sequence[str]], default_base: str
-) -> BudgetLine:
-    kwargs: dict[str, Any] = {}
-    for field in _LINE_FIELDS:
-        if field in row:
-            value = _clean(row[field])
-            if field in ("name", "note"):
-                value = _text(value)
-            kwargs[field] = value
-    return BudgetLine(
-        _text(row.get("id")) or "",
-        _text(row.get("kind")) or "",
-        _text(row.get("base")) or default_base,
-        _clean(row.get("budget")),
-        _clean(row.get("forecast")),
-        group=_group(row, group),
-        **kwargs,
+def _budget_settings(settings: Union[BudgetSettings, Mapping[str, Any], None]) -> BudgetSettings:
+    if settings is None:
+        return BudgetSettings()
+    if isinstance(settings, BudgetSettings):
+        return settings
+    if isinstance(settings, Mapping):
+        return BudgetSettings.from_dict(dict(settings))
+    raise InvalidValueError(
+        f"{type(settings).__name__} is not valid; expected a BudgetSettings or a dict of settings"
     )
-
-
-def _result_row(result: BudgetResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "name": result.name,
-        "path": " > ".join(result.path),
-        "level": result.level,
-        "total": result.total,
-        "kind": result.kind,
-        "base": result.base,
-        "budget": result.budget,
-        "forecast": result.forecast,
-        "variance": result.variance,
-        "variance_percent": result.variance_percent,
-        "direction": result.direction,
-        "status": result.status,
-        "rule": result.rule,
-        "significant_underspend": result.significant_underspend,
-        "movement": result.movement,
-        "movement_direction": result.movement_direction,
-        "original_budget": result.original_budget,
-        "actual": result.actual,
-        "previous_forecast": result.previous_forecast,
-        "base_amount": result.base_amount,
-        "line_count": result.line_count,
-        "explanation": result.sentence,
-        "error": None,
-    }
 
 
 def roll_up_frame(
@@ -273,58 +331,53 @@ def roll_up_frame(
     default_base: str = "gross",
     include_totals: bool = True,
 ) -> Any:
-    """Rolls up a DataFrame of budget lines and returns a DataFrame of results.
+    """Rolls up a frame of budget lines and returns a frame of results.
 
-    ``df`` is a pandas or polars DataFrame (or a list of dicts) with one row per budget line and
-    the columns of the budget CSV files (``id``, ``kind``, ``budget``, ``forecast`` required;
-    ``name``, ``group``, ``base``, ``original_budget``, ``actual``, ``previous_forecast``,
-    ``base_budget``, ``note`` optional; other columns are ignored). Amounts are in pounds, as
-    ``Decimal``, ``int``, text or ``float`` (the decimal of its shortest repr).
+    ``df`` is a pandas or polars DataFrame (or LazyFrame), a pyarrow Table or RecordBatch (or a
+    list of dicts) with one row per budget line and the columns of the budget CSV files (``id``,
+    ``kind``, ``budget``, ``forecast`` required; ``name``, ``group``, ``base``,
+    ``original_budget``, ``actual``, ``previous_forecast``, ``base_budget``, ``note`` optional;
+    other columns are ignored). Amounts are in pounds, as decimals (pyarrow ``decimal128``,
+    ``Decimal`` objects), integers, text or floats (the decimal of their shortest repr), read
+    exactly.
 
-    The group path comes from the ``group`` column (a list of names, or names separated by
-    ``>``), or from several columns given as ``group=["directorate", "service_area"]``. Rows
-    without a ``base`` column are rated on ``default_base``.
+    The group path comes from the ``group`` column (lists of names, or names separated by
+    ``>``), or from another column named by ``group="service_path"``, or from several columns
+    given as ``group=["directorate", "service_area"]`` (null and blank cells skipped). Rows
+    without a ``base`` are rated on ``default_base``.
 
-    The result has :data:`RESULT_COLUMNS`: one row per input row in input order, then (unless
-    ``include_totals`` is false) one per total, the fund first. A row that cannot be read, or
-    that the roll-up leaves out, keeps its ``id`` and has its error message in ``error`` and no
-    figures. The result is a polars DataFrame for a polars input, else pandas.
+    The result has :data:`RESULT_COLUMNS`: one row per input row in input order (``row`` is its
+    position), then (unless ``include_totals`` is false) one per total, the fund first (``row``
+    null). Every number, status and sentence is that of :func:`ragstatus.roll_up` on the same
+    lines. A row that cannot be read, or that the roll-up leaves out (an invalid line, a
+    repeated id), keeps its ``id`` and ``name``, has no figures, and has its error message
+    (naming ``row[i]`` and the column) in ``error`` and its kind in ``error_kind``.
+
+    The result is the same kind of frame as the input (pandas for a list of dicts, a pyarrow
+    Table for other Arrow objects). ``status`` is an ordered categorical (pandas
+    ``Categorical``, polars ``Enum``) over :data:`STATUS_CATEGORIES`; amounts are exact decimals
+    (pandas ``pd.ArrowDtype(pa.decimal128(38, s))``, whose elements are ``decimal.Decimal``;
+    polars ``Decimal``). The roll-up runs in the compiled core, without the GIL.
     """
-    flavour = _flavour(df)
-    rows = _records(df)
-    lines: list[BudgetLine] = []
-    slots: list[Union[int, RagstatusError]] = []
-    for row in rows:
-        try:
-            lines.append(_line(row, group, default_base))
-            slots.append(len(lines) - 1)
-        except RagstatusError as err:
-            slots.append(err)
-    report = roll_up(lines, settings)
-
-    # Results and errors back to their input rows: results by id (first occurrence), errors by
-    # the id they name, in order.
-    results: dict[str, BudgetResult] = {}
-    for r in report.lines:
-        results.setdefault(r.id, r)
-    pending: dict[str, list[RagstatusError]] = {}
-    for line_error in report.errors:
-        pending.setdefault(line_error.indicator or "", []).append(line_error)
-    used: set[str] = set()
-    out: list[dict[str, Any]] = []
-    for row, slot in zip(rows, slots):
-        row_id = _text(row.get("id")) or ""
-        if isinstance(slot, int):
-            line = lines[slot]
-            if line.id in results and line.id not in used:
-                used.add(line.id)
-                out.append(_result_row(results[line.id]))
-                continue
-            errors = pending.get(line.id) or []
-            message = str(errors.pop(0)) if errors else "left out of the roll-up"
-        else:
-            message = str(slot)
-        out.append({"id": row_id, "name": _text(row.get("name")), "error": message})
-    if include_totals:
-        out.extend(_result_row(t) for t in report.totals)
-    return _frame(RESULT_COLUMNS, out, flavour)
+    if group is None:
+        path, columns = "group", None
+    elif isinstance(group, str):
+        path, columns = group, None
+    elif isinstance(group, Sequence) and all(isinstance(c, str) for c in group):
+        path, columns = "group", list(group)
+    else:
+        raise InvalidValueError(f"group: {group!r} is not valid; expected a column name or a list of them")
+    if not isinstance(default_base, str):
+        raise InvalidValueError(
+            f"default_base: {default_base!r} is not valid; expected \"gross\" or \"net_controllable\""
+        )
+    kind, data = _arrow_in(df, ("id", "kind", "budget", "forecast"))
+    batch = _roll_up_frame(
+        data,
+        _budget_settings(settings),
+        group=path,
+        group_columns=columns,
+        default_base=default_base,
+        include_totals=bool(include_totals),
+    )
+    return _arrow_out(batch, kind)

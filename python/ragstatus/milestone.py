@@ -2,9 +2,11 @@
 
 A plan's milestones (one row each, columns as in the milestones CSV files: ``id``, ``due`` and
 optionally ``description``, ``owner``, ``start``, ``completed``, ``percent_complete``, ``note``)
-go in as a pandas or polars DataFrame and come back, evaluated as of a date, as the same kind of
-DataFrame with the state, status and explanation of each. A row that cannot be read or evaluated
-is kept with its error in the ``error`` column.
+go in as a pandas or polars DataFrame or a pyarrow Table and come back, evaluated as of a date,
+as the same kind of frame with the state, status and explanation of each. The frame is handed to
+the compiled core as Arrow and evaluated there, without the GIL, by the same
+``evaluate_milestone`` as the per-item API. A row that cannot be read or evaluated is kept with
+its error in the ``error`` column.
 """
 
 from __future__ import annotations
@@ -14,19 +16,18 @@ from collections.abc import Mapping
 from typing import Any, Union
 
 from ragstatus._ragstatus import (
-    Milestone,
-    MilestoneResult,
+    InvalidValueError,
     MilestoneSettings,
-    RagstatusError,
-    evaluate_milestone,
+    _milestones_frame,
     evaluate_milestones,
 )
-from ragstatus.budget import _clean, _flavour, _frame, _records, _text
+from ragstatus.budget import _arrow_in, _arrow_out
 
 __all__ = ["milestones_frame", "RESULT_COLUMNS"]
 
 #: The columns of the frame :func:`milestones_frame` returns, in order.
 RESULT_COLUMNS: tuple[str, ...] = (
+    "row",
     "id",
     "description",
     "owner",
@@ -41,39 +42,20 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "progress_gap",
     "explanation",
     "error",
+    "error_kind",
 )
 
 
-def _milestone(row: Mapping[str, Any]) -> Milestone:
-    return Milestone(
-        _text(row.get("id")) or "",
-        _clean(row.get("due")),
-        description=_text(row.get("description")),
-        owner=_text(row.get("owner")),
-        start=_clean(row.get("start")),
-        completed=_clean(row.get("completed")),
-        percent_complete=_clean(row.get("percent_complete")),
-        note=_text(row.get("note")),
+def _settings(settings: Union[MilestoneSettings, Mapping[str, Any], None]) -> MilestoneSettings:
+    if settings is None:
+        return MilestoneSettings()
+    if isinstance(settings, MilestoneSettings):
+        return settings
+    if isinstance(settings, Mapping):
+        return MilestoneSettings.from_dict(dict(settings))
+    raise InvalidValueError(
+        f"{type(settings).__name__} is not valid; expected a MilestoneSettings or a dict of settings"
     )
-
-
-def _row(result: MilestoneResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "description": result.description,
-        "owner": result.owner,
-        "due": result.due,
-        "completed": result.completed,
-        "as_of": result.as_of,
-        "state": result.state,
-        "status": result.status,
-        "rule": result.rule,
-        "days_from_due": result.days_from_due,
-        "expected_progress": result.expected_progress,
-        "progress_gap": result.progress_gap,
-        "explanation": result.sentence,
-        "error": None,
-    }
 
 
 def milestones_frame(
@@ -81,28 +63,23 @@ def milestones_frame(
     as_of: Union[datetime.date, str],
     settings: Union[MilestoneSettings, Mapping[str, Any], None] = None,
 ) -> Any:
-    """Evaluates a DataFrame of milestones as of a date and returns a DataFrame of results.
+    """Evaluates a frame of milestones as of a date and returns a frame of results.
 
-    ``df`` is a pandas or polars DataFrame (or a list of dicts); dates may be ``datetime.date``,
-    ``datetime``/``pandas.Timestamp`` or text (``2016-03-04`` or ``04/03/2016``). The result has
-    :data:`RESULT_COLUMNS`, one row per input row in order; a row that cannot be read or
-    evaluated (or repeats an earlier id) has its error message in ``error``. The result is a
-    polars DataFrame for a polars input, else pandas.
+    ``df`` is a pandas or polars DataFrame (or LazyFrame), a pyarrow Table or RecordBatch (or a
+    list of dicts). Dates may be dates (``datetime.date``, pandas/numpy ``datetime64``, Arrow
+    ``date32``/timestamps: the date part) or text (``2016-03-04`` or ``04/03/2016``);
+    ``percent_complete`` is read exactly. The result has :data:`RESULT_COLUMNS`, one row per
+    input row in order (``row`` is its position); a row that cannot be read or evaluated, or
+    that repeats the id of an earlier row, has its error message (naming ``row[i]`` and the
+    column) in ``error`` and its kind in ``error_kind``. A bad ``as_of`` or bad settings raise.
+
+    The result is the same kind of frame as the input (pandas for a list of dicts, a pyarrow
+    Table for other Arrow objects); ``status`` is an ordered categorical (pandas
+    ``Categorical``, polars ``Enum``), ``expected_progress`` and ``progress_gap`` exact
+    decimals, the dates ``datetime.date`` (pandas) or Arrow/polars dates. The evaluation runs in
+    the compiled core, without the GIL.
     """
-    flavour = _flavour(df)
     # A bad date or bad settings are errors of the call, not of a row: raise them once here.
     evaluate_milestones([], as_of, settings)
-    seen: set[str] = set()
-    out: list[dict[str, Any]] = []
-    for row in _records(df):
-        try:
-            milestone = _milestone(row)
-            if milestone.id in seen:
-                message = f"milestone id {milestone.id!r} given twice"
-                out.append({"id": milestone.id, "error": message})
-                continue
-            seen.add(milestone.id)
-            out.append(_row(evaluate_milestone(milestone, as_of, settings)))
-        except RagstatusError as err:
-            out.append({"id": _text(row.get("id")), "error": str(err)})
-    return _frame(RESULT_COLUMNS, out, flavour)
+    kind, data = _arrow_in(df, ("id", "due"))
+    return _arrow_out(_milestones_frame(data, as_of, _settings(settings)), kind)

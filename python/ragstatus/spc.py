@@ -2,7 +2,8 @@
 
 The analysis itself is :func:`ragstatus.analyse_spc` (so named because ``ragstatus.spc`` is this
 module). :func:`spc_frame` runs it and returns one row per point with its limits, rules, label
-and explanation. :func:`plot_spc` draws the XmR chart with matplotlib (an optional
+and explanation: for one series, or for thousands of series of a frame at once, keyed by
+``by`` columns and analysed in the compiled core without the GIL (:data:`FRAME_COLUMNS`). :func:`plot_spc` draws the XmR chart with matplotlib (an optional
 dependency: ``pip install 'ragstatus[plot]'``): the values, the mean, the process limits and the
 2σ lines of each segment, the target if any, and special-cause points coloured *and* marked by
 shape (improvement ■, concern ✖, neutral ▲/▼), so the chart reads without colour, with the
@@ -11,14 +12,14 @@ variation and assurance icons written out as text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
-from ragstatus._ragstatus import InvalidValueError, SpcPoint, SpcResult, analyse_spc
-from ragstatus.budget import _flavour, _frame
+from ragstatus._ragstatus import InvalidValueError, SpcPoint, SpcResult, _spc_frame, analyse_spc
+from ragstatus.budget import _arrow_in, _arrow_out, _flavour, _frame
 
-__all__ = ["spc_frame", "plot_spc", "RESULT_COLUMNS", "POINT_STYLES"]
+__all__ = ["spc_frame", "plot_spc", "RESULT_COLUMNS", "FRAME_COLUMNS", "POINT_STYLES"]
 
 #: The columns of the frame :func:`spc_frame` returns, in order.
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -37,6 +38,18 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "point_type",
     "special_cause",
     "explanation",
+)
+
+#: The columns of the frame :func:`spc_frame` returns for a frame of series, after its key
+#: columns, in order.
+FRAME_COLUMNS: tuple[str, ...] = (
+    "row",
+    *RESULT_COLUMNS,
+    "trial_limits",
+    "variation",
+    "assurance",
+    "error",
+    "error_kind",
 )
 
 #: How each point type is drawn: (colour, marker, legend text). The colours are those of NHS
@@ -82,20 +95,96 @@ def _point_row(p: SpcPoint) -> dict[str, Any]:
     }
 
 
-def spc_frame(values: Any, labels: Optional[Iterable[Any]] = None, **settings: Any) -> Any:
-    """Runs SPC on ``values`` and returns a DataFrame with one row per point.
+def _is_frame(data: Any) -> bool:
+    module, name = type(data).__module__.split(".")[0], type(data).__name__
+    return (
+        (module == "pandas" and name == "DataFrame")
+        or (module == "polars" and name in ("DataFrame", "LazyFrame"))
+        or (module == "pyarrow" and name in ("Table", "RecordBatch"))
+    )
 
-    ``values`` is any sequence of numbers, oldest first: a list, a numpy array, a pandas or
-    polars Series, or the column of a DataFrame. ``labels`` names the points (periods, dates or
-    text); for a pandas Series with its own index, the index is used. ``settings`` are the
-    keywords of :func:`ragstatus.analyse_spc` (``improvement``, ``target``, ``rebase_at``,
-    ``shift_length``, ...).
 
-    The frame has :data:`RESULT_COLUMNS`; ``rules`` lists the rules that flag a point, comma
-    separated, in precedence order. Decimals stay ``decimal.Decimal``. The result is a polars
-    DataFrame for a polars input, else pandas; for pandas the :class:`~ragstatus.SpcResult` is
-    kept in ``frame.attrs["spc"]`` (for :func:`plot_spc`).
+def _column_names(names: Any, what: str) -> list[str]:
+    if names is None:
+        return []
+    if isinstance(names, str):
+        return [names]
+    if isinstance(names, Sequence) and all(isinstance(n, str) for n in names):
+        return list(names)
+    raise InvalidValueError(f"{what}: {names!r} is not valid; expected a column name or a list of them")
+
+
+def _column_name(name: Any, what: str) -> str:
+    if isinstance(name, str):
+        return name
+    raise InvalidValueError(f"{what}: {name!r} is not valid; expected a column name")
+
+
+def spc_frame(
+    values: Any,
+    labels: Optional[Iterable[Any]] = None,
+    *,
+    by: Union[str, Sequence[str], None] = None,
+    value: Optional[str] = None,
+    period: Optional[str] = None,
+    **settings: Any,
+) -> Any:
+    """Runs SPC on one series, or on every series of a frame, and returns one row per point.
+
+    **One series.** ``values`` is any sequence of numbers, oldest first: a list, a numpy array,
+    a pandas or polars Series, or the column of a DataFrame. ``labels`` names the points
+    (periods, dates or text); for a pandas Series with its own index, the index is used. The
+    frame has :data:`RESULT_COLUMNS`; for pandas the :class:`~ragstatus.SpcResult` is kept in
+    ``frame.attrs["spc"]`` (for :func:`plot_spc`). The result is a polars DataFrame for a polars
+    input, else pandas.
+
+    **Many series.** ``values`` is a frame (pandas or polars DataFrame, polars LazyFrame,
+    pyarrow Table or RecordBatch) with one row per point: ``by`` names the key columns (one
+    series per distinct key; none: the whole frame is one series), ``value`` the value column
+    (default ``"value"``) and ``period`` the column that orders each series and names its points
+    (period labels such as ``"2015/16 Q1"``, dates, or integers; without it each series is taken
+    in row order and its points are "point 1", "point 2", ...). Every series is analysed with
+    the same settings, exactly as :func:`ragstatus.analyse_spc` would analyse it alone, in the
+    compiled core without the GIL, in parallel. The result is the same kind of frame as the
+    input (a pyarrow Table for a Table) with the key columns and :data:`FRAME_COLUMNS`: one row
+    per input row, in input order (``row`` is its position; ``index`` the point's position in
+    its ordered series); ``trial_limits`` is the point's segment's, ``variation`` and
+    ``assurance`` are its series' icons. The numbers are exact decimals (pandas
+    ``pd.ArrowDtype(pa.decimal128(38, s))``, polars ``Decimal``).
+
+    A row with a null key, a missing or unreadable value, an unreadable period, or the period
+    of another row of its series has its error (naming ``row[i]`` and the column) in ``error``
+    and its kind in ``error_kind``; SPC needs an unbroken series, so the other rows of that
+    series are error rows too, naming the row in error, and are not analysed. A frame without
+    the columns it needs raises :class:`~ragstatus.ParseError`.
+
+    ``settings`` are the keywords of :func:`ragstatus.analyse_spc` (``improvement``,
+    ``target``, ``rebase_at``, ``shift_length``, ..., or ``settings={...}``), for either form.
     """
+    if _is_frame(values):
+        if labels is not None:
+            raise InvalidValueError("labels: for a frame of series, name the period column with period=")
+        merged: dict[str, Any] = {}
+        given = settings.pop("settings", None)
+        if given is not None:
+            if not isinstance(given, Mapping):
+                raise InvalidValueError(f"settings: {given!r} is not valid; expected a dict of SPC settings")
+            merged.update(given)
+        merged.update(settings)
+        kind, data = _arrow_in(values)
+        batch = _spc_frame(
+            data,
+            merged,
+            by=_column_names(by, "by"),
+            value="value" if value is None else _column_name(value, "value"),
+            period=None if period is None else _column_name(period, "period"),
+        )
+        return _arrow_out(batch, kind)
+    if by is not None or value is not None or period is not None:
+        raise InvalidValueError(
+            "by, value and period name the columns of a frame of series; "
+            f"got a {type(values).__name__}"
+        )
     flavour = _flavour(values)
     if labels is None:
         labels = _labels_from(values)

@@ -18,6 +18,7 @@ pub mod args;
 pub mod array;
 pub mod benchmarking;
 pub mod budget;
+pub mod bulk;
 pub mod convert;
 pub mod direction;
 pub mod errors;
@@ -57,6 +58,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     benchmarking::register(m)?;
     frame::register(m)?;
     interval::register(m)?;
+    bulk::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
 }

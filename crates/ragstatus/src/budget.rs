@@ -1232,6 +1232,20 @@ impl Node {
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<BudgetReport> {
+    roll_up_parallel(lines, settings, 1)
+}
+
+/// As [`roll_up`], with the lines rated on up to `threads` threads (0: as many as the machine
+/// has). The report is the same: each line is rated alone, and the sums are added in order.
+///
+/// # Errors
+///
+/// As [`roll_up`].
+pub fn roll_up_parallel(
+    lines: &[BudgetLine],
+    settings: &BudgetSettings,
+    threads: usize,
+) -> Result<BudgetReport> {
     settings.validate().map_err(|e| e.with_field("settings"))?;
     let mut nodes: Vec<Node> = vec![Node::new(Vec::new())];
     let mut index: HashMap<Vec<String>, usize> = HashMap::new();
@@ -1240,7 +1254,65 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
     let mut results = Vec::new();
     let mut errors = Vec::new();
 
-    for line in lines {
+    // A repeated id is decided in order; every other line is rated alone, so in any order.
+    let repeated: Vec<bool> = lines
+        .iter()
+        .map(|line| seen.insert(line.id.as_str(), ()).is_some())
+        .collect();
+    let rate_line = |(line, repeated): (&BudgetLine, &bool)| -> Result<BudgetResult> {
+        if *repeated {
+            return Err(Error::new(ErrorKind::Duplicate {
+                what: "budget line".into(),
+                key: line.id.clone(),
+            })
+            .with_indicator(line.id.clone())
+            .with_field("id"));
+        }
+        match settings.line_level() {
+            Some(level) => evaluate_line(line, level),
+            None => Err(Error::definition("budget settings need at least one level")),
+        }
+    };
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        t => t,
+    }
+    .clamp(1, 64);
+    let outcomes: Vec<Result<BudgetResult>> = if threads == 1 || lines.len() < 2 {
+        lines.iter().zip(&repeated).map(rate_line).collect()
+    } else {
+        let size = lines.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = lines
+                .chunks(size)
+                .zip(repeated.chunks(size))
+                .map(|(chunk, flags)| {
+                    let rate_line = &rate_line;
+                    (
+                        chunk.len(),
+                        scope.spawn(move || {
+                            chunk.iter().zip(flags).map(rate_line).collect::<Vec<_>>()
+                        }),
+                    )
+                })
+                .collect();
+            let mut all = Vec::with_capacity(lines.len());
+            for (len, handle) in handles {
+                match handle.join() {
+                    Ok(rated) => all.extend(rated),
+                    // A thread that died: its lines are reported, never dropped.
+                    Err(_) => all.extend((0..len).map(|_| {
+                        Err(Error::definition(
+                            "the line was not rated (an internal error)",
+                        ))
+                    })),
+                }
+            }
+            all
+        })
+    };
+
+    for (line, outcome) in lines.iter().zip(outcomes) {
         let group: Vec<String> = line.group.iter().map(|g| g.trim().to_string()).collect();
         let mut node_ids = Vec::with_capacity(group.len().saturating_add(1));
         for depth in 0..=group.len() {
@@ -1257,19 +1329,6 @@ pub fn roll_up(lines: &[BudgetLine], settings: &BudgetSettings) -> Result<Budget
             };
             node_ids.push(id);
         }
-        let outcome = if seen.insert(line.id.as_str(), ()).is_some() {
-            Err(Error::new(ErrorKind::Duplicate {
-                what: "budget line".into(),
-                key: line.id.clone(),
-            })
-            .with_indicator(line.id.clone())
-            .with_field("id"))
-        } else {
-            match settings.line_level() {
-                Some(level) => evaluate_line(line, level),
-                None => Err(Error::definition("budget settings need at least one level")),
-            }
-        };
         match outcome {
             Ok(result) => {
                 for &id in &node_ids {

@@ -204,7 +204,7 @@ fn decimal_from_text(text: &str) -> Result<Decimal> {
     crate::input::parse_number(text, crate::input::NumberForm::Plain)
 }
 
-enum Numbers {
+pub(crate) enum Numbers {
     Absent,
     Nulls,
     F64(arrow_array::Float64Array),
@@ -217,7 +217,7 @@ enum Numbers {
 }
 
 impl Numbers {
-    fn read(array: Option<&ArrayRef>) -> std::result::Result<Numbers, String> {
+    pub(crate) fn read(array: Option<&ArrayRef>) -> std::result::Result<Numbers, String> {
         let Some(array) = array else {
             return Ok(Numbers::Absent);
         };
@@ -257,7 +257,7 @@ impl Numbers {
     }
 
     /// The cell: `Ok(None)` for no value recorded.
-    fn get(&self, i: usize) -> Result<Option<Decimal>> {
+    pub(crate) fn get(&self, i: usize) -> Result<Option<Decimal>> {
         let from_scaled = |m: i128, s: i8| -> Result<Option<Decimal>> {
             crate::value::decimal_from_scaled(m, i32::from(s))
                 .map(Some)
@@ -372,7 +372,7 @@ struct Input {
     note: Option<StringArray>,
 }
 
-fn text_column(array: &ArrayRef) -> std::result::Result<StringArray, String> {
+pub(crate) fn text_column(array: &ArrayRef) -> std::result::Result<StringArray, String> {
     match array.data_type() {
         DataType::Utf8
         | DataType::LargeUtf8
@@ -551,7 +551,7 @@ struct Group {
     rows: Vec<usize>,
 }
 
-fn row_error(err: Error, row: usize, column: &str) -> Error {
+pub(crate) fn row_error(err: Error, row: usize, column: &str) -> Error {
     err.with_field(format!("row[{row}]")).with_column(column)
 }
 

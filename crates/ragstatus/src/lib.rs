@@ -64,6 +64,7 @@
 //! | statuses | [`status`] | [`Status`] |
 //! | bulk rating of columns | [`columnar`] | [`rate_codes`], [`columnar::Batch`] |
 //! | whole frames of actuals, keyed, Arrow in and out | [`frame`] | [`frame::evaluate_batch`], [`frame::FrameOptions`] |
+//! | SPC series, budget lines and milestones in bulk, Arrow in and out | [`bulk`] | [`bulk::spc::spc_batch`], [`bulk::budget::roll_up_batch`], [`bulk::milestone::milestones_batch`] |
 //! | an indicator's definition and evaluation | [`indicator`] | [`Indicator`], [`IndicatorResult`] |
 //! | direction of travel | [`direction`] | [`Direction`], [`Travel`] |
 //! | counts, percent on target, roll-ups | [`summary`] | [`Summary`], [`RollUp`] |
@@ -102,6 +103,7 @@
 
 pub mod benchmarking;
 pub mod budget;
+pub mod bulk;
 pub mod columnar;
 pub mod comparison;
 /// CSV input with true line numbers (CRLF files, quoted line breaks) and no byte order mark.

@@ -754,7 +754,7 @@ pub fn xmr_limits(baseline: &[Decimal], screen_outliers: bool) -> Result<XmrLimi
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
-    analyse(values, None, settings)
+    analyse::<&str>(values, None, settings)
 }
 
 /// As [`spc`], with a label (such as a period, "2015/16 Q1") for each point, used in the results
@@ -782,18 +782,17 @@ pub fn spc_with_labels<S: AsRef<str>>(
             expected: values.len(),
         }));
     }
-    let labels: Vec<String> = labels.iter().map(|l| l.as_ref().to_string()).collect();
-    analyse(values, Some(&labels), settings)
+    analyse(values, Some(labels), settings)
 }
 
-struct Namer<'a> {
-    labels: Option<&'a [String]>,
+struct Namer<'a, S> {
+    labels: Option<&'a [S]>,
 }
 
-impl Namer<'_> {
+impl<S: AsRef<str>> Namer<'_, S> {
     fn name(&self, index: usize) -> String {
         match self.labels.and_then(|l| l.get(index)) {
-            Some(label) => label.clone(),
+            Some(label) => label.as_ref().to_string(),
             None => format!("point {}", index.saturating_add(1)),
         }
     }
@@ -868,9 +867,9 @@ struct Flag {
     signal: usize,
 }
 
-fn analyse(
+fn analyse<S: AsRef<str>>(
     values: &[Decimal],
-    labels: Option<&[String]>,
+    labels: Option<&[S]>,
     settings: &SpcSettings,
 ) -> Result<SpcResult> {
     settings.validate(values.len())?;
@@ -1118,7 +1117,9 @@ fn analyse(
                 i > 0 && kept.get(i - 1).copied().unwrap_or(false) && i < baseline_len;
             points.push(SpcPoint {
                 index,
-                label: labels.and_then(|l| l.get(index)).cloned(),
+                label: labels
+                    .and_then(|l| l.get(index))
+                    .map(|l| l.as_ref().to_string()),
                 value: y,
                 segment: s,
                 mean,
@@ -1201,13 +1202,13 @@ fn analyse(
     })
 }
 
-fn summarise(
+fn summarise<S: AsRef<str>>(
     points: &[SpcPoint],
     segments: &[SpcSegment],
     settings: &SpcSettings,
     assurance: Option<Assurance>,
     dp: Places,
-    namer: &Namer<'_>,
+    namer: &Namer<'_, S>,
 ) -> String {
     let Some(last) = points.last() else {
         return "no values: nothing to analyse".to_string();

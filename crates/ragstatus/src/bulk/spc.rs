@@ -1,0 +1,579 @@
+//! SPC for thousands of series at once (SPEC §12): [`spc_batch`].
+//!
+//! # Input columns
+//!
+//! | column | types | meaning |
+//! | --- | --- | --- |
+//! | key columns ([`SpcFrameOptions::by`]) | text, integers, dictionaries | one series per distinct key; no key columns: one series |
+//! | `value` | floats, integers, decimals, text | the point's value, read exactly as in [`crate::frame`] |
+//! | period ([`SpcFrameOptions::period`], optional) | `Date32` / `Date64` / `Timestamp`, integers, or text (period labels such as `2015/16 Q1`, read with the April calendar, or dates as `yyyy-mm-dd` / `dd/mm/yyyy`) | orders the points of each series and names them in the explanations; without it each series is in input order and its points are "point 1", "point 2", ... |
+//!
+//! Each series is analysed with [`spc_with_labels`] (or [`spc`] without a period column) and
+//! the settings of [`SpcFrameOptions::settings`], exactly as one call per series would.
+//!
+//! # Output
+//!
+//! The key columns (as they came in), then [`SPC_COLUMNS`]: one row per input row, in input
+//! order (`row` is its position). `index` is the point's position in its series (after
+//! ordering), and the columns from `label` to `explanation` are those of
+//! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
+//! `assurance` are the series' icons, repeated on each of its rows.
+//!
+//! A row is an error row when its key is null, its value is missing or unreadable (SPC needs an
+//! unbroken series: a gap is never skipped silently), its period is missing or unreadable, or
+//! it repeats the period of another row of its series (every copy). **A series with an error
+//! row is not analysed**: its other rows are error rows that name the row in error, since its
+//! chart would be another chart without it. A series the analysis refuses (a rebase point
+//! beyond its length, an overflow) has every row in error with that message.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::DataType;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::{
+    Columns, DecimalColumns, batch as output_batch, bool_array, cell, error_arrays, number,
+    parallel_map, row_array, text_builder, thread_count,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::frame::row_error;
+use crate::period::FiscalCalendar;
+use crate::spc::{Assurance, SpcResult, SpcSettings, spc, spc_with_labels};
+
+/// The columns [`spc_batch`] returns after the key columns, in order.
+pub const SPC_COLUMNS: [&str; 21] = [
+    "row",
+    "index",
+    "label",
+    "value",
+    "segment",
+    "mean",
+    "lower_process_limit",
+    "upper_process_limit",
+    "lower_two_sigma",
+    "upper_two_sigma",
+    "moving_range",
+    "moving_range_used",
+    "rules",
+    "point_type",
+    "special_cause",
+    "explanation",
+    "trial_limits",
+    "variation",
+    "assurance",
+    "error",
+    "error_kind",
+];
+
+const NUMBERS: [&str; 7] = [
+    "value",
+    "mean",
+    "lower_process_limit",
+    "upper_process_limit",
+    "lower_two_sigma",
+    "upper_two_sigma",
+    "moving_range",
+];
+
+/// Column names and settings of [`spc_batch`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpcFrameOptions {
+    /// The key columns: one series per distinct key.
+    pub by: Vec<String>,
+    /// The value column (default `value`).
+    pub value: String,
+    /// The column that orders the points and names them; none: input order.
+    pub period: Option<String>,
+    /// The settings of every series' analysis.
+    pub settings: SpcSettings,
+    /// Threads to use; 0: as many as the machine has (one for small frames).
+    pub threads: usize,
+}
+
+impl Default for SpcFrameOptions {
+    fn default() -> Self {
+        SpcFrameOptions {
+            by: Vec::new(),
+            value: "value".into(),
+            period: None,
+            settings: SpcSettings::default(),
+            threads: 0,
+        }
+    }
+}
+
+enum Order {
+    None,
+    Dates(Date32Array),
+    Integers(Int64Array),
+    Text(StringArray),
+}
+
+/// Where a point goes in its series (the first and last day it covers), and its label.
+type Place = ((i64, i64), String);
+
+/// Where a point goes in its series, and its label.
+fn place(order: &Order, i: usize) -> Result<Option<Place>> {
+    let missing = || {
+        Err(Error::new(ErrorKind::Missing {
+            field: "a period".into(),
+        }))
+    };
+    let day = |d: NaiveDate| i64::from(d.num_days_from_ce());
+    match order {
+        Order::None => Ok(None),
+        Order::Dates(a) => {
+            if a.is_null(i) {
+                return missing();
+            }
+            let d = a.value_as_date(i).ok_or_else(|| {
+                Error::invalid_value(a.value(i).to_string(), "a date within chrono's range")
+            })?;
+            Ok(Some(((day(d), day(d)), d.to_string())))
+        }
+        Order::Integers(a) => {
+            if a.is_null(i) {
+                return missing();
+            }
+            let n = a.value(i);
+            Ok(Some(((n, n), n.to_string())))
+        }
+        Order::Text(a) => {
+            let text = cell(Some(a), i).map(str::trim).unwrap_or_default();
+            if text.is_empty() {
+                return missing();
+            }
+            if let Ok(p) = FiscalCalendar::default().parse(text) {
+                return Ok(Some(((day(p.first_date()), day(p.last_date())), p.label())));
+            }
+            match crate::milestone::parse_date(text) {
+                Ok(d) => Ok(Some(((day(d), day(d)), d.to_string()))),
+                Err(_) => Err(Error::invalid_value(
+                    text,
+                    "a period label (2015/16 Q1) or a date (yyyy-mm-dd or dd/mm/yyyy)",
+                )),
+            }
+        }
+    }
+}
+
+/// A row that could be read.
+struct Point {
+    at: (i64, i64),
+    /// Its label, an index into the distinct labels.
+    label: Option<u32>,
+    value: Decimal,
+}
+
+/// Where a row goes (the days it covers, its label's index), once read.
+type Placed = Result<Option<((i64, i64), u32)>>;
+
+/// A period cell as read, the key of the cache of places.
+#[derive(PartialEq, Eq, Hash)]
+enum Cell<'a> {
+    Text(&'a str),
+    Number(i64),
+}
+
+/// Where each output row's figures are: the series and the point's position in it.
+#[derive(Clone, Copy)]
+struct At {
+    series: usize,
+    point: usize,
+}
+
+fn assurance_name(a: Assurance) -> &'static str {
+    match a {
+        Assurance::ConsistentPass => "consistent_pass",
+        Assurance::ConsistentFail => "consistent_fail",
+        Assurance::Inconsistent => "inconsistent",
+    }
+}
+
+/// Analyses every series of the batch; see the [module docs](self).
+///
+/// # Errors
+///
+/// Settings that no series could use (`shift_length` below 2, say): the error of
+/// [`SpcSettings::validate`]. A frame that cannot be read: one [`ErrorKind::Syntax`] error
+/// listing every problem. Bad rows and series are error rows of the output.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{Array, Float64Array, RecordBatch, StringArray, cast::AsArray};
+/// use ragstatus::bulk::spc::{spc_batch, SpcFrameOptions};
+///
+/// let values: Vec<f64> = (0..24).map(|i| if i < 17 { 50.0 + f64::from(i % 3) } else { 60.0 }).collect();
+/// let batch = RecordBatch::try_from_iter([
+///     ("trust", Arc::new(StringArray::from(vec!["RXX"; 24])) as _),
+///     ("value", Arc::new(Float64Array::from(values)) as _),
+/// ]).map_err(|e| e.to_string())?;
+/// let options = SpcFrameOptions { by: vec!["trust".into()], ..SpcFrameOptions::default() };
+/// let out = spc_batch(&batch, &options)?;
+/// assert_eq!(out.num_rows(), 24);
+/// let types = out.column_by_name("point_type").ok_or("no point_type")?.as_string::<i64>();
+/// assert_eq!(types.value(23), "special_cause_improvement");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<RecordBatch> {
+    options.settings.validate(usize::MAX)?;
+    let mut columns = Columns::new(batch);
+    let mut roles = vec![options.value.as_str()];
+    if let Some(p) = &options.period {
+        roles.push(p.as_str());
+    }
+    let keys = columns.keys(&options.by, &roles, &SPC_COLUMNS);
+    let values = columns.numbers(&options.value, true);
+    let order = match &options.period {
+        None => Order::None,
+        Some(name) => match columns.find(name) {
+            None => {
+                columns.problem(format!("the period column {name:?} is missing"));
+                Order::None
+            }
+            Some(a) => read_order(&mut columns, name, a),
+        },
+    };
+    columns.finish()?;
+    let n = batch.num_rows();
+
+    // Series numbered in order of first appearance.
+    let mut codes: Vec<HashMap<&str, u32>> = vec![HashMap::new(); keys.len()];
+    let mut series_ids: HashMap<Box<[u32]>, u32> = HashMap::new();
+    let mut tuple: Vec<u32> = Vec::with_capacity(keys.len());
+    let mut last: Option<(Vec<u32>, u32)> = None;
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut rows: Vec<std::result::Result<Point, Error>> = Vec::with_capacity(n);
+    // Few distinct periods in many rows: each is read and labelled once.
+    let mut places: HashMap<Cell<'_>, Placed> = HashMap::new();
+    let mut label_texts: Vec<String> = Vec::new();
+    let value_column = options.value.as_str();
+    let period_column = options.period.as_deref().unwrap_or_default();
+    for i in 0..n {
+        let read = (|| -> Result<Point> {
+            tuple.clear();
+            for ((column, key_values), codes) in keys.iter().zip(codes.iter_mut()) {
+                if key_values.is_null(i) {
+                    let name = batch.schema_ref().field(*column).name().clone();
+                    let e = Error::new(ErrorKind::Missing {
+                        field: format!("a value in key column {name:?}"),
+                    });
+                    return Err(row_error(e, i, &name));
+                }
+                let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                tuple.push(*codes.entry(key_values.value(i)).or_insert(next));
+            }
+            // Frames come sorted by key: the row before is the likely match.
+            let series = match last.as_ref().filter(|(t, _)| *t == tuple) {
+                Some((_, s)) => *s,
+                None => {
+                    let s = match series_ids.get(tuple.as_slice()) {
+                        Some(s) => *s,
+                        None => {
+                            let s = u32::try_from(members.len()).unwrap_or(u32::MAX);
+                            series_ids.insert(tuple.as_slice().into(), s);
+                            members.push(Vec::new());
+                            s
+                        }
+                    };
+                    last = Some((tuple.clone(), s));
+                    s
+                }
+            };
+            if let Some(m) = members.get_mut(series as usize) {
+                m.push(i);
+            }
+            let value = number(&values, i)
+                .and_then(|v| {
+                    v.ok_or_else(|| {
+                        Error::invalid_value(
+                            "no value",
+                            "a value for every point (SPC needs an unbroken series: drop or \
+                             fill missing points first)",
+                        )
+                    })
+                })
+                .map_err(|e| row_error(e, i, value_column))?;
+            let cell = match &order {
+                Order::Text(a) if a.is_valid(i) => Some(Cell::Text(a.value(i))),
+                Order::Dates(a) if a.is_valid(i) => Some(Cell::Number(i64::from(a.value(i)))),
+                Order::Integers(a) if a.is_valid(i) => Some(Cell::Number(a.value(i))),
+                _ => None,
+            };
+            let mut read_place = || {
+                place(&order, i).map(|p| {
+                    p.map(|(at, text)| {
+                        let k = u32::try_from(label_texts.len()).unwrap_or(u32::MAX);
+                        label_texts.push(text);
+                        (at, k)
+                    })
+                })
+            };
+            let placed = match cell {
+                Some(cell) => places.entry(cell).or_insert_with(read_place).clone(),
+                None => read_place(),
+            };
+            let (at, label) = match placed.map_err(|e| row_error(e, i, period_column))? {
+                Some((at, label)) => (at, Some(label)),
+                None => ((0, 0), None),
+            };
+            Ok(Point { at, label, value })
+        })();
+        rows.push(read);
+    }
+
+    // Each series in order; repeated periods are errors (every copy).
+    let ordered = !matches!(order, Order::None);
+    for list in &mut members {
+        if !ordered {
+            continue;
+        }
+        list.sort_by_key(|&r| match rows.get(r) {
+            Some(Ok(p)) => (0, p.at),
+            _ => (1, (0, 0)),
+        });
+        let at_of = |r: usize| match rows.get(r) {
+            Some(Ok(p)) => Some(p.at),
+            _ => None,
+        };
+        let mut repeated: Vec<(usize, Vec<usize>)> = Vec::new();
+        for window in list.chunk_by(|&a, &b| at_of(a).is_some() && at_of(a) == at_of(b)) {
+            if window.len() > 1 {
+                for &r in window {
+                    repeated.push((r, window.iter().copied().filter(|&q| q != r).collect()));
+                }
+            }
+        }
+        for (r, others) in repeated {
+            if let Some(row) = rows.get_mut(r) {
+                let label = row
+                    .as_ref()
+                    .ok()
+                    .and_then(|p| p.label)
+                    .and_then(|k| label_texts.get(k as usize).cloned())
+                    .unwrap_or_default();
+                let also: Vec<String> = others.iter().map(|q| format!("row[{q}]")).collect();
+                *row = Err(row_error(
+                    Error::new(ErrorKind::Duplicate {
+                        what: format!("point of a series (also {})", also.join(", ")),
+                        key: label.clone(),
+                    })
+                    .with_period(label),
+                    r,
+                    period_column,
+                ));
+            }
+        }
+    }
+
+    // A series with an error row is not analysed: its chart would be another chart.
+    let threads = thread_count(options.threads, n);
+    let settings = &options.settings;
+    let analysed: Vec<Option<std::result::Result<SpcResult, Error>>> =
+        parallel_map(&members, threads, Vec::len, |list| {
+            let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
+            let mut labels: Vec<&str> = Vec::with_capacity(if ordered { list.len() } else { 0 });
+            for &r in list {
+                match rows.get(r) {
+                    Some(Ok(p)) => {
+                        values.push(p.value);
+                        if ordered {
+                            let k = p.label.map_or(usize::MAX, |k| k as usize);
+                            labels.push(label_texts.get(k).map_or("", String::as_str));
+                        }
+                    }
+                    _ => {
+                        return Err(Error::invalid_value(
+                            format!("a series with row[{r}] in error"),
+                            "an unbroken series (SPC analyses every point of a series or none \
+                             of them)",
+                        ));
+                    }
+                }
+            }
+            if ordered {
+                spc_with_labels(&values, &labels, settings)
+            } else {
+                spc(&values, settings)
+            }
+        });
+
+    // Each output row: its series' point, or its error.
+    let mut at: Vec<Option<std::result::Result<At, Error>>> =
+        rows.into_iter().map(|r| r.err().map(Err)).collect();
+    for (s, (list, outcome)) in members.iter().zip(&analysed).enumerate() {
+        for (k, &r) in list.iter().enumerate() {
+            let Some(slot @ None) = at.get_mut(r) else {
+                continue;
+            };
+            *slot = match outcome {
+                Some(Ok(_)) => Some(Ok(At {
+                    series: s,
+                    point: k,
+                })),
+                Some(Err(e)) => Some(Err(e.clone().with_field(format!("row[{r}]")))),
+                None => None,
+            };
+        }
+    }
+    // A thread that died leaves its rows unset: they are reported, never dropped.
+    let mut at: Vec<std::result::Result<At, Error>> = at
+        .into_iter()
+        .enumerate()
+        .map(|(r, slot)| {
+            slot.unwrap_or_else(|| {
+                Err(Error::definition(format!(
+                    "row {r} was not analysed (an internal error)"
+                )))
+            })
+        })
+        .collect();
+
+    let point = |a: &At| {
+        analysed
+            .get(a.series)
+            .and_then(Option::as_ref)
+            .and_then(|x| x.as_ref().ok())
+            .and_then(|result| result.points.get(a.point).map(|p| (result, p)))
+    };
+    let numbers = |a: &At| -> Option<[Option<Decimal>; 7]> {
+        point(a).map(|(_, p)| {
+            [
+                Some(p.value),
+                Some(p.mean),
+                p.lower_process_limit,
+                p.upper_process_limit,
+                p.lower_two_sigma,
+                p.upper_two_sigma,
+                p.moving_range,
+            ]
+        })
+    };
+    let decimals = DecimalColumns::new(
+        NUMBERS,
+        at.iter()
+            .filter_map(|a| a.as_ref().ok())
+            .filter_map(numbers),
+    );
+    for (r, slot) in at.iter_mut().enumerate() {
+        let misfit = match slot {
+            Ok(a) => numbers(a).and_then(|x| decimals.misfit(&x)),
+            Err(_) => None,
+        };
+        if let Some(e) = misfit {
+            *slot = Err(e.with_field(format!("row[{r}]")));
+        }
+    }
+
+    let mut label = text_builder(n, 10);
+    let mut rules = text_builder(n, 6);
+    let mut point_type = text_builder(n, 16);
+    let mut explanation = text_builder(n, 40);
+    let mut variation = text_builder(n, 16);
+    let mut assurance = text_builder(n, 8);
+    let mut index = Vec::with_capacity(n);
+    let mut segment = Vec::with_capacity(n);
+    let mut used = Vec::with_capacity(n);
+    let mut special = Vec::with_capacity(n);
+    let mut trial = Vec::with_capacity(n);
+    for slot in &at {
+        match slot.as_ref().ok().and_then(|a| point(a).map(|x| (a, x))) {
+            Some((a, (result, p))) => {
+                index.push(Some(a.point));
+                label.append_option(p.label.as_deref());
+                segment.push(Some(p.segment));
+                used.push(Some(p.moving_range_used));
+                let names: Vec<&str> = p.rules.iter().map(|r| r.as_str()).collect();
+                rules.append_value(names.join(","));
+                point_type.append_value(p.point_type.as_str());
+                special.push(Some(p.point_type.is_special_cause()));
+                explanation.append_value(&p.explanation);
+                trial.push(result.segments.get(p.segment).map(|s| s.trial_limits));
+                variation.append_option(result.variation.map(|v| v.as_str()));
+                assurance.append_option(result.assurance.map(assurance_name));
+            }
+            None => {
+                index.push(None);
+                label.append_null();
+                segment.push(None);
+                used.push(None);
+                rules.append_null();
+                point_type.append_null();
+                special.push(None);
+                explanation.append_null();
+                trial.push(None);
+                variation.append_null();
+                assurance.append_null();
+            }
+        }
+    }
+    let numbers_out = decimals.arrays(at.iter().map(|a| a.as_ref().ok().and_then(numbers)))?;
+    let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
+
+    let schema = batch.schema();
+    let mut out: Vec<(String, ArrayRef)> = keys
+        .iter()
+        .map(|(i, _)| (schema.field(*i).name().clone(), batch.column(*i).clone()))
+        .collect();
+    let mut numbers_out = numbers_out.into_iter();
+    let mut next_number = |out: &mut Vec<(String, ArrayRef)>| {
+        if let Some((name, a)) = numbers_out.next() {
+            out.push((name.to_string(), a));
+        }
+    };
+    out.push(("row".into(), row_array((0..n).map(Some))));
+    out.push(("index".into(), row_array(index.into_iter())));
+    out.push(("label".into(), Arc::new(label.finish())));
+    next_number(&mut out);
+    out.push(("segment".into(), row_array(segment.into_iter())));
+    for _ in 0..6 {
+        next_number(&mut out);
+    }
+    out.push(("moving_range_used".into(), bool_array(used.into_iter())));
+    out.push(("rules".into(), Arc::new(rules.finish())));
+    out.push(("point_type".into(), Arc::new(point_type.finish())));
+    out.push(("special_cause".into(), bool_array(special.into_iter())));
+    out.push(("explanation".into(), Arc::new(explanation.finish())));
+    out.push(("trial_limits".into(), bool_array(trial.into_iter())));
+    out.push(("variation".into(), Arc::new(variation.finish())));
+    out.push(("assurance".into(), Arc::new(assurance.finish())));
+    out.push(("error".into(), error));
+    out.push(("error_kind".into(), error_kind));
+    output_batch(out)
+}
+
+fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order {
+    let cast = |to: &DataType| arrow_cast::cast(array, to);
+    let result = match array.data_type() {
+        DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
+            cast(&DataType::Date32).map(|a| Order::Dates(a.as_primitive().clone()))
+        }
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => {
+            cast(&DataType::Int64).map(|a| Order::Integers(a.as_primitive::<Int64Type>().clone()))
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..) => {
+            cast(&DataType::Utf8).map(|a| Order::Text(a.as_string::<i32>().clone()))
+        }
+        other => {
+            columns.problem(format!(
+                "column {name:?} has type {other}; expected dates, integers or period labels"
+            ));
+            return Order::None;
+        }
+    };
+    result.unwrap_or_else(|e| {
+        columns.problem(format!("column {name:?}: {e}"));
+        Order::None
+    })
+}
