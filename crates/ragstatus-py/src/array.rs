@@ -51,9 +51,9 @@ use pyo3::types::{PyString, PyTuple};
 use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel, simd};
 use ragstatus::{Decimal, Polarity, Rule, Status, Target, decimal_from_scaled, rate_status};
 
-use crate::convert::{
-    Actual, FINITE_FLOAT, decimal_from_f32, decimal_from_f64, describe, extract_actual,
-    parse_decimal_text,
+use crate::conv::describe;
+use crate::conv::number::{
+    Actual, FINITE_FLOAT, decimal_from_f32, decimal_from_f64, extract_actual, parse_decimal_text,
 };
 use crate::errors::{PyErrWrapper, invalid};
 use crate::rating::extract_target;
@@ -590,7 +590,7 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
         || obj.is_instance_of::<pyo3::types::PyFloat>()
         || obj.is_instance_of::<pyo3::types::PyInt>()
         || obj.is_none()
-        || crate::convert::is_decimal(obj)?
+        || crate::conv::number::is_decimal(obj)?
     {
         return Ok(false);
     }
@@ -1106,9 +1106,9 @@ pub fn rate_array<'py>(
     tolerance: Option<&Bound<'py, PyAny>>,
     stretch: Option<&Bound<'py, PyAny>>,
     scheme: Option<&Bound<'py, PyAny>>,
-    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
     rule: Option<&Bound<'py, PyAny>>,
-    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
     // Once it has been imported it stays importable, so the check is made once.

@@ -13,12 +13,15 @@ use ragstatus::benchmarking::{
 };
 use ragstatus::{Decimal, Polarity};
 
-use crate::budget::{
-    dec_repr, decimal_in, extract_opt_text, extract_text, from_plain, in_field, items, json_hash,
-};
-use crate::convert::{Actual, describe, extract_actual};
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, to_json_text, to_py};
+use crate::conv::json::{from_plain, json_hash};
+use crate::conv::number::decimal_in;
+use crate::conv::number::{Actual, extract_actual};
+use crate::conv::repr::dec_repr;
+use crate::conv::scalar::{extract_opt_text, extract_text};
+use crate::conv::{in_field, items};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
 
 fn extract_polarity(obj: &Bound<'_, PyAny>) -> PyResult<Polarity> {
     let text = extract_text(obj, "polarity")?;
@@ -143,7 +146,7 @@ impl PyBenchmark {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyBenchmark)
     }
 

@@ -14,17 +14,9 @@
 //!
 //! Invalid lines do not stop a roll-up: they are listed in `BudgetReport.errors` as exception
 //! instances (never raised), as the core does. The CSV reader returns `(lines, errors)` likewise.
-//!
-//! This file also holds the small conversions shared by the budget, milestone, SPC and
-//! benchmarking bindings.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
-use chrono::NaiveDate;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use ragstatus::budget::{
     AmountUnit, AppliedThreshold, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
     BudgetRule, BudgetSettings, DerivedColumns, LevelThresholds, LineKind, RatingBase, Threshold,
@@ -33,278 +25,14 @@ use ragstatus::budget::{
 };
 use ragstatus::input::NumberForm;
 use ragstatus::{Decimal, Error, ErrorKind};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
-use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
-use crate::pyjson::{from_json_text, py_to_json, serde_error, to_json_text, to_py};
-
-// --- shared conversions -------------------------------------------------------------------------
-
-static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
-/// Sets the exception's `field` when it does not name one yet.
-pub(crate) fn in_field(py: Python<'_>, err: PyErr, field: &str) -> PyErr {
-    let value = err.value(py);
-    let unset = value.getattr("field").map(|f| f.is_none()).unwrap_or(false);
-    if unset {
-        // Best effort: the exception is right without the field.
-        let _ = value.setattr("field", field);
-    }
-    err
-}
-
-/// Text that must be a `str`.
-pub(crate) fn extract_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
-    match obj.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.to_string()),
-        Err(_) => Err(in_field(obj.py(), invalid(describe(obj), "text"), field)),
-    }
-}
-
-/// Optional text: None stays None.
-pub(crate) fn extract_opt_text(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<String>> {
-    match obj {
-        Some(o) if !o.is_none() => extract_text(o, field).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A required number, with the field named in the error.
-pub(crate) fn decimal_in(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
-    extract_decimal(obj).map_err(|e| in_field(obj.py(), e, field))
-}
-
-/// An optional number: None, NaN, `pandas.NA` and empty text are absent.
-pub(crate) fn opt_decimal_in(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<Decimal>> {
-    let Some(obj) = obj else { return Ok(None) };
-    match extract_actual(obj).map_err(|e| in_field(obj.py(), e, field))? {
-        Actual::Value(v) => Ok(Some(v)),
-        Actual::Missing => Ok(None),
-    }
-}
-
-/// A date: `datetime.date` (or `datetime`, `pandas.Timestamp`: the date part), or text as ISO
-/// `yyyy-mm-dd` or UK `dd/mm/yyyy`.
-pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
-    let py = obj.py();
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_cow()?;
-        return ragstatus::milestone::parse_date(&text)
-            .py()
-            .map_err(|e| in_field(py, e, field));
-    }
-    if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
-        // pandas.NaT is a datetime whose fields are NaN: not a date.
-        let part = |name: &str| -> Option<u32> { obj.getattr(name).ok()?.extract::<u32>().ok() };
-        let (Some(year), Some(month), Some(day)) = (part("year"), part("month"), part("day"))
-        else {
-            return Err(in_field(py, invalid(describe(obj), "a date"), field));
-        };
-        let year = i32::try_from(year).unwrap_or(i32::MAX);
-        return NaiveDate::from_ymd_opt(year, month, day)
-            .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
-    }
-    Err(in_field(
-        py,
-        invalid(
-            describe(obj),
-            "a datetime.date or a date as yyyy-mm-dd or dd/mm/yyyy",
-        ),
-        field,
-    ))
-}
-
-/// An optional date: None, NaN, `pandas.NaT` and empty text are absent.
-pub(crate) fn extract_opt_date(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<NaiveDate>> {
-    let Some(obj) = obj else { return Ok(None) };
-    if obj.is_none() {
-        return Ok(None);
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        if s.to_cow()?.trim().is_empty() {
-            return Ok(None);
-        }
-    }
-    let type_name = obj.get_type().name()?.to_string();
-    if type_name == "NaTType" || type_name == "NAType" {
-        return Ok(None);
-    }
-    if let Ok(x) = obj.extract::<f64>() {
-        if x.is_nan() && !obj.is_instance(DATE_CLS.import(obj.py(), "datetime", "date")?)? {
-            return Ok(None);
-        }
-    }
-    extract_date(obj, field).map(Some)
-}
-
-/// The items of any iterable (a list, tuple, numpy array, pandas or polars Series...).
-pub(crate) fn items<'py>(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyDict>()
-    {
-        return Err(in_field(
-            obj.py(),
-            invalid(describe(obj), "a list or other sequence"),
-            field,
-        ));
-    }
-    let iter = obj.try_iter().map_err(|_| {
-        in_field(
-            obj.py(),
-            invalid(describe(obj), "a list or other sequence"),
-            field,
-        )
-    })?;
-    iter.collect()
-}
-
-/// Plain JSON numbers become decimal text, except under the keys listed (integers such as
-/// `warning_days` or `rebase_at`): the core reads decimals from text only.
-pub(crate) fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
-    match value {
-        Value::Number(n) => Value::String(n.to_string()),
-        Value::Array(a) => Value::Array(
-            a.into_iter()
-                .map(|v| numbers_to_text(v, int_keys))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    if int_keys.contains(&k.as_str()) {
-                        (k, v)
-                    } else {
-                        (k, numbers_to_text(v, int_keys))
-                    }
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// Deserialises plain Python data (a dict of settings, say) into a core type. Numbers may be
-/// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
-pub(crate) fn from_plain<T: DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    int_keys: &[&str],
-) -> PyResult<T> {
-    let value = numbers_to_text(py_to_json(obj)?, int_keys);
-    serde_json::from_value::<T>(value).map_err(serde_error).py()
-}
-
-/// Core errors as Python exception instances (not raised).
-pub(crate) fn errors_to_py(py: Python<'_>, errors: &[Error]) -> Vec<Py<PyAny>> {
-    errors
-        .iter()
-        .map(|e| {
-            PyErr::from(PyErrWrapper(e.clone()))
-                .into_value(py)
-                .into_any()
-        })
-        .collect()
-}
-
-/// A Python string literal for a repr: `'text'`.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().saturating_add(2));
-    out.push('\'');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// `Decimal('1.5')` or `None`, for a repr.
-pub(crate) fn dec_repr(d: Option<Decimal>) -> String {
-    match d {
-        Some(d) => format!("Decimal('{d}')"),
-        None => "None".to_string(),
-    }
-}
-
-/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
-/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
-/// in its normal form. (Other text that happens to read as a decimal only collides more.)
-pub(crate) fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
-    fn normal(value: Value) -> Value {
-        match value {
-            Value::String(s) => match s.parse::<Decimal>() {
-                Ok(d) => Value::String(d.normalize().to_string()),
-                Err(_) => Value::String(s),
-            },
-            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
-            Value::Object(map) => {
-                Value::Object(map.into_iter().map(|(k, v)| (k, normal(v))).collect())
-            }
-            other => other,
-        }
-    }
-    let mut hasher = DefaultHasher::new();
-    let text = serde_json::to_value(value)
-        .map(normal)
-        .and_then(|v| serde_json::to_string(&v))
-        .unwrap_or_default();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Where CSV text comes from: text (it has a line break), bytes, a path (text without a line
-/// break, or an `os.PathLike`), or an open file. Returns the content and the file name.
-pub(crate) fn read_source(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<u8>, Option<String>)> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok((b.as_bytes().to_vec(), None));
-    }
-    let path = if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_cow()?.to_string();
-        if text.contains(['\n', '\r']) {
-            return Ok((text.into_bytes(), None));
-        }
-        text
-    } else if obj.hasattr("__fspath__")? {
-        let fspath = obj.call_method0("__fspath__")?;
-        match fspath.cast::<PyString>() {
-            Ok(s) => s.to_cow()?.to_string(),
-            Err(_) => return Err(invalid(describe(obj), "a path as text")),
-        }
-    } else if obj.hasattr("read")? {
-        let content = obj.call_method0("read")?;
-        if let Ok(b) = content.cast::<PyBytes>() {
-            return Ok((b.as_bytes().to_vec(), None));
-        }
-        return match content.cast::<PyString>() {
-            Ok(s) => Ok((s.to_cow()?.as_bytes().to_vec(), None)),
-            Err(_) => Err(invalid(describe(&content), "text or bytes from read()")),
-        };
-    } else {
-        return Err(invalid(
-            describe(obj),
-            "CSV text, bytes, a path or an open file",
-        ));
-    };
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::from(e).with_file(path.clone()))
-        .py()?;
-    Ok((bytes, Some(path)))
-}
+use crate::conv::json::{from_json_text, from_plain, json_hash, to_json_text, to_py};
+use crate::conv::number::{Actual, decimal_in, extract_actual, opt_decimal_in};
+use crate::conv::repr::{dec_repr, quote};
+use crate::conv::scalar::{extract_opt_text, extract_text};
+use crate::conv::source::read_source;
+use crate::conv::{describe, in_field, items};
+use crate::errors::{IntoPyResult, PyErrWrapper, errors_to_py, invalid};
 
 // --- enums as text ------------------------------------------------------------------------------
 
@@ -523,7 +251,7 @@ impl PyBudgetLine {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyBudgetLine)
     }
 
@@ -734,7 +462,7 @@ impl PyBudgetSettings {
 
     /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
     #[staticmethod]
-    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_toml(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         let settings: BudgetSettings = toml::from_str(&text)
             .map_err(|e| {
                 Error::new(ragstatus::ErrorKind::Syntax {
@@ -759,7 +487,7 @@ impl PyBudgetSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         let settings: BudgetSettings = from_json_text(&text)?;
         settings.validate().py()?;
         Ok(PyBudgetSettings(settings))
@@ -1007,7 +735,7 @@ impl PyBudgetResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyBudgetResult)
     }
 

@@ -5,9 +5,10 @@ use pyo3::types::PyTuple;
 use ragstatus::direction::{StableBand, Travel, by_regression, compare};
 use ragstatus::{Decimal, Polarity};
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, from_py, to_json_text, to_py};
+use crate::conv::number::{Actual, extract_actual, extract_decimal};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
 
 /// Reads a polarity: `"higher"`, `"lower"` or `"within"`.
 pub fn extract_polarity(obj: &Bound<'_, PyAny>) -> PyResult<Polarity> {
@@ -20,7 +21,7 @@ pub fn extract_range(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<(Decimal
     if obj.is_none() {
         return Ok(None);
     }
-    let items = crate::budget::items(obj, "range")?;
+    let items = crate::conv::items(obj, "range")?;
     match items.as_slice() {
         [low, high] => Ok(Some((extract_decimal(low)?, extract_decimal(high)?))),
         _ => Err(invalid(describe(obj), "a [low, high] range")),
@@ -95,8 +96,8 @@ impl PyTravel {
     #[pyo3(signature = (label, suffix = String::new()), text_signature = "(self, /, label, suffix='')")]
     fn sentence(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] label: String,
-        #[pyo3(from_py_with = crate::args::text)] suffix: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] suffix: String,
     ) -> String {
         let value = |d: Decimal| format!("{d}{suffix}");
         let diff = |d: Decimal| d.to_string();
@@ -115,12 +116,12 @@ impl PyTravel {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyTravel)
     }
 
     fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
+        crate::conv::json::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -179,7 +180,7 @@ pub fn direction_by_regression(
     stable: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyTravel> {
     let mut list = Vec::new();
-    for item in crate::budget::items(values, "values")? {
+    for item in crate::conv::items(values, "values")? {
         list.push(optional_value(&item)?);
     }
     by_regression(

@@ -238,3 +238,15 @@ impl<T> IntoPyResult<T> for ragstatus::Result<T> {
 pub fn invalid(found: impl Into<String>, expected: impl Into<String>) -> PyErr {
     PyErrWrapper(ragstatus::Error::invalid_value(found, expected)).into()
 }
+
+/// Core errors as Python exception instances (not raised).
+pub fn errors_to_py(py: Python<'_>, errors: &[ragstatus::Error]) -> Vec<Py<PyAny>> {
+    errors
+        .iter()
+        .map(|e| {
+            PyErr::from(PyErrWrapper(e.clone()))
+                .into_value(py)
+                .into_any()
+        })
+        .collect()
+}

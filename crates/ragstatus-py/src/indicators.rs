@@ -15,15 +15,16 @@ use ragstatus::{
     Decimal, Definitions, Evaluation, FiscalCalendar, Indicator, IndicatorResult, Period, Series,
 };
 
-use crate::budget::errors_to_py;
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, from_py, py_to_json, to_json_text, to_py};
+use crate::conv::number::extract_observation;
 use crate::direction::PyTravel;
+use crate::errors::errors_to_py;
 use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
 use crate::period::{PyFiscalCalendar, PyPeriod, extract_period};
-use crate::pyjson::{from_json_text, from_py, py_to_json, to_json_text, to_py};
 use crate::rating::{PyRating, PyRule, PyTargetSpec, polarity_name, target_to_py};
 use crate::summary::PySummary;
-use crate::values::{extract_observation, reason_name};
+use crate::values::reason_name;
 
 /// Reads a series: `{period: observation}`; missing observations are left out.
 pub fn extract_series(obj: &Bound<'_, PyAny>, calendar: FiscalCalendar) -> PyResult<Series> {
@@ -109,7 +110,7 @@ impl PyIndicator {
     #[pyo3(signature = (definition, calendar = None))]
     fn new(
         definition: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::opt_calendar)] calendar: Option<FiscalCalendar>,
+        #[pyo3(from_py_with = crate::period::opt_calendar)] calendar: Option<FiscalCalendar>,
     ) -> PyResult<Self> {
         let calendar = calendar.unwrap_or_default();
         let py = definition.py();
@@ -387,8 +388,8 @@ impl PyIndicatorResult {
     fn with_override(
         &self,
         status: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] by: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] reason: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] by: String,
     ) -> PyResult<Self> {
         let status = crate::rating::extract_status(status)?;
         Ok(PyIndicatorResult(
@@ -408,12 +409,12 @@ impl PyIndicatorResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyIndicatorResult)
     }
 
     fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
+        crate::conv::json::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -484,7 +485,7 @@ impl PyEvaluation {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyEvaluation)
     }
 
@@ -543,7 +544,7 @@ impl PyDefinitions {
             return Definitions::from_toml_str(&text).py().map(PyDefinitions);
         }
         if source.hasattr("__fspath__")? {
-            let path = crate::args::text(&source.call_method0("__fspath__")?)?;
+            let path = crate::conv::scalar::text(&source.call_method0("__fspath__")?)?;
             return Definitions::from_path(path).py().map(PyDefinitions);
         }
         Err(invalid(
@@ -556,22 +557,22 @@ impl PyDefinitions {
     #[staticmethod]
     fn from_path(path: &Bound<'_, PyAny>) -> PyResult<Self> {
         let path: String = if path.hasattr("__fspath__")? {
-            crate::args::text(&path.call_method0("__fspath__")?)?
+            crate::conv::scalar::text(&path.call_method0("__fspath__")?)?
         } else {
-            crate::args::text(path)?
+            crate::conv::scalar::text(path)?
         };
         Definitions::from_path(path).py().map(PyDefinitions)
     }
 
     /// Reads TOML text.
     #[staticmethod]
-    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_toml(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         Definitions::from_toml_str(&text).py().map(PyDefinitions)
     }
 
     /// Reads JSON text.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         Definitions::from_json_str(&text).py().map(PyDefinitions)
     }
 
@@ -596,7 +597,10 @@ impl PyDefinitions {
     }
 
     /// The indicator with this id, or None.
-    fn get(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyIndicator> {
+    fn get(
+        &self,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] id: String,
+    ) -> Option<PyIndicator> {
         self.0.get(&id).cloned().map(|indicator| PyIndicator {
             indicator,
             calendar: self.0.calendar,
@@ -606,7 +610,7 @@ impl PyDefinitions {
     /// Parses a period label with the definitions' calendar.
     fn period(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] label: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
     ) -> PyResult<PyPeriod> {
         self.0.calendar.parse(&label).py().map(PyPeriod)
     }

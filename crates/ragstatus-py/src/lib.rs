@@ -14,18 +14,16 @@
 
 use pyo3::prelude::*;
 
-pub mod args;
 pub mod array;
 pub mod benchmarking;
 pub mod budget;
-pub mod convert;
+pub mod conv;
 pub mod direction;
 pub mod errors;
 pub mod frame;
 pub mod indicators;
 pub mod milestone;
 pub mod period;
-pub mod pyjson;
 pub mod rating;
 pub mod spc;
 pub mod summary;
@@ -35,7 +33,7 @@ pub mod values;
 /// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
 #[pyfunction]
 fn to_decimal(value: &Bound<'_, PyAny>) -> PyResult<ragstatus::Decimal> {
-    convert::extract_decimal(value)
+    conv::number::extract_decimal(value)
 }
 
 /// The compiled part of the `ragstatus` Python package.

@@ -17,13 +17,16 @@ use ragstatus::milestone::{
 };
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::budget::{
-    decimal_in, errors_to_py, extract_date, extract_opt_date, extract_opt_text, extract_text,
-    from_plain, in_field, items, json_hash, opt_decimal_in, quote, read_source,
-};
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, to_json_text, to_py};
+use crate::conv::json::{from_plain, json_hash};
+use crate::conv::number::{decimal_in, opt_decimal_in};
+use crate::conv::repr::quote;
+use crate::conv::scalar::{extract_date, extract_opt_date, extract_opt_text, extract_text};
+use crate::conv::source::read_source;
+use crate::conv::{in_field, items};
+use crate::errors::errors_to_py;
 use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
 
 const SETTINGS_INT_KEYS: &[&str] = &["warning_days"];
 
@@ -126,7 +129,7 @@ impl PyMilestone {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyMilestone)
     }
 
@@ -365,7 +368,7 @@ impl PyMilestoneSettings {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyMilestoneSettings)
     }
 
@@ -535,7 +538,7 @@ impl PyMilestoneResult {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyMilestoneResult)
     }
 

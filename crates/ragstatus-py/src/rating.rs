@@ -21,10 +21,11 @@ use ragstatus::{
     rate as core_rate,
 };
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, from_py, to_json_text, to_py};
+use crate::conv::number::{Actual, extract_actual, extract_decimal};
 use crate::direction::extract_polarity;
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
 
 /// Reads a target: a number, a `(low, high)` pair, `{"low", "high"}`, or None.
 pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>> {
@@ -42,7 +43,7 @@ pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>
         };
     }
     if !obj.is_instance_of::<PyString>() && obj.hasattr("__len__")? && obj.hasattr("__iter__")? {
-        let items = crate::budget::items(obj, "target")?;
+        let items = crate::conv::items(obj, "target")?;
         return match items.as_slice() {
             [low, high] => range(low, high),
             _ => Err(invalid(describe(obj), "a (low, high) target range")),
@@ -190,7 +191,7 @@ impl PyRule {
         polarity: &Bound<'_, PyAny>,
         tolerance: Option<&Bound<'_, PyAny>>,
         scheme: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+        #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
     ) -> PyResult<Self> {
         let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
         if let Some(scheme) = extract_scheme(scheme)? {
@@ -245,7 +246,7 @@ impl PyRule {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyRule)
     }
 }
@@ -324,7 +325,7 @@ impl PyExplanation {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyExplanation)
     }
 
@@ -452,7 +453,7 @@ impl PyRating {
     fn explained(
         &self,
         unit: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
+        #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
     ) -> PyResult<Self> {
         let unit = extract_unit(unit)?;
         Ok(PyRating(self.0.clone().explained(&unit, decimals)))
@@ -463,8 +464,8 @@ impl PyRating {
     fn with_override(
         &self,
         status: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] by: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] reason: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] by: String,
     ) -> PyResult<Self> {
         let status = extract_status(status)?;
         Ok(PyRating(self.0.clone().with_override(status, reason, by)))
@@ -482,7 +483,7 @@ impl PyRating {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyRating)
     }
 
@@ -563,12 +564,12 @@ pub fn rate(
     tolerance: Option<&Bound<'_, PyAny>>,
     stretch: Option<&Bound<'_, PyAny>>,
     scheme: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
     rule: Option<&Bound<'_, PyAny>>,
     unit: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
-    #[pyo3(from_py_with = crate::args::flag)] not_due: bool,
-    #[pyo3(from_py_with = crate::args::opt_text)] no_value_reason: Option<String>,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] not_due: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_text)] no_value_reason: Option<String>,
 ) -> PyResult<PyRating> {
     let rule = build_rule(rule_arg(rule)?, polarity, tolerance, scheme, blue)?;
     let rating = if not_due {
@@ -617,8 +618,8 @@ impl PyTargetSpec {
     fn target_for<'py>(
         &self,
         py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] k: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] n: u32,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let target = self.0.target_for(k, n).py()?;
         target.as_ref().map(|t| target_to_py(py, t)).transpose()
@@ -627,8 +628,8 @@ impl PyTargetSpec {
     /// The stretch target for period `k` of `n`, or None.
     fn stretch_for(
         &self,
-        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] k: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] n: u32,
     ) -> PyResult<Option<Decimal>> {
         self.0.stretch_for(k, n).py()
     }

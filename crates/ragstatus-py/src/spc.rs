@@ -21,10 +21,13 @@ use ragstatus::spc::{
     XmrLimits, spc as core_spc, spc_with_labels, xmr_limits as core_xmr_limits,
 };
 
-use crate::budget::{dec_repr, from_plain, in_field, items, json_hash};
-use crate::convert::{Actual, describe, extract_actual};
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, to_json_text, to_py};
+use crate::conv::json::{from_plain, json_hash};
+use crate::conv::number::{Actual, extract_actual};
+use crate::conv::repr::dec_repr;
+use crate::conv::{in_field, items};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
 
 const INT_KEYS: &[&str] = &[
     "fix_after",
@@ -132,7 +135,7 @@ macro_rules! serde_methods {
 
             /// Reads the JSON text written by `to_json`.
             #[staticmethod]
-            fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+            fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
                 from_json_text::<$inner>(&text).map($ty)
             }
 
@@ -503,7 +506,7 @@ fn spc(
 #[pyo3(signature = (baseline, screen_outliers = true))]
 fn xmr_limits(
     baseline: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::flag)] screen_outliers: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] screen_outliers: bool,
 ) -> PyResult<PyXmrLimits> {
     let values = extract_values(baseline, "baseline")?;
     core_xmr_limits(&values, screen_outliers)

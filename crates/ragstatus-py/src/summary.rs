@@ -10,9 +10,9 @@ use pyo3::types::{PyDict, PyTuple};
 use ragstatus::summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 use ragstatus::{Decimal, Status};
 
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::{from_json_text, from_py, py_to_json, to_json_text, to_py};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, py_to_json, to_json_text, to_py};
 
 fn item_from(obj: &Bound<'_, PyAny>) -> PyResult<SummaryItem> {
     if obj.is_instance_of::<PyDict>() {
@@ -45,7 +45,7 @@ pub struct PyCounts(pub Counts);
 impl PyCounts {
     /// Reads the JSON text of `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyCounts)
     }
 
@@ -126,7 +126,7 @@ impl PyCounts {
     /// The percent on target rounded half away from zero to `decimals` places, for display.
     fn percent_on_target_rounded(
         &self,
-        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] decimals: u32,
     ) -> Option<Decimal> {
         self.0.percent_on_target_rounded(decimals)
     }
@@ -143,7 +143,7 @@ impl PyCounts {
     }
 
     fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
+        crate::conv::json::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -164,7 +164,7 @@ pub struct PyGroupSummary(pub GroupSummary);
 impl PyGroupSummary {
     /// Reads the JSON text of `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyGroupSummary)
     }
 
@@ -198,7 +198,7 @@ impl PyGroupSummary {
     }
 
     fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
+        crate::conv::json::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -237,7 +237,7 @@ impl PySummary {
     /// The group with this path, or None.
     fn group(
         &self,
-        #[pyo3(from_py_with = crate::args::texts)] path: Vec<String>,
+        #[pyo3(from_py_with = crate::conv::scalar::texts)] path: Vec<String>,
     ) -> Option<PyGroupSummary> {
         self.0.group(&path).cloned().map(PyGroupSummary)
     }
@@ -254,12 +254,12 @@ impl PySummary {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PySummary)
     }
 
     fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
+        crate::conv::json::json_hash(&self.0)
     }
 
     fn __repr__(&self) -> String {
@@ -283,7 +283,7 @@ impl PySummary {
 #[pyo3(signature = (items, rule = None))]
 pub fn summarize(items: &Bound<'_, PyAny>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
     let mut list = Vec::new();
-    for item in crate::budget::items(items, "items")? {
+    for item in crate::conv::items(items, "items")? {
         list.push(item_from(&item)?);
     }
     let rule: Option<RollUp> = match rule {

@@ -6,56 +6,13 @@
 //! `no_value` reason (`"missing"`, `"zero_denominator"`, `"incomplete"`).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyTuple;
 use ragstatus::Decimal;
-use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode};
+use ragstatus::value::{Aggregation, NoValueReason, Resolved, Rounding, RoundingMode};
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::json::{from_json_text, from_py, to_json_text};
+use crate::conv::number::{extract_decimal, extract_observation};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text};
-
-/// Reads an observation; `None` (or NaN) when there is no value.
-pub fn extract_observation(obj: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let get = |key: &str| -> PyResult<Option<Bound<'_, PyAny>>> { d.get_item(key) };
-        if let Some(value) = get("value")? {
-            if get("numerator")?.is_some() || get("denominator")?.is_some() {
-                return Err(invalid(
-                    describe(obj),
-                    "either a value or a numerator and a denominator, not both",
-                ));
-            }
-            return Ok(match extract_actual(&value)? {
-                Actual::Value(v) => Some(Observation::value(v)),
-                Actual::Missing => None,
-            });
-        }
-        return match (get("numerator")?, get("denominator")?) {
-            (Some(n), Some(den)) => fraction(&n, &den),
-            _ => Err(invalid(
-                describe(obj),
-                "{\"value\": ...} or {\"numerator\": ..., \"denominator\": ...}",
-            )),
-        };
-    }
-    if let Ok(t) = obj.cast::<PyTuple>() {
-        if t.len() == 2 {
-            return fraction(&t.get_item(0)?, &t.get_item(1)?);
-        }
-        return Err(invalid(describe(obj), "a (numerator, denominator) pair"));
-    }
-    Ok(match extract_actual(obj)? {
-        Actual::Value(v) => Some(Observation::value(v)),
-        Actual::Missing => None,
-    })
-}
-
-fn fraction(n: &Bound<'_, PyAny>, d: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
-    Ok(match (extract_actual(n)?, extract_actual(d)?) {
-        (Actual::Value(n), Actual::Value(d)) => Some(Observation::fraction(n, d)),
-        _ => None,
-    })
-}
 
 /// A value, or the reason there is none.
 #[pyclass(name = "Resolved", module = "ragstatus", frozen, eq, hash)]
@@ -97,7 +54,7 @@ impl PyResolved {
 
     /// Reads the JSON text written by `to_json`.
     #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
+    fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
         from_json_text(&text).map(PyResolved)
     }
 
@@ -161,7 +118,7 @@ pub fn aggregate(
         None => Decimal::ONE,
     };
     let mut list = Vec::new();
-    for item in crate::budget::items(observations, "observations")? {
+    for item in crate::conv::items(observations, "observations")? {
         match extract_observation(&item)? {
             Some(obs) => list.push(obs),
             None => return Ok(PyResolved(Resolved::NoValue(NoValueReason::Incomplete))),
@@ -187,8 +144,8 @@ impl PyRounding {
         text_signature = "(decimals, mode='half_away_from_zero')"
     )]
     fn new(
-        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
-        #[pyo3(from_py_with = crate::args::text)] mode: String,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] decimals: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] mode: String,
     ) -> PyResult<Self> {
         let mode = match mode.as_str() {
             "half_away_from_zero" => RoundingMode::HalfAwayFromZero,
