@@ -24,6 +24,7 @@ pub mod frame;
 pub mod indicators;
 pub mod milestone;
 pub mod period;
+pub mod protocol;
 pub mod rating;
 pub mod spc;
 pub mod summary;

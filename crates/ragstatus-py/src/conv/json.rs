@@ -267,3 +267,14 @@ pub fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
     text.hash(&mut hasher);
     hasher.finish()
 }
+
+/// The name a value of a core enum has in the JSON form (`"zero_denominator"`, `"half_even"`,
+/// `"band"` for `Fired::Band { .. }`): the core's own spelling, for the enums that have no
+/// `as_str()`, so that no table of names is kept here.
+pub fn variant_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        Ok(Value::Object(map)) if map.len() == 1 => map.into_iter().map(|(k, _)| k).collect(),
+        _ => String::new(),
+    }
+}
