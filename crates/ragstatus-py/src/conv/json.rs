@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use ragstatus::Decimal;
+use ragstatus::value::{INTEGER_KEYS, numbers_to_text};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
@@ -113,21 +114,12 @@ fn is_period(obj: &Bound<'_, PyAny>) -> bool {
 /// `SchemeError` naming its band), anything else is a `ParseError`, with the path to the field.
 ///
 /// Numbers become decimal text first (decimals are read from text), except under the keys that
-/// hold whole numbers, so that `{"absolute": 1}` reads like `{"absolute": "1"}`.
+/// hold whole numbers: the core's [`numbers_to_text`] with its [`INTEGER_KEYS`], so that
+/// `{"absolute": 1}` reads like `{"absolute": "1"}`.
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
     let value = numbers_to_text(py_to_json(obj)?, &INTEGER_KEYS);
     ragstatus::definitions::from_json_value(&value).py()
 }
-
-/// Keys whose numbers are whole numbers, not decimals (as in the definitions files).
-const INTEGER_KEYS: [&str; 6] = [
-    "start_month",
-    "decimals",
-    "regression",
-    "baseline",
-    "shift",
-    "trend",
-];
 
 /// A serde error as a core error. Errors raised by the core's own validation inside
 /// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an
@@ -214,36 +206,15 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> PyResult<T> {
         .py()
 }
 
-/// `warning_days` or `rebase_at`): the core reads decimals from text only.
-pub fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
-    match value {
-        Value::Number(n) => Value::String(n.to_string()),
-        Value::Array(a) => Value::Array(
-            a.into_iter()
-                .map(|v| numbers_to_text(v, int_keys))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    if int_keys.contains(&k.as_str()) {
-                        (k, v)
-                    } else {
-                        (k, numbers_to_text(v, int_keys))
-                    }
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
+/// Deserialises plain Python data (a dict of settings, say) into a core type. Numbers may be
 /// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
 pub fn from_plain<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, int_keys: &[&str]) -> PyResult<T> {
     let value = numbers_to_text(py_to_json(obj)?, int_keys);
     serde_json::from_value::<T>(value).map_err(serde_error).py()
 }
 
+/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
+/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
 /// in its normal form. (Other text that happens to read as a decimal only collides more.)
 pub fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
     fn normal(value: Value) -> Value {

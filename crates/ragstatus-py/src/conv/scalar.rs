@@ -134,6 +134,7 @@ pub fn extract_opt_text(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult
 
 static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
+/// A date: `datetime.date` (or `datetime`, `pandas.Timestamp`: the date part), or text as ISO
 /// `yyyy-mm-dd` or UK `dd/mm/yyyy`.
 pub fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
     let py = obj.py();

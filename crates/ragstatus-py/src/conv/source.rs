@@ -7,6 +7,7 @@ use ragstatus::Error;
 use super::describe;
 use crate::errors::{IntoPyResult, invalid};
 
+/// Where CSV text comes from: text (it has a line break), bytes, a path (text without a line
 /// break, or an `os.PathLike`), or an open file. Returns the content and the file name.
 pub fn read_source(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<u8>, Option<String>)> {
     if let Ok(b) = obj.cast::<PyBytes>() {
