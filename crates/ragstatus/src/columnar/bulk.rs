@@ -1,43 +1,4 @@
-//! Bulk rating of columns as data frames hand them over: floats read in place or exact values,
-//! one target for every row or one per row, and any [`Rule`] (custom schemes included).
-//!
-//! A [`RuleBatch`] gives exactly the codes of [`rate_status`] on each row, where a float actual
-//! is the decimal of its shortest round-trip text (SPEC §14), as
-//! [`decimal_from_f64`] reads it. [`Actuals::Floats`] may carry the number of decimal places the
-//! column was declared with: a speed hint, never a rounding. A float whose shortest text has at
-//! most that many places is scaled to an integer without printing it ([`scale_f64`]); any other
-//! float is read by the general rule, as without the hint.
-//!
-//! **The step function.** For float actuals with declared decimals, one target and stretch for
-//! every row and a `higher` or `lower` polarity, the status is a monotone step function of the
-//! actual (`props_rating` checks the property). Its three breakpoints (the least scaled actual
-//! at or beyond which the status is at least Amber, Green, Blue) are found once by binary
-//! search with [`rate_status`] itself, and each block of rows is then scaled with
-//! [`scale_f64_into`] and decided by comparing integers with the breakpoints, in a branch-free
-//! pass compiled for the CPU's vector level ([`simd::dispatch`]). A row the pass cannot decide
-//! (a float with more places than declared, an infinity) is rated alone with [`rate_status`].
-//!
-//! Otherwise the standard rule with Blue goes through [`rate_codes_parallel`], and anything
-//! else (a custom scheme, Blue off, a small batch) is rated row by row.
-//!
-//! ```
-//! use ragstatus::columnar::{Actuals, Column, RuleBatch, rate_rule_batch};
-//! use ragstatus::{Polarity, Rule, Status, Target, Tolerance};
-//! use rust_decimal_macros::dec;
-//!
-//! let rule = Rule::new(Polarity::Higher, Tolerance::absolute(dec!(0.3))?);
-//! let values = [12.5, 12.9, f64::NAN, 0.1 + 0.2];
-//! let batch = RuleBatch {
-//!     actuals: Actuals::Floats { values: &values, nulls: &[], decimals: Some(1) },
-//!     targets: Column::Shared(Some(Target::Value(dec!(12.8)))),
-//!     stretches: Column::Shared(None),
-//!     rule: &rule,
-//! };
-//! let codes = rate_rule_batch(&batch, 1)?;
-//! let expected = [Status::Amber, Status::Green, Status::NoData, Status::Red];
-//! assert_eq!(codes, expected.map(Status::code));
-//! # Ok::<(), ragstatus::Error>(())
-//! ```
+//! Bulk rating of columns as data frames hand them over (see [`rate_rule_batch`]).
 
 use rust_decimal::Decimal;
 
@@ -95,7 +56,7 @@ impl Actuals<'_> {
     }
 }
 
-/// The columns of one batch and its rule; see the [module docs](self).
+/// The columns of one batch and its rule; see [`rate_rule_batch`].
 #[derive(Debug, Clone, Copy)]
 pub struct RuleBatch<'a> {
     /// The actual of each row.
@@ -143,6 +104,47 @@ pub fn float_decimal(x: f64, decimals: Option<u32>) -> Result<Option<Decimal>> {
 
 /// Rates every row of `batch` on up to `threads` threads; one [`Status::code`] per row. The
 /// first error met stops the batch, with its row in the field (`row[12]`).
+///
+/// The columns are what data frames hand over: floats read in place or exact values, one target
+/// for every row or one per row, and any [`Rule`] (custom schemes included).
+///
+/// A [`RuleBatch`] gives exactly the codes of [`rate_status`] on each row, where a float actual
+/// is the decimal of its shortest round-trip text (SPEC §14), as
+/// [`decimal_from_f64`] reads it. [`Actuals::Floats`] may carry the number of decimal places the
+/// column was declared with: a speed hint, never a rounding. A float whose shortest text has at
+/// most that many places is scaled to an integer without printing it ([`scale_f64`]); any other
+/// float is read by the general rule, as without the hint.
+///
+/// **The step function.** For float actuals with declared decimals, one target and stretch for
+/// every row and a `higher` or `lower` polarity, the status is a monotone step function of the
+/// actual (`props_rating` checks the property). Its three breakpoints (the least scaled actual
+/// at or beyond which the status is at least Amber, Green, Blue) are found once by binary
+/// search with [`rate_status`] itself, and each block of rows is then scaled with
+/// [`scale_f64_into`] and decided by comparing integers with the breakpoints, in a branch-free
+/// pass compiled for the CPU's vector level ([`simd::dispatch`]). A row the pass cannot decide
+/// (a float with more places than declared, an infinity) is rated alone with [`rate_status`].
+///
+/// Otherwise the standard rule with Blue goes through [`rate_codes_parallel`], and anything
+/// else (a custom scheme, Blue off, a small batch) is rated row by row.
+///
+/// ```
+/// use ragstatus::columnar::{Actuals, Column, RuleBatch, rate_rule_batch};
+/// use ragstatus::{Polarity, Rule, Status, Target, Tolerance};
+/// use rust_decimal_macros::dec;
+///
+/// let rule = Rule::new(Polarity::Higher, Tolerance::absolute(dec!(0.3))?);
+/// let values = [12.5, 12.9, f64::NAN, 0.1 + 0.2];
+/// let batch = RuleBatch {
+///     actuals: Actuals::Floats { values: &values, nulls: &[], decimals: Some(1) },
+///     targets: Column::Shared(Some(Target::Value(dec!(12.8)))),
+///     stretches: Column::Shared(None),
+///     rule: &rule,
+/// };
+/// let codes = rate_rule_batch(&batch, 1)?;
+/// let expected = [Status::Amber, Status::Green, Status::NoData, Status::Red];
+/// assert_eq!(codes, expected.map(Status::code));
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
 pub fn rate_rule_batch(batch: &RuleBatch<'_>, threads: usize) -> Result<Vec<u8>> {
     let n = batch.actuals.len();
     check_len_of(&batch.targets, "target", n)?;
