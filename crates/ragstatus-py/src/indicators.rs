@@ -129,10 +129,12 @@ impl PyIndicator {
         }
     }
 
+    /// The unique id.
     #[getter]
     fn id(&self) -> String {
         self.indicator.id.clone()
     }
+    /// The display name.
     #[getter]
     fn name(&self) -> String {
         self.indicator.name.clone()
@@ -147,6 +149,7 @@ impl PyIndicator {
     fn unit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.indicator.unit)
     }
+    /// `"higher"`, `"lower"` or `"within"`.
     #[getter]
     fn polarity(&self) -> &'static str {
         self.indicator.polarity.as_str()
@@ -282,8 +285,11 @@ pyclass_methods! {
     PyIndicatorResult(IndicatorResult);
     protocol [status, to_dict, to_json, from_json, hash, reduce];
     fields {
+        /// The indicator's id.
         id: String,
+        /// The indicator's display name.
         name: String,
+        /// The indicator's group path: theme, then directorate.
         group: Vec<String>,
         /// The period evaluated (label).
         period: String,
@@ -293,6 +299,7 @@ pyclass_methods! {
         actual: Option<Decimal>,
         /// The actual before rounding, or None.
         unrounded: Option<Decimal>,
+        /// The stretch target in force, or None.
         stretch: Option<Decimal>,
         /// The direction sentence.
         direction_sentence: String,

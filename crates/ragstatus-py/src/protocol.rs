@@ -3,7 +3,7 @@
 //! A class of the bindings is a newtype over a core value (`struct PyBudgetLine(pub
 //! BudgetLine)`). Most of its Python surface follows from the core type: a getter per field, the
 //! JSON form (`to_dict`, `to_json`, `from_json`), a hash consistent with equality, pickling. The
-//! [`pyclass_methods!`] macro generates these, so that a class module writes out only what is
+//! `pyclass_methods!` macro generates these, so that a class module writes out only what is
 //! particular to its class (constructors, computed getters, `__repr__`).
 //!
 //! Equality is pyo3's `eq` option on the class (the core type's `PartialEq`); a class whose

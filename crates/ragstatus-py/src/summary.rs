@@ -46,19 +46,33 @@ pyclass_methods! {
     PyCounts(Counts);
     protocol [to_dict, to_json, from_json, hash, reduce];
     fields {
+        /// Every item.
         total: usize,
+        /// Items rated Red, Amber, Green or Blue.
         rated: usize,
+        /// Items rated Red.
         red: usize,
+        /// Items rated Amber.
         amber: usize,
+        /// Items rated Green.
         green: usize,
+        /// Items rated Blue.
         blue: usize,
+        /// Items with no data.
         no_data: usize,
+        /// Items with no target.
         no_target: usize,
+        /// Items not due this period.
         not_due: usize,
+        /// Items whose direction of travel is improving.
         improving: usize,
+        /// Items whose direction of travel is worsening.
         worsening: usize,
+        /// Items with no change.
         no_change: usize,
+        /// Items whose direction could not be compared.
         not_comparable: usize,
+        /// Items given without a direction.
         no_direction: usize,
         /// Green and Blue as a percent of rated items, exact; None when nothing is rated.
         percent_on_target: Option<Decimal>,
