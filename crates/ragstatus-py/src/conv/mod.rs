@@ -1,14 +1,14 @@
 //! Every conversion between Python values and the core's types, in one place.
 //!
 //! The class modules (`rating`, `budget`, `milestone`, ...) read their arguments and write their
-//! results through these functions only; nothing here imports a class module, so the
-//! dependencies run one way.
+//! results through these functions; nothing here imports a class module, so the dependencies
+//! run one way.
 //!
 //! | module | owns |
 //! | --- | --- |
 //! | [`number`] | numbers and actuals (`Decimal`, `int`, `float`, text, numpy scalars, missing markers), observations |
 //! | [`scalar`] | text, whole numbers, flags, dates and lists of text, with the errors of a bad value |
-//! | [`json`] | plain data (dicts, lists) to and from the core's serde types; the JSON form's hash |
+//! | [`json`] | plain data (dicts, lists) to and from the core's serde types; the JSON form's hash; enum names from the serde form |
 //! | [`source`] | where CSV text comes from: text, bytes, a path or an open file |
 //! | [`repr`] | the pieces of a `__repr__`: quoted text, `Decimal('...')` |
 //!
