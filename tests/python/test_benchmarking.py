@@ -1,15 +1,12 @@
-"""Benchmarking through the Python API: the shared vectors and properties.
+"""Benchmarking through the Python API: properties and Python types.
 
-The vector shape (kind ``benchmarking``) is documented at the top of
-``crates/ragstatus/tests/vectors_benchmarking.rs``; this runner mirrors that harness.
+The shared vectors (kind ``benchmarking``) run in ``test_vectors.py``, with every other kind.
 """
 
 from __future__ import annotations
 
-import json
 import pickle
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,49 +15,6 @@ from hypothesis import strategies as st
 
 import ragstatus as rs
 
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
-DECIMAL_FIELDS = {"lower_quartile", "median", "upper_quartile", "distance_from_median"}
-
-
-def run_case(case: dict[str, Any]) -> list[str]:
-    inp, exp = case["input"], case["expected"]
-    comparators = [None if c is None else Decimal(c) for c in inp["comparators"]]
-    try:
-        result = rs.benchmark(Decimal(inp["actual"]), comparators, **inp["settings"])
-    except rs.RagstatusError as err:
-        if "error" not in exp:
-            return [f"unexpected error: {err}"]
-        problems = []
-        if err.kind != exp["error"]:
-            problems.append(f"error {err.kind} ({err}), expected {exp['error']}")
-        if "field" in exp and err.field != exp["field"]:
-            problems.append(f"error field {err.field!r}, expected {exp['field']!r}")
-        return problems
-    if "error" in exp:
-        return [f"expected error {exp['error']}"]
-    problems = []
-    for key, want in exp.items():
-        got = getattr(result, key)
-        if key in DECIMAL_FIELDS and want is not None:
-            ok = got is not None and Decimal(want) == got
-        else:
-            ok = got == want
-        if not ok:
-            problems.append(f"{key}: got {got!r}, expected {want!r}")
-    return problems
-
-
-def test_vectors() -> None:
-    data = json.loads((VECTORS / "benchmarking.json").read_text(encoding="utf-8"))
-    assert data["kind"] == "benchmarking"
-    cases = data["cases"]
-    assert cases
-    failures = []
-    for case in cases:
-        problems = run_case(case)
-        if problems:
-            failures.append(f"{case['name']}:\n    " + "\n    ".join(problems))
-    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
 
 
 def test_python_types_and_missing_values() -> None:

@@ -1,7 +1,7 @@
-"""Budget variance through the Python API: the shared vectors, properties, CSV and frames.
+"""Budget variance through the Python API: properties, CSV and frames.
 
-The vector shapes (``budget`` and ``amount``) are documented at the top of
-``crates/ragstatus/tests/vectors_budget.rs``; this runner mirrors that harness.
+The shared vectors (kinds ``budget`` and ``amount``) run in ``test_vectors.py``, with every other
+kind; the dict form of their lines is checked here against the keyword constructor.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ragstatus as rs
+from test_vectors import line_from_vector
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "tests" / "vectors"
@@ -29,100 +30,6 @@ def load(name: str, kind: str) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = data["cases"]
     assert cases, f"{name} has no cases"
     return cases
-
-
-def same(want: Any, got: Any) -> bool:
-    """Decimals compare as numbers (``"1.40"`` equals ``Decimal("1.4")``); the rest exactly."""
-    if isinstance(want, str) and isinstance(got, Decimal):
-        try:
-            return Decimal(want) == got
-        except ArithmeticError:
-            return False
-    return bool(want == got)
-
-
-def error_problems(err: rs.RagstatusError, want: dict[str, Any]) -> list[str]:
-    problems = []
-    if err.kind != want["error"]:
-        problems.append(f"error {err.kind} ({err}), expected {want['error']}")
-    for key in ("indicator", "field"):
-        if key in want and getattr(err, key) != want[key]:
-            problems.append(f"{key} {getattr(err, key)!r}, expected {want[key]!r} ({err})")
-    return problems
-
-
-def line_from_vector(data: dict[str, Any]) -> rs.BudgetLine:
-    """A vector's line through the keyword constructor (the Python way in)."""
-    fields = dict(data)
-    return rs.BudgetLine(
-        fields.pop("id"),
-        fields.pop("kind"),
-        fields.pop("base"),
-        fields.pop("budget"),
-        fields.pop("forecast"),
-        **fields,
-    )
-
-
-def run_budget_case(case: dict[str, Any]) -> list[str]:
-    inp, exp = case["input"], case["expected"]
-    try:
-        lines = [line_from_vector(line) for line in inp["lines"]]
-        report = rs.roll_up(lines, inp.get("settings"))
-    except rs.RagstatusError as err:
-        if "error" in exp:
-            return error_problems(err, exp)
-        return [f"unexpected error: {err}"]
-    if "error" in exp:
-        if not report.errors:
-            return [f"no error, expected {exp['error']}"]
-        return error_problems(report.errors[0], exp)
-    problems = []
-    for rid, fields in exp["results"].items():
-        result = report.get(rid)
-        if result is None:
-            problems.append(f"no result {rid!r}")
-            continue
-        for field, want in fields.items():
-            got = getattr(result, field)
-            if not same(want, got):
-                problems.append(f"{rid}.{field} = {got!r}, expected {want!r}")
-    want_errors = exp.get("errors", [])
-    if len(want_errors) != len(report.errors):
-        problems.append(f"{len(report.errors)} line errors, expected {len(want_errors)}")
-    else:
-        for err, want in zip(report.errors, want_errors):
-            problems.extend(error_problems(err, want))
-    return problems
-
-
-def run_amount_case(case: dict[str, Any]) -> list[str]:
-    inp, exp = case["input"], case["expected"]
-    try:
-        value = rs.parse_amount(inp["text"], inp["unit"])
-    except rs.RagstatusError as err:
-        if "error" in exp:
-            return error_problems(err, exp)
-        return [f"{inp['text']!r} failed: {err}"]
-    if "error" in exp:
-        return [f"{inp['text']!r} gave {value}, expected error {exp['error']}"]
-    if not isinstance(value, Decimal) or value != Decimal(exp["value"]):
-        return [f"{inp['text']!r} gave {value!r}, expected {exp['value']}"]
-    return []
-
-
-@pytest.mark.parametrize(
-    ("name", "kind", "run"),
-    [("budget.json", "budget", run_budget_case), ("amounts.json", "amount", run_amount_case)],
-)
-def test_vectors(name: str, kind: str, run: Any) -> None:
-    cases = load(name, kind)
-    failures = []
-    for case in cases:
-        problems = run(case)
-        if problems:
-            failures.append(f"{case['name']}:\n    " + "\n    ".join(problems))
-    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
 
 
 def test_vector_lines_read_from_dicts_too() -> None:

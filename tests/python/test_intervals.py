@@ -1,16 +1,13 @@
 """Confidence intervals and the Fingertips comparison with a benchmark (SPEC §8a), through Python.
 
-Runs the shared vectors ``tests/vectors/intervals.json`` (shape documented in the Rust harness
-``crates/ragstatus/tests/vectors_intervals.rs``), then checks the Python edges: decimals in and
-out, the accepted spellings of a level, typed errors naming their field, and (hypothesis) the
+The shared vectors ``tests/vectors/intervals.json`` run in ``test_vectors.py``; this module checks
+the Python edges: decimals in and out, the accepted spellings of a level, typed errors naming their field, and (hypothesis) the
 interval's invariants and that no input panics.
 """
 
 from __future__ import annotations
 
-import json
-from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -18,80 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ragstatus as rs
-
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors" / "intervals.json"
-DOC = json.loads(VECTORS.read_text(encoding="utf-8"))
-
-
-def rounded(d: Decimal, expected: dict[str, Any]) -> Decimal:
-    if "places" in expected:
-        return d.quantize(Decimal(1).scaleb(-expected["places"]), rounding=ROUND_HALF_UP)
-    if "significant" in expected and d != 0:
-        exponent = d.adjusted() - expected["significant"] + 1
-        return d.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
-    return d
-
-
-def interval(spec: dict[str, Any], level: str) -> Any:
-    function = spec["function"]
-    if function == "dsr":
-        strata = spec["strata"]
-        return rs.dsr_interval(
-            [s["count"] for s in strata],
-            [Decimal(s["population"]) for s in strata],
-            [Decimal(s["standard"]) for s in strata],
-            level,
-            Decimal(spec["multiplier"]),
-        )
-    make = {
-        "proportion": rs.proportion_interval,
-        "rate": rs.rate_interval,
-        "ratio": rs.ratio_interval,
-    }[function]
-    return make(Decimal(spec["count"]), Decimal(spec["denominator"]), level, Decimal(spec["multiplier"]))
-
-
-def run(case: dict[str, Any]) -> None:
-    spec, expected = case["input"], case["expected"]
-    function = spec["function"]
-    if function in ("compare", "compare_levels"):
-        try:
-            narrow = interval(spec["area"], spec.get("level", "95"))
-        except rs.RagstatusError:
-            narrow = None
-        wide = None
-        if function == "compare_levels":
-            wide = interval(spec["area"], "99.8")
-        got = rs.compare_with_benchmark(
-            narrow, Decimal(spec["comparator"]), spec["preference"], interval_998=wide, name="England"
-        )
-        outcome = {"NotCompared": "Not compared"}.get(expected.get("outcome", ""), expected.get("outcome"))
-        for key, want in expected.items():
-            have = got[key]
-            assert have == (outcome if key == "outcome" else want), f"{key}: {have!r} != {want!r}"
-        assert isinstance(got["explanation"], str) and got["explanation"]
-        return
-    if "error" in expected:
-        with pytest.raises(rs.InvalidValueError) as err:
-            interval(spec, spec["level"])
-        if "field" in expected:
-            assert err.value.field == expected["field"]
-        return
-    got = interval(spec, spec["level"])
-    for key in ("value", "lower", "upper"):
-        assert isinstance(got[key], Decimal)
-        if key in expected:
-            assert rounded(got[key], expected) == Decimal(expected[key]), f"{key}: {got[key]}"
-    if "method" in expected:
-        assert got["method"] == expected["method"]
-    assert got["level"] == spec["level"]
-
-
-@pytest.mark.parametrize("case", DOC["cases"], ids=[c["name"] for c in DOC["cases"]])
-def test_interval_vectors(case: dict[str, Any]) -> None:
-    assert case["why"] and case["source"]
-    run(case)
-
 
 def test_every_level_spelling_is_read() -> None:
     want = rs.proportion_interval(81, 263, "99.8")

@@ -1,13 +1,11 @@
-"""Milestones through the Python API: the shared vectors, CSV, frames and properties.
+"""Milestones through the Python API: CSV, frames and properties.
 
-The vector shape (kind ``milestone``) is documented at the top of
-``crates/ragstatus/tests/vectors_milestone.rs``; this runner mirrors that harness.
+The shared vectors (kind ``milestone``) run in ``test_vectors.py``, with every other kind.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 import pickle
 from decimal import Decimal
 from pathlib import Path
@@ -20,91 +18,9 @@ from hypothesis import strategies as st
 import ragstatus as rs
 
 ROOT = Path(__file__).resolve().parents[2]
-VECTORS = ROOT / "tests" / "vectors"
 DATA = ROOT / "crates" / "ragstatus" / "tests" / "data"
 
 D = datetime.date
-
-
-def same(want: Any, got: Any) -> bool:
-    if isinstance(got, Decimal) and isinstance(want, str):
-        return Decimal(want) == got
-    if isinstance(got, datetime.date) and isinstance(want, str):
-        return got.isoformat() == want
-    return bool(want == got)
-
-
-def error_problems(err: rs.RagstatusError, want: dict[str, Any]) -> list[str]:
-    problems = []
-    if err.kind != want["error"]:
-        problems.append(f"error {err.kind} ({err}), expected {want['error']}")
-    for key in ("indicator", "field"):
-        if key in want and getattr(err, key) != want[key]:
-            problems.append(f"{key} {getattr(err, key)!r}, expected {want[key]!r}")
-    return problems
-
-
-def as_date(text: Any) -> Any:
-    return D.fromisoformat(text) if isinstance(text, str) else text
-
-
-def milestone_from_vector(data: dict[str, Any]) -> rs.Milestone:
-    """The vector's milestone through the keyword constructor, with real dates."""
-    fields = dict(data)
-    for key in ("start", "completed"):
-        if key in fields:
-            fields[key] = as_date(fields[key])
-    return rs.Milestone(fields.pop("id"), as_date(fields.pop("due")), **fields)
-
-
-FIELDS = {
-    "state", "status", "completed", "rule", "days_from_due", "expected_progress",
-    "progress_gap", "sentence",
-}
-
-
-def run_case(case: dict[str, Any]) -> list[str]:
-    inp, exp = case["input"], case["expected"]
-    if "date" in inp:
-        try:
-            got = rs.parse_date(inp["date"])
-        except rs.RagstatusError as err:
-            return error_problems(err, exp) if "error" in exp else [f"failed: {err}"]
-        if "error" in exp:
-            return [f"{inp['date']!r} gave {got}, expected error"]
-        return [] if got.isoformat() == exp["value"] else [f"gave {got}, expected {exp['value']}"]
-    settings_ = inp.get("settings")
-    try:
-        milestone = milestone_from_vector(inp["milestone"])
-        result = rs.evaluate_milestone(milestone, D.fromisoformat(inp["as_of"]), settings_)
-    except rs.RagstatusError as err:
-        return error_problems(err, exp) if "error" in exp else [f"unexpected error: {err}"]
-    if "error" in exp:
-        return [f"{result.state}, expected error {exp['error']}"]
-    problems = []
-    for field, want in exp.items():
-        assert field in FIELDS, field
-        got = getattr(result, field)
-        if not same(want, got):
-            problems.append(f"{field} = {got!r}, expected {want!r}")
-    # The dict form of the same input gives the same result.
-    again = rs.evaluate_milestone(inp["milestone"], inp["as_of"], settings_)
-    if again != result:
-        problems.append("the dict input gave a different result")
-    return problems
-
-
-def test_vectors() -> None:
-    data = json.loads((VECTORS / "milestones.json").read_text(encoding="utf-8"))
-    assert data["kind"] == "milestone"
-    cases = data["cases"]
-    assert cases
-    failures = []
-    for case in cases:
-        problems = run_case(case)
-        if problems:
-            failures.append(f"{case['name']}:\n    " + "\n    ".join(problems))
-    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
 
 
 def test_result_and_types() -> None:

@@ -1,25 +1,23 @@
-"""SPC through the Python API: the shared vectors, properties, the frame and the chart.
+"""SPC through the Python API: properties, the frame and the chart.
 
-The vector shape (kind ``spc``, files ``spc.json`` and ``spc_rules.json``) is documented at the
-top of ``crates/ragstatus/tests/vectors_spc.rs``; this runner mirrors that harness.
+The shared vectors (kind ``spc``, files ``spc.json`` and ``spc_rules.json``) run in
+``test_vectors.py``, with every other kind.
 """
 
 from __future__ import annotations
 
-import json
 import pickle
 import re
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ragstatus as rs
+from test_vectors import round_sf
 
-VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
 RNORM = [
     "-0.56047565", "-0.23017749", "1.55870831", "0.07050839", "0.12928774", "1.71506499",
@@ -27,122 +25,6 @@ RNORM = [
     "0.40077145", "0.11068272", "-0.55584113", "1.78691314", "0.49785048", "-1.96661716",
     "0.70135590", "-0.47279141",
 ]
-
-SEGMENT_KEYS = ("start", "end", "points", "trial_limits")
-LIMIT_KEYS = (
-    "mean", "mean_moving_range", "lower_process_limit", "upper_process_limit",
-    "lower_two_sigma", "upper_two_sigma", "moving_ranges_used", "moving_ranges_screened",
-)
-
-
-def round_sf(value: Decimal, digits: int) -> Decimal:
-    """``value`` to ``digits`` significant digits, half away from zero (as Rust's round_sf)."""
-    if value.is_zero():
-        return Decimal(0)
-    exponent = value.adjusted() - digits + 1
-    from decimal import ROUND_HALF_EVEN
-
-    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN)
-
-
-def same_decimal(got: Optional[Decimal], want: Optional[str], digits: Optional[int]) -> bool:
-    if got is None or want is None:
-        return got is None and want is None
-    w = Decimal(want)
-    if digits is None:
-        return got == w
-    return round_sf(got, digits) == round_sf(w, digits)
-
-
-def run(inp: dict[str, Any]) -> rs.SpcResult:
-    values = [Decimal(v) for v in inp["values"]]
-    return rs.analyse_spc(values, inp.get("labels"), **inp.get("settings", {}))
-
-
-def check(result: rs.SpcResult, exp: dict[str, Any]) -> list[str]:
-    problems: list[str] = []
-    digits = exp.get("significant_digits")
-    if "segments" in exp:
-        segments = result.segments
-        if len(segments) != len(exp["segments"]):
-            problems.append(f"{len(segments)} segments, expected {len(exp['segments'])}")
-        for i, (want, seg) in enumerate(zip(exp["segments"], segments)):
-            for key, wv in want.items():
-                if key in SEGMENT_KEYS:
-                    hv: Any = getattr(seg, key)
-                else:
-                    assert key in LIMIT_KEYS, key
-                    hv = getattr(seg.limits, key)
-                if isinstance(hv, Decimal) or (hv is None and not isinstance(wv, int)):
-                    ok = same_decimal(hv, wv, digits)
-                else:
-                    ok = hv == wv
-                if not ok:
-                    problems.append(f"segment {i} {key}: got {hv}, expected {wv}")
-    points = result.points
-    if "point_types" in exp:
-        got = [p.point_type for p in points]
-        if got != exp["point_types"]:
-            problems.append(f"point_types: got {got}, expected {exp['point_types']}")
-    for rule, want in exp.get("flagged", {}).items():
-        got_idx = [p.index for p in points if rule in p.rules]
-        if got_idx != want:
-            problems.append(f"flagged {rule}: got {got_idx}, expected {want}")
-    if "moving_ranges" in exp:
-        got_mr = [p.moving_range for p in points]
-        want = exp["moving_ranges"]
-        if len(got_mr) != len(want) or not all(
-            same_decimal(g, w, None) for g, w in zip(got_mr, want)
-        ):
-            problems.append(f"moving_ranges: got {got_mr}, expected {want}")
-    if "moving_range_used" in exp:
-        got_used = [p.moving_range_used for p in points]
-        if got_used != exp["moving_range_used"]:
-            problems.append(f"moving_range_used: got {got_used}")
-    for key in ("variation", "assurance", "explanation"):
-        if key in exp and getattr(result, key) != exp[key]:
-            problems.append(f"{key}: got {getattr(result, key)!r}, expected {exp[key]!r}")
-    for index, text in exp.get("explanations", {}).items():
-        if points[int(index)].explanation != text:
-            problems.append(f"explanation of point {index}: got {points[int(index)].explanation!r}")
-    if "signals" in exp:
-        got_sig = [s.explanation for s in result.signals]
-        if got_sig != exp["signals"]:
-            problems.append(f"signals: got {got_sig}, expected {exp['signals']}")
-    return problems
-
-
-def run_case(case: dict[str, Any]) -> list[str]:
-    exp = case["expected"]
-    try:
-        result = run(case["input"])
-    except rs.RagstatusError as err:
-        if "error" not in exp:
-            return [f"unexpected error: {err}"]
-        problems = []
-        if err.kind != exp["error"]:
-            problems.append(f"error {err.kind} ({err}), expected {exp['error']}")
-        if "field" in exp and err.field != exp["field"]:
-            problems.append(f"error field {err.field!r}, expected {exp['field']!r}")
-        return problems
-    if "error" in exp:
-        return [f"expected error {exp['error']}"]
-    return check(result, exp)
-
-
-@pytest.mark.parametrize("name", ["spc.json", "spc_rules.json"])
-def test_vectors(name: str) -> None:
-    data = json.loads((VECTORS / name).read_text(encoding="utf-8"))
-    assert data["kind"] == "spc"
-    cases = data["cases"]
-    assert cases
-    failures = []
-    for case in cases:
-        problems = run_case(case)
-        if problems:
-            failures.append(f"{case['name']}:\n    " + "\n    ".join(problems))
-    assert not failures, f"{len(failures)} of {len(cases)} cases failed:\n" + "\n".join(failures)
-
 
 # --- the Python surface -------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """The shared conformance vectors (tests/vectors/*.json), run through the Python API.
 
 Each vector file has a ``kind``; the shape of its cases is documented at the top of the Rust
-harness ``crates/ragstatus/tests/vectors_<kind>.rs``. Every file found is collected: a kind the
-Python package does not run yet is reported as a visible skip with its reason, never dropped.
-Every case of a file is run and the test fails listing every failing case by name.
+harness ``crates/ragstatus/tests/vectors_<kind>.rs``. Every kind has its runner in the one table
+``RUNNERS`` below, which checks the same fields as that harness. Every file found is collected: a
+kind the Python package does not run yet is reported as a visible skip with its reason, never
+dropped. Every case of a file is run and the test fails listing every failing case by name.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 
@@ -371,6 +372,353 @@ def run_number(case: Case) -> None:
     check("scale", format(got, "f"), exp["value"])
 
 
+# --- kinds that list every problem of a case: budget, milestone, spc, benchmarking ----------------
+
+
+def same(want: Any, got: Any) -> bool:
+    """Decimals compare as numbers (``"1.40"`` equals ``Decimal("1.4")``), dates as ISO text; the
+    rest exactly."""
+    if isinstance(want, str) and isinstance(got, Decimal):
+        try:
+            return Decimal(want) == got
+        except ArithmeticError:
+            return False
+    if isinstance(want, str) and isinstance(got, datetime.date):
+        return got.isoformat() == want
+    return bool(want == got)
+
+
+def error_problems(err: rs.RagstatusError, want: dict[str, Any]) -> list[str]:
+    problems = []
+    if err.kind != want["error"]:
+        problems.append(f"error {err.kind} ({err}), expected {want['error']}")
+    for key in ("indicator", "field"):
+        if key in want and getattr(err, key) != want[key]:
+            problems.append(f"{key} {getattr(err, key)!r}, expected {want[key]!r} ({err})")
+    return problems
+
+
+def from_problems(problems_of: Callable[[Case], list[str]]) -> Runner:
+    """A runner for a kind whose checks list every problem of a case rather than stop at the
+    first."""
+
+    def run(case: Case) -> None:
+        problems = problems_of(case)
+        if problems:
+            raise Mismatch("\n    " + "\n    ".join(problems))
+
+    return run
+
+
+# --- budget and amount ----------------------------------------------------------------------------
+
+
+def line_from_vector(data: dict[str, Any]) -> rs.BudgetLine:
+    """A vector's line through the keyword constructor (the Python way in)."""
+    fields = dict(data)
+    return rs.BudgetLine(
+        fields.pop("id"),
+        fields.pop("kind"),
+        fields.pop("base"),
+        fields.pop("budget"),
+        fields.pop("forecast"),
+        **fields,
+    )
+
+
+def budget_problems(case: dict[str, Any]) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    try:
+        lines = [line_from_vector(line) for line in inp["lines"]]
+        report = rs.roll_up(lines, inp.get("settings"))
+    except rs.RagstatusError as err:
+        if "error" in exp:
+            return error_problems(err, exp)
+        return [f"unexpected error: {err}"]
+    if "error" in exp:
+        if not report.errors:
+            return [f"no error, expected {exp['error']}"]
+        return error_problems(report.errors[0], exp)
+    problems = []
+    for rid, fields in exp["results"].items():
+        result = report.get(rid)
+        if result is None:
+            problems.append(f"no result {rid!r}")
+            continue
+        for field, want in fields.items():
+            got = getattr(result, field)
+            if not same(want, got):
+                problems.append(f"{rid}.{field} = {got!r}, expected {want!r}")
+    want_errors = exp.get("errors", [])
+    if len(want_errors) != len(report.errors):
+        problems.append(f"{len(report.errors)} line errors, expected {len(want_errors)}")
+    else:
+        for err, want in zip(report.errors, want_errors):
+            problems.extend(error_problems(err, want))
+    return problems
+
+
+def amount_problems(case: dict[str, Any]) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    try:
+        value = rs.parse_amount(inp["text"], inp["unit"])
+    except rs.RagstatusError as err:
+        if "error" in exp:
+            return error_problems(err, exp)
+        return [f"{inp['text']!r} failed: {err}"]
+    if "error" in exp:
+        return [f"{inp['text']!r} gave {value}, expected error {exp['error']}"]
+    if not isinstance(value, Decimal) or value != Decimal(exp["value"]):
+        return [f"{inp['text']!r} gave {value!r}, expected {exp['value']}"]
+    return []
+
+
+# --- milestone ------------------------------------------------------------------------------------
+
+
+def as_date(text: Any) -> Any:
+    return datetime.date.fromisoformat(text) if isinstance(text, str) else text
+
+
+def milestone_from_vector(data: dict[str, Any]) -> rs.Milestone:
+    """The vector's milestone through the keyword constructor, with real dates."""
+    fields = dict(data)
+    for key in ("start", "completed"):
+        if key in fields:
+            fields[key] = as_date(fields[key])
+    return rs.Milestone(fields.pop("id"), as_date(fields.pop("due")), **fields)
+
+
+MILESTONE_FIELDS = {
+    "state", "status", "completed", "rule", "days_from_due", "expected_progress",
+    "progress_gap", "sentence",
+}
+
+
+def milestone_problems(case: dict[str, Any]) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    if "date" in inp:
+        try:
+            got = rs.parse_date(inp["date"])
+        except rs.RagstatusError as err:
+            return error_problems(err, exp) if "error" in exp else [f"failed: {err}"]
+        if "error" in exp:
+            return [f"{inp['date']!r} gave {got}, expected error"]
+        return [] if got.isoformat() == exp["value"] else [f"gave {got}, expected {exp['value']}"]
+    settings_ = inp.get("settings")
+    try:
+        milestone = milestone_from_vector(inp["milestone"])
+        result = rs.evaluate_milestone(milestone, datetime.date.fromisoformat(inp["as_of"]), settings_)
+    except rs.RagstatusError as err:
+        return error_problems(err, exp) if "error" in exp else [f"unexpected error: {err}"]
+    if "error" in exp:
+        return [f"{result.state}, expected error {exp['error']}"]
+    problems = []
+    for field, want in exp.items():
+        assert field in MILESTONE_FIELDS, field
+        got = getattr(result, field)
+        if not same(want, got):
+            problems.append(f"{field} = {got!r}, expected {want!r}")
+    # The dict form of the same input gives the same result.
+    again = rs.evaluate_milestone(inp["milestone"], inp["as_of"], settings_)
+    if again != result:
+        problems.append("the dict input gave a different result")
+    return problems
+
+
+# --- spc ------------------------------------------------------------------------------------------
+
+
+SEGMENT_KEYS = ("start", "end", "points", "trial_limits")
+LIMIT_KEYS = (
+    "mean", "mean_moving_range", "lower_process_limit", "upper_process_limit",
+    "lower_two_sigma", "upper_two_sigma", "moving_ranges_used", "moving_ranges_screened",
+)
+
+
+def round_sf(value: Decimal, digits: int) -> Decimal:
+    """``value`` to ``digits`` significant digits, half away from zero (as Rust's round_sf)."""
+    if value.is_zero():
+        return Decimal(0)
+    exponent = value.adjusted() - digits + 1
+    from decimal import ROUND_HALF_EVEN
+
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN)
+
+
+def same_decimal(got: Optional[Decimal], want: Optional[str], digits: Optional[int]) -> bool:
+    if got is None or want is None:
+        return got is None and want is None
+    w = Decimal(want)
+    if digits is None:
+        return got == w
+    return round_sf(got, digits) == round_sf(w, digits)
+
+
+def spc_result(inp: dict[str, Any]) -> rs.SpcResult:
+    values = [Decimal(v) for v in inp["values"]]
+    return rs.analyse_spc(values, inp.get("labels"), **inp.get("settings", {}))
+
+
+def spc_problems(result: rs.SpcResult, exp: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    digits = exp.get("significant_digits")
+    if "segments" in exp:
+        segments = result.segments
+        if len(segments) != len(exp["segments"]):
+            problems.append(f"{len(segments)} segments, expected {len(exp['segments'])}")
+        for i, (want, seg) in enumerate(zip(exp["segments"], segments)):
+            for key, wv in want.items():
+                if key in SEGMENT_KEYS:
+                    hv: Any = getattr(seg, key)
+                else:
+                    assert key in LIMIT_KEYS, key
+                    hv = getattr(seg.limits, key)
+                if isinstance(hv, Decimal) or (hv is None and not isinstance(wv, int)):
+                    ok = same_decimal(hv, wv, digits)
+                else:
+                    ok = hv == wv
+                if not ok:
+                    problems.append(f"segment {i} {key}: got {hv}, expected {wv}")
+    points = result.points
+    if "point_types" in exp:
+        got = [p.point_type for p in points]
+        if got != exp["point_types"]:
+            problems.append(f"point_types: got {got}, expected {exp['point_types']}")
+    for rule, want in exp.get("flagged", {}).items():
+        got_idx = [p.index for p in points if rule in p.rules]
+        if got_idx != want:
+            problems.append(f"flagged {rule}: got {got_idx}, expected {want}")
+    if "moving_ranges" in exp:
+        got_mr = [p.moving_range for p in points]
+        want = exp["moving_ranges"]
+        if len(got_mr) != len(want) or not all(
+            same_decimal(g, w, None) for g, w in zip(got_mr, want)
+        ):
+            problems.append(f"moving_ranges: got {got_mr}, expected {want}")
+    if "moving_range_used" in exp:
+        got_used = [p.moving_range_used for p in points]
+        if got_used != exp["moving_range_used"]:
+            problems.append(f"moving_range_used: got {got_used}")
+    for key in ("variation", "assurance", "explanation"):
+        if key in exp and getattr(result, key) != exp[key]:
+            problems.append(f"{key}: got {getattr(result, key)!r}, expected {exp[key]!r}")
+    for index, text in exp.get("explanations", {}).items():
+        if points[int(index)].explanation != text:
+            problems.append(f"explanation of point {index}: got {points[int(index)].explanation!r}")
+    if "signals" in exp:
+        got_sig = [s.explanation for s in result.signals]
+        if got_sig != exp["signals"]:
+            problems.append(f"signals: got {got_sig}, expected {exp['signals']}")
+    return problems
+
+
+def spc_case_problems(case: dict[str, Any]) -> list[str]:
+    exp = case["expected"]
+    try:
+        result = spc_result(case["input"])
+    except rs.RagstatusError as err:
+        return error_problems(err, exp) if "error" in exp else [f"unexpected error: {err}"]
+    if "error" in exp:
+        return [f"expected error {exp['error']}"]
+    return spc_problems(result, exp)
+
+
+# --- benchmarking ---------------------------------------------------------------------------------
+
+
+BENCHMARK_DECIMAL_FIELDS = {"lower_quartile", "median", "upper_quartile", "distance_from_median"}
+
+
+def benchmarking_problems(case: dict[str, Any]) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    comparators = [None if c is None else Decimal(c) for c in inp["comparators"]]
+    try:
+        result = rs.benchmark(Decimal(inp["actual"]), comparators, **inp["settings"])
+    except rs.RagstatusError as err:
+        return error_problems(err, exp) if "error" in exp else [f"unexpected error: {err}"]
+    if "error" in exp:
+        return [f"expected error {exp['error']}"]
+    problems = []
+    for key, want in exp.items():
+        got = getattr(result, key)
+        if key in BENCHMARK_DECIMAL_FIELDS and want is not None:
+            ok = got is not None and Decimal(want) == got
+        else:
+            ok = got == want
+        if not ok:
+            problems.append(f"{key}: got {got!r}, expected {want!r}")
+    return problems
+
+
+# --- intervals: confidence intervals and the comparison with a benchmark (SPEC §8a) ---
+
+
+def interval_rounded(d: Decimal, expected: dict[str, Any]) -> Decimal:
+    if "places" in expected:
+        return d.quantize(Decimal(1).scaleb(-expected["places"]), rounding=ROUND_HALF_UP)
+    if "significant" in expected and d != 0:
+        exponent = d.adjusted() - expected["significant"] + 1
+        return d.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+    return d
+
+
+def interval_of(spec: dict[str, Any], level: str) -> Any:
+    function = spec["function"]
+    if function == "dsr":
+        strata = spec["strata"]
+        return rs.dsr_interval(
+            [s["count"] for s in strata],
+            [Decimal(s["population"]) for s in strata],
+            [Decimal(s["standard"]) for s in strata],
+            level,
+            Decimal(spec["multiplier"]),
+        )
+    make = {
+        "proportion": rs.proportion_interval,
+        "rate": rs.rate_interval,
+        "ratio": rs.ratio_interval,
+    }[function]
+    return make(Decimal(spec["count"]), Decimal(spec["denominator"]), level, Decimal(spec["multiplier"]))
+
+
+def run_intervals(case: dict[str, Any]) -> None:
+    assert case["why"] and case["source"]
+    spec, expected = case["input"], case["expected"]
+    function = spec["function"]
+    if function in ("compare", "compare_levels"):
+        try:
+            narrow = interval_of(spec["area"], spec.get("level", "95"))
+        except rs.RagstatusError:
+            narrow = None
+        wide = None
+        if function == "compare_levels":
+            wide = interval_of(spec["area"], "99.8")
+        got = rs.compare_with_benchmark(
+            narrow, Decimal(spec["comparator"]), spec["preference"], interval_998=wide, name="England"
+        )
+        outcome = {"NotCompared": "Not compared"}.get(expected.get("outcome", ""), expected.get("outcome"))
+        for key, want in expected.items():
+            have = got[key]
+            assert have == (outcome if key == "outcome" else want), f"{key}: {have!r} != {want!r}"
+        assert isinstance(got["explanation"], str) and got["explanation"]
+        return
+    if "error" in expected:
+        with pytest.raises(rs.InvalidValueError) as err:
+            interval_of(spec, spec["level"])
+        if "field" in expected:
+            assert err.value.field == expected["field"]
+        return
+    got = interval_of(spec, spec["level"])
+    for key in ("value", "lower", "upper"):
+        assert isinstance(got[key], Decimal)
+        if key in expected:
+            assert interval_rounded(got[key], expected) == Decimal(expected[key]), f"{key}: {got[key]}"
+    if "method" in expected:
+        assert got["method"] == expected["method"]
+    assert got["level"] == spec["level"]
+
+
 RUNNERS: dict[str, Runner] = {
     "period": run_period,
     "values": run_values,
@@ -381,17 +729,12 @@ RUNNERS: dict[str, Runner] = {
     "target": run_target,
     "indicators": run_indicators,
     "number": run_number,
-}
-
-# Kinds whose vectors run through the Python API in their own test module (which checks the same
-# fields as the Rust harness); reported here as skips naming that module.
-ELSEWHERE: dict[str, str] = {
-    "budget": "test_budget.py",
-    "amount": "test_budget.py",
-    "milestone": "test_milestone.py",
-    "spc": "test_spc.py",
-    "benchmarking": "test_benchmarking.py",
-    "intervals": "test_intervals.py",
+    "budget": from_problems(budget_problems),
+    "amount": from_problems(amount_problems),
+    "milestone": from_problems(milestone_problems),
+    "spc": from_problems(spc_case_problems),
+    "benchmarking": from_problems(benchmarking_problems),
+    "intervals": run_intervals,
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.
@@ -403,9 +746,7 @@ def vector_files() -> list[Any]:
     for path in sorted(VECTORS.glob("*.json")):
         kind = json.loads(path.read_text(encoding="utf-8"))["kind"]
         marks = []
-        if kind in ELSEWHERE:
-            marks.append(pytest.mark.skip(reason=f"kind {kind!r} runs in tests/python/{ELSEWHERE[kind]}"))
-        elif kind not in RUNNERS:
+        if kind not in RUNNERS:
             reason = NOT_YET.get(kind, f"vector kind {kind!r} has no Python runner yet")
             marks.append(pytest.mark.skip(reason=reason))
         params.append(pytest.param(path, id=f"{path.stem}[{kind}]", marks=marks))
@@ -414,14 +755,6 @@ def vector_files() -> list[Any]:
 
 def test_vector_files_exist() -> None:
     assert list(VECTORS.glob("*.json")), f"no vector files in {VECTORS}"
-
-
-def test_kinds_run_elsewhere_are_run_there() -> None:
-    here = Path(__file__).resolve().parent
-    for path in sorted(VECTORS.glob("*.json")):
-        kind = json.loads(path.read_text(encoding="utf-8"))["kind"]
-        if kind in ELSEWHERE:
-            assert path.name in (here / ELSEWHERE[kind]).read_text(encoding="utf-8"), path.name
 
 
 @pytest.mark.parametrize("path", vector_files())

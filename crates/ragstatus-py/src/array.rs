@@ -20,18 +20,14 @@
 //! numpy must be installed (the result is a numpy array); without it the call raises
 //! `ImportError`.
 //!
-//! **Speed.** A float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and a
-//! single-chunk float64 Arrow array (pyarrow, polars) are read in place, not copied; other inputs
-//! are copied out of Python first. From 512 rows the rating runs with the GIL released, split over
+//! **Speed.** This module only reads the columns out of Python; the rating is the core's
+//! [`ragstatus::columnar::rate_rule_batch`] (the breakpoint pass for float actuals with declared
+//! decimals, the columnar kernels, `rate_status` row by row), which documents its paths. A
+//! float64 numpy array (or a pandas float64 Series, through `numpy.asarray`) and a single-chunk
+//! float64 Arrow array (pyarrow, polars) are handed to it in place, not copied; other inputs are
+//! copied out of Python first. From 512 rows the rating runs with the GIL released, split over
 //! the machine's cores from 32,768 rows; a smaller array is rated in less time than releasing the
-//! GIL would take. For the common case — float actuals with declared decimals, one target and
-//! stretch for all rows, `higher` or `lower` polarity, at least 512 rows — the status is a monotone
-//! step function of the actual (a property the core's tests check), so its three breakpoints are
-//! found once with the core's own `rate_status` by binary search over the scaled integers, and each
-//! row is then decided by a branch-free pass the compiler vectorises: scale, check that the float
-//! is exactly a decimal with the declared places, compare with the breakpoints. Rows that fail the
-//! check (NaN aside) are rated one by one with `rate_status`. Every other case rates row by row
-//! with `rate_status`, or through the core's columnar path.
+//! GIL would take.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -48,28 +44,21 @@ use numpy::{
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
-use ragstatus::columnar::{Batch, Column as ColumnarColumn, rate_codes_parallel, simd};
-use ragstatus::{Decimal, Polarity, Rule, Status, Target, decimal_from_scaled, rate_status};
+use ragstatus::columnar::{
+    Actuals, Column as ColumnarColumn, RuleBatch, float_decimal, rate_rule_batch, simd,
+};
+use ragstatus::{Decimal, Target, decimal_from_scaled};
 
-use crate::convert::{
-    Actual, FINITE_FLOAT, decimal_from_f32, decimal_from_f64, describe, extract_actual,
-    parse_decimal_text,
+use crate::conv::describe;
+use crate::conv::number::{
+    Actual, FINITE_FLOAT, decimal_from_f32, extract_actual, parse_decimal_text,
 };
 use crate::errors::{PyErrWrapper, invalid};
 use crate::rating::extract_target;
 
-/// Rows below which the breakpoints are not worth finding.
-const BREAKPOINTS_FROM: usize = 512;
-/// Rows below which the work is not split over threads.
-const PARALLEL_FROM: usize = 1 << 15;
-/// The largest scaled integer of the fast path: below 2^52 a float's scaled value identifies a
-/// single decimal with the declared places.
-const FAST_LIMIT: i64 = 1 << 52;
-/// The largest scaled value the vectorised pass decides: below 2^50 the nearest integer is the
-/// only decimal with the declared places that can round to the float.
-const VECTOR_LIMIT: f64 = (1u64 << 50) as f64;
-/// 1.5 · 2^52: added and subtracted, it rounds a float below 2^51 to an integer.
-const ROUND: f64 = (3u64 << 51) as f64;
+/// Rows below which the rating runs with the GIL held: a small array is rated in less time than
+/// releasing and retaking the GIL takes.
+const DETACH_FROM: usize = 512;
 
 /// One column of inputs: floats borrowed from a contiguous numpy array, anything else copied
 /// out of Python.
@@ -87,24 +76,6 @@ impl Column<'_> {
             Column::Exact(v) => v.len(),
         }
     }
-}
-
-/// A float as a decimal: its shortest repr (None for NaN, an error for a value `rate` refuses).
-/// With declared places the shortest repr is first looked for among the decimals with that many
-/// places: when one reads back as the float it is the shortest repr (two decimals with at most
-/// `d` places below 2^52 units of 10^-d never share a float), found without printing.
-fn float_value(x: f64, decimals: Option<u32>) -> Result<Option<Decimal>, ragstatus::Error> {
-    if x.is_nan() {
-        return Ok(None);
-    }
-    if let Some(d) = decimals {
-        if let Some(i) = scaled(x, d) {
-            return Ok(Some(Decimal::new(i, d)));
-        }
-    }
-    decimal_from_f64(x)
-        .map(Some)
-        .ok_or_else(|| ragstatus::Error::invalid_value(format!("{x}"), FINITE_FLOAT))
 }
 
 /// An invalid value in row `i` of the column `name` (`row` for the actuals).
@@ -151,39 +122,6 @@ fn single_value(name: &str, i: usize, x: f32) -> PyResult<Option<Decimal>> {
         .ok_or_else(|| row_error(name, i, format!("{x}"), FINITE_FLOAT))
 }
 
-/// 10^d as a float (exact for d ≤ 22).
-fn pow10(d: u32) -> f64 {
-    10f64.powi(i32::try_from(d).unwrap_or(0))
-}
-
-/// The integer i with i / 10^d == x exactly in float arithmetic (so that the decimal i·10^-d is
-/// the float's value to d places), when |i| < 2^52.
-fn scaled(x: f64, d: u32) -> Option<i64> {
-    if d > 15 {
-        return None;
-    }
-    scaled_by(x, pow10(d))
-}
-
-/// [`scaled`] with `p` = 10^d (d ≤ 15) computed once by the caller.
-#[inline]
-fn scaled_by(x: f64, p: f64) -> Option<i64> {
-    let r = x * p;
-    // NaN and infinities fail this test too.
-    if r.is_nan() || r.abs() >= FAST_LIMIT as f64 {
-        return None;
-    }
-    // Round half away from zero without a libm call: a wrong guess only fails the exactness
-    // check below, which sends the value down the slow path.
-    #[allow(clippy::cast_possible_truncation)]
-    let i = (r + 0.5f64.copysign(r)) as i64;
-    // Division of two exactly representable numbers is correctly rounded: this is the float
-    // nearest to the decimal i·10^-d, i.e. what parsing that decimal's text gives.
-    #[allow(clippy::cast_precision_loss)]
-    let back = (i as f64) / p;
-    (back == x).then_some(i)
-}
-
 fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
     let mut floats: Vec<f64> = Vec::new();
     let mut exact: Vec<Option<Decimal>> = Vec::new();
@@ -211,7 +149,7 @@ fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
                         exact.push(if a.is_null(i) {
                             None
                         } else {
-                            float_value(*v, None)
+                            float_decimal(*v, None)
                                 .map_err(|e| PyErrWrapper(e.with_field(format!("{name}[{row}]"))))?
                         });
                     }
@@ -575,10 +513,10 @@ enum PerRow<T> {
 }
 
 impl<T: Copy> PerRow<T> {
-    fn get(&self, i: usize) -> Option<T> {
+    fn as_column(&self) -> ColumnarColumn<'_, T> {
         match self {
-            PerRow::All(t) => Some(*t),
-            PerRow::Each(v) => v.get(i).copied(),
+            PerRow::All(t) => ColumnarColumn::Shared(*t),
+            PerRow::Each(v) => ColumnarColumn::PerRow(v),
         }
     }
 }
@@ -590,7 +528,7 @@ fn is_array_like(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
         || obj.is_instance_of::<pyo3::types::PyFloat>()
         || obj.is_instance_of::<pyo3::types::PyInt>()
         || obj.is_none()
-        || crate::convert::is_decimal(obj)?
+        || crate::conv::number::is_decimal(obj)?
     {
         return Ok(false);
     }
@@ -612,7 +550,7 @@ fn column_values(
             .iter()
             .enumerate()
             .map(|(i, x)| {
-                float_value(*x, decimals)
+                float_decimal(*x, decimals)
                     .map_err(|e| PyErrWrapper(e.with_field(format!("{name}[{i}]"))).into())
             })
             .collect(),
@@ -689,392 +627,6 @@ fn threads() -> usize {
     })
 }
 
-/// Everything the rating needs, owned or borrowed from an array held for the call, so that it
-/// can run without the GIL.
-struct Job<'a> {
-    actual: Column<'a>,
-    /// Rows of `actual` that are null in its Arrow validity bitmap (ascending), when the floats
-    /// are read in place from an Arrow buffer; the values under them are not meaningful.
-    nulls: Vec<usize>,
-    decimals: Option<u32>,
-    targets: PerRow<Option<Target>>,
-    stretches: PerRow<Option<Decimal>>,
-    rule: Rule,
-}
-
-/// The fast path's rule: declared decimals, the three breakpoints (see [`Job::breakpoints`]),
-/// whether higher is better, and the code of a missing actual.
-type Breakpoints = (u32, [i64; 3], bool, Option<u8>);
-
-/// Marks rows the bulk pass cannot decide.
-const SLOW: u8 = u8::MAX;
-
-/// Decides a run of rows by the breakpoints (the first `LEVELS` of `points`, as floats of the
-/// scaled value, negated for lower-is-better), writing each code, `missing` for NaN, or
-/// [`SLOW`] for a row whose float is not provably a decimal with the declared places.
-/// Branch-free, so that the compiler vectorises it. Returns whether every row was decided.
-#[inline(always)]
-fn decide_step<const LEVELS: usize, const HIGHER: bool>(
-    out: &mut [u8],
-    rows: &[f64],
-    p: f64,
-    points: [f64; 3],
-    missing: u8,
-) -> bool {
-    let mut all_fast = true;
-    for (slot, &x) in out.iter_mut().zip(rows) {
-        let r = x * p;
-        // Nearest integer for |r| < 2^51 (adding and removing 1.5·2^52 leaves no fraction
-        // bits); below 2^50 it is the only candidate decimal (see ragstatus::columnar's float
-        // section), and the correctly rounded division tells whether the float is that
-        // decimal's nearest float. NaN fails both tests.
-        let m = (r + ROUND) - ROUND;
-        let fast = (r.abs() < VECTOR_LIMIT) & (m / p == x);
-        let mut level = 0u8;
-        for &point in points.iter().take(LEVELS) {
-            level += u8::from(if HIGHER { m >= point } else { m <= point });
-        }
-        // Status codes Red 0 .. Blue 3 are the levels themselves.
-        *slot = if fast {
-            level
-        } else if x.is_nan() {
-            missing
-        } else {
-            SLOW
-        };
-        all_fast &= fast | (x.is_nan() & (missing != SLOW));
-    }
-    all_fast
-}
-
-/// [`decide_step`] for the polarity and the number of breakpoints: one kernel each, inlined into
-/// the closure that `simd::dispatch` compiles for the CPU's best vector level.
-#[inline(always)]
-fn decide(
-    higher: bool,
-    blue: bool,
-    out: &mut [u8],
-    rows: &[f64],
-    p: f64,
-    points: [f64; 3],
-    missing: u8,
-) -> bool {
-    match (higher, blue) {
-        (true, true) => decide_step::<3, true>(out, rows, p, points, missing),
-        (true, false) => decide_step::<2, true>(out, rows, p, points, missing),
-        (false, true) => decide_step::<3, false>(out, rows, p, points, missing),
-        (false, false) => decide_step::<2, false>(out, rows, p, points, missing),
-    }
-}
-
-/// The first error met, with its row.
-type RowError = (usize, ragstatus::Error);
-
-impl Job<'_> {
-    fn actual(&self, i: usize) -> Result<Option<Decimal>, ragstatus::Error> {
-        match &self.actual {
-            Column::Float(_) if self.nulls.binary_search(&i).is_ok() => Ok(None),
-            Column::Float(v) => match v.get(i) {
-                Some(x) => float_value(*x, self.decimals),
-                None => Ok(None),
-            },
-            Column::Exact(v) => Ok(v.get(i).copied().flatten()),
-        }
-    }
-
-    fn row(&self, i: usize) -> Result<u8, ragstatus::Error> {
-        let target = self.targets.get(i).flatten();
-        let stretch = self.stretches.get(i).flatten();
-        rate_status(self.actual(i)?, target.as_ref(), stretch, &self.rule).map(Status::code)
-    }
-
-    fn rows(&self, start: usize, out: &mut [u8]) -> Result<(), RowError> {
-        for (k, slot) in out.iter_mut().enumerate() {
-            let i = start + k;
-            *slot = self.row(i).map_err(|e| (i, e))?;
-        }
-        Ok(())
-    }
-
-    /// The breakpoints of the monotone step function, when the fast path applies: for each of
-    /// Amber, Green and Blue (higher) the smallest scaled actual at or above which the status is
-    /// at least that good. None when the fast path does not apply.
-    fn breakpoints(&self) -> Option<Breakpoints> {
-        let d = self.decimals?;
-        if d > 15 || !matches!(self.actual, Column::Float(_)) {
-            return None;
-        }
-        let (PerRow::All(Some(target)), PerRow::All(stretch)) = (&self.targets, &self.stretches)
-        else {
-            return None;
-        };
-        let higher = match self.rule.polarity {
-            Polarity::Higher => true,
-            Polarity::Lower => false,
-            Polarity::Within => return None,
-        };
-        let rank = |i: i64| -> Option<u8> {
-            let status =
-                rate_status(Some(Decimal::new(i, d)), Some(target), *stretch, &self.rule).ok()?;
-            let r = match status {
-                Status::Red => 0,
-                Status::Amber => 1,
-                Status::Green => 2,
-                Status::Blue => 3,
-                _ => return None,
-            };
-            Some(r)
-        };
-        // The argument is the scaled actual for higher and its negation for lower, so that the
-        // rank (Red 0 .. Blue 3) never falls as the argument rises.
-        let key = |arg: i64| -> Option<u8> {
-            if higher {
-                rank(arg)
-            } else {
-                rank(arg.checked_neg()?)
-            }
-        };
-        let lo = -(FAST_LIMIT - 1);
-        let hi = FAST_LIMIT - 1;
-        // Probe both ends: any error means the per-row path must report it.
-        key(lo)?;
-        key(hi)?;
-        let mut points = [hi + 1; 3];
-        for (level, point) in (1u8..=3).zip(points.iter_mut()) {
-            if key(hi)? < level {
-                continue;
-            }
-            let (mut a, mut b) = (lo, hi);
-            if key(a)? >= level {
-                *point = a;
-                continue;
-            }
-            // Invariant: key(a) < level <= key(b).
-            while b - a > 1 {
-                let mid = a + (b - a) / 2;
-                if key(mid)? >= level {
-                    b = mid;
-                } else {
-                    a = mid;
-                }
-            }
-            *point = b;
-        }
-        // Monotonicity check at the breakpoints themselves.
-        for p in points {
-            if p <= hi {
-                let below = p.checked_sub(1)?;
-                if key(below)? > key(p)? {
-                    return None;
-                }
-            }
-        }
-        // The code of a missing actual (NaN), the same for every row.
-        let missing = rate_status(None, Some(target), *stretch, &self.rule)
-            .ok()
-            .map(Status::code);
-        Some((d, points, higher, missing))
-    }
-
-    /// Rates rows by the breakpoints, in blocks: a branch-free pass the compiler vectorises
-    /// decides every row whose float is provably a decimal with the declared places, marking
-    /// the rest (NaN, inexact or very large values) for [`Job::row`], which rates them exactly.
-    fn fast_rows(&self, start: usize, out: &mut [u8], bp: &Breakpoints) -> Result<(), RowError> {
-        const BLOCK: usize = 4096;
-        const STEP: usize = 256;
-        let (d, points, higher, missing) = *bp;
-        let Column::Float(values) = &self.actual else {
-            return self.rows(start, out);
-        };
-        // Breakpoints below 2^52 in magnitude are exact as floats. For lower-is-better the
-        // argument is the negated actual: compare the actual with the negated breakpoints.
-        #[allow(clippy::cast_precision_loss)]
-        let points_f = points.map(|p| if higher { p as f64 } else { -(p as f64) });
-        // A value decided in bulk scales to at most 2^50 in magnitude (|r| < 2^50, rounded), so
-        // a breakpoint beyond it is never reached (Blue without a stretch target): one
-        // comparison less.
-        let blue = points[2] <= (1i64 << 50);
-        let p = pow10(d);
-        let missing = missing.unwrap_or(SLOW);
-        let rows = values.get(start..start + out.len()).unwrap_or_default();
-        for (b, (out, block)) in out.chunks_mut(BLOCK).zip(rows.chunks(BLOCK)).enumerate() {
-            let first = b * BLOCK;
-            let (mut all_fast, touched) = simd::dispatch(
-                #[inline(always)]
-                || {
-                    let mut all_fast = true;
-                    let mut touched = 0u64;
-                    for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate()
-                    {
-                        // Read one value per cache line of the next step before deciding this one:
-                        // the loads are independent, so they overlap, and the step after finds its
-                        // rows in cache (the hardware prefetcher alone left this loop waiting on
-                        // memory at 10 million rows, over twice as slow as at 1 million).
-                        let next = first + (s + 1) * STEP;
-                        for v in rows
-                            .get(next..)
-                            .unwrap_or_default()
-                            .iter()
-                            .take(STEP)
-                            .step_by(8)
-                        {
-                            touched |= v.to_bits();
-                        }
-                        all_fast &= decide(higher, blue, out, step, p, points_f, missing);
-                    }
-                    (all_fast, touched)
-                },
-            );
-            std::hint::black_box(touched);
-            let block_end = start + first + out.len();
-            let lo = self.nulls.partition_point(|&i| i < start + first);
-            let hi = self.nulls.partition_point(|&i| i < block_end);
-            for &i in self.nulls.get(lo..hi).unwrap_or_default() {
-                if let Some(slot) = out.get_mut(i - (start + first)) {
-                    *slot = missing;
-                    all_fast &= missing != SLOW;
-                }
-            }
-            if !all_fast {
-                let first = start + first;
-                for (k, slot) in out.iter_mut().enumerate() {
-                    if *slot == SLOW {
-                        *slot = self.row(first + k).map_err(|e| (first + k, e))?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// The actuals as decimals, converted on all cores.
-    fn actual_values(&self, threads: usize) -> Result<Vec<Option<Decimal>>, RowError> {
-        let n = self.actual.len();
-        let mut out = vec![None; n];
-        let fill = |start: usize, chunk: &mut [Option<Decimal>]| -> Result<(), RowError> {
-            for (k, slot) in chunk.iter_mut().enumerate() {
-                *slot = self.actual(start + k).map_err(|e| (start + k, e))?;
-            }
-            Ok(())
-        };
-        if n < PARALLEL_FROM || threads == 1 {
-            fill(0, &mut out)?;
-            return Ok(out);
-        }
-        let size = n.div_ceil(threads);
-        let results: Vec<Result<(), RowError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = out
-                .chunks_mut(size)
-                .enumerate()
-                .map(|(c, chunk)| {
-                    let fill = &fill;
-                    scope.spawn(move || fill(c * size, chunk))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err((0, ragstatus::Error::definition("a worker thread failed")))
-                    })
-                })
-                .collect()
-        });
-        results.into_iter().collect::<Result<(), RowError>>()?;
-        Ok(out)
-    }
-
-    /// The standard rule on the core's columnar path.
-    fn columnar(&self, threads: usize) -> Result<Vec<u8>, RowError> {
-        let n = self.actual.len();
-        let actuals = self.actual_values(threads)?;
-        let mut targets = Vec::with_capacity(n);
-        let mut highs: Vec<Option<Decimal>> = Vec::new();
-        let mut any_range = false;
-        for i in 0..n {
-            match self.targets.get(i).flatten() {
-                Some(Target::Value(v)) => {
-                    targets.push(Some(v));
-                    highs.push(None);
-                }
-                Some(Target::Range { low, high }) => {
-                    any_range = true;
-                    targets.push(Some(low));
-                    highs.push(Some(high));
-                }
-                None => {
-                    targets.push(None);
-                    highs.push(None);
-                }
-            }
-        }
-        let stretches: Option<Vec<Option<Decimal>>> = match &self.stretches {
-            PerRow::All(None) => None,
-            PerRow::All(Some(s)) => Some(vec![Some(*s); n]),
-            PerRow::Each(v) => Some(v.clone()),
-        };
-        let batch = Batch {
-            actuals: &actuals,
-            targets: &targets,
-            highs: any_range.then_some(highs.as_slice()),
-            stretches: stretches.as_deref(),
-            polarity: ColumnarColumn::Shared(self.rule.polarity),
-            tolerance: ColumnarColumn::Shared(self.rule.tolerance),
-        };
-        // The row is in the core error's field already.
-        rate_codes_parallel(&batch, threads).map_err(|e| (usize::MAX, e))
-    }
-
-    fn run(&self) -> Result<Vec<u8>, RowError> {
-        let n = self.actual.len();
-        let threads = if n < PARALLEL_FROM { 1 } else { threads() };
-        // The breakpoints cost about 150 calls of rate_status to find; below that many rows
-        // rating each row is cheaper.
-        let fast = if n >= BREAKPOINTS_FROM {
-            self.breakpoints()
-        } else {
-            None
-        };
-        if fast.is_none() && self.rule.scheme.is_none() && self.rule.blue && n >= BREAKPOINTS_FROM {
-            return self.columnar(threads);
-        }
-        let mut out = vec![0u8; n];
-        let work = |start: usize, chunk: &mut [u8]| -> Result<(), RowError> {
-            match &fast {
-                Some(bp) => self.fast_rows(start, chunk, bp),
-                None => self.rows(start, chunk),
-            }
-        };
-        if n < PARALLEL_FROM || threads == 1 {
-            work(0, &mut out)?;
-            return Ok(out);
-        }
-        let size = n.div_ceil(threads);
-        let results: Vec<Result<(), RowError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = out
-                .chunks_mut(size)
-                .enumerate()
-                .map(|(c, chunk)| {
-                    let work = &work;
-                    scope.spawn(move || work(c * size, chunk))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err((0, ragstatus::Error::definition("a worker thread failed")))
-                    })
-                })
-                .collect()
-        });
-        for r in results {
-            r?;
-        }
-        Ok(out)
-    }
-}
-
 /// Rates every row of `actual` against `target` (one value, or an array of the same length),
 /// returning numpy `uint8` status codes (`StatusCode`: 0 Red, 1 Amber, 2 Green, 3 Blue,
 /// 4 NoData, 5 NoTarget, 6 NotDue).
@@ -1106,9 +658,9 @@ pub fn rate_array<'py>(
     tolerance: Option<&Bound<'py, PyAny>>,
     stretch: Option<&Bound<'py, PyAny>>,
     scheme: Option<&Bound<'py, PyAny>>,
-    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
     rule: Option<&Bound<'py, PyAny>>,
-    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     // The numpy crate panics when numpy cannot be imported; say so as an ImportError instead.
     // Once it has been imported it stays importable, so the check is made once.
@@ -1153,24 +705,30 @@ pub fn rate_array<'py>(
         (None, None) => extract_column(actual, "row")?,
     };
     let n = actual.len();
-    let job = Job {
-        nulls,
-        targets: extract_targets(target, n, decimals)?,
-        stretches: extract_stretches(stretch, n, decimals)?,
-        actual,
-        decimals,
-        rule,
+    let targets = extract_targets(target, n, decimals)?;
+    let stretches = extract_stretches(stretch, n, decimals)?;
+    let actuals = match &actual {
+        Column::Float(values) => Actuals::Floats {
+            values,
+            nulls: &nulls,
+            decimals,
+        },
+        Column::Exact(values) => Actuals::Exact(values),
     };
-    // A small array is rated in less time than releasing and retaking the GIL takes.
-    let result = if n < BREAKPOINTS_FROM {
-        job.run()
+    let batch = RuleBatch {
+        actuals,
+        targets: targets.as_column(),
+        stretches: stretches.as_column(),
+        rule: &rule,
+    };
+    let codes = if n < DETACH_FROM {
+        rate_rule_batch(&batch, 1)
     } else {
-        py.detach(move || job.run())
+        py.detach(|| rate_rule_batch(&batch, threads()))
     };
-    match result {
+    match codes {
         Ok(codes) => Ok(PyArray1::from_vec(py, codes)),
-        Err((usize::MAX, err)) => Err(PyErrWrapper(err).into()),
-        Err((row, err)) => Err(PyErrWrapper(err.with_field(format!("row[{row}]"))).into()),
+        Err(err) => Err(PyErrWrapper(err).into()),
     }
 }
 

@@ -7,18 +7,21 @@
 //! Amber, bottom Red) or a dict `{"quartile_1": "Green", ..., "quartile_4": "Red"}`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyTuple};
+use pyo3::types::PyBool;
 use ragstatus::benchmarking::{
     Benchmark, BenchmarkSettings, QuartileScheme, benchmark as core_benchmark,
 };
 use ragstatus::{Decimal, Polarity};
 
-use crate::budget::{
-    dec_repr, decimal_in, extract_opt_text, extract_text, from_plain, in_field, items, json_hash,
-};
-use crate::convert::{Actual, describe, extract_actual};
+use crate::conv::describe;
+use crate::conv::json::from_plain;
+use crate::conv::number::decimal_in;
+use crate::conv::number::{Actual, extract_actual};
+use crate::conv::repr::dec_repr;
+use crate::conv::scalar::{extract_opt_text, extract_text};
+use crate::conv::{in_field, items};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 fn extract_polarity(obj: &Bound<'_, PyAny>) -> PyResult<Polarity> {
     let text = extract_text(obj, "polarity")?;
@@ -67,109 +70,55 @@ fn extract_flag(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<bool> {
 #[derive(Clone, PartialEq)]
 pub struct PyBenchmark(pub Benchmark);
 
-#[pymethods]
-impl PyBenchmark {
-    /// The actual.
-    #[getter]
-    fn actual(&self) -> Decimal {
-        self.0.actual
+pyclass_methods! {
+    PyBenchmark(Benchmark);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The actual.
+        actual: Decimal,
+        /// The actual plus every comparator with a value.
+        group_size: usize,
+        /// Comparators without a value.
+        missing: usize,
+        /// Comparators equal to the actual.
+        tied: usize,
+        /// 1 = best; None without comparator values.
+        rank: Option<usize>,
+        /// 1 = best quartile.
+        quartile: Option<u8>,
+        /// The 25th percentile of the group.
+        lower_quartile: Option<Decimal>,
+        /// The median of the group.
+        median: Option<Decimal>,
+        /// The 75th percentile of the group.
+        upper_quartile: Option<Decimal>,
+        /// Distance from the median, positive = better.
+        distance_from_median: Option<Decimal>,
+        /// A sentence such as "3rd of 16 (quartile 1); 4.2 points better than the median of 41.0%".
+        explanation: String,
     }
-    /// The actual plus every comparator with a value.
-    #[getter]
-    fn group_size(&self) -> usize {
-        self.0.group_size
-    }
-    /// Comparators without a value.
-    #[getter]
-    fn missing(&self) -> usize {
-        self.0.missing
-    }
-    /// Comparators equal to the actual.
-    #[getter]
-    fn tied(&self) -> usize {
-        self.0.tied
-    }
-    /// 1 = best; None without comparator values.
-    #[getter]
-    fn rank(&self) -> Option<usize> {
-        self.0.rank
-    }
-    /// 1 = best quartile.
-    #[getter]
-    fn quartile(&self) -> Option<u8> {
-        self.0.quartile
-    }
-    /// The 25th percentile of the group.
-    #[getter]
-    fn lower_quartile(&self) -> Option<Decimal> {
-        self.0.lower_quartile
-    }
-    /// The median of the group.
-    #[getter]
-    fn median(&self) -> Option<Decimal> {
-        self.0.median
-    }
-    /// The 75th percentile of the group.
-    #[getter]
-    fn upper_quartile(&self) -> Option<Decimal> {
-        self.0.upper_quartile
-    }
-    /// Distance from the median, positive = better.
-    #[getter]
-    fn distance_from_median(&self) -> Option<Decimal> {
-        self.0.distance_from_median
-    }
-    /// The quartile's status under the scheme (`"NoData"` without comparators); None without
-    /// a scheme.
-    #[getter]
-    fn status(&self) -> Option<&'static str> {
-        self.0.status.map(|s| s.as_str())
-    }
-    /// A sentence such as "3rd of 16 (quartile 1); 4.2 points better than the median of 41.0%".
-    #[getter]
-    fn explanation(&self) -> String {
-        self.0.explanation.clone()
-    }
+    methods {
+        /// The quartile's status under the scheme (`"NoData"` without comparators); None without
+        /// a scheme.
+        #[getter]
+        fn status(&self) -> Option<&'static str> {
+            self.0.status.map(|s| s.as_str())
+        }
 
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyBenchmark)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Benchmark(actual=Decimal('{}'), rank={}, group_size={}, quartile={}, median={})",
-            self.0.actual,
-            self.0
-                .rank
-                .map_or_else(|| "None".to_string(), |r| r.to_string()),
-            self.0.group_size,
-            self.0
-                .quartile
-                .map_or_else(|| "None".to_string(), |q| q.to_string()),
-            dec_repr(self.0.median)
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyBenchmark>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "Benchmark(actual=Decimal('{}'), rank={}, group_size={}, quartile={}, median={})",
+                self.0.actual,
+                self.0
+                    .rank
+                    .map_or_else(|| "None".to_string(), |r| r.to_string()),
+                self.0.group_size,
+                self.0
+                    .quartile
+                    .map_or_else(|| "None".to_string(), |q| q.to_string()),
+                dec_repr(self.0.median)
+            )
+        }
     }
 }
 

@@ -14,297 +14,27 @@
 //!
 //! Invalid lines do not stop a roll-up: they are listed in `BudgetReport.errors` as exception
 //! instances (never raised), as the core does. The CSV reader returns `(lines, errors)` likewise.
-//!
-//! This file also holds the small conversions shared by the budget, milestone, SPC and
-//! benchmarking bindings.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
-use chrono::NaiveDate;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use ragstatus::budget::{
     AmountUnit, AppliedThreshold, BudgetCsvOptions, BudgetLine, BudgetReport, BudgetResult,
-    BudgetRule, BudgetSettings, DerivedColumns, LevelThresholds, LineKind, RatingBase, Threshold,
-    VarianceDirection, evaluate_line, parse_amount as core_parse_amount,
-    read_budget_csv as read_csv, roll_up as core_roll_up,
+    BudgetSettings, DerivedColumns, LevelThresholds, LineKind, RatingBase, Threshold,
+    evaluate_line, parse_amount as core_parse_amount, read_budget_csv as read_csv,
+    roll_up as core_roll_up,
 };
 use ragstatus::input::NumberForm;
 use ragstatus::{Decimal, Error, ErrorKind};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
-use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
-use crate::pyjson::{from_json_text, py_to_json, serde_error, to_json_text, to_py};
-
-// --- shared conversions -------------------------------------------------------------------------
-
-static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
-/// Sets the exception's `field` when it does not name one yet.
-pub(crate) fn in_field(py: Python<'_>, err: PyErr, field: &str) -> PyErr {
-    let value = err.value(py);
-    let unset = value.getattr("field").map(|f| f.is_none()).unwrap_or(false);
-    if unset {
-        // Best effort: the exception is right without the field.
-        let _ = value.setattr("field", field);
-    }
-    err
-}
-
-/// Text that must be a `str`.
-pub(crate) fn extract_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
-    match obj.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.to_string()),
-        Err(_) => Err(in_field(obj.py(), invalid(describe(obj), "text"), field)),
-    }
-}
-
-/// Optional text: None stays None.
-pub(crate) fn extract_opt_text(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<String>> {
-    match obj {
-        Some(o) if !o.is_none() => extract_text(o, field).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A required number, with the field named in the error.
-pub(crate) fn decimal_in(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
-    extract_decimal(obj).map_err(|e| in_field(obj.py(), e, field))
-}
-
-/// An optional number: None, NaN, `pandas.NA` and empty text are absent.
-pub(crate) fn opt_decimal_in(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<Decimal>> {
-    let Some(obj) = obj else { return Ok(None) };
-    match extract_actual(obj).map_err(|e| in_field(obj.py(), e, field))? {
-        Actual::Value(v) => Ok(Some(v)),
-        Actual::Missing => Ok(None),
-    }
-}
-
-/// A date: `datetime.date` (or `datetime`, `pandas.Timestamp`: the date part), or text as ISO
-/// `yyyy-mm-dd` or UK `dd/mm/yyyy`.
-pub(crate) fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
-    let py = obj.py();
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_cow()?;
-        return ragstatus::milestone::parse_date(&text)
-            .py()
-            .map_err(|e| in_field(py, e, field));
-    }
-    if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
-        // pandas.NaT is a datetime whose fields are NaN: not a date.
-        let part = |name: &str| -> Option<u32> { obj.getattr(name).ok()?.extract::<u32>().ok() };
-        let (Some(year), Some(month), Some(day)) = (part("year"), part("month"), part("day"))
-        else {
-            return Err(in_field(py, invalid(describe(obj), "a date"), field));
-        };
-        let year = i32::try_from(year).unwrap_or(i32::MAX);
-        return NaiveDate::from_ymd_opt(year, month, day)
-            .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
-    }
-    Err(in_field(
-        py,
-        invalid(
-            describe(obj),
-            "a datetime.date or a date as yyyy-mm-dd or dd/mm/yyyy",
-        ),
-        field,
-    ))
-}
-
-/// An optional date: None, NaN, `pandas.NaT` and empty text are absent.
-pub(crate) fn extract_opt_date(
-    obj: Option<&Bound<'_, PyAny>>,
-    field: &str,
-) -> PyResult<Option<NaiveDate>> {
-    let Some(obj) = obj else { return Ok(None) };
-    if obj.is_none() {
-        return Ok(None);
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        if s.to_cow()?.trim().is_empty() {
-            return Ok(None);
-        }
-    }
-    let type_name = obj.get_type().name()?.to_string();
-    if type_name == "NaTType" || type_name == "NAType" {
-        return Ok(None);
-    }
-    if let Ok(x) = obj.extract::<f64>() {
-        if x.is_nan() && !obj.is_instance(DATE_CLS.import(obj.py(), "datetime", "date")?)? {
-            return Ok(None);
-        }
-    }
-    extract_date(obj, field).map(Some)
-}
-
-/// The items of any iterable (a list, tuple, numpy array, pandas or polars Series...).
-pub(crate) fn items<'py>(obj: &Bound<'py, PyAny>, field: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyDict>()
-    {
-        return Err(in_field(
-            obj.py(),
-            invalid(describe(obj), "a list or other sequence"),
-            field,
-        ));
-    }
-    let iter = obj.try_iter().map_err(|_| {
-        in_field(
-            obj.py(),
-            invalid(describe(obj), "a list or other sequence"),
-            field,
-        )
-    })?;
-    iter.collect()
-}
-
-/// Plain JSON numbers become decimal text, except under the keys listed (integers such as
-/// `warning_days` or `rebase_at`): the core reads decimals from text only.
-pub(crate) fn numbers_to_text(value: Value, int_keys: &[&str]) -> Value {
-    match value {
-        Value::Number(n) => Value::String(n.to_string()),
-        Value::Array(a) => Value::Array(
-            a.into_iter()
-                .map(|v| numbers_to_text(v, int_keys))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    if int_keys.contains(&k.as_str()) {
-                        (k, v)
-                    } else {
-                        (k, numbers_to_text(v, int_keys))
-                    }
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// Deserialises plain Python data (a dict of settings, say) into a core type. Numbers may be
-/// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
-pub(crate) fn from_plain<T: DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    int_keys: &[&str],
-) -> PyResult<T> {
-    let value = numbers_to_text(py_to_json(obj)?, int_keys);
-    serde_json::from_value::<T>(value).map_err(serde_error).py()
-}
-
-/// Core errors as Python exception instances (not raised).
-pub(crate) fn errors_to_py(py: Python<'_>, errors: &[Error]) -> Vec<Py<PyAny>> {
-    errors
-        .iter()
-        .map(|e| {
-            PyErr::from(PyErrWrapper(e.clone()))
-                .into_value(py)
-                .into_any()
-        })
-        .collect()
-}
-
-/// A Python string literal for a repr: `'text'`.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().saturating_add(2));
-    out.push('\'');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// `Decimal('1.5')` or `None`, for a repr.
-pub(crate) fn dec_repr(d: Option<Decimal>) -> String {
-    match d {
-        Some(d) => format!("Decimal('{d}')"),
-        None => "None".to_string(),
-    }
-}
-
-/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
-/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
-/// in its normal form. (Other text that happens to read as a decimal only collides more.)
-pub(crate) fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
-    fn normal(value: Value) -> Value {
-        match value {
-            Value::String(s) => match s.parse::<Decimal>() {
-                Ok(d) => Value::String(d.normalize().to_string()),
-                Err(_) => Value::String(s),
-            },
-            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
-            Value::Object(map) => {
-                Value::Object(map.into_iter().map(|(k, v)| (k, normal(v))).collect())
-            }
-            other => other,
-        }
-    }
-    let mut hasher = DefaultHasher::new();
-    let text = serde_json::to_value(value)
-        .map(normal)
-        .and_then(|v| serde_json::to_string(&v))
-        .unwrap_or_default();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Where CSV text comes from: text (it has a line break), bytes, a path (text without a line
-/// break, or an `os.PathLike`), or an open file. Returns the content and the file name.
-pub(crate) fn read_source(obj: &Bound<'_, PyAny>) -> PyResult<(Vec<u8>, Option<String>)> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok((b.as_bytes().to_vec(), None));
-    }
-    let path = if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_cow()?.to_string();
-        if text.contains(['\n', '\r']) {
-            return Ok((text.into_bytes(), None));
-        }
-        text
-    } else if obj.hasattr("__fspath__")? {
-        let fspath = obj.call_method0("__fspath__")?;
-        match fspath.cast::<PyString>() {
-            Ok(s) => s.to_cow()?.to_string(),
-            Err(_) => return Err(invalid(describe(obj), "a path as text")),
-        }
-    } else if obj.hasattr("read")? {
-        let content = obj.call_method0("read")?;
-        if let Ok(b) = content.cast::<PyBytes>() {
-            return Ok((b.as_bytes().to_vec(), None));
-        }
-        return match content.cast::<PyString>() {
-            Ok(s) => Ok((s.to_cow()?.as_bytes().to_vec(), None)),
-            Err(_) => Err(invalid(describe(&content), "text or bytes from read()")),
-        };
-    } else {
-        return Err(invalid(
-            describe(obj),
-            "CSV text, bytes, a path or an open file",
-        ));
-    };
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::from(e).with_file(path.clone()))
-        .py()?;
-    Ok((bytes, Some(path)))
-}
+use crate::conv::json::variant_name;
+use crate::conv::json::{from_plain, to_json_text, to_py};
+use crate::conv::number::{Actual, decimal_in, extract_actual, opt_decimal_in};
+use crate::conv::repr::{dec_repr, quote};
+use crate::conv::scalar::{extract_opt_text, extract_text};
+use crate::conv::source::read_source;
+use crate::conv::{describe, in_field, items};
+use crate::errors::{IntoPyResult, PyErrWrapper, errors_to_py, invalid};
+use crate::protocol::pyclass_methods;
 
 // --- enums as text ------------------------------------------------------------------------------
 
@@ -352,25 +82,6 @@ fn parse_unit(obj: &Bound<'_, PyAny>) -> PyResult<AmountUnit> {
     }
 }
 
-fn direction_name(d: VarianceDirection) -> &'static str {
-    match d {
-        VarianceDirection::Adverse => "adverse",
-        VarianceDirection::Favourable => "favourable",
-        VarianceDirection::Breakeven => "breakeven",
-    }
-}
-
-fn rule_name(r: BudgetRule) -> &'static str {
-    match r {
-        BudgetRule::Breakeven => "breakeven",
-        BudgetRule::Favourable => "favourable",
-        BudgetRule::SignificantUnderspend => "significant_underspend",
-        BudgetRule::BelowAmber => "below_amber",
-        BudgetRule::AmberReached => "amber_reached",
-        BudgetRule::RedReached => "red_reached",
-    }
-}
-
 fn group_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
     let Some(obj) = obj else {
         return Ok(Vec::new());
@@ -402,150 +113,92 @@ fn group_of(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
 #[derive(Clone, PartialEq)]
 pub struct PyBudgetLine(pub BudgetLine);
 
-#[pymethods]
-impl PyBudgetLine {
-    #[new]
-    #[pyo3(signature = (
-        id, kind, base, budget, forecast, *, name = None, group = None, original_budget = None,
-        actual = None, previous_forecast = None, base_budget = None, note = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        id: &Bound<'_, PyAny>,
-        kind: &Bound<'_, PyAny>,
-        base: &Bound<'_, PyAny>,
-        budget: &Bound<'_, PyAny>,
-        forecast: &Bound<'_, PyAny>,
-        name: Option<&Bound<'_, PyAny>>,
-        group: Option<&Bound<'_, PyAny>>,
-        original_budget: Option<&Bound<'_, PyAny>>,
-        actual: Option<&Bound<'_, PyAny>>,
-        previous_forecast: Option<&Bound<'_, PyAny>>,
-        base_budget: Option<&Bound<'_, PyAny>>,
-        note: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        build_line(
-            [id, kind, base, budget, forecast],
-            [
-                name,
-                group,
-                original_budget,
-                actual,
-                previous_forecast,
-                base_budget,
-                note,
-            ],
-        )
-        .map(PyBudgetLine)
+pyclass_methods! {
+    PyBudgetLine(BudgetLine);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Unique id.
+        id: String,
+        /// Display name (empty: the id is shown).
+        name: String,
+        /// Group path, outermost first.
+        group: Vec<String>,
+        /// Current budget.
+        budget: Decimal,
+        /// Original budget, if kept.
+        original_budget: Option<Decimal>,
+        /// Actual to date, if known.
+        actual: Option<Decimal>,
+        /// Forecast outturn.
+        forecast: Decimal,
+        /// Previous forecast, if known.
+        previous_forecast: Option<Decimal>,
+        /// The amount percent thresholds are taken of, when not the line's own budget.
+        base_budget: Option<Decimal>,
+        /// Commentary.
+        note: Option<String>,
+        /// `"expenditure"`, `"income"` or `"net"`.
+        kind as str,
+        /// `"gross"` or `"net_controllable"`.
+        base as str,
     }
+    methods {
+        #[new]
+        #[pyo3(signature = (
+            id, kind, base, budget, forecast, *, name = None, group = None, original_budget = None,
+            actual = None, previous_forecast = None, base_budget = None, note = None
+        ))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            id: &Bound<'_, PyAny>,
+            kind: &Bound<'_, PyAny>,
+            base: &Bound<'_, PyAny>,
+            budget: &Bound<'_, PyAny>,
+            forecast: &Bound<'_, PyAny>,
+            name: Option<&Bound<'_, PyAny>>,
+            group: Option<&Bound<'_, PyAny>>,
+            original_budget: Option<&Bound<'_, PyAny>>,
+            actual: Option<&Bound<'_, PyAny>>,
+            previous_forecast: Option<&Bound<'_, PyAny>>,
+            base_budget: Option<&Bound<'_, PyAny>>,
+            note: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Self> {
+            build_line(
+                [id, kind, base, budget, forecast],
+                [
+                    name,
+                    group,
+                    original_budget,
+                    actual,
+                    previous_forecast,
+                    base_budget,
+                    note,
+                ],
+            )
+            .map(PyBudgetLine)
+        }
 
-    /// Unique id.
-    #[getter]
-    fn id(&self) -> String {
-        self.0.id.clone()
-    }
-    /// Display name (empty: the id is shown).
-    #[getter]
-    fn name(&self) -> String {
-        self.0.name.clone()
-    }
-    /// Group path, outermost first.
-    #[getter]
-    fn group(&self) -> Vec<String> {
-        self.0.group.clone()
-    }
-    /// `"expenditure"`, `"income"` or `"net"`.
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.0.kind.as_str()
-    }
-    /// `"gross"` or `"net_controllable"`.
-    #[getter]
-    fn base(&self) -> &'static str {
-        self.0.base.as_str()
-    }
-    /// Current budget.
-    #[getter]
-    fn budget(&self) -> Decimal {
-        self.0.budget
-    }
-    /// Original budget, if kept.
-    #[getter]
-    fn original_budget(&self) -> Option<Decimal> {
-        self.0.original_budget
-    }
-    /// Actual to date, if known.
-    #[getter]
-    fn actual(&self) -> Option<Decimal> {
-        self.0.actual
-    }
-    /// Forecast outturn.
-    #[getter]
-    fn forecast(&self) -> Decimal {
-        self.0.forecast
-    }
-    /// Previous forecast, if known.
-    #[getter]
-    fn previous_forecast(&self) -> Option<Decimal> {
-        self.0.previous_forecast
-    }
-    /// The amount percent thresholds are taken of, when not the line's own budget.
-    #[getter]
-    fn base_budget(&self) -> Option<Decimal> {
-        self.0.base_budget
-    }
-    /// Commentary.
-    #[getter]
-    fn note(&self) -> Option<String> {
-        self.0.note.clone()
-    }
+        /// Checks the line alone; raises a `RagstatusError` naming the line when it is invalid.
+        fn validate(&self) -> PyResult<()> {
+            self.0.validate().py()
+        }
 
-    /// Checks the line alone; raises a `RagstatusError` naming the line when it is invalid.
-    fn validate(&self) -> PyResult<()> {
-        self.0.validate().py()
-    }
+        /// Reads a line from plain data in the shape `to_dict` writes.
+        #[staticmethod]
+        fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+            extract_line(data).map(PyBudgetLine)
+        }
 
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// Reads a line from plain data in the shape `to_dict` writes.
-    #[staticmethod]
-    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        extract_line(data).map(PyBudgetLine)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyBudgetLine)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "BudgetLine(id={}, kind='{}', base='{}', budget=Decimal('{}'), forecast=Decimal('{}'))",
-            quote(&self.0.id),
-            self.0.kind.as_str(),
-            self.0.base.as_str(),
-            self.0.budget,
-            self.0.forecast
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyBudgetLine>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "BudgetLine(id={}, kind='{}', base='{}', budget=Decimal('{}'), forecast=Decimal('{}'))",
+                quote(&self.0.id),
+                self.0.kind.as_str(),
+                self.0.base.as_str(),
+                self.0.budget,
+                self.0.forecast
+            )
+        }
     }
 }
 
@@ -686,105 +339,74 @@ fn extract_line(obj: &Bound<'_, PyAny>) -> PyResult<BudgetLine> {
 #[derive(Clone, PartialEq)]
 pub struct PyBudgetSettings(pub BudgetSettings);
 
-#[pymethods]
-impl PyBudgetSettings {
-    #[new]
-    #[pyo3(signature = (fund = None, levels = None))]
-    fn new(fund: Option<&Bound<'_, PyAny>>, levels: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        let mut settings = BudgetSettings::default();
-        if let Some(fund) = extract_opt_text(fund, "fund")? {
-            settings.fund = fund;
-        }
-        if let Some(levels) = levels.filter(|l| !l.is_none()) {
-            let list = PyList::empty(levels.py());
-            for level in items(levels, "levels")? {
-                list.append(level)?;
+pyclass_methods! {
+    PyBudgetSettings(BudgetSettings);
+    protocol [to_dict, to_json, from_json_validated, hash, reduce];
+    fields {
+        /// The name of the root total.
+        fund: String,
+        /// The levels as plain data (decimals as text), from the top.
+        levels as data,
+    }
+    methods {
+        #[new]
+        #[pyo3(signature = (fund = None, levels = None))]
+        fn new(fund: Option<&Bound<'_, PyAny>>, levels: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+            let mut settings = BudgetSettings::default();
+            if let Some(fund) = extract_opt_text(fund, "fund")? {
+                settings.fund = fund;
             }
-            settings.levels = from_plain(list.as_any(), &[])?;
+            if let Some(levels) = levels.filter(|l| !l.is_none()) {
+                let list = PyList::empty(levels.py());
+                for level in items(levels, "levels")? {
+                    list.append(level)?;
+                }
+                settings.levels = from_plain(list.as_any(), &[])?;
+            }
+            settings.validate().py()?;
+            Ok(PyBudgetSettings(settings))
         }
-        settings.validate().py()?;
-        Ok(PyBudgetSettings(settings))
-    }
 
-    /// The name of the root total.
-    #[getter]
-    fn fund(&self) -> String {
-        self.0.fund.clone()
-    }
+        /// The names of the levels, from the top.
+        #[getter]
+        fn level_names(&self) -> Vec<String> {
+            self.0.levels.iter().map(|l| l.name.clone()).collect()
+        }
 
-    /// The levels as plain data (decimals as text), from the top.
-    #[getter]
-    fn levels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.levels)
-    }
+        /// Reads settings from plain data (`{"fund": ..., "levels": [...]}`).
+        #[staticmethod]
+        fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+            let settings: BudgetSettings = from_plain(data, &[])?;
+            settings.validate().py()?;
+            Ok(PyBudgetSettings(settings))
+        }
 
-    /// The names of the levels, from the top.
-    #[getter]
-    fn level_names(&self) -> Vec<String> {
-        self.0.levels.iter().map(|l| l.name.clone()).collect()
-    }
-
-    /// Reads settings from plain data (`{"fund": ..., "levels": [...]}`).
-    #[staticmethod]
-    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let settings: BudgetSettings = from_plain(data, &[])?;
-        settings.validate().py()?;
-        Ok(PyBudgetSettings(settings))
-    }
-
-    /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
-    #[staticmethod]
-    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        let settings: BudgetSettings = toml::from_str(&text)
-            .map_err(|e| {
-                Error::new(ragstatus::ErrorKind::Syntax {
-                    format: "TOML".into(),
-                    message: e.to_string(),
+        /// Reads settings from TOML text (`fund = ...` and `[[levels]]` tables).
+        #[staticmethod]
+        fn from_toml(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
+            let settings: BudgetSettings = toml::from_str(&text)
+                .map_err(|e| {
+                    Error::new(ragstatus::ErrorKind::Syntax {
+                        format: "TOML".into(),
+                        message: e.to_string(),
+                    })
                 })
-            })
-            .py()?;
-        settings.validate().py()?;
-        Ok(PyBudgetSettings(settings))
-    }
+                .py()?;
+            settings.validate().py()?;
+            Ok(PyBudgetSettings(settings))
+        }
 
-    /// The JSON form as plain Python data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        let settings: BudgetSettings = from_json_text(&text)?;
-        settings.validate().py()?;
-        Ok(PyBudgetSettings(settings))
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "BudgetSettings(fund={}, levels=[{}])",
-            quote(&self.0.fund),
-            self.level_names()
-                .iter()
-                .map(|n| quote(n))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyBudgetSettings>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "BudgetSettings(fund={}, levels=[{}])",
+                quote(&self.0.fund),
+                self.level_names()
+                    .iter()
+                    .map(|n| quote(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     }
 }
 
@@ -845,191 +467,103 @@ fn applied_to_py<'py>(py: Python<'py>, a: &AppliedThreshold) -> PyResult<Bound<'
 #[derive(Clone, PartialEq)]
 pub struct PyBudgetResult(pub BudgetResult);
 
-#[pymethods]
-impl PyBudgetResult {
-    /// The line id; for a total its path joined with " > "; for the fund its name.
-    #[getter]
-    fn id(&self) -> String {
-        self.0.id.clone()
+pyclass_methods! {
+    PyBudgetResult(BudgetResult);
+    protocol [status, to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The line id; for a total its path joined with " > "; for the fund its name.
+        id: String,
+        /// The line's name, or the last segment of a total's path, or the fund's name.
+        name: String,
+        /// A line's group path, or a total's path (empty for the fund).
+        path: Vec<String>,
+        /// The name of the level whose thresholds applied.
+        level: String,
+        /// True for a total.
+        total: bool,
+        /// The amount percent thresholds were taken of.
+        base_amount: Decimal,
+        /// Current budget.
+        budget: Decimal,
+        /// Original budget (for a total: when known for every line).
+        original_budget: Option<Decimal>,
+        /// Actual to date (for a total: when known for every line).
+        actual: Option<Decimal>,
+        /// Forecast outturn.
+        forecast: Decimal,
+        /// Previous forecast (for a total: when known for every line).
+        previous_forecast: Option<Decimal>,
+        /// forecast − budget.
+        variance: Decimal,
+        /// variance ÷ |budget| × 100 to two places; None at a zero budget.
+        variance_percent: Option<Decimal>,
+        /// forecast − previous forecast.
+        movement: Option<Decimal>,
+        /// A favourable variance at or beyond the underspend threshold.
+        significant_underspend: bool,
+        /// The number of lines summed (1 for a line).
+        line_count: usize,
+        /// Ids of invalid lines left out of this total.
+        excluded: Vec<String>,
+        /// `"expenditure"`, `"income"` or `"net"` (`"net"` for totals).
+        kind as str,
+        /// `"gross"` or `"net_controllable"`.
+        base as str,
     }
-    /// The line's name, or the last segment of a total's path, or the fund's name.
-    #[getter]
-    fn name(&self) -> String {
-        self.0.name.clone()
-    }
-    /// A line's group path, or a total's path (empty for the fund).
-    #[getter]
-    fn path(&self) -> Vec<String> {
-        self.0.path.clone()
-    }
-    /// The name of the level whose thresholds applied.
-    #[getter]
-    fn level(&self) -> String {
-        self.0.level.clone()
-    }
-    /// True for a total.
-    #[getter]
-    fn total(&self) -> bool {
-        self.0.total
-    }
-    /// `"expenditure"`, `"income"` or `"net"` (`"net"` for totals).
-    #[getter]
-    fn kind(&self) -> &'static str {
-        self.0.kind.as_str()
-    }
-    /// `"gross"` or `"net_controllable"`.
-    #[getter]
-    fn base(&self) -> &'static str {
-        self.0.base.as_str()
-    }
-    /// The amount percent thresholds were taken of.
-    #[getter]
-    fn base_amount(&self) -> Decimal {
-        self.0.base_amount
-    }
-    /// Current budget.
-    #[getter]
-    fn budget(&self) -> Decimal {
-        self.0.budget
-    }
-    /// Original budget (for a total: when known for every line).
-    #[getter]
-    fn original_budget(&self) -> Option<Decimal> {
-        self.0.original_budget
-    }
-    /// Actual to date (for a total: when known for every line).
-    #[getter]
-    fn actual(&self) -> Option<Decimal> {
-        self.0.actual
-    }
-    /// Forecast outturn.
-    #[getter]
-    fn forecast(&self) -> Decimal {
-        self.0.forecast
-    }
-    /// Previous forecast (for a total: when known for every line).
-    #[getter]
-    fn previous_forecast(&self) -> Option<Decimal> {
-        self.0.previous_forecast
-    }
-    /// forecast − budget.
-    #[getter]
-    fn variance(&self) -> Decimal {
-        self.0.variance
-    }
-    /// variance ÷ |budget| × 100 to two places; None at a zero budget.
-    #[getter]
-    fn variance_percent(&self) -> Option<Decimal> {
-        self.0.variance_percent
-    }
-    /// `"adverse"`, `"favourable"` or `"breakeven"`.
-    #[getter]
-    fn direction(&self) -> &'static str {
-        direction_name(self.0.direction)
-    }
-    /// forecast − previous forecast.
-    #[getter]
-    fn movement(&self) -> Option<Decimal> {
-        self.0.movement
-    }
-    /// Whether the movement is `"adverse"`, `"favourable"` or `"breakeven"`.
-    #[getter]
-    fn movement_direction(&self) -> Option<&'static str> {
-        self.0.movement_direction.map(direction_name)
-    }
-    /// `"Red"`, `"Amber"` or `"Green"`.
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.as_str()
-    }
-    /// The status code (0 Red, 1 Amber, 2 Green).
-    #[getter]
-    fn code(&self) -> u8 {
-        self.0.status.code()
-    }
-    /// A favourable variance at or beyond the underspend threshold.
-    #[getter]
-    fn significant_underspend(&self) -> bool {
-        self.0.significant_underspend
-    }
-    /// The number of lines summed (1 for a line).
-    #[getter]
-    fn line_count(&self) -> usize {
-        self.0.line_count
-    }
-    /// Ids of invalid lines left out of this total.
-    #[getter]
-    fn excluded(&self) -> Vec<String> {
-        self.0.excluded.clone()
-    }
-    /// The rule that fired: `"breakeven"`, `"favourable"`, `"significant_underspend"`,
-    /// `"below_amber"`, `"amber_reached"` or `"red_reached"`.
-    #[getter]
-    fn rule(&self) -> &'static str {
-        rule_name(self.0.explanation.rule)
-    }
-    /// The adverse amount (0 when not adverse).
-    #[getter]
-    fn adverse_amount(&self) -> Decimal {
-        self.0.explanation.adverse_amount
-    }
-    /// The favourable amount (0 when not favourable).
-    #[getter]
-    fn favourable_amount(&self) -> Decimal {
-        self.0.explanation.favourable_amount
-    }
-    /// The thresholds compared, in order: dicts with `level`, `role`, `threshold`, `amount`,
-    /// `binding` and `reached`.
-    #[getter]
-    fn thresholds<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.0
-            .explanation
-            .thresholds
-            .iter()
-            .map(|a| applied_to_py(py, a))
-            .collect()
-    }
-    /// The plain-English explanation.
-    #[getter]
-    fn sentence(&self) -> String {
-        self.0.explanation.sentence.clone()
-    }
+    methods {
+        /// `"adverse"`, `"favourable"` or `"breakeven"`.
+        #[getter]
+        fn direction(&self) -> String {
+            variant_name(&self.0.direction)
+        }
+        /// Whether the movement is `"adverse"`, `"favourable"` or `"breakeven"`.
+        #[getter]
+        fn movement_direction(&self) -> Option<String> {
+            self.0.movement_direction.map(|d| variant_name(&d))
+        }
+        /// The rule that fired: `"breakeven"`, `"favourable"`, `"significant_underspend"`,
+        /// `"below_amber"`, `"amber_reached"` or `"red_reached"`.
+        #[getter]
+        fn rule(&self) -> String {
+            variant_name(&self.0.explanation.rule)
+        }
+        /// The adverse amount (0 when not adverse).
+        #[getter]
+        fn adverse_amount(&self) -> Decimal {
+            self.0.explanation.adverse_amount
+        }
+        /// The favourable amount (0 when not favourable).
+        #[getter]
+        fn favourable_amount(&self) -> Decimal {
+            self.0.explanation.favourable_amount
+        }
+        /// The thresholds compared, in order: dicts with `level`, `role`, `threshold`, `amount`,
+        /// `binding` and `reached`.
+        #[getter]
+        fn thresholds<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+            self.0
+                .explanation
+                .thresholds
+                .iter()
+                .map(|a| applied_to_py(py, a))
+                .collect()
+        }
+        /// The plain-English explanation.
+        #[getter]
+        fn sentence(&self) -> String {
+            self.0.explanation.sentence.clone()
+        }
 
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyBudgetResult)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "BudgetResult(id={}, status='{}', variance=Decimal('{}'), variance_percent={}, level={})",
-            quote(&self.0.id),
-            self.0.status.as_str(),
-            self.0.variance,
-            dec_repr(self.0.variance_percent),
-            quote(&self.0.level)
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyBudgetResult>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "BudgetResult(id={}, status='{}', variance=Decimal('{}'), variance_percent={}, level={})",
+                quote(&self.0.id),
+                self.0.status.as_str(),
+                self.0.variance,
+                dec_repr(self.0.variance_percent),
+                quote(&self.0.level)
+            )
+        }
     }
 }
 

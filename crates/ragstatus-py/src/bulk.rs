@@ -15,7 +15,9 @@ use ragstatus::bulk::milestone::{MilestoneFrameOptions, milestones_batch};
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
 use ragstatus::spc::SpcSettings;
 
-use crate::budget::{PyBudgetSettings, extract_date, from_plain};
+use crate::budget::PyBudgetSettings;
+use crate::conv::json::from_plain;
+use crate::conv::scalar::extract_date;
 use crate::errors::{PyErrWrapper, invalid};
 use crate::milestone::PyMilestoneSettings;
 

@@ -1,13 +1,15 @@
 //! Direction of travel (SPEC §7): `compare_direction`, `direction_by_regression` and `Travel`.
 
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 use ragstatus::direction::{StableBand, Travel, by_regression, compare};
 use ragstatus::{Decimal, Polarity};
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::describe;
+use crate::conv::json::from_py;
+use crate::conv::number::{Actual, extract_actual, extract_decimal};
+use crate::conv::repr::dec_repr;
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 /// Reads a polarity: `"higher"`, `"lower"` or `"within"`.
 pub fn extract_polarity(obj: &Bound<'_, PyAny>) -> PyResult<Polarity> {
@@ -20,7 +22,7 @@ pub fn extract_range(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<(Decimal
     if obj.is_none() {
         return Ok(None);
     }
-    let items = crate::budget::items(obj, "range")?;
+    let items = crate::conv::items(obj, "range")?;
     match items.as_slice() {
         [low, high] => Ok(Some((extract_decimal(low)?, extract_decimal(high)?))),
         _ => Err(invalid(describe(obj), "a [low, high] range")),
@@ -51,97 +53,48 @@ fn optional_value(obj: &Bound<'_, PyAny>) -> PyResult<Option<Decimal>> {
 #[derive(Clone, PartialEq)]
 pub struct PyTravel(pub Travel);
 
-#[pymethods]
-impl PyTravel {
-    /// `"Improving"`, `"Worsening"`, `"NoChange"` or `"NotComparable"`.
-    #[getter]
-    fn direction(&self) -> &'static str {
-        self.0.direction.as_str()
+pyclass_methods! {
+    PyTravel(Travel);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The actual (for a regression, the last value of the window).
+        actual: Option<Decimal>,
+        /// The comparison value (for a regression, the first value of the window).
+        comparison: Option<Decimal>,
+        /// The improvement (negated for lower; fall in shortfall for within); None when not
+        /// comparable.
+        change: Option<Decimal>,
+        /// The stable band as an amount; None when not comparable.
+        band: Option<Decimal>,
+        /// Why two present values could not be compared (a change beyond the decimal range);
+        /// None otherwise.
+        reason: Option<String>,
+        /// `"Improving"`, `"Worsening"`, `"NoChange"` or `"NotComparable"`.
+        direction as str,
     }
+    methods {
+        /// One plain-English sentence, e.g. "up 2.1 from 42.0 in 2015/16 Q2: improving".
+        #[pyo3(signature = (label, suffix = String::new()), text_signature = "(self, /, label, suffix='')")]
+        fn sentence(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] suffix: String,
+        ) -> String {
+            let value = |d: Decimal| format!("{d}{suffix}");
+            let diff = |d: Decimal| d.to_string();
+            self.0.sentence(&label, &value, &diff)
+        }
 
-    /// The actual (for a regression, the last value of the window).
-    #[getter]
-    fn actual(&self) -> Option<Decimal> {
-        self.0.actual
-    }
-
-    /// The comparison value (for a regression, the first value of the window).
-    #[getter]
-    fn comparison(&self) -> Option<Decimal> {
-        self.0.comparison
-    }
-
-    /// The improvement (negated for lower; fall in shortfall for within); None when not
-    /// comparable.
-    #[getter]
-    fn change(&self) -> Option<Decimal> {
-        self.0.change
-    }
-
-    /// The stable band as an amount; None when not comparable.
-    #[getter]
-    fn band(&self) -> Option<Decimal> {
-        self.0.band
-    }
-
-    /// Why two present values could not be compared (a change beyond the decimal range);
-    /// None otherwise.
-    #[getter]
-    fn reason(&self) -> Option<String> {
-        self.0.reason.clone()
-    }
-
-    /// One plain-English sentence, e.g. "up 2.1 from 42.0 in 2015/16 Q2: improving".
-    #[pyo3(signature = (label, suffix = String::new()), text_signature = "(self, /, label, suffix='')")]
-    fn sentence(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] label: String,
-        #[pyo3(from_py_with = crate::args::text)] suffix: String,
-    ) -> String {
-        let value = |d: Decimal| format!("{d}{suffix}");
-        let diff = |d: Decimal| d.to_string();
-        self.0.sentence(&label, &value, &diff)
-    }
-
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyTravel)
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        let opt = |d: Option<Decimal>| match d {
-            Some(d) => format!("Decimal('{d}')"),
-            None => "None".to_string(),
-        };
-        format!(
-            "Travel(direction={:?}, actual={}, comparison={}, change={}, band={})",
-            self.0.direction.as_str(),
-            opt(self.0.actual),
-            opt(self.0.comparison),
-            opt(self.0.change),
-            opt(self.0.band)
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyTravel>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "Travel(direction={:?}, actual={}, comparison={}, change={}, band={})",
+                self.0.direction.as_str(),
+                dec_repr(self.0.actual),
+                dec_repr(self.0.comparison),
+                dec_repr(self.0.change),
+                dec_repr(self.0.band)
+            )
+        }
     }
 }
 
@@ -179,7 +132,7 @@ pub fn direction_by_regression(
     stable: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyTravel> {
     let mut list = Vec::new();
-    for item in crate::budget::items(values, "values")? {
+    for item in crate::conv::items(values, "values")? {
         list.push(optional_value(&item)?);
     }
     by_regression(

@@ -10,7 +10,6 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use ragstatus::ErrorKind;
 
 create_exception!(
@@ -124,18 +123,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// The name of the [`ErrorKind`] variant, as the conformance vectors spell it.
-pub fn kind_name(kind: &ErrorKind) -> String {
-    // The Debug form starts with the variant name; taking it from there keeps working when the
-    // core adds variants (the enum is non-exhaustive).
-    let debug = format!("{kind:?}");
-    debug
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// A [`ragstatus::Error`] on its way to Python: `?` in a binding function turns it into the
 /// matching exception.
 #[derive(Debug)]
@@ -182,44 +169,19 @@ fn annotate(py: Python<'_>, py_err: &PyErr, err: &ragstatus::Error) -> PyResult<
     value.setattr("file", location.file.clone())?;
     value.setattr("line", location.line)?;
     value.setattr("column", location.column.clone())?;
-    value.setattr("kind", kind_name(err.kind()))?;
-    let details = PyDict::new(py);
-    match err.kind() {
-        ErrorKind::PeriodLabel { label } => details.set_item("label", label)?,
-        ErrorKind::InvalidValue { found, expected } => {
-            details.set_item("found", found)?;
-            details.set_item("expected", expected)?;
-        }
-        ErrorKind::Definition { message } => details.set_item("message", message)?,
-        ErrorKind::Scheme { band, message } => {
-            details.set_item("band", band)?;
-            details.set_item("message", message)?;
-        }
-        ErrorKind::Missing { field } => details.set_item("field", field)?,
-        ErrorKind::UnknownIndicator { id } => details.set_item("id", id)?,
-        ErrorKind::Duplicate { what, key } => {
-            details.set_item("what", what)?;
-            details.set_item("key", key)?;
-        }
-        ErrorKind::Length {
-            column,
-            found,
-            expected,
-        } => {
-            details.set_item("column", column)?;
-            details.set_item("found", found)?;
-            details.set_item("expected", expected)?;
-        }
-        ErrorKind::Overflow { operation } => details.set_item("operation", operation)?,
-        ErrorKind::Syntax { format, message } => {
-            details.set_item("format", format)?;
-            details.set_item("message", message)?;
-        }
-        ErrorKind::Io { message } => details.set_item("message", message)?,
-        _ => {}
-    }
-    value.setattr("details", details)?;
+    value.setattr("kind", err.kind().name())?;
+    value.setattr("details", details(py, err.kind())?)?;
     Ok(())
+}
+
+/// The variant's own fields as a dict, from the core's serde form of the kind (`{"kind":
+/// "InvalidValue", "found": ..., "expected": ...}` less its `kind`). Read back with Python's
+/// `json`, which keeps the fields in the order the core declares them.
+fn details<'py>(py: Python<'py>, kind: &ErrorKind) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(kind).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let details = py.import("json")?.call_method1("loads", (text,))?;
+    details.del_item("kind")?;
+    Ok(details)
 }
 
 /// Shorthand: a `Result` of the core turned into a `PyResult`.
@@ -237,4 +199,16 @@ impl<T> IntoPyResult<T> for ragstatus::Result<T> {
 /// An `InvalidValueError` for a Python input that has the wrong type or value.
 pub fn invalid(found: impl Into<String>, expected: impl Into<String>) -> PyErr {
     PyErrWrapper(ragstatus::Error::invalid_value(found, expected)).into()
+}
+
+/// Core errors as Python exception instances (not raised).
+pub fn errors_to_py(py: Python<'_>, errors: &[ragstatus::Error]) -> Vec<Py<PyAny>> {
+    errors
+        .iter()
+        .map(|e| {
+            PyErr::from(PyErrWrapper(e.clone()))
+                .into_value(py)
+                .into_any()
+        })
+        .collect()
 }

@@ -15,15 +15,18 @@ use ragstatus::{
     Decimal, Definitions, Evaluation, FiscalCalendar, Indicator, IndicatorResult, Period, Series,
 };
 
-use crate::budget::errors_to_py;
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::variant_name;
+use crate::conv::json::{from_py, py_to_json, to_py};
+use crate::conv::number::extract_observation;
+use crate::conv::repr::dec_repr;
 use crate::direction::PyTravel;
+use crate::errors::errors_to_py;
 use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
 use crate::period::{PyFiscalCalendar, PyPeriod, extract_period};
-use crate::pyjson::{from_json_text, from_py, py_to_json, to_json_text, to_py};
-use crate::rating::{PyRating, PyRule, PyTargetSpec, polarity_name, target_to_py};
+use crate::protocol::pyclass_methods;
+use crate::rating::{PyRating, PyRule, PyTargetSpec, target_to_py};
 use crate::summary::PySummary;
-use crate::values::{extract_observation, reason_name};
 
 /// Reads a series: `{period: observation}`; missing observations are left out.
 pub fn extract_series(obj: &Bound<'_, PyAny>, calendar: FiscalCalendar) -> PyResult<Series> {
@@ -109,7 +112,7 @@ impl PyIndicator {
     #[pyo3(signature = (definition, calendar = None))]
     fn new(
         definition: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::opt_calendar)] calendar: Option<FiscalCalendar>,
+        #[pyo3(from_py_with = crate::period::opt_calendar)] calendar: Option<FiscalCalendar>,
     ) -> PyResult<Self> {
         let calendar = calendar.unwrap_or_default();
         let py = definition.py();
@@ -126,10 +129,12 @@ impl PyIndicator {
         }
     }
 
+    /// The unique id.
     #[getter]
     fn id(&self) -> String {
         self.indicator.id.clone()
     }
+    /// The display name.
     #[getter]
     fn name(&self) -> String {
         self.indicator.name.clone()
@@ -144,9 +149,10 @@ impl PyIndicator {
     fn unit<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.indicator.unit)
     }
+    /// `"higher"`, `"lower"` or `"within"`.
     #[getter]
     fn polarity(&self) -> &'static str {
-        polarity_name(self.indicator.polarity)
+        self.indicator.polarity.as_str()
     }
     /// `"monthly"`, `"quarterly"`, `"half_yearly"` or `"annual"`.
     #[getter]
@@ -246,7 +252,7 @@ impl PyIndicator {
             "Indicator(id={:?}, name={:?}, polarity='{}')",
             self.indicator.id,
             self.indicator.name,
-            polarity_name(self.indicator.polarity)
+            self.indicator.polarity.as_str()
         )
     }
 
@@ -275,164 +281,101 @@ fn add_indicator(py: Python<'_>, err: PyErr, id: &str) -> PyErr {
 #[derive(Clone, PartialEq)]
 pub struct PyIndicatorResult(pub IndicatorResult);
 
-#[pymethods]
-impl PyIndicatorResult {
-    #[getter]
-    fn id(&self) -> String {
-        self.0.id.clone()
+pyclass_methods! {
+    PyIndicatorResult(IndicatorResult);
+    protocol [status, to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The indicator's id.
+        id: String,
+        /// The indicator's display name.
+        name: String,
+        /// The indicator's group path: theme, then directorate.
+        group: Vec<String>,
+        /// The period evaluated (label).
+        period: String,
+        /// The period actually measured (label), or None when not due.
+        measured: Option<String>,
+        /// The actual compared (after any rounding rule), or None.
+        actual: Option<Decimal>,
+        /// The actual before rounding, or None.
+        unrounded: Option<Decimal>,
+        /// The stretch target in force, or None.
+        stretch: Option<Decimal>,
+        /// The direction sentence.
+        direction_sentence: String,
+        /// `"period"` or `"year_to_date"`.
+        basis as data,
+        /// The headline direction of travel.
+        direction as str,
     }
-    #[getter]
-    fn name(&self) -> String {
-        self.0.name.clone()
-    }
-    #[getter]
-    fn group(&self) -> Vec<String> {
-        self.0.group.clone()
-    }
-    /// The period evaluated (label).
-    #[getter]
-    fn period(&self) -> String {
-        self.0.period.clone()
-    }
-    /// The period actually measured (label), or None when not due.
-    #[getter]
-    fn measured(&self) -> Option<String> {
-        self.0.measured.clone()
-    }
-    /// `"period"` or `"year_to_date"`.
-    #[getter]
-    fn basis<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.basis)
-    }
-    /// The actual compared (after any rounding rule), or None.
-    #[getter]
-    fn actual(&self) -> Option<Decimal> {
-        self.0.actual
-    }
-    /// The actual before rounding, or None.
-    #[getter]
-    fn unrounded(&self) -> Option<Decimal> {
-        self.0.unrounded
-    }
-    /// Why there is no actual (`"missing"`, `"zero_denominator"`, `"incomplete"`), or None.
-    #[getter]
-    fn no_value(&self) -> Option<&'static str> {
-        self.0.no_value.map(reason_name)
-    }
-    /// The target in force: Decimal, `(low, high)` or None.
-    #[getter]
-    fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0
-            .target
-            .as_ref()
-            .map(|t| target_to_py(py, t))
-            .transpose()
-    }
-    #[getter]
-    fn stretch(&self) -> Option<Decimal> {
-        self.0.stretch
-    }
-    /// The status name.
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.as_str()
-    }
-    /// The status code.
-    #[getter]
-    fn code(&self) -> u8 {
-        self.0.status.code()
-    }
-    /// The shortfall, or None.
-    #[getter]
-    fn shortfall(&self) -> Option<Decimal> {
-        self.0.rating.shortfall
-    }
-    /// The rating with its explanation.
-    #[getter]
-    fn rating(&self) -> PyRating {
-        PyRating(self.0.rating.clone())
-    }
-    /// The headline direction of travel.
-    #[getter]
-    fn direction(&self) -> &'static str {
-        self.0.direction.as_str()
-    }
-    /// The direction sentence.
-    #[getter]
-    fn direction_sentence(&self) -> String {
-        self.0.direction_sentence.clone()
-    }
-    /// Against the previous period.
-    #[getter]
-    fn previous(&self) -> PyTravel {
-        PyTravel(self.0.previous.clone())
-    }
-    /// Against the same period a year before.
-    #[getter]
-    fn year_ago(&self) -> PyTravel {
-        PyTravel(self.0.year_ago.clone())
-    }
-    /// By regression, when configured.
-    #[getter]
-    fn trend(&self) -> Option<PyTravel> {
-        self.0.trend.clone().map(PyTravel)
-    }
-    /// The rating and direction sentences joined.
-    #[getter]
-    fn sentence(&self) -> String {
-        self.0.sentence()
-    }
+    methods {
+        /// Why there is no actual (`"missing"`, `"zero_denominator"`, `"incomplete"`), or None.
+        #[getter]
+        fn no_value(&self) -> Option<String> {
+            self.0.no_value.map(|r| variant_name(&r))
+        }
+        /// The target in force: Decimal, `(low, high)` or None.
+        #[getter]
+        fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            self.0
+                .target
+                .as_ref()
+                .map(|t| target_to_py(py, t))
+                .transpose()
+        }
+        /// The shortfall, or None.
+        #[getter]
+        fn shortfall(&self) -> Option<Decimal> {
+            self.0.rating.shortfall
+        }
+        /// The rating with its explanation.
+        #[getter]
+        fn rating(&self) -> PyRating {
+            PyRating(self.0.rating.clone())
+        }
+        /// Against the previous period.
+        #[getter]
+        fn previous(&self) -> PyTravel {
+            PyTravel(self.0.previous.clone())
+        }
+        /// Against the same period a year before.
+        #[getter]
+        fn year_ago(&self) -> PyTravel {
+            PyTravel(self.0.year_ago.clone())
+        }
+        /// By regression, when configured.
+        #[getter]
+        fn trend(&self) -> Option<PyTravel> {
+            self.0.trend.clone().map(PyTravel)
+        }
+        /// The rating and direction sentences joined.
+        #[getter]
+        fn sentence(&self) -> String {
+            self.0.sentence()
+        }
 
-    /// The same result overridden by a person.
-    fn with_override(
-        &self,
-        status: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] by: String,
-    ) -> PyResult<Self> {
-        let status = crate::rating::extract_status(status)?;
-        Ok(PyIndicatorResult(
-            self.0.clone().with_override(status, reason, by),
-        ))
-    }
+        /// The same result overridden by a person.
+        fn with_override(
+            &self,
+            status: &Bound<'_, PyAny>,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] reason: String,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] by: String,
+        ) -> PyResult<Self> {
+            let status = crate::rating::extract_status(status)?;
+            Ok(PyIndicatorResult(
+                self.0.clone().with_override(status, reason, by),
+            ))
+        }
 
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyIndicatorResult)
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "IndicatorResult(id={:?}, period={:?}, status='{}', actual={})",
-            self.0.id,
-            self.0.period,
-            self.0.status.as_str(),
-            match self.0.actual {
-                Some(a) => format!("Decimal('{a}')"),
-                None => "None".into(),
-            }
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyIndicatorResult>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "IndicatorResult(id={:?}, period={:?}, status='{}', actual={})",
+                self.0.id,
+                self.0.period,
+                self.0.status.as_str(),
+                dec_repr(self.0.actual)
+            )
+        }
     }
 }
 
@@ -443,67 +386,48 @@ impl PyIndicatorResult {
 #[derive(Clone, PartialEq)]
 pub struct PyEvaluation(pub Evaluation);
 
-#[pymethods]
-impl PyEvaluation {
-    /// One result per indicator evaluated without error, in definition order.
-    #[getter]
-    fn results(&self) -> Vec<PyIndicatorResult> {
-        self.0
-            .results
-            .iter()
-            .cloned()
-            .map(PyIndicatorResult)
-            .collect()
-    }
+pyclass_methods! {
+    PyEvaluation(Evaluation);
+    protocol [to_dict, to_json, from_json, reduce];
+    methods {
+        /// One result per indicator evaluated without error, in definition order.
+        #[getter]
+        fn results(&self) -> Vec<PyIndicatorResult> {
+            self.0
+                .results
+                .iter()
+                .cloned()
+                .map(PyIndicatorResult)
+                .collect()
+        }
 
-    /// Every error, as `RagstatusError` instances (not raised).
-    #[getter]
-    fn errors(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
-        errors_to_py(py, &self.0.errors)
-    }
+        /// Every error, as `RagstatusError` instances (not raised).
+        #[getter]
+        fn errors(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
+            errors_to_py(py, &self.0.errors)
+        }
 
-    /// The summary of the results by group, with roll-ups by `rule`.
-    #[pyo3(signature = (rule = None))]
-    fn summary(&self, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
-        let rule = match rule {
-            Some(r) if !r.is_none() => Some(from_py(r)?),
-            _ => None,
-        };
-        self.0.summary(rule).py().map(PySummary)
-    }
+        /// The summary of the results by group, with roll-ups by `rule`.
+        #[pyo3(signature = (rule = None))]
+        fn summary(&self, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
+            let rule = match rule {
+                Some(r) if !r.is_none() => Some(from_py(r)?),
+                _ => None,
+            };
+            self.0.summary(rule).py().map(PySummary)
+        }
 
-    /// The JSON form (results and errors) as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
+        fn __len__(&self) -> usize {
+            self.0.results.len()
+        }
 
-    /// The JSON text (results and errors).
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyEvaluation)
-    }
-
-    fn __len__(&self) -> usize {
-        self.0.results.len()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Evaluation(results={}, errors={})",
-            self.0.results.len(),
-            self.0.errors.len()
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyEvaluation>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "Evaluation(results={}, errors={})",
+                self.0.results.len(),
+                self.0.errors.len()
+            )
+        }
     }
 }
 
@@ -520,143 +444,144 @@ fn definitions_from_dict(obj: &Bound<'_, PyAny>) -> PyResult<Definitions> {
     Definitions::from_json_str(&text).py()
 }
 
-#[pymethods]
-impl PyDefinitions {
-    /// Definitions from a dict in the shape of a definitions file, or from TOML / JSON text
-    /// (text starting with `{` is JSON), or from a path (a `pathlib.Path`, or text ending in
-    /// `.toml` / `.json` without a newline).
-    #[new]
-    fn new(source: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if source.is_instance_of::<PyDict>() {
-            return definitions_from_dict(source).map(PyDefinitions);
-        }
-        if let Ok(text) = source.cast::<PyString>() {
-            let text = text.to_cow()?;
-            let trimmed = text.trim();
-            let lower = trimmed.to_ascii_lowercase();
-            if !trimmed.contains('\n') && (lower.ends_with(".toml") || lower.ends_with(".json")) {
-                return Definitions::from_path(trimmed).py().map(PyDefinitions);
+pyclass_methods! {
+    PyDefinitions(Definitions);
+    protocol [to_dict];
+    methods {
+        /// Definitions from a dict in the shape of a definitions file, or from TOML / JSON text
+        /// (text starting with `{` is JSON), or from a path (a `pathlib.Path`, or text ending in
+        /// `.toml` / `.json` without a newline).
+        #[new]
+        fn new(source: &Bound<'_, PyAny>) -> PyResult<Self> {
+            if source.is_instance_of::<PyDict>() {
+                return definitions_from_dict(source).map(PyDefinitions);
             }
-            if trimmed.starts_with('{') {
-                return Definitions::from_json_str(&text).py().map(PyDefinitions);
+            if let Ok(text) = source.cast::<PyString>() {
+                let text = text.to_cow()?;
+                let trimmed = text.trim();
+                let lower = trimmed.to_ascii_lowercase();
+                if !trimmed.contains('\n') && (lower.ends_with(".toml") || lower.ends_with(".json")) {
+                    return Definitions::from_path(trimmed).py().map(PyDefinitions);
+                }
+                if trimmed.starts_with('{') {
+                    return Definitions::from_json_str(&text).py().map(PyDefinitions);
+                }
+                return Definitions::from_toml_str(&text).py().map(PyDefinitions);
             }
-            return Definitions::from_toml_str(&text).py().map(PyDefinitions);
+            if source.hasattr("__fspath__")? {
+                let path = crate::conv::scalar::text(&source.call_method0("__fspath__")?)?;
+                return Definitions::from_path(path).py().map(PyDefinitions);
+            }
+            Err(invalid(
+                describe(source),
+                "a dict, TOML or JSON text, or a path to a .toml or .json file",
+            ))
         }
-        if source.hasattr("__fspath__")? {
-            let path = crate::args::text(&source.call_method0("__fspath__")?)?;
-            return Definitions::from_path(path).py().map(PyDefinitions);
+
+        /// Reads a `.toml` or `.json` definitions file.
+        #[staticmethod]
+        fn from_path(path: &Bound<'_, PyAny>) -> PyResult<Self> {
+            let path: String = if path.hasattr("__fspath__")? {
+                crate::conv::scalar::text(&path.call_method0("__fspath__")?)?
+            } else {
+                crate::conv::scalar::text(path)?
+            };
+            Definitions::from_path(path).py().map(PyDefinitions)
         }
-        Err(invalid(
-            describe(source),
-            "a dict, TOML or JSON text, or a path to a .toml or .json file",
-        ))
-    }
 
-    /// Reads a `.toml` or `.json` definitions file.
-    #[staticmethod]
-    fn from_path(path: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let path: String = if path.hasattr("__fspath__")? {
-            crate::args::text(&path.call_method0("__fspath__")?)?
-        } else {
-            crate::args::text(path)?
-        };
-        Definitions::from_path(path).py().map(PyDefinitions)
-    }
+        /// Reads TOML text.
+        #[staticmethod]
+        fn from_toml(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
+            Definitions::from_toml_str(&text).py().map(PyDefinitions)
+        }
 
-    /// Reads TOML text.
-    #[staticmethod]
-    fn from_toml(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        Definitions::from_toml_str(&text).py().map(PyDefinitions)
-    }
+        /// Reads JSON text.
+        #[staticmethod]
+        fn from_json(#[pyo3(from_py_with = crate::conv::scalar::text)] text: String) -> PyResult<Self> {
+            Definitions::from_json_str(&text).py().map(PyDefinitions)
+        }
 
-    /// Reads JSON text.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        Definitions::from_json_str(&text).py().map(PyDefinitions)
-    }
+        /// The fiscal calendar.
+        #[getter]
+        fn calendar(&self) -> PyFiscalCalendar {
+            PyFiscalCalendar(self.0.calendar)
+        }
 
-    /// The fiscal calendar.
-    #[getter]
-    fn calendar(&self) -> PyFiscalCalendar {
-        PyFiscalCalendar(self.0.calendar)
-    }
+        /// The indicators, in file order.
+        #[getter]
+        fn indicators(&self) -> Vec<PyIndicator> {
+            self.0
+                .indicators
+                .iter()
+                .cloned()
+                .map(|indicator| PyIndicator {
+                    indicator,
+                    calendar: self.0.calendar,
+                })
+                .collect()
+        }
 
-    /// The indicators, in file order.
-    #[getter]
-    fn indicators(&self) -> Vec<PyIndicator> {
-        self.0
-            .indicators
-            .iter()
-            .cloned()
-            .map(|indicator| PyIndicator {
+        /// The indicator with this id, or None.
+        fn get(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] id: String,
+        ) -> Option<PyIndicator> {
+            self.0.get(&id).cloned().map(|indicator| PyIndicator {
                 indicator,
                 calendar: self.0.calendar,
             })
-            .collect()
-    }
+        }
 
-    /// The indicator with this id, or None.
-    fn get(&self, #[pyo3(from_py_with = crate::args::text)] id: String) -> Option<PyIndicator> {
-        self.0.get(&id).cloned().map(|indicator| PyIndicator {
-            indicator,
-            calendar: self.0.calendar,
-        })
-    }
+        /// Parses a period label with the definitions' calendar.
+        fn period(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+        ) -> PyResult<PyPeriod> {
+            self.0.calendar.parse(&label).py().map(PyPeriod)
+        }
 
-    /// Parses a period label with the definitions' calendar.
-    fn period(
-        &self,
-        #[pyo3(from_py_with = crate::args::text)] label: String,
-    ) -> PyResult<PyPeriod> {
-        self.0.calendar.parse(&label).py().map(PyPeriod)
-    }
+        /// Evaluates every indicator for `period` with `actuals` (`{id: {period: observation}}`).
+        /// Good indicators are all evaluated; every problem is in `errors`.
+        fn evaluate(
+            &self,
+            py: Python<'_>,
+            period: &Bound<'_, PyAny>,
+            actuals: &Bound<'_, PyAny>,
+        ) -> PyResult<PyEvaluation> {
+            let period = extract_period(period, self.0.calendar)?;
+            let actuals = extract_actuals(actuals, self.0.calendar)?;
+            Ok(PyEvaluation(
+                py.detach(|| self.0.evaluate(period, &actuals)),
+            ))
+        }
 
-    /// Evaluates every indicator for `period` with `actuals` (`{id: {period: observation}}`).
-    /// Good indicators are all evaluated; every problem is in `errors`.
-    fn evaluate(
-        &self,
-        py: Python<'_>,
-        period: &Bound<'_, PyAny>,
-        actuals: &Bound<'_, PyAny>,
-    ) -> PyResult<PyEvaluation> {
-        let period = extract_period(period, self.0.calendar)?;
-        let actuals = extract_actuals(actuals, self.0.calendar)?;
-        Ok(PyEvaluation(
-            py.detach(|| self.0.evaluate(period, &actuals)),
-        ))
-    }
+        /// The definitions as TOML text.
+        fn to_toml(&self) -> PyResult<String> {
+            self.0.to_toml_string().py()
+        }
 
-    /// The definitions as TOML text.
-    fn to_toml(&self) -> PyResult<String> {
-        self.0.to_toml_string().py()
-    }
+        /// The definitions as JSON text.
+        fn to_json(&self) -> PyResult<String> {
+            self.0.to_json_string().py()
+        }
 
-    /// The definitions as JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        self.0.to_json_string().py()
-    }
-
-    /// The definitions as plain data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    fn __len__(&self) -> usize {
-        self.0.indicators.len()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Definitions(start_month={}, indicators={})",
-            self.0.calendar.start_month(),
+        fn __len__(&self) -> usize {
             self.0.indicators.len()
-        )
-    }
+        }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyDefinitions>().getattr("from_json")?;
-        (from_json, (slf.get().0.to_json_string().py()?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "Definitions(start_month={}, indicators={})",
+                self.0.calendar.start_month(),
+                self.0.indicators.len()
+            )
+        }
+
+        fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+            let py = slf.py();
+            let from_json = py.get_type::<PyDefinitions>().getattr("from_json")?;
+            (from_json, (slf.get().0.to_json_string().py()?,)).into_pyobject(py)
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use ragstatus::Decimal;
 use ragstatus::comparison::{Comparison, Preference, compare, compare_levels};
 use ragstatus::interval::{self, ConfidenceLevel, Interval, Method, Stratum};
 
-use crate::convert::{describe, extract_decimal};
+use crate::conv::describe;
+use crate::conv::number::extract_decimal;
 use crate::errors::{IntoPyResult, invalid};
 
 /// The error of `r`, with `field` set on the exception when it has none yet.

@@ -14,12 +14,11 @@
 
 use pyo3::prelude::*;
 
-pub mod args;
 pub mod array;
 pub mod benchmarking;
 pub mod budget;
 pub mod bulk;
-pub mod convert;
+pub mod conv;
 pub mod direction;
 pub mod errors;
 pub mod frame;
@@ -27,7 +26,7 @@ pub mod indicators;
 pub mod interval;
 pub mod milestone;
 pub mod period;
-pub mod pyjson;
+pub mod protocol;
 pub mod rating;
 pub mod spc;
 pub mod summary;
@@ -37,7 +36,7 @@ pub mod values;
 /// taken as the decimal of its shortest repr (`94.95` gives `Decimal("94.95")`).
 #[pyfunction]
 fn to_decimal(value: &Bound<'_, PyAny>) -> PyResult<ragstatus::Decimal> {
-    convert::extract_decimal(value)
+    conv::number::extract_decimal(value)
 }
 
 /// The compiled part of the `ragstatus` Python package.

@@ -8,22 +8,26 @@
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 use ragstatus::Decimal;
 use ragstatus::milestone::{
-    Milestone, MilestoneCsvOptions, MilestoneResult, MilestoneRule, MilestoneSettings,
+    Milestone, MilestoneCsvOptions, MilestoneResult, MilestoneSettings,
     evaluate_milestone as core_evaluate, evaluate_milestones as core_evaluate_all,
     read_milestones_csv as read_csv,
 };
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::budget::{
-    decimal_in, errors_to_py, extract_date, extract_opt_date, extract_opt_text, extract_text,
-    from_plain, in_field, items, json_hash, opt_decimal_in, quote, read_source,
-};
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::from_plain;
+use crate::conv::json::variant_name;
+use crate::conv::number::{decimal_in, opt_decimal_in};
+use crate::conv::repr::quote;
+use crate::conv::scalar::{extract_date, extract_opt_date, extract_opt_text, extract_text};
+use crate::conv::source::read_source;
+use crate::conv::{in_field, items};
+use crate::errors::errors_to_py;
 use crate::errors::{IntoPyResult, PyErrWrapper, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 const SETTINGS_INT_KEYS: &[&str] = &["warning_days"];
 
@@ -33,127 +37,81 @@ const SETTINGS_INT_KEYS: &[&str] = &["warning_days"];
 #[derive(Clone, PartialEq)]
 pub struct PyMilestone(pub Milestone);
 
-#[pymethods]
-impl PyMilestone {
-    #[new]
-    #[pyo3(signature = (
-        id, due, *, description = None, owner = None, start = None, completed = None,
-        percent_complete = None, note = None
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        id: &Bound<'_, PyAny>,
-        due: &Bound<'_, PyAny>,
-        description: Option<&Bound<'_, PyAny>>,
-        owner: Option<&Bound<'_, PyAny>>,
-        start: Option<&Bound<'_, PyAny>>,
-        completed: Option<&Bound<'_, PyAny>>,
-        percent_complete: Option<&Bound<'_, PyAny>>,
-        note: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        build_milestone(
-            py,
-            id,
-            due,
-            [description, owner, start, completed, percent_complete, note],
-        )
-        .map(PyMilestone)
+pyclass_methods! {
+    PyMilestone(Milestone);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Unique id.
+        id: String,
+        /// What is to be done.
+        description: String,
+        /// Who answers for it.
+        owner: Option<String>,
+        /// When work started.
+        start: Option<NaiveDate>,
+        /// When it is due.
+        due: NaiveDate,
+        /// When it was completed.
+        completed: Option<NaiveDate>,
+        /// Percent complete, 0 to 100.
+        percent_complete: Option<Decimal>,
+        /// Commentary.
+        note: Option<String>,
     }
-
-    /// Unique id.
-    #[getter]
-    fn id(&self) -> String {
-        self.0.id.clone()
-    }
-    /// What is to be done.
-    #[getter]
-    fn description(&self) -> String {
-        self.0.description.clone()
-    }
-    /// Who answers for it.
-    #[getter]
-    fn owner(&self) -> Option<String> {
-        self.0.owner.clone()
-    }
-    /// When work started.
-    #[getter]
-    fn start(&self) -> Option<NaiveDate> {
-        self.0.start
-    }
-    /// When it is due.
-    #[getter]
-    fn due(&self) -> NaiveDate {
-        self.0.due
-    }
-    /// When it was completed.
-    #[getter]
-    fn completed(&self) -> Option<NaiveDate> {
-        self.0.completed
-    }
-    /// Percent complete, 0 to 100.
-    #[getter]
-    fn percent_complete(&self) -> Option<Decimal> {
-        self.0.percent_complete
-    }
-    /// Commentary.
-    #[getter]
-    fn note(&self) -> Option<String> {
-        self.0.note.clone()
-    }
-
-    /// Checks the milestone; raises a `RagstatusError` naming it when it is invalid.
-    fn validate(&self) -> PyResult<()> {
-        self.0.validate().py()
-    }
-
-    /// The JSON form as plain Python data (dates and decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// Reads a milestone from a dict of its fields (the shape `to_dict` writes), read as the
-    /// constructor reads them: dates as `datetime.date`, `yyyy-mm-dd` or `dd/mm/yyyy`.
-    #[staticmethod]
-    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        extract_milestone(data).map(PyMilestone)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyMilestone)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        let mut s = format!(
-            "Milestone(id={}, due={}",
-            quote(&self.0.id),
-            py_date(self.0.due)
-        );
-        if let Some(c) = self.0.completed {
-            s.push_str(&format!(", completed={}", py_date(c)));
+    methods {
+        #[new]
+        #[pyo3(signature = (
+            id, due, *, description = None, owner = None, start = None, completed = None,
+            percent_complete = None, note = None
+        ))]
+        #[allow(clippy::too_many_arguments)]
+        fn new(
+            py: Python<'_>,
+            id: &Bound<'_, PyAny>,
+            due: &Bound<'_, PyAny>,
+            description: Option<&Bound<'_, PyAny>>,
+            owner: Option<&Bound<'_, PyAny>>,
+            start: Option<&Bound<'_, PyAny>>,
+            completed: Option<&Bound<'_, PyAny>>,
+            percent_complete: Option<&Bound<'_, PyAny>>,
+            note: Option<&Bound<'_, PyAny>>,
+        ) -> PyResult<Self> {
+            build_milestone(
+                py,
+                id,
+                due,
+                [description, owner, start, completed, percent_complete, note],
+            )
+            .map(PyMilestone)
         }
-        if let Some(p) = self.0.percent_complete {
-            s.push_str(&format!(", percent_complete=Decimal('{p}')"));
-        }
-        s.push(')');
-        s
-    }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyMilestone>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        /// Checks the milestone; raises a `RagstatusError` naming it when it is invalid.
+        fn validate(&self) -> PyResult<()> {
+            self.0.validate().py()
+        }
+
+        /// Reads a milestone from a dict of its fields (the shape `to_dict` writes), read as the
+        /// constructor reads them: dates as `datetime.date`, `yyyy-mm-dd` or `dd/mm/yyyy`.
+        #[staticmethod]
+        fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+            extract_milestone(data).map(PyMilestone)
+        }
+
+        fn __repr__(&self) -> String {
+            let mut s = format!(
+                "Milestone(id={}, due={}",
+                quote(&self.0.id),
+                py_date(self.0.due)
+            );
+            if let Some(c) = self.0.completed {
+                s.push_str(&format!(", completed={}", py_date(c)));
+            }
+            if let Some(p) = self.0.percent_complete {
+                s.push_str(&format!(", percent_complete=Decimal('{p}')"));
+            }
+            s.push(')');
+            s
+        }
     }
 }
 
@@ -320,74 +278,45 @@ impl<'a, 'py> FromPyObject<'a, 'py> for DaysArg {
 #[derive(Clone, PartialEq)]
 pub struct PyMilestoneSettings(pub MilestoneSettings);
 
-#[pymethods]
-impl PyMilestoneSettings {
-    #[new]
-    #[pyo3(signature = (warning_days = DaysArg(14), progress_margin = MarginArg(Some(Decimal::TEN))))]
-    fn new(warning_days: DaysArg, progress_margin: MarginArg) -> PyResult<Self> {
-        let settings = MilestoneSettings {
-            warning_days: warning_days.0,
-            progress_margin: progress_margin.0,
-        };
-        check_settings(&settings)?;
-        Ok(PyMilestoneSettings(settings))
+pyclass_methods! {
+    PyMilestoneSettings(MilestoneSettings);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The warning window in days.
+        warning_days: u32,
+        /// The progress margin in percentage points, or None when the check is off.
+        progress_margin: Option<Decimal>,
     }
+    methods {
+        #[new]
+        #[pyo3(signature = (warning_days = DaysArg(14), progress_margin = MarginArg(Some(Decimal::TEN))))]
+        fn new(warning_days: DaysArg, progress_margin: MarginArg) -> PyResult<Self> {
+            let settings = MilestoneSettings {
+                warning_days: warning_days.0,
+                progress_margin: progress_margin.0,
+            };
+            check_settings(&settings)?;
+            Ok(PyMilestoneSettings(settings))
+        }
 
-    /// The warning window in days.
-    #[getter]
-    fn warning_days(&self) -> u32 {
-        self.0.warning_days
-    }
+        /// Reads settings from plain data (`{"warning_days": 14, "progress_margin": "off"}`).
+        #[staticmethod]
+        fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+            let settings: MilestoneSettings = from_plain(data, SETTINGS_INT_KEYS)?;
+            check_settings(&settings)?;
+            Ok(PyMilestoneSettings(settings))
+        }
 
-    /// The progress margin in percentage points, or None when the check is off.
-    #[getter]
-    fn progress_margin(&self) -> Option<Decimal> {
-        self.0.progress_margin
-    }
-
-    /// Reads settings from plain data (`{"warning_days": 14, "progress_margin": "off"}`).
-    #[staticmethod]
-    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let settings: MilestoneSettings = from_plain(data, SETTINGS_INT_KEYS)?;
-        check_settings(&settings)?;
-        Ok(PyMilestoneSettings(settings))
-    }
-
-    /// The JSON form as plain Python data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyMilestoneSettings)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "MilestoneSettings(warning_days={}, progress_margin={})",
-            self.0.warning_days,
-            match self.0.progress_margin {
-                Some(m) => format!("Decimal('{m}')"),
-                None => "'off'".into(),
-            }
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyMilestoneSettings>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "MilestoneSettings(warning_days={}, progress_margin={})",
+                self.0.warning_days,
+                match self.0.progress_margin {
+                    Some(m) => format!("Decimal('{m}')"),
+                    None => "'off'".into(),
+                }
+            )
+        }
     }
 }
 
@@ -423,140 +352,77 @@ fn extract_settings(obj: Option<&Bound<'_, PyAny>>) -> PyResult<MilestoneSetting
     }
 }
 
-fn rule_name(rule: MilestoneRule) -> &'static str {
-    match rule {
-        MilestoneRule::CompletedOnTime => "completed_on_time",
-        MilestoneRule::CompletedLate => "completed_late",
-        MilestoneRule::PastDue => "past_due",
-        MilestoneRule::WarningWindow => "warning_window",
-        MilestoneRule::BehindProgress => "behind_progress",
-        MilestoneRule::OnTrack => "on_track",
-    }
-}
-
 /// The evaluation of one milestone as of a date.
 #[pyclass(name = "MilestoneResult", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PyMilestoneResult(pub MilestoneResult);
 
-#[pymethods]
-impl PyMilestoneResult {
-    /// The milestone id.
-    #[getter]
-    fn id(&self) -> String {
-        self.0.id.clone()
+pyclass_methods! {
+    PyMilestoneResult(MilestoneResult);
+    protocol [status, to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The milestone id.
+        id: String,
+        /// Its description.
+        description: String,
+        /// Its owner.
+        owner: Option<String>,
+        /// The date evaluated as of.
+        as_of: NaiveDate,
+        /// The due date.
+        due: NaiveDate,
+        /// The completed date, if completed on or before the as-of date.
+        completed: Option<NaiveDate>,
+        /// `"Complete"`, `"CompleteLate"`, `"Overdue"`, `"AtRisk"` or `"OnTrack"`.
+        state as str,
     }
-    /// Its description.
-    #[getter]
-    fn description(&self) -> String {
-        self.0.description.clone()
-    }
-    /// Its owner.
-    #[getter]
-    fn owner(&self) -> Option<String> {
-        self.0.owner.clone()
-    }
-    /// The date evaluated as of.
-    #[getter]
-    fn as_of(&self) -> NaiveDate {
-        self.0.as_of
-    }
-    /// The due date.
-    #[getter]
-    fn due(&self) -> NaiveDate {
-        self.0.due
-    }
-    /// The completed date, if completed on or before the as-of date.
-    #[getter]
-    fn completed(&self) -> Option<NaiveDate> {
-        self.0.completed
-    }
-    /// `"Complete"`, `"CompleteLate"`, `"Overdue"`, `"AtRisk"` or `"OnTrack"`.
-    #[getter]
-    fn state(&self) -> &'static str {
-        self.0.state.as_str()
-    }
-    /// `"Green"`, `"Amber"` or `"Red"`.
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.as_str()
-    }
-    /// The status code (0 Red, 1 Amber, 2 Green).
-    #[getter]
-    fn code(&self) -> u8 {
-        self.0.status.code()
-    }
-    /// The rule that fired: `"completed_on_time"`, `"completed_late"`, `"past_due"`,
-    /// `"warning_window"`, `"behind_progress"` or `"on_track"`.
-    #[getter]
-    fn rule(&self) -> &'static str {
-        rule_name(self.0.explanation.rule)
-    }
-    /// Days from the due date to the completed (or as-of) date: negative before it.
-    #[getter]
-    fn days_from_due(&self) -> i64 {
-        self.0.explanation.days_from_due
-    }
-    /// The straight-line expected percent complete, to two places, when known.
-    #[getter]
-    fn expected_progress(&self) -> Option<Decimal> {
-        self.0.explanation.expected_progress
-    }
-    /// Expected minus actual percent complete, to two places, when known.
-    #[getter]
-    fn progress_gap(&self) -> Option<Decimal> {
-        self.0.explanation.progress_gap
-    }
-    /// The warning window applied, in days.
-    #[getter]
-    fn warning_days(&self) -> u32 {
-        self.0.explanation.warning_days
-    }
-    /// The progress margin applied, if any.
-    #[getter]
-    fn progress_margin(&self) -> Option<Decimal> {
-        self.0.explanation.progress_margin
-    }
-    /// The plain-English explanation.
-    #[getter]
-    fn sentence(&self) -> String {
-        self.0.explanation.sentence.clone()
-    }
+    methods {
+        /// The rule that fired: `"completed_on_time"`, `"completed_late"`, `"past_due"`,
+        /// `"warning_window"`, `"behind_progress"` or `"on_track"`.
+        #[getter]
+        fn rule(&self) -> String {
+            variant_name(&self.0.explanation.rule)
+        }
+        /// Days from the due date to the completed (or as-of) date: negative before it.
+        #[getter]
+        fn days_from_due(&self) -> i64 {
+            self.0.explanation.days_from_due
+        }
+        /// The straight-line expected percent complete, to two places, when known.
+        #[getter]
+        fn expected_progress(&self) -> Option<Decimal> {
+            self.0.explanation.expected_progress
+        }
+        /// Expected minus actual percent complete, to two places, when known.
+        #[getter]
+        fn progress_gap(&self) -> Option<Decimal> {
+            self.0.explanation.progress_gap
+        }
+        /// The warning window applied, in days.
+        #[getter]
+        fn warning_days(&self) -> u32 {
+            self.0.explanation.warning_days
+        }
+        /// The progress margin applied, if any.
+        #[getter]
+        fn progress_margin(&self) -> Option<Decimal> {
+            self.0.explanation.progress_margin
+        }
+        /// The plain-English explanation.
+        #[getter]
+        fn sentence(&self) -> String {
+            self.0.explanation.sentence.clone()
+        }
 
-    /// The JSON form as plain Python data (dates and decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyMilestoneResult)
-    }
-
-    fn __hash__(&self) -> u64 {
-        json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "MilestoneResult(id={}, state='{}', status='{}', as_of={})",
-            quote(&self.0.id),
-            self.0.state.as_str(),
-            self.0.status.as_str(),
-            py_date(self.0.as_of)
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyMilestoneResult>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "MilestoneResult(id={}, state='{}', status='{}', as_of={})",
+                quote(&self.0.id),
+                self.0.state.as_str(),
+                self.0.status.as_str(),
+                py_date(self.0.as_of)
+            )
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::PyTuple;
 use ragstatus::{FiscalCalendar, Period, PeriodKind, YearToDate};
 
+use crate::conv::describe;
 use crate::errors::{IntoPyResult, invalid};
 
 /// Reads a period kind: `"month"`, `"quarter"`, `"half"` or `"year"`.
@@ -31,9 +32,20 @@ pub fn extract_period(obj: &Bound<'_, PyAny>, calendar: FiscalCalendar) -> PyRes
         return calendar.parse(&label).py();
     }
     Err(invalid(
-        crate::convert::describe(obj),
+        describe(obj),
         "a Period or a period label such as \"2015/16 Q3\"",
     ))
+}
+
+/// An optional fiscal calendar: a `FiscalCalendar`, or None.
+pub fn opt_calendar(obj: &Bound<'_, PyAny>) -> PyResult<Option<FiscalCalendar>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    match obj.cast::<PyFiscalCalendar>() {
+        Ok(c) => Ok(Some(c.get().0)),
+        Err(_) => Err(invalid(describe(obj), "a FiscalCalendar or None")),
+    }
 }
 
 /// A fiscal calendar: the year starts on the 1st of `start_month` (default 4, April).
@@ -45,7 +57,9 @@ pub struct PyFiscalCalendar(pub FiscalCalendar);
 impl PyFiscalCalendar {
     #[new]
     #[pyo3(signature = (start_month = 4))]
-    fn new(#[pyo3(from_py_with = crate::args::u32_arg)] start_month: u32) -> PyResult<Self> {
+    fn new(
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] start_month: u32,
+    ) -> PyResult<Self> {
         Ok(PyFiscalCalendar(calendar_of(start_month)?))
     }
 
@@ -68,16 +82,19 @@ impl PyFiscalCalendar {
     }
 
     /// Parses a period label in any accepted form.
-    fn parse(&self, #[pyo3(from_py_with = crate::args::text)] label: String) -> PyResult<PyPeriod> {
+    fn parse(
+        &self,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+    ) -> PyResult<PyPeriod> {
         self.0.parse(&label).py().map(PyPeriod)
     }
 
     /// The period of `kind` number `index` in the fiscal year starting in `start_year`.
     fn period(
         &self,
-        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
-        #[pyo3(from_py_with = crate::args::u32_arg)] index: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] kind: String,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] index: u32,
     ) -> PyResult<PyPeriod> {
         self.0
             .period(start_year, extract_kind(&kind)?, index)
@@ -88,7 +105,7 @@ impl PyFiscalCalendar {
     /// The fiscal year that starts in `start_year`.
     fn year(
         &self,
-        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::conv::scalar::i32_arg)] start_year: i32,
     ) -> PyResult<PyPeriod> {
         self.0.year(start_year).py().map(PyPeriod)
     }
@@ -96,8 +113,8 @@ impl PyFiscalCalendar {
     /// Half `half` (1-2) of the fiscal year that starts in `start_year`.
     fn half(
         &self,
-        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] half: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] half: u32,
     ) -> PyResult<PyPeriod> {
         self.0.half(start_year, half).py().map(PyPeriod)
     }
@@ -105,8 +122,8 @@ impl PyFiscalCalendar {
     /// Quarter `quarter` (1-4) of the fiscal year that starts in `start_year`.
     fn quarter(
         &self,
-        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] quarter: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] quarter: u32,
     ) -> PyResult<PyPeriod> {
         self.0.quarter(start_year, quarter).py().map(PyPeriod)
     }
@@ -114,8 +131,8 @@ impl PyFiscalCalendar {
     /// Month `month` (1-12, 1 = the start month) of the fiscal year that starts in `start_year`.
     fn month(
         &self,
-        #[pyo3(from_py_with = crate::args::i32_arg)] start_year: i32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] month: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::i32_arg)] start_year: i32,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] month: u32,
     ) -> PyResult<PyPeriod> {
         self.0.month(start_year, month).py().map(PyPeriod)
     }
@@ -123,8 +140,8 @@ impl PyFiscalCalendar {
     /// The period of `kind` that contains `date`.
     fn period_of(
         &self,
-        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] kind: String,
     ) -> PyResult<PyPeriod> {
         self.0
             .period_of(date, extract_kind(&kind)?)
@@ -135,7 +152,7 @@ impl PyFiscalCalendar {
     /// The month that contains `date`.
     fn month_of(
         &self,
-        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate,
     ) -> PyResult<PyPeriod> {
         self.0.month_of(date).py().map(PyPeriod)
     }
@@ -143,7 +160,7 @@ impl PyFiscalCalendar {
     /// The quarter that contains `date`.
     fn quarter_of(
         &self,
-        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate,
     ) -> PyResult<PyPeriod> {
         self.0.quarter_of(date).py().map(PyPeriod)
     }
@@ -151,7 +168,7 @@ impl PyFiscalCalendar {
     /// The half year that contains `date`.
     fn half_of(
         &self,
-        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate,
     ) -> PyResult<PyPeriod> {
         self.0.half_of(date).py().map(PyPeriod)
     }
@@ -159,7 +176,7 @@ impl PyFiscalCalendar {
     /// The fiscal year that contains `date`.
     fn year_of(
         &self,
-        #[pyo3(from_py_with = crate::args::date)] date: NaiveDate,
+        #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate,
     ) -> PyResult<PyPeriod> {
         self.0.year_of(date).py().map(PyPeriod)
     }
@@ -189,8 +206,8 @@ impl PyPeriod {
     #[new]
     #[pyo3(signature = (label, start_month = 4))]
     fn new(
-        #[pyo3(from_py_with = crate::args::text)] label: String,
-        #[pyo3(from_py_with = crate::args::u32_arg)] start_month: u32,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+        #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] start_month: u32,
     ) -> PyResult<Self> {
         calendar_of(start_month)?.parse(&label).py().map(PyPeriod)
     }
@@ -199,8 +216,8 @@ impl PyPeriod {
     #[staticmethod]
     #[pyo3(signature = (label, calendar = None))]
     fn parse(
-        #[pyo3(from_py_with = crate::args::text)] label: String,
-        #[pyo3(from_py_with = crate::args::opt_calendar)] calendar: Option<FiscalCalendar>,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] label: String,
+        #[pyo3(from_py_with = crate::period::opt_calendar)] calendar: Option<FiscalCalendar>,
     ) -> PyResult<Self> {
         let calendar = calendar.unwrap_or_default();
         calendar.parse(&label).py().map(PyPeriod)
@@ -291,7 +308,7 @@ impl PyPeriod {
     }
 
     /// True when `date` lies within the period.
-    fn contains(&self, #[pyo3(from_py_with = crate::args::date)] date: NaiveDate) -> bool {
+    fn contains(&self, #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate) -> bool {
         self.0.contains(date)
     }
 
@@ -305,7 +322,7 @@ impl PyPeriod {
     /// The period of `kind` that contains this one, or None when `kind` is shorter.
     fn enclosing(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] kind: String,
     ) -> PyResult<Option<PyPeriod>> {
         Ok(self.0.enclosing(extract_kind(&kind)?).map(PyPeriod))
     }
@@ -313,7 +330,7 @@ impl PyPeriod {
     /// The period `steps` periods of the same kind later (earlier when negative).
     fn offset(
         &self,
-        #[pyo3(from_py_with = crate::args::i64_arg)] steps: i64,
+        #[pyo3(from_py_with = crate::conv::scalar::i64_arg)] steps: i64,
     ) -> PyResult<PyPeriod> {
         self.0.offset(steps).py().map(PyPeriod)
     }
@@ -346,7 +363,7 @@ impl PyPeriod {
     /// The periods of `kind` within this one, in order.
     fn periods(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] kind: String,
     ) -> PyResult<Vec<PyPeriod>> {
         Ok(periods_list(self.0.periods(extract_kind(&kind)?)))
     }
@@ -449,7 +466,7 @@ impl PyYearToDate {
     }
 
     /// True when `date` lies within the span.
-    fn contains(&self, #[pyo3(from_py_with = crate::args::date)] date: NaiveDate) -> bool {
+    fn contains(&self, #[pyo3(from_py_with = crate::conv::scalar::date)] date: NaiveDate) -> bool {
         self.0.contains(date)
     }
 
@@ -463,7 +480,7 @@ impl PyYearToDate {
     /// The whole periods of `kind` within the span, in order.
     fn periods(
         &self,
-        #[pyo3(from_py_with = crate::args::text)] kind: String,
+        #[pyo3(from_py_with = crate::conv::scalar::text)] kind: String,
     ) -> PyResult<Vec<PyPeriod>> {
         Ok(periods_list(self.0.periods(extract_kind(&kind)?)))
     }

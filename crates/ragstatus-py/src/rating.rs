@@ -15,16 +15,20 @@
 //! `"NoTarget"`, `"NotDue"`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 use ragstatus::{
-    Decimal, Fired, Polarity, Rating, Rule, Scheme, Status, Target, TargetSpec, Tolerance, Unit,
+    Decimal, Fired, Rating, Rule, Scheme, Status, Target, TargetSpec, Tolerance, Unit,
     rate as core_rate,
 };
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::describe;
+use crate::conv::json::variant_name;
+use crate::conv::json::{from_py, to_py};
+use crate::conv::number::{Actual, extract_actual, extract_decimal};
+use crate::conv::repr::dec_repr;
 use crate::direction::extract_polarity;
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 /// Reads a target: a number, a `(low, high)` pair, `{"low", "high"}`, or None.
 pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>> {
@@ -42,7 +46,7 @@ pub fn extract_target(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Target>
         };
     }
     if !obj.is_instance_of::<PyString>() && obj.hasattr("__len__")? && obj.hasattr("__iter__")? {
-        let items = crate::budget::items(obj, "target")?;
+        let items = crate::conv::items(obj, "target")?;
         return match items.as_slice() {
             [low, high] => range(low, high),
             _ => Err(invalid(describe(obj), "a (low, high) target range")),
@@ -118,50 +122,31 @@ pub fn extract_status(obj: &Bound<'_, PyAny>) -> PyResult<Status> {
     from_py(obj)
 }
 
-fn opt_dec_repr(d: Option<Decimal>) -> String {
-    match d {
-        Some(d) => format!("Decimal('{d}')"),
-        None => "None".to_string(),
-    }
-}
-
 /// A custom status scheme: ordered bands over a measure (validated when built).
 #[pyclass(name = "Scheme", module = "ragstatus", frozen, eq, hash)]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyScheme(pub Scheme);
 
-#[pymethods]
-impl PyScheme {
-    #[new]
-    fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_py(definition).map(PyScheme)
-    }
+pyclass_methods! {
+    PyScheme(Scheme);
+    protocol [to_dict, reduce_data, repr_json];
+    methods {
+        #[new]
+        fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+            from_py(definition).map(PyScheme)
+        }
 
-    /// The measure the bands are over.
-    #[getter]
-    fn measure(&self) -> &'static str {
-        self.0.measure().as_str()
-    }
+        /// The measure the bands are over.
+        #[getter]
+        fn measure(&self) -> &'static str {
+            self.0.measure().as_str()
+        }
 
-    /// The polarity the scheme states, if any.
-    #[getter]
-    fn polarity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.polarity())
-    }
-
-    /// The definition as plain data (bands form).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    fn __repr__(&self) -> PyResult<String> {
-        Ok(format!("Scheme({})", to_json_text(&self.0)?))
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let data = to_py(py, &slf.get().0)?;
-        (py.get_type::<PyScheme>(), (data,)).into_pyobject(py)
+        /// The polarity the scheme states, if any.
+        #[getter]
+        fn polarity<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            to_py(py, &self.0.polarity())
+        }
     }
 }
 
@@ -182,80 +167,38 @@ fn extract_scheme(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Scheme>> {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyRule(pub Rule);
 
-#[pymethods]
-impl PyRule {
-    #[new]
-    #[pyo3(signature = (polarity, tolerance = None, *, scheme = None, blue = true))]
-    fn new(
-        polarity: &Bound<'_, PyAny>,
-        tolerance: Option<&Bound<'_, PyAny>>,
-        scheme: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = crate::args::flag)] blue: bool,
-    ) -> PyResult<Self> {
-        let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
-        if let Some(scheme) = extract_scheme(scheme)? {
-            rule = rule.with_scheme(scheme);
+pyclass_methods! {
+    PyRule(Rule);
+    protocol [to_dict, to_json, from_json, reduce, repr_json];
+    fields {
+        /// Whether a met stretch target earns Blue.
+        blue: bool,
+        /// `"higher"`, `"lower"` or `"within"`.
+        polarity as str,
+        /// The tolerance as plain data.
+        tolerance as data,
+    }
+    methods {
+        #[new]
+        #[pyo3(signature = (polarity, tolerance = None, *, scheme = None, blue = true))]
+        fn new(
+            polarity: &Bound<'_, PyAny>,
+            tolerance: Option<&Bound<'_, PyAny>>,
+            scheme: Option<&Bound<'_, PyAny>>,
+            #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
+        ) -> PyResult<Self> {
+            let mut rule = Rule::new(extract_polarity(polarity)?, extract_tolerance(tolerance)?);
+            if let Some(scheme) = extract_scheme(scheme)? {
+                rule = rule.with_scheme(scheme);
+            }
+            Ok(PyRule(rule.with_blue(blue)))
         }
-        Ok(PyRule(rule.with_blue(blue)))
-    }
 
-    /// `"higher"`, `"lower"` or `"within"`.
-    #[getter]
-    fn polarity(&self) -> &'static str {
-        polarity_name(self.0.polarity)
-    }
-
-    /// The tolerance as plain data.
-    #[getter]
-    fn tolerance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.tolerance)
-    }
-
-    /// The custom scheme, if any.
-    #[getter]
-    fn scheme(&self) -> Option<PyScheme> {
-        self.0.scheme.clone().map(PyScheme)
-    }
-
-    /// Whether a met stretch target earns Blue.
-    #[getter]
-    fn blue(&self) -> bool {
-        self.0.blue
-    }
-
-    /// The rule as plain data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    fn __repr__(&self) -> PyResult<String> {
-        Ok(format!("Rule({})", to_json_text(&self.0)?))
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyRule>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyRule)
-    }
-}
-
-/// The lowercase name of a polarity.
-pub fn polarity_name(p: Polarity) -> &'static str {
-    match p {
-        Polarity::Higher => "higher",
-        Polarity::Lower => "lower",
-        Polarity::Within => "within",
+        /// The custom scheme, if any.
+        #[getter]
+        fn scheme(&self) -> Option<PyScheme> {
+            self.0.scheme.clone().map(PyScheme)
+        }
     }
 }
 
@@ -264,84 +207,43 @@ pub fn polarity_name(p: Polarity) -> &'static str {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyExplanation(pub ragstatus::Explanation);
 
-#[pymethods]
-impl PyExplanation {
-    /// The actual compared (after any rounding rule), or None.
-    #[getter]
-    fn actual(&self) -> Option<Decimal> {
-        self.0.actual
+pyclass_methods! {
+    PyExplanation(ragstatus::Explanation);
+    protocol [to_dict, to_json, from_json, reduce];
+    fields {
+        /// The actual compared (after any rounding rule), or None.
+        actual: Option<Decimal>,
+        /// The stretch target, or None.
+        stretch: Option<Decimal>,
+        /// Why there is no value (NoData), or None.
+        reason: Option<String>,
+        /// The sentence, when built.
+        sentence: Option<String>,
+        /// `"higher"`, `"lower"` or `"within"`.
+        polarity as str,
+        /// The tolerance as plain data.
+        tolerance as data,
     }
+    methods {
+        /// The target: a Decimal, a `(low, high)` tuple, or None.
+        #[getter]
+        fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            self.0
+                .target
+                .as_ref()
+                .map(|t| target_to_py(py, t))
+                .transpose()
+        }
 
-    /// The target: a Decimal, a `(low, high)` tuple, or None.
-    #[getter]
-    fn target<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0
-            .target
-            .as_ref()
-            .map(|t| target_to_py(py, t))
-            .transpose()
-    }
-
-    /// The stretch target, or None.
-    #[getter]
-    fn stretch(&self) -> Option<Decimal> {
-        self.0.stretch
-    }
-
-    /// `"higher"`, `"lower"` or `"within"`.
-    #[getter]
-    fn polarity(&self) -> &'static str {
-        polarity_name(self.0.polarity)
-    }
-
-    /// The tolerance as plain data.
-    #[getter]
-    fn tolerance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.tolerance)
-    }
-
-    /// Why there is no value (NoData), or None.
-    #[getter]
-    fn reason(&self) -> Option<String> {
-        self.0.reason.clone()
-    }
-
-    /// The sentence, when built.
-    #[getter]
-    fn sentence(&self) -> Option<String> {
-        self.0.sentence.clone()
-    }
-
-    /// The explanation as plain data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyExplanation)
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyExplanation>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-    }
-
-    fn __repr__(&self) -> String {
-        match &self.0.sentence {
-            Some(s) => format!("Explanation({s:?})"),
-            None => format!(
-                "Explanation(actual={}, stretch={})",
-                opt_dec_repr(self.0.actual),
-                opt_dec_repr(self.0.stretch)
-            ),
+        fn __repr__(&self) -> String {
+            match &self.0.sentence {
+                Some(s) => format!("Explanation({s:?})"),
+                None => format!(
+                    "Explanation(actual={}, stretch={})",
+                    dec_repr(self.0.actual),
+                    dec_repr(self.0.stretch)
+                ),
+            }
         }
     }
 }
@@ -352,159 +254,100 @@ impl PyExplanation {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyRating(pub Rating);
 
-/// The snake_case name of the rule that fired.
-pub fn fired_name(fired: &Fired) -> &'static str {
-    match fired {
-        Fired::NotDue => "not_due",
-        Fired::NoActual => "no_actual",
-        Fired::NoTarget => "no_target",
-        Fired::Stretch => "stretch",
-        Fired::Met => "met",
-        Fired::WithinTolerance => "within_tolerance",
-        Fired::BeyondTolerance => "beyond_tolerance",
-        Fired::Band { .. } => "band",
+pyclass_methods! {
+    PyRating(Rating);
+    protocol [status, to_dict, to_json, from_json, reduce];
+    fields {
+        /// How far the actual is on the wrong side of the target (≤ 0: met), or None.
+        shortfall: Option<Decimal>,
+        /// The width of the Amber band in the indicator's units, or None.
+        tolerance_amount: Option<Decimal>,
+        /// The status the rule computed, before any override.
+        computed as str,
+        /// The override as a dict `{"status", "reason", "by"}`, or None.
+        overridden as data,
     }
-}
-
-#[pymethods]
-impl PyRating {
-    /// The status (the override's, when overridden).
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.0.status.as_str()
-    }
-
-    /// The status code (0 Red, 1 Amber, 2 Green, 3 Blue, 4 NoData, 5 NoTarget, 6 NotDue).
-    #[getter]
-    fn code(&self) -> u8 {
-        self.0.status.code()
-    }
-
-    /// The status the rule computed, before any override.
-    #[getter]
-    fn computed(&self) -> &'static str {
-        self.0.computed.as_str()
-    }
-
-    /// How far the actual is on the wrong side of the target (≤ 0: met), or None.
-    #[getter]
-    fn shortfall(&self) -> Option<Decimal> {
-        self.0.shortfall
-    }
-
-    /// The width of the Amber band in the indicator's units, or None.
-    #[getter]
-    fn tolerance_amount(&self) -> Option<Decimal> {
-        self.0.tolerance_amount
-    }
-
-    /// The rule that fired: `"met"`, `"within_tolerance"`, `"beyond_tolerance"`, `"stretch"`,
-    /// `"no_actual"`, `"no_target"`, `"not_due"` or `"band"` (a custom scheme's band).
-    #[getter]
-    fn fired(&self) -> &'static str {
-        fired_name(&self.0.fired)
-    }
-
-    /// For a custom scheme: the zero-based index of the band that fired, else None.
-    #[getter]
-    fn band(&self) -> Option<usize> {
-        match self.0.fired {
-            Fired::Band { index, .. } => Some(index),
-            _ => None,
+    methods {
+        /// The rule that fired: `"met"`, `"within_tolerance"`, `"beyond_tolerance"`, `"stretch"`,
+        /// `"no_actual"`, `"no_target"`, `"not_due"` or `"band"` (a custom scheme's band).
+        #[getter]
+        fn fired(&self) -> String {
+            variant_name(&self.0.fired)
         }
-    }
 
-    /// For a custom scheme: the value of its measure, else None.
-    #[getter]
-    fn measure_value(&self) -> Option<Decimal> {
-        match self.0.fired {
-            Fired::Band { value, .. } => Some(value),
-            _ => None,
+        /// For a custom scheme: the zero-based index of the band that fired, else None.
+        #[getter]
+        fn band(&self) -> Option<usize> {
+            match self.0.fired {
+                Fired::Band { index, .. } => Some(index),
+                _ => None,
+            }
         }
-    }
 
-    /// True for Red, Amber, Green and Blue.
-    #[getter]
-    fn is_rated(&self) -> bool {
-        self.0.status.is_rated()
-    }
-
-    /// The override as a dict `{"status", "reason", "by"}`, or None.
-    #[getter]
-    fn overridden<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0.overridden)
-    }
-
-    /// The inputs and the sentence.
-    #[getter]
-    fn explanation(&self) -> PyExplanation {
-        PyExplanation(self.0.explanation.clone())
-    }
-
-    /// The plain-English sentence, when built (see `explained`).
-    #[getter]
-    fn sentence(&self) -> Option<String> {
-        self.0.explanation.sentence.clone()
-    }
-
-    /// The same rating with its sentence built for `unit` and display `decimals`.
-    #[pyo3(signature = (unit = None, decimals = None))]
-    fn explained(
-        &self,
-        unit: Option<&Bound<'_, PyAny>>,
-        #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
-    ) -> PyResult<Self> {
-        let unit = extract_unit(unit)?;
-        Ok(PyRating(self.0.clone().explained(&unit, decimals)))
-    }
-
-    /// The same rating overridden by a person: `status` becomes the override's, `computed`
-    /// keeps what the rule said.
-    fn with_override(
-        &self,
-        status: &Bound<'_, PyAny>,
-        #[pyo3(from_py_with = crate::args::text)] reason: String,
-        #[pyo3(from_py_with = crate::args::text)] by: String,
-    ) -> PyResult<Self> {
-        let status = extract_status(status)?;
-        Ok(PyRating(self.0.clone().with_override(status, reason, by)))
-    }
-
-    /// The JSON form as plain Python data (decimals as text).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyRating)
-    }
-
-    fn __repr__(&self) -> String {
-        let mut s = format!(
-            "Rating(status='{}', shortfall={}, tolerance_amount={}, fired='{}'",
-            self.0.status.as_str(),
-            opt_dec_repr(self.0.shortfall),
-            opt_dec_repr(self.0.tolerance_amount),
-            fired_name(&self.0.fired)
-        );
-        if self.0.computed != self.0.status {
-            s.push_str(&format!(", computed='{}'", self.0.computed.as_str()));
+        /// For a custom scheme: the value of its measure, else None.
+        #[getter]
+        fn measure_value(&self) -> Option<Decimal> {
+            match self.0.fired {
+                Fired::Band { value, .. } => Some(value),
+                _ => None,
+            }
         }
-        s.push(')');
-        s
-    }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyRating>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        /// True for Red, Amber, Green and Blue.
+        #[getter]
+        fn is_rated(&self) -> bool {
+            self.0.status.is_rated()
+        }
+
+        /// The inputs and the sentence.
+        #[getter]
+        fn explanation(&self) -> PyExplanation {
+            PyExplanation(self.0.explanation.clone())
+        }
+
+        /// The plain-English sentence, when built (see `explained`).
+        #[getter]
+        fn sentence(&self) -> Option<String> {
+            self.0.explanation.sentence.clone()
+        }
+
+        /// The same rating with its sentence built for `unit` and display `decimals`.
+        #[pyo3(signature = (unit = None, decimals = None))]
+        fn explained(
+            &self,
+            unit: Option<&Bound<'_, PyAny>>,
+            #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
+        ) -> PyResult<Self> {
+            let unit = extract_unit(unit)?;
+            Ok(PyRating(self.0.clone().explained(&unit, decimals)))
+        }
+
+        /// The same rating overridden by a person: `status` becomes the override's, `computed`
+        /// keeps what the rule said.
+        fn with_override(
+            &self,
+            status: &Bound<'_, PyAny>,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] reason: String,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] by: String,
+        ) -> PyResult<Self> {
+            let status = extract_status(status)?;
+            Ok(PyRating(self.0.clone().with_override(status, reason, by)))
+        }
+
+        fn __repr__(&self) -> String {
+            let mut s = format!(
+                "Rating(status='{}', shortfall={}, tolerance_amount={}, fired='{}'",
+                self.0.status.as_str(),
+                dec_repr(self.0.shortfall),
+                dec_repr(self.0.tolerance_amount),
+                variant_name(&self.0.fired)
+            );
+            if self.0.computed != self.0.status {
+                s.push_str(&format!(", computed='{}'", self.0.computed.as_str()));
+            }
+            s.push(')');
+            s
+        }
     }
 }
 
@@ -563,12 +406,12 @@ pub fn rate(
     tolerance: Option<&Bound<'_, PyAny>>,
     stretch: Option<&Bound<'_, PyAny>>,
     scheme: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::flag)] blue: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] blue: bool,
     rule: Option<&Bound<'_, PyAny>>,
     unit: Option<&Bound<'_, PyAny>>,
-    #[pyo3(from_py_with = crate::args::opt_u32)] decimals: Option<u32>,
-    #[pyo3(from_py_with = crate::args::flag)] not_due: bool,
-    #[pyo3(from_py_with = crate::args::opt_text)] no_value_reason: Option<String>,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_u32)] decimals: Option<u32>,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] not_due: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::opt_text)] no_value_reason: Option<String>,
 ) -> PyResult<PyRating> {
     let rule = build_rule(rule_arg(rule)?, polarity, tolerance, scheme, blue)?;
     let rating = if not_due {
@@ -606,52 +449,40 @@ pub fn rate(
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct PyTargetSpec(pub TargetSpec);
 
-#[pymethods]
-impl PyTargetSpec {
-    #[new]
-    fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
-        from_py(definition).map(PyTargetSpec)
-    }
+pyclass_methods! {
+    PyTargetSpec(TargetSpec);
+    protocol [to_dict, reduce_data, repr_json];
+    methods {
+        #[new]
+        fn new(definition: &Bound<'_, PyAny>) -> PyResult<Self> {
+            from_py(definition).map(PyTargetSpec)
+        }
 
-    /// The target for period `k` of `n` in the year (None: no target).
-    fn target_for<'py>(
-        &self,
-        py: Python<'py>,
-        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let target = self.0.target_for(k, n).py()?;
-        target.as_ref().map(|t| target_to_py(py, t)).transpose()
-    }
+        /// The target for period `k` of `n` in the year (None: no target).
+        fn target_for<'py>(
+            &self,
+            py: Python<'py>,
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] k: u32,
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] n: u32,
+        ) -> PyResult<Option<Bound<'py, PyAny>>> {
+            let target = self.0.target_for(k, n).py()?;
+            target.as_ref().map(|t| target_to_py(py, t)).transpose()
+        }
 
-    /// The stretch target for period `k` of `n`, or None.
-    fn stretch_for(
-        &self,
-        #[pyo3(from_py_with = crate::args::u32_arg)] k: u32,
-        #[pyo3(from_py_with = crate::args::u32_arg)] n: u32,
-    ) -> PyResult<Option<Decimal>> {
-        self.0.stretch_for(k, n).py()
-    }
+        /// The stretch target for period `k` of `n`, or None.
+        fn stretch_for(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] k: u32,
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] n: u32,
+        ) -> PyResult<Option<Decimal>> {
+            self.0.stretch_for(k, n).py()
+        }
 
-    /// The fiscal year label, as written, if given.
-    #[getter]
-    fn year(&self) -> Option<String> {
-        self.0.year().map(str::to_string)
-    }
-
-    /// The definition as plain data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    fn __repr__(&self) -> PyResult<String> {
-        Ok(format!("TargetSpec({})", to_json_text(&self.0)?))
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let data = to_py(py, &slf.get().0)?;
-        (py.get_type::<PyTargetSpec>(), (data,)).into_pyobject(py)
+        /// The fiscal year label, as written, if given.
+        #[getter]
+        fn year(&self) -> Option<String> {
+            self.0.year().map(str::to_string)
+        }
     }
 }
 

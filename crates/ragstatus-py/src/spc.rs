@@ -14,17 +14,21 @@
 //! `InvalidValueError` naming its position (`values[3]`), never a silently shortened chart.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString};
 use ragstatus::Decimal;
 use ragstatus::spc::{
-    Assurance, PointType, SignalDirection, SpcPoint, SpcResult, SpcSegment, SpcSettings, SpcSignal,
-    XmrLimits, spc as core_spc, spc_with_labels, xmr_limits as core_xmr_limits,
+    PointType, SpcPoint, SpcResult, SpcSegment, SpcSettings, SpcSignal, XmrLimits, spc as core_spc,
+    spc_with_labels, xmr_limits as core_xmr_limits,
 };
 
-use crate::budget::{dec_repr, from_plain, in_field, items, json_hash};
-use crate::convert::{Actual, describe, extract_actual};
+use crate::conv::describe;
+use crate::conv::json::from_plain;
+use crate::conv::json::variant_name;
+use crate::conv::number::{Actual, extract_actual};
+use crate::conv::repr::dec_repr;
+use crate::conv::{in_field, items};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 const INT_KEYS: &[&str] = &[
     "fix_after",
@@ -93,313 +97,184 @@ fn extract_settings(
     from_plain(merged.as_any(), INT_KEYS)
 }
 
-fn point_type_name(p: PointType) -> &'static str {
-    p.as_str()
-}
-
-fn assurance_name(a: Assurance) -> &'static str {
-    match a {
-        Assurance::ConsistentPass => "consistent_pass",
-        Assurance::ConsistentFail => "consistent_fail",
-        Assurance::Inconsistent => "inconsistent",
-    }
-}
-
-fn direction_name(d: SignalDirection) -> &'static str {
-    match d {
-        SignalDirection::High => "high",
-        SignalDirection::Low => "low",
-    }
-}
-
-/// The `#[pymethods]` of a wrapper of a serde type: the methods given, plus `from_json`,
-/// `to_json`, `to_dict`, `__hash__` and `__reduce__`.
-macro_rules! serde_methods {
-    ($ty:ident, $inner:ty, { $($body:tt)* }) => {
-        #[pymethods]
-        impl $ty {
-            $($body)*
-
-            /// The JSON form as plain Python data (decimals as text).
-            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                to_py(py, &self.0)
-            }
-
-            /// The JSON text.
-            fn to_json(&self) -> PyResult<String> {
-                to_json_text(&self.0)
-            }
-
-            /// Reads the JSON text written by `to_json`.
-            #[staticmethod]
-            fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-                from_json_text::<$inner>(&text).map($ty)
-            }
-
-            fn __hash__(&self) -> u64 {
-                json_hash(&self.0)
-            }
-
-            fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-                let py = slf.py();
-                let from_json = py.get_type::<$ty>().getattr("from_json")?;
-                (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-            }
-        }
-    };
-}
-
 /// The XmR limits of one baseline: mean, mean moving range, process limits and 2σ lines.
 #[pyclass(name = "XmrLimits", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PyXmrLimits(pub XmrLimits);
 
-serde_methods!(PyXmrLimits, XmrLimits, {
-    /// The mean of the baseline values.
-    #[getter]
-    fn mean(&self) -> Decimal {
-        self.0.mean
+pyclass_methods! {
+    PyXmrLimits(XmrLimits);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The mean of the baseline values.
+        mean: Decimal,
+        /// The mean moving range after screening; None with fewer than 2 points.
+        mean_moving_range: Option<Decimal>,
+        /// mean − 2.66 × mean mR.
+        lower_process_limit: Option<Decimal>,
+        /// mean + 2.66 × mean mR.
+        upper_process_limit: Option<Decimal>,
+        /// mean − (2/3 × 2.66) × mean mR.
+        lower_two_sigma: Option<Decimal>,
+        /// mean + (2/3 × 2.66) × mean mR.
+        upper_two_sigma: Option<Decimal>,
+        /// The number of baseline values.
+        baseline_points: usize,
+        /// The number of moving ranges in the mean mR.
+        moving_ranges_used: usize,
+        /// The number of moving ranges dropped by screening.
+        moving_ranges_screened: usize,
     }
-    /// The mean moving range after screening; None with fewer than 2 points.
-    #[getter]
-    fn mean_moving_range(&self) -> Option<Decimal> {
-        self.0.mean_moving_range
+    methods {
+        fn __repr__(&self) -> String {
+            format!(
+                "XmrLimits(mean=Decimal('{}'), lower_process_limit={}, upper_process_limit={})",
+                self.0.mean,
+                dec_repr(self.0.lower_process_limit),
+                dec_repr(self.0.upper_process_limit)
+            )
+        }
     }
-    /// mean − 2.66 × mean mR.
-    #[getter]
-    fn lower_process_limit(&self) -> Option<Decimal> {
-        self.0.lower_process_limit
-    }
-    /// mean + 2.66 × mean mR.
-    #[getter]
-    fn upper_process_limit(&self) -> Option<Decimal> {
-        self.0.upper_process_limit
-    }
-    /// mean − (2/3 × 2.66) × mean mR.
-    #[getter]
-    fn lower_two_sigma(&self) -> Option<Decimal> {
-        self.0.lower_two_sigma
-    }
-    /// mean + (2/3 × 2.66) × mean mR.
-    #[getter]
-    fn upper_two_sigma(&self) -> Option<Decimal> {
-        self.0.upper_two_sigma
-    }
-    /// The number of baseline values.
-    #[getter]
-    fn baseline_points(&self) -> usize {
-        self.0.baseline_points
-    }
-    /// The number of moving ranges in the mean mR.
-    #[getter]
-    fn moving_ranges_used(&self) -> usize {
-        self.0.moving_ranges_used
-    }
-    /// The number of moving ranges dropped by screening.
-    #[getter]
-    fn moving_ranges_screened(&self) -> usize {
-        self.0.moving_ranges_screened
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "XmrLimits(mean=Decimal('{}'), lower_process_limit={}, upper_process_limit={})",
-            self.0.mean,
-            dec_repr(self.0.lower_process_limit),
-            dec_repr(self.0.upper_process_limit)
-        )
-    }
-});
+}
 
 /// One segment of the series (between rebase points), with its limits.
 #[pyclass(name = "SpcSegment", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PySpcSegment(pub SpcSegment);
 
-serde_methods!(PySpcSegment, SpcSegment, {
-    /// Index of the first point.
-    #[getter]
-    fn start(&self) -> usize {
-        self.0.start
+pyclass_methods! {
+    PySpcSegment(SpcSegment);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Index of the first point.
+        start: usize,
+        /// Index of the last point.
+        end: usize,
+        /// Number of points.
+        points: usize,
+        /// True when the segment is too short for firm limits (trial limits).
+        trial_limits: bool,
     }
-    /// Index of the last point.
-    #[getter]
-    fn end(&self) -> usize {
-        self.0.end
-    }
-    /// Number of points.
-    #[getter]
-    fn points(&self) -> usize {
-        self.0.points
-    }
-    /// The segment's limits.
-    #[getter]
-    fn limits(&self) -> PyXmrLimits {
-        PyXmrLimits(self.0.limits.clone())
-    }
-    /// True when the segment is too short for firm limits (trial limits).
-    #[getter]
-    fn trial_limits(&self) -> bool {
-        self.0.trial_limits
-    }
+    methods {
+        /// The segment's limits.
+        #[getter]
+        fn limits(&self) -> PyXmrLimits {
+            PyXmrLimits(self.0.limits.clone())
+        }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "SpcSegment(start={}, end={}, trial_limits={})",
-            self.0.start,
-            self.0.end,
-            if self.0.trial_limits { "True" } else { "False" }
-        )
+        fn __repr__(&self) -> String {
+            format!(
+                "SpcSegment(start={}, end={}, trial_limits={})",
+                self.0.start,
+                self.0.end,
+                if self.0.trial_limits { "True" } else { "False" }
+            )
+        }
     }
-});
+}
 
 /// One point of the series with its limits, rules and label.
 #[pyclass(name = "SpcPoint", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PySpcPoint(pub SpcPoint);
 
-serde_methods!(PySpcPoint, SpcPoint, {
-    /// Zero-based index in the series.
-    #[getter]
-    fn index(&self) -> usize {
-        self.0.index
+pyclass_methods! {
+    PySpcPoint(SpcPoint);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Zero-based index in the series.
+        index: usize,
+        /// The point's label, if labels were given.
+        label: Option<String>,
+        /// The value.
+        value: Decimal,
+        /// Zero-based index of its segment.
+        segment: usize,
+        /// The segment's mean.
+        mean: Decimal,
+        /// The segment's lower process limit.
+        lower_process_limit: Option<Decimal>,
+        /// The segment's upper process limit.
+        upper_process_limit: Option<Decimal>,
+        /// The segment's lower 2σ line.
+        lower_two_sigma: Option<Decimal>,
+        /// The segment's upper 2σ line.
+        upper_two_sigma: Option<Decimal>,
+        /// |value − previous value| within the segment; None for a segment's first point.
+        moving_range: Option<Decimal>,
+        /// Whether the moving range went into the mean mR.
+        moving_range_used: bool,
+        /// Why: the winning rule's sentence, or "common cause variation".
+        explanation: String,
+        /// `"common_cause"`, `"special_cause_improvement"`, `"special_cause_concern"`,
+        /// `"special_cause_neutral_high"` or `"special_cause_neutral_low"`.
+        point_type as str,
     }
-    /// The point's label, if labels were given.
-    #[getter]
-    fn label(&self) -> Option<String> {
-        self.0.label.clone()
-    }
-    /// The value.
-    #[getter]
-    fn value(&self) -> Decimal {
-        self.0.value
-    }
-    /// Zero-based index of its segment.
-    #[getter]
-    fn segment(&self) -> usize {
-        self.0.segment
-    }
-    /// The segment's mean.
-    #[getter]
-    fn mean(&self) -> Decimal {
-        self.0.mean
-    }
-    /// The segment's lower process limit.
-    #[getter]
-    fn lower_process_limit(&self) -> Option<Decimal> {
-        self.0.lower_process_limit
-    }
-    /// The segment's upper process limit.
-    #[getter]
-    fn upper_process_limit(&self) -> Option<Decimal> {
-        self.0.upper_process_limit
-    }
-    /// The segment's lower 2σ line.
-    #[getter]
-    fn lower_two_sigma(&self) -> Option<Decimal> {
-        self.0.lower_two_sigma
-    }
-    /// The segment's upper 2σ line.
-    #[getter]
-    fn upper_two_sigma(&self) -> Option<Decimal> {
-        self.0.upper_two_sigma
-    }
-    /// |value − previous value| within the segment; None for a segment's first point.
-    #[getter]
-    fn moving_range(&self) -> Option<Decimal> {
-        self.0.moving_range
-    }
-    /// Whether the moving range went into the mean mR.
-    #[getter]
-    fn moving_range_used(&self) -> bool {
-        self.0.moving_range_used
-    }
-    /// The rules that flag the point, in precedence order: `"outside"`, `"trend"`,
-    /// `"two_of_three"`, `"shift"`.
-    #[getter]
-    fn rules(&self) -> Vec<&'static str> {
-        self.0.rules.iter().map(|r| r.as_str()).collect()
-    }
-    /// `"common_cause"`, `"special_cause_improvement"`, `"special_cause_concern"`,
-    /// `"special_cause_neutral_high"` or `"special_cause_neutral_low"`.
-    #[getter]
-    fn point_type(&self) -> &'static str {
-        point_type_name(self.0.point_type)
-    }
-    /// True for every label but common cause.
-    #[getter]
-    fn is_special_cause(&self) -> bool {
-        self.0.point_type.is_special_cause()
-    }
-    /// Why: the winning rule's sentence, or "common cause variation".
-    #[getter]
-    fn explanation(&self) -> String {
-        self.0.explanation.clone()
-    }
+    methods {
+        /// The rules that flag the point, in precedence order: `"outside"`, `"trend"`,
+        /// `"two_of_three"`, `"shift"`.
+        #[getter]
+        fn rules(&self) -> Vec<&'static str> {
+            self.0.rules.iter().map(|r| r.as_str()).collect()
+        }
+        /// True for every label but common cause.
+        #[getter]
+        fn is_special_cause(&self) -> bool {
+            self.0.point_type.is_special_cause()
+        }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "SpcPoint(index={}, value=Decimal('{}'), point_type='{}')",
-            self.0.index,
-            self.0.value,
-            point_type_name(self.0.point_type)
-        )
+        fn __repr__(&self) -> String {
+            format!(
+                "SpcPoint(index={}, value=Decimal('{}'), point_type='{}')",
+                self.0.index,
+                self.0.value,
+                self.0.point_type.as_str()
+            )
+        }
     }
-});
+}
 
 /// One occurrence of a rule: an outside point, a run, or a two-of-three cluster.
 #[pyclass(name = "SpcSignal", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub struct PySpcSignal(pub SpcSignal);
 
-serde_methods!(PySpcSignal, SpcSignal, {
-    /// `"outside"`, `"trend"`, `"two_of_three"` or `"shift"`.
-    #[getter]
-    fn rule(&self) -> &'static str {
-        self.0.rule.as_str()
+pyclass_methods! {
+    PySpcSignal(SpcSignal);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Index of the first flagged point.
+        start: usize,
+        /// Index of the last flagged point.
+        end: usize,
+        /// The number of points flagged.
+        points: usize,
+        /// A sentence such as "7 points in a row above the mean from 2015/16 Q1: special cause
+        /// improvement".
+        explanation: String,
+        /// `"outside"`, `"trend"`, `"two_of_three"` or `"shift"`.
+        rule as str,
+        /// What the rule means for the indicator.
+        point_type as str,
     }
-    /// `"high"` (above, rising) or `"low"` (below, falling).
-    #[getter]
-    fn direction(&self) -> &'static str {
-        direction_name(self.0.direction)
-    }
-    /// Index of the first flagged point.
-    #[getter]
-    fn start(&self) -> usize {
-        self.0.start
-    }
-    /// Index of the last flagged point.
-    #[getter]
-    fn end(&self) -> usize {
-        self.0.end
-    }
-    /// The number of points flagged.
-    #[getter]
-    fn points(&self) -> usize {
-        self.0.points
-    }
-    /// What the rule means for the indicator.
-    #[getter]
-    fn point_type(&self) -> &'static str {
-        point_type_name(self.0.point_type)
-    }
-    /// A sentence such as "7 points in a row above the mean from 2015/16 Q1: special cause
-    /// improvement".
-    #[getter]
-    fn explanation(&self) -> String {
-        self.0.explanation.clone()
-    }
+    methods {
+        /// `"high"` (above, rising) or `"low"` (below, falling).
+        #[getter]
+        fn direction(&self) -> String {
+            variant_name(&self.0.direction)
+        }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "SpcSignal(rule='{}', start={}, end={}, point_type='{}')",
-            self.0.rule.as_str(),
-            self.0.start,
-            self.0.end,
-            point_type_name(self.0.point_type)
-        )
+        fn __repr__(&self) -> String {
+            format!(
+                "SpcSignal(rule='{}', start={}, end={}, point_type='{}')",
+                self.0.rule.as_str(),
+                self.0.start,
+                self.0.end,
+                self.0.point_type.as_str()
+            )
+        }
     }
-});
+}
 
 /// The result of an SPC analysis: every point, segment and signal, the variation and assurance
 /// icons and a summary sentence.
@@ -407,68 +282,65 @@ serde_methods!(PySpcSignal, SpcSignal, {
 #[derive(Clone, PartialEq)]
 pub struct PySpcResult(pub SpcResult);
 
-serde_methods!(PySpcResult, SpcResult, {
-    /// `"increase"`, `"decrease"` or `"neutral"`.
-    #[getter]
-    fn improvement(&self) -> &'static str {
-        self.0.improvement.as_str()
+pyclass_methods! {
+    PySpcResult(SpcResult);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// The target used for assurance, if any.
+        target: Option<Decimal>,
+        /// A summary for a report.
+        explanation: String,
+        /// `"increase"`, `"decrease"` or `"neutral"`.
+        improvement as str,
     }
-    /// The target used for assurance, if any.
-    #[getter]
-    fn target(&self) -> Option<Decimal> {
-        self.0.target
-    }
-    /// The segments, in order.
-    #[getter]
-    fn segments(&self) -> Vec<PySpcSegment> {
-        self.0.segments.iter().cloned().map(PySpcSegment).collect()
-    }
-    /// Every point, in order.
-    #[getter]
-    fn points(&self) -> Vec<PySpcPoint> {
-        self.0.points.iter().cloned().map(PySpcPoint).collect()
-    }
-    /// Every rule occurrence.
-    #[getter]
-    fn signals(&self) -> Vec<PySpcSignal> {
-        self.0.signals.iter().cloned().map(PySpcSignal).collect()
-    }
-    /// The variation icon: the last point's label (None for an empty series).
-    #[getter]
-    fn variation(&self) -> Option<&'static str> {
-        self.0.variation.map(point_type_name)
-    }
-    /// The assurance icon: `"consistent_pass"`, `"consistent_fail"`, `"inconsistent"` or None.
-    #[getter]
-    fn assurance(&self) -> Option<&'static str> {
-        self.0.assurance.map(assurance_name)
-    }
-    /// A summary for a report.
-    #[getter]
-    fn explanation(&self) -> String {
-        self.0.explanation.clone()
-    }
+    methods {
+        /// The segments, in order.
+        #[getter]
+        fn segments(&self) -> Vec<PySpcSegment> {
+            self.0.segments.iter().cloned().map(PySpcSegment).collect()
+        }
+        /// Every point, in order.
+        #[getter]
+        fn points(&self) -> Vec<PySpcPoint> {
+            self.0.points.iter().cloned().map(PySpcPoint).collect()
+        }
+        /// Every rule occurrence.
+        #[getter]
+        fn signals(&self) -> Vec<PySpcSignal> {
+            self.0.signals.iter().cloned().map(PySpcSignal).collect()
+        }
+        /// The variation icon: the last point's label (None for an empty series).
+        #[getter]
+        fn variation(&self) -> Option<&'static str> {
+            self.0.variation.map(PointType::as_str)
+        }
+        /// The assurance icon: `"consistent_pass"`, `"consistent_fail"`, `"inconsistent"` or None.
+        #[getter]
+        fn assurance(&self) -> Option<String> {
+            self.0.assurance.map(|a| variant_name(&a))
+        }
 
-    fn __len__(&self) -> usize {
-        self.0.points.len()
-    }
+        fn __len__(&self) -> usize {
+            self.0.points.len()
+        }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "SpcResult(points={}, segments={}, variation={}, assurance={})",
-            self.0.points.len(),
-            self.0.segments.len(),
-            match self.0.variation {
-                Some(v) => format!("'{}'", point_type_name(v)),
-                None => "None".into(),
-            },
-            match self.0.assurance {
-                Some(a) => format!("'{}'", assurance_name(a)),
-                None => "None".into(),
-            }
-        )
+        fn __repr__(&self) -> String {
+            format!(
+                "SpcResult(points={}, segments={}, variation={}, assurance={})",
+                self.0.points.len(),
+                self.0.segments.len(),
+                match self.0.variation {
+                    Some(v) => format!("'{}'", v.as_str()),
+                    None => "None".into(),
+                },
+                match self.0.assurance {
+                    Some(a) => format!("'{}'", variant_name(&a)),
+                    None => "None".into(),
+                }
+            )
+        }
     }
-});
+}
 
 /// Analyses a series, oldest first (SPEC §12, NHS "Making Data Count"): XmR limits, the four
 /// rules, point labels, the variation and assurance icons. `values` is any sequence of numbers
@@ -503,7 +375,7 @@ fn spc(
 #[pyo3(signature = (baseline, screen_outliers = true))]
 fn xmr_limits(
     baseline: &Bound<'_, PyAny>,
-    #[pyo3(from_py_with = crate::args::flag)] screen_outliers: bool,
+    #[pyo3(from_py_with = crate::conv::scalar::flag)] screen_outliers: bool,
 ) -> PyResult<PyXmrLimits> {
     let values = extract_values(baseline, "baseline")?;
     core_xmr_limits(&values, screen_outliers)

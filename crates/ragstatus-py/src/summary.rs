@@ -6,13 +6,14 @@
 //! A rule is `"worst"`, `"majority"` or `{"share": {"green_from": 75, "red_above": 20}}`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyDict;
 use ragstatus::summary::{Counts, GroupSummary, RollUp, Summary, SummaryItem};
 use ragstatus::{Decimal, Status};
 
-use crate::convert::describe;
+use crate::conv::describe;
+use crate::conv::json::{from_py, py_to_json};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, py_to_json, to_json_text, to_py};
+use crate::protocol::pyclass_methods;
 
 fn item_from(obj: &Bound<'_, PyAny>) -> PyResult<SummaryItem> {
     if obj.is_instance_of::<PyDict>() {
@@ -41,117 +42,63 @@ fn item_from(obj: &Bound<'_, PyAny>) -> PyResult<SummaryItem> {
 #[derive(Clone, PartialEq)]
 pub struct PyCounts(pub Counts);
 
-#[pymethods]
-impl PyCounts {
-    /// Reads the JSON text of `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyCounts)
+pyclass_methods! {
+    PyCounts(Counts);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Every item.
+        total: usize,
+        /// Items rated Red, Amber, Green or Blue.
+        rated: usize,
+        /// Items rated Red.
+        red: usize,
+        /// Items rated Amber.
+        amber: usize,
+        /// Items rated Green.
+        green: usize,
+        /// Items rated Blue.
+        blue: usize,
+        /// Items with no data.
+        no_data: usize,
+        /// Items with no target.
+        no_target: usize,
+        /// Items not due this period.
+        not_due: usize,
+        /// Items whose direction of travel is improving.
+        improving: usize,
+        /// Items whose direction of travel is worsening.
+        worsening: usize,
+        /// Items with no change.
+        no_change: usize,
+        /// Items whose direction could not be compared.
+        not_comparable: usize,
+        /// Items given without a direction.
+        no_direction: usize,
+        /// Green and Blue as a percent of rated items, exact; None when nothing is rated.
+        percent_on_target: Option<Decimal>,
     }
+    methods {
+        /// The percent on target rounded half away from zero to `decimals` places, for display.
+        fn percent_on_target_rounded(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] decimals: u32,
+        ) -> Option<Decimal> {
+            self.0.percent_on_target_rounded(decimals)
+        }
 
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
+        /// The count of one status (`"Red"`, ..., `"NotDue"`).
+        fn of(&self, status: &Bound<'_, PyAny>) -> PyResult<usize> {
+            let status: Status = from_py(status)?;
+            Ok(self.0.of(status))
+        }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyCounts>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-    }
-
-    #[getter]
-    fn total(&self) -> usize {
-        self.0.total
-    }
-    #[getter]
-    fn rated(&self) -> usize {
-        self.0.rated
-    }
-    #[getter]
-    fn red(&self) -> usize {
-        self.0.red
-    }
-    #[getter]
-    fn amber(&self) -> usize {
-        self.0.amber
-    }
-    #[getter]
-    fn green(&self) -> usize {
-        self.0.green
-    }
-    #[getter]
-    fn blue(&self) -> usize {
-        self.0.blue
-    }
-    #[getter]
-    fn no_data(&self) -> usize {
-        self.0.no_data
-    }
-    #[getter]
-    fn no_target(&self) -> usize {
-        self.0.no_target
-    }
-    #[getter]
-    fn not_due(&self) -> usize {
-        self.0.not_due
-    }
-    #[getter]
-    fn improving(&self) -> usize {
-        self.0.improving
-    }
-    #[getter]
-    fn worsening(&self) -> usize {
-        self.0.worsening
-    }
-    #[getter]
-    fn no_change(&self) -> usize {
-        self.0.no_change
-    }
-    #[getter]
-    fn not_comparable(&self) -> usize {
-        self.0.not_comparable
-    }
-    #[getter]
-    fn no_direction(&self) -> usize {
-        self.0.no_direction
-    }
-
-    /// Green and Blue as a percent of rated items, exact; None when nothing is rated.
-    #[getter]
-    fn percent_on_target(&self) -> Option<Decimal> {
-        self.0.percent_on_target
-    }
-
-    /// The percent on target rounded half away from zero to `decimals` places, for display.
-    fn percent_on_target_rounded(
-        &self,
-        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
-    ) -> Option<Decimal> {
-        self.0.percent_on_target_rounded(decimals)
-    }
-
-    /// The count of one status (`"Red"`, ..., `"NotDue"`).
-    fn of(&self, status: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let status: Status = from_py(status)?;
-        Ok(self.0.of(status))
-    }
-
-    /// The counts as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        let c = &self.0;
-        format!(
-            "Counts(total={}, rated={}, red={}, amber={}, green={}, blue={}, no_data={}, no_target={}, not_due={})",
-            c.total, c.rated, c.red, c.amber, c.green, c.blue, c.no_data, c.no_target, c.not_due
-        )
+        fn __repr__(&self) -> String {
+            let c = &self.0;
+            format!(
+                "Counts(total={}, rated={}, red={}, amber={}, green={}, blue={}, no_data={}, no_target={}, not_due={})",
+                c.total, c.rated, c.red, c.amber, c.green, c.blue, c.no_data, c.no_target, c.not_due
+            )
+        }
     }
 }
 
@@ -160,58 +107,38 @@ impl PyCounts {
 #[derive(Clone, PartialEq)]
 pub struct PyGroupSummary(pub GroupSummary);
 
-#[pymethods]
-impl PyGroupSummary {
-    /// Reads the JSON text of `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyGroupSummary)
+pyclass_methods! {
+    PyGroupSummary(GroupSummary);
+    protocol [to_json, from_json, hash, reduce];
+    fields {
+        /// The group path, outermost first (empty for the overall summary).
+        path: Vec<String>,
     }
+    methods {
+        /// The counts.
+        #[getter]
+        fn counts(&self) -> PyCounts {
+            PyCounts(self.0.counts.clone())
+        }
 
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
+        /// The roll-up status by the rule asked for, or None (no rule, or nothing rated).
+        #[getter]
+        fn roll_up(&self) -> Option<&'static str> {
+            self.0.roll_up.map(|s| s.as_str())
+        }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyGroupSummary>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-    }
-
-    /// The group path, outermost first (empty for the overall summary).
-    #[getter]
-    fn path(&self) -> Vec<String> {
-        self.0.path.clone()
-    }
-
-    /// The counts.
-    #[getter]
-    fn counts(&self) -> PyCounts {
-        PyCounts(self.0.counts.clone())
-    }
-
-    /// The roll-up status by the rule asked for, or None (no rule, or nothing rated).
-    #[getter]
-    fn roll_up(&self) -> Option<&'static str> {
-        self.0.roll_up.map(|s| s.as_str())
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "GroupSummary(path={:?}, total={}, rated={}, roll_up={})",
-            self.0.path,
-            self.0.counts.total,
-            self.0.counts.rated,
-            match self.0.roll_up {
-                Some(s) => format!("'{}'", s.as_str()),
-                None => "None".to_string(),
-            }
-        )
+        fn __repr__(&self) -> String {
+            format!(
+                "GroupSummary(path={:?}, total={}, rated={}, roll_up={})",
+                self.0.path,
+                self.0.counts.total,
+                self.0.counts.rated,
+                match self.0.roll_up {
+                    Some(s) => format!("'{}'", s.as_str()),
+                    None => "None".to_string(),
+                }
+            )
+        }
     }
 }
 
@@ -220,61 +147,38 @@ impl PyGroupSummary {
 #[derive(Clone, PartialEq)]
 pub struct PySummary(pub Summary);
 
-#[pymethods]
-impl PySummary {
-    /// Everything.
-    #[getter]
-    fn overall(&self) -> PyGroupSummary {
-        PyGroupSummary(self.0.overall.clone())
-    }
+pyclass_methods! {
+    PySummary(Summary);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    methods {
+        /// Everything.
+        #[getter]
+        fn overall(&self) -> PyGroupSummary {
+            PyGroupSummary(self.0.overall.clone())
+        }
 
-    /// Every group at every level of the group paths, in path order.
-    #[getter]
-    fn groups(&self) -> Vec<PyGroupSummary> {
-        self.0.groups.iter().cloned().map(PyGroupSummary).collect()
-    }
+        /// Every group at every level of the group paths, in path order.
+        #[getter]
+        fn groups(&self) -> Vec<PyGroupSummary> {
+            self.0.groups.iter().cloned().map(PyGroupSummary).collect()
+        }
 
-    /// The group with this path, or None.
-    fn group(
-        &self,
-        #[pyo3(from_py_with = crate::args::texts)] path: Vec<String>,
-    ) -> Option<PyGroupSummary> {
-        self.0.group(&path).cloned().map(PyGroupSummary)
-    }
+        /// The group with this path, or None.
+        fn group(
+            &self,
+            #[pyo3(from_py_with = crate::conv::scalar::texts)] path: Vec<String>,
+        ) -> Option<PyGroupSummary> {
+            self.0.group(&path).cloned().map(PyGroupSummary)
+        }
 
-    /// The JSON form as plain Python data.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.0)
-    }
-
-    /// The JSON text.
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PySummary)
-    }
-
-    fn __hash__(&self) -> u64 {
-        crate::budget::json_hash(&self.0)
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Summary(total={}, rated={}, groups={})",
-            self.0.overall.counts.total,
-            self.0.overall.counts.rated,
-            self.0.groups.len()
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PySummary>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
+        fn __repr__(&self) -> String {
+            format!(
+                "Summary(total={}, rated={}, groups={})",
+                self.0.overall.counts.total,
+                self.0.overall.counts.rated,
+                self.0.groups.len()
+            )
+        }
     }
 }
 
@@ -283,7 +187,7 @@ impl PySummary {
 #[pyo3(signature = (items, rule = None))]
 pub fn summarize(items: &Bound<'_, PyAny>, rule: Option<&Bound<'_, PyAny>>) -> PyResult<PySummary> {
     let mut list = Vec::new();
-    for item in crate::budget::items(items, "items")? {
+    for item in crate::conv::items(items, "items")? {
         list.push(item_from(&item)?);
     }
     let rule: Option<RollUp> = match rule {

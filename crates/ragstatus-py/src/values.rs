@@ -6,125 +6,59 @@
 //! `no_value` reason (`"missing"`, `"zero_denominator"`, `"incomplete"`).
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::PyTuple;
 use ragstatus::Decimal;
-use ragstatus::value::{Aggregation, NoValueReason, Observation, Resolved, Rounding, RoundingMode};
+use ragstatus::value::{Aggregation, NoValueReason, Resolved, Rounding, RoundingMode};
 
-use crate::convert::{Actual, describe, extract_actual, extract_decimal};
+use crate::conv::json::from_py;
+use crate::conv::json::variant_name;
+use crate::conv::number::{extract_decimal, extract_observation};
 use crate::errors::{IntoPyResult, invalid};
-use crate::pyjson::{from_json_text, from_py, to_json_text};
-
-/// Reads an observation; `None` (or NaN) when there is no value.
-pub fn extract_observation(obj: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let get = |key: &str| -> PyResult<Option<Bound<'_, PyAny>>> { d.get_item(key) };
-        if let Some(value) = get("value")? {
-            if get("numerator")?.is_some() || get("denominator")?.is_some() {
-                return Err(invalid(
-                    describe(obj),
-                    "either a value or a numerator and a denominator, not both",
-                ));
-            }
-            return Ok(match extract_actual(&value)? {
-                Actual::Value(v) => Some(Observation::value(v)),
-                Actual::Missing => None,
-            });
-        }
-        return match (get("numerator")?, get("denominator")?) {
-            (Some(n), Some(den)) => fraction(&n, &den),
-            _ => Err(invalid(
-                describe(obj),
-                "{\"value\": ...} or {\"numerator\": ..., \"denominator\": ...}",
-            )),
-        };
-    }
-    if let Ok(t) = obj.cast::<PyTuple>() {
-        if t.len() == 2 {
-            return fraction(&t.get_item(0)?, &t.get_item(1)?);
-        }
-        return Err(invalid(describe(obj), "a (numerator, denominator) pair"));
-    }
-    Ok(match extract_actual(obj)? {
-        Actual::Value(v) => Some(Observation::value(v)),
-        Actual::Missing => None,
-    })
-}
-
-fn fraction(n: &Bound<'_, PyAny>, d: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
-    Ok(match (extract_actual(n)?, extract_actual(d)?) {
-        (Actual::Value(n), Actual::Value(d)) => Some(Observation::fraction(n, d)),
-        _ => None,
-    })
-}
+use crate::protocol::pyclass_methods;
 
 /// A value, or the reason there is none.
 #[pyclass(name = "Resolved", module = "ragstatus", frozen, eq, hash)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PyResolved(pub Resolved);
 
-#[pymethods]
-impl PyResolved {
-    /// The value, or None.
-    #[getter]
-    fn value(&self) -> Option<Decimal> {
-        self.0.value()
-    }
-
-    /// Why there is no value (`"missing"`, `"zero_denominator"`, `"incomplete"`), or None.
-    #[getter]
-    fn no_value(&self) -> Option<&'static str> {
-        match self.0 {
-            Resolved::Value(_) => None,
-            Resolved::NoValue(reason) => Some(reason_name(reason)),
+pyclass_methods! {
+    PyResolved(Resolved);
+    protocol [to_json, from_json, reduce];
+    methods {
+        /// The value, or None.
+        #[getter]
+        fn value(&self) -> Option<Decimal> {
+            self.0.value()
         }
-    }
 
-    /// The reason in words, or None when there is a value.
-    #[getter]
-    fn reason(&self) -> Option<&'static str> {
-        match self.0 {
-            Resolved::Value(_) => None,
-            Resolved::NoValue(reason) => Some(reason.describe()),
+        /// Why there is no value (`"missing"`, `"zero_denominator"`, `"incomplete"`), or None.
+        #[getter]
+        fn no_value(&self) -> Option<String> {
+            match self.0 {
+                Resolved::Value(_) => None,
+                Resolved::NoValue(reason) => Some(variant_name(&reason)),
+            }
         }
-    }
 
-    /// The JSON text (`{"value": "..."}` or `{"no_value": "..."}`).
-    // pyo3 methods take `&self`, even on a `Copy` class.
-    #[allow(clippy::wrong_self_convention)]
-    fn to_json(&self) -> PyResult<String> {
-        to_json_text(&self.0)
-    }
-
-    /// Reads the JSON text written by `to_json`.
-    #[staticmethod]
-    fn from_json(#[pyo3(from_py_with = crate::args::text)] text: String) -> PyResult<Self> {
-        from_json_text(&text).map(PyResolved)
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let from_json = py.get_type::<PyResolved>().getattr("from_json")?;
-        (from_json, (to_json_text(&slf.get().0)?,)).into_pyobject(py)
-    }
-
-    fn __bool__(&self) -> bool {
-        self.0.value().is_some()
-    }
-
-    fn __repr__(&self) -> String {
-        match self.0 {
-            Resolved::Value(v) => format!("Resolved(value=Decimal('{v}'))"),
-            Resolved::NoValue(r) => format!("Resolved(no_value={:?})", reason_name(r)),
+        /// The reason in words, or None when there is a value.
+        #[getter]
+        fn reason(&self) -> Option<&'static str> {
+            match self.0 {
+                Resolved::Value(_) => None,
+                Resolved::NoValue(reason) => Some(reason.describe()),
+            }
         }
-    }
-}
 
-/// The snake_case name of a no-value reason.
-pub fn reason_name(reason: NoValueReason) -> &'static str {
-    match reason {
-        NoValueReason::Missing => "missing",
-        NoValueReason::ZeroDenominator => "zero_denominator",
-        NoValueReason::Incomplete => "incomplete",
+        fn __bool__(&self) -> bool {
+            self.0.value().is_some()
+        }
+
+        fn __repr__(&self) -> String {
+            match self.0 {
+                Resolved::Value(v) => format!("Resolved(value=Decimal('{v}'))"),
+                Resolved::NoValue(r) => format!("Resolved(no_value={:?})", variant_name(&r)),
+            }
+        }
     }
 }
 
@@ -161,7 +95,7 @@ pub fn aggregate(
         None => Decimal::ONE,
     };
     let mut list = Vec::new();
-    for item in crate::budget::items(observations, "observations")? {
+    for item in crate::conv::items(observations, "observations")? {
         match extract_observation(&item)? {
             Some(obs) => list.push(obs),
             None => return Ok(PyResolved(Resolved::NoValue(NoValueReason::Incomplete))),
@@ -179,63 +113,57 @@ pub fn aggregate(
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PyRounding(pub Rounding);
 
-#[pymethods]
-impl PyRounding {
-    #[new]
-    #[pyo3(
-        signature = (decimals, mode = "half_away_from_zero".to_string()),
-        text_signature = "(decimals, mode='half_away_from_zero')"
-    )]
-    fn new(
-        #[pyo3(from_py_with = crate::args::u32_arg)] decimals: u32,
-        #[pyo3(from_py_with = crate::args::text)] mode: String,
-    ) -> PyResult<Self> {
-        let mode = match mode.as_str() {
-            "half_away_from_zero" => RoundingMode::HalfAwayFromZero,
-            "half_even" => RoundingMode::HalfEven,
-            other => {
-                return Err(invalid(other, "\"half_away_from_zero\" or \"half_even\""));
-            }
-        };
-        Rounding::new(decimals, mode).py().map(PyRounding)
+pyclass_methods! {
+    PyRounding(Rounding);
+    protocol [];
+    fields {
+        /// The number of decimal places.
+        decimals: u32,
     }
+    methods {
+        #[new]
+        #[pyo3(
+            signature = (decimals, mode = "half_away_from_zero".to_string()),
+            text_signature = "(decimals, mode='half_away_from_zero')"
+        )]
+        fn new(
+            #[pyo3(from_py_with = crate::conv::scalar::u32_arg)] decimals: u32,
+            #[pyo3(from_py_with = crate::conv::scalar::text)] mode: String,
+        ) -> PyResult<Self> {
+            let mode = match mode.as_str() {
+                "half_away_from_zero" => RoundingMode::HalfAwayFromZero,
+                "half_even" => RoundingMode::HalfEven,
+                other => {
+                    return Err(invalid(other, "\"half_away_from_zero\" or \"half_even\""));
+                }
+            };
+            Rounding::new(decimals, mode).py().map(PyRounding)
+        }
 
-    /// The number of decimal places.
-    #[getter]
-    fn decimals(&self) -> u32 {
-        self.0.decimals
-    }
+        /// `"half_away_from_zero"` or `"half_even"`.
+        #[getter]
+        fn mode(&self) -> String {
+            variant_name(&self.0.mode)
+        }
 
-    /// `"half_away_from_zero"` or `"half_even"`.
-    #[getter]
-    fn mode(&self) -> &'static str {
-        mode_name(self.0.mode)
-    }
+        /// Rounds a value.
+        fn apply(&self, value: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+            Ok(self.0.apply(extract_decimal(value)?))
+        }
 
-    /// Rounds a value.
-    fn apply(&self, value: &Bound<'_, PyAny>) -> PyResult<Decimal> {
-        Ok(self.0.apply(extract_decimal(value)?))
-    }
+        fn __repr__(&self) -> String {
+            format!(
+                "Rounding({}, mode={:?})",
+                self.0.decimals,
+                variant_name(&self.0.mode)
+            )
+        }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Rounding({}, mode={:?})",
-            self.0.decimals,
-            mode_name(self.0.mode)
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let r = slf.get().0;
-        (py.get_type::<PyRounding>(), (r.decimals, mode_name(r.mode))).into_pyobject(py)
-    }
-}
-
-fn mode_name(mode: RoundingMode) -> &'static str {
-    match mode {
-        RoundingMode::HalfAwayFromZero => "half_away_from_zero",
-        RoundingMode::HalfEven => "half_even",
+        fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+            let py = slf.py();
+            let r = slf.get().0;
+            (py.get_type::<PyRounding>(), (r.decimals, variant_name(&r.mode))).into_pyobject(py)
+        }
     }
 }
 

@@ -62,11 +62,13 @@
 
 use rust_decimal::Decimal;
 
+mod bulk;
 mod direction;
 mod float;
 mod scaled;
 pub mod simd;
 
+pub use self::bulk::{Actuals, RuleBatch, float_decimal, rate_rule_batch};
 pub use self::direction::direction_codes;
 pub use self::float::{
     FloatCounts, FloatIssue, ScaledColumn, scale_f64, scale_f64_column, scale_f64_into,

@@ -505,6 +505,78 @@ fn normalize_zero(d: Decimal) -> Decimal {
     if d.is_zero() { Decimal::ZERO } else { d }
 }
 
+/// The keys of the definitions format whose numbers are whole numbers (a month, a count of
+/// places or of points), not decimals: [`numbers_to_text`] leaves the numbers under them alone.
+pub const INTEGER_KEYS: [&str; 6] = [
+    "start_month",
+    "decimals",
+    "regression",
+    "baseline",
+    "shift",
+    "trend",
+];
+
+/// The decimal text of a JSON number, as the core reads decimals: an integer as written, a
+/// float as the decimal of its shortest round-trip text ([`decimal_from_f64`]: `94.95`, not
+/// `94.9500000000000028…`). A float a [`Decimal`] cannot hold keeps the number's own text, for
+/// the field's reader to refuse with its path.
+///
+/// ```
+/// use ragstatus::value::number_text;
+/// assert_eq!(number_text(&serde_json::Number::from(-3)), "-3");
+/// let x = serde_json::Number::from_f64(1e-7).unwrap();
+/// assert_eq!(number_text(&x), "0.0000001");
+/// ```
+pub fn number_text(n: &serde_json::Number) -> String {
+    if n.is_f64() {
+        if let Some(d) = n.as_f64().and_then(decimal_from_f64) {
+            return d.to_string();
+        }
+    }
+    n.to_string()
+}
+
+/// Writes every number of plain JSON data as its decimal text ([`number_text`]), except the
+/// values under the keys in `integer_keys`, at any depth, which are left as they are: the
+/// core reads decimals from text only, so that data built in code (`{"absolute": 1}`) reads like
+/// the same data in a file (`{"absolute": "1"}`). Integer settings stay numbers.
+///
+/// ```
+/// use ragstatus::value::{INTEGER_KEYS, numbers_to_text};
+/// use serde_json::json;
+///
+/// let data = json!({"decimals": 1, "target": {"value": 95}, "bands": [0.5, 2]});
+/// assert_eq!(
+///     numbers_to_text(data, &INTEGER_KEYS),
+///     json!({"decimals": 1, "target": {"value": "95"}, "bands": ["0.5", "2"]})
+/// );
+/// ```
+pub fn numbers_to_text(value: serde_json::Value, integer_keys: &[&str]) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => Value::String(number_text(&n)),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|v| numbers_to_text(v, integer_keys))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    if integer_keys.contains(&k.as_str()) {
+                        (k, v)
+                    } else {
+                        let v = numbers_to_text(v, integer_keys);
+                        (k, v)
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

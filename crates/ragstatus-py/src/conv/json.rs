@@ -5,14 +5,20 @@
 //! 20}}`). Numbers inside may be `Decimal`, `int`, `float` (its shortest repr) or decimal text;
 //! dates may be `datetime.date` or ISO text; a `Period` stands for its label.
 
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use ragstatus::Decimal;
+use ragstatus::value::{INTEGER_KEYS, numbers_to_text};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
-use crate::convert::{decimal_from_f64, describe};
+use super::describe;
+use super::number::decimal_from_f64;
 use crate::errors::{IntoPyResult, invalid};
 
 static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -74,17 +80,17 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return Ok(Value::Array(items));
     }
     if obj.is_instance(DECIMAL_CLS.import(py, "decimal", "Decimal")?)? {
-        let d = crate::convert::extract_decimal(obj)?;
+        let d = super::number::extract_decimal(obj)?;
         return Ok(Value::String(d.to_string()));
     }
     if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
         return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
     }
-    if let Ok(p) = obj.cast::<crate::period::PyPeriod>() {
-        return Ok(Value::String(p.get().0.label()));
+    if is_period(obj) {
+        return Ok(Value::String(obj.str()?.to_cow()?.to_string()));
     }
     // numpy scalars and other numbers.
-    if let Ok(d) = crate::convert::extract_decimal(obj) {
+    if let Ok(d) = super::number::extract_decimal(obj) {
         return Ok(Value::String(d.to_string()));
     }
     Err(invalid(
@@ -93,26 +99,27 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     ))
 }
 
+/// Whether `obj` is a `ragstatus.Period` (its `str()` is its label). Told by its class's name,
+/// so that the conversions need not import the class modules, which import them.
+fn is_period(obj: &Bound<'_, PyAny>) -> bool {
+    let ty = obj.get_type();
+    let named = |name: PyResult<Bound<'_, pyo3::types::PyString>>, expected: &str| {
+        name.is_ok_and(|n| n.to_cow().is_ok_and(|n| n == expected))
+    };
+    named(ty.qualname(), "Period") && named(ty.module(), "ragstatus")
+}
+
 /// Deserializes plain Python data into a core type, with the errors of the file loaders: a
 /// value that fails the core's own validation keeps its kind (an invalid scheme is a
 /// `SchemeError` naming its band), anything else is a `ParseError`, with the path to the field.
 ///
 /// Numbers become decimal text first (decimals are read from text), except under the keys that
-/// hold whole numbers, so that `{"absolute": 1}` reads like `{"absolute": "1"}`.
+/// hold whole numbers: the core's [`numbers_to_text`] with its [`INTEGER_KEYS`], so that
+/// `{"absolute": 1}` reads like `{"absolute": "1"}`.
 pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
-    let value = crate::budget::numbers_to_text(py_to_json(obj)?, &INTEGER_KEYS);
+    let value = numbers_to_text(py_to_json(obj)?, &INTEGER_KEYS);
     ragstatus::definitions::from_json_value(&value).py()
 }
-
-/// Keys whose numbers are whole numbers, not decimals (as in the definitions files).
-const INTEGER_KEYS: [&str; 6] = [
-    "start_month",
-    "decimals",
-    "regression",
-    "baseline",
-    "shift",
-    "trend",
-];
 
 /// A serde error as a core error. Errors raised by the core's own validation inside
 /// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an
@@ -197,4 +204,48 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> PyResult<T> {
     serde_json::from_str(text)
         .map_err(ragstatus::Error::from)
         .py()
+}
+
+/// Deserialises plain Python data (a dict of settings, say) into a core type. Numbers may be
+/// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
+pub fn from_plain<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, int_keys: &[&str]) -> PyResult<T> {
+    let value = numbers_to_text(py_to_json(obj)?, int_keys);
+    serde_json::from_value::<T>(value).map_err(serde_error).py()
+}
+
+/// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
+/// alike whatever their scale (`1.0 == 1.00`), so every text that reads as a decimal is hashed
+/// in its normal form. (Other text that happens to read as a decimal only collides more.)
+pub fn json_hash<T: serde::Serialize>(value: &T) -> u64 {
+    fn normal(value: Value) -> Value {
+        match value {
+            Value::String(s) => match s.parse::<Decimal>() {
+                Ok(d) => Value::String(d.normalize().to_string()),
+                Err(_) => Value::String(s),
+            },
+            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().map(|(k, v)| (k, normal(v))).collect())
+            }
+            other => other,
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    let text = serde_json::to_value(value)
+        .map(normal)
+        .and_then(|v| serde_json::to_string(&v))
+        .unwrap_or_default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The name a value of a core enum has in the JSON form (`"zero_denominator"`, `"half_even"`,
+/// `"band"` for `Fired::Band { .. }`): the core's own spelling, for the enums that have no
+/// `as_str()`, so that no table of names is kept here.
+pub fn variant_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        Ok(Value::Object(map)) if map.len() == 1 => map.into_iter().map(|(k, _)| k).collect(),
+        _ => String::new(),
+    }
 }

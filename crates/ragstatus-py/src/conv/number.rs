@@ -22,6 +22,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 use ragstatus::Decimal;
 
+use pyo3::types::{PyDict, PyTuple};
+use ragstatus::value::Observation;
+
+use super::{describe, in_field};
 use crate::errors::invalid;
 
 static DECIMAL_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -227,16 +231,59 @@ fn int_to_decimal(obj: &Bound<'_, PyAny>) -> PyResult<Decimal> {
     }
 }
 
-/// A short description of a Python object for an error message: its repr, cut to 80 characters.
-pub fn describe(obj: &Bound<'_, PyAny>) -> String {
-    let text = obj
-        .repr()
-        .and_then(|r| r.to_cow().map(|c| c.to_string()))
-        .unwrap_or_else(|_| "<object>".to_string());
-    if text.chars().count() > 80 {
-        let cut: String = text.chars().take(77).collect();
-        format!("{cut}...")
-    } else {
-        text
+/// A required number, with the field named in the error.
+pub fn decimal_in(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    extract_decimal(obj).map_err(|e| in_field(obj.py(), e, field))
+}
+
+/// An optional number: None, NaN, `pandas.NA` and empty text are absent.
+pub fn opt_decimal_in(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Decimal>> {
+    let Some(obj) = obj else { return Ok(None) };
+    match extract_actual(obj).map_err(|e| in_field(obj.py(), e, field))? {
+        Actual::Value(v) => Ok(Some(v)),
+        Actual::Missing => Ok(None),
     }
+}
+
+/// Reads an observation; `None` (or NaN) when there is no value.
+pub fn extract_observation(obj: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let get = |key: &str| -> PyResult<Option<Bound<'_, PyAny>>> { d.get_item(key) };
+        if let Some(value) = get("value")? {
+            if get("numerator")?.is_some() || get("denominator")?.is_some() {
+                return Err(invalid(
+                    describe(obj),
+                    "either a value or a numerator and a denominator, not both",
+                ));
+            }
+            return Ok(match extract_actual(&value)? {
+                Actual::Value(v) => Some(Observation::value(v)),
+                Actual::Missing => None,
+            });
+        }
+        return match (get("numerator")?, get("denominator")?) {
+            (Some(n), Some(den)) => fraction(&n, &den),
+            _ => Err(invalid(
+                describe(obj),
+                "{\"value\": ...} or {\"numerator\": ..., \"denominator\": ...}",
+            )),
+        };
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        if t.len() == 2 {
+            return fraction(&t.get_item(0)?, &t.get_item(1)?);
+        }
+        return Err(invalid(describe(obj), "a (numerator, denominator) pair"));
+    }
+    Ok(match extract_actual(obj)? {
+        Actual::Value(v) => Some(Observation::value(v)),
+        Actual::Missing => None,
+    })
+}
+
+fn fraction(n: &Bound<'_, PyAny>, d: &Bound<'_, PyAny>) -> PyResult<Option<Observation>> {
+    Ok(match (extract_actual(n)?, extract_actual(d)?) {
+        (Actual::Value(n), Actual::Value(d)) => Some(Observation::fraction(n, d)),
+        _ => None,
+    })
 }

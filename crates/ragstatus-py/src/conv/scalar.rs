@@ -11,11 +11,11 @@
 
 use chrono::NaiveDate;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString};
-use ragstatus::FiscalCalendar;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyInt, PyString, PyType};
 
-use crate::convert::describe;
-use crate::errors::invalid;
+use super::{describe, in_field};
+use crate::errors::{IntoPyResult, invalid};
 
 /// Text (a `str`).
 pub fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -94,7 +94,7 @@ pub fn flag(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// A date: a `datetime.date`, or text as `yyyy-mm-dd` or `dd/mm/yyyy`.
 pub fn date(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    crate::budget::extract_date(obj, "date")
+    extract_date(obj, "date")
 }
 
 /// A list of texts (a group path); a single text is refused rather than split into letters.
@@ -116,13 +116,77 @@ pub fn texts(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     .collect()
 }
 
-/// An optional fiscal calendar: a `FiscalCalendar`, or None.
-pub fn opt_calendar(obj: &Bound<'_, PyAny>) -> PyResult<Option<FiscalCalendar>> {
+/// Text that must be a `str`.
+pub fn extract_text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.to_string()),
+        Err(_) => Err(in_field(obj.py(), invalid(describe(obj), "text"), field)),
+    }
+}
+
+/// Optional text: None stays None.
+pub fn extract_opt_text(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<String>> {
+    match obj {
+        Some(o) if !o.is_none() => extract_text(o, field).map(Some),
+        _ => Ok(None),
+    }
+}
+
+static DATE_CLS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// A date: `datetime.date` (or `datetime`, `pandas.Timestamp`: the date part), or text as ISO
+/// `yyyy-mm-dd` or UK `dd/mm/yyyy`.
+pub fn extract_date(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<NaiveDate> {
+    let py = obj.py();
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return ragstatus::milestone::parse_date(&text)
+            .py()
+            .map_err(|e| in_field(py, e, field));
+    }
+    if obj.is_instance(DATE_CLS.import(py, "datetime", "date")?)? {
+        // pandas.NaT is a datetime whose fields are NaN: not a date.
+        let part = |name: &str| -> Option<u32> { obj.getattr(name).ok()?.extract::<u32>().ok() };
+        let (Some(year), Some(month), Some(day)) = (part("year"), part("month"), part("day"))
+        else {
+            return Err(in_field(py, invalid(describe(obj), "a date"), field));
+        };
+        let year = i32::try_from(year).unwrap_or(i32::MAX);
+        return NaiveDate::from_ymd_opt(year, month, day)
+            .ok_or_else(|| in_field(py, invalid(describe(obj), "a date"), field));
+    }
+    Err(in_field(
+        py,
+        invalid(
+            describe(obj),
+            "a datetime.date or a date as yyyy-mm-dd or dd/mm/yyyy",
+        ),
+        field,
+    ))
+}
+
+/// An optional date: None, NaN, `pandas.NaT` and empty text are absent.
+pub fn extract_opt_date(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<NaiveDate>> {
+    let Some(obj) = obj else { return Ok(None) };
     if obj.is_none() {
         return Ok(None);
     }
-    match obj.cast::<crate::period::PyFiscalCalendar>() {
-        Ok(c) => Ok(Some(c.get().0)),
-        Err(_) => Err(invalid(describe(obj), "a FiscalCalendar or None")),
+    if let Ok(s) = obj.cast::<PyString>() {
+        if s.to_cow()?.trim().is_empty() {
+            return Ok(None);
+        }
     }
+    let type_name = obj.get_type().name()?.to_string();
+    if type_name == "NaTType" || type_name == "NAType" {
+        return Ok(None);
+    }
+    if let Ok(x) = obj.extract::<f64>() {
+        if x.is_nan() && !obj.is_instance(DATE_CLS.import(obj.py(), "datetime", "date")?)? {
+            return Ok(None);
+        }
+    }
+    extract_date(obj, field).map(Some)
 }
