@@ -21,16 +21,6 @@ use crate::conv::scalar::extract_date;
 use crate::errors::{PyErrWrapper, invalid};
 use crate::milestone::PyMilestoneSettings;
 
-/// The settings keys read as integers (as `analyse_spc` reads them).
-const SPC_INT_KEYS: &[&str] = &[
-    "fix_after",
-    "rebase_at",
-    "shift_length",
-    "trend_length",
-    "trial_limit_points",
-    "display_decimals",
-];
-
 /// The Arrow data of any tabular object, as one batch.
 fn read_batch(
     py: Python<'_>,
@@ -90,7 +80,7 @@ fn _spc_frame<'py>(
     value: String,
     period: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let settings: SpcSettings = from_plain(settings.as_any(), SPC_INT_KEYS)?;
+    let settings: SpcSettings = from_plain(settings.as_any(), crate::spc::INT_KEYS)?;
     let options = SpcFrameOptions {
         by,
         value,

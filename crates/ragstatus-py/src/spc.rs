@@ -30,7 +30,8 @@ use crate::conv::{in_field, items};
 use crate::errors::{IntoPyResult, invalid};
 use crate::protocol::pyclass_methods;
 
-const INT_KEYS: &[&str] = &[
+/// The settings keys read as integers (shared with the bulk `spc_frame`).
+pub(crate) const INT_KEYS: &[&str] = &[
     "fix_after",
     "rebase_at",
     "shift_length",
