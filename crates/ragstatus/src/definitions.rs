@@ -124,7 +124,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::indicator::{Indicator, IndicatorResult, Series};
 use crate::period::{FiscalCalendar, Period};
 use crate::summary::{RollUp, Summary, SummaryItem};
-use crate::value::decimal_from_f64;
+use crate::value::{INTEGER_KEYS, number_text, numbers_to_text};
 
 /// A fiscal calendar and the indicators defined against it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -156,16 +156,6 @@ impl Evaluation {
         Summary::build(&items, rule)
     }
 }
-
-/// Keys whose numbers are integers, not decimals: left as numbers when the rest become text.
-const INTEGER_KEYS: [&str; 6] = [
-    "start_month",
-    "decimals",
-    "regression",
-    "baseline",
-    "shift",
-    "trend",
-];
 
 impl Definitions {
     /// Reads definitions from TOML text. The first problem is returned (see
@@ -239,7 +229,7 @@ impl Definitions {
             }]
         })?;
         let positions = json_positions(text);
-        Self::check_value(&normalize_json(value, None), "JSON")
+        Self::check_value(&numbers_to_text(value, &INTEGER_KEYS), "JSON")
             .map_err(|errors| locate_all(errors, text, &positions))
     }
 
@@ -743,35 +733,6 @@ fn locate_all(errors: Vec<Error>, text: &str, positions: &Positions) -> Vec<Erro
         .collect()
 }
 
-/// Turns numbers into their decimal text, except under [`INTEGER_KEYS`].
-fn normalize_json(value: Value, key: Option<&str>) -> Value {
-    match value {
-        Value::Number(n) if !key.is_some_and(|k| INTEGER_KEYS.contains(&k)) => {
-            let text = if n.is_f64() {
-                n.as_f64()
-                    .and_then(decimal_from_f64)
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| n.to_string())
-            } else {
-                n.to_string()
-            };
-            Value::String(text)
-        }
-        Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| normalize_json(v, key)).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = normalize_json(v, Some(&k));
-                    (k, v)
-                })
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
 /// The exact decimal text of a number as written (`94.95`, `1e-7` → `0.0000001`), if a
 /// [`Decimal`](rust_decimal::Decimal) can hold it exactly.
 fn exact_decimal_text(token: &str) -> Option<String> {
@@ -890,7 +851,13 @@ fn toml_value_to_json(value: &toml_edit::Value, key: Option<&str>) -> Value {
                 // Not representable exactly (inf, nan, too many digits) or an integer setting:
                 // the float, which the field's reader then accepts or rejects with its path.
                 _ => serde_json::Number::from_f64(*f.value())
-                    .map(|n| normalize_json(Value::Number(n), key))
+                    .map(|n| {
+                        if integer_key {
+                            Value::Number(n)
+                        } else {
+                            Value::String(number_text(&n))
+                        }
+                    })
                     .unwrap_or(Value::String(raw)),
             }
         }
