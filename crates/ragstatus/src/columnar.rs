@@ -68,6 +68,7 @@ mod scaled;
 pub mod simd;
 
 pub use self::direction::direction_codes;
+pub(crate) use self::float::shortest_decimal;
 pub use self::float::{
     FloatCounts, FloatIssue, ScaledColumn, scale_f64, scale_f64_column, scale_f64_into,
 };
