@@ -212,6 +212,23 @@ struct Row {
     provisional: Option<bool>,
 }
 
+/// A row as the output needs it once the series are built (their observations are there): its
+/// group and period (none: an error row, its error in [`Plan::errors`]) and provisional flag.
+#[derive(Clone, Copy)]
+struct Slim {
+    group: u32,
+    period: Option<Period>,
+    provisional: Option<bool>,
+}
+
+/// What a row's own cells say, read apart from its key: its indicator, period and
+/// observation.
+struct Read {
+    index: usize,
+    period: Period,
+    observation: Option<Observation>,
+}
+
 /// One (key…, indicator) group.
 struct Group {
     indicator: usize,
@@ -274,7 +291,8 @@ fn row_error(err: Error, row: usize, column: &str) -> Error {
 struct Plan<'a> {
     defs: &'a Definitions,
     input: Input,
-    rows: Vec<Row>,
+    rows: Vec<Slim>,
+    errors: FxMap<usize, Error>,
     groups: Vec<Group>,
     key_examples: Vec<usize>,
     /// Each group's observations, sorted by period, one after another; group `g`'s are
@@ -364,13 +382,20 @@ impl Plan<'_> {
                 continue;
             }
             let (group, period) = match slot {
-                Slot::Input(r) => match self.rows.get(r).map(|row| &row.state) {
-                    Some(Ok(good)) => (good.group, good.period),
-                    Some(Err(e)) => {
+                Slot::Input(r) => match (self.rows.get(r), self.errors.get(&r)) {
+                    (_, Some(e)) => {
                         self.failed(&mut part, e, source);
                         continue;
                     }
-                    None => {
+                    (
+                        Some(Slim {
+                            group,
+                            period: Some(period),
+                            ..
+                        }),
+                        None,
+                    ) => (*group, *period),
+                    _ => {
                         let e =
                             Error::definition(format!("row {r} was not read (an internal error)"));
                         self.failed(&mut part, &e, source);
@@ -557,29 +582,31 @@ pub fn evaluate_parts(
     batch: &RecordBatch,
     options: &FrameOptions,
 ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    let plan = plan(defs, batch, options)?;
-    let total = plan.len();
-    let threads = match options.threads {
+    let configured = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         t => t,
     }
     .clamp(1, 64);
     // Threads cost more than they save on small frames, unless the caller asks for them.
-    let threads = if options.threads == 0 && total < 20_000 {
-        1
-    } else {
-        threads
+    let threads_for = |rows: usize| {
+        if options.threads == 0 && rows < 20_000 {
+            1
+        } else {
+            configured
+        }
     };
+    let plan = plan(defs, batch, options, threads_for(batch.num_rows()))?;
+    let total = plan.len();
+    let threads = threads_for(total);
     let share = total.div_ceil(threads).max(1);
-    let ranges: Vec<Range<usize>> = (0..threads)
-        .map(|t| (t * share).min(total)..((t + 1) * share).min(total))
-        .filter(|r| !r.is_empty() || (total == 0 && r.start == 0))
+    let mut ranges: Vec<Range<usize>> = (0..total)
+        .step_by(share)
+        .map(|a| a..(a + share).min(total))
         .collect();
-    let ranges = if ranges.is_empty() {
-        vec![0..0]
-    } else {
-        ranges
-    };
+    if ranges.is_empty() {
+        // An empty output still has its columns: one empty part.
+        ranges.push(0..0);
+    }
     let none = HashMap::new();
     let run = |ranges: &[Range<usize>], overrides: &HashMap<usize, Error>| -> Vec<Part> {
         if let [one] = ranges {
@@ -680,82 +707,22 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
-/// Reads every row (its key, group, period and observation, or its error), finds the
-/// duplicates and the gaps, and lays out the output rows.
-fn plan<'a>(
-    defs: &'a Definitions,
-    batch: &RecordBatch,
+/// Reads rows `range`'s own cells (indicator, period, numbers, provisional flag), with caches
+/// of its own: the part of reading a row that does not depend on the rows before it, done by
+/// several threads at once on a large frame.
+fn read_rows(
+    defs: &Definitions,
+    input: &Input,
     options: &FrameOptions,
-) -> Result<Plan<'a>> {
-    let input = read_input(batch, options)?;
-    let n = batch.num_rows();
+    lookup: &HashMap<&str, usize>,
+    range: Range<usize>,
+) -> Vec<Result<Read>> {
     let calendar = defs.calendar;
-    let lookup: HashMap<&str, usize> = defs
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-
-    // Key tuples and groups, each numbered in order of first appearance.
-    let mut key_values: Vec<HashMap<&str, u32>> = vec![HashMap::new(); input.keys.len()];
-    let mut key_ids: FxMap<Box<[u32]>, u32> = FxMap::default();
-    let mut key_examples: Vec<usize> = Vec::new();
-    let mut group_ids: FxMap<(u32, usize), u32> = FxMap::default();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut rows: Vec<Row> = Vec::with_capacity(n);
-    let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
     let mut labels_read: HashMap<(&str, Frequency), Result<Period>> = HashMap::new();
-    let mut last_key: Option<(Vec<u32>, u32)> = None;
-    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
     let mut last_indicator: Option<(&str, usize)> = None;
-    let mut last_group: Option<((u32, usize), u32)> = None;
-    for i in 0..n {
-        let provisional = input.provisional.get(i);
-        let state = (|| -> Result<Good> {
-            tuple.clear();
-            for (((column, values), codes), last) in input
-                .keys
-                .iter()
-                .zip(key_values.iter_mut())
-                .zip(last_codes.iter_mut())
-            {
-                let Some(value) = values.get(i) else {
-                    let name = batch.schema_ref().field(*column).name().clone();
-                    return Err(row_error(
-                        Error::new(ErrorKind::Missing {
-                            field: format!("a value in key column {name:?}"),
-                        }),
-                        i,
-                        &name,
-                    ));
-                };
-                let code = match *last {
-                    Some((text, code)) if text == value => code,
-                    _ => {
-                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                        *codes.entry(value).or_insert(next)
-                    }
-                };
-                *last = Some((value, code));
-                tuple.push(code);
-            }
-            // National frames come sorted by key and indicator: the row before is the likely match.
-            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
-                Some((_, k)) => *k,
-                None => match key_ids.get(tuple.as_slice()) {
-                    Some(k) => *k,
-                    None => {
-                        let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
-                        key_ids.insert(tuple.as_slice().into(), k);
-                        key_examples.push(i);
-                        k
-                    }
-                },
-            };
-            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
-                last_key = Some((tuple.clone(), key));
-            }
+    let mut out = Vec::with_capacity(range.len());
+    for i in range {
+        let read = (|| -> Result<Read> {
             let column = options.indicator.as_str();
             let Some(id) = input.indicator.get(i) else {
                 return Err(row_error(
@@ -778,6 +745,7 @@ fn plan<'a>(
                     column,
                 ));
             };
+            last_indicator = Some((id, index));
             let definition = defs
                 .indicators
                 .get(index)
@@ -867,10 +835,128 @@ fn plan<'a>(
                     ));
                 }
             };
-            if let Err(e) = &provisional {
-                return Err(at(e.clone(), &options.provisional));
+            if let Err(e) = input.provisional.get(i) {
+                return Err(at(e, &options.provisional));
             }
-            last_indicator = Some((id, index));
+            Ok(Read {
+                index,
+                period,
+                observation,
+            })
+        })();
+        out.push(read);
+    }
+    out
+}
+
+/// Reads every row (its key, group, period and observation, or its error), finds the
+/// duplicates and the gaps, and lays out the output rows.
+fn plan<'a>(
+    defs: &'a Definitions,
+    batch: &RecordBatch,
+    options: &FrameOptions,
+    threads: usize,
+) -> Result<Plan<'a>> {
+    let input = read_input(batch, options)?;
+    let n = batch.num_rows();
+    let lookup: HashMap<&str, usize> = defs
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+
+    // Each row's own cells, in parallel on a large frame (a row's key is read below: keys and
+    // groups are numbered in order of first appearance).
+    let share = n.div_ceil(threads.max(1)).max(1);
+    let reads: Vec<Vec<Result<Read>>> = if threads <= 1 || share >= n {
+        vec![read_rows(defs, &input, options, &lookup, 0..n)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n)
+                .step_by(share)
+                .map(|start| {
+                    let range = start..(start + share).min(n);
+                    let (input, lookup) = (&input, &lookup);
+                    (
+                        range.clone(),
+                        scope.spawn(move || read_rows(defs, input, options, lookup, range)),
+                    )
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|(range, h)| {
+                    // A thread that died: its rows read again here.
+                    h.join()
+                        .unwrap_or_else(|_| read_rows(defs, &input, options, &lookup, range))
+                })
+                .collect()
+        })
+    };
+
+    // Key tuples and groups, each numbered in order of first appearance.
+    let mut key_values: Vec<HashMap<&str, u32>> = vec![HashMap::new(); input.keys.len()];
+    let mut key_ids: FxMap<Box<[u32]>, u32> = FxMap::default();
+    let mut key_examples: Vec<usize> = Vec::new();
+    let mut group_ids: FxMap<(u32, usize), u32> = FxMap::default();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut rows: Vec<Row> = Vec::with_capacity(n);
+    let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
+    let mut last_key: Option<(Vec<u32>, u32)> = None;
+    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
+    let mut last_group: Option<((u32, usize), u32)> = None;
+    for (i, read) in reads.into_iter().flatten().enumerate() {
+        let provisional = input.provisional.get(i).ok().flatten();
+        let state = || -> Result<Good> {
+            tuple.clear();
+            for (((column, values), codes), last) in input
+                .keys
+                .iter()
+                .zip(key_values.iter_mut())
+                .zip(last_codes.iter_mut())
+            {
+                let Some(value) = values.get(i) else {
+                    let name = batch.schema_ref().field(*column).name().clone();
+                    return Err(row_error(
+                        Error::new(ErrorKind::Missing {
+                            field: format!("a value in key column {name:?}"),
+                        }),
+                        i,
+                        &name,
+                    ));
+                };
+                let code = match *last {
+                    Some((text, code)) if text == value => code,
+                    _ => {
+                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                        *codes.entry(value).or_insert(next)
+                    }
+                };
+                *last = Some((value, code));
+                tuple.push(code);
+            }
+            // National frames come sorted by key and indicator: the row before is the likely match.
+            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
+                Some((_, k)) => *k,
+                None => match key_ids.get(tuple.as_slice()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
+                        key_ids.insert(tuple.as_slice().into(), k);
+                        key_examples.push(i);
+                        k
+                    }
+                },
+            };
+            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
+                last_key = Some((tuple.clone(), key));
+            }
+            let Read {
+                index,
+                period,
+                observation,
+            } = read?;
             let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
             let group = match last_group {
                 Some((pair, g)) if pair == (key, index) => g,
@@ -889,13 +975,10 @@ fn plan<'a>(
                 period,
                 observation,
             })
-        })();
-        rows.push(Row {
-            state,
-            provisional: provisional.ok().flatten(),
-        });
+        };
+        let state = state();
+        rows.push(Row { state, provisional });
     }
-    drop(labels_read);
     drop(key_ids);
     drop(key_values);
     if input.keys.is_empty() {
@@ -1097,10 +1180,32 @@ fn plan<'a>(
         .iter()
         .map(|d| d.group.join(" > "))
         .collect();
+    // The observations are in the series now: each row keeps only what its output row needs.
+    let mut errors: FxMap<usize, Error> = FxMap::default();
+    let rows: Vec<Slim> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(r, row)| match row.state {
+            Ok(good) => Slim {
+                group: good.group,
+                period: Some(good.period),
+                provisional: row.provisional,
+            },
+            Err(e) => {
+                errors.insert(r, e);
+                Slim {
+                    group: u32::MAX,
+                    period: None,
+                    provisional: row.provisional,
+                }
+            }
+        })
+        .collect();
     Ok(Plan {
         defs,
         input,
         rows,
+        errors,
         groups,
         key_examples,
         series,
