@@ -203,6 +203,11 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=300)
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="also time the steps of the pandas call: pandas to Arrow, the core (Arrow in and out), Arrow to pandas",
+    )
     args = parser.parse_args()
 
     spec, def_table = definitions(args.indicators)
@@ -235,6 +240,26 @@ def main() -> None:
         ("pandas merge + np.select + shift (float)", t_pd, c_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
         ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]
+    if args.breakdown:
+        from ragstatus.frame import _from_arrow, _pandas_to_arrow
+
+        table, t_in, c_in, m_in = measure(lambda: _pandas_to_arrow(df), args.repeat)
+        arrow_out, t_core, c_core, m_core = measure(
+            lambda: rs.evaluate_frame(table, defs, by=["organisation"]), args.repeat
+        )
+        _, t_out, c_out, m_out = measure(lambda: _from_arrow(arrow_out, "pandas"), args.repeat)
+        print()
+        print("| step of the pandas call | wall time | CPU time | extra memory |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, t, c, m in [
+            ("pandas to Arrow", t_in, c_in, m_in),
+            ("core: Arrow in, Arrow out", t_core, c_core, m_core),
+            ("Arrow to pandas", t_out, c_out, m_out),
+        ]:
+            print(f"| {name} | {t:.3f} s | {c:.3f} s | +{m:.0f} MB |")
+        out_bytes = sum(c.nbytes for c in arrow_out.columns)
+        print(f"output table: {out_bytes / 1e6:.0f} MB in {arrow_out.column(0).num_chunks} batches")
+        del table, arrow_out
     print(f"load average after: {os.getloadavg()}")
     print()
     print("| method | wall time | ÷ polars | CPU time | ÷ polars | per row (wall) | extra memory | wrong status | wrong direction |")

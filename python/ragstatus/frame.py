@@ -283,18 +283,23 @@ def _to_arrow(frame: Any) -> tuple[str, Any]:
     return kind, frame
 
 
-def _from_arrow(batch: Any, kind: str) -> Any:
-    """The result batch as the caller's kind of frame, statuses ordered, decimals exact."""
+def _from_arrow(table: Any, kind: str) -> Any:
+    """The result table as the caller's kind of frame, statuses ordered, decimals exact.
+
+    The core returns one batch per thread's share of the rows; they are joined only where the
+    caller's kind needs one batch. Text and decimal columns reach pandas and polars without a
+    copy (pandas' Arrow-backed ``str`` and ``ArrowDtype``).
+    """
     import pyarrow as pa
 
-    if kind == "pyarrow-batch":
-        return batch
     if kind == "pyarrow":
-        return pa.Table.from_batches([batch])
+        return table
+    if kind == "pyarrow-batch":
+        return pa.record_batch([column.combine_chunks() for column in table.columns], schema=table.schema)
     if kind == "polars":
         import polars as pl
 
-        out = pl.from_arrow(batch)
+        out = pl.from_arrow(table, rechunk=False)
         assert isinstance(out, pl.DataFrame)
         status = pl.Enum(STATUS_CATEGORIES)
         return out.with_columns(
@@ -312,7 +317,8 @@ def _from_arrow(batch: Any, kind: str) -> Any:
             return pd.BooleanDtype()
         return None
 
-    out = batch.to_pandas(types_mapper=mapper)
+    # `split_blocks`: each column its own block, not consolidated into a 2-D block (a copy).
+    out = table.to_pandas(types_mapper=mapper, split_blocks=True)
     for column in ("status", "computed_status"):
         values = out[column]
         if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
@@ -357,7 +363,7 @@ def evaluate_frame(
     defs = _definitions(definitions)
     keys = _names(by, "by")
     kind, data = _to_arrow(frame)
-    batch = _evaluate_frame(
+    table = _evaluate_frame(
         data,
         defs,
         period,
@@ -370,7 +376,7 @@ def evaluate_frame(
         provisional=_name(provisional, "provisional"),
         note=_name(note, "note"),
     )
-    return _from_arrow(batch, kind)
+    return _from_arrow(table, kind)
 
 
 def summary_frame(

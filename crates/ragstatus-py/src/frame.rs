@@ -1,20 +1,21 @@
 //! The columnar frame path (`ragstatus::frame`) for Python: any Arrow tabular object in
 //! (pyarrow Table or RecordBatch, polars and pandas ≥ 2.2 DataFrames, anything with
-//! `__arrow_c_stream__` or `__arrow_c_array__`), a pyarrow RecordBatch out. The pure-Python
-//! `ragstatus.frame` module turns that back into the caller's kind of frame.
+//! `__arrow_c_stream__` or `__arrow_c_array__`), a pyarrow Table out (one batch per thread's
+//! share of the rows: the output is never copied into one). The pure-Python `ragstatus.frame`
+//! module turns that back into the caller's kind of frame.
 
 use arrow_select::concat::concat_batches;
 use pyo3::prelude::*;
-use pyo3_arrow::PyRecordBatch;
+use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
-use ragstatus::frame::{FrameOptions, STATUS_NAMES, evaluate_batch};
+use ragstatus::frame::{FrameOptions, STATUS_NAMES, evaluate_parts};
 
 use crate::errors::{PyErrWrapper, invalid};
 use crate::indicators::PyDefinitions;
 use crate::period::extract_period;
 
 /// Evaluates an Arrow frame of actuals with `ragstatus.frame.evaluate_frame`'s rules and returns
-/// a `pyarrow.RecordBatch`. The evaluation runs without the GIL.
+/// a `pyarrow.Table`. The evaluation runs without the GIL.
 #[pyfunction]
 #[pyo3(signature = (
     data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
@@ -77,10 +78,10 @@ fn _evaluate_frame<'py>(
             })?,
         };
         drop(batches);
-        evaluate_batch(defs, &batch, &options)
+        evaluate_parts(defs, &batch, &options)
     });
-    let batch = result.map_err(PyErrWrapper)?;
-    PyRecordBatch::new(batch).into_pyarrow(py)
+    let (schema, parts) = result.map_err(PyErrWrapper)?;
+    PyTable::try_new(parts, schema)?.into_pyarrow(py)
 }
 
 /// Registers the frame function and the status names in code order, as private attributes:

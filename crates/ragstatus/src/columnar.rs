@@ -70,6 +70,7 @@ pub mod simd;
 
 pub use self::bulk::{Actuals, RuleBatch, float_decimal, rate_rule_batch};
 pub use self::direction::direction_codes;
+pub(crate) use self::float::shortest_decimal;
 pub use self::float::{
     FloatCounts, FloatIssue, ScaledColumn, scale_f64, scale_f64_column, scale_f64_into,
 };

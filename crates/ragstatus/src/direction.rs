@@ -268,44 +268,106 @@ impl Travel {
         value: &dyn Fn(Decimal) -> String,
         difference: &dyn Fn(Decimal) -> String,
     ) -> String {
+        // One buffer for the sentence: it is made for every result.
+        let mut s = String::with_capacity(96);
+        self.write_sentence(
+            &mut s,
+            label,
+            |out, v| out.push_str(&value(v)),
+            |out, d| out.push_str(&difference(d)),
+        );
+        s
+    }
+
+    /// [`sentence`](Travel::sentence) appended to `out`, with the values and differences
+    /// written by `value` and `difference` into the same buffer (as
+    /// [`Unit::write_value`](crate::Unit::write_value) and
+    /// [`Unit::write_difference`](crate::Unit::write_difference) do) and the comparison named by
+    /// `label`'s `Display`.
+    ///
+    /// ```
+    /// use ragstatus::direction::{compare, StableBand};
+    /// use ragstatus::{Polarity, Unit};
+    /// use rust_decimal_macros::dec;
+    /// let t = compare(Polarity::Higher, Some(dec!(44.1)), Some(dec!(42.0)), None, StableBand::default())?;
+    /// let mut s = String::new();
+    /// t.write_sentence(
+    ///     &mut s,
+    ///     "2015/16 Q2",
+    ///     |out, v| Unit::Percent.write_value(out, v, Some(1)),
+    ///     |out, d| Unit::Percent.write_difference(out, d, Some(1)),
+    /// );
+    /// assert_eq!(s, "up 2.1 points from 42.0% in 2015/16 Q2: improving");
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn write_sentence(
+        &self,
+        out: &mut String,
+        label: impl std::fmt::Display,
+        value: impl Fn(&mut String, Decimal),
+        difference: impl Fn(&mut String, Decimal),
+    ) {
+        use std::fmt::Write as _;
+        self.write_sentence_with(
+            out,
+            |out| {
+                let _ = write!(out, "{label}");
+            },
+            value,
+            difference,
+        );
+    }
+
+    /// [`write_sentence`](Travel::write_sentence) with the label written by `label` too.
+    pub fn write_sentence_with(
+        &self,
+        out: &mut String,
+        label: impl Fn(&mut String),
+        value: impl Fn(&mut String, Decimal),
+        difference: impl Fn(&mut String, Decimal),
+    ) {
         match (self.actual, self.comparison) {
             (Some(actual), Some(comparison)) if self.direction != Direction::NotComparable => {
-                // One buffer for the sentence: it is made for every result.
-                let mut s = String::with_capacity(96);
                 let joiner = match actual.checked_sub(comparison) {
                     Some(d) if d.is_zero() => {
-                        s.push_str("unchanged");
+                        out.push_str("unchanged");
                         " at "
                     }
                     Some(d) if d.is_sign_positive() => {
-                        s.push_str("up ");
-                        s.push_str(&difference(d));
+                        out.push_str("up ");
+                        difference(out, d);
                         " from "
                     }
                     Some(d) => {
-                        s.push_str("down ");
-                        s.push_str(&difference(d.abs()));
+                        out.push_str("down ");
+                        difference(out, d.abs());
                         " from "
                     }
                     None => {
-                        s.push_str("changed");
+                        out.push_str("changed");
                         " from "
                     }
                 };
-                s.push_str(joiner);
-                s.push_str(&value(comparison));
-                s.push_str(" in ");
-                s.push_str(label);
-                s.push_str(": ");
-                s.push_str(self.direction.words());
-                s
+                out.push_str(joiner);
+                value(out, comparison);
+                out.push_str(" in ");
+                label(out);
+                out.push_str(": ");
+                out.push_str(self.direction.words());
             }
-            (Some(_), Some(_)) => match &self.reason {
-                Some(reason) => format!("{reason}: not comparable"),
-                None => "not comparable".to_string(),
-            },
-            (Some(_), None) => format!("no value for {label}: not comparable"),
-            _ => "no value for this period: not comparable".to_string(),
+            (Some(_), Some(_)) => {
+                if let Some(reason) = &self.reason {
+                    out.push_str(reason);
+                    out.push_str(": ");
+                }
+                out.push_str("not comparable");
+            }
+            (Some(_), None) => {
+                out.push_str("no value for ");
+                label(out);
+                out.push_str(": not comparable");
+            }
+            _ => out.push_str("no value for this period: not comparable"),
         }
     }
 }

@@ -147,6 +147,199 @@ where
     Ok(series)
 }
 
+/// Observations by period, as an evaluation reads them: a [`Series`], or a [`SortedSeries`]
+/// (a slice sorted by period, which a frame of many series holds in one allocation).
+pub trait SeriesView {
+    /// The observation recorded for `period`, if any.
+    fn observation(&self, period: &Period) -> Option<&Observation>;
+    /// The first and the last period with an observation (periods sort by calendar first).
+    fn ends(&self) -> (Option<Period>, Option<Period>);
+}
+
+impl SeriesView for Series {
+    fn observation(&self, period: &Period) -> Option<&Observation> {
+        self.get(period)
+    }
+
+    fn ends(&self) -> (Option<Period>, Option<Period>) {
+        (
+            self.keys().next().copied(),
+            self.keys().next_back().copied(),
+        )
+    }
+}
+
+/// Observations in a slice sorted by period, each period once: the same evaluation as the
+/// [`Series`] holding them, looked up by binary search.
+///
+/// ```
+/// use ragstatus::indicator::SortedSeries;
+/// use ragstatus::{FiscalCalendar, Observation};
+/// use rust_decimal_macros::dec;
+///
+/// let q2 = FiscalCalendar::default().parse("2015/16 Q2")?;
+/// let q3 = q2.next()?;
+/// let pairs = [(q2, Observation::value(dec!(42.0))), (q3, Observation::value(dec!(44.1)))];
+/// assert!(SortedSeries::new(&pairs).is_ok());
+/// let backwards = [pairs[1], pairs[0]];
+/// assert!(SortedSeries::new(&backwards).is_err());
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SortedSeries<'a> {
+    pairs: &'a [(Period, Observation)],
+}
+
+impl<'a> SortedSeries<'a> {
+    /// The slice as a series: an error naming the period when a period is not after the one
+    /// before it (out of order, or given twice).
+    pub fn new(pairs: &'a [(Period, Observation)]) -> Result<SortedSeries<'a>> {
+        for pair in pairs.windows(2) {
+            if let [(a, _), (b, _)] = pair
+                && a >= b
+            {
+                return Err(Error::invalid_value(
+                    format!("{b} after {a}"),
+                    "observations sorted by period, each period once",
+                )
+                .with_period(b.label()));
+            }
+        }
+        Ok(SortedSeries { pairs })
+    }
+
+    /// The pairs, sorted by period.
+    pub fn pairs(&self) -> &'a [(Period, Observation)] {
+        self.pairs
+    }
+}
+
+impl SeriesView for SortedSeries<'_> {
+    fn observation(&self, period: &Period) -> Option<&Observation> {
+        // A series is usually every period of one kind in a row: the period's distance from the
+        // first is its position. Otherwise (gaps, other kinds), a binary search.
+        let (first, _) = self.pairs.first()?;
+        if let Some(at) = first
+            .steps_to(*period)
+            .and_then(|k| usize::try_from(k).ok())
+            && let Some((p, o)) = self.pairs.get(at)
+            && p == period
+        {
+            return Some(o);
+        }
+        let at = self.pairs.binary_search_by(|(p, _)| p.cmp(period)).ok()?;
+        self.pairs.get(at).map(|(_, o)| o)
+    }
+
+    fn ends(&self) -> (Option<Period>, Option<Period>) {
+        (
+            self.pairs.first().map(|(p, _)| *p),
+            self.pairs.last().map(|(p, _)| *p),
+        )
+    }
+}
+
+/// What [`Indicator::evaluate_into`] returns: the statuses, numbers and directions of an
+/// [`IndicatorResult`], without its owned text (the id, name and group are the definition's;
+/// the sentence is written into the caller's buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndicatorFigures {
+    /// The period evaluated.
+    pub period: Period,
+    /// The period the actual measures; none when not due.
+    pub measured: Option<Period>,
+    /// The actual compared (after rounding); none when there is no value.
+    pub actual: Option<Decimal>,
+    /// The target in force.
+    pub target: Option<Target>,
+    /// The stretch target in force.
+    pub stretch: Option<Decimal>,
+    /// The status (as computed: an evaluation has no override).
+    pub status: Status,
+    /// The status the rule computed.
+    pub computed: Status,
+    /// The shortfall, when there was an actual and a target.
+    pub shortfall: Option<Decimal>,
+    /// The tolerance amount, when the standard rule compared an actual with a target.
+    pub tolerance_amount: Option<Decimal>,
+    /// The headline direction of travel.
+    pub direction: Direction,
+    /// The direction against the previous period.
+    pub previous: Direction,
+    /// The direction against the same period a year before.
+    pub year_ago: Direction,
+}
+
+/// An evaluation before any text is written: what [`IndicatorResult`] and [`IndicatorFigures`]
+/// are both made from.
+struct Workings {
+    period: Period,
+    measured: Option<Period>,
+    basis: Basis,
+    actual: Option<Decimal>,
+    unrounded: Option<Decimal>,
+    no_value: Option<NoValueReason>,
+    target: Option<Target>,
+    stretch: Option<Decimal>,
+    rating: Rating,
+    headline: Direction,
+    previous: Travel,
+    year_ago: Travel,
+    trend: Option<Travel>,
+    previous_period: Option<Period>,
+    year_ago_period: Option<Period>,
+}
+
+/// `p`'s label ([`Period::label`]'s text) appended to `out`, digit by digit: every sentence
+/// names a period, and neither a `String` of its own nor the formatting machinery is wanted
+/// for it. (The `label_writer_is_period_label` test holds it to `Period::label`.)
+fn write_label(out: &mut String, p: Period) {
+    let year = p.start_year();
+    let index = p.index();
+    if !(1000..=9999).contains(&year) || index > 99 {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{p}");
+        return;
+    }
+    let digit = |d: i32| char::from(b'0' + d.rem_euclid(10) as u8);
+    for place in [1000, 100, 10, 1] {
+        out.push(digit(year / place));
+    }
+    if !p.calendar().is_calendar_year() {
+        let next = (year + 1).rem_euclid(100);
+        out.push('/');
+        out.push(digit(next / 10));
+        out.push(digit(next));
+    }
+    let index = index as i32;
+    match p.kind() {
+        PeriodKind::Month => {
+            out.push_str(" M");
+            out.push(digit(index / 10));
+            out.push(digit(index));
+        }
+        PeriodKind::Quarter | PeriodKind::Half => {
+            out.push_str(if p.kind() == PeriodKind::Quarter {
+                " Q"
+            } else {
+                " H"
+            });
+            if index >= 10 {
+                out.push(digit(index / 10));
+            }
+            out.push(digit(index));
+        }
+        PeriodKind::Year => {}
+    }
+}
+
+/// A period's label, or nothing.
+fn write_optional_label(out: &mut String, p: Option<Period>) {
+    if let Some(p) = p {
+        write_label(out, p);
+    }
+}
+
 /// How often an indicator is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -688,11 +881,15 @@ impl Indicator {
     /// The actual of a measured period (before rounding): the period's observations combined as
     /// the basis and aggregation say.
     pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
+        self.measure_in(measured, series)
+    }
+
+    fn measure_in<S: SeriesView + ?Sized>(&self, measured: Period, series: &S) -> Result<Resolved> {
         let own = self.frequency.kind();
         let basis = self.effective_basis();
         if basis == Basis::Period && own == measured.kind() {
             // The period's own observation: the one part.
-            return match series.get(&measured) {
+            return match series.observation(&measured) {
                 Some(o) => self
                     .aggregation
                     .aggregate(std::slice::from_ref(o), self.effective_multiplier()),
@@ -710,7 +907,7 @@ impl Indicator {
         let mut found = 0usize;
         for part in parts {
             wanted += 1;
-            if let Some(o) = series.get(&part) {
+            if let Some(o) = series.observation(&part) {
                 let Some(slot) = gathered.get_mut(found) else {
                     return Err(Error::definition(format!(
                         "more than twelve parts in {measured}"
@@ -741,12 +938,16 @@ impl Indicator {
 
     /// The compared (rounded) value of a period, or none; periods before the supported years
     /// have none.
-    fn compared_value(&self, period: Option<Period>, series: &Series) -> Result<Option<Decimal>> {
+    fn compared_value<S: SeriesView + ?Sized>(
+        &self,
+        period: Option<Period>,
+        series: &S,
+    ) -> Result<Option<Decimal>> {
         let Some(period) = period else {
             return Ok(None);
         };
         Ok(self
-            .measure(period, series)?
+            .measure_in(period, series)?
             .value()
             .map(|v| self.rounded(v)))
     }
@@ -877,16 +1078,140 @@ impl Indicator {
     /// Evaluates the indicator for `period`; see the [module docs](self). Errors carry the
     /// indicator id and the period.
     pub fn evaluate(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
-        self.evaluate_inner(period, series)
-            .map_err(|e| e.with_indicator(&self.id).with_period(period.label()))
+        let w = self
+            .workings(period, series)
+            .map_err(|e| self.located(e, period))?;
+        let mut direction_sentence = String::with_capacity(96);
+        self.write_direction_sentence(&mut direction_sentence, &w);
+        let rating = w.rating.explained(&self.unit, self.decimals);
+        Ok(IndicatorResult {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            group: self.group.clone(),
+            period: w.period.label(),
+            measured: w.measured.map(Period::label),
+            basis: w.basis,
+            actual: w.actual,
+            unrounded: w.unrounded,
+            no_value: w.no_value,
+            target: w.target,
+            stretch: w.stretch,
+            status: rating.status,
+            rating,
+            direction: w.headline,
+            direction_sentence,
+            previous: w.previous,
+            year_ago: w.year_ago,
+            trend: w.trend,
+        })
     }
 
-    fn evaluate_inner(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
+    /// [`evaluate`](Indicator::evaluate) without a result of its own: the figures are returned
+    /// and the sentence ([`IndicatorResult::sentence`]) is appended to `sentence`. The same
+    /// decisions, numbers, text and errors; for evaluating many rows without an allocation per
+    /// row (the frame path writes every row's sentence through one buffer). `series` is a
+    /// [`Series`] or a [`SortedSeries`].
+    ///
+    /// ```
+    /// use ragstatus::indicator::SortedSeries;
+    /// use ragstatus::{Definitions, Observation, Series, Status};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "SW-01"
+    ///     unit = "percent"
+    ///     polarity = "higher"
+    ///     decimals = 1
+    ///     tolerance = { absolute = "2" }
+    ///     [[indicator.target]]
+    ///     value = "45"
+    /// "#)?;
+    /// let indicator = defs.get("SW-01").ok_or("SW-01 is not defined")?;
+    /// let q2 = defs.calendar.parse("2015/16 Q2")?;
+    /// let q3 = q2.next()?;
+    /// let pairs = [(q2, Observation::value(dec!(42.0))), (q3, Observation::value(dec!(44.1)))];
+    /// let mut sentence = String::new();
+    /// let figures = indicator.evaluate_into(q3, &SortedSeries::new(&pairs)?, &mut sentence)?;
+    /// assert_eq!(figures.status, Status::Amber);
+    /// assert_eq!(figures.shortfall, Some(dec!(0.9)));
+    /// let result = indicator.evaluate(q3, &Series::from(pairs))?;
+    /// assert_eq!(sentence, result.sentence());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_into<S: SeriesView + ?Sized>(
+        &self,
+        period: Period,
+        series: &S,
+        sentence: &mut String,
+    ) -> Result<IndicatorFigures> {
+        let w = self
+            .workings(period, series)
+            .map_err(|e| self.located(e, period))?;
+        // `IndicatorResult::sentence`: the rating's sentence, then the direction's unless not due.
+        w.rating.write_sentence(sentence, &self.unit, self.decimals);
+        if w.rating.status != Status::NotDue {
+            sentence.push_str("; ");
+            self.write_direction_sentence(sentence, &w);
+        }
+        Ok(IndicatorFigures {
+            period: w.period,
+            measured: w.measured,
+            actual: w.actual,
+            target: w.target,
+            stretch: w.stretch,
+            status: w.rating.status,
+            computed: w.rating.computed,
+            shortfall: w.rating.shortfall,
+            tolerance_amount: w.rating.tolerance_amount,
+            direction: w.headline,
+            previous: w.previous.direction,
+            year_ago: w.year_ago.direction,
+        })
+    }
+
+    fn located(&self, e: Error, period: Period) -> Error {
+        e.with_indicator(&self.id).with_period(period.label())
+    }
+
+    /// The sentence for the headline direction (`IndicatorResult::direction_sentence`).
+    fn write_direction_sentence(&self, out: &mut String, w: &Workings) {
+        use std::fmt::Write as _;
+        let Some(measured) = w.measured else {
+            out.push_str("not due this period");
+            return;
+        };
+        match (&w.trend, self.direction.regression) {
+            (Some(t), Some(n)) => {
+                let _ = write!(out, "trend over the {n} periods ");
+                write_optional_label(out, measured.offset(1 - i64::from(n)).ok());
+                out.push_str(" to ");
+                write_label(out, measured);
+                out.push_str(": ");
+                out.push_str(t.direction.words());
+            }
+            (None, Some(_)) => {
+                out.push_str("no range target to judge a trend: not comparable");
+            }
+            _ => {
+                let (t, p) = match self.direction.compare {
+                    Compare::Previous => (&w.previous, w.previous_period),
+                    Compare::YearAgo => (&w.year_ago, w.year_ago_period),
+                };
+                t.write_sentence_with(
+                    out,
+                    |out| write_optional_label(out, p),
+                    |out, v| self.unit.write_value(out, v, self.decimals),
+                    |out, d| self.unit.write_difference(out, d, self.decimals),
+                );
+            }
+        }
+    }
+
+    fn workings<S: SeriesView + ?Sized>(&self, period: Period, series: &S) -> Result<Workings> {
         // Periods sort by calendar first, so the ends of the series show any stranger.
-        for p in [series.keys().next(), series.keys().next_back()]
-            .into_iter()
-            .flatten()
-        {
+        let (first, last) = series.ends();
+        for p in [first, last].into_iter().flatten() {
             if p.calendar() != period.calendar() {
                 return Err(Error::invalid_value(
                     format!(
@@ -911,11 +1236,8 @@ impl Indicator {
                 band: None,
                 reason: None,
             };
-            return Ok(IndicatorResult {
-                id: self.id.clone(),
-                name: self.name.clone(),
-                group: self.group.clone(),
-                period: period.label(),
+            return Ok(Workings {
+                period,
                 measured: None,
                 basis,
                 actual: None,
@@ -923,16 +1245,16 @@ impl Indicator {
                 no_value: None,
                 target: None,
                 stretch: None,
-                status: Status::NotDue,
-                rating: Rating::not_due(&rule).explained(&self.unit, self.decimals),
-                direction: Direction::NotComparable,
-                direction_sentence: "not due this period".into(),
+                rating: Rating::not_due(&rule),
+                headline: Direction::NotComparable,
                 previous: not_comparable.clone(),
                 year_ago: not_comparable,
                 trend: None,
+                previous_period: None,
+                year_ago_period: None,
             });
         };
-        let resolved = self.measure(measured, series)?;
+        let resolved = self.measure_in(measured, series)?;
         let (target, stretch) = self.target_for(measured)?;
         let (actual, unrounded, no_value) = match resolved {
             Resolved::Value(v) => {
@@ -951,7 +1273,6 @@ impl Indicator {
             }
             _ => rate(actual, target.as_ref(), stretch, &rule)?,
         };
-        let rating = rating.explained(&self.unit, self.decimals);
 
         let range = match (self.polarity, target) {
             (Polarity::Within, Some(t)) => Some(t.bounds()),
@@ -1000,55 +1321,30 @@ impl Indicator {
             }
             _ => None,
         };
-        let value_text = |v: Decimal| self.unit.format_value(v, self.decimals);
-        let diff_text = |d: Decimal| self.unit.format_difference(d, self.decimals);
-        let (headline, direction_sentence) = match (&trend, self.direction.regression) {
-            (Some(t), Some(n)) => {
-                let first = measured
-                    .offset(1 - i64::from(n))
-                    .map(Period::label)
-                    .unwrap_or_default();
-                (
-                    t.direction,
-                    format!(
-                        "trend over the {n} periods {first} to {}: {}",
-                        measured.label(),
-                        t.direction.words()
-                    ),
-                )
-            }
-            (None, Some(_)) => (
-                Direction::NotComparable,
-                "no range target to judge a trend: not comparable".to_string(),
-            ),
-            _ => {
-                let (t, p) = match self.direction.compare {
-                    Compare::Previous => (&previous, previous_period),
-                    Compare::YearAgo => (&year_ago, year_ago_period),
-                };
-                let label = p.map(Period::label).unwrap_or_default();
-                (t.direction, t.sentence(&label, &value_text, &diff_text))
-            }
+        let headline = match (&trend, self.direction.regression) {
+            (Some(t), Some(_)) => t.direction,
+            (None, Some(_)) => Direction::NotComparable,
+            _ => match self.direction.compare {
+                Compare::Previous => previous.direction,
+                Compare::YearAgo => year_ago.direction,
+            },
         };
-        Ok(IndicatorResult {
-            id: self.id.clone(),
-            name: self.name.clone(),
-            group: self.group.clone(),
-            period: period.label(),
-            measured: Some(measured.label()),
+        Ok(Workings {
+            period,
+            measured: Some(measured),
             basis,
             actual,
             unrounded,
             no_value,
             target,
             stretch,
-            status: rating.status,
             rating,
-            direction: headline,
-            direction_sentence,
+            headline,
             previous,
             year_ago,
             trend,
+            previous_period,
+            year_ago_period,
         })
     }
 }
@@ -1056,6 +1352,28 @@ impl Indicator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_writer_is_period_label() {
+        for start_month in [1, 4, 7, 12] {
+            let calendar = FiscalCalendar::new(start_month).unwrap();
+            for year in [1000, 1999, 2015, 2099, 9998] {
+                for kind in [
+                    PeriodKind::Month,
+                    PeriodKind::Quarter,
+                    PeriodKind::Half,
+                    PeriodKind::Year,
+                ] {
+                    for index in 1..=kind.per_year() {
+                        let p = calendar.period(year, kind, index).unwrap();
+                        let mut out = String::from("at ");
+                        write_label(&mut out, p);
+                        assert_eq!(out, format!("at {}", p.label()));
+                    }
+                }
+            }
+        }
+    }
     use crate::{Definitions, ErrorKind};
     use rust_decimal_macros::dec;
 

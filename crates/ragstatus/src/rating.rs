@@ -57,7 +57,7 @@ use crate::scheme::{Measure, Scheme};
 use crate::status::Status;
 use crate::target::Target;
 use crate::tolerance::Tolerance;
-use crate::unit::{Unit, number};
+use crate::unit::{Unit, number_into};
 
 fn yes() -> bool {
     true
@@ -443,116 +443,143 @@ impl Rating {
     /// of 45.0%, within the 2.0-point tolerance: Amber". `decimals` are the display decimals
     /// (`None`: values as given).
     pub fn sentence(&self, unit: &Unit, decimals: Option<u32>) -> String {
-        let mut s = self.body(unit, decimals);
-        // "has no target to compare with" already says it all; ": NoTarget" would be jargon.
-        if self.computed.is_rated() || self.overridden.is_some() {
-            s.push_str(": ");
-            s.push_str(self.computed.as_str());
-        }
-        if let Some(o) = &self.overridden {
-            s.push_str(&override_suffix(o));
-        }
+        let mut s = String::with_capacity(160);
+        self.write_sentence(&mut s, unit, decimals);
         s
     }
 
-    fn body(&self, unit: &Unit, dp: Option<u32>) -> String {
+    /// [`sentence`](Rating::sentence) appended to `out`: the same text, written into the
+    /// caller's buffer (a frame's explanations are written one after another into one).
+    ///
+    /// ```
+    /// use ragstatus::{rate, Polarity, Rule, Target, Tolerance, Unit};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let rule = Rule::new(Polarity::Higher, Tolerance::absolute(dec!(2))?);
+    /// let rating = rate(Some(dec!(44.1)), Some(&Target::Value(dec!(45.0))), None, &rule)?;
+    /// let mut out = String::from("SW-01: ");
+    /// rating.write_sentence(&mut out, &Unit::Percent, Some(1));
+    /// assert_eq!(out, format!("SW-01: {}", rating.sentence(&Unit::Percent, Some(1))));
+    /// # Ok::<(), ragstatus::Error>(())
+    /// ```
+    pub fn write_sentence(&self, out: &mut String, unit: &Unit, decimals: Option<u32>) {
+        self.write_body(out, unit, decimals);
+        // "has no target to compare with" already says it all; ": NoTarget" would be jargon.
+        if self.computed.is_rated() || self.overridden.is_some() {
+            out.push_str(": ");
+            out.push_str(self.computed.as_str());
+        }
+        if let Some(o) = &self.overridden {
+            write_override_suffix(out, o);
+        }
+    }
+
+    fn write_body(&self, out: &mut String, unit: &Unit, dp: Option<u32>) {
         let e = &self.explanation;
-        let value = |v: Decimal| unit.format_value(v, dp);
+        let value = |out: &mut String, v: Decimal| unit.write_value(out, v, dp);
         let derived = |v: Decimal| if dp.is_none() { v.normalize() } else { v };
         let (actual, target) = match (self.fired, e.actual, e.target) {
-            (Fired::NotDue, ..) => return "Not due this period".to_string(),
+            (Fired::NotDue, ..) => {
+                out.push_str("Not due this period");
+                return;
+            }
             (Fired::NoActual, ..) | (_, None, _) => {
-                return match &e.reason {
-                    Some(reason) => format!("No value ({reason})"),
-                    None => "No actual for this period".to_string(),
-                };
+                match &e.reason {
+                    Some(reason) => {
+                        out.push_str("No value (");
+                        out.push_str(reason);
+                        out.push(')');
+                    }
+                    None => out.push_str("No actual for this period"),
+                }
+                return;
             }
             (Fired::NoTarget, Some(a), _) | (_, Some(a), None) => {
-                return format!("{} has no target to compare with", value(a));
+                value(out, a);
+                out.push_str(" has no target to compare with");
+                return;
             }
             (_, Some(a), Some(t)) => (a, t),
         };
-        let a = value(actual);
-        let reference = match target {
-            Target::Value(t) => format!("the target of {}", value(t)),
-            Target::Range { low, high } => {
-                format!("the range of {} to {}", value(low), value(high))
+        if self.fired == Fired::Stretch {
+            value(out, actual);
+            out.push_str(" meets the stretch target of ");
+            if let Some(stretch) = e.stretch {
+                value(out, stretch);
             }
-        };
+            out.push_str(" (target ");
+            value(out, target.bounds().0);
+            out.push(')');
+            return;
+        }
         // Where the actual sits: "is 0.9 points below the target of 45.0%".
-        let position = {
-            let (low, high) = target.bounds();
-            if actual < low {
-                let d = low.checked_sub(actual).map(derived);
-                d.map_or_else(
-                    || sentence_buf(format_args!("{a} is below {reference}")),
-                    |d| {
-                        sentence_buf(format_args!(
-                            "{a} is {} below {reference}",
-                            unit.format_difference(d, dp)
-                        ))
-                    },
-                )
-            } else if actual > high {
-                let d = actual.checked_sub(high).map(derived);
-                d.map_or_else(
-                    || sentence_buf(format_args!("{a} is above {reference}")),
-                    |d| {
-                        sentence_buf(format_args!(
-                            "{a} is {} above {reference}",
-                            unit.format_difference(d, dp)
-                        ))
-                    },
-                )
-            } else if low == high {
-                sentence_buf(format_args!("{a} meets {reference} exactly"))
+        value(out, actual);
+        let (low, high) = target.bounds();
+        let mut exactly = false;
+        if actual < low || actual > high {
+            let (side, gap) = if actual < low {
+                (" below ", low.checked_sub(actual))
             } else {
-                sentence_buf(format_args!("{a} is within {reference}"))
+                (" above ", actual.checked_sub(high))
+            };
+            out.push_str(" is");
+            if let Some(d) = gap {
+                out.push(' ');
+                unit.write_difference(out, derived(d), dp);
             }
-        };
+            out.push_str(side);
+        } else if low == high {
+            out.push_str(" meets ");
+            exactly = true;
+        } else {
+            out.push_str(" is within ");
+        }
+        match target {
+            Target::Value(t) => {
+                out.push_str("the target of ");
+                value(out, t);
+            }
+            Target::Range { low, high } => {
+                out.push_str("the range of ");
+                value(out, low);
+                out.push_str(" to ");
+                value(out, high);
+            }
+        }
+        if exactly {
+            out.push_str(" exactly");
+        }
         match self.fired {
-            Fired::Stretch => {
-                let stretch = e.stretch.map(value).unwrap_or_default();
-                let (t, _) = target.bounds();
-                format!(
-                    "{a} meets the stretch target of {stretch} (target {})",
-                    value(t)
-                )
-            }
-            Fired::Met => position,
             Fired::WithinTolerance | Fired::BeyondTolerance => {
                 let within = self.fired == Fired::WithinTolerance;
                 let amount = self.tolerance_amount.map(derived).unwrap_or_default();
-                // Appended to the position in place: one buffer for the whole sentence.
-                let mut s = position;
-                s.push_str(", ");
+                out.push_str(", ");
                 let word = if within { "within" } else { "beyond" };
                 match e.tolerance {
-                    Tolerance::None => s.push_str("with no tolerance"),
+                    Tolerance::None => out.push_str("with no tolerance"),
                     Tolerance::Absolute(_) => {
-                        s.push_str(word);
-                        s.push(' ');
-                        s.push_str(&unit.format_tolerance(amount, dp));
+                        out.push_str(word);
+                        out.push(' ');
+                        unit.write_tolerance(out, amount, dp);
                     }
                     Tolerance::Relative(p) => {
-                        let _ = write!(
-                            s,
-                            "{word} the {}% tolerance ({})",
-                            number(p.normalize(), None),
-                            unit.format_difference(amount, dp)
-                        );
+                        out.push_str(word);
+                        out.push_str(" the ");
+                        number_into(out, p.normalize(), None);
+                        out.push_str("% tolerance (");
+                        unit.write_difference(out, amount, dp);
+                        out.push(')');
                     }
                     Tolerance::Floor(v) => {
-                        let v = value(v);
-                        let _ = match (e.polarity, within) {
-                            (Polarity::Lower, true) => write!(s, "at or below the ceiling of {v}"),
-                            (Polarity::Lower, false) => write!(s, "above the ceiling of {v}"),
-                            (_, true) => write!(s, "at or above the floor of {v}"),
-                            (_, false) => write!(s, "below the floor of {v}"),
-                        };
+                        out.push_str(match (e.polarity, within) {
+                            (Polarity::Lower, true) => "at or below the ceiling of ",
+                            (Polarity::Lower, false) => "above the ceiling of ",
+                            (_, true) => "at or above the floor of ",
+                            (_, false) => "below the floor of ",
+                        });
+                        value(out, v);
                     }
                 }
-                s
             }
             Fired::Band {
                 index,
@@ -560,28 +587,32 @@ impl Rating {
                 value: m,
             } => {
                 let m = m.normalize();
-                let shown = match measure {
-                    Measure::Actual => value(m),
-                    Measure::Shortfall => number(m, None),
+                out.push_str("; ");
+                for c in measure.as_str().chars() {
+                    out.push(if c == '_' { ' ' } else { c });
+                }
+                out.push(' ');
+                match measure {
+                    Measure::Actual => value(out, m),
+                    Measure::Shortfall | Measure::PerformanceRatio => number_into(out, m, None),
                     Measure::RelativeShortfall | Measure::PercentOfTarget => {
-                        format!("{}%", number(m, None))
+                        number_into(out, m, None);
+                        out.push('%');
                     }
-                    Measure::PerformanceRatio => number(m, None),
-                };
-                let name = measure.as_str().replace('_', " ");
-                format!("{position}; {name} {shown} is in band {index}")
+                }
+                let _ = write!(out, " is in band {index}");
             }
-            Fired::NotDue | Fired::NoActual | Fired::NoTarget => position,
+            Fired::Stretch | Fired::Met | Fired::NotDue | Fired::NoActual | Fired::NoTarget => {}
         }
     }
 }
 
-/// A sentence's first part in a buffer big enough for the whole sentence, so that the clauses
-/// appended later do not reallocate.
-fn sentence_buf(args: std::fmt::Arguments<'_>) -> String {
-    let mut s = String::with_capacity(160);
-    let _ = s.write_fmt(args);
-    s
+fn write_override_suffix(out: &mut String, o: &Override) {
+    let _ = write!(
+        out,
+        " (overridden to {} by {}: {})",
+        o.status, o.by, o.reason
+    );
 }
 
 fn override_suffix(o: &Override) -> String {

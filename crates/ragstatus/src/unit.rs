@@ -175,20 +175,36 @@ impl Unit {
 
     /// A value with its unit: `44.1%`, `£46,267`, `£1.2m`, `3 days`, `12.5 per 1,000`.
     pub fn format_value(&self, value: Decimal, decimals: Option<u32>) -> String {
+        let mut text = String::with_capacity(48);
+        self.write_value(&mut text, value, decimals);
+        text
+    }
+
+    /// [`format_value`](Unit::format_value) appended to `out`: the same text, without a
+    /// `String` of its own (explanations of whole frames are written into one buffer).
+    pub fn write_value(&self, out: &mut String, value: Decimal, decimals: Option<u32>) {
         match self {
             Unit::Percent => {
-                let mut text = number(value, decimals);
-                text.push('%');
-                text
+                number_into(out, value, decimals);
+                out.push('%');
             }
-            Unit::Count | Unit::Ratio | Unit::Score => number(value, decimals),
-            Unit::Currency { code } => money(code, value, decimals),
+            Unit::Count | Unit::Ratio | Unit::Score => number_into(out, value, decimals),
+            Unit::Currency { code } => money_into(out, code, value, decimals),
             Unit::Days => {
-                let text = number(value, decimals);
-                let noun = if text == "1" { "day" } else { "days" };
-                format!("{text} {noun}")
+                let start = out.len();
+                number_into(out, value, decimals);
+                let noun = if out.get(start..) == Some("1") {
+                    " day"
+                } else {
+                    " days"
+                };
+                out.push_str(noun);
             }
-            Unit::Rate { per } => format!("{} per {}", number(value, decimals), natural(*per)),
+            Unit::Rate { per } => {
+                number_into(out, value, decimals);
+                out.push_str(" per ");
+                grouped_into(out, per.normalize());
+            }
         }
     }
 
@@ -196,26 +212,55 @@ impl Unit {
     /// for a percent, `£1.2m`, `3 days`. The sign is dropped because explanations say the
     /// direction in words ("below", "above").
     pub fn format_difference(&self, difference: Decimal, decimals: Option<u32>) -> String {
+        let mut text = String::with_capacity(48);
+        self.write_difference(&mut text, difference, decimals);
+        text
+    }
+
+    /// [`format_difference`](Unit::format_difference) appended to `out`.
+    pub fn write_difference(&self, out: &mut String, difference: Decimal, decimals: Option<u32>) {
         let size = difference.abs();
         match self {
             Unit::Percent => {
-                let mut text = number(size, decimals);
-                let noun = if text == "1" { " point" } else { " points" };
-                text.push_str(noun);
-                text
+                let start = out.len();
+                number_into(out, size, decimals);
+                let noun = if out.get(start..) == Some("1") {
+                    " point"
+                } else {
+                    " points"
+                };
+                out.push_str(noun);
             }
-            _ => self.format_value(size, decimals),
+            _ => self.write_value(out, size, decimals),
         }
     }
 
     /// The size of a tolerance as it reads before the word "tolerance": `the 2.0-point
     /// tolerance`, `the 0.5-day tolerance`, `the tolerance of £5,000`.
     pub fn format_tolerance(&self, amount: Decimal, decimals: Option<u32>) -> String {
+        let mut text = String::with_capacity(48);
+        self.write_tolerance(&mut text, amount, decimals);
+        text
+    }
+
+    /// [`format_tolerance`](Unit::format_tolerance) appended to `out`.
+    pub fn write_tolerance(&self, out: &mut String, amount: Decimal, decimals: Option<u32>) {
         let size = amount.abs();
         match self {
-            Unit::Percent => format!("the {}-point tolerance", number(size, decimals)),
-            Unit::Days => format!("the {}-day tolerance", number(size, decimals)),
-            _ => format!("the tolerance of {}", self.format_value(size, decimals)),
+            Unit::Percent => {
+                out.push_str("the ");
+                number_into(out, size, decimals);
+                out.push_str("-point tolerance");
+            }
+            Unit::Days => {
+                out.push_str("the ");
+                number_into(out, size, decimals);
+                out.push_str("-day tolerance");
+            }
+            _ => {
+                out.push_str("the tolerance of ");
+                self.write_value(out, size, decimals);
+            }
         }
     }
 }
@@ -232,15 +277,17 @@ impl std::fmt::Display for Unit {
 
 /// Money: a symbol for the common currencies, the code before the amount otherwise; a million
 /// or more in millions.
-fn money(code: &str, value: Decimal, decimals: Option<u32>) -> String {
+fn money_into(out: &mut String, code: &str, value: Decimal, decimals: Option<u32>) {
     let symbol = match code {
         "GBP" => "£",
         "EUR" => "€",
         "USD" => "$",
         _ => "",
     };
+    let start = out.len();
     let million = Decimal::from(1_000_000u32);
-    let (digits, suffix) = if value.abs() >= million {
+    let mut suffix = "";
+    if value.abs() >= million {
         // Division by a power of ten is exact, so this cannot fail for a finite decimal.
         match value.checked_div(million) {
             Some(millions) => {
@@ -248,31 +295,45 @@ fn money(code: &str, value: Decimal, decimals: Option<u32>) -> String {
                 if m.scale() < 1 {
                     m.rescale(1);
                 }
-                (grouped(m), "m")
+                grouped_into(out, m);
+                suffix = "m";
             }
-            None => (number(value, decimals), ""),
+            None => number_into(out, value, decimals),
         }
     } else {
-        (number(value, decimals), "")
-    };
-    let (sign, digits) = match digits.strip_prefix('-') {
-        Some(rest) => ("-", rest.to_string()),
-        None => ("", digits),
-    };
-    if symbol.is_empty() {
-        format!("{sign}{code} {digits}{suffix}")
-    } else {
-        format!("{sign}{symbol}{digits}{suffix}")
+        number_into(out, value, decimals);
     }
+    // The sign goes before the symbol or code: "-£5", "-CHF 5".
+    let sign = out.get(start..).is_some_and(|d| d.starts_with('-'));
+    let at = if sign { start + 1 } else { start };
+    if symbol.is_empty() {
+        out.insert(at, ' ');
+        out.insert_str(at, code);
+    } else {
+        out.insert_str(at, symbol);
+    }
+    out.push_str(suffix);
 }
 
 /// A plain number with thousands separators, rounded to `decimals` (padded) or as given.
-pub(crate) fn number(value: Decimal, decimals: Option<u32>) -> String {
+#[cfg(test)]
+fn number(value: Decimal, decimals: Option<u32>) -> String {
+    let mut out = String::with_capacity(48);
+    number_into(&mut out, value, decimals);
+    out
+}
+
+/// A plain number with thousands separators, rounded to `decimals` (padded) or as given,
+/// appended to `out`.
+pub(crate) fn number_into(out: &mut String, value: Decimal, decimals: Option<u32>) {
     let mut v = match decimals {
         Some(dp) => {
             let dp = dp.min(28);
             let mut rounded = round_half_away(value, dp);
-            rounded.rescale(dp);
+            // Padding only: a value already at `dp` places (the usual case) is left as it is.
+            if rounded.scale() != dp {
+                rounded.rescale(dp);
+            }
             rounded
         }
         None if value.scale() > MAX_NATURAL_DECIMALS => value
@@ -283,12 +344,14 @@ pub(crate) fn number(value: Decimal, decimals: Option<u32>) -> String {
     if v.is_zero() {
         v.set_sign_positive(true);
     }
-    grouped(v)
+    grouped_into(out, v);
 }
 
 /// A number written without trailing zeros (for rate bases: `1,000`).
 fn natural(value: Decimal) -> String {
-    grouped(value.normalize())
+    let mut out = String::with_capacity(16);
+    grouped_into(&mut out, value.normalize());
+    out
 }
 
 /// `value.round_dp_with_strategy(dp, ROUNDING)` in one integer division of the mantissa (the
@@ -314,37 +377,48 @@ fn round_half_away(value: Decimal, dp: u32) -> Decimal {
 }
 
 /// The decimal's own digits (as its `Display` writes them) with a comma every three integer
-/// digits; written from the mantissa, without the intermediate text.
-fn grouped(value: Decimal) -> String {
-    // Room for a unit after the digits ("%", " points") without reallocating.
-    let mut out = String::with_capacity(48);
+/// digits, appended to `out`; written from the mantissa, without the intermediate text.
+fn grouped_into(out: &mut String, value: Decimal) {
+    // Composed in bytes on the stack and appended once: at most a sign, 29 digits, 9 commas,
+    // a point and 28 zeros of padding.
+    let mut text = [0u8; 80];
+    let mut len = 0usize;
+    let mut put = |b: u8| {
+        if let Some(slot) = text.get_mut(len) {
+            *slot = b;
+            len += 1;
+        }
+    };
     if value.is_sign_negative() {
-        out.push('-');
+        put(b'-');
     }
     let mut buffer = [0u8; 40];
     let digits = mantissa_digits(value.mantissa().unsigned_abs(), &mut buffer);
     let scale = value.scale() as usize;
     let (whole, frac) = digits.split_at(digits.len().saturating_sub(scale));
     if whole.is_empty() {
-        out.push('0');
+        put(b'0');
     }
-    let len = whole.len();
+    let count = whole.len();
     for (i, d) in whole.iter().enumerate() {
-        if i > 0 && (len - i) % 3 == 0 {
-            out.push(',');
+        if i > 0 && (count - i) % 3 == 0 {
+            put(b',');
         }
-        out.push(char::from(*d));
+        put(*d);
     }
     if scale > 0 {
-        out.push('.');
+        put(b'.');
         for _ in frac.len()..scale {
-            out.push('0');
+            put(b'0');
         }
         for d in frac {
-            out.push(char::from(*d));
+            put(*d);
         }
     }
-    out
+    // Only ASCII digits, signs, commas and points were written.
+    if let Some(Ok(text)) = text.get(..len).map(std::str::from_utf8) {
+        out.push_str(text);
+    }
 }
 
 /// Appends a decimal's text to a byte buffer exactly as its `Display` writes it: the
@@ -388,6 +462,21 @@ pub fn write_decimal(out: &mut Vec<u8>, value: Decimal) {
 /// in 64-bit arithmetic: much cheaper than the formatting machinery.
 fn mantissa_digits(mantissa: u128, buffer: &mut [u8; 40]) -> &[u8] {
     const BILLION: u64 = 1_000_000_000;
+    if let Ok(mut small) = u64::try_from(mantissa) {
+        // Most values shown: one 64-bit division by ten per digit.
+        let mut at = buffer.len();
+        loop {
+            at = at.saturating_sub(1);
+            if let Some(slot) = buffer.get_mut(at) {
+                *slot = b'0' + (small % 10) as u8;
+            }
+            small /= 10;
+            if small == 0 || at == 0 {
+                break;
+            }
+        }
+        return buffer.get(at..).unwrap_or_default();
+    }
     // The mantissa as 32-bit words, most significant first, divided by 10^9 in 64-bit steps
     // (division by a constant: a multiplication), nine digits at a time.
     let mut words = [

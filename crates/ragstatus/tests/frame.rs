@@ -13,7 +13,10 @@ use arrow_array::{
     StringArray,
 };
 use proptest::prelude::*;
-use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch};
+use ragstatus::frame::{
+    FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch, evaluate_parts,
+};
+use ragstatus::indicator::SortedSeries;
 use ragstatus::{Decimal, Definitions, ErrorKind, Observation, Series, Status};
 use rust_decimal_macros::dec;
 use serde_json::{Value, json};
@@ -599,6 +602,309 @@ fn a_number_that_does_not_fit_its_column_is_an_error_row() {
         "{message}"
     );
     assert_eq!(decimals(&out, "actual")[1], None);
+}
+
+/// A national-shaped frame with every kind of bad row: unknown and missing indicators, a null
+/// key, duplicates, unreadable numbers and periods, a value and a fraction together, a value
+/// too large for its column, and gaps; indicators of several units, polarities, tolerances and
+/// frequencies. Rows are shuffled so that a group's rows are spread over every thread's share.
+fn generated_frame(orgs: usize) -> (Definitions, RecordBatch) {
+    let defs = Definitions::from_toml_str(
+        r#"
+[[indicator]]
+id = "PC"
+name = "A percentage"
+group = ["Theme", "Sub"]
+unit = "percent"
+polarity = "higher"
+decimals = 1
+tolerance = { absolute = "2" }
+[[indicator.target]]
+value = "80"
+stretch = "95"
+
+[[indicator]]
+id = "LO"
+unit = { currency = "GBP" }
+polarity = "lower"
+tolerance = { relative = "5" }
+direction = { compare = "year_ago" }
+[[indicator.target]]
+value = "1250000"
+
+[[indicator]]
+id = "WI"
+unit = "days"
+polarity = "within"
+[[indicator.target]]
+low = "3"
+high = "5"
+
+[[indicator]]
+id = "AN"
+polarity = "higher"
+frequency = "annual"
+[[indicator.target]]
+value = "10"
+
+[[indicator]]
+id = "RG"
+unit = "score"
+polarity = "higher"
+direction = { regression = 4 }
+tolerance = { floor = "40" }
+[[indicator.target]]
+value = "50"
+"#,
+    )
+    .unwrap();
+    let quarters = [
+        "2014/15 Q1",
+        "2014/15 Q2",
+        "2014/15 Q3",
+        "2014/15 Q4",
+        "2015/16 Q1",
+        "2015/16 Q2",
+        "2015/16 Q3",
+        "2015/16 Q4",
+    ];
+    let mut cells: Vec<[Option<String>; 6]> = Vec::new();
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let some = |s: &str| Some(s.to_string());
+    for o in 0..orgs {
+        let org = some(&format!("E{o:03}"));
+        for id in ["PC", "LO", "WI", "RG"] {
+            for q in &quarters {
+                let r = next();
+                let (value, num, den) = match (id, r % 10) {
+                    (_, 0) => (None, None, None),
+                    ("PC", _) => (
+                        None,
+                        Some((r % 97).to_string()),
+                        Some((90 + r % 20).to_string()),
+                    ),
+                    ("LO", _) => (Some(format!("{}.5", 1_180_000 + r % 150_000)), None, None),
+                    ("WI", _) => (Some(format!("{}.{}", 2 + r % 5, r % 10)), None, None),
+                    _ => (Some(format!("{}", 35 + r % 20)), None, None),
+                };
+                cells.push([org.clone(), some(id), some(q), value, num, den]);
+            }
+        }
+        cells.push([
+            org.clone(),
+            some("AN"),
+            some("2015/16"),
+            some("12"),
+            None,
+            None,
+        ]);
+        // Bad rows.
+        let bad = [
+            [
+                org.clone(),
+                some("XX-99"),
+                some("2015/16 Q1"),
+                some("1"),
+                None,
+                None,
+            ],
+            [org.clone(), None, some("2015/16 Q1"), some("1"), None, None],
+            [None, some("PC"), some("2015/16 Q1"), some("1"), None, None],
+            [
+                org.clone(),
+                some("WI"),
+                some("2015/16 Q3"),
+                some("4"),
+                None,
+                None,
+            ],
+            [
+                org.clone(),
+                some("LO"),
+                some("not a period"),
+                some("1"),
+                None,
+                None,
+            ],
+            [
+                org.clone(),
+                some("LO"),
+                some("2015/16"),
+                some("1"),
+                None,
+                None,
+            ],
+            [
+                org.clone(),
+                some("RG"),
+                some("2016/17 Q1"),
+                some("x"),
+                None,
+                None,
+            ],
+            [
+                org.clone(),
+                some("RG"),
+                some("2016/17 Q2"),
+                some("1"),
+                some("1"),
+                some("2"),
+            ],
+            [
+                org.clone(),
+                some("PC"),
+                some("2016/17 Q1"),
+                None,
+                some("1"),
+                None,
+            ],
+        ];
+        cells.extend(bad);
+    }
+    // One value too large for the actual column at the scale of the fractions' values.
+    cells.push([
+        some("E000"),
+        some("RG"),
+        some("2016/17 Q3"),
+        some("10000000000000000000000000"),
+        None,
+        None,
+    ]);
+    // Shuffled: a group's rows, and its gaps' rows, fall into different threads' shares.
+    for i in (1..cells.len()).rev() {
+        let j = (next() % (i as u64 + 1)) as usize;
+        cells.swap(i, j);
+    }
+    let column = |k: usize| -> ArrayRef {
+        Arc::new(StringArray::from(
+            cells.iter().map(|c| c[k].clone()).collect::<Vec<_>>(),
+        ))
+    };
+    let b = batch(vec![
+        ("org", column(0)),
+        ("indicator", column(1)),
+        ("period", column(2)),
+        ("value", column(3)),
+        ("numerator", column(4)),
+        ("denominator", column(5)),
+    ]);
+    (defs, b)
+}
+
+/// Threads change nothing: the same frame from one thread and from several, bad rows, gaps,
+/// duplicates and a too-large value included; and the parts joined are the one batch.
+#[test]
+fn parallel_and_single_thread_results_are_identical() {
+    let (defs, b) = generated_frame(40);
+    let options = |threads| FrameOptions {
+        by: vec!["org".into()],
+        threads,
+        ..FrameOptions::default()
+    };
+    let single = evaluate_batch(&defs, &b, &options(1)).unwrap();
+    // Every input row once, rated or in error, and every kind of row present.
+    let listed: Vec<u64> = rows(&single).iter().flatten().copied().collect();
+    assert_eq!(listed, (0..b.num_rows() as u64).collect::<Vec<_>>());
+    assert!(single.num_rows() > b.num_rows(), "gaps are added");
+    let kinds = strings(&single, "error_kind");
+    for kind in ["UnknownIndicator", "Missing", "Duplicate", "PeriodLabel"] {
+        assert!(kinds.iter().any(|k| k.as_deref() == Some(kind)), "{kind}");
+    }
+    let errors = strings(&single, "error");
+    assert!(
+        errors
+            .iter()
+            .flatten()
+            .any(|e| e.contains("to fit the column's decimal128(38, ")),
+        "a too-large value"
+    );
+    let status = statuses(&single, "status");
+    for s in ["Red", "Amber", "Green", "Blue", "NoData"] {
+        assert!(status.contains(&Some(s)), "{s}");
+    }
+    for threads in [2, 3, 7, 64] {
+        let parallel = evaluate_batch(&defs, &b, &options(threads)).unwrap();
+        assert_eq!(parallel, single, "{threads} threads");
+        let (schema, parts) = evaluate_parts(&defs, &b, &options(threads)).unwrap();
+        assert!(
+            parts.len() > 1 && parts.len() <= threads,
+            "{threads} threads"
+        );
+        let joined = arrow_select::concat::concat_batches(&schema, &parts).unwrap();
+        assert_eq!(joined, single, "{threads} threads, parts joined");
+    }
+}
+
+/// `Indicator::evaluate_into` (the frame's entry) gives every vector's figures and sentence as
+/// `Indicator::evaluate` does, from a `Series` and from a `SortedSeries`; errors alike.
+#[test]
+fn evaluate_into_matches_evaluate_on_the_vectors() {
+    let cases = support::load("indicators.json", "indicators");
+    let mut compared = 0;
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let input = &case["input"];
+        let doc = json!({
+            "calendar": input.get("calendar").cloned().unwrap_or_else(|| json!({})),
+            "indicator": [input["indicator"].clone()],
+        });
+        let Ok(defs) = Definitions::from_json_str(&doc.to_string()) else {
+            continue;
+        };
+        let indicator = &defs.indicators[0];
+        let mut series = Series::new();
+        for (label, obs) in input["series"].as_object().unwrap() {
+            let Ok(period) = defs.calendar.parse(label) else {
+                continue;
+            };
+            series.insert(period, serde_json::from_value(obs.clone()).unwrap());
+        }
+        let Ok(period) = defs.calendar.parse(input["period"].as_str().unwrap()) else {
+            continue;
+        };
+        let pairs: Vec<(ragstatus::Period, Observation)> =
+            series.iter().map(|(p, o)| (*p, *o)).collect();
+        let sorted = SortedSeries::new(&pairs).unwrap();
+        let scalar = indicator.evaluate(period, &series);
+        let mut from_map = String::from("kept: ");
+        let mut from_slice = String::new();
+        let a = indicator.evaluate_into(period, &series, &mut from_map);
+        let b = indicator.evaluate_into(period, &sorted, &mut from_slice);
+        match (scalar, a, b) {
+            (Ok(r), Ok(a), Ok(b)) => {
+                assert_eq!(a, b, "{name}");
+                assert_eq!(from_map, format!("kept: {}", r.sentence()), "{name}");
+                assert_eq!(from_slice, r.sentence(), "{name}");
+                assert_eq!(a.status, r.status, "{name}");
+                assert_eq!(a.computed, r.rating.computed, "{name}");
+                assert_eq!(a.actual, r.actual, "{name}");
+                assert_eq!(a.target, r.target, "{name}");
+                assert_eq!(a.stretch, r.stretch, "{name}");
+                assert_eq!(a.shortfall, r.rating.shortfall, "{name}");
+                assert_eq!(a.tolerance_amount, r.rating.tolerance_amount, "{name}");
+                assert_eq!(a.period.label(), r.period, "{name}");
+                assert_eq!(a.measured.map(|p| p.label()), r.measured, "{name}");
+                assert_eq!(
+                    [a.direction, a.previous, a.year_ago],
+                    [r.direction, r.previous.direction, r.year_ago.direction],
+                    "{name}"
+                );
+            }
+            (Err(e), Err(a), Err(b)) => {
+                assert_eq!(a, e, "{name}");
+                assert_eq!(b, e, "{name}");
+            }
+            (r, a, b) => panic!("{name}: {r:?} / {a:?} / {b:?}"),
+        }
+        compared += 1;
+    }
+    assert!(compared >= 50, "only {compared} cases compared");
 }
 
 /// The conformance vectors of `indicators.json`, through the frame path: the same status,

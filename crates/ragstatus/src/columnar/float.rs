@@ -155,6 +155,31 @@ fn slow(x: f64, d: f64) -> std::result::Result<i64, FloatIssue> {
         .ok_or(FloatIssue::Inexact)
 }
 
+/// The most decimals [`shortest_decimal`] tries before the shortest-text route.
+const SHORTEST_TRIED: usize = 9;
+/// `10^d` for `d` in `0..=SHORTEST_TRIED`, exact as floats.
+const POWERS: [f64; SHORTEST_TRIED + 1] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// The decimal of `x`'s shortest round-trip text, as
+/// [`decimal_from_f64`](crate::value::decimal_from_f64) gives it (the same digits and scale),
+/// without writing the text: the fast test above at 0, 1, 2, … decimals accepts first at the
+/// shortest text's own number of decimals (a text with fewer decimals that reads back as `x`
+/// would be shorter still). Values with more than 9 decimals, and large ones, take the text
+/// route.
+pub(crate) fn shortest_decimal(x: f64) -> Option<rust_decimal::Decimal> {
+    for (d, p) in POWERS.iter().enumerate() {
+        let (m, ok) = fast(x, *p);
+        if ok {
+            // d ≤ 9, well within a Decimal's 28 places.
+            if let Ok(v) = rust_decimal::Decimal::try_new(m, d as u32) {
+                return Some(v);
+            }
+            break;
+        }
+    }
+    crate::value::decimal_from_f64(x)
+}
+
 /// How many values of a column were not accepted, by issue.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FloatCounts {
@@ -279,5 +304,59 @@ mod tests {
         assert_eq!(scale_f64(2f64.powi(60), 0), Err(FloatIssue::TooLarge));
         assert_eq!(scale_f64(1e15, 0), Ok(1_000_000_000_000_000));
         assert_eq!(scale_f64(-44.1, 1), Ok(-441));
+    }
+
+    fn same_as_text(x: f64) {
+        let fast = shortest_decimal(x);
+        let text = crate::value::decimal_from_f64(x);
+        assert_eq!(
+            fast.map(|d| (d.mantissa(), d.scale())),
+            text.map(|d| (d.mantissa(), d.scale())),
+            "{x:?}"
+        );
+    }
+
+    #[test]
+    fn shortest_decimal_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            80.0,
+            44.1,
+            -44.1,
+            12.5,
+            0.3,
+            0.1 + 0.2,
+            1e-7,
+            1e-9,
+            1e-10,
+            123_456_789.123,
+            1e15,
+            1e16,
+            2f64.powi(53),
+            1e20,
+            1e300,
+            5e-324,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            94.95,
+            78.000_000_000_000_01,
+        ] {
+            same_as_text(x);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shortest_decimal_is_the_shortest_text(bits in proptest::prelude::any::<u64>()) {
+            same_as_text(f64::from_bits(bits));
+        }
+
+        #[test]
+        fn shortest_decimal_of_short_decimals(m in -10_000_000_000i64..10_000_000_000, d in 0u32..12) {
+            same_as_text(m as f64 / 10f64.powi(d as i32));
+        }
     }
 }

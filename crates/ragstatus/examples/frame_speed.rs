@@ -1,0 +1,120 @@
+//! The national frame of `benches/python/bench_frame.py` through `frame::evaluate_batch`, from
+//! Rust: `cargo run --release --example frame_speed -- [organisations] [threads] [repeat]`.
+//! Prints the best wall time, for profiling the core without the Python layer.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use ragstatus::Definitions;
+use ragstatus::frame::{FrameOptions, evaluate_batch};
+
+const INDICATORS: usize = 200;
+
+/// xorshift64*: the frame only needs to look random, the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn definitions() -> Result<Definitions, ragstatus::Error> {
+    let mut toml = String::new();
+    for i in 0..INDICATORS {
+        if i < INDICATORS / 2 {
+            toml.push_str(&format!(
+                "[[indicator]]\nid = \"P{i:03}\"\nunit = \"percent\"\npolarity = \"higher\"\n\
+                 decimals = 1\ntolerance = {{ absolute = \"2\" }}\n[[indicator.target]]\nvalue = \"80.0\"\n"
+            ));
+        } else {
+            let polarity = if i % 2 == 0 { "higher" } else { "lower" };
+            toml.push_str(&format!(
+                "[[indicator]]\nid = \"V{i:03}\"\nunit = \"count\"\npolarity = \"{polarity}\"\n\
+                 decimals = 1\ntolerance = {{ absolute = \"0.3\" }}\n[[indicator.target]]\nvalue = \"12.8\"\n"
+            ));
+        }
+    }
+    Definitions::from_toml_str(&toml)
+}
+
+fn national(orgs: usize) -> RecordBatch {
+    let quarters: Vec<String> = (2013..2016)
+        .flat_map(|y| (1..=4).map(move |q| format!("{y}/{:02} Q{q}", (y + 1) % 100)))
+        .collect();
+    let mut rng = Rng(11);
+    let (mut org, mut ind, mut period) = (vec![], vec![], vec![]);
+    let (mut value, mut num, mut den) = (vec![], vec![], vec![]);
+    for o in 0..orgs {
+        for i in 0..INDICATORS {
+            let id = if i < INDICATORS / 2 {
+                format!("P{i:03}")
+            } else {
+                format!("V{i:03}")
+            };
+            for q in &quarters {
+                org.push(format!("E{o:06}"));
+                ind.push(id.clone());
+                period.push(q.clone());
+                let missing = rng.next() < 0.01;
+                let d = (20.0 + 380.0 * rng.next()).floor();
+                let n = (d * (0.7 + 0.25 * rng.next())).floor();
+                let v = (115.0 + 25.0 * rng.next()).round() / 10.0;
+                let fraction = i < INDICATORS / 2;
+                value.push((!fraction && !missing).then_some(v));
+                num.push((fraction && !missing).then_some(n));
+                den.push((fraction && !missing).then_some(d));
+            }
+        }
+    }
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("organisation", Arc::new(StringArray::from(org))),
+        ("indicator", Arc::new(StringArray::from(ind))),
+        ("period", Arc::new(StringArray::from(period))),
+        ("value", Arc::new(Float64Array::from(value))),
+        ("numerator", Arc::new(Float64Array::from(num))),
+        ("denominator", Arc::new(Float64Array::from(den))),
+    ];
+    RecordBatch::try_from_iter(columns).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn main() -> Result<(), ragstatus::Error> {
+    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().ok());
+    let orgs = args.next().flatten().unwrap_or(300);
+    let threads = args.next().flatten().unwrap_or(0);
+    let repeat = args.next().flatten().unwrap_or(3);
+    let defs = definitions()?;
+    let batch = national(orgs);
+    let options = FrameOptions {
+        by: vec!["organisation".into()],
+        threads,
+        ..FrameOptions::default()
+    };
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat.max(1) {
+        let start = Instant::now();
+        let out = evaluate_batch(&defs, &batch, &options)?;
+        best = best.min(start.elapsed().as_secs_f64());
+        assert_eq!(out.num_rows(), batch.num_rows());
+        let bytes: usize = out
+            .columns()
+            .iter()
+            .map(|c| c.get_array_memory_size())
+            .sum();
+        eprintln!(
+            "output: {} rows, {:.0} MB",
+            out.num_rows(),
+            bytes as f64 / 1e6
+        );
+    }
+    println!(
+        "{} rows, threads {threads}: best {best:.3} s ({:.2} µs/row)",
+        batch.num_rows(),
+        best / batch.num_rows() as f64 * 1e6
+    );
+    Ok(())
+}

@@ -1,0 +1,422 @@
+//! Reading the input columns: each role's column checked once, then read cell by cell.
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int64Type, UInt64Type,
+};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, LargeStringArray, RecordBatch, StringArray, StringViewArray,
+};
+use arrow_schema::DataType;
+use rust_decimal::Decimal;
+
+use super::{FrameOptions, RESULT_COLUMNS};
+use crate::error::{Error, ErrorKind, Result};
+
+/// A text cell as a decimal: the one number reader of every input (`input::parse_number`).
+fn decimal_from_text(text: &str) -> Result<Decimal> {
+    crate::input::parse_number(text, crate::input::NumberForm::Plain)
+}
+
+/// A column of text, read in place whatever its string layout (pandas' and pyarrow's strings
+/// are 64-bit-offset strings, polars' string views): copying a national frame's key,
+/// indicator and period columns into one layout cost as much as reading them.
+pub(crate) enum Texts {
+    Small(StringArray),
+    Large(LargeStringArray),
+    View(StringViewArray),
+}
+
+impl Texts {
+    /// The column as text: strings as they are; integers, nulls and dictionaries cast.
+    pub(super) fn read(array: &ArrayRef) -> std::result::Result<Texts, String> {
+        match array.data_type() {
+            DataType::Utf8 => Ok(Texts::Small(array.as_string::<i32>().clone())),
+            DataType::LargeUtf8 => Ok(Texts::Large(array.as_string::<i64>().clone())),
+            DataType::Utf8View => Ok(Texts::View(array.as_string_view().clone())),
+            DataType::Null
+            | DataType::Dictionary(..)
+            | DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64 => Texts::cast(array),
+            other => Err(format!("has type {other}; expected text")),
+        }
+    }
+
+    /// Any column castable to text (a note).
+    pub(super) fn cast(array: &ArrayRef) -> std::result::Result<Texts, String> {
+        arrow_cast::cast(array, &DataType::Utf8)
+            .map(|a| Texts::Small(a.as_string::<i32>().clone()))
+            .map_err(|e| e.to_string())
+    }
+
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Texts::Small(a) => a.len(),
+            Texts::Large(a) => a.len(),
+            Texts::View(a) => a.len(),
+        }
+    }
+
+    /// The cell, none when null or beyond the column.
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&str> {
+        if i >= self.len() {
+            return None;
+        }
+        match self {
+            Texts::Small(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::View(a) => a.is_valid(i).then(|| a.value(i)),
+        }
+    }
+}
+
+pub(crate) enum Numbers {
+    Absent,
+    Nulls,
+    F64(arrow_array::Float64Array),
+    F32(arrow_array::Float32Array),
+    I64(arrow_array::Int64Array),
+    U64(arrow_array::UInt64Array),
+    D128(arrow_array::Decimal128Array, i8),
+    D256(arrow_array::Decimal256Array, i8),
+    Text(Texts),
+}
+
+impl Numbers {
+    pub(crate) fn read(array: Option<&ArrayRef>) -> std::result::Result<Numbers, String> {
+        let Some(array) = array else {
+            return Ok(Numbers::Absent);
+        };
+        let cast = |to: &DataType| arrow_cast::cast(array, to).map_err(|e| e.to_string());
+        Ok(match array.data_type() {
+            DataType::Null => Numbers::Nulls,
+            DataType::Float64 => Numbers::F64(array.as_primitive::<Float64Type>().clone()),
+            DataType::Float32 | DataType::Float16 => Numbers::F32(
+                cast(&DataType::Float32)?
+                    .as_primitive::<Float32Type>()
+                    .clone(),
+            ),
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+                Numbers::I64(cast(&DataType::Int64)?.as_primitive::<Int64Type>().clone())
+            }
+            DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+                Numbers::U64(
+                    cast(&DataType::UInt64)?
+                        .as_primitive::<UInt64Type>()
+                        .clone(),
+                )
+            }
+            DataType::Decimal128(_, s) => {
+                Numbers::D128(array.as_primitive::<Decimal128Type>().clone(), *s)
+            }
+            DataType::Decimal256(_, s) => {
+                Numbers::D256(array.as_primitive::<Decimal256Type>().clone(), *s)
+            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                Numbers::Text(Texts::read(array)?)
+            }
+            DataType::Dictionary(..) => Numbers::Text(Texts::cast(array)?),
+            other => return Err(format!("has type {other}; expected numbers or text")),
+        })
+    }
+
+    /// The cell: `Ok(None)` for no value recorded.
+    pub(crate) fn get(&self, i: usize) -> Result<Option<Decimal>> {
+        let from_scaled = |m: i128, s: i8| -> Result<Option<Decimal>> {
+            crate::value::decimal_from_scaled(m, i32::from(s))
+                .map(Some)
+                .ok_or_else(|| {
+                    Error::invalid_value(
+                        format!("{m}e-{s}"),
+                        "a decimal of at most 28 digits and 28 places",
+                    )
+                })
+        };
+        Ok(match self {
+            Numbers::Absent | Numbers::Nulls => None,
+            Numbers::F64(a) => {
+                if a.is_null(i) || a.value(i).is_nan() {
+                    None
+                } else {
+                    let x = a.value(i);
+                    // The shortest text's decimal, found without writing the text.
+                    Some(
+                        crate::columnar::shortest_decimal(x).ok_or_else(|| {
+                            Error::invalid_value(x.to_string(), "a finite number")
+                        })?,
+                    )
+                }
+            }
+            Numbers::F32(a) => {
+                if a.is_null(i) || a.value(i).is_nan() {
+                    None
+                } else {
+                    let x = a.value(i);
+                    Some(
+                        crate::value::decimal_from_f32(x).ok_or_else(|| {
+                            Error::invalid_value(x.to_string(), "a finite number")
+                        })?,
+                    )
+                }
+            }
+            Numbers::I64(a) => a.is_valid(i).then(|| Decimal::from(a.value(i))),
+            Numbers::U64(a) => a.is_valid(i).then(|| Decimal::from(a.value(i))),
+            Numbers::D128(a, s) => {
+                if a.is_null(i) {
+                    None
+                } else {
+                    from_scaled(a.value(i), *s)?
+                }
+            }
+            Numbers::D256(a, s) => {
+                if a.is_null(i) {
+                    None
+                } else {
+                    let v = a.value(i);
+                    let m = v.to_i128().ok_or_else(|| {
+                        Error::invalid_value(v.to_string(), "a decimal of at most 28 digits")
+                    })?;
+                    from_scaled(m, *s)?
+                }
+            }
+            Numbers::Text(a) => {
+                let text = a.get(i).unwrap_or_default().trim();
+                if text.is_empty() || text.eq_ignore_ascii_case("nan") {
+                    None
+                } else {
+                    Some(decimal_from_text(text)?)
+                }
+            }
+        })
+    }
+}
+
+pub(super) enum Periods {
+    Labels(Texts),
+    Dates(arrow_array::Date32Array),
+}
+
+impl Periods {
+    /// The cell as the input gave it, for an error row: the label, or the date as text.
+    pub(super) fn raw(&self, i: usize) -> Option<String> {
+        match self {
+            Periods::Labels(labels) => labels.get(i).map(str::to_string),
+            Periods::Dates(dates) => (i < dates.len() && dates.is_valid(i))
+                .then(|| dates.value_as_date(i))
+                .flatten()
+                .map(|d| d.to_string()),
+        }
+    }
+}
+
+pub(super) enum Flags {
+    Absent,
+    Bools(BooleanArray),
+    Text(Texts),
+}
+
+impl Flags {
+    pub(super) fn get(&self, i: usize) -> Result<Option<bool>> {
+        match self {
+            Flags::Absent => Ok(None),
+            Flags::Bools(a) => Ok(a.is_valid(i).then(|| a.value(i))),
+            Flags::Text(a) => {
+                let Some(text) = a.get(i) else {
+                    return Ok(None);
+                };
+                let text = text.trim();
+                match text.to_ascii_lowercase().as_str() {
+                    "" => Ok(None),
+                    "true" | "yes" | "y" | "1" => Ok(Some(true)),
+                    "false" | "no" | "n" | "0" => Ok(Some(false)),
+                    _ => Err(Error::invalid_value(
+                        text,
+                        "true or false (yes/no, y/n, 1/0)",
+                    )),
+                }
+            }
+        }
+    }
+}
+
+pub(super) struct Input {
+    /// Each key column: its position in the batch and its cells.
+    pub(super) keys: Vec<(usize, Texts)>,
+    pub(super) indicator: Texts,
+    pub(super) periods: Periods,
+    pub(super) value: Numbers,
+    pub(super) numerator: Numbers,
+    pub(super) denominator: Numbers,
+    pub(super) provisional: Flags,
+    pub(super) note: Option<Texts>,
+}
+
+pub(super) fn read_input(batch: &RecordBatch, options: &FrameOptions) -> Result<Input> {
+    let schema = batch.schema();
+    let mut problems: Vec<String> = Vec::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for field in schema.fields() {
+        *counts.entry(field.name().as_str()).or_default() += 1;
+    }
+    let mut duplicated: Vec<&str> = counts
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(name, _)| *name)
+        .collect();
+    duplicated.sort_unstable();
+    for name in duplicated {
+        problems.push(format!("column {name:?} appears more than once"));
+    }
+    let find = |name: &str| schema.index_of(name).ok();
+    let column = |name: &str| find(name).map(|i| batch.column(i));
+    let mut roles = vec![
+        options.indicator.as_str(),
+        options.period.as_str(),
+        options.value.as_str(),
+        options.numerator.as_str(),
+        options.denominator.as_str(),
+        options.provisional.as_str(),
+        options.note.as_str(),
+    ];
+    let mut keys = Vec::new();
+    for name in &options.by {
+        if roles.contains(&name.as_str()) {
+            problems.push(format!(
+                "key column {name:?} is also an input column of another role (or given twice)"
+            ));
+        } else if RESULT_COLUMNS.contains(&name.as_str()) {
+            problems.push(format!(
+                "key column {name:?} has the name of an output column; rename it"
+            ));
+        } else {
+            match find(name) {
+                None => problems.push(format!("key column {name:?} does not exist")),
+                Some(i) => match Texts::read(batch.column(i)) {
+                    Ok(a) => keys.push((i, a)),
+                    Err(e) => problems.push(format!("key column {name:?} {e}")),
+                },
+            }
+        }
+        roles.push(name.as_str());
+    }
+    let indicator = match column(&options.indicator) {
+        None => {
+            problems.push(format!(
+                "the indicator column {:?} is missing",
+                options.indicator
+            ));
+            None
+        }
+        Some(a) => Texts::read(a)
+            .map_err(|e| problems.push(format!("column {:?} {e}", options.indicator)))
+            .ok(),
+    };
+    let periods = match column(&options.period) {
+        None => {
+            problems.push(format!("the period column {:?} is missing", options.period));
+            None
+        }
+        Some(a) => match a.data_type() {
+            DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
+                arrow_cast::cast(a, &DataType::Date32)
+                    .map(|d| Periods::Dates(d.as_primitive::<Date32Type>().clone()))
+                    .map_err(|e| problems.push(format!("column {:?}: {e}", options.period)))
+                    .ok()
+            }
+            _ => Texts::read(a)
+                .map(Periods::Labels)
+                .map_err(|e| {
+                    problems.push(format!("column {:?} {e} labels or dates", options.period))
+                })
+                .ok(),
+        },
+    };
+    let mut numbers = |name: &str| {
+        Numbers::read(column(name)).unwrap_or_else(|e| {
+            problems.push(format!("column {name:?} {e}"));
+            Numbers::Absent
+        })
+    };
+    let value = numbers(&options.value);
+    let numerator = numbers(&options.numerator);
+    let denominator = numbers(&options.denominator);
+    let has = |name: &str| find(name).is_some();
+    match (
+        has(&options.value),
+        has(&options.numerator),
+        has(&options.denominator),
+    ) {
+        (_, true, false) | (_, false, true) => problems.push(format!(
+            "columns {:?} and {:?} go together; one of them is missing",
+            options.numerator, options.denominator
+        )),
+        (false, false, false) => problems.push(format!(
+            "no values: expected a column {:?}, or columns {:?} and {:?}",
+            options.value, options.numerator, options.denominator
+        )),
+        _ => {}
+    }
+    let provisional = match column(&options.provisional) {
+        None => Flags::Absent,
+        Some(a) if *a.data_type() == DataType::Boolean => Flags::Bools(a.as_boolean().clone()),
+        Some(a) => Texts::read(a).map(Flags::Text).unwrap_or_else(|e| {
+            problems.push(format!("column {:?} {e} or booleans", options.provisional));
+            Flags::Absent
+        }),
+    };
+    let note = column(&options.note).and_then(|a| {
+        let read = match a.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Texts::read(a),
+            _ => Texts::cast(a),
+        };
+        read.map_err(|e| problems.push(format!("column {:?}: {e}", options.note)))
+            .ok()
+    });
+    match (indicator, periods) {
+        (Some(indicator), Some(periods)) if problems.is_empty() => Ok(Input {
+            keys,
+            indicator,
+            periods,
+            value,
+            numerator,
+            denominator,
+            provisional,
+            note,
+        }),
+        _ => Err(Error::new(ErrorKind::Syntax {
+            format: "data frame".into(),
+            message: problems.join("; "),
+        })),
+    }
+}
+
+/// A column of text or integers as text (the bulk paths' ids, keys and labels).
+pub(crate) fn text_column(array: &ArrayRef) -> std::result::Result<StringArray, String> {
+    match array.data_type() {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Null
+        | DataType::Dictionary(..)
+        | DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => arrow_cast::cast(array, &DataType::Utf8)
+            .map(|a| a.as_string::<i32>().clone())
+            .map_err(|e| e.to_string()),
+        other => Err(format!("has type {other}; expected text")),
+    }
+}
