@@ -377,28 +377,28 @@ impl Plan<'_> {
             part.rows
                 .append_option(source.and_then(|r| u64::try_from(r).ok()));
             part.picks.append_option(self.pick(slot));
-            if let Some(e) = overrides.get(&i) {
+            // (Checked for emptiness first: the usual frame has no overrides, few errors.)
+            if let Some(e) = (!overrides.is_empty()).then(|| overrides.get(&i)).flatten() {
                 self.failed(&mut part, e, source);
                 continue;
             }
             let (group, period) = match slot {
-                Slot::Input(r) => match (self.rows.get(r), self.errors.get(&r)) {
-                    (_, Some(e)) => {
-                        self.failed(&mut part, e, source);
-                        continue;
-                    }
-                    (
-                        Some(Slim {
-                            group,
-                            period: Some(period),
-                            ..
-                        }),
-                        None,
-                    ) => (*group, *period),
+                Slot::Input(r) => match self.rows.get(r) {
+                    Some(Slim {
+                        group,
+                        period: Some(period),
+                        ..
+                    }) => (*group, *period),
                     _ => {
-                        let e =
-                            Error::definition(format!("row {r} was not read (an internal error)"));
-                        self.failed(&mut part, &e, source);
+                        match self.errors.get(&r) {
+                            Some(e) => self.failed(&mut part, e, source),
+                            None => {
+                                let e = Error::definition(format!(
+                                    "row {r} was not read (an internal error)"
+                                ));
+                                self.failed(&mut part, &e, source);
+                            }
+                        }
                         continue;
                     }
                 },
