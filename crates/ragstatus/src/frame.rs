@@ -62,7 +62,7 @@
 //! `measured`, `actual`, `target`, `target_high`, `stretch`, `shortfall`, `tolerance_amount`
 //! (each `Decimal128(38, s)` with `s` the largest scale in the column), `status` and
 //! `computed_status` (dictionary of `UInt8` codes over [`STATUS_NAMES`], in
-//! [`Status::code`] order), `direction`, `direction_previous`, `direction_year_ago` (text),
+//! [`Status::code`](crate::Status::code) order), `direction`, `direction_previous`, `direction_year_ago` (text),
 //! `explanation`, `provisional`, `note`, `error`, `error_kind`. A number that does not fit
 //! `Decimal128(38, s)` at its column's scale makes its row an error row; it is never rounded
 //! or nulled silently.
@@ -125,7 +125,7 @@ use input::{Input, read_input};
 use output::{Part, arrow_error};
 
 /// The status names in code order: the values of the `status` and `computed_status`
-/// dictionaries, whose `UInt8` keys are [`Status::code`].
+/// dictionaries, whose `UInt8` keys are [`Status::code`](crate::Status::code).
 pub const STATUS_NAMES: [&str; 7] = [
     "Red", "Amber", "Green", "Blue", "NoData", "NoTarget", "NotDue",
 ];
