@@ -260,3 +260,55 @@ def test_unaligned_arrow_buffers_are_read_not_crashed_on(container: str) -> None
     out = rs.evaluate_frame(data, DEFS, by=[])
     rows = [r for r in out.to_pylist() if r["indicator"] == "LW-01" and r["row"] is not None]
     assert [r["status"] for r in rows] == ["Green", "Red"]
+
+
+def _large_national() -> pd.DataFrame:
+    """A frame large enough (20,800 rows) for the core to split its output rows across threads
+    (on a machine with more than one core), with a bad row and a gap near the end."""
+    orgs = [f"E{k:04d}" for k in range(2600)]
+    quarters = ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3", "2015/16 Q4"]
+    rows = []
+    for o, org in enumerate(orgs):
+        for i, ind in enumerate(["SW-01", "LW-01"]):
+            for q, quarter in enumerate(quarters):
+                if (o, i, q) == (2599, 1, 3):
+                    continue  # a gap: an added row
+                value = None if (o + q) % 97 == 0 else 40 + (o * 7 + q * 3 + i) % 10 + 0.1 * (q % 3)
+                rows.append((org, ind, quarter, value))
+    rows.append(("E0000", "XX-99", "2015/16 Q1", 1.0))
+    return pd.DataFrame(rows, columns=["organisation", "indicator", "period", "value"])
+
+
+def test_a_large_frame_split_across_threads_comes_back_whole_in_every_kind() -> None:
+    df = _large_national()
+    table = rs.evaluate_frame(pa.Table.from_pandas(df, preserve_index=False), DEFS, by="organisation")
+    assert isinstance(table, pa.Table)
+    assert table.num_rows == len(df) + 1
+    assert table.column("row").to_pylist()[: len(df)] == list(range(len(df)))
+    whole = table.combine_chunks()
+    # One batch wanted: one batch, the same rows.
+    batch = rs.evaluate_frame(pa.RecordBatch.from_pandas(df, preserve_index=False), DEFS, by="organisation")
+    assert isinstance(batch, pa.RecordBatch)
+    assert pa.Table.from_batches([batch]).equals(whole)
+    statuses = whole.column("status").cast(pa.string()).to_pylist()
+    pandas = rs.evaluate_frame(df, DEFS, by="organisation")
+    assert len(pandas) == len(statuses)
+    assert [None if pd.isna(s) else s for s in pandas["status"].astype(object)] == statuses
+    assert pandas["status"].dtype.ordered and list(pandas["status"].cat.categories) == [s.name for s in rs.StatusCode]
+    def cells(values: Any) -> list[Any]:
+        return [None if pd.isna(v) else v for v in values]
+
+    assert cells(pandas["explanation"]) == whole.column("explanation").to_pylist()
+    assert cells(pandas["actual"]) == whole.column("actual").to_pylist()
+    polars = rs.evaluate_frame(pl.from_pandas(df), DEFS, by="organisation")
+    assert polars["status"].cast(pl.String).to_list() == statuses
+    assert polars["explanation"].to_list() == whole.column("explanation").to_pylist()
+    assert polars.schema["status"] == pl.Enum([s.name for s in rs.StatusCode])
+    # The bad row and the gap are where they belong.
+    assert pandas["error_kind"][len(df) - 1] == "UnknownIndicator"
+    assert (pandas["organisation"].iloc[-1], pandas["indicator"].iloc[-1], pandas["period"].iloc[-1]) == (
+        "E2599",
+        "LW-01",
+        "2015/16 Q4",
+    )
+    assert pandas["status"].iloc[-1] == "NoData"

@@ -62,7 +62,7 @@
 //! `measured`, `actual`, `target`, `target_high`, `stretch`, `shortfall`, `tolerance_amount`
 //! (each `Decimal128(38, s)` with `s` the largest scale in the column), `status` and
 //! `computed_status` (dictionary of `UInt8` codes over [`STATUS_NAMES`], in
-//! [`Status::code`] order), `direction`, `direction_previous`, `direction_year_ago` (text),
+//! [`Status::code`](crate::Status::code) order), `direction`, `direction_previous`, `direction_year_ago` (text),
 //! `explanation`, `provisional`, `note`, `error`, `error_kind`. A number that does not fit
 //! `Decimal128(38, s)` at its column's scale makes its row an error row; it is never rounded
 //! or nulled silently.
@@ -126,7 +126,7 @@ pub(crate) use input::{Numbers, text_column};
 use output::{Part, arrow_error};
 
 /// The status names in code order: the values of the `status` and `computed_status`
-/// dictionaries, whose `UInt8` keys are [`Status::code`].
+/// dictionaries, whose `UInt8` keys are [`Status::code`](crate::Status::code).
 pub const STATUS_NAMES: [&str; 7] = [
     "Red", "Amber", "Green", "Blue", "NoData", "NoTarget", "NotDue",
 ];
@@ -378,28 +378,28 @@ impl Plan<'_> {
             part.rows
                 .append_option(source.and_then(|r| u64::try_from(r).ok()));
             part.picks.append_option(self.pick(slot));
-            if let Some(e) = overrides.get(&i) {
+            // (Checked for emptiness first: the usual frame has no overrides, few errors.)
+            if let Some(e) = (!overrides.is_empty()).then(|| overrides.get(&i)).flatten() {
                 self.failed(&mut part, e, source);
                 continue;
             }
             let (group, period) = match slot {
-                Slot::Input(r) => match (self.rows.get(r), self.errors.get(&r)) {
-                    (_, Some(e)) => {
-                        self.failed(&mut part, e, source);
-                        continue;
-                    }
-                    (
-                        Some(Slim {
-                            group,
-                            period: Some(period),
-                            ..
-                        }),
-                        None,
-                    ) => (*group, *period),
+                Slot::Input(r) => match self.rows.get(r) {
+                    Some(Slim {
+                        group,
+                        period: Some(period),
+                        ..
+                    }) => (*group, *period),
                     _ => {
-                        let e =
-                            Error::definition(format!("row {r} was not read (an internal error)"));
-                        self.failed(&mut part, &e, source);
+                        match self.errors.get(&r) {
+                            Some(e) => self.failed(&mut part, e, source),
+                            None => {
+                                let e = Error::definition(format!(
+                                    "row {r} was not read (an internal error)"
+                                ));
+                                self.failed(&mut part, &e, source);
+                            }
+                        }
                         continue;
                     }
                 },
