@@ -206,7 +206,14 @@ fn proportion_interval<'py>(
     multiplier: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let py = count.py();
-    let (x, n, at, m) = args(count, denominator, level, multiplier, Decimal::ONE)?;
+    let (x, n, at, m) = args(
+        count,
+        denominator,
+        level,
+        multiplier,
+        Decimal::ONE,
+        ["count", "denominator"],
+    )?;
     interval_dict(py, &interval::proportion(x, n, at, m).py()?)
 }
 
@@ -227,6 +234,7 @@ fn rate_interval<'py>(
         level,
         multiplier,
         Decimal::from(100_000),
+        ["count", "denominator"],
     )?;
     interval_dict(py, &interval::rate(x, n, at, m).py()?)
 }
@@ -242,10 +250,14 @@ fn ratio_interval<'py>(
     multiplier: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let py = observed.py();
-    let x = number(observed, "observed")?;
-    let n = number(expected, "expected")?;
-    let at = level.map_or(Ok(ConfidenceLevel::P95), self::level)?;
-    let m = multiplier.map_or(Ok(Decimal::ONE), |m| number(m, "multiplier"))?;
+    let (x, n, at, m) = args(
+        observed,
+        expected,
+        level,
+        multiplier,
+        Decimal::ONE,
+        ["observed", "expected"],
+    )?;
     interval_dict(py, &interval::ratio(x, n, at, m).py()?)
 }
 
@@ -351,10 +363,12 @@ fn args(
     level: Option<&Bound<'_, PyAny>>,
     multiplier: Option<&Bound<'_, PyAny>>,
     default_multiplier: Decimal,
+    names: [&str; 2],
 ) -> PyResult<Args> {
+    let [count_name, denominator_name] = names;
     Ok((
-        number(count, "count")?,
-        number(denominator, "denominator")?,
+        number(count, count_name)?,
+        number(denominator, denominator_name)?,
         level.map_or(Ok(ConfidenceLevel::P95), self::level)?,
         multiplier.map_or(Ok(default_multiplier), |m| number(m, "multiplier"))?,
     ))

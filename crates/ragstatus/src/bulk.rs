@@ -386,10 +386,10 @@ pub(crate) fn bool_array(values: impl Iterator<Item = Option<bool>>) -> ArrayRef
 }
 
 /// The output batch from named columns, in order.
-pub(crate) fn batch(columns: Vec<(String, ArrayRef)>) -> Result<RecordBatch> {
+pub(crate) fn batch<N: AsRef<str>>(columns: Vec<(N, ArrayRef)>) -> Result<RecordBatch> {
     let fields: Vec<Field> = columns
         .iter()
-        .map(|(name, a)| Field::new(name, a.data_type().clone(), true))
+        .map(|(name, a)| Field::new(name.as_ref(), a.data_type().clone(), true))
         .collect();
     let arrays: Vec<ArrayRef> = columns.into_iter().map(|(_, a)| a).collect();
     RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).map_err(arrow_error)

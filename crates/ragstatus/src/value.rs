@@ -524,8 +524,9 @@ pub const INTEGER_KEYS: [&str; 6] = [
 /// ```
 /// use ragstatus::value::number_text;
 /// assert_eq!(number_text(&serde_json::Number::from(-3)), "-3");
-/// let x = serde_json::Number::from_f64(1e-7).unwrap();
+/// let x = serde_json::Number::from_f64(1e-7).ok_or("not finite")?;
 /// assert_eq!(number_text(&x), "0.0000001");
+/// # Ok::<(), &str>(())
 /// ```
 pub fn number_text(n: &serde_json::Number) -> String {
     if n.is_f64() {

@@ -592,10 +592,5 @@ pub fn roll_up_batch(
         ("error", error),
         ("error_kind", error_kind),
     ];
-    output_batch(
-        columns
-            .into_iter()
-            .map(|(name, a)| (name.to_string(), a))
-            .collect(),
-    )
+    output_batch(columns)
 }

@@ -308,10 +308,5 @@ pub fn milestones_batch(
         ("error", error),
         ("error_kind", error_kind),
     ];
-    output_batch(
-        columns
-            .into_iter()
-            .map(|(name, a)| (name.to_string(), a))
-            .collect(),
-    )
+    output_batch(columns)
 }
