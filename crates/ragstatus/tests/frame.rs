@@ -862,7 +862,12 @@ fn frames_without_explanations_decide_the_same() {
             if field.name() == "explanation" {
                 assert_eq!(lean.column(j).null_count(), lean.num_rows());
             } else {
-                assert_eq!(lean.column(j), full.column(j), "{} ({threads} threads)", field.name());
+                assert_eq!(
+                    lean.column(j),
+                    full.column(j),
+                    "{} ({threads} threads)",
+                    field.name()
+                );
             }
         }
     }
