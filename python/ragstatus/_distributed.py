@@ -195,6 +195,7 @@ def result_schema(
         value=value,
         numerator=numerator,
         denominator=denominator,
+        explain=True,
         **columns,
     )
     scales = decimal_scales(
