@@ -2325,6 +2325,7 @@ def _evaluate_frame(
     denominator: str,
     provisional: str,
     note: str,
+    explain: bool = ...,
 ) -> Any: ...
 
 def _spc_frame(
