@@ -162,7 +162,8 @@ pub fn quantile_bands(
 /// The label of band `band` (1 = lowest values) of `n` under `preference`: with five bands
 /// Worst, Worse, Middle, Better, Best for `higher` (the mirror for `lower`) and Lowest, Low,
 /// Middle, High, Highest for `none`; with four the same without Middle; with any other number
-/// the end bands as with four and "Band k of n" between.
+/// the end bands as with four and, between, "Band k of n" for `none` and "Band k of n from the
+/// worst" with a preferred direction (so that reversing the polarity mirrors every label).
 pub fn label(band: u32, n: u32, preference: Preference) -> String {
     // `lower` reads the words of `higher` from the other end.
     let from_low = match preference {
@@ -181,7 +182,8 @@ pub fn label(band: u32, n: u32, preference: Preference) -> String {
         (5, 5) | (4, 4) => highest,
         (_, 1) => lowest,
         (n, k) if k == n => highest,
-        _ => return format!("Band {band} of {n}"),
+        _ if preference == Preference::None => return format!("Band {band} of {n}"),
+        _ => return format!("Band {from_low} of {n} from the worst"),
     };
     word.to_string()
 }
@@ -333,7 +335,7 @@ mod tests {
         let ten: Vec<_> = (1..=10).map(|b| label(b, 10, Preference::Lower)).collect();
         assert_eq!(ten[0], "Best");
         assert_eq!(ten[9], "Worst");
-        assert_eq!(ten[4], "Band 5 of 10");
+        assert_eq!(ten[4], "Band 6 of 10 from the worst");
     }
 
     #[test]
