@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional, Union
 
-from ragstatus._ragstatus import InvalidValueError, RagstatusError, quantile_bands
+from ragstatus._ragstatus import InvalidValueError, RagstatusError, quantile_bands, to_decimal
 
 __all__ = ["quantile_frame", "RESULT_COLUMNS"]
 
@@ -49,17 +49,34 @@ def quantile_frame(
     """Bands each row's ``value`` within its group of ``by`` columns (the whole frame without
     ``by``), as :func:`ragstatus.quantile_bands` does, and returns a copy of the pandas or polars
     DataFrame with the columns ``quantile_band`` (1 = lowest values; null when none),
-    ``quantile_label`` and ``quantile_error`` (why a row has no band: no value, a null group key,
-    or its group's error).
+    ``quantile_label`` and ``quantile_error`` (why a row has no band: no value, an unreadable
+    value, a null group key, or its group's error, such as too few values to band). A bad
+    ``bands`` or ``preference`` raises, as does a column that is not in the frame.
     """
-    keys = [by] if isinstance(by, str) else list(by or [])
+    if by is None:
+        keys: list[str] = []
+    elif isinstance(by, str):
+        keys = [by]
+    elif isinstance(by, (list, tuple)) and all(isinstance(k, str) for k in by):
+        keys = list(by)
+    else:
+        err = InvalidValueError(f"by={by!r} is not valid; expected a column name or a list of them")
+        err.field = "by"
+        raise err
     values = _column(frame, value)
     key_columns = [_column(frame, k) for k in keys]
     groups: dict[tuple[Any, ...], list[int]] = {}
     band: list[Optional[int]] = [None] * len(values)
     label: list[Optional[str]] = [None] * len(values)
     error: list[Optional[str]] = [None] * len(values)
-    for i in range(len(values)):
+    for i, v in enumerate(values):
+        if not _is_null(v):
+            try:
+                to_decimal(v)
+            except RagstatusError as exc:
+                # The row is in error and, like a missing value, takes no part in its group.
+                error[i] = f"unreadable value: {exc}"
+                values[i] = None
         key = tuple(col[i] for col in key_columns)
         if any(_is_null(k) for k in key):
             error[i] = "the group key is missing"
@@ -69,13 +86,15 @@ def quantile_frame(
         try:
             result = quantile_bands([values[i] for i in rows], bands, preference)
         except RagstatusError as exc:
+            if exc.field in ("bands", "preference"):
+                raise
             for i in rows:
                 error[i] = f"group not banded: {exc}"
             continue
         for i, area in zip(rows, result["areas"]):
             band[i] = area["band"]
             label[i] = area["label"]
-            if area["band"] is None:
+            if area["band"] is None and error[i] is None:
                 error[i] = "no value"
     return _with_columns(frame, band, label, error)
 

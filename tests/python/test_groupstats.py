@@ -191,3 +191,17 @@ def test_no_input_panics(a: list[Any], b: list[Any], c: list[Any], n: Any) -> No
             call()
         except (rs.RagstatusError, TypeError, OverflowError):
             pass
+
+
+def test_quantile_frame_keeps_an_unreadable_row_in_error_and_bands_the_rest() -> None:
+    frame = pd.DataFrame({"v": [1, 2, "n/a", 3, 4]})
+    out = rs.quantile_frame(frame, value="v", bands=4)
+    assert out["quantile_band"].tolist()[:2] == [1, 2]
+    assert out["quantile_band"].tolist()[3:] == [3, 4]
+    assert out["quantile_error"].tolist()[2].startswith("unreadable value")
+    with pytest.raises(rs.InvalidValueError) as err:
+        rs.quantile_frame(frame, value="v", bands=4, preference="sideways")
+    assert err.value.field == "preference"
+    with pytest.raises(rs.InvalidValueError) as err:
+        rs.quantile_frame(frame, value="v", by=3)  # type: ignore[arg-type]
+    assert err.value.field == "by"
