@@ -2,7 +2,9 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Assurance, Improvement, SpcPoint, SpcResult, SpcRule, SpcSegment, SpcSettings};
+use super::{
+    Assurance, ChartType, Improvement, SpcPoint, SpcResult, SpcRule, SpcSegment, SpcSettings,
+};
 use crate::unit::Unit;
 
 impl SpcResult {
@@ -62,7 +64,9 @@ impl SpcResult {
         };
         let mut parts = vec![format!("Latest value ({name}): {what}")];
         if let Some(segment) = self.segments.last() {
-            if segment.limits.upper_process_limit.is_none() {
+            if self.chart == ChartType::Run {
+                // A run chart has no limits by design: nothing to caveat.
+            } else if segment.limits.upper_process_limit.is_none() {
                 parts.push("too few points for process limits".to_string());
             } else if segment.trial_limits {
                 parts.push(format!(
@@ -170,7 +174,26 @@ pub(super) fn summarise<S: AsRef<str>>(
         last.explanation
     )];
     let segment = segments.last();
+    if let Some(seg) = segment
+        && let Some(reason) = &seg.reason
+    {
+        parts.push(format!(
+            "limits recalculated from {}: {reason}",
+            namer.name(seg.start)
+        ));
+    }
     match segment {
+        Some(seg) if settings.chart == ChartType::Run => {
+            if let Some(runs) = &seg.runs
+                && runs.useful_points > 0
+                && runs.crossings < runs.crossings_min
+            {
+                parts.push(format!(
+                    "the series crosses the median {} times, fewer than the {} expected at least in {} useful observations: a shift in the process is likely",
+                    runs.crossings, runs.crossings_min, runs.useful_points
+                ));
+            }
+        }
         Some(seg) if seg.limits.upper_process_limit.is_none() => parts.push(format!(
             "the {} has fewer than 2 points, so it has no process limits",
             if segments.len() > 1 {

@@ -114,6 +114,7 @@
 
 mod analyse;
 mod explain;
+mod family;
 mod rules;
 mod xmr;
 
@@ -175,6 +176,108 @@ impl From<Polarity> for Improvement {
     }
 }
 
+/// The kind of chart (SPEC §12a): XmR (the default), a run chart, or one of qicharts2's
+/// attribute and rare-event charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartType {
+    /// Individuals and moving range, as NHSRplotthedots (§12).
+    #[default]
+    Xmr,
+    /// Run chart: the median, no limits, the Anhøj rules.
+    Run,
+    /// Proportions: events out of a denominator per point.
+    P,
+    /// Laney's P′: the P chart widened by the variation between points.
+    PPrime,
+    /// Rates: counts per unit of exposure, a denominator per point.
+    U,
+    /// Laney's U′: the U chart widened by the variation between points.
+    UPrime,
+    /// Counts with a constant area of opportunity.
+    C,
+    /// Opportunities (cases, days) between rare events; the centre line is the median.
+    G,
+    /// Times between rare events, through the 1/3.6 power transform.
+    T,
+}
+
+impl ChartType {
+    /// The name used in settings: `xmr`, `run`, `p`, `p_prime`, `u`, `u_prime`, `c`, `g`, `t`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartType::Xmr => "xmr",
+            ChartType::Run => "run",
+            ChartType::P => "p",
+            ChartType::PPrime => "p_prime",
+            ChartType::U => "u",
+            ChartType::UPrime => "u_prime",
+            ChartType::C => "c",
+            ChartType::G => "g",
+            ChartType::T => "t",
+        }
+    }
+
+    /// Whether each point needs a denominator (P, P′, U, U′).
+    pub fn takes_denominators(self) -> bool {
+        matches!(
+            self,
+            ChartType::P | ChartType::PPrime | ChartType::U | ChartType::UPrime
+        )
+    }
+
+    /// True for the default, XmR.
+    pub fn is_xmr(&self) -> bool {
+        *self == ChartType::Xmr
+    }
+
+    /// What the centre line is called in sentences: "the median" or "the mean".
+    pub fn centre_name(self) -> &'static str {
+        match self {
+            ChartType::Run | ChartType::G => "the median",
+            _ => "the mean",
+        }
+    }
+}
+
+/// A declared change to the process: limits are recalculated from `at` (zero-based), for
+/// `reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessChange {
+    /// Zero-based index of the first point of the new process.
+    pub at: usize,
+    /// Why the process changed ("new triage model").
+    pub reason: String,
+}
+
+/// A point shown but left out of the centre line, the limits and the rules (a "ghosted" point).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Zero-based index of the point.
+    pub at: usize,
+    /// Why it is left out ("data collection fault").
+    pub reason: String,
+}
+
+/// The Anhøj runs analysis of a segment (SPEC §12a; qicharts2 `runs.analysis`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunsAnalysis {
+    /// Included points not on the centre line.
+    pub useful_points: usize,
+    /// The longest run of useful points on one side of the centre line.
+    pub longest_run: usize,
+    /// round(log₂ useful) + 3: a longer run signals.
+    pub longest_run_max: usize,
+    /// How often the useful points cross the centre line.
+    pub crossings: usize,
+    /// qbinom(0.05, useful − 1, ½): fewer crossings signal.
+    pub crossings_min: usize,
+    /// Whether either rule signals.
+    pub signal: bool,
+}
+
 /// The settings of an SPC analysis. Every rule parameter is here, with the defaults of SPEC §12.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -213,6 +316,15 @@ pub struct SpcSettings {
     /// computed from a numerator and a denominator reads "85.8", not "85.79057". The numbers
     /// in the data (limits, means) are exact either way.
     pub display_decimals: Option<u32>,
+    /// The chart type (default `xmr`).
+    #[serde(skip_serializing_if = "ChartType::is_xmr")]
+    pub chart: ChartType,
+    /// Rebase points with a reason: each starts a new segment, which carries the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub process_changes: Vec<ProcessChange>,
+    /// Points shown but left out of the centre line, limits and rules, each with a reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<Exclusion>,
 }
 
 impl Default for SpcSettings {
@@ -232,6 +344,9 @@ impl Default for SpcSettings {
             two_of_three_counts_outside: false,
             trial_limit_points: 12,
             display_decimals: None,
+            chart: ChartType::Xmr,
+            process_changes: Vec::new(),
+            exclude: Vec::new(),
         }
     }
 }
@@ -283,6 +398,50 @@ impl SpcSettings {
             ))
             .with_field("rebase_at"));
         }
+        for (k, change) in self.process_changes.iter().enumerate() {
+            let field = format!("process_changes[{k}]");
+            if change.at > 0 && change.at >= len {
+                return Err(Error::definition(format!(
+                    "process change at {} is beyond the series of {len} points (indexes start at 0)",
+                    change.at
+                ))
+                .with_field(field));
+            }
+            if change.reason.trim().is_empty() {
+                return Err(Error::definition("a process change needs a reason").with_field(field));
+            }
+            if self
+                .process_changes
+                .iter()
+                .take(k)
+                .any(|c| c.at == change.at)
+            {
+                return Err(Error::definition(format!(
+                    "two process changes at point {}",
+                    change.at
+                ))
+                .with_field(field));
+            }
+        }
+        for (k, exclusion) in self.exclude.iter().enumerate() {
+            let field = format!("exclude[{k}]");
+            if exclusion.at >= len {
+                return Err(Error::definition(format!(
+                    "excluded point {} is beyond the series of {len} points (indexes start at 0)",
+                    exclusion.at
+                ))
+                .with_field(field));
+            }
+            if exclusion.reason.trim().is_empty() {
+                return Err(Error::definition("an excluded point needs a reason").with_field(field));
+            }
+            if self.exclude.iter().take(k).any(|e| e.at == exclusion.at) {
+                return Err(
+                    Error::definition(format!("point {} is excluded twice", exclusion.at))
+                        .with_field(field),
+                );
+            }
+        }
         Ok(())
     }
 }
@@ -299,6 +458,8 @@ pub enum SpcRule {
     TwoOfThree,
     /// A run of points on the same side of the mean.
     Shift,
+    /// A run chart's run on one side of the median longer than round(log₂ n) + 3 (Anhøj).
+    LongestRun,
 }
 
 impl SpcRule {
@@ -309,6 +470,7 @@ impl SpcRule {
             SpcRule::Trend => "trend",
             SpcRule::TwoOfThree => "two_of_three",
             SpcRule::Shift => "shift",
+            SpcRule::LongestRun => "longest_run",
         }
     }
 }
@@ -428,6 +590,12 @@ pub struct SpcSegment {
     pub limits: XmrLimits,
     /// True when the segment has fewer than `trial_limit_points` points.
     pub trial_limits: bool,
+    /// The reason of the process change that starts the segment, if one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The Anhøj runs analysis (run charts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<RunsAnalysis>,
 }
 
 /// One point of the series with its limits, rules and label.
@@ -461,6 +629,12 @@ pub struct SpcPoint {
     pub point_type: PointType,
     /// Why: the winning rule's sentence, or "common cause variation".
     pub explanation: String,
+    /// The point's denominator (P, P′, U, U′ charts); its value is numerator / denominator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<Decimal>,
+    /// Why the point is left out of the centre line, limits and rules, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 /// One occurrence of a rule: an outside point, a run, or a cluster of two-of-three points.
@@ -486,6 +660,9 @@ pub struct SpcSignal {
 /// The result of an SPC analysis.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpcResult {
+    /// The chart type.
+    #[serde(default, skip_serializing_if = "ChartType::is_xmr")]
+    pub chart: ChartType,
     /// The improvement direction used.
     pub improvement: Improvement,
     /// The target used for assurance, if any.
@@ -520,7 +697,7 @@ pub struct SpcResult {
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
-    analyse::<&str>(values, None, settings)
+    analyse::<&str>(values, None, None, settings)
 }
 
 /// As [`spc`], with a label (such as a period, "2015/16 Q1") for each point, used in the results
@@ -548,7 +725,41 @@ pub fn spc_with_labels<S: AsRef<str>>(
             expected: values.len(),
         }));
     }
-    analyse(values, Some(labels), settings)
+    analyse(values, None, Some(labels), settings)
+}
+
+/// Any chart of the family (SPEC §12a): `values` (numerators for P, P′, U and U′), one
+/// denominator per value for those charts (none for the others), and optionally one label per
+/// value.
+///
+/// ```
+/// use ragstatus::spc::{spc_chart, ChartType, SpcSettings};
+/// use rust_decimal_macros::dec;
+///
+/// let events = [dec!(12), dec!(15), dec!(9), dec!(14)];
+/// let cases = [dec!(100), dec!(120), dec!(80), dec!(100)];
+/// let settings = SpcSettings { chart: ChartType::P, ..SpcSettings::default() };
+/// let result = spc_chart::<&str>(&events, Some(&cases), None, &settings)?;
+/// assert_eq!(result.points[0].mean, dec!(0.125));
+/// assert_eq!(result.points[0].value, dec!(0.12));
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn spc_chart<S: AsRef<str>>(
+    values: &[Decimal],
+    denominators: Option<&[Decimal]>,
+    labels: Option<&[S]>,
+    settings: &SpcSettings,
+) -> Result<SpcResult> {
+    if let Some(labels) = labels
+        && labels.len() != values.len()
+    {
+        return Err(Error::new(ErrorKind::Length {
+            column: "labels".into(),
+            found: labels.len(),
+            expected: values.len(),
+        }));
+    }
+    analyse(values, denominators, labels, settings)
 }
 
 #[cfg(test)]
