@@ -2407,6 +2407,7 @@ def _spc_frame(
     by: Sequence[str],
     value: str,
     period: Optional[str],
+    denominator: Optional[str] = None,
 ) -> Any:
     """Analyses every series of an Arrow frame (see ``ragstatus.spc.spc_frame``); returns a
     ``pyarrow.RecordBatch``. The work is done without the GIL."""

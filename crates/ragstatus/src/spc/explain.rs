@@ -188,9 +188,14 @@ pub(super) fn summarise<S: AsRef<str>>(
                 && runs.useful_points > 0
                 && runs.crossings < runs.crossings_min
             {
+                let times = match runs.crossings {
+                    0 => "never crosses the median".to_string(),
+                    1 => "crosses the median once".to_string(),
+                    n => format!("crosses the median {n} times"),
+                };
                 parts.push(format!(
-                    "the series crosses the median {} times, fewer than the {} expected at least in {} useful observations: a shift in the process is likely",
-                    runs.crossings, runs.crossings_min, runs.useful_points
+                    "the series {times}, fewer than the {} crossings expected at least in {} useful observations: a shift in the process is likely",
+                    runs.crossings_min, runs.useful_points
                 ));
             }
         }
