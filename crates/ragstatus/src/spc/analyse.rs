@@ -11,8 +11,8 @@ use super::family::{
 use super::rules::{Flag, direction_of, runs, side};
 use super::xmr::overflow;
 use super::{
-    Assurance, ChartType, Improvement, PointType, RunsAnalysis, SignalDirection, SpcPoint,
-    SpcResult, SpcRule, SpcSegment, SpcSettings, SpcSignal, XmrLimits,
+    Assurance, ChartType, Improvement, PointType, RuleProfile, RunsAnalysis, SignalDirection,
+    SpcPoint, SpcResult, SpcRule, SpcSegment, SpcSettings, SpcSignal, XmrLimits,
 };
 use crate::error::{Error, ErrorKind, Result};
 
@@ -202,7 +202,11 @@ pub(super) fn analyse<S: AsRef<str>>(
         let counts: Vec<bool> = outside
             .iter()
             .zip(&beyond_two_sigma)
-            .map(|(&o, &b)| b && (!o || settings.two_of_three_counts_outside))
+            .map(|(&o, &b)| {
+                b && (!o
+                    || settings.two_of_three_counts_outside
+                    || settings.profile == RuleProfile::Powerbi)
+            })
             .collect();
 
         let add = |signals: &mut Vec<SpcSignal>,
@@ -313,6 +317,25 @@ pub(super) fn analyse<S: AsRef<str>>(
                 let same = window_sides
                     .windows(2)
                     .all(|p| matches!(p, [a, b] if a == b));
+                if settings.profile == RuleProfile::Powerbi {
+                    // PowerBI-SPC sums the signs of the points beyond the 2σ lines over the
+                    // window; the side of the third point does not matter.
+                    let signed: i32 = window_sides
+                        .iter()
+                        .zip(window_counts)
+                        .map(|(s, &c)| match (c, s) {
+                            (true, Ordering::Greater) => 1,
+                            (true, Ordering::Less) => -1,
+                            _ => 0,
+                        })
+                        .sum();
+                    *q = match signed {
+                        2.. => Some(SignalDirection::High),
+                        ..=-2 => Some(SignalDirection::Low),
+                        _ => None,
+                    };
+                    continue;
+                }
                 let beyond = window_counts.iter().filter(|c| **c).count();
                 if same && beyond >= 2 {
                     *q = window_sides.first().copied().and_then(direction_of);
@@ -321,7 +344,10 @@ pub(super) fn analyse<S: AsRef<str>>(
             // Overlapping qualifying windows on the same side form one signal.
             for (a, b, direction) in runs(&qualifying, 1) {
                 let members: Vec<usize> = (a..=b + 2)
-                    .filter(|&i| counts.get(i).copied().unwrap_or(false))
+                    .filter(|&i| {
+                        counts.get(i).copied().unwrap_or(false)
+                            && sides.get(i).copied().and_then(direction_of) == Some(direction)
+                    })
                     .collect();
                 if members.is_empty() {
                     continue;
@@ -470,7 +496,22 @@ pub(super) fn analyse<S: AsRef<str>>(
         point_flags.sort_by_key(|f| f.rule);
         point.rules = point_flags.iter().map(|f| f.rule).collect();
         point.rules.dedup();
-        match point_flags.first() {
+        // Making Data Count labels a point flagged both ways an improvement.
+        let kind = |f: &Flag| PointType::special_cause(f.direction, improvement);
+        let both_ways = point_flags
+            .iter()
+            .any(|f| kind(f) == PointType::SpecialCauseImprovement)
+            && point_flags
+                .iter()
+                .any(|f| kind(f) == PointType::SpecialCauseConcern);
+        let winner = if settings.profile == RuleProfile::Mdc && both_ways {
+            point_flags
+                .iter()
+                .find(|f| kind(f) == PointType::SpecialCauseImprovement)
+        } else {
+            point_flags.first()
+        };
+        match winner {
             Some(winner) => {
                 point.point_type = PointType::special_cause(winner.direction, improvement);
                 point.explanation = signals
@@ -500,13 +541,17 @@ pub(super) fn analyse<S: AsRef<str>>(
             match (limits.lower_process_limit, limits.upper_process_limit) {
                 (Some(lower), Some(upper)) => {
                     let increase = improvement == Improvement::Increase;
-                    Some(if target > upper {
+                    // Making Data Count counts a target on a limit as beyond it.
+                    let on_counts = settings.profile == RuleProfile::Mdc;
+                    let above = target > upper || (on_counts && target == upper);
+                    let below = target < lower || (on_counts && target == lower);
+                    Some(if above {
                         if increase {
                             Assurance::ConsistentFail
                         } else {
                             Assurance::ConsistentPass
                         }
-                    } else if target < lower {
+                    } else if below {
                         if increase {
                             Assurance::ConsistentPass
                         } else {

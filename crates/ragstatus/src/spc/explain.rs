@@ -91,6 +91,10 @@ impl SpcResult {
                     _ => {
                         let (side, limit) = if target > upper {
                             ("above the upper", upper)
+                        } else if target == upper {
+                            ("on the upper", upper)
+                        } else if target == lower {
+                            ("on the lower", lower)
                         } else {
                             ("below the lower", lower)
                         };
@@ -228,6 +232,10 @@ pub(super) fn summarise<S: AsRef<str>>(
                 Assurance::ConsistentPass | Assurance::ConsistentFail => {
                     let (where_, limit) = if target > upper {
                         ("above the upper", upper)
+                    } else if target == upper {
+                        ("on the upper", upper)
+                    } else if target == lower {
+                        ("on the lower", lower)
                     } else {
                         ("below the lower", lower)
                     };

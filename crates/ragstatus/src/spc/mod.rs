@@ -278,6 +278,38 @@ pub struct RunsAnalysis {
     pub signal: bool,
 }
 
+/// A named rule profile (SPEC §12b): the reference whose reading of the rules is followed
+/// where the references differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleProfile {
+    /// NHSRplotthedots (the default).
+    #[default]
+    Nhsr,
+    /// NHS England's Making Data Count tools: a target exactly on a process limit is beyond it,
+    /// and a point flagged both ways is an improvement.
+    Mdc,
+    /// The PowerBI-SPC custom visual: two of three counts the signed points beyond the 2σ
+    /// lines (points beyond the process limits included), whatever side the third is on.
+    Powerbi,
+}
+
+impl RuleProfile {
+    /// The name used in settings: `nhsr`, `mdc`, `powerbi`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleProfile::Nhsr => "nhsr",
+            RuleProfile::Mdc => "mdc",
+            RuleProfile::Powerbi => "powerbi",
+        }
+    }
+
+    /// True for the default, NHSRplotthedots.
+    pub fn is_nhsr(&self) -> bool {
+        *self == RuleProfile::Nhsr
+    }
+}
+
 /// The settings of an SPC analysis. Every rule parameter is here, with the defaults of SPEC §12.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -325,6 +357,9 @@ pub struct SpcSettings {
     /// Points shown but left out of the centre line, limits and rules, each with a reason.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<Exclusion>,
+    /// Whose reading of the rules to follow where the references differ (default `nhsr`).
+    #[serde(skip_serializing_if = "RuleProfile::is_nhsr")]
+    pub profile: RuleProfile,
 }
 
 impl Default for SpcSettings {
@@ -347,6 +382,7 @@ impl Default for SpcSettings {
             chart: ChartType::Xmr,
             process_changes: Vec::new(),
             exclude: Vec::new(),
+            profile: RuleProfile::Nhsr,
         }
     }
 }
@@ -357,6 +393,27 @@ impl SpcSettings {
         SpcSettings {
             improvement: polarity.into(),
             ..SpcSettings::default()
+        }
+    }
+
+    /// The defaults of a profile: `mdc` does not screen moving ranges (the Excel tool has no
+    /// screening); `powerbi` makes a trend of 5 points (its `trend_n` default). The other
+    /// settings keep their defaults; the profile's own readings of the rules follow from
+    /// `profile`.
+    pub fn for_profile(profile: RuleProfile) -> Self {
+        let defaults = SpcSettings::default();
+        match profile {
+            RuleProfile::Nhsr => defaults,
+            RuleProfile::Mdc => SpcSettings {
+                profile,
+                screen_outliers: false,
+                ..defaults
+            },
+            RuleProfile::Powerbi => SpcSettings {
+                profile,
+                trend_length: 5,
+                ..defaults
+            },
         }
     }
 
