@@ -9,8 +9,8 @@
 //! `trend_rule`, `trend_length`, `two_of_three_rule`, `two_of_three_counts_outside`,
 //! `trial_limit_points`, `display_decimals` (the places of the numbers in the sentences),
 //! `chart` (`"xmr"`, `"run"`, `"p"`, `"p_prime"`, `"u"`, `"u_prime"`, `"c"`, `"g"`, `"t"`;
-//! SPEC §12a), `process_changes` (`[{"at": 12, "reason": "..."}]`) and `exclude` (the same
-//! shape). An unknown key is an error. The P, P′, U and U′ charts take `denominators=`.
+//! SPEC §12a), `process_changes` (`[{"at": 12, "reason": "..."}]`), `exclude` (the same
+//! shape) and `profile` (`"nhsr"`, `"mdc"`, `"powerbi"`; SPEC §12b). An unknown key is an error. The P, P′, U and U′ charts take `denominators=`.
 //!
 //! SPC needs an unbroken series: a missing value (None, NaN, `pandas.NA`) is an
 //! `InvalidValueError` naming its position (`values[3]`), never a silently shortened chart.

@@ -48,10 +48,35 @@ fn significant(x: f64, what: &str) -> Result<Decimal> {
     if x.abs() < 1e-27 {
         return Ok(Decimal::ZERO);
     }
+    if let Some(d) = significant_fast(x) {
+        return Ok(d);
+    }
     let digits = SIGNIFICANT - 1;
     Decimal::from_scientific(&format!("{x:.digits$e}"))
         .map(|d| d.normalize())
         .map_err(|_| overflow(what))
+}
+
+/// [`significant`] without formatting, for the values it decides the same way: the scaled
+/// float's error (a few units in the 16th digit) cannot move it across a rounding tie when it
+/// is more than 0.01 from one, and a mantissa of exactly 10 digits confirms the exponent. None
+/// otherwise, for the exact path.
+fn significant_fast(x: f64) -> Option<Decimal> {
+    let digits = i32::try_from(SIGNIFICANT).ok()?;
+    let shift = digits - 1 - x.abs().log10().floor() as i32;
+    if !(0..=27).contains(&shift) {
+        return None;
+    }
+    let scaled = x * 10f64.powi(shift);
+    let rounded = scaled.round();
+    if (scaled - rounded).abs() > 0.49 || !(1e9..1e10).contains(&rounded.abs()) {
+        return None;
+    }
+    // |rounded| < 10^10: exact in an i64.
+    let mantissa = rounded as i64;
+    Decimal::try_new(mantissa, u32::try_from(shift).ok()?)
+        .ok()
+        .map(|d| d.normalize())
 }
 
 fn float(d: Decimal, what: &str) -> Result<f64> {
@@ -362,6 +387,28 @@ mod tests {
         }
         assert_eq!(crossings_minimum(0), 0);
         assert!(crossings_minimum(5000) > 2400);
+    }
+
+    #[test]
+    fn fast_rounding_agrees_with_the_exact_path() {
+        let exact = |x: f64| {
+            Decimal::from_scientific(&format!("{x:.9e}"))
+                .unwrap()
+                .normalize()
+        };
+        let mut x = 1.234_567_890_123e-12_f64;
+        while x < 1e15 {
+            for v in [x, -x, x * 1.000_000_000_5, x * 0.999_999_999_95] {
+                if let Some(fast) = significant_fast(v) {
+                    assert_eq!(fast, exact(v), "{v:e}");
+                }
+                assert_eq!(significant(v, "test").unwrap(), exact(v), "{v:e}");
+            }
+            x *= 1.379;
+        }
+        assert_eq!(significant_fast(123.456_789_012_3), Some(dec!(123.456789)));
+        assert_eq!(significant(0.1, "test").unwrap(), dec!(0.1));
+        assert_eq!(significant(2.5, "test").unwrap(), dec!(2.5));
     }
 
     #[test]

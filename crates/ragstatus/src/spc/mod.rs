@@ -99,6 +99,27 @@
 //! improvement"), the two icons and a summary sentence. A signal's sentence gives the rule's own
 //! meaning; a point's label comes from the rule that wins at that point.
 //!
+//! # The chart family (SPEC §12a, §12b)
+//!
+//! [`SpcSettings::chart`] picks the chart: XmR (above, the default), a run chart with the Anhøj
+//! rules, or qicharts2's P, P′, U, U′, C, G and T charts; [`spc_chart`] takes the denominators of
+//! the P and U charts, whose limits vary by point. [`SpcSettings::exclude`] leaves points out of
+//! the lines and rules, with a reason, and [`SpcSettings::process_changes`] starts a segment with
+//! a reason. [`SpcSettings::profile`] follows the Making Data Count tools' or the PowerBI-SPC
+//! visual's reading of the rules where they differ from NHSRplotthedots.
+//!
+//! ```
+//! use ragstatus::spc::{spc_chart, ChartType, SpcSettings};
+//! use rust_decimal_macros::dec;
+//!
+//! let values = [dec!(1), dec!(1), dec!(2), dec!(1), dec!(9), dec!(8), dec!(9), dec!(9)];
+//! let settings = SpcSettings { chart: ChartType::Run, ..SpcSettings::default() };
+//! let result = spc_chart::<&str>(&values, None, None, &settings)?;
+//! let runs = result.segments[0].runs.as_ref().ok_or("a run chart has a runs analysis")?;
+//! assert_eq!((runs.useful_points, runs.crossings, runs.longest_run_max), (8, 1, 6));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Differences from NHSRplotthedots
 //!
 //! - A constant baseline keeps its (zero) moving ranges under screening, so its limits equal the
