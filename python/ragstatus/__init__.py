@@ -30,8 +30,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``roll_up_frame``;
 - milestones: ``Milestone``, ``MilestoneResult``, ``MilestoneSettings``, ``evaluate_milestone``,
   ``evaluate_milestones``, ``milestones_frame``, ``parse_date``, ``read_milestones_csv``;
-- statistical process control: ``SpcPoint``, ``SpcResult``, ``SpcSegment``, ``SpcSignal``,
-  ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
+- statistical process control: ``RunsAnalysis``, ``SpcPoint``, ``SpcResult``, ``SpcSegment``,
+  ``SpcSignal``, ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
 - benchmarking: ``Benchmark``, ``benchmark``;
 - confidence intervals and comparison with a benchmark (Fingertips): ``proportion_interval``,
   ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``;
@@ -78,6 +78,7 @@ from ragstatus._ragstatus import (
     Resolved,
     Rounding,
     Rule,
+    RunsAnalysis,
     Scheme,
     SchemeError,
     SpcPoint,
@@ -214,6 +215,7 @@ __all__ = [
     "parse_date",
     "read_milestones_csv",
     # statistical process control
+    "RunsAnalysis",
     "SpcPoint",
     "SpcResult",
     "SpcSegment",
