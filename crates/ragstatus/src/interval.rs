@@ -35,6 +35,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -90,8 +91,14 @@ impl ConfidenceLevel {
 
     /// z = Φ⁻¹(c + (1 − c)/2): 1.959963985 at 95%, 3.090232306 at 99.8%.
     pub fn z(self) -> f64 {
+        // Asked for once per limit in bulk work; the quantile is a series evaluation.
+        static Z: [OnceLock<f64>; 2] = [OnceLock::new(), OnceLock::new()];
         let (_, upper) = self.tails();
-        standard_normal_quantile(upper)
+        let slot = match self {
+            ConfidenceLevel::P95 => &Z[0],
+            ConfidenceLevel::P998 => &Z[1],
+        };
+        *slot.get_or_init(|| standard_normal_quantile(upper))
     }
 }
 
@@ -398,7 +405,32 @@ pub fn count_limits(count: Decimal, level: ConfidenceLevel) -> Result<(f64, f64,
 }
 
 /// Exact Poisson limits: χ²((1 − c)/2, 2x)/2 and χ²(c + (1 − c)/2, 2x + 2)/2.
-fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+pub(crate) fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+    // Whole counts below 10 are nearly all the small counts of a large table, and each
+    // quantile is a bisection of some seventy steps: they are computed once.
+    if x.fract() == 0.0 && (0.0..f64::from(SMALL_COUNT)).contains(&x) {
+        let table = match level {
+            ConfidenceLevel::P95 => &EXACT_95,
+            ConfidenceLevel::P998 => &EXACT_998,
+        };
+        let limits = table.get_or_init(|| {
+            let mut limits = [(0.0, 0.0); SMALL_COUNT as usize];
+            for (k, slot) in limits.iter_mut().enumerate() {
+                *slot = exact_poisson_uncached(k as f64, level);
+            }
+            limits
+        });
+        if let Some(l) = limits.get(x as usize) {
+            return *l;
+        }
+    }
+    exact_poisson_uncached(x, level)
+}
+
+static EXACT_95: OnceLock<[(f64, f64); SMALL_COUNT as usize]> = OnceLock::new();
+static EXACT_998: OnceLock<[(f64, f64); SMALL_COUNT as usize]> = OnceLock::new();
+
+fn exact_poisson_uncached(x: f64, level: ConfidenceLevel) -> (f64, f64) {
     let (p_low, p_high) = level.tails();
     // R's qchisq(p, 0) is 0: no events cannot have a lower limit above zero.
     let lower = if x > 0.0 {
@@ -411,7 +443,7 @@ fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
 }
 
 /// Byar's limits: x(1 − 1/(9x) − z/(3√x))³ and (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³.
-fn byar(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+pub(crate) fn byar(x: f64, level: ConfidenceLevel) -> (f64, f64) {
     let z = level.z();
     let lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * x.sqrt())).powi(3);
     let x1 = x + 1.0;
@@ -468,7 +500,7 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
     lo + (hi - lo) / 2.0
 }
 
-fn check_count(x: Decimal, field: &str) -> Result<()> {
+pub(crate) fn check_count(x: Decimal, field: &str) -> Result<()> {
     if x.is_sign_negative() && !x.is_zero() {
         return Err(
             Error::invalid_value(x.to_string(), "a count of zero or more").with_field(field),
@@ -477,7 +509,7 @@ fn check_count(x: Decimal, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_positive(x: Decimal, field: &str) -> Result<()> {
+pub(crate) fn check_positive(x: Decimal, field: &str) -> Result<()> {
     if x <= Decimal::ZERO {
         return Err(
             Error::invalid_value(x.to_string(), format!("a {field} greater than zero"))
@@ -487,14 +519,14 @@ fn check_positive(x: Decimal, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn scaled(count: Decimal, denominator: Decimal, multiplier: Decimal) -> Result<Decimal> {
+pub(crate) fn scaled(count: Decimal, denominator: Decimal, multiplier: Decimal) -> Result<Decimal> {
     count
         .checked_div(denominator)
         .and_then(|r| r.checked_mul(multiplier))
         .ok_or_else(|| Error::overflow("count / denominator × multiplier"))
 }
 
-fn to_f64(x: Decimal, field: &str) -> Result<f64> {
+pub(crate) fn to_f64(x: Decimal, field: &str) -> Result<f64> {
     x.to_f64()
         .filter(|v| v.is_finite())
         .ok_or_else(|| Error::invalid_value(x.to_string(), "a finite number").with_field(field))
@@ -527,11 +559,39 @@ pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     if x.abs() < 1e-27 {
         return Ok(Decimal::ZERO);
     }
+    if let Some(d) = round_significant_fast(x) {
+        return Ok(d);
+    }
     let digits = SIGNIFICANT_DIGITS.saturating_sub(1) as usize;
     let text = format!("{x:.digits$e}");
     Decimal::from_scientific(&text)
         .map(|d| d.normalize())
         .map_err(|_| Error::overflow(format!("the {what} confidence limit")))
+}
+
+/// [`round_significant`] without writing text, where that gives the same digits: `x` is scaled
+/// by a power of ten that is exact in f64 (one rounding, at most half a unit in 10⁻⁶ of the
+/// last digit), so the scaled value rounds to the same integer as the exact one unless it lies
+/// within that error of a half; those, and magnitudes outside the exact powers, are left to the
+/// text path.
+fn round_significant_fast(x: f64) -> Option<Decimal> {
+    let digits = i32::try_from(SIGNIFICANT_DIGITS).ok()?;
+    let exponent = x.abs().log10().floor();
+    if !exponent.is_finite() {
+        return None;
+    }
+    let scale = digits - 1 - exponent as i32;
+    if !(0..=22).contains(&scale) {
+        return None;
+    }
+    let scaled = x * 10f64.powi(scale);
+    let rounded = scaled.round();
+    let low = 10f64.powi(digits - 1);
+    if !(low..low * 10.0).contains(&rounded.abs()) || ((scaled - rounded).abs() - 0.5).abs() < 1e-4
+    {
+        return None;
+    }
+    Some(Decimal::new(rounded as i64, scale as u32).normalize())
 }
 
 /// Half a unit in the last of the [`SIGNIFICANT_DIGITS`] significant digits of `limit`: the
@@ -607,5 +667,23 @@ mod tests {
             dec!(12345678900)
         );
         assert!(round_significant(f64::NAN, "x").is_err());
+    }
+
+    #[test]
+    fn the_fast_rounding_gives_the_digits_of_the_text_path() {
+        let mut x = 1.234_567_890_123_456e-12_f64;
+        for _ in 0..200 {
+            for v in [x, -x, x * 1.000_000_000_05, x * 0.999_999_999_95] {
+                let text = format!("{v:.9e}");
+                let want = Decimal::from_scientific(&text).unwrap().normalize();
+                if let Some(got) = round_significant_fast(v) {
+                    assert_eq!(got, want, "{v:e}");
+                }
+            }
+            x *= 1.37;
+        }
+        // A tie in the exact binary value is left to the text path.
+        assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));
+        assert_eq!(round_significant_fast(1_234_567_890.5), None);
     }
 }
