@@ -622,17 +622,19 @@ pub fn funnel(units: &[FunnelUnit], settings: &FunnelSettings) -> Result<Funnel>
     })
 }
 
-/// The limits at `denominator` of a funnel around `centre` (× `multiplier`), without
-/// overdispersion: the lines to draw when the centre is known.
+/// The limits at `denominator` of a funnel around `centre` (× `multiplier`): the lines to draw
+/// when the centre is known. `tau2` (a [`Dispersion::tau2`] above zero) gives the
+/// overdispersion-adjusted limits; `None` or zero the unadjusted ones.
 ///
-/// Errors: a denominator or multiplier not greater than zero, a centre out of range.
+/// Errors: a denominator or multiplier not greater than zero, a centre out of range, a
+/// negative `tau2`.
 ///
 /// ```
 /// use ragstatus::funnel::{Statistic, funnel_limits};
 /// use rust_decimal_macros::dec;
 ///
-/// let small = funnel_limits(dec!(100), dec!(50), Statistic::Proportion, dec!(100))?;
-/// let large = funnel_limits(dec!(10000), dec!(50), Statistic::Proportion, dec!(100))?;
+/// let small = funnel_limits(dec!(100), dec!(50), Statistic::Proportion, dec!(100), None)?;
+/// let large = funnel_limits(dec!(10000), dec!(50), Statistic::Proportion, dec!(100), None)?;
 /// assert!(large.upper_95 < small.upper_95 && large.upper_95 > dec!(50));
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
@@ -641,13 +643,23 @@ pub fn funnel_limits(
     centre: Decimal,
     statistic: Statistic,
     multiplier: Decimal,
+    tau2: Option<Decimal>,
 ) -> Result<Limits> {
     let settings = FunnelSettings {
         centre: Some(centre),
         multiplier,
         ..FunnelSettings::new(statistic)
     };
-    let (model, _) = Model::new(&settings, std::iter::empty())?;
+    let (mut model, _) = Model::new(&settings, std::iter::empty())?;
+    if let Some(t) = tau2 {
+        if t < Decimal::ZERO {
+            return Err(
+                Error::invalid_value(t.to_string(), "a τ² of zero or more").with_field("tau2")
+            );
+        }
+        let t = to_f64(t, "tau2")?;
+        model.tau2 = (t > 0.0).then_some(t);
+    }
     model.limits(denominator)
 }
 
@@ -668,7 +680,8 @@ mod tests {
     #[test]
     fn the_proportion_limits_are_the_wilson_intervals_that_end_at_the_centre() {
         // A unit on the upper limit has a Wilson lower limit equal to the centre.
-        let limits = funnel_limits(dec!(400), dec!(0.3), Statistic::Proportion, dec!(1)).unwrap();
+        let limits =
+            funnel_limits(dec!(400), dec!(0.3), Statistic::Proportion, dec!(1), None).unwrap();
         let n = 400.0;
         let x = limits.upper_95.to_string().parse::<f64>().unwrap() * n;
         let z = ConfidenceLevel::P95.z();

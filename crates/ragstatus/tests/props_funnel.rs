@@ -96,7 +96,7 @@ proptest! {
         statistic in statistic(), per_mille in 0u32..=1000, n in 1u32..=10_000_000,
     ) {
         let centre = centre_for(statistic, per_mille);
-        let l = funnel_limits(Decimal::from(n), centre, statistic, Decimal::ONE_HUNDRED).unwrap();
+        let l = funnel_limits(Decimal::from(n), centre, statistic, Decimal::ONE_HUNDRED, None).unwrap();
         prop_assert!(inside(&l, centre), "{l:?} around {centre}");
     }
 
@@ -106,8 +106,8 @@ proptest! {
     ) {
         let centre = centre_for(statistic, per_mille);
         let m = Decimal::ONE_HUNDRED;
-        let small = funnel_limits(Decimal::from(n), centre, statistic, m).unwrap();
-        let large = funnel_limits(Decimal::from(n) * Decimal::from(k + 1), centre, statistic, m)
+        let small = funnel_limits(Decimal::from(n), centre, statistic, m, None).unwrap();
+        let large = funnel_limits(Decimal::from(n) * Decimal::from(k + 1), centre, statistic, m, None)
             .unwrap();
         for (a, b) in [
             (small.lower_95, large.lower_95),
@@ -263,6 +263,13 @@ fn bad_rows_are_error_rows_and_take_no_part_in_the_centre() {
     let b = RecordBatch::try_from_iter([("numerator", x), ("denominator", n)]).unwrap();
     let out = funnel_batch(&b, &UnitFrameOptions::new(Statistic::Proportion)).unwrap();
     assert_eq!(out.num_rows(), 4);
+    let names: Vec<&str> = out
+        .schema_ref()
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect();
+    assert_eq!(names, ragstatus::bulk::funnel::FUNNEL_COLUMNS);
     let centre: Option<Decimal> = out
         .schema()
         .metadata()

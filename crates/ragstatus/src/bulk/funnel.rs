@@ -34,8 +34,10 @@ use crate::funnel::{FunnelPoint, FunnelSettings, FunnelUnit, Model, Statistic, c
 use crate::interval::{self, ConfidenceLevel, Interval, Method};
 
 /// The columns [`funnel_batch`] returns, in order.
-pub const FUNNEL_COLUMNS: [&str; 11] = [
+pub const FUNNEL_COLUMNS: [&str; 13] = [
     "row",
+    "numerator",
+    "denominator",
     "value",
     "lower_95",
     "upper_95",
@@ -168,13 +170,14 @@ fn per_row<U: Send>(
     .collect()
 }
 
-/// The five decimal columns, a row in error where a number does not fit.
-fn decimal_arrays<T>(
+/// The decimal columns named `names`, a row in error where a number does not fit.
+fn decimal_arrays<T, const K: usize>(
     outs: &mut [Result<T>],
-    numbers: impl Fn(&T) -> [Option<Decimal>; 5],
+    names: [&'static str; K],
+    numbers: impl Fn(&T) -> [Option<Decimal>; K],
 ) -> Result<Vec<ArrayRef>> {
     let columns = DecimalColumns::new(
-        ["value", "lower_95", "upper_95", "lower_998", "upper_998"],
+        names,
         outs.iter().filter_map(|o| o.as_ref().ok()).map(&numbers),
     );
     for (i, out) in outs.iter_mut().enumerate() {
@@ -200,8 +203,9 @@ fn level_text(level: ConfidenceLevel) -> &'static str {
 
 /// The funnel of a frame of units (SPEC §8b); see the [module docs](self).
 ///
-/// The centre, the statistic, the multiplier and the overdispersion estimate (`phi`, `tau2`,
-/// `adjusted`) are in the schema's metadata, as decimal text.
+/// `numerator` and `denominator` are the row's unit as read. The centre, the statistic, the
+/// multiplier and the overdispersion estimate (`phi`, `tau2`, `adjusted`) are in the schema's
+/// metadata, as text.
 ///
 /// # Errors
 ///
@@ -231,10 +235,21 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
         &options.settings,
         units.iter().map(|u| u.as_ref().ok().copied()),
     )?;
-    let mut outs = per_row(&units, options.threads, |u| model.point(u));
+    let mut outs = per_row(&units, options.threads, |u| Ok((u, model.point(u)?)));
     let n = outs.len();
-    let decimals = decimal_arrays(&mut outs, |p: &FunnelPoint| {
+    let names = [
+        "numerator",
+        "denominator",
+        "value",
+        "lower_95",
+        "upper_95",
+        "lower_998",
+        "upper_998",
+    ];
+    let decimals = decimal_arrays(&mut outs, names, |(u, p): &(FunnelUnit, FunnelPoint)| {
         [
+            Some(u.numerator),
+            Some(u.denominator),
             Some(p.value),
             Some(p.limits.lower_95),
             Some(p.limits.upper_95),
@@ -247,7 +262,7 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
     let mut outcome = text_builder(n, 7);
     for out in &outs {
         match out {
-            Ok(p) => {
+            Ok((_, p)) => {
                 position.append_value(p.position.as_str());
                 level.append_option(p.level.map(level_text));
                 outcome.append_value(p.outcome.as_str());
@@ -261,14 +276,7 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
     }
     let (error, error_kind) = error_arrays(outs.iter().map(|o| o.as_ref().err()), n);
     let mut columns: Vec<(&str, ArrayRef)> = vec![("row", row_array((0..n).map(Some)))];
-    columns.extend(
-        FUNNEL_COLUMNS
-            .get(1..6)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .zip(decimals),
-    );
+    columns.extend(names.into_iter().zip(decimals));
     columns.extend([
         ("position", Arc::new(position.finish()) as ArrayRef),
         ("level", Arc::new(level.finish())),
@@ -347,7 +355,8 @@ pub fn intervals_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Resul
         ))
     });
     let n = outs.len();
-    let decimals = decimal_arrays(&mut outs, |(a, b): &(Interval, Interval)| {
+    let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
+    let decimals = decimal_arrays(&mut outs, names, |(a, b): &(Interval, Interval)| {
         [
             Some(a.value),
             Some(a.lower),
@@ -362,14 +371,7 @@ pub fn intervals_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Resul
     }
     let (error, error_kind) = error_arrays(outs.iter().map(|o| o.as_ref().err()), n);
     let mut columns: Vec<(&str, ArrayRef)> = vec![("row", row_array((0..n).map(Some)))];
-    columns.extend(
-        INTERVAL_COLUMNS
-            .get(1..6)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .zip(decimals),
-    );
+    columns.extend(names.into_iter().zip(decimals));
     columns.extend([
         ("method", Arc::new(method.finish()) as ArrayRef),
         ("error", error),
