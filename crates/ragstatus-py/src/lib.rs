@@ -22,6 +22,7 @@ pub mod conv;
 pub mod direction;
 pub mod errors;
 pub mod frame;
+pub mod funnel;
 pub mod indicators;
 pub mod interval;
 pub mod milestone;
@@ -57,6 +58,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     benchmarking::register(m)?;
     frame::register(m)?;
     interval::register(m)?;
+    funnel::register(m)?;
     bulk::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())
