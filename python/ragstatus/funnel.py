@@ -197,7 +197,11 @@ def _rows(result: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         "adjusted": raw.get("adjusted") == "true",
         "tau2": raw.get("tau2") if raw.get("adjusted") == "true" else None,
     }
-    return [r for r in rows if r.get("error") is None], meta
+    return [r for r in rows if _missing(r.get("error"))], meta
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def _float(v: Any) -> float:

@@ -225,7 +225,12 @@ fn funnel_limits<'py>(
     for (i, n) in ns.into_iter().enumerate() {
         let l = funnel::funnel_limits(n, centre, statistic, multiplier, tau2)
             .map_err(|e| match e.location().field.as_deref() {
-                Some("denominator") => e.with_field(format!("denominators[{i}]")),
+                // The sequence's element is the field: not "denominators[i].denominator".
+                Some("denominator") => ragstatus::Error::invalid_value(
+                    n.to_string(),
+                    "a denominator greater than zero",
+                )
+                .with_field(format!("denominators[{i}]")),
                 _ => e,
             })
             .py()?;

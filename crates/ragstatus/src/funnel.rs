@@ -479,12 +479,18 @@ impl Model {
         check_positive(denominator, "denominator")?;
         let n = to_f64(denominator, "denominator")?;
         let [l95, u95, l998, u998] = self.limits_f64(n);
+        // At a centre of 0 or 1 (or a vast denominator) a limit is the centre itself, which
+        // neither f64 nor 10 significant digits need reproduce: a limit never passes the centre.
+        let (lower, upper) = (
+            |x: f64, what| round_significant(x, what).map(|d| d.min(self.centre)),
+            |x: f64, what| round_significant(x, what).map(|d| d.max(self.centre)),
+        );
         Ok(Limits {
             denominator,
-            lower_95: round_significant(l95, "lower 95%")?,
-            upper_95: round_significant(u95, "upper 95%")?,
-            lower_998: round_significant(l998, "lower 99.8%")?,
-            upper_998: round_significant(u998, "upper 99.8%")?,
+            lower_95: lower(l95, "lower 95%")?,
+            upper_95: upper(u95, "upper 95%")?,
+            lower_998: lower(l998, "lower 99.8%")?,
+            upper_998: upper(u998, "upper 99.8%")?,
         })
     }
 

@@ -41,7 +41,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
-use statrs::function::gamma::checked_gamma_lr;
+use statrs::function::gamma::{checked_gamma_lr, ln_gamma};
 
 use crate::error::{Error, Result};
 
@@ -469,6 +469,13 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
     if !(half > 0.0 && half.is_finite()) {
         return f64::NAN;
     }
+    // For a small shape the lower tail is P(a, y) ≈ yᵃ / Γ(a + 1): when the quantile that gives
+    // lies below f64's smallest normal number (a fractional count of a few thousandths), the
+    // search below cannot represent it and would stop at a rounding artefact far above it.
+    let log_quantile = (p.ln() + ln_gamma(half + 1.0)) / half + std::f64::consts::LN_2;
+    if log_quantile < f64::MIN_POSITIVE.ln() {
+        return 0.0;
+    }
     // Below f64's range the regularised gamma function is undefined: no probability there.
     let cdf = |x: f64| checked_gamma_lr(half, x / 2.0).unwrap_or(0.0);
     let mut lo = f64::MIN_POSITIVE;
@@ -647,6 +654,22 @@ mod tests {
                 assert_eq!(ci.method, Method::ExactPoisson);
             }
         }
+    }
+
+    #[test]
+    fn a_lower_limit_below_the_range_of_f64_is_zero() {
+        // χ²(0.001; 0.002) / 2 is about 10^-3000: zero, not a rounding artefact of the search.
+        let (lower, _) = exact_poisson(0.001, ConfidenceLevel::P998);
+        assert_eq!(lower, 0.0);
+        let (lower, _) = exact_poisson(0.004, ConfidenceLevel::P998);
+        assert_eq!(lower, 0.0);
+        // Where the quantile is representable it is still found: P(a, y) ≈ yᵃ / Γ(a + 1).
+        let (lower, _) = exact_poisson(0.5, ConfidenceLevel::P95);
+        let approx = (0.025_f64 * statrs::function::gamma::gamma(1.5)).powf(2.0);
+        assert!(
+            lower > 0.0 && (lower / approx - 1.0).abs() < 0.05,
+            "{lower} vs {approx}"
+        );
     }
 
     #[test]
