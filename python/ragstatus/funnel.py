@@ -247,14 +247,14 @@ def plot_funnel(result: Any, ax: Any = None, *, title: Optional[str] = None, poi
         )
         ax.plot(grid, [_float(meta["centre"])] * len(grid), color="black", linewidth=1.2,
                 label=f"centre {Decimal(str(meta['centre'])).normalize():f}", zorder=1)
-        for key, style, name in (
-            ("95", "--", "95% limits"),
-            ("998", ":", "99.8% limits"),
+        for lower, upper, style, name in (
+            ([l["lower_95"] for l in lines], [l["upper_95"] for l in lines], "--", "95% limits"),
+            ([l["lower_998"] for l in lines], [l["upper_998"] for l in lines], ":", "99.8% limits"),
         ):
-            ax.plot(grid, [_float(l[f"upper_{key}"]) for l in lines], color="#555555",
-                    linestyle=style, linewidth=1, label=name, zorder=1)
-            ax.plot(grid, [_float(l[f"lower_{key}"]) for l in lines], color="#555555",
-                    linestyle=style, linewidth=1, zorder=1)
+            ax.plot(grid, [_float(v) for v in upper], color="#555555", linestyle=style,
+                    linewidth=1, label=name, zorder=1)
+            ax.plot(grid, [_float(v) for v in lower], color="#555555", linestyle=style,
+                    linewidth=1, zorder=1)
         ax.set_xscale("log")
 
     counts = {"above": 0, "within": 0, "below": 0}

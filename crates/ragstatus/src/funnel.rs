@@ -44,7 +44,7 @@ use serde::{Deserialize, Serialize};
 use crate::comparison::{Outcome, Preference};
 use crate::error::{Error, Result};
 use crate::interval::{
-    self, ConfidenceLevel, SMALL_COUNT, byar, check_count, check_positive, exact_poisson,
+    self, ConfidenceLevel, Kind, SMALL_COUNT, byar, check_count, check_positive, exact_poisson,
     round_significant, scaled, to_f64,
 };
 
@@ -499,25 +499,43 @@ impl Model {
         check_unit(unit, self.statistic)?;
         let value = scaled(unit.numerator, unit.denominator, self.multiplier)?;
         let limits = self.limits(unit.denominator)?;
+        // PHE labels a rate or a ratio by the unit's own intervals, computed once for both
+        // levels.
+        let own = if self.tau2.is_none() && self.statistic != Statistic::Proportion {
+            Some(interval::both_levels(
+                Kind::Poisson,
+                unit.numerator,
+                unit.denominator,
+                self.multiplier,
+            )?)
+        } else {
+            None
+        };
         let mut found = (Position::Within, None);
         for level in LEVELS {
-            let position = if self.tau2.is_some() || self.statistic == Statistic::Proportion {
-                let (lo, hi) = limits.at(level);
-                if value < lo {
-                    Position::Below
-                } else if value > hi {
-                    Position::Above
-                } else {
-                    Position::Within
+            let position = match &own {
+                None => {
+                    let (lo, hi) = limits.at(level);
+                    if value < lo {
+                        Position::Below
+                    } else if value > hi {
+                        Position::Above
+                    } else {
+                        Position::Within
+                    }
                 }
-            } else {
-                let ci = interval::rate(unit.numerator, unit.denominator, level, self.multiplier)?;
-                if self.centre < ci.lower {
-                    Position::Above
-                } else if self.centre > ci.upper {
-                    Position::Below
-                } else {
-                    Position::Within
+                Some([ci95, ci998]) => {
+                    let ci = match level {
+                        ConfidenceLevel::P95 => ci95,
+                        ConfidenceLevel::P998 => ci998,
+                    };
+                    if self.centre < ci.lower {
+                        Position::Above
+                    } else if self.centre > ci.upper {
+                        Position::Below
+                    } else {
+                        Position::Within
+                    }
                 }
             };
             if position != Position::Within {

@@ -202,6 +202,18 @@ pub fn proportion(
     let x = to_f64(count, "count")?;
     let n = to_f64(denominator, "denominator")?;
     let m = to_f64(multiplier, "multiplier")?;
+    let ends = (count.is_zero(), count == denominator);
+    wilson(value, [x, n, m], ends, level)
+}
+
+/// Wilson's limits of a checked proportion: `ends` says whether the count is 0 and whether it
+/// is the denominator.
+fn wilson(
+    value: Decimal,
+    [x, n, m]: [f64; 3],
+    (zero, all): (bool, bool),
+    level: ConfidenceLevel,
+) -> Result<Interval> {
     let z = level.z();
     let z2 = z * z;
     // PHE's arrangement of Wilson's formula, kept term for term so the rounding matches.
@@ -209,13 +221,70 @@ pub fn proportion(
     let mut lower = (2.0 * x + z2 - root) / 2.0 / (n + z2) * m;
     let mut upper = (2.0 * x + z2 + root) / 2.0 / (n + z2) * m;
     // At 0 and at n the formula is exactly 0 and 1, but z·√(z²) need not equal z² in f64.
-    if count.is_zero() {
+    if zero {
         lower = 0.0;
     }
-    if count == denominator {
+    if all {
         upper = m;
     }
     finish(value, lower, upper, Method::Wilson, level)
+}
+
+/// The kind of interval [`both_levels`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// [`proportion`].
+    Proportion,
+    /// [`rate`] (and [`ratio`], the same limits).
+    Poisson,
+}
+
+/// The 95% and 99.8% intervals of one unit, exactly as [`proportion`] or [`rate`] gives each,
+/// with the checks, the estimate and the conversions done once: the bulk path's unit of work.
+pub(crate) fn both_levels(
+    kind: Kind,
+    count: Decimal,
+    denominator: Decimal,
+    multiplier: Decimal,
+) -> Result<[Interval; 2]> {
+    let levels = [ConfidenceLevel::P95, ConfidenceLevel::P998];
+    if kind == Kind::Proportion {
+        check_count(count, "count")?;
+        check_positive(denominator, "denominator")?;
+        check_positive(multiplier, "multiplier")?;
+        if count > denominator {
+            // The scalar function's error, word for word.
+            return proportion(count, denominator, levels[0], multiplier)
+                .map(|ci| [ci.clone(), ci]);
+        }
+        let value = scaled(count, denominator, multiplier)?;
+        let f = [
+            to_f64(count, "count")?,
+            to_f64(denominator, "denominator")?,
+            to_f64(multiplier, "multiplier")?,
+        ];
+        let ends = (count.is_zero(), count == denominator);
+        let [a, b] = levels;
+        return Ok([wilson(value, f, ends, a)?, wilson(value, f, ends, b)?]);
+    }
+    check_count(count, "count")?;
+    check_positive(denominator, "denominator")?;
+    check_positive(multiplier, "multiplier")?;
+    let value = scaled(count, denominator, multiplier)?;
+    let n = to_f64(denominator, "denominator")?;
+    let m = to_f64(multiplier, "multiplier")?;
+    let x = to_f64(count, "count")?;
+    let small = count < Decimal::from(SMALL_COUNT);
+    let one = |level| {
+        let ((low, high), method) = if small {
+            (exact_poisson(x, level), Method::ExactPoisson)
+        } else {
+            (byar(x, level), Method::Byar)
+        };
+        finish(value, low / n * m, high / n * m, method, level)
+    };
+    let [a, b] = levels;
+    Ok([one(a)?, one(b)?])
 }
 
 /// A crude rate, count / denominator × `multiplier` (100 000 for a rate per 100,000), with

@@ -31,7 +31,7 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Numbers, row_error};
 use crate::funnel::{FunnelPoint, FunnelSettings, FunnelUnit, Model, Statistic, check_unit};
-use crate::interval::{self, ConfidenceLevel, Interval, Method};
+use crate::interval::{self, ConfidenceLevel, Interval, Kind, Method};
 
 /// The columns [`funnel_batch`] returns, in order.
 pub const FUNNEL_COLUMNS: [&str; 13] = [
@@ -341,18 +341,13 @@ pub fn intervals_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Resul
     let units = read_units(batch, options)?;
     let statistic = options.settings.statistic;
     let multiplier = options.settings.multiplier;
-    let one = |u: FunnelUnit, level| match statistic {
-        Statistic::Proportion => {
-            interval::proportion(u.numerator, u.denominator, level, multiplier)
-        }
-        Statistic::Rate => interval::rate(u.numerator, u.denominator, level, multiplier),
-        Statistic::Ratio => interval::ratio(u.numerator, u.denominator, level, multiplier),
+    let kind = match statistic {
+        Statistic::Proportion => Kind::Proportion,
+        Statistic::Rate | Statistic::Ratio => Kind::Poisson,
     };
     let mut outs: Vec<Result<(Interval, Interval)>> = per_row(&units, options.threads, |u| {
-        Ok((
-            one(u, ConfidenceLevel::P95)?,
-            one(u, ConfidenceLevel::P998)?,
-        ))
+        let [a, b] = interval::both_levels(kind, u.numerator, u.denominator, multiplier)?;
+        Ok((a, b))
     });
     let n = outs.len();
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
