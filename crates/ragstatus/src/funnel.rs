@@ -450,6 +450,9 @@ impl Model {
             };
         }
         match self.statistic {
+            // A centre of 0 or 1 leaves no room either side; the formula gets there only up to
+            // cancellation in f64.
+            Statistic::Proportion if theta <= 0.0 || theta >= 1.0 => (theta, theta),
             Statistic::Proportion => {
                 // PHE's sigma_adjustment, term for term.
                 let z2 = z * z;

@@ -546,7 +546,14 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
         return 0.0;
     }
     // Below f64's range the regularised gamma function is undefined: no probability there.
-    let cdf = |x: f64| checked_gamma_lr(half, x / 2.0).unwrap_or(0.0);
+    let cdf = |x: f64| {
+        let y = x / 2.0;
+        if y < 1.0 {
+            lower_gamma_series(half, y)
+        } else {
+            checked_gamma_lr(half, y).unwrap_or(0.0)
+        }
+    };
     let mut lo = f64::MIN_POSITIVE;
     if cdf(lo) >= p {
         return 0.0;
@@ -574,6 +581,26 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
         }
     }
     lo + (hi - lo) / 2.0
+}
+
+/// The regularised lower incomplete gamma function P(a, y) for y below 1, by its series
+/// yᵃ e⁻ʸ Σ yᵏ / Γ(a + k + 1). statrs gives 0 there for a small shape and a tiny y (P(0.05,
+/// 10⁻¹⁵) is about 0.18), which sent the search for a small count's lower limit to a rounding
+/// artefact near 10⁻¹⁵ instead of the limit.
+fn lower_gamma_series(a: f64, y: f64) -> f64 {
+    if y <= 0.0 {
+        return 0.0;
+    }
+    let mut term = (a * y.ln() - y - ln_gamma(a + 1.0)).exp();
+    let mut sum = term;
+    for k in 1..200 {
+        term *= y / (a + f64::from(k));
+        sum += term;
+        if term < sum * 1e-17 {
+            break;
+        }
+    }
+    sum.min(1.0)
 }
 
 pub(crate) fn check_count(x: Decimal, field: &str) -> Result<()> {
@@ -627,7 +654,8 @@ fn finish(
 }
 
 /// `x` as a decimal of [`SIGNIFICANT_DIGITS`] significant digits, rounded to nearest from the
-/// float's exact binary value. Values below a decimal's resolution are zero.
+/// float's exact binary value; below 10⁻¹⁸, to a decimal's 28 places. Values below a decimal's
+/// resolution are zero.
 pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     if !x.is_finite() {
         return Err(Error::overflow(format!("the {what} confidence limit")));
@@ -640,9 +668,16 @@ pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     }
     let digits = SIGNIFICANT_DIGITS.saturating_sub(1) as usize;
     let text = format!("{x:.digits$e}");
-    Decimal::from_scientific(&text)
-        .map(|d| d.normalize())
-        .map_err(|_| Error::overflow(format!("the {what} confidence limit")))
+    match Decimal::from_scientific(&text) {
+        Ok(d) => Ok(d.normalize()),
+        // Ten significant digits of a number below 10⁻¹⁸ need more than a decimal's 28
+        // places: it keeps the digits it can hold.
+        Err(_) if x.abs() < 1.0 => format!("{x:.28}")
+            .parse::<Decimal>()
+            .map(|d| d.normalize())
+            .map_err(|_| Error::overflow(format!("the {what} confidence limit"))),
+        Err(_) => Err(Error::overflow(format!("the {what} confidence limit"))),
+    }
 }
 
 /// [`round_significant`] without writing text, where that gives the same digits: `x` is scaled
@@ -742,6 +777,24 @@ mod tests {
     }
 
     #[test]
+    fn small_counts_have_their_lower_limit_not_a_rounding_artefact() {
+        // P(a, y) ≈ yᵃ / Γ(a + 1) for a tiny y: the quantile of 0.001 for a = 0.05 is about
+        // e^-138.7, where statrs's function gave 0 and the search stopped near 10⁻¹⁵.
+        let (lower, _) = exact_poisson(0.05, ConfidenceLevel::P998);
+        let want = ((0.001_f64.ln() + ln_gamma(1.05)) / 0.05).exp();
+        assert!((lower / want - 1.0).abs() < 1e-6, "{lower:e} vs {want:e}");
+        // The series agrees with statrs where both are accurate.
+        for (a, y) in [(0.5, 0.3), (3.0, 0.9), (9.5, 0.5)] {
+            let ours = lower_gamma_series(a, y);
+            let theirs = checked_gamma_lr(a, y).unwrap();
+            assert!(
+                (ours / theirs - 1.0).abs() < 1e-12,
+                "{a} {y}: {ours} vs {theirs}"
+            );
+        }
+    }
+
+    #[test]
     fn half_unit_of_the_last_significant_digit() {
         assert_eq!(half_unit(dec!(25.53440000)), dec!(0.000000005));
         assert_eq!(half_unit(dec!(123456.7891)), dec!(0.00005));
@@ -759,6 +812,11 @@ mod tests {
             dec!(12345678900)
         );
         assert!(round_significant(f64::NAN, "x").is_err());
+        // Beyond a decimal's 28 places the digits it can hold are kept.
+        assert_eq!(
+            round_significant(1.234_567_890_123e-24, "x").unwrap(),
+            dec!(0.0000000000000000000000012346)
+        );
     }
 
     #[test]
