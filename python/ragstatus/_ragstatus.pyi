@@ -2501,7 +2501,7 @@ def analyse_funnel(
     multiplier: Optional[_Number] = None,
     centre: Optional[_Number] = None,
     preference: Optional[str] = None,
-    overdispersion: bool = False,
+    overdispersion: Optional[bool] = None,
     winsor: Optional[_Number] = None,
     limits_at: Optional[Iterable[_Number]] = None,
 ) -> _Funnel:
@@ -2543,7 +2543,7 @@ def _funnel_frame(
     multiplier: Optional[_Number] = None,
     centre: Optional[_Number] = None,
     preference: Optional[str] = None,
-    overdispersion: bool = False,
+    overdispersion: Optional[bool] = None,
     winsor: Optional[_Number] = None,
 ) -> Any:
     """The funnel of an Arrow frame of units (see ``ragstatus.funnel.funnel_frame``); returns a

@@ -99,7 +99,7 @@ def funnel_frame(
     multiplier: Any = None,
     centre: Any = None,
     preference: Optional[str] = None,
-    overdispersion: bool = False,
+    overdispersion: Optional[bool] = None,
     winsor: Any = None,
 ) -> Any:
     """The funnel of a frame with one row per unit (SPEC §8b), one output row per input row.
@@ -121,16 +121,18 @@ def funnel_frame(
     schema metadata for pyarrow. A frame without the columns raises
     :class:`~ragstatus.ParseError`.
     """
+    numerator = _column_name(numerator, "numerator")
+    denominator = _column_name(denominator, "denominator")
     kind, arrow = _arrow_in(data, (numerator, denominator))
     batch = _funnel_frame(
         arrow,
         statistic,  # type: ignore[arg-type]
-        numerator=_column_name(numerator, "numerator"),
-        denominator=_column_name(denominator, "denominator"),
+        numerator=numerator,
+        denominator=denominator,
         multiplier=multiplier,
         centre=centre,
         preference=preference,
-        overdispersion=bool(overdispersion),
+        overdispersion=overdispersion,
         winsor=winsor,
     )
     return _attach(_arrow_out(batch, kind), kind, batch)
@@ -152,12 +154,14 @@ def interval_frame(
     The result has :data:`INTERVAL_COLUMNS`, one row per input row; a row that cannot be read or
     fails the checks has its error in ``error``.
     """
+    numerator = _column_name(numerator, "numerator")
+    denominator = _column_name(denominator, "denominator")
     kind, arrow = _arrow_in(data, (numerator, denominator))
     batch = _interval_frame(
         arrow,
         statistic,  # type: ignore[arg-type]
-        numerator=_column_name(numerator, "numerator"),
-        denominator=_column_name(denominator, "denominator"),
+        numerator=numerator,
+        denominator=denominator,
         multiplier=multiplier,
     )
     return _arrow_out(batch, kind)
@@ -236,7 +240,7 @@ def plot_funnel(result: Any, ax: Any = None, *, title: Optional[str] = None, poi
         low, high = min(xs), max(xs)
         if high <= low:
             low, high = low / 2, high * 2
-        count = max(2, int(points))
+        count = max(2, points) if isinstance(points, int) and not isinstance(points, bool) else 100
         grid = [low * (high / low) ** (k / (count - 1)) for k in range(count)]
         lines = funnel_limits(
             [Decimal(repr(g)) for g in grid],

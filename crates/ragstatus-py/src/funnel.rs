@@ -7,7 +7,7 @@
 //! `pyarrow.RecordBatch`, computed without the GIL.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use ragstatus::Decimal;
 use ragstatus::bulk::funnel::{UnitFrameOptions, funnel_batch, intervals_batch};
 use ragstatus::funnel::{
@@ -40,6 +40,21 @@ fn statistic(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Statistic> {
     }
 }
 
+/// `overdispersion`: True or False (None: False).
+fn flag(obj: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(false);
+    };
+    match obj.cast::<PyBool>() {
+        Ok(b) => Ok(b.is_true()),
+        Err(_) => named(
+            obj.py(),
+            "overdispersion",
+            Err(invalid(describe(obj), "True or False")),
+        ),
+    }
+}
+
 fn optional_number(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<Decimal>> {
     obj.filter(|o| !o.is_none())
         .map(|o| number(o, field))
@@ -52,9 +67,10 @@ fn settings(
     multiplier: Option<&Bound<'_, PyAny>>,
     centre: Option<&Bound<'_, PyAny>>,
     preference: Option<&Bound<'_, PyAny>>,
-    overdispersion: bool,
+    overdispersion: Option<&Bound<'_, PyAny>>,
     winsor: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<FunnelSettings> {
+    let overdispersion = flag(overdispersion)?;
     let winsor = optional_number(winsor, "winsor")?;
     if winsor.is_some() && !overdispersion {
         return Err(invalid(
@@ -126,7 +142,7 @@ fn point_dict<'py>(
 /// `points` (per unit: `numerator`, `denominator`, `value`, the four limits at its
 /// denominator, `position`, `level`, `outcome`) and `limits` (at each of `limits_at`).
 #[pyfunction]
-#[pyo3(signature = (numerators, denominators, statistic = None, *, multiplier = None, centre = None, preference = None, overdispersion = false, winsor = None, limits_at = None))]
+#[pyo3(signature = (numerators, denominators, statistic = None, *, multiplier = None, centre = None, preference = None, overdispersion = None, winsor = None, limits_at = None))]
 #[allow(clippy::too_many_arguments)]
 fn analyse_funnel<'py>(
     numerators: &Bound<'py, PyAny>,
@@ -135,7 +151,7 @@ fn analyse_funnel<'py>(
     multiplier: Option<&Bound<'py, PyAny>>,
     centre: Option<&Bound<'py, PyAny>>,
     preference: Option<&Bound<'py, PyAny>>,
-    overdispersion: bool,
+    overdispersion: Option<&Bound<'py, PyAny>>,
     winsor: Option<&Bound<'py, PyAny>>,
     limits_at: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -242,7 +258,7 @@ fn funnel_limits<'py>(
 /// The funnel of an Arrow frame of units (`ragstatus.funnel.funnel_frame`), as a
 /// `pyarrow.RecordBatch`.
 #[pyfunction]
-#[pyo3(signature = (data, statistic, *, numerator, denominator, multiplier = None, centre = None, preference = None, overdispersion = false, winsor = None))]
+#[pyo3(signature = (data, statistic, *, numerator, denominator, multiplier = None, centre = None, preference = None, overdispersion = None, winsor = None))]
 #[allow(clippy::too_many_arguments)]
 fn _funnel_frame<'py>(
     py: Python<'py>,
@@ -253,7 +269,7 @@ fn _funnel_frame<'py>(
     multiplier: Option<&Bound<'py, PyAny>>,
     centre: Option<&Bound<'py, PyAny>>,
     preference: Option<&Bound<'py, PyAny>>,
-    overdispersion: bool,
+    overdispersion: Option<&Bound<'py, PyAny>>,
     winsor: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let statistic = self::statistic(statistic)?;
