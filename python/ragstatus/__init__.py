@@ -34,9 +34,11 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``SpcSignal``, ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
 - benchmarking: ``Benchmark``, ``benchmark``;
 - confidence intervals and comparison with a benchmark (Fingertips): ``proportion_interval``,
-  ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``;
+  ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``,
+  ``interval_frame``;
 - comparator-group quantiles and the recent trend (Fingertips): ``quantile_bands``,
   ``quantile_frame``, ``recent_trend_proportions``, ``recent_trend_intervals``;
+- funnel plots: ``analyse_funnel``, ``funnel_limits``, ``funnel_frame``, ``plot_funnel``;
 - ``__version__``.
 
 Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
@@ -93,6 +95,7 @@ from ragstatus._ragstatus import (
     YearToDate,
     __version__,
     aggregate,
+    analyse_funnel,
     analyse_spc,
     benchmark,
     compare_direction,
@@ -102,6 +105,7 @@ from ragstatus._ragstatus import (
     evaluate_budget_line,
     evaluate_milestone,
     evaluate_milestones,
+    funnel_limits,
     parse_amount,
     parse_date,
     parse_number,
@@ -125,6 +129,7 @@ from ragstatus._ragstatus import (
 from ragstatus.budget import roll_up_frame
 from ragstatus.frame import actuals_from_frame, evaluate_frame, summary_frame
 from ragstatus.groupstats import quantile_frame
+from ragstatus.funnel import funnel_frame, interval_frame, plot_funnel
 from ragstatus.milestone import milestones_frame
 from ragstatus.spc import plot_spc, spc_frame
 
@@ -239,6 +244,12 @@ __all__ = [
     "quantile_frame",
     "recent_trend_proportions",
     "recent_trend_intervals",
+    "interval_frame",
+    # funnel plots
+    "analyse_funnel",
+    "funnel_limits",
+    "funnel_frame",
+    "plot_funnel",
 ]
 
 

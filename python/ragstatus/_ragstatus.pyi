@@ -2620,3 +2620,106 @@ def recent_trend_intervals(
     The result reads as for ``recent_trend_proportions``; an interval of zero width cannot be
     calculated. Raises ``InvalidValueError`` for a lower limit above its upper.
     """
+
+# Funnel plots (SPEC §8b).
+__all__ += [
+    "analyse_funnel",
+    "funnel_limits",
+]
+
+_Statistic: TypeAlias = Literal["proportion", "rate", "ratio"]
+
+class _FunnelLimits(TypedDict):
+    denominator: Decimal
+    lower_95: Decimal
+    upper_95: Decimal
+    lower_998: Decimal
+    upper_998: Decimal
+
+class _FunnelPoint(_FunnelLimits):
+    numerator: Decimal
+    value: Decimal
+    position: Literal["above", "within", "below"]
+    level: Optional[Literal["95", "99.8"]]
+    outcome: Literal["Better", "Similar", "Worse", "Higher", "Lower"]
+
+class _Dispersion(TypedDict):
+    phi: Decimal
+    tau2: Decimal
+    adjusted: bool
+
+class _Funnel(TypedDict):
+    statistic: _Statistic
+    multiplier: Decimal
+    centre: Decimal
+    dispersion: Optional[_Dispersion]
+    points: list[_FunnelPoint]
+    limits: list[_FunnelLimits]
+
+def analyse_funnel(
+    numerators: Iterable[_Number],
+    denominators: Iterable[_Number],
+    statistic: Optional[_Statistic] = None,
+    *,
+    multiplier: Optional[_Number] = None,
+    centre: Optional[_Number] = None,
+    preference: Optional[str] = None,
+    overdispersion: Optional[bool] = None,
+    winsor: Optional[_Number] = None,
+    limits_at: Optional[Iterable[_Number]] = None,
+) -> _Funnel:
+    """The funnel of units given as two sequences (numerators: events, or observed events for a
+    ratio; denominators: population, or expected events), as PHEindicatormethods'
+    ``calculate_funnel_limits`` and ``assign_funnel_significance`` (SPEC §8b).
+
+    ``statistic`` is ``"proportion"`` (default), ``"rate"`` or ``"ratio"``; ``multiplier``
+    defaults to 100, 100,000 and 1. The centre is the group's average Σx / Σn × multiplier (1 ×
+    multiplier for a ratio) unless ``centre`` is given. Each point has its limits at 95% and
+    99.8% at its own denominator and its ``position`` (above / within / below) with the
+    ``level``; ``outcome`` is Better / Worse by ``preference`` (``"higher"`` or ``"lower"``),
+    Higher / Lower without one. ``overdispersion=True`` applies Spiegelhalter's additive
+    random-effects adjustment (``winsor``: the fraction winsorised at each end, default 0.1).
+    ``limits`` are the limits at each of ``limits_at``. Raises ``InvalidValueError`` naming
+    ``units[i]`` and the field for a bad unit, and ``LengthMismatchError`` for sequences of
+    different lengths.
+    """
+
+def funnel_limits(
+    denominators: Iterable[_Number],
+    centre: _Number,
+    statistic: Optional[_Statistic] = None,
+    *,
+    multiplier: Optional[_Number] = None,
+    tau2: Optional[_Number] = None,
+) -> list[_FunnelLimits]:
+    """The funnel's limits at each of ``denominators`` around a known ``centre`` (×
+    ``multiplier``): the lines to draw. ``tau2`` (from an overdispersion estimate) widens them as
+    Spiegelhalter's additive random effects do.
+    """
+
+def _funnel_frame(
+    data: Any,
+    statistic: Optional[_Statistic],
+    *,
+    numerator: str,
+    denominator: str,
+    multiplier: Optional[_Number] = None,
+    centre: Optional[_Number] = None,
+    preference: Optional[str] = None,
+    overdispersion: Optional[bool] = None,
+    winsor: Optional[_Number] = None,
+) -> Any:
+    """The funnel of an Arrow frame of units (see ``ragstatus.funnel.funnel_frame``); returns a
+    ``pyarrow.RecordBatch``. The work is done without the GIL."""
+
+def _interval_frame(
+    data: Any,
+    statistic: Optional[_Statistic],
+    *,
+    numerator: str,
+    denominator: str,
+    multiplier: Optional[_Number] = None,
+) -> Any:
+    """The 95% and 99.8% intervals of every row of an Arrow frame (see
+    ``ragstatus.funnel.interval_frame``); returns a ``pyarrow.RecordBatch``. The work is done
+    without the GIL."""

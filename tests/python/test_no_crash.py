@@ -87,6 +87,21 @@ LINE = {"id": "A", "kind": "expenditure", "base": "gross", "budget": 100, "forec
 MILESTONE = {"id": "M1", "description": "d", "due": "2016-03-31", "start": "2015-04-01", "percent_complete": 50}
 MILESTONE_ARGS = {"description": "d", "start": "2015-04-01", "percent_complete": 50, "completed": None, "owner": "x"}
 
+FUNNEL_FRAME = pd.DataFrame({"x": [30, 45, 200], "n": [100, 100, 1000]})
+
+
+def _plot_funnel(result: Any, title: Any = None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    try:
+        rs.plot_funnel(result, title=title)
+    finally:
+        plt.close("all")
+
+
 def _plot(result: Any, title: Any = None) -> None:
     import matplotlib
 
@@ -204,6 +219,21 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
         (pd.DataFrame({"g": ["a"] * 4 + ["b"], "v": [1, 2, 3, 4, 5]}),),
         {"value": "v", "by": "g", "bands": 4, "preference": "higher"},
     ),
+    "analyse_funnel": (
+        rs.analyse_funnel,
+        ([30, 45, 200, 350], [100, 100, 1000, 1000], "proportion"),
+        {"multiplier": 100, "centre": None, "preference": "higher", "overdispersion": True,
+         "winsor": "0.1", "limits_at": [10, 100]},
+    ),
+    "funnel_limits": (rs.funnel_limits, ([10, 100], 50, "rate"), {"multiplier": 100, "tau2": "0.001"}),
+    "funnel_frame": (
+        rs.funnel_frame,
+        (FUNNEL_FRAME, "proportion"),
+        {"numerator": "x", "denominator": "n", "multiplier": 100, "centre": 30, "preference": "lower",
+         "overdispersion": False, "winsor": None},
+    ),
+    "interval_frame": (rs.interval_frame, (FUNNEL_FRAME, "rate"), {"numerator": "x", "denominator": "n", "multiplier": 1000}),
+    "plot_funnel": (_plot_funnel, (rs.analyse_funnel([30, 45], [100, 100]),), {"title": "A funnel"}),
 }
 
 

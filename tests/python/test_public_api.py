@@ -53,6 +53,9 @@ def test_every_compiled_name_is_exported() -> None:
         "quantile_frame",
         "plot_spc",
         "spc_frame",
+        "funnel_frame",
+        "interval_frame",
+        "plot_funnel",
     }
 
 

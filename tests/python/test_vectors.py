@@ -824,6 +824,73 @@ def trend_problems(case: Case) -> list[str]:
     return problems
 
 
+# --- funnel: funnel plots (SPEC §8b) ---
+
+
+def funnel_close(field: str, got: Any, want: str) -> None:
+    """``got`` rounded half away from zero to the places ``want`` shows, as the Rust harness."""
+    places = len(want.split(".")[1]) if "." in want else 0
+    rounded = Decimal(got).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    check(field, rounded, Decimal(want))
+
+
+def funnel_problems(case: dict[str, Any]) -> list[str]:
+    assert case["why"] and case["source"]
+    spec, exp = case["input"], case["expected"]
+    od = spec.get("overdispersion")
+    units = spec["units"]
+
+    def run() -> Any:
+        return rs.analyse_funnel(
+            [Decimal(u["numerator"]) for u in units],
+            [Decimal(u["denominator"]) for u in units],
+            spec["statistic"],
+            multiplier=Decimal(spec["multiplier"]),
+            centre=dec(spec.get("centre")),
+            preference=spec.get("preference"),
+            overdispersion=od is not None,
+            winsor=None if od is None else Decimal(od["winsor"]),
+            limits_at=[Decimal(n) for n in spec.get("limits_at", [])],
+        )
+
+    if check_error(exp, run):
+        return []
+    got = run()
+    problems = []
+
+    def close(field: str, have: Any, want: str) -> None:
+        try:
+            funnel_close(field, have, want)
+        except Mismatch as err:
+            problems.append(str(err))
+
+    if "centre" in exp:
+        close("centre", got["centre"], exp["centre"])
+    for key in ("phi", "tau2", "adjusted"):
+        if key in exp:
+            disp = got["dispersion"]
+            if disp is None:
+                problems.append(f"{key}: no overdispersion estimate")
+            elif key == "adjusted":
+                if disp["adjusted"] != exp["adjusted"]:
+                    problems.append(f"adjusted: got {disp['adjusted']}, expected {exp['adjusted']}")
+            else:
+                close(key, disp[key], exp[key])
+    limit_keys = ("lower_95", "upper_95", "lower_998", "upper_998")
+    for i, want in enumerate(exp.get("points", [])):
+        have = got["points"][i]
+        for key in ("value", *limit_keys):
+            if key in want:
+                close(f"points[{i}].{key}", have[key], want[key])
+        for key in ("position", "level", "outcome"):
+            if key in want and have[key] != want[key]:
+                problems.append(f"points[{i}].{key}: got {have[key]!r}, expected {want[key]!r}")
+    for i, want in enumerate(exp.get("limits_at", [])):
+        for key in limit_keys:
+            close(f"limits_at[{i}].{key}", got["limits"][i][key], want[key])
+    return problems
+
+
 RUNNERS: dict[str, Runner] = {
     "period": run_period,
     "values": run_values,
@@ -842,6 +909,7 @@ RUNNERS: dict[str, Runner] = {
     "intervals": run_intervals,
     "quantiles": from_problems(quantile_problems),
     "recent_trend": from_problems(trend_problems),
+    "funnel": from_problems(funnel_problems),
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.

@@ -57,7 +57,7 @@ fn one_batch(
     }
 }
 
-fn run<'py>(
+pub(crate) fn run<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     work: impl FnOnce(&RecordBatch) -> ragstatus::Result<RecordBatch> + Send,

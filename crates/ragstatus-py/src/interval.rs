@@ -19,7 +19,7 @@ use crate::conv::number::extract_decimal;
 use crate::errors::{IntoPyResult, invalid};
 
 /// The error of `r`, with `field` set on the exception when it has none yet.
-fn named<T>(py: Python<'_>, field: &str, r: PyResult<T>) -> PyResult<T> {
+pub(crate) fn named<T>(py: Python<'_>, field: &str, r: PyResult<T>) -> PyResult<T> {
     r.inspect_err(|err| {
         let value = err.value(py);
         if value.getattr("field").map(|f| f.is_none()).unwrap_or(false) {
@@ -29,7 +29,7 @@ fn named<T>(py: Python<'_>, field: &str, r: PyResult<T>) -> PyResult<T> {
     })
 }
 
-fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+pub(crate) fn number(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
     named(obj.py(), field, extract_decimal(obj))
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn preference(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Preference>
     }
 }
 
-fn level_text(level: ConfidenceLevel) -> &'static str {
+pub(crate) fn level_text(level: ConfidenceLevel) -> &'static str {
     match level {
         ConfidenceLevel::P95 => "95",
         ConfidenceLevel::P998 => "99.8",

@@ -13,6 +13,9 @@
 //!   through [`crate::budget::roll_up`].
 //! - [`milestone::milestones_batch`]: milestones in, their state and status as of a date out,
 //!   through [`crate::milestone::evaluate_milestone`].
+//! - [`funnel::funnel_batch`] and [`funnel::intervals_batch`]: units (numerator and
+//!   denominator) in, their funnel limits and label, or their §8a intervals, out, through
+//!   [`crate::funnel`] and [`crate::interval`].
 //!
 //! As in [`crate::frame`], **rows in = rows rated + rows reported**: output row `i` belongs to
 //! input row `i` (column `row`), whether it was evaluated or is in error; a bad row has its
@@ -25,6 +28,7 @@
 //! dictionaries of `UInt8` codes over [`STATUS_NAMES`], as in the frame path.
 
 pub mod budget;
+pub mod funnel;
 pub mod milestone;
 pub mod spc;
 

@@ -35,12 +35,13 @@
 //! ```
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
-use statrs::function::gamma::checked_gamma_lr;
+use statrs::function::gamma::{checked_gamma_lr, ln_gamma};
 
 use crate::error::{Error, Result};
 
@@ -90,8 +91,14 @@ impl ConfidenceLevel {
 
     /// z = Φ⁻¹(c + (1 − c)/2): 1.959963985 at 95%, 3.090232306 at 99.8%.
     pub fn z(self) -> f64 {
+        // Asked for once per limit in bulk work; the quantile is a series evaluation.
+        static Z: [OnceLock<f64>; 2] = [OnceLock::new(), OnceLock::new()];
         let (_, upper) = self.tails();
-        standard_normal_quantile(upper)
+        let slot = match self {
+            ConfidenceLevel::P95 => &Z[0],
+            ConfidenceLevel::P998 => &Z[1],
+        };
+        *slot.get_or_init(|| standard_normal_quantile(upper))
     }
 }
 
@@ -195,6 +202,18 @@ pub fn proportion(
     let x = to_f64(count, "count")?;
     let n = to_f64(denominator, "denominator")?;
     let m = to_f64(multiplier, "multiplier")?;
+    let ends = (count.is_zero(), count == denominator);
+    wilson(value, [x, n, m], ends, level)
+}
+
+/// Wilson's limits of a checked proportion: `ends` says whether the count is 0 and whether it
+/// is the denominator.
+fn wilson(
+    value: Decimal,
+    [x, n, m]: [f64; 3],
+    (zero, all): (bool, bool),
+    level: ConfidenceLevel,
+) -> Result<Interval> {
     let z = level.z();
     let z2 = z * z;
     // PHE's arrangement of Wilson's formula, kept term for term so the rounding matches.
@@ -202,13 +221,70 @@ pub fn proportion(
     let mut lower = (2.0 * x + z2 - root) / 2.0 / (n + z2) * m;
     let mut upper = (2.0 * x + z2 + root) / 2.0 / (n + z2) * m;
     // At 0 and at n the formula is exactly 0 and 1, but z·√(z²) need not equal z² in f64.
-    if count.is_zero() {
+    if zero {
         lower = 0.0;
     }
-    if count == denominator {
+    if all {
         upper = m;
     }
     finish(value, lower, upper, Method::Wilson, level)
+}
+
+/// The kind of interval [`both_levels`] computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// [`proportion`].
+    Proportion,
+    /// [`rate`] (and [`ratio`], the same limits).
+    Poisson,
+}
+
+/// The 95% and 99.8% intervals of one unit, exactly as [`proportion`] or [`rate`] gives each,
+/// with the checks, the estimate and the conversions done once: the bulk path's unit of work.
+pub(crate) fn both_levels(
+    kind: Kind,
+    count: Decimal,
+    denominator: Decimal,
+    multiplier: Decimal,
+) -> Result<[Interval; 2]> {
+    let levels = [ConfidenceLevel::P95, ConfidenceLevel::P998];
+    if kind == Kind::Proportion {
+        check_count(count, "count")?;
+        check_positive(denominator, "denominator")?;
+        check_positive(multiplier, "multiplier")?;
+        if count > denominator {
+            // The scalar function's error, word for word.
+            return proportion(count, denominator, levels[0], multiplier)
+                .map(|ci| [ci.clone(), ci]);
+        }
+        let value = scaled(count, denominator, multiplier)?;
+        let f = [
+            to_f64(count, "count")?,
+            to_f64(denominator, "denominator")?,
+            to_f64(multiplier, "multiplier")?,
+        ];
+        let ends = (count.is_zero(), count == denominator);
+        let [a, b] = levels;
+        return Ok([wilson(value, f, ends, a)?, wilson(value, f, ends, b)?]);
+    }
+    check_count(count, "count")?;
+    check_positive(denominator, "denominator")?;
+    check_positive(multiplier, "multiplier")?;
+    let value = scaled(count, denominator, multiplier)?;
+    let n = to_f64(denominator, "denominator")?;
+    let m = to_f64(multiplier, "multiplier")?;
+    let x = to_f64(count, "count")?;
+    let small = count < Decimal::from(SMALL_COUNT);
+    let one = |level| {
+        let ((low, high), method) = if small {
+            (exact_poisson(x, level), Method::ExactPoisson)
+        } else {
+            (byar(x, level), Method::Byar)
+        };
+        finish(value, low / n * m, high / n * m, method, level)
+    };
+    let [a, b] = levels;
+    Ok([one(a)?, one(b)?])
 }
 
 /// A crude rate, count / denominator × `multiplier` (100 000 for a rate per 100,000), with
@@ -398,7 +474,32 @@ pub fn count_limits(count: Decimal, level: ConfidenceLevel) -> Result<(f64, f64,
 }
 
 /// Exact Poisson limits: χ²((1 − c)/2, 2x)/2 and χ²(c + (1 − c)/2, 2x + 2)/2.
-fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+pub(crate) fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+    // Whole counts below 10 are nearly all the small counts of a large table, and each
+    // quantile is a bisection of some seventy steps: they are computed once.
+    if x.fract() == 0.0 && (0.0..f64::from(SMALL_COUNT)).contains(&x) {
+        let table = match level {
+            ConfidenceLevel::P95 => &EXACT_95,
+            ConfidenceLevel::P998 => &EXACT_998,
+        };
+        let limits = table.get_or_init(|| {
+            let mut limits = [(0.0, 0.0); SMALL_COUNT as usize];
+            for (k, slot) in limits.iter_mut().enumerate() {
+                *slot = exact_poisson_uncached(k as f64, level);
+            }
+            limits
+        });
+        if let Some(l) = limits.get(x as usize) {
+            return *l;
+        }
+    }
+    exact_poisson_uncached(x, level)
+}
+
+static EXACT_95: OnceLock<[(f64, f64); SMALL_COUNT as usize]> = OnceLock::new();
+static EXACT_998: OnceLock<[(f64, f64); SMALL_COUNT as usize]> = OnceLock::new();
+
+fn exact_poisson_uncached(x: f64, level: ConfidenceLevel) -> (f64, f64) {
     let (p_low, p_high) = level.tails();
     // R's qchisq(p, 0) is 0: no events cannot have a lower limit above zero.
     let lower = if x > 0.0 {
@@ -411,7 +512,7 @@ fn exact_poisson(x: f64, level: ConfidenceLevel) -> (f64, f64) {
 }
 
 /// Byar's limits: x(1 − 1/(9x) − z/(3√x))³ and (x + 1)(1 − 1/(9(x + 1)) + z/(3√(x + 1)))³.
-fn byar(x: f64, level: ConfidenceLevel) -> (f64, f64) {
+pub(crate) fn byar(x: f64, level: ConfidenceLevel) -> (f64, f64) {
     let z = level.z();
     let lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * x.sqrt())).powi(3);
     let x1 = x + 1.0;
@@ -437,8 +538,22 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
     if !(half > 0.0 && half.is_finite()) {
         return f64::NAN;
     }
+    // For a small shape the lower tail is P(a, y) ≈ yᵃ / Γ(a + 1): when the quantile that gives
+    // lies below f64's smallest normal number (a fractional count of a few thousandths), the
+    // search below cannot represent it and would stop at a rounding artefact far above it.
+    let log_quantile = (p.ln() + ln_gamma(half + 1.0)) / half + std::f64::consts::LN_2;
+    if log_quantile < f64::MIN_POSITIVE.ln() {
+        return 0.0;
+    }
     // Below f64's range the regularised gamma function is undefined: no probability there.
-    let cdf = |x: f64| checked_gamma_lr(half, x / 2.0).unwrap_or(0.0);
+    let cdf = |x: f64| {
+        let y = x / 2.0;
+        if y < 1.0 {
+            lower_gamma_series(half, y)
+        } else {
+            checked_gamma_lr(half, y).unwrap_or(0.0)
+        }
+    };
     let mut lo = f64::MIN_POSITIVE;
     if cdf(lo) >= p {
         return 0.0;
@@ -468,7 +583,27 @@ fn chi_squared_quantile(p: f64, df: f64) -> f64 {
     lo + (hi - lo) / 2.0
 }
 
-fn check_count(x: Decimal, field: &str) -> Result<()> {
+/// The regularised lower incomplete gamma function P(a, y) for y below 1, by its series
+/// yᵃ e⁻ʸ Σ yᵏ / Γ(a + k + 1). statrs gives 0 there for a small shape and a tiny y (P(0.05,
+/// 10⁻¹⁵) is about 0.18), which sent the search for a small count's lower limit to a rounding
+/// artefact near 10⁻¹⁵ instead of the limit.
+fn lower_gamma_series(a: f64, y: f64) -> f64 {
+    if y <= 0.0 {
+        return 0.0;
+    }
+    let mut term = (a * y.ln() - y - ln_gamma(a + 1.0)).exp();
+    let mut sum = term;
+    for k in 1..200 {
+        term *= y / (a + f64::from(k));
+        sum += term;
+        if term < sum * 1e-17 {
+            break;
+        }
+    }
+    sum.min(1.0)
+}
+
+pub(crate) fn check_count(x: Decimal, field: &str) -> Result<()> {
     if x.is_sign_negative() && !x.is_zero() {
         return Err(
             Error::invalid_value(x.to_string(), "a count of zero or more").with_field(field),
@@ -477,7 +612,7 @@ fn check_count(x: Decimal, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_positive(x: Decimal, field: &str) -> Result<()> {
+pub(crate) fn check_positive(x: Decimal, field: &str) -> Result<()> {
     if x <= Decimal::ZERO {
         return Err(
             Error::invalid_value(x.to_string(), format!("a {field} greater than zero"))
@@ -487,14 +622,14 @@ fn check_positive(x: Decimal, field: &str) -> Result<()> {
     Ok(())
 }
 
-fn scaled(count: Decimal, denominator: Decimal, multiplier: Decimal) -> Result<Decimal> {
+pub(crate) fn scaled(count: Decimal, denominator: Decimal, multiplier: Decimal) -> Result<Decimal> {
     count
         .checked_div(denominator)
         .and_then(|r| r.checked_mul(multiplier))
         .ok_or_else(|| Error::overflow("count / denominator × multiplier"))
 }
 
-fn to_f64(x: Decimal, field: &str) -> Result<f64> {
+pub(crate) fn to_f64(x: Decimal, field: &str) -> Result<f64> {
     x.to_f64()
         .filter(|v| v.is_finite())
         .ok_or_else(|| Error::invalid_value(x.to_string(), "a finite number").with_field(field))
@@ -519,7 +654,8 @@ fn finish(
 }
 
 /// `x` as a decimal of [`SIGNIFICANT_DIGITS`] significant digits, rounded to nearest from the
-/// float's exact binary value. Values below a decimal's resolution are zero.
+/// float's exact binary value; below 10⁻¹⁸, to a decimal's 28 places. Values below a decimal's
+/// resolution are zero.
 pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     if !x.is_finite() {
         return Err(Error::overflow(format!("the {what} confidence limit")));
@@ -527,11 +663,46 @@ pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
     if x.abs() < 1e-27 {
         return Ok(Decimal::ZERO);
     }
+    if let Some(d) = round_significant_fast(x) {
+        return Ok(d);
+    }
     let digits = SIGNIFICANT_DIGITS.saturating_sub(1) as usize;
     let text = format!("{x:.digits$e}");
-    Decimal::from_scientific(&text)
-        .map(|d| d.normalize())
-        .map_err(|_| Error::overflow(format!("the {what} confidence limit")))
+    match Decimal::from_scientific(&text) {
+        Ok(d) => Ok(d.normalize()),
+        // Ten significant digits of a number below 10⁻¹⁸ need more than a decimal's 28
+        // places: it keeps the digits it can hold.
+        Err(_) if x.abs() < 1.0 => format!("{x:.28}")
+            .parse::<Decimal>()
+            .map(|d| d.normalize())
+            .map_err(|_| Error::overflow(format!("the {what} confidence limit"))),
+        Err(_) => Err(Error::overflow(format!("the {what} confidence limit"))),
+    }
+}
+
+/// [`round_significant`] without writing text, where that gives the same digits: `x` is scaled
+/// by a power of ten that is exact in f64 (one rounding, at most half a unit in 10⁻⁶ of the
+/// last digit), so the scaled value rounds to the same integer as the exact one unless it lies
+/// within that error of a half; those, and magnitudes outside the exact powers, are left to the
+/// text path.
+fn round_significant_fast(x: f64) -> Option<Decimal> {
+    let digits = i32::try_from(SIGNIFICANT_DIGITS).ok()?;
+    let exponent = x.abs().log10().floor();
+    if !exponent.is_finite() {
+        return None;
+    }
+    let scale = digits - 1 - exponent as i32;
+    if !(0..=22).contains(&scale) {
+        return None;
+    }
+    let scaled = x * 10f64.powi(scale);
+    let rounded = scaled.round();
+    let low = 10f64.powi(digits - 1);
+    if !(low..low * 10.0).contains(&rounded.abs()) || ((scaled - rounded).abs() - 0.5).abs() < 1e-4
+    {
+        return None;
+    }
+    Some(Decimal::new(rounded as i64, scale as u32).normalize())
 }
 
 /// Half a unit in the last of the [`SIGNIFICANT_DIGITS`] significant digits of `limit`: the
@@ -590,6 +761,40 @@ mod tests {
     }
 
     #[test]
+    fn a_lower_limit_below_the_range_of_f64_is_zero() {
+        // χ²(0.001; 0.002) / 2 is about 10^-3000: zero, not a rounding artefact of the search.
+        let (lower, _) = exact_poisson(0.001, ConfidenceLevel::P998);
+        assert_eq!(lower, 0.0);
+        let (lower, _) = exact_poisson(0.004, ConfidenceLevel::P998);
+        assert_eq!(lower, 0.0);
+        // Where the quantile is representable it is still found: P(a, y) ≈ yᵃ / Γ(a + 1).
+        let (lower, _) = exact_poisson(0.5, ConfidenceLevel::P95);
+        let approx = (0.025_f64 * statrs::function::gamma::gamma(1.5)).powf(2.0);
+        assert!(
+            lower > 0.0 && (lower / approx - 1.0).abs() < 0.05,
+            "{lower} vs {approx}"
+        );
+    }
+
+    #[test]
+    fn small_counts_have_their_lower_limit_not_a_rounding_artefact() {
+        // P(a, y) ≈ yᵃ / Γ(a + 1) for a tiny y: the quantile of 0.001 for a = 0.05 is about
+        // e^-138.7, where statrs's function gave 0 and the search stopped near 10⁻¹⁵.
+        let (lower, _) = exact_poisson(0.05, ConfidenceLevel::P998);
+        let want = ((0.001_f64.ln() + ln_gamma(1.05)) / 0.05).exp();
+        assert!((lower / want - 1.0).abs() < 1e-6, "{lower:e} vs {want:e}");
+        // The series agrees with statrs where both are accurate.
+        for (a, y) in [(0.5, 0.3), (3.0, 0.9), (9.5, 0.5)] {
+            let ours = lower_gamma_series(a, y);
+            let theirs = checked_gamma_lr(a, y).unwrap();
+            assert!(
+                (ours / theirs - 1.0).abs() < 1e-12,
+                "{a} {y}: {ours} vs {theirs}"
+            );
+        }
+    }
+
+    #[test]
     fn half_unit_of_the_last_significant_digit() {
         assert_eq!(half_unit(dec!(25.53440000)), dec!(0.000000005));
         assert_eq!(half_unit(dec!(123456.7891)), dec!(0.00005));
@@ -607,5 +812,28 @@ mod tests {
             dec!(12345678900)
         );
         assert!(round_significant(f64::NAN, "x").is_err());
+        // Beyond a decimal's 28 places the digits it can hold are kept.
+        assert_eq!(
+            round_significant(1.234_567_890_123e-24, "x").unwrap(),
+            dec!(0.0000000000000000000000012346)
+        );
+    }
+
+    #[test]
+    fn the_fast_rounding_gives_the_digits_of_the_text_path() {
+        let mut x = 1.234_567_890_123_456e-12_f64;
+        for _ in 0..200 {
+            for v in [x, -x, x * 1.000_000_000_05, x * 0.999_999_999_95] {
+                let text = format!("{v:.9e}");
+                let want = Decimal::from_scientific(&text).unwrap().normalize();
+                if let Some(got) = round_significant_fast(v) {
+                    assert_eq!(got, want, "{v:e}");
+                }
+            }
+            x *= 1.37;
+        }
+        // A tie in the exact binary value is left to the text path.
+        assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));
+        assert_eq!(round_significant_fast(1_234_567_890.5), None);
     }
 }

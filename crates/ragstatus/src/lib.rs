@@ -113,6 +113,7 @@ pub mod direction;
 pub mod error;
 mod exact;
 pub mod frame;
+pub mod funnel;
 pub mod indicator;
 pub mod input;
 pub mod interval;
