@@ -52,6 +52,8 @@ def test_every_compiled_name_is_exported() -> None:
         "milestones_frame",
         "plot_spc",
         "spc_frame",
+        "icon_summary",
+        "icon_summary_frame",
     }
 
 

@@ -22,6 +22,7 @@ pub mod conv;
 pub mod direction;
 pub mod errors;
 pub mod frame;
+pub mod icons;
 pub mod indicators;
 pub mod interval;
 pub mod milestone;
@@ -54,6 +55,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     budget::register(m)?;
     milestone::register(m)?;
     spc::register(m)?;
+    icons::register(m)?;
     benchmarking::register(m)?;
     frame::register(m)?;
     interval::register(m)?;

@@ -428,14 +428,8 @@ impl IconSummaryRow {
         let assurance = AssuranceIcon::of_result(result);
         let last_segment = result.segments.last();
         let trial_limits = has_limits(result) && last_segment.is_some_and(|s| s.trial_limits);
-        let mut summary = format!("{} {}", variation.sentence(), assurance.sentence());
-        if let Some(segment) = last_segment.filter(|_| trial_limits) {
-            summary.push_str(&format!(
-                " The limits are trial limits, from only {} point{}: read the icons with care.",
-                segment.points,
-                if segment.points == 1 { "" } else { "s" }
-            ));
-        }
+        let trial_points = last_segment.filter(|_| trial_limits).map(|s| s.points);
+        let summary = IconSummaryRow::summary_of(variation, assurance, trial_points);
         let last = result.points.last();
         IconSummaryRow {
             id: id.to_string(),
@@ -449,6 +443,26 @@ impl IconSummaryRow {
             trial_limits,
             summary,
         }
+    }
+}
+
+impl IconSummaryRow {
+    /// The row's sentence: both icons' sentences, then, when the last segment's limits are
+    /// trial limits from `trial_points` points, a caveat.
+    pub fn summary_of(
+        variation: VariationIcon,
+        assurance: AssuranceIcon,
+        trial_points: Option<usize>,
+    ) -> String {
+        let mut summary = format!("{} {}", variation.sentence(), assurance.sentence());
+        if let Some(points) = trial_points {
+            summary.push_str(&format!(
+                " The limits are trial limits, from only {points} point{}: read the icons with \
+                 care.",
+                if points == 1 { "" } else { "s" }
+            ));
+        }
+        summary
     }
 }
 
