@@ -160,17 +160,84 @@ def icon_summary(
     return _frame(columns, rows, "polars" if polars else "pandas")
 
 
-def _series_row(members: list[dict[str, Any]], improvement: str, has_target: bool) -> dict[str, Any]:
+# The columns of spc_frame's result that the icon summary reads from a series' last point.
+_LAST = (
+    "index",
+    "label",
+    "value",
+    "segment",
+    "upper_process_limit",
+    "trial_limits",
+    "point_type",
+    "assurance",
+    "error",
+    "error_kind",
+)
+
+
+def _last_points(batch: Any, keys: list[str]) -> list[dict[str, Any]]:
+    """One dict per series of spc_frame's result, in order of its first row: the key columns,
+    ``rows`` (its number of rows), ``first`` (its first row), the columns of :data:`_LAST` at
+    its last point and ``segment_points`` (the number of points of the last point's segment).
+
+    Grouped in Arrow, so that a frame of many series is not walked row by row in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    # Keys from polars arrive as string views, which Arrow's filter, take and group-by kernels
+    # do not all read yet.
+    views = {pa.string_view(): pa.string(), pa.binary_view(): pa.binary()}
+    if any(f.type in views for f in table.schema):
+        table = table.cast(
+            pa.schema([f.with_type(views.get(f.type, f.type)) for f in table.schema])
+        )
+    whole = table
+    # A constant column gives a frame without keys its one group; each row's position picks the
+    # last points out afterwards (Arrow's "last" has no kernel for decimals).
+    table = table.append_column("_series", pa.array([0] * table.num_rows, pa.int8()))
+    table = table.append_column("_position", pa.array(range(table.num_rows), pa.int64()))
+    null_key = None
+    for k in keys:
+        missing = pc.is_null(table[k])
+        null_key = missing if null_key is None else pc.or_(null_key, missing)
+    lone: list[dict[str, Any]] = []
+    if null_key is not None:
+        # Rows with a null key are each in error and belong to no series.
+        for r in whole.filter(null_key).to_pylist():
+            lone.append({**r, "rows": 1, "first": r["row"], "segment_points": None})
+        table = table.filter(pc.invert(null_key))
+    group = [*keys, "_series"]
+    # Stable, with the unanalysed rows (no index) last: each group's last row is its last point.
+    ordered = table.sort_by([("index", "ascending")])
+    last = ordered.group_by(group, use_threads=False).aggregate(
+        [("row", "min"), ("row", "count"), ("_position", "last", pc.ScalarAggregateOptions(skip_nulls=False))]
+    )
+    points = whole.select([*keys, *_LAST]).take(last["_position_last"]).to_pylist()
+    sizes = table.group_by([*group, "segment"]).aggregate([("row", "count")])
+    segment_points = {
+        (tuple(r[k] for k in keys), r["segment"]): r["row_count"] for r in sizes.to_pylist()
+    }
+    series = []
+    for r, point in zip(last.to_pylist(), points):
+        key = tuple(point[k] for k in keys)
+        point.update(
+            rows=r["row_count"],
+            first=r["row_min"],
+            segment_points=segment_points.get((key, point["segment"])),
+        )
+        series.append(point)
+    return sorted(series + lone, key=lambda s: s["first"])
+
+
+def _series_row(last: dict[str, Any], improvement: str, has_target: bool) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ICON_FRAME_COLUMNS)
-    row["rows"] = len(members)
-    failed = next((m for m in members if m.get("error") is not None), None)
-    if failed is not None:
-        # A series with a row in error is not analysed (see spc_frame): it keeps its row here,
-        # with the first error, so that no series is left out without a word.
-        row["error"], row["error_kind"] = failed["error"], failed.get("error_kind")
+    row["rows"] = last["rows"]
+    if last.get("error") is not None:
+        # A series with a row in error is not analysed (see spc_frame): every row of it is in
+        # error, and it keeps its row here so that no series is left out without a word.
+        row["error"], row["error_kind"] = last["error"], last.get("error_kind")
         return row
-    last = max(members, key=lambda m: m["index"])
-    segment = [m for m in members if m["segment"] == last["segment"]]
     has_limits = last.get("upper_process_limit") is not None
     trial = bool(last.get("trial_limits")) and has_limits
     row.update(
@@ -180,13 +247,13 @@ def _series_row(members: list[dict[str, Any]], improvement: str, has_target: boo
             improvement,
             has_target,
             has_limits,
-            len(segment) if trial else None,
+            last["segment_points"] if trial else None,
         )
     )
     row.update(
         period=last.get("label"),
         value=last.get("value"),
-        points=len(members),
+        points=last["rows"],
         trial_limits=trial,
     )
     return row
@@ -211,8 +278,9 @@ def icon_summary_frame(
     rows of the series, ``target`` the target of the settings. A series with a row in error
     (a missing value, a repeated period, ...) is not analysed: its row has no icons and names
     the first error in ``error`` and ``error_kind``; a row with a null key is its own series.
-    The result is polars for a polars input, pandas otherwise. With ``svg=True`` each icon is
-    also given as inline SVG.
+    The result is the same kind of frame as the input (polars for polars, a pyarrow Table or
+    RecordBatch for those, pandas for pandas). With ``svg=True`` each icon is also given as
+    inline SVG.
     """
     if not _is_frame(values):
         raise InvalidValueError(
@@ -240,17 +308,11 @@ def icon_summary_frame(
     if not isinstance(improvement, str):
         raise InvalidValueError(f"improvement: {improvement!r} is not valid; expected text")
     target = merged.get("target")
-    groups: dict[Any, list[dict[str, Any]]] = {}
-    for r in batch.to_pylist():
-        key = tuple(r.get(k) for k in keys)
-        # Rows with a null key are each in error and belong to no series.
-        group = ("row", r["row"]) if any(k is None for k in key) else ("key", key)
-        groups.setdefault(group, []).append(r)
     tested = None if target is None else to_decimal(target)
     rows = []
-    for members in groups.values():
-        row = {k: members[0].get(k) for k in keys}
-        row.update(_series_row(members, improvement, target is not None))
+    for last in _last_points(batch, keys):
+        row = {k: last.get(k) for k in keys}
+        row.update(_series_row(last, improvement, target is not None))
         row["target"] = tested if row["error"] is None else None
         rows.append(row)
     columns = list(keys) + list(ICON_FRAME_COLUMNS)
@@ -258,4 +320,10 @@ def icon_summary_frame(
         rows = [_with_svg(r) for r in rows]
         at = columns.index("error")
         columns[at:at] = list(_SVG_COLUMNS)
+    if kind in ("pyarrow", "pyarrow-batch"):
+        import pyarrow as pa
+
+        data = {c: [r.get(c) for r in rows] for c in columns}
+        table = pa.table(data) if kind == "pyarrow" else pa.RecordBatch.from_pydict(data)
+        return table
     return _frame(columns, rows, "polars" if kind == "polars" else "pandas")

@@ -129,9 +129,11 @@ def test_icon_summary_frame_matches_the_analysis_of_each_series() -> None:
         {"A": rs.analyse_spc(RISING, **settings), "B": rs.analyse_spc(STEADY[:5], **settings)},
         polars=True,
     )
-    for data in (pl.DataFrame(rows), pa.Table.from_pylist(rows)):
+    for data in (pl.DataFrame(rows), pa.Table.from_pylist(rows), pa.RecordBatch.from_pylist(rows)):
         frame = rs.icon_summary_frame(data, by=["id"], period="month", svg=True, settings=settings)
-        got = pl.from_pandas(frame) if not isinstance(frame, pl.DataFrame) else frame
+        assert type(frame) is type(data), "the same kind of frame out as in"
+        got = frame if isinstance(frame, pl.DataFrame) else pl.from_arrow(frame)
+        assert isinstance(got, pl.DataFrame)
         for column in ("variation", "assurance", "summary", "trial_limits", "points"):
             assert got[column].to_list() == expected[column].to_list(), column
         assert got["variation_svg"][0] == rs.icon_svg("variation", "concern_high")
@@ -140,3 +142,13 @@ def test_icon_summary_frame_matches_the_analysis_of_each_series() -> None:
 def test_icon_summary_frame_refuses_a_list() -> None:
     with pytest.raises(rs.InvalidValueError, match="frame of series"):
         rs.icon_summary_frame([1, 2, 3])
+
+
+def test_icon_summary_frame_without_keys_or_rows() -> None:
+    pd = pytest.importorskip("pandas")
+    whole = rs.icon_summary_frame(pd.DataFrame({"value": RISING}), target=45)
+    assert list(whole.columns) == list(ICON_FRAME_COLUMNS)
+    assert (len(whole), whole["variation"][0], whole["points"][0]) == (1, "improvement_high", len(RISING))
+    assert whole["period"][0] is None, "without a period column the points have no labels"
+    empty = rs.icon_summary_frame(pd.DataFrame({"id": pd.Series([], dtype=str), "value": pd.Series([], dtype=float)}), by="id")
+    assert len(empty) == 0 and list(empty.columns) == ["id", *ICON_FRAME_COLUMNS]
