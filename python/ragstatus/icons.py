@@ -99,6 +99,13 @@ ASSURANCE_ICONS: tuple[str, ...] = (
 _SVG_COLUMNS = ("variation_svg", "assurance_svg")
 
 
+def _flag(value: Any, name: str) -> bool:
+    """A true/false argument: a bool (or a numpy bool), nothing that merely has a truth value."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return bool(value)
+    raise InvalidValueError(f"{name}: {value!r} is not valid; expected True or False")
+
+
 def _with_svg(row: dict[str, Any]) -> dict[str, Any]:
     variation, assurance = row.get("variation"), row.get("assurance")
     row["variation_svg"] = None if variation is None else icon_svg("variation", variation)
@@ -149,6 +156,7 @@ def icon_summary(
     """
     if names is not None and not isinstance(names, Mapping):
         raise InvalidValueError(f"names: {names!r} is not valid; expected a dict of id to name")
+    svg, polars = _flag(svg, "svg"), _flag(polars, "polars")
     rows = []
     for key, result in _pairs(results):
         name = key if names is None else names.get(key, key)
@@ -288,6 +296,7 @@ def icon_summary_frame(
             "polars DataFrame, polars LazyFrame, pyarrow Table or RecordBatch); for analyses "
             "already run use icon_summary"
         )
+    svg = _flag(svg, "svg")
     merged: dict[str, Any] = {}
     given = settings.pop("settings", None)
     if given is not None:

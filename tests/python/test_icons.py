@@ -76,6 +76,11 @@ def test_unknown_icons_and_kinds_are_refused_naming_the_argument() -> None:
     with pytest.raises(rs.InvalidValueError) as err:
         rs.icon_text("colour", "common_cause")  # type: ignore[arg-type]
     assert err.value.field == "kind"
+    with pytest.raises(rs.InvalidValueError) as err:
+        rs.icon_svg("assurance", None)  # type: ignore[arg-type]
+    assert err.value.field == "name"
+    with pytest.raises(rs.InvalidValueError, match="svg"):
+        rs.icon_summary({}, svg="yes")  # type: ignore[arg-type]
 
 
 def test_icon_summary_refuses_what_is_not_an_analysis() -> None:

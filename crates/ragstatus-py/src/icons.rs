@@ -2,10 +2,11 @@
 //! sentences and inline SVG. `ragstatus.icons` builds its frames on these.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use ragstatus::icons::{AssuranceIcon, IconSummaryRow, VariationIcon};
 use ragstatus::spc::{Assurance, Improvement, PointType};
 
+use crate::conv::describe;
 use crate::errors::PyErrWrapper;
 use crate::spc::PySpcResult;
 
@@ -45,6 +46,18 @@ fn assurance_named(name: &str, field: &str) -> PyResult<AssuranceIcon> {
             ),
         )
     })
+}
+
+/// Text, or an `InvalidValueError` naming the argument.
+fn text(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.to_string()),
+        Err(_) => Err(bad(
+            field,
+            &describe(obj),
+            "text naming an icon or its kind",
+        )),
+    }
 }
 
 /// Reads a serde name (`"increase"`, `"higher"`, `"consistent_pass"`, ...) of a core enum.
@@ -150,10 +163,11 @@ fn icons_of<'py>(
 /// The inline SVG of an icon (32 × 32 pixels, with a `<title>`): `kind` is `"variation"` or
 /// `"assurance"`, `name` the icon's name (`"improvement_high"`, `"consistent_pass"`, ...).
 #[pyfunction]
-fn icon_svg(kind: &str, name: &str) -> PyResult<String> {
-    match kind {
-        "variation" => Ok(variation_named(name, "name")?.svg()),
-        "assurance" => Ok(assurance_named(name, "name")?.svg()),
+fn icon_svg(kind: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<String> {
+    let (kind, name) = (text(kind, "kind")?, text(name, "name")?);
+    match kind.as_str() {
+        "variation" => Ok(variation_named(&name, "name")?.svg()),
+        "assurance" => Ok(assurance_named(&name, "name")?.svg()),
         other => Err(bad("kind", other, "\"variation\" or \"assurance\"")),
     }
 }
@@ -161,14 +175,18 @@ fn icon_svg(kind: &str, name: &str) -> PyResult<String> {
 /// An icon's short label and its sentence for a councillor: `kind` is `"variation"` or
 /// `"assurance"`, `name` the icon's name.
 #[pyfunction]
-fn icon_text(kind: &str, name: &str) -> PyResult<(&'static str, &'static str)> {
-    match kind {
+fn icon_text(
+    kind: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+) -> PyResult<(&'static str, &'static str)> {
+    let (kind, name) = (text(kind, "kind")?, text(name, "name")?);
+    match kind.as_str() {
         "variation" => {
-            let icon = variation_named(name, "name")?;
+            let icon = variation_named(&name, "name")?;
             Ok((icon.label(), icon.sentence()))
         }
         "assurance" => {
-            let icon = assurance_named(name, "name")?;
+            let icon = assurance_named(&name, "name")?;
             Ok((icon.label(), icon.sentence()))
         }
         other => Err(bad("kind", other, "\"variation\" or \"assurance\"")),
