@@ -21,7 +21,11 @@ machine may be shared.
 Run (after a release build of the extension, see benches/README.md):
 
     python benches/python/bench_distributed.py
-    python benches/python/bench_distributed.py --orgs 4200 --methods single,dask   # 10M rows
+    python benches/python/bench_distributed.py --orgs 4200 --repeat 1 --no-collect --no-explain  # 10M rows
+
+``--no-explain`` runs every method with ``explain=False`` (no sentences: less to compute and to
+send back); ``--no-collect`` leaves the results on the cluster (a 10M-row result collected to
+the driver needs more memory than the 2-core machine has, as the 2.4M-row figures show).
 """
 
 from __future__ import annotations
@@ -45,6 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_frame import QUARTERS, cpu_model, definitions, national  # noqa: E402
 
 import ragstatus as rs  # noqa: E402
+
+# Set from the command line: whether to write the sentences (``--no-explain``) and whether to
+# collect the results to the driver (``--no-collect``, for frames whose result does not fit it).
+EXPLAIN = True
+COLLECT = True
 
 
 class Peaks:
@@ -96,7 +105,7 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
 
 def run_single(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, float, str]]:
     def go() -> Any:
-        return rs.evaluate_frame(pd.read_parquet(path), defs, by="organisation")
+        return rs.evaluate_frame(pd.read_parquet(path), defs, by="organisation", explain=EXPLAIN)
 
     with Peaks() as peaks:
         out, t = timed(go, repeat)
@@ -113,15 +122,16 @@ def run_dask(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, f
     rows: list[tuple[str, float, str]] = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster):
         def result() -> Any:
-            return rd.evaluate(dd.read_parquet(str(path)), defs, by="organisation")
+            return rd.evaluate(dd.read_parquet(str(path)), defs, by="organisation", explain=EXPLAIN)
 
         with Peaks() as peaks:
             counts, t = timed(lambda: result().map_partitions(len).compute(), repeat)
         rows.append(("dask, 2 workers: evaluated on the workers", t, peaks.describe()))
-        with Peaks() as peaks:
-            out, t = timed(lambda: result().compute(), repeat)
-        rows.append(("dask, 2 workers: + collected to the driver", t, peaks.describe()))
-        assert out["error"].isna().all() and int(sum(counts)) == len(out)
+        if COLLECT:
+            with Peaks() as peaks:
+                out, t = timed(lambda: result().compute(), repeat)
+            rows.append(("dask, 2 workers: + collected to the driver", t, peaks.describe()))
+            assert out["error"].isna().all() and int(sum(counts)) == len(out)
     return rows
 
 
@@ -144,15 +154,16 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, 
     rows: list[tuple[str, float, str]] = []
     try:
         def result() -> Any:
-            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation")
+            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation", explain=EXPLAIN)
 
         with Peaks() as peaks:
             _, t = timed(lambda: result().write.format("noop").mode("overwrite").save(), repeat)
         rows.append(("spark local[2], applyInArrow: evaluated on the executors", t, peaks.describe()))
-        with Peaks() as peaks:
-            out, t = timed(lambda: result().toArrow(), repeat)
-        rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
-        assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
+        if COLLECT:
+            with Peaks() as peaks:
+                out, t = timed(lambda: result().toArrow(), repeat)
+            rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
+            assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
 
         # The same groups through applyInPandas: each group to pandas and back (the decimals
         # as Decimal objects, which is what a pandas frame of exact numbers holds).
@@ -168,7 +179,7 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, 
 
         def per_group(pdf: pd.DataFrame) -> pd.DataFrame:
             table = pa.Table.from_pandas(pdf, schema=source_schema, preserve_index=False)
-            out = evaluate_table(table, definitions_from_text(text.value), None, ["organisation"], full, {})
+            out = evaluate_table(table, definitions_from_text(text.value), None, ["organisation"], full, {}, EXPLAIN)
             return out.cast(wire).to_pandas()
 
         with Peaks() as peaks:
@@ -193,7 +204,11 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--methods", default="single,dask,spark")
+    parser.add_argument("--no-explain", action="store_true", help="explain=False: no sentences")
+    parser.add_argument("--no-collect", action="store_true", help="leave the results on the cluster")
     args = parser.parse_args()
+    global EXPLAIN, COLLECT
+    EXPLAIN, COLLECT = not args.no_explain, not args.no_collect
 
     spec, _ = definitions(args.indicators)
     defs = rs.Definitions(spec)
@@ -212,6 +227,7 @@ def main() -> None:
         print(f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; load average before {os.getloadavg()}")
         print(f"Python {platform.python_version()}, pandas {pd.__version__}, pyarrow {pa.__version__}, ragstatus {rs.__version__}")
         print(f"rows: {n:,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
+        print(f"explain={EXPLAIN}, collect={COLLECT}")
         rows: list[tuple[str, float, str]] = []
         runners = {"single": run_single, "dask": run_dask, "spark": run_spark}
         for name in args.methods.split(","):

@@ -7,7 +7,7 @@ target 80.0, absolute tolerance 2 points); indicators 100-199 are values with on
 rows go to three methods, in one run:
 
 - ``rs.evaluate_frame(df, defs, by=["organisation"])``: exact, every row, with the target,
-  shortfall, directions and sentence;
+  shortfall, directions and sentence; and the same with ``explain=False`` (no sentence);
 - pandas: merge with a table of the definitions, the percentage as a float, ``np.select`` for the
   status, a ``groupby().shift()`` for the direction against the previous quarter;
 - polars: the same as a join and ``when/then`` expressions.
@@ -229,6 +229,13 @@ def main() -> None:
     # The float pipelines compare with the previous quarter: the exact previous-period direction.
     want_direction = exact["direction_previous"].map(DIRECTIONS).to_numpy().astype(np.uint8)
 
+    lean, t_lean, c_lean, m_lean = measure(
+        lambda: rs.evaluate_frame(df, defs, by=["organisation"], explain=False), args.repeat
+    )
+    assert (lean["status"].cat.codes.to_numpy() == want_status).all(), "explain=False decides the same"
+    assert lean["explanation"].isna().all()
+    del lean
+
     pandas_out, t_pd, c_pd, m_pd = measure(lambda: with_pandas(df, def_table), args.repeat)
     polars_out, t_pl, c_pl, m_pl = measure(lambda: with_polars(pl_df, pl_defs), args.repeat)
 
@@ -237,6 +244,7 @@ def main() -> None:
 
     results = [
         ("rs.evaluate_frame(by=organisation), exact", t_rs, c_rs, m_rs, (0, 0)),
+        ("rs.evaluate_frame(by=organisation, explain=False), exact", t_lean, c_lean, m_lean, (0, 0)),
         ("pandas merge + np.select + shift (float)", t_pd, c_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
         ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]

@@ -37,6 +37,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
 - benchmarking: ``Benchmark``, ``benchmark``;
 - confidence intervals and comparison with a benchmark (Fingertips): ``proportion_interval``,
   ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``;
+- comparator-group quantiles and the recent trend (Fingertips): ``quantile_bands``,
+  ``quantile_frame``, ``recent_trend_proportions``, ``recent_trend_intervals``;
 - ``__version__``.
 
 Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
@@ -105,12 +107,15 @@ from ragstatus._ragstatus import (
     parse_date,
     parse_number,
     proportion_interval,
+    quantile_bands,
     rate,
     rate_array,
     rate_interval,
     ratio_interval,
     read_budget_csv,
     read_milestones_csv,
+    recent_trend_intervals,
+    recent_trend_proportions,
     resolve,
     roll_up,
     simd_level,
@@ -121,6 +126,7 @@ from ragstatus._ragstatus import (
 from ragstatus._ragstatus import icon_svg, icon_text
 from ragstatus.budget import roll_up_frame
 from ragstatus.frame import actuals_from_frame, evaluate_frame, summary_frame
+from ragstatus.groupstats import quantile_frame
 from ragstatus.milestone import milestones_frame
 from ragstatus.icons import icon_summary, icon_summary_frame
 from ragstatus.spc import plot_spc, spc_frame
@@ -235,6 +241,11 @@ __all__ = [
     "ratio_interval",
     "dsr_interval",
     "compare_with_benchmark",
+    # comparator-group quantiles and the recent trend
+    "quantile_bands",
+    "quantile_frame",
+    "recent_trend_proportions",
+    "recent_trend_intervals",
 ]
 
 

@@ -195,6 +195,7 @@ def result_schema(
         value=value,
         numerator=numerator,
         denominator=denominator,
+        explain=True,
         **columns,
     )
     scales = decimal_scales(
@@ -263,6 +264,7 @@ def evaluate_table(
     by: list[str],
     schema: Any,
     columns: Mapping[str, str],
+    explain: bool = True,
 ) -> Any:
     """Evaluates one partition (a ``pyarrow.Table`` holding whole keys and the row-id column)
     and returns its result as a ``pyarrow.Table`` of ``schema``.
@@ -275,7 +277,7 @@ def evaluate_table(
 
     ids = table.column(ROW_ID).combine_chunks()
     data = _aligned(table.drop_columns([ROW_ID]))
-    out: Any = evaluate_frame(data, definitions, period, by=by, **columns)
+    out: Any = evaluate_frame(data, definitions, period, by=by, explain=explain, **columns)
     local = out.column("row")
     global_row = pc.take(ids, local).cast(pa.uint64())
     named = ids.to_pylist()
@@ -323,17 +325,21 @@ def period_label(period: Union[Period, str, None]) -> Optional[str]:
 class Plan:
     """What every partition's evaluation needs besides the definitions, fixed on the driver: the
     key columns, the column-name keywords of ``evaluate_frame``, the declared result schema and
-    the period's label. Small, so it can travel with every task; the definitions travel once,
-    as :func:`definitions_text`, by the cluster's own means (a graph task, a broadcast)."""
+    the period's label, and whether to write the explanations. Small, so it can travel with
+    every task; the definitions travel once, as :func:`definitions_text`, by the cluster's own
+    means (a graph task, a broadcast)."""
 
     keys: list[str]
     columns: dict[str, str]
     schema: Any
     period: Optional[str]
+    explain: bool = True
 
     def evaluate(self, table: Any, definitions: Definitions) -> Any:
         """Evaluates one partition's ``pyarrow.Table`` (see :func:`evaluate_table`)."""
-        return evaluate_table(table, definitions, self.period, self.keys, self.schema, self.columns)
+        return evaluate_table(
+            table, definitions, self.period, self.keys, self.schema, self.columns, self.explain
+        )
 
 
 def plan(
@@ -342,6 +348,7 @@ def plan(
     by: Union[str, Sequence[str]],
     period: Union[Period, str, None],
     columns: Mapping[str, str],
+    explain: bool = True,
 ) -> Plan:
     """Checks the arguments of a cluster evaluation and fixes its :class:`Plan`. ``columns``
     holds the column-name keywords (``indicator``, ``value``, ..., ``note``) as the caller got
@@ -358,4 +365,4 @@ def plan(
         denominator=checked["denominator"],
         **names,
     )
-    return Plan(keys, checked, schema, period_label(period))
+    return Plan(keys, checked, schema, period_label(period), bool(explain))

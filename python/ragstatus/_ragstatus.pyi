@@ -2325,6 +2325,7 @@ def _evaluate_frame(
     denominator: str,
     provisional: str,
     note: str,
+    explain: bool = ...,
 ) -> Any: ...
 
 def _spc_frame(
@@ -2514,4 +2515,92 @@ def compare_with_benchmark(
     (then ``interval`` is the 95% one) the result's ``level`` is the highest level at which the
     difference holds. ``at_limit`` flags a comparator within the precision of a limit.
     ``name`` names the comparator in ``explanation`` (default "the benchmark").
+    """
+
+# Comparator-group quantiles and the recent trend (SPEC §8a).
+__all__ += [
+    "quantile_bands",
+    "recent_trend_intervals",
+    "recent_trend_proportions",
+]
+
+class _AreaBand(TypedDict):
+    value: Optional[Decimal]
+    band: Optional[int]
+    label: Optional[str]
+
+class _QuantileBands(TypedDict):
+    n: int
+    cut_points: list[Decimal]
+    areas: list[_AreaBand]
+    missing: list[int]
+    preference: Literal["higher", "lower", "none"]
+
+class _RecentTrend(TypedDict):
+    marker: Literal["Increasing", "Decreasing", "No significant change", "Cannot be calculated"]
+    judgement: Optional[Literal["getting better", "getting worse"]]
+    label: str
+    chi_squared: Optional[Decimal]
+    gradient: Optional[Decimal]
+    consistent: bool
+    points_used: int
+    reason: Optional[
+        Literal[
+            "TooFewPoints",
+            "TooFewRecentPoints",
+            "CountEqualsDenominator",
+            "ZeroCount",
+            "ZeroWidthInterval",
+        ]
+    ]
+    preference: Literal["higher", "lower", "none"]
+
+def quantile_bands(
+    values: Iterable[_MaybeNumber],
+    bands: Optional[int] = None,
+    preference: Optional[str] = None,
+) -> _QuantileBands:
+    """Places each area of a comparator group in one of ``bands`` quantile bands (default 5,
+    quintiles; 4 for quartiles), as Fingertips' quintile and quartile benchmarking.
+
+    ``cut_points`` are the minimum, the k/n quantiles (R type 7, exact decimals) and the
+    maximum. ``areas`` has one entry per value, in order: band 1 holds the lowest values, a value
+    exactly on a cut point is in the lower band, and ``label`` reads the band by ``preference``
+    (``"higher"``: Worst … Best; ``"lower"``: Best … Worst; ``"none"``: Lowest … Highest). A
+    missing value (None, NaN) gets no band and is listed in ``missing``. Raises
+    ``InvalidValueError`` for no areas, fewer than 2 bands, or fewer values with data than
+    ``bands`` or than 4.
+    """
+
+def recent_trend_proportions(
+    counts: Iterable[_MaybeNumber],
+    denominators: Iterable[_MaybeNumber],
+    preference: Optional[str] = None,
+) -> _RecentTrend:
+    """The recent trend of a proportion, as Fingertips' trend marker: the chi-squared test for
+    trend over the five most recent periods (given oldest first).
+
+    Significant when chi-squared exceeds 9.549535706 (99.8%) and the log-odds gradient keeps its
+    sign with any one point left out: ``marker`` "Increasing" or "Decreasing", with
+    ``judgement`` "getting better" or "getting worse" by ``preference``. Otherwise "No
+    significant change", or "Cannot be calculated" with ``reason`` (fewer than five points, a
+    gap among the last five, a count equal to its denominator, a zero count). A missing count
+    or denominator is a gap. Raises ``InvalidValueError`` for a negative count, a denominator
+    not above zero or a count above its denominator, and ``LengthMismatchError`` for sequences
+    of different lengths.
+    """
+
+def recent_trend_intervals(
+    values: Iterable[_MaybeNumber],
+    lower: Iterable[_MaybeNumber],
+    upper: Iterable[_MaybeNumber],
+    preference: Optional[str] = None,
+) -> _RecentTrend:
+    """The recent trend of values with 95% confidence intervals (rates, ratios, means), as
+    Fingertips' trend marker for every type other than proportions: the weighted least-squares
+    gradient over the five most recent periods (given oldest first), each weighted by the
+    inverse square of (upper − lower) / 3.92.
+
+    The result reads as for ``recent_trend_proportions``; an interval of zero width cannot be
+    calculated. Raises ``InvalidValueError`` for a lower limit above its upper.
     """

@@ -60,6 +60,7 @@ def evaluate(
     period_column: str = "period",
     provisional: str = "provisional",
     note: str = "note",
+    explain: bool = True,
 ) -> dd.DataFrame:
     """Evaluates a Dask DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
@@ -69,7 +70,8 @@ def evaluate(
     :data:`ragstatus.frame.RESULT_COLUMNS`, partitioned by key: ``status`` and
     ``computed_status`` are ordered ``Categorical`` columns, the numbers exact decimals
     (``pd.ArrowDtype(pa.decimal128(38, s))``), ``row`` the input row's position in the whole
-    frame. Bad rows are error rows, listed with the good ones.
+    frame. Bad rows are error rows, listed with the good ones. ``explain=False`` leaves
+    ``explanation`` null, as in :func:`ragstatus.evaluate_frame` (less to send back).
     """
     import pyarrow as pa
     from dask.delayed import delayed
@@ -94,7 +96,7 @@ def evaluate(
         "provisional": provisional,
         "note": note,
     }
-    fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, columns)
+    fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, columns, explain)
     meta = _from_arrow(fixed.schema.empty_table(), "pandas")
     out: dd.DataFrame = frame.map_partitions(
         _evaluate_partition,

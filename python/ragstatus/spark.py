@@ -100,6 +100,7 @@ def evaluate(
     period_column: str = "period",
     provisional: str = "provisional",
     note: str = "note",
+    explain: bool = True,
 ) -> DataFrame:
     """Evaluates a Spark DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
@@ -109,6 +110,8 @@ def evaluate(
     pass over ``df`` (cache ``df`` or pass ``row=`` to avoid reading the source twice). Returns a
     lazy DataFrame with the key columns and :data:`ragstatus.frame.RESULT_COLUMNS`; numbers are
     ``DecimalType(38, s)``, statuses text. Bad rows are error rows, listed with the good ones.
+    ``explain=False`` leaves ``explanation`` null, as in :func:`ragstatus.evaluate_frame` (less
+    to send back to the driver).
     """
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
@@ -130,7 +133,7 @@ def evaluate(
         "provisional": provisional,
         "note": note,
     }
-    fixed = plan(definitions, to_arrow_schema(df.schema), by, period, columns)
+    fixed = plan(definitions, to_arrow_schema(df.schema), by, period, columns, explain)
     wire = _wire(fixed.schema)
     spark_schema = from_arrow_schema(wire)
     session = SparkSession.getActiveSession() or df.sparkSession

@@ -345,6 +345,26 @@ def test_spark_gives_the_answers_of_evaluate_frame(spark: Any, reference: list[d
     assert pandas_records_plain(summary) == pandas_records_plain(expected)
 
 
+def without_explanations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "explanation": None} for r in records]
+
+
+def test_dask_and_spark_without_explanations_decide_the_same(
+    dask_client: Any, spark: Any, reference: list[dict[str, Any]]
+) -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+    import ragstatus.spark as rsp
+
+    lean = pandas_records(rd.evaluate(dd.from_pandas(FRAME, npartitions=3), DEFS, by="organisation", explain=False).compute())
+    assert all(r["explanation"] is None for r in lean)
+    assert lean == without_explanations(reference)
+    ordered = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False))
+    records = canonical(rsp.evaluate(ordered, DEFS, by="organisation", explain=False).toArrow().to_pylist())
+    assert records == without_explanations(reference)
+
+
 def test_spark_value_that_does_not_fit_is_an_error_row(spark: Any) -> None:
     import ragstatus.spark as rsp
 

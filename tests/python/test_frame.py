@@ -312,3 +312,18 @@ def test_a_large_frame_split_across_threads_comes_back_whole_in_every_kind() -> 
         "2015/16 Q4",
     )
     assert pandas["status"].iloc[-1] == "NoData"
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "pyarrow"])
+def test_without_explanations_every_decision_is_the_same(lib: str) -> None:
+    data = pa.Table.from_pandas(_large_national(), preserve_index=False)
+    source = {"pandas": data.to_pandas(), "polars": pl.from_arrow(data), "pyarrow": data}[lib]
+    full = pa.table(rs.evaluate_frame(source, DEFS, by="organisation")) if lib != "pyarrow" else rs.evaluate_frame(source, DEFS, by="organisation")
+    lean = rs.evaluate_frame(source, DEFS, by="organisation", explain=False)
+    lean = pa.table(lean) if lib != "pyarrow" else lean
+    assert lean.column_names == full.column_names
+    assert lean.column("explanation").null_count == lean.num_rows
+    assert full.column("explanation").null_count < full.num_rows
+    for name in full.column_names:
+        if name != "explanation":
+            assert lean.column(name).to_pylist() == full.column(name).to_pylist(), name

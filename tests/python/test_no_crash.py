@@ -195,6 +195,22 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
         (rs.proportion_interval(81, 263, "95", 100), 40, "higher"),
         {"interval_998": rs.proportion_interval(81, 263, "99.8", 100), "name": "England"},
     ),
+    "quantile_bands": (rs.quantile_bands, ([1, 2, None, 4, 5, 6],), {"bands": 4, "preference": "higher"}),
+    "recent_trend_proportions": (
+        rs.recent_trend_proportions,
+        ([994, 1023, 1199, 1332, 1367], [40299, 41527, 42811, 44064, 44701]),
+        {"preference": "lower"},
+    ),
+    "recent_trend_intervals": (
+        rs.recent_trend_intervals,
+        ([24.67, 24.6, 28, 30.2, 30.6], [23.16, 23.15, 26.44, 28.63, 28.98], [26.25, 26.19, 29.64, 31.9, 32.25]),
+        {"preference": "none"},
+    ),
+    "quantile_frame": (
+        rs.quantile_frame,
+        (pd.DataFrame({"g": ["a"] * 4 + ["b"], "v": [1, 2, 3, 4, 5]}),),
+        {"value": "v", "by": "g", "bands": 4, "preference": "higher"},
+    ),
 }
 
 

@@ -50,6 +50,7 @@ def test_every_compiled_name_is_exported() -> None:
         "actuals_from_frame",
         "roll_up_frame",
         "milestones_frame",
+        "quantile_frame",
         "plot_spc",
         "spc_frame",
         "icon_summary",

@@ -719,6 +719,82 @@ def run_intervals(case: dict[str, Any]) -> None:
     assert got["level"] == spec["level"]
 
 
+# --- quantiles and recent_trend: comparator-group bands and the recent trend (SPEC §8a) ---------
+
+
+def quantile_problems(case: Case) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    assert case["why"] and case["source"]
+    values = [dec(v) for v in inp["values"]]
+    try:
+        got = rs.quantile_bands(values, inp["bands"], inp["preference"])
+    except rs.RagstatusError as err:
+        if "error" not in exp:
+            return [f"unexpected error {err.kind}: {err}"]
+        return error_problems(err, exp)
+    if "error" in exp:
+        return [f"expected error {exp['error']}, got {got!r}"]
+    actual: dict[str, Any] = {
+        "cut_points": got["cut_points"],
+        "bands": [a["band"] for a in got["areas"]],
+        "labels": [a["label"] for a in got["areas"]],
+        "missing": got["missing"],
+    }
+    problems = []
+    if len(got["areas"]) != len(values):
+        problems.append(f"{len(got['areas'])} areas for {len(values)} values")
+    for key, want in exp.items():
+        have = actual[key]
+        if len(have) != len(want) or not all(same(w, h) for w, h in zip(want, have)):
+            problems.append(f"{key}: got {have!r}, expected {want!r}")
+    return problems
+
+
+TREND_MARKERS = {
+    "Increasing": "Increasing",
+    "Decreasing": "Decreasing",
+    "NoSignificantChange": "No significant change",
+    "CannotBeCalculated": "Cannot be calculated",
+}
+TREND_JUDGEMENTS = {"GettingBetter": "getting better", "GettingWorse": "getting worse", None: None}
+
+
+def trend_problems(case: Case) -> list[str]:
+    inp, exp = case["input"], case["expected"]
+    assert case["why"] and case["source"]
+    series = inp["series"]
+
+    def col(key: str) -> list[Optional[Decimal]]:
+        return [None if p is None else Decimal(p[key]) for p in series]
+
+    try:
+        if inp["method"] == "proportions":
+            got = rs.recent_trend_proportions(col("count"), col("denominator"), inp["preference"])
+        else:
+            got = rs.recent_trend_intervals(col("value"), col("lower"), col("upper"), inp["preference"])
+    except rs.RagstatusError as err:
+        if "error" not in exp:
+            return [f"unexpected error {err.kind}: {err}"]
+        return error_problems(err, exp)
+    if "error" in exp:
+        return [f"expected error {exp['error']}, got {got!r}"]
+    problems = []
+    for key, want in exp.items():
+        if key == "places":
+            continue
+        have: Any = got[key]  # type: ignore[literal-required]
+        if key == "marker":
+            want = TREND_MARKERS[want]
+        elif key == "judgement":
+            want = TREND_JUDGEMENTS[want]
+        elif key == "chi_squared" and have is not None:
+            places = Decimal(1).scaleb(-exp.get("places", 10))
+            have = have.quantize(places, rounding=ROUND_HALF_UP)
+        if not same(want, have):
+            problems.append(f"{key}: got {have!r}, expected {want!r}")
+    return problems
+
+
 RUNNERS: dict[str, Runner] = {
     "period": run_period,
     "values": run_values,
@@ -735,6 +811,8 @@ RUNNERS: dict[str, Runner] = {
     "spc": from_problems(spc_case_problems),
     "benchmarking": from_problems(benchmarking_problems),
     "intervals": run_intervals,
+    "quantiles": from_problems(quantile_problems),
+    "recent_trend": from_problems(trend_problems),
 }
 
 # Kinds whose Python support is not there yet: reported as skips with this reason.

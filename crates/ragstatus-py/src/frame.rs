@@ -19,7 +19,7 @@ use crate::period::extract_period;
 #[pyfunction]
 #[pyo3(signature = (
     data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
-    provisional, note
+    provisional, note, explain = true
 ))]
 #[allow(clippy::too_many_arguments)]
 fn _evaluate_frame<'py>(
@@ -35,6 +35,7 @@ fn _evaluate_frame<'py>(
     denominator: String,
     provisional: String,
     note: String,
+    explain: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let defs = &definitions.0;
     let report = period
@@ -65,6 +66,7 @@ fn _evaluate_frame<'py>(
         note,
         report,
         threads: 0,
+        explain,
     };
     let result = py.detach(|| {
         // One batch (a pandas frame, most pyarrow tables) is read in place, not copied.

@@ -54,7 +54,7 @@ fn level(obj: &Bound<'_, PyAny>) -> PyResult<ConfidenceLevel> {
     }
 }
 
-fn preference(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Preference> {
+pub(crate) fn preference(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Preference> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         return Ok(Preference::None);
     };

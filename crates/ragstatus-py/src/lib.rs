@@ -22,6 +22,7 @@ pub mod conv;
 pub mod direction;
 pub mod errors;
 pub mod frame;
+pub mod groupstats;
 pub mod icons;
 pub mod indicators;
 pub mod interval;
@@ -59,6 +60,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     benchmarking::register(m)?;
     frame::register(m)?;
     interval::register(m)?;
+    groupstats::register(m)?;
     bulk::register(m)?;
     m.add_function(wrap_pyfunction!(to_decimal, m)?)?;
     Ok(())

@@ -1,5 +1,6 @@
 //! The national frame of `benches/python/bench_frame.py` through the core's frame path, from
-//! Rust: `cargo run --release --example frame_speed -- [organisations] [threads] [repeat]`.
+//! Rust: `cargo run --release --example frame_speed -- [organisations] [threads] [repeat] [explain]`
+//! (`explain` 1, the default, or 0 for [`FrameOptions::explain`] off).
 //! Prints the best wall time of `evaluate_parts` (what the Python binding calls: the threads'
 //! shares are not joined), for profiling the core without the Python layer.
 
@@ -88,11 +89,13 @@ fn main() -> Result<(), ragstatus::Error> {
     let orgs = args.next().flatten().unwrap_or(300);
     let threads = args.next().flatten().unwrap_or(0);
     let repeat = args.next().flatten().unwrap_or(3);
+    let explain = args.next().flatten().unwrap_or(1) != 0;
     let defs = definitions()?;
     let batch = national(orgs);
     let options = FrameOptions {
         by: vec!["organisation".into()],
         threads,
+        explain,
         ..FrameOptions::default()
     };
     let mut best = f64::INFINITY;
@@ -104,7 +107,7 @@ fn main() -> Result<(), ragstatus::Error> {
         assert_eq!(rows, batch.num_rows());
     }
     println!(
-        "{} rows, threads {threads}: best {best:.3} s ({:.2} µs/row)",
+        "{} rows, threads {threads}, explain {explain}: best {best:.3} s ({:.2} µs/row)",
         batch.num_rows(),
         best / batch.num_rows() as f64 * 1e6
     );

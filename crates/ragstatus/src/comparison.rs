@@ -286,7 +286,7 @@ impl Comparison {
             );
         };
         let dp = display_places(ci, self.comparator);
-        let show = |d: Decimal| format!("{:.*}", dp as usize, d.round_dp(dp));
+        let show = |d: Decimal| fixed(d, dp);
         let what = format!(
             "{} ({} CI {} to {})",
             show(ci.value),
@@ -314,6 +314,22 @@ impl Comparison {
         }
         s
     }
+}
+
+/// `d` rounded to `dp` places and written with exactly `dp` places. Padded by hand:
+/// rust_decimal's `{:.N}` writes into a fixed buffer that a value near `Decimal::MAX` with
+/// places overflows (a panic).
+fn fixed(d: Decimal, dp: u32) -> String {
+    let rounded = d.round_dp(dp);
+    let mut text = rounded.to_string();
+    let missing = dp.saturating_sub(rounded.scale());
+    if missing > 0 {
+        if rounded.scale() == 0 {
+            text.push('.');
+        }
+        text.extend(std::iter::repeat_n('0', missing as usize));
+    }
+    text
 }
 
 /// Decimal places that show the value with three significant digits and, where the
@@ -345,6 +361,34 @@ mod tests {
     use super::*;
     use crate::interval::Method;
     use rust_decimal_macros::dec;
+
+    /// Limits near `Decimal::MAX`, shown with decimal places: a sentence, never a panic of the
+    /// formatter (found by `props_intervals::no_panic_on_any_input`).
+    #[test]
+    fn huge_limits_are_written_without_a_panic() {
+        let level = ConfidenceLevel::P95;
+        let ci = crate::interval::proportion(
+            Decimal::ZERO,
+            dec!(18.446744073709551616),
+            level,
+            Decimal::MAX,
+        )
+        .unwrap();
+        let sentence = compare(Some(&ci), dec!(0.5), Preference::Higher).sentence("England");
+        assert!(sentence.contains("England's 0.500"), "{sentence}");
+        let wide = Interval {
+            value: Decimal::MAX,
+            lower: Decimal::MAX - Decimal::ONE,
+            upper: Decimal::MAX,
+            method: Method::Wilson,
+            level,
+        };
+        let sentence = compare(Some(&wide), dec!(0.001), Preference::Higher).sentence("England");
+        assert!(
+            sentence.contains("79228162514264337593543950335"),
+            "{sentence}"
+        );
+    }
 
     fn ci(lower: Decimal, upper: Decimal) -> Interval {
         Interval {

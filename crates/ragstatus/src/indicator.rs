@@ -290,6 +290,25 @@ struct Workings {
     year_ago_period: Option<Period>,
 }
 
+impl Workings {
+    fn figures(&self) -> IndicatorFigures {
+        IndicatorFigures {
+            period: self.period,
+            measured: self.measured,
+            actual: self.actual,
+            target: self.target,
+            stretch: self.stretch,
+            status: self.rating.status,
+            computed: self.rating.computed,
+            shortfall: self.rating.shortfall,
+            tolerance_amount: self.rating.tolerance_amount,
+            direction: self.headline,
+            previous: self.previous.direction,
+            year_ago: self.year_ago.direction,
+        }
+    }
+}
+
 /// `p`'s label ([`Period::label`]'s text) appended to `out`, digit by digit: every sentence
 /// names a period, and neither a `String` of its own nor the formatting machinery is wanted
 /// for it. (The `label_writer_is_period_label` test holds it to `Period::label`.)
@@ -1154,20 +1173,41 @@ impl Indicator {
             sentence.push_str("; ");
             self.write_direction_sentence(sentence, &w);
         }
-        Ok(IndicatorFigures {
-            period: w.period,
-            measured: w.measured,
-            actual: w.actual,
-            target: w.target,
-            stretch: w.stretch,
-            status: w.rating.status,
-            computed: w.rating.computed,
-            shortfall: w.rating.shortfall,
-            tolerance_amount: w.rating.tolerance_amount,
-            direction: w.headline,
-            previous: w.previous.direction,
-            year_ago: w.year_ago.direction,
-        })
+        Ok(w.figures())
+    }
+
+    /// The figures of [`evaluate_into`](Self::evaluate_into) without the sentence: for frames
+    /// evaluated without explanations, where the sentence is a fifth of the work.
+    ///
+    /// ```
+    /// use ragstatus::indicator::SortedSeries;
+    /// use ragstatus::{Definitions, Observation, Status};
+    /// use rust_decimal_macros::dec;
+    ///
+    /// let defs = Definitions::from_toml_str(r#"
+    ///     [[indicator]]
+    ///     id = "SW-01"
+    ///     unit = "percent"
+    ///     polarity = "higher"
+    ///     tolerance = { absolute = "2" }
+    ///     [[indicator.target]]
+    ///     value = "45"
+    /// "#)?;
+    /// let indicator = defs.get("SW-01").ok_or("SW-01 is not defined")?;
+    /// let q2 = defs.calendar.parse("2015/16 Q2")?;
+    /// let pairs = [(q2, Observation::value(dec!(46)))];
+    /// let figures = indicator.figures(q2, &SortedSeries::new(&pairs)?)?;
+    /// assert_eq!(figures.status, Status::Green);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn figures<S: SeriesView + ?Sized>(
+        &self,
+        period: Period,
+        series: &S,
+    ) -> Result<IndicatorFigures> {
+        self.workings(period, series)
+            .map(|w| w.figures())
+            .map_err(|e| self.located(e, period))
     }
 
     fn located(&self, e: Error, period: Period) -> Error {

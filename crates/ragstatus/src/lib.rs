@@ -121,7 +121,9 @@ pub mod interval;
 pub mod milestone;
 pub mod period;
 pub mod polarity;
+pub mod quantile;
 pub mod rating;
+pub mod recent_trend;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod scheme;

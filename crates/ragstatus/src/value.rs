@@ -446,6 +446,10 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
 /// assert_eq!(decimal_from_scaled(12, -3), Some(dec!(12000)));
 /// assert_eq!(decimal_from_scaled(1, 29), None); // 1e-29: more places than a Decimal holds
 /// assert_eq!(decimal_from_scaled(i128::MAX, 0), None);
+/// // Wider than 96 bits at scale 5, but the same number at scale 4.
+/// let wide = 188_804_591_379_086_118_198_734_895_890_i128;
+/// assert_eq!(decimal_from_scaled(wide, 5), Some(dec!(1888045913790861181987348.9589)));
+/// assert_eq!(decimal_from_scaled(wide + 1, 5), None);
 /// ```
 pub fn decimal_from_scaled(mantissa: i128, scale: i32) -> Option<Decimal> {
     let (mut m, mut s) = (mantissa, scale);
@@ -460,7 +464,20 @@ pub fn decimal_from_scaled(mantissa: i128, scale: i32) -> Option<Decimal> {
         m = m.checked_mul(10i128.checked_pow(s.unsigned_abs())?)?;
         s = 0;
     }
-    Decimal::try_from_i128_with_scale(m, u32::try_from(s).ok()?).ok()
+    // A mantissa wider than a Decimal's 96 bits may still be the same number with fewer
+    // trailing zeros (`decimal128(38, 5)` 1888…348.95890 is 1888…348.9589), as the text and
+    // the `Decimal` object of that value read it: drop them rather than refuse the value.
+    loop {
+        let scale = u32::try_from(s).ok()?;
+        if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
+            return Some(d);
+        }
+        if s == 0 || m % 10 != 0 {
+            return None;
+        }
+        m /= 10;
+        s -= 1;
+    }
 }
 
 /// [`decimal_from_f64`] for a single-precision float, at its own width (SPEC §14): the decimal

@@ -841,8 +841,41 @@ fn parallel_and_single_thread_results_are_identical() {
     }
 }
 
+/// Without explanations every row, status, number and error is the same; only the sentences
+/// are left out (null on every row, not an empty text that could pass for one).
+#[test]
+fn frames_without_explanations_decide_the_same() {
+    let (defs, b) = generated_frame(40);
+    let options = |explain, threads| FrameOptions {
+        by: vec!["org".into()],
+        threads,
+        explain,
+        ..FrameOptions::default()
+    };
+    let full = evaluate_batch(&defs, &b, &options(true, 1)).unwrap();
+    assert!(strings(&full, "explanation").iter().any(Option::is_some));
+    for threads in [1, 3] {
+        let lean = evaluate_batch(&defs, &b, &options(false, threads)).unwrap();
+        assert_eq!(lean.schema(), full.schema());
+        assert_eq!(lean.num_rows(), full.num_rows());
+        for (j, field) in full.schema().fields().iter().enumerate() {
+            if field.name() == "explanation" {
+                assert_eq!(lean.column(j).null_count(), lean.num_rows());
+            } else {
+                assert_eq!(
+                    lean.column(j),
+                    full.column(j),
+                    "{} ({threads} threads)",
+                    field.name()
+                );
+            }
+        }
+    }
+}
+
 /// `Indicator::evaluate_into` (the frame's entry) gives every vector's figures and sentence as
-/// `Indicator::evaluate` does, from a `Series` and from a `SortedSeries`; errors alike.
+/// `Indicator::evaluate` does, from a `Series` and from a `SortedSeries`; errors alike; and
+/// `Indicator::figures` the same figures without the sentence.
 #[test]
 fn evaluate_into_matches_evaluate_on_the_vectors() {
     let cases = support::load("indicators.json", "indicators");
@@ -876,6 +909,8 @@ fn evaluate_into_matches_evaluate_on_the_vectors() {
         let mut from_slice = String::new();
         let a = indicator.evaluate_into(period, &series, &mut from_map);
         let b = indicator.evaluate_into(period, &sorted, &mut from_slice);
+        // Without the sentence: the same figures, and the same error.
+        assert_eq!(indicator.figures(period, &sorted), b, "{name}");
         match (scalar, a, b) {
             (Ok(r), Ok(a), Ok(b)) => {
                 assert_eq!(a, b, "{name}");

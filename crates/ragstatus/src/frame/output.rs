@@ -161,7 +161,7 @@ pub(super) struct Part {
 }
 
 impl Part {
-    pub(super) fn with_capacity(rows: usize) -> Part {
+    pub(super) fn with_capacity(rows: usize, explain: bool) -> Part {
         // Large (64-bit offset) strings: a 10-million-row frame of sentences passes 2 GiB.
         // Room for the longest usual text: a buffer that grows is copied whole, while room
         // never written costs no memory (the pages are not touched).
@@ -181,7 +181,7 @@ impl Part {
             computed: Vec::with_capacity(rows),
             status_valid: BooleanBufferBuilder::new(rows),
             directions: std::array::from_fn(|_| text(16)),
-            explanation: text(200),
+            explanation: text(if explain { 200 } else { 0 }),
             provisional: BooleanBuilder::with_capacity(rows),
             note: text(0),
             error: text(0),
