@@ -30,8 +30,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``roll_up_frame``;
 - milestones: ``Milestone``, ``MilestoneResult``, ``MilestoneSettings``, ``evaluate_milestone``,
   ``evaluate_milestones``, ``milestones_frame``, ``parse_date``, ``read_milestones_csv``;
-- statistical process control: ``SpcPoint``, ``SpcResult``, ``SpcSegment``, ``SpcSignal``,
-  ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
+- statistical process control: ``RunsAnalysis``, ``SpcPoint``, ``SpcResult``, ``SpcSegment``,
+  ``SpcSignal``, ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
 - the icon summary (Making Data Count): ``icon_summary``, ``icon_summary_frame``, ``icon_svg``,
   ``icon_text``;
 - benchmarking: ``Benchmark``, ``benchmark``;
@@ -80,6 +80,7 @@ from ragstatus._ragstatus import (
     Resolved,
     Rounding,
     Rule,
+    RunsAnalysis,
     Scheme,
     SchemeError,
     SpcPoint,
@@ -218,6 +219,7 @@ __all__ = [
     "parse_date",
     "read_milestones_csv",
     # statistical process control
+    "RunsAnalysis",
     "SpcPoint",
     "SpcResult",
     "SpcSegment",

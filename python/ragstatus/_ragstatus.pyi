@@ -1890,6 +1890,7 @@ def read_milestones_csv(
 
 __all__ += [
     "Benchmark",
+    "RunsAnalysis",
     "SpcPoint",
     "SpcResult",
     "SpcSegment",
@@ -1961,6 +1962,57 @@ class XmrLimits:
     def __reduce__(self) -> tuple[Any, ...]: ...
 
 @final
+class RunsAnalysis:
+    """The Anhøj runs analysis of a run chart's segment (SPEC §12a)."""
+    @property
+    def useful_points(self) -> int:
+        """Included points not on the centre line."""
+    @property
+    def longest_run(self) -> int:
+        """The longest run on one side of the centre line."""
+    @property
+    def longest_run_max(self) -> int:
+        """round(log2(useful_points)) + 3: a longer run signals."""
+    @property
+    def crossings(self) -> int:
+        """How often the series crosses the centre line."""
+    @property
+    def crossings_min(self) -> int:
+        """qbinom(0.05, useful_points - 1, 0.5): fewer crossings signal."""
+    @property
+    def signal(self) -> bool:
+        """Whether either rule signals."""
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form as plain Python data (decimals as text)."""
+    def to_json(self) -> str:
+        """The JSON text."""
+    @staticmethod
+    def from_json(text: str) -> RunsAnalysis:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+@final
 class SpcSegment:
     """One segment of the series (between rebase points), with its limits."""
     @property
@@ -1978,6 +2030,12 @@ class SpcSegment:
     @property
     def trial_limits(self) -> bool:
         """True when the segment is too short for firm limits (trial limits)."""
+    @property
+    def reason(self) -> Optional[str]:
+        """The reason of the process change that starts the segment, if one was given."""
+    @property
+    def runs(self) -> Optional[RunsAnalysis]:
+        """The Anhøj runs analysis (run charts; None for the others)."""
     def to_dict(self) -> dict[str, Any]:
         """The JSON form as plain Python data (decimals as text)."""
     def to_json(self) -> str:
@@ -2044,6 +2102,12 @@ class SpcPoint:
     @property
     def moving_range_used(self) -> bool:
         """Whether the moving range went into the mean mR."""
+    @property
+    def denominator(self) -> Optional[Decimal]:
+        """The denominator (P, P′, U, U′ charts; the value is numerator / denominator)."""
+    @property
+    def excluded(self) -> Optional[str]:
+        """Why the point is left out of the lines and rules, if it is."""
     @property
     def rules(self) -> list[str]:
         """The rules that flag the point, in precedence order: `"outside"`, `"trend"`,
@@ -2155,6 +2219,11 @@ class SpcResult:
     def improvement(self) -> str:
         """`"increase"`, `"decrease"` or `"neutral"`."""
     @property
+    def chart(self) -> str:
+        """The chart type: `"xmr"`, `"run"`, `"p"`, `"p_prime"`, `"u"`, `"u_prime"`, `"c"`,
+        `"g"` or `"t"`.
+        """
+    @property
     def target(self) -> Optional[Decimal]:
         """The target used for assurance, if any."""
     @property
@@ -2210,13 +2279,17 @@ def analyse_spc(
     values: Iterable[_Number],
     labels: Optional[Iterable[Any]] = None,
     settings: Optional[Mapping[str, Any]] = None,
+    *,
+    denominators: Optional[Iterable[_Number]] = None,
     **kwargs: Any,
 ) -> SpcResult:
     """Analyses a series, oldest first (SPEC §12, NHS "Making Data Count"): XmR limits, the four
     rules, point labels, the variation and assurance icons. `values` is any sequence of numbers
     (a list, numpy array, pandas or polars Series); `labels` (one per value: text, periods or
     dates) name the points in explanations. Settings as keywords or a dict (see the module
-    docs). The work is done without the GIL.
+    docs). `chart=` picks the chart type (SPEC §12a); the P, P′, U and U′ charts take the
+    numerators as `values` and one denominator per value as `denominators`. The work is done
+    without the GIL.
     """
 def xmr_limits(baseline: Iterable[_Number], screen_outliers: bool = True) -> XmrLimits:
     """The XmR limits of a baseline: mean, mean moving range (screened when `screen_outliers`),
@@ -2335,6 +2408,7 @@ def _spc_frame(
     by: Sequence[str],
     value: str,
     period: Optional[str],
+    denominator: Optional[str] = None,
 ) -> Any:
     """Analyses every series of an Arrow frame (see ``ragstatus.spc.spc_frame``); returns a
     ``pyarrow.RecordBatch``. The work is done without the GIL."""

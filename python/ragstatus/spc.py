@@ -127,6 +127,7 @@ def spc_frame(
     by: Union[str, Sequence[str], None] = None,
     value: Optional[str] = None,
     period: Optional[str] = None,
+    denominator: Optional[str] = None,
     **settings: Any,
 ) -> Any:
     """Runs SPC on one series, or on every series of a frame, and returns one row per point.
@@ -152,7 +153,13 @@ def spc_frame(
     ``assurance`` are its series' icons. The numbers are exact decimals (pandas
     ``pd.ArrowDtype(pa.decimal128(38, s))``, polars ``Decimal``).
 
-    A row with a null key, a missing or unreadable value, an unreadable period, or the period
+    **Chart types.** ``chart=`` picks the chart (``"xmr"``, the default, ``"run"``, ``"p"``,
+    ``"p_prime"``, ``"u"``, ``"u_prime"``, ``"c"``, ``"g"``, ``"t"``; SPEC §12a). The P, P′, U
+    and U′ charts take the numerators as the values and one denominator per point:
+    ``denominators=`` (a sequence) for one series, ``denominator=`` (the column name) for a
+    frame; the output ``value`` is then numerator / denominator.
+
+    A row with a null key, a missing or unreadable value or denominator, an unreadable period, or the period
     of another row of its series has its error (naming ``row[i]`` and the column) in ``error``
     and its kind in ``error_kind``; SPC needs an unbroken series, so the other rows of that
     series are error rows too, naming the row in error, and are not analysed. A frame without
@@ -178,11 +185,12 @@ def spc_frame(
             by=_column_names(by, "by"),
             value="value" if value is None else _column_name(value, "value"),
             period=None if period is None else _column_name(period, "period"),
+            denominator=None if denominator is None else _column_name(denominator, "denominator"),
         )
         return _arrow_out(batch, kind)
-    if by is not None or value is not None or period is not None:
+    if by is not None or value is not None or period is not None or denominator is not None:
         raise InvalidValueError(
-            "by, value and period name the columns of a frame of series; "
+            "by, value, period and denominator name the columns of a frame of series; "
             f"got a {type(values).__name__}"
         )
     flavour = _flavour(values)

@@ -170,6 +170,11 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
     "read_milestones_csv": (rs.read_milestones_csv, (EXAMPLE / "milestones.csv",), {}),
     "milestones_frame": (rs.milestones_frame, (MILESTONE_FRAME, "2016-01-01"), {}),
     "analyse_spc": (rs.analyse_spc, (list(range(20)),), {"labels": None, "settings": None}),
+    "analyse_spc_chart": (
+        rs.analyse_spc,
+        (list(range(20)),),
+        {"denominators": [30] * 20, "chart": "p_prime", "exclude": [{"at": 3, "reason": "audit"}]},
+    ),
     "xmr_limits": (rs.xmr_limits, ([1, 2, 4, 3],), {"screen_outliers": True}),
     "spc_frame": (rs.spc_frame, (list(range(15)),), {}),
     "plot_spc": (_plot, (rs.analyse_spc(list(range(15))),), {"title": "A chart"}),
@@ -247,7 +252,7 @@ def test_the_base_calls_succeed() -> None:
     built_only = {
         "Evaluation", "Explanation", "Rating", "Travel", "IndicatorResult", "Resolved", "Summary", "GroupSummary",
         "Counts", "BudgetResult", "MilestoneResult", "SpcPoint", "SpcResult", "SpcSegment", "SpcSignal", "XmrLimits",
-        "Benchmark", "StatusCode",
+        "Benchmark", "StatusCode", "RunsAnalysis",
     }  # fmt: skip
     assert callables - exceptions - built_only <= swept, callables - exceptions - built_only - swept
 

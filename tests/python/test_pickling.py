@@ -47,6 +47,9 @@ def _instances() -> dict[str, list[Any]]:
     indicator = defs.get("SW-01")
     assert indicator is not None
     spc = indicator.spc("2015/16 Q3", actuals["SW-01"])
+    run_chart = rs.analyse_spc(
+        [1, 1, 2, 1, 9, 8, 9, 9], chart="run", exclude=[{"at": 2, "reason": "audit"}]
+    )
     assert spc is not None and spc.signals, "the example's SW-01 shows an SPC signal"
 
     settings = rs.BudgetSettings.from_toml((EXAMPLE / "budget-settings.toml").read_text(encoding="utf-8"))
@@ -98,7 +101,8 @@ def _instances() -> dict[str, list[Any]]:
         "SpcSegment": spc.segments,
         "SpcPoint": spc.points,
         "SpcSignal": spc.signals,
-        "SpcResult": [spc],
+        "SpcResult": [spc, run_chart],
+        "RunsAnalysis": [s.runs for s in run_chart.segments if s.runs is not None],
         "Benchmark": [rs.benchmark(result.actual, comparators, "higher", scheme=True)],
     }
 

@@ -529,10 +529,17 @@ def milestone_problems(case: dict[str, Any]) -> list[str]:
 # --- spc ------------------------------------------------------------------------------------------
 
 
-SEGMENT_KEYS = ("start", "end", "points", "trial_limits")
+SEGMENT_KEYS = ("start", "end", "points", "trial_limits", "reason")
+POINT_LINES = {
+    "values": "value",
+    "centre": "mean",
+    "lower_process_limits": "lower_process_limit",
+    "upper_process_limits": "upper_process_limit",
+}
 LIMIT_KEYS = (
     "mean", "mean_moving_range", "lower_process_limit", "upper_process_limit",
-    "lower_two_sigma", "upper_two_sigma", "moving_ranges_used", "moving_ranges_screened",
+    "lower_two_sigma", "upper_two_sigma", "baseline_points", "moving_ranges_used",
+    "moving_ranges_screened",
 )
 
 
@@ -557,7 +564,12 @@ def same_decimal(got: Optional[Decimal], want: Optional[str], digits: Optional[i
 
 def spc_result(inp: dict[str, Any]) -> rs.SpcResult:
     values = [Decimal(v) for v in inp["values"]]
-    return rs.analyse_spc(values, inp.get("labels"), **inp.get("settings", {}))
+    denominators = inp.get("denominators")
+    if denominators is not None:
+        denominators = [Decimal(v) for v in denominators]
+    return rs.analyse_spc(
+        values, inp.get("labels"), denominators=denominators, **inp.get("settings", {})
+    )
 
 
 def spc_problems(result: rs.SpcResult, exp: dict[str, Any]) -> list[str]:
@@ -574,7 +586,9 @@ def spc_problems(result: rs.SpcResult, exp: dict[str, Any]) -> list[str]:
                 else:
                     assert key in LIMIT_KEYS, key
                     hv = getattr(seg.limits, key)
-                if isinstance(hv, Decimal) or (hv is None and not isinstance(wv, int)):
+                if isinstance(hv, str) or key == "reason":
+                    ok = hv == wv
+                elif isinstance(hv, Decimal) or (hv is None and not isinstance(wv, int)):
                     ok = same_decimal(hv, wv, digits)
                 else:
                     ok = hv == wv
@@ -606,6 +620,21 @@ def spc_problems(result: rs.SpcResult, exp: dict[str, Any]) -> list[str]:
     for index, text in exp.get("explanations", {}).items():
         if points[int(index)].explanation != text:
             problems.append(f"explanation of point {index}: got {points[int(index)].explanation!r}")
+    for key, attr in POINT_LINES.items():
+        if key in exp:
+            got_line = [getattr(p, attr) for p in points]
+            if len(got_line) != len(exp[key]) or not all(
+                same_decimal(g, w, digits) for g, w in zip(got_line, exp[key])
+            ):
+                problems.append(f"{key}: got {got_line}, expected {exp[key]}")
+    if "runs" in exp:
+        got_runs = [None if s.runs is None else s.runs.to_dict() for s in result.segments]
+        if got_runs != exp["runs"]:
+            problems.append(f"runs: got {got_runs}, expected {exp['runs']}")
+    if "excluded" in exp:
+        got_excl = [p.excluded for p in points]
+        if got_excl != exp["excluded"]:
+            problems.append(f"excluded: got {got_excl}, expected {exp['excluded']}")
     if "signals" in exp:
         got_sig = [s.explanation for s in result.signals]
         if got_sig != exp["signals"]:

@@ -71,7 +71,7 @@ fn run<'py>(
 /// Analyses every series of an Arrow frame with `ragstatus.spc.spc_frame`'s rules and returns a
 /// `pyarrow.RecordBatch`. `settings` is a dict of `analyse_spc`'s settings.
 #[pyfunction]
-#[pyo3(signature = (data, settings, *, by, value, period))]
+#[pyo3(signature = (data, settings, *, by, value, period, denominator = None))]
 fn _spc_frame<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
@@ -79,12 +79,14 @@ fn _spc_frame<'py>(
     by: Vec<String>,
     value: String,
     period: Option<String>,
+    denominator: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let settings: SpcSettings = from_plain(settings.as_any(), crate::spc::INT_KEYS)?;
     let options = SpcFrameOptions {
         by,
         value,
         period,
+        denominator,
         settings,
         threads: 0,
     };

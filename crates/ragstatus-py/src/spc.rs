@@ -7,8 +7,10 @@
 //! (`"increase"`/`"higher"`, `"decrease"`/`"lower"`, `"neutral"`/`"within"`), `target`,
 //! `fix_after`, `rebase_at`, `screen_outliers`, `outside_rule`, `shift_rule`, `shift_length`,
 //! `trend_rule`, `trend_length`, `two_of_three_rule`, `two_of_three_counts_outside`,
-//! `trial_limit_points` and `display_decimals` (the places of the numbers in the sentences). An
-//! unknown key is an error.
+//! `trial_limit_points`, `display_decimals` (the places of the numbers in the sentences),
+//! `chart` (`"xmr"`, `"run"`, `"p"`, `"p_prime"`, `"u"`, `"u_prime"`, `"c"`, `"g"`, `"t"`;
+//! SPEC §12a), `process_changes` (`[{"at": 12, "reason": "..."}]`), `exclude` (the same
+//! shape) and `profile` (`"nhsr"`, `"mdc"`, `"powerbi"`; SPEC §12b). An unknown key is an error. The P, P′, U and U′ charts take `denominators=`.
 //!
 //! SPC needs an unbroken series: a missing value (None, NaN, `pandas.NA`) is an
 //! `InvalidValueError` naming its position (`values[3]`), never a silently shortened chart.
@@ -17,8 +19,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use ragstatus::Decimal;
 use ragstatus::spc::{
-    PointType, SpcPoint, SpcResult, SpcSegment, SpcSettings, SpcSignal, XmrLimits, spc as core_spc,
-    spc_with_labels, xmr_limits as core_xmr_limits,
+    PointType, RunsAnalysis, SpcPoint, SpcResult, SpcSegment, SpcSettings, SpcSignal, XmrLimits,
+    spc_chart, xmr_limits as core_xmr_limits,
 };
 
 use crate::conv::describe;
@@ -34,6 +36,8 @@ use crate::protocol::pyclass_methods;
 pub(crate) const INT_KEYS: &[&str] = &[
     "fix_after",
     "rebase_at",
+    "process_changes",
+    "exclude",
     "shift_length",
     "trend_length",
     "trial_limit_points",
@@ -138,6 +142,40 @@ pyclass_methods! {
     }
 }
 
+/// The Anhøj runs analysis of a run chart's segment (SPEC §12a).
+#[pyclass(name = "RunsAnalysis", module = "ragstatus", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyRunsAnalysis(pub RunsAnalysis);
+
+pyclass_methods! {
+    PyRunsAnalysis(RunsAnalysis);
+    protocol [to_dict, to_json, from_json, hash, reduce];
+    fields {
+        /// Included points not on the centre line.
+        useful_points: usize,
+        /// The longest run on one side of the centre line.
+        longest_run: usize,
+        /// round(log2(useful_points)) + 3: a longer run signals.
+        longest_run_max: usize,
+        /// How often the series crosses the centre line.
+        crossings: usize,
+        /// qbinom(0.05, useful_points - 1, 0.5): fewer crossings signal.
+        crossings_min: usize,
+        /// Whether either rule signals.
+        signal: bool,
+    }
+    methods {
+        fn __repr__(&self) -> String {
+            format!(
+                "RunsAnalysis(longest_run={}, crossings={}, signal={})",
+                self.0.longest_run,
+                self.0.crossings,
+                if self.0.signal { "True" } else { "False" }
+            )
+        }
+    }
+}
+
 /// One segment of the series (between rebase points), with its limits.
 #[pyclass(name = "SpcSegment", module = "ragstatus", frozen, eq)]
 #[derive(Clone, PartialEq)]
@@ -155,8 +193,15 @@ pyclass_methods! {
         points: usize,
         /// True when the segment is too short for firm limits (trial limits).
         trial_limits: bool,
+        /// The reason of the process change that starts the segment, if one was given.
+        reason: Option<String>,
     }
     methods {
+        /// The Anhøj runs analysis (run charts; None for the others).
+        #[getter]
+        fn runs(&self) -> Option<PyRunsAnalysis> {
+            self.0.runs.clone().map(PyRunsAnalysis)
+        }
         /// The segment's limits.
         #[getter]
         fn limits(&self) -> PyXmrLimits {
@@ -205,6 +250,10 @@ pyclass_methods! {
         moving_range: Option<Decimal>,
         /// Whether the moving range went into the mean mR.
         moving_range_used: bool,
+        /// The denominator (P, P′, U, U′ charts; the value is numerator / denominator).
+        denominator: Option<Decimal>,
+        /// Why the point is left out of the lines and rules, if it is.
+        excluded: Option<String>,
         /// Why: the winning rule's sentence, or "common cause variation".
         explanation: String,
         /// `"common_cause"`, `"special_cause_improvement"`, `"special_cause_concern"`,
@@ -293,6 +342,9 @@ pyclass_methods! {
         explanation: String,
         /// `"increase"`, `"decrease"` or `"neutral"`.
         improvement as str,
+        /// The chart type: `"xmr"`, `"run"`, `"p"`, `"p_prime"`, `"u"`, `"u_prime"`, `"c"`,
+        /// `"g"` or `"t"`.
+        chart as str,
     }
     methods {
         /// The segments, in order.
@@ -347,25 +399,39 @@ pyclass_methods! {
 /// rules, point labels, the variation and assurance icons. `values` is any sequence of numbers
 /// (a list, numpy array, pandas or polars Series); `labels` (one per value: text, periods or
 /// dates) name the points in explanations. Settings as keywords or a dict (see the module
-/// docs). The work is done without the GIL.
+/// docs). `chart=` picks the chart type (SPEC §12a); the P, P′, U and U′ charts take the
+/// numerators as `values` and one denominator per value as `denominators`. The work is done
+/// without the GIL.
 #[pyfunction]
-#[pyo3(name = "analyse_spc", signature = (values, labels = None, settings = None, **kwargs))]
+#[pyo3(
+    name = "analyse_spc",
+    signature = (values, labels = None, settings = None, *, denominators = None, **kwargs)
+)]
 fn spc(
     py: Python<'_>,
     values: &Bound<'_, PyAny>,
     labels: Option<&Bound<'_, PyAny>>,
     settings: Option<&Bound<'_, PyAny>>,
+    denominators: Option<&Bound<'_, PyAny>>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PySpcResult> {
     let values = extract_values(values, "values")?;
+    let denominators = match denominators.filter(|d| !d.is_none()) {
+        Some(d) => Some(extract_values(d, "denominators")?),
+        None => None,
+    };
     let settings = extract_settings(py, settings, kwargs)?;
     let labels = match labels.filter(|l| !l.is_none()) {
         Some(l) => Some(extract_labels(l)?),
         None => None,
     };
-    let result = py.detach(|| match &labels {
-        Some(labels) => spc_with_labels(&values, labels, &settings),
-        None => core_spc(&values, &settings),
+    let result = py.detach(|| {
+        spc_chart(
+            &values,
+            denominators.as_deref(),
+            labels.as_deref(),
+            &settings,
+        )
     });
     result.py().map(PySpcResult)
 }
@@ -387,6 +453,7 @@ fn xmr_limits(
 /// Adds the classes and functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyXmrLimits>()?;
+    m.add_class::<PyRunsAnalysis>()?;
     m.add_class::<PySpcSegment>()?;
     m.add_class::<PySpcPoint>()?;
     m.add_class::<PySpcSignal>()?;

@@ -199,8 +199,9 @@ pub use milestone::{
 
 // re-exports from `spc`
 pub use spc::{
-    Assurance, Improvement, PointType, SignalDirection, SpcPoint, SpcResult, SpcRule, SpcSegment,
-    SpcSettings, SpcSignal, XmrLimits, spc, spc_with_labels, xmr_limits,
+    Assurance, ChartType, Improvement, PointType, RuleProfile, SignalDirection, SpcPoint,
+    SpcResult, SpcRule, SpcSegment, SpcSettings, SpcSignal, XmrLimits, spc, spc_chart,
+    spc_with_labels, xmr_limits,
 };
 
 // re-exports from `icons`

@@ -22,8 +22,9 @@ use ragstatus::bulk::milestone::{MilestoneFrameOptions, milestones_batch};
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
 use ragstatus::frame::STATUS_NAMES;
 use ragstatus::milestone::{Milestone, MilestoneSettings, evaluate_milestone};
-use ragstatus::spc::{SpcResult, SpcSettings, spc, spc_with_labels};
+use ragstatus::spc::{ChartType, SpcResult, SpcSettings, spc, spc_chart, spc_with_labels};
 use ragstatus::{Decimal, ErrorKind};
+use rust_decimal_macros::dec;
 use serde_json::Value;
 
 // --- reading the output ---------------------------------------------------------------------
@@ -1059,4 +1060,60 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn spc_frame_p_chart_reads_a_denominator_column() {
+    let batch = batch_of(vec![
+        (
+            "ward",
+            texts(&["A", "A", "A", "B", "B"].map(|s| Some(s.to_string()))),
+        ),
+        (
+            "events",
+            Arc::new(Float64Array::from(vec![1.0, 3.0, 2.0, 4.0, 5.0])) as ArrayRef,
+        ),
+        (
+            "cases",
+            Arc::new(Float64Array::from(vec![
+                Some(10.0),
+                Some(20.0),
+                Some(10.0),
+                Some(8.0),
+                None,
+            ])) as ArrayRef,
+        ),
+    ]);
+    let options = SpcFrameOptions {
+        by: vec!["ward".into()],
+        value: "events".into(),
+        denominator: Some("cases".into()),
+        settings: SpcSettings {
+            chart: ChartType::P,
+            ..SpcSettings::default()
+        },
+        ..SpcFrameOptions::default()
+    };
+    let out = spc_batch(&batch, &options).unwrap();
+    let one = spc_chart::<&str>(
+        &[dec!(1), dec!(3), dec!(2)],
+        Some(&[dec!(10), dec!(20), dec!(10)]),
+        None,
+        &options.settings,
+    )
+    .unwrap();
+    for (i, p) in one.points.iter().enumerate() {
+        assert_eq!(decimal(&out, "value", i), Some(p.value));
+        assert_eq!(decimal(&out, "mean", i), Some(dec!(0.15)));
+        assert_eq!(
+            decimal(&out, "upper_process_limit", i),
+            p.upper_process_limit
+        );
+    }
+    // Wider limits for the smaller denominator.
+    assert!(decimal(&out, "upper_process_limit", 0) > decimal(&out, "upper_process_limit", 1));
+    // A missing denominator is an error row, and its series is not analysed.
+    assert_eq!(text(&out, "error_kind", 4).as_deref(), Some("InvalidValue"));
+    assert!(text(&out, "error", 4).unwrap().contains("cases"));
+    assert!(text(&out, "error", 3).unwrap().contains("row[4]"));
 }

@@ -24,17 +24,24 @@
 //!   - `variation`, `assurance`: the icons (string or null);
 //!   - `explanations`: an object from zero-based point index to that point's explanation;
 //!   - `signals`: the explanation of every signal, in order;
-//!   - `explanation`: the series explanation.
+//!   - `explanation`: the series explanation;
+//!   - `values`, `centre`, `lower_process_limits`, `upper_process_limits`: every point's
+//!     plotted value, centre line and limits (decimal or null; `significant_digits` applies);
+//!   - `runs`: one Anhøj runs analysis (or null) per segment;
+//!   - `excluded`: every point's exclusion reason (or null).
+//!
+//! `input` may also hold `denominators` (one decimal string per value, for the P, P′, U and U′
+//! charts of `settings.chart`).
 
 mod support;
 
 use std::collections::BTreeMap;
 
 use ragstatus::Decimal;
-use ragstatus::spc::{SpcResult, SpcRule, SpcSettings, spc, spc_with_labels};
+use ragstatus::spc::{SpcResult, SpcRule, SpcSettings, spc, spc_chart, spc_with_labels};
 use serde_json::{Value, json};
 
-const FILES: &[&str] = &["spc.json", "spc_rules.json"];
+const FILES: &[&str] = &["spc.json", "spc_rules.json", "spc_family.json"];
 
 fn dec(v: &Value) -> Option<Decimal> {
     v.as_str().and_then(|s| s.parse().ok())
@@ -51,6 +58,18 @@ fn run(input: &Value) -> Result<SpcResult, ragstatus::Error> {
         Some(s) => serde_json::from_value(s.clone()).expect("settings parse"),
         None => SpcSettings::default(),
     };
+    if let Some(denominators) = input.get("denominators") {
+        let denominators: Vec<Decimal> = denominators
+            .as_array()
+            .expect("denominators")
+            .iter()
+            .map(|v| dec(v).expect("denominators are decimal strings"))
+            .collect();
+        let labels: Option<Vec<String>> = input
+            .get("labels")
+            .map(|l| serde_json::from_value(l.clone()).expect("labels"));
+        return spc_chart(&values, Some(&denominators), labels.as_deref(), &settings);
+    }
     match input.get("labels") {
         Some(labels) => {
             let labels: Vec<String> = serde_json::from_value(labels.clone()).expect("labels");
@@ -88,7 +107,9 @@ fn check(result: &SpcResult, expected: &Value, failures: &mut Vec<String>) {
                 } else {
                     &h["limits"][key]
                 };
-                let ok = if wv.is_string() || (wv.is_null() && !hv.is_u64()) {
+                let ok = if wv.is_string() && dec(wv).is_none() {
+                    hv == wv
+                } else if wv.is_string() || (wv.is_null() && !hv.is_u64()) {
                     same_decimal(hv, wv, digits)
                 } else {
                     hv == wv
@@ -158,6 +179,45 @@ fn check(result: &SpcResult, expected: &Value, failures: &mut Vec<String>) {
                     "explanation of point {i}: got {have}, expected {text}"
                 ));
             }
+        }
+    }
+    for (key, field) in [
+        ("values", "value"),
+        ("centre", "mean"),
+        ("lower_process_limits", "lower_process_limit"),
+        ("upper_process_limits", "upper_process_limit"),
+    ] {
+        if let Some(want) = expected.get(key) {
+            let have: Vec<Value> = points.iter().map(|p| p[field].clone()).collect();
+            let want = want.as_array().expect("list");
+            let ok = have.len() == want.len()
+                && have
+                    .iter()
+                    .zip(want)
+                    .all(|(h, w)| same_decimal(h, w, digits));
+            if !ok {
+                fail(format!("{key}: got {have:?}, expected {want:?}"));
+            }
+        }
+    }
+    if let Some(want) = expected.get("runs") {
+        let have: Vec<Value> = got["segments"]
+            .as_array()
+            .expect("segments")
+            .iter()
+            .map(|s| s.get("runs").cloned().unwrap_or(Value::Null))
+            .collect();
+        if Value::Array(have.clone()) != *want {
+            fail(format!("runs: got {have:?}, expected {want}"));
+        }
+    }
+    if let Some(want) = expected.get("excluded") {
+        let have: Vec<Value> = points
+            .iter()
+            .map(|p| p.get("excluded").cloned().unwrap_or(Value::Null))
+            .collect();
+        if Value::Array(have.clone()) != *want {
+            fail(format!("excluded: got {have:?}, expected {want}"));
         }
     }
     if let Some(want) = expected.get("signals") {

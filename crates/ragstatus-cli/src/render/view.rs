@@ -361,13 +361,14 @@ fn optional_status_name<S: serde::Serializer>(
     }
 }
 
-/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`.
+/// The words of a rule: `outside the limits`, `trend`, `two of three`, `shift`, `longest run`.
 pub fn rule_words(rule: SpcRule) -> &'static str {
     match rule {
         SpcRule::Outside => "outside the limits",
         SpcRule::Trend => "trend",
         SpcRule::TwoOfThree => "two of three beyond 2σ",
         SpcRule::Shift => "shift",
+        SpcRule::LongestRun => "longest run (Anhøj)",
     }
 }
 

@@ -6,10 +6,11 @@
 //! | --- | --- | --- |
 //! | key columns ([`SpcFrameOptions::by`]) | text, integers, dictionaries | one series per distinct key; no key columns: one series |
 //! | `value` | floats, integers, decimals, text | the point's value, read exactly as in [`crate::frame`] |
+//! | denominator ([`SpcFrameOptions::denominator`], optional) | as `value` | the point's denominator, for the P, P′, U and U′ charts of [`SpcSettings::chart`] (SPEC §12a); `value` is then the numerator and the output `value` numerator / denominator |
 //! | period ([`SpcFrameOptions::period`], optional) | `Date32` / `Date64` / `Timestamp`, integers, or text (period labels such as `2015/16 Q1`, read with the April calendar, or dates as `yyyy-mm-dd` / `dd/mm/yyyy`) | orders the points of each series and names them in the explanations; without it each series is in input order and its points are "point 1", "point 2", ... |
 //!
-//! Each series is analysed with [`spc_with_labels`] (or [`spc`] without a period column) and
-//! the settings of [`SpcFrameOptions::settings`], exactly as one call per series would.
+//! Each series is analysed with [`spc_chart`] and the settings of
+//! [`SpcFrameOptions::settings`], exactly as one call per series would.
 //!
 //! # Output
 //!
@@ -19,7 +20,8 @@
 //! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
 //! `assurance` are the series' icons, repeated on each of its rows.
 //!
-//! A row is an error row when its key is null, its value is missing or unreadable (SPC needs an
+//! A row is an error row when its key is null, its value (or denominator) is missing or
+//! unreadable (SPC needs an
 //! unbroken series: a gap is never skipped silently), its period is missing or unreadable, or
 //! it repeats the period of another row of its series (every copy). **A series with an error
 //! row is not analysed**: its other rows are error rows that name the row in error, since its
@@ -43,7 +45,7 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{Assurance, SpcResult, SpcSettings, spc, spc_with_labels};
+use crate::spc::{Assurance, SpcResult, SpcSettings, spc_chart};
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -89,6 +91,8 @@ pub struct SpcFrameOptions {
     pub value: String,
     /// The column that orders the points and names them; none: input order.
     pub period: Option<String>,
+    /// The denominator column, for the P, P′, U and U′ charts; none for the others.
+    pub denominator: Option<String>,
     /// The settings of every series' analysis.
     pub settings: SpcSettings,
     /// Threads to use; 0: as many as the machine has (one for small frames).
@@ -101,6 +105,7 @@ impl Default for SpcFrameOptions {
             by: Vec::new(),
             value: "value".into(),
             period: None,
+            denominator: None,
             settings: SpcSettings::default(),
             threads: 0,
         }
@@ -168,6 +173,7 @@ struct Point {
     /// Its label, an index into the distinct labels.
     label: Option<u32>,
     value: Decimal,
+    denominator: Option<Decimal>,
 }
 
 /// Where a row goes (the days it covers, its label's index), once read.
@@ -227,8 +233,15 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     if let Some(p) = &options.period {
         roles.push(p.as_str());
     }
+    if let Some(d) = &options.denominator {
+        roles.push(d.as_str());
+    }
     let keys = columns.keys(&options.by, &roles, &SPC_COLUMNS);
     let values = columns.numbers(&options.value, true);
+    let denominators = options
+        .denominator
+        .as_ref()
+        .map(|d| columns.numbers(d, true));
     let order = match &options.period {
         None => Order::None,
         Some(name) => match columns.find(name) {
@@ -299,6 +312,22 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     })
                 })
                 .map_err(|e| row_error(e, i, value_column))?;
+            let denominator = match (&denominators, options.denominator.as_deref()) {
+                (Some(d), Some(column)) => Some(
+                    number(d, i)
+                        .and_then(|v| {
+                            v.ok_or_else(|| {
+                                Error::invalid_value(
+                                    "no denominator",
+                                    "a denominator for every point of a p, p_prime, u or \
+                                     u_prime chart",
+                                )
+                            })
+                        })
+                        .map_err(|e| row_error(e, i, column))?,
+                ),
+                _ => None,
+            };
             let cell = match &order {
                 Order::Text(a) if a.is_valid(i) => Some(Cell::Text(a.value(i))),
                 Order::Dates(a) if a.is_valid(i) => Some(Cell::Number(i64::from(a.value(i)))),
@@ -322,7 +351,12 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                 Some((at, label)) => (at, Some(label)),
                 None => ((0, 0), None),
             };
-            Ok(Point { at, label, value })
+            Ok(Point {
+                at,
+                label,
+                value,
+                denominator,
+            })
         })();
         rows.push(read);
     }
@@ -377,11 +411,15 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let analysed: Vec<Option<std::result::Result<SpcResult, Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
+            let mut dens: Vec<Decimal> = Vec::new();
             let mut labels: Vec<&str> = Vec::with_capacity(if ordered { list.len() } else { 0 });
             for &r in list {
                 match rows.get(r) {
                     Some(Ok(p)) => {
                         values.push(p.value);
+                        if let Some(d) = p.denominator {
+                            dens.push(d);
+                        }
                         if ordered {
                             let k = p.label.map_or(usize::MAX, |k| k as usize);
                             labels.push(label_texts.get(k).map_or("", String::as_str));
@@ -396,11 +434,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     }
                 }
             }
-            if ordered {
-                spc_with_labels(&values, &labels, settings)
-            } else {
-                spc(&values, settings)
-            }
+            let dens = options.denominator.as_ref().map(|_| dens.as_slice());
+            let labels = ordered.then_some(labels.as_slice());
+            spc_chart(&values, dens, labels, settings)
         });
 
     // Each output row: its series' point, or its error.

@@ -1,0 +1,423 @@
+//! The centre line and limits of each chart type (SPEC §12a, after qicharts2's `qic.*`).
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use super::ChartType;
+use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
+use crate::error::{Error, Result};
+
+/// The lines of one point; none where the chart has none (a run chart, a single-point baseline).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PointLines {
+    pub(super) lower: Option<Decimal>,
+    pub(super) upper: Option<Decimal>,
+    pub(super) lower_two_sigma: Option<Decimal>,
+    pub(super) upper_two_sigma: Option<Decimal>,
+}
+
+/// The lines of a segment and, for XmR, its moving ranges.
+pub(super) struct SegmentLines {
+    pub(super) centre: Decimal,
+    pub(super) mean_moving_range: Option<Decimal>,
+    /// One per point of the segment, excluded points included.
+    pub(super) lines: Vec<PointLines>,
+    /// One per point of the segment: the moving range from the previous included point (XmR).
+    pub(super) moving_ranges: Vec<Option<Decimal>>,
+    /// One per point of the segment: whether its moving range went into the mean mR.
+    pub(super) used: Vec<bool>,
+    pub(super) baseline_points: usize,
+    pub(super) moving_ranges_used: usize,
+    pub(super) moving_ranges_screened: usize,
+}
+
+/// d₂ for moving ranges of two, as qicharts2 divides by it.
+const D2: f64 = 1.128;
+/// The screening factor of the moving ranges (Nelson 1982), as qicharts2.
+const SCREEN: f64 = 3.267;
+/// The T chart's transform: y^(1/3.6) (Nelson 1994, via qicharts2 `qic.t`).
+const T_POWER: f64 = 3.6;
+const SIGNIFICANT: usize = 10;
+
+/// `x` as a decimal of 10 significant digits, rounded to nearest from the float's exact binary
+/// value (as §8a rounds its limits).
+fn significant(x: f64, what: &str) -> Result<Decimal> {
+    if !x.is_finite() {
+        return Err(overflow(what));
+    }
+    if x.abs() < 1e-27 {
+        return Ok(Decimal::ZERO);
+    }
+    if let Some(d) = significant_fast(x) {
+        return Ok(d);
+    }
+    let digits = SIGNIFICANT - 1;
+    Decimal::from_scientific(&format!("{x:.digits$e}"))
+        .map(|d| d.normalize())
+        .map_err(|_| overflow(what))
+}
+
+/// [`significant`] without formatting, for the values it decides the same way: the scaled
+/// float's error (a few units in the 16th digit) cannot move it across a rounding tie when it
+/// is more than 0.01 from one, and a mantissa of exactly 10 digits confirms the exponent. None
+/// otherwise, for the exact path.
+fn significant_fast(x: f64) -> Option<Decimal> {
+    let digits = i32::try_from(SIGNIFICANT).ok()?;
+    let shift = digits - 1 - x.abs().log10().floor() as i32;
+    if !(0..=27).contains(&shift) {
+        return None;
+    }
+    let scaled = x * 10f64.powi(shift);
+    let rounded = scaled.round();
+    if (scaled - rounded).abs() > 0.49 || !(1e9..1e10).contains(&rounded.abs()) {
+        return None;
+    }
+    // |rounded| < 10^10: exact in an i64.
+    let mantissa = rounded as i64;
+    Decimal::try_new(mantissa, u32::try_from(shift).ok()?)
+        .ok()
+        .map(|d| d.normalize())
+}
+
+fn float(d: Decimal, what: &str) -> Result<f64> {
+    d.to_f64().ok_or_else(|| overflow(what))
+}
+
+/// The median (exact: the mean of the two middle values is one division by 2).
+pub(super) fn median(values: &[Decimal]) -> Result<Option<Decimal>> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    match (sorted.get(n.wrapping_sub(1) / 2), sorted.get(n / 2)) {
+        (Some(a), Some(b)) if n % 2 == 0 => a
+            .checked_add(*b)
+            .map(|s| Some((s / Decimal::TWO).normalize()))
+            .ok_or_else(|| overflow("median")),
+        (_, Some(b)) => Ok(Some(*b)),
+        _ => Ok(None),
+    }
+}
+
+/// The mean of the moving ranges of `z`, screened at 3.267 × their first mean when asked; with
+/// the counts of ranges used and screened. None with fewer than two values.
+fn screened_mean_range(z: &[f64], screen: bool) -> (Option<f64>, usize, usize) {
+    let ranges: Vec<f64> = z
+        .iter()
+        .zip(z.iter().skip(1))
+        .map(|(a, b)| (b - a).abs())
+        .collect();
+    if ranges.is_empty() {
+        return (None, 0, 0);
+    }
+    let mean = |r: &[f64]| r.iter().sum::<f64>() / r.len() as f64;
+    let first = mean(&ranges);
+    if !screen || first <= 0.0 {
+        return (Some(first), ranges.len(), 0);
+    }
+    let kept: Vec<f64> = ranges
+        .iter()
+        .copied()
+        .filter(|r| *r < SCREEN * first)
+        .collect();
+    let screened = ranges.len() - kept.len();
+    (Some(mean(&kept)), kept.len(), screened)
+}
+
+/// Lines centre ± k·σ with the half-widths rounded to 10 significant digits, clamped to
+/// `[floor, ceiling]`.
+fn around(
+    centre: Decimal,
+    sigma: f64,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+) -> Result<PointLines> {
+    let line = |k: f64, up: bool| -> Result<Decimal> {
+        let half = significant(k * sigma, "process limits")?;
+        let v = if up {
+            centre.checked_add(half)
+        } else {
+            centre.checked_sub(half)
+        }
+        .ok_or_else(|| overflow("process limits"))?;
+        let v = match floor {
+            Some(f) if v < f => f,
+            _ => v,
+        };
+        Ok(match ceiling {
+            Some(c) if v > c => c,
+            _ => v,
+        }
+        .normalize())
+    };
+    Ok(PointLines {
+        lower: Some(line(3.0, false)?),
+        upper: Some(line(3.0, true)?),
+        lower_two_sigma: Some(line(2.0, false)?),
+        upper_two_sigma: Some(line(2.0, true)?),
+    })
+}
+
+/// The inputs of one segment: `y` the plotted values, `numerators` and `denominators` (for the
+/// charts that take them), `included` the positions that take part, `baseline` the leading
+/// part of `included` that sets the lines.
+pub(super) struct SegmentInput<'a> {
+    pub(super) y: &'a [Decimal],
+    pub(super) numerators: &'a [Decimal],
+    pub(super) denominators: Option<&'a [Decimal]>,
+    pub(super) included: &'a [usize],
+    pub(super) baseline: usize,
+}
+
+impl SegmentInput<'_> {
+    fn at(&self, positions: &[usize], of: &[Decimal]) -> Vec<Decimal> {
+        positions
+            .iter()
+            .filter_map(|&i| of.get(i).copied())
+            .collect()
+    }
+
+    fn baseline_positions(&self) -> &[usize] {
+        self.included.get(..self.baseline).unwrap_or(self.included)
+    }
+
+    fn denominator(&self, i: usize) -> Result<Decimal> {
+        self.denominators
+            .and_then(|d| d.get(i).copied())
+            .ok_or_else(|| Error::definition("a denominator is missing").with_field("denominators"))
+    }
+}
+
+pub(super) fn segment_lines(
+    chart: ChartType,
+    input: &SegmentInput<'_>,
+    screen: bool,
+) -> Result<SegmentLines> {
+    let n = input.y.len();
+    let base = input.baseline_positions();
+    let base_y = input.at(base, input.y);
+    let mut out = SegmentLines {
+        centre: Decimal::ZERO,
+        mean_moving_range: None,
+        lines: vec![PointLines::default(); n],
+        moving_ranges: vec![None; n],
+        used: vec![false; n],
+        baseline_points: base.len(),
+        moving_ranges_used: 0,
+        moving_ranges_screened: 0,
+    };
+    let mean_of = |v: &[Decimal]| -> Result<Decimal> {
+        Ok(scaled_mean(
+            sum_count(v.iter().copied(), "mean")?,
+            Decimal::ONE,
+            1,
+            "mean",
+        )?
+        .unwrap_or(Decimal::ZERO))
+    };
+    match chart {
+        ChartType::Xmr => {
+            let (limits, kept) = limits_and_kept(&base_y, screen)?;
+            let inc_y = input.at(input.included, input.y);
+            let ranges = moving_ranges(&inc_y)?;
+            for (j, &i) in input.included.iter().enumerate().skip(1) {
+                if let Some(slot) = out.moving_ranges.get_mut(i) {
+                    *slot = ranges.get(j - 1).copied();
+                }
+                if let Some(slot) = out.used.get_mut(i) {
+                    *slot = j < base.len() && kept.get(j - 1).copied().unwrap_or(false);
+                }
+            }
+            let lines = PointLines {
+                lower: limits.lower_process_limit,
+                upper: limits.upper_process_limit,
+                lower_two_sigma: limits.lower_two_sigma,
+                upper_two_sigma: limits.upper_two_sigma,
+            };
+            out.lines = vec![lines; n];
+            out.centre = limits.mean;
+            out.mean_moving_range = limits.mean_moving_range;
+            out.moving_ranges_used = limits.moving_ranges_used;
+            out.moving_ranges_screened = limits.moving_ranges_screened;
+        }
+        ChartType::Run => {
+            out.centre = median(&base_y)?.unwrap_or(Decimal::ZERO);
+        }
+        ChartType::C => {
+            out.centre = mean_of(&base_y)?;
+            let sigma = float(out.centre, "centre line")?.sqrt();
+            out.lines = vec![around(out.centre, sigma, Some(Decimal::ZERO), None)?; n];
+        }
+        ChartType::G => {
+            let mean = mean_of(&base_y)?;
+            let m = float(mean, "mean")?;
+            let sigma = (m * (m + 1.0)).sqrt();
+            out.lines = vec![around(mean, sigma, Some(Decimal::ZERO), None)?; n];
+            out.centre = median(&base_y)?.unwrap_or(Decimal::ZERO);
+        }
+        ChartType::P | ChartType::PPrime | ChartType::U | ChartType::UPrime => {
+            let (num, _) = sum_count(input.at(base, input.numerators).into_iter(), "centre line")?;
+            let mut den = Decimal::ZERO;
+            for &i in base {
+                den = den
+                    .checked_add(input.denominator(i)?)
+                    .ok_or_else(|| overflow("centre line"))?;
+            }
+            out.centre = if den.is_zero() {
+                Decimal::ZERO
+            } else {
+                num.checked_div(den)
+                    .ok_or_else(|| overflow("centre line"))?
+                    .normalize()
+            };
+            let c = float(out.centre, "centre line")?;
+            let proportion = matches!(chart, ChartType::P | ChartType::PPrime);
+            let variance = if proportion { c * (1.0 - c) } else { c };
+            let sigma_at = |i: usize| -> Result<f64> {
+                Ok((variance / float(input.denominator(i)?, "denominator")?).sqrt())
+            };
+            let factor = if matches!(chart, ChartType::PPrime | ChartType::UPrime) {
+                // Laney: the moving ranges of the baseline's z-scores measure the
+                // between-subgroup variation that overdispersion adds.
+                let mut z = Vec::with_capacity(base.len());
+                for &i in base {
+                    let y = float(input.y.get(i).copied().unwrap_or_default(), "value")?;
+                    z.push((y - c) / sigma_at(i)?);
+                }
+                let (amr, used, screened) = screened_mean_range(&z, screen);
+                out.moving_ranges_used = used;
+                out.moving_ranges_screened = screened;
+                amr.map(|a| a / D2).filter(|f| f.is_finite())
+            } else {
+                Some(1.0)
+            };
+            if let Some(factor) = factor {
+                let ceiling = proportion.then_some(Decimal::ONE);
+                for (i, slot) in out.lines.iter_mut().enumerate() {
+                    *slot = around(
+                        out.centre,
+                        sigma_at(i)? * factor,
+                        Some(Decimal::ZERO),
+                        ceiling,
+                    )?;
+                }
+            }
+        }
+        ChartType::T => {
+            let mut t = Vec::with_capacity(base_y.len());
+            for y in &base_y {
+                t.push(float(*y, "value")?.powf(1.0 / T_POWER));
+            }
+            if t.is_empty() {
+                return Ok(out);
+            }
+            let cl = t.iter().sum::<f64>() / t.len() as f64;
+            out.centre = significant(cl.powf(T_POWER), "centre line")?;
+            let (amr, used, screened) = screened_mean_range(&t, screen);
+            out.moving_ranges_used = used;
+            out.moving_ranges_screened = screened;
+            if let Some(amr) = amr {
+                let sigma = amr / D2;
+                let back = |x: f64| -> Result<Decimal> {
+                    // A negative line has no real 3.6th power: qicharts2 sets it to 0.
+                    if x <= 0.0 {
+                        Ok(Decimal::ZERO)
+                    } else {
+                        significant(x.powf(T_POWER), "process limits")
+                    }
+                };
+                let lines = PointLines {
+                    lower: Some(back(cl - 3.0 * sigma)?),
+                    upper: Some(back(cl + 3.0 * sigma)?),
+                    lower_two_sigma: Some(back(cl - 2.0 * sigma)?),
+                    upper_two_sigma: Some(back(cl + 2.0 * sigma)?),
+                };
+                out.lines = vec![lines; n];
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// qbinom(0.05, m, 0.5): the smallest k with P(X ≤ k) ≥ 0.05 for X ~ Binomial(m, ½), summed
+/// in log space so that long series do not underflow.
+pub(super) fn crossings_minimum(m: usize) -> usize {
+    let target = 0.05f64.ln();
+    let mf = m as f64;
+    let mut log_pmf = -mf * std::f64::consts::LN_2;
+    let mut log_cdf = log_pmf;
+    let mut k = 0usize;
+    while log_cdf < target && k < m {
+        log_pmf += ((mf - k as f64) / (k as f64 + 1.0)).ln();
+        let (hi, lo) = if log_cdf > log_pmf {
+            (log_cdf, log_pmf)
+        } else {
+            (log_pmf, log_cdf)
+        };
+        log_cdf = hi + (lo - hi).exp().ln_1p();
+        k += 1;
+    }
+    k
+}
+
+/// round(log₂ n) + 3 (Schilling 2012, as qicharts2); n ≥ 1. log₂ n is never a half for an
+/// integer n, so the rounding cannot tie.
+pub(super) fn longest_run_maximum(n: usize) -> usize {
+    ((n.max(1) as f64).log2().round() as usize).saturating_add(3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn anhoej_limits_match_the_published_table() {
+        // Anhøj & Olesen 2014, table 1 (n useful observations: longest run, fewest crossings).
+        for (n, run, crossings) in [
+            (10, 6, 2),
+            (12, 7, 3),
+            (20, 7, 6),
+            (24, 8, 8),
+            (30, 8, 10),
+            (50, 9, 19),
+            (100, 10, 41),
+        ] {
+            assert_eq!(longest_run_maximum(n), run, "n = {n}");
+            assert_eq!(crossings_minimum(n - 1), crossings, "n = {n}");
+        }
+        assert_eq!(crossings_minimum(0), 0);
+        assert!(crossings_minimum(5000) > 2400);
+    }
+
+    #[test]
+    fn fast_rounding_agrees_with_the_exact_path() {
+        let exact = |x: f64| {
+            Decimal::from_scientific(&format!("{x:.9e}"))
+                .unwrap()
+                .normalize()
+        };
+        let mut x = 1.234_567_890_123e-12_f64;
+        while x < 1e15 {
+            for v in [x, -x, x * 1.000_000_000_5, x * 0.999_999_999_95] {
+                if let Some(fast) = significant_fast(v) {
+                    assert_eq!(fast, exact(v), "{v:e}");
+                }
+                assert_eq!(significant(v, "test").unwrap(), exact(v), "{v:e}");
+            }
+            x *= 1.379;
+        }
+        assert_eq!(significant_fast(123.456_789_012_3), Some(dec!(123.456789)));
+        assert_eq!(significant(0.1, "test").unwrap(), dec!(0.1));
+        assert_eq!(significant(2.5, "test").unwrap(), dec!(2.5));
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        assert_eq!(median(&[dec!(3), dec!(1), dec!(2)]).unwrap(), Some(dec!(2)));
+        assert_eq!(
+            median(&[dec!(4), dec!(1), dec!(2), dec!(3)]).unwrap(),
+            Some(dec!(2.5))
+        );
+        assert_eq!(median(&[]).unwrap(), None);
+    }
+}
