@@ -32,6 +32,8 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``evaluate_milestones``, ``milestones_frame``, ``parse_date``, ``read_milestones_csv``;
 - statistical process control: ``RunsAnalysis``, ``SpcPoint``, ``SpcResult``, ``SpcSegment``,
   ``SpcSignal``, ``XmrLimits``, ``analyse_spc``, ``plot_spc``, ``spc_frame``, ``xmr_limits``;
+- the icon summary (Making Data Count): ``icon_summary``, ``icon_summary_frame``, ``icon_svg``,
+  ``icon_text``;
 - benchmarking: ``Benchmark``, ``benchmark``;
 - confidence intervals and comparison with a benchmark (Fingertips): ``proportion_interval``,
   ``rate_interval``, ``ratio_interval``, ``dsr_interval``, ``compare_with_benchmark``,
@@ -126,11 +128,13 @@ from ragstatus._ragstatus import (
     to_decimal,
     xmr_limits,
 )
+from ragstatus._ragstatus import icon_svg, icon_text
 from ragstatus.budget import roll_up_frame
 from ragstatus.frame import actuals_from_frame, evaluate_frame, summary_frame
 from ragstatus.groupstats import quantile_frame
 from ragstatus.funnel import funnel_frame, interval_frame, plot_funnel
 from ragstatus.milestone import milestones_frame
+from ragstatus.icons import icon_summary, icon_summary_frame
 from ragstatus.spc import plot_spc, spc_frame
 
 
@@ -230,6 +234,11 @@ __all__ = [
     "plot_spc",
     "spc_frame",
     "xmr_limits",
+    # the icon summary
+    "icon_summary",
+    "icon_summary_frame",
+    "icon_svg",
+    "icon_text",
     # benchmarking
     "Benchmark",
     "benchmark",

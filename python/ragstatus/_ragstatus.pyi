@@ -2434,6 +2434,64 @@ def _milestones_frame(
     ``ragstatus.milestone.milestones_frame``); returns a ``pyarrow.RecordBatch``. The work is
     done without the GIL."""
 
+# The icon summary (SPEC §12, Making Data Count).
+__all__ += [
+    "icon_svg",
+    "icon_text",
+]
+
+class _IconRow(TypedDict):
+    id: str
+    name: str
+    period: Optional[str]
+    value: Optional[Decimal]
+    target: Optional[Decimal]
+    points: int
+    trial_limits: bool
+    variation: str
+    assurance: str
+    variation_label: str
+    assurance_label: str
+    summary: str
+
+class _Icons(TypedDict):
+    variation: str
+    assurance: str
+    variation_label: str
+    assurance_label: str
+    summary: str
+
+def _icon_row(result: SpcResult, id: str, name: str) -> _IconRow:
+    """The icon summary row of an analysis, as a dict: `id`, `name`, `period` (the last point's
+    label), `value`, `target`, `points`, `trial_limits`, `variation`, `assurance`,
+    `variation_label`, `assurance_label` and `summary`.
+    """
+
+def _icons_of(
+    variation: Optional[str],
+    assurance: Optional[str],
+    improvement: str,
+    has_target: bool,
+    has_limits: bool,
+    trial_points: Optional[int] = None,
+) -> _Icons:
+    """The icons of a series from the columns of its last point in `spc_frame`: its `point_type`
+    (`variation`) and `assurance`, the improvement direction, whether a target was given,
+    whether the last segment has limits and, when its limits are trial limits, its number of
+    points. A dict with `variation`, `assurance`, `variation_label`, `assurance_label` and
+    `summary`.
+    """
+
+def icon_svg(kind: Literal["variation", "assurance"], name: str) -> str:
+    """The inline SVG of an icon (32 × 32 pixels, with a `<title>`): `kind` is `"variation"` or
+    `"assurance"`, `name` the icon's name (`"improvement_high"`, `"consistent_pass"`, ...).
+    """
+
+def icon_text(kind: Literal["variation", "assurance"], name: str) -> tuple[str, str]:
+    """An icon's short label and its sentence for a councillor: `kind` is `"variation"` or
+    `"assurance"`, `name` the icon's name.
+    """
+
 # Confidence intervals and the Fingertips comparison with a benchmark (SPEC §8a).
 __all__ += [
     "compare_with_benchmark",

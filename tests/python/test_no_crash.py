@@ -193,6 +193,18 @@ BASE: dict[str, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = {
     "xmr_limits": (rs.xmr_limits, ([1, 2, 4, 3],), {"screen_outliers": True}),
     "spc_frame": (rs.spc_frame, (list(range(15)),), {}),
     "plot_spc": (_plot, (rs.analyse_spc(list(range(15))),), {"title": "A chart"}),
+    "icon_summary": (
+        rs.icon_summary,
+        ({"A": rs.analyse_spc(list(range(15)), target=3)},),
+        {"names": {"A": "An indicator"}, "svg": True, "polars": False},
+    ),
+    "icon_summary_frame": (
+        rs.icon_summary_frame,
+        (pd.DataFrame({"id": ["A"] * 4 + ["B"] * 3, "month": [1, 2, 3, 4, 1, 2, 3], "value": [1, 3, 2, 4, 5, 5, 6]}),),
+        {"by": "id", "value": "value", "period": "month", "svg": True, "target": 3},
+    ),
+    "icon_svg": (rs.icon_svg, ("variation", "improvement_high"), {}),
+    "icon_text": (rs.icon_text, ("assurance", "inconsistent"), {}),
     "benchmark": (rs.benchmark, (3, [1, 2, 4, 5]), {"polarity": "higher", "scheme": True, "unit": "percent"}),
     "proportion_interval": (rs.proportion_interval, (81, 263), {"level": "95", "multiplier": 100}),
     "rate_interval": (rs.rate_interval, (48, 10000), {"level": "99.8", "multiplier": 100000}),

@@ -56,6 +56,8 @@ def test_every_compiled_name_is_exported() -> None:
         "funnel_frame",
         "interval_frame",
         "plot_funnel",
+        "icon_summary",
+        "icon_summary_frame",
     }
 
 

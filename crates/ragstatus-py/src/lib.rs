@@ -24,6 +24,7 @@ pub mod errors;
 pub mod frame;
 pub mod funnel;
 pub mod groupstats;
+pub mod icons;
 pub mod indicators;
 pub mod interval;
 pub mod milestone;
@@ -56,6 +57,7 @@ fn _ragstatus(m: &Bound<'_, PyModule>) -> PyResult<()> {
     budget::register(m)?;
     milestone::register(m)?;
     spc::register(m)?;
+    icons::register(m)?;
     benchmarking::register(m)?;
     frame::register(m)?;
     interval::register(m)?;

@@ -72,6 +72,7 @@
 //! | budget variance and roll-up | [`budget`] | [`BudgetLine`], [`roll_up`] |
 //! | milestones and actions | [`milestone`] | [`Milestone`], [`evaluate_milestone`] |
 //! | statistical process control | [`spc`](mod@spc) | [`spc()`], [`SpcResult`], [`SpcResult::explained`] |
+//! | the icon summary: variation and assurance icons as data, text and SVG | [`icons`] | [`IconSummaryRow`], [`VariationIcon`], [`AssuranceIcon`] |
 //! | position among comparators | [`benchmarking`] | [`benchmark()`], [`Indicator::benchmark`] |
 //! | confidence intervals: Wilson, Byar, exact Poisson, Dobson | [`interval`] | [`Interval`], [`ConfidenceLevel`] |
 //! | Fingertips comparison with a benchmark: Better / Similar / Worse | [`comparison`] | [`compare()`], [`Comparison`] |
@@ -114,6 +115,7 @@ pub mod error;
 mod exact;
 pub mod frame;
 pub mod funnel;
+pub mod icons;
 pub mod indicator;
 pub mod input;
 pub mod interval;
@@ -202,6 +204,9 @@ pub use spc::{
     SpcResult, SpcRule, SpcSegment, SpcSettings, SpcSignal, XmrLimits, spc, spc_chart,
     spc_with_labels, xmr_limits,
 };
+
+// re-exports from `icons`
+pub use icons::{AssuranceIcon, IconSummaryRow, VariationIcon};
 
 // re-exports from `benchmarking`
 pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};

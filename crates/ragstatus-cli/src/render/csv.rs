@@ -1,16 +1,21 @@
 //! The indicator table (section 3) as CSV, one row per indicator, for spreadsheets: the figures
-//! as shown, the exact actual, the SPC icons and rule, and the benchmark figures as columns.
+//! as shown, the exact actual, the SPC icons and rule, the benchmark figures, and the icon
+//! summary's two icons and sentence as columns. A CSV file holds one table, so the icon summary
+//! is carried by its indicators' rows rather than written as a table of its own.
 
-use super::view::{Shown, View, direction_key};
+use std::collections::HashMap;
+
+use super::view::{IconShown, IconSummaryView, Shown, View, direction_key};
 use super::walk::Sections;
 
 /// The CSV being written; the first error met, if any.
-pub struct Csv {
+pub struct Csv<'a> {
     writer: csv::Writer<Vec<u8>>,
     error: Option<String>,
+    icons: HashMap<&'a str, &'a IconShown>,
 }
 
-const HEAD: [&str; 23] = [
+const HEAD: [&str; 26] = [
     "id",
     "name",
     "theme",
@@ -34,14 +39,21 @@ const HEAD: [&str; 23] = [
     "benchmark_quartile",
     "benchmark_median",
     "benchmark_distance_from_median",
+    "variation_icon",
+    "assurance_icon",
+    "icon_summary",
 ];
 
-impl Csv {
+impl<'a> Csv<'a> {
     /// A CSV with its header.
-    pub fn new() -> Csv {
+    pub fn new() -> Csv<'a> {
         let mut writer = csv::Writer::from_writer(Vec::new());
         let error = writer.write_record(HEAD).err().map(|e| e.to_string());
-        Csv { writer, error }
+        Csv {
+            writer,
+            error,
+            icons: HashMap::new(),
+        }
     }
 
     fn record(&mut self, period: &str, row: &Shown) -> Result<(), csv::Error> {
@@ -50,6 +62,7 @@ impl Csv {
         }
         let spc = row.spc.as_ref();
         let bench = row.benchmark.as_ref().and_then(|b| b.result.as_ref());
+        let icon = self.icons.get(row.id.as_str()).map(|i| &i.row);
         self.writer.write_record([
             row.id.clone(),
             row.name.clone(),
@@ -83,11 +96,18 @@ impl Csv {
             text(bench.and_then(|b| b.quartile)),
             text(bench.and_then(|b| b.median)),
             text(bench.and_then(|b| b.distance_from_median)),
+            text(icon.map(|i| i.variation.as_str())),
+            text(icon.map(|i| i.assurance.as_str())),
+            text(icon.map(|i| &i.summary)),
         ])
     }
 }
 
-impl<'a> Sections<'a> for Csv {
+impl<'a> Sections<'a> for Csv<'a> {
+    fn icon_summary(&mut self, _view: &'a View, icons: &'a IconSummaryView) {
+        self.icons = icons.rows.iter().map(|i| (i.row.id.as_str(), i)).collect();
+    }
+
     fn group(&mut self, view: &'a View, _group: &'a [String], rows: &[&'a Shown]) {
         for row in rows {
             if self.error.is_some() {

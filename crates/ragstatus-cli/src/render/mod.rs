@@ -6,6 +6,11 @@
 //! the indicator table (section 3), one row per indicator, for spreadsheets; JSON carries every
 //! section.
 //!
+//! Before section 1, the icon summary (NHS "Making Data Count"): one row per indicator whose
+//! definition enables SPC, with its variation and assurance icons in words (and as inline SVG
+//! in HTML), a key to them, and a line naming the indicators left out. CSV, one table, carries
+//! the two icons and their sentence as columns of each indicator's row.
+//!
 //! In section 3, under each group's table: the position among comparators of each indicator
 //! that has comparator values ("SW-01 Benchmark: joint 5th of 15 (quartile 2); ..."), and for
 //! each indicator whose definition enables SPC its SPC line (the variation icon with the rule
@@ -189,6 +194,32 @@ pub(crate) mod sample {
             }],
         });
         report
+    }
+
+    #[test]
+    fn icon_summary_without_spc_indicators_says_so() {
+        let report = report();
+        for format in [Format::Table, Format::Markdown, Format::Html] {
+            let text = render(&report, format).unwrap();
+            assert!(
+                text.contains("No indicator has an SPC analysis."),
+                "{format:?}"
+            );
+            assert!(
+                text.contains(
+                    "Not in this table: 3 indicators whose definitions do not enable SPC \
+                     (A-1, A-2, B-1)."
+                ),
+                "{format:?}"
+            );
+        }
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&report, Format::Json).unwrap()).unwrap();
+        assert_eq!(json["icon_summary"]["rows"], serde_json::json!([]));
+        assert_eq!(
+            json["icon_summary"]["not_analysed"],
+            serde_json::json!(["A-1", "A-2", "B-1"])
+        );
     }
 
     #[test]

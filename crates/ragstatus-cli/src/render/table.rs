@@ -4,11 +4,12 @@ use std::fmt::Write as _;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
-use super::view::{Shown, View, direction_label};
+use super::view::{IconSummaryView, Shown, View, direction_label};
 use super::walk::{
-    BUDGET_HEAD, INDICATOR_HEAD, MILESTONE_HEAD, SUMMARY_HEAD_SHORT, SUMMARY_LEGEND,
-    SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells, budget_commentary, indicator_cells,
-    indicator_status, milestone_cells, milestone_commentary, spc_lines, summary_cells,
+    BUDGET_HEAD, ICON_HEAD, ICON_LEGEND, ICON_TITLE, INDICATOR_HEAD, MILESTONE_HEAD,
+    SUMMARY_HEAD_SHORT, SUMMARY_LEGEND, SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells,
+    budget_commentary, icon_cells, icon_not_analysed, indicator_cells, indicator_status,
+    milestone_cells, milestone_commentary, spc_lines, summary_cells,
 };
 use crate::model::{BudgetSection, MilestoneSection, SummaryRow};
 
@@ -46,6 +47,28 @@ impl<'a> Sections<'a> for Text {
             "=".repeat(view.title.chars().count()),
             view.period
         );
+    }
+
+    fn icon_summary(&mut self, view: &'a View, icons: &'a IconSummaryView) {
+        let out = &mut self.out;
+        let _ = writeln!(out, "{ICON_TITLE}\n");
+        if icons.rows.is_empty() {
+            let _ = writeln!(out, "No indicator has an SPC analysis.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "{}\n",
+                text_table(
+                    &ICON_HEAD,
+                    icons.rows.iter().map(|r| icon_cells(view, r)).collect(),
+                    &[2, 5, 6]
+                )
+            );
+            let _ = writeln!(out, "{ICON_LEGEND}\n");
+        }
+        if let Some(line) = icon_not_analysed(icons) {
+            let _ = writeln!(out, "{line}\n");
+        }
     }
 
     fn summary(&mut self, rows: &'a [SummaryRow]) {

@@ -2,8 +2,8 @@
 //! unit and display decimals. Every format reads these views, so each shows the same figures.
 
 use ragstatus::{
-    Assurance, Benchmark, Decimal, Direction, Improvement, Indicator, PointType, SpcResult,
-    SpcRule, Status, Target, Unit,
+    Assurance, Benchmark, Decimal, Direction, IconSummaryRow, Improvement, Indicator, PointType,
+    SpcResult, SpcRule, Status, Target, Unit,
 };
 use serde::Serialize;
 
@@ -20,6 +20,8 @@ pub struct View {
     pub period: String,
     /// The labels of the periods in each indicator's history, oldest first.
     pub history_periods: Vec<String>,
+    /// The icon summary, before section 1: each SPC indicator's variation and assurance icons.
+    pub icon_summary: IconSummaryView,
     /// Section 1: performance summary, overall then per theme and directorate.
     pub summary: Vec<SummaryRow>,
     /// Section 2: ids of the exceptions (every Red, every worsening indicator), in report order.
@@ -41,12 +43,71 @@ impl View {
             title: report.title.clone(),
             period: report.period.clone(),
             history_periods: report.history_periods.clone(),
+            icon_summary: IconSummaryView::of(report),
             summary: report.summary.clone(),
             exceptions: report.exceptions.clone(),
             indicators: report.indicators.iter().map(Shown::of).collect(),
             budget: report.budget.clone(),
             milestones: report.milestones.clone(),
             problems: report.problems.clone(),
+        }
+    }
+}
+
+/// The icon summary (NHS "Making Data Count"), the table a board reads first: one row per
+/// indicator whose definition enables SPC, in report order, and the ids of the others, so that
+/// none is left out without a word.
+#[derive(Debug, Clone, Serialize)]
+pub struct IconSummaryView {
+    /// One row per indicator with an SPC analysis.
+    pub rows: Vec<IconShown>,
+    /// The indicators without one (their definitions do not enable SPC), by id.
+    pub not_analysed: Vec<String>,
+}
+
+impl IconSummaryView {
+    /// The icon summary of a report.
+    pub fn of(report: &Report) -> IconSummaryView {
+        let mut rows = Vec::new();
+        let mut not_analysed = Vec::new();
+        for row in &report.indicators {
+            match &row.spc {
+                Some(spc) => rows.push(IconShown::of(&row.indicator, spc)),
+                None => not_analysed.push(row.indicator.id.clone()),
+            }
+        }
+        IconSummaryView { rows, not_analysed }
+    }
+}
+
+/// One row of the icon summary: the core's row (icons as data, exact latest value and target,
+/// the sentence) with its labels and figures as the report shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct IconShown {
+    /// The icons and figures.
+    #[serde(flatten)]
+    pub row: IconSummaryRow,
+    /// The variation icon in words: "Improvement (high)".
+    pub variation_label: &'static str,
+    /// The assurance icon in words: "Hit and miss".
+    pub assurance_label: &'static str,
+    /// The latest value in the indicator's unit and display decimals.
+    pub value_shown: Option<String>,
+    /// The target tested, likewise.
+    pub target_shown: Option<String>,
+}
+
+impl IconShown {
+    /// The row of an indicator with its analysis.
+    pub fn of(indicator: &Indicator, result: &SpcResult) -> IconShown {
+        let row = IconSummaryRow::new(indicator, result);
+        let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+        IconShown {
+            variation_label: row.variation.label(),
+            assurance_label: row.assurance.label(),
+            value_shown: row.value.map(f),
+            target_shown: row.target.map(f),
+            row,
         }
     }
 }

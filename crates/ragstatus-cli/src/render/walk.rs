@@ -1,13 +1,14 @@
 //! The one walk over the report's sections, in the order every format shows them, and the cells
 //! the formats share.
 //!
-//! [`walk`] calls a format's [`Sections`] callbacks: the title, the performance summary, the
+//! [`walk`] calls a format's [`Sections`] callbacks: the title, the icon summary, the
+//! performance summary, the
 //! exceptions, each group's indicators, Appendix A, the improvement plan and the data problems.
 //! A format writes only what it shows of each; none walks the report itself.
 
 use ragstatus::{Decimal, Direction, Status};
 
-use super::view::{Shown, SpcView, View, direction_label};
+use super::view::{IconShown, IconSummaryView, Shown, SpcView, View, direction_label};
 use crate::model::{
     BudgetLevel, BudgetRow, BudgetSection, MilestoneRow, MilestoneSection, SummaryRow, money,
     percent, sparkline, status_label,
@@ -18,6 +19,8 @@ use crate::model::{
 pub trait Sections<'a> {
     /// The title and the period.
     fn title(&mut self, _view: &'a View) {}
+    /// The icon summary, before section 1: each SPC indicator's variation and assurance icons.
+    fn icon_summary(&mut self, _view: &'a View, _icons: &'a IconSummaryView) {}
     /// Section 1: the performance summary, overall then per theme and directorate.
     fn summary(&mut self, _rows: &'a [SummaryRow]) {}
     /// Section 2: the exceptions, Red first, then worsening.
@@ -41,6 +44,7 @@ pub trait Sections<'a> {
 /// Walks the report's sections in order, handing each to the format.
 pub fn walk<'a, S: Sections<'a>>(view: &'a View, mut format: S) -> Result<String, String> {
     format.title(view);
+    format.icon_summary(view, &view.icon_summary);
     format.summary(&view.summary);
     let exceptions: Vec<&Shown> = view
         .exceptions
@@ -198,6 +202,67 @@ pub fn with_value(direction: Direction, value: &Option<String>) -> String {
         }
         _ => direction_label(direction).to_string(),
     }
+}
+
+/// The icon summary's heading.
+pub const ICON_TITLE: &str = "Icon summary: variation and assurance";
+
+/// The icon summary's column heads.
+pub const ICON_HEAD: [&str; 7] = [
+    "ID",
+    "Indicator",
+    "Latest",
+    "Variation",
+    "Assurance",
+    "Target",
+    "Points",
+];
+
+/// The cells of an icon summary row, as [`ICON_HEAD`] names them. The latest value names its
+/// period when that is not the period reported (no value this period).
+pub fn icon_cells(view: &View, icon: &IconShown) -> Vec<String> {
+    let row = &icon.row;
+    let latest = match (&icon.value_shown, &row.period) {
+        (Some(value), Some(period)) if *period != view.period => format!("{value} ({period})"),
+        (Some(value), _) => value.clone(),
+        (None, _) => "–".to_string(),
+    };
+    vec![
+        row.id.clone(),
+        row.name.clone(),
+        latest,
+        icon.variation_label.to_string(),
+        icon.assurance_label.to_string(),
+        opt(&icon.target_shown),
+        if row.trial_limits {
+            format!("{} (trial limits)", row.points)
+        } else {
+            row.points.to_string()
+        },
+    ]
+}
+
+/// What the icons mean, under the table.
+pub const ICON_LEGEND: &str = "Variation: is the latest change more than the usual ups and \
+                               downs? Improvement or concern, high or low by which way the \
+                               figures moved; special cause (high or low) where neither \
+                               direction is better; common cause: no significant change. \
+                               Assurance: will the process meet its target? Consistently \
+                               passing, consistently failing, or hit and miss (the target lies \
+                               within the process limits). Trial limits: fewer than 12 points, \
+                               so read the icons with care.";
+
+/// The line under the icon summary naming the indicators it leaves out, if any.
+pub fn icon_not_analysed(icons: &IconSummaryView) -> Option<String> {
+    let n = icons.not_analysed.len();
+    (n > 0).then(|| {
+        format!(
+            "Not in this table: {n} indicator{} whose definition{} not enable SPC ({}).",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { " does" } else { "s do" },
+            icons.not_analysed.join(", ")
+        )
+    })
 }
 
 /// Appendix A's column heads.

@@ -1,17 +1,18 @@
 //! The report as one self-contained HTML file: every section, status by symbol and word as well
-//! as colour, an inline SVG sparkline per indicator and an XmR chart (see [`chart`]) per SPC
-//! analysis. All text is escaped; the page refers to nothing outside itself.
+//! as colour, the icon summary with each icon as inline SVG beside its words, an inline SVG
+//! sparkline per indicator and an XmR chart (see [`chart`]) per SPC analysis. All text is escaped; the page refers to nothing outside itself.
 
 use std::fmt::Write as _;
 
 use ragstatus::{Decimal, Direction, Status};
 
 use super::escape::html as escape;
-use super::view::{Shown, View};
+use super::view::{IconSummaryView, Shown, View};
 use super::walk::{
-    BUDGET_HEAD, INDICATOR_HEAD, MILESTONE_HEAD, SUMMARY_HEAD, SUMMARY_NUMBERS, Sections,
-    benchmark_lines, budget_cells, budget_commentary, indicator_cells, milestone_cells,
-    milestone_commentary, spc_lines, summary_cells, with_value,
+    BUDGET_HEAD, ICON_HEAD, ICON_LEGEND, ICON_TITLE, INDICATOR_HEAD, MILESTONE_HEAD, SUMMARY_HEAD,
+    SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells, budget_commentary, icon_cells,
+    icon_not_analysed, indicator_cells, milestone_cells, milestone_commentary, spc_lines,
+    summary_cells, with_value,
 };
 use crate::model::{
     BudgetLevel, BudgetSection, MilestoneSection, SummaryRow, scale, status_class, status_label,
@@ -53,6 +54,8 @@ tr.fund td { font-weight: 700; background: #ececec; }
 .note { color: var(--grey); font-style: italic; }
 .meta { color: var(--grey); }
 svg.spark { vertical-align: middle; }
+svg.mdc-icon { vertical-align: middle; margin-right: .3rem; }
+td.icon { white-space: nowrap; }
 figure.spc { margin: .4rem 0 1.2rem; break-inside: avoid; }
 figure.spc figcaption { font-size: .9rem; margin-bottom: .3rem; }
 svg.xmr { display: block; width: 100%; max-width: 760px; height: auto; font-family: inherit; }
@@ -197,6 +200,41 @@ impl<'a> Sections<'a> for Html {
             .collect::<Vec<_>>()
             .join(" ")
         );
+    }
+
+    fn icon_summary(&mut self, view: &'a View, icons: &'a IconSummaryView) {
+        let out = &mut self.out;
+        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(ICON_TITLE));
+        if icons.rows.is_empty() {
+            out.push_str("<p>No indicator has an SPC analysis.</p>\n");
+        } else {
+            html_table_head(out, &ICON_HEAD, &[2, 5, 6]);
+            for icon in &icons.rows {
+                let cells = icon_cells(view, icon);
+                let text = |i: usize| escape(cells.get(i).map(String::as_str).unwrap_or_default());
+                // The SVGs are the core's own fixed markup, with no text from the input in them.
+                let _ = writeln!(
+                    out,
+                    "<tr title=\"{}\"><td class=\"id\">{}</td><td class=\"name\">{}</td><td class=\"num\">{}</td><td class=\"icon\">{}{}</td><td class=\"icon\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                    escape(&icon.row.summary),
+                    text(0),
+                    text(1),
+                    text(2),
+                    icon.row.variation.svg(),
+                    text(3),
+                    icon.row.assurance.svg(),
+                    text(4),
+                    text(5),
+                    text(6),
+                );
+            }
+            out.push_str("</tbody>\n</table>\n");
+            let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(ICON_LEGEND));
+        }
+        if let Some(line) = icon_not_analysed(icons) {
+            let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
+        }
+        out.push_str("</section>\n");
     }
 
     fn summary(&mut self, rows: &'a [SummaryRow]) {
