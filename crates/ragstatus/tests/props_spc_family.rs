@@ -74,7 +74,10 @@ proptest! {
         if let (Some(lo), Some(hi)) = (segment.lower_process_limit, segment.upper_process_limit)
             && lo > Decimal::ZERO
         {
-            prop_assert_eq!(hi - segment.mean, segment.mean - lo);
+            // Symmetric to a Decimal's precision: a centre with 28 significant digits plus or
+            // minus the half-width is rounded to 28 digits, which can differ in the last one.
+            let gap = ((hi - segment.mean) - (segment.mean - lo)).abs();
+            prop_assert!(gap <= Decimal::new(1, 24), "{hi} and {lo} around {}", segment.mean);
         }
     }
 
