@@ -63,6 +63,10 @@ def quantile_frame(
         err = InvalidValueError(f"by={by!r} is not valid; expected a column name or a list of them")
         err.field = "by"
         raise err
+    if not isinstance(value, str):
+        err = InvalidValueError(f"value={value!r} is not valid; expected a column name")
+        err.field = "value"
+        raise err
     values = _column(frame, value)
     key_columns = [_column(frame, k) for k in keys]
     groups: dict[tuple[Any, ...], list[int]] = {}
