@@ -560,6 +560,27 @@ mod tests {
         values
     }
 
+    /// A P chart's limits are the points' own (they vary with the denominator): its icons read
+    /// them, not the segment's XmR fields.
+    #[test]
+    fn per_point_limits_give_icons() {
+        let settings = SpcSettings {
+            chart: crate::spc::ChartType::P,
+            improvement: Improvement::Increase,
+            target: Some(dec!(0.99)),
+            ..SpcSettings::default()
+        };
+        let x: Vec<Decimal> = [40, 42, 38, 41, 39, 40, 43, 37, 40, 41, 39, 40]
+            .into_iter()
+            .map(Decimal::from)
+            .collect();
+        let n = vec![Decimal::from(100); x.len()];
+        let result = crate::spc::spc_chart::<&str>(&x, Some(&n), None, &settings).unwrap();
+        let row = IconSummaryRow::of("P-1", "A proportion", &result);
+        assert_eq!(row.variation, VariationIcon::CommonCause);
+        assert_eq!(row.assurance, AssuranceIcon::ConsistentFail);
+    }
+
     fn row(
         values: &[Decimal],
         improvement: Improvement,
