@@ -25,11 +25,10 @@ Run (after a release build of the extension, see benches/README.md):
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import platform
-import time
-from typing import Any, Callable
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,32 +36,10 @@ import pyarrow as pa
 
 import ragstatus as rs
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bulk import cpu_model, measure  # noqa: E402  (the benches' shared timing helpers)
+
 CHARTS = ["xmr", "run", "p", "p_prime", "u", "u_prime", "c", "g", "t"]
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result, the best wall time and the best CPU time (all threads) in seconds."""
-    best = best_cpu = float("inf")
-    result = None
-    for _ in range(repeat):
-        del result
-        gc.collect()
-        start, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return result, best, best_cpu
 
 
 def frame(chart: str, series: int, points: int, seed: int = 11) -> pd.DataFrame:

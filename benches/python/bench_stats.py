@@ -29,11 +29,9 @@ benches/python/requirements-stats.txt):
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import platform
-import time
-from typing import Any, Callable
+import sys
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -43,32 +41,10 @@ from scipy.stats import chi2, norm
 
 import ragstatus as rs
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bulk import cpu_model, measure  # noqa: E402  (the benches' shared timing helpers)
+
 LEVELS = (("95", 0.975, 0.025), ("998", 0.999, 0.001))
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result, the best wall time and the best CPU time (all threads) in seconds."""
-    best = best_cpu = float("inf")
-    result = None
-    for _ in range(repeat):
-        del result
-        gc.collect()
-        start, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-        best_cpu = min(best_cpu, time.process_time() - cpu)
-    return result, best, best_cpu
 
 
 # --- data ---------------------------------------------------------------------------------------
