@@ -70,7 +70,7 @@ fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// `m × 10^-scale` as a `Decimal`, dropping trailing zeros while it does not fit.
-fn fit(mut m: i128, mut scale: u32) -> Option<Decimal> {
+pub(crate) fn fit(mut m: i128, mut scale: u32) -> Option<Decimal> {
     loop {
         if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
             return Some(d);

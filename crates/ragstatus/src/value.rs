@@ -452,32 +452,15 @@ pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
 /// assert_eq!(decimal_from_scaled(wide + 1, 5), None);
 /// ```
 pub fn decimal_from_scaled(mantissa: i128, scale: i32) -> Option<Decimal> {
-    let (mut m, mut s) = (mantissa, scale);
-    while s > 28 {
-        if m % 10 != 0 {
-            return None;
-        }
-        m /= 10;
-        s -= 1;
+    if scale < 0 {
+        let m = mantissa.checked_mul(10i128.checked_pow(scale.unsigned_abs())?)?;
+        return crate::exact::fit(m, 0);
     }
-    if s < 0 {
-        m = m.checked_mul(10i128.checked_pow(s.unsigned_abs())?)?;
-        s = 0;
-    }
-    // A mantissa wider than a Decimal's 96 bits may still be the same number with fewer
-    // trailing zeros (`decimal128(38, 5)` 1888…348.95890 is 1888…348.9589), as the text and
-    // the `Decimal` object of that value read it: drop them rather than refuse the value.
-    loop {
-        let scale = u32::try_from(s).ok()?;
-        if let Ok(d) = Decimal::try_from_i128_with_scale(m, scale) {
-            return Some(d);
-        }
-        if s == 0 || m % 10 != 0 {
-            return None;
-        }
-        m /= 10;
-        s -= 1;
-    }
+    // More than 28 places, or a mantissa wider than a Decimal's 96 bits, may still be the same
+    // number with fewer trailing zeros (`decimal128(38, 5)` 1888…348.95890 is 1888…348.9589),
+    // as the text and the `Decimal` object of that value read it: drop them rather than
+    // refuse the value.
+    crate::exact::fit(mantissa, scale.unsigned_abs())
 }
 
 /// [`decimal_from_f64`] for a single-precision float, at its own width (SPEC §14): the decimal
