@@ -12,8 +12,10 @@ from those files, so each pays for reading its input:
   default) and once with ``partitioned=True`` (the files hold whole organisations, so the
   shuffle is left out after a check of the key column);
 - ``spark``: ``ragstatus.spark.evaluate`` (``groupBy().applyInArrow``) on ``local[2]``,
-  evaluated on the executors (a ``noop`` write) and collected (``toArrow()``); and the same
-  with ``applyInPandas`` in place of ``applyInArrow``, for the comparison.
+  evaluated on the executors (a ``noop`` write) and collected (``toArrow()``); with
+  ``partitioned=True`` (each file, holding whole organisations, is read whole into one
+  partition and evaluated in one ``mapInArrow`` call); and with ``applyInPandas`` in place of
+  ``applyInArrow``, for the comparison.
 
 For each: wall time (best of ``--repeat``), rows/s, and the peak resident memory of the driver
 and of each worker process (sampled every 0.1 s from ``/proc``; Spark's JVM and Python workers,
@@ -177,6 +179,20 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> li
                 out, t = timed(lambda: result().toArrow(), repeat)
             rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
             assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
+
+        # Files of whole organisations, each read whole into one partition: no grouping, each
+        # partition evaluated in one call (mapInArrow), after a check of the key column.
+        with Peaks() as peaks:
+            _, t = timed(
+                lambda: rsp.evaluate(
+                    spark.read.parquet(str(path)), defs, by="organisation", explain=sw.explain, partitioned=True
+                )
+                .write.format("noop")
+                .mode("overwrite")
+                .save(),
+                repeat,
+            )
+        rows.append(("spark local[2], files of whole keys, partitioned=True (mapInArrow): evaluated on the executors", t, peaks.describe()))
 
         # The same groups through applyInPandas: each group to pandas and back (the decimals
         # as Decimal objects, which is what a pandas frame of exact numbers holds).

@@ -384,6 +384,33 @@ def test_spark_gives_the_answers_of_evaluate_frame(spark: Any, reference: list[d
     assert pandas_records_plain(summary) == pandas_records_plain(expected)
 
 
+def test_spark_evaluates_partitions_of_whole_keys_in_one_call_each(spark: Any) -> None:
+    import ragstatus.spark as rsp
+
+    dup = FRAME.iloc[[-1]]
+    whole = pd.concat([FRAME.iloc[:101], dup, FRAME.iloc[101:-1]], ignore_index=True)
+    expected = pandas_records(rs.evaluate_frame(whole, DEFS, by="organisation"))
+    # Hash partitioning by the key puts each organisation's rows in one partition.
+    by_key = spark.createDataFrame(
+        pa.Table.from_pandas(whole.assign(id=range(len(whole))), preserve_index=False)
+    ).repartition(3, "organisation")
+    out = rsp.evaluate(by_key, DEFS, by="organisation", row="id", partitioned=True)
+    physical = out._jdf.queryExecution().executedPlan().toString()
+    assert "MapInArrow" in physical and "FlatMapGroupsInArrow" not in physical
+    records = canonical(out.toArrow().to_pylist())
+    check_rows(records)
+    assert records == expected
+
+
+def test_spark_says_which_key_is_split_when_partitioned_is_wrong(spark: Any) -> None:
+    import ragstatus.spark as rsp
+
+    # Round-robin partitions split every organisation.
+    scattered = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False)).repartition(3)
+    with pytest.raises(rs.InvalidValueError, match=r"organisation='E000000' are in partitions 0, 1, 2 \(12 key"):
+        rsp.evaluate(scattered, DEFS, by="organisation", partitioned=True)
+
+
 def without_explanations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "explanation": None} for r in records]
 
