@@ -273,6 +273,9 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
                 .filter(|(name, _)| Some(name.as_str()) != against)
                 .cloned()
                 .collect();
+            if group.is_empty() {
+                continue;
+            }
             match engine::benchmark(row, &group) {
                 Ok(b) => row.benchmark = Some(b),
                 Err(e) => problems.push(e.with_file(file.as_str()).with_period(period.label())),

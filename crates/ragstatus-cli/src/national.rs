@@ -9,7 +9,8 @@
 //! - A comparator with a value but no counts is left off the funnel and named under it; a
 //!   comparator whose counts disagree with its value is a problem and is left off too.
 //! - Every reason an indicator is not compared is said in its row; the ones that are a fault in
-//!   an input file are also listed as problems, naming the file and line.
+//!   an input file are also listed as problems, naming the file and line. A report run without
+//!   a comparators file is not a fault: each row says that none was given.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -92,14 +93,9 @@ fn compare_row(
         funnel: None,
     };
     let at = |e: Error| e.with_indicator(id).with_period(period.label());
+    // A report run without comparators is a choice, not a bad input: each row says so.
     let Some((file, comparators)) = sources.comparators else {
-        problems.push(at(Error::definition(format!(
-            "the definition asks for a comparison with {against}, but no comparators file was \
-             given (--comparators)"
-        ))
-        .with_field("benchmark")
-        .with_file(sources.definitions)));
-        row.why_not = Some("no comparators file was given".into());
+        row.why_not = Some("no comparators file was given (--comparators)".into());
         return row;
     };
     let key = |name: &str| (id.to_string(), period, name.to_string());

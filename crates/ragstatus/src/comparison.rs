@@ -540,6 +540,77 @@ mod tests {
         assert!(!c.at_limit);
     }
 
+    fn benchmark(toml: &str) -> crate::Result<IndicatorBenchmark> {
+        let defs = crate::Definitions::from_toml_str(&format!(
+            "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\nunit = \"percent\"\n\
+             aggregation = \"ratio\"\nbenchmark = {toml}\n"
+        ))?;
+        defs.indicators[0]
+            .benchmark
+            .clone()
+            .ok_or_else(|| Error::definition("no benchmark"))
+    }
+
+    #[test]
+    fn a_definition_names_the_national_value_the_method_and_the_levels() {
+        let b = benchmark(r#"{ against = "England", method = "wilson" }"#).unwrap();
+        assert_eq!(b.levels, [ConfidenceLevel::P95]);
+        let interval = |level| b.method.interval(dec!(407), dec!(437), level, dec!(100));
+        let c = b.compare(interval, dec!(88.0), Preference::Higher).unwrap();
+        assert_eq!(
+            (c.outcome, c.level),
+            (Outcome::Better, Some(ConfidenceLevel::P95))
+        );
+        assert!(c.explanation.unwrap().contains("England's 88.0"));
+        let two =
+            benchmark(r#"{ against = "England", method = "wilson", levels = ["95", "99.8"] }"#)
+                .unwrap();
+        let interval = |level| two.method.interval(dec!(407), dec!(437), level, dec!(100));
+        let c = two
+            .compare(interval, dec!(88.0), Preference::Higher)
+            .unwrap();
+        assert_eq!(c.level, Some(ConfidenceLevel::P998));
+        let rate = benchmark(r#"{ against = "Region", method = "poisson" }"#).unwrap();
+        let ci = rate
+            .method
+            .interval(dec!(9), dec!(1000), ConfidenceLevel::P95, dec!(100000))
+            .unwrap();
+        assert_eq!(ci.method, crate::interval::Method::ExactPoisson);
+        assert_eq!(rate.method.statistic(), crate::funnel::Statistic::Rate);
+    }
+
+    #[test]
+    fn a_bad_benchmark_definition_is_an_error_naming_the_field() {
+        for (toml, field) in [
+            (
+                r#"{ against = "England", method = "dobson" }"#,
+                "benchmark.method",
+            ),
+            (
+                r#"{ against = " ", method = "wilson" }"#,
+                "benchmark.against",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = [] }"#,
+                "benchmark.levels",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = ["95", "95"] }"#,
+                "benchmark.levels",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = ["90"] }"#,
+                "benchmark.levels",
+            ),
+            (r#"{ method = "wilson" }"#, "benchmark"),
+        ] {
+            let e = benchmark(toml).unwrap_err();
+            let at = e.location().field.clone().unwrap_or_default();
+            assert!(at.contains(field), "{toml}: {e} (field {at})");
+            assert_eq!(e.location().line, Some(6), "{toml}: {e}");
+        }
+    }
+
     #[test]
     fn no_interval_is_not_compared() {
         let c = compare(None, dec!(10), Preference::Lower).explained("England");
