@@ -177,12 +177,17 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
     if let Some(path) = &args.comparators {
         let file = path.display().to_string();
         let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
-        let (comparators, bad) = (read.values, read.errors);
         counts.push(format!(
             "{} comparator values",
-            comparators.values().map(Vec::len).sum::<usize>() + bad.len()
+            read.values.values().map(Vec::len).sum::<usize>() + read.errors.len()
         ));
-        problems.extend(bad);
+        problems.extend(read.errors.iter().cloned());
+        // What the report's comparison with a national value would reject.
+        problems.extend(national::check_comparators(
+            &defs.definitions.indicators,
+            &read,
+            &file,
+        ));
     }
     let mut out = std::io::stdout().lock();
     for p in &problems {

@@ -283,6 +283,114 @@ fn agrees(value: Decimal, (x, n): (Decimal, Decimal), multiplier: Decimal) -> bo
     .any(|s| exact.round_dp_with_strategy(dp, s) == value)
 }
 
+/// Checks a comparator's counts against the method and its value; the error (to be located
+/// by the caller) and the words saying why it is left off the funnel.
+fn check_counts(
+    method: BenchmarkMethod,
+    value: Option<Decimal>,
+    (x, n): (Decimal, Decimal),
+    multiplier: Decimal,
+    line: u64,
+) -> Result<(), (Error, String)> {
+    if method.statistic() == ragstatus::funnel::Statistic::Proportion && x > n {
+        return Err((
+            Error::invalid_value(
+                x.to_string(),
+                format!("a numerator no greater than the denominator {n} (method {method})"),
+            )
+            .with_column("numerator"),
+            format!("numerator above denominator, line {line}"),
+        ));
+    }
+    if let Some(v) = value
+        && !agrees(v, (x, n), multiplier)
+    {
+        return Err((
+            Error::invalid_value(
+                v.to_string(),
+                format!(
+                    "the value of the numerator and denominator, {x} / {n} × {multiplier}, to \
+                     the value's places"
+                ),
+            )
+            .with_column("value"),
+            format!("value and counts disagree, line {line}"),
+        ));
+    }
+    Ok(())
+}
+
+/// What `ragstatus check` finds in a comparators file for the indicators with a `benchmark`,
+/// in file order, so that a clean check means a clean report: for every indicator and period
+/// the file covers, a national row with a value, and comparators' counts that the method
+/// accepts and that agree with their values.
+pub fn check_comparators(
+    indicators: &[Indicator],
+    read: &ComparatorsCsv,
+    file: &str,
+) -> Vec<Error> {
+    let mut found: Vec<(u64, Error)> = Vec::new();
+    for ((id, period), values) in &read.values {
+        let Some(indicator) = indicators.iter().find(|i| &i.id == id) else {
+            continue;
+        };
+        let Some(benchmark) = &indicator.benchmark else {
+            continue;
+        };
+        let at = |e: Error| {
+            e.with_indicator(id)
+                .with_period(period.label())
+                .with_file(file)
+        };
+        let detail = |name: &str| read.detail.get(&(id.clone(), *period, name.to_string()));
+        match values.iter().find(|(name, _)| *name == benchmark.against) {
+            None => {
+                let first = values
+                    .iter()
+                    .filter_map(|(name, _)| detail(name).map(|d| d.line))
+                    .min()
+                    .unwrap_or_default();
+                found.push((
+                    first,
+                    at(Error::new(ErrorKind::Missing {
+                        field: format!(
+                            "a row for {}, the national value the definition compares with,",
+                            benchmark.against
+                        ),
+                    })),
+                ));
+            }
+            Some((name, None)) => {
+                let line = detail(name).map(|d| d.line).unwrap_or_default();
+                found.push((
+                    line,
+                    at(Error::new(ErrorKind::Missing {
+                        field: format!("{}'s value", benchmark.against),
+                    })
+                    .with_column("value")
+                    .with_line(line)),
+                ));
+            }
+            Some(_) => {}
+        }
+        for (name, value) in values.iter().filter(|(n, _)| *n != benchmark.against) {
+            let Some(d) = detail(name) else {
+                continue;
+            };
+            let Some(counts) = d.counts else {
+                continue;
+            };
+            let multiplier = indicator.effective_multiplier();
+            if let Err((e, _)) = check_counts(benchmark.method, *value, counts, multiplier, d.line)
+            {
+                found.push((d.line, at(e.with_line(d.line))));
+            }
+        }
+    }
+    found.sort_by_key(|(line, _)| *line);
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
 /// The funnel of the comparators with counts and this council, around the national value;
 /// none when no comparator has counts.
 fn funnel_of(
@@ -309,33 +417,14 @@ fn funnel_of(
             continue;
         };
         with_counts += 1;
-        let at = |e: Error| {
-            e.with_indicator(id)
-                .with_period(period.label())
-                .with_line(line)
-                .with_file(file)
-        };
-        if statistic == ragstatus::funnel::Statistic::Proportion && x > n {
-            problems.push(at(Error::invalid_value(
-                x.to_string(),
-                format!("a numerator no greater than the denominator {n} (method wilson)"),
-            )
-            .with_column("numerator")));
-            left_out.push(format!("{name} (numerator above denominator, line {line})"));
-            continue;
-        }
-        if let Some(v) = value
-            && !agrees(*v, (x, n), multiplier)
-        {
-            problems.push(at(Error::invalid_value(
-                v.to_string(),
-                format!(
-                    "the value of the numerator and denominator, {x} / {n} × {multiplier}, \
-                     to the value's places"
-                ),
-            )
-            .with_column("value")));
-            left_out.push(format!("{name} (value and counts disagree, line {line})"));
+        if let Err((e, why)) = check_counts(benchmark.method, *value, (x, n), multiplier, line) {
+            problems.push(
+                e.with_indicator(id)
+                    .with_period(period.label())
+                    .with_line(line)
+                    .with_file(file),
+            );
+            left_out.push(format!("{name} ({why})"));
             continue;
         }
         units.push((name.clone(), x, n));

@@ -396,3 +396,49 @@ fn a_monthly_actual_sums_its_counts_into_the_quarter() {
         out.stdout
     );
 }
+
+#[test]
+fn check_finds_what_the_comparison_would_reject() {
+    let comparators = COMPARATORS
+        .replace("P-2,2015/16 Q3,England,22.3,,\n", "")
+        .replace("South,88.4,275,311", "South,88.4,375,311")
+        .replace("North,91.2,468,513", "North,95.2,468,513");
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("defs.toml", DEFS),
+        ("actuals.csv", ACTUALS),
+        ("comparators.csv", comparators.as_str()),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::cargo_bin("ragstatus")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--definitions",
+            "defs.toml",
+            "--comparators",
+            "comparators.csv",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        lines[0].starts_with("comparators.csv:2") && lines[0].contains("95.2"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("comparators.csv:3") && lines[1].contains("wilson"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with("comparators.csv")
+            && lines[2].contains("P-2")
+            && lines[2].contains("England"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("checked: 3 problems"), "{stdout}");
+}
