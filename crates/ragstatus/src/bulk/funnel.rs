@@ -299,7 +299,10 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
         ("error", error),
         ("error_kind", error_kind),
     ]);
-    with_metadata(output_batch(columns)?, metadata(options, &model, dispersion))
+    with_metadata(
+        output_batch(columns)?,
+        metadata(options, &model, dispersion),
+    )
 }
 
 /// The funnel's settings and estimates, as the schema's metadata.

@@ -21,7 +21,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::types::Int64Type;
-use arrow_array::{Array, ArrayRef, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
+};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use rust_decimal::Decimal;
 
@@ -50,12 +52,19 @@ type Numbers5 = (Decimal, [Decimal; 4]);
 /// The exact Poisson limits of a rate funnel, by denominator, on one thread.
 type Cache = HashMap<i64, [f64; 4]>;
 
-/// The rows of one thread, or of the whole batch: numbers and a label per row, zeros for a row
-/// in error, and the errors by row.
-struct Rows<L> {
-    numbers: Vec<Numbers5>,
+/// The rows of one thread: each number column in its own vector (zero for a row in error) with
+/// the largest scale among the rows not in error, a label per row, and the errors by row.
+struct Part<L> {
+    numbers: [Vec<Decimal>; 5],
+    scales: [u32; 5],
     labels: Vec<L>,
     errors: Vec<(usize, Error)>,
+}
+
+/// Every row, as the threads' parts in row order.
+struct Rows<L> {
+    count: usize,
+    parts: Vec<Part<L>>,
 }
 
 /// The two integer columns, when both are integers.
@@ -150,12 +159,7 @@ fn poisson_limits(x: i64, xf: f64, nf: f64, mf: f64) -> ([(f64, f64); 2], Method
 }
 
 /// Both intervals of a unit, as `interval::both_levels` gives them; `None`: leave the row to it.
-fn interval_row(
-    kind: Kind,
-    (x, n): (i64, i64),
-    m: Decimal,
-    mf: f64,
-) -> Option<(Numbers5, Method)> {
+fn interval_row(kind: Kind, (x, n): (i64, i64), m: Decimal, mf: f64) -> Option<(Numbers5, Method)> {
     if x > EXACT || n > EXACT {
         return None;
     }
@@ -240,7 +244,8 @@ fn funnel_row(
         };
         let position = match &own {
             None => {
-                let ((low, low_f), (high, high_f)) = (at(&limits, &floats, lo), at(&limits, &floats, hi));
+                let ((low, low_f), (high, high_f)) =
+                    (at(&limits, &floats, lo), at(&limits, &floats, hi));
                 if less(value, vf, low, low_f) {
                     Position::Below
                 } else if less(high, high_f, value, vf) {
@@ -279,30 +284,49 @@ fn rows<L: Copy + Send + Sync>(
     row: impl Fn(usize, &mut Cache) -> Result<(Numbers5, L)> + Sync,
 ) -> Option<Rows<L>> {
     let run = |start: usize, end: usize| {
-        let mut out = Rows {
-            numbers: Vec::with_capacity(end - start),
-            labels: Vec::with_capacity(end - start),
+        let len = end - start;
+        let mut out = Part {
+            numbers: std::array::from_fn(|_| Vec::with_capacity(len)),
+            scales: [0; 5],
+            labels: Vec::with_capacity(len),
             errors: Vec::new(),
         };
         let mut cache = Cache::new();
         for i in start..end {
-            match row(i, &mut cache) {
+            let (numbers, label) = match row(i, &mut cache) {
                 Ok((numbers, label)) => {
-                    out.numbers.push(numbers);
+                    let (value, [a, b, c, d]) = numbers;
+                    for ((column, scale), v) in out
+                        .numbers
+                        .iter_mut()
+                        .zip(out.scales.iter_mut())
+                        .zip([value, a, b, c, d])
+                    {
+                        *scale = (*scale).max(v.scale());
+                        column.push(v);
+                    }
                     out.labels.push(label);
+                    continue;
                 }
                 Err(e) => {
-                    out.numbers.push((Decimal::ZERO, [Decimal::ZERO; 4]));
-                    out.labels.push(placeholder);
                     out.errors.push((i, e));
+                    ((Decimal::ZERO, [Decimal::ZERO; 4]), placeholder)
                 }
+            };
+            let (value, [a, b, c, d]) = numbers;
+            for (column, v) in out.numbers.iter_mut().zip([value, a, b, c, d]) {
+                column.push(v);
             }
+            out.labels.push(label);
         }
         out
     };
     let threads = threads.clamp(1, count.max(1));
     if threads == 1 {
-        return Some(run(0, count));
+        return Some(Rows {
+            count,
+            parts: vec![run(0, count)],
+        });
     }
     let per = count.div_ceil(threads);
     let run = &run;
@@ -313,29 +337,26 @@ fn rows<L: Copy + Send + Sync>(
                 scope.spawn(move || run(start, end))
             })
             .collect();
-        let mut all = Rows {
-            numbers: Vec::with_capacity(count),
-            labels: Vec::with_capacity(count),
-            errors: Vec::new(),
-        };
+        let mut parts = Vec::with_capacity(threads);
         for handle in handles {
-            let part = handle.join().ok()?;
-            all.numbers.extend(part.numbers);
-            all.labels.extend(part.labels);
-            all.errors.extend(part.errors);
+            parts.push(handle.join().ok()?);
         }
-        Some(all)
+        Some(Rows { count, parts })
     })
 }
 
 impl<L> Rows<L> {
+    fn errors(&self) -> impl Iterator<Item = &(usize, Error)> {
+        self.parts.iter().flat_map(|p| p.errors.iter())
+    }
+
     /// The validity of the rows: `None` when none is in error.
     fn nulls(&self) -> Option<NullBuffer> {
-        if self.errors.is_empty() {
+        if self.errors().next().is_none() {
             return None;
         }
-        let mut valid = vec![true; self.numbers.len()];
-        for (i, _) in &self.errors {
+        let mut valid = vec![true; self.count];
+        for (i, _) in self.errors() {
             if let Some(v) = valid.get_mut(*i) {
                 *v = false;
             }
@@ -343,52 +364,46 @@ impl<L> Rows<L> {
         Some(NullBuffer::from(valid))
     }
 
-    /// Each row's error, `None` for a row without one.
-    fn error_cells(&self) -> impl Iterator<Item = Option<&Error>> {
-        let mut errors = self.errors.iter().peekable();
-        (0..self.numbers.len()).map(move |i| {
-            errors
-                .next_if(|(row, _)| *row == i)
-                .map(|(_, e)| e)
-        })
-    }
-
     /// The error and error_kind columns.
     fn error_columns(&self) -> (ArrayRef, ArrayRef) {
-        let n = self.numbers.len();
-        if self.errors.is_empty() {
+        let n = self.count;
+        if self.errors().next().is_none() {
             let none: ArrayRef = Arc::new(LargeStringArray::new_null(n));
             return (none.clone(), none);
         }
-        error_arrays(self.error_cells(), n)
+        let mut errors = self.errors().peekable();
+        let cells = (0..n).map(move |i| errors.next_if(|(row, _)| *row == i).map(|(_, e)| e));
+        error_arrays(cells, n)
+    }
+
+    /// The labels in row order.
+    fn labels(&self) -> impl Iterator<Item = &L> {
+        self.parts.iter().flat_map(|p| p.labels.iter())
     }
 }
 
-/// A `Decimal128(38, s)` column at the largest scale of its values (the rows in error left
-/// out), as the exact path writes it; `None` if a value does not fit (the exact path makes that
-/// row an error).
-fn decimal_column(
-    values: impl Iterator<Item = Decimal> + Clone,
+/// A `Decimal128(38, scale)` column of `values` (the largest scale among the rows not in
+/// error), as the exact path writes it; `None` if a value does not fit (the exact path makes
+/// that row an error).
+fn decimal_column<'v>(
+    values: impl Iterator<Item = &'v Decimal>,
+    scale: u32,
     nulls: Option<&NullBuffer>,
 ) -> Option<ArrayRef> {
-    let valid = |i: usize| nulls.is_none_or(|b| b.is_valid(i));
-    let scale = values
-        .clone()
-        .enumerate()
-        .filter(|(i, _)| valid(*i))
-        .map(|(_, v)| v.scale())
-        .max()
-        .unwrap_or(0);
     let mut out = Vec::new();
     for (i, v) in values.enumerate() {
-        if !valid(i) {
+        if nulls.is_some_and(|b| b.is_null(i)) {
             out.push(0);
             continue;
         }
-        let scaled = POWERS
-            .get(scale.checked_sub(v.scale())? as usize)
-            .and_then(|f| v.mantissa().checked_mul(*f))
-            .filter(|m| m.abs() < LIMIT)?;
+        let m = v.mantissa();
+        let scaled = match scale.checked_sub(v.scale())? {
+            0 => m,
+            k => POWERS
+                .get(k as usize)
+                .and_then(|f| m.checked_mul(*f))
+                .filter(|m| m.abs() < LIMIT)?,
+        };
         out.push(scaled);
     }
     let array = Decimal128Array::new(ScalarBuffer::from(out), nulls.cloned())
@@ -397,18 +412,33 @@ fn decimal_column(
     Some(Arc::new(array))
 }
 
-/// The five number columns (value, then the four limits).
-fn number_columns<L>(rows: &Rows<L>, nulls: Option<&NullBuffer>) -> Option<Vec<ArrayRef>> {
-    let mut columns = vec![decimal_column(rows.numbers.iter().map(|r| r.0), nulls)?];
-    for k in 0..4 {
-        columns.push(decimal_column(
-            rows.numbers
-                .iter()
-                .map(move |r| r.1.get(k).copied().unwrap_or_default()),
-            nulls,
-        )?);
+/// The five number columns (value, then the four limits), built on up to five threads.
+fn number_columns<L: Sync>(rows: &Rows<L>, nulls: Option<&NullBuffer>) -> Option<Vec<ArrayRef>> {
+    let column = |k: usize| {
+        let scale = rows
+            .parts
+            .iter()
+            .filter_map(|p| p.scales.get(k))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let values = rows
+            .parts
+            .iter()
+            .flat_map(move |p| p.numbers.get(k).into_iter().flatten());
+        decimal_column(values, scale, nulls)
+    };
+    if rows.parts.len() < 2 {
+        return (0..5).map(column).collect();
     }
-    Some(columns)
+    let column = &column;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..5).map(|k| scope.spawn(move || column(k))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    })
 }
 
 /// A text column of one of a few names per row, null for the rows in error.
@@ -417,9 +447,8 @@ fn label_column<L: Copy>(
     nulls: Option<&NullBuffer>,
     text: impl Fn(L) -> Option<&'static str>,
 ) -> ArrayRef {
-    let n = rows.labels.len();
-    let mut builder = super::super::text_builder(n, 8);
-    for (i, label) in rows.labels.iter().enumerate() {
+    let mut builder = super::super::text_builder(rows.count, 8);
+    for (i, label) in rows.labels().enumerate() {
         if nulls.is_some_and(|b| b.is_null(i)) {
             builder.append_null();
         } else {
@@ -431,9 +460,7 @@ fn label_column<L: Copy>(
 
 /// The row numbers, 0 to n − 1.
 fn row_column(n: usize) -> ArrayRef {
-    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::from_iter_values(
-        0..n as u64,
-    ))
+    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::from_iter_values(0..n as u64))
 }
 
 /// [`intervals_batch`](super::intervals_batch) on integer columns; `None`: not taken (the exact
@@ -537,15 +564,25 @@ pub(super) fn funnel(
     let Some([xs, ns]) = input.arrays() else {
         return Ok(None);
     };
+    // A valid row's numerator and denominator are whole numbers: scale 0.
     let whole = |a: &PrimitiveArray<Int64Type>| -> Option<ArrayRef> {
-        let values = (0..n).map(|i| Decimal::from(if a.is_valid(i) { a.value(i) } else { 0 }));
-        decimal_column(values, nulls.as_ref())
+        let values: Vec<i128> = (0..n)
+            .map(|i| {
+                if a.is_valid(i) {
+                    i128::from(a.value(i))
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
+            .with_precision_and_scale(38, 0)
+            .ok()?;
+        Some(Arc::new(array) as ArrayRef)
     };
-    let (Some(x_column), Some(n_column), Some(numbers)) = (
-        whole(xs),
-        whole(ns),
-        number_columns(&rows, nulls.as_ref()),
-    ) else {
+    let (Some(x_column), Some(n_column), Some(numbers)) =
+        (whole(xs), whole(ns), number_columns(&rows, nulls.as_ref()))
+    else {
         return Ok(None);
     };
     let preference = model.preference;
