@@ -708,9 +708,10 @@ pub(crate) fn round_significant_fast(x: f64) -> Option<Decimal> {
     if !(a.is_finite() && a > 0.0) {
         return None;
     }
-    // floor(log10(a)) within one: log10(2) × the binary exponent.
-    let binary = f64::from(((a.to_bits() >> 52) & 0x7ff) as u32) - 1023.0;
-    let guess = (binary * std::f64::consts::LOG10_2).floor() as i32;
+    // floor(log10(a)) within one: floor(log10(2) × the binary exponent), 78913 / 2¹⁸ being
+    // log10(2) to within 10⁻⁶ (the shift floors negative exponents too).
+    let binary = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let guess = (binary * 78_913) >> 18;
     let mut scale = digits - 1 - guess;
     let mut scaled = a * POWERS_F64.get(usize::try_from(scale).ok()?).copied()?;
     if scaled >= high {
@@ -720,11 +721,17 @@ pub(crate) fn round_significant_fast(x: f64) -> Option<Decimal> {
         scale += 1;
         scaled = a * POWERS_F64.get(usize::try_from(scale).ok()?).copied()?;
     }
-    let rounded = scaled.round();
-    if !(low..high).contains(&rounded) || ((scaled - rounded).abs() - 0.5).abs() < 1e-4 {
+    // `scaled` is far below 2⁵²: its integer part and fraction are exact, and truncation is one
+    // instruction where `round` is a library call.
+    let whole = scaled as i64;
+    let fraction = scaled - whole as f64;
+    if (fraction - 0.5).abs() < 1e-4 {
         return None;
     }
-    let mut mantissa = rounded as i64;
+    let mut mantissa = whole + i64::from(fraction > 0.5);
+    if !(low..high).contains(&(mantissa as f64)) {
+        return None;
+    }
     let mut scale = u32::try_from(scale).ok()?;
     while scale > 0 && mantissa % 10 == 0 {
         mantissa /= 10;
@@ -866,6 +873,37 @@ mod tests {
                 }
             }
             x *= 1.37;
+        }
+        // Near every power of ten the scale found from the binary exponent is corrected, and
+        // many more magnitudes, from a fixed pseudo-random sequence.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut values = Vec::new();
+        for k in -14..=11 {
+            let p = 10f64.powi(k);
+            let mut below = p;
+            let mut above = p;
+            for _ in 0..4 {
+                below = f64::from_bits(below.to_bits() - 1);
+                above = f64::from_bits(above.to_bits() + 1);
+                values.extend([below, above]);
+            }
+            values.extend([p, p * 0.999_999_999_95, p * 9.999_999_999_5]);
+        }
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(10f64.powf(unit * 26.0 - 14.0));
+        }
+        for v in values {
+            let want = Decimal::from_scientific(&format!("{v:.9e}"))
+                .unwrap()
+                .normalize();
+            if let Some(got) = round_significant_fast(v) {
+                assert_eq!(got, want, "{v:e}");
+            }
+            assert_eq!(round_significant(v, "x").unwrap(), want, "{v:e}");
         }
         // A tie in the exact binary value is left to the text path.
         assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));
