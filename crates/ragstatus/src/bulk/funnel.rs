@@ -15,7 +15,9 @@
 //! its denominator), is an error row naming `row[i]` and the column; it takes no part in the
 //! centre. Numbers are `Decimal128(38, s)`, as in the other bulk paths. The work is split across
 //! threads; each row is computed by the same function as [`crate::funnel::funnel`] and
-//! [`crate::interval`] use for one unit.
+//! [`crate::interval`] use for one unit, or, for integer columns, by the same formulas and
+//! rounding written straight into the output columns, with every comparison that the floats
+//! cannot decide made in decimals: the same rows either way.
 
 use std::collections::HashMap;
 use std::sync::Arc;
