@@ -478,7 +478,10 @@ pub(super) fn intervals(
         Statistic::Proportion => Kind::Proportion,
         Statistic::Rate | Statistic::Ratio => Kind::Poisson,
     };
-    let mf = interval::to_f64(multiplier, "multiplier")?;
+    // Whatever the exact path would make of a multiplier beyond f64, it makes it.
+    let Ok(mf) = interval::to_f64(multiplier, "multiplier") else {
+        return Ok(None);
+    };
     let n = batch.num_rows();
     let columns = [&input.numerators, &input.denominators];
     let rows = rows(
@@ -535,7 +538,9 @@ pub(super) fn funnel(
             .map(|(x, d)| crate::funnel::FunnelUnit::new(Decimal::from(x), Decimal::from(d)))
     });
     let (model, dispersion) = Model::new(&options.settings, units)?;
-    let centre_f = interval::to_f64(model.centre, "centre")?;
+    let Ok(centre_f) = interval::to_f64(model.centre, "centre") else {
+        return Ok(None);
+    };
     let columns = [&input.numerators, &input.denominators];
     let rows = rows(
         n,
