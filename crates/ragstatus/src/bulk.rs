@@ -270,12 +270,12 @@ pub(crate) struct DecimalColumns<const K: usize> {
     scales: [u32; K],
 }
 
-const LIMIT: i128 = 10i128.pow(38);
+pub(crate) const LIMIT: i128 = 10i128.pow(38);
 
 /// 10⁰ ... 10³⁸: a rescale is one multiplication, not a power computed per value.
 // Evaluated at compile time: an index out of bounds would fail the build, never panic.
 #[allow(clippy::indexing_slicing)]
-const POWERS: [i128; 39] = {
+pub(crate) const POWERS: [i128; 39] = {
     let mut powers = [1i128; 39];
     let mut k = 1;
     while k < 39 {

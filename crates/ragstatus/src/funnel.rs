@@ -279,14 +279,14 @@ impl Funnel {
 /// Everything the limits and labels need, fixed once per funnel.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Model {
-    statistic: Statistic,
-    multiplier: Decimal,
-    centre: Decimal,
-    preference: Preference,
-    theta: f64,
-    m: f64,
+    pub(crate) statistic: Statistic,
+    pub(crate) multiplier: Decimal,
+    pub(crate) centre: Decimal,
+    pub(crate) preference: Preference,
+    pub(crate) theta: f64,
+    pub(crate) m: f64,
     /// τ² when the adjusted limits apply.
-    tau2: Option<f64>,
+    pub(crate) tau2: Option<f64>,
 }
 
 impl Eq for Model {}
@@ -424,7 +424,7 @@ impl Model {
 
     /// The limits at denominator `n`, as f64 × multiplier: [lower 95, upper 95, lower 99.8,
     /// upper 99.8].
-    fn limits_f64(&self, n: f64) -> [f64; 4] {
+    pub(crate) fn limits_f64(&self, n: f64) -> [f64; 4] {
         let mut out = [0.0; 4];
         for (i, level) in [ConfidenceLevel::P95, ConfidenceLevel::P998]
             .into_iter()

@@ -211,10 +211,21 @@ pub fn proportion(
 /// is the denominator.
 fn wilson(
     value: Decimal,
+    xnm: [f64; 3],
+    ends: (bool, bool),
+    level: ConfidenceLevel,
+) -> Result<Interval> {
+    let (lower, upper) = wilson_limits(xnm, ends, level);
+    finish(value, lower, upper, Method::Wilson, level)
+}
+
+/// Wilson's limits in `f64`, × `m`, before the rounding: the one formula of the scalar and the
+/// columnar paths, so that both round the same floats.
+pub(crate) fn wilson_limits(
     [x, n, m]: [f64; 3],
     (zero, all): (bool, bool),
     level: ConfidenceLevel,
-) -> Result<Interval> {
+) -> (f64, f64) {
     let z = level.z();
     let z2 = z * z;
     // PHE's arrangement of Wilson's formula, kept term for term so the rounding matches.
@@ -228,7 +239,7 @@ fn wilson(
     if all {
         upper = m;
     }
-    finish(value, lower, upper, Method::Wilson, level)
+    (lower, upper)
 }
 
 /// The kind of interval [`both_levels`] computes.
@@ -686,25 +697,56 @@ pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
 /// last digit), so the scaled value rounds to the same integer as the exact one unless it lies
 /// within that error of a half; those, and magnitudes outside the exact powers, are left to the
 /// text path.
-fn round_significant_fast(x: f64) -> Option<Decimal> {
+///
+/// The power is found from the float's binary exponent and corrected by one step if the scaled
+/// value falls outside the ten digits (a logarithm per limit was a visible share of the bulk
+/// paths); the trailing zeros are dropped on the integer.
+pub(crate) fn round_significant_fast(x: f64) -> Option<Decimal> {
     let digits = i32::try_from(SIGNIFICANT_DIGITS).ok()?;
-    let exponent = x.abs().log10().floor();
-    if !exponent.is_finite() {
+    let low = POWERS_F64.get(usize::try_from(digits - 1).ok()?).copied()?;
+    let high = low * 10.0;
+    let a = x.abs();
+    if !(a.is_finite() && a > 0.0) {
         return None;
     }
-    let scale = digits - 1 - exponent as i32;
-    if !(0..=22).contains(&scale) {
+    // floor(log10(a)) within one: floor(log10(2) × the binary exponent), 78913 / 2¹⁸ being
+    // log10(2) to within 10⁻⁶ (the shift floors negative exponents too).
+    let binary = ((a.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let guess = (binary * 78_913) >> 18;
+    let mut scale = digits - 1 - guess;
+    let mut scaled = a * POWERS_F64.get(usize::try_from(scale).ok()?).copied()?;
+    if scaled >= high {
+        scale -= 1;
+        scaled = a * POWERS_F64.get(usize::try_from(scale).ok()?).copied()?;
+    } else if scaled < low {
+        scale += 1;
+        scaled = a * POWERS_F64.get(usize::try_from(scale).ok()?).copied()?;
+    }
+    // `scaled` is far below 2⁵²: its integer part and fraction are exact, and truncation is one
+    // instruction where `round` is a library call.
+    let whole = scaled as i64;
+    let fraction = scaled - whole as f64;
+    if (fraction - 0.5).abs() < 1e-4 {
         return None;
     }
-    let scaled = x * 10f64.powi(scale);
-    let rounded = scaled.round();
-    let low = 10f64.powi(digits - 1);
-    if !(low..low * 10.0).contains(&rounded.abs()) || ((scaled - rounded).abs() - 0.5).abs() < 1e-4
-    {
+    let mut mantissa = whole + i64::from(fraction > 0.5);
+    if !(low..high).contains(&(mantissa as f64)) {
         return None;
     }
-    Some(Decimal::new(rounded as i64, scale as u32).normalize())
+    let mut scale = u32::try_from(scale).ok()?;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    let d = Decimal::new(mantissa, scale);
+    Some(if x < 0.0 { -d } else { d })
 }
+
+/// 10⁰ ... 10²², every one exact in f64.
+const POWERS_F64: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /// Half a unit in the last of the [`SIGNIFICANT_DIGITS`] significant digits of `limit`: the
 /// distance within which a comparator is reported as at the limit.
@@ -832,6 +874,37 @@ mod tests {
                 }
             }
             x *= 1.37;
+        }
+        // Near every power of ten the scale found from the binary exponent is corrected, and
+        // many more magnitudes, from a fixed pseudo-random sequence.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut values = Vec::new();
+        for k in -14..=11 {
+            let p = 10f64.powi(k);
+            let mut below = p;
+            let mut above = p;
+            for _ in 0..4 {
+                below = f64::from_bits(below.to_bits() - 1);
+                above = f64::from_bits(above.to_bits() + 1);
+                values.extend([below, above]);
+            }
+            values.extend([p, p * 0.999_999_999_95, p * 9.999_999_999_5]);
+        }
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push(10f64.powf(unit * 26.0 - 14.0));
+        }
+        for v in values {
+            let want = Decimal::from_scientific(&format!("{v:.9e}"))
+                .unwrap()
+                .normalize();
+            if let Some(got) = round_significant_fast(v) {
+                assert_eq!(got, want, "{v:e}");
+            }
+            assert_eq!(round_significant(v, "x").unwrap(), want, "{v:e}");
         }
         // A tie in the exact binary value is left to the text path.
         assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));

@@ -283,3 +283,115 @@ fn bad_rows_are_error_rows_and_take_no_part_in_the_centre() {
     let kind = out.column_by_name("error_kind").unwrap().as_string::<i64>();
     assert_eq!(kind.value(2), "Missing");
 }
+
+/// The same cells as Int64 columns (read by the columnar path) and as Decimal128 columns (read
+/// by the exact path).
+fn both_forms(cells: &[(Option<i64>, Option<i64>)]) -> [RecordBatch; 2] {
+    let ints = |f: fn(&(Option<i64>, Option<i64>)) -> Option<i64>| -> ArrayRef {
+        Arc::new(Int64Array::from(cells.iter().map(f).collect::<Vec<_>>()))
+    };
+    let decimals = |f: fn(&(Option<i64>, Option<i64>)) -> Option<i64>| -> ArrayRef {
+        let values: Vec<Option<i128>> = cells.iter().map(|c| f(c).map(i128::from)).collect();
+        Arc::new(
+            arrow_array::Decimal128Array::from(values)
+                .with_precision_and_scale(38, 0)
+                .unwrap(),
+        )
+    };
+    [
+        RecordBatch::try_from_iter([("numerator", ints(|c| c.0)), ("denominator", ints(|c| c.1))])
+            .unwrap(),
+        RecordBatch::try_from_iter([
+            ("numerator", decimals(|c| c.0)),
+            ("denominator", decimals(|c| c.1)),
+        ])
+        .unwrap(),
+    ]
+}
+
+fn any_cell() -> impl Strategy<Value = Option<i64>> {
+    prop_oneof![
+        4 => (0i64..=200_000).prop_map(Some),
+        1 => (0i64..=20).prop_map(Some),
+        1 => prop_oneof![Just(None), Just(Some(-1)), Just(Some(0)), Just(Some(1 << 53)),
+                         Just(Some((1 << 53) + 1)), Just(Some(i64::MAX))],
+    ]
+}
+
+fn position_of(out: &RecordBatch, i: usize) -> String {
+    out.column_by_name("position")
+        .unwrap()
+        .as_string::<i64>()
+        .value(i)
+        .to_string()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn integer_columns_give_the_exact_paths_rows(
+        statistic in statistic(),
+        cells in prop::collection::vec((any_cell(), any_cell()), 0..30),
+        centre in prop::option::of(0u32..=1000),
+        od in any::<bool>(),
+        threads in 1usize..=3,
+    ) {
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions { threads, ..UnitFrameOptions::new(statistic) };
+        options.settings.centre = centre.map(|c| centre_for(statistic, c));
+        if od {
+            options.settings.overdispersion = Some(Overdispersion::default());
+        }
+        match (funnel_batch(&ints, &options), funnel_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+        match (intervals_batch(&ints, &options), intervals_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+    }
+
+    #[test]
+    fn a_value_on_a_proportion_limit_is_within_on_both_paths(
+        per_mille in 1u32..=999, units in units(), upper in any::<bool>(),
+    ) {
+        // At a denominator of 10¹⁰ a limit of ten significant digits (percent) is x / 10⁸ for a
+        // whole x: that unit's value is exactly the limit, where the floats cannot decide.
+        let n: i64 = 10_000_000_000;
+        let centre = Decimal::new(i64::from(per_mille), 1);
+        let limits = funnel_limits(Decimal::from(n), centre, Statistic::Proportion, Decimal::ONE_HUNDRED, None).unwrap();
+        let limit = if upper { limits.upper_95 } else { limits.lower_95 };
+        let scaled = limit * Decimal::from(100_000_000);
+        prop_assume!(scaled.fract().is_zero());
+        let x = i64::try_from(scaled.trunc()).unwrap();
+        let mut cells: Vec<_> = units.iter().map(|u| (Some(i64::from(u.0)), Some(i64::from(u.1)))).collect();
+        cells.push((Some(x), Some(n)));
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions::new(Statistic::Proportion);
+        options.settings.centre = Some(centre);
+        let (a, b) = (funnel_batch(&ints, &options).unwrap(), funnel_batch(&decimals, &options).unwrap());
+        let last = cells.len() - 1;
+        prop_assert_eq!(position_of(&a, last), "within");
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_centre_on_a_units_own_limit_is_within_on_both_paths(
+        x in 0i64..=40, n in 1i64..=100_000, upper in any::<bool>(), ratio in any::<bool>(),
+    ) {
+        // A rate is labelled by its own interval: a centre equal to one of its limits is inside.
+        let statistic = if ratio { Statistic::Ratio } else { Statistic::Rate };
+        let m = statistic.default_multiplier();
+        let own = rate(Decimal::from(x), Decimal::from(n), ConfidenceLevel::P95, m).unwrap();
+        let centre = if upper { own.upper } else { own.lower };
+        let cells = [(Some(x), Some(n)), (Some(x + 1), Some(n))];
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions::new(statistic);
+        options.settings.centre = Some(centre);
+        let (a, b) = (funnel_batch(&ints, &options).unwrap(), funnel_batch(&decimals, &options).unwrap());
+        prop_assert_eq!(position_of(&a, 0), "within");
+        prop_assert_eq!(a, b);
+    }
+}

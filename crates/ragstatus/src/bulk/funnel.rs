@@ -15,7 +15,9 @@
 //! its denominator), is an error row naming `row[i]` and the column; it takes no part in the
 //! centre. Numbers are `Decimal128(38, s)`, as in the other bulk paths. The work is split across
 //! threads; each row is computed by the same function as [`crate::funnel::funnel`] and
-//! [`crate::interval`] use for one unit.
+//! [`crate::interval`] use for one unit, or, for integer columns, by the same formulas and
+//! rounding written straight into the output columns, with every comparison that the floats
+//! cannot decide made in decimals: the same rows either way.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,8 +32,12 @@ use super::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Numbers, row_error};
-use crate::funnel::{FunnelPoint, FunnelSettings, FunnelUnit, Model, Statistic, check_unit};
+use crate::funnel::{
+    Dispersion, FunnelPoint, FunnelSettings, FunnelUnit, Model, Statistic, check_unit,
+};
 use crate::interval::{self, ConfidenceLevel, Interval, Kind, Method};
+
+mod fast;
 
 /// The columns [`funnel_batch`] returns, in order.
 pub const FUNNEL_COLUMNS: [&str; 13] = [
@@ -96,8 +102,27 @@ fn read_units(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<Vec<Res
     let denominators = columns.numbers(&options.denominator, true);
     columns.finish()?;
     let n = batch.num_rows();
-    let statistic = options.settings.statistic;
-    let read = |i: usize, numbers: &Numbers, column: &str, what: &str| -> Result<Decimal> {
+    let rows: Vec<usize> = (0..n).collect();
+    let units = parallel_map(
+        &rows,
+        thread_count(options.threads, n),
+        |_| 1,
+        |&i| read_unit(i, [&numerators, &denominators], options),
+    );
+    Ok(units
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| u.unwrap_or_else(|| Err(lost(i))))
+        .collect())
+}
+
+/// Row `i`'s unit, checked (§8a), or its error naming the row and the column.
+fn read_unit(
+    i: usize,
+    [numerators, denominators]: [&Numbers; 2],
+    options: &UnitFrameOptions,
+) -> Result<FunnelUnit> {
+    let read = |numbers: &Numbers, column: &str, what: &str| -> Result<Decimal> {
         number(numbers, i)
             .and_then(|v| {
                 v.ok_or_else(|| {
@@ -108,31 +133,18 @@ fn read_units(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<Vec<Res
             })
             .map_err(|e| row_error(e, i, column))
     };
-    let rows: Vec<usize> = (0..n).collect();
-    let units = parallel_map(
-        &rows,
-        thread_count(options.threads, n),
-        |_| 1,
-        |&i| {
-            let unit = FunnelUnit::new(
-                read(i, &numerators, &options.numerator, "numerator")?,
-                read(i, &denominators, &options.denominator, "denominator")?,
-            );
-            check_unit(unit, statistic).map_err(|e| {
-                let column = match e.location().field.as_deref() {
-                    Some("numerator") => &options.numerator,
-                    _ => &options.denominator,
-                };
-                row_error(e, i, column)
-            })?;
-            Ok(unit)
-        },
+    let unit = FunnelUnit::new(
+        read(numerators, &options.numerator, "numerator")?,
+        read(denominators, &options.denominator, "denominator")?,
     );
-    Ok(units
-        .into_iter()
-        .enumerate()
-        .map(|(i, u)| u.unwrap_or_else(|| Err(lost(i))))
-        .collect())
+    check_unit(unit, options.settings.statistic).map_err(|e| {
+        let column = match e.location().field.as_deref() {
+            Some("numerator") => &options.numerator,
+            _ => &options.denominator,
+        };
+        row_error(e, i, column)
+    })?;
+    Ok(unit)
 }
 
 /// The error of a row whose thread died: reported, never dropped.
@@ -160,14 +172,16 @@ fn per_row<U: Send>(
     )
     .into_iter()
     .enumerate()
-    .map(|(i, r)| {
-        r.unwrap_or_else(|| Err(lost(i)))
-            .map_err(|e| match e.location().field.as_deref() {
-                Some(f) if f.starts_with("row[") => e,
-                _ => e.with_field(format!("row[{i}]")),
-            })
-    })
+    .map(|(i, r)| r.unwrap_or_else(|| Err(lost(i))).map_err(|e| at_row(e, i)))
     .collect()
+}
+
+/// A row's error named by its row, unless it already is.
+fn at_row(e: Error, i: usize) -> Error {
+    match e.location().field.as_deref() {
+        Some(f) if f.starts_with("row[") => e,
+        _ => e.with_field(format!("row[{i}]")),
+    }
 }
 
 /// The decimal columns named `names`, a row in error where a number does not fit.
@@ -230,6 +244,9 @@ fn level_text(level: ConfidenceLevel) -> &'static str {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<RecordBatch> {
+    if let Some(out) = fast::funnel(batch, options)? {
+        return Ok(out);
+    }
     let units = read_units(batch, options)?;
     let (model, dispersion) = Model::new(
         &options.settings,
@@ -284,6 +301,18 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
         ("error", error),
         ("error_kind", error_kind),
     ]);
+    with_metadata(
+        output_batch(columns)?,
+        metadata(options, &model, dispersion),
+    )
+}
+
+/// The funnel's settings and estimates, as the schema's metadata.
+fn metadata(
+    options: &UnitFrameOptions,
+    model: &Model,
+    dispersion: Option<Dispersion>,
+) -> HashMap<String, String> {
     let mut metadata = HashMap::from([
         (
             "statistic".to_string(),
@@ -300,7 +329,7 @@ pub fn funnel_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<R
         metadata.insert("tau2".into(), d.tau2.to_string());
         metadata.insert("adjusted".into(), d.adjusted.to_string());
     }
-    with_metadata(output_batch(columns)?, metadata)
+    metadata
 }
 
 fn with_metadata(batch: RecordBatch, metadata: HashMap<String, String>) -> Result<RecordBatch> {
@@ -338,6 +367,9 @@ fn with_metadata(batch: RecordBatch, metadata: HashMap<String, String>) -> Resul
 /// ```
 pub fn intervals_batch(batch: &RecordBatch, options: &UnitFrameOptions) -> Result<RecordBatch> {
     interval::check_positive(options.settings.multiplier, "multiplier")?;
+    if let Some(out) = fast::intervals(batch, options)? {
+        return Ok(out);
+    }
     let units = read_units(batch, options)?;
     let statistic = options.settings.statistic;
     let multiplier = options.settings.multiplier;
