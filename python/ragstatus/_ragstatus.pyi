@@ -1010,7 +1010,11 @@ class IndicatorResult:
         """Against the same period a year before."""
     @property
     def trend(self) -> Optional[Travel]:
-        """By regression, when configured."""
+        """By regression or by the recent trend, when configured."""
+    @property
+    def recent_trend(self) -> Optional[_RecentTrend]:
+        """The recent-trend test's outcome (a dict as `recent_trend_proportions` returns), when
+        the definition says `trend = "recent"` and the points were proportions."""
     @property
     def sentence(self) -> str:
         """The rating and direction sentences joined."""

@@ -343,10 +343,20 @@ pyclass_methods! {
         fn year_ago(&self) -> PyTravel {
             PyTravel(self.0.year_ago.clone())
         }
-        /// By regression, when configured.
+        /// By regression or by the recent trend, when configured.
         #[getter]
         fn trend(&self) -> Option<PyTravel> {
             self.0.trend.clone().map(PyTravel)
+        }
+        /// The recent-trend test's outcome (a dict as `recent_trend_proportions` returns), when
+        /// the definition says `trend = "recent"` and the points were proportions.
+        #[getter]
+        fn recent_trend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+            self.0
+                .recent_trend
+                .as_ref()
+                .map(|t| crate::groupstats::trend_dict(py, t))
+                .transpose()
         }
         /// The rating and direction sentences joined.
         #[getter]
