@@ -2444,6 +2444,26 @@ __all__ += [
     "icon_text",
 ]
 
+_VariationIconName: TypeAlias = Literal[
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+    "too_few_points",
+]
+_AssuranceIconName: TypeAlias = Literal[
+    "consistent_pass",
+    "inconsistent",
+    "consistent_fail",
+    "no_better_direction",
+    "no_target",
+    "too_few_points",
+    "no_limits",
+]
+
 class _IconRow(TypedDict):
     id: str
     name: str
@@ -2452,15 +2472,15 @@ class _IconRow(TypedDict):
     target: Optional[Decimal]
     points: int
     trial_limits: bool
-    variation: str
-    assurance: str
+    variation: _VariationIconName
+    assurance: _AssuranceIconName
     variation_label: str
     assurance_label: str
     summary: str
 
 class _Icons(TypedDict):
-    variation: str
-    assurance: str
+    variation: _VariationIconName
+    assurance: _AssuranceIconName
     variation_label: str
     assurance_label: str
     summary: str
@@ -2478,12 +2498,15 @@ def _icons_of(
     has_target: bool,
     has_limits: bool,
     trial_points: Optional[int] = None,
+    chart: Optional[str] = None,
+    segment_points: Optional[int] = None,
 ) -> _Icons:
     """The icons of a series from the columns of its last point in `spc_frame`: its `point_type`
     (`variation`) and `assurance`, the improvement direction, whether a target was given,
     whether the last segment has limits and, when its limits are trial limits, its number of
-    points. A dict with `variation`, `assurance`, `variation_label`, `assurance_label` and
-    `summary`.
+    points; `chart` is the chart type (default `"xmr"`) and `segment_points` the number of
+    points of the last segment (a run chart's icon needs 2). A dict with `variation`,
+    `assurance`, `variation_label`, `assurance_label` and `summary`.
     """
 
 def icon_svg(kind: Literal["variation", "assurance"], name: str) -> str:
