@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 from typing_extensions import Self, TypeAlias
 
+from ragstatus.groupstats import RecentTrend
+
 __version__: str
 __all__ = [
     "__version__",
@@ -1012,9 +1014,10 @@ class IndicatorResult:
     def trend(self) -> Optional[Travel]:
         """By regression or by the recent trend, when configured."""
     @property
-    def recent_trend(self) -> Optional[_RecentTrend]:
-        """The recent-trend test's outcome (a dict as `recent_trend_proportions` returns), when
-        the definition says `trend = "recent"` and the points were proportions."""
+    def recent_trend(self) -> Optional[RecentTrend]:
+        """The recent-trend test's outcome (a `ragstatus.groupstats.RecentTrend`, as
+        `recent_trend_proportions` returns), when the definition says `trend = "recent"` and
+        the points were proportions."""
     @property
     def sentence(self) -> str:
         """The rating and direction sentences joined."""

@@ -364,7 +364,10 @@ def test_recent_trend_is_the_same_direction_in_the_frame_and_the_scalar_evaluati
     # Lower is better: the significant increase is getting worse.
     assert a.direction == "Worsening"
     assert a.trend is not None and a.trend.direction == "Worsening"
-    assert a.recent_trend is not None
+    from ragstatus.groupstats import RecentTrend
+
+    assert isinstance(a.recent_trend, RecentTrend)
+    assert a.recent_trend.chi_squared == Decimal("47.89667671") and a.recent_trend.points_used == 5
     assert a.recent_trend["marker"] == "Increasing"
     assert a.recent_trend["judgement"] == "getting worse"
     assert a.recent_trend["chi_squared"] == Decimal("47.89667671")

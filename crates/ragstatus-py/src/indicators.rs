@@ -348,15 +348,17 @@ pyclass_methods! {
         fn trend(&self) -> Option<PyTravel> {
             self.0.trend.clone().map(PyTravel)
         }
-        /// The recent-trend test's outcome (a dict as `recent_trend_proportions` returns), when
-        /// the definition says `trend = "recent"` and the points were proportions.
+        /// The recent-trend test's outcome (a `ragstatus.groupstats.RecentTrend`, as
+        /// `recent_trend_proportions` returns), when the definition says `trend = "recent"` and
+        /// the points were proportions.
         #[getter]
-        fn recent_trend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-            self.0
-                .recent_trend
-                .as_ref()
-                .map(|t| crate::groupstats::trend_dict(py, t))
-                .transpose()
+        fn recent_trend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            let Some(t) = &self.0.recent_trend else {
+                return Ok(None);
+            };
+            let fields = crate::groupstats::trend_dict(py, t)?;
+            let class = py.import("ragstatus.groupstats")?.getattr("RecentTrend")?;
+            class.call((), Some(&fields)).map(Some)
         }
         /// The rating and direction sentences joined.
         #[getter]

@@ -1500,7 +1500,21 @@ impl Indicator {
         }
         points.reverse();
         periods.reverse();
-        let recent = recent_trend_proportions(&points, preference)?;
+        // Inputs reaching here are proportions the test accepts; a statistic beyond f64 (counts
+        // near the decimal range) is not comparable rather than an error that would cost the
+        // actual its status.
+        let recent = match recent_trend_proportions(&points, preference) {
+            Ok(recent) => recent,
+            Err(_) => {
+                return Ok((
+                    not_comparable(
+                        "the recent-trend statistic is too large to compute exactly (beyond ±7.9 × 10²⁸)"
+                            .into(),
+                    ),
+                    None,
+                ));
+            }
+        };
         let direction = match (recent.marker, recent.judgement) {
             (_, Some(Judgement::GettingBetter)) => Direction::Improving,
             (_, Some(Judgement::GettingWorse)) => Direction::Worsening,
@@ -1671,6 +1685,40 @@ mod tests {
              tolerance = { absolute = \"2\" }\n[[indicator.target]]\nvalue = \"50\"\n",
         )
         .unwrap()
+    }
+
+    /// Counts near the decimal range give a chi-squared beyond it: the trend is not comparable
+    /// and the actual keeps its status, rather than the evaluation failing.
+    #[test]
+    fn a_recent_trend_beyond_the_decimal_range_is_not_comparable() {
+        let defs = Definitions::from_toml_str(
+            "[[indicator]]\nid = \"R\"\nunit = \"ratio\"\npolarity = \"higher\"\n\
+             frequency = \"annual\"\ndirection = { trend = \"recent\" }\n\
+             [[indicator.target]]\nvalue = \"0.5\"\n",
+        )
+        .unwrap();
+        let big = dec!(79000000000000000000000000000);
+        let mut year = defs.calendar.parse("2014/15").unwrap();
+        let mut series = Series::new();
+        for count in [
+            dec!(1000000000000000000000000000),
+            dec!(10000000000000000000000000000),
+            dec!(30000000000000000000000000000),
+            dec!(60000000000000000000000000000),
+            dec!(78000000000000000000000000000),
+        ] {
+            series.insert(year, Observation::fraction(count, big));
+            year = year.next().unwrap();
+        }
+        let last = defs.calendar.parse("2018/19").unwrap();
+        let r = defs.indicators[0].evaluate(last, &series).unwrap();
+        assert_eq!(r.status, Status::Green);
+        assert_eq!(r.direction, Direction::NotComparable);
+        let reason = r.trend.and_then(|t| t.reason).unwrap_or_default();
+        assert!(
+            reason.starts_with("the recent-trend statistic is too large"),
+            "{reason}"
+        );
     }
 
     #[test]
