@@ -8,10 +8,14 @@ from those files, so each pays for reading its input:
 - ``single``: ``pd.read_parquet`` + ``rs.evaluate_frame(df, defs, by="organisation")``;
 - ``dask``: ``ragstatus.dask.evaluate`` on a ``LocalCluster(n_workers=2, threads_per_worker=1,
   processes=True)``, evaluated on the workers (``.map_partitions(len)``: nothing comes back but
-  the row counts), then collected to the driver (``.compute()``);
+  the row counts), then collected to the driver (``.compute()``); once shuffled by key (the
+  default) and once with ``partitioned=True`` (the files hold whole organisations, so the
+  shuffle is left out after a check of the key column);
 - ``spark``: ``ragstatus.spark.evaluate`` (``groupBy().applyInArrow``) on ``local[2]``,
-  evaluated on the executors (a ``noop`` write) and collected (``toArrow()``); and the same
-  with ``applyInPandas`` in place of ``applyInArrow``, for the comparison.
+  evaluated on the executors (a ``noop`` write) and collected (``toArrow()``); with
+  ``partitioned=True`` (each file, holding whole organisations, is read whole into one
+  partition and evaluated in one ``mapInArrow`` call); and with ``applyInPandas`` in place of
+  ``applyInArrow``, for the comparison.
 
 For each: wall time (best of ``--repeat``), rows/s, and the peak resident memory of the driver
 and of each worker process (sampled every 0.1 s from ``/proc``; Spark's JVM and Python workers,
@@ -38,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,10 +55,14 @@ from bench_frame import QUARTERS, cpu_model, definitions, national  # noqa: E402
 
 import ragstatus as rs  # noqa: E402
 
-# Set from the command line: whether to write the sentences (``--no-explain``) and whether to
-# collect the results to the driver (``--no-collect``, for frames whose result does not fit it).
-EXPLAIN = True
-COLLECT = True
+
+@dataclass(frozen=True)
+class Switches:
+    """From the command line: whether to write the sentences (``--no-explain``) and whether to
+    collect the results to the driver (``--no-collect``, for results that do not fit it)."""
+
+    explain: bool = True
+    collect: bool = True
 
 
 class Peaks:
@@ -103,9 +112,9 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[Any, float]:
     return result, best
 
 
-def run_single(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, float, str]]:
+def run_single(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
     def go() -> Any:
-        return rs.evaluate_frame(pd.read_parquet(path), defs, by="organisation", explain=EXPLAIN)
+        return rs.evaluate_frame(pd.read_parquet(path), defs, by="organisation", explain=sw.explain)
 
     with Peaks() as peaks:
         out, t = timed(go, repeat)
@@ -113,7 +122,7 @@ def run_single(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str,
     return [("single process: read_parquet + evaluate_frame", t, peaks.describe())]
 
 
-def run_dask(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, float, str]]:
+def run_dask(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
@@ -121,21 +130,27 @@ def run_dask(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, f
 
     rows: list[tuple[str, float, str]] = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster):
-        def result() -> Any:
-            return rd.evaluate(dd.read_parquet(str(path)), defs, by="organisation", explain=EXPLAIN)
+        # The files hold whole organisations, so the shuffle by key can be left out
+        # (partitioned=True, checked on the key column first); both ways are measured.
+        for how, partitioned in (("shuffled by key", False), ("files of whole keys, partitioned=True", True)):
 
-        with Peaks() as peaks:
-            counts, t = timed(lambda: result().map_partitions(len).compute(), repeat)
-        rows.append(("dask, 2 workers: evaluated on the workers", t, peaks.describe()))
-        if COLLECT:
+            def result() -> Any:
+                return rd.evaluate(
+                    dd.read_parquet(str(path)), defs, by="organisation", explain=sw.explain, partitioned=partitioned
+                )
+
             with Peaks() as peaks:
-                out, t = timed(lambda: result().compute(), repeat)
-            rows.append(("dask, 2 workers: + collected to the driver", t, peaks.describe()))
-            assert out["error"].isna().all() and int(sum(counts)) == len(out)
+                counts, t = timed(lambda: result().map_partitions(len).compute(), repeat)
+            rows.append((f"dask, 2 workers, {how}: evaluated on the workers", t, peaks.describe()))
+            if sw.collect:
+                with Peaks() as peaks:
+                    out, t = timed(lambda: result().compute(), repeat)
+                rows.append((f"dask, 2 workers, {how}: + collected to the driver", t, peaks.describe()))
+                assert out["error"].isna().all() and int(sum(counts)) == len(out)
     return rows
 
 
-def run_spark(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, float, str]]:
+def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
@@ -154,16 +169,30 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, 
     rows: list[tuple[str, float, str]] = []
     try:
         def result() -> Any:
-            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation", explain=EXPLAIN)
+            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation", explain=sw.explain)
 
         with Peaks() as peaks:
             _, t = timed(lambda: result().write.format("noop").mode("overwrite").save(), repeat)
         rows.append(("spark local[2], applyInArrow: evaluated on the executors", t, peaks.describe()))
-        if COLLECT:
+        if sw.collect:
             with Peaks() as peaks:
                 out, t = timed(lambda: result().toArrow(), repeat)
             rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
             assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
+
+        # Files of whole organisations, each read whole into one partition: no grouping, each
+        # partition evaluated in one call (mapInArrow), after a check of the key column.
+        with Peaks() as peaks:
+            _, t = timed(
+                lambda: rsp.evaluate(
+                    spark.read.parquet(str(path)), defs, by="organisation", explain=sw.explain, partitioned=True
+                )
+                .write.format("noop")
+                .mode("overwrite")
+                .save(),
+                repeat,
+            )
+        rows.append(("spark local[2], files of whole keys, partitioned=True (mapInArrow): evaluated on the executors", t, peaks.describe()))
 
         # The same groups through applyInPandas: each group to pandas and back (the decimals
         # as Decimal objects, which is what a pandas frame of exact numbers holds).
@@ -179,7 +208,7 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int) -> list[tuple[str, 
 
         def per_group(pdf: pd.DataFrame) -> pd.DataFrame:
             table = pa.Table.from_pandas(pdf, schema=source_schema, preserve_index=False)
-            out = evaluate_table(table, definitions_from_text(text.value), None, ["organisation"], full, {}, EXPLAIN)
+            out = evaluate_table(table, definitions_from_text(text.value), None, ["organisation"], full, {}, sw.explain)
             return out.cast(wire).to_pandas()
 
         with Peaks() as peaks:
@@ -207,8 +236,7 @@ def main() -> None:
     parser.add_argument("--no-explain", action="store_true", help="explain=False: no sentences")
     parser.add_argument("--no-collect", action="store_true", help="leave the results on the cluster")
     args = parser.parse_args()
-    global EXPLAIN, COLLECT
-    EXPLAIN, COLLECT = not args.no_explain, not args.no_collect
+    sw = Switches(explain=not args.no_explain, collect=not args.no_collect)
 
     spec, _ = definitions(args.indicators)
     defs = rs.Definitions(spec)
@@ -227,11 +255,11 @@ def main() -> None:
         print(f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; load average before {os.getloadavg()}")
         print(f"Python {platform.python_version()}, pandas {pd.__version__}, pyarrow {pa.__version__}, ragstatus {rs.__version__}")
         print(f"rows: {n:,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
-        print(f"explain={EXPLAIN}, collect={COLLECT}")
+        print(f"explain={sw.explain}, collect={sw.collect}")
         rows: list[tuple[str, float, str]] = []
         runners = {"single": run_single, "dask": run_dask, "spark": run_spark}
         for name in args.methods.split(","):
-            rows.extend(runners[name](path, defs, args.repeat))
+            rows.extend(runners[name](path, defs, args.repeat, sw))
             print(f"  {name} done; load average {os.getloadavg()}", flush=True)
         print()
         print("| method | wall time | rows/s | peak memory (driver, workers) |")

@@ -10,7 +10,9 @@ the same as in one process, on three conditions this module takes care of:
   key, so a key's rows must all be in one partition. :func:`evaluate` shuffles the frame by the
   key columns (``ddf.shuffle(on=by)``), unless it is already split so: indexed by the one key
   column with known divisions (``ddf.set_index("organisation")``), which puts each key in one
-  partition.
+  partition, or declared so with ``partitioned=True`` (files written one range of keys each,
+  read with ``dd.read_parquet``), which is checked on the key columns alone before anything is
+  evaluated.
 - **A declared result type.** The result's ``meta`` (and each partition's types) is the schema
   of :func:`ragstatus._distributed.result_schema`: the same columns as ``evaluate_frame``, the
   status an ordered ``Categorical``, the decimal columns ``pd.ArrowDtype(pa.decimal128(38, s))``
@@ -30,7 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from ragstatus._distributed import ROW_ID, Plan, definitions_from_text, definitions_text, keys_of, plan
-from ragstatus._ragstatus import Period
+from ragstatus._ragstatus import InvalidValueError, Period
 from ragstatus.frame import DefinitionsLike, _from_arrow, _names, _pandas_to_arrow, summary_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +42,31 @@ if TYPE_CHECKING:  # pragma: no cover
 def _evaluate_partition(df: Any, text: str, plan: Plan) -> Any:
     table = plan.evaluate(_pandas_to_arrow(df), definitions_from_text(text))
     return _from_arrow(table, "pandas")
+
+
+def _partition_keys(df: Any, keys: list[str], partition_info: Any = None) -> Any:
+    found = df[keys].dropna().drop_duplicates()
+    return found.assign(partition=0 if partition_info is None else partition_info["number"])
+
+
+def _check_partitioned(ddf: Any, keys: list[str]) -> None:
+    """Raises unless each key's rows are in one partition, reading only the key columns."""
+    import pandas as pd
+
+    meta = ddf._meta[keys].assign(partition=pd.Series([], dtype="int64"))
+    found = ddf[keys].map_partitions(_partition_keys, keys, meta=meta).compute()
+    split = found[found.duplicated(keys, keep=False)]
+    if len(split):
+        first = split.iloc[0]
+        key = ", ".join(f"{k}={first[k]!r}" for k in keys)
+        parts = sorted(int(p) for p in split.loc[(split[keys] == first[keys]).all(axis=1), "partition"])
+        many = split.drop_duplicates(keys)
+        raise InvalidValueError(
+            f"partitioned=True, but the rows of {key} are in partitions "
+            f"{', '.join(map(str, parts))} ({len(many)} key(s) split so); expected each key's rows "
+            "in one partition: write one file per range of keys, or leave partitioned=False and "
+            "the frame is shuffled by key"
+        )
 
 
 def _partitioned_by(ddf: Any, keys: list[str]) -> bool:
@@ -61,12 +88,16 @@ def evaluate(
     provisional: str = "provisional",
     note: str = "note",
     explain: bool = True,
+    partitioned: bool = False,
 ) -> dd.DataFrame:
     """Evaluates a Dask DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
     ``by`` names the key columns (at least one). The frame is shuffled so that each key is in
     one partition, unless it is indexed by the key with known divisions (a key column that is
-    the index is put back as a column). Returns a lazy Dask DataFrame with the key columns and
+    the index is put back as a column) or ``partitioned=True`` says each partition already holds
+    whole keys; that is checked at once, on the key columns alone (an
+    :class:`~ragstatus.InvalidValueError` names a key found in two partitions), and saves the
+    shuffle. Returns a lazy Dask DataFrame with the key columns and
     :data:`ragstatus.frame.RESULT_COLUMNS`, partitioned by key: ``status`` and
     ``computed_status`` are ordered ``Categorical`` columns, the numbers exact decimals
     (``pd.ArrowDtype(pa.decimal128(38, s))``), ``row`` the input row's position in the whole
@@ -79,13 +110,16 @@ def evaluate(
     # Dask's own annotations do not cover these methods.
     frame: Any = ddf
     keys = keys_of(by)
-    partitioned = _partitioned_by(frame, keys)
-    if partitioned or frame.index.name in keys:
+    indexed = _partitioned_by(frame, keys)
+    if frame.index.name in keys:
         frame = frame.reset_index()
+    if partitioned and not indexed:
+        _check_partitioned(frame, keys)
+    whole_keys = partitioned or indexed
     # Positions counted before the shuffle moves rows between partitions.
     frame = frame.assign(**{ROW_ID: 1})
     frame = frame.assign(**{ROW_ID: frame[ROW_ID].cumsum() - 1})
-    if not partitioned:
+    if not whole_keys:
         frame = frame.shuffle(on=keys)
     columns = {
         "indicator": indicator,

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ragstatus._distributed import ROW_ID, definitions_from_text, definitions_text, plan
+from ragstatus._distributed import ROW_ID, definitions_from_text, definitions_text, keys_of, plan
 from ragstatus._ragstatus import InvalidValueError, Period
 from ragstatus.frame import STATUS_CATEGORIES, DefinitionsLike, _name, _names
 
@@ -86,6 +86,31 @@ def _with_row_ids(df: DataFrame) -> DataFrame:
     return df.mapInArrow(number, StructType([*df.schema.fields, StructField(ROW_ID, LongType(), False)]))
 
 
+def _check_partitioned(df: DataFrame, keys: list[str]) -> None:
+    """Raises unless each key's rows are in one of ``df``'s partitions, reading only the keys."""
+    from pyspark.sql import functions as F
+
+    split = (
+        df.select(*keys, F.spark_partition_id().alias("partition"))
+        .dropna(subset=keys)
+        .distinct()
+        .groupBy(*keys)
+        .agg(F.count(F.lit(1)).alias("n"), F.sort_array(F.collect_list("partition")).alias("partitions"))
+        .filter("n > 1")
+    )
+    found = split.orderBy(*keys).limit(1).collect()
+    if found:
+        first = found[0]
+        key = ", ".join(f"{k}={first[k]!r}" for k in keys)
+        raise InvalidValueError(
+            f"partitioned=True, but the rows of {key} are in partitions "
+            f"{', '.join(map(str, first['partitions']))} ({split.count()} key(s) split so); expected "
+            "each key's rows in one partition: write one file per range of keys (each smaller than "
+            "spark.sql.files.maxPartitionBytes), or leave partitioned=False and the frame is "
+            "grouped by key"
+        )
+
+
 def evaluate(
     df: DataFrame,
     definitions: DefinitionsLike,
@@ -101,6 +126,7 @@ def evaluate(
     provisional: str = "provisional",
     note: str = "note",
     explain: bool = True,
+    partitioned: bool = False,
 ) -> DataFrame:
     """Evaluates a Spark DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
@@ -111,12 +137,18 @@ def evaluate(
     lazy DataFrame with the key columns and :data:`ragstatus.frame.RESULT_COLUMNS`; numbers are
     ``DecimalType(38, s)``, statuses text. Bad rows are error rows, listed with the good ones.
     ``explain=False`` leaves ``explanation`` null, as in :func:`ragstatus.evaluate_frame` (less
-    to send back to the driver).
+    to send back to the driver). ``partitioned=True`` says each of ``df``'s partitions already
+    holds whole keys (files written one range of keys each, read so that no file is split):
+    that is checked at once on the key columns alone (an :class:`~ragstatus.InvalidValueError`
+    names a key found in two partitions), and each partition is then evaluated in one call
+    (``mapInArrow``) instead of grouping by key.
     """
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
 
+    if partitioned:
+        _check_partitioned(df, keys_of(by))
     if row is None:
         df = _with_row_ids(df)
     else:
@@ -142,7 +174,19 @@ def evaluate(
     def evaluate_group(table: Any) -> Any:
         return fixed.evaluate(table, definitions_from_text(shipped.value)).cast(wire)
 
-    return df.groupBy(*fixed.keys).applyInArrow(evaluate_group, spark_schema)
+    if not partitioned:
+        return df.groupBy(*fixed.keys).applyInArrow(evaluate_group, spark_schema)
+
+    source = to_arrow_schema(df.schema)
+
+    def evaluate_partition(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        table = pa.Table.from_batches(list(batches), schema=source)
+        if table.num_rows:
+            yield from evaluate_group(table).to_batches()
+
+    return df.mapInArrow(evaluate_partition, spark_schema)
 
 
 def summary(

@@ -230,6 +230,45 @@ def test_dask_keeps_a_frame_indexed_by_its_key_and_puts_the_key_back(dask_client
     assert len(result[result["row"].notna()]) == len(ddf)
 
 
+def whole_key_parts(frame: pd.DataFrame, cuts: list[str]) -> list[pd.DataFrame]:
+    """Contiguous slices of ``frame`` that start at the organisations in ``cuts``."""
+    starts = [0, *(int(frame.index[frame["organisation"] == c][0]) for c in cuts), len(frame)]
+    return [frame.iloc[a:b] for a, b in zip(starts, starts[1:])]
+
+
+def test_dask_takes_partitions_of_whole_keys_without_a_shuffle(dask_client: Any) -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+
+    # The duplicate appended at the end moved into its organisation's block, so every
+    # organisation's rows are in one slice; evaluate_frame on the same rows is the reference.
+    dup = FRAME.iloc[[-1]]
+    whole = pd.concat([FRAME.iloc[:101], dup, FRAME.iloc[101:-1]], ignore_index=True)
+    parts = whole_key_parts(whole, ["E000004", "E000009"])
+    ddf = dd.from_map(lambda part: part, parts, meta=whole.iloc[:0])
+    out = rd.evaluate(ddf, DEFS, by="organisation", partitioned=True)
+    assert "shuffle" not in str(out.dask.keys())
+    records = pandas_records(out.compute())
+    expected = pandas_records(rs.evaluate_frame(whole, DEFS, by="organisation"))
+    check_rows(records)
+    assert records == expected
+    # The same frame shuffled gives the same answer.
+    assert pandas_records(rd.evaluate(ddf, DEFS, by="organisation").compute()) == expected
+
+
+def test_dask_says_which_key_is_split_when_partitioned_is_wrong(dask_client: Any) -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+
+    # FRAME's last row repeats a row of E000003, so E000003 is in the first and the last slice.
+    parts = whole_key_parts(FRAME, ["E000004", "E000009"])
+    ddf = dd.from_map(lambda part: part, parts, meta=FRAME.iloc[:0])
+    with pytest.raises(rs.InvalidValueError, match=r"organisation='E000003' are in partitions 0, 2 \(1 key"):
+        rd.evaluate(ddf, DEFS, by="organisation", partitioned=True)
+
+
 def test_dask_needs_a_key() -> None:
     import dask.dataframe as dd
 
@@ -343,6 +382,33 @@ def test_spark_gives_the_answers_of_evaluate_frame(spark: Any, reference: list[d
     expected = rs.summary_frame(rs.evaluate_frame(FRAME, DEFS, by="organisation"), "organisation")
     assert list(summary.columns) == list(expected.columns)
     assert pandas_records_plain(summary) == pandas_records_plain(expected)
+
+
+def test_spark_evaluates_partitions_of_whole_keys_in_one_call_each(spark: Any) -> None:
+    import ragstatus.spark as rsp
+
+    dup = FRAME.iloc[[-1]]
+    whole = pd.concat([FRAME.iloc[:101], dup, FRAME.iloc[101:-1]], ignore_index=True)
+    expected = pandas_records(rs.evaluate_frame(whole, DEFS, by="organisation"))
+    # Hash partitioning by the key puts each organisation's rows in one partition.
+    by_key = spark.createDataFrame(
+        pa.Table.from_pandas(whole.assign(id=range(len(whole))), preserve_index=False)
+    ).repartition(3, "organisation")
+    out = rsp.evaluate(by_key, DEFS, by="organisation", row="id", partitioned=True)
+    physical = out._jdf.queryExecution().executedPlan().toString()
+    assert "MapInArrow" in physical and "FlatMapGroupsInArrow" not in physical
+    records = canonical(out.toArrow().to_pylist())
+    check_rows(records)
+    assert records == expected
+
+
+def test_spark_says_which_key_is_split_when_partitioned_is_wrong(spark: Any) -> None:
+    import ragstatus.spark as rsp
+
+    # Round-robin partitions split every organisation.
+    scattered = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False)).repartition(3)
+    with pytest.raises(rs.InvalidValueError, match=r"organisation='E000000' are in partitions 0, 1, 2 \(12 key"):
+        rsp.evaluate(scattered, DEFS, by="organisation", partitioned=True)
 
 
 def without_explanations(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -134,6 +134,7 @@ pub fn report(
         summary: summarise(&rows),
         exceptions: exceptions(&rows),
         indicators: rows,
+        national: Vec::new(),
         budget: None,
         milestones: None,
         problems,

@@ -1,5 +1,6 @@
 //! The subcommands.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::engine::{self, Defs};
 use crate::render::explain::{self, Explained};
 use crate::rowout;
 use crate::window::Windows;
-use crate::{build, keyed, render, sections};
+use crate::{build, keyed, national, render, sections};
 use ragstatus::input::{
     ActualRow, ActualsReader, Overrides, read_actuals_csv, read_comparators_csv, read_overrides_csv,
 };
@@ -176,12 +177,17 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
     if let Some(path) = &args.comparators {
         let file = path.display().to_string();
         let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
-        let (comparators, bad) = (read.values, read.errors);
         counts.push(format!(
             "{} comparator values",
-            comparators.values().map(Vec::len).sum::<usize>() + bad.len()
+            read.values.values().map(Vec::len).sum::<usize>() + read.errors.len()
         ));
-        problems.extend(bad);
+        problems.extend(read.errors.iter().cloned());
+        // What the report's comparison with a national value would reject.
+        problems.extend(national::check_comparators(
+            &defs.definitions.indicators,
+            &read,
+            &file,
+        ));
     }
     let mut out = std::io::stdout().lock();
     for p in &problems {
@@ -251,16 +257,31 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
             Err(e) => problems.push(e.with_file(args.inputs.definitions.display().to_string())),
         }
     }
-    if let Some(path) = &args.comparators {
-        let file = path.display().to_string();
-        let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
-        let (comparators, bad) = (read.values, read.errors);
-        problems.extend(bad);
+    let comparators = match &args.comparators {
+        Some(path) => {
+            let file = path.display().to_string();
+            let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
+            problems.extend(read.errors.iter().cloned());
+            Some((file, read))
+        }
+        None => None,
+    };
+    if let Some((file, read)) = &comparators {
         for row in &mut indicator_rows {
-            let Some(values) = comparators.get(&(row.id().to_string(), period)) else {
+            let Some(values) = read.values.get(&(row.id().to_string(), period)) else {
                 continue;
             };
-            match engine::benchmark(row, values) {
+            // The national value is the benchmark, not one of the group ranked.
+            let against = row.indicator.benchmark.as_ref().map(|b| b.against.as_str());
+            let group: Vec<_> = values
+                .iter()
+                .filter(|(name, _)| Some(name.as_str()) != against)
+                .cloned()
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            match engine::benchmark(row, &group) {
                 Ok(b) => row.benchmark = Some(b),
                 Err(e) => problems.push(e.with_file(file.as_str()).with_period(period.label())),
             }
@@ -288,6 +309,24 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
         indicator_rows,
         problems.iter().map(|p| p.to_string()).collect(),
     );
+    let actual_lines: HashMap<(String, Period), u64> = rows
+        .iter()
+        .map(|r| ((r.indicator.clone(), r.period), r.line))
+        .collect();
+    let definitions_file = args.inputs.definitions.display().to_string();
+    let actuals_file = args.inputs.actuals.display().to_string();
+    let sources = national::Sources {
+        definitions: &definitions_file,
+        actuals: (&actuals_file, &actual_lines),
+        comparators: comparators.as_ref().map(|(f, r)| (f.as_str(), r)),
+    };
+    let mut compared = Vec::new();
+    report.national =
+        national::sections(&report.indicators, period, &series, &sources, &mut compared);
+    report
+        .problems
+        .extend(compared.iter().map(|p| p.to_string()));
+    problems.extend(compared);
     report.budget = budget;
     report.milestones = milestones;
     let text = render::render(&report, args.format).map_err(Fatal)?;

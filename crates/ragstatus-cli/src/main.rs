@@ -30,6 +30,7 @@ mod commands;
 mod engine;
 mod keyed;
 mod model;
+mod national;
 mod render;
 mod rowout;
 mod sections;

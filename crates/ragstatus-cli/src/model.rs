@@ -4,7 +4,11 @@
 //! HTML, JSON or CSV) are kept apart, so every format shows exactly the same figures. Numbers
 //! are kept as exact decimals and as the text the report shows.
 
-use ragstatus::{Benchmark, Decimal, Direction, Indicator, IndicatorResult, SpcResult, Status};
+use ragstatus::funnel::Funnel;
+use ragstatus::{
+    Benchmark, BenchmarkMethod, Comparison, Decimal, Direction, Indicator, IndicatorResult,
+    SpcResult, Status,
+};
 use serde::Serialize;
 
 /// The whole quarterly report.
@@ -22,6 +26,9 @@ pub struct Report {
     pub exceptions: Vec<String>,
     /// Section 3: every indicator.
     pub indicators: Vec<IndicatorRow>,
+    /// One section per national value indicators are compared with ("Compared with England"),
+    /// in order of first appearance; none when no definition asks for a comparison.
+    pub national: Vec<NationalSection>,
     /// Appendix A: the budget position, when a budget file was given.
     pub budget: Option<BudgetSection>,
     /// The improvement plan, when a milestones file was given.
@@ -118,6 +125,47 @@ impl IndicatorRow {
     pub fn is_exception(&self) -> bool {
         self.result.status == Status::Red || self.result.direction == Direction::Worsening
     }
+}
+
+/// The indicators compared with one national value (SPEC §8a, §8b in the report).
+#[derive(Debug, Clone)]
+pub struct NationalSection {
+    /// The name of the national value, as the definitions' `against` gives it (`England`).
+    pub against: String,
+    /// Every indicator whose definition asks for the comparison, in report order.
+    pub rows: Vec<NationalRow>,
+}
+
+/// One indicator compared with a national value: the comparison, or why there is none.
+#[derive(Debug, Clone)]
+pub struct NationalRow {
+    /// The definition (id, name, unit, display decimals).
+    pub indicator: Indicator,
+    /// How the intervals are computed.
+    pub method: BenchmarkMethod,
+    /// The national value, when the comparators file gives it.
+    pub national: Option<Decimal>,
+    /// The indicator's own numerator and denominator for the period.
+    pub counts: Option<(Decimal, Decimal)>,
+    /// The comparison, when one could be made (Not compared for a zero denominator).
+    pub comparison: Option<Comparison>,
+    /// Why the indicator is not compared, when it is not.
+    pub why_not: Option<String>,
+    /// The funnel plot of the comparator group, when its comparators carry counts.
+    pub funnel: Option<FunnelPlot>,
+}
+
+/// A funnel plot of the comparator group and this council around the national value.
+#[derive(Debug, Clone)]
+pub struct FunnelPlot {
+    /// Centre, limits and every unit's label.
+    pub funnel: Funnel,
+    /// Each unit's name and counts, aligned with the funnel's points; this council is last.
+    pub units: Vec<(String, Decimal, Decimal)>,
+    /// The position of this council among the units, when it has counts.
+    pub ours: Option<usize>,
+    /// Comparators not on the plot, each with the reason.
+    pub left_out: Vec<String>,
 }
 
 /// Appendix A.

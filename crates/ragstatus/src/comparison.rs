@@ -62,6 +62,132 @@ impl Preference {
     }
 }
 
+/// How an indicator's own figure gets its confidence interval for a comparison with a national
+/// value (SPEC §8a), and how its comparators' funnel is drawn (SPEC §8b).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum BenchmarkMethod {
+    /// Events out of a population (a proportion or percentage): Wilson score limits; a
+    /// proportion funnel.
+    Wilson,
+    /// Events in a population (a crude rate): exact Poisson limits below 10 events, Byar's
+    /// from 10; a rate funnel.
+    Poisson,
+}
+
+impl BenchmarkMethod {
+    /// `wilson` or `poisson`, as definitions write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BenchmarkMethod::Wilson => "wilson",
+            BenchmarkMethod::Poisson => "poisson",
+        }
+    }
+
+    /// The interval of `numerator` events in `denominator` at `level`, × `multiplier`.
+    ///
+    /// Errors: as [`crate::interval::proportion`] or [`crate::interval::rate`].
+    pub fn interval(
+        self,
+        numerator: Decimal,
+        denominator: Decimal,
+        level: ConfidenceLevel,
+        multiplier: Decimal,
+    ) -> Result<Interval> {
+        match self {
+            BenchmarkMethod::Wilson => {
+                crate::interval::proportion(numerator, denominator, level, multiplier)
+            }
+            BenchmarkMethod::Poisson => {
+                crate::interval::rate(numerator, denominator, level, multiplier)
+            }
+        }
+    }
+
+    /// The funnel plot's statistic: a proportion for Wilson, a rate for Poisson.
+    pub fn statistic(self) -> crate::funnel::Statistic {
+        match self {
+            BenchmarkMethod::Wilson => crate::funnel::Statistic::Proportion,
+            BenchmarkMethod::Poisson => crate::funnel::Statistic::Rate,
+        }
+    }
+}
+
+impl fmt::Display for BenchmarkMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A definition's request to compare the indicator with a national (or regional) value,
+/// written `benchmark = { against = "England", method = "wilson", levels = ["95", "99.8"] }`.
+///
+/// `against` names the row of the comparators file that holds the national value; that row is
+/// the benchmark, not a member of the comparator group (it takes no part in ranks, quartiles
+/// or the funnel). The indicator's own interval comes from the numerator and denominator of
+/// its actual for the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorBenchmark {
+    /// The comparator name of the national value (`England`).
+    pub against: String,
+    /// How the intervals are computed.
+    pub method: BenchmarkMethod,
+    /// The levels compared at: `["95"]` (the default), `["99.8"]`, or both for the two-level
+    /// comparison.
+    #[serde(default = "default_levels")]
+    pub levels: Vec<ConfidenceLevel>,
+}
+
+fn default_levels() -> Vec<ConfidenceLevel> {
+    vec![ConfidenceLevel::P95]
+}
+
+impl IndicatorBenchmark {
+    /// Checks the name and the levels: a non-blank name, one or two levels, none twice.
+    pub fn validate(&self) -> Result<()> {
+        if self.against.trim().is_empty() {
+            return Err(Error::invalid_value(
+                &self.against,
+                "the name of the comparators-file row holding the national value, such as \"England\"",
+            )
+            .with_field("against"));
+        }
+        let twice = self.levels.len() == 2 && self.levels.first() == self.levels.get(1);
+        if self.levels.is_empty() || self.levels.len() > 2 || twice {
+            return Err(Error::invalid_value(
+                format!("{} level(s)", self.levels.len()),
+                "[\"95\"], [\"99.8\"] or [\"95\", \"99.8\"]",
+            )
+            .with_field("levels"));
+        }
+        Ok(())
+    }
+
+    /// Compares `interval_of`'s intervals with `national` at the definition's levels: the
+    /// one-level comparison, or the two-level one when both levels are asked for.
+    ///
+    /// Errors: those of `interval_of`.
+    pub fn compare(
+        &self,
+        mut interval_of: impl FnMut(ConfidenceLevel) -> Result<Interval>,
+        national: Decimal,
+        preference: Preference,
+    ) -> Result<Comparison> {
+        let comparison = if self.levels.len() == 2 {
+            let ci95 = interval_of(ConfidenceLevel::P95)?;
+            let ci998 = interval_of(ConfidenceLevel::P998)?;
+            compare_levels(Some(&ci95), Some(&ci998), national, preference)?
+        } else {
+            let level = self.levels.first().copied().unwrap_or(ConfidenceLevel::P95);
+            compare(Some(&interval_of(level)?), national, preference)
+        };
+        Ok(comparison.explained(&self.against))
+    }
+}
+
 /// The result of a comparison with a benchmark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Outcome {
@@ -412,6 +538,77 @@ mod tests {
         );
         assert_eq!(c.outcome, Outcome::Better);
         assert!(!c.at_limit);
+    }
+
+    fn benchmark(toml: &str) -> crate::Result<IndicatorBenchmark> {
+        let defs = crate::Definitions::from_toml_str(&format!(
+            "[[indicator]]\nid = \"A\"\npolarity = \"higher\"\nunit = \"percent\"\n\
+             aggregation = \"ratio\"\nbenchmark = {toml}\n"
+        ))?;
+        defs.indicators[0]
+            .benchmark
+            .clone()
+            .ok_or_else(|| Error::definition("no benchmark"))
+    }
+
+    #[test]
+    fn a_definition_names_the_national_value_the_method_and_the_levels() {
+        let b = benchmark(r#"{ against = "England", method = "wilson" }"#).unwrap();
+        assert_eq!(b.levels, [ConfidenceLevel::P95]);
+        let interval = |level| b.method.interval(dec!(407), dec!(437), level, dec!(100));
+        let c = b.compare(interval, dec!(88.0), Preference::Higher).unwrap();
+        assert_eq!(
+            (c.outcome, c.level),
+            (Outcome::Better, Some(ConfidenceLevel::P95))
+        );
+        assert!(c.explanation.unwrap().contains("England's 88.0"));
+        let two =
+            benchmark(r#"{ against = "England", method = "wilson", levels = ["95", "99.8"] }"#)
+                .unwrap();
+        let interval = |level| two.method.interval(dec!(407), dec!(437), level, dec!(100));
+        let c = two
+            .compare(interval, dec!(88.0), Preference::Higher)
+            .unwrap();
+        assert_eq!(c.level, Some(ConfidenceLevel::P998));
+        let rate = benchmark(r#"{ against = "Region", method = "poisson" }"#).unwrap();
+        let ci = rate
+            .method
+            .interval(dec!(9), dec!(1000), ConfidenceLevel::P95, dec!(100000))
+            .unwrap();
+        assert_eq!(ci.method, crate::interval::Method::ExactPoisson);
+        assert_eq!(rate.method.statistic(), crate::funnel::Statistic::Rate);
+    }
+
+    #[test]
+    fn a_bad_benchmark_definition_is_an_error_naming_the_field() {
+        for (toml, field) in [
+            (
+                r#"{ against = "England", method = "dobson" }"#,
+                "benchmark.method",
+            ),
+            (
+                r#"{ against = " ", method = "wilson" }"#,
+                "benchmark.against",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = [] }"#,
+                "benchmark.levels",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = ["95", "95"] }"#,
+                "benchmark.levels",
+            ),
+            (
+                r#"{ against = "England", method = "wilson", levels = ["90"] }"#,
+                "benchmark.levels",
+            ),
+            (r#"{ method = "wilson" }"#, "benchmark"),
+        ] {
+            let e = benchmark(toml).unwrap_err();
+            let at = e.location().field.clone().unwrap_or_default();
+            assert!(at.contains(field), "{toml}: {e} (field {at})");
+            assert_eq!(e.location().line, Some(6), "{toml}: {e}");
+        }
     }
 
     #[test]

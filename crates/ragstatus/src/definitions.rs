@@ -66,6 +66,13 @@
 //!                            # rebase = [period labels where the limits restart],
 //!                            # shift / trend = run lengths (default 7, at least 2),
 //!                            # screen_outliers (default true)
+//! benchmark = { against = "England", method = "wilson", levels = ["95", "99.8"] }
+//!                            # optional comparison with a national value (SPEC §8a): against =
+//!                            # the comparators-file row holding it (not a member of the group
+//!                            # ranked or plotted); method = wilson (proportions) | poisson
+//!                            # (crude rates); levels = ["95"] (default) | ["99.8"] | both.
+//!                            # The interval is that of the actual's numerator and denominator;
+//!                            # comparators with numerator and denominator give a funnel plot
 //!
 //! [[indicator.target]]        # one per fiscal year (targets may differ by year)
 //! year = "2015/16"
@@ -76,11 +83,11 @@
 //! ```
 //!
 //! Only `id` and `polarity` are required. Defaults: `name` empty, `group` none, `unit` count,
-//! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against
-//! the previous period with no stable band, no SPC. `basis` defaults to `year_to_date` when a
-//! target has an `even` or `weights` profile (they give year-to-date targets) and to `period`
-//! otherwise. How an indicator's SPC series, settings and target are chosen is described in
-//! [the indicator module](crate::indicator#statistical-process-control).
+//! `frequency` quarterly, `aggregation` last, `tolerance` none, no rounding, direction against the
+//! previous period with no stable band, no SPC, no benchmark. `basis` defaults to `year_to_date`
+//! when a target has an `even` or `weights` profile (they give year-to-date targets) and to
+//! `period` otherwise. How an indicator's SPC series, settings and target are chosen is
+//! described in [the indicator module](crate::indicator#statistical-process-control).
 //! A `[[indicator.target]]` without `year` applies to every fiscal year that has no entry of its
 //! own; one with neither `value`, `low`/`high` nor `annual` means "no target that year" (data
 //! only). `year` is a fiscal-year label of the calendar (`"2015/16"`; `"2015"` for a January

@@ -125,7 +125,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::comparison::Preference;
+use crate::comparison::{IndicatorBenchmark, Preference};
 use crate::direction::{
     Compare, Direction, DirectionSettings, Travel, TrendMethod, by_regression, compare,
 };
@@ -490,6 +490,10 @@ pub struct Indicator {
     )]
     #[cfg_attr(feature = "schema", schemars(schema_with = "crate::schema::spc"))]
     pub spc: Option<IndicatorSpc>,
+    /// A comparison with a national value and a funnel plot of the comparators; see
+    /// [`IndicatorBenchmark`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benchmark: Option<IndicatorBenchmark>,
 }
 
 /// Statistical process control for one indicator (SPEC §12): written `spc = true` (the
@@ -602,6 +606,27 @@ where
     deserializer.deserialize_any(Visitor)
 }
 
+/// What lies behind an actual, for a confidence interval: see [`Indicator::counts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActualCounts {
+    /// The numerator and denominator (summed over the parts combined).
+    Counts {
+        /// Events.
+        numerator: Decimal,
+        /// Population.
+        denominator: Decimal,
+    },
+    /// A part was given as a value, not as a numerator and a denominator: the first such.
+    Value(Period),
+    /// A part has no observation: the first such.
+    Missing(Period),
+    /// Several periods are combined by an aggregation other than `ratio`, so the actual is not
+    /// one numerator over one denominator.
+    NotSummed(Aggregation),
+    /// The sums do not fit in a decimal.
+    Overflow,
+}
+
 /// The result of evaluating one indicator for one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -711,6 +736,7 @@ impl Indicator {
             targets: Vec::new(),
             direction: DirectionSettings::default(),
             spc: None,
+            benchmark: None,
         }
     }
 
@@ -878,6 +904,11 @@ impl Indicator {
         if let Some(spc) = &self.spc {
             spc.validate(calendar).map_err(|e| e.with_field("spc"))?;
         }
+        if let Some(benchmark) = &self.benchmark {
+            benchmark
+                .validate()
+                .map_err(|e| e.with_field("benchmark"))?;
+        }
         Ok(())
     }
 
@@ -935,6 +966,39 @@ impl Indicator {
     /// the basis and aggregation say.
     pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
         self.measure_in(measured, series)
+    }
+
+    /// The numerator and denominator behind the actual of a measured period, for its
+    /// confidence interval (SPEC §8a): the period's own fraction, or the sums over the parts
+    /// that a `ratio` aggregation combines.
+    pub fn counts(&self, measured: Period, series: &Series) -> ActualCounts {
+        let own = self.frequency.kind();
+        let parts: Vec<Period> = match self.effective_basis() {
+            Basis::Period if own == measured.kind() => vec![measured],
+            Basis::Period => measured.periods(own).collect(),
+            Basis::YearToDate => measured.year_to_date().periods(own).collect(),
+        };
+        if parts.len() > 1 && self.aggregation != Aggregation::Ratio {
+            return ActualCounts::NotSummed(self.aggregation);
+        }
+        let (mut numerator, mut denominator) = (Decimal::ZERO, Decimal::ZERO);
+        for part in parts {
+            match series.get(&part) {
+                None => return ActualCounts::Missing(part),
+                Some(Observation::Value { .. }) => return ActualCounts::Value(part),
+                Some(Observation::Fraction {
+                    numerator: x,
+                    denominator: n,
+                }) => match (numerator.checked_add(*x), denominator.checked_add(*n)) {
+                    (Some(a), Some(b)) => (numerator, denominator) = (a, b),
+                    _ => return ActualCounts::Overflow,
+                },
+            }
+        }
+        ActualCounts::Counts {
+            numerator,
+            denominator,
+        }
     }
 
     fn measure_in<S: SeriesView + ?Sized>(&self, measured: Period, series: &S) -> Result<Resolved> {

@@ -43,7 +43,9 @@ mod overrides;
 use std::collections::HashMap;
 
 pub use actuals::{ActualRow, ActualsCsv, ActualsReader, Duplicates, read_actuals_csv};
-pub use comparators::{ComparatorValue, Comparators, ComparatorsCsv, read_comparators_csv};
+pub use comparators::{
+    ComparatorDetail, ComparatorValue, Comparators, ComparatorsCsv, read_comparators_csv,
+};
 pub use number::{NumberForm, parse_number};
 pub use overrides::{Overrides, OverridesCsv, read_overrides_csv};
 

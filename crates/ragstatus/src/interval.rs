@@ -55,6 +55,7 @@ pub const SMALL_COUNT: u32 = 10;
 /// The two confidence levels of Fingertips: 95% (about 2 standard deviations) and 99.8%
 /// (about 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum ConfidenceLevel {
     /// 95%.
     #[serde(rename = "95")]

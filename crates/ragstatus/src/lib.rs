@@ -173,7 +173,7 @@ pub use columnar::{
 
 // re-exports from `indicator`
 pub use indicator::{
-    Basis, Frequency, Indicator, IndicatorResult, IndicatorSpc, Series, series_from,
+    ActualCounts, Basis, Frequency, Indicator, IndicatorResult, IndicatorSpc, Series, series_from,
 };
 
 // re-exports from `direction`
@@ -212,7 +212,10 @@ pub use icons::{AssuranceIcon, IconSummaryRow, VariationIcon};
 pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
 
 // re-exports from `interval` and `comparison`
-pub use comparison::{Comparison, Outcome, Preference, Reason, compare, compare_levels};
+pub use comparison::{
+    BenchmarkMethod, Comparison, IndicatorBenchmark, Outcome, Preference, Reason, compare,
+    compare_levels,
+};
 pub use interval::{ConfidenceLevel, Interval, Method, Stratum};
 
 pub use rust_decimal::Decimal;

@@ -304,3 +304,46 @@ fn milestone_dates_still_read() {
         NaiveDate::from_ymd_opt(2016, 3, 4).unwrap()
     );
 }
+
+#[test]
+fn comparators_may_carry_counts_both_or_neither() {
+    let text = "indicator,period,comparator,value,numerator,denominator\n\
+                Q-1,2015/16 Q1,Northshire,91.2,912,1000\n\
+                Q-1,2015/16 Q1,Eastmoor,88.0,,\n\
+                Q-1,2015/16 Q1,Westdale,50,5,\n\
+                Q-1,2015/16 Q1,Southby,50,,10\n\
+                Q-1,2015/16 Q1,Upton,50,-1,10\n\
+                Q-1,2015/16 Q1,Downe,50,1,0\n\
+                Q-1,2015/16 Q1,Midham,50,n/a,10\n";
+    let read = read_comparators_csv(text.as_bytes(), &catalog(), Some("c.csv")).unwrap();
+    let period = catalog().calendar().parse("2015/16 Q1").unwrap();
+    let detail = |name: &str| {
+        read.detail
+            .get(&("Q-1".to_string(), period, name.to_string()))
+    };
+    assert_eq!(
+        detail("Northshire").map(|d| (d.line, d.counts)),
+        Some((2, Some((dec!(912), dec!(1000)))))
+    );
+    assert_eq!(
+        detail("Eastmoor").map(|d| (d.line, d.counts)),
+        Some((3, None))
+    );
+    assert_eq!(lines(&read.errors), [4, 5, 6, 7, 8].map(Some));
+    for (line, words) in [
+        (4, ["column denominator", "a numerator needs one"]),
+        (5, ["column numerator", "a denominator needs one"]),
+        (6, ["column numerator", "-1"]),
+        (7, ["column denominator", "greater than zero"]),
+        (8, ["column numerator", "n/a"]),
+    ] {
+        let m = message(&read.errors, line);
+        assert!(m.starts_with(&format!("c.csv:{line}")), "{m}");
+        assert!(words.iter().all(|w| m.contains(w)), "{m}");
+    }
+    // A file without the count columns reads as before.
+    let plain = "indicator,period,comparator,value\nQ-1,2015/16 Q1,Northshire,91.2\n";
+    let read = read_comparators_csv(plain.as_bytes(), &catalog(), None).unwrap();
+    assert!(read.errors.is_empty());
+    assert!(read.detail.values().all(|d| d.counts.is_none()));
+}

@@ -1,11 +1,13 @@
 //! The indicator table (section 3) as CSV, one row per indicator, for spreadsheets: the figures
-//! as shown, the exact actual, the SPC icons and rule, the benchmark figures, and the icon
-//! summary's two icons and sentence as columns. A CSV file holds one table, so the icon summary
-//! is carried by its indicators' rows rather than written as a table of its own.
+//! as shown, the exact actual, the SPC icons and rule, the benchmark figures, the icon
+//! summary's two icons and sentence, and the comparison with a national value (`compared_*`:
+//! the value, its interval, the national value, the outcome and the sentence) as columns. A CSV
+//! file holds one table, so the icon summary and the comparison are carried by their
+//! indicators' rows rather than written as tables of their own.
 
 use std::collections::HashMap;
 
-use super::view::{IconShown, IconSummaryView, Shown, View, direction_key};
+use super::view::{IconShown, IconSummaryView, NationalShown, Shown, View, direction_key};
 use super::walk::Sections;
 
 /// The CSV being written; the first error met, if any.
@@ -15,7 +17,7 @@ pub struct Csv<'a> {
     icons: HashMap<&'a str, &'a IconShown>,
 }
 
-const HEAD: [&str; 26] = [
+const HEAD: [&str; 34] = [
     "id",
     "name",
     "theme",
@@ -42,6 +44,14 @@ const HEAD: [&str; 26] = [
     "variation_icon",
     "assurance_icon",
     "icon_summary",
+    "compared_with",
+    "compared_value",
+    "compared_level",
+    "compared_lower",
+    "compared_upper",
+    "compared_national",
+    "compared_outcome",
+    "compared_sentence",
 ];
 
 impl<'a> Csv<'a> {
@@ -56,13 +66,21 @@ impl<'a> Csv<'a> {
         }
     }
 
-    fn record(&mut self, period: &str, row: &Shown) -> Result<(), csv::Error> {
+    fn record(
+        &mut self,
+        period: &str,
+        row: &Shown,
+        compared: Option<(&str, &NationalShown)>,
+    ) -> Result<(), csv::Error> {
         fn text<T: ToString>(value: Option<T>) -> String {
             value.map(|v| v.to_string()).unwrap_or_default()
         }
         let spc = row.spc.as_ref();
         let bench = row.benchmark.as_ref().and_then(|b| b.result.as_ref());
         let icon = self.icons.get(row.id.as_str()).map(|i| &i.row);
+        let against = compared.map(|(a, _)| a);
+        let compared = compared.map(|(_, c)| c);
+        let exact = |v: Option<ragstatus::Decimal>| v.map(|v| v.normalize());
         self.writer.write_record([
             row.id.clone(),
             row.name.clone(),
@@ -99,6 +117,14 @@ impl<'a> Csv<'a> {
             text(icon.map(|i| i.variation.as_str())),
             text(icon.map(|i| i.assurance.as_str())),
             text(icon.map(|i| &i.summary)),
+            text(against),
+            text(exact(compared.and_then(|c| c.value))),
+            text(compared.and_then(|c| c.level)),
+            text(exact(compared.and_then(|c| c.lower))),
+            text(exact(compared.and_then(|c| c.upper))),
+            text(exact(compared.and_then(|c| c.national))),
+            text(compared.map(|c| c.outcome_shown.as_str())),
+            text(compared.map(|c| c.sentence.as_str())),
         ])
     }
 }
@@ -113,7 +139,17 @@ impl<'a> Sections<'a> for Csv<'a> {
             if self.error.is_some() {
                 return;
             }
-            self.error = self.record(&view.period, row).err().map(|e| e.to_string());
+            let compared = view.compared_with.iter().find_map(|section| {
+                section
+                    .rows
+                    .iter()
+                    .find(|r| r.id == row.id)
+                    .map(|r| (section.against.as_str(), r))
+            });
+            self.error = self
+                .record(&view.period, row, compared)
+                .err()
+                .map(|e| e.to_string());
         }
     }
 

@@ -3,12 +3,13 @@
 use std::fmt::Write as _;
 
 use super::escape::markdown as md_escape;
-use super::view::{IconSummaryView, Shown, View, direction_label};
+use super::view::{IconSummaryView, NationalView, Shown, View, direction_label};
 use super::walk::{
     BUDGET_HEAD, ICON_HEAD, ICON_LEGEND, ICON_TITLE, INDICATOR_HEAD, MILESTONE_HEAD,
-    SUMMARY_HEAD_SHORT, SUMMARY_LEGEND, SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells,
-    budget_commentary, icon_cells, icon_not_analysed, indicator_cells, indicator_status,
-    milestone_cells, milestone_commentary, spc_lines, summary_cells,
+    NATIONAL_NUMBERS, SUMMARY_HEAD_SHORT, SUMMARY_LEGEND, SUMMARY_NUMBERS, Sections,
+    benchmark_lines, budget_cells, budget_commentary, icon_cells, icon_not_analysed,
+    indicator_cells, indicator_status, milestone_cells, milestone_commentary, national_cells,
+    national_head, national_legend, national_lines, spc_lines, summary_cells,
 };
 use crate::model::{BudgetLevel, BudgetSection, MilestoneSection, SummaryRow};
 
@@ -128,6 +129,26 @@ impl<'a> Sections<'a> for Markdown {
         if !spc.is_empty() || !benchmarks.is_empty() {
             let _ = writeln!(out);
         }
+    }
+
+    fn national(&mut self, _view: &'a View, section: &'a NationalView) {
+        let out = &mut self.out;
+        let _ = writeln!(out, "## {}\n", md_escape(&section.title));
+        let head: Vec<String> = national_head(&section.against)
+            .iter()
+            .map(|h| md_escape(h))
+            .collect();
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        md_table(
+            out,
+            &head,
+            section.rows.iter().map(national_cells).collect(),
+            &NATIONAL_NUMBERS,
+        );
+        for line in national_lines(section) {
+            let _ = writeln!(out, "- {}", md_escape(&line));
+        }
+        let _ = writeln!(out, "\n{}\n", md_escape(&national_legend(&section.against)));
     }
 
     fn budget(&mut self, budget: &'a BudgetSection) {

@@ -4,12 +4,13 @@ use std::fmt::Write as _;
 
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
-use super::view::{IconSummaryView, Shown, View, direction_label};
+use super::view::{IconSummaryView, NationalView, Shown, View, direction_label};
 use super::walk::{
     BUDGET_HEAD, ICON_HEAD, ICON_LEGEND, ICON_TITLE, INDICATOR_HEAD, MILESTONE_HEAD,
-    SUMMARY_HEAD_SHORT, SUMMARY_LEGEND, SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells,
-    budget_commentary, icon_cells, icon_not_analysed, indicator_cells, indicator_status,
-    milestone_cells, milestone_commentary, spc_lines, summary_cells,
+    NATIONAL_NUMBERS, SUMMARY_HEAD_SHORT, SUMMARY_LEGEND, SUMMARY_NUMBERS, Sections,
+    benchmark_lines, budget_cells, budget_commentary, icon_cells, icon_not_analysed,
+    indicator_cells, indicator_status, milestone_cells, milestone_commentary, national_cells,
+    national_head, national_legend, national_lines, spc_lines, summary_cells,
 };
 use crate::model::{BudgetSection, MilestoneSection, SummaryRow};
 
@@ -139,6 +140,26 @@ impl<'a> Sections<'a> for Text {
         if !benchmarks.is_empty() {
             let _ = writeln!(out);
         }
+    }
+
+    fn national(&mut self, _view: &'a View, section: &'a NationalView) {
+        let out = &mut self.out;
+        let _ = writeln!(out, "{}\n", section.title);
+        let head = national_head(&section.against);
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        let _ = writeln!(
+            out,
+            "{}\n",
+            text_table(
+                &head,
+                section.rows.iter().map(national_cells).collect(),
+                &NATIONAL_NUMBERS
+            )
+        );
+        for line in national_lines(section) {
+            let _ = writeln!(out, "- {line}");
+        }
+        let _ = writeln!(out, "\n{}\n", national_legend(&section.against));
     }
 
     fn budget(&mut self, budget: &'a BudgetSection) {

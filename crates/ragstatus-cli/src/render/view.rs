@@ -8,7 +8,8 @@ use ragstatus::{
 use serde::Serialize;
 
 use crate::model::{
-    Benchmarked, BudgetSection, IndicatorRow, MilestoneSection, Report, SummaryRow, status_name,
+    Benchmarked, BudgetSection, FunnelPlot, IndicatorRow, MilestoneSection, NationalRow,
+    NationalSection, Report, SummaryRow, status_name,
 };
 
 /// The whole report as shown: the report with each indicator's row as text.
@@ -28,6 +29,10 @@ pub struct View {
     pub exceptions: Vec<String>,
     /// Section 3: every indicator.
     pub indicators: Vec<Shown>,
+    /// After section 3: one section per national value compared with ("Compared with
+    /// England"); none when no definition asks for a comparison.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compared_with: Vec<NationalView>,
     /// Appendix A: the budget position, when a budget file was given.
     pub budget: Option<BudgetSection>,
     /// The improvement plan, when a milestones file was given.
@@ -47,6 +52,7 @@ impl View {
             summary: report.summary.clone(),
             exceptions: report.exceptions.clone(),
             indicators: report.indicators.iter().map(Shown::of).collect(),
+            compared_with: report.national.iter().map(NationalView::of).collect(),
             budget: report.budget.clone(),
             milestones: report.milestones.clone(),
             problems: report.problems.clone(),
@@ -234,6 +240,210 @@ impl BenchmarkView {
                 line: format!("Benchmark: {}", b.explanation),
                 result: Some(b.clone()),
             },
+        }
+    }
+}
+
+/// A section comparing indicators with one national value.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalView {
+    /// The national value's name (`England`).
+    pub against: String,
+    /// The section's heading: "Compared with England".
+    pub title: String,
+    /// One row per indicator, in report order.
+    pub rows: Vec<NationalShown>,
+}
+
+impl NationalView {
+    /// A section as shown.
+    pub fn of(section: &NationalSection) -> NationalView {
+        NationalView {
+            against: section.against.clone(),
+            title: format!("Compared with {}", section.against),
+            rows: section
+                .rows
+                .iter()
+                .map(|r| NationalShown::of(r, &section.against))
+                .collect(),
+        }
+    }
+}
+
+/// One indicator compared with a national value, as shown: figures in the indicator's unit
+/// and display decimals, and the exact decimals beside them.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalShown {
+    /// The indicator id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// `wilson` or `poisson`.
+    pub method: &'static str,
+    /// The numerator behind the value.
+    pub numerator: Option<Decimal>,
+    /// The denominator behind the value.
+    pub denominator: Option<Decimal>,
+    /// The value x / n × multiplier, exact.
+    pub value: Option<Decimal>,
+    /// The value as shown.
+    pub value_shown: Option<String>,
+    /// The confidence level of the interval shown (`95%`).
+    pub level: Option<&'static str>,
+    /// The interval's lower limit.
+    pub lower: Option<Decimal>,
+    /// The interval's upper limit.
+    pub upper: Option<Decimal>,
+    /// The interval as shown: "25.5% to 36.6%".
+    pub interval_shown: Option<String>,
+    /// The national value, exact.
+    pub national: Option<Decimal>,
+    /// The national value as shown.
+    pub national_shown: Option<String>,
+    /// `Better`, `Similar`, `Worse`, `Higher`, `Lower` or `Not compared`.
+    pub outcome: &'static str,
+    /// The level at which the difference is significant, if any (`99.8%`).
+    pub outcome_level: Option<&'static str>,
+    /// The outcome as shown: "Worse (99.8%)".
+    pub outcome_shown: String,
+    /// The comparator lies at a limit of the interval, to its stated precision.
+    pub at_limit: bool,
+    /// The sentence: the comparison's, or why there is none.
+    pub sentence: String,
+    /// The funnel plot, when the comparators carry counts.
+    pub funnel: Option<FunnelView>,
+    /// The indicator's unit and display decimals, to show the funnel's values.
+    #[serde(skip)]
+    pub unit: Unit,
+    /// Display decimals.
+    #[serde(skip)]
+    pub decimals: Option<u32>,
+}
+
+impl NationalShown {
+    /// A row as shown, compared with `against`.
+    pub fn of(row: &NationalRow, against: &str) -> NationalShown {
+        let indicator = &row.indicator;
+        let f = |v: Decimal| indicator.unit.format_value(v, indicator.decimals);
+        let comparison = row.comparison.as_ref();
+        let interval = comparison.and_then(|c| c.interval.as_ref());
+        let outcome = comparison.map_or(ragstatus::Outcome::NotCompared, |c| c.outcome);
+        let outcome_level = comparison.and_then(|c| c.level).map(|l| l.as_str());
+        let mut outcome_shown = outcome.as_str().to_string();
+        if let Some(level) = outcome_level {
+            outcome_shown.push_str(&format!(" ({level})"));
+        }
+        if comparison.is_some_and(|c| c.at_limit) {
+            outcome_shown.push_str(", at a limit");
+        }
+        let sentence = match (comparison, &row.why_not) {
+            (Some(c), _) => c.explanation.clone().unwrap_or_else(|| c.sentence(against)),
+            (None, Some(why)) => format!("Not compared with {against}: {why}."),
+            (None, None) => format!("Not compared with {against}."),
+        };
+        let value = match (interval, row.counts) {
+            (Some(ci), _) => Some(ci.value),
+            (None, Some((x, n))) if !n.is_zero() => x
+                .checked_mul(indicator.effective_multiplier())
+                .and_then(|m| m.checked_div(n)),
+            _ => None,
+        };
+        NationalShown {
+            id: indicator.id.clone(),
+            name: indicator.name.clone(),
+            method: row.method.as_str(),
+            numerator: row.counts.map(|(x, _)| x),
+            denominator: row.counts.map(|(_, n)| n),
+            value,
+            value_shown: value.map(f),
+            level: interval.map(|ci| ci.level.as_str()),
+            lower: interval.map(|ci| ci.lower),
+            upper: interval.map(|ci| ci.upper),
+            interval_shown: interval.map(|ci| format!("{} to {}", f(ci.lower), f(ci.upper))),
+            national: row.national,
+            national_shown: row.national.map(f),
+            outcome: outcome.as_str(),
+            outcome_level,
+            outcome_shown,
+            at_limit: comparison.is_some_and(|c| c.at_limit),
+            sentence,
+            funnel: row.funnel.as_ref().map(FunnelView::of),
+            unit: indicator.unit.clone(),
+            decimals: indicator.decimals,
+        }
+    }
+
+    /// A value as the report shows it (`92.1%`).
+    pub fn show(&self, value: Decimal) -> String {
+        self.unit.format_value(value, self.decimals)
+    }
+}
+
+/// A funnel plot as the JSON carries it and the HTML draws it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelView {
+    /// `proportion` or `rate`.
+    pub statistic: &'static str,
+    /// The multiplier of values and limits.
+    pub multiplier: Decimal,
+    /// The centre line: the national value.
+    pub centre: Decimal,
+    /// Every unit, this council last.
+    pub units: Vec<FunnelUnitView>,
+    /// Comparators not on the plot, each with the reason.
+    pub left_out: Vec<String>,
+    /// The funnel, for the limits at any denominator.
+    #[serde(skip)]
+    pub funnel: ragstatus::funnel::Funnel,
+}
+
+/// One unit of a funnel plot.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunnelUnitView {
+    /// The comparator's name, or "This council".
+    pub name: String,
+    /// True for this council.
+    pub ours: bool,
+    /// Events.
+    pub numerator: Decimal,
+    /// Population.
+    pub denominator: Decimal,
+    /// numerator / denominator × multiplier, exact.
+    pub value: Decimal,
+    /// `above`, `within` or `below`.
+    pub position: &'static str,
+    /// The highest level at which the unit is outside the funnel.
+    pub level: Option<&'static str>,
+    /// Better, Similar, Worse, Higher or Lower, by the polarity.
+    pub outcome: &'static str,
+}
+
+impl FunnelView {
+    /// A funnel as shown.
+    pub fn of(plot: &FunnelPlot) -> FunnelView {
+        let f = &plot.funnel;
+        FunnelView {
+            statistic: f.statistic.as_str(),
+            multiplier: f.multiplier,
+            centre: f.centre,
+            units: plot
+                .units
+                .iter()
+                .zip(&f.points)
+                .enumerate()
+                .map(|(i, ((name, x, n), p))| FunnelUnitView {
+                    name: name.clone(),
+                    ours: plot.ours == Some(i),
+                    numerator: *x,
+                    denominator: *n,
+                    value: p.value,
+                    position: p.position.as_str(),
+                    level: p.level.map(|l| l.as_str()),
+                    outcome: p.outcome.as_str(),
+                })
+                .collect(),
+            left_out: plot.left_out.clone(),
+            funnel: f.clone(),
         }
     }
 }

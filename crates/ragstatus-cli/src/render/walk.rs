@@ -8,7 +8,9 @@
 
 use ragstatus::{Decimal, Direction, Status};
 
-use super::view::{IconShown, IconSummaryView, Shown, SpcView, View, direction_label};
+use super::view::{
+    IconShown, IconSummaryView, NationalShown, NationalView, Shown, SpcView, View, direction_label,
+};
 use crate::model::{
     BudgetLevel, BudgetRow, BudgetSection, MilestoneRow, MilestoneSection, SummaryRow, money,
     percent, sparkline, status_label,
@@ -31,6 +33,9 @@ pub trait Sections<'a> {
     fn group(&mut self, _view: &'a View, _group: &'a [String], _rows: &[&'a Shown]) {}
     /// Section 3 ends.
     fn indicators_end(&mut self) {}
+    /// After section 3: the indicators compared with one national value ("Compared with
+    /// England"), once per national value named in the definitions.
+    fn national(&mut self, _view: &'a View, _section: &'a NationalView) {}
     /// Appendix A: the budget position.
     fn budget(&mut self, _budget: &'a BudgetSection) {}
     /// The improvement plan.
@@ -64,6 +69,9 @@ pub fn walk<'a, S: Sections<'a>>(view: &'a View, mut format: S) -> Result<String
         format.group(view, group, &rows);
     }
     format.indicators_end();
+    for section in &view.compared_with {
+        format.national(view, section);
+    }
     if let Some(budget) = &view.budget {
         format.budget(budget);
     }
@@ -263,6 +271,57 @@ pub fn icon_not_analysed(icons: &IconSummaryView) -> Option<String> {
             icons.not_analysed.join(", ")
         )
     })
+}
+
+/// The column heads of a comparison with a national value, the national value's column named
+/// after it.
+pub fn national_head(against: &str) -> Vec<String> {
+    vec![
+        "ID".to_string(),
+        "Indicator".to_string(),
+        "Value".to_string(),
+        "Confidence interval".to_string(),
+        against.to_string(),
+        format!("Compared with {against}"),
+    ]
+}
+
+/// The numeric columns of the comparison table.
+pub const NATIONAL_NUMBERS: [usize; 3] = [2, 3, 4];
+
+/// The cells of a comparison row, as [`national_head`] names them.
+pub fn national_cells(row: &NationalShown) -> Vec<String> {
+    let interval = match (&row.interval_shown, row.level) {
+        (Some(text), Some(level)) => format!("{text} ({level})"),
+        _ => "–".to_string(),
+    };
+    vec![
+        row.id.clone(),
+        row.name.clone(),
+        opt(&row.value_shown),
+        interval,
+        opt(&row.national_shown),
+        row.outcome_shown.clone(),
+    ]
+}
+
+/// The sentences under the comparison table, one per indicator: "SW-01: 30.8 (95% CI ...)".
+pub fn national_lines(section: &NationalView) -> Vec<String> {
+    section
+        .rows
+        .iter()
+        .map(|r| format!("{}: {}", r.id, r.sentence))
+        .collect()
+}
+
+/// What the comparison table means, under it.
+pub fn national_legend(against: &str) -> String {
+    format!(
+        "Each value's confidence interval is set against {against}'s value: {against} inside \
+         the interval (limits included) is Similar; outside it, Better or Worse by the \
+         indicator's polarity (Higher or Lower where neither is better), at the level named. \
+         Not compared: no interval could be made, for the reason given."
+    )
 }
 
 /// Appendix A's column heads.

@@ -17,11 +17,22 @@ pub type ComparatorValue = (String, Option<Decimal>);
 /// Comparator values by indicator id and period, in file order.
 pub type Comparators = HashMap<(String, Period), Vec<ComparatorValue>>;
 
+/// Where a good row came from and the counts behind its value, if the file gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComparatorDetail {
+    /// The row's line in the file.
+    pub line: u64,
+    /// The `numerator` and `denominator` cells (events and population), when given.
+    pub counts: Option<(Decimal, Decimal)>,
+}
+
 /// Every row of a comparators file, good or bad.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComparatorsCsv {
     /// The values read, by indicator and period.
     pub values: Comparators,
+    /// The line and counts of every good row, by indicator, period and comparator name.
+    pub detail: HashMap<(String, Period, String), ComparatorDetail>,
     /// A problem for every bad row, in file order; a bad row is not used.
     pub errors: Vec<Error>,
 }
@@ -34,7 +45,10 @@ pub struct ComparatorsCsv {
 /// SW-01,2015/16 Q3,Eastmoor,
 /// ```
 ///
-/// Every column is required. An empty `value` ([`is_missing`](super::is_missing)) is a
+/// The columns above are required. Two more are optional, for confidence intervals and funnel
+/// plots (SPEC §8a, §8b): `numerator` and `denominator`, the events and population behind the
+/// value (`SW-01,2015/16 Q3,Northshire,91.2,912,1000`). A row gives both or neither; the
+/// numerator must be zero or more and the denominator greater than zero. An empty `value` ([`is_missing`](super::is_missing)) is a
 /// comparator that has not published its figure (counted as missing, never as zero); any other
 /// value is read with [`parse_number`] in the [plain form](NumberForm::Plain). `period` is the
 /// period reported. A bad row (unknown indicator, bad period, a value that is not a number, no
@@ -65,6 +79,7 @@ pub fn read_comparators_csv<R: Read>(
     let [indicator, period, comparator, value] =
         ["indicator", "period", "comparator", "value"].map(|name| header.require(name));
     let (indicator, period, comparator, value) = (indicator?, period?, comparator?, value?);
+    let (numerator, denominator) = (header.find("numerator"), header.find("denominator"));
     let mut out = ComparatorsCsv::default();
     let mut first_line: HashMap<(String, Period, String), u64> = HashMap::new();
     let mut record = ::csv::StringRecord::new();
@@ -76,7 +91,12 @@ pub fn read_comparators_csv<R: Read>(
                 continue;
             }
         };
-        let row = || -> Result<((String, Period, String), Option<Decimal>)> {
+        type Read = (
+            (String, Period, String),
+            Option<Decimal>,
+            Option<(Decimal, Decimal)>,
+        );
+        let row = || -> Result<Read> {
             let id = cell(&record, Some(indicator)).ok_or_else(|| {
                 Error::new(ErrorKind::Missing {
                     field: "indicator id".into(),
@@ -116,6 +136,51 @@ pub fn read_comparators_csv<R: Read>(
                     })
                 })
                 .transpose()?;
+            let count = |column: &str, index: Option<usize>| {
+                cell(&record, index)
+                    .map(|text| {
+                        parse_number(text, NumberForm::Plain).map_err(|_| {
+                            at(Error::invalid_value(text, NumberForm::Plain.expected())
+                                .with_column(column))
+                        })
+                    })
+                    .transpose()
+            };
+            let counts = match (
+                count("numerator", numerator)?,
+                count("denominator", denominator)?,
+            ) {
+                (None, None) => None,
+                (Some(x), Some(n)) => {
+                    if x < Decimal::ZERO {
+                        return Err(at(Error::invalid_value(
+                            x.to_string(),
+                            "a numerator of zero or more",
+                        )
+                        .with_column("numerator")));
+                    }
+                    if n <= Decimal::ZERO {
+                        return Err(at(Error::invalid_value(
+                            n.to_string(),
+                            "a denominator greater than zero",
+                        )
+                        .with_column("denominator")));
+                    }
+                    Some((x, n))
+                }
+                (Some(_), None) => {
+                    return Err(at(Error::new(ErrorKind::Missing {
+                        field: "denominator (a numerator needs one)".into(),
+                    })
+                    .with_column("denominator")));
+                }
+                (None, Some(_)) => {
+                    return Err(at(Error::new(ErrorKind::Missing {
+                        field: "numerator (a denominator needs one)".into(),
+                    })
+                    .with_column("numerator")));
+                }
+            };
             let key = (id.to_string(), p, name.to_string());
             if let Some(first) = first_line.get(&key) {
                 return Err(at(Error::new(ErrorKind::Duplicate {
@@ -124,11 +189,13 @@ pub fn read_comparators_csv<R: Read>(
                 })
                 .with_column("comparator")));
             }
-            Ok((key, v))
+            Ok((key, v, counts))
         };
         match row() {
-            Ok((key, v)) => {
+            Ok((key, v, counts)) => {
                 first_line.insert(key.clone(), line);
+                out.detail
+                    .insert(key.clone(), ComparatorDetail { line, counts });
                 let (id, p, name) = key;
                 out.values.entry((id, p)).or_default().push((name, v));
             }

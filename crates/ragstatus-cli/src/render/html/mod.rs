@@ -7,18 +7,19 @@ use std::fmt::Write as _;
 use ragstatus::{Decimal, Direction, Status};
 
 use super::escape::html as escape;
-use super::view::{IconSummaryView, Shown, View};
+use super::view::{IconSummaryView, NationalView, Shown, View};
 use super::walk::{
     BUDGET_HEAD, ICON_HEAD, ICON_LEGEND, ICON_TITLE, INDICATOR_HEAD, MILESTONE_HEAD, SUMMARY_HEAD,
     SUMMARY_NUMBERS, Sections, benchmark_lines, budget_cells, budget_commentary, icon_cells,
-    icon_not_analysed, indicator_cells, milestone_cells, milestone_commentary, spc_lines,
-    summary_cells, with_value,
+    icon_not_analysed, indicator_cells, milestone_cells, milestone_commentary, national_cells,
+    national_head, national_legend, national_lines, spc_lines, summary_cells, with_value,
 };
 use crate::model::{
     BudgetLevel, BudgetSection, MilestoneSection, SummaryRow, scale, status_class, status_label,
 };
 
 pub mod chart;
+pub mod funnel;
 
 const CSS: &str = r#"
 :root { --red:#b00020; --amber:#b35c00; --green:#1b7a33; --blue:#1f4fa3; --grey:#5f6368; }
@@ -58,12 +59,12 @@ svg.mdc-icon { vertical-align: middle; margin-right: .3rem; }
 td.icon { white-space: nowrap; }
 figure.spc { margin: .4rem 0 1.2rem; break-inside: avoid; }
 figure.spc figcaption { font-size: .9rem; margin-bottom: .3rem; }
-svg.xmr { display: block; width: 100%; max-width: 760px; height: auto; font-family: inherit; }
+svg.xmr, svg.funnel { display: block; width: 100%; max-width: 760px; height: auto; font-family: inherit; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; }
   tr, .exception, figure.spc { break-inside: avoid; }
-  svg.xmr { max-width: 17cm; }
+  svg.xmr, svg.funnel { max-width: 17cm; }
   thead { display: table-header-group; }
   .status, tr.total td, tr.fund td, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
@@ -328,6 +329,58 @@ impl<'a> Sections<'a> for Html {
 
     fn indicators_end(&mut self) {
         self.out.push_str("</section>\n");
+    }
+
+    fn national(&mut self, _view: &'a View, section: &'a NationalView) {
+        let out = &mut self.out;
+        let _ = writeln!(out, "<section>\n<h2>{}</h2>", escape(&section.title));
+        let head = national_head(&section.against);
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        html_table_head(out, &head, &[2, 3, 4]);
+        for row in &section.rows {
+            let cells = national_cells(row);
+            let _ = write!(out, "<tr title=\"{}\">", escape(&row.sentence));
+            for (i, cell) in cells.iter().enumerate() {
+                let class = match i {
+                    0 => " class=\"id\"",
+                    1 => " class=\"name\"",
+                    2..=4 => " class=\"num\"",
+                    _ => "",
+                };
+                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        html_list(out, &national_lines(section));
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">{}</p>",
+            escape(&national_legend(&section.against))
+        );
+        for row in &section.rows {
+            let Some(plot) = &row.funnel else {
+                continue;
+            };
+            let mut caption = format!(
+                "Funnel plot: {} among its comparators, around {}'s {}",
+                row.id,
+                section.against,
+                row.show(plot.centre)
+            );
+            if !plot.left_out.is_empty() {
+                caption.push_str(&format!(". Not plotted: {}", plot.left_out.join("; ")));
+            }
+            let _ = writeln!(
+                out,
+                "<figure class=\"spc\"><figcaption><strong>{} {}</strong>: {}.</figcaption>{}</figure>",
+                escape(&row.id),
+                escape(&row.name),
+                escape(&caption),
+                funnel::funnel_chart(row, plot, &section.against)
+            );
+        }
+        out.push_str("</section>\n");
     }
 
     fn budget(&mut self, budget: &'a BudgetSection) {
