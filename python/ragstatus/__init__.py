@@ -40,7 +40,9 @@ The public API is the names in ``__all__`` (``dir(ragstatus)`` lists them and no
   ``interval_frame``;
 - comparator-group quantiles and the recent trend (Fingertips): ``quantile_bands``,
   ``quantile_frame``, ``recent_trend_proportions``, ``recent_trend_intervals``;
-- funnel plots: ``analyse_funnel``, ``funnel_limits``, ``funnel_frame``, ``plot_funnel``;
+- funnel plots: ``analyse_funnel``, ``funnel_limits``, ``funnel_frame``, ``plot_funnel``
+  (the per-group results of these statistics are frozen classes of ``ragstatus.groupstats`` and
+  ``ragstatus.funnel``, which still read as dicts);
 - ``__version__``.
 
 Every class is frozen, has a readable ``repr``, compares equal by value, pickles, and is hashable
@@ -97,7 +99,6 @@ from ragstatus._ragstatus import (
     YearToDate,
     __version__,
     aggregate,
-    analyse_funnel,
     analyse_spc,
     benchmark,
     compare_direction,
@@ -107,20 +108,16 @@ from ragstatus._ragstatus import (
     evaluate_budget_line,
     evaluate_milestone,
     evaluate_milestones,
-    funnel_limits,
     parse_amount,
     parse_date,
     parse_number,
     proportion_interval,
-    quantile_bands,
     rate,
     rate_array,
     rate_interval,
     ratio_interval,
     read_budget_csv,
     read_milestones_csv,
-    recent_trend_intervals,
-    recent_trend_proportions,
     resolve,
     roll_up,
     simd_level,
@@ -131,8 +128,13 @@ from ragstatus._ragstatus import (
 from ragstatus._ragstatus import icon_svg, icon_text
 from ragstatus.budget import roll_up_frame
 from ragstatus.frame import actuals_from_frame, evaluate_frame, summary_frame
-from ragstatus.groupstats import quantile_frame
-from ragstatus.funnel import funnel_frame, interval_frame, plot_funnel
+from ragstatus.groupstats import (
+    quantile_bands,
+    quantile_frame,
+    recent_trend_intervals,
+    recent_trend_proportions,
+)
+from ragstatus.funnel import analyse_funnel, funnel_frame, funnel_limits, interval_frame, plot_funnel
 from ragstatus.milestone import milestones_frame
 from ragstatus.icons import icon_summary, icon_summary_frame
 from ragstatus.spc import plot_spc, spc_frame

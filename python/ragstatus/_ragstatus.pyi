@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 from typing_extensions import Self, TypeAlias
 
+from ragstatus.groupstats import RecentTrend
+
 __version__: str
 __all__ = [
     "__version__",
@@ -1010,7 +1012,12 @@ class IndicatorResult:
         """Against the same period a year before."""
     @property
     def trend(self) -> Optional[Travel]:
-        """By regression, when configured."""
+        """By regression or by the recent trend, when configured."""
+    @property
+    def recent_trend(self) -> Optional[RecentTrend]:
+        """The recent-trend test's outcome (a `ragstatus.groupstats.RecentTrend`, as
+        `recent_trend_proportions` returns), when the definition says `trend = "recent"` and
+        the points were proportions."""
     @property
     def sentence(self) -> str:
         """The rating and direction sentences joined."""
@@ -2440,6 +2447,26 @@ __all__ += [
     "icon_text",
 ]
 
+_VariationIconName: TypeAlias = Literal[
+    "common_cause",
+    "improvement_high",
+    "improvement_low",
+    "concern_high",
+    "concern_low",
+    "neutral_high",
+    "neutral_low",
+    "too_few_points",
+]
+_AssuranceIconName: TypeAlias = Literal[
+    "consistent_pass",
+    "inconsistent",
+    "consistent_fail",
+    "no_better_direction",
+    "no_target",
+    "too_few_points",
+    "no_limits",
+]
+
 class _IconRow(TypedDict):
     id: str
     name: str
@@ -2448,15 +2475,15 @@ class _IconRow(TypedDict):
     target: Optional[Decimal]
     points: int
     trial_limits: bool
-    variation: str
-    assurance: str
+    variation: _VariationIconName
+    assurance: _AssuranceIconName
     variation_label: str
     assurance_label: str
     summary: str
 
 class _Icons(TypedDict):
-    variation: str
-    assurance: str
+    variation: _VariationIconName
+    assurance: _AssuranceIconName
     variation_label: str
     assurance_label: str
     summary: str
@@ -2474,12 +2501,15 @@ def _icons_of(
     has_target: bool,
     has_limits: bool,
     trial_points: Optional[int] = None,
+    chart: Optional[str] = None,
+    segment_points: Optional[int] = None,
 ) -> _Icons:
     """The icons of a series from the columns of its last point in `spc_frame`: its `point_type`
     (`variation`) and `assurance`, the improvement direction, whether a target was given,
     whether the last segment has limits and, when its limits are trial limits, its number of
-    points. A dict with `variation`, `assurance`, `variation_label`, `assurance_label` and
-    `summary`.
+    points; `chart` is the chart type (default `"xmr"`) and `segment_points` the number of
+    points of the last segment (a run chart's icon needs 2). A dict with `variation`,
+    `assurance`, `variation_label`, `assurance_label` and `summary`.
     """
 
 def icon_svg(kind: Literal["variation", "assurance"], name: str) -> str:

@@ -1,8 +1,10 @@
 """Funnel plots and bulk confidence intervals on DataFrames: :func:`funnel_frame`,
 :func:`interval_frame` and :func:`plot_funnel` (SPEC §8a, §8b).
 
-The analysis of units given as two sequences is :func:`ragstatus.analyse_funnel`, and the lines
-around a known centre :func:`ragstatus.funnel_limits`. :func:`funnel_frame` runs the funnel over
+The analysis of units given as two sequences is :func:`analyse_funnel` (a :class:`Funnel` of
+:class:`FunnelPoint`), and the lines around a known centre :func:`funnel_limits` (a list of
+:class:`FunnelLimits`): frozen result classes with typed attributes, ``to_dict()`` for plain
+data, and item access (``funnel["centre"]``) that reads as the dicts they returned before. :func:`funnel_frame` runs the funnel over
 a frame with one row per unit, and :func:`interval_frame` gives every row's 95% and 99.8%
 intervals, both in the compiled core without the GIL, with exact decimal columns.
 :func:`plot_funnel` draws the funnel with matplotlib (an optional dependency: ``pip install
@@ -13,14 +15,23 @@ the counts and any overdispersion adjustment written out as text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
-from ragstatus._ragstatus import InvalidValueError, _funnel_frame, _interval_frame, funnel_limits
+from ragstatus import _ragstatus
+from ragstatus._ragstatus import InvalidValueError, _funnel_frame, _interval_frame
+from ragstatus._records import Record
 from ragstatus.budget import _arrow_in, _arrow_out
 
 __all__ = [
+    "analyse_funnel",
+    "funnel_limits",
+    "Funnel",
+    "FunnelLimits",
+    "FunnelPoint",
+    "Dispersion",
     "funnel_frame",
     "interval_frame",
     "plot_funnel",
@@ -74,6 +85,119 @@ POINT_STYLES: dict[str, tuple[str, str, str]] = {
 #: Markers when the outcome's direction must come from the position (Better below the funnel
 #: when lower is better).
 _MARKERS = {"above": "^", "below": "v", "within": "o"}
+
+
+@dataclass(frozen=True, eq=False)
+class FunnelLimits(Record):
+    """The funnel's limits at one denominator: 95% and 99.8%, lower and upper (× multiplier)."""
+
+    denominator: Decimal
+    lower_95: Decimal
+    upper_95: Decimal
+    lower_998: Decimal
+    upper_998: Decimal
+
+
+@dataclass(frozen=True, eq=False)
+class FunnelPoint(FunnelLimits):
+    """One unit of a funnel: its limits at its own denominator, its value, and where it lies."""
+
+    numerator: Decimal
+    value: Decimal
+    position: Literal["above", "within", "below"]
+    level: Optional[Literal["95", "99.8"]]
+    outcome: Literal["Better", "Similar", "Worse", "Higher", "Lower"]
+
+
+@dataclass(frozen=True, eq=False)
+class Dispersion(Record):
+    """The overdispersion estimate (Spiegelhalter): φ, τ² and whether the limits were widened."""
+
+    phi: Decimal
+    tau2: Decimal
+    adjusted: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Funnel(Record):
+    """A funnel analysis (:func:`analyse_funnel`)."""
+
+    statistic: Literal["proportion", "rate", "ratio"]
+    multiplier: Decimal
+    centre: Decimal
+    #: None unless ``overdispersion=True``.
+    dispersion: Optional[Dispersion]
+    #: One per unit, in order.
+    points: tuple[FunnelPoint, ...]
+    #: The limits at each of ``limits_at``.
+    limits: tuple[FunnelLimits, ...]
+
+
+def analyse_funnel(
+    numerators: Iterable[Any],
+    denominators: Iterable[Any],
+    statistic: Optional[Literal["proportion", "rate", "ratio"]] = None,
+    *,
+    multiplier: Any = None,
+    centre: Any = None,
+    preference: Optional[str] = None,
+    overdispersion: Optional[bool] = None,
+    winsor: Any = None,
+    limits_at: Optional[Iterable[Any]] = None,
+) -> Funnel:
+    """The funnel of units given as two sequences (numerators: events, or observed events for a
+    ratio; denominators: population, or expected events), as PHEindicatormethods'
+    ``calculate_funnel_limits`` and ``assign_funnel_significance`` (SPEC §8b).
+
+    ``statistic`` is ``"proportion"`` (default), ``"rate"`` or ``"ratio"``; ``multiplier``
+    defaults to 100, 100,000 and 1. The centre is the group's average Σx / Σn × multiplier (1 ×
+    multiplier for a ratio) unless ``centre`` is given. Each point has its limits at 95% and
+    99.8% at its own denominator and its ``position`` (above / within / below) with the
+    ``level``; ``outcome`` is Better / Worse by ``preference`` (``"higher"`` or ``"lower"``),
+    Higher / Lower without one. ``overdispersion=True`` applies Spiegelhalter's additive
+    random-effects adjustment (``winsor``: the fraction winsorised at each end, default 0.1).
+    ``limits`` are the limits at each of ``limits_at``. Raises ``InvalidValueError`` naming
+    ``units[i]`` and the field for a bad unit, and ``LengthMismatchError`` for sequences of
+    different lengths.
+    """
+    d = _ragstatus.analyse_funnel(
+        numerators,
+        denominators,
+        statistic,
+        multiplier=multiplier,
+        centre=centre,
+        preference=preference,
+        overdispersion=overdispersion,
+        winsor=winsor,
+        limits_at=limits_at,
+    )
+    disp = d["dispersion"]
+    return Funnel(
+        statistic=d["statistic"],
+        multiplier=d["multiplier"],
+        centre=d["centre"],
+        dispersion=None if disp is None else Dispersion(**disp),
+        points=tuple(FunnelPoint(**p) for p in d["points"]),
+        limits=tuple(FunnelLimits(**lim) for lim in d["limits"]),
+    )
+
+
+def funnel_limits(
+    denominators: Iterable[Any],
+    centre: Any,
+    statistic: Optional[Literal["proportion", "rate", "ratio"]] = None,
+    *,
+    multiplier: Any = None,
+    tau2: Any = None,
+) -> list[FunnelLimits]:
+    """The funnel's limits at each of ``denominators`` around a known ``centre`` (×
+    ``multiplier``): the lines to draw. ``tau2`` (from an overdispersion estimate) widens them as
+    Spiegelhalter's additive random effects do.
+    """
+    lines = _ragstatus.funnel_limits(
+        denominators, centre, statistic, multiplier=multiplier, tau2=tau2
+    )
+    return [FunnelLimits(**lim) for lim in lines]
 
 
 def _column_name(name: Any, what: str) -> str:
@@ -168,7 +292,7 @@ def interval_frame(
 
 
 def _rows(result: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The points and the funnel's settings of an :func:`~ragstatus.analyse_funnel` dict, or of a
+    """The points and the funnel's settings of an :func:`analyse_funnel` result (or its dict), or of a
     pandas frame or pyarrow table from :func:`funnel_frame`."""
     if isinstance(result, Mapping) and "points" in result:
         disp = result.get("dispersion") or {}
@@ -190,7 +314,7 @@ def _rows(result: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         rows = result.to_pylist()
     else:
         raise InvalidValueError(
-            "plot_funnel takes the dict of analyse_funnel, or a pandas frame or pyarrow table "
+            "plot_funnel takes the result of analyse_funnel, or a pandas frame or pyarrow table "
             "from funnel_frame"
         )
     meta = {
@@ -216,7 +340,7 @@ def _float(v: Any) -> float:
 def plot_funnel(result: Any, ax: Any = None, *, title: Optional[str] = None, points: int = 100) -> Any:
     """Draws the funnel plot of ``result`` and returns the matplotlib ``Axes``.
 
-    ``result`` is the dict of :func:`ragstatus.analyse_funnel`, or a pandas frame or pyarrow
+    ``result`` is the :class:`Funnel` of :func:`analyse_funnel`, or a pandas frame or pyarrow
     table from :func:`funnel_frame` (rows in error are left out of the drawing, not out of the
     frame). Draws on ``ax`` when given, else on a new figure: each unit at (denominator, value),
     coloured and marked by its outcome and position (see :data:`POINT_STYLES`); the centre
@@ -242,7 +366,7 @@ def plot_funnel(result: Any, ax: Any = None, *, title: Optional[str] = None, poi
             low, high = low / 2, high * 2
         count = max(2, points) if isinstance(points, int) and not isinstance(points, bool) else 100
         grid = [low * (high / low) ** (k / (count - 1)) for k in range(count)]
-        lines = funnel_limits(
+        lines = _ragstatus.funnel_limits(
             [Decimal(repr(g)) for g in grid],
             meta["centre"],
             meta["statistic"],

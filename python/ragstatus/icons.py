@@ -13,7 +13,7 @@ each icon as inline SVG (``variation_svg``, ``assurance_svg``). :func:`icon_svg`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union, get_args
 
 from ragstatus._ragstatus import (
     InvalidValueError,
@@ -37,6 +37,8 @@ __all__ = [
     "ICON_FRAME_COLUMNS",
     "VARIATION_ICONS",
     "ASSURANCE_ICONS",
+    "VariationIconName",
+    "AssuranceIconName",
 ]
 
 #: The columns of :func:`icon_summary`, in order (``svg=True`` adds ``variation_svg`` and
@@ -74,8 +76,8 @@ ICON_FRAME_COLUMNS: tuple[str, ...] = (
     "error_kind",
 )
 
-#: Every variation icon's name, in the order of the Making Data Count key.
-VARIATION_ICONS: tuple[str, ...] = (
+#: A variation icon's name, as the ``variation`` column gives it.
+VariationIconName = Literal[
     "common_cause",
     "improvement_high",
     "improvement_low",
@@ -84,17 +86,25 @@ VARIATION_ICONS: tuple[str, ...] = (
     "neutral_high",
     "neutral_low",
     "too_few_points",
-)
+]
 
-#: Every assurance icon's name.
-ASSURANCE_ICONS: tuple[str, ...] = (
+#: An assurance icon's name, as the ``assurance`` column gives it: ``no_limits`` is a run
+#: chart's, which has no process limits however many points it has.
+AssuranceIconName = Literal[
     "consistent_pass",
     "inconsistent",
     "consistent_fail",
     "no_better_direction",
     "no_target",
     "too_few_points",
-)
+    "no_limits",
+]
+
+#: Every variation icon's name, in the order of the Making Data Count key.
+VARIATION_ICONS: tuple[VariationIconName, ...] = get_args(VariationIconName)
+
+#: Every assurance icon's name.
+ASSURANCE_ICONS: tuple[AssuranceIconName, ...] = get_args(AssuranceIconName)
 
 _SVG_COLUMNS = ("variation_svg", "assurance_svg")
 
@@ -238,7 +248,9 @@ def _last_points(batch: Any, keys: list[str]) -> list[dict[str, Any]]:
     return sorted(series + lone, key=lambda s: s["first"])
 
 
-def _series_row(last: dict[str, Any], improvement: str, has_target: bool) -> dict[str, Any]:
+def _series_row(
+    last: dict[str, Any], improvement: str, has_target: bool, chart: Optional[str]
+) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(ICON_FRAME_COLUMNS)
     row["rows"] = last["rows"]
     if last.get("error") is not None:
@@ -256,6 +268,8 @@ def _series_row(last: dict[str, Any], improvement: str, has_target: bool) -> dic
             has_target,
             has_limits,
             last["segment_points"] if trial else None,
+            chart,
+            last["segment_points"],
         )
     )
     row.update(
@@ -316,12 +330,15 @@ def icon_summary_frame(
     improvement = merged.get("improvement", "increase")
     if not isinstance(improvement, str):
         raise InvalidValueError(f"improvement: {improvement!r} is not valid; expected text")
+    chart = merged.get("chart")
+    if chart is not None and not isinstance(chart, str):
+        raise InvalidValueError(f"chart: {chart!r} is not valid; expected text")
     target = merged.get("target")
     tested = None if target is None else to_decimal(target)
     rows = []
     for last in _last_points(batch, keys):
         row = {k: last.get(k) for k in keys}
-        row.update(_series_row(last, improvement, target is not None))
+        row.update(_series_row(last, improvement, target is not None, chart))
         row["target"] = tested if row["error"] is None else None
         rows.append(row)
     columns = list(keys) + list(ICON_FRAME_COLUMNS)

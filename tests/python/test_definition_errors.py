@@ -39,3 +39,19 @@ def test_direction_overflow_is_not_comparable_with_a_reason() -> None:
     assert travel.actual == MAX and travel.comparison == MIN
     assert travel.reason is not None and "too large" in travel.reason
     assert rs.compare_direction("higher", 2, 1).reason is None
+
+
+def test_a_recent_trend_beside_a_regression_or_misspelt_names_its_line() -> None:
+    both = (
+        '[[indicator]]\nid = "A"\npolarity = "higher"\n'
+        'direction = { trend = "recent", regression = 4 }\n'
+    )
+    with pytest.raises(rs.DefinitionError) as info:
+        rs.Definitions(both)
+    assert (info.value.line, info.value.indicator) == (4, "A")
+    assert info.value.field == "indicator[0].direction.trend"
+    assert "give one" in str(info.value)
+    with pytest.raises(rs.ParseError) as bad:
+        rs.Definitions(both.replace('"recent", regression = 4', '"recnt"'))
+    assert bad.value.line == 4 and bad.value.field == "indicator[0].direction.trend"
+    assert "recnt" in str(bad.value)

@@ -327,3 +327,47 @@ def test_without_explanations_every_decision_is_the_same(lib: str) -> None:
     for name in full.column_names:
         if name != "explanation":
             assert lean.column(name).to_pylist() == full.column(name).to_pylist(), name
+
+
+RECENT = rs.Definitions(
+    """
+[[indicator]]
+id = "RT-1"
+unit = "percent"
+polarity = "lower"
+frequency = "annual"
+decimals = 1
+direction = { trend = "recent" }
+[[indicator.target]]
+value = "3"
+"""
+)
+
+
+def test_recent_trend_is_the_same_direction_in_the_frame_and_the_scalar_evaluation() -> None:
+    counts = [(994, 40299), (1023, 41527), (1199, 42811), (1332, 44064), (1367, 44701)]
+    years = ["2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]
+    rows = [
+        {"org": org, "indicator": "RT-1", "period": y, "numerator": x, "denominator": n}
+        for org, take in (("A", 5), ("B", 4))
+        for y, (x, n) in list(zip(years, counts))[-take:]
+    ]
+    out = rs.evaluate_frame(pd.DataFrame(rows), RECENT, "2018/19", by="org")
+    indicator = RECENT.indicators[0]
+    for org, take in (("A", 5), ("B", 4)):
+        series = {y: (x, n) for y, (x, n) in list(zip(years, counts))[-take:]}
+        r = indicator.evaluate("2018/19", series)
+        row = out[(out["org"] == org) & (out["period"] == "2018/19")].iloc[0]
+        assert row["direction"] == r.direction
+        assert row["explanation"] == r.sentence
+    a = indicator.evaluate("2018/19", {y: (x, n) for y, (x, n) in zip(years, counts)})
+    # Lower is better: the significant increase is getting worse.
+    assert a.direction == "Worsening"
+    assert a.trend is not None and a.trend.direction == "Worsening"
+    from ragstatus.groupstats import RecentTrend
+
+    assert isinstance(a.recent_trend, RecentTrend)
+    assert a.recent_trend.chi_squared == Decimal("47.89667671") and a.recent_trend.points_used == 5
+    assert a.recent_trend["marker"] == "Increasing"
+    assert a.recent_trend["judgement"] == "getting worse"
+    assert a.recent_trend["chi_squared"] == Decimal("47.89667671")

@@ -213,3 +213,28 @@ def test_no_crash_on_any_cells(cells: list[Any]) -> None:
             continue
         assert out.num_rows == len(cells)
         assert rs.interval_frame(table, statistic).num_rows == len(cells)
+
+
+def test_funnel_results_are_frozen_classes_that_still_read_as_their_dicts() -> None:
+    import dataclasses
+    import pickle
+
+    from ragstatus import _ragstatus
+    from ragstatus.funnel import Dispersion, Funnel, FunnelLimits, FunnelPoint
+
+    f = rs.analyse_funnel(NUMERATORS, DENOMINATORS, preference="higher", limits_at=[1000], overdispersion=True)
+    assert isinstance(f, Funnel) and isinstance(f.points[0], FunnelPoint)
+    assert isinstance(f.dispersion, Dispersion) and isinstance(f.limits[0], FunnelLimits)
+    raw = _ragstatus.analyse_funnel(
+        NUMERATORS, DENOMINATORS, preference="higher", limits_at=[1000], overdispersion=True
+    )
+    assert [p.outcome for p in f.points] == [p["outcome"] for p in raw["points"]]
+    assert f.dispersion.adjusted == raw["dispersion"]["adjusted"]  # type: ignore[index]
+    assert f == raw and f.to_dict() == raw
+    assert f["points"][0] == raw["points"][0] and isinstance(f["dispersion"], dict)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        f.centre = Decimal(1)  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(f)) == f
+    lines = rs.funnel_limits([10, 100], 50, "rate", multiplier=100)
+    assert all(isinstance(line, FunnelLimits) for line in lines)
+    assert [line.to_dict() for line in lines] == _ragstatus.funnel_limits([10, 100], 50, "rate", multiplier=100)

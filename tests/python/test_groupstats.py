@@ -205,3 +205,37 @@ def test_quantile_frame_keeps_an_unreadable_row_in_error_and_bands_the_rest() ->
     with pytest.raises(rs.InvalidValueError) as err:
         rs.quantile_frame(frame, value="v", by=3)  # type: ignore[arg-type]
     assert err.value.field == "by"
+
+
+def test_results_are_frozen_classes_that_still_read_as_their_dicts() -> None:
+    import dataclasses
+    import pickle
+
+    from ragstatus import _ragstatus
+    from ragstatus.groupstats import AreaBand, QuantileBands, RecentTrend
+
+    trend = rs.recent_trend_proportions(FT_COUNTS, FT_DENOMINATORS, "higher")
+    assert isinstance(trend, RecentTrend)
+    assert trend.marker == "Increasing" and trend.judgement == "getting better"
+    assert trend.chi_squared == Decimal("47.89667671") and trend.points_used == 5
+    # The dict the compiled function gives, field for field, and the old item access.
+    raw = _ragstatus.recent_trend_proportions(FT_COUNTS, FT_DENOMINATORS, "higher")
+    assert trend == raw and trend.to_dict() == raw and dict(trend) == raw
+    assert trend["label"] == "Increasing and getting better" and "reason" in trend
+    with pytest.raises(KeyError):
+        trend["nope"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        trend.marker = "Decreasing"  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(trend)) == trend and hash(trend) == hash(pickle.loads(pickle.dumps(trend)))
+    assert rs.recent_trend_intervals([1, 2], [0, 1], [2, 3]).reason == "TooFewPoints"
+
+    bands = rs.quantile_bands(range(1, 51))
+    assert isinstance(bands, QuantileBands) and isinstance(bands.areas[10], AreaBand)
+    assert bands.areas[10] == AreaBand(Decimal(11), 2, "Low")
+    assert bands.areas[10].label == "Low" and bands.cut_points[1] == Decimal("10.8")
+    # Item access gives the plain form: lists of dicts, as before.
+    assert bands["areas"][10] == {"value": Decimal(11), "band": 2, "label": "Low"}
+    assert isinstance(bands["areas"], list) and isinstance(bands["areas"][0], dict)
+    assert bands == _ragstatus.quantile_bands(range(1, 51))
+    assert bands != rs.quantile_bands(range(1, 51), 4)
+    assert {bands: 1}[rs.quantile_bands(range(1, 51))] == 1

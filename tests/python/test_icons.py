@@ -157,3 +157,57 @@ def test_icon_summary_frame_without_keys_or_rows() -> None:
     assert whole["period"][0] is None, "without a period column the points have no labels"
     empty = rs.icon_summary_frame(pd.DataFrame({"id": pd.Series([], dtype=str), "value": pd.Series([], dtype=float)}), by="id")
     assert len(empty) == 0 and list(empty.columns) == ["id", *ICON_FRAME_COLUMNS]
+
+
+LONG_RUN = STEADY + [55, 56, 57, 55, 56, 57, 58, 56, 57]
+
+
+def test_a_run_chart_has_anhoj_icons_and_no_limits_whatever_its_length() -> None:
+    pl = pytest.importorskip("polars")
+    results = {
+        "RUN": rs.analyse_spc(LONG_RUN, chart="run", target=45),
+        "FLAT": rs.analyse_spc(STEADY, chart="run", target=45),
+        "ONE": rs.analyse_spc([3], chart="run", target=2),
+        "NO-TARGET": rs.analyse_spc(STEADY, chart="run"),
+    }
+    frame = rs.icon_summary(results, polars=True)
+    got = list(zip(frame["id"], frame["variation"], frame["assurance"]))
+    assert got == [
+        ("RUN", "improvement_high", "no_limits"),
+        ("FLAT", "common_cause", "no_limits"),
+        ("ONE", "too_few_points", "no_limits"),
+        ("NO-TARGET", "common_cause", "no_target"),
+    ]
+    assert frame["assurance_label"][0] == "None (no limits on a run chart)"
+    assert "run chart" in frame["summary"][0]
+    assert not any(frame["trial_limits"].to_list()), "no limits, so none to call trial"
+    # The frame path gives the same icons from the same series.
+    rows = [
+        {"id": key, "month": month, "value": value}
+        for key, values in (("RUN", LONG_RUN), ("FLAT", STEADY), ("ONE", [3]))
+        for month, value in enumerate(values)
+    ]
+    by_frame = rs.icon_summary_frame(pl.DataFrame(rows), by="id", period="month", chart="run", target=45)
+    assert list(zip(by_frame["variation"], by_frame["assurance"])) == [g[1:] for g in got[:3]]
+    assert by_frame["summary"].to_list() == frame["summary"].to_list()[:3]
+
+
+def test_icon_names_are_the_literal_types_and_the_cores() -> None:
+    from typing import get_args
+
+    from ragstatus.icons import AssuranceIconName, VariationIconName
+
+    assert VARIATION_ICONS == get_args(VariationIconName)
+    assert ASSURANCE_ICONS == get_args(AssuranceIconName)
+    assert "no_limits" in ASSURANCE_ICONS
+    for name in ASSURANCE_ICONS:
+        assert rs.icon_text("assurance", name)[0]
+    # Every name the core gives is one of the Literal's: the error lists the core's names.
+    with pytest.raises(rs.InvalidValueError) as err:
+        rs.icon_text("assurance", "nope")
+    listed = str(err.value).split("one of ")[1]
+    assert sorted(n.strip(' "') for n in listed.split(",")) == sorted(ASSURANCE_ICONS)
+    with pytest.raises(rs.InvalidValueError) as err:
+        rs.icon_text("variation", "nope")
+    listed = str(err.value).split("one of ")[1]
+    assert sorted(n.strip(' "') for n in listed.split(",")) == sorted(VARIATION_ICONS)

@@ -347,6 +347,27 @@ def run_indicators(case: Case) -> None:
             check(field, getattr(r, field).direction, want)
         elif field in ("status", "measured", "no_value", "direction", "sentence"):
             check(field, getattr(r, field), want)
+        elif field == "trend":
+            if want is None or r.trend is None:
+                check("trend", r.trend, want)
+                continue
+            for key, w in want.items():
+                have = getattr(r.trend, key)
+                if not same(w, have):
+                    raise Mismatch(f"trend.{key}: got {have!r}, expected {w!r}")
+        elif field == "recent_trend":
+            trend = r.recent_trend
+            if want is None or trend is None:
+                check("recent_trend", trend, want)
+                continue
+            for key, w in want.items():
+                have: Any = trend[key]  # type: ignore[literal-required]
+                if key == "marker":
+                    w = TREND_MARKERS[w]
+                elif key == "judgement":
+                    w = TREND_JUDGEMENTS[w]
+                if not same(w, have):
+                    raise Mismatch(f"recent_trend.{key}: got {have!r}, expected {w!r}")
         else:
             raise Mismatch(f"unknown expected field {field!r}")
 

@@ -524,3 +524,62 @@ fn overrides_are_shown_and_bad_ones_listed() {
                 )),
         );
 }
+
+/// An indicator judged by the recent trend: the report's direction and sentence come from the
+/// test over the five years, and `explain` shows the test's figures (SPEC §7, §8a).
+#[test]
+fn recent_trend_is_the_reports_direction_of_travel() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs.toml");
+    std::fs::write(
+        &defs,
+        "[[indicator]]\nid = \"RT-1\"\nname = \"Screening uptake\"\nunit = \"percent\"\npolarity = \"higher\"\nfrequency = \"annual\"\ndecimals = 1\ndirection = { trend = \"recent\" }\n[[indicator.target]]\nvalue = \"3\"\n",
+    )
+    .unwrap();
+    let actuals = dir.path().join("actuals.csv");
+    std::fs::write(
+        &actuals,
+        "indicator,period,value,numerator,denominator\nRT-1,2014/15,,994,40299\nRT-1,2015/16,,1023,41527\nRT-1,2016/17,,1199,42811\nRT-1,2017/18,,1332,44064\nRT-1,2018/19,,1367,44701\n",
+    )
+    .unwrap();
+    ragstatus()
+        .args(["report", "--format", "csv", "--definitions"])
+        .arg(&defs)
+        .arg("--actuals")
+        .arg(&actuals)
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains(",improving,").and(predicate::str::contains(
+                "recent trend over 5 points a year apart, 2014/15 to 2018/19 (chi-squared test for trend, 99.8% level): increasing and getting better",
+            )),
+        );
+    ragstatus()
+        .args(["explain", "RT-1", "--period", "2018/19", "--definitions"])
+        .arg(&defs)
+        .arg("--actuals")
+        .arg(&actuals)
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains("Headline:     ↑ Improving").and(predicate::str::contains(
+                "Recent trend: Increasing and getting better (chi-squared 47.89667671 against 9.549535706 at 99.8%, log-odds gradient 0.06524964078 a year, 5 points)",
+            )),
+        );
+    // Four years: not comparable, saying why; the status stands.
+    let four = dir.path().join("four.csv");
+    let text = std::fs::read_to_string(&actuals).unwrap();
+    std::fs::write(&four, text.replace("RT-1,2014/15,,994,40299\n", "")).unwrap();
+    ragstatus()
+        .args(["report", "--format", "csv", "--definitions"])
+        .arg(&defs)
+        .arg("--actuals")
+        .arg(&four)
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::contains(",Green,").and(predicate::str::contains(
+                "recent trend cannot be calculated: fewer than five data points: not comparable",
+            )),
+        );
+}

@@ -232,6 +232,26 @@ fn a_huge_regression_window_is_a_definition_error_with_its_line() {
 }
 
 #[test]
+fn a_recent_trend_beside_a_regression_is_a_definition_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = write(
+        dir.path(),
+        "defs.toml",
+        "[[indicator]]\nid = \"B-2\"\npolarity = \"lower\"\ndirection = { trend = \"recent\", regression = 4 }\n",
+    );
+    let d = defs.display().to_string();
+    ragstatus()
+        .args(["evaluate", "--definitions"])
+        .arg(&defs)
+        .args(["--actuals", "tests/data/good.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "error: {d}:4, column 15, indicator B-2, field indicator[0].direction.trend: invalid definition: regression = n and trend = \"recent\" are two ways to judge the headline direction; give one"
+        )));
+}
+
+#[test]
 fn budget_settings_errors_name_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let budget = write(dir.path(), "budget.csv", BUDGET);

@@ -76,7 +76,7 @@ fn reason_name(r: TrendReason) -> &'static str {
     }
 }
 
-fn trend_dict<'py>(py: Python<'py>, t: &RecentTrend) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn trend_dict<'py>(py: Python<'py>, t: &RecentTrend) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("marker", t.marker.as_str())?;
     d.set_item("judgement", t.judgement.map(|j| j.as_str()))?;

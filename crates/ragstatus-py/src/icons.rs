@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use ragstatus::icons::{AssuranceIcon, IconSummaryRow, VariationIcon};
-use ragstatus::spc::{Assurance, Improvement, PointType};
+use ragstatus::spc::{Assurance, ChartType, Improvement, PointType};
 
 use crate::conv::describe;
 use crate::errors::PyErrWrapper;
@@ -119,13 +119,18 @@ fn icon_row<'py>(
 /// The icons of a series from the columns of its last point in `spc_frame`: its `point_type`
 /// (`variation`) and `assurance`, the improvement direction, whether a target was given,
 /// whether the last segment has limits and, when its limits are trial limits, its number of
-/// points. A dict with `variation`, `assurance`, `variation_label`, `assurance_label` and
-/// `summary`.
+/// points; `chart` is the chart type (default `"xmr"`) and `segment_points` the number of
+/// points of the last segment (a run chart's icon needs 2). A dict with `variation`,
+/// `assurance`, `variation_label`, `assurance_label` and `summary`.
 #[pyfunction]
 #[pyo3(
     name = "_icons_of",
-    signature = (variation, assurance, improvement, has_target, has_limits, trial_points = None)
+    signature = (
+        variation, assurance, improvement, has_target, has_limits, trial_points = None,
+        chart = None, segment_points = None
+    )
 )]
+#[allow(clippy::too_many_arguments)]
 fn icons_of<'py>(
     py: Python<'py>,
     variation: Option<&str>,
@@ -134,7 +139,13 @@ fn icons_of<'py>(
     has_target: bool,
     has_limits: bool,
     trial_points: Option<usize>,
+    chart: Option<&str>,
+    segment_points: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let chart: ChartType = chart
+        .map(|c| from_name(c, "chart", "a chart type such as \"xmr\" or \"run\""))
+        .transpose()?
+        .unwrap_or_default();
     let point_type: Option<PointType> = variation
         .map(|v| from_name(v, "variation", "a point type such as \"common_cause\""))
         .transpose()?;
@@ -154,8 +165,14 @@ fn icons_of<'py>(
     )?;
     icon_dict(
         py,
-        VariationIcon::of(point_type, improvement, has_limits),
-        AssuranceIcon::of(assurance, improvement, has_target, has_limits),
+        VariationIcon::of_chart(
+            point_type,
+            improvement,
+            has_limits,
+            chart,
+            segment_points.unwrap_or_default(),
+        ),
+        AssuranceIcon::of_chart(assurance, improvement, has_target, has_limits, chart),
         trial_points,
     )
 }

@@ -343,10 +343,22 @@ pyclass_methods! {
         fn year_ago(&self) -> PyTravel {
             PyTravel(self.0.year_ago.clone())
         }
-        /// By regression, when configured.
+        /// By regression or by the recent trend, when configured.
         #[getter]
         fn trend(&self) -> Option<PyTravel> {
             self.0.trend.clone().map(PyTravel)
+        }
+        /// The recent-trend test's outcome (a `ragstatus.groupstats.RecentTrend`, as
+        /// `recent_trend_proportions` returns), when the definition says `trend = "recent"` and
+        /// the points were proportions.
+        #[getter]
+        fn recent_trend<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+            let Some(t) = &self.0.recent_trend else {
+                return Ok(None);
+            };
+            let fields = crate::groupstats::trend_dict(py, t)?;
+            let class = py.import("ragstatus.groupstats")?.getattr("RecentTrend")?;
+            class.call((), Some(&fields)).map(Some)
         }
         /// The rating and direction sentences joined.
         #[getter]

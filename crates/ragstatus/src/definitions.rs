@@ -53,7 +53,8 @@
 //! direction = { compare = "previous", stable = { absolute = "0.5" } }
 //!                            # optional; compare = previous | year_ago;
 //!                            # stable = { absolute = "x" } | { relative = "p" };
-//!                            # regression = n (3 <= n <= 60) for a direction by regression
+//!                            # regression = n (3 <= n <= 60) for a direction by regression,
+//!                            # or trend = "recent" for the recent-trend test (not both)
 //! # scheme = { measure = "relative_shortfall", bands = [    # optional custom scheme, replaces
 //! #     { status = "Green", le = "5" },                     # tolerance and stretch (see the
 //! #     { status = "Amber", gt = "5", le = "10" },          # `scheme` module)

@@ -183,12 +183,36 @@ pub struct DirectionSettings {
     /// the last n periods instead of against one comparison value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression: Option<u32>,
+    /// When set to [`TrendMethod::Recent`] (`trend = "recent"`), the headline direction is the
+    /// recent-trend test (SPEC §8a) over the measured period and the same period in each of
+    /// the four years before. Not with `regression`: a definition gives one way to judge the
+    /// headline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<TrendMethod>,
+}
+
+/// A statistical test that judges the headline direction over a run of periods instead of
+/// one comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TrendMethod {
+    /// Fingertips' recent trend (SPEC §8a): the chi-squared test for trend over five points a
+    /// year apart, for values given as numerator and denominator.
+    Recent,
 }
 
 impl DirectionSettings {
-    /// Checks the band and the regression window.
+    /// Checks the band and the regression window, and that at most one of `regression` and
+    /// `trend` is given.
     pub fn validate(&self) -> Result<()> {
         self.stable.validate().map_err(|e| e.with_field("stable"))?;
+        if self.regression.is_some() && self.trend.is_some() {
+            return Err(Error::definition(
+                "regression = n and trend = \"recent\" are two ways to judge the headline direction; give one",
+            )
+            .with_field("trend"));
+        }
         if let Some(n) = self.regression {
             if !(3..=MAX_REGRESSION).contains(&n) {
                 return Err(Error::invalid_value(

@@ -37,11 +37,15 @@
 //!   cause concern is the opposite letter; neutral indicators give *neutral high* or *low*. When
 //!   the last segment has no process limits (fewer than 2 points since the last rebase, or no
 //!   points), no rule could fire and "common cause" would claim more than the data can say: the
-//!   icon is [`VariationIcon::TooFewPoints`].
+//!   icon is [`VariationIcon::TooFewPoints`]. A **run chart** has no process limits by design:
+//!   its icon comes from the Anhøj rules' labels (a run longer than its maximum is improvement
+//!   or concern, SPEC §12a) once the last segment has 2 or more points, as an XmR chart's does
+//!   once it has limits.
 //! - **Assurance** is the core's [`Assurance`]; where it has none, the row says why: the
 //!   indicator has no better direction ([`AssuranceIcon::NoBetterDirection`]), no single target
-//!   ([`AssuranceIcon::NoTarget`]), or no process limits ([`AssuranceIcon::TooFewPoints`]), in
-//!   that order.
+//!   ([`AssuranceIcon::NoTarget`]), a run chart, which has no process limits whatever its length
+//!   ([`AssuranceIcon::NoLimits`]), or too few points for limits
+//!   ([`AssuranceIcon::TooFewPoints`]), in that order.
 //! - **Trial limits** (a last segment with fewer points than the trial threshold, 12 by default)
 //!   keep both icons and set [`IconSummaryRow::trial_limits`], whose sentence says so.
 //!
@@ -60,7 +64,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::indicator::Indicator;
-use crate::spc::{Assurance, Improvement, PointType, SpcResult};
+use crate::spc::{Assurance, ChartType, Improvement, PointType, SpcResult};
 
 /// The variation icon of an indicator: what its latest point shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,8 +84,8 @@ pub enum VariationIcon {
     NeutralHigh,
     /// Special cause, low, for an indicator with no better direction.
     NeutralLow,
-    /// No process limits to judge the latest point against (fewer than 2 points in the last
-    /// segment).
+    /// Nothing to judge the latest point against: fewer than 2 points in the last segment
+    /// (no process limits; for a run chart, no run to speak of).
     TooFewPoints,
 }
 
@@ -104,13 +108,15 @@ const PURPLE: &str = "#490092";
 
 impl VariationIcon {
     /// The icon for the last point's label (`None` for no points), for an indicator whose
-    /// improvement direction is `improvement`, when the last segment has process limits or not.
+    /// improvement direction is `improvement`, when the rules could judge the last segment or
+    /// not (`judged`: it has process limits, or it is a run chart's segment of 2 or more
+    /// points).
     pub fn of(
         point_type: Option<PointType>,
         improvement: Improvement,
-        has_limits: bool,
+        judged: bool,
     ) -> VariationIcon {
-        let Some(point_type) = point_type.filter(|_| has_limits) else {
+        let Some(point_type) = point_type.filter(|_| judged) else {
             return VariationIcon::TooFewPoints;
         };
         // The letter says which way the values moved: for an improvement that is the better
@@ -129,9 +135,29 @@ impl VariationIcon {
         }
     }
 
+    /// [`of`](Self::of) for a chart of type `chart` whose last segment has `points` points
+    /// and process limits or not: judged when it has limits, or when it is a run chart's
+    /// segment of 2 or more points.
+    pub fn of_chart(
+        point_type: Option<PointType>,
+        improvement: Improvement,
+        has_limits: bool,
+        chart: ChartType,
+        points: usize,
+    ) -> VariationIcon {
+        let judged = has_limits || (chart == ChartType::Run && points >= 2);
+        VariationIcon::of(point_type, improvement, judged)
+    }
+
     /// The icon of an analysis.
     pub fn of_result(result: &SpcResult) -> VariationIcon {
-        VariationIcon::of(result.variation, result.improvement, has_limits(result))
+        VariationIcon::of_chart(
+            result.variation,
+            result.improvement,
+            has_limits(result),
+            result.chart,
+            result.segments.last().map_or(0, |s| s.points),
+        )
     }
 
     /// The snake_case name: `common_cause`, `improvement_high`, ..., `too_few_points`.
@@ -250,26 +276,50 @@ pub enum AssuranceIcon {
     NoTarget,
     /// No icon: no process limits (fewer than 2 points in the last segment).
     TooFewPoints,
+    /// No icon: a run chart has a centre line (the median) but no process limits, so it cannot
+    /// say whether a target will be met, however many points it has.
+    NoLimits,
 }
 
 /// Every assurance icon, in the order of the Making Data Count key.
-pub const ASSURANCE_ICONS: [AssuranceIcon; 6] = [
+pub const ASSURANCE_ICONS: [AssuranceIcon; 7] = [
     AssuranceIcon::ConsistentPass,
     AssuranceIcon::Inconsistent,
     AssuranceIcon::ConsistentFail,
     AssuranceIcon::NoBetterDirection,
     AssuranceIcon::NoTarget,
     AssuranceIcon::TooFewPoints,
+    AssuranceIcon::NoLimits,
 ];
 
 impl AssuranceIcon {
     /// The icon for the core's assurance, or for its absence: for an indicator with no better
-    /// direction, then without a target, then without process limits.
+    /// direction, then without a target, then without process limits. For a chart of a type
+    /// that may have limits; [`of_chart`](Self::of_chart) for any type.
     pub fn of(
         assurance: Option<Assurance>,
         improvement: Improvement,
         has_target: bool,
         has_limits: bool,
+    ) -> AssuranceIcon {
+        AssuranceIcon::of_chart(
+            assurance,
+            improvement,
+            has_target,
+            has_limits,
+            ChartType::default(),
+        )
+    }
+
+    /// [`of`](Self::of) for a chart of type `chart`: a run chart, which never has process
+    /// limits, gives [`NoLimits`](Self::NoLimits) where another chart would give
+    /// [`TooFewPoints`](Self::TooFewPoints), since more points would not give it limits.
+    pub fn of_chart(
+        assurance: Option<Assurance>,
+        improvement: Improvement,
+        has_target: bool,
+        has_limits: bool,
+        chart: ChartType,
     ) -> AssuranceIcon {
         match assurance {
             Some(Assurance::ConsistentPass) => AssuranceIcon::ConsistentPass,
@@ -277,6 +327,7 @@ impl AssuranceIcon {
             Some(Assurance::Inconsistent) => AssuranceIcon::Inconsistent,
             None if improvement == Improvement::Neutral => AssuranceIcon::NoBetterDirection,
             None if !has_target => AssuranceIcon::NoTarget,
+            None if chart == ChartType::Run => AssuranceIcon::NoLimits,
             None if !has_limits => AssuranceIcon::TooFewPoints,
             // The core gives an assurance whenever there are a direction, a target and limits;
             // should that ever change, saying "too few points" would be wrong, "no target" less so.
@@ -286,16 +337,17 @@ impl AssuranceIcon {
 
     /// The icon of an analysis.
     pub fn of_result(result: &SpcResult) -> AssuranceIcon {
-        AssuranceIcon::of(
+        AssuranceIcon::of_chart(
             result.assurance,
             result.improvement,
             result.target.is_some(),
             has_limits(result),
+            result.chart,
         )
     }
 
     /// The snake_case name: `consistent_pass`, `consistent_fail`, `inconsistent` (as the core's
-    /// [`Assurance`]), `no_better_direction`, `no_target`, `too_few_points`.
+    /// [`Assurance`]), `no_better_direction`, `no_target`, `too_few_points`, `no_limits`.
     pub fn as_str(self) -> &'static str {
         match self {
             AssuranceIcon::ConsistentPass => "consistent_pass",
@@ -304,6 +356,7 @@ impl AssuranceIcon {
             AssuranceIcon::NoBetterDirection => "no_better_direction",
             AssuranceIcon::NoTarget => "no_target",
             AssuranceIcon::TooFewPoints => "too_few_points",
+            AssuranceIcon::NoLimits => "no_limits",
         }
     }
 
@@ -331,6 +384,7 @@ impl AssuranceIcon {
             AssuranceIcon::NoBetterDirection => "None (no better direction)",
             AssuranceIcon::NoTarget => "None (no target)",
             AssuranceIcon::TooFewPoints => "None (too few points)",
+            AssuranceIcon::NoLimits => "None (no limits on a run chart)",
         }
     }
 
@@ -360,6 +414,10 @@ impl AssuranceIcon {
                 "No assurance icon: there are too few points since the last change to the \
                  process (fewer than 2) to set process limits."
             }
+            AssuranceIcon::NoLimits => {
+                "No assurance icon: a run chart shows the median but no process limits, so it \
+                 cannot say whether the target will be met."
+            }
         }
     }
 
@@ -385,7 +443,8 @@ impl AssuranceIcon {
             ),
             AssuranceIcon::NoBetterDirection
             | AssuranceIcon::NoTarget
-            | AssuranceIcon::TooFewPoints => (Shape::Empty, GREY, dash()),
+            | AssuranceIcon::TooFewPoints
+            | AssuranceIcon::NoLimits => (Shape::Empty, GREY, dash()),
         };
         svg(&self.title(), shape, colour, &marks)
     }
@@ -652,6 +711,50 @@ mod tests {
                 None,
                 0
             )
+        );
+    }
+
+    fn run_chart(values: &[Decimal], target: Option<Decimal>) -> IconSummaryRow {
+        let settings = SpcSettings {
+            chart: ChartType::Run,
+            improvement: Improvement::Increase,
+            target,
+            ..SpcSettings::default()
+        };
+        let result = crate::spc::spc_chart::<&str>(values, None, None, &settings).unwrap();
+        IconSummaryRow::of("R-1", "A run chart", &result)
+    }
+
+    /// A run chart has no limits by design: its variation icon is the Anhøj rules' (SPEC
+    /// §12a), not "too few points", and its assurance icon says the chart type has none.
+    #[test]
+    fn a_run_chart_reads_the_anhoj_rules_and_has_no_limits() {
+        let mut values = steady();
+        values.extend([55, 56, 57, 55, 56, 57, 58, 56, 57].map(Decimal::from));
+        let long_run = run_chart(&values, Some(dec!(45)));
+        assert_eq!(long_run.variation, VariationIcon::ImprovementHigh);
+        assert_eq!(long_run.assurance, AssuranceIcon::NoLimits);
+        assert!(!long_run.trial_limits, "no limits, so none to call trial");
+        assert!(
+            long_run.summary.contains("run chart"),
+            "{}",
+            long_run.summary
+        );
+        let wobble = run_chart(&steady(), Some(dec!(45)));
+        assert_eq!(wobble.variation, VariationIcon::CommonCause);
+        assert_eq!(wobble.assurance, AssuranceIcon::NoLimits);
+        // Without a target or a better direction, those reasons come first, as for XmR.
+        assert_eq!(
+            run_chart(&steady(), None).assurance,
+            AssuranceIcon::NoTarget
+        );
+        let one = run_chart(&[dec!(3)], Some(dec!(2)));
+        assert_eq!(one.variation, VariationIcon::TooFewPoints);
+        assert_eq!(one.assurance, AssuranceIcon::NoLimits);
+        // An XmR chart of the same series has limits.
+        assert_eq!(
+            row(&steady(), Improvement::Increase, Some(dec!(45))).assurance,
+            AssuranceIcon::ConsistentPass
         );
     }
 

@@ -82,8 +82,20 @@
 //! period is always a rise, so such indicators should use `compare = "year_ago"`. For `within`
 //! the range in force for the measured period is used for both values. The headline
 //! [`direction`](IndicatorResult::direction) follows the indicator's [`DirectionSettings`]:
-//! by regression over the last `n` measured periods if `regression = n` is set, else against the
-//! chosen comparison.
+//! by regression over the last `n` measured periods if `regression = n` is set, by the recent
+//! trend if `trend = "recent"` is set, else against the chosen comparison.
+//!
+//! The **recent trend** (SPEC §7, §8a) is Fingertips' chi-squared test for trend over five
+//! points a year apart: the measured period and the same period in each of the four years
+//! before (the five years for an annual indicator; the same quarter of five years for a
+//! quarterly one), each point the count and denominator of its measure (the fraction given; a
+//! `ratio` aggregate's sums; a `last` aggregate's last part). A significant increase or
+//! decrease is `Improving` or `Worsening` by the polarity, no significant change is
+//! `NoChange`, and the test's "cannot be calculated" is `NotComparable` with its reason in the
+//! [`trend`](IndicatorResult::trend)'s reason. A period without a value (or with a zero
+//! denominator) is a gap that ends the run; a point given as a value, combined by another
+//! aggregation, or with a count outside 0 ≤ count ≤ denominator is "not a proportion". The
+//! test's figures are in [`recent_trend`](IndicatorResult::recent_trend).
 //!
 //! # Statistical process control
 //!
@@ -113,12 +125,17 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::comparison::IndicatorBenchmark;
-use crate::direction::{Compare, Direction, DirectionSettings, Travel, by_regression, compare};
+use crate::comparison::{IndicatorBenchmark, Preference};
+use crate::direction::{
+    Compare, Direction, DirectionSettings, Travel, TrendMethod, by_regression, compare,
+};
 use crate::error::{Error, Result};
 use crate::period::{FiscalCalendar, Period, PeriodKind};
 use crate::polarity::Polarity;
 use crate::rating::{Rating, Rule, rate};
+use crate::recent_trend::{
+    Judgement, ProportionPoint, RecentTrend, TrendMarker, recent_trend_proportions,
+};
 use crate::scheme::Scheme;
 use crate::spc::{SpcResult, SpcSettings, spc_with_labels};
 use crate::status::Status;
@@ -287,6 +304,7 @@ struct Workings {
     previous: Travel,
     year_ago: Travel,
     trend: Option<Travel>,
+    recent: Option<RecentTrend>,
     previous_period: Option<Period>,
     year_ago_period: Option<Period>,
 }
@@ -653,9 +671,17 @@ pub struct IndicatorResult {
     pub previous: Travel,
     /// Against the same period a year before.
     pub year_ago: Travel,
-    /// By regression, when the indicator asks for it.
+    /// By regression or by the recent-trend test, when the indicator asks for it. For the
+    /// recent trend the actual and comparison are the last and first of the five points, the
+    /// change and band are none (the test's figures are in
+    /// [`recent_trend`](IndicatorResult::recent_trend)), and the reason says why the test
+    /// could not be applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trend: Option<Travel>,
+    /// The recent-trend test's outcome (SPEC §8a), when `trend = "recent"` and the points were
+    /// proportions the test could read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent_trend: Option<RecentTrend>,
 }
 
 impl IndicatorResult {
@@ -792,6 +818,13 @@ impl Indicator {
         self.direction
             .validate()
             .map_err(|e| e.with_field("direction"))?;
+        if self.direction.trend.is_some() && self.polarity == Polarity::Within {
+            return Err(Error::definition(
+                "a recent trend needs polarity higher or lower: a within range has no better direction for a trend",
+            )
+            .with_field("trend")
+            .with_field("direction"));
+        }
         if let Some(p) = self.scheme.as_ref().and_then(Scheme::polarity) {
             if p != self.polarity {
                 return Err(Error::definition(format!(
@@ -1187,6 +1220,7 @@ impl Indicator {
             previous: w.previous,
             year_ago: w.year_ago,
             trend: w.trend,
+            recent_trend: w.recent,
         })
     }
 
@@ -1298,6 +1332,9 @@ impl Indicator {
             (None, Some(_)) => {
                 out.push_str("no range target to judge a trend: not comparable");
             }
+            (Some(t), None) if self.direction.trend == Some(TrendMethod::Recent) => {
+                write_recent_trend_sentence(out, measured, t, w.recent.as_ref());
+            }
             _ => {
                 let (t, p) = match self.direction.compare {
                     Compare::Previous => (&w.previous, w.previous_period),
@@ -1355,6 +1392,7 @@ impl Indicator {
                 previous: not_comparable.clone(),
                 year_ago: not_comparable,
                 trend: None,
+                recent: None,
                 previous_period: None,
                 year_ago_period: None,
             });
@@ -1426,9 +1464,16 @@ impl Indicator {
             }
             _ => None,
         };
-        let headline = match (&trend, self.direction.regression) {
-            (Some(t), Some(_)) => t.direction,
-            (None, Some(_)) => Direction::NotComparable,
+        let (trend, recent) = match (trend, self.direction.trend) {
+            (None, Some(TrendMethod::Recent)) => {
+                let (travel, recent) = self.recent_trend(measured, series, actual)?;
+                (Some(travel), recent)
+            }
+            (trend, _) => (trend, None),
+        };
+        let headline = match (&trend, self.direction.regression, self.direction.trend) {
+            (Some(t), Some(_), _) | (Some(t), _, Some(_)) => t.direction,
+            (None, Some(_), _) => Direction::NotComparable,
             _ => match self.direction.compare {
                 Compare::Previous => previous.direction,
                 Compare::YearAgo => year_ago.direction,
@@ -1448,10 +1493,226 @@ impl Indicator {
             previous,
             year_ago,
             trend,
+            recent,
             previous_period,
             year_ago_period,
         })
     }
+
+    /// The headline direction by the recent-trend test (SPEC §7, §8a): the proportions of
+    /// `measured` and of the same period in each year before, counting back to the first gap
+    /// (or the start of the series), oldest first, as the test reads a yearly series.
+    fn recent_trend<S: SeriesView + ?Sized>(
+        &self,
+        measured: Period,
+        series: &S,
+        actual: Option<Decimal>,
+    ) -> Result<(Travel, Option<RecentTrend>)> {
+        let not_comparable = |reason: String| Travel {
+            direction: Direction::NotComparable,
+            actual,
+            comparison: None,
+            change: None,
+            band: None,
+            reason: Some(reason),
+        };
+        let preference = match self.polarity {
+            Polarity::Higher => Preference::Higher,
+            Polarity::Lower => Preference::Lower,
+            Polarity::Within => {
+                return Ok((
+                    not_comparable(
+                        "a within indicator has no better direction for a recent trend".into(),
+                    ),
+                    None,
+                ));
+            }
+        };
+        let start = series.ends().0.map(|p| p.first_date());
+        // Newest first. After the first gap only the length matters (the test tells "fewer
+        // than five points" from "a gap in the last five"), so the walk stops once the series
+        // is five long: a long history costs nothing.
+        let mut points: Vec<Option<ProportionPoint>> = Vec::new();
+        let mut periods: Vec<Period> = Vec::new();
+        let mut gap = false;
+        let mut at = Some(measured);
+        while let Some(period) = at {
+            if gap && points.len() >= crate::recent_trend::POINTS {
+                break;
+            }
+            if start.is_none_or(|s| period.last_date() < s) {
+                break;
+            }
+            let point = if gap {
+                None
+            } else {
+                match self.proportion_at(period, series)? {
+                    ProportionAt::Gap => None,
+                    ProportionAt::Point(p) => Some(p),
+                    ProportionAt::NotProportion(why) => {
+                        let mut reason = String::from("not a proportion: ");
+                        write_label(&mut reason, period);
+                        reason.push_str(why);
+                        return Ok((not_comparable(reason), None));
+                    }
+                }
+            };
+            gap |= point.is_none();
+            points.push(point);
+            periods.push(period);
+            at = period.year_ago().ok();
+        }
+        points.reverse();
+        periods.reverse();
+        // Inputs reaching here are proportions the test accepts; a statistic beyond f64 (counts
+        // near the decimal range) is not comparable rather than an error that would cost the
+        // actual its status.
+        let recent = match recent_trend_proportions(&points, preference) {
+            Ok(recent) => recent,
+            Err(_) => {
+                return Ok((
+                    not_comparable(
+                        "the recent-trend statistic is too large to compute exactly (beyond ±7.9 × 10²⁸)"
+                            .into(),
+                    ),
+                    None,
+                ));
+            }
+        };
+        let direction = match (recent.marker, recent.judgement) {
+            (_, Some(Judgement::GettingBetter)) => Direction::Improving,
+            (_, Some(Judgement::GettingWorse)) => Direction::Worsening,
+            (TrendMarker::CannotBeCalculated, _) => Direction::NotComparable,
+            _ => Direction::NoChange,
+        };
+        // The oldest of the five points, as a regression's window names its first value.
+        let oldest = periods
+            .len()
+            .checked_sub(crate::recent_trend::POINTS)
+            .and_then(|i| periods.get(i).copied());
+        let comparison = match recent.reason {
+            None => self.compared_value(oldest, series)?,
+            Some(_) => None,
+        };
+        let travel = Travel {
+            direction,
+            actual,
+            comparison,
+            change: None,
+            band: None,
+            reason: recent.reason.map(|r| r.as_str().to_string()),
+        };
+        Ok((travel, Some(recent)))
+    }
+
+    /// The count and denominator the recent-trend test reads for `period`: its own fraction,
+    /// or the sums of a `ratio` aggregate (the last part's for `last`).
+    fn proportion_at<S: SeriesView + ?Sized>(
+        &self,
+        period: Period,
+        series: &S,
+    ) -> Result<ProportionAt> {
+        let own = self.frequency.kind();
+        let parts = match self.effective_basis() {
+            Basis::Period => period.periods(own),
+            Basis::YearToDate => period.year_to_date().periods(own),
+        };
+        let wanted = parts.len();
+        if wanted > 1 && !matches!(self.aggregation, Aggregation::Ratio | Aggregation::Last) {
+            return Ok(ProportionAt::NotProportion(
+                "'s parts are combined by an aggregation other than ratio or last",
+            ));
+        }
+        let mut count = Decimal::ZERO;
+        let mut denominator = Decimal::ZERO;
+        let mut found = 0usize;
+        for part in parts {
+            let Some(o) = series.observation(&part) else {
+                continue;
+            };
+            found += 1;
+            let Observation::Fraction {
+                numerator,
+                denominator: d,
+            } = *o
+            else {
+                return Ok(ProportionAt::NotProportion(
+                    " is given as a value, not as a numerator and denominator",
+                ));
+            };
+            if self.aggregation == Aggregation::Ratio {
+                let overflow = || Error::overflow("sum of numerators and denominators");
+                count = count.checked_add(numerator).ok_or_else(overflow)?;
+                denominator = denominator.checked_add(d).ok_or_else(overflow)?;
+            } else {
+                count = numerator;
+                denominator = d;
+            }
+        }
+        if found == 0 || found < wanted || denominator.is_zero() {
+            return Ok(ProportionAt::Gap);
+        }
+        if count.is_sign_negative() && !count.is_zero() {
+            return Ok(ProportionAt::NotProportion(" has a negative numerator"));
+        }
+        if denominator.is_sign_negative() {
+            return Ok(ProportionAt::NotProportion(" has a negative denominator"));
+        }
+        if count > denominator {
+            return Ok(ProportionAt::NotProportion(
+                " has a numerator greater than its denominator",
+            ));
+        }
+        Ok(ProportionAt::Point(ProportionPoint { count, denominator }))
+    }
+}
+
+/// The headline sentence of a recent trend: "recent trend over 5 points a year apart, 2011/12
+/// to 2015/16 (chi-squared test for trend, 99.8% level): increasing and getting better", or
+/// why it cannot be calculated.
+fn write_recent_trend_sentence(
+    out: &mut String,
+    measured: Period,
+    travel: &Travel,
+    recent: Option<&RecentTrend>,
+) {
+    let marker = recent.map(|r| r.marker);
+    if travel.direction == Direction::NotComparable
+        || marker.is_none_or(|m| m == TrendMarker::CannotBeCalculated)
+    {
+        out.push_str("recent trend cannot be calculated");
+        if let Some(reason) = &travel.reason {
+            out.push_str(": ");
+            out.push_str(reason);
+        }
+        out.push_str(": not comparable");
+        return;
+    }
+    let back = i64::from(measured.kind().per_year()) * (crate::recent_trend::POINTS as i64 - 1);
+    out.push_str("recent trend over 5 points a year apart, ");
+    write_optional_label(out, measured.offset(-back).ok());
+    out.push_str(" to ");
+    write_label(out, measured);
+    out.push_str(" (chi-squared test for trend, 99.8% level): ");
+    out.push_str(match marker {
+        Some(TrendMarker::Increasing) => "increasing",
+        Some(TrendMarker::Decreasing) => "decreasing",
+        _ => "no significant change",
+    });
+    if let Some(j) = recent.and_then(|r| r.judgement) {
+        out.push_str(" and ");
+        out.push_str(j.as_str());
+    }
+}
+
+/// What the recent-trend test reads for one period.
+enum ProportionAt {
+    /// No value: the period breaks the run.
+    Gap,
+    /// A count of a denominator.
+    Point(ProportionPoint),
+    /// Why the period's figure is not a proportion (completing "not a proportion: 2015/16").
+    NotProportion(&'static str),
 }
 
 #[cfg(test)]
@@ -1488,6 +1749,40 @@ mod tests {
              tolerance = { absolute = \"2\" }\n[[indicator.target]]\nvalue = \"50\"\n",
         )
         .unwrap()
+    }
+
+    /// Counts near the decimal range give a chi-squared beyond it: the trend is not comparable
+    /// and the actual keeps its status, rather than the evaluation failing.
+    #[test]
+    fn a_recent_trend_beyond_the_decimal_range_is_not_comparable() {
+        let defs = Definitions::from_toml_str(
+            "[[indicator]]\nid = \"R\"\nunit = \"ratio\"\npolarity = \"higher\"\n\
+             frequency = \"annual\"\ndirection = { trend = \"recent\" }\n\
+             [[indicator.target]]\nvalue = \"0.5\"\n",
+        )
+        .unwrap();
+        let big = dec!(79000000000000000000000000000);
+        let mut year = defs.calendar.parse("2014/15").unwrap();
+        let mut series = Series::new();
+        for count in [
+            dec!(1000000000000000000000000000),
+            dec!(10000000000000000000000000000),
+            dec!(30000000000000000000000000000),
+            dec!(60000000000000000000000000000),
+            dec!(78000000000000000000000000000),
+        ] {
+            series.insert(year, Observation::fraction(count, big));
+            year = year.next().unwrap();
+        }
+        let last = defs.calendar.parse("2018/19").unwrap();
+        let r = defs.indicators[0].evaluate(last, &series).unwrap();
+        assert_eq!(r.status, Status::Green);
+        assert_eq!(r.direction, Direction::NotComparable);
+        let reason = r.trend.and_then(|t| t.reason).unwrap_or_default();
+        assert!(
+            reason.starts_with("the recent-trend statistic is too large"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -142,3 +142,83 @@ fn from_path_adds_the_file() {
     assert!(all.iter().all(|e| e.location().file.is_some()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `trend = "recent"` beside `regression`, an unknown trend method and a recent trend on a
+/// `within` indicator are each an error naming the indicator, the field and the line of its
+/// `direction`; a file names the file too (SPEC §7).
+#[test]
+fn recent_trend_definition_errors_name_line_and_field() {
+    let text = r#"[[indicator]]
+id = "T-1"
+polarity = "higher"
+direction = { trend = "recent", regression = 4 }
+
+[[indicator]]
+id = "T-2"
+polarity = "lower"
+direction = { trend = "recnt" }
+
+[[indicator]]
+id = "T-3"
+polarity = "within"
+direction = { trend = "recent" }
+
+[[indicator]]
+id = "T-4"
+polarity = "lower"
+direction = { trend = "recent", compare = "year_ago" }
+"#;
+    let problems = Definitions::check_toml_str(text).unwrap_err();
+    let found: Vec<_> = problems
+        .iter()
+        .map(|e| {
+            (
+                e.kind().name(),
+                e.location().line,
+                e.location().indicator.as_deref(),
+                e.location().field.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "Definition",
+                Some(4),
+                Some("T-1"),
+                Some("indicator[0].direction.trend")
+            ),
+            (
+                "Syntax",
+                Some(9),
+                Some("T-2"),
+                Some("indicator[1].direction.trend")
+            ),
+            (
+                "Definition",
+                Some(14),
+                Some("T-3"),
+                Some("indicator[2].direction.trend")
+            ),
+        ],
+        "{problems:#?}"
+    );
+    assert!(
+        problems[0].to_string().contains("give one"),
+        "{}",
+        problems[0]
+    );
+    assert!(problems[1].to_string().contains("recnt"), "{}", problems[1]);
+    let dir = std::env::temp_dir().join(format!("ragstatus-trend-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("defs.toml");
+    std::fs::write(&path, text).unwrap();
+    let e = Definitions::from_path(&path).unwrap_err();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        e.location().file.as_deref(),
+        Some(path.display().to_string().as_str())
+    );
+    assert_eq!(e.location().line, Some(4));
+}

@@ -1111,3 +1111,101 @@ proptest! {
         prop_assert_eq!(single, out);
     }
 }
+
+/// An input row of the recent-trend frame: org, period, value, numerator, denominator.
+type Cells = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// A recent-trend indicator through the frame path: every row's headline direction and
+/// sentence are those of `Indicator::evaluate` on the key's own history (SPEC §7, §8a).
+#[test]
+fn recent_trend_directions_are_the_same_through_the_frame_path() {
+    let defs = Definitions::from_toml_str(
+        r#"
+[[indicator]]
+id = "RT"
+unit = "percent"
+polarity = "higher"
+decimals = 1
+direction = { trend = "recent" }
+[[indicator.target]]
+value = "10"
+"#,
+    )
+    .unwrap();
+    let indicator = &defs.indicators[0];
+    let calendar = defs.calendar;
+    let mut first = calendar.parse("2011/12 Q1").unwrap();
+    let mut quarters = Vec::new();
+    for _ in 0..32 {
+        quarters.push(first);
+        first = first.next().unwrap();
+    }
+    // Rising, falling, and rising with a gap and a value given directly.
+    let mut cells: Vec<Cells> = Vec::new();
+    let mut series: Vec<(String, Series)> = Vec::new();
+    for (org, slope) in [("A", 15i64), ("B", -15), ("C", 12)] {
+        let mut s = Series::new();
+        for (i, q) in quarters.iter().enumerate() {
+            let i = i64::try_from(i).unwrap();
+            let count = 1000 + slope * i + (i % 4) * 7;
+            let (value, num, den) = match (org, i) {
+                ("C", 13) => continue,
+                ("C", 30) => (Some("11.5".to_string()), None, None),
+                _ => (None, Some(count.to_string()), Some("10000".to_string())),
+            };
+            let obs = match &value {
+                Some(v) => Observation::value(v.parse().unwrap()),
+                None => Observation::fraction(Decimal::from(count), dec!(10000)),
+            };
+            s.insert(*q, obs);
+            cells.push((org.into(), q.label(), value, num, den));
+        }
+        series.push((org.into(), s));
+    }
+    let column = |f: &dyn Fn(&Cells) -> Option<String>| -> ArrayRef {
+        Arc::new(StringArray::from(cells.iter().map(f).collect::<Vec<_>>()))
+    };
+    let b = batch(vec![
+        ("org", column(&|c| Some(c.0.clone()))),
+        ("indicator", column(&|_| Some("RT".into()))),
+        ("period", column(&|c| Some(c.1.clone()))),
+        ("value", column(&|c| c.2.clone())),
+        ("numerator", column(&|c| c.3.clone())),
+        ("denominator", column(&|c| c.4.clone())),
+    ]);
+    let out = evaluate_batch(&defs, &b, &keyed()).unwrap();
+    let (orgs, periods) = (strings(&out, "org"), strings(&out, "period"));
+    let (directions, explanations) = (strings(&out, "direction"), strings(&out, "explanation"));
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..out.num_rows() {
+        let org = orgs[i].clone().unwrap();
+        let period = calendar.parse(periods[i].as_deref().unwrap()).unwrap();
+        let s = &series.iter().find(|(o, _)| *o == org).unwrap().1;
+        let r = indicator.evaluate(period, s).unwrap();
+        assert_eq!(
+            directions[i].as_deref(),
+            Some(r.direction.as_str()),
+            "{org} {period}"
+        );
+        assert_eq!(explanations[i], Some(r.sentence()), "{org} {period}");
+        seen.insert((org, r.direction.as_str()));
+    }
+    for want in [
+        ("A", "Improving"),
+        ("A", "NotComparable"),
+        ("B", "Worsening"),
+        ("C", "Improving"),
+        ("C", "NotComparable"),
+    ] {
+        assert!(
+            seen.contains(&(want.0.to_string(), want.1)),
+            "no {want:?} in {seen:?}"
+        );
+    }
+}

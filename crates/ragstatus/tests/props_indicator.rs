@@ -148,6 +148,52 @@ proptest! {
         prop_assert_eq!(up.direction, down.direction);
     }
 
+    /// The recent trend (SPEC §7): reversing the polarity mirrors the headline, with the same
+    /// test, and any series (gaps, values given directly, counts above their denominators)
+    /// evaluates without error. (The complement's symmetry is the core test's, in
+    /// `props_groupstats`.)
+    #[test]
+    fn recent_trend_mirrors_with_the_polarity(
+        points in prop::collection::vec(
+            prop::option::of((0u32..2_000, 0u32..2_000, prop::bool::weighted(0.05))), 0..9),
+    ) {
+        let defs = |polarity: &str| {
+            Definitions::from_toml_str(&format!(
+                "[[indicator]]\nid = \"R\"\nunit = \"percent\"\npolarity = \"{polarity}\"\n\
+                 frequency = \"annual\"\ndirection = {{ trend = \"recent\" }}\n"
+            ))
+            .unwrap()
+        };
+        let (higher, lower) = (defs("higher"), defs("lower"));
+        let mut year = higher.calendar.parse("2010/11").unwrap();
+        let mut series = Series::new();
+        for p in &points {
+            if let Some((x, n, as_value)) = *p {
+                let (x, n) = (Decimal::from(x), Decimal::from(n));
+                let o = if as_value {
+                    Observation::value(x)
+                } else {
+                    Observation::fraction(x, n)
+                };
+                series.insert(year, o);
+            }
+            year = year.next().unwrap();
+        }
+        let last = year.previous().unwrap();
+        let up = higher.indicators[0].evaluate(last, &series).unwrap();
+        let down = lower.indicators[0].evaluate(last, &series).unwrap();
+        let mirrored = |d: Direction| match d {
+            Direction::Improving => Direction::Worsening,
+            Direction::Worsening => Direction::Improving,
+            other => other,
+        };
+        prop_assert_eq!(down.direction, mirrored(up.direction));
+        prop_assert_eq!(
+            up.recent_trend.as_ref().map(|t| (t.marker, t.chi_squared)),
+            down.recent_trend.as_ref().map(|t| (t.marker, t.chi_squared))
+        );
+    }
+
     #[test]
     fn ratio_is_sum_over_sum(parts in prop::collection::vec((0u32..10_000, 1u32..10_000), 1..12)) {
         let obs: Vec<Observation> = parts

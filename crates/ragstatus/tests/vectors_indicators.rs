@@ -12,8 +12,11 @@
 //! `direction` (the headline), `previous`, `year_ago` (directions), `sentence` (the full
 //! sentence), `spc` (null when the indicator has no SPC, else an object with any of `points`
 //! (the labels of the points analysed), `variation`, `assurance` (snake_case names or null),
-//! `target` (decimal string or null), `segment_starts` (indexes)); only the keys given are
-//! checked. Or `{"error": "<kind>", "field"?, "indicator"?,
+//! `target` (decimal string or null), `segment_starts` (indexes)), `trend` (null, or an object
+//! with any of the trend's `direction`, `reason`, `actual`, `comparison`), `recent_trend`
+//! (null, or an object with any of `marker`, `judgement`, `reason` (variant names),
+//! `chi_squared`, `gradient` (decimal strings), `points_used`, `label`); only the keys given
+//! are checked. Or `{"error": "<kind>", "field"?, "indicator"?,
 //! "period"?}` — an error from loading the definition or from evaluating it.
 
 mod support;
@@ -137,6 +140,14 @@ fn check(input: &Value, expected: &Value) -> Result<(), String> {
                         ));
                     }
                 }
+            }
+            "trend" => check_fields("trend", want, &json!(result.trend))?,
+            "recent_trend" => {
+                let mut got = json!(result.recent_trend);
+                if let (Some(map), Some(t)) = (got.as_object_mut(), &result.recent_trend) {
+                    map.insert("label".into(), json!(t.label()));
+                }
+                check_fields("recent_trend", want, &got)?;
             }
             other => return Err(format!("unknown expected key {other}")),
         }

@@ -185,6 +185,19 @@ pub fn text(explained: &Explained<'_>) -> String {
     let _ = writeln!(text, "{}", travel_line("vs last year:", &result.year_ago));
     if let Some(trend) = &result.trend {
         let _ = writeln!(text, "{}", travel_line("Trend:", trend));
+        if let Some(reason) = &trend.reason {
+            let _ = writeln!(text, "              ({reason})");
+        }
+    }
+    if let Some(recent) = &result.recent_trend {
+        let figures = match (recent.chi_squared, recent.gradient) {
+            (Some(chi), Some(gradient)) => format!(
+                " (chi-squared {chi} against 9.549535706 at 99.8%, log-odds gradient {gradient} a year, {} points)",
+                recent.points_used
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(text, "Recent trend: {}{figures}", recent.label());
     }
     let _ = writeln!(text, "Headline:     {}", direction_label(result.direction));
     let _ = writeln!(text, "History:");

@@ -142,7 +142,7 @@ pub struct Shown {
     #[serde(serialize_with = "optional_status_name")]
     pub computed_status: Option<Status>,
     /// The headline direction of travel, as the indicator's settings ask (against the previous
-    /// period unless set to the same period last year, or by regression).
+    /// period unless set to the same period last year, by regression, or by the recent trend).
     #[serde(serialize_with = "direction_name")]
     pub direction: Direction,
     /// Direction against the previous period.

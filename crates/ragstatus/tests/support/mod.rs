@@ -148,3 +148,25 @@ pub fn same(what: &str, got: Option<Decimal>, want: Option<Decimal>) -> Result<(
     }
     Ok(())
 }
+
+/// Checks every key of the expected object `want` against the same key of `got` (by
+/// [`same_value`]); `null` expects `null`, and a key `got` lacks is a problem.
+pub fn check_fields(what: &str, want: &Value, got: &Value) -> Result<(), String> {
+    let Some(want) = want.as_object() else {
+        return if want == got {
+            Ok(())
+        } else {
+            Err(format!("{what}: expected {want}, got {got}"))
+        };
+    };
+    if got.is_null() {
+        return Err(format!("{what}: expected an object, got null"));
+    }
+    for (key, w) in want {
+        let g = got.get(key).unwrap_or(&Value::Null);
+        if !same_value(w, g) {
+            return Err(format!("{what}.{key}: expected {w}, got {g}"));
+        }
+    }
+    Ok(())
+}
