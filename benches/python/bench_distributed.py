@@ -150,12 +150,9 @@ def run_dask(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> lis
     return rows
 
 
-def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
+def spark_session() -> Any:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
-
-    import ragstatus.spark as rsp
-    from ragstatus._distributed import definitions_from_text, definitions_text, evaluate_table
 
     spark = (
         SparkSession.builder.master("local[2]")
@@ -166,20 +163,15 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> li
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def run_spark_partitioned(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
+    import ragstatus.spark as rsp
+
+    spark = spark_session()
     rows: list[tuple[str, float, str]] = []
     try:
-        def result() -> Any:
-            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation", explain=sw.explain)
-
-        with Peaks() as peaks:
-            _, t = timed(lambda: result().write.format("noop").mode("overwrite").save(), repeat)
-        rows.append(("spark local[2], applyInArrow: evaluated on the executors", t, peaks.describe()))
-        if sw.collect:
-            with Peaks() as peaks:
-                out, t = timed(lambda: result().toArrow(), repeat)
-            rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
-            assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
-
         # Files of whole organisations, each read whole into one partition: no grouping, each
         # partition evaluated in one call (mapInArrow), after a check of the key column.
         with Peaks() as peaks:
@@ -193,6 +185,29 @@ def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> li
                 repeat,
             )
         rows.append(("spark local[2], files of whole keys, partitioned=True (mapInArrow): evaluated on the executors", t, peaks.describe()))
+    finally:
+        spark.stop()
+    return rows
+
+
+def run_spark(path: Path, defs: rs.Definitions, repeat: int, sw: Switches) -> list[tuple[str, float, str]]:
+    import ragstatus.spark as rsp
+    from ragstatus._distributed import definitions_from_text, definitions_text, evaluate_table
+
+    spark = spark_session()
+    rows: list[tuple[str, float, str]] = []
+    try:
+        def result() -> Any:
+            return rsp.evaluate(spark.read.parquet(str(path)), defs, by="organisation", explain=sw.explain)
+
+        with Peaks() as peaks:
+            _, t = timed(lambda: result().write.format("noop").mode("overwrite").save(), repeat)
+        rows.append(("spark local[2], applyInArrow: evaluated on the executors", t, peaks.describe()))
+        if sw.collect:
+            with Peaks() as peaks:
+                out, t = timed(lambda: result().toArrow(), repeat)
+            rows.append(("spark local[2], applyInArrow: + collected to the driver", t, peaks.describe()))
+            assert out.num_rows >= 720_000 or out.column("error").null_count == out.num_rows
 
         # The same groups through applyInPandas: each group to pandas and back (the decimals
         # as Decimal objects, which is what a pandas frame of exact numbers holds).
@@ -232,7 +247,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=300)
     parser.add_argument("--indicators", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--methods", default="single,dask,spark")
+    parser.add_argument("--methods", default="single,dask,spark,spark_partitioned")
     parser.add_argument("--no-explain", action="store_true", help="explain=False: no sentences")
     parser.add_argument("--no-collect", action="store_true", help="leave the results on the cluster")
     args = parser.parse_args()
@@ -257,7 +272,7 @@ def main() -> None:
         print(f"rows: {n:,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
         print(f"explain={sw.explain}, collect={sw.collect}")
         rows: list[tuple[str, float, str]] = []
-        runners = {"single": run_single, "dask": run_dask, "spark": run_spark}
+        runners = {"single": run_single, "dask": run_dask, "spark": run_spark, "spark_partitioned": run_spark_partitioned}
         for name in args.methods.split(","):
             rows.extend(runners[name](path, defs, args.repeat, sw))
             print(f"  {name} done; load average {os.getloadavg()}", flush=True)
