@@ -104,6 +104,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -112,11 +113,11 @@ use arrow_schema::{Field, SchemaRef};
 
 use crate::definitions::Definitions;
 use crate::error::{Error, ErrorKind, Result};
-use crate::indicator::{Frequency, Indicator, IndicatorFigures, SortedSeries};
+use crate::indicator::{Frequency, Indicator, IndicatorFigures, Resolutions, SortedSeries};
 use crate::input::read_period;
 use crate::period::Period;
 use crate::target::Target;
-use crate::value::Observation;
+use crate::value::{Observation, Resolved};
 
 mod input;
 mod output;
@@ -367,7 +368,8 @@ impl Plan<'_> {
         let mut part = Part::with_capacity(range.len(), self.explain);
         let mut sentence = String::with_capacity(256);
         let mut labels: FxMap<Period, Box<str>> = FxMap::default();
-        let mut current: Option<(u32, SortedSeries<'_>)> = None;
+        let mut cells: Vec<Cell<Option<Resolved>>> = Vec::new();
+        let mut current: Option<(u32, Resolutions<'_>)> = None;
         for i in range {
             let Some(slot) = self.slot(i) else {
                 part.rows.append_null();
@@ -423,25 +425,30 @@ impl Plan<'_> {
                 self.failed(&mut part, &e, source);
                 continue;
             };
-            let series = match current {
-                Some((g, s)) if g == group => s,
-                _ => match SortedSeries::new(self.series_of(group)) {
-                    Ok(s) => {
-                        current = Some((group, s));
-                        s
-                    }
+            if current.as_ref().is_none_or(|(g, _)| *g != group) {
+                // The memo borrows `cells`: the last group's is dropped before the next is made.
+                current = None;
+                match SortedSeries::new(self.series_of(group)) {
+                    Ok(s) => current = Some((group, Resolutions::new(indicator, s, &mut cells))),
                     Err(e) => {
                         self.failed(&mut part, &e, source);
                         continue;
                     }
-                },
+                }
+            }
+            let Some((_, memo)) = current.as_ref() else {
+                let e =
+                    Error::definition(format!("group {group} has no series (an internal error)"));
+                self.failed(&mut part, &e, source);
+                continue;
             };
             sentence.clear();
-            let evaluated = if self.explain {
-                indicator.evaluate_into(period, &series, &mut sentence)
-            } else {
-                indicator.figures(period, &series)
-            };
+            let evaluated = indicator.explained(
+                period,
+                memo.series(),
+                Some(memo),
+                self.explain.then_some(&mut sentence),
+            );
             match evaluated {
                 Ok(figures) => {
                     self.rated(
