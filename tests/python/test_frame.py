@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -327,3 +328,74 @@ def test_without_explanations_every_decision_is_the_same(lib: str) -> None:
     for name in full.column_names:
         if name != "explanation":
             assert lean.column(name).to_pylist() == full.column(name).to_pylist(), name
+
+
+CODED = [
+    "indicator",
+    "name",
+    "theme",
+    "group",
+    "period",
+    "measured",
+    "direction",
+    "direction_previous",
+    "direction_year_ago",
+    "error_kind",
+]
+
+
+def _with_bad_rows() -> pd.DataFrame:
+    df = _large_national()
+    bad = pd.DataFrame(
+        [
+            ("E0001", "SW-01", "2015/16 M05", 1.0),  # a period of another frequency
+            ("E0001", "LW-01", "not a period", 1.0),
+            ("E0002", "SW-01", "2015/16 Q1", 3.0),  # a duplicate of an earlier row
+        ],
+        columns=df.columns,
+    )
+    return pd.concat([df, bad], ignore_index=True)
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "pyarrow"])
+@pytest.mark.parametrize("explain", [True, False])
+def test_category_text_columns_hold_the_same_values(lib: str, explain: bool) -> None:
+    df = _with_bad_rows()
+    data = pa.Table.from_pandas(df, preserve_index=False)
+    source = {"pandas": df, "polars": pl.from_arrow(data), "pyarrow": data}[lib]
+    plain = rs.evaluate_frame(source, DEFS, by="organisation", explain=explain)
+    coded = rs.evaluate_frame(source, DEFS, by="organisation", explain=explain, text="category")
+    assert type(coded) is type(plain)
+    assert list(coded.columns if lib != "pyarrow" else coded.column_names) == list(
+        plain.columns if lib != "pyarrow" else plain.column_names
+    )
+    # Rows in = rows rated + rows reported, error rows included.
+    table = pa.table(coded) if lib != "pyarrow" else coded
+    mine = table.filter(pc.is_valid(table.column("row")))
+    assert mine.num_rows == len(df)
+    rated, reported = mine.column("status").drop_null(), mine.column("error").drop_null()
+    assert len(rated) + len(reported) == len(df)
+    kinds = set(mine.column("error_kind").cast(pa.string()).drop_null().to_pylist())
+    assert {"UnknownIndicator", "Duplicate", "PeriodLabel"} <= kinds
+    for name in CODED:
+        if lib == "pandas":
+            assert isinstance(coded[name].dtype, pd.CategoricalDtype), name
+            assert not coded[name].dtype.ordered
+            got = [None if pd.isna(v) else v for v in coded[name].astype(object)]
+            want = [None if pd.isna(v) else v for v in plain[name].astype(object)]
+        elif lib == "polars":
+            assert coded.schema[name] == pl.Categorical, name
+            got, want = coded[name].cast(pl.String).to_list(), plain[name].to_list()
+        else:
+            assert coded.schema.field(name).type == pa.dictionary(pa.int32(), pa.string()), name
+            got, want = coded.column(name).cast(pa.large_string()).to_pylist(), plain.column(name).to_pylist()
+        assert got == want, name
+    full, lean = pa.table(plain) if lib != "pyarrow" else plain, table
+    for name in full.column_names:
+        if name not in CODED:
+            assert lean.column(name).to_pylist() == full.column(name).to_pylist(), name
+
+
+def test_an_unknown_text_encoding_is_an_invalid_value() -> None:
+    with pytest.raises(rs.InvalidValueError, match="text="):
+        rs.evaluate_frame(pd.DataFrame(NATIONAL), DEFS, by="organisation", text="categorical")  # type: ignore[arg-type]
