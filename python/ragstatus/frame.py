@@ -49,7 +49,7 @@ import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ragstatus._ragstatus import (
     _STATUS_NAMES,
@@ -343,7 +343,7 @@ def evaluate_frame(
     provisional: str = "provisional",
     note: str = "note",
     explain: bool = True,
-    text: Literal["string", "category"] = "string",
+    text: str = "string",
 ) -> Frame:
     """Evaluates a long frame of actuals against ``definitions``; see the module docs.
 

@@ -106,9 +106,16 @@ impl Decimals {
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
         let nulls = NullBuffer::new(self.valid.finish());
         let mut mantissas = std::mem::take(&mut self.mantissas);
-        for (m, s) in mantissas.iter_mut().zip(&self.scales) {
-            // Misfits were made error rows (and nulls) before this.
-            *m = scaled(*m, u32::from(*s), scale).unwrap_or(0);
+        // Every value already at the column's scale (the usual column: one rule, one scale;
+        // nulls are 0 at any scale): nothing to rescale.
+        if self.smallest != u32::MAX && self.smallest < scale {
+            for (m, s) in mantissas.iter_mut().zip(&self.scales) {
+                let s = u32::from(*s);
+                if s != scale {
+                    // Misfits were made error rows (and nulls) before this.
+                    *m = scaled(*m, s, scale).unwrap_or(0);
+                }
+            }
         }
         self.scales = Vec::new();
         let scale = i8::try_from(scale).unwrap_or(28);
