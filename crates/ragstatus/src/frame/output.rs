@@ -375,6 +375,61 @@ pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
     out
 }
 
+/// A plain text column that is often null on every row (`explanation` without sentences,
+/// `note` without a note column, `error` without bad rows): no builder, and so no offsets
+/// written row by row, until its first value; a column of nulls only is then allocated zeroed
+/// at the end (fresh pages never touched), the same array as nulls appended one by one.
+pub(super) struct Sparse {
+    builder: Option<LargeStringBuilder>,
+    nulls: usize,
+    rows: usize,
+    bytes: usize,
+}
+
+impl Sparse {
+    fn new(rows: usize, bytes: usize) -> Sparse {
+        Sparse {
+            builder: None,
+            nulls: 0,
+            rows,
+            bytes,
+        }
+    }
+
+    #[inline]
+    pub(super) fn append_null(&mut self) {
+        match &mut self.builder {
+            Some(b) => b.append_null(),
+            None => self.nulls += 1,
+        }
+    }
+
+    pub(super) fn append_value(&mut self, value: &str) {
+        let (rows, bytes, nulls) = (self.rows, self.bytes, self.nulls);
+        let b = self.builder.get_or_insert_with(|| {
+            let mut b =
+                LargeStringBuilder::with_capacity(rows.max(nulls + 1), rows.saturating_mul(bytes));
+            b.append_nulls(nulls);
+            b
+        });
+        b.append_value(value);
+    }
+
+    pub(super) fn append_option(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => self.append_value(v),
+            None => self.append_null(),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match &mut self.builder {
+            Some(b) => Arc::new(b.finish()),
+            None => arrow_array::new_null_array(&DataType::LargeUtf8, self.nulls),
+        }
+    }
+}
+
 /// One share of the output rows, in output order.
 pub(super) struct Part {
     pub(super) rows: UInt64Builder,
@@ -391,10 +446,10 @@ pub(super) struct Part {
     computed: Vec<u8>,
     status_valid: BooleanBufferBuilder,
     directions: [Text; 3],
-    pub(super) explanation: LargeStringBuilder,
+    pub(super) explanation: Sparse,
     pub(super) provisional: BooleanBuilder,
-    pub(super) note: LargeStringBuilder,
-    pub(super) error: LargeStringBuilder,
+    pub(super) note: Sparse,
+    pub(super) error: Sparse,
     error_kind: Text,
 }
 
@@ -407,8 +462,6 @@ impl Part {
         coded: Option<&[Vec<Box<str>>; 10]>,
     ) -> Part {
         let fixed = |k: usize| coded.and_then(|c| c.get(k)).map(Vec::as_slice);
-        let plain =
-            |bytes: usize| LargeStringBuilder::with_capacity(rows, rows.saturating_mul(bytes));
         Part {
             rows: UInt64Builder::with_capacity(rows),
             picks: UInt32Builder::with_capacity(rows),
@@ -423,10 +476,10 @@ impl Part {
             computed: Vec::with_capacity(rows),
             status_valid: BooleanBufferBuilder::new(rows),
             directions: std::array::from_fn(|j| Text::new(rows, 16, fixed(6 + j))),
-            explanation: plain(if explain { 200 } else { 0 }),
+            explanation: Sparse::new(rows, if explain { 200 } else { 0 }),
             provisional: BooleanBuilder::with_capacity(rows),
-            note: plain(0),
-            error: plain(0),
+            note: Sparse::new(rows, 0),
+            error: Sparse::new(rows, 0),
             error_kind: Text::new(rows, 0, fixed(9)),
         }
     }
@@ -495,7 +548,7 @@ impl Part {
         self.group.append_null();
         self.measured.append_null();
         self.explanation.append_null();
-        self.error.append_value(error.to_string());
+        self.error.append_value(&error.to_string());
         self.error_kind.append_value(error.kind().name());
     }
 
@@ -561,10 +614,10 @@ impl Part {
         for _ in 0..3 {
             columns.push(text()?);
         }
-        columns.push(Arc::new(self.explanation.finish()));
+        columns.push(self.explanation.finish());
         columns.push(Arc::new(self.provisional.finish()));
-        columns.push(Arc::new(self.note.finish()));
-        columns.push(Arc::new(self.error.finish()));
+        columns.push(self.note.finish());
+        columns.push(self.error.finish());
         columns.push(text()?);
         Ok((columns, self.picks.finish()))
     }
