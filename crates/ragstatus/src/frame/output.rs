@@ -44,6 +44,10 @@ struct Decimals {
     mantissas: Vec<i128>,
     scales: Vec<u8>,
     valid: BooleanBufferBuilder,
+    /// Nulls before the column's first value, not yet written: `target_high` and `stretch`
+    /// are null on every row of most frames, and a column of nulls only is then allocated
+    /// zeroed at the end (fresh pages never touched).
+    pending: usize,
     largest: u32,
     smallest: u32,
     biggest: u128,
@@ -55,6 +59,7 @@ impl Decimals {
             mantissas: Vec::with_capacity(rows),
             scales: Vec::with_capacity(rows),
             valid: BooleanBufferBuilder::new(rows),
+            pending: 0,
             largest: 0,
             smallest: u32::MAX,
             biggest: 0,
@@ -65,6 +70,12 @@ impl Decimals {
     fn push(&mut self, value: Option<Decimal>) {
         match value {
             Some(v) => {
+                if self.pending > 0 {
+                    self.mantissas.resize(self.pending, 0);
+                    self.scales.resize(self.pending, 0);
+                    self.valid.append_n(self.pending, false);
+                    self.pending = 0;
+                }
                 let (m, s) = (v.mantissa(), v.scale());
                 self.mantissas.push(m);
                 self.scales.push(u8::try_from(s).unwrap_or(u8::MAX));
@@ -73,6 +84,7 @@ impl Decimals {
                 self.smallest = self.smallest.min(s);
                 self.biggest = self.biggest.max(m.unsigned_abs());
             }
+            None if self.valid.is_empty() => self.pending += 1,
             None => {
                 self.mantissas.push(0);
                 self.scales.push(0);
@@ -104,6 +116,13 @@ impl Decimals {
     }
 
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
+        if self.valid.is_empty() {
+            let nulls = Decimal128Array::new_null(std::mem::take(&mut self.pending));
+            let scale = i8::try_from(scale).unwrap_or(28);
+            return nulls
+                .with_precision_and_scale(38, scale)
+                .map_err(arrow_error);
+        }
         let nulls = NullBuffer::new(self.valid.finish());
         let mut mantissas = std::mem::take(&mut self.mantissas);
         // Every value already at the column's scale (the usual column: one rule, one scale;
