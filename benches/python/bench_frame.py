@@ -8,6 +8,7 @@ rows go to three methods, in one run:
 
 - ``rs.evaluate_frame(df, defs, by=["organisation"])``: exact, every row, with the target,
   shortfall, directions and sentence; and the same with ``explain=False`` (no sentence);
+  with ``--category`` also both with ``text="category"`` (dictionary-encoded text columns);
 - pandas: merge with a table of the definitions, the percentage as a float, ``np.select`` for the
   status, a ``groupby().shift()`` for the direction against the previous quarter;
 - polars: the same as a join and ``when/then`` expressions.
@@ -22,6 +23,7 @@ Run (after a release build of the extension, see benches/README.md):
 
     python benches/python/bench_frame.py
     python benches/python/bench_frame.py --orgs 300 --indicators 200 --repeat 3
+    python benches/python/bench_frame.py --repeat 3 --category
 """
 
 from __future__ import annotations
@@ -208,6 +210,11 @@ def main() -> None:
         action="store_true",
         help="also time the steps of the pandas call: pandas to Arrow, the core (Arrow in and out), Arrow to pandas",
     )
+    parser.add_argument(
+        "--category",
+        action="store_true",
+        help='also time text="category" (dictionary-encoded text columns), with and without the sentences',
+    )
     args = parser.parse_args()
 
     spec, def_table = definitions(args.indicators)
@@ -235,6 +242,19 @@ def main() -> None:
     assert (lean["status"].cat.codes.to_numpy() == want_status).all(), "explain=False decides the same"
     assert lean["explanation"].isna().all()
     del lean
+    coded_results = []
+    if args.category:
+        for explain in (True, False):
+            coded, t_c, c_c, m_c = measure(
+                lambda explain=explain: rs.evaluate_frame(df, defs, by=["organisation"], explain=explain, text="category"),
+                args.repeat,
+            )
+            assert (coded["status"].cat.codes.to_numpy() == want_status).all(), 'text="category" decides the same'
+            assert (coded["direction_previous"].astype(object) == exact["direction_previous"].astype(object)).all()
+            assert isinstance(coded["indicator"].dtype, pd.CategoricalDtype)
+            del coded
+            label = 'text="category"' + ("" if explain else ", explain=False")
+            coded_results.append((f"rs.evaluate_frame(by=organisation, {label}), exact", t_c, c_c, m_c, (0, 0)))
 
     pandas_out, t_pd, c_pd, m_pd = measure(lambda: with_pandas(df, def_table), args.repeat)
     polars_out, t_pl, c_pl, m_pl = measure(lambda: with_polars(pl_df, pl_defs), args.repeat)
@@ -245,6 +265,7 @@ def main() -> None:
     results = [
         ("rs.evaluate_frame(by=organisation), exact", t_rs, c_rs, m_rs, (0, 0)),
         ("rs.evaluate_frame(by=organisation, explain=False), exact", t_lean, c_lean, m_lean, (0, 0)),
+        *coded_results,
         ("pandas merge + np.select + shift (float)", t_pd, c_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
         ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]

@@ -2406,6 +2406,7 @@ def _evaluate_frame(
     provisional: str,
     note: str,
     explain: bool = ...,
+    text: str = ...,
 ) -> Any: ...
 
 def _spc_frame(

@@ -371,3 +371,77 @@ def test_recent_trend_is_the_same_direction_in_the_frame_and_the_scalar_evaluati
     assert a.recent_trend["marker"] == "Increasing"
     assert a.recent_trend["judgement"] == "getting worse"
     assert a.recent_trend["chi_squared"] == Decimal("47.89667671")
+
+
+CODED = [
+    "indicator",
+    "name",
+    "theme",
+    "group",
+    "period",
+    "measured",
+    "direction",
+    "direction_previous",
+    "direction_year_ago",
+    "error_kind",
+]
+
+
+def _with_bad_rows() -> pd.DataFrame:
+    df = _large_national()
+    bad = pd.DataFrame(
+        [
+            ("E0001", "SW-01", "2015/16 M05", 1.0),  # a period of another frequency
+            ("E0001", "LW-01", "not a period", 1.0),
+            ("E0002", "SW-01", "2015/16 Q1", 3.0),  # a duplicate of an earlier row
+        ],
+        columns=df.columns,
+    )
+    return pd.concat([df, bad], ignore_index=True)
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "pyarrow"])
+@pytest.mark.parametrize("explain", [True, False])
+def test_category_text_columns_hold_the_same_values(lib: str, explain: bool) -> None:
+    df = _with_bad_rows()
+    data = pa.Table.from_pandas(df, preserve_index=False)
+    source = {"pandas": df, "polars": pl.from_arrow(data), "pyarrow": data}[lib]
+    plain = rs.evaluate_frame(source, DEFS, by="organisation", explain=explain)
+    coded = rs.evaluate_frame(source, DEFS, by="organisation", explain=explain, text="category")
+    assert type(coded) is type(plain)
+    assert list(coded.columns if lib != "pyarrow" else coded.column_names) == list(
+        plain.columns if lib != "pyarrow" else plain.column_names
+    )
+    # Rows in = rows rated + rows reported, error rows included.
+    table = pa.table(coded) if lib != "pyarrow" else coded
+    rows = table.column("row").to_pylist()
+    mine = [i for i, r in enumerate(rows) if r is not None]
+    assert [rows[i] for i in mine] == list(range(len(df)))
+    status, error = table.column("status").to_pylist(), table.column("error").to_pylist()
+    rated = [i for i in mine if status[i] is not None]
+    reported = [i for i in mine if error[i] is not None]
+    assert len(rated) + len(reported) == len(df) and rated and reported
+    kinds = {k for k in table.column("error_kind").to_pylist() if k is not None}
+    assert {"UnknownIndicator", "Duplicate", "PeriodLabel"} <= kinds
+    for name in CODED:
+        if lib == "pandas":
+            assert isinstance(coded[name].dtype, pd.CategoricalDtype), name
+            assert not coded[name].dtype.ordered
+            got = [None if pd.isna(v) else v for v in coded[name].astype(object)]
+            want = [None if pd.isna(v) else v for v in plain[name].astype(object)]
+        elif lib == "polars":
+            assert coded.schema[name] == pl.Categorical, name
+            got, want = coded[name].cast(pl.String).to_list(), plain[name].to_list()
+        else:
+            assert coded.schema.field(name).type == pa.dictionary(pa.int32(), pa.string()), name
+            got, want = coded.column(name).cast(pa.large_string()).to_pylist(), plain.column(name).to_pylist()
+        assert got == want, name
+    full, lean = pa.table(plain) if lib != "pyarrow" else plain, table
+    for name in full.column_names:
+        if name not in CODED:
+            assert lean.column(name).to_pylist() == full.column(name).to_pylist(), name
+
+
+def test_an_unknown_text_encoding_is_an_invalid_value() -> None:
+    with pytest.raises(rs.InvalidValueError, match="text="):
+        rs.evaluate_frame(pd.DataFrame(NATIONAL), DEFS, by="organisation", text="categorical")

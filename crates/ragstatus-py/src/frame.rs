@@ -8,7 +8,7 @@ use arrow_select::concat::concat_batches;
 use pyo3::prelude::*;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
-use ragstatus::frame::{FrameOptions, STATUS_NAMES, evaluate_parts};
+use ragstatus::frame::{FrameOptions, STATUS_NAMES, TextColumns, evaluate_parts};
 
 use crate::errors::{PyErrWrapper, invalid};
 use crate::indicators::PyDefinitions;
@@ -19,7 +19,7 @@ use crate::period::extract_period;
 #[pyfunction]
 #[pyo3(signature = (
     data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
-    provisional, note, explain = true
+    provisional, note, explain = true, text = "string"
 ))]
 #[allow(clippy::too_many_arguments)]
 fn _evaluate_frame<'py>(
@@ -36,8 +36,19 @@ fn _evaluate_frame<'py>(
     provisional: String,
     note: String,
     explain: bool,
+    text: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let defs = &definitions.0;
+    let text = match text {
+        "string" => TextColumns::Plain,
+        "category" => TextColumns::Dictionary,
+        other => {
+            return Err(invalid(
+                format!("text={other:?}"),
+                "text=\"string\" (plain text columns) or text=\"category\" (dictionary-encoded)",
+            ));
+        }
+    };
     let report = period
         .filter(|p| !p.is_none())
         .map(|p| extract_period(p, defs.calendar))
@@ -67,6 +78,7 @@ fn _evaluate_frame<'py>(
         report,
         threads: 0,
         explain,
+        text,
     };
     let result = py.detach(|| {
         // One batch (a pandas frame, most pyarrow tables) is read in place, not copied.

@@ -104,6 +104,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -112,11 +113,11 @@ use arrow_schema::{Field, SchemaRef};
 
 use crate::definitions::Definitions;
 use crate::error::{Error, ErrorKind, Result};
-use crate::indicator::{Frequency, Indicator, IndicatorFigures, SortedSeries};
+use crate::indicator::{Frequency, Indicator, IndicatorFigures, Resolutions, SortedSeries};
 use crate::input::read_period;
 use crate::period::Period;
 use crate::target::Target;
-use crate::value::Observation;
+use crate::value::{Observation, Resolved};
 
 mod input;
 mod output;
@@ -186,6 +187,55 @@ pub struct FrameOptions {
     /// less output: for bulk runs whose consumers read the figures and statuses only. Every
     /// decision, number and error is the same either way.
     pub explain: bool,
+    /// How the low-cardinality text columns are written (default [`TextColumns::Plain`]).
+    pub text: TextColumns,
+}
+
+/// How [`evaluate_batch`] writes the text columns with few distinct values: `indicator`,
+/// `name`, `theme`, `group`, `period`, `measured`, `direction`, `direction_previous`,
+/// `direction_year_ago` and `error_kind`. (`explanation`, `note` and `error` are always plain
+/// text.)
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{RecordBatch, StringArray, Float64Array};
+/// use arrow_schema::DataType;
+/// use ragstatus::frame::{evaluate_batch, FrameOptions, TextColumns};
+/// use ragstatus::Definitions;
+///
+/// let defs = Definitions::from_toml_str(r#"
+///     [[indicator]]
+///     id = "SW-01"
+///     polarity = "higher"
+///     [[indicator.target]]
+///     value = "45"
+/// "#)?;
+/// let batch = RecordBatch::try_from_iter([
+///     ("indicator", Arc::new(StringArray::from(vec!["SW-01", "SW-01"])) as _),
+///     ("period", Arc::new(StringArray::from(vec!["2015/16 Q2", "2015/16 Q3"])) as _),
+///     ("value", Arc::new(Float64Array::from(vec![42.0, 46.0])) as _),
+/// ]).map_err(|e| e.to_string())?;
+/// let options = FrameOptions { text: TextColumns::Dictionary, ..FrameOptions::default() };
+/// let coded = evaluate_batch(&defs, &batch, &options)?;
+/// let plain = evaluate_batch(&defs, &batch, &FrameOptions::default())?;
+/// let period = coded.column_by_name("period").ok_or("no period")?;
+/// assert!(matches!(period.data_type(), DataType::Dictionary(..)));
+/// let decoded = arrow_cast::cast(period, &DataType::LargeUtf8).map_err(|e| e.to_string())?;
+/// assert_eq!(&decoded, plain.column_by_name("period").ok_or("no period")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextColumns {
+    /// `LargeUtf8`: each row's text in full.
+    #[default]
+    Plain,
+    /// `Dictionary(Int32, Utf8)`: each row a 4-byte code into one dictionary of the column's
+    /// distinct values (pandas and polars categoricals). The same text on every row; less
+    /// than half the output's memory without the sentences, and less time writing it. The
+    /// dictionary holds every defined indicator's id, name, theme and group (whether or not a
+    /// row has it) and every direction name, then the other values in order of first
+    /// appearance; every batch of [`evaluate_parts`] has the same one.
+    Dictionary,
 }
 
 impl Default for FrameOptions {
@@ -202,6 +252,7 @@ impl Default for FrameOptions {
             report: None,
             threads: 0,
             explain: true,
+            text: TextColumns::Plain,
         }
     }
 }
@@ -315,6 +366,75 @@ struct Plan<'a> {
     n: usize,
     /// Whether each rated row's sentence is written ([`FrameOptions::explain`]).
     explain: bool,
+    /// The coded text columns' fixed values and each definition's codes, for
+    /// [`TextColumns::Dictionary`].
+    coding: Option<Coding>,
+}
+
+/// The values of the coded text columns known before any row, and each definition's code in
+/// its indicator, name, theme and group dictionaries.
+struct Coding {
+    fixed: [Vec<Box<str>>; 10],
+    indicator: Vec<Option<i32>>,
+    name: Vec<Option<i32>>,
+    theme: Vec<Option<i32>>,
+    group: Vec<Option<i32>>,
+}
+
+impl Coding {
+    fn new(defs: &Definitions, joined: &[String]) -> Coding {
+        // Each distinct value once (two indicators may share a name or a theme).
+        fn dictionary<'a>(
+            values: impl Iterator<Item = Option<&'a str>>,
+        ) -> (Vec<Box<str>>, Vec<Option<i32>>) {
+            let mut distinct: Vec<Box<str>> = Vec::new();
+            let mut seen: HashMap<&str, i32> = HashMap::new();
+            let codes = values
+                .map(|v| {
+                    let v = v?;
+                    if let Some(code) = seen.get(v) {
+                        return Some(*code);
+                    }
+                    let code = i32::try_from(distinct.len()).ok()?;
+                    seen.insert(v, code);
+                    distinct.push(v.into());
+                    Some(code)
+                })
+                .collect();
+            (distinct, codes)
+        }
+        let ids = defs.indicators.iter().map(|d| Some(d.id.as_str()));
+        let (ids, indicator) = dictionary(ids);
+        let (names, name) = dictionary(defs.indicators.iter().map(|d| Some(d.name.as_str())));
+        let themes = defs
+            .indicators
+            .iter()
+            .map(|d| d.group.first().map(String::as_str));
+        let (themes, theme) = dictionary(themes);
+        let (groups, group) = dictionary(joined.iter().map(|g| Some(g.as_str())));
+        let directions: Vec<Box<str>> = crate::direction::Direction::ALL
+            .iter()
+            .map(|d| d.as_str().into())
+            .collect();
+        Coding {
+            fixed: [
+                ids,
+                names,
+                themes,
+                groups,
+                Vec::new(),
+                Vec::new(),
+                directions.clone(),
+                directions.clone(),
+                directions,
+                Vec::new(),
+            ],
+            indicator,
+            name,
+            theme,
+            group,
+        }
+    }
 }
 
 /// One output row: an input row or an added row.
@@ -364,10 +484,15 @@ impl Plan<'_> {
     /// Writes the output rows `range` (positions in the output) into a new part. `overrides`
     /// are rows to report as errors instead (values too large for their column).
     fn fill(&self, range: Range<usize>, overrides: &HashMap<usize, Error>) -> Part {
-        let mut part = Part::with_capacity(range.len(), self.explain);
+        let mut part = Part::with_capacity(
+            range.len(),
+            self.explain,
+            self.coding.as_ref().map(|c| &c.fixed),
+        );
         let mut sentence = String::with_capacity(256);
         let mut labels: FxMap<Period, Box<str>> = FxMap::default();
-        let mut current: Option<(u32, SortedSeries<'_>)> = None;
+        let mut cells: Vec<Cell<Option<Resolved>>> = Vec::new();
+        let mut current: Option<(u32, Resolutions<'_>)> = None;
         for i in range {
             let Some(slot) = self.slot(i) else {
                 part.rows.append_null();
@@ -423,25 +548,30 @@ impl Plan<'_> {
                 self.failed(&mut part, &e, source);
                 continue;
             };
-            let series = match current {
-                Some((g, s)) if g == group => s,
-                _ => match SortedSeries::new(self.series_of(group)) {
-                    Ok(s) => {
-                        current = Some((group, s));
-                        s
-                    }
+            if current.as_ref().is_none_or(|(g, _)| *g != group) {
+                // The memo borrows `cells`: the last group's is dropped before the next is made.
+                current = None;
+                match SortedSeries::new(self.series_of(group)) {
+                    Ok(s) => current = Some((group, Resolutions::new(indicator, s, &mut cells))),
                     Err(e) => {
                         self.failed(&mut part, &e, source);
                         continue;
                     }
-                },
+                }
+            }
+            let Some((_, memo)) = current.as_ref() else {
+                let e =
+                    Error::definition(format!("group {group} has no series (an internal error)"));
+                self.failed(&mut part, &e, source);
+                continue;
             };
             sentence.clear();
-            let evaluated = if self.explain {
-                indicator.evaluate_into(period, &series, &mut sentence)
-            } else {
-                indicator.figures(period, &series)
-            };
+            let evaluated = indicator.explained(
+                period,
+                memo.series(),
+                Some(memo),
+                self.explain.then_some(&mut sentence),
+            );
             match evaluated {
                 Ok(figures) => {
                     self.rated(
@@ -495,13 +625,26 @@ impl Plan<'_> {
             figures.computed,
             [figures.direction, figures.previous, figures.year_ago],
         );
-        part.indicator.append_value(&indicator.id);
-        part.name.append_value(&indicator.name);
-        part.theme.append_option(indicator.group.first());
-        part.group.append_option(self.joined.get(index));
-        part.period.append_value(label(labels, figures.period));
+        let code = |codes: fn(&Coding) -> &Vec<Option<i32>>| {
+            self.coding
+                .as_ref()
+                .and_then(|c| codes(c).get(index).copied().flatten())
+        };
+        part.indicator
+            .append_known(code(|c| &c.indicator), Some(&indicator.id));
+        part.name
+            .append_known(code(|c| &c.name), Some(&indicator.name));
+        part.theme.append_known(
+            code(|c| &c.theme),
+            indicator.group.first().map(String::as_str),
+        );
+        part.group.append_known(
+            code(|c| &c.group),
+            self.joined.get(index).map(String::as_str),
+        );
+        part.period.append_period(figures.period, labels);
         match figures.measured {
-            Some(m) => part.measured.append_value(label(labels, m)),
+            Some(m) => part.measured.append_period(m, labels),
             None => part.measured.append_null(),
         }
         if self.explain {
@@ -525,7 +668,7 @@ impl Plan<'_> {
             Some(label) => part.period.append_value(label),
             None => part
                 .period
-                .append_option(source.and_then(|r| self.input.periods.raw(r))),
+                .append_option(source.and_then(|r| self.input.periods.raw(r)).as_deref()),
         }
         self.carried(part, source);
     }
@@ -696,10 +839,11 @@ pub fn evaluate_parts(
             Field::new(field.name(), field.data_type().clone(), true)
         })
         .collect();
+    let dictionaries = output::unify(&mut parts);
     let mut schema: Option<SchemaRef> = None;
     let mut batches = Vec::with_capacity(parts.len());
     for part in parts {
-        let (results, picks) = part.finish(&scales)?;
+        let (results, picks) = part.finish(&scales, &dictionaries)?;
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(plan.input.keys.len() + results.len());
         for (i, _) in &plan.input.keys {
             columns.push(
@@ -1193,11 +1337,12 @@ fn plan<'a>(
         })
         .map(|(r, _)| r)
         .collect();
-    let joined = defs
+    let joined: Vec<String> = defs
         .indicators
         .iter()
         .map(|d| d.group.join(" > "))
         .collect();
+    let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
     // The observations are in the series now: each row keeps only what its output row needs.
     let mut errors: FxMap<usize, Error> = FxMap::default();
     let rows: Vec<Slim> = rows
@@ -1233,5 +1378,6 @@ fn plan<'a>(
         joined,
         n,
         explain: options.explain,
+        coding,
     })
 }

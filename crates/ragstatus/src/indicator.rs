@@ -120,6 +120,7 @@
 //!   year-to-date targets, which period values cannot be compared with). A range target
 //!   (`within`) gives no assurance.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -232,21 +233,27 @@ impl<'a> SortedSeries<'a> {
     }
 }
 
-impl SeriesView for SortedSeries<'_> {
-    fn observation(&self, period: &Period) -> Option<&Observation> {
+impl SortedSeries<'_> {
+    /// The position of `period`'s observation in the slice, if there is one.
+    fn position(&self, period: &Period) -> Option<usize> {
         // A series is usually every period of one kind in a row: the period's distance from the
         // first is its position. Otherwise (gaps, other kinds), a binary search.
         let (first, _) = self.pairs.first()?;
         if let Some(at) = first
             .steps_to(*period)
             .and_then(|k| usize::try_from(k).ok())
-            && let Some((p, o)) = self.pairs.get(at)
+            && let Some((p, _)) = self.pairs.get(at)
             && p == period
         {
-            return Some(o);
+            return Some(at);
         }
-        let at = self.pairs.binary_search_by(|(p, _)| p.cmp(period)).ok()?;
-        self.pairs.get(at).map(|(_, o)| o)
+        self.pairs.binary_search_by(|(p, _)| p.cmp(period)).ok()
+    }
+}
+
+impl SeriesView for SortedSeries<'_> {
+    fn observation(&self, period: &Period) -> Option<&Observation> {
+        self.pairs.get(self.position(period)?).map(|(_, o)| o)
     }
 
     fn ends(&self) -> (Option<Period>, Option<Period>) {
@@ -254,6 +261,63 @@ impl SeriesView for SortedSeries<'_> {
             self.pairs.first().map(|(p, _)| *p),
             self.pairs.last().map(|(p, _)| *p),
         )
+    }
+}
+
+/// One indicator's resolved observations of a [`SortedSeries`], each resolved at most once
+/// however many evaluations read it: evaluating every period of a series reads each value up to
+/// three times (as the actual, as the previous period's, as the year before's), and resolving a
+/// fraction is a decimal division. Only a period's own single observation (the usual basis) is
+/// kept; errors are not kept, so that they are raised afresh, the same, at every read.
+pub(crate) struct Resolutions<'a> {
+    indicator: &'a Indicator,
+    series: SortedSeries<'a>,
+    cells: &'a [Cell<Option<Resolved>>],
+}
+
+impl<'a> Resolutions<'a> {
+    /// The memo of `indicator` over `series`, kept in `cells` (cleared here; one buffer reused
+    /// from series to series).
+    pub(crate) fn new(
+        indicator: &'a Indicator,
+        series: SortedSeries<'a>,
+        cells: &'a mut Vec<Cell<Option<Resolved>>>,
+    ) -> Resolutions<'a> {
+        cells.clear();
+        cells.resize(series.pairs.len(), Cell::new(None));
+        Resolutions {
+            indicator,
+            series,
+            cells,
+        }
+    }
+
+    /// The series read.
+    pub(crate) fn series(&self) -> &SortedSeries<'a> {
+        &self.series
+    }
+
+    /// `measured`'s own observation as `indicator` resolves it; none when this memo is not
+    /// `indicator`'s (then the caller resolves it itself).
+    fn resolved(&self, indicator: &Indicator, measured: &Period) -> Option<Result<Resolved>> {
+        if !std::ptr::eq(self.indicator, indicator) {
+            return None;
+        }
+        let Some(at) = self.series.position(measured) else {
+            return Some(Ok(Resolved::NoValue(NoValueReason::Missing)));
+        };
+        let cell = self.cells.get(at)?;
+        if let Some(r) = cell.get() {
+            return Some(Ok(r));
+        }
+        let (_, o) = self.series.pairs.get(at)?;
+        let r = indicator
+            .aggregation
+            .aggregate(std::slice::from_ref(o), indicator.effective_multiplier());
+        if let Ok(r) = r {
+            cell.set(Some(r));
+        }
+        Some(r)
     }
 }
 
@@ -965,7 +1029,7 @@ impl Indicator {
     /// The actual of a measured period (before rounding): the period's observations combined as
     /// the basis and aggregation say.
     pub fn measure(&self, measured: Period, series: &Series) -> Result<Resolved> {
-        self.measure_in(measured, series)
+        self.measure_in(measured, series, None)
     }
 
     /// The numerator and denominator behind the actual of a measured period, for its
@@ -1001,10 +1065,18 @@ impl Indicator {
         }
     }
 
-    fn measure_in<S: SeriesView + ?Sized>(&self, measured: Period, series: &S) -> Result<Resolved> {
+    fn measure_in<S: SeriesView + ?Sized>(
+        &self,
+        measured: Period,
+        series: &S,
+        memo: Option<&Resolutions<'_>>,
+    ) -> Result<Resolved> {
         let own = self.frequency.kind();
         let basis = self.effective_basis();
         if basis == Basis::Period && own == measured.kind() {
+            if let Some(r) = memo.and_then(|m| m.resolved(self, &measured)) {
+                return r;
+            }
             // The period's own observation: the one part.
             return match series.observation(&measured) {
                 Some(o) => self
@@ -1059,12 +1131,13 @@ impl Indicator {
         &self,
         period: Option<Period>,
         series: &S,
+        memo: Option<&Resolutions<'_>>,
     ) -> Result<Option<Decimal>> {
         let Some(period) = period else {
             return Ok(None);
         };
         Ok(self
-            .measure_in(period, series)?
+            .measure_in(period, series, memo)?
             .value()
             .map(|v| self.rounded(v)))
     }
@@ -1196,7 +1269,7 @@ impl Indicator {
     /// indicator id and the period.
     pub fn evaluate(&self, period: Period, series: &Series) -> Result<IndicatorResult> {
         let w = self
-            .workings(period, series)
+            .workings(period, series, None)
             .map_err(|e| self.located(e, period))?;
         let mut direction_sentence = String::with_capacity(96);
         self.write_direction_sentence(&mut direction_sentence, &w);
@@ -1263,14 +1336,29 @@ impl Indicator {
         series: &S,
         sentence: &mut String,
     ) -> Result<IndicatorFigures> {
+        self.explained(period, series, None, Some(sentence))
+    }
+
+    /// [`evaluate_into`](Self::evaluate_into) (with a sentence) or [`figures`](Self::figures)
+    /// (without), reading `series` through `memo` when it is this indicator's.
+    pub(crate) fn explained<S: SeriesView + ?Sized>(
+        &self,
+        period: Period,
+        series: &S,
+        memo: Option<&Resolutions<'_>>,
+        sentence: Option<&mut String>,
+    ) -> Result<IndicatorFigures> {
         let w = self
-            .workings(period, series)
+            .workings(period, series, memo)
             .map_err(|e| self.located(e, period))?;
-        // `IndicatorResult::sentence`: the rating's sentence, then the direction's unless not due.
-        w.rating.write_sentence(sentence, &self.unit, self.decimals);
-        if w.rating.status != Status::NotDue {
-            sentence.push_str("; ");
-            self.write_direction_sentence(sentence, &w);
+        if let Some(sentence) = sentence {
+            // `IndicatorResult::sentence`: the rating's sentence, then the direction's unless
+            // not due.
+            w.rating.write_sentence(sentence, &self.unit, self.decimals);
+            if w.rating.status != Status::NotDue {
+                sentence.push_str("; ");
+                self.write_direction_sentence(sentence, &w);
+            }
         }
         Ok(w.figures())
     }
@@ -1304,9 +1392,7 @@ impl Indicator {
         period: Period,
         series: &S,
     ) -> Result<IndicatorFigures> {
-        self.workings(period, series)
-            .map(|w| w.figures())
-            .map_err(|e| self.located(e, period))
+        self.explained(period, series, None, None)
     }
 
     fn located(&self, e: Error, period: Period) -> Error {
@@ -1350,7 +1436,12 @@ impl Indicator {
         }
     }
 
-    fn workings<S: SeriesView + ?Sized>(&self, period: Period, series: &S) -> Result<Workings> {
+    fn workings<S: SeriesView + ?Sized>(
+        &self,
+        period: Period,
+        series: &S,
+        memo: Option<&Resolutions<'_>>,
+    ) -> Result<Workings> {
         // Periods sort by calendar first, so the ends of the series show any stranger.
         let (first, last) = series.ends();
         for p in [first, last].into_iter().flatten() {
@@ -1397,7 +1488,7 @@ impl Indicator {
                 year_ago_period: None,
             });
         };
-        let resolved = self.measure_in(measured, series)?;
+        let resolved = self.measure_in(measured, series, memo)?;
         let (target, stretch) = self.target_for(measured)?;
         let (actual, unrounded, no_value) = match resolved {
             Resolved::Value(v) => {
@@ -1442,8 +1533,8 @@ impl Indicator {
         };
         let previous_period = measured.previous().ok();
         let year_ago_period = measured.year_ago().ok();
-        let previous = travel(self.compared_value(previous_period, series)?)?;
-        let year_ago = travel(self.compared_value(year_ago_period, series)?)?;
+        let previous = travel(self.compared_value(previous_period, series, memo)?)?;
+        let year_ago = travel(self.compared_value(year_ago_period, series, memo)?)?;
         let trend = match self.direction.regression {
             Some(n) if self.polarity != Polarity::Within || range.is_some() => {
                 // An indicator built in code skips `validate`: the window is still bounded,
@@ -1453,7 +1544,7 @@ impl Indicator {
                     .map_err(|e| e.with_field("direction").with_indicator(&self.id))?;
                 let mut values = Vec::new();
                 for back in (0..i64::from(n)).rev() {
-                    values.push(self.compared_value(measured.offset(-back).ok(), series)?);
+                    values.push(self.compared_value(measured.offset(-back).ok(), series, memo)?);
                 }
                 Some(by_regression(
                     self.polarity,
@@ -1591,7 +1682,7 @@ impl Indicator {
             .checked_sub(crate::recent_trend::POINTS)
             .and_then(|i| periods.get(i).copied());
         let comparison = match recent.reason {
-            None => self.compared_value(oldest, series)?,
+            None => self.compared_value(oldest, series, None)?,
             Some(_) => None,
         };
         let travel = Travel {

@@ -14,7 +14,7 @@ use arrow_array::{
 };
 use proptest::prelude::*;
 use ragstatus::frame::{
-    FrameOptions, RESULT_COLUMNS, STATUS_NAMES, evaluate_batch, evaluate_parts,
+    FrameOptions, RESULT_COLUMNS, STATUS_NAMES, TextColumns, evaluate_batch, evaluate_parts,
 };
 use ragstatus::indicator::SortedSeries;
 use ragstatus::{Decimal, Definitions, ErrorKind, Observation, Series, Status};
@@ -868,6 +868,88 @@ fn frames_without_explanations_decide_the_same() {
                     "{} ({threads} threads)",
                     field.name()
                 );
+            }
+        }
+    }
+}
+
+/// Dictionary-encoded text columns hold the same text on every row as the plain ones (bad
+/// rows, gaps, duplicates and a too-large value included), with and without sentences,
+/// whatever the threads; every part shares one dictionary, each value in it once; and the
+/// other columns are untouched.
+#[test]
+fn dictionary_text_columns_hold_the_same_text() {
+    use arrow_array::Array;
+    use arrow_array::types::Int32Type;
+    use arrow_schema::DataType;
+    const CODED: [&str; 10] = [
+        "indicator",
+        "name",
+        "theme",
+        "group",
+        "period",
+        "measured",
+        "direction",
+        "direction_previous",
+        "direction_year_ago",
+        "error_kind",
+    ];
+    let (defs, b) = generated_frame(40);
+    let options = |text, explain, threads| FrameOptions {
+        by: vec!["org".into()],
+        threads,
+        explain,
+        text,
+        ..FrameOptions::default()
+    };
+    for explain in [true, false] {
+        let plain = evaluate_batch(&defs, &b, &options(TextColumns::Plain, explain, 1)).unwrap();
+        let single =
+            evaluate_batch(&defs, &b, &options(TextColumns::Dictionary, explain, 1)).unwrap();
+        assert_eq!(single.num_rows(), plain.num_rows());
+        // Rows in = rows rated + rows reported, and some of each kind.
+        let rated = statuses(&single, "status").iter().flatten().count();
+        let failed = strings(&single, "error").iter().flatten().count();
+        assert_eq!(rated + failed, single.num_rows());
+        assert!(failed > 0 && rated > 0);
+        for (j, field) in plain.schema().fields().iter().enumerate() {
+            let name = field.name().as_str();
+            let coded = single.column(j);
+            if CODED.contains(&name) {
+                assert_eq!(
+                    coded.data_type(),
+                    &DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                    "{name}"
+                );
+                let values = coded
+                    .as_dictionary::<Int32Type>()
+                    .values()
+                    .as_string::<i32>();
+                let distinct: std::collections::HashSet<_> = values.iter().collect();
+                assert_eq!(distinct.len(), values.len(), "{name}: each value once");
+                let decoded = arrow_cast::cast(coded, &DataType::LargeUtf8).unwrap();
+                assert_eq!(&decoded, plain.column(j), "{name} (explain {explain})");
+                assert!(plain.column(j).null_count() < plain.num_rows() || name == "error_kind");
+            } else {
+                assert_eq!(coded, plain.column(j), "{name} (explain {explain})");
+            }
+        }
+        for threads in [2, 3, 7] {
+            let options = options(TextColumns::Dictionary, explain, threads);
+            assert_eq!(
+                evaluate_batch(&defs, &b, &options).unwrap(),
+                single,
+                "{threads} threads"
+            );
+            let (schema, parts) = evaluate_parts(&defs, &b, &options).unwrap();
+            assert!(parts.len() > 1);
+            for name in CODED {
+                let j = schema.index_of(name).unwrap();
+                let first = parts[0].column(j).as_dictionary::<Int32Type>().values();
+                for part in &parts {
+                    let values = part.column(j).as_dictionary::<Int32Type>().values();
+                    assert_eq!(values, first, "{name}: one dictionary for every part");
+                }
             }
         }
     }

@@ -2,21 +2,23 @@
 //! the rows to its own Arrow builders (no row objects, no second copy of the sentences), and
 //! the shares become consecutive batches.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, LargeStringBuilder, UInt32Builder, UInt64Builder};
-use arrow_array::types::UInt8Type;
+use arrow_array::types::{Int32Type, UInt8Type};
 use arrow_array::{
-    Array, ArrayRef, Decimal128Array, DictionaryArray, RecordBatch, StringArray, UInt8Array,
-    UInt32Array,
+    Array, ArrayRef, Decimal128Array, DictionaryArray, Int32Array, RecordBatch, StringArray,
+    UInt8Array, UInt32Array,
 };
 use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
-use super::STATUS_NAMES;
+use super::{FxMap, STATUS_NAMES, label};
 use crate::direction::Direction;
 use crate::error::{Error, ErrorKind, Result};
+use crate::period::Period;
 use crate::status::Status;
 
 /// The decimal columns, in output order.
@@ -42,6 +44,10 @@ struct Decimals {
     mantissas: Vec<i128>,
     scales: Vec<u8>,
     valid: BooleanBufferBuilder,
+    /// Nulls before the column's first value, not yet written: `target_high` and `stretch`
+    /// are null on every row of most frames, and a column of nulls only is then allocated
+    /// zeroed at the end (fresh pages never touched).
+    pending: usize,
     largest: u32,
     smallest: u32,
     biggest: u128,
@@ -53,6 +59,7 @@ impl Decimals {
             mantissas: Vec::with_capacity(rows),
             scales: Vec::with_capacity(rows),
             valid: BooleanBufferBuilder::new(rows),
+            pending: 0,
             largest: 0,
             smallest: u32::MAX,
             biggest: 0,
@@ -63,6 +70,12 @@ impl Decimals {
     fn push(&mut self, value: Option<Decimal>) {
         match value {
             Some(v) => {
+                if self.pending > 0 {
+                    self.mantissas.resize(self.pending, 0);
+                    self.scales.resize(self.pending, 0);
+                    self.valid.append_n(self.pending, false);
+                    self.pending = 0;
+                }
                 let (m, s) = (v.mantissa(), v.scale());
                 self.mantissas.push(m);
                 self.scales.push(u8::try_from(s).unwrap_or(u8::MAX));
@@ -71,6 +84,7 @@ impl Decimals {
                 self.smallest = self.smallest.min(s);
                 self.biggest = self.biggest.max(m.unsigned_abs());
             }
+            None if self.valid.is_empty() => self.pending += 1,
             None => {
                 self.mantissas.push(0);
                 self.scales.push(0);
@@ -102,11 +116,25 @@ impl Decimals {
     }
 
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
+        if self.valid.is_empty() {
+            let nulls = Decimal128Array::new_null(std::mem::take(&mut self.pending));
+            let scale = i8::try_from(scale).unwrap_or(28);
+            return nulls
+                .with_precision_and_scale(38, scale)
+                .map_err(arrow_error);
+        }
         let nulls = NullBuffer::new(self.valid.finish());
         let mut mantissas = std::mem::take(&mut self.mantissas);
-        for (m, s) in mantissas.iter_mut().zip(&self.scales) {
-            // Misfits were made error rows (and nulls) before this.
-            *m = scaled(*m, u32::from(*s), scale).unwrap_or(0);
+        // Every value already at the column's scale (the usual column: one rule, one scale;
+        // nulls are 0 at any scale): nothing to rescale.
+        if self.smallest != u32::MAX && self.smallest < scale {
+            for (m, s) in mantissas.iter_mut().zip(&self.scales) {
+                let s = u32::from(*s);
+                if s != scale {
+                    // Misfits were made error rows (and nulls) before this.
+                    *m = scaled(*m, s, scale).unwrap_or(0);
+                }
+            }
         }
         self.scales = Vec::new();
         let scale = i8::try_from(scale).unwrap_or(28);
@@ -137,56 +165,359 @@ pub(super) fn misfit_error(column: usize, value: Decimal, scale: u32) -> Error {
     .with_column(DECIMAL_NAMES.get(column).copied().unwrap_or_default())
 }
 
+/// The text columns that may be dictionary-encoded ([`TextColumns::Dictionary`](super::TextColumns)),
+/// in the order of [`Part::texts`]: few distinct values in many rows.
+pub(super) const CODED_NAMES: [&str; 10] = [
+    "indicator",
+    "name",
+    "theme",
+    "group",
+    "period",
+    "measured",
+    "direction",
+    "direction_previous",
+    "direction_year_ago",
+    "error_kind",
+];
+
+/// A text column as it is written: plain text, or dictionary codes.
+pub(super) enum Text {
+    Plain(LargeStringBuilder),
+    Coded(Coded),
+}
+
+/// A dictionary-encoded text column of one part: the values known before any row (the
+/// definitions' ids, names and groups, the direction names) keep their codes in every part;
+/// the values met while writing (period labels, error rows' own text) take the next codes, and
+/// are renumbered by [`unify`] so that every part shares one dictionary.
+pub(super) struct Coded {
+    codes: Vec<i32>,
+    valid: BooleanBufferBuilder,
+    fixed: usize,
+    values: Vec<Box<str>>,
+    /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
+    lookup: HashMap<Box<str>, i32>,
+    periods: FxMap<Period, i32>,
+    /// More distinct values than `i32` codes: the column is an error, never wrong codes.
+    full: bool,
+}
+
+impl Coded {
+    fn new(rows: usize, fixed: &[Box<str>]) -> Coded {
+        let lookup = fixed
+            .iter()
+            .enumerate()
+            .filter_map(|(k, v)| Some((v.clone(), i32::try_from(k).ok()?)))
+            .collect();
+        Coded {
+            codes: Vec::with_capacity(rows),
+            valid: BooleanBufferBuilder::new(rows),
+            fixed: fixed.len(),
+            values: fixed.to_vec(),
+            lookup,
+            periods: FxMap::default(),
+            full: false,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, code: i32) {
+        self.codes.push(code);
+        self.valid.append(true);
+    }
+
+    fn code_of(&mut self, value: &str) -> i32 {
+        if let Some(code) = self.lookup.get(value) {
+            return *code;
+        }
+        let Ok(code) = i32::try_from(self.values.len()) else {
+            self.full = true;
+            return 0;
+        };
+        self.values.push(value.into());
+        self.lookup.insert(value.into(), code);
+        code
+    }
+}
+
+impl Text {
+    fn new(rows: usize, bytes: usize, fixed: Option<&[Box<str>]>) -> Text {
+        match fixed {
+            Some(fixed) => Text::Coded(Coded::new(rows, fixed)),
+            // Large (64-bit offset) strings: a 10-million-row frame of sentences passes 2 GiB.
+            // Room for the longest usual text: a buffer that grows is copied whole, while room
+            // never written costs no memory (the pages are not touched).
+            None => Text::Plain(LargeStringBuilder::with_capacity(
+                rows,
+                rows.saturating_mul(bytes),
+            )),
+        }
+    }
+
+    pub(super) fn append_value(&mut self, value: &str) {
+        match self {
+            Text::Plain(b) => b.append_value(value),
+            Text::Coded(c) => {
+                let code = c.code_of(value);
+                c.push(code);
+            }
+        }
+    }
+
+    pub(super) fn append_null(&mut self) {
+        match self {
+            Text::Plain(b) => b.append_null(),
+            Text::Coded(c) => {
+                c.codes.push(0);
+                c.valid.append(false);
+            }
+        }
+    }
+
+    pub(super) fn append_option(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => self.append_value(v),
+            None => self.append_null(),
+        }
+    }
+
+    /// A value whose code is known when coded (one of the fixed values).
+    #[inline]
+    pub(super) fn append_known(&mut self, code: Option<i32>, value: Option<&str>) {
+        match (self, code) {
+            (Text::Coded(c), Some(code)) => c.push(code),
+            (text, _) => text.append_option(value),
+        }
+    }
+
+    /// A period's canonical label.
+    #[inline]
+    pub(super) fn append_period(&mut self, p: Period, labels: &mut FxMap<Period, Box<str>>) {
+        match self {
+            Text::Plain(b) => b.append_value(label(labels, p)),
+            Text::Coded(c) => {
+                let code = match c.periods.get(&p) {
+                    Some(code) => *code,
+                    None => {
+                        let code = c.code_of(label(labels, p));
+                        c.periods.insert(p, code);
+                        code
+                    }
+                };
+                c.push(code);
+            }
+        }
+    }
+
+    fn finish(&mut self, name: &str, dictionary: Option<&ArrayRef>) -> Result<ArrayRef> {
+        let c = match self {
+            Text::Plain(b) => return Ok(Arc::new(b.finish())),
+            Text::Coded(c) => c,
+        };
+        if c.full {
+            return Err(Error::invalid_value(
+                format!("more than {} distinct values", i32::MAX),
+                "at most 2147483647 distinct values in a dictionary-encoded text column",
+            )
+            .with_column(name));
+        }
+        let values: ArrayRef = match dictionary {
+            Some(d) => Arc::clone(d),
+            None => Arc::new(StringArray::from_iter_values(c.values.iter())),
+        };
+        let keys = Int32Array::new(
+            ScalarBuffer::from(std::mem::take(&mut c.codes)),
+            Some(NullBuffer::new(c.valid.finish())),
+        );
+        Ok(Arc::new(
+            DictionaryArray::<Int32Type>::try_new(keys, values).map_err(arrow_error)?,
+        ))
+    }
+}
+
+/// One dictionary per coded column shared by every part: the fixed values, then each part's
+/// own values in output order, each once; each part's codes renumbered to match. The result
+/// is the dictionary one part writing every row would have made, whatever the threads.
+pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
+    let mut out = Vec::with_capacity(CODED_NAMES.len());
+    for k in 0..CODED_NAMES.len() {
+        let mut values: Vec<Box<str>> = Vec::new();
+        let mut lookup: HashMap<Box<str>, i32> = HashMap::new();
+        let mut coded = false;
+        for part in parts.iter_mut() {
+            let Some(Text::Coded(c)) = part.texts().into_iter().nth(k) else {
+                continue;
+            };
+            if !coded {
+                coded = true;
+                values.extend(c.values.iter().take(c.fixed).cloned());
+                lookup.extend(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, v)| Some((v.clone(), i32::try_from(j).ok()?))),
+                );
+            }
+            let own = c.values.get(c.fixed..).unwrap_or_default();
+            if own.is_empty() {
+                continue;
+            }
+            let mut renumber: Vec<i32> = Vec::with_capacity(own.len());
+            for v in own {
+                let code = match lookup.get(v) {
+                    Some(code) => *code,
+                    None => {
+                        let Ok(code) = i32::try_from(values.len()) else {
+                            c.full = true;
+                            break;
+                        };
+                        values.push(v.clone());
+                        lookup.insert(v.clone(), code);
+                        code
+                    }
+                };
+                renumber.push(code);
+            }
+            let fixed = i32::try_from(c.fixed).unwrap_or(i32::MAX);
+            for code in &mut c.codes {
+                if *code >= fixed
+                    && let Some(new) = usize::try_from(*code - fixed)
+                        .ok()
+                        .and_then(|j| renumber.get(j))
+                {
+                    *code = *new;
+                }
+            }
+        }
+        out.push(coded.then(|| Arc::new(StringArray::from_iter_values(values.iter())) as ArrayRef));
+    }
+    out
+}
+
+/// A plain text column that is often null on every row (`explanation` without sentences,
+/// `note` without a note column, `error` without bad rows): no builder, and so no offsets
+/// written row by row, until its first value; a column of nulls only is then allocated zeroed
+/// at the end (fresh pages never touched), the same array as nulls appended one by one.
+pub(super) struct Sparse {
+    builder: Option<LargeStringBuilder>,
+    nulls: usize,
+    rows: usize,
+    bytes: usize,
+}
+
+impl Sparse {
+    fn new(rows: usize, bytes: usize) -> Sparse {
+        Sparse {
+            builder: None,
+            nulls: 0,
+            rows,
+            bytes,
+        }
+    }
+
+    #[inline]
+    pub(super) fn append_null(&mut self) {
+        match &mut self.builder {
+            Some(b) => b.append_null(),
+            None => self.nulls += 1,
+        }
+    }
+
+    pub(super) fn append_value(&mut self, value: &str) {
+        let (rows, bytes, nulls) = (self.rows, self.bytes, self.nulls);
+        let b = self.builder.get_or_insert_with(|| {
+            let mut b =
+                LargeStringBuilder::with_capacity(rows.max(nulls + 1), rows.saturating_mul(bytes));
+            b.append_nulls(nulls);
+            b
+        });
+        b.append_value(value);
+    }
+
+    pub(super) fn append_option(&mut self, value: Option<&str>) {
+        match value {
+            Some(v) => self.append_value(v),
+            None => self.append_null(),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match &mut self.builder {
+            Some(b) => Arc::new(b.finish()),
+            None => arrow_array::new_null_array(&DataType::LargeUtf8, self.nulls),
+        }
+    }
+}
+
 /// One share of the output rows, in output order.
 pub(super) struct Part {
     pub(super) rows: UInt64Builder,
     /// The input row whose key cells the output row shows.
     pub(super) picks: UInt32Builder,
-    pub(super) indicator: LargeStringBuilder,
-    pub(super) name: LargeStringBuilder,
-    pub(super) theme: LargeStringBuilder,
-    pub(super) group: LargeStringBuilder,
-    pub(super) period: LargeStringBuilder,
-    pub(super) measured: LargeStringBuilder,
+    pub(super) indicator: Text,
+    pub(super) name: Text,
+    pub(super) theme: Text,
+    pub(super) group: Text,
+    pub(super) period: Text,
+    pub(super) measured: Text,
     numbers: [Decimals; 6],
     status: Vec<u8>,
     computed: Vec<u8>,
     status_valid: BooleanBufferBuilder,
-    directions: [LargeStringBuilder; 3],
-    pub(super) explanation: LargeStringBuilder,
+    directions: [Text; 3],
+    pub(super) explanation: Sparse,
     pub(super) provisional: BooleanBuilder,
-    pub(super) note: LargeStringBuilder,
-    pub(super) error: LargeStringBuilder,
-    pub(super) error_kind: LargeStringBuilder,
+    pub(super) note: Sparse,
+    pub(super) error: Sparse,
+    error_kind: Text,
 }
 
 impl Part {
-    pub(super) fn with_capacity(rows: usize, explain: bool) -> Part {
-        // Large (64-bit offset) strings: a 10-million-row frame of sentences passes 2 GiB.
-        // Room for the longest usual text: a buffer that grows is copied whole, while room
-        // never written costs no memory (the pages are not touched).
-        let text =
-            |bytes: usize| LargeStringBuilder::with_capacity(rows, rows.saturating_mul(bytes));
+    /// `coded`: the fixed values of each of [`CODED_NAMES`] when those columns are
+    /// dictionary-encoded; none for plain text.
+    pub(super) fn with_capacity(
+        rows: usize,
+        explain: bool,
+        coded: Option<&[Vec<Box<str>>; 10]>,
+    ) -> Part {
+        let fixed = |k: usize| coded.and_then(|c| c.get(k)).map(Vec::as_slice);
         Part {
             rows: UInt64Builder::with_capacity(rows),
             picks: UInt32Builder::with_capacity(rows),
-            indicator: text(16),
-            name: text(32),
-            theme: text(16),
-            group: text(32),
-            period: text(12),
-            measured: text(12),
+            indicator: Text::new(rows, 16, fixed(0)),
+            name: Text::new(rows, 32, fixed(1)),
+            theme: Text::new(rows, 16, fixed(2)),
+            group: Text::new(rows, 32, fixed(3)),
+            period: Text::new(rows, 12, fixed(4)),
+            measured: Text::new(rows, 12, fixed(5)),
             numbers: std::array::from_fn(|_| Decimals::with_capacity(rows)),
             status: Vec::with_capacity(rows),
             computed: Vec::with_capacity(rows),
             status_valid: BooleanBufferBuilder::new(rows),
-            directions: std::array::from_fn(|_| text(16)),
-            explanation: text(if explain { 200 } else { 0 }),
+            directions: std::array::from_fn(|j| Text::new(rows, 16, fixed(6 + j))),
+            explanation: Sparse::new(rows, if explain { 200 } else { 0 }),
             provisional: BooleanBuilder::with_capacity(rows),
-            note: text(0),
-            error: text(0),
-            error_kind: text(0),
+            note: Sparse::new(rows, 0),
+            error: Sparse::new(rows, 0),
+            error_kind: Text::new(rows, 0, fixed(9)),
         }
+    }
+
+    /// The text columns of [`CODED_NAMES`], in that order.
+    fn texts(&mut self) -> [&mut Text; 10] {
+        let [d0, d1, d2] = &mut self.directions;
+        [
+            &mut self.indicator,
+            &mut self.name,
+            &mut self.theme,
+            &mut self.group,
+            &mut self.period,
+            &mut self.measured,
+            d0,
+            d1,
+            d2,
+            &mut self.error_kind,
+        ]
     }
 
     /// The number of rows appended.
@@ -209,7 +540,12 @@ impl Part {
         self.computed.push(computed.code());
         self.status_valid.append(true);
         for (builder, d) in self.directions.iter_mut().zip(directions) {
-            builder.append_value(d.as_str());
+            // The coded directions' fixed values are `Direction::ALL`, in order.
+            let code = Direction::ALL
+                .iter()
+                .position(|x| *x == d)
+                .and_then(|k| i32::try_from(k).ok());
+            builder.append_known(code, Some(d.as_str()));
         }
         self.error.append_null();
         self.error_kind.append_null();
@@ -231,7 +567,7 @@ impl Part {
         self.group.append_null();
         self.measured.append_null();
         self.explanation.append_null();
-        self.error.append_value(error.to_string());
+        self.error.append_value(&error.to_string());
         self.error_kind.append_value(error.kind().name());
     }
 
@@ -262,16 +598,28 @@ impl Part {
     }
 
     /// The part's columns after the key columns, in [`RESULT_COLUMNS`](super::RESULT_COLUMNS)
-    /// order, with the decimal columns at `scales`.
-    pub(super) fn finish(mut self, scales: &[u32; 6]) -> Result<(Vec<ArrayRef>, UInt32Array)> {
+    /// order, with the decimal columns at `scales` and the coded text columns over
+    /// `dictionaries` (from [`unify`]).
+    pub(super) fn finish(
+        mut self,
+        scales: &[u32; 6],
+        dictionaries: &[Option<ArrayRef>],
+    ) -> Result<(Vec<ArrayRef>, UInt32Array)> {
+        let mut texts: Vec<ArrayRef> = Vec::with_capacity(CODED_NAMES.len());
+        for (k, (text, name)) in self.texts().into_iter().zip(CODED_NAMES).enumerate() {
+            texts.push(text.finish(name, dictionaries.get(k).and_then(Option::as_ref))?);
+        }
+        let mut texts = texts.into_iter();
+        let mut text = || {
+            texts
+                .next()
+                .ok_or_else(|| Error::definition("a text column is missing (an internal error)"))
+        };
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(23);
         columns.push(Arc::new(self.rows.finish()));
-        columns.push(Arc::new(self.indicator.finish()));
-        columns.push(Arc::new(self.name.finish()));
-        columns.push(Arc::new(self.theme.finish()));
-        columns.push(Arc::new(self.group.finish()));
-        columns.push(Arc::new(self.period.finish()));
-        columns.push(Arc::new(self.measured.finish()));
+        for _ in 0..6 {
+            columns.push(text()?);
+        }
         for (column, scale) in self.numbers.iter_mut().zip(scales) {
             columns.push(Arc::new(column.finish(*scale)?));
         }
@@ -282,14 +630,14 @@ impl Part {
                 Some(valid.clone()),
             ))?));
         }
-        for builder in &mut self.directions {
-            columns.push(Arc::new(builder.finish()));
+        for _ in 0..3 {
+            columns.push(text()?);
         }
-        columns.push(Arc::new(self.explanation.finish()));
+        columns.push(self.explanation.finish());
         columns.push(Arc::new(self.provisional.finish()));
-        columns.push(Arc::new(self.note.finish()));
-        columns.push(Arc::new(self.error.finish()));
-        columns.push(Arc::new(self.error_kind.finish()));
+        columns.push(self.note.finish());
+        columns.push(self.error.finish());
+        columns.push(text()?);
         Ok((columns, self.picks.finish()))
     }
 }
