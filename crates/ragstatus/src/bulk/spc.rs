@@ -18,7 +18,9 @@
 //! order (`row` is its position). `index` is the point's position in its series (after
 //! ordering), and the columns from `label` to `explanation` are those of
 //! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
-//! `assurance` are the series' icons, repeated on each of its rows.
+//! `assurance` are the series' icons, repeated on each of its rows. With
+//! [`SpcFrameOptions::explain`] off, `explanation` is null on every row and the sentences are
+//! never built; every other column is the same.
 //!
 //! A row is an error row when its key is null, its value (or denominator) is missing or
 //! unreadable (SPC needs an
@@ -45,7 +47,7 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{Assurance, SpcResult, SpcSettings, spc_chart};
+use crate::spc::{Assurance, Detail, SpcResult, SpcSettings, spc_chart_with};
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -97,6 +99,9 @@ pub struct SpcFrameOptions {
     pub settings: SpcSettings,
     /// Threads to use; 0: as many as the machine has (one for small frames).
     pub threads: usize,
+    /// Whether each point's sentence is written; `false` leaves `explanation` null (every other
+    /// column is the same) and skips building the sentences, for speed on large frames.
+    pub explain: bool,
 }
 
 impl Default for SpcFrameOptions {
@@ -108,6 +113,7 @@ impl Default for SpcFrameOptions {
             denominator: None,
             settings: SpcSettings::default(),
             threads: 0,
+            explain: true,
         }
     }
 }
@@ -408,6 +414,11 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // A series with an error row is not analysed: its chart would be another chart.
     let threads = thread_count(options.threads, n);
     let settings = &options.settings;
+    // The labels are written from `label_texts`: no string per point in the analysis.
+    let detail = Detail {
+        explanations: options.explain,
+        point_labels: false,
+    };
     let analysed: Vec<Option<std::result::Result<SpcResult, Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
@@ -436,9 +447,20 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             }
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
-            spc_chart(&values, dens, labels, settings)
+            spc_chart_with(&values, dens, labels, settings, detail)
         });
 
+    let row_labels: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| match r {
+            Ok(p) if ordered => Some(
+                p.label
+                    .and_then(|k| label_texts.get(k as usize))
+                    .map_or("", String::as_str),
+            ),
+            _ => None,
+        })
+        .collect();
     // Each output row: its series' point, or its error.
     let mut at: Vec<Option<std::result::Result<At, Error>>> =
         rows.into_iter().map(|r| r.err().map(Err)).collect();
@@ -509,7 +531,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut label = text_builder(n, 10);
     let mut rules = text_builder(n, 6);
     let mut point_type = text_builder(n, 16);
-    let mut explanation = text_builder(n, 40);
+    let mut explanation = text_builder(n, if options.explain { 40 } else { 0 });
     let mut variation = text_builder(n, 16);
     let mut assurance = text_builder(n, 8);
     let mut index = Vec::with_capacity(n);
@@ -517,18 +539,29 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut used = Vec::with_capacity(n);
     let mut special = Vec::with_capacity(n);
     let mut trial = Vec::with_capacity(n);
-    for slot in &at {
+    for (slot, row_label) in at.iter().zip(&row_labels) {
         match slot.as_ref().ok().and_then(|a| point(a).map(|x| (a, x))) {
             Some((a, (result, p))) => {
                 index.push(Some(a.point));
-                label.append_option(p.label.as_deref());
+                label.append_option(*row_label);
                 segment.push(Some(p.segment));
                 used.push(Some(p.moving_range_used));
-                let names: Vec<&str> = p.rules.iter().map(|r| r.as_str()).collect();
-                rules.append_value(names.join(","));
+                // Most points have no rule or one: no joined string to build for them.
+                match p.rules.as_slice() {
+                    [] => rules.append_value(""),
+                    [one] => rules.append_value(one.as_str()),
+                    many => {
+                        let names: Vec<&str> = many.iter().map(|r| r.as_str()).collect();
+                        rules.append_value(names.join(","));
+                    }
+                }
                 point_type.append_value(p.point_type.as_str());
                 special.push(Some(p.point_type.is_special_cause()));
-                explanation.append_value(&p.explanation);
+                if options.explain {
+                    explanation.append_value(&p.explanation);
+                } else {
+                    explanation.append_null();
+                }
                 trial.push(result.segments.get(p.segment).map(|s| s.trial_limits));
                 variation.append_option(result.variation.map(|v| v.as_str()));
                 assurance.append_option(result.assurance.map(assurance_name));
