@@ -355,6 +355,48 @@ fn spc_lean_frames_differ_only_in_their_explanations() {
 }
 
 #[test]
+fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_written() {
+    // Series A sets the value column's scale to 28; series B's values then need 16 + 28 digits.
+    let tiny = [
+        "0.0000000000000000000000000001",
+        "0.0000000000000000000000000003",
+        "0.0000000000000000000000000002",
+    ];
+    let big = ["1000000000000000", "1000000000000002", "1000000000000001"];
+    let values: Vec<Option<String>> = tiny
+        .iter()
+        .chain(&big)
+        .map(|v| Some(v.to_string()))
+        .collect();
+    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
+        .map(|k| Some(k.to_string()))
+        .to_vec();
+    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    for explain in [true, false] {
+        let options = SpcFrameOptions {
+            by: vec!["series".into()],
+            explain,
+            ..SpcFrameOptions::default()
+        };
+        let out = spc_batch(&batch, &options).unwrap();
+        assert_eq!(out.num_rows(), 6);
+        for i in 0..3 {
+            assert_eq!(text(&out, "error", i), None);
+            assert_eq!(decimal(&out, "value", i), Some(tiny[i].parse().unwrap()));
+            assert_eq!(text(&out, "point_type", i).as_deref(), Some("common_cause"));
+        }
+        for i in 3..6 {
+            let message = text(&out, "error", i).unwrap();
+            assert!(message.contains(&format!("row[{i}]")), "{message}");
+            assert!(message.contains("digits before the point"), "{message}");
+            assert_eq!(decimal(&out, "value", i), None);
+            assert_eq!(text(&out, "point_type", i), None);
+            assert_eq!(text(&out, "label", i), None);
+        }
+    }
+}
+
+#[test]
 fn spc_rows_in_error_are_reported_and_break_only_their_series() {
     let n = 14;
     let mut ward: Vec<Option<String>> = vec![Some("A".into()); n];

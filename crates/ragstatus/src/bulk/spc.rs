@@ -36,6 +36,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_buffer::NullBufferBuilder;
 use arrow_schema::DataType;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -47,7 +48,7 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{Assurance, Detail, SpcResult, SpcSettings, spc_chart_with};
+use crate::spc::{Assurance, Detail, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -197,6 +198,19 @@ enum Cell<'a> {
 struct At {
     series: usize,
     point: usize,
+}
+
+/// A point's numbers, in the order of [`NUMBERS`].
+fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
+    [
+        Some(p.value),
+        Some(p.mean),
+        p.lower_process_limit,
+        p.upper_process_limit,
+        p.lower_two_sigma,
+        p.upper_two_sigma,
+        p.moving_range,
+    ]
 }
 
 fn assurance_name(a: Assurance) -> &'static str {
@@ -419,7 +433,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         explanations: options.explain,
         point_labels: false,
     };
-    let analysed: Vec<Option<std::result::Result<SpcResult, Error>>> =
+    let analysed: Vec<Option<std::result::Result<(SpcResult, DecimalColumns<7>), Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
             let mut dens: Vec<Decimal> = Vec::new();
@@ -447,7 +461,11 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             }
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
-            spc_chart_with(&values, dens, labels, settings, detail)
+            // The scales are found here, while the series' points are still in cache.
+            spc_chart_with(&values, dens, labels, settings, detail).map(|result| {
+                let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
+                (result, scales)
+            })
         });
 
     let row_labels: Vec<Option<&str>> = rows
@@ -497,37 +515,14 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             .get(a.series)
             .and_then(Option::as_ref)
             .and_then(|x| x.as_ref().ok())
-            .and_then(|result| result.points.get(a.point).map(|p| (result, p)))
+            .and_then(|(result, _)| result.points.get(a.point).map(|p| (result, p)))
     };
-    let numbers = |a: &At| -> Option<[Option<Decimal>; 7]> {
-        point(a).map(|(_, p)| {
-            [
-                Some(p.value),
-                Some(p.mean),
-                p.lower_process_limit,
-                p.upper_process_limit,
-                p.lower_two_sigma,
-                p.upper_two_sigma,
-                p.moving_range,
-            ]
-        })
-    };
-    let decimals = DecimalColumns::new(
-        NUMBERS,
-        at.iter()
-            .filter_map(|a| a.as_ref().ok())
-            .filter_map(numbers),
-    );
-    for (r, slot) in at.iter_mut().enumerate() {
-        let misfit = match slot {
-            Ok(a) => numbers(a).and_then(|x| decimals.misfit(&x)),
-            Err(_) => None,
-        };
-        if let Some(e) = misfit {
-            *slot = Err(e.with_field(format!("row[{r}]")));
-        }
+    let mut decimals = DecimalColumns::new(NUMBERS, std::iter::empty());
+    for (_, scales) in analysed.iter().flatten().flatten() {
+        decimals.merge(scales);
     }
 
+    // One pass over the points: each is read once, its numbers checked and written with the rest.
     let mut label = text_builder(n, 10);
     let mut rules = text_builder(n, 6);
     let mut point_type = text_builder(n, 16);
@@ -539,10 +534,30 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut used = Vec::with_capacity(n);
     let mut special = Vec::with_capacity(n);
     let mut trial = Vec::with_capacity(n);
-    for (slot, row_label) in at.iter().zip(&row_labels) {
-        match slot.as_ref().ok().and_then(|a| point(a).map(|x| (a, x))) {
-            Some((a, (result, p))) => {
-                index.push(Some(a.point));
+    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
+        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
+        .collect();
+    for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
+        let found = match slot {
+            Ok(a) => point(a)
+                .map(|(result, p)| (a.point, result, p, decimals.scaled_row(&numbers_of(p)))),
+            Err(_) => None,
+        };
+        let found = match found {
+            Some((k, result, p, Ok(scaled))) => Some((k, result, p, scaled)),
+            Some((_, _, _, Err(e))) => {
+                *slot = Err(e.with_field(format!("row[{r}]")));
+                None
+            }
+            None => None,
+        };
+        match found {
+            Some((k, result, p, scaled)) => {
+                for ((values, valid), v) in number_columns.iter_mut().zip(scaled) {
+                    values.push(v.unwrap_or_default());
+                    valid.append(v.is_some());
+                }
+                index.push(Some(k));
                 label.append_option(*row_label);
                 segment.push(Some(p.segment));
                 used.push(Some(p.moving_range_used));
@@ -567,6 +582,10 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                 assurance.append_option(result.assurance.map(assurance_name));
             }
             None => {
+                for (values, valid) in &mut number_columns {
+                    values.push(0);
+                    valid.append_null();
+                }
                 index.push(None);
                 label.append_null();
                 segment.push(None);
@@ -581,7 +600,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             }
         }
     }
-    let numbers_out = decimals.arrays(at.iter().map(|a| a.as_ref().ok().and_then(numbers)))?;
+    let numbers_out = decimals.arrays_of(number_columns)?;
     let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
 
     let schema = batch.schema();
