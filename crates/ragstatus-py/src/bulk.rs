@@ -73,6 +73,7 @@ pub(crate) fn run<'py>(
 /// leaves the `explanation` column null.
 #[pyfunction]
 #[pyo3(signature = (data, settings, *, by, value, period, denominator = None, explain = true))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per column role
 fn _spc_frame<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,

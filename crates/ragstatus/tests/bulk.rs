@@ -380,9 +380,9 @@ fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_writt
         };
         let out = spc_batch(&batch, &options).unwrap();
         assert_eq!(out.num_rows(), 6);
-        for i in 0..3 {
+        for (i, v) in tiny.iter().enumerate() {
             assert_eq!(text(&out, "error", i), None);
-            assert_eq!(decimal(&out, "value", i), Some(tiny[i].parse().unwrap()));
+            assert_eq!(decimal(&out, "value", i), Some(v.parse().unwrap()));
             assert_eq!(text(&out, "point_type", i).as_deref(), Some("common_cause"));
         }
         for i in 3..6 {

@@ -352,9 +352,7 @@ impl<L> Rows<L> {
 
     /// The validity of the rows: `None` when none is in error.
     fn nulls(&self) -> Option<NullBuffer> {
-        if self.errors().next().is_none() {
-            return None;
-        }
+        self.errors().next()?;
         let mut valid = vec![true; self.count];
         for (i, _) in self.errors() {
             if let Some(v) = valid.get_mut(*i) {
