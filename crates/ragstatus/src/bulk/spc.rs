@@ -9,7 +9,7 @@
 //! | denominator ([`SpcFrameOptions::denominator`], optional) | as `value` | the point's denominator, for the P, P′, U and U′ charts of [`SpcSettings::chart`] (SPEC §12a); `value` is then the numerator and the output `value` numerator / denominator |
 //! | period ([`SpcFrameOptions::period`], optional) | `Date32` / `Date64` / `Timestamp`, integers, or text (period labels such as `2015/16 Q1`, read with the April calendar, or dates as `yyyy-mm-dd` / `dd/mm/yyyy`) | orders the points of each series and names them in the explanations; without it each series is in input order and its points are "point 1", "point 2", ... |
 //!
-//! Each series is analysed with [`spc_chart`] and the settings of
+//! Each series is analysed with [`spc_chart`](crate::spc::spc_chart) and the settings of
 //! [`SpcFrameOptions::settings`], exactly as one call per series would.
 //!
 //! # Output
@@ -17,7 +17,7 @@
 //! The key columns (as they came in), then [`SPC_COLUMNS`]: one row per input row, in input
 //! order (`row` is its position). `index` is the point's position in its series (after
 //! ordering), and the columns from `label` to `explanation` are those of
-//! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
+//! [`SpcPoint`]; `trial_limits` is its segment's flag, `variation` and
 //! `assurance` are the series' icons, repeated on each of its rows. With
 //! [`SpcFrameOptions::explain`] off, `explanation` is null on every row and the sentences are
 //! never built; every other column is the same.
