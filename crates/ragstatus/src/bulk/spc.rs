@@ -277,6 +277,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
 
     // Series numbered in order of first appearance.
     let mut codes: Vec<HashMap<&str, u32>> = vec![HashMap::new(); keys.len()];
+    // Each key column's cell and code on the row before: sorted frames repeat it, unhashed.
+    let mut previous: Vec<Option<(&str, u32)>> = vec![None; keys.len()];
     let mut series_ids: HashMap<Box<[u32]>, u32> = HashMap::new();
     let mut tuple: Vec<u32> = Vec::with_capacity(keys.len());
     let mut last: Option<(Vec<u32>, u32)> = None;
@@ -290,7 +292,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     for i in 0..n {
         let read = (|| -> Result<Point> {
             tuple.clear();
-            for ((column, key_values), codes) in keys.iter().zip(codes.iter_mut()) {
+            for (((column, key_values), codes), previous) in
+                keys.iter().zip(codes.iter_mut()).zip(previous.iter_mut())
+            {
                 if key_values.is_null(i) {
                     let name = batch.schema_ref().field(*column).name().clone();
                     let e = Error::new(ErrorKind::Missing {
@@ -299,7 +303,13 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     return Err(row_error(e, i, &name));
                 }
                 let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                tuple.push(*codes.entry(key_values.value(i)).or_insert(next));
+                let cell = key_values.value(i);
+                let code = match *previous {
+                    Some((last, code)) if last == cell => code,
+                    _ => *codes.entry(cell).or_insert(next),
+                };
+                *previous = Some((cell, code));
+                tuple.push(code);
             }
             // Frames come sorted by key: the row before is the likely match.
             let series = match last.as_ref().filter(|(t, _)| *t == tuple) {
