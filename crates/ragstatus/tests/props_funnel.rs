@@ -284,16 +284,16 @@ fn bad_rows_are_error_rows_and_take_no_part_in_the_centre() {
     assert_eq!(kind.value(2), "Missing");
 }
 
-/// Picks one of a row's two cells.
-type Pick = fn(&(Option<i64>, Option<i64>)) -> Option<i64>;
+/// A numerator and denominator cell; either may be null.
+type Cell = (Option<i64>, Option<i64>);
 
 /// The same cells as Int64 columns (read by the columnar path) and as Decimal128 columns (read
 /// by the exact path).
-fn both_forms(cells: &[(Option<i64>, Option<i64>)]) -> [RecordBatch; 2] {
-    let ints = |f: Pick| -> ArrayRef {
+fn both_forms(cells: &[Cell]) -> [RecordBatch; 2] {
+    let ints = |f: fn(&Cell) -> Option<i64>| -> ArrayRef {
         Arc::new(Int64Array::from(cells.iter().map(f).collect::<Vec<_>>()))
     };
-    let decimals = |f: Pick| -> ArrayRef {
+    let decimals = |f: fn(&Cell) -> Option<i64>| -> ArrayRef {
         let values: Vec<Option<i128>> = cells.iter().map(|c| f(c).map(i128::from)).collect();
         Arc::new(
             arrow_array::Decimal128Array::from(values)
