@@ -5,7 +5,9 @@ For every chart type (``xmr``, ``run``, ``p``, ``p_prime``, ``u``, ``u_prime``, 
 the same run:
 
 - ``rs.spc_frame(df, by="series", period="month", chart=..., denominator=...)``: exact decimals,
-  every point's centre line, limits, rules, label and sentence, the icons;
+  every point's centre line, limits, rules, label and sentence, the icons; and the same with
+  ``explain=False`` (every column but the sentences, which are left null), checked equal to the
+  full output in every other column;
 - a vectorised float64 numpy implementation, as an analyst writes it: the frame sorted into a
   (series, points) array, the chart's centre line and limits (qicharts2's formulas: P and U
   limits per point, Laney's sigma-z for the primes, the G chart's median, the T chart's 1/3.6
@@ -14,7 +16,8 @@ the same run:
   the median), and each point's label back in row order.
 
 It prints the CPU model, the load average and the versions, then the best wall and CPU time of
-``--repeat`` runs for each, their ratio, and whether ragstatus is at least as fast (issue #15).
+``--repeat`` runs for each, the ratios to numpy (full and lean), and whether ragstatus is at
+least as fast (issue #15). ``--no-lean`` leaves the ``explain=False`` runs out.
 
 Run (after a release build of the extension, see benches/README.md):
 
@@ -190,13 +193,17 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=36)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--charts", default=",".join(CHARTS))
+    parser.add_argument("--no-lean", action="store_true", help="skip the explain=False runs")
     args = parser.parse_args()
 
     print(f"CPU: {cpu_model()}, {os.cpu_count()} logical CPUs")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"ragstatus {rs.__version__}, numpy {np.__version__}, pandas {pd.__version__}, pyarrow {pa.__version__}")
     print(f"{args.series} series x {args.points} points = {args.series * args.points} rows, best of {args.repeat}")
-    print(f"{'chart':8} {'ragstatus s':>12} {'(cpu)':>8} {'numpy s':>9} {'(cpu)':>8} {'ratio':>7}  at least as fast")
+    print(
+        f"{'chart':8} {'ragstatus s':>12} {'(cpu)':>8} {'lean s':>8} {'(cpu)':>8} {'numpy s':>9} {'(cpu)':>8}"
+        f" {'ratio':>7} {'lean':>7}  at least as fast (full / lean)"
+    )
     for chart in args.charts.split(","):
         df = frame(chart, args.series, args.points)
         table = pa.Table.from_pandas(df, preserve_index=False)
@@ -206,9 +213,26 @@ def main() -> None:
             args.repeat,
         )
         assert out.num_rows == len(df) and out.column("error").null_count == len(df), chart
+        lean_wall = lean_cpu = float("nan")
+        if not args.no_lean:
+            lean, lean_wall, lean_cpu = measure(
+                lambda: rs.spc_frame(
+                    table, by="series", period="month", chart=chart, denominator=denominator, explain=False
+                ),
+                args.repeat,
+            )
+            assert lean.column("explanation").null_count == len(df), chart
+            for name in out.schema.names:
+                if name != "explanation":
+                    assert lean.column(name).equals(out.column(name)), (chart, name)
+            del lean
         _, np_wall, np_cpu = measure(lambda: labels_numpy(df, chart, args.series, args.points), args.repeat)
-        ratio = wall / np_wall
-        print(f"{chart:8} {wall:12.3f} {cpu:8.3f} {np_wall:9.3f} {np_cpu:8.3f} {ratio:7.2f}  {'yes' if ratio <= 1 else 'no'}")
+        ratio, lean_ratio = wall / np_wall, lean_wall / np_wall
+        met = f"{'yes' if ratio <= 1 else 'no'} / {'yes' if lean_ratio <= 1 else 'no'}"
+        print(
+            f"{chart:8} {wall:12.3f} {cpu:8.3f} {lean_wall:8.3f} {lean_cpu:8.3f} {np_wall:9.3f} {np_cpu:8.3f}"
+            f" {ratio:7.2f} {lean_ratio:7.2f}  {met}"
+        )
 
 
 if __name__ == "__main__":

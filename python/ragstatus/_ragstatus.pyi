@@ -2417,9 +2417,11 @@ def _spc_frame(
     value: str,
     period: Optional[str],
     denominator: Optional[str] = None,
+    explain: bool = True,
 ) -> Any:
     """Analyses every series of an Arrow frame (see ``ragstatus.spc.spc_frame``); returns a
-    ``pyarrow.RecordBatch``. The work is done without the GIL."""
+    ``pyarrow.RecordBatch``. The work is done without the GIL. ``explain=False`` leaves the
+    ``explanation`` column null."""
 
 def _roll_up_frame(
     data: Any,

@@ -128,6 +128,7 @@ def spc_frame(
     value: Optional[str] = None,
     period: Optional[str] = None,
     denominator: Optional[str] = None,
+    explain: bool = True,
     **settings: Any,
 ) -> Any:
     """Runs SPC on one series, or on every series of a frame, and returns one row per point.
@@ -165,6 +166,10 @@ def spc_frame(
     series are error rows too, naming the row in error, and are not analysed. A frame without
     the columns it needs raises :class:`~ragstatus.ParseError`.
 
+    ``explain=False`` (frames only) leaves each point's sentence out: the ``explanation``
+    column is null and every other column is the same; building the sentences is much of the
+    time on large frames.
+
     ``settings`` are the keywords of :func:`ragstatus.analyse_spc` (``improvement``,
     ``target``, ``rebase_at``, ``shift_length``, ..., or ``settings={...}``), for either form.
     """
@@ -186,12 +191,18 @@ def spc_frame(
             value="value" if value is None else _column_name(value, "value"),
             period=None if period is None else _column_name(period, "period"),
             denominator=None if denominator is None else _column_name(denominator, "denominator"),
+            explain=explain,
         )
         return _arrow_out(batch, kind)
     if by is not None or value is not None or period is not None or denominator is not None:
         raise InvalidValueError(
             "by, value, period and denominator name the columns of a frame of series; "
             f"got a {type(values).__name__}"
+        )
+    if explain is not True:
+        raise InvalidValueError(
+            f"explain: {explain!r} is not valid for one series (its SpcResult keeps every "
+            "sentence); explain=False is for a frame of series"
         )
     flavour = _flavour(values)
     if labels is None:

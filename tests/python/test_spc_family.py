@@ -124,3 +124,46 @@ def test_spc_frame_takes_a_chart_and_a_denominator_column() -> None:
     assert list(series["value"]) == [p.value for p in single.points]
     with pytest.raises(rs.InvalidValueError):
         rs.spc_frame([1, 2], denominator="cases")
+
+
+CHARTS = ["xmr", "run", "p", "p_prime", "u", "u_prime", "c", "g", "t"]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_spc_frame_explain_false_leaves_only_the_sentences_out(chart: str) -> None:
+    # Three series of 24 points with a shift, a trend and an outlier, so rules fire.
+    events = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24, 15]
+    wards, values, cases, months = [], [], [], []
+    for k, ward in enumerate(["A", "B", "C"]):
+        shifted = [v + (9 if i >= 14 and k == 1 else 0) for i, v in enumerate(events)]
+        if k == 2:
+            # Within the P chart's denominators, and far enough out for the G chart's wide limits.
+            shifted[20] = 49 if chart in ("p", "p_prime", "u", "u_prime") else 500
+        wards += [ward] * 24
+        values += shifted
+        cases += [60 + 10 * (i % 4) for i in range(24)]
+        months += [f"{2015 + (i + 3) // 12}-{(i + 3) % 12 + 1:02d}-01" for i in range(24)]
+    columns = {"ward": wards, "month": months, "value": values}
+    options: dict = {"by": "ward", "period": "month", "chart": chart}
+    if chart in ("p", "p_prime", "u", "u_prime"):
+        columns["n"] = cases
+        options["denominator"] = "n"
+    if chart == "t":
+        columns["value"] = [v + 1 for v in values]
+    table = pa.table(columns)
+    full = rs.spc_frame(table, **options)
+    lean = rs.spc_frame(table, explain=False, **options)
+    assert lean.schema == full.schema
+    assert full.column("error").null_count == full.num_rows
+    assert full.column("explanation").null_count == 0
+    assert lean.column("explanation").null_count == lean.num_rows
+    for name in full.schema.names:
+        if name != "explanation":
+            assert lean.column(name).equals(full.column(name)), name
+    if chart != "run":
+        assert any(t != "common_cause" for t in full.column("point_type").to_pylist())
+
+
+def test_spc_frame_explain_false_is_for_frames() -> None:
+    with pytest.raises(rs.InvalidValueError, match="explain"):
+        rs.spc_frame([1, 2, 3], explain=False)

@@ -69,9 +69,11 @@ pub(crate) fn run<'py>(
 }
 
 /// Analyses every series of an Arrow frame with `ragstatus.spc.spc_frame`'s rules and returns a
-/// `pyarrow.RecordBatch`. `settings` is a dict of `analyse_spc`'s settings.
+/// `pyarrow.RecordBatch`. `settings` is a dict of `analyse_spc`'s settings; `explain=False`
+/// leaves the `explanation` column null.
 #[pyfunction]
-#[pyo3(signature = (data, settings, *, by, value, period, denominator = None))]
+#[pyo3(signature = (data, settings, *, by, value, period, denominator = None, explain = true))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per column role
 fn _spc_frame<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
@@ -80,6 +82,7 @@ fn _spc_frame<'py>(
     value: String,
     period: Option<String>,
     denominator: Option<String>,
+    explain: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let settings: SpcSettings = from_plain(settings.as_any(), crate::spc::INT_KEYS)?;
     let options = SpcFrameOptions {
@@ -89,6 +92,7 @@ fn _spc_frame<'py>(
         denominator,
         settings,
         threads: 0,
+        explain,
     };
     run(py, data, |batch| spc_batch(batch, &options))
 }

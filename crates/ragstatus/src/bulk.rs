@@ -302,6 +302,55 @@ impl<const K: usize> DecimalColumns<K> {
         DecimalColumns { names, scales }
     }
 
+    /// The largest scale of each column, over this and `other`.
+    pub(crate) fn merge(&mut self, other: &Self) {
+        for (s, o) in self.scales.iter_mut().zip(other.scales) {
+            *s = (*s).max(o);
+        }
+    }
+
+    /// A row's numbers at their columns' scales, or the error of the first that does not fit
+    /// ([`misfit`](Self::misfit)'s).
+    pub(crate) fn scaled_row(
+        &self,
+        numbers: &[Option<Decimal>; K],
+    ) -> std::result::Result<[Option<i128>; K], Error> {
+        let mut out = [None; K];
+        for ((slot, v), scale) in out.iter_mut().zip(numbers).zip(self.scales) {
+            if let Some(v) = v {
+                match Self::scaled(*v, scale) {
+                    Some(m) => *slot = Some(m),
+                    None => {
+                        return Err(self
+                            .misfit(numbers)
+                            .unwrap_or_else(|| Error::overflow("a number")));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The columns, as (name, array), from each column's values already at its scale
+    /// ([`scaled_row`](Self::scaled_row)) and their validity.
+    pub(crate) fn arrays_of(
+        &self,
+        columns: Vec<(Vec<i128>, arrow_buffer::NullBufferBuilder)>,
+    ) -> Result<Vec<(&'static str, ArrayRef)>> {
+        columns
+            .into_iter()
+            .zip(self.scales)
+            .zip(self.names)
+            .map(|(((values, mut valid), scale), name)| {
+                let scale = i8::try_from(scale).unwrap_or(28);
+                Decimal128Array::try_new(values.into(), valid.finish())
+                    .and_then(|a| a.with_precision_and_scale(38, scale))
+                    .map(|a| (name, Arc::new(a) as ArrayRef))
+                    .map_err(arrow_error)
+            })
+            .collect()
+    }
+
     fn scaled(v: Decimal, scale: u32) -> Option<i128> {
         POWERS
             .get(scale.saturating_sub(v.scale()) as usize)

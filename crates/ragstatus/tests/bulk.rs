@@ -272,6 +272,130 @@ fn spc_vectors_through_the_frame_path() {
     support::run("spc_rules.json", "spc", spc_vector);
 }
 
+/// `explain: false` leaves `explanation` null and every other column as `explain: true` has it.
+fn lean_same(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<(), String> {
+    let full = SpcFrameOptions {
+        explain: true,
+        ..options.clone()
+    };
+    let lean = SpcFrameOptions {
+        explain: false,
+        ..options.clone()
+    };
+    let (full, lean) = match (spc_batch(batch, &full), spc_batch(batch, &lean)) {
+        (Ok(f), Ok(l)) => (f, l),
+        (Err(f), Err(l)) if f.to_string() == l.to_string() => return Ok(()),
+        (f, l) => return Err(format!("full {:?}, lean {:?}", f.err(), l.err())),
+    };
+    if full.schema() != lean.schema() {
+        return Err(format!(
+            "schemas {:?} and {:?}",
+            full.schema(),
+            lean.schema()
+        ));
+    }
+    for (k, field) in full.schema().fields().iter().enumerate() {
+        let (f, l) = (full.column(k), lean.column(k));
+        if field.name() == "explanation" {
+            if l.null_count() != l.len() {
+                return Err(format!("{} lean explanations", l.len() - l.null_count()));
+            }
+            // The full run writes a sentence on every row that has a point type.
+            let typed = column(&full, "point_type");
+            if (0..f.len()).any(|i| typed.is_valid(i) != f.is_valid(i)) {
+                return Err("full explanations not on every analysed row".into());
+            }
+        } else if f.to_data() != l.to_data() {
+            return Err(format!("column {} differs", field.name()));
+        }
+    }
+    Ok(())
+}
+
+fn spc_vector_lean(input: &Value, _expected: &Value) -> Result<(), String> {
+    let cells = |key: &str| -> Option<Vec<String>> {
+        input
+            .get(key)
+            .map(|v| serde_json::from_value(v.clone()).unwrap())
+    };
+    let values = cells("values").unwrap_or_default();
+    let n = values.len();
+    let settings: SpcSettings = match input.get("settings") {
+        Some(s) => serde_json::from_value(s.clone()).unwrap(),
+        None => SpcSettings::default(),
+    };
+    let labels = cells("labels").filter(|l| l.len() == n);
+    let denominators = cells("denominators").filter(|d| d.len() == n);
+    let some = |v: Vec<String>| v.into_iter().map(Some).collect::<Vec<_>>();
+    let mut columns: Vec<(&str, ArrayRef)> = vec![
+        ("ward", texts(&vec![Some("W1".into()); n])),
+        ("value", texts(&some(values))),
+    ];
+    if let Some(l) = &labels {
+        columns.push(("period", texts(&some(l.clone()))));
+    }
+    if let Some(d) = &denominators {
+        columns.push(("n", texts(&some(d.clone()))));
+    }
+    let options = SpcFrameOptions {
+        by: vec!["ward".into()],
+        period: labels.map(|_| "period".into()),
+        denominator: denominators.map(|_| "n".into()),
+        settings,
+        ..SpcFrameOptions::default()
+    };
+    lean_same(&batch_of(columns), &options)
+}
+
+#[test]
+fn spc_lean_frames_differ_only_in_their_explanations() {
+    for file in ["spc.json", "spc_rules.json", "spc_family.json"] {
+        support::run(file, "spc", spc_vector_lean);
+    }
+}
+
+#[test]
+fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_written() {
+    // Series A sets the value column's scale to 28; series B's values then need 16 + 28 digits.
+    let tiny = [
+        "0.0000000000000000000000000001",
+        "0.0000000000000000000000000003",
+        "0.0000000000000000000000000002",
+    ];
+    let big = ["1000000000000000", "1000000000000002", "1000000000000001"];
+    let values: Vec<Option<String>> = tiny
+        .iter()
+        .chain(&big)
+        .map(|v| Some(v.to_string()))
+        .collect();
+    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
+        .map(|k| Some(k.to_string()))
+        .to_vec();
+    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    for explain in [true, false] {
+        let options = SpcFrameOptions {
+            by: vec!["series".into()],
+            explain,
+            ..SpcFrameOptions::default()
+        };
+        let out = spc_batch(&batch, &options).unwrap();
+        assert_eq!(out.num_rows(), 6);
+        for (i, v) in tiny.iter().enumerate() {
+            assert_eq!(text(&out, "error", i), None);
+            assert_eq!(decimal(&out, "value", i), Some(v.parse().unwrap()));
+            assert_eq!(text(&out, "point_type", i).as_deref(), Some("common_cause"));
+        }
+        for i in 3..6 {
+            let message = text(&out, "error", i).unwrap();
+            assert!(message.contains(&format!("row[{i}]")), "{message}");
+            assert!(message.contains("digits before the point"), "{message}");
+            assert_eq!(decimal(&out, "value", i), None);
+            assert_eq!(text(&out, "point_type", i), None);
+            assert_eq!(text(&out, "label", i), None);
+        }
+    }
+}
+
 #[test]
 fn spc_rows_in_error_are_reported_and_break_only_their_series() {
     let n = 14;
@@ -426,6 +550,7 @@ proptest! {
             ..SpcFrameOptions::default()
         };
         let out = spc_batch(&batch, &options).unwrap();
+        prop_assert_eq!(lean_same(&batch, &options), Ok(()));
         prop_assert_eq!(out.num_rows(), n);
         accounted(&out, "point_type");
         for i in 0..n {

@@ -9,7 +9,7 @@
 //! | denominator ([`SpcFrameOptions::denominator`], optional) | as `value` | the point's denominator, for the P, P′, U and U′ charts of [`SpcSettings::chart`] (SPEC §12a); `value` is then the numerator and the output `value` numerator / denominator |
 //! | period ([`SpcFrameOptions::period`], optional) | `Date32` / `Date64` / `Timestamp`, integers, or text (period labels such as `2015/16 Q1`, read with the April calendar, or dates as `yyyy-mm-dd` / `dd/mm/yyyy`) | orders the points of each series and names them in the explanations; without it each series is in input order and its points are "point 1", "point 2", ... |
 //!
-//! Each series is analysed with [`spc_chart`] and the settings of
+//! Each series is analysed with [`spc_chart`](crate::spc::spc_chart) and the settings of
 //! [`SpcFrameOptions::settings`], exactly as one call per series would.
 //!
 //! # Output
@@ -17,8 +17,10 @@
 //! The key columns (as they came in), then [`SPC_COLUMNS`]: one row per input row, in input
 //! order (`row` is its position). `index` is the point's position in its series (after
 //! ordering), and the columns from `label` to `explanation` are those of
-//! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
-//! `assurance` are the series' icons, repeated on each of its rows.
+//! [`SpcPoint`]; `trial_limits` is its segment's flag, `variation` and
+//! `assurance` are the series' icons, repeated on each of its rows. With
+//! [`SpcFrameOptions::explain`] off, `explanation` is null on every row and the sentences are
+//! never built; every other column is the same.
 //!
 //! A row is an error row when its key is null, its value (or denominator) is missing or
 //! unreadable (SPC needs an
@@ -34,6 +36,7 @@ use std::sync::Arc;
 use arrow_array::cast::AsArray;
 use arrow_array::types::Int64Type;
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_buffer::NullBufferBuilder;
 use arrow_schema::DataType;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -45,7 +48,7 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{Assurance, SpcResult, SpcSettings, spc_chart};
+use crate::spc::{Assurance, Detail, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -97,6 +100,9 @@ pub struct SpcFrameOptions {
     pub settings: SpcSettings,
     /// Threads to use; 0: as many as the machine has (one for small frames).
     pub threads: usize,
+    /// Whether each point's sentence is written; `false` leaves `explanation` null (every other
+    /// column is the same) and skips building the sentences, for speed on large frames.
+    pub explain: bool,
 }
 
 impl Default for SpcFrameOptions {
@@ -108,6 +114,7 @@ impl Default for SpcFrameOptions {
             denominator: None,
             settings: SpcSettings::default(),
             threads: 0,
+            explain: true,
         }
     }
 }
@@ -193,6 +200,19 @@ struct At {
     point: usize,
 }
 
+/// A point's numbers, in the order of [`NUMBERS`].
+fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
+    [
+        Some(p.value),
+        Some(p.mean),
+        p.lower_process_limit,
+        p.upper_process_limit,
+        p.lower_two_sigma,
+        p.upper_two_sigma,
+        p.moving_range,
+    ]
+}
+
 fn assurance_name(a: Assurance) -> &'static str {
     match a {
         Assurance::ConsistentPass => "consistent_pass",
@@ -257,6 +277,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
 
     // Series numbered in order of first appearance.
     let mut codes: Vec<HashMap<&str, u32>> = vec![HashMap::new(); keys.len()];
+    // Each key column's cell and code on the row before: sorted frames repeat it, unhashed.
+    let mut previous: Vec<Option<(&str, u32)>> = vec![None; keys.len()];
     let mut series_ids: HashMap<Box<[u32]>, u32> = HashMap::new();
     let mut tuple: Vec<u32> = Vec::with_capacity(keys.len());
     let mut last: Option<(Vec<u32>, u32)> = None;
@@ -270,7 +292,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     for i in 0..n {
         let read = (|| -> Result<Point> {
             tuple.clear();
-            for ((column, key_values), codes) in keys.iter().zip(codes.iter_mut()) {
+            for (((column, key_values), codes), previous) in
+                keys.iter().zip(codes.iter_mut()).zip(previous.iter_mut())
+            {
                 if key_values.is_null(i) {
                     let name = batch.schema_ref().field(*column).name().clone();
                     let e = Error::new(ErrorKind::Missing {
@@ -279,7 +303,13 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     return Err(row_error(e, i, &name));
                 }
                 let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                tuple.push(*codes.entry(key_values.value(i)).or_insert(next));
+                let cell = key_values.value(i);
+                let code = match *previous {
+                    Some((last, code)) if last == cell => code,
+                    _ => *codes.entry(cell).or_insert(next),
+                };
+                *previous = Some((cell, code));
+                tuple.push(code);
             }
             // Frames come sorted by key: the row before is the likely match.
             let series = match last.as_ref().filter(|(t, _)| *t == tuple) {
@@ -408,7 +438,12 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // A series with an error row is not analysed: its chart would be another chart.
     let threads = thread_count(options.threads, n);
     let settings = &options.settings;
-    let analysed: Vec<Option<std::result::Result<SpcResult, Error>>> =
+    // The labels are written from `label_texts`: no string per point in the analysis.
+    let detail = Detail {
+        explanations: options.explain,
+        point_labels: false,
+    };
+    let analysed: Vec<Option<std::result::Result<(SpcResult, DecimalColumns<7>), Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
             let mut dens: Vec<Decimal> = Vec::new();
@@ -436,9 +471,24 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             }
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
-            spc_chart(&values, dens, labels, settings)
+            // The scales are found here, while the series' points are still in cache.
+            spc_chart_with(&values, dens, labels, settings, detail).map(|result| {
+                let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
+                (result, scales)
+            })
         });
 
+    let row_labels: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| match r {
+            Ok(p) if ordered => Some(
+                p.label
+                    .and_then(|k| label_texts.get(k as usize))
+                    .map_or("", String::as_str),
+            ),
+            _ => None,
+        })
+        .collect();
     // Each output row: its series' point, or its error.
     let mut at: Vec<Option<std::result::Result<At, Error>>> =
         rows.into_iter().map(|r| r.err().map(Err)).collect();
@@ -475,41 +525,18 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             .get(a.series)
             .and_then(Option::as_ref)
             .and_then(|x| x.as_ref().ok())
-            .and_then(|result| result.points.get(a.point).map(|p| (result, p)))
+            .and_then(|(result, _)| result.points.get(a.point).map(|p| (result, p)))
     };
-    let numbers = |a: &At| -> Option<[Option<Decimal>; 7]> {
-        point(a).map(|(_, p)| {
-            [
-                Some(p.value),
-                Some(p.mean),
-                p.lower_process_limit,
-                p.upper_process_limit,
-                p.lower_two_sigma,
-                p.upper_two_sigma,
-                p.moving_range,
-            ]
-        })
-    };
-    let decimals = DecimalColumns::new(
-        NUMBERS,
-        at.iter()
-            .filter_map(|a| a.as_ref().ok())
-            .filter_map(numbers),
-    );
-    for (r, slot) in at.iter_mut().enumerate() {
-        let misfit = match slot {
-            Ok(a) => numbers(a).and_then(|x| decimals.misfit(&x)),
-            Err(_) => None,
-        };
-        if let Some(e) = misfit {
-            *slot = Err(e.with_field(format!("row[{r}]")));
-        }
+    let mut decimals = DecimalColumns::new(NUMBERS, std::iter::empty());
+    for (_, scales) in analysed.iter().flatten().flatten() {
+        decimals.merge(scales);
     }
 
+    // One pass over the points: each is read once, its numbers checked and written with the rest.
     let mut label = text_builder(n, 10);
     let mut rules = text_builder(n, 6);
     let mut point_type = text_builder(n, 16);
-    let mut explanation = text_builder(n, 40);
+    let mut explanation = text_builder(n, if options.explain { 40 } else { 0 });
     let mut variation = text_builder(n, 16);
     let mut assurance = text_builder(n, 8);
     let mut index = Vec::with_capacity(n);
@@ -517,23 +544,58 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut used = Vec::with_capacity(n);
     let mut special = Vec::with_capacity(n);
     let mut trial = Vec::with_capacity(n);
-    for slot in &at {
-        match slot.as_ref().ok().and_then(|a| point(a).map(|x| (a, x))) {
-            Some((a, (result, p))) => {
-                index.push(Some(a.point));
-                label.append_option(p.label.as_deref());
+    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
+        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
+        .collect();
+    for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
+        let found = match slot {
+            Ok(a) => point(a)
+                .map(|(result, p)| (a.point, result, p, decimals.scaled_row(&numbers_of(p)))),
+            Err(_) => None,
+        };
+        let found = match found {
+            Some((k, result, p, Ok(scaled))) => Some((k, result, p, scaled)),
+            Some((_, _, _, Err(e))) => {
+                *slot = Err(e.with_field(format!("row[{r}]")));
+                None
+            }
+            None => None,
+        };
+        match found {
+            Some((k, result, p, scaled)) => {
+                for ((values, valid), v) in number_columns.iter_mut().zip(scaled) {
+                    values.push(v.unwrap_or_default());
+                    valid.append(v.is_some());
+                }
+                index.push(Some(k));
+                label.append_option(*row_label);
                 segment.push(Some(p.segment));
                 used.push(Some(p.moving_range_used));
-                let names: Vec<&str> = p.rules.iter().map(|r| r.as_str()).collect();
-                rules.append_value(names.join(","));
+                // Most points have no rule or one: no joined string to build for them.
+                match p.rules.as_slice() {
+                    [] => rules.append_value(""),
+                    [one] => rules.append_value(one.as_str()),
+                    many => {
+                        let names: Vec<&str> = many.iter().map(|r| r.as_str()).collect();
+                        rules.append_value(names.join(","));
+                    }
+                }
                 point_type.append_value(p.point_type.as_str());
                 special.push(Some(p.point_type.is_special_cause()));
-                explanation.append_value(&p.explanation);
+                if options.explain {
+                    explanation.append_value(&p.explanation);
+                } else {
+                    explanation.append_null();
+                }
                 trial.push(result.segments.get(p.segment).map(|s| s.trial_limits));
                 variation.append_option(result.variation.map(|v| v.as_str()));
                 assurance.append_option(result.assurance.map(assurance_name));
             }
             None => {
+                for (values, valid) in &mut number_columns {
+                    values.push(0);
+                    valid.append_null();
+                }
                 index.push(None);
                 label.append_null();
                 segment.push(None);
@@ -548,7 +610,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             }
         }
     }
-    let numbers_out = decimals.arrays(at.iter().map(|a| a.as_ref().ok().and_then(numbers)))?;
+    let numbers_out = decimals.arrays_of(number_columns)?;
     let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
 
     let schema = batch.schema();

@@ -89,12 +89,35 @@ fn plotted(
     Ok(out)
 }
 
+/// A sentence, built only when sentences are wanted: a lean run skips the formatting.
+fn worded(explain: bool, text: impl FnOnce() -> String) -> String {
+    if explain { text() } else { String::new() }
+}
+
+/// What [`analyse`] writes beyond the figures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Detail {
+    /// The sentences: each signal's and point's, and the summary; else they are left empty.
+    pub(crate) explanations: bool,
+    /// Each point's label; else it is left `None` (a caller that has the labels writes them).
+    pub(crate) point_labels: bool,
+}
+
+impl Detail {
+    pub(crate) const FULL: Detail = Detail {
+        explanations: true,
+        point_labels: true,
+    };
+}
+
 pub(super) fn analyse<S: AsRef<str>>(
     numerators: &[Decimal],
     denominators: Option<&[Decimal]>,
     labels: Option<&[S]>,
     settings: &SpcSettings,
+    detail: Detail,
 ) -> Result<SpcResult> {
+    let explain = detail.explanations;
     settings.validate(numerators.len())?;
     let chart = settings.chart;
     let values = &plotted(chart, numerators, denominators)?[..];
@@ -226,7 +249,11 @@ pub(super) fn analyse<S: AsRef<str>>(
                 end: last,
                 points: members.len(),
                 point_type,
-                explanation: format!("{explanation}: {}", point_type.describe()),
+                explanation: if explain {
+                    format!("{explanation}: {}", point_type.describe())
+                } else {
+                    String::new()
+                },
             });
             for &m in members {
                 if let Some(f) = flags.get_mut(at(m) + start) {
@@ -248,19 +275,23 @@ pub(super) fn analyse<S: AsRef<str>>(
                 let (direction, text) = match (l.upper, l.lower) {
                     (Some(u), _) if y > u => (
                         SignalDirection::High,
-                        format!(
-                            "{} is above the upper process limit of {}",
-                            name(i),
-                            show(u, dp)
-                        ),
+                        worded(explain, || {
+                            format!(
+                                "{} is above the upper process limit of {}",
+                                name(i),
+                                show(u, dp)
+                            )
+                        }),
                     ),
                     (_, Some(l)) => (
                         SignalDirection::Low,
-                        format!(
-                            "{} is below the lower process limit of {}",
-                            name(i),
-                            show(l, dp)
-                        ),
+                        worded(explain, || {
+                            format!(
+                                "{} is below the lower process limit of {}",
+                                name(i),
+                                show(l, dp)
+                            )
+                        }),
                     ),
                     _ => continue,
                 };
@@ -291,7 +322,9 @@ pub(super) fn analyse<S: AsRef<str>>(
                     SignalDirection::High => "increasing",
                     SignalDirection::Low => "decreasing",
                 };
-                let text = format!("{} points in a row {word} from {}", members.len(), name(a));
+                let text = worded(explain, || {
+                    format!("{} points in a row {word} from {}", members.len(), name(a))
+                });
                 if let Some(&shared) = members.first()
                     && let Some(f) = flags.get_mut(start + at(shared))
                 {
@@ -356,12 +389,14 @@ pub(super) fn analyse<S: AsRef<str>>(
                     SignalDirection::High => "upper",
                     SignalDirection::Low => "lower",
                 };
-                let text = format!(
-                    "{} of {} points in a row beyond the {line} 2σ line from {}",
-                    members.len(),
-                    b + 3 - a,
-                    name(a)
-                );
+                let text = worded(explain, || {
+                    format!(
+                        "{} of {} points in a row beyond the {line} 2σ line from {}",
+                        members.len(),
+                        b + 3 - a,
+                        name(a)
+                    )
+                });
                 add(
                     &mut signals,
                     &mut flags,
@@ -382,11 +417,13 @@ pub(super) fn analyse<S: AsRef<str>>(
                     SignalDirection::High => "above",
                     SignalDirection::Low => "below",
                 };
-                let text = format!(
-                    "{} points in a row {word} {centre_name} from {}",
-                    members.len(),
-                    name(a)
-                );
+                let text = worded(explain, || {
+                    format!(
+                        "{} points in a row {word} {centre_name} from {}",
+                        members.len(),
+                        name(a)
+                    )
+                });
                 add(
                     &mut signals,
                     &mut flags,
@@ -431,13 +468,15 @@ pub(super) fn analyse<S: AsRef<str>>(
                     SignalDirection::High => "above",
                     SignalDirection::Low => "below",
                 };
-                let text = format!(
-                    "a run of {} points {word} {centre_name} from {} (more than {} in {} useful observations)",
-                    members.len(),
-                    name(members.first().copied().unwrap_or(0)),
-                    longest_max,
-                    n_useful
-                );
+                let text = worded(explain, || {
+                    format!(
+                        "a run of {} points {word} {centre_name} from {} (more than {} in {} useful observations)",
+                        members.len(),
+                        name(members.first().copied().unwrap_or(0)),
+                        longest_max,
+                        n_useful
+                    )
+                });
                 add(
                     &mut signals,
                     &mut flags,
@@ -458,6 +497,7 @@ pub(super) fn analyse<S: AsRef<str>>(
             points.push(SpcPoint {
                 index,
                 label: labels
+                    .filter(|_| detail.point_labels)
                     .and_then(|l| l.get(index))
                     .map(|l| l.as_ref().to_string()),
                 value: y,
@@ -514,11 +554,14 @@ pub(super) fn analyse<S: AsRef<str>>(
         match winner {
             Some(winner) => {
                 point.point_type = PointType::special_cause(winner.direction, improvement);
-                point.explanation = signals
-                    .get(winner.signal)
-                    .map(|s| s.explanation.clone())
-                    .unwrap_or_default();
+                if explain {
+                    point.explanation = signals
+                        .get(winner.signal)
+                        .map(|s| s.explanation.clone())
+                        .unwrap_or_default();
+                }
             }
+            None if !explain => {}
             None => {
                 point.explanation = match &point.excluded {
                     Some(reason) => format!("excluded from the lines and rules: {reason}"),
@@ -566,7 +609,11 @@ pub(super) fn analyse<S: AsRef<str>>(
         }
     };
 
-    let explanation = summarise(&points, &segments, settings, assurance, dp, &namer);
+    let explanation = if explain {
+        summarise(&points, &segments, settings, assurance, dp, &namer)
+    } else {
+        String::new()
+    };
     Ok(SpcResult {
         chart,
         improvement,

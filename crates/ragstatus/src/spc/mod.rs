@@ -145,6 +145,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use crate::polarity::Polarity;
 
+pub(crate) use analyse::Detail;
 use analyse::analyse;
 pub use xmr::xmr_limits;
 
@@ -775,7 +776,7 @@ pub struct SpcResult {
 /// # Ok::<(), ragstatus::Error>(())
 /// ```
 pub fn spc(values: &[Decimal], settings: &SpcSettings) -> Result<SpcResult> {
-    analyse::<&str>(values, None, None, settings)
+    analyse::<&str>(values, None, None, settings, Detail::FULL)
 }
 
 /// As [`spc`], with a label (such as a period, "2015/16 Q1") for each point, used in the results
@@ -803,7 +804,7 @@ pub fn spc_with_labels<S: AsRef<str>>(
             expected: values.len(),
         }));
     }
-    analyse(values, None, Some(labels), settings)
+    analyse(values, None, Some(labels), settings, Detail::FULL)
 }
 
 /// Any chart of the family (SPEC §12a): `values` (numerators for P, P′, U and U′), one
@@ -828,6 +829,17 @@ pub fn spc_chart<S: AsRef<str>>(
     labels: Option<&[S]>,
     settings: &SpcSettings,
 ) -> Result<SpcResult> {
+    spc_chart_with(values, denominators, labels, settings, Detail::FULL)
+}
+
+/// [`spc_chart`], writing only the `detail` asked for (the bulk path's lean run).
+pub(crate) fn spc_chart_with<S: AsRef<str>>(
+    values: &[Decimal],
+    denominators: Option<&[Decimal]>,
+    labels: Option<&[S]>,
+    settings: &SpcSettings,
+    detail: Detail,
+) -> Result<SpcResult> {
     if let Some(labels) = labels
         && labels.len() != values.len()
     {
@@ -837,7 +849,7 @@ pub fn spc_chart<S: AsRef<str>>(
             expected: values.len(),
         }));
     }
-    analyse(values, denominators, labels, settings)
+    analyse(values, denominators, labels, settings, detail)
 }
 
 #[cfg(test)]
