@@ -85,8 +85,29 @@ fn marker(point_type: PointType, x: f64, y: f64) -> String {
     }
 }
 
-fn f(value: Decimal) -> f64 {
+pub(super) fn f(value: Decimal) -> f64 {
     value.to_f64().unwrap_or(0.0)
+}
+
+/// The names at the right-hand end of a chart's lines (limits, target, centre), each at its
+/// line's height, pushed down where two would overlap. Shared by the XmR and funnel charts,
+/// whose plot areas end at the same `RIGHT`.
+pub(super) fn end_labels(svg: &mut String, mut names: Vec<(f64, String, &str)>) {
+    names.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut previous = f64::NEG_INFINITY;
+    for (ty, _, _) in names.iter_mut() {
+        *ty = ty.max(previous + 12.0);
+        previous = *ty;
+    }
+    for (ty, text, fill) in names {
+        let _ = write!(
+            svg,
+            "<text x=\"{tx:.1}\" y=\"{yy:.1}\" fill=\"{fill}\">{t}</text>",
+            tx = RIGHT + 6.0,
+            yy = ty + 4.0,
+            t = escape(&text)
+        );
+    }
 }
 
 /// A horizontal line between two x positions.
@@ -299,21 +320,7 @@ pub fn xmr_chart(id: &str, name: &str, view: &SpcView) -> String {
         if let Some(t) = result.target {
             names.push((y(f(t)), format!("Target {}", view.show(t)), TARGET));
         }
-        names.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut previous = f64::NEG_INFINITY;
-        for (ty, _, _) in names.iter_mut() {
-            *ty = ty.max(previous + 12.0);
-            previous = *ty;
-        }
-        for (ty, text, fill) in names {
-            let _ = write!(
-                svg,
-                "<text x=\"{tx:.1}\" y=\"{yy:.1}\" fill=\"{fill}\">{t}</text>",
-                tx = RIGHT + 6.0,
-                yy = ty + 4.0,
-                t = escape(&text)
-            );
-        }
+        end_labels(&mut svg, names);
     }
 
     // The legend: markers, then lines.

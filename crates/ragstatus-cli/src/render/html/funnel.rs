@@ -19,8 +19,9 @@ use std::fmt::Write as _;
 
 use ragstatus::Decimal;
 use ragstatus::interval::ConfidenceLevel;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::prelude::FromPrimitive;
 
+use super::chart::{end_labels, f};
 use crate::model::group_thousands;
 use crate::render::escape::html as escape;
 use crate::render::view::{FunnelUnitView, FunnelView, NationalShown};
@@ -36,10 +37,6 @@ const SAMPLES: usize = 48;
 
 const INK: &str = "#1d1d1f";
 const GREY: &str = "#5f6368";
-
-fn f(value: Decimal) -> f64 {
-    value.to_f64().unwrap_or(0.0)
-}
 
 /// Fill of a comparator's marker by its outcome.
 fn colour(outcome: &str) -> &'static str {
@@ -267,21 +264,7 @@ pub fn funnel_chart(row: &NationalShown, plot: &FunnelView, against: &str) -> St
                 names.push((y(*v), text.to_string(), GREY));
             }
         }
-        names.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut previous = f64::NEG_INFINITY;
-        for (ty, _, _) in names.iter_mut() {
-            *ty = ty.max(previous + 12.0);
-            previous = *ty;
-        }
-        for (ty, text, fill) in names {
-            let _ = write!(
-                svg,
-                "<text x=\"{tx:.1}\" y=\"{yy:.1}\" fill=\"{fill}\">{t}</text>",
-                tx = RIGHT + 6.0,
-                yy = ty + 4.0,
-                t = escape(&text)
-            );
-        }
+        end_labels(&mut svg, names);
     }
 
     // The legend: markers, then lines.
