@@ -64,6 +64,17 @@ def keys_of(by: Union[str, Sequence[str]]) -> list[str]:
     return keys
 
 
+def split_key_error(key: Mapping[str, Any], partitions: Sequence[int], count: int, remedy: str) -> InvalidValueError:
+    """The error of ``partitioned=True`` on a frame whose ``key`` has rows in several
+    ``partitions`` (``count`` keys split so); ``remedy`` says how to write the files instead."""
+    named = ", ".join(f"{k}={v!r}" for k, v in key.items())
+    return InvalidValueError(
+        f"partitioned=True, but the rows of {named} are in partitions "
+        f"{', '.join(map(str, partitions))} ({count} key(s) split so); expected each key's rows "
+        f"in one partition: {remedy}"
+    )
+
+
 def definitions_text(definitions: DefinitionsLike) -> str:
     """The definitions as JSON text: what is shipped once to each worker."""
     return _definitions(definitions).to_json()

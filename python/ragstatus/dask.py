@@ -31,8 +31,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Union
 
-from ragstatus._distributed import ROW_ID, Plan, definitions_from_text, definitions_text, keys_of, plan
-from ragstatus._ragstatus import InvalidValueError, Period
+from ragstatus._distributed import (
+    ROW_ID,
+    Plan,
+    definitions_from_text,
+    definitions_text,
+    keys_of,
+    plan,
+    split_key_error,
+)
+from ragstatus._ragstatus import Period
 from ragstatus.frame import DefinitionsLike, _from_arrow, _names, _pandas_to_arrow, summary_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,14 +66,12 @@ def _check_partitioned(ddf: Any, keys: list[str]) -> None:
     split = found[found.duplicated(keys, keep=False)]
     if len(split):
         first = split.iloc[0]
-        key = ", ".join(f"{k}={first[k]!r}" for k in keys)
         parts = sorted(int(p) for p in split.loc[(split[keys] == first[keys]).all(axis=1), "partition"])
-        many = split.drop_duplicates(keys)
-        raise InvalidValueError(
-            f"partitioned=True, but the rows of {key} are in partitions "
-            f"{', '.join(map(str, parts))} ({len(many)} key(s) split so); expected each key's rows "
-            "in one partition: write one file per range of keys, or leave partitioned=False and "
-            "the frame is shuffled by key"
+        raise split_key_error(
+            {k: first[k] for k in keys},
+            parts,
+            len(split.drop_duplicates(keys)),
+            "write one file per range of keys, or leave partitioned=False and the frame is shuffled by key",
         )
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Optional, Union
 
-from ragstatus._distributed import ROW_ID, definitions_from_text, definitions_text, keys_of, plan
+from ragstatus._distributed import ROW_ID, definitions_from_text, definitions_text, keys_of, plan, split_key_error
 from ragstatus._ragstatus import InvalidValueError, Period
 from ragstatus.frame import STATUS_CATEGORIES, DefinitionsLike, _name, _names
 
@@ -101,13 +101,12 @@ def _check_partitioned(df: DataFrame, keys: list[str]) -> None:
     found = split.orderBy(*keys).limit(1).collect()
     if found:
         first = found[0]
-        key = ", ".join(f"{k}={first[k]!r}" for k in keys)
-        raise InvalidValueError(
-            f"partitioned=True, but the rows of {key} are in partitions "
-            f"{', '.join(map(str, first['partitions']))} ({split.count()} key(s) split so); expected "
-            "each key's rows in one partition: write one file per range of keys (each smaller than "
-            "spark.sql.files.maxPartitionBytes), or leave partitioned=False and the frame is "
-            "grouped by key"
+        raise split_key_error(
+            {k: first[k] for k in keys},
+            first["partitions"],
+            split.count(),
+            "write one file per range of keys (each smaller than spark.sql.files.maxPartitionBytes), "
+            "or leave partitioned=False and the frame is grouped by key",
         )
 
 
