@@ -390,6 +390,30 @@ mod tests {
     }
 
     #[test]
+    fn anhoej_limits_match_every_row_of_the_qicharts2_table() {
+        // qicharts2 vignettes/qicharts2.Rmd, Appendix 2: the lower limit for crossings for
+        // n = 10, 11, ..., 100 useful observations, as knitr prints it.
+        const CROSSINGS: [usize; 91] = [
+            2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 8, 9, 9, 10, 10, 11, 11, 11, 12, 12,
+            13, 13, 14, 14, 14, 15, 15, 16, 16, 17, 17, 17, 18, 18, 19, 19, 20, 20, 21, 21, 21, 22,
+            22, 23, 23, 24, 24, 25, 25, 25, 26, 26, 27, 27, 28, 28, 29, 29, 29, 30, 30, 31, 31, 32,
+            32, 33, 33, 34, 34, 34, 35, 35, 36, 36, 37, 37, 38, 38, 39, 39, 39, 40, 40, 41, 41,
+        ];
+        for (n, crossings) in (10..=100).zip(CROSSINGS) {
+            // The same table's upper limit for the longest run steps up at 12, 23, 46 and 91.
+            let run = match n {
+                ..=11 => 6,
+                ..=22 => 7,
+                ..=45 => 8,
+                ..=90 => 9,
+                _ => 10,
+            };
+            assert_eq!(longest_run_maximum(n), run, "longest run, n = {n}");
+            assert_eq!(crossings_minimum(n - 1), crossings, "crossings, n = {n}");
+        }
+    }
+
+    #[test]
     fn fast_rounding_agrees_with_the_exact_path() {
         let exact = |x: f64| {
             Decimal::from_scientific(&format!("{x:.9e}"))
