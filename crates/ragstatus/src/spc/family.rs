@@ -402,10 +402,10 @@ mod tests {
         for (n, crossings) in (10..=100).zip(CROSSINGS) {
             // The same table's upper limit for the longest run steps up at 12, 23, 46 and 91.
             let run = match n {
-                ..=11 => 6,
-                ..=22 => 7,
-                ..=45 => 8,
-                ..=90 => 9,
+                10..=11 => 6,
+                12..=22 => 7,
+                23..=45 => 8,
+                46..=90 => 9,
                 _ => 10,
             };
             assert_eq!(longest_run_maximum(n), run, "longest run, n = {n}");
