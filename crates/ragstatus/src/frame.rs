@@ -105,7 +105,7 @@
 //! ```
 
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -711,14 +711,16 @@ fn duplicate_error(
     )
 }
 
+/// A row read by [`read_actuals`]: its number and its observation.
+type ReadCopy = (usize, Option<Observation>);
+
 /// A frame's actuals as series, each indicator's observations by period: what
 /// [`read_actuals`] gives.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrameActuals {
     /// Each indicator's series, by id. A row with no value recorded is a period with `None`, so
     /// that every row is accounted for.
-    pub series:
-        std::collections::BTreeMap<String, std::collections::BTreeMap<Period, Option<Observation>>>,
+    pub series: BTreeMap<String, BTreeMap<Period, Option<Observation>>>,
     /// The rows that could not be read, in row order, each naming its `row[i]` and column: the
     /// same errors [`evaluate_batch`] reports for them (a duplicate's copies all, none of them
     /// entering the series).
@@ -728,10 +730,7 @@ pub struct FrameActuals {
 impl FrameActuals {
     /// The rows read into the series (each period, `None` included).
     pub fn rows_read(&self) -> usize {
-        self.series
-            .values()
-            .map(std::collections::BTreeMap::len)
-            .sum()
+        self.series.values().map(BTreeMap::len).sum()
     }
 }
 
@@ -790,8 +789,8 @@ pub fn read_actuals(
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let mut errors: Vec<(usize, Error)> = Vec::new();
-    let mut found: std::collections::BTreeMap<(usize, Period), Vec<(usize, Option<Observation>)>> =
-        std::collections::BTreeMap::new();
+    // Each (indicator, period) read, with its rows and their observations.
+    let mut found: BTreeMap<(usize, Period), Vec<ReadCopy>> = BTreeMap::new();
     let reads = read_rows(defs, &input, &options, &lookup, 0..batch.num_rows());
     for (row, read) in reads.into_iter().enumerate() {
         match read {
@@ -802,8 +801,7 @@ pub fn read_actuals(
             Err(e) => errors.push((row, e)),
         }
     }
-    let mut series: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
-        std::collections::BTreeMap::new();
+    let mut series: BTreeMap<_, BTreeMap<_, _>> = BTreeMap::new();
     for ((index, period), copies) in found {
         let id = defs
             .indicators
