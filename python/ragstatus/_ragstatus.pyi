@@ -2409,6 +2409,17 @@ def _evaluate_frame(
     text: str = ...,
 ) -> Any: ...
 
+def _read_actuals(
+    data: Any,
+    definitions: Definitions,
+    *,
+    indicator: str,
+    period_column: str,
+    value: str,
+    numerator: str,
+    denominator: str,
+) -> tuple[dict[str, dict[Period, Any]], list[RagstatusError]]: ...
+
 def _spc_frame(
     data: Any,
     settings: dict[str, Any],

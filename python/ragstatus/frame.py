@@ -54,13 +54,12 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from ragstatus._ragstatus import (
     _STATUS_NAMES,
     Definitions,
-    DuplicateError,
     InvalidValueError,
     ParseError,
     Period,
     _evaluate_frame,
+    _read_actuals,
 )
-from ragstatus.budget import _narrow
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -116,17 +115,6 @@ def _is_missing(v: object) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
-def _records(df: Any) -> tuple[str, list[dict[str, Any]]]:
-    module = type(df).__module__.split(".")[0]
-    # Only frames: pandas.NA, say, also comes from the pandas package.
-    if module == "polars" and hasattr(df, "to_dicts"):
-        return "polars", _narrow(df, list(df.to_dicts()))
-    if module == "pandas" and hasattr(df, "to_dict"):
-        return "pandas", _narrow(df, list(df.to_dict("records")))
-    raise InvalidValueError(f"expected a pandas or polars DataFrame, got {type(df).__name__}")
-
-
-
 def _definitions(definitions: DefinitionsLike) -> Definitions:
     if isinstance(definitions, Definitions):
         return definitions
@@ -145,34 +133,33 @@ def actuals_from_frame(
 ) -> dict[str, dict[Period, Any]]:
     """The actuals of a long frame as ``{indicator id: {Period: observation}}``.
 
-    Periods are read with the definitions' calendar. A row with neither a value nor both a
-    numerator and a denominator records nothing. The same indicator and period twice is a
-    :class:`DuplicateError`.
+    The frame is read by the same reader as :func:`evaluate_frame` (pandas, polars or pyarrow;
+    the same columns, exact numbers and period rules): a value is a ``Decimal``, a fraction a
+    ``(numerator, denominator)`` tuple of ``Decimal``, and a row with no value recorded is
+    ``None`` for its period, so every row is accounted for. A row that cannot be read (an
+    unknown indicator, an unreadable period or number, a value and a fraction together, the
+    same indicator and period twice) raises its :class:`RagstatusError` subclass (a duplicate
+    is a :class:`DuplicateError`) naming the row and column; the other bad rows are listed in
+    the exception's notes (``__notes__``), so one call shows every problem.
     """
     defs = _definitions(definitions)
-    _, rows = _records(df)
-    out: dict[str, dict[Period, Any]] = {}
-    for line, row in enumerate(rows):
-        ind = row.get(indicator)
-        if _is_missing(ind):
-            continue
-        ind = str(ind)
-        label = row.get(period)
-        p = label if isinstance(label, Period) else defs.period(str(label))
-        num, den = row.get(numerator), row.get(denominator)
-        if not _is_missing(num) and not _is_missing(den):
-            obs: Any = (num, den)
-        elif not _is_missing(row.get(value)):
-            obs = row.get(value)
-        else:
-            continue
-        series = out.setdefault(ind, {})
-        if p in series:
-            err = DuplicateError(f"row {line}: indicator {ind}, period {p.label} given twice")
-            err.indicator, err.period, err.kind = ind, p.label, "Duplicate"
-            raise err
-        series[p] = obs
-    return out
+    _, data = _to_arrow(df)
+    series, errors = _read_actuals(
+        data,
+        defs,
+        indicator=_name(indicator, "indicator"),
+        period_column=_name(period, "period"),
+        value=_name(value, "value"),
+        numerator=_name(numerator, "numerator"),
+        denominator=_name(denominator, "denominator"),
+    )
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            notes = [f"{len(errors) - 1} more rows could not be read:"] + [str(e) for e in errors[1:]]
+            first.__notes__ = [*getattr(first, "__notes__", []), *notes]
+        raise first
+    return series
 
 
 def _names(names: Any, what: str) -> list[str]:

@@ -199,6 +199,45 @@ def test_duplicate_rows_are_an_error() -> None:
         rs.actuals_from_frame(df, DATA / "indicators.toml")
 
 
+def test_actuals_from_frame_reads_as_evaluate_frame_reads() -> None:
+    # One reader for both: exact Decimals, a fraction as a tuple, a blank row as None.
+    df = pd.DataFrame(
+        {
+            "indicator": ["SW-02", "SW-02", "SW-02"],
+            "period": ["2015/16 Q1", "2015/16 Q2", "2015/16 Q3"],
+            "value": [44.1, None, None],
+            "numerator": [None, 3, None],
+            "denominator": [None, 7, None],
+        }
+    )
+    q1, q2, q3 = (rs.Period(f"2015/16 Q{q}") for q in (1, 2, 3))
+    expected = {"SW-02": {q1: Decimal("44.1"), q2: (Decimal(3), Decimal(7)), q3: None}}
+    assert rs.actuals_from_frame(df, DATA / "indicators.toml") == expected
+    assert rs.actuals_from_frame(pl.from_pandas(df), DATA / "indicators.toml") == expected
+    assert rs.actuals_from_frame(pa.Table.from_pandas(df), DATA / "indicators.toml") == expected
+
+
+def test_actuals_from_frame_raises_every_bad_row() -> None:
+    # A value and a fraction together was once read as the fraction without a word; now it is
+    # the frame reader's error, and every other bad row is in the exception's notes.
+    df = pd.DataFrame(
+        {
+            "indicator": ["SW-02", "XX-99", "SW-02"],
+            "period": ["2015/16 Q1", "2015/16 Q1", "2015/16 Q9"],
+            "value": [1, 2, 3],
+            "numerator": [1, None, None],
+            "denominator": [2, None, None],
+        }
+    )
+    with pytest.raises(rs.InvalidValueError) as caught:
+        rs.actuals_from_frame(df, DATA / "indicators.toml")
+    assert "row[0]" in str(caught.value)
+    notes = caught.value.__notes__
+    assert notes[0] == "2 more rows could not be read:"
+    assert "row[1]" in notes[1] and "XX-99" in notes[1]
+    assert "row[2]" in notes[2]
+
+
 def test_declared_decimals_describe_the_actuals_not_the_targets() -> None:
     # A target with more places than the actuals' declared decimals is kept exactly.
     codes = rs.rate_array(np.array([94.9, 95.0]), np.array([94.95, 94.95]), polarity="higher", decimals=1)

@@ -86,10 +86,10 @@ pub struct Inputs {
     pub actuals: PathBuf,
 }
 
+/// The files besides the definitions and actuals that `report` reads and `check` checks: one
+/// declaration, so that the two commands take the same options with the same meaning.
 #[derive(Debug, Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub inputs: Inputs,
+pub struct Supplements {
     /// Budget monitoring CSV (Appendix A).
     #[arg(short, long, value_name = "FILE")]
     pub budget: Option<PathBuf>,
@@ -108,10 +108,19 @@ pub struct ReportArgs {
     /// computed and the overriding status.
     #[arg(long, value_name = "FILE")]
     pub overrides: Option<PathBuf>,
-    /// Comparator values for benchmarking, CSV: indicator, period, comparator, value. The
-    /// report gives each indicator's rank, quartile and distance from the median.
+    /// Comparator values for benchmarking, CSV: indicator, period, comparator, value, and
+    /// optionally numerator and denominator. The report gives each indicator's rank, quartile
+    /// and distance from the median, and its comparison with the national value.
     #[arg(long, value_name = "FILE")]
     pub comparators: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    #[command(flatten)]
+    pub files: Supplements,
     /// The period to report, e.g. "2015/16 Q3" [default: the latest period with data].
     #[arg(short, long)]
     pub period: Option<String>,
@@ -196,24 +205,8 @@ pub struct CheckArgs {
     /// Actuals CSV.
     #[arg(short, long, value_name = "FILE")]
     pub actuals: Option<PathBuf>,
-    /// Budget monitoring CSV.
-    #[arg(short, long, value_name = "FILE")]
-    pub budget: Option<PathBuf>,
-    /// The unit of the budget file's amounts.
-    #[arg(long, value_enum, default_value_t = BudgetUnit::Pounds, value_name = "UNIT")]
-    pub budget_unit: BudgetUnit,
-    /// Budget thresholds per level of the roll-up (TOML or JSON).
-    #[arg(long, value_name = "FILE")]
-    pub budget_settings: Option<PathBuf>,
-    /// Improvement plan CSV.
-    #[arg(short, long, value_name = "FILE")]
-    pub milestones: Option<PathBuf>,
-    /// Status overrides CSV: indicator, period, status, reason, by.
-    #[arg(long, value_name = "FILE")]
-    pub overrides: Option<PathBuf>,
-    /// Comparator values CSV: indicator, period, comparator, value.
-    #[arg(long, value_name = "FILE")]
-    pub comparators: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: Supplements,
 }
 
 #[derive(Debug, Args)]
@@ -249,5 +242,54 @@ pub struct Fatal(pub String);
 impl From<ragstatus::Error> for Fatal {
     fn from(e: ragstatus::Error) -> Self {
         Fatal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `check` must accept every file `report` reads, so that a clean check means a clean report.
+    #[test]
+    fn check_and_report_take_the_same_files() {
+        let files: Vec<String> = Supplements::augment_args(clap::Command::new("files"))
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .collect();
+        assert!(files.contains(&"comparators".to_string()), "{files:?}");
+        let cli = Cli::command();
+        for name in ["check", "report"] {
+            let sub = cli.find_subcommand(name).map(|c| {
+                c.get_arguments()
+                    .map(|a| a.get_id().to_string())
+                    .collect::<Vec<_>>()
+            });
+            let Some(ids) = sub else {
+                panic!("no {name} subcommand");
+            };
+            for id in &files {
+                assert!(ids.contains(id), "{name} lacks --{id}");
+            }
+        }
+        let parsed = Cli::try_parse_from([
+            "ragstatus",
+            "check",
+            "-d",
+            "d.toml",
+            "--budget-unit",
+            "thousands",
+            "--comparators",
+            "c.csv",
+        ]);
+        let Ok(Cli {
+            command: Command::Check(args),
+            ..
+        }) = parsed
+        else {
+            panic!("check did not parse: {parsed:?}");
+        };
+        assert_eq!(args.files.budget_unit, BudgetUnit::Thousands);
+        assert_eq!(args.files.comparators, Some(PathBuf::from("c.csv")));
     }
 }

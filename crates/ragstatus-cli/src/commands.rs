@@ -133,11 +133,11 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         counts.push(format!("{} data rows", good.len() + bad.len()));
         problems.extend(bad);
     }
-    if let Some(budget) = &args.budget {
-        let settings = load_budget_settings(&args.budget_settings)?;
+    if let Some(budget) = &args.files.budget {
+        let settings = load_budget_settings(&args.files.budget_settings)?;
         let file = budget.display().to_string();
         let options = BudgetCsvOptions {
-            unit: args.budget_unit.into(),
+            unit: args.files.budget_unit.into(),
             file: Some(file.clone()),
             ..Default::default()
         };
@@ -157,7 +157,7 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
                 .map(|e| read.locate(e).with_file(&file)),
         );
     }
-    if let Some(milestones) = &args.milestones {
+    if let Some(milestones) = &args.files.milestones {
         let file = milestones.display().to_string();
         let options = MilestoneCsvOptions {
             file: Some(file.clone()),
@@ -170,11 +170,11 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Fatal> {
         ));
         problems.extend(read.errors);
     }
-    if args.overrides.is_some() {
-        let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+    if args.files.overrides.is_some() {
+        let overrides = read_overrides(&defs, &args.files.overrides, &mut problems)?;
         counts.push(format!("{} overrides", overrides.len()));
     }
-    if let Some(path) = &args.comparators {
+    if let Some(path) = &args.files.comparators {
         let file = path.display().to_string();
         let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
         counts.push(format!(
@@ -243,10 +243,10 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
     let defs = Defs::load(&args.inputs.definitions)?;
     let (rows, mut problems) = read_actuals(&defs, &args.inputs.actuals)?;
     let period = choose_period(&defs, &args.period, &rows)?;
-    let settings = load_budget_settings(&args.budget_settings)?;
+    let settings = load_budget_settings(&args.files.budget_settings)?;
     let history = engine::history_periods(period, usize::from(args.history));
     let (series, flags) = engine::series(&rows);
-    let overrides = read_overrides(&defs, &args.overrides, &mut problems)?;
+    let overrides = read_overrides(&defs, &args.files.overrides, &mut problems)?;
     let empty = Series::new();
     let mut indicator_rows = Vec::new();
     for indicator in &defs.definitions.indicators {
@@ -257,7 +257,7 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
             Err(e) => problems.push(e.with_file(args.inputs.definitions.display().to_string())),
         }
     }
-    let comparators = match &args.comparators {
+    let comparators = match &args.files.comparators {
         Some(path) => {
             let file = path.display().to_string();
             let read = read_comparators_csv(open(path)?, &defs.catalog, Some(&file))?;
@@ -287,17 +287,17 @@ pub fn report(args: ReportArgs) -> Result<Outcome, Fatal> {
             }
         }
     }
-    let budget = match &args.budget {
+    let budget = match &args.files.budget {
         Some(path) => Some(sections::budget(
             path,
-            args.budget_unit.into(),
+            args.files.budget_unit.into(),
             &settings,
             &mut problems,
         )?),
         None => None,
     };
     let as_of = args.as_of.unwrap_or_else(|| period.last_date());
-    let milestones = match &args.milestones {
+    let milestones = match &args.files.milestones {
         Some(path) => Some(sections::milestones(path, as_of, &mut problems)?),
         None => None,
     };

@@ -4,15 +4,54 @@
 //! share of the rows: the output is never copied into one). The pure-Python `ragstatus.frame`
 //! module turns that back into the caller's kind of frame.
 
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
 use arrow_select::concat::concat_batches;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
 use pyo3_arrow::input::AnyRecordBatch;
 use ragstatus::frame::{FrameOptions, STATUS_NAMES, TextColumns, evaluate_parts};
 
 use crate::errors::{PyErrWrapper, invalid};
 use crate::indicators::PyDefinitions;
-use crate::period::extract_period;
+use crate::period::{PyPeriod, extract_period};
+use ragstatus::Observation;
+
+/// The batches and schema of any Arrow tabular object.
+fn arrow_batches(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+) -> PyResult<(Vec<RecordBatch>, SchemaRef)> {
+    // An Arrow type the reader does not know (polars' 128-bit integers, an extension type) is a
+    // wrong input, not a crash of the interchange layer.
+    let not_arrow = |e: PyErr| {
+        invalid(
+            e.value(py).to_string(),
+            "a frame whose columns have standard Arrow types",
+        )
+    };
+    let data: AnyRecordBatch = data.extract().map_err(not_arrow)?;
+    let (batches, schema) = data
+        .into_table()
+        .map_err(|e| not_arrow(PyErr::from(e)))?
+        .into_inner();
+    Ok((batches, schema))
+}
+
+/// The batches as one: a single batch (a pandas frame, most pyarrow tables) is read in place,
+/// not copied. Run without the GIL.
+fn join(schema: &SchemaRef, batches: Vec<RecordBatch>) -> ragstatus::Result<RecordBatch> {
+    match batches.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => concat_batches(schema, &batches).map_err(|e| {
+            ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
+                format: "Arrow".into(),
+                message: e.to_string(),
+            })
+        }),
+    }
+}
 
 /// Evaluates an Arrow frame of actuals with `ragstatus.frame.evaluate_frame`'s rules and returns
 /// a `pyarrow.Table`. The evaluation runs without the GIL.
@@ -53,19 +92,6 @@ fn _evaluate_frame<'py>(
         .filter(|p| !p.is_none())
         .map(|p| extract_period(p, defs.calendar))
         .transpose()?;
-    // An Arrow type the reader does not know (polars' 128-bit integers, an extension type) is a
-    // wrong input, not a crash of the interchange layer.
-    let not_arrow = |e: PyErr| {
-        invalid(
-            e.value(py).to_string(),
-            "a frame whose columns have standard Arrow types",
-        )
-    };
-    let data: AnyRecordBatch = data.extract().map_err(not_arrow)?;
-    let (batches, schema) = data
-        .into_table()
-        .map_err(|e| not_arrow(PyErr::from(e)))?
-        .into_inner();
     let options = FrameOptions {
         by,
         indicator,
@@ -80,22 +106,71 @@ fn _evaluate_frame<'py>(
         explain,
         text,
     };
+    let (batches, schema) = arrow_batches(py, data)?;
     let result = py.detach(|| {
-        // One batch (a pandas frame, most pyarrow tables) is read in place, not copied.
-        let batch = match batches.as_slice() {
-            [one] => one.clone(),
-            _ => concat_batches(&schema, &batches).map_err(|e| {
-                ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
-                    format: "Arrow".into(),
-                    message: e.to_string(),
-                })
-            })?,
-        };
-        drop(batches);
+        let batch = join(&schema, batches)?;
         evaluate_parts(defs, &batch, &options)
     });
     let (schema, parts) = result.map_err(PyErrWrapper)?;
     PyTable::try_new(parts, schema)?.into_pyarrow(py)
+}
+
+/// The actuals of a frame as `({indicator id: {Period: observation}}, [errors])`, read by the
+/// core's frame reader (`ragstatus::frame::read_actuals`), so that they are read exactly as
+/// `evaluate_frame` reads them: a value is a `Decimal`, a fraction a `(numerator, denominator)`
+/// tuple of `Decimal`s, a row with no value `None`; each row that cannot be read is an
+/// exception object (not raised) naming its row and column.
+#[pyfunction]
+#[pyo3(signature = (data, definitions, *, indicator, period_column, value, numerator, denominator))]
+#[allow(clippy::too_many_arguments)]
+fn _read_actuals<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    definitions: PyRef<'py, PyDefinitions>,
+    indicator: String,
+    period_column: String,
+    value: String,
+    numerator: String,
+    denominator: String,
+) -> PyResult<(Bound<'py, PyDict>, Vec<Py<PyAny>>)> {
+    let defs = &definitions.0;
+    let (batches, schema) = arrow_batches(py, data)?;
+    let options = FrameOptions {
+        indicator,
+        period: period_column,
+        value,
+        numerator,
+        denominator,
+        ..FrameOptions::default()
+    };
+    let read = py
+        .detach(|| ragstatus::frame::read_actuals(defs, &join(&schema, batches)?, &options))
+        .map_err(PyErrWrapper)?;
+    let out = PyDict::new(py);
+    for (id, series) in read.series {
+        let periods = PyDict::new(py);
+        for (period, observation) in series {
+            let observation = match observation {
+                None => py.None(),
+                Some(Observation::Value { value }) => value.into_pyobject(py)?.into_any().unbind(),
+                Some(Observation::Fraction {
+                    numerator,
+                    denominator,
+                }) => (numerator, denominator)
+                    .into_pyobject(py)?
+                    .into_any()
+                    .unbind(),
+            };
+            periods.set_item(PyPeriod(period), observation)?;
+        }
+        out.set_item(id, periods)?;
+    }
+    let errors = read
+        .errors
+        .into_iter()
+        .map(|e| PyErr::from(PyErrWrapper(e)).into_value(py).into_any())
+        .collect();
+    Ok((out, errors))
 }
 
 /// Registers the frame function and the status names in code order, as private attributes:
@@ -103,6 +178,7 @@ fn _evaluate_frame<'py>(
 /// `ragstatus.evaluate_frame` wraps them).
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_evaluate_frame", wrap_pyfunction!(_evaluate_frame, m)?)?;
+    m.setattr("_read_actuals", wrap_pyfunction!(_read_actuals, m)?)?;
     m.setattr("_STATUS_NAMES", STATUS_NAMES.to_vec())?;
     Ok(())
 }

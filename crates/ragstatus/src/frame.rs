@@ -105,7 +105,7 @@
 //! ```
 
 use std::cell::Cell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -685,6 +685,148 @@ impl Plan<'_> {
     }
 }
 
+/// The error of row `row`, one of the `copies` of the same (key…, indicator, period): it names
+/// the others, since there is no telling which copy is right.
+fn duplicate_error(
+    id: &str,
+    period: Period,
+    row: usize,
+    copies: &[usize],
+    options: &FrameOptions,
+) -> Error {
+    let others: Vec<String> = copies
+        .iter()
+        .filter(|&&s| s != row)
+        .map(|s| format!("row[{s}]"))
+        .collect();
+    row_error(
+        Error::new(ErrorKind::Duplicate {
+            what: format!("row (also {})", others.join(", ")),
+            key: period.label(),
+        })
+        .with_indicator(id)
+        .with_period(period.label()),
+        row,
+        &options.period,
+    )
+}
+
+/// A row read by [`read_actuals`]: its number and its observation.
+type ReadCopy = (usize, Option<Observation>);
+
+/// A frame's actuals as series, each indicator's observations by period: what
+/// [`read_actuals`] gives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameActuals {
+    /// Each indicator's series, by id. A row with no value recorded is a period with `None`, so
+    /// that every row is accounted for.
+    pub series: BTreeMap<String, BTreeMap<Period, Option<Observation>>>,
+    /// The rows that could not be read, in row order, each naming its `row[i]` and column: the
+    /// same errors [`evaluate_batch`] reports for them (a duplicate's copies all, none of them
+    /// entering the series).
+    pub errors: Vec<Error>,
+}
+
+impl FrameActuals {
+    /// The rows read into the series (each period, `None` included).
+    pub fn rows_read(&self) -> usize {
+        self.series.values().map(BTreeMap::len).sum()
+    }
+}
+
+/// Reads a frame's actuals into series, exactly as [`evaluate_batch`] reads them (the same
+/// columns, numbers, periods and row errors), without evaluating them: for a caller that wants
+/// the history itself, such as `Definitions::evaluate`. Key columns are not read (one body's
+/// frame: [`FrameOptions::by`] is ignored), and neither are `provisional`, `note` and
+/// `report`. Every row is either in the series or in the errors: rows in = rows read + rows
+/// reported.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{RecordBatch, StringArray, Float64Array};
+/// use ragstatus::frame::{read_actuals, FrameOptions};
+/// use ragstatus::{Definitions, ErrorKind, Observation};
+/// use rust_decimal_macros::dec;
+///
+/// let defs = Definitions::from_toml_str(r#"
+///     [[indicator]]
+///     id = "SW-01"
+///     polarity = "higher"
+///     [[indicator.target]]
+///     value = "45"
+/// "#)?;
+/// let batch = RecordBatch::try_from_iter([
+///     ("indicator", Arc::new(StringArray::from(vec!["SW-01", "SW-01", "SW-99"])) as _),
+///     ("period", Arc::new(StringArray::from(vec!["2015/16 Q2", "2015/16 Q3", "2015/16 Q3"])) as _),
+///     ("value", Arc::new(Float64Array::from(vec![Some(42.5), None, Some(1.0)])) as _),
+/// ]).map_err(|e| e.to_string())?;
+/// let read = read_actuals(&defs, &batch, &FrameOptions::default())?;
+/// let q2 = defs.calendar.parse("2015/16 Q2")?;
+/// assert_eq!(read.series["SW-01"][&q2], Some(Observation::value(dec!(42.5))));
+/// assert_eq!(read.rows_read(), 2);
+/// assert!(matches!(read.errors[0].kind(), ErrorKind::UnknownIndicator { .. }));
+/// assert!(read.errors[0].to_string().contains("row[2]"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`evaluate_batch`]: only a frame that cannot be read at all.
+pub fn read_actuals(
+    defs: &Definitions,
+    batch: &RecordBatch,
+    options: &FrameOptions,
+) -> Result<FrameActuals> {
+    let options = FrameOptions {
+        by: Vec::new(),
+        ..options.clone()
+    };
+    let input = read_input(batch, &options)?;
+    let lookup: HashMap<&str, usize> = defs
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut errors: Vec<(usize, Error)> = Vec::new();
+    // Each (indicator, period) read, with its rows and their observations.
+    let mut found: BTreeMap<(usize, Period), Vec<ReadCopy>> = BTreeMap::new();
+    let reads = read_rows(defs, &input, &options, &lookup, 0..batch.num_rows());
+    for (row, read) in reads.into_iter().enumerate() {
+        match read {
+            Ok(read) => found
+                .entry((read.index, read.period))
+                .or_default()
+                .push((row, read.observation)),
+            Err(e) => errors.push((row, e)),
+        }
+    }
+    let mut series: BTreeMap<_, BTreeMap<_, _>> = BTreeMap::new();
+    for ((index, period), copies) in found {
+        let id = defs
+            .indicators
+            .get(index)
+            .map(|d| d.id.clone())
+            .unwrap_or_default();
+        match copies.as_slice() {
+            [(_, observation)] => {
+                series.entry(id).or_default().insert(period, *observation);
+            }
+            _ => {
+                let rows: Vec<usize> = copies.iter().map(|(r, _)| *r).collect();
+                for &r in &rows {
+                    errors.push((r, duplicate_error(&id, period, r, &rows, &options)));
+                }
+            }
+        }
+    }
+    errors.sort_by_key(|(row, _)| *row);
+    Ok(FrameActuals {
+        series,
+        errors: errors.into_iter().map(|(_, e)| e).collect(),
+    })
+}
+
 /// Evaluates a frame of actuals; see the [module docs](self) for the columns, the order of the
 /// output rows and which rows are errors.
 ///
@@ -1227,23 +1369,10 @@ fn plan<'a>(
                     .get(group.indicator)
                     .map(|d| d.id.as_str())
                     .unwrap_or_default();
-                for (_, r) in same {
-                    let others: Vec<String> = same
-                        .iter()
-                        .filter(|(_, s)| s != r)
-                        .map(|(_, s)| format!("row[{s}]"))
-                        .collect();
-                    if let Some(row) = rows.get_mut(*r) {
-                        row.state = Err(row_error(
-                            Error::new(ErrorKind::Duplicate {
-                                what: format!("row (also {})", others.join(", ")),
-                                key: period.label(),
-                            })
-                            .with_indicator(id)
-                            .with_period(period.label()),
-                            *r,
-                            &options.period,
-                        ));
+                let copies: Vec<usize> = same.iter().map(|(_, r)| *r).collect();
+                for &r in &copies {
+                    if let Some(row) = rows.get_mut(r) {
+                        row.state = Err(duplicate_error(id, period, r, &copies, options));
                     }
                 }
             }

@@ -15,6 +15,7 @@ use arrow_array::{
 use proptest::prelude::*;
 use ragstatus::frame::{
     FrameOptions, RESULT_COLUMNS, STATUS_NAMES, TextColumns, evaluate_batch, evaluate_parts,
+    read_actuals,
 };
 use ragstatus::indicator::SortedSeries;
 use ragstatus::{Decimal, Definitions, ErrorKind, Observation, Series, Status};
@@ -1191,6 +1192,47 @@ proptest! {
         // Both threads settings give the same frame.
         let single = evaluate_batch(&defs(), &b, &FrameOptions { threads: 1, ..options.clone() }).unwrap();
         prop_assert_eq!(single, out);
+    }
+
+    /// `read_actuals` reads what `evaluate_batch` reads: every row is in a series or in the
+    /// errors, and each error is the one the frame reports for that row.
+    #[test]
+    fn read_actuals_accounts_for_every_row(frame in prop::collection::vec(gen_row(), 0..60)) {
+        let ids = [Some("SW-01"), Some("LW-01"), Some("AN-01"), Some("XX-99"), None, Some("SW-01")];
+        let labels = [Some("2015/16 Q1"), Some("2015/16 Q2"), Some("2015/16 Q3"), Some("2015/16"), Some("2015/16 M07"), Some("bad"), None, Some("2014/15 Q4")];
+        let values = [Some("1"), Some("45"), Some("44.1"), Some("x"), None, Some(""), Some("1e3"), Some("-0")];
+        let b = batch(vec![
+            ("indicator", text(&frame.iter().map(|r| ids[usize::from(r.indicator)]).collect::<Vec<_>>())),
+            ("period", text(&frame.iter().map(|r| labels[usize::from(r.period)]).collect::<Vec<_>>())),
+            ("value", text(&frame.iter().map(|r| values[usize::from(r.value)]).collect::<Vec<_>>())),
+        ]);
+        let read = read_actuals(&defs(), &b, &FrameOptions::default()).unwrap();
+        prop_assert_eq!(read.rows_read() + read.errors.len(), frame.len());
+        let out = evaluate_batch(&defs(), &b, &FrameOptions::default()).unwrap();
+        let reported: Vec<String> = strings(&out, "error").into_iter().flatten().collect();
+        for e in &read.errors {
+            prop_assert!(reported.contains(&e.to_string()), "{} not in {:?}", e, reported);
+        }
+        // The values read are the frame's own: each (indicator, period) read once.
+        for (id, series) in &read.series {
+            for (period, observation) in series {
+                // The one row of this indicator and period whose cell is a number or blank.
+                let cells: Vec<Option<Decimal>> = frame
+                    .iter()
+                    .filter(|r| ids[usize::from(r.indicator)] == Some(id.as_str())
+                        && labels[usize::from(r.period)] == Some(period.label().as_str()))
+                    .filter_map(|r| match values[usize::from(r.value)] {
+                        None | Some("") => Some(None),
+                        Some(c) => c.parse::<Decimal>().or_else(|_| Decimal::from_scientific(c)).ok().map(Some),
+                    })
+                    .collect();
+                let value = observation.map(|o| match o {
+                    Observation::Value { value } => value,
+                    Observation::Fraction { .. } => Decimal::MAX,
+                });
+                prop_assert_eq!(cells, vec![value]);
+            }
+        }
     }
 }
 

@@ -121,37 +121,6 @@ pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
     ragstatus::definitions::from_json_value(&value).py()
 }
 
-/// A serde error as a core error. Errors raised by the core's own validation inside
-/// deserialization (`try_from`) reach here as text; their kind is recovered from it, so that an
-/// invalid scheme is a `SchemeError` naming its band whether it was built or read. (Prefer
-/// [`from_py`], which goes through the core's typed `from_json_value`.)
-pub fn serde_error(err: serde_json::Error) -> ragstatus::Error {
-    use ragstatus::{Error, ErrorKind};
-    let text = err.to_string();
-    if let Some((_, rest)) = text.split_once("invalid scheme, band ") {
-        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if let Ok(band) = digits.parse::<usize>() {
-            let message = rest
-                .get(digits.len()..)
-                .unwrap_or_default()
-                .trim_start_matches(':')
-                .trim()
-                .to_string();
-            return Error::new(ErrorKind::Scheme { band, message });
-        }
-    }
-    if let Some((_, rest)) = text.split_once("invalid definition: ") {
-        return Error::definition(rest.to_string());
-    }
-    if text.contains(" is not valid; expected ") {
-        return Error::invalid_value(text, "a valid value");
-    }
-    Error::new(ErrorKind::Syntax {
-        format: "data".to_string(),
-        message: text,
-    })
-}
-
 /// Converts JSON into plain Python data (decimals stay text, as in the JSON form).
 pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
@@ -210,7 +179,9 @@ pub fn from_json_text<T: DeserializeOwned>(text: &str) -> PyResult<T> {
 /// `Decimal`, `int`, `float` or text; the keys in `int_keys` hold integers.
 pub fn from_plain<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, int_keys: &[&str]) -> PyResult<T> {
     let value = numbers_to_text(py_to_json(obj)?, int_keys);
-    serde_json::from_value::<T>(value).map_err(serde_error).py()
+    // The core's reader keeps each error's kind (a negative tolerance is a definition error)
+    // and names the path to the field.
+    ragstatus::definitions::from_json_value::<T>(&value).py()
 }
 
 /// A stable hash of a value's JSON form, consistent with its equality: equal decimals hash
