@@ -21,8 +21,9 @@ use crate::conv::scalar::extract_date;
 use crate::errors::{PyErrWrapper, invalid};
 use crate::milestone::PyMilestoneSettings;
 
-/// The Arrow data of any tabular object, as one batch.
-fn read_batch(
+/// The batches and schema of any Arrow tabular object (pyarrow, polars, pandas ≥ 2.2, anything
+/// with `__arrow_c_stream__` or `__arrow_c_array__`).
+pub(crate) fn read_batch(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
 ) -> PyResult<(Vec<RecordBatch>, arrow_schema::SchemaRef)> {
@@ -42,7 +43,8 @@ fn read_batch(
 }
 
 /// One batch of all of them: a pandas frame and most pyarrow tables are one, read in place.
-fn one_batch(
+/// Run it without the GIL: joining several batches copies them.
+pub(crate) fn one_batch(
     batches: Vec<RecordBatch>,
     schema: &arrow_schema::SchemaRef,
 ) -> ragstatus::Result<RecordBatch> {

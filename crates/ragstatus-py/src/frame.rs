@@ -4,54 +4,16 @@
 //! share of the rows: the output is never copied into one). The pure-Python `ragstatus.frame`
 //! module turns that back into the caller's kind of frame.
 
-use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
-use arrow_select::concat::concat_batches;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyTable;
-use pyo3_arrow::input::AnyRecordBatch;
 use ragstatus::frame::{FrameOptions, STATUS_NAMES, TextColumns, evaluate_parts};
 
+use crate::bulk::{one_batch, read_batch};
 use crate::errors::{PyErrWrapper, invalid};
 use crate::indicators::PyDefinitions;
 use crate::period::{PyPeriod, extract_period};
 use ragstatus::Observation;
-
-/// The batches and schema of any Arrow tabular object.
-fn arrow_batches(
-    py: Python<'_>,
-    data: &Bound<'_, PyAny>,
-) -> PyResult<(Vec<RecordBatch>, SchemaRef)> {
-    // An Arrow type the reader does not know (polars' 128-bit integers, an extension type) is a
-    // wrong input, not a crash of the interchange layer.
-    let not_arrow = |e: PyErr| {
-        invalid(
-            e.value(py).to_string(),
-            "a frame whose columns have standard Arrow types",
-        )
-    };
-    let data: AnyRecordBatch = data.extract().map_err(not_arrow)?;
-    let (batches, schema) = data
-        .into_table()
-        .map_err(|e| not_arrow(PyErr::from(e)))?
-        .into_inner();
-    Ok((batches, schema))
-}
-
-/// The batches as one: a single batch (a pandas frame, most pyarrow tables) is read in place,
-/// not copied. Run without the GIL.
-fn join(schema: &SchemaRef, batches: Vec<RecordBatch>) -> ragstatus::Result<RecordBatch> {
-    match batches.as_slice() {
-        [one] => Ok(one.clone()),
-        _ => concat_batches(schema, &batches).map_err(|e| {
-            ragstatus::Error::new(ragstatus::ErrorKind::Syntax {
-                format: "Arrow".into(),
-                message: e.to_string(),
-            })
-        }),
-    }
-}
 
 /// Evaluates an Arrow frame of actuals with `ragstatus.frame.evaluate_frame`'s rules and returns
 /// a `pyarrow.Table`. The evaluation runs without the GIL.
@@ -106,9 +68,9 @@ fn _evaluate_frame<'py>(
         explain,
         text,
     };
-    let (batches, schema) = arrow_batches(py, data)?;
+    let (batches, schema) = read_batch(py, data)?;
     let result = py.detach(|| {
-        let batch = join(&schema, batches)?;
+        let batch = one_batch(batches, &schema)?;
         evaluate_parts(defs, &batch, &options)
     });
     let (schema, parts) = result.map_err(PyErrWrapper)?;
@@ -134,7 +96,7 @@ fn _read_actuals<'py>(
     denominator: String,
 ) -> PyResult<(Bound<'py, PyDict>, Vec<Py<PyAny>>)> {
     let defs = &definitions.0;
-    let (batches, schema) = arrow_batches(py, data)?;
+    let (batches, schema) = read_batch(py, data)?;
     let options = FrameOptions {
         indicator,
         period: period_column,
@@ -144,7 +106,7 @@ fn _read_actuals<'py>(
         ..FrameOptions::default()
     };
     let read = py
-        .detach(|| ragstatus::frame::read_actuals(defs, &join(&schema, batches)?, &options))
+        .detach(|| ragstatus::frame::read_actuals(defs, &one_batch(batches, &schema)?, &options))
         .map_err(PyErrWrapper)?;
     let out = PyDict::new(py);
     for (id, series) in read.series {

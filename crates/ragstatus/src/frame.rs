@@ -711,6 +711,15 @@ fn duplicate_error(
     )
 }
 
+/// Each definition's position by id: one O(1) lookup per distinct id of a frame.
+fn id_lookup(defs: &Definitions) -> HashMap<&str, usize> {
+    defs.indicators
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect()
+}
+
 /// A row read by [`read_actuals`]: its number and its observation.
 type ReadCopy = (usize, Option<Observation>);
 
@@ -782,12 +791,7 @@ pub fn read_actuals(
         ..options.clone()
     };
     let input = read_input(batch, &options)?;
-    let lookup: HashMap<&str, usize> = defs
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let lookup = id_lookup(defs);
     let mut errors: Vec<(usize, Error)> = Vec::new();
     // Each (indicator, period) read, with its rows and their observations.
     let mut found: BTreeMap<(usize, Period), Vec<ReadCopy>> = BTreeMap::new();
@@ -1163,12 +1167,7 @@ fn plan<'a>(
 ) -> Result<Plan<'a>> {
     let input = read_input(batch, options)?;
     let n = batch.num_rows();
-    let lookup: HashMap<&str, usize> = defs
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let lookup = id_lookup(defs);
 
     // Each row's own cells, in parallel on a large frame (a row's key is read below: keys and
     // groups are numbered in order of first appearance).
