@@ -160,6 +160,8 @@ pub struct NationalRow {
 pub struct FunnelPlot {
     /// Centre, limits and every unit's label.
     pub funnel: Funnel,
+    /// What the centre line is: the national value or the group's average.
+    pub centre: ragstatus::FunnelCentre,
     /// Each unit's name and counts, aligned with the funnel's points; this council is last.
     pub units: Vec<(String, Decimal, Decimal)>,
     /// The position of this council among the units, when it has counts.

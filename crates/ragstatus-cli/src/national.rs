@@ -5,7 +5,9 @@
 //! - The national value is the `value` of the comparators-file row named by `against`, for the
 //!   period reported; that row is not a member of the comparator group.
 //! - The funnel is centred on the national value, so that this council's label on the funnel
-//!   and its comparison in the table answer the same question.
+//!   and its comparison in the table answer the same question, unless the definition asks for
+//!   the group's average (`funnel = { centre = "group" }`, PHEindicatormethods' centre) or
+//!   the overdispersion adjustment (`overdispersion = true`).
 //! - A comparator with a value but no counts is left off the funnel and named under it; a
 //!   comparator whose counts disagree with its value is a problem and is left off too.
 //! - Every reason an indicator is not compared is said in its row; the ones that are a fault in
@@ -14,10 +16,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ragstatus::funnel::{FunnelSettings, FunnelUnit, funnel};
+use ragstatus::funnel::{FunnelSettings, FunnelUnit, Overdispersion, funnel};
 use ragstatus::input::ComparatorsCsv;
 use ragstatus::{
-    ActualCounts, Aggregation, BenchmarkMethod, Decimal, Error, ErrorKind, Indicator,
+    ActualCounts, Aggregation, BenchmarkMethod, Decimal, Error, ErrorKind, FunnelCentre, Indicator,
     IndicatorBenchmark, Period, Polarity, Preference, Series,
 };
 
@@ -391,8 +393,8 @@ pub fn check_comparators(
     found.into_iter().map(|(_, e)| e).collect()
 }
 
-/// The funnel of the comparators with counts and this council, around the national value;
-/// none when no comparator has counts.
+/// The funnel of the comparators with counts and this council, around the national value or
+/// the group's pooled average as the definition says; none when no comparator has counts.
 fn funnel_of(
     indicator: &Indicator,
     benchmark: &IndicatorBenchmark,
@@ -438,9 +440,16 @@ fn funnel_of(
     });
     let settings = FunnelSettings {
         multiplier,
-        centre: Some(national),
+        centre: match benchmark.funnel.centre {
+            FunnelCentre::National => Some(national),
+            FunnelCentre::Group => None,
+        },
         preference: preference(indicator.polarity),
-        ..FunnelSettings::new(statistic)
+        overdispersion: benchmark
+            .funnel
+            .overdispersion
+            .then(Overdispersion::default),
+        statistic,
     };
     let plotted: Vec<FunnelUnit> = units
         .iter()
@@ -452,6 +461,7 @@ fn funnel_of(
     match funnel(&plotted, &settings) {
         Ok(funnel) => Some(FunnelPlot {
             funnel,
+            centre: benchmark.funnel.centre,
             units,
             ours: ours_at,
             left_out,

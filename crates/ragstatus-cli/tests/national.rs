@@ -442,3 +442,86 @@ fn check_finds_what_the_comparison_would_reject() {
     );
     assert!(stdout.contains("checked: 3 problems"), "{stdout}");
 }
+
+/// The funnel of `id` in a JSON report.
+fn funnel_json(report: &str, id: &str) -> serde_json::Value {
+    let json: serde_json::Value = serde_json::from_str(report).unwrap();
+    let mut found = None;
+    let mut stack = vec![&json];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.get("id").and_then(|i| i.as_str()) == Some(id) {
+                    if let Some(f) = map.get("funnel").filter(|f| !f.is_null()) {
+                        found = Some(f.clone());
+                    }
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found.unwrap_or_else(|| panic!("no funnel for {id} in {report}"))
+}
+
+#[test]
+fn a_funnel_can_be_centred_on_the_group_and_adjusted_for_overdispersion() {
+    let defs = DEFS.replacen(
+        r#"levels = ["95", "99.8"] }"#,
+        r#"levels = ["95", "99.8"], funnel = { centre = "group", overdispersion = true } }"#,
+        1,
+    );
+    let files = [
+        ("defs.toml", defs.as_str()),
+        ("actuals.csv", ACTUALS),
+        ("comparators.csv", COMPARATORS),
+    ];
+    let json = run_with(
+        &files,
+        &["--comparators", "comparators.csv", "--format", "json"],
+    );
+    assert_eq!(json.code, Some(1), "{}", json.stderr);
+    let p1 = funnel_json(&json.stdout, "P-1");
+    assert_eq!(p1["group_centre"], serde_json::json!(true), "{p1}");
+    // The pooled average of North, South and this council: 1150 / 1261, not England's 88.0.
+    let centre = p1["centre"].as_str().unwrap();
+    assert!(centre.starts_with("91.197"), "{centre}");
+    let dispersion = &p1["dispersion"];
+    assert!(dispersion["phi"].is_string(), "{p1}");
+    // P-2 keeps the defaults: around England, unadjusted, and says nothing of either.
+    let p2 = funnel_json(&json.stdout, "P-2");
+    assert_eq!(p2["centre"], serde_json::json!("22.3"), "{p2}");
+    assert!(
+        p2.get("group_centre").is_none() && p2.get("dispersion").is_none(),
+        "{p2}"
+    );
+
+    let html = run_with(
+        &files,
+        &["--comparators", "comparators.csv", "--format", "html"],
+    );
+    let caption = between(&html.stdout, "Funnel plot: P-1", "</figcaption>");
+    assert!(
+        caption.contains("around the group average of 91.2%"),
+        "{caption}"
+    );
+    assert!(
+        caption.contains("limits widened for overdispersion")
+            || caption.contains("no overdispersion found"),
+        "{caption}"
+    );
+    assert!(html.stdout.contains("group average (centre)"));
+    let caption = between(&html.stdout, "Funnel plot: P-2", "</figcaption>");
+    assert!(caption.contains("around England&#39;s 22.3%"), "{caption}");
+
+    // A centre the report does not know is a definition error naming its line.
+    let bad = defs.replacen(r#"centre = "group""#, r#"centre = "mean""#, 1);
+    let out = run_with(&[("defs.toml", &bad), ("actuals.csv", ACTUALS)], &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("defs.toml:9") && out.stderr.contains("mean"),
+        "{}",
+        out.stderr
+    );
+}

@@ -139,6 +139,45 @@ pub struct IndicatorBenchmark {
     /// comparison.
     #[serde(default = "default_levels")]
     pub levels: Vec<ConfidenceLevel>,
+    /// How the report draws the funnel plot of the comparators (`funnel = { centre = "group",
+    /// overdispersion = true }`); by default around the national value, unadjusted.
+    #[serde(default, skip_serializing_if = "BenchmarkFunnel::is_default")]
+    pub funnel: BenchmarkFunnel,
+}
+
+/// How the report's funnel plot of an indicator's comparators is drawn (SPEC §8b, "In the
+/// report").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct BenchmarkFunnel {
+    /// The centre line: `national` (the default), so that this council's label on the funnel
+    /// and its comparison in the table answer the same question, or `group`, the pooled
+    /// average of the units plotted (Σ numerators / Σ denominators × multiplier, as
+    /// PHEindicatormethods centres a funnel).
+    pub centre: FunnelCentre,
+    /// Spiegelhalter's additive overdispersion adjustment with 10% winsorising (SPEC §8b),
+    /// for comparators that vary more than chance allows; off by default.
+    pub overdispersion: bool,
+}
+
+impl BenchmarkFunnel {
+    /// True for the defaults (national centre, no adjustment).
+    pub fn is_default(&self) -> bool {
+        *self == BenchmarkFunnel::default()
+    }
+}
+
+/// What a report's funnel plot is centred on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum FunnelCentre {
+    /// The national value the indicator is compared with.
+    #[default]
+    National,
+    /// The pooled average of the units plotted.
+    Group,
 }
 
 fn default_levels() -> Vec<ConfidenceLevel> {

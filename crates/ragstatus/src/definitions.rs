@@ -72,7 +72,11 @@
 //!                            # ranked or plotted); method = wilson (proportions) | poisson
 //!                            # (crude rates); levels = ["95"] (default) | ["99.8"] | both.
 //!                            # The interval is that of the actual's numerator and denominator;
-//!                            # comparators with numerator and denominator give a funnel plot
+//!                            # comparators with numerator and denominator give a funnel plot,
+//!                            # by default around the national value and unadjusted:
+//!                            # funnel = { centre = "group", overdispersion = true } centres it
+//!                            # on the units' pooled average and widens its limits for
+//!                            # overdispersion (Spiegelhalter, 10% winsorised)
 //!
 //! [[indicator.target]]        # one per fiscal year (targets may differ by year)
 //! year = "2015/16"

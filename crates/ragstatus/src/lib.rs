@@ -213,8 +213,8 @@ pub use benchmarking::{Benchmark, BenchmarkSettings, QuartileScheme, benchmark};
 
 // re-exports from `interval` and `comparison`
 pub use comparison::{
-    BenchmarkMethod, Comparison, IndicatorBenchmark, Outcome, Preference, Reason, compare,
-    compare_levels,
+    BenchmarkFunnel, BenchmarkMethod, Comparison, FunnelCentre, IndicatorBenchmark, Outcome,
+    Preference, Reason, compare, compare_levels,
 };
 pub use interval::{ConfidenceLevel, Interval, Method, Stratum};
 

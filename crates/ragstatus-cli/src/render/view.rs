@@ -386,8 +386,15 @@ pub struct FunnelView {
     pub statistic: &'static str,
     /// The multiplier of values and limits.
     pub multiplier: Decimal,
-    /// The centre line: the national value.
+    /// The centre line: the national value, or the group's pooled average when
+    /// `group_centre` is set.
     pub centre: Decimal,
+    /// True when the centre is the pooled average of the units plotted, not the national value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub group_centre: bool,
+    /// The overdispersion estimate, when the definition asked for the adjustment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispersion: Option<ragstatus::funnel::Dispersion>,
     /// Every unit, this council last.
     pub units: Vec<FunnelUnitView>,
     /// Comparators not on the plot, each with the reason.
@@ -419,6 +426,41 @@ pub struct FunnelUnitView {
 }
 
 impl FunnelView {
+    /// The centre line's name: `against` (the national value) or "group average".
+    pub fn centre_name<'s>(&self, against: &'s str) -> &'s str {
+        if self.group_centre {
+            "group average"
+        } else {
+            against
+        }
+    }
+
+    /// The centre as words: "England's 95.0%", or "the group average of 93.1%", with `shown`
+    /// the centre as the indicator shows values.
+    pub fn centre_words(&self, against: &str, shown: &str) -> String {
+        if self.group_centre {
+            format!("the group average of {shown}")
+        } else {
+            format!("{against}'s {shown}")
+        }
+    }
+
+    /// What the overdispersion adjustment did, as a clause for a caption; empty without it.
+    pub fn dispersion_words(&self) -> String {
+        match &self.dispersion {
+            Some(d) if d.adjusted => format!(
+                "; limits widened for overdispersion (φ = {}, τ² = {})",
+                d.phi.normalize(),
+                d.tau2.normalize()
+            ),
+            Some(d) => format!(
+                "; no overdispersion found (φ = {}), limits unadjusted",
+                d.phi.normalize()
+            ),
+            None => String::new(),
+        }
+    }
+
     /// A funnel as shown.
     pub fn of(plot: &FunnelPlot) -> FunnelView {
         let f = &plot.funnel;
@@ -426,6 +468,8 @@ impl FunnelView {
             statistic: f.statistic.as_str(),
             multiplier: f.multiplier,
             centre: f.centre,
+            group_centre: plot.centre == ragstatus::FunnelCentre::Group,
+            dispersion: f.dispersion,
             units: plot
                 .units
                 .iter()

@@ -133,7 +133,7 @@ pub fn funnel_chart(row: &NationalShown, plot: &FunnelView, against: &str) -> St
         .filter(|u| !u.ours && u.position != "within")
         .count();
     let mut alt = format!(
-        "Funnel plot of {} {}: {} comparator{} by denominator, around {against}'s {} with 95% \
+        "Funnel plot of {} {}: {} comparator{} by denominator, around {} with 95% \
          and 99.8% limits; {outside} outside the 95% limits.",
         row.id,
         row.name,
@@ -143,7 +143,7 @@ pub fn funnel_chart(row: &NationalShown, plot: &FunnelView, against: &str) -> St
         } else {
             "s"
         },
-        row.show(plot.centre),
+        plot.centre_words(against, &row.show(plot.centre)),
     );
     if let Some(u) = ours {
         let _ = write!(
@@ -251,7 +251,7 @@ pub fn funnel_chart(row: &NationalShown, plot: &FunnelView, against: &str) -> St
     if let Some((_, last)) = curve.last() {
         let mut names: Vec<(f64, String, &str)> = vec![(
             y(centre),
-            format!("{against} {}", row.show(plot.centre)),
+            format!("{} {}", plot.centre_name(against), row.show(plot.centre)),
             INK,
         )];
         for (k, text) in [(1usize, "upper 95%"), (0, "lower 95%")] {
@@ -309,7 +309,7 @@ pub fn funnel_chart(row: &NationalShown, plot: &FunnelView, against: &str) -> St
     let ly = H - 16.0;
     let mut lx = LEFT - 40.0;
     for (text, width, dash) in [
-        (format!("{against} (centre)"), 1.5, None),
+        (format!("{} (centre)", plot.centre_name(against)), 1.5, None),
         ("95% limits".to_string(), 1.3, Some("7 4")),
         ("99.8% limits".to_string(), 1.2, Some("2 3")),
     ] {

@@ -363,10 +363,10 @@ impl<'a> Sections<'a> for Html {
                 continue;
             };
             let mut caption = format!(
-                "Funnel plot: {} among its comparators, around {}'s {}",
+                "Funnel plot: {} among its comparators, around {}{}",
                 row.id,
-                section.against,
-                row.show(plot.centre)
+                plot.centre_words(&section.against, &row.show(plot.centre)),
+                plot.dispersion_words()
             );
             if !plot.left_out.is_empty() {
                 caption.push_str(&format!(". Not plotted: {}", plot.left_out.join("; ")));
