@@ -140,7 +140,7 @@ fn parts(d: Decimal) -> Parts {
 }
 
 /// [`round_significant`] as parts; `None` where it fails (the exact path reports it).
-#[inline]
+#[inline(always)]
 fn rounded(x: f64, what: &str) -> Option<Parts> {
     if x == 0.0 {
         return Some((0, 0));
@@ -461,15 +461,22 @@ fn decimal_column(
     scale: u32,
     nulls: Option<&NullBuffer>,
 ) -> Option<ArrayRef> {
+    // Per distance to the column's scale: the factor, and the largest mantissa it keeps within
+    // 38 digits (a scale above the column's cannot occur: it is the largest).
+    let steps: Vec<(i128, u128)> = (0..=scale)
+        .map(|k| {
+            let f = POWERS.get(k as usize).copied().unwrap_or(LIMIT);
+            (f, ((LIMIT - 1) / f) as u128)
+        })
+        .collect();
     let mut fits = true;
     for (m, s) in mantissas.iter_mut().zip(scales) {
-        let k = scale.saturating_sub(u32::from(*s)) as usize;
-        if k > 0 {
-            let f = POWERS.get(k).copied().unwrap_or(LIMIT);
-            let v = m.saturating_mul(f);
-            fits &= v.abs() < LIMIT;
-            *m = v;
-        }
+        let (f, largest) = steps
+            .get(scale.saturating_sub(u32::from(*s)) as usize)
+            .copied()
+            .unwrap_or((1, 0));
+        fits &= m.unsigned_abs() <= largest;
+        *m = m.wrapping_mul(f);
     }
     if !fits {
         return None;

@@ -127,58 +127,57 @@ pub(super) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
         // A whole quotient without remainder keeps scale 0 and is not stripped.
         return Some((1, 0));
     }
-    let (q, s) = if n < 1 << 32 {
-        long_division_u64(x, n)
-    } else {
-        long_division_u128(x, n)
-    };
+    let (q, s) = long_division(x, n);
     Some(unscale(q, s))
 }
 
-/// The digits of `x / n` for `0 < x < n < 2³²`: nine at a time (`r × 10⁹` fits 64 bits), to the
-/// first scale (9, 18, 27 or 28) where the remainder is zero, else to 28 rounded half to even.
+/// The digits of `x / n` for `0 < x < n ≤ 2⁵³` as rust_decimal's division leaves them before
+/// `unscale`: to the first scale of 9, 18, 27 and 28 where the remainder is zero, else to 28
+/// rounded half to even.
+///
+/// Computed in two groups of 14 digits, `r × 10¹⁴ / n` each, by a float reciprocal: the true
+/// quotient is below 10¹⁴ and the float within 0.03 of it, so the truncated guess is off by at
+/// most one and one exact correction on the integer remainder makes it exact (a chain of four
+/// hardware divisions was the larger cost). Where rust_decimal stops earlier follows from the
+/// remainders: it stops at 9 when the first group's remainder is zero and its last five digits
+/// are, at 18 when the second's remainder is zero and the last ten digits are, at 27 when the
+/// second's remainder and the last digit are.
 #[inline]
-fn long_division_u64(x: u64, n: u64) -> (u128, u32) {
-    const BILLION: u64 = 1_000_000_000;
-    let mut r = x;
-    let mut q: u128 = 0;
-    for s in [9, 18, 27] {
-        let t = r * BILLION;
-        let d = t / n;
-        r = t - d * n;
-        q = q * u128::from(BILLION) + u128::from(d);
-        if r == 0 {
-            return (q, s);
-        }
-    }
-    let t = r * 10;
-    let d = t / n;
-    r = t - d * n;
-    q = q * 10 + u128::from(d);
-    let twice = 2 * r;
-    let up = twice > n || (twice == n && q & 1 == 1);
-    (q + u128::from(up), MAX_SCALE)
-}
-
-/// [`long_division_u64`] for `2³² ≤ n ≤ 2⁵³` (`r × 10⁹` needs up to 83 bits).
-fn long_division_u128(x: u64, n: u64) -> (u128, u32) {
-    const BILLION: u128 = 1_000_000_000;
+fn long_division(x: u64, n: u64) -> (u128, u32) {
+    const GROUP: u128 = 100_000_000_000_000;
+    // `n` and every remainder are at most 2⁵³, exact in f64.
+    let inverse = GROUP as f64 / n as f64;
     let n = u128::from(n);
-    let mut r = u128::from(x);
-    let mut q: u128 = 0;
-    for s in [9, 18, 27] {
-        let t = r * BILLION;
-        let d = t / n;
-        r = t - d * n;
-        q = q * BILLION + d;
-        if r == 0 {
-            return (q, s);
+    let step = |r: u128| -> (u128, u128) {
+        let t = r * GROUP;
+        let guess = (r as i64 as f64 * inverse) as i64 as u128;
+        let rest = t.wrapping_sub(guess.wrapping_mul(n)) as i128;
+        if rest < 0 {
+            (guess.wrapping_sub(1), (rest + n as i128) as u128)
+        } else if rest >= n as i128 {
+            (guess + 1, rest as u128 - n)
+        } else {
+            (guess, rest as u128)
         }
+    };
+    let (high, r) = step(u128::from(x));
+    if r == 0 {
+        return match exact_tenth(high, 5) {
+            Some(q) => (q, 9),
+            None => (high * 10_000, 18),
+        };
     }
-    let t = r * 10;
-    let d = t / n;
-    r = t - d * n;
-    q = q * 10 + d;
+    let (low, r) = step(r);
+    let q = high * GROUP + low;
+    if r == 0 {
+        if let Some(q) = exact_tenth(q, 8).and_then(|q| exact_tenth(q, 2)) {
+            return (q, 18);
+        }
+        if let Some(q) = exact_tenth(q, 1) {
+            return (q, 27);
+        }
+        return (q, MAX_SCALE);
+    }
     let twice = 2 * r;
     let up = twice > n || (twice == n && q & 1 == 1);
     (q + u128::from(up), MAX_SCALE)
@@ -188,18 +187,53 @@ fn long_division_u128(x: u64, n: u64) -> (u128, u32) {
 /// step each of 4, 2 and 1, each only where the low bits show the factor of 2 it needs.
 #[inline]
 fn unscale(mut q: u128, mut s: u32) -> (u128, u32) {
-    while q as u32 == 0 && s >= 8 && q % TEN[8] == 0 {
-        q /= TEN[8];
-        s -= 8;
+    while q as u32 == 0 && s >= 8 {
+        match exact_tenth(q, 8) {
+            Some(d) => (q, s) = (d, s - 8),
+            None => break,
+        }
     }
-    for (digits, mask, ten) in [(4, 0xF, TEN[4]), (2, 0x3, TEN[2]), (1, 0x1, TEN[1])] {
-        if q & mask == 0 && s >= digits && q % ten == 0 {
-            q /= ten;
-            s -= digits;
+    for digits in [4, 2, 1] {
+        if s >= digits
+            && let Some(d) = exact_tenth(q, digits)
+        {
+            (q, s) = (d, s - digits);
         }
     }
     (q, s)
 }
+
+/// `q / 10ᵏ` when it is whole (`k` ≤ 8), without a 128-bit division: the factor 2ᵏ by the low
+/// bits and a shift, the factor 5ᵏ by the multiplicative inverse (a multiple of 5ᵏ times the
+/// inverse is the quotient, at most (2¹²⁸ − 1) / 5ᵏ; any other number lands above).
+#[inline]
+fn exact_tenth(q: u128, k: u32) -> Option<u128> {
+    let (inverse, largest) = FIFTHS.get(k as usize).copied()?;
+    if q & ((1 << k) - 1) != 0 {
+        return None;
+    }
+    let d = (q >> k).wrapping_mul(inverse);
+    (d <= largest).then_some(d)
+}
+
+/// For k = 0 … 8: the inverse of 5ᵏ modulo 2¹²⁸ and (2¹²⁸ − 1) / 5ᵏ.
+const FIFTHS: [(u128, u128); 9] = {
+    let mut out = [(1u128, u128::MAX); 9];
+    let mut k = 1;
+    while k < out.len() {
+        let d = 5u128.pow(k as u32);
+        // Newton's iteration doubles the correct low bits; d is its own inverse to 3 bits.
+        let mut x = d;
+        let mut i = 0;
+        while i < 6 {
+            x = x.wrapping_mul(2u128.wrapping_sub(d.wrapping_mul(x)));
+            i += 1;
+        }
+        out[k] = (x, u128::MAX / d);
+        k += 1;
+    }
+    out
+};
 
 #[cfg(test)]
 mod tests {
@@ -253,6 +287,20 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_tenths_are_the_quotients_of_multiples_only() {
+        for (k, (inverse, _)) in FIFTHS.iter().enumerate() {
+            assert_eq!(inverse.wrapping_mul(5u128.pow(k as u32)), 1);
+        }
+        for q in (0..100_000u128).chain((1 << 96) - 100_000..1 << 96) {
+            for k in 0..=8 {
+                let t = 10u128.pow(k);
+                let want = (q % t == 0).then_some(q / t);
+                assert_eq!(exact_tenth(q, k), want, "{q} / 10^{k}");
             }
         }
     }
