@@ -529,6 +529,28 @@ fn label_column<L: Copy>(
     Arc::new(builder.finish())
 }
 
+/// The valid units' numerators and denominators summed, as one unit (none if no unit is
+/// valid); `None` if a sum does not fit a decimal (the exact path reports the overflow).
+fn whole_sums(
+    input: &Input,
+    n: usize,
+    statistic: Statistic,
+) -> Option<Option<Option<crate::funnel::FunnelUnit>>> {
+    let (mut x, mut d, mut any) = (0i128, 0i128, false);
+    for (a, b) in (0..n).filter_map(|i| input.unit(i, statistic)) {
+        // At most 2⁶³ each: an i128 holds the sum of 2⁶⁴ of them.
+        x += i128::from(a);
+        d += i128::from(b);
+        any = true;
+    }
+    if !any {
+        return Some(None);
+    }
+    let x = Decimal::try_from_i128_with_scale(x, 0).ok()?;
+    let d = Decimal::try_from_i128_with_scale(d, 0).ok()?;
+    Some(Some(Some(crate::funnel::FunnelUnit::new(x, d))))
+}
+
 /// The row numbers, 0 to n − 1.
 fn row_column(n: usize) -> ArrayRef {
     Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::from_iter_values(0..n as u64))
@@ -608,7 +630,14 @@ pub(super) fn funnel(
             .unit(i, statistic)
             .map(|(x, d)| crate::funnel::FunnelUnit::new(Decimal::from(x), Decimal::from(d)))
     });
-    let (model, dispersion) = Model::new(&options.settings, units)?;
+    let (model, dispersion) = match whole_sums(&input, n, statistic) {
+        // The centre needs only the sums, exact in integers as in decimals; the overdispersion
+        // adjustment reads every unit.
+        Some(sums) if options.settings.overdispersion.is_none() => {
+            Model::new(&options.settings, sums.into_iter())?
+        }
+        _ => Model::new(&options.settings, units)?,
+    };
     let Ok(centre_f) = interval::to_f64(model.centre, "centre") else {
         return Ok(None);
     };
