@@ -19,6 +19,8 @@
 use rust_decimal::Decimal;
 
 /// 10⁰ … 10³⁸.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
 const TEN: [u128; 39] = {
     let mut out = [1u128; 39];
     let mut i = 1;
@@ -217,6 +219,8 @@ fn exact_tenth(q: u128, k: u32) -> Option<u128> {
 }
 
 /// For k = 0 … 8: the inverse of 5ᵏ modulo 2¹²⁸ and (2¹²⁸ − 1) / 5ᵏ.
+// Evaluated at compile time, as `TEN`.
+#[allow(clippy::indexing_slicing)]
 const FIFTHS: [(u128, u128); 9] = {
     let mut out = [(1u128, u128::MAX); 9];
     let mut k = 1;
