@@ -1,9 +1,9 @@
 //! The columnar path of [`funnel_batch`](super::funnel_batch) and
 //! [`intervals_batch`](super::intervals_batch) for integer columns, the usual input.
 //!
-//! Each row's estimate has the exact path's digits and scale, by integer arithmetic
-//! ([`quotient`](super::quotient)) where it reproduces rust_decimal's and by the same decimal
-//! operations elsewhere; its limits are the same `f64` formulas rounded by the same function.
+//! Each row's estimate has the exact path's digits and scale, by integer arithmetic ([`quotient`])
+//! where it reproduces rust_decimal's and by the same decimal operations elsewhere; its limits are
+//! the same `f64` formulas rounded by the same function.
 //! Every number is kept as a mantissa and a scale and written straight into the output columns
 //! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`); once the rows are
 //! done, each column's mantissas are brought to its largest scale in place. Two more shortcuts,
