@@ -702,6 +702,14 @@ pub(crate) fn round_significant(x: f64, what: &str) -> Result<Decimal> {
 /// value falls outside the ten digits (a logarithm per limit was a visible share of the bulk
 /// paths); the trailing zeros are dropped on the integer.
 pub(crate) fn round_significant_fast(x: f64) -> Option<Decimal> {
+    let (mantissa, scale) = round_significant_parts(x)?;
+    Some(Decimal::new(mantissa, scale))
+}
+
+/// [`round_significant_fast`] as the decimal's mantissa and scale (at most 22), for the bulk
+/// paths that write them into a column without building the `Decimal`.
+#[inline]
+pub(crate) fn round_significant_parts(x: f64) -> Option<(i64, u32)> {
     let digits = i32::try_from(SIGNIFICANT_DIGITS).ok()?;
     let low = POWERS_F64.get(usize::try_from(digits - 1).ok()?).copied()?;
     let high = low * 10.0;
@@ -738,8 +746,7 @@ pub(crate) fn round_significant_fast(x: f64) -> Option<Decimal> {
         mantissa /= 10;
         scale -= 1;
     }
-    let d = Decimal::new(mantissa, scale);
-    Some(if x < 0.0 { -d } else { d })
+    Some((if x < 0.0 { -mantissa } else { mantissa }, scale))
 }
 
 /// 10⁰ ... 10²², every one exact in f64.

@@ -321,6 +321,34 @@ fn any_cell() -> impl Strategy<Value = Option<i64>> {
     ]
 }
 
+/// A unit whose denominator may lie either side of 2³² or near 2⁵³, numerator from 0 to it.
+fn wide_unit() -> impl Strategy<Value = Cell> {
+    let n = prop_oneof![
+        1i64..=1000,
+        1i64..=200_000,
+        (1i64 << 32) - 3..=(1i64 << 32) + 3,
+        (1i64 << 53) - 3..=(1i64 << 53) + 1,
+        1i64..=1 << 53,
+    ];
+    n.prop_flat_map(|n| {
+        let x = prop_oneof![Just(0), Just(n), Just(n - 1), Just(1), 0..=n];
+        (x.prop_map(Some), Just(Some(n)))
+    })
+}
+
+fn multiplier() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        Just(Decimal::ONE),
+        Just(Decimal::ONE_HUNDRED),
+        Just(Decimal::new(1000, 1)),
+        Just(Decimal::new(25, 1)),
+        Just(Decimal::from(1000)),
+        Just(Decimal::from(100_000)),
+        Just(Decimal::from(u32::MAX)),
+        (1u32..=1_000_000).prop_map(Decimal::from),
+    ]
+}
+
 fn position_of(out: &RecordBatch, i: usize) -> String {
     out.column_by_name("position")
         .unwrap()
@@ -346,6 +374,28 @@ proptest! {
         if od {
             options.settings.overdispersion = Some(Overdispersion::default());
         }
+        match (funnel_batch(&ints, &options), funnel_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+        match (intervals_batch(&ints, &options), intervals_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+    }
+
+    #[test]
+    fn integer_columns_give_the_exact_paths_rows_at_any_multiplier_and_size(
+        statistic in statistic(),
+        cells in prop::collection::vec(wide_unit(), 0..20),
+        multiplier in multiplier(),
+        threads in 1usize..=2,
+    ) {
+        // The columnar path's integer estimate covers whole multipliers of scale 0 below 2³²
+        // and denominators up to 2⁵³; the rest (100.0, 2.5, beyond 2⁵³) keep the decimals.
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions { threads, ..UnitFrameOptions::new(statistic) };
+        options.settings.multiplier = multiplier;
         match (funnel_batch(&ints, &options), funnel_batch(&decimals, &options)) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
             (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),

@@ -1,9 +1,13 @@
 //! The columnar path of [`funnel_batch`](super::funnel_batch) and
 //! [`intervals_batch`](super::intervals_batch) for integer columns, the usual input.
 //!
-//! Each row's estimate is the same decimal division as the exact path's; its limits are the same
-//! `f64` formulas rounded by the same function, and written straight into the output columns
-//! (no per-row `Interval` or `FunnelPoint`, no per-row `Result`). Two shortcuts, each exact:
+//! Each row's estimate has the exact path's digits and scale, by integer arithmetic ([`quotient`])
+//! where it reproduces rust_decimal's and by the same decimal operations elsewhere; its limits are
+//! the same `f64` formulas rounded by the same function.
+//! Every number is kept as a mantissa and a scale and written straight into the output columns
+//! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`); once the rows are
+//! done, each column's mantissas are brought to its largest scale in place. Two more shortcuts,
+//! each exact:
 //!
 //! - a rounded limit is compared with the estimate or the centre (the exact path's `min`/`max`
 //!   and the labels) in `f64` only when the two floats are further apart than the rounding to
@@ -28,13 +32,14 @@ use arrow_buffer::{NullBuffer, ScalarBuffer};
 use rust_decimal::Decimal;
 
 use super::super::{Columns, LIMIT, POWERS, batch as output_batch, error_arrays, thread_count};
+use super::quotient::{self, Multiplier};
 use super::{UnitFrameOptions, at_row, level_text, method_name, read_unit, with_metadata};
 use crate::error::{Error, Result};
 use crate::frame::Numbers;
 use crate::funnel::{Model, Position, Statistic};
 use crate::interval::{
     self, ConfidenceLevel, Kind, Method, SMALL_COUNT, byar, exact_poisson, round_significant,
-    scaled, wilson_limits,
+    round_significant_parts, scaled, wilson_limits,
 };
 
 /// Integers up to 2⁵³ are exact in `f64`, as `Decimal::to_f64` gives them.
@@ -45,26 +50,26 @@ const EXACT: i64 = 1 << 53;
 /// relative from its float) or an exact quotient (a few units in 10⁻¹⁶ from its float).
 const GAP: f64 = 1e-8;
 
+/// A decimal as its mantissa and scale, as a column holds it before the column's scale is
+/// known.
+type Parts = (i128, u32);
+
 /// A row's numbers: the estimate and the four limits (lower 95, upper 95, lower 99.8, upper
 /// 99.8).
-type Numbers5 = (Decimal, [Decimal; 4]);
+type Numbers5 = (Parts, [Parts; 4]);
 
 /// The exact Poisson limits of a rate funnel, by denominator, on one thread.
 type Cache = HashMap<i64, [f64; 4]>;
 
-/// The rows of one thread: each number column in its own vector (zero for a row in error) with
-/// the largest scale among the rows not in error, a label per row, and the errors by row.
-struct Part<L> {
-    numbers: [Vec<Decimal>; 5],
-    scales: [u32; 5],
-    labels: Vec<L>,
-    errors: Vec<(usize, Error)>,
-}
-
-/// Every row, as the threads' parts in row order.
+/// Every row: each number column's mantissas and scales (zero for a row in error), the largest
+/// scale of each among the rows not in error, a label per row, and the errors by row.
 struct Rows<L> {
     count: usize,
-    parts: Vec<Part<L>>,
+    mantissas: [Vec<i128>; 5],
+    scales: [Vec<u8>; 5],
+    top: [u32; 5],
+    labels: Vec<L>,
+    errors: Vec<(usize, Error)>,
 }
 
 /// The two integer columns, when both are integers.
@@ -110,13 +115,13 @@ impl Input {
 
 /// `a < b` for decimals approximated by `af` and `bf`: in `f64` when they are [`GAP`] apart,
 /// else in decimals.
-fn less(a: Decimal, af: f64, b: Decimal, bf: f64) -> bool {
+fn less(a: Parts, af: f64, b: Parts, bf: f64) -> bool {
     if apart(af, bf) {
         true
     } else if apart(bf, af) {
         false
     } else {
-        a < b
+        decimal(a) < decimal(b)
     }
 }
 
@@ -125,17 +130,61 @@ fn apart(a: f64, b: f64) -> bool {
     a + GAP * a.abs() < b - GAP * b.abs()
 }
 
+/// The decimal of `parts` (whose mantissa fits 96 bits and scale 28: they come from one).
+fn decimal((mantissa, scale): Parts) -> Decimal {
+    Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or_default()
+}
+
+fn parts(d: Decimal) -> Parts {
+    (d.mantissa(), d.scale())
+}
+
+/// [`round_significant`] as parts; `None` where it fails (the exact path reports it).
+#[inline(always)]
+fn rounded(x: f64, what: &str) -> Option<Parts> {
+    if x == 0.0 {
+        return Some((0, 0));
+    }
+    match round_significant_parts(x) {
+        Some((m, s)) => Some((i128::from(m), s)),
+        None => round_significant(x, what).ok().map(parts),
+    }
+}
+
 /// `round_significant(x).min(cap)`, as the exact path caps a lower limit; `None` where the
 /// rounding fails (the exact path reports it).
-fn below(x: f64, cap: Decimal, cap_f: f64) -> Option<Decimal> {
-    let d = round_significant(x, "lower").ok()?;
-    Some(if apart(x, cap_f) { d } else { d.min(cap) })
+#[inline]
+fn below(x: f64, cap: Parts, cap_f: f64) -> Option<Parts> {
+    let d = rounded(x, "lower")?;
+    Some(if apart(x, cap_f) {
+        d
+    } else {
+        parts(decimal(d).min(decimal(cap)))
+    })
 }
 
 /// `round_significant(x).max(cap)`, as the exact path caps an upper limit.
-fn above(x: f64, cap: Decimal, cap_f: f64) -> Option<Decimal> {
-    let d = round_significant(x, "upper").ok()?;
-    Some(if apart(cap_f, x) { d } else { d.max(cap) })
+#[inline]
+fn above(x: f64, cap: Parts, cap_f: f64) -> Option<Parts> {
+    let d = rounded(x, "upper")?;
+    Some(if apart(cap_f, x) {
+        d
+    } else {
+        parts(decimal(d).max(decimal(cap)))
+    })
+}
+
+/// `x / n × m`, as [`scaled`] gives it: by integers where [`quotient`] reproduces it.
+#[inline]
+fn estimate((x, n): (i64, i64), m: Decimal, integer: Option<Multiplier>) -> Option<Parts> {
+    let fast =
+        integer.and_then(|mm| quotient::scaled(u64::try_from(x).ok()?, u64::try_from(n).ok()?, mm));
+    match fast.and_then(|(q, s)| Some((i128::try_from(q).ok()?, s))) {
+        Some(p) => Some(p),
+        None => scaled(Decimal::from(x), Decimal::from(n), m)
+            .ok()
+            .map(parts),
+    }
 }
 
 /// The Poisson limits of count `x` at both levels (95%, then 99.8%), / `n` × `m`, before the
@@ -159,11 +208,15 @@ fn poisson_limits(x: i64, xf: f64, nf: f64, mf: f64) -> ([(f64, f64); 2], Method
 }
 
 /// Both intervals of a unit, as `interval::both_levels` gives them; `None`: leave the row to it.
-fn interval_row(kind: Kind, (x, n): (i64, i64), m: Decimal, mf: f64) -> Option<(Numbers5, Method)> {
+fn interval_row(
+    kind: Kind,
+    (x, n): (i64, i64),
+    (m, integer, mf): (Decimal, Option<Multiplier>, f64),
+) -> Option<(Numbers5, Method)> {
     if x > EXACT || n > EXACT {
         return None;
     }
-    let value = scaled(Decimal::from(x), Decimal::from(n), m).ok()?;
+    let value = estimate((x, n), m, integer)?;
     let (xf, nf) = (x as f64, n as f64);
     let vf = xf / nf * mf;
     let ([(l95, u95), (l998, u998)], method) = match kind {
@@ -187,14 +240,15 @@ fn interval_row(kind: Kind, (x, n): (i64, i64), m: Decimal, mf: f64) -> Option<(
 /// A unit's point on the funnel, as `Model::point` gives it; `None`: leave the row to it.
 fn funnel_row(
     model: &Model,
-    centre_f: f64,
+    (centre, centre_f): (Parts, f64),
+    integer: Option<Multiplier>,
     (x, n): (i64, i64),
     cache: &mut Cache,
 ) -> Option<(Numbers5, Label)> {
     if x > EXACT || n > EXACT {
         return None;
     }
-    let value = scaled(Decimal::from(x), Decimal::from(n), model.multiplier).ok()?;
+    let value = estimate((x, n), model.multiplier, integer)?;
     let (xf, nf) = (x as f64, n as f64);
     let vf = xf / nf * model.m;
     let poisson = model.statistic != Statistic::Proportion;
@@ -204,7 +258,6 @@ fn funnel_row(
         } else {
             model.limits_f64(nf)
         };
-    let centre = model.centre;
     let limits = [
         below(l95, centre, centre_f)?,
         above(u95, centre, centre_f)?,
@@ -236,7 +289,7 @@ fn funnel_row(
     let mut found = (Position::Within, None);
     // Widest level first, as `Model::point` checks them.
     for (level, lo, hi) in [(ConfidenceLevel::P998, 2, 3), (ConfidenceLevel::P95, 0, 1)] {
-        let at = |l: &[Decimal; 4], f: &[f64; 4], k: usize| {
+        let at = |l: &[Parts; 4], f: &[f64; 4], k: usize| {
             (
                 l.get(k).copied().unwrap_or_default(),
                 f.get(k).copied().unwrap_or_default(),
@@ -276,85 +329,109 @@ fn funnel_row(
 /// A funnel row's position and the highest level at which it holds.
 type Label = (Position, Option<ConfidenceLevel>);
 
-/// `row` over every row, in contiguous runs on `threads` threads; `None` if a thread stopped.
+/// `row` over every row, in contiguous runs on `threads` threads, each writing its rows'
+/// numbers and labels straight into the output vectors; `None` if a thread stopped.
 fn rows<L: Copy + Send + Sync>(
     count: usize,
     threads: usize,
     placeholder: L,
     row: impl Fn(usize, &mut Cache) -> Result<(Numbers5, L)> + Sync,
 ) -> Option<Rows<L>> {
-    let run = |start: usize, end: usize| {
-        let len = end - start;
-        let mut out = Part {
-            numbers: std::array::from_fn(|_| Vec::with_capacity(len)),
-            scales: [0; 5],
-            labels: Vec::with_capacity(len),
-            errors: Vec::new(),
-        };
-        let mut cache = Cache::new();
-        for i in start..end {
-            let (numbers, label) = match row(i, &mut cache) {
-                Ok((numbers, label)) => {
-                    let (value, [a, b, c, d]) = numbers;
-                    for ((column, scale), v) in out
-                        .numbers
-                        .iter_mut()
-                        .zip(out.scales.iter_mut())
-                        .zip([value, a, b, c, d])
-                    {
-                        *scale = (*scale).max(v.scale());
-                        column.push(v);
+    let mut mantissas: [Vec<i128>; 5] = std::array::from_fn(|_| vec![0; count]);
+    let mut scales: [Vec<u8>; 5] = std::array::from_fn(|_| vec![0; count]);
+    let mut labels = vec![placeholder; count];
+    let run =
+        |start: usize, mantissas: [&mut [i128]; 5], scales: [&mut [u8]; 5], labels: &mut [L]| {
+            let mut top = [0u32; 5];
+            let mut errors = Vec::new();
+            let mut cache = Cache::new();
+            let [m0, m1, m2, m3, m4] = mantissas;
+            let [s0, s1, s2, s3, s4] = scales;
+            let outputs = m0
+                .iter_mut()
+                .zip(m1.iter_mut())
+                .zip(m2.iter_mut())
+                .zip(m3.iter_mut())
+                .zip(m4.iter_mut())
+                .zip(s0.iter_mut().zip(s1.iter_mut()))
+                .zip(s2.iter_mut().zip(s3.iter_mut()).zip(s4.iter_mut()))
+                .zip(labels.iter_mut());
+            for (j, (((((((m0, m1), m2), m3), m4), (s0, s1)), ((s2, s3), s4)), label)) in
+                outputs.enumerate()
+            {
+                let i = start + j;
+                match row(i, &mut cache) {
+                    Ok((((v, vs), [(a, as_), (b, bs), (c, cs), (d, ds)]), l)) => {
+                        let (ms, ss) = ([v, a, b, c, d], [vs, as_, bs, cs, ds]);
+                        for (t, s) in top.iter_mut().zip(ss) {
+                            *t = (*t).max(s);
+                        }
+                        [*m0, *m1, *m2, *m3, *m4] = ms;
+                        // A scale is at most 28 (a decimal's), so it fits a byte.
+                        [*s0, *s1, *s2, *s3, *s4] = ss.map(|s| s as u8);
+                        *label = l;
                     }
-                    out.labels.push(label);
-                    continue;
+                    Err(e) => errors.push((i, e)),
                 }
-                Err(e) => {
-                    out.errors.push((i, e));
-                    ((Decimal::ZERO, [Decimal::ZERO; 4]), placeholder)
-                }
-            };
-            let (value, [a, b, c, d]) = numbers;
-            for (column, v) in out.numbers.iter_mut().zip([value, a, b, c, d]) {
-                column.push(v);
             }
-            out.labels.push(label);
-        }
-        out
-    };
+            (top, errors)
+        };
     let threads = threads.clamp(1, count.max(1));
-    if threads == 1 {
-        return Some(Rows {
-            count,
-            parts: vec![run(0, count)],
-        });
-    }
-    let per = count.div_ceil(threads);
-    let run = &run;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (start, end) = ((t * per).min(count), ((t + 1) * per).min(count));
-                scope.spawn(move || run(start, end))
-            })
-            .collect();
-        let mut parts = Vec::with_capacity(threads);
-        for handle in handles {
-            parts.push(handle.join().ok()?);
+    let per = count.div_ceil(threads).max(1);
+    let mut mantissa_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
+    let mut scale_runs = scales.each_mut().map(|v| v.chunks_mut(per));
+    let mut label_runs = labels.chunks_mut(per);
+    let mut runs = (0..threads).map(|t| {
+        (
+            t * per,
+            mantissa_runs
+                .each_mut()
+                .map(|r| r.next().unwrap_or_default()),
+            scale_runs.each_mut().map(|r| r.next().unwrap_or_default()),
+            label_runs.next().unwrap_or_default(),
+        )
+    });
+    let results = if threads == 1 {
+        runs.map(|(start, m, s, l)| run(start, m, s, l)).collect()
+    } else {
+        let run = &run;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = runs
+                .by_ref()
+                .map(|(start, m, s, l)| scope.spawn(move || run(start, m, s, l)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok())
+                .collect::<Option<Vec<_>>>()
+        })?
+    };
+    let mut top = [0u32; 5];
+    let mut errors = Vec::new();
+    for (t, e) in results {
+        for (a, b) in top.iter_mut().zip(t) {
+            *a = (*a).max(b);
         }
-        Some(Rows { count, parts })
+        errors.extend(e);
+    }
+    Some(Rows {
+        count,
+        mantissas,
+        scales,
+        top,
+        labels,
+        errors,
     })
 }
 
 impl<L> Rows<L> {
-    fn errors(&self) -> impl Iterator<Item = &(usize, Error)> {
-        self.parts.iter().flat_map(|p| p.errors.iter())
-    }
-
     /// The validity of the rows: `None` when none is in error.
     fn nulls(&self) -> Option<NullBuffer> {
-        self.errors().next()?;
+        if self.errors.is_empty() {
+            return None;
+        }
         let mut valid = vec![true; self.count];
-        for (i, _) in self.errors() {
+        for (i, _) in &self.errors {
             if let Some(v) = valid.get_mut(*i) {
                 *v = false;
             }
@@ -365,73 +442,69 @@ impl<L> Rows<L> {
     /// The error and error_kind columns.
     fn error_columns(&self) -> (ArrayRef, ArrayRef) {
         let n = self.count;
-        if self.errors().next().is_none() {
+        if self.errors.is_empty() {
             let none: ArrayRef = Arc::new(LargeStringArray::new_null(n));
             return (none.clone(), none);
         }
-        let mut errors = self.errors().peekable();
+        let mut errors = self.errors.iter().peekable();
         let cells = (0..n).map(move |i| errors.next_if(|(row, _)| *row == i).map(|(_, e)| e));
         error_arrays(cells, n)
     }
-
-    /// The labels in row order.
-    fn labels(&self) -> impl Iterator<Item = &L> {
-        self.parts.iter().flat_map(|p| p.labels.iter())
-    }
 }
 
-/// A `Decimal128(38, scale)` column of `values` (the largest scale among the rows not in
-/// error), as the exact path writes it; `None` if a value does not fit (the exact path makes
-/// that row an error).
-fn decimal_column<'v>(
-    values: impl Iterator<Item = &'v Decimal>,
+/// A `Decimal128(38, scale)` column of `mantissas` brought from their own `scales` to `scale`
+/// (the largest among the rows not in error), as the exact path writes it; `None` if a value
+/// does not fit (the exact path makes that row an error).
+fn decimal_column(
+    mut mantissas: Vec<i128>,
+    scales: &[u8],
     scale: u32,
     nulls: Option<&NullBuffer>,
 ) -> Option<ArrayRef> {
-    let mut out = Vec::new();
-    for (i, v) in values.enumerate() {
-        if nulls.is_some_and(|b| b.is_null(i)) {
-            out.push(0);
-            continue;
-        }
-        let m = v.mantissa();
-        let scaled = match scale.checked_sub(v.scale())? {
-            0 => m,
-            k => POWERS
-                .get(k as usize)
-                .and_then(|f| m.checked_mul(*f))
-                .filter(|m| m.abs() < LIMIT)?,
-        };
-        out.push(scaled);
+    // Per distance to the column's scale: the factor, and the largest mantissa it keeps within
+    // 38 digits (a scale above the column's cannot occur: it is the largest).
+    let steps: Vec<(i128, u128)> = (0..=scale)
+        .map(|k| {
+            let f = POWERS.get(k as usize).copied().unwrap_or(LIMIT);
+            (f, ((LIMIT - 1) / f) as u128)
+        })
+        .collect();
+    let mut fits = true;
+    for (m, s) in mantissas.iter_mut().zip(scales) {
+        let (f, largest) = steps
+            .get(scale.saturating_sub(u32::from(*s)) as usize)
+            .copied()
+            .unwrap_or((1, 0));
+        fits &= m.unsigned_abs() <= largest;
+        *m = m.wrapping_mul(f);
     }
-    let array = Decimal128Array::new(ScalarBuffer::from(out), nulls.cloned())
+    if !fits {
+        return None;
+    }
+    let array = Decimal128Array::new(ScalarBuffer::from(mantissas), nulls.cloned())
         .with_precision_and_scale(38, i8::try_from(scale).ok()?)
         .ok()?;
     Some(Arc::new(array))
 }
 
 /// The five number columns (value, then the four limits), built on up to five threads.
-fn number_columns<L: Sync>(rows: &Rows<L>, nulls: Option<&NullBuffer>) -> Option<Vec<ArrayRef>> {
-    let column = |k: usize| {
-        let scale = rows
-            .parts
-            .iter()
-            .filter_map(|p| p.scales.get(k))
-            .max()
-            .copied()
-            .unwrap_or(0);
-        let values = rows
-            .parts
-            .iter()
-            .flat_map(move |p| p.numbers.get(k).into_iter().flatten());
-        decimal_column(values, scale, nulls)
-    };
-    if rows.parts.len() < 2 {
-        return (0..5).map(column).collect();
+fn number_columns(
+    mantissas: [Vec<i128>; 5],
+    scales: &[Vec<u8>; 5],
+    top: [u32; 5],
+    threads: usize,
+    nulls: Option<&NullBuffer>,
+) -> Option<Vec<ArrayRef>> {
+    let jobs = mantissas.into_iter().zip(scales.iter()).zip(top);
+    if threads < 2 {
+        return jobs
+            .map(|((m, s), t)| decimal_column(m, s, t, nulls))
+            .collect();
     }
-    let column = &column;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..5).map(|k| scope.spawn(move || column(k))).collect();
+        let handles: Vec<_> = jobs
+            .map(|((m, s), t)| scope.spawn(move || decimal_column(m, s, t, nulls)))
+            .collect();
         handles
             .into_iter()
             .map(|h| h.join().ok().flatten())
@@ -441,12 +514,12 @@ fn number_columns<L: Sync>(rows: &Rows<L>, nulls: Option<&NullBuffer>) -> Option
 
 /// A text column of one of a few names per row, null for the rows in error.
 fn label_column<L: Copy>(
-    rows: &Rows<L>,
+    labels: &[L],
     nulls: Option<&NullBuffer>,
     text: impl Fn(L) -> Option<&'static str>,
 ) -> ArrayRef {
-    let mut builder = super::super::text_builder(rows.count, 8);
-    for (i, label) in rows.labels().enumerate() {
+    let mut builder = super::super::text_builder(labels.len(), 8);
+    for (i, label) in labels.iter().enumerate() {
         if nulls.is_some_and(|b| b.is_null(i)) {
             builder.append_null();
         } else {
@@ -454,6 +527,28 @@ fn label_column<L: Copy>(
         }
     }
     Arc::new(builder.finish())
+}
+
+/// The valid units' numerators and denominators summed, as one unit (none if no unit is
+/// valid); `None` if a sum does not fit a decimal (the exact path reports the overflow).
+fn whole_sums(
+    input: &Input,
+    n: usize,
+    statistic: Statistic,
+) -> Option<Option<Option<crate::funnel::FunnelUnit>>> {
+    let (mut x, mut d, mut any) = (0i128, 0i128, false);
+    for (a, b) in (0..n).filter_map(|i| input.unit(i, statistic)) {
+        // At most 2⁶³ each: an i128 holds the sum of 2⁶⁴ of them.
+        x += i128::from(a);
+        d += i128::from(b);
+        any = true;
+    }
+    if !any {
+        return Some(None);
+    }
+    let x = Decimal::try_from_i128_with_scale(x, 0).ok()?;
+    let d = Decimal::try_from_i128_with_scale(d, 0).ok()?;
+    Some(Some(Some(crate::funnel::FunnelUnit::new(x, d))))
 }
 
 /// The row numbers, 0 to n − 1.
@@ -480,36 +575,36 @@ pub(super) fn intervals(
     let Ok(mf) = interval::to_f64(multiplier, "multiplier") else {
         return Ok(None);
     };
+    let integer = Multiplier::new(multiplier);
     let n = batch.num_rows();
+    let threads = thread_count(options.threads, n);
     let columns = [&input.numerators, &input.denominators];
-    let rows = rows(
-        n,
-        thread_count(options.threads, n),
-        Method::Wilson,
-        |i, _| {
-            if let Some(out) = input
-                .unit(i, statistic)
-                .and_then(|u| interval_row(kind, u, multiplier, mf))
-            {
-                return Ok(out);
-            }
-            let u = read_unit(i, columns, options)?;
-            let [a, b] = interval::both_levels(kind, u.numerator, u.denominator, multiplier)
-                .map_err(|e| at_row(e, i))?;
-            Ok(((a.value, [a.lower, a.upper, b.lower, b.upper]), a.method))
-        },
-    );
-    let Some(rows) = rows else {
+    let rows = rows(n, threads, Method::Wilson, |i, _| {
+        if let Some(out) = input
+            .unit(i, statistic)
+            .and_then(|u| interval_row(kind, u, (multiplier, integer, mf)))
+        {
+            return Ok(out);
+        }
+        let u = read_unit(i, columns, options)?;
+        let [a, b] = interval::both_levels(kind, u.numerator, u.denominator, multiplier)
+            .map_err(|e| at_row(e, i))?;
+        let limits = [a.lower, a.upper, b.lower, b.upper].map(parts);
+        Ok(((parts(a.value), limits), a.method))
+    });
+    let Some(mut rows) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
-    let Some(numbers) = number_columns(&rows, nulls.as_ref()) else {
+    let mantissas = std::mem::take(&mut rows.mantissas);
+    let Some(numbers) = number_columns(mantissas, &rows.scales, rows.top, threads, nulls.as_ref())
+    else {
         return Ok(None);
     };
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
     let mut out: Vec<(&str, ArrayRef)> = vec![("row", row_column(n))];
     out.extend(names.into_iter().zip(numbers));
-    let method = label_column(&rows, nulls.as_ref(), |m| Some(method_name(m)));
+    let method = label_column(&rows.labels, nulls.as_ref(), |m| Some(method_name(m)));
     let (error, error_kind) = rows.error_columns();
     out.extend([
         ("method", method),
@@ -535,32 +630,35 @@ pub(super) fn funnel(
             .unit(i, statistic)
             .map(|(x, d)| crate::funnel::FunnelUnit::new(Decimal::from(x), Decimal::from(d)))
     });
-    let (model, dispersion) = Model::new(&options.settings, units)?;
+    let (model, dispersion) = match whole_sums(&input, n, statistic) {
+        // The centre needs only the sums, exact in integers as in decimals; the overdispersion
+        // adjustment reads every unit.
+        Some(sums) if options.settings.overdispersion.is_none() => {
+            Model::new(&options.settings, sums.into_iter())?
+        }
+        _ => Model::new(&options.settings, units)?,
+    };
     let Ok(centre_f) = interval::to_f64(model.centre, "centre") else {
         return Ok(None);
     };
+    let centre = (parts(model.centre), centre_f);
+    let integer = Multiplier::new(model.multiplier);
+    let threads = thread_count(options.threads, n);
     let columns = [&input.numerators, &input.denominators];
-    let rows = rows(
-        n,
-        thread_count(options.threads, n),
-        (Position::Within, None),
-        |i, cache| {
-            if let Some(out) = input
-                .unit(i, statistic)
-                .and_then(|u| funnel_row(&model, centre_f, u, cache))
-            {
-                return Ok(out);
-            }
-            let u = read_unit(i, columns, options)?;
-            let p = model.point(u).map_err(|e| at_row(e, i))?;
-            let l = p.limits;
-            Ok((
-                (p.value, [l.lower_95, l.upper_95, l.lower_998, l.upper_998]),
-                (p.position, p.level),
-            ))
-        },
-    );
-    let Some(rows) = rows else {
+    let rows = rows(n, threads, (Position::Within, None), |i, cache| {
+        if let Some(out) = input
+            .unit(i, statistic)
+            .and_then(|u| funnel_row(&model, centre, integer, u, cache))
+        {
+            return Ok(out);
+        }
+        let u = read_unit(i, columns, options)?;
+        let p = model.point(u).map_err(|e| at_row(e, i))?;
+        let l = p.limits;
+        let limits = [l.lower_95, l.upper_95, l.lower_998, l.upper_998].map(parts);
+        Ok(((parts(p.value), limits), (p.position, p.level)))
+    });
+    let Some(mut rows) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
@@ -583,9 +681,9 @@ pub(super) fn funnel(
             .ok()?;
         Some(Arc::new(array) as ArrayRef)
     };
-    let (Some(x_column), Some(n_column), Some(numbers)) =
-        (whole(xs), whole(ns), number_columns(&rows, nulls.as_ref()))
-    else {
+    let mantissas = std::mem::take(&mut rows.mantissas);
+    let numbers = number_columns(mantissas, &rows.scales, rows.top, threads, nulls.as_ref());
+    let (Some(x_column), Some(n_column), Some(numbers)) = (whole(xs), whole(ns), numbers) else {
         return Ok(None);
     };
     let preference = model.preference;
@@ -600,15 +698,15 @@ pub(super) fn funnel(
     out.extend([
         (
             "position",
-            label_column(&rows, nulls.as_ref(), |(p, _)| Some(p.as_str())),
+            label_column(&rows.labels, nulls.as_ref(), |(p, _)| Some(p.as_str())),
         ),
         (
             "level",
-            label_column(&rows, nulls.as_ref(), |(_, l)| l.map(level_text)),
+            label_column(&rows.labels, nulls.as_ref(), |(_, l)| l.map(level_text)),
         ),
         (
             "outcome",
-            label_column(&rows, nulls.as_ref(), |(p, _)| {
+            label_column(&rows.labels, nulls.as_ref(), |(p, _)| {
                 Some(p.outcome(preference).as_str())
             }),
         ),
@@ -625,7 +723,7 @@ mod tests {
 
     #[test]
     fn close_floats_leave_the_comparison_to_the_decimals() {
-        let (a, b) = (Decimal::new(1, 0), Decimal::new(10_000_000_001, 10));
+        let (a, b) = ((1, 0), (10_000_000_001, 10));
         // 1 < 1.0000000001, though the floats are too close to tell.
         assert!(less(a, 1.0, b, 1.0));
         assert!(!less(b, 1.0, a, 1.0));

@@ -1,0 +1,389 @@
+//! The estimate `x / n × m` of whole numbers by integer arithmetic, with the digits and the
+//! scale that [`interval::scaled`](crate::interval::scaled) gets from rust_decimal (1.43), whose
+//! division was the largest share of the columnar path's time.
+//!
+//! Two roundings are reproduced, not one:
+//!
+//! - the division (`div_impl`) extends the quotient by up to nine digits at a time while the
+//!   remainder is not zero, up to scale 28 (for `x < n` the quotient never needs more than 96
+//!   bits first), rounds the last digit half to even on the remainder, then strips trailing zeros
+//!   only in single steps of 4, 2 and 1 digits (and of 8 while the low 32 bits are zero);
+//! - the product (`mul_impl`) is exact while it fits 96 bits; beyond, `rescale` drops a number
+//!   of digits estimated from the product's top bit (one more if the quotient still does not
+//!   fit) and rounds half to even on everything dropped.
+//!
+//! Inputs outside the reproduced domain (`x > n`, `n` beyond 2⁵³, a fractional multiplier or
+//! one of 2³² or more, or a product the rescaling would overflow) give `None`: the caller keeps
+//! the decimal arithmetic for those rows.
+
+use rust_decimal::Decimal;
+
+/// 10⁰ … 10³⁸.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
+const TEN: [u128; 39] = {
+    let mut out = [1u128; 39];
+    let mut i = 1;
+    while i < out.len() {
+        out[i] = out[i - 1] * 10;
+        i += 1;
+    }
+    out
+};
+
+/// A decimal mantissa holds 96 bits.
+const MANTISSA: u128 = 1 << 96;
+
+/// The division's largest scale.
+const MAX_SCALE: u32 = 28;
+
+/// The largest denominator: the float checks of the columnar path need exact integers.
+const LARGEST: u64 = 1 << 53;
+
+/// A multiplier whose products this module reproduces: a whole decimal of scale 0 below 2³².
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Multiplier {
+    value: u128,
+    /// How many of `value`'s trailing digits are zeros: dropping up to that many digits of a
+    /// product is a smaller multiplication, not a division.
+    zeros: u32,
+}
+
+impl Multiplier {
+    /// `None` for a multiplier the integer arithmetic does not reproduce. The scale matters, not
+    /// only the value: rust_decimal multiplies mantissas, so 100.0 gives other digits than 100.
+    pub(super) fn new(m: Decimal) -> Option<Multiplier> {
+        if m.scale() != 0 || m.is_sign_negative() || m.is_zero() {
+            return None;
+        }
+        let value = u128::try_from(m.mantissa()).ok()?;
+        if value >= 1 << 32 {
+            return None;
+        }
+        let zeros = TEN
+            .iter()
+            .take_while(|p| value % **p == 0)
+            .count()
+            .saturating_sub(1);
+        Some(Multiplier {
+            value,
+            zeros: u32::try_from(zeros).ok()?,
+        })
+    }
+}
+
+/// `x / n × m` as `(mantissa, scale)`, exactly as `Decimal::from(x) / Decimal::from(n) * m`
+/// gives them; `None` outside the domain this module reproduces.
+#[inline]
+pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
+    let (q, s) = quotient(x, n)?;
+    if q == 0 {
+        return Some((0, 0));
+    }
+    let p = q * m.value;
+    if p < MANTISSA {
+        return Some((p, s));
+    }
+    // rust_decimal's estimate of the digits to drop: the top bit's index less 96, × log10(2)
+    // (77 / 256), plus one.
+    let top = 127 - p.leading_zeros();
+    let mut k = (((top - 96) * 77) >> 8) + 1;
+    let mut kept = drop_digits(q, m, p, k);
+    if kept.0 >= MANTISSA {
+        k += 1;
+        kept = drop_digits(q, m, p, k);
+    }
+    let (kept, rest) = kept;
+    // Half to even over all the dropped digits (rust_decimal's sticky bit).
+    let half = TEN.get(k as usize)? / 2;
+    let up = rest > half || (rest == half && kept & 1 == 1);
+    let kept = kept + u128::from(up);
+    if kept >= MANTISSA || k > s {
+        // rust_decimal would rescale once more, or overflow: left to it.
+        return None;
+    }
+    Some((kept, s - k))
+}
+
+/// `p = q × m` without its last `k` digits, and the digits dropped.
+#[inline]
+fn drop_digits(q: u128, m: Multiplier, p: u128, k: u32) -> (u128, u128) {
+    let t = TEN.get(k as usize).copied().unwrap_or(u128::MAX);
+    if k <= m.zeros {
+        (q * (m.value / t), 0)
+    } else {
+        (p / t, p % t)
+    }
+}
+
+/// `x / n` as rust_decimal's `div_impl` gives it for `0 ≤ x ≤ n ≤ 2⁵³`.
+#[inline]
+pub(super) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
+    if n == 0 || x > n || n > LARGEST {
+        return None;
+    }
+    if x == 0 {
+        return Some((0, 0));
+    }
+    if x == n {
+        // A whole quotient without remainder keeps scale 0 and is not stripped.
+        return Some((1, 0));
+    }
+    let (q, s) = long_division(x, n);
+    Some(unscale(q, s))
+}
+
+/// The digits of `x / n` for `0 < x < n ≤ 2⁵³` as rust_decimal's division leaves them before
+/// `unscale`: to the first scale of 9, 18, 27 and 28 where the remainder is zero, else to 28
+/// rounded half to even.
+///
+/// Computed in two groups of 14 digits, `r × 10¹⁴ / n` each, by a float reciprocal: the true
+/// quotient is below 10¹⁴ and the float within 0.03 of it, so the truncated guess is off by at
+/// most one and one exact correction on the integer remainder makes it exact (a chain of four
+/// hardware divisions was the larger cost). Where rust_decimal stops earlier follows from the
+/// remainders: it stops at 9 when the first group's remainder is zero and its last five digits
+/// are, at 18 when the second's remainder is zero and the last ten digits are, at 27 when the
+/// second's remainder and the last digit are.
+#[inline]
+fn long_division(x: u64, n: u64) -> (u128, u32) {
+    const GROUP: u128 = 100_000_000_000_000;
+    // `n` and every remainder are at most 2⁵³, exact in f64.
+    let inverse = GROUP as f64 / n as f64;
+    let n = u128::from(n);
+    let step = |r: u128| -> (u128, u128) {
+        let t = r * GROUP;
+        let guess = (r as i64 as f64 * inverse) as i64 as u128;
+        let rest = t.wrapping_sub(guess.wrapping_mul(n)) as i128;
+        if rest < 0 {
+            (guess.wrapping_sub(1), (rest + n as i128) as u128)
+        } else if rest >= n as i128 {
+            (guess + 1, rest as u128 - n)
+        } else {
+            (guess, rest as u128)
+        }
+    };
+    let (high, r) = step(u128::from(x));
+    if r == 0 {
+        return match exact_tenth(high, 5) {
+            Some(q) => (q, 9),
+            None => (high * 10_000, 18),
+        };
+    }
+    let (low, r) = step(r);
+    let q = high * GROUP + low;
+    if r == 0 {
+        if let Some(q) = exact_tenth(q, 8).and_then(|q| exact_tenth(q, 2)) {
+            return (q, 18);
+        }
+        if let Some(q) = exact_tenth(q, 1) {
+            return (q, 27);
+        }
+        return (q, MAX_SCALE);
+    }
+    let twice = 2 * r;
+    let up = twice > n || (twice == n && q & 1 == 1);
+    (q + u128::from(up), MAX_SCALE)
+}
+
+/// rust_decimal's `unscale`: steps of 8 digits while the low 32 bits are zero, then at most one
+/// step each of 4, 2 and 1, each only where the low bits show the factor of 2 it needs.
+#[inline]
+fn unscale(mut q: u128, mut s: u32) -> (u128, u32) {
+    while q as u32 == 0 && s >= 8 {
+        match exact_tenth(q, 8) {
+            Some(d) => (q, s) = (d, s - 8),
+            None => break,
+        }
+    }
+    for digits in [4, 2, 1] {
+        if s >= digits
+            && let Some(d) = exact_tenth(q, digits)
+        {
+            (q, s) = (d, s - digits);
+        }
+    }
+    (q, s)
+}
+
+/// `q / 10ᵏ` when it is whole (`k` ≤ 8), without a 128-bit division: the factor 2ᵏ by the low
+/// bits and a shift, the factor 5ᵏ by the multiplicative inverse (a multiple of 5ᵏ times the
+/// inverse is the quotient, at most (2¹²⁸ − 1) / 5ᵏ; any other number lands above).
+#[inline]
+fn exact_tenth(q: u128, k: u32) -> Option<u128> {
+    let (inverse, largest) = FIFTHS.get(k as usize).copied()?;
+    if q & ((1 << k) - 1) != 0 {
+        return None;
+    }
+    let d = (q >> k).wrapping_mul(inverse);
+    (d <= largest).then_some(d)
+}
+
+/// For k = 0 … 8: the inverse of 5ᵏ modulo 2¹²⁸ and (2¹²⁸ − 1) / 5ᵏ.
+// Evaluated at compile time, as `TEN`.
+#[allow(clippy::indexing_slicing)]
+const FIFTHS: [(u128, u128); 9] = {
+    let mut out = [(1u128, u128::MAX); 9];
+    let mut k = 1;
+    while k < out.len() {
+        let d = 5u128.pow(k as u32);
+        // Newton's iteration doubles the correct low bits; d is its own inverse to 3 bits.
+        let mut x = d;
+        let mut i = 0;
+        while i < 6 {
+            x = x.wrapping_mul(2u128.wrapping_sub(d.wrapping_mul(x)));
+            i += 1;
+        }
+        out[k] = (x, u128::MAX / d);
+        k += 1;
+    }
+    out
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interval::scaled as exact;
+    use proptest::prelude::*;
+
+    /// The exact path's estimate as `(mantissa, scale)`.
+    fn decimal(x: u64, n: u64, m: Decimal) -> (u128, u32) {
+        let d = exact(Decimal::from(x), Decimal::from(n), m).unwrap();
+        (u128::try_from(d.mantissa()).unwrap(), d.scale())
+    }
+
+    fn check(x: u64, n: u64, m: Decimal) {
+        let fast = Multiplier::new(m).and_then(|mm| scaled(x, n, mm));
+        let want = decimal(x, n, m);
+        assert_eq!(fast, Some(want), "{x} / {n} × {m}");
+        let d = exact(Decimal::from(x), Decimal::from(n), Decimal::ONE).unwrap();
+        let want = (u128::try_from(d.mantissa()).unwrap(), d.scale());
+        assert_eq!(quotient(x, n), Some(want), "{x} / {n}");
+    }
+
+    const MULTIPLIERS: [i64; 5] = [1, 100, 1000, 100_000, 1_000_000];
+
+    #[test]
+    fn every_numerator_of_small_denominators() {
+        for n in 1..=600u64 {
+            for x in 0..=n {
+                for m in [1, 100, 100_000] {
+                    check(x, n, Decimal::from(m));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn terminating_quotients_keep_rust_decimals_scale() {
+        // Denominators 2ᵃ5ᵇ end the division at 9, 18, 27 or 28 places, or round at 28.
+        for a in 0..=53 {
+            for b in 0..=22 {
+                let Some(n) = 5u64.checked_pow(b).and_then(|f| f.checked_mul(1 << a)) else {
+                    continue;
+                };
+                if n > LARGEST {
+                    continue;
+                }
+                for x in [1, 2, 3, 7, 999, n / 3, n / 2, n - 1] {
+                    if (1..=n).contains(&x) {
+                        for m in MULTIPLIERS {
+                            check(x, n, Decimal::from(m));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_tenths_are_the_quotients_of_multiples_only() {
+        for (k, (inverse, _)) in FIFTHS.iter().enumerate() {
+            assert_eq!(inverse.wrapping_mul(5u128.pow(k as u32)), 1);
+        }
+        for q in (0..100_000u128).chain((1 << 96) - 100_000..1 << 96) {
+            for k in 0..=8 {
+                let t = 10u128.pow(k);
+                let want = (q % t == 0).then_some(q / t);
+                assert_eq!(exact_tenth(q, k), want, "{q} / 10^{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_two_roundings_of_a_third() {
+        // The division rounds to 28 places, the product drops one more digit: 33.33…330, not
+        // the 33.33…333 of a single rounding of 100 / 3.
+        let (q, s) = scaled(1, 3, Multiplier::new(Decimal::ONE_HUNDRED).unwrap()).unwrap();
+        assert_eq!((q, s), (33_333_333_333_333_333_333_333_333_330, 27));
+        assert_eq!(
+            quotient(1, 2),
+            Some((50, 2)),
+            "rust_decimal's 1 / 2 is 0.50"
+        );
+    }
+
+    #[test]
+    fn multipliers_outside_the_domain_are_refused() {
+        assert!(Multiplier::new(Decimal::new(1000, 1)).is_none());
+        assert!(Multiplier::new(Decimal::from(1u64 << 32)).is_none());
+        assert!(Multiplier::new(Decimal::from(-100)).is_none());
+        assert!(Multiplier::new(Decimal::ZERO).is_none());
+        assert_eq!(
+            Multiplier::new(Decimal::from(100_000)).map(|m| m.zeros),
+            Some(5)
+        );
+        assert_eq!(Multiplier::new(Decimal::from(7)).map(|m| m.zeros), Some(0));
+        let m = Multiplier::new(Decimal::ONE_HUNDRED).unwrap();
+        assert_eq!(scaled(2, 1, m), None);
+        assert_eq!(scaled(1, (1 << 53) + 1, m), None);
+        assert_eq!(quotient(1, 0), None);
+    }
+
+    /// Denominators across the ranges where the arithmetic changes: small, either side of 2³²
+    /// (rust_decimal's 32-bit and 64-bit divisors, and here u64 or u128), and up to 2⁵³.
+    fn denominator() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            1u64..=1000,
+            1u64..=1 << 20,
+            (1u64 << 32) - 5000..=(1u64 << 32) + 5000,
+            (1u64 << 53) - 5000..=1 << 53,
+            1u64..=1 << 53,
+        ]
+    }
+
+    /// A numerator for `n`, with the ends and their neighbours often.
+    fn unit() -> impl Strategy<Value = (u64, u64)> {
+        denominator().prop_flat_map(|n| {
+            let x = prop_oneof![
+                Just(0),
+                Just(n),
+                Just(1.min(n)),
+                Just(n - 1),
+                Just(n / 2),
+                0..=n,
+                0..=n.min(1000),
+            ];
+            (x, Just(n))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn the_integer_estimate_is_the_decimal_one((x, n) in unit(), k in 0usize..5) {
+            check(x, n, Decimal::from(MULTIPLIERS[k]));
+        }
+
+        #[test]
+        fn any_whole_multiplier_gives_the_decimal_digits_or_declines(
+            (x, n) in unit(), m in prop_oneof![1u32..=1000, any::<u32>()],
+        ) {
+            let m = Decimal::from(m);
+            if let Some(fast) = scaled(x, n, Multiplier::new(m).unwrap()) {
+                prop_assert_eq!(fast, decimal(x, n, m), "{} / {} × {}", x, n, m);
+            }
+        }
+
+    }
+}
