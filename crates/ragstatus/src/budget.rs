@@ -106,8 +106,6 @@ mod amount;
 mod csv;
 mod money;
 
-use std::collections::HashMap;
-
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
@@ -1248,16 +1246,16 @@ pub fn roll_up_parallel(
 ) -> Result<BudgetReport> {
     settings.validate().map_err(|e| e.with_field("settings"))?;
     let mut nodes: Vec<Node> = vec![Node::new(Vec::new())];
-    let mut index: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut index: foldhash::HashMap<Vec<String>, usize> = foldhash::HashMap::default();
     index.insert(Vec::new(), 0);
-    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let mut seen: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut results = Vec::new();
     let mut errors = Vec::new();
 
     // A repeated id is decided in order; every other line is rated alone, so in any order.
     let repeated: Vec<bool> = lines
         .iter()
-        .map(|line| seen.insert(line.id.as_str(), ()).is_some())
+        .map(|line| !seen.insert(line.id.as_str()))
         .collect();
     let rate_line = |(line, repeated): (&BudgetLine, &bool)| -> Result<BudgetResult> {
         if *repeated {
@@ -1312,22 +1310,34 @@ pub fn roll_up_parallel(
         })
     };
 
+    // Lines usually come grouped, so a line's nodes are most often the line before's: compared
+    // first, the group path is hashed only when it changes.
+    let mut group: Vec<String> = Vec::new();
+    let mut node_ids: Vec<usize> = Vec::new();
     for (line, outcome) in lines.iter().zip(outcomes) {
-        let group: Vec<String> = line.group.iter().map(|g| g.trim().to_string()).collect();
-        let mut node_ids = Vec::with_capacity(group.len().saturating_add(1));
-        for depth in 0..=group.len() {
-            let path = group.get(..depth).unwrap_or_default();
-            let id = match index.get(path) {
-                Some(&id) => id,
-                None => {
-                    let path = path.to_vec();
-                    nodes.push(Node::new(path.clone()));
-                    let id = nodes.len().saturating_sub(1);
-                    index.insert(path, id);
-                    id
-                }
-            };
-            node_ids.push(id);
+        let same = node_ids.len() == line.group.len() + 1
+            && line
+                .group
+                .iter()
+                .map(|g| g.trim())
+                .eq(group.iter().map(String::as_str));
+        if !same {
+            group = line.group.iter().map(|g| g.trim().to_string()).collect();
+            node_ids.clear();
+            for depth in 0..=group.len() {
+                let path = group.get(..depth).unwrap_or_default();
+                let id = match index.get(path) {
+                    Some(&id) => id,
+                    None => {
+                        let path = path.to_vec();
+                        nodes.push(Node::new(path.clone()));
+                        let id = nodes.len().saturating_sub(1);
+                        index.insert(path, id);
+                        id
+                    }
+                };
+                node_ids.push(id);
+            }
         }
         match outcome {
             Ok(result) => {

@@ -295,47 +295,13 @@ struct Group {
     example: Option<usize>,
 }
 
-/// FxHash, for maps keyed by periods and by the frame's own small integer codes (never by the
-/// input's text, which could be chosen to collide): a few cycles per key instead of SipHash's.
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-
-    fn write_i32(&mut self, i: i32) {
-        self.write_u64(i as u64);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// The maps of the frame path (periods, the frame's own integer codes, key and indicator texts):
+/// foldhash, a few cycles per key instead of SipHash's, and seeded at random per map, so that
+/// input text cannot be chosen to collide.
+pub(crate) type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 /// A period's label, written once per part (a frame has few distinct periods).
-fn label(labels: &mut FxMap<Period, Box<str>>, p: Period) -> &str {
+fn label(labels: &mut FastMap<Period, Box<str>>, p: Period) -> &str {
     labels
         .entry(p)
         .or_insert_with(|| p.label().into_boxed_str())
@@ -350,7 +316,7 @@ struct Plan<'a> {
     defs: &'a Definitions,
     input: Input,
     rows: Vec<Slim>,
-    errors: FxMap<usize, Error>,
+    errors: FastMap<usize, Error>,
     groups: Vec<Group>,
     key_examples: Vec<usize>,
     /// Each group's observations, sorted by period, one after another; group `g`'s are
@@ -388,7 +354,7 @@ impl Coding {
             values: impl Iterator<Item = Option<&'a str>>,
         ) -> (Vec<Box<str>>, Vec<Option<i32>>) {
             let mut distinct: Vec<Box<str>> = Vec::new();
-            let mut seen: HashMap<&str, i32> = HashMap::new();
+            let mut seen: FastMap<&str, i32> = FastMap::default();
             let codes = values
                 .map(|v| {
                     let v = v?;
@@ -490,7 +456,7 @@ impl Plan<'_> {
             self.coding.as_ref().map(|c| &c.fixed),
         );
         let mut sentence = String::with_capacity(256);
-        let mut labels: FxMap<Period, Box<str>> = FxMap::default();
+        let mut labels: FastMap<Period, Box<str>> = FastMap::default();
         let mut cells: Vec<Cell<Option<Resolved>>> = Vec::new();
         let mut current: Option<(u32, Resolutions<'_>)> = None;
         for i in range {
@@ -605,7 +571,7 @@ impl Plan<'_> {
         figures: &IndicatorFigures,
         sentence: &str,
         source: Option<usize>,
-        labels: &mut FxMap<Period, Box<str>>,
+        labels: &mut FastMap<Period, Box<str>>,
     ) {
         let (target, target_high) = match figures.target {
             Some(Target::Value(v)) => (Some(v), None),
@@ -712,7 +678,7 @@ fn duplicate_error(
 }
 
 /// Each definition's position by id: one O(1) lookup per distinct id of a frame.
-fn id_lookup(defs: &Definitions) -> HashMap<&str, usize> {
+fn id_lookup(defs: &Definitions) -> FastMap<&str, usize> {
     defs.indicators
         .iter()
         .enumerate()
@@ -1022,11 +988,11 @@ fn read_rows(
     defs: &Definitions,
     input: &Input,
     options: &FrameOptions,
-    lookup: &HashMap<&str, usize>,
+    lookup: &FastMap<&str, usize>,
     range: Range<usize>,
 ) -> Vec<Result<Read>> {
     let calendar = defs.calendar;
-    let mut labels_read: HashMap<(&str, Frequency), Result<Period>> = HashMap::new();
+    let mut labels_read: FastMap<(&str, Frequency), Result<Period>> = FastMap::default();
     let mut last_indicator: Option<(&str, usize)> = None;
     let mut out = Vec::with_capacity(range.len());
     for i in range {
@@ -1199,10 +1165,10 @@ fn plan<'a>(
     };
 
     // Key tuples and groups, each numbered in order of first appearance.
-    let mut key_values: Vec<HashMap<&str, u32>> = vec![HashMap::new(); input.keys.len()];
-    let mut key_ids: FxMap<Box<[u32]>, u32> = FxMap::default();
+    let mut key_values: Vec<FastMap<&str, u32>> = vec![FastMap::default(); input.keys.len()];
+    let mut key_ids: FastMap<Box<[u32]>, u32> = FastMap::default();
     let mut key_examples: Vec<usize> = Vec::new();
-    let mut group_ids: FxMap<(u32, usize), u32> = FxMap::default();
+    let mut group_ids: FastMap<(u32, usize), u32> = FastMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut rows: Vec<Row> = Vec::with_capacity(n);
     let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
@@ -1472,7 +1438,7 @@ fn plan<'a>(
         .collect();
     let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
     // The observations are in the series now: each row keeps only what its output row needs.
-    let mut errors: FxMap<usize, Error> = FxMap::default();
+    let mut errors: FastMap<usize, Error> = FastMap::default();
     let rows: Vec<Slim> = rows
         .into_iter()
         .enumerate()

@@ -403,7 +403,7 @@ pub fn roll_up_batch(
     // id can have a result, so the next result is this line's exactly when its id matches.
     let mut results = report.lines.iter().peekable();
     let mut errors = report.errors.into_iter();
-    let mut first_of: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut first_of: foldhash::HashSet<&str> = foldhash::HashSet::default();
     let mut outs: Vec<Out<'_>> = Vec::with_capacity(n + report.totals.len());
     for (i, slot) in read.into_iter().enumerate() {
         let id = || cell(input.id.as_ref(), i).unwrap_or_default().to_string();
@@ -497,12 +497,21 @@ pub fn roll_up_batch(
     let mut underspend = Vec::with_capacity(rows);
     let mut status = Vec::with_capacity(rows);
     let mut line_count = Vec::with_capacity(rows);
+    // One buffer for every row's path, rather than a `join` each.
+    let mut joined = String::new();
     for out in &outs {
         match out {
             Out::Rated(r) => {
                 id.append_value(&r.id);
                 name.append_value(&r.name);
-                path.append_value(r.path.join(" > "));
+                joined.clear();
+                for (k, part) in r.path.iter().enumerate() {
+                    if k > 0 {
+                        joined.push_str(" > ");
+                    }
+                    joined.push_str(part);
+                }
+                path.append_value(&joined);
                 level.append_value(&r.level);
                 total.push(Some(r.total));
                 kind.append_value(r.kind.as_str());

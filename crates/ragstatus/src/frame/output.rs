@@ -2,7 +2,6 @@
 //! the rows to its own Arrow builders (no row objects, no second copy of the sentences), and
 //! the shares become consecutive batches.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::builder::{BooleanBuilder, LargeStringBuilder, UInt32Builder, UInt64Builder};
@@ -15,7 +14,7 @@ use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
-use super::{FxMap, STATUS_NAMES, label};
+use super::{FastMap, STATUS_NAMES, label};
 use crate::direction::Direction;
 use crate::error::{Error, ErrorKind, Result};
 use crate::period::Period;
@@ -196,8 +195,8 @@ pub(super) struct Coded {
     fixed: usize,
     values: Vec<Box<str>>,
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
-    lookup: HashMap<Box<str>, i32>,
-    periods: FxMap<Period, i32>,
+    lookup: FastMap<Box<str>, i32>,
+    periods: FastMap<Period, i32>,
     /// More distinct values than `i32` codes: the column is an error, never wrong codes.
     full: bool,
 }
@@ -215,7 +214,7 @@ impl Coded {
             fixed: fixed.len(),
             values: fixed.to_vec(),
             lookup,
-            periods: FxMap::default(),
+            periods: FastMap::default(),
             full: false,
         }
     }
@@ -292,7 +291,7 @@ impl Text {
 
     /// A period's canonical label.
     #[inline]
-    pub(super) fn append_period(&mut self, p: Period, labels: &mut FxMap<Period, Box<str>>) {
+    pub(super) fn append_period(&mut self, p: Period, labels: &mut FastMap<Period, Box<str>>) {
         match self {
             Text::Plain(b) => b.append_value(label(labels, p)),
             Text::Coded(c) => {
@@ -342,7 +341,7 @@ pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
     let mut out = Vec::with_capacity(CODED_NAMES.len());
     for k in 0..CODED_NAMES.len() {
         let mut values: Vec<Box<str>> = Vec::new();
-        let mut lookup: HashMap<Box<str>, i32> = HashMap::new();
+        let mut lookup: FastMap<Box<str>, i32> = FastMap::default();
         let mut coded = false;
         for part in parts.iter_mut() {
             let Some(Text::Coded(c)) = part.texts().into_iter().nth(k) else {
