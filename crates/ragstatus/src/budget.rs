@@ -1248,8 +1248,10 @@ pub fn roll_up_parallel(
     let mut nodes: Vec<Node> = vec![Node::new(Vec::new())];
     let mut index: foldhash::HashMap<Vec<String>, usize> = foldhash::HashMap::default();
     index.insert(Vec::new(), 0);
-    let mut seen: foldhash::HashSet<&str> = foldhash::HashSet::default();
-    let mut results = Vec::new();
+    let mut seen: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(lines.len(), Default::default());
+    // Sized once: a result is a few hundred bytes, and regrowing moves them all.
+    let mut results = Vec::with_capacity(lines.len());
     let mut errors = Vec::new();
 
     // A repeated id is decided in order; every other line is rated alone, so in any order.

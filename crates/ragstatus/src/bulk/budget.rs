@@ -403,7 +403,8 @@ pub fn roll_up_batch(
     // id can have a result, so the next result is this line's exactly when its id matches.
     let mut results = report.lines.iter().peekable();
     let mut errors = report.errors.into_iter();
-    let mut first_of: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    let mut first_of: foldhash::HashSet<&str> =
+        foldhash::HashSet::with_capacity_and_hasher(n, Default::default());
     let mut outs: Vec<Out<'_>> = Vec::with_capacity(n + report.totals.len());
     for (i, slot) in read.into_iter().enumerate() {
         let id = || cell(input.id.as_ref(), i).unwrap_or_default().to_string();
