@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::ChartType;
+use super::rules::cmp;
 use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
 use crate::error::{Error, Result};
 
@@ -131,8 +132,10 @@ fn around(
     floor: Option<Decimal>,
     ceiling: Option<Decimal>,
 ) -> Result<PointLines> {
-    let line = |k: f64, up: bool| -> Result<Decimal> {
-        let half = significant(k * sigma, "process limits")?;
+    // Each half-width serves both sides: rounded once, not once per line.
+    let three = significant(3.0 * sigma, "process limits")?;
+    let two = significant(2.0 * sigma, "process limits")?;
+    let line = |half: Decimal, up: bool| -> Result<Decimal> {
         let v = if up {
             centre.checked_add(half)
         } else {
@@ -140,20 +143,28 @@ fn around(
         }
         .ok_or_else(|| overflow("process limits"))?;
         let v = match floor {
-            Some(f) if v < f => f,
+            // Every chart's floor is 0: the sign decides, without bringing the scales together.
+            Some(f) if f.is_zero() => {
+                if v.is_sign_negative() && !v.is_zero() {
+                    f
+                } else {
+                    v
+                }
+            }
+            Some(f) if cmp(v, f).is_lt() => f,
             _ => v,
         };
         Ok(match ceiling {
-            Some(c) if v > c => c,
+            Some(c) if cmp(v, c).is_gt() => c,
             _ => v,
         }
         .normalize())
     };
     Ok(PointLines {
-        lower: Some(line(3.0, false)?),
-        upper: Some(line(3.0, true)?),
-        lower_two_sigma: Some(line(2.0, false)?),
-        upper_two_sigma: Some(line(2.0, true)?),
+        lower: Some(line(three, false)?),
+        upper: Some(line(three, true)?),
+        lower_two_sigma: Some(line(two, false)?),
+        upper_two_sigma: Some(line(two, true)?),
     })
 }
 
@@ -170,10 +181,9 @@ pub(super) struct SegmentInput<'a> {
 
 impl SegmentInput<'_> {
     fn at(&self, positions: &[usize], of: &[Decimal]) -> Vec<Decimal> {
-        positions
-            .iter()
-            .filter_map(|&i| of.get(i).copied())
-            .collect()
+        let mut out = Vec::with_capacity(positions.len());
+        out.extend(positions.iter().filter_map(|&i| of.get(i).copied()));
+        out
     }
 
     fn baseline_positions(&self) -> &[usize] {
@@ -272,8 +282,15 @@ pub(super) fn segment_lines(
             let c = float(out.centre, "centre line")?;
             let proportion = matches!(chart, ChartType::P | ChartType::PPrime);
             let variance = if proportion { c * (1.0 - c) } else { c };
+            // Each point's sigma once: the primes read the baseline's twice.
+            let mut sigmas = Vec::with_capacity(n);
+            for i in 0..n {
+                sigmas.push((variance / float(input.denominator(i)?, "denominator")?).sqrt());
+            }
             let sigma_at = |i: usize| -> Result<f64> {
-                Ok((variance / float(input.denominator(i)?, "denominator")?).sqrt())
+                sigmas.get(i).copied().ok_or_else(|| {
+                    Error::definition("a denominator is missing").with_field("denominators")
+                })
             };
             let factor = if matches!(chart, ChartType::PPrime | ChartType::UPrime) {
                 // Laney: the moving ranges of the baseline's z-scores measure the

@@ -7,7 +7,39 @@ use rust_decimal::Decimal;
 use super::{SignalDirection, SpcRule};
 
 pub(super) fn side(value: Decimal, mean: Decimal) -> Ordering {
-    value.cmp(&mean)
+    cmp(value, mean)
+}
+
+/// `a.cmp(&b)`, on the 128-bit mantissas: the charts compare values and lines of different
+/// scales (a mean of 28 decimals against values of one) at every point, and rust_decimal's
+/// comparison rescales in 32-bit pieces. A mantissa is below 2⁹⁶; one that overflows `i128`
+/// when brought to the other's scale is beyond it in magnitude, so its sign decides.
+pub(super) fn cmp(a: Decimal, b: Decimal) -> Ordering {
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let (sa, sb) = (a.scale(), b.scale());
+    let raised = |m: i128, by: u32| {
+        crate::bulk::POWERS
+            .get(by as usize)
+            .and_then(|p| m.checked_mul(*p))
+    };
+    let beyond = |m: i128| {
+        if m > 0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        }
+    };
+    match sa.cmp(&sb) {
+        Ordering::Equal => ma.cmp(&mb),
+        Ordering::Less => match raised(ma, sb - sa) {
+            Some(x) => x.cmp(&mb),
+            None => beyond(ma),
+        },
+        Ordering::Greater => match raised(mb, sa - sb) {
+            Some(x) => ma.cmp(&x),
+            None => beyond(mb).reverse(),
+        },
+    }
 }
 
 pub(super) fn direction_of(ordering: Ordering) -> Option<SignalDirection> {
