@@ -43,12 +43,13 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{
-    Columns, DecimalColumns, batch as output_batch, bool_array, cell, error_arrays, number,
-    parallel_map, row_array, text_builder, thread_count,
+    Columns, DecimalColumns, LIMIT, POWERS, batch as output_batch, bool_array, cell, error_arrays,
+    number, parallel_map, row_array, text_builder, thread_count,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
+use crate::spc::rules::times;
 use crate::spc::{
     Assurance, Detail, PointType, SpcPoint, SpcResult, SpcRule, SpcSettings, spc_chart_with,
 };
@@ -391,6 +392,35 @@ fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
         p.upper_two_sigma,
         p.moving_range,
     ]
+}
+
+/// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
+/// number), with the cheaper overflow test of [`times`]; false if a number does not fit (its
+/// error is then [`DecimalColumns::scaled_row`]'s).
+fn scale_into(
+    decimals: &DecimalColumns<7>,
+    numbers: &[Option<Decimal>; 7],
+    scaled: &mut [i128; 7],
+    present: &mut [bool; 7],
+) -> bool {
+    for (((slot, is), v), scale) in scaled
+        .iter_mut()
+        .zip(present.iter_mut())
+        .zip(numbers)
+        .zip(decimals.scales)
+    {
+        if let Some(v) = v {
+            let fits = POWERS
+                .get(scale.saturating_sub(v.scale()) as usize)
+                .and_then(|f| times(v.mantissa(), *f))
+                .filter(|m| m.abs() < LIMIT);
+            match fits {
+                Some(m) => (*slot, *is) = (m, true),
+                None => return false,
+            }
+        }
+    }
+    true
 }
 
 fn assurance_name(a: Assurance) -> &'static str {
@@ -740,23 +770,34 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         .collect();
     for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
         let found = match slot {
-            Ok(a) => point(a)
-                .map(|(series, p)| (a.point, series, p, decimals.scaled_row(&series.numbers(p)))),
+            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
             Err(_) => None,
         };
+        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
+        let mut scaled = [0i128; 7];
+        let mut present = [false; 7];
         let found = match found {
-            Some((k, result, p, Ok(scaled))) => Some((k, result, p, scaled)),
-            Some((_, _, _, Err(e))) => {
-                *slot = Err(e.with_field(format!("row[{r}]")));
-                None
+            Some((k, series, p)) => {
+                let numbers = series.numbers(p);
+                if scale_into(&decimals, &numbers, &mut scaled, &mut present) {
+                    Some((k, series, p))
+                } else {
+                    let e = decimals
+                        .scaled_row(&numbers)
+                        .err()
+                        .unwrap_or_else(|| Error::overflow("a number"));
+                    *slot = Err(e.with_field(format!("row[{r}]")));
+                    None
+                }
             }
             None => None,
         };
         match found {
-            Some((k, series, p, scaled)) => {
-                for ((values, valid), v) in number_columns.iter_mut().zip(scaled) {
-                    values.push(v.unwrap_or_default());
-                    valid.append(v.is_some());
+            Some((k, series, p)) => {
+                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
+                {
+                    values.push(v);
+                    valid.append(is);
                 }
                 index.push(Some(k));
                 label.append_option(*row_label);

@@ -10,6 +10,17 @@ pub(super) fn side(value: Decimal, mean: Decimal) -> Ordering {
     cmp(value, mean)
 }
 
+/// `m × p`, none on overflow: where the operands' bits add up to at most 127 the product
+/// cannot overflow, and two leading-zero counts replace `checked_mul`'s 128-bit overflow test.
+pub(crate) fn times(m: i128, p: i128) -> Option<i128> {
+    let bits = |x: i128| 128 - x.unsigned_abs().leading_zeros();
+    if bits(m) + bits(p) <= 127 {
+        Some(m * p)
+    } else {
+        m.checked_mul(p)
+    }
+}
+
 /// `a.cmp(&b)`, on the 128-bit mantissas: the charts compare values and lines of different
 /// scales (a mean of 28 decimals against values of one) at every point, and rust_decimal's
 /// comparison rescales in 32-bit pieces. A mantissa is below 2⁹⁶; one that overflows `i128`
@@ -20,7 +31,7 @@ pub(super) fn cmp(a: Decimal, b: Decimal) -> Ordering {
     let raised = |m: i128, by: u32| {
         crate::bulk::POWERS
             .get(by as usize)
-            .and_then(|p| m.checked_mul(*p))
+            .and_then(|p| times(m, *p))
     };
     let beyond = |m: i128| {
         if m > 0 {
