@@ -35,10 +35,10 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::{Int64Type, TimestampNanosecondType};
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use arrow_buffer::NullBufferBuilder;
-use arrow_schema::DataType;
+use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -53,6 +53,8 @@ use crate::spc::rules::times;
 use crate::spc::{
     Assurance, Detail, PointType, SpcPoint, SpcResult, SpcRule, SpcSettings, spc_chart_with,
 };
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -888,6 +890,13 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
 fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order {
     let cast = |to: &DataType| arrow_cast::cast(array, to);
     let result = match array.data_type() {
+        // Naive nanosecond timestamps (pandas' and numpy's) lie within ±292 years of 1970: their
+        // day is the floor division the cast makes through chrono, at a fraction of its cost.
+        DataType::Timestamp(TimeUnit::Nanosecond, None) => Ok(Order::Dates(
+            array
+                .as_primitive::<TimestampNanosecondType>()
+                .unary(|ns| ns.div_euclid(NANOS_PER_DAY) as i32),
+        )),
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
             cast(&DataType::Date32).map(|a| Order::Dates(a.as_primitive().clone()))
         }
@@ -914,4 +923,35 @@ fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order 
         columns.problem(format!("column {name:?}: {e}"));
         Order::None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::TimestampNanosecondArray;
+
+    #[test]
+    fn nanosecond_timestamps_fall_on_the_days_the_cast_gives() {
+        let day = NANOS_PER_DAY;
+        let values = vec![
+            Some(0),
+            Some(-1),
+            Some(day - 1),
+            Some(day),
+            Some(-day),
+            Some(-day - 1),
+            None,
+            Some(1_427_846_400_000_000_000),
+            Some(i64::MAX),
+            Some(i64::MIN),
+        ];
+        let array: ArrayRef = Arc::new(TimestampNanosecondArray::from(values));
+        let batch = RecordBatch::try_from_iter([("t", array.clone())]).unwrap();
+        let mut columns = Columns::new(&batch);
+        let Order::Dates(fast) = read_order(&mut columns, "t", &array) else {
+            panic!("not read as dates");
+        };
+        let cast = arrow_cast::cast(&array, &DataType::Date32).unwrap();
+        assert_eq!(&fast, cast.as_primitive::<arrow_array::types::Date32Type>());
+    }
 }

@@ -8,7 +8,7 @@ use super::explain::{Namer, Places, show, summarise};
 use super::family::{
     PointLines, SegmentInput, crossings_minimum, longest_run_maximum, segment_lines,
 };
-use super::rules::{Flag, cmp, direction_of, runs, side};
+use super::rules::{Flag, cmp, direction_of, normal, runs, side};
 use super::xmr::overflow;
 use super::{
     Assurance, ChartType, Improvement, PointType, RuleProfile, RunsAnalysis, SignalDirection,
@@ -80,11 +80,7 @@ fn plotted(
                 "values",
             ));
         }
-        out.push(
-            v.checked_div(d)
-                .ok_or_else(|| overflow("value"))?
-                .normalize(),
-        );
+        out.push(normal(v.checked_div(d).ok_or_else(|| overflow("value"))?));
     }
     Ok(out)
 }

@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::ChartType;
-use super::rules::cmp;
+use super::rules::{cmp, normal};
 use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
 use crate::error::{Error, Result};
 
@@ -73,11 +73,15 @@ fn significant_fast(x: f64) -> Option<Decimal> {
     if (scaled - rounded).abs() > 0.49 || !(1e9..1e10).contains(&rounded.abs()) {
         return None;
     }
-    // |rounded| < 10^10: exact in an i64.
-    let mantissa = rounded as i64;
-    Decimal::try_new(mantissa, u32::try_from(shift).ok()?)
-        .ok()
-        .map(|d| d.normalize())
+    // |rounded| < 10^10: exact in an i64, whose trailing zeros are cheaper to strip here than
+    // `normalize`'s in 96 bits (the same digits and scale).
+    let mut mantissa = rounded as i64;
+    let mut scale = u32::try_from(shift).ok()?;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    Decimal::try_new(mantissa, scale).ok()
 }
 
 fn float(d: Decimal, what: &str) -> Result<f64> {
@@ -154,11 +158,10 @@ fn around(
             Some(f) if cmp(v, f).is_lt() => f,
             _ => v,
         };
-        Ok(match ceiling {
+        Ok(normal(match ceiling {
             Some(c) if cmp(v, c).is_gt() => c,
             _ => v,
-        }
-        .normalize())
+        }))
     };
     Ok(PointLines {
         lower: Some(line(three, false)?),
