@@ -42,6 +42,7 @@ const SIGNIFICANT: usize = 10;
 
 /// `x` as a decimal of 10 significant digits, rounded to nearest from the float's exact binary
 /// value (as §8a rounds its limits).
+#[inline]
 fn significant(x: f64, what: &str) -> Result<Decimal> {
     if !x.is_finite() {
         return Err(overflow(what));
@@ -62,6 +63,7 @@ fn significant(x: f64, what: &str) -> Result<Decimal> {
 /// float's error (a few units in the 16th digit) cannot move it across a rounding tie when it
 /// is more than 0.01 from one, and a mantissa of exactly 10 digits confirms the exponent. None
 /// otherwise, for the exact path.
+#[inline]
 fn significant_fast(x: f64) -> Option<Decimal> {
     let digits = i32::try_from(SIGNIFICANT).ok()?;
     let shift = digits - 1 - x.abs().log10().floor() as i32;
@@ -139,36 +141,54 @@ fn around(
     // Each half-width serves both sides: rounded once, not once per line.
     let three = significant(3.0 * sigma, "process limits")?;
     let two = significant(2.0 * sigma, "process limits")?;
-    let line = |half: Decimal, up: bool| -> Result<Decimal> {
-        let v = if up {
-            centre.checked_add(half)
-        } else {
-            centre.checked_sub(half)
-        }
-        .ok_or_else(|| overflow("process limits"))?;
-        let v = match floor {
-            // Every chart's floor is 0: the sign decides, without bringing the scales together.
-            Some(f) if f.is_zero() => {
-                if v.is_sign_negative() && !v.is_zero() {
-                    f
-                } else {
-                    v
-                }
-            }
-            Some(f) if cmp(v, f).is_lt() => f,
-            _ => v,
-        };
-        Ok(normal(match ceiling {
-            Some(c) if cmp(v, c).is_gt() => c,
-            _ => v,
-        }))
+    let lines = PointLines {
+        lower: line(centre, three, false, floor, ceiling),
+        upper: line(centre, three, true, floor, ceiling),
+        lower_two_sigma: line(centre, two, false, floor, ceiling),
+        upper_two_sigma: line(centre, two, true, floor, ceiling),
     };
-    Ok(PointLines {
-        lower: Some(line(three, false)?),
-        upper: Some(line(three, true)?),
-        lower_two_sigma: Some(line(two, false)?),
-        upper_two_sigma: Some(line(two, true)?),
-    })
+    if lines.lower.is_none()
+        || lines.upper.is_none()
+        || lines.lower_two_sigma.is_none()
+        || lines.upper_two_sigma.is_none()
+    {
+        return Err(overflow("process limits"));
+    }
+    Ok(lines)
+}
+
+/// `centre ± half` clamped to `[floor, ceiling]`; none on overflow. Inlined, with an `Option`
+/// rather than a `Result`: the P and U charts make four a point, and a decimal returned through
+/// memory costs more than the sum.
+#[inline(always)]
+fn line(
+    centre: Decimal,
+    half: Decimal,
+    up: bool,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+) -> Option<Decimal> {
+    let v = if up {
+        centre.checked_add(half)
+    } else {
+        centre.checked_sub(half)
+    }?;
+    let v = match floor {
+        // Every chart's floor is 0: the sign decides, without bringing the scales together.
+        Some(f) if f.is_zero() => {
+            if v.is_sign_negative() && !v.is_zero() {
+                f
+            } else {
+                v
+            }
+        }
+        Some(f) if cmp(v, f).is_lt() => f,
+        _ => v,
+    };
+    Some(normal(match ceiling {
+        Some(c) if cmp(v, c).is_gt() => c,
+        _ => v,
+    }))
 }
 
 /// The inputs of one segment: `y` the plotted values, `numerators` and `denominators` (for the
