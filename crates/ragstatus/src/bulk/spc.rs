@@ -34,8 +34,12 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
+use arrow_array::ArrowPrimitiveType;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int64Type, TimestampNanosecondType};
+use arrow_array::types::{
+    Date32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use arrow_buffer::NullBufferBuilder;
 use arrow_schema::{DataType, TimeUnit};
@@ -887,16 +891,46 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     output_batch(out)
 }
 
+/// The days of a naive timestamp column, as `cast(Date32)` gives them; none if a day lies
+/// beyond chrono's dates (the cast's own path then decides).
+fn naive_days(array: &ArrayRef, unit: TimeUnit) -> Option<Date32Array> {
+    fn days<T: ArrowPrimitiveType<Native = i64>>(
+        array: &ArrayRef,
+        per_day: i64,
+    ) -> Option<Date32Array> {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?.num_days_from_ce();
+        let first = i64::from(NaiveDate::MIN.num_days_from_ce() - epoch);
+        let last = i64::from(NaiveDate::MAX.num_days_from_ce() - epoch);
+        array
+            .as_primitive_opt::<T>()?
+            .try_unary::<_, Date32Type, ()>(|t| {
+                let day = t.div_euclid(per_day);
+                if (first..=last).contains(&day) {
+                    i32::try_from(day).map_err(|_| ())
+                } else {
+                    Err(())
+                }
+            })
+            .ok()
+    }
+    match unit {
+        TimeUnit::Second => days::<TimestampSecondType>(array, 86_400),
+        TimeUnit::Millisecond => days::<TimestampMillisecondType>(array, 86_400_000),
+        TimeUnit::Microsecond => days::<TimestampMicrosecondType>(array, 86_400_000_000),
+        TimeUnit::Nanosecond => days::<TimestampNanosecondType>(array, NANOS_PER_DAY),
+    }
+}
+
 fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order {
+    // Naive timestamps (pandas' and numpy's): a day is the floor division the cast makes
+    // through chrono, at a fraction of its cost, where every day is within chrono's range.
+    if let DataType::Timestamp(unit, None) = array.data_type()
+        && let Some(days) = naive_days(array, *unit)
+    {
+        return Order::Dates(days);
+    }
     let cast = |to: &DataType| arrow_cast::cast(array, to);
     let result = match array.data_type() {
-        // Naive nanosecond timestamps (pandas' and numpy's) lie within ±292 years of 1970: their
-        // day is the floor division the cast makes through chrono, at a fraction of its cost.
-        DataType::Timestamp(TimeUnit::Nanosecond, None) => Ok(Order::Dates(
-            array
-                .as_primitive::<TimestampNanosecondType>()
-                .unary(|ns| ns.div_euclid(NANOS_PER_DAY) as i32),
-        )),
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
             cast(&DataType::Date32).map(|a| Order::Dates(a.as_primitive().clone()))
         }
@@ -931,27 +965,63 @@ mod tests {
     use arrow_array::TimestampNanosecondArray;
 
     #[test]
-    fn nanosecond_timestamps_fall_on_the_days_the_cast_gives() {
-        let day = NANOS_PER_DAY;
-        let values = vec![
-            Some(0),
-            Some(-1),
-            Some(day - 1),
-            Some(day),
-            Some(-day),
-            Some(-day - 1),
-            None,
-            Some(1_427_846_400_000_000_000),
-            Some(i64::MAX),
-            Some(i64::MIN),
-        ];
-        let array: ArrayRef = Arc::new(TimestampNanosecondArray::from(values));
-        let batch = RecordBatch::try_from_iter([("t", array.clone())]).unwrap();
-        let mut columns = Columns::new(&batch);
-        let Order::Dates(fast) = read_order(&mut columns, "t", &array) else {
-            panic!("not read as dates");
+    fn naive_timestamps_fall_on_the_days_the_cast_gives() {
+        use arrow_array::{
+            TimestampMicrosecondArray, TimestampMillisecondArray, TimestampSecondArray,
         };
-        let cast = arrow_cast::cast(&array, &DataType::Date32).unwrap();
-        assert_eq!(&fast, cast.as_primitive::<arrow_array::types::Date32Type>());
+        let check = |array: ArrayRef, fast: bool| {
+            let batch = RecordBatch::try_from_iter([("t", array.clone())]).unwrap();
+            let mut columns = Columns::new(&batch);
+            let cast = arrow_cast::cast(&array, &DataType::Date32);
+            let DataType::Timestamp(unit, _) = array.data_type() else {
+                panic!("not a timestamp");
+            };
+            assert_eq!(naive_days(&array, *unit).is_some(), fast, "{array:?}");
+            match (read_order(&mut columns, "t", &array), cast) {
+                (Order::Dates(read), Ok(cast)) => {
+                    assert_eq!(&read, cast.as_primitive::<Date32Type>(), "{array:?}")
+                }
+                (Order::None, Err(_)) => assert!(!fast),
+                _ => panic!("read and cast differ on {array:?}"),
+            }
+        };
+        let day = NANOS_PER_DAY;
+        let near = [
+            0,
+            -1,
+            1,
+            day - 1,
+            day,
+            -day,
+            -day - 1,
+            1_427_846_400_000_000_000,
+        ];
+        let mut ns: Vec<Option<i64>> = near.iter().map(|&v| Some(v)).collect();
+        ns.extend([None, Some(i64::MAX), Some(i64::MIN)]);
+        check(Arc::new(TimestampNanosecondArray::from(ns.clone())), true);
+        check(Arc::new(TimestampMicrosecondArray::from(ns.clone())), false);
+        let in_range: Vec<Option<i64>> = ns.iter().map(|v| v.map(|v| v / 1_000_000)).collect();
+        check(
+            Arc::new(TimestampMicrosecondArray::from(in_range.clone())),
+            true,
+        );
+        check(
+            Arc::new(TimestampMillisecondArray::from(in_range.clone())),
+            true,
+        );
+        let seconds: Vec<Option<i64>> = in_range.iter().map(|v| v.map(|v| v / 1_000)).collect();
+        check(Arc::new(TimestampSecondArray::from(seconds)), true);
+        // The last and first days chrono has, in seconds: read; one beyond: left to the cast.
+        let last = (NaiveDate::MAX.num_days_from_ce() - 719_163) as i64 * 86_400;
+        let first = (NaiveDate::MIN.num_days_from_ce() - 719_163) as i64 * 86_400;
+        check(
+            Arc::new(TimestampSecondArray::from(vec![last, first, last + 86_399])),
+            true,
+        );
+        check(
+            Arc::new(TimestampSecondArray::from(vec![last + 86_400])),
+            false,
+        );
+        check(Arc::new(TimestampSecondArray::from(vec![first - 1])), false);
     }
 }
