@@ -22,7 +22,10 @@ use ragstatus::bulk::milestone::{MilestoneFrameOptions, milestones_batch};
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
 use ragstatus::frame::STATUS_NAMES;
 use ragstatus::milestone::{Milestone, MilestoneSettings, evaluate_milestone};
-use ragstatus::spc::{ChartType, SpcResult, SpcSettings, spc, spc_chart, spc_with_labels};
+use ragstatus::spc::{
+    ChartType, Exclusion, Improvement, ProcessChange, SpcResult, SpcSettings, spc, spc_chart,
+    spc_with_labels,
+};
 use ragstatus::{Decimal, ErrorKind};
 use rust_decimal_macros::dec;
 use serde_json::Value;
@@ -146,6 +149,14 @@ fn same_as_series(batch: &RecordBatch, rows: &[usize], result: &SpcResult) -> Re
             flag(batch, "trial_limits", r)
                 == result.segments.get(p.segment).map(|s| s.trial_limits),
         )?;
+        let assurance = result.assurance.map(|a| {
+            serde_json::to_value(a)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        });
+        check("assurance", text(batch, "assurance", r) == assurance)?;
         check("error", text(batch, "error", r).is_none())?;
     }
     Ok(())
@@ -570,6 +581,117 @@ proptest! {
             } else {
                 for &i in &members {
                     prop_assert!(text(&out, "error", i).is_some());
+                }
+            }
+        }
+    }
+}
+
+const CHARTS: [ChartType; 9] = [
+    ChartType::Xmr,
+    ChartType::Run,
+    ChartType::P,
+    ChartType::PPrime,
+    ChartType::U,
+    ChartType::UPrime,
+    ChartType::C,
+    ChartType::G,
+    ChartType::T,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Every chart type through the frame path (full and lean, two threads) equals the
+    /// single-series analysis of each series' rows in period order, with points excluded and
+    /// processes changed; a series the analysis refuses is in error on every row.
+    #[test]
+    fn spc_charts_in_bulk_equal_the_single_series_analysis(
+        chart in 0usize..9,
+        rows in proptest::collection::vec((0u8..3, 1i64..500, 1i64..400), 1..110),
+        excluded in proptest::collection::vec(0usize..40, 0..3),
+        changes in proptest::collection::vec(1usize..40, 0..2),
+        target in proptest::option::of(0i64..600),
+        improvement in 0usize..3,
+    ) {
+        let chart = CHARTS[chart];
+        let n = rows.len();
+        let mut values = Vec::with_capacity(n);
+        let mut dens = Vec::with_capacity(n);
+        for &(_, a, b) in &rows {
+            let (v, d) = match chart {
+                ChartType::Xmr | ChartType::Run => (Decimal::new(a - 250, 1), None),
+                ChartType::T => (Decimal::new(a, 1), None),
+                ChartType::C | ChartType::G => (Decimal::from(a % 60), None),
+                ChartType::P | ChartType::PPrime => {
+                    (Decimal::from(a % (b + 21)), Some(Decimal::from(b + 20)))
+                }
+                ChartType::U | ChartType::UPrime => {
+                    (Decimal::from(a % 50), Some(Decimal::new(b * 10 + 3, 1)))
+                }
+            };
+            values.push(v);
+            dens.push(d);
+        }
+        // Periods run backwards through the input: each series is reordered.
+        let periods: Vec<i64> = (0..n).map(|i| (n - i) as i64).collect();
+        let keys: Vec<Option<String>> = rows.iter().map(|(s, _, _)| Some(format!("S{s}"))).collect();
+        let mut columns: Vec<(&str, ArrayRef)> = vec![
+            ("series", texts(&keys)),
+            ("value", texts(&values.iter().map(|v| Some(v.to_string())).collect::<Vec<_>>())),
+            ("period", Arc::new(Int64Array::from(periods.clone())) as ArrayRef),
+        ];
+        if chart.takes_denominators() {
+            columns.push(("n", texts(&dens.iter().map(|d| d.map(|d| d.to_string())).collect::<Vec<_>>())));
+        }
+        let batch = batch_of(columns);
+        let settings = SpcSettings {
+            chart,
+            exclude: excluded
+                .iter()
+                .map(|&at| Exclusion { at, reason: "fault".into() })
+                .collect(),
+            process_changes: changes
+                .iter()
+                .map(|&at| ProcessChange { at, reason: "new model".into() })
+                .collect(),
+            target: target.map(|t| Decimal::new(t, 1)),
+            improvement: [Improvement::Increase, Improvement::Decrease, Improvement::Neutral][improvement],
+            ..SpcSettings::default()
+        };
+        let options = SpcFrameOptions {
+            by: vec!["series".into()],
+            period: Some("period".into()),
+            denominator: chart.takes_denominators().then(|| "n".into()),
+            settings: settings.clone(),
+            threads: 2,
+            ..SpcFrameOptions::default()
+        };
+        prop_assert_eq!(lean_same(&batch, &options), Ok(()));
+        let out = match spc_batch(&batch, &options) {
+            Ok(out) => out,
+            Err(e) => {
+                // Settings no series could use (an exclusion given twice): the call's error.
+                let refused = settings.validate(usize::MAX).unwrap_err();
+                prop_assert_eq!(e.to_string(), refused.to_string());
+                return Ok(());
+            }
+        };
+        prop_assert_eq!(out.num_rows(), n);
+        accounted(&out, "point_type");
+        for s in 0..3u8 {
+            let mut members: Vec<usize> = (0..n).filter(|&i| rows[i].0 == s).collect();
+            members.sort_by_key(|&i| periods[i]);
+            let vals: Vec<Decimal> = members.iter().map(|&i| values[i]).collect();
+            let ds: Vec<Decimal> = members.iter().filter_map(|&i| dens[i]).collect();
+            let labels: Vec<String> = members.iter().map(|&i| periods[i].to_string()).collect();
+            let ds = chart.takes_denominators().then_some(ds.as_slice());
+            match spc_chart(&vals, ds, Some(&labels), &settings) {
+                Ok(single) => prop_assert_eq!(same_as_series(&out, &members, &single), Ok(())),
+                Err(_) => {
+                    for &i in &members {
+                        prop_assert!(text(&out, "error", i).is_some());
+                    }
                 }
             }
         }

@@ -31,24 +31,34 @@
 //! beyond its length, an overflow) has every row in error with that message.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
+use arrow_array::ArrowPrimitiveType;
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::{
+    Date32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType,
+};
 use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
 use arrow_buffer::NullBufferBuilder;
-use arrow_schema::DataType;
+use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{
-    Columns, DecimalColumns, batch as output_batch, bool_array, cell, error_arrays, number,
-    parallel_map, row_array, text_builder, thread_count,
+    Columns, DecimalColumns, LIMIT, POWERS, batch as output_batch, bool_array, cell, error_arrays,
+    number, parallel_map, row_array, text_builder, thread_count,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{Assurance, Detail, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
+use crate::spc::rules::times;
+use crate::spc::{
+    Assurance, Detail, PointType, SpcPoint, SpcResult, SpcRule, SpcSettings, spc_chart_with,
+};
+
+const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
 /// The columns [`spc_batch`] returns after the key columns, in order.
 pub const SPC_COLUMNS: [&str; 21] = [
@@ -193,11 +203,188 @@ enum Cell<'a> {
     Number(i64),
 }
 
+/// The hash of the cache of periods, which every row looks up: a multiply-fold of each word
+/// with a key drawn per call (SipHash, the default, costs more than the rest of reading a
+/// date cell).
+#[derive(Clone, Copy)]
+struct FoldHash(u64);
+
+impl FoldHash {
+    fn new() -> Self {
+        FoldHash(std::collections::hash_map::RandomState::new().hash_one(0u64))
+    }
+}
+
+impl BuildHasher for FoldHash {
+    type Hasher = Folded;
+    fn build_hasher(&self) -> Folded {
+        Folded(self.0)
+    }
+}
+
+struct Folded(u64);
+
+impl Folded {
+    fn mix(&mut self, word: u64) {
+        let m = u128::from(self.0 ^ word) * 0x5851_f42d_4c95_7f2d_u128;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+}
+
+impl Hasher for Folded {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            if let Some(w) = word.get_mut(..chunk.len()) {
+                w.copy_from_slice(chunk);
+            }
+            self.mix(u64::from_le_bytes(word));
+        }
+        self.mix(bytes.len() as u64);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.mix(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.mix(n as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+}
+
 /// Where each output row's figures are: the series and the point's position in it.
 #[derive(Clone, Copy)]
 struct At {
     series: usize,
     point: usize,
+}
+
+/// The rules in the order of their codes in [`Row::rules`].
+const RULES: [SpcRule; 5] = [
+    SpcRule::Outside,
+    SpcRule::Trend,
+    SpcRule::TwoOfThree,
+    SpcRule::Shift,
+    SpcRule::LongestRun,
+];
+
+/// A point as the output writes it, made on the thread that analysed its series, which then
+/// frees the [`SpcResult`]: an [`SpcPoint`] is 272 bytes, most of them the sentence and label
+/// fields the frame writes from elsewhere or not at all.
+struct Row {
+    value: Decimal,
+    moving_range: Option<Decimal>,
+    /// The point's centre line and limits: an index into [`Series::lines`].
+    lines: usize,
+    segment: usize,
+    /// The point's rules in order, three bits each (1 + their place in [`RULES`]), the first
+    /// in the lowest bits.
+    rules: u16,
+    point_type: PointType,
+    used: bool,
+    trial: Option<bool>,
+    /// Empty unless the sentences are written.
+    explanation: String,
+}
+
+/// The mean and the four lines of a point, in the order of [`NUMBERS`].
+type Lines = [Option<Decimal>; 5];
+
+/// A series' points as [`Row`]s; points with the same lines share them (every point of an
+/// XmR segment).
+struct Series {
+    rows: Vec<Row>,
+    lines: Vec<Lines>,
+    variation: Option<&'static str>,
+    assurance: Option<&'static str>,
+    scales: DecimalColumns<7>,
+}
+
+impl Series {
+    fn new(mut result: SpcResult, explain: bool) -> Series {
+        let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
+        // Per point for the charts with denominators, else one set a segment.
+        let mut lines: Vec<Lines> = Vec::with_capacity(if result.chart.takes_denominators() {
+            result.points.len()
+        } else {
+            result.segments.len()
+        });
+        // Shared only when equal to the digit and the scale, so no column's scale can change.
+        let same = |a: &Lines, b: &Lines| {
+            a.iter().zip(b).all(|(x, y)| match (x, y) {
+                (Some(x), Some(y)) => x.serialize() == y.serialize(),
+                (None, None) => true,
+                _ => false,
+            })
+        };
+        let mut rows = Vec::with_capacity(result.points.len());
+        for p in &mut result.points {
+            let own: Lines = [
+                Some(p.mean),
+                p.lower_process_limit,
+                p.upper_process_limit,
+                p.lower_two_sigma,
+                p.upper_two_sigma,
+            ];
+            if !lines.last().is_some_and(|l| same(l, &own)) {
+                lines.push(own);
+            }
+            let mut rules = 0u16;
+            for (k, rule) in p.rules.iter().enumerate().take(5) {
+                let code = RULES.iter().position(|r| r == rule).map_or(0, |c| c + 1);
+                rules |= (code as u16) << (3 * k);
+            }
+            rows.push(Row {
+                value: p.value,
+                moving_range: p.moving_range,
+                lines: lines.len().saturating_sub(1),
+                segment: p.segment,
+                rules,
+                point_type: p.point_type,
+                used: p.moving_range_used,
+                trial: result.segments.get(p.segment).map(|s| s.trial_limits),
+                explanation: if explain {
+                    std::mem::take(&mut p.explanation)
+                } else {
+                    String::new()
+                },
+            });
+        }
+        Series {
+            rows,
+            lines,
+            variation: result.variation.map(PointType::as_str),
+            assurance: result.assurance.map(assurance_name),
+            scales,
+        }
+    }
+
+    /// A row's numbers, in the order of [`NUMBERS`].
+    fn numbers(&self, row: &Row) -> [Option<Decimal>; 7] {
+        let [mean, lower, upper, lower2, upper2] =
+            self.lines.get(row.lines).copied().unwrap_or_default();
+        [
+            Some(row.value),
+            mean,
+            lower,
+            upper,
+            lower2,
+            upper2,
+            row.moving_range,
+        ]
+    }
 }
 
 /// A point's numbers, in the order of [`NUMBERS`].
@@ -211,6 +398,35 @@ fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
         p.upper_two_sigma,
         p.moving_range,
     ]
+}
+
+/// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
+/// number), with the cheaper overflow test of [`times`]; false if a number does not fit (its
+/// error is then [`DecimalColumns::scaled_row`]'s).
+fn scale_into(
+    decimals: &DecimalColumns<7>,
+    numbers: &[Option<Decimal>; 7],
+    scaled: &mut [i128; 7],
+    present: &mut [bool; 7],
+) -> bool {
+    for (((slot, is), v), scale) in scaled
+        .iter_mut()
+        .zip(present.iter_mut())
+        .zip(numbers)
+        .zip(decimals.scales)
+    {
+        if let Some(v) = v {
+            let fits = POWERS
+                .get(scale.saturating_sub(v.scale()) as usize)
+                .and_then(|f| times(v.mantissa(), *f))
+                .filter(|m| m.abs() < LIMIT);
+            match fits {
+                Some(m) => (*slot, *is) = (m, true),
+                None => return false,
+            }
+        }
+    }
+    true
 }
 
 fn assurance_name(a: Assurance) -> &'static str {
@@ -282,14 +498,18 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut series_ids: HashMap<Box<[u32]>, u32> = HashMap::new();
     let mut tuple: Vec<u32> = Vec::with_capacity(keys.len());
     let mut last: Option<(Vec<u32>, u32)> = None;
-    let mut members: Vec<Vec<usize>> = Vec::new();
+    // Each row's series (`u32::MAX`: none) and each series' size: the lists of members are
+    // then filled at their size, not grown point by point.
+    let mut series_of: Vec<u32> = Vec::with_capacity(n);
+    let mut sizes: Vec<usize> = Vec::new();
     let mut rows: Vec<std::result::Result<Point, Error>> = Vec::with_capacity(n);
     // Few distinct periods in many rows: each is read and labelled once.
-    let mut places: HashMap<Cell<'_>, Placed> = HashMap::new();
+    let mut places: HashMap<Cell<'_>, Placed, FoldHash> = HashMap::with_hasher(FoldHash::new());
     let mut label_texts: Vec<String> = Vec::new();
     let value_column = options.value.as_str();
     let period_column = options.period.as_deref().unwrap_or_default();
     for i in 0..n {
+        series_of.push(u32::MAX);
         let read = (|| -> Result<Point> {
             tuple.clear();
             for (((column, key_values), codes), previous) in
@@ -318,9 +538,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     let s = match series_ids.get(tuple.as_slice()) {
                         Some(s) => *s,
                         None => {
-                            let s = u32::try_from(members.len()).unwrap_or(u32::MAX);
+                            let s = u32::try_from(sizes.len()).unwrap_or(u32::MAX);
                             series_ids.insert(tuple.as_slice().into(), s);
-                            members.push(Vec::new());
+                            sizes.push(0);
                             s
                         }
                     };
@@ -328,8 +548,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     s
                 }
             };
-            if let Some(m) = members.get_mut(series as usize) {
-                m.push(i);
+            if let (Some(size), Some(of)) = (sizes.get_mut(series as usize), series_of.last_mut()) {
+                *size += 1;
+                *of = series;
             }
             let value = number(&values, i)
                 .and_then(|v| {
@@ -391,6 +612,14 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         rows.push(read);
     }
 
+    let mut members: Vec<Vec<usize>> = sizes.iter().map(|&k| Vec::with_capacity(k)).collect();
+    for (i, &s) in series_of.iter().enumerate() {
+        if let Some(m) = members.get_mut(s as usize) {
+            m.push(i);
+        }
+    }
+    drop(series_of);
+
     // Each series in order; repeated periods are errors (every copy).
     let ordered = !matches!(order, Order::None);
     for list in &mut members {
@@ -443,7 +672,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         explanations: options.explain,
         point_labels: false,
     };
-    let analysed: Vec<Option<std::result::Result<(SpcResult, DecimalColumns<7>), Error>>> =
+    let analysed: Vec<Option<std::result::Result<Series, Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
             let mut dens: Vec<Decimal> = Vec::new();
@@ -472,10 +701,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
             // The scales are found here, while the series' points are still in cache.
-            spc_chart_with(&values, dens, labels, settings, detail).map(|result| {
-                let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
-                (result, scales)
-            })
+            spc_chart_with(&values, dens, labels, settings, detail)
+                .map(|result| Series::new(result, options.explain))
         });
 
     let row_labels: Vec<Option<&str>> = rows
@@ -525,11 +752,11 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             .get(a.series)
             .and_then(Option::as_ref)
             .and_then(|x| x.as_ref().ok())
-            .and_then(|(result, _)| result.points.get(a.point).map(|p| (result, p)))
+            .and_then(|series| series.rows.get(a.point).map(|p| (series, p)))
     };
     let mut decimals = DecimalColumns::new(NUMBERS, std::iter::empty());
-    for (_, scales) in analysed.iter().flatten().flatten() {
-        decimals.merge(scales);
+    for series in analysed.iter().flatten().flatten() {
+        decimals.merge(&series.scales);
     }
 
     // One pass over the points: each is read once, its numbers checked and written with the rest.
@@ -549,36 +776,55 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         .collect();
     for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
         let found = match slot {
-            Ok(a) => point(a)
-                .map(|(result, p)| (a.point, result, p, decimals.scaled_row(&numbers_of(p)))),
+            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
             Err(_) => None,
         };
+        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
+        let mut scaled = [0i128; 7];
+        let mut present = [false; 7];
         let found = match found {
-            Some((k, result, p, Ok(scaled))) => Some((k, result, p, scaled)),
-            Some((_, _, _, Err(e))) => {
-                *slot = Err(e.with_field(format!("row[{r}]")));
-                None
+            Some((k, series, p)) => {
+                let numbers = series.numbers(p);
+                if scale_into(&decimals, &numbers, &mut scaled, &mut present) {
+                    Some((k, series, p))
+                } else {
+                    let e = decimals
+                        .scaled_row(&numbers)
+                        .err()
+                        .unwrap_or_else(|| Error::overflow("a number"));
+                    *slot = Err(e.with_field(format!("row[{r}]")));
+                    None
+                }
             }
             None => None,
         };
         match found {
-            Some((k, result, p, scaled)) => {
-                for ((values, valid), v) in number_columns.iter_mut().zip(scaled) {
-                    values.push(v.unwrap_or_default());
-                    valid.append(v.is_some());
+            Some((k, series, p)) => {
+                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
+                {
+                    values.push(v);
+                    valid.append(is);
                 }
                 index.push(Some(k));
                 label.append_option(*row_label);
                 segment.push(Some(p.segment));
-                used.push(Some(p.moving_range_used));
+                used.push(Some(p.used));
                 // Most points have no rule or one: no joined string to build for them.
-                match p.rules.as_slice() {
-                    [] => rules.append_value(""),
-                    [one] => rules.append_value(one.as_str()),
-                    many => {
-                        let names: Vec<&str> = many.iter().map(|r| r.as_str()).collect();
-                        rules.append_value(names.join(","));
+                let name = |code: u16| {
+                    RULES
+                        .get(usize::from(code & 7).wrapping_sub(1))
+                        .map_or("", |r| r.as_str())
+                };
+                if p.rules >> 3 == 0 {
+                    rules.append_value(name(p.rules));
+                } else {
+                    let mut names: Vec<&str> = Vec::new();
+                    let mut codes = p.rules;
+                    while codes != 0 {
+                        names.push(name(codes));
+                        codes >>= 3;
                     }
+                    rules.append_value(names.join(","));
                 }
                 point_type.append_value(p.point_type.as_str());
                 special.push(Some(p.point_type.is_special_cause()));
@@ -587,9 +833,9 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                 } else {
                     explanation.append_null();
                 }
-                trial.push(result.segments.get(p.segment).map(|s| s.trial_limits));
-                variation.append_option(result.variation.map(|v| v.as_str()));
-                assurance.append_option(result.assurance.map(assurance_name));
+                trial.push(p.trial);
+                variation.append_option(series.variation);
+                assurance.append_option(series.assurance);
             }
             None => {
                 for (values, valid) in &mut number_columns {
@@ -645,7 +891,44 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     output_batch(out)
 }
 
+/// The days of a naive timestamp column, as `cast(Date32)` gives them; none if a day lies
+/// beyond chrono's dates (the cast's own path then decides).
+fn naive_days(array: &ArrayRef, unit: TimeUnit) -> Option<Date32Array> {
+    fn days<T: ArrowPrimitiveType<Native = i64>>(
+        array: &ArrayRef,
+        per_day: i64,
+    ) -> Option<Date32Array> {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?.num_days_from_ce();
+        let first = i64::from(NaiveDate::MIN.num_days_from_ce() - epoch);
+        let last = i64::from(NaiveDate::MAX.num_days_from_ce() - epoch);
+        array
+            .as_primitive_opt::<T>()?
+            .try_unary::<_, Date32Type, ()>(|t| {
+                let day = t.div_euclid(per_day);
+                if (first..=last).contains(&day) {
+                    i32::try_from(day).map_err(|_| ())
+                } else {
+                    Err(())
+                }
+            })
+            .ok()
+    }
+    match unit {
+        TimeUnit::Second => days::<TimestampSecondType>(array, 86_400),
+        TimeUnit::Millisecond => days::<TimestampMillisecondType>(array, 86_400_000),
+        TimeUnit::Microsecond => days::<TimestampMicrosecondType>(array, 86_400_000_000),
+        TimeUnit::Nanosecond => days::<TimestampNanosecondType>(array, NANOS_PER_DAY),
+    }
+}
+
 fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order {
+    // Naive timestamps (pandas' and numpy's): a day is the floor division the cast makes
+    // through chrono, at a fraction of its cost, where every day is within chrono's range.
+    if let DataType::Timestamp(unit, None) = array.data_type()
+        && let Some(days) = naive_days(array, *unit)
+    {
+        return Order::Dates(days);
+    }
     let cast = |to: &DataType| arrow_cast::cast(array, to);
     let result = match array.data_type() {
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(..) => {
@@ -674,4 +957,71 @@ fn read_order(columns: &mut Columns<'_>, name: &str, array: &ArrayRef) -> Order 
         columns.problem(format!("column {name:?}: {e}"));
         Order::None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::TimestampNanosecondArray;
+
+    #[test]
+    fn naive_timestamps_fall_on_the_days_the_cast_gives() {
+        use arrow_array::{
+            TimestampMicrosecondArray, TimestampMillisecondArray, TimestampSecondArray,
+        };
+        let check = |array: ArrayRef, fast: bool| {
+            let batch = RecordBatch::try_from_iter([("t", array.clone())]).unwrap();
+            let mut columns = Columns::new(&batch);
+            let cast = arrow_cast::cast(&array, &DataType::Date32);
+            let DataType::Timestamp(unit, _) = array.data_type() else {
+                panic!("not a timestamp");
+            };
+            assert_eq!(naive_days(&array, *unit).is_some(), fast, "{array:?}");
+            match (read_order(&mut columns, "t", &array), cast) {
+                (Order::Dates(read), Ok(cast)) => {
+                    assert_eq!(&read, cast.as_primitive::<Date32Type>(), "{array:?}")
+                }
+                (Order::None, Err(_)) => assert!(!fast),
+                _ => panic!("read and cast differ on {array:?}"),
+            }
+        };
+        let day = NANOS_PER_DAY;
+        let near = [
+            0,
+            -1,
+            1,
+            day - 1,
+            day,
+            -day,
+            -day - 1,
+            1_427_846_400_000_000_000,
+        ];
+        let mut ns: Vec<Option<i64>> = near.iter().map(|&v| Some(v)).collect();
+        ns.extend([None, Some(i64::MAX), Some(i64::MIN)]);
+        check(Arc::new(TimestampNanosecondArray::from(ns.clone())), true);
+        check(Arc::new(TimestampMicrosecondArray::from(ns.clone())), false);
+        let in_range: Vec<Option<i64>> = ns.iter().map(|v| v.map(|v| v / 1_000_000)).collect();
+        check(
+            Arc::new(TimestampMicrosecondArray::from(in_range.clone())),
+            true,
+        );
+        check(
+            Arc::new(TimestampMillisecondArray::from(in_range.clone())),
+            true,
+        );
+        let seconds: Vec<Option<i64>> = in_range.iter().map(|v| v.map(|v| v / 1_000)).collect();
+        check(Arc::new(TimestampSecondArray::from(seconds)), true);
+        // The last and first days chrono has, in seconds: read; one beyond: left to the cast.
+        let last = (NaiveDate::MAX.num_days_from_ce() - 719_163) as i64 * 86_400;
+        let first = (NaiveDate::MIN.num_days_from_ce() - 719_163) as i64 * 86_400;
+        check(
+            Arc::new(TimestampSecondArray::from(vec![last, first, last + 86_399])),
+            true,
+        );
+        check(
+            Arc::new(TimestampSecondArray::from(vec![last + 86_400])),
+            false,
+        );
+        check(Arc::new(TimestampSecondArray::from(vec![first - 1])), false);
+    }
 }

@@ -8,7 +8,7 @@ use super::explain::{Namer, Places, show, summarise};
 use super::family::{
     PointLines, SegmentInput, crossings_minimum, longest_run_maximum, segment_lines,
 };
-use super::rules::{Flag, direction_of, runs, side};
+use super::rules::{Flag, cmp, direction_of, normal, runs, side};
 use super::xmr::overflow;
 use super::{
     Assurance, ChartType, Improvement, PointType, RuleProfile, RunsAnalysis, SignalDirection,
@@ -80,11 +80,7 @@ fn plotted(
                 "values",
             ));
         }
-        out.push(
-            v.checked_div(d)
-                .ok_or_else(|| overflow("value"))?
-                .normalize(),
-        );
+        out.push(normal(v.checked_div(d).ok_or_else(|| overflow("value"))?));
     }
     Ok(out)
 }
@@ -211,15 +207,16 @@ pub(super) fn analyse<S: AsRef<str>>(
             .iter()
             .zip(&pl)
             .map(|(&y, l)| {
-                matches!(l.upper, Some(u) if y > u) || matches!(l.lower, Some(l) if y < l)
+                matches!(l.upper, Some(u) if cmp(y, u).is_gt())
+                    || matches!(l.lower, Some(l) if cmp(y, l).is_lt())
             })
             .collect();
         let beyond_two_sigma: Vec<bool> = ys
             .iter()
             .zip(&pl)
             .map(|(&y, l)| {
-                matches!(l.upper_two_sigma, Some(u) if y > u)
-                    || matches!(l.lower_two_sigma, Some(l) if y < l)
+                matches!(l.upper_two_sigma, Some(u) if cmp(y, u).is_gt())
+                    || matches!(l.lower_two_sigma, Some(l) if cmp(y, l).is_lt())
             })
             .collect();
         let counts: Vec<bool> = outside
@@ -273,7 +270,7 @@ pub(super) fn analyse<S: AsRef<str>>(
                     continue;
                 }
                 let (direction, text) = match (l.upper, l.lower) {
-                    (Some(u), _) if y > u => (
+                    (Some(u), _) if cmp(y, u).is_gt() => (
                         SignalDirection::High,
                         worded(explain, || {
                             format!(
@@ -310,7 +307,7 @@ pub(super) fn analyse<S: AsRef<str>>(
             let steps: Vec<Option<SignalDirection>> = ys
                 .windows(2)
                 .map(|w| match w {
-                    [a, b] => direction_of(b.cmp(a)),
+                    [a, b] => direction_of(cmp(*b, *a)),
                     _ => None,
                 })
                 .collect();

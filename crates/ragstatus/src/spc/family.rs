@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::ChartType;
+use super::rules::{cmp, normal};
 use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
 use crate::error::{Error, Result};
 
@@ -41,6 +42,7 @@ const SIGNIFICANT: usize = 10;
 
 /// `x` as a decimal of 10 significant digits, rounded to nearest from the float's exact binary
 /// value (as §8a rounds its limits).
+#[inline]
 fn significant(x: f64, what: &str) -> Result<Decimal> {
     if !x.is_finite() {
         return Err(overflow(what));
@@ -61,6 +63,7 @@ fn significant(x: f64, what: &str) -> Result<Decimal> {
 /// float's error (a few units in the 16th digit) cannot move it across a rounding tie when it
 /// is more than 0.01 from one, and a mantissa of exactly 10 digits confirms the exponent. None
 /// otherwise, for the exact path.
+#[inline]
 fn significant_fast(x: f64) -> Option<Decimal> {
     let digits = i32::try_from(SIGNIFICANT).ok()?;
     let shift = digits - 1 - x.abs().log10().floor() as i32;
@@ -72,11 +75,15 @@ fn significant_fast(x: f64) -> Option<Decimal> {
     if (scaled - rounded).abs() > 0.49 || !(1e9..1e10).contains(&rounded.abs()) {
         return None;
     }
-    // |rounded| < 10^10: exact in an i64.
-    let mantissa = rounded as i64;
-    Decimal::try_new(mantissa, u32::try_from(shift).ok()?)
-        .ok()
-        .map(|d| d.normalize())
+    // |rounded| < 10^10: exact in an i64, whose trailing zeros are cheaper to strip here than
+    // `normalize`'s in 96 bits (the same digits and scale).
+    let mut mantissa = rounded as i64;
+    let mut scale = u32::try_from(shift).ok()?;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    Decimal::try_new(mantissa, scale).ok()
 }
 
 fn float(d: Decimal, what: &str) -> Result<f64> {
@@ -131,30 +138,57 @@ fn around(
     floor: Option<Decimal>,
     ceiling: Option<Decimal>,
 ) -> Result<PointLines> {
-    let line = |k: f64, up: bool| -> Result<Decimal> {
-        let half = significant(k * sigma, "process limits")?;
-        let v = if up {
-            centre.checked_add(half)
-        } else {
-            centre.checked_sub(half)
-        }
-        .ok_or_else(|| overflow("process limits"))?;
-        let v = match floor {
-            Some(f) if v < f => f,
-            _ => v,
-        };
-        Ok(match ceiling {
-            Some(c) if v > c => c,
-            _ => v,
-        }
-        .normalize())
+    // Each half-width serves both sides: rounded once, not once per line.
+    let three = significant(3.0 * sigma, "process limits")?;
+    let two = significant(2.0 * sigma, "process limits")?;
+    let lines = PointLines {
+        lower: line(centre, three, false, floor, ceiling),
+        upper: line(centre, three, true, floor, ceiling),
+        lower_two_sigma: line(centre, two, false, floor, ceiling),
+        upper_two_sigma: line(centre, two, true, floor, ceiling),
     };
-    Ok(PointLines {
-        lower: Some(line(3.0, false)?),
-        upper: Some(line(3.0, true)?),
-        lower_two_sigma: Some(line(2.0, false)?),
-        upper_two_sigma: Some(line(2.0, true)?),
-    })
+    if lines.lower.is_none()
+        || lines.upper.is_none()
+        || lines.lower_two_sigma.is_none()
+        || lines.upper_two_sigma.is_none()
+    {
+        return Err(overflow("process limits"));
+    }
+    Ok(lines)
+}
+
+/// `centre ± half` clamped to `[floor, ceiling]`; none on overflow. Inlined, with an `Option`
+/// rather than a `Result`: the P and U charts make four a point, and a decimal returned through
+/// memory costs more than the sum.
+#[inline(always)]
+fn line(
+    centre: Decimal,
+    half: Decimal,
+    up: bool,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+) -> Option<Decimal> {
+    let v = if up {
+        centre.checked_add(half)
+    } else {
+        centre.checked_sub(half)
+    }?;
+    let v = match floor {
+        // Every chart's floor is 0: the sign decides, without bringing the scales together.
+        Some(f) if f.is_zero() => {
+            if v.is_sign_negative() && !v.is_zero() {
+                f
+            } else {
+                v
+            }
+        }
+        Some(f) if cmp(v, f).is_lt() => f,
+        _ => v,
+    };
+    Some(normal(match ceiling {
+        Some(c) if cmp(v, c).is_gt() => c,
+        _ => v,
+    }))
 }
 
 /// The inputs of one segment: `y` the plotted values, `numerators` and `denominators` (for the
@@ -170,10 +204,9 @@ pub(super) struct SegmentInput<'a> {
 
 impl SegmentInput<'_> {
     fn at(&self, positions: &[usize], of: &[Decimal]) -> Vec<Decimal> {
-        positions
-            .iter()
-            .filter_map(|&i| of.get(i).copied())
-            .collect()
+        let mut out = Vec::with_capacity(positions.len());
+        out.extend(positions.iter().filter_map(|&i| of.get(i).copied()));
+        out
     }
 
     fn baseline_positions(&self) -> &[usize] {
@@ -272,8 +305,15 @@ pub(super) fn segment_lines(
             let c = float(out.centre, "centre line")?;
             let proportion = matches!(chart, ChartType::P | ChartType::PPrime);
             let variance = if proportion { c * (1.0 - c) } else { c };
+            // Each point's sigma once: the primes read the baseline's twice.
+            let mut sigmas = Vec::with_capacity(n);
+            for i in 0..n {
+                sigmas.push((variance / float(input.denominator(i)?, "denominator")?).sqrt());
+            }
             let sigma_at = |i: usize| -> Result<f64> {
-                Ok((variance / float(input.denominator(i)?, "denominator")?).sqrt())
+                sigmas.get(i).copied().ok_or_else(|| {
+                    Error::definition("a denominator is missing").with_field("denominators")
+                })
             };
             let factor = if matches!(chart, ChartType::PPrime | ChartType::UPrime) {
                 // Laney: the moving ranges of the baseline's z-scores measure the

@@ -136,7 +136,7 @@
 mod analyse;
 mod explain;
 mod family;
-mod rules;
+pub(crate) mod rules;
 mod xmr;
 
 use rust_decimal::Decimal;

@@ -47,16 +47,16 @@ pub(super) fn scaled_mean(
 
 /// Moving ranges |yᵢ − yᵢ₋₁| of consecutive values (one fewer than the values).
 pub(super) fn moving_ranges(values: &[Decimal]) -> Result<Vec<Decimal>> {
-    values
-        .windows(2)
-        .map(|w| match w {
-            [a, b] => b
-                .checked_sub(*a)
+    // Sized up front: collecting through `Result` would grow the vector step by step.
+    let mut out = Vec::with_capacity(values.len().saturating_sub(1));
+    for (a, b) in values.iter().zip(values.iter().skip(1)) {
+        out.push(
+            b.checked_sub(*a)
                 .map(|d| d.abs())
-                .ok_or_else(|| overflow("moving range")),
-            _ => Err(overflow("moving range")),
-        })
-        .collect()
+                .ok_or_else(|| overflow("moving range"))?,
+        );
+    }
+    Ok(out)
 }
 
 /// The limits and, for each moving range of the baseline, whether it was kept.
