@@ -31,7 +31,6 @@
 //! beyond its length, an overflow) has every row in error with that message.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 
 use arrow_array::ArrowPrimitiveType;
@@ -201,67 +200,6 @@ type Placed = Result<Option<((i64, i64), u32)>>;
 enum Cell<'a> {
     Text(&'a str),
     Number(i64),
-}
-
-/// The hash of the cache of periods, which every row looks up: a multiply-fold of each word
-/// with a key drawn per call (SipHash, the default, costs more than the rest of reading a
-/// date cell).
-#[derive(Clone, Copy)]
-struct FoldHash(u64);
-
-impl FoldHash {
-    fn new() -> Self {
-        FoldHash(std::collections::hash_map::RandomState::new().hash_one(0u64))
-    }
-}
-
-impl BuildHasher for FoldHash {
-    type Hasher = Folded;
-    fn build_hasher(&self) -> Folded {
-        Folded(self.0)
-    }
-}
-
-struct Folded(u64);
-
-impl Folded {
-    fn mix(&mut self, word: u64) {
-        let m = u128::from(self.0 ^ word) * 0x5851_f42d_4c95_7f2d_u128;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
-}
-
-impl Hasher for Folded {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            if let Some(w) = word.get_mut(..chunk.len()) {
-                w.copy_from_slice(chunk);
-            }
-            self.mix(u64::from_le_bytes(word));
-        }
-        self.mix(bytes.len() as u64);
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.mix(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-
-    fn write_i64(&mut self, n: i64) {
-        self.mix(n as u64);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.mix(n as u64);
-    }
 }
 
 /// Where each output row's figures are: the series and the point's position in it.
@@ -504,7 +442,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     let mut sizes: Vec<usize> = Vec::new();
     let mut rows: Vec<std::result::Result<Point, Error>> = Vec::with_capacity(n);
     // Few distinct periods in many rows: each is read and labelled once.
-    let mut places: HashMap<Cell<'_>, Placed, FoldHash> = HashMap::with_hasher(FoldHash::new());
+    // foldhash: SipHash, the default, costs more than the rest of reading a date cell.
+    let mut places: foldhash::HashMap<Cell<'_>, Placed> = foldhash::HashMap::default();
     let mut label_texts: Vec<String> = Vec::new();
     let value_column = options.value.as_str();
     let period_column = options.period.as_deref().unwrap_or_default();
