@@ -13,19 +13,10 @@ use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use ragstatus::Definitions;
 use ragstatus::frame::{FrameOptions, TextColumns, evaluate_parts};
 
+mod common;
+use common::{Rng, thread_cpu};
+
 const INDICATORS: usize = 200;
-
-/// xorshift64*: the frame only needs to look random, the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 fn definitions() -> Result<Definitions, ragstatus::Error> {
     let mut toml = String::new();
@@ -122,12 +113,4 @@ fn main() -> Result<(), ragstatus::Error> {
         best / batch.num_rows() as f64 * 1e6
     );
     Ok(())
-}
-
-/// The calling thread's CPU time in seconds (Linux; NaN elsewhere).
-fn thread_cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e9)
 }

@@ -14,24 +14,10 @@ use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, String
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
 use ragstatus::spc::{ChartType, SpcSettings};
 
+mod common;
+use common::{Rng, thread_cpu};
+
 const POINTS: usize = 36;
-
-/// xorshift64*: the frame only needs to look random, the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// About normal (the sum of twelve uniforms), mean 0 and standard deviation 1.
-    fn normal(&mut self) -> f64 {
-        (0..12).map(|_| self.next()).sum::<f64>() - 6.0
-    }
-}
 
 fn chart_of(name: &str) -> ChartType {
     serde_json::from_value(serde_json::Value::String(name.into()))
@@ -145,12 +131,4 @@ fn main() -> Result<(), ragstatus::Error> {
         );
     }
     Ok(())
-}
-
-/// The calling thread's CPU time in seconds (Linux; NaN elsewhere).
-fn thread_cpu() -> f64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(f64::NAN, |ns| ns / 1e9)
 }
