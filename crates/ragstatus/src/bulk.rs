@@ -285,6 +285,18 @@ pub(crate) const POWERS: [i128; 39] = {
     powers
 };
 
+/// `m × p`, none on overflow: where the operands' bits add up to at most 127 the product
+/// cannot overflow, and two leading-zero counts replace `checked_mul`'s 128-bit overflow test.
+#[inline]
+pub(crate) fn times(m: i128, p: i128) -> Option<i128> {
+    let bits = |x: i128| 128 - x.unsigned_abs().leading_zeros();
+    if bits(m) + bits(p) <= 127 {
+        Some(m * p)
+    } else {
+        m.checked_mul(p)
+    }
+}
+
 impl<const K: usize> DecimalColumns<K> {
     /// The scales of the columns named `names`, from every row's numbers.
     pub(crate) fn new<'r>(
@@ -351,10 +363,11 @@ impl<const K: usize> DecimalColumns<K> {
             .collect()
     }
 
-    fn scaled(v: Decimal, scale: u32) -> Option<i128> {
+    /// `v`'s mantissa at the column scale `scale`, none when it does not fit the column.
+    pub(crate) fn scaled(v: Decimal, scale: u32) -> Option<i128> {
         POWERS
             .get(scale.saturating_sub(v.scale()) as usize)
-            .and_then(|f| v.mantissa().checked_mul(*f))
+            .and_then(|f| times(v.mantissa(), *f))
             .filter(|m| m.abs() < LIMIT)
     }
 

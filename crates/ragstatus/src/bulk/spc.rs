@@ -46,13 +46,12 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{
-    Columns, DecimalColumns, LIMIT, POWERS, batch as output_batch, bool_array, cell, error_arrays,
-    number, parallel_map, row_array, text_builder, thread_count,
+    Columns, DecimalColumns, batch as output_batch, bool_array, cell, error_arrays, number,
+    parallel_map, row_array, text_builder, thread_count,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::rules::times;
 use crate::spc::{
     Assurance, Detail, PointType, SpcPoint, SpcResult, SpcRule, SpcSettings, spc_chart_with,
 };
@@ -339,8 +338,8 @@ fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
 }
 
 /// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
-/// number), with the cheaper overflow test of [`times`]; false if a number does not fit (its
-/// error is then [`DecimalColumns::scaled_row`]'s).
+/// number); false if a number does not fit (its error is then
+/// [`DecimalColumns::scaled_row`]'s).
 fn scale_into(
     decimals: &DecimalColumns<7>,
     numbers: &[Option<Decimal>; 7],
@@ -354,11 +353,7 @@ fn scale_into(
         .zip(decimals.scales)
     {
         if let Some(v) = v {
-            let fits = POWERS
-                .get(scale.saturating_sub(v.scale()) as usize)
-                .and_then(|f| times(v.mantissa(), *f))
-                .filter(|m| m.abs() < LIMIT);
-            match fits {
+            match DecimalColumns::<7>::scaled(*v, scale) {
                 Some(m) => (*slot, *is) = (m, true),
                 None => return false,
             }

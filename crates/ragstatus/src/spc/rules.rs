@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use super::{SignalDirection, SpcRule};
+use crate::bulk::times;
 
 pub(super) fn side(value: Decimal, mean: Decimal) -> Ordering {
     cmp(value, mean)
@@ -22,18 +23,6 @@ pub(super) fn normal(d: Decimal) -> Decimal {
         d
     } else {
         d.normalize()
-    }
-}
-
-/// `m × p`, none on overflow: where the operands' bits add up to at most 127 the product
-/// cannot overflow, and two leading-zero counts replace `checked_mul`'s 128-bit overflow test.
-#[inline]
-pub(crate) fn times(m: i128, p: i128) -> Option<i128> {
-    let bits = |x: i128| 128 - x.unsigned_abs().leading_zeros();
-    if bits(m) + bits(p) <= 127 {
-        Some(m * p)
-    } else {
-        m.checked_mul(p)
     }
 }
 

@@ -18,18 +18,13 @@
 
 use rust_decimal::Decimal;
 
-/// 10⁰ … 10³⁸.
-// Evaluated at compile time: an index out of bounds would fail the build, never panic.
-#[allow(clippy::indexing_slicing)]
-const TEN: [u128; 39] = {
-    let mut out = [1u128; 39];
-    let mut i = 1;
-    while i < out.len() {
-        out[i] = out[i - 1] * 10;
-        i += 1;
-    }
-    out
-};
+use crate::bulk::POWERS;
+
+/// 10ᵏ for k = 0 … 38, from the bulk paths' one table of powers.
+#[inline]
+fn ten(k: u32) -> Option<u128> {
+    POWERS.get(k as usize).map(|p| p.unsigned_abs())
+}
 
 /// A decimal mantissa holds 96 bits.
 const MANTISSA: u128 = 1 << 96;
@@ -60,9 +55,9 @@ impl Multiplier {
         if value >= 1 << 32 {
             return None;
         }
-        let zeros = TEN
+        let zeros = POWERS
             .iter()
-            .take_while(|p| value % **p == 0)
+            .take_while(|p| value % p.unsigned_abs() == 0)
             .count()
             .saturating_sub(1);
         Some(Multiplier {
@@ -95,7 +90,7 @@ pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
     }
     let (kept, rest) = kept;
     // Half to even over all the dropped digits (rust_decimal's sticky bit).
-    let half = TEN.get(k as usize)? / 2;
+    let half = ten(k)? / 2;
     let up = rest > half || (rest == half && kept & 1 == 1);
     let kept = kept + u128::from(up);
     if kept >= MANTISSA || k > s {
@@ -108,7 +103,7 @@ pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
 /// `p = q × m` without its last `k` digits, and the digits dropped.
 #[inline]
 fn drop_digits(q: u128, m: Multiplier, p: u128, k: u32) -> (u128, u128) {
-    let t = TEN.get(k as usize).copied().unwrap_or(u128::MAX);
+    let t = ten(k).unwrap_or(u128::MAX);
     if k <= m.zeros {
         (q * (m.value / t), 0)
     } else {
@@ -219,7 +214,7 @@ fn exact_tenth(q: u128, k: u32) -> Option<u128> {
 }
 
 /// For k = 0 … 8: the inverse of 5ᵏ modulo 2¹²⁸ and (2¹²⁸ − 1) / 5ᵏ.
-// Evaluated at compile time, as `TEN`.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
 #[allow(clippy::indexing_slicing)]
 const FIFTHS: [(u128, u128); 9] = {
     let mut out = [(1u128, u128::MAX); 9];
