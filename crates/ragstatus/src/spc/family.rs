@@ -7,6 +7,7 @@ use super::ChartType;
 use super::rules::{cmp, normal};
 use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
 use crate::error::{Error, Result};
+use crate::interval::round_significant_fast;
 
 /// The lines of one point; none where the chart has none (a run chart, a single-point baseline).
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,40 +51,14 @@ fn significant(x: f64, what: &str) -> Result<Decimal> {
     if x.abs() < 1e-27 {
         return Ok(Decimal::ZERO);
     }
-    if let Some(d) = significant_fast(x) {
+    // §8a's limits and these are rounded alike: one fast path, exact where it answers.
+    if let Some(d) = round_significant_fast(x) {
         return Ok(d);
     }
     let digits = SIGNIFICANT - 1;
     Decimal::from_scientific(&format!("{x:.digits$e}"))
         .map(|d| d.normalize())
         .map_err(|_| overflow(what))
-}
-
-/// [`significant`] without formatting, for the values it decides the same way: the scaled
-/// float's error (a few units in the 16th digit) cannot move it across a rounding tie when it
-/// is more than 0.01 from one, and a mantissa of exactly 10 digits confirms the exponent. None
-/// otherwise, for the exact path.
-#[inline]
-fn significant_fast(x: f64) -> Option<Decimal> {
-    let digits = i32::try_from(SIGNIFICANT).ok()?;
-    let shift = digits - 1 - x.abs().log10().floor() as i32;
-    if !(0..=27).contains(&shift) {
-        return None;
-    }
-    let scaled = x * 10f64.powi(shift);
-    let rounded = scaled.round();
-    if (scaled - rounded).abs() > 0.49 || !(1e9..1e10).contains(&rounded.abs()) {
-        return None;
-    }
-    // |rounded| < 10^10: exact in an i64, whose trailing zeros are cheaper to strip here than
-    // `normalize`'s in 96 bits (the same digits and scale).
-    let mut mantissa = rounded as i64;
-    let mut scale = u32::try_from(shift).ok()?;
-    while scale > 0 && mantissa % 10 == 0 {
-        mantissa /= 10;
-        scale -= 1;
-    }
-    Decimal::try_new(mantissa, scale).ok()
 }
 
 fn float(d: Decimal, what: &str) -> Result<f64> {
@@ -463,14 +438,17 @@ mod tests {
         let mut x = 1.234_567_890_123e-12_f64;
         while x < 1e15 {
             for v in [x, -x, x * 1.000_000_000_5, x * 0.999_999_999_95] {
-                if let Some(fast) = significant_fast(v) {
+                if let Some(fast) = round_significant_fast(v) {
                     assert_eq!(fast, exact(v), "{v:e}");
                 }
                 assert_eq!(significant(v, "test").unwrap(), exact(v), "{v:e}");
             }
             x *= 1.379;
         }
-        assert_eq!(significant_fast(123.456_789_012_3), Some(dec!(123.456789)));
+        assert_eq!(
+            round_significant_fast(123.456_789_012_3),
+            Some(dec!(123.456789))
+        );
         assert_eq!(significant(0.1, "test").unwrap(), dec!(0.1));
         assert_eq!(significant(2.5, "test").unwrap(), dec!(2.5));
     }
