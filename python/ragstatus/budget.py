@@ -339,7 +339,8 @@ def roll_up_frame(
     ``original_budget``, ``actual``, ``previous_forecast``, ``base_budget``, ``note`` optional;
     other columns are ignored). Amounts are in pounds, as decimals (pyarrow ``decimal128``,
     ``Decimal`` objects), integers, text or floats (the decimal of their shortest repr), read
-    exactly.
+    exactly; text is read as :func:`read_budget_csv` reads an amount (``46,267``, ``£46,267``,
+    ``(443)``, ``£1.2m``).
 
     The group path comes from the ``group`` column (lists of names, or names separated by
     ``>``), or from another column named by ``group="service_path"``, or from several columns

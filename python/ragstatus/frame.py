@@ -7,10 +7,11 @@ The input has one row per (key..., indicator, period), in the layout of an actua
     E06000001     SW-02      2015/16 Q3   87.5
 
 ``value``, or ``numerator`` and ``denominator`` (value = numerator / denominator x the
-indicator's multiplier). Missing cells (``None``, NaN, ``pandas.NA``, empty text) mean no value
-recorded. Floats are taken as the decimal of their shortest repr at their own width (a float32
-94.95 is 94.95); ``Decimal``, integer and decimal columns are exact; text is read as a decimal
-number. Periods are labels (``"2015/16 Q3"``) or dates (``datetime.date``, numpy/pandas
+indicator's multiplier). Missing cells (``None``, a float NaN, ``pandas.NA``, blank text) mean
+no value recorded. Floats are taken as the decimal of their shortest repr at their own width (a
+float32 94.95 is 94.95); ``Decimal``, integer and decimal columns are exact; text is read as the
+actuals CSV reads it (``1,842`` and ``4.41e1`` are numbers; ``"nan"``, ``"NA"`` or ``"n/a"`` is an
+error naming its row, as in a CSV file). Periods are labels (``"2015/16 Q3"``) or dates (``datetime.date``, numpy/pandas
 ``datetime64``: the period of the indicator's frequency containing the date).
 
 :func:`evaluate_frame` hands the frame to the compiled core as Arrow (pandas via

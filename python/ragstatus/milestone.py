@@ -68,7 +68,8 @@ def milestones_frame(
     ``df`` is a pandas or polars DataFrame (or LazyFrame), a pyarrow Table or RecordBatch (or a
     list of dicts). Dates may be dates (``datetime.date``, pandas/numpy ``datetime64``, Arrow
     ``date32``/timestamps: the date part) or text (``2016-03-04`` or ``04/03/2016``);
-    ``percent_complete`` is read exactly. The result has :data:`RESULT_COLUMNS`, one row per
+    ``percent_complete`` is read exactly (text as :func:`read_milestones_csv` reads it: ``60`` or
+    ``60%``). The result has :data:`RESULT_COLUMNS`, one row per
     input row in order (``row`` is its position); a row that cannot be read or evaluated, or
     that repeats the id of an earlier row, has its error message (naming ``row[i]`` and the
     column) in ``error`` and its kind in ``error_kind``. A bad ``as_of`` or bad settings raise.

@@ -359,3 +359,50 @@ def test_a_float16_is_rated_the_same_by_every_kind(v: float) -> None:
     if np.isfinite(x):
         # numpy's own shortest text at the value's width
         assert rs.to_decimal(x) == Decimal(str(x))
+
+
+# --- a frame's text cells read as the CSV files read them ----------------------------------------
+
+
+@pytest.mark.parametrize("make", [pd.DataFrame, pl.DataFrame])
+def test_nan_text_in_a_frame_is_an_error_as_in_a_csv_file(make: Callable[..., Any]) -> None:
+    # "nan" is what `astype(str)` writes for a missing float: the CSV reader has always refused
+    # it, and the frame now names the row too instead of reading it as no value.
+    frame = make({"indicator": ["X", "X"], "period": [PERIOD, "2015/16 Q4"], "value": ["nan", " "]})
+    out = rs.evaluate_frame(frame, DEFINITIONS)
+    out = out.to_pandas() if isinstance(out, pl.DataFrame) else out
+    bad = out[out["period"].astype(str) == PERIOD]
+    assert bad["error_kind"].astype(str).tolist() == ["InvalidValue"]
+    assert "nan" in bad["error"].iloc[0]
+    blank = out[out["period"].astype(str) == "2015/16 Q4"]
+    assert blank["status"].astype(str).tolist() == ["NoData"]
+
+
+def test_budget_amounts_as_text_read_as_the_budget_csv_reads_them() -> None:
+    csv = "id,kind,base,budget,forecast\nA1,expenditure,gross,\"£46,267\",£1.2m\n"
+    lines, errors = rs.read_budget_csv(csv)
+    assert errors == []
+    frame = pd.DataFrame(
+        {"id": ["A1"], "kind": ["expenditure"], "budget": ["£46,267"], "forecast": ["£1.2m"]}
+    )
+    out = rs.roll_up_frame(frame, include_totals=False)
+    assert out["error"].isna().all()
+    assert Decimal(str(out["budget"].iloc[0])) == lines[0].budget == Decimal("46267")
+    assert Decimal(str(out["forecast"].iloc[0])) == lines[0].forecast == Decimal("1200000")
+
+
+def test_percent_complete_and_provisional_text_read_as_in_the_csv_files() -> None:
+    milestones = pd.DataFrame({"id": ["M1"], "due": ["2016-03-31"], "percent_complete": ["60%"]})
+    out = rs.milestones_frame(milestones, "2016-01-15")
+    assert out["error"].isna().all()
+    frame = pd.DataFrame(
+        {
+            "indicator": ["X", "X"],
+            "period": [PERIOD, "2015/16 Q4"],
+            "value": ["96", "96"],
+            "provisional": ["p", "maybe"],
+        }
+    )
+    out = rs.evaluate_frame(frame, DEFINITIONS)
+    assert out["provisional"].iloc[0]
+    assert out["error_kind"].astype(str).tolist()[1] == "InvalidValue"

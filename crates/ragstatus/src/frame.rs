@@ -28,7 +28,11 @@
 //!
 //! Numbers are exact: a float is the decimal of its own shortest round-trip text at its own
 //! width (a `Float32` 94.95 is 94.95), integers and decimals are taken as they are, text is
-//! read as a decimal number. A null, NaN or blank cell is "no value recorded". Either `value`
+//! read as the actuals CSV reads it ([`input::parse_number`](crate::input::parse_number)). A
+//! null, a float NaN or a blank text cell is "no value recorded"; text such as `nan`, `NA` or
+//! `n/a` is an error row, as in a CSV file ([`input::is_missing`](crate::input::is_missing)
+//! says why). `provisional` text is read by [`input::parse_flag`](crate::input::parse_flag).
+//! Either `value`
 //! or both `numerator` and `denominator` must be present as columns.
 //!
 //! # Output rows

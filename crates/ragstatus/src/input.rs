@@ -68,6 +68,34 @@ pub fn is_missing(text: &str) -> bool {
     text.trim().is_empty()
 }
 
+/// Reads a yes/no flag such as `provisional`: `None` for a missing cell ([`is_missing`]), and
+/// the words a spreadsheet or a statistics package writes, in any case. Anything else is an
+/// [`InvalidValue`](crate::ErrorKind::InvalidValue) error: a flag nobody can read is never
+/// taken as "no".
+///
+/// ```
+/// use ragstatus::input::parse_flag;
+///
+/// assert_eq!(parse_flag(" Yes ")?, Some(true));
+/// assert_eq!(parse_flag("P")?, Some(true));
+/// assert_eq!(parse_flag("0")?, Some(false));
+/// assert_eq!(parse_flag("")?, None);
+/// assert!(parse_flag("maybe").is_err());
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn parse_flag(text: &str) -> Result<Option<bool>> {
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "t" | "1" | "provisional" | "p" => Ok(Some(true)),
+        "no" | "n" | "false" | "f" | "0" => Ok(Some(false)),
+        _ => Err(Error::invalid_value(
+            text,
+            "yes or no (or y/n, true/false, t/f, 1/0, provisional/p)",
+        )),
+    }
+}
+
 /// Reads a period label for an indicator reported at `frequency`: the label must parse with
 /// `calendar` and name a period of the indicator's own length.
 ///

@@ -13,7 +13,9 @@
 //! | `original_budget`, `actual`, `previous_forecast`, `base_budget` | numbers | optional |
 //!
 //! Amounts are read exactly, as in [`crate::frame`] (floats as the decimal of their shortest
-//! text, decimals and integers as they are, text as a plain decimal number).
+//! text, decimals and integers as they are), in pounds; text is read as the budget CSV reader
+//! reads an amount ([`NumberForm::Amount`]: `46,267`, `£46,267`, `(443)`, `£1.2m`), so a
+//! table of published amounts gives the same figures through either door.
 //!
 //! # Output
 //!
@@ -38,11 +40,12 @@ use super::{
     row_array, status_array, text_builder, thread_count,
 };
 use crate::budget::{
-    BudgetLine, BudgetResult, BudgetRule, BudgetSettings, LineKind, RatingBase, VarianceDirection,
-    roll_up_parallel,
+    AmountUnit, BudgetLine, BudgetResult, BudgetRule, BudgetSettings, LineKind, RatingBase,
+    VarianceDirection, roll_up_parallel,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{Numbers, row_error};
+use crate::input::NumberForm;
 
 /// The columns [`roll_up_batch`] returns, in order.
 pub const BUDGET_COLUMNS: [&str; 26] = [
@@ -339,6 +342,14 @@ enum Out<'r> {
     },
 }
 
+/// An amount column: numbers are pounds; text cells are read as the budget CSV reads them
+/// (`46,267`, `£46,267`, `(443)`, `£1.2m`), in pounds unless the text names its own unit.
+fn amounts(columns: &mut Columns<'_>, name: &str, required: bool) -> Numbers {
+    columns
+        .numbers(name, required)
+        .written_as(NumberForm::Amount(AmountUnit::Pounds))
+}
+
 /// Rolls up a batch of budget lines; see the [module docs](self).
 ///
 /// # Errors
@@ -378,12 +389,12 @@ pub fn roll_up_batch(
         group: read_group(&mut columns, &options.group),
         kind: columns.text(&options.kind, "kind"),
         base: columns.optional_text(&options.base),
-        budget: columns.numbers(&options.budget, true),
-        forecast: columns.numbers(&options.forecast, true),
-        original_budget: columns.numbers(&options.original_budget, false),
-        actual: columns.numbers(&options.actual, false),
-        previous_forecast: columns.numbers(&options.previous_forecast, false),
-        base_budget: columns.numbers(&options.base_budget, false),
+        budget: amounts(&mut columns, &options.budget, true),
+        forecast: amounts(&mut columns, &options.forecast, true),
+        original_budget: amounts(&mut columns, &options.original_budget, false),
+        actual: amounts(&mut columns, &options.actual, false),
+        previous_forecast: amounts(&mut columns, &options.previous_forecast, false),
+        base_budget: amounts(&mut columns, &options.base_budget, false),
         note: columns.optional_text(&options.note),
     };
     columns.finish()?;

@@ -9,7 +9,7 @@
 //! | `id` | text | required |
 //! | `due` | `Date32` / `Date64` / `Timestamp`, or text as `yyyy-mm-dd` or `dd/mm/yyyy` | required |
 //! | `start`, `completed` | the same | optional |
-//! | `percent_complete` | numbers | optional |
+//! | `percent_complete` | numbers, or text as the CSV reader reads it (`60`, `60%`) | optional |
 //! | `description`, `owner`, `note` | anything castable to text | optional |
 //!
 //! # Output
@@ -182,7 +182,9 @@ pub fn milestones_batch(
         owner: columns.optional_text(&options.owner),
         start: columns.dates(&options.start, false),
         completed: columns.dates(&options.completed, false),
-        percent_complete: columns.numbers(&options.percent_complete, false),
+        percent_complete: columns
+            .numbers(&options.percent_complete, false)
+            .written_as(crate::input::NumberForm::Percent),
         note: columns.optional_text(&options.note),
     };
     columns.finish()?;

@@ -15,10 +15,7 @@ use rust_decimal::Decimal;
 use super::{FrameOptions, RESULT_COLUMNS};
 use crate::error::{Error, ErrorKind, Result};
 
-/// A text cell as a decimal: the one number reader of every input (`input::parse_number`).
-fn decimal_from_text(text: &str) -> Result<Decimal> {
-    crate::input::parse_number(text, crate::input::NumberForm::Plain)
-}
+use crate::input::{NumberForm, is_missing, parse_flag, parse_number};
 
 /// A column of text, read in place whatever its string layout (pandas' and pyarrow's strings
 /// are 64-bit-offset strings, polars' string views): copying a national frame's key,
@@ -88,10 +85,22 @@ pub(crate) enum Numbers {
     U64(arrow_array::UInt64Array),
     D128(arrow_array::Decimal128Array, i8),
     D256(arrow_array::Decimal256Array, i8),
-    Text(Texts),
+    /// Text, read by the one number reader of every input in the column's written form (plain
+    /// numbers unless the column declares amounts or percentages), so a frame's text cell reads
+    /// as the same cell of a CSV file does.
+    Text(Texts, NumberForm),
 }
 
 impl Numbers {
+    /// The column's text cells read in `form` (`£46,267` and `(443)` in an amount column, `60%`
+    /// in a percentage), as the CSV readers read the same column; numbers are unaffected.
+    pub(crate) fn written_as(self, form: NumberForm) -> Numbers {
+        match self {
+            Numbers::Text(texts, _) => Numbers::Text(texts, form),
+            other => other,
+        }
+    }
+
     pub(crate) fn read(array: Option<&ArrayRef>) -> std::result::Result<Numbers, String> {
         let Some(array) = array else {
             return Ok(Numbers::Absent);
@@ -122,9 +131,9 @@ impl Numbers {
                 Numbers::D256(array.as_primitive::<Decimal256Type>().clone(), *s)
             }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                Numbers::Text(Texts::read(array)?)
+                Numbers::Text(Texts::read(array)?, NumberForm::Plain)
             }
-            DataType::Dictionary(..) => Numbers::Text(Texts::cast(array)?),
+            DataType::Dictionary(..) => Numbers::Text(Texts::cast(array)?, NumberForm::Plain),
             other => return Err(format!("has type {other}; expected numbers or text")),
         })
     }
@@ -188,14 +197,12 @@ impl Numbers {
                     from_scaled(m, *s)?
                 }
             }
-            Numbers::Text(a) => {
-                let text = a.get(i).unwrap_or_default().trim();
-                if text.is_empty() || text.eq_ignore_ascii_case("nan") {
-                    None
-                } else {
-                    Some(decimal_from_text(text)?)
-                }
-            }
+            // Missing is the inputs' one rule: an empty or blank cell. Text such as "nan" or
+            // "n/a" is an error, as in a CSV file (see `input::is_missing`).
+            Numbers::Text(a, form) => match a.get(i) {
+                Some(text) if !is_missing(text) => Some(parse_number(text, *form)?),
+                _ => None,
+            },
         })
     }
 }
@@ -229,21 +236,7 @@ impl Flags {
         match self {
             Flags::Absent => Ok(None),
             Flags::Bools(a) => Ok(a.is_valid(i).then(|| a.value(i))),
-            Flags::Text(a) => {
-                let Some(text) = a.get(i) else {
-                    return Ok(None);
-                };
-                let text = text.trim();
-                match text.to_ascii_lowercase().as_str() {
-                    "" => Ok(None),
-                    "true" | "yes" | "y" | "1" => Ok(Some(true)),
-                    "false" | "no" | "n" | "0" => Ok(Some(false)),
-                    _ => Err(Error::invalid_value(
-                        text,
-                        "true or false (yes/no, y/n, 1/0)",
-                    )),
-                }
-            }
+            Flags::Text(a) => a.get(i).map_or(Ok(None), parse_flag),
         }
     }
 }

@@ -175,12 +175,9 @@ impl<'c, R: Read> ActualsReader<'c, R> {
         };
         let provisional = match cell(record, self.columns.provisional) {
             None => false,
-            Some(text) => parse_flag(text).ok_or_else(|| {
-                at(
-                    Error::invalid_value(text, "yes or no (or y/n, true/false, 1/0)")
-                        .with_column("provisional"),
-                )
-            })?,
+            Some(text) => super::parse_flag(text)
+                .map_err(|e| at(e.with_column("provisional")))?
+                .unwrap_or(false),
         };
         Ok(ActualRow {
             line,
@@ -223,14 +220,6 @@ impl<R: Read> Iterator for ActualsReader<'_, R> {
             self.row(line)
                 .map_err(|e| self.rows.locate(e.with_line(line))),
         )
-    }
-}
-
-fn parse_flag(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "t" | "1" | "provisional" | "p" => Some(true),
-        "no" | "n" | "false" | "f" | "0" => Some(false),
-        _ => None,
     }
 }
 

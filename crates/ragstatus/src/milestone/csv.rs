@@ -249,28 +249,20 @@ fn read_row(
     let due = date("due", true);
     let completed = date("completed", false);
     let percent_complete = match cell("percent_complete") {
-        Some(text) => {
-            let body = text.strip_suffix('%').unwrap_or(text).trim_end();
-            match Decimal::from_str_exact(body) {
-                Ok(p)
-                    if !body.starts_with('+')
-                        && p >= Decimal::ZERO
-                        && p <= Decimal::ONE_HUNDRED =>
-                {
-                    Some(p.normalize())
-                }
-                _ => {
-                    fail(
-                        "percent_complete",
-                        Error::invalid_value(
-                            text,
-                            "a percent complete from 0 to 100, such as 60 or 60%",
-                        ),
-                    );
-                    None
-                }
+        // The one number reader, in the percentage form a milestones frame reads too.
+        Some(text) => match crate::input::parse_number(text, crate::input::NumberForm::Percent) {
+            Ok(p) if p >= Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p.normalize()),
+            _ => {
+                fail(
+                    "percent_complete",
+                    Error::invalid_value(
+                        text,
+                        "a percent complete from 0 to 100, such as 60 or 60%",
+                    ),
+                );
+                None
             }
-        }
+        },
         None => None,
     };
     let Some(due) = due else {
