@@ -24,7 +24,8 @@ from functools import lru_cache
 from typing import Any, Optional, Union
 
 from ragstatus._ragstatus import Definitions, InvalidValueError, Period
-from ragstatus.frame import DefinitionsLike, _aligned, _definitions, _name, _names, evaluate_frame
+from ragstatus._input import aligned
+from ragstatus.frame import DefinitionsLike, _definitions, _name, _names, evaluate_frame
 
 #: The decimal columns of the result.
 DECIMAL_COLUMNS = ("actual", "target", "target_high", "stretch", "shortfall", "tolerance_amount")
@@ -287,7 +288,7 @@ def evaluate_table(
     import pyarrow.compute as pc
 
     ids = table.column(ROW_ID).combine_chunks()
-    data = _aligned(table.drop_columns([ROW_ID]))
+    data = aligned(table.drop_columns([ROW_ID]))
     out: Any = evaluate_frame(data, definitions, period, by=by, explain=explain, **columns)
     local = out.column("row")
     global_row = pc.take(ids, local).cast(pa.uint64())

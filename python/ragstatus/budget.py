@@ -13,17 +13,15 @@ silently and no bad row raises.
 
 from __future__ import annotations
 
-import datetime
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Optional, Union
+from typing import Any, Union
 
+from ragstatus._input import to_arrow
 from ragstatus._ragstatus import (
     _STATUS_NAMES,
     BudgetSettings,
     InvalidValueError,
-    Period,
     _roll_up_frame,
 )
 
@@ -60,90 +58,6 @@ RESULT_COLUMNS: tuple[str, ...] = (
 )
 
 # --- frames in and out (shared with the milestone and SPC helpers) ------------------------------
-
-
-def _is_missing(value: Any) -> bool:
-    """None, NaN, ``pandas.NA`` and ``pandas.NaT`` are missing."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, Decimal):
-        return value.is_nan()
-    name = type(value).__name__
-    if name in ("NAType", "NaTType"):
-        return True
-    if name.startswith("float") and hasattr(value, "dtype"):  # numpy floats
-        return bool(value != value)
-    return False
-
-
-def _clean(value: Any) -> Any:
-    return None if _is_missing(value) else value
-
-
-def _text(value: Any) -> Optional[str]:
-    value = _clean(value)
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
-
-
-def _flavour(data: Any) -> str:
-    module = type(data).__module__ or ""
-    if module.startswith("polars"):
-        return "polars"
-    if module.startswith("pandas"):
-        return "pandas"
-    return "other"
-
-
-def _narrow(df: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Puts back the float32 and float16 values that ``to_dict``/``to_dicts`` widened to Python
-    floats: a float is read at its own width (SPEC §14), a float32 94.95 as 94.95."""
-    for column in df.columns:
-        if str(df[column].dtype).lower() not in _NARROW_FLOATS:
-            continue
-        for row, v in zip(rows, df[column].to_numpy()):
-            row[column] = None if _is_missing(v) or _is_nan(v) else v
-    return rows
-
-
-# numpy, pandas nullable, pandas Arrow-backed and polars names of the floats narrower than 64 bits
-_NARROW_FLOATS = ("float32", "float16", "float[pyarrow]", "halffloat[pyarrow]")
-
-
-def _is_nan(v: Any) -> bool:
-    try:
-        return bool(v != v)
-    except TypeError:  # pandas.NA
-        return True
-
-
-def _records(data: Any) -> list[dict[str, Any]]:
-    """Rows of a pandas or polars DataFrame, or of a sequence of mappings, as dicts."""
-    flavour = _flavour(data) if hasattr(data, "columns") else "other"
-    if flavour == "polars":
-        return _narrow(data, [dict(r) for r in data.to_dicts()])
-    if flavour == "pandas":
-        return _narrow(data, [dict(r) for r in data.to_dict("records")])
-    if isinstance(data, Mapping):
-        columns = list(data.keys())
-        try:
-            values = [list(data[c]) for c in columns]
-        except TypeError:
-            raise InvalidValueError("expected a dict of columns, each a list of values") from None
-        return [dict(zip(columns, row)) for row in zip(*values)]
-    if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
-        rows = []
-        for row in data:
-            if not isinstance(row, Mapping):
-                raise InvalidValueError(f"expected rows as mappings, got {type(row).__name__}")
-            rows.append(dict(row))
-        return rows
-    raise InvalidValueError(
-        f"expected a pandas or polars DataFrame or a list of dicts, got {type(data).__name__}"
-    )
 
 
 def _frame(columns: Sequence[str], rows: list[dict[str, Any]], flavour: str) -> Any:
@@ -201,68 +115,6 @@ def _scale(values: Iterable[Any]) -> int:
 
 #: The status categories in ``StatusCode`` order.
 STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
-
-
-def _cell_text(value: Any) -> Optional[str]:
-    """A cell of a column Arrow cannot type, as the text the core reads exactly."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Period):
-        return value.label
-    if isinstance(value, datetime.datetime):  # also pandas.Timestamp
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)  # str of a float is its shortest repr
-
-
-def _arrow_column(values: Any) -> Any:
-    import pyarrow as pa
-
-    try:
-        if hasattr(values, "dtype"):  # a pandas Series: nullable, categorical and datetime dtypes
-            return pa.Array.from_pandas(values)
-        return pa.array(values, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError, TypeError):
-        # Mixed objects (numbers and text, dates and text), integers beyond 64 bits, Periods:
-        # each cell as text, which the core reads exactly.
-        return pa.array([_cell_text(v) for v in values], pa.string())
-
-
-def _arrow_in(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
-    """The kind of ``data`` (``pandas``, ``polars``, ``pyarrow``, ``pyarrow-batch`` or ``other``)
-    and Arrow data the core reads without Python objects. An empty list of rows names no
-    columns: it gets the ``required`` ones, empty."""
-    import pyarrow as pa
-
-    module, name = type(data).__module__.split(".")[0], type(data).__name__
-    if module == "polars" and name in ("DataFrame", "LazyFrame"):
-        import polars as pl
-
-        frame = data.collect() if name == "LazyFrame" else data
-        # 128-bit integers have no Arrow type the core reads: their cells as text, read exactly.
-        wide_types = [t for t in (getattr(pl, "Int128", None), getattr(pl, "UInt128", None)) if t]
-        wide = [c for c, dtype in frame.schema.items() if dtype in wide_types]
-        if wide:
-            frame = frame.with_columns(pl.col(wide).cast(pl.String))
-        return "polars", frame
-    if module == "pandas" and name == "DataFrame":
-        columns = [_arrow_column(data.iloc[:, j]) for j in range(data.shape[1])]
-        return "pandas", pa.Table.from_arrays(columns, names=[str(c) for c in data.columns])
-    if module == "pyarrow" and name == "RecordBatch":
-        return "pyarrow-batch", data
-    if module == "pyarrow" and name == "Table":
-        return "pyarrow", data
-    if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns"):
-        return "pyarrow", data
-    rows = _records(data)
-    names: dict[str, None] = {} if rows else dict.fromkeys(required)
-    for row in rows:
-        names.update(dict.fromkeys(str(k) for k in row))
-    columns = [_arrow_column([row.get(n) for row in rows]) for n in names]
-    return "other", pa.Table.from_arrays(columns, names=list(names))
 
 
 def _arrow_out(batch: Any, kind: str) -> Any:
@@ -372,7 +224,7 @@ def roll_up_frame(
         raise InvalidValueError(
             f"default_base: {default_base!r} is not valid; expected \"gross\" or \"net_controllable\""
         )
-    kind, data = _arrow_in(df, ("id", "kind", "budget", "forecast"))
+    kind, data = to_arrow(df, ("id", "kind", "budget", "forecast"))
     batch = _roll_up_frame(
         data,
         _budget_settings(settings),

@@ -41,14 +41,15 @@ from ragstatus._distributed import (
     split_key_error,
 )
 from ragstatus._ragstatus import Period
-from ragstatus.frame import DefinitionsLike, _from_arrow, _names, _pandas_to_arrow, summary_frame
+from ragstatus._input import pandas_table
+from ragstatus.frame import DefinitionsLike, _from_arrow, _names, summary_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
 
 
 def _evaluate_partition(df: Any, text: str, plan: Plan) -> Any:
-    table = plan.evaluate(_pandas_to_arrow(df), definitions_from_text(text))
+    table = plan.evaluate(pandas_table(df), definitions_from_text(text))
     return _from_arrow(table, "pandas")
 
 

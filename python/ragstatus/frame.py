@@ -14,8 +14,9 @@ actuals CSV reads it (``1,842`` and ``4.41e1`` are numbers; ``"nan"``, ``"NA"`` 
 error naming its row, as in a CSV file). Periods are labels (``"2015/16 Q3"``) or dates (``datetime.date``, numpy/pandas
 ``datetime64``: the period of the indicator's frequency containing the date).
 
-:func:`evaluate_frame` hands the frame to the compiled core as Arrow (pandas via
-``pyarrow.Table.from_pandas``, polars and pyarrow directly) and evaluates it there, without the
+:func:`evaluate_frame` hands the frame to the compiled core as Arrow, as every frame function of
+the package does (pandas column by column, its named index levels included as columns; a column
+of mixed objects as the text of each cell; polars and pyarrow directly), and evaluates it there, without the
 GIL, in one pass per (key..., indicator) group, in parallel. The result is the same kind of frame
 as the input (pandas, polars, pyarrow) with the key columns and :data:`RESULT_COLUMNS`:
 
@@ -46,12 +47,11 @@ The frame functions need ``pyarrow``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Union
 
+from ragstatus._input import to_arrow
 from ragstatus._ragstatus import (
     _STATUS_NAMES,
     Definitions,
@@ -104,18 +104,6 @@ STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
 DefinitionsLike = Union[Definitions, Mapping[str, Any], str, Path]
 
 
-def _is_missing(v: object) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and math.isnan(v):
-        return True
-    if isinstance(v, Decimal) and v.is_nan():
-        return True
-    if isinstance(v, str) and not v.strip():
-        return True
-    return type(v).__name__ in ("NAType", "NaTType")
-
-
 def _definitions(definitions: DefinitionsLike) -> Definitions:
     if isinstance(definitions, Definitions):
         return definitions
@@ -144,7 +132,7 @@ def actuals_from_frame(
     the exception's notes (``__notes__``), so one call shows every problem.
     """
     defs = _definitions(definitions)
-    _, data = _to_arrow(df)
+    _, data = to_arrow(df)
     series, errors = _read_actuals(
         data,
         defs,
@@ -176,99 +164,6 @@ def _name(name: Any, what: str) -> str:
     if isinstance(name, str):
         return name
     raise InvalidValueError(f"{what}: {name!r} is not valid; expected a column name")
-
-
-def _any(frame: Any) -> Any:
-    return frame
-
-
-def _aligned(table: Any) -> Any:
-    """The table with every buffer at an address the Arrow C data interface's reader accepts.
-
-    A table deserialized from a message (Dask's P2P shuffle, IPC read from memory, say) can hold
-    buffers at any byte offset; the core's Arrow import reads 64-bit offsets in place and requires
-    them 8-byte aligned. Such chunks are copied into fresh (aligned) buffers; aligned tables, the
-    usual case, pass through untouched.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    columns = []
-    changed = False
-    for column in table.columns:
-        chunks = []
-        for chunk in column.chunks:
-            if any(b is not None and b.address % 8 for b in chunk.buffers()):
-                chunk = pc.take(chunk, pa.array(range(len(chunk)), pa.int64()))
-                changed = True
-            chunks.append(chunk)
-        columns.append(pa.chunked_array(chunks, column.type))
-    return pa.table(columns, schema=table.schema) if changed else table
-
-
-def _kind(frame: Any) -> str:
-    module = type(frame).__module__.split(".")[0]
-    name = type(frame).__name__
-    if module == "polars" and name in ("DataFrame", "LazyFrame"):
-        return "polars"
-    if module == "pandas" and name == "DataFrame":
-        return "pandas"
-    if module == "pyarrow" and name == "RecordBatch":
-        return "pyarrow-batch"
-    if hasattr(frame, "__arrow_c_stream__") or hasattr(frame, "__arrow_c_array__"):
-        return "pyarrow"
-    raise InvalidValueError(
-        "expected a pandas, polars or pyarrow frame (or any object with __arrow_c_stream__), "
-        f"got {type(frame).__name__}"
-    )
-
-
-def _pandas_to_arrow(df: Any) -> Any:
-    import pyarrow as pa
-
-    df = df.copy(deep=False)
-    for column in df.columns:
-        series = df[column]
-        if series.dtype == object:
-            first = next((v for v in series if not _is_missing(v)), None)
-            if isinstance(first, Period):
-                df[column] = series.map(lambda v: v.label if isinstance(v, Period) else v)
-    try:
-        return pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        # A column of mixed objects (numbers and text, say), or of integers beyond 64 bits: its
-        # cells as text, which the core reads exactly (str of a float is its shortest repr).
-        for column in df.columns:
-            if df[column].dtype == object:
-                df[column] = df[column].map(lambda v: None if _is_missing(v) else str(v))
-        return pa.Table.from_pandas(df, preserve_index=False)
-
-
-def _to_arrow(frame: Any) -> tuple[str, Any]:
-    """The kind of the frame and an Arrow object the core can read without Python objects."""
-    kind = _kind(frame)
-    if kind == "polars":
-        if type(frame).__name__ == "LazyFrame":
-            frame = frame.collect()
-        import polars as pl
-
-        # 128-bit integers have no Arrow type the core reads: their cells as text, read exactly.
-        wide_types = [t for t in (getattr(pl, "Int128", None), getattr(pl, "UInt128", None)) if t]
-        wide = [name for name, dtype in frame.schema.items() if dtype in wide_types]
-        if wide:
-            frame = frame.with_columns(pl.col(wide).cast(pl.String))
-        return kind, frame
-    if kind == "pandas":
-        return kind, _pandas_to_arrow(frame)
-    module, name = type(frame).__module__.split(".")[0], type(frame).__name__
-    if module == "pyarrow" and name == "Table":
-        return kind, _aligned(frame)
-    if module == "pyarrow" and name == "RecordBatch":
-        import pyarrow as pa
-
-        aligned = _aligned(pa.Table.from_batches([frame]))
-        return kind, aligned
-    return kind, frame
 
 
 def _from_arrow(table: Any, kind: str) -> Any:
@@ -336,7 +231,8 @@ def evaluate_frame(
     """Evaluates a long frame of actuals against ``definitions``; see the module docs.
 
     ``frame`` is a pandas DataFrame, a polars DataFrame or LazyFrame (collected), a pyarrow
-    Table or RecordBatch, or any object with ``__arrow_c_stream__``. ``definitions`` is a
+    Table or RecordBatch, any object with ``__arrow_c_stream__``, or rows as a list of dicts (or
+    a dict of columns; the result is then pandas). ``definitions`` is a
     :class:`Definitions`, or anything its constructor accepts (a path, TOML or JSON text, a
     dict). ``period`` is the period to report (a label or :class:`Period`); without it every
     period present is evaluated. ``by`` names the key columns (``"organisation"``, or
@@ -362,7 +258,7 @@ def evaluate_frame(
     """
     defs = _definitions(definitions)
     keys = _names(by, "by")
-    kind, data = _to_arrow(frame)
+    kind, data = to_arrow(frame)
     table = _evaluate_frame(
         data,
         defs,
@@ -395,24 +291,12 @@ def summary_frame(
     import pyarrow as pa
 
     keys = _names(by, "by") + ([] if group is None else [_name(group, "group")])
-    kind = _kind(results)
-    # The frame libraries' own types differ too much to share one annotation here.
-    results = _any(results)
-    if kind == "polars" and type(results).__name__ == "LazyFrame":
-        results = results.collect()
-    if kind == "pyarrow":
-        results = pa.table(results)
-    present = set(results.column_names if kind.startswith("pyarrow") else results.columns)
-    missing = [c for c in [*keys, "status"] if c not in present]
+    kind, data = to_arrow(results)
+    table = pa.table(data.to_arrow()) if kind == "polars" else pa.table(data)
+    missing = [c for c in [*keys, "status"] if c not in set(table.column_names)]
     if missing:
         raise ParseError(f"data frame: the results have no column {', '.join(map(repr, missing))}")
-    if kind == "pandas":
-        table = pa.Table.from_pandas(results[[*keys, "status"]], preserve_index=False)
-    elif kind == "polars":
-        table = pa.table(results.select([*keys, "status"]).to_arrow())
-    else:
-        table = pa.Table.from_batches([results]) if kind == "pyarrow-batch" else results
-        table = table.select([*keys, "status"])
+    table = table.select([*keys, "status"])
     # Counted by Arrow's hash aggregation; only the (key, group, status) counts reach Python.
     names = [f"key{j}" for j in range(len(keys))]
     parts: dict[str, Any] = {}

@@ -23,7 +23,8 @@ from typing import Any, Literal, Optional
 from ragstatus import _ragstatus
 from ragstatus._ragstatus import InvalidValueError, _funnel_frame, _interval_frame
 from ragstatus._records import Record
-from ragstatus.budget import _arrow_in, _arrow_out
+from ragstatus._input import to_arrow
+from ragstatus.budget import _arrow_out
 
 __all__ = [
     "analyse_funnel",
@@ -247,7 +248,7 @@ def funnel_frame(
     """
     numerator = _column_name(numerator, "numerator")
     denominator = _column_name(denominator, "denominator")
-    kind, arrow = _arrow_in(data, (numerator, denominator))
+    kind, arrow = to_arrow(data, (numerator, denominator))
     batch = _funnel_frame(
         arrow,
         statistic,  # type: ignore[arg-type]
@@ -280,7 +281,7 @@ def interval_frame(
     """
     numerator = _column_name(numerator, "numerator")
     denominator = _column_name(denominator, "denominator")
-    kind, arrow = _arrow_in(data, (numerator, denominator))
+    kind, arrow = to_arrow(data, (numerator, denominator))
     batch = _interval_frame(
         arrow,
         statistic,  # type: ignore[arg-type]

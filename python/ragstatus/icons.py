@@ -25,7 +25,8 @@ from ragstatus._ragstatus import (
     icon_text,
     to_decimal,
 )
-from ragstatus.budget import _arrow_in, _frame
+from ragstatus._input import to_arrow
+from ragstatus.budget import _frame
 from ragstatus.spc import _column_name, _column_names, _is_frame
 
 __all__ = [
@@ -319,7 +320,7 @@ def icon_summary_frame(
         merged.update(given)
     merged.update(settings)
     keys = _column_names(by, "by")
-    kind, data = _arrow_in(values)
+    kind, data = to_arrow(values)
     batch = _spc_frame(
         data,
         merged,

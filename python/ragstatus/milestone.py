@@ -21,7 +21,8 @@ from ragstatus._ragstatus import (
     _milestones_frame,
     evaluate_milestones,
 )
-from ragstatus.budget import _arrow_in, _arrow_out
+from ragstatus._input import to_arrow
+from ragstatus.budget import _arrow_out
 
 __all__ = ["milestones_frame", "RESULT_COLUMNS"]
 
@@ -82,5 +83,5 @@ def milestones_frame(
     """
     # A bad date or bad settings are errors of the call, not of a row: raise them once here.
     evaluate_milestones([], as_of, settings)
-    kind, data = _arrow_in(df, ("id", "due"))
+    kind, data = to_arrow(df, ("id", "due"))
     return _arrow_out(_milestones_frame(data, as_of, _settings(settings)), kind)

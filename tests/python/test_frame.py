@@ -167,8 +167,11 @@ def test_wrong_shapes_raise_one_error_listing_every_problem() -> None:
     duplicated = pa.Table.from_arrays([pa.array(["SW-01"]), pa.array(["2015/16 Q3"]), pa.array([1])], names=["indicator", "period", "indicator"])
     with pytest.raises(rs.ParseError, match="appears more than once"):
         rs.evaluate_frame(duplicated, DEFS)
-    with pytest.raises(rs.InvalidValueError):
+    # Rows as dicts are read as every frame function reads them; their missing columns are named.
+    with pytest.raises(rs.ParseError, match='the period column "period" is missing'):
         rs.evaluate_frame([{"indicator": "SW-01"}], DEFS)
+    with pytest.raises(rs.InvalidValueError):
+        rs.evaluate_frame(42, DEFS)
 
 
 def test_bad_rows_are_listed_and_good_rows_rated() -> None:

@@ -1,0 +1,204 @@
+"""Frames in: every frame function hands its input to the compiled core one way.
+
+``evaluate_frame``, ``actuals_from_frame``, ``roll_up_frame``, ``milestones_frame``,
+``spc_frame``, ``interval_frame``, ``funnel_frame``, ``icon_summary_frame`` and the Dask and Spark
+workers all call :func:`to_arrow`, so a frame reads the same through each of them: the same
+columns (a duplicated name is the core's error, not a column silently picked), the same
+conversion of each column (a column Arrow cannot type, such as numbers mixed with text or
+:class:`Period` objects, is sent as the text of each cell, which the core reads exactly as it
+reads a CSV cell), the same named index levels (a frame indexed by ``organisation`` still has
+its ``organisation`` column), and the same Arrow buffers (realigned where the core's reader
+needs it). Before, ``evaluate_frame`` and the other frame functions each had a converter of their
+own, which disagreed on mixed columns and failed on duplicated names with an ``AttributeError``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Optional
+
+from ragstatus._ragstatus import InvalidValueError, Period
+
+
+def is_missing(value: Any) -> bool:
+    """None, NaN (float, numpy or ``Decimal``), ``pandas.NA`` and ``pandas.NaT`` are missing.
+
+    Text is never missing here: the core decides (a blank cell is missing, ``"nan"`` an error).
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    name = type(value).__name__
+    if name in ("NAType", "NaTType"):
+        return True
+    if name.startswith("float") and hasattr(value, "dtype"):  # numpy floats
+        return bool(value != value)
+    return False
+
+
+def flavour(data: Any) -> str:
+    module = type(data).__module__ or ""
+    if module.startswith("polars"):
+        return "polars"
+    if module.startswith("pandas"):
+        return "pandas"
+    return "other"
+
+
+# numpy, pandas nullable, pandas Arrow-backed and polars names of the floats narrower than 64 bits
+_NARROW_FLOATS = ("float32", "float16", "float[pyarrow]", "halffloat[pyarrow]")
+
+
+def _is_nan(v: Any) -> bool:
+    try:
+        return bool(v != v)
+    except TypeError:  # pandas.NA
+        return True
+
+
+def _narrow(df: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Puts back the float32 and float16 values that ``to_dict``/``to_dicts`` widened to Python
+    floats: a float is read at its own width (SPEC §14), a float32 94.95 as 94.95."""
+    for column in df.columns:
+        if str(df[column].dtype).lower() not in _NARROW_FLOATS:
+            continue
+        for row, v in zip(rows, df[column].to_numpy()):
+            row[column] = None if is_missing(v) or _is_nan(v) else v
+    return rows
+
+
+def records(data: Any) -> list[dict[str, Any]]:
+    """Rows of a pandas or polars DataFrame, or of a sequence of mappings, as dicts."""
+    kind = flavour(data) if hasattr(data, "columns") else "other"
+    if kind == "polars":
+        return _narrow(data, [dict(r) for r in data.to_dicts()])
+    if kind == "pandas":
+        return _narrow(data, [dict(r) for r in data.to_dict("records")])
+    if isinstance(data, Mapping):
+        columns = list(data.keys())
+        try:
+            values = [list(data[c]) for c in columns]
+        except TypeError:
+            raise InvalidValueError("expected a dict of columns, each a list of values") from None
+        return [dict(zip(columns, row)) for row in zip(*values)]
+    if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
+        rows = []
+        for row in data:
+            if not isinstance(row, Mapping):
+                raise InvalidValueError(f"expected rows as mappings, got {type(row).__name__}")
+            rows.append(dict(row))
+        return rows
+    raise InvalidValueError(
+        "expected a pandas or polars DataFrame, a pyarrow Table or RecordBatch, an object with "
+        f"__arrow_c_stream__, or a list of dicts, got {type(data).__name__}"
+    )
+
+
+def cell_text(value: Any) -> Optional[str]:
+    """A cell of a column Arrow cannot type, as the text the core reads exactly."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Period):
+        return value.label
+    if isinstance(value, datetime.datetime):  # also pandas.Timestamp
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)  # str of a float is its shortest repr
+
+
+def arrow_column(values: Any) -> Any:
+    """One column as Arrow: typed where Arrow can type it, else each cell's text."""
+    import pyarrow as pa
+
+    try:
+        if hasattr(values, "dtype"):  # a pandas Series or Index: nullable, categorical, datetime
+            return pa.Array.from_pandas(values)
+        return pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError, TypeError):
+        # Mixed objects (numbers and text, dates and text), integers beyond 64 bits, Periods:
+        # each cell as text, which the core reads exactly.
+        return pa.array([cell_text(v) for v in values], pa.string())
+
+
+def aligned(table: Any) -> Any:
+    """The table with every buffer at an address the Arrow C data interface's reader accepts.
+
+    A table deserialized from a message (Dask's P2P shuffle, IPC read from memory, say) can hold
+    buffers at any byte offset; the core's Arrow import reads 64-bit offsets in place and requires
+    them 8-byte aligned. Such chunks are copied into fresh (aligned) buffers; aligned tables, the
+    usual case, pass through untouched.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    changed = False
+    for column in table.columns:
+        chunks = []
+        for chunk in column.chunks:
+            if any(b is not None and b.address % 8 for b in chunk.buffers()):
+                chunk = pc.take(chunk, pa.array(range(len(chunk)), pa.int64()))
+                changed = True
+            chunks.append(chunk)
+        columns.append(pa.chunked_array(chunks, column.type))
+    return pa.table(columns, schema=table.schema) if changed else table
+
+
+def pandas_table(df: Any) -> Any:
+    """A pandas DataFrame as a pyarrow Table, column by column (duplicated names kept, for the
+    core to report), with its named index levels as columns where no column has the name."""
+    import pyarrow as pa
+
+    names = [str(c) for c in df.columns]
+    columns = [arrow_column(df.iloc[:, j]) for j in range(df.shape[1])]
+    taken = set(names)
+    for level, name in enumerate(df.index.names):
+        if name is not None and str(name) not in taken:
+            names.append(str(name))
+            columns.append(arrow_column(df.index.get_level_values(level)))
+            taken.add(str(name))
+    return pa.Table.from_arrays(columns, names=names)
+
+
+def to_arrow(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
+    """The kind of ``data`` (``pandas``, ``polars``, ``pyarrow``, ``pyarrow-batch`` or ``other``,
+    which the result is returned as) and Arrow data the core reads without Python objects.
+
+    An empty list of rows names no columns: it gets the ``required`` ones, empty.
+    """
+    import pyarrow as pa
+
+    module, name = type(data).__module__.split(".")[0], type(data).__name__
+    if module == "polars" and name in ("DataFrame", "LazyFrame"):
+        import polars as pl
+
+        frame = data.collect() if name == "LazyFrame" else data
+        # 128-bit integers have no Arrow type the core reads: their cells as text, read exactly.
+        wide_types = [t for t in (getattr(pl, "Int128", None), getattr(pl, "UInt128", None)) if t]
+        wide = [c for c, dtype in frame.schema.items() if dtype in wide_types]
+        if wide:
+            frame = frame.with_columns(pl.col(wide).cast(pl.String))
+        return "polars", frame
+    if module == "pandas" and name == "DataFrame":
+        return "pandas", pandas_table(data)
+    if module == "pyarrow" and name == "RecordBatch":
+        return "pyarrow-batch", aligned(pa.Table.from_batches([data]))
+    if module == "pyarrow" and name == "Table":
+        return "pyarrow", aligned(data)
+    if hasattr(data, "__arrow_c_stream__") and not hasattr(data, "columns"):
+        return "pyarrow", data
+    rows = records(data)
+    names: dict[str, None] = {} if rows else dict.fromkeys(required)
+    for row in rows:
+        names.update(dict.fromkeys(str(k) for k in row))
+    columns = [arrow_column([row.get(n) for row in rows]) for n in names]
+    return "other", pa.Table.from_arrays(columns, names=list(names))
