@@ -270,9 +270,10 @@ def main() -> None:
         ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]
     if args.breakdown:
-        from ragstatus.frame import _from_arrow, _pandas_to_arrow
+        from ragstatus._input import pandas_table
+        from ragstatus.frame import _from_arrow
 
-        table, t_in, c_in, m_in = measure(lambda: _pandas_to_arrow(df), args.repeat)
+        table, t_in, c_in, m_in = measure(lambda: pandas_table(df), args.repeat)
         arrow_out, t_core, c_core, m_core = measure(
             lambda: rs.evaluate_frame(table, defs, by=["organisation"]), args.repeat
         )
