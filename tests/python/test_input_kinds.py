@@ -406,3 +406,27 @@ def test_percent_complete_and_provisional_text_read_as_in_the_csv_files() -> Non
     out = rs.evaluate_frame(frame, DEFINITIONS)
     assert out["provisional"].iloc[0]
     assert out["error_kind"].astype(str).tolist()[1] == "InvalidValue"
+
+
+def test_float16_is_read_at_its_own_width_in_frames_too() -> None:
+    # A float16 12.8 is 12.796875 widened: frames read it as 12.8, as rate and rate_array do
+    # (the frame path used to widen it and rate it Amber against a target of 12.8).
+    x = np.array([12.8], dtype=np.float16)
+    rule = rs.Rule(polarity="higher", tolerance={"absolute": "0.3"})
+    assert rs.rate(x[0], "12.8", rule=rule).status == "Green"
+    assert [int(c) for c in rs.rate_array(x, "12.8", rule=rule)] == [rs.StatusCode.Green]
+    assert [int(c) for c in rs.rate_array(pa.array(x), "12.8", rule=rule)] == [rs.StatusCode.Green]
+    definitions = {"indicator": [{**DEFINITIONS["indicator"][0], "target": [{"value": "12.8"}]}]}
+    out = rs.evaluate_frame(pd.DataFrame({"indicator": ["X"], "period": [PERIOD], "value": x}), definitions)
+    assert out["actual"].tolist() == [Decimal("12.8")]
+    assert str(out["status"].iloc[0]) == "Green"
+    series = pd.DataFrame({"series": ["a"] * 2, "period": ["2015/16 Q1", "2015/16 Q2"], "value": np.repeat(x, 2)})
+    assert rs.spc_frame(series, by="series")["value"].tolist() == [Decimal("12.8")] * 2
+
+
+def test_rate_array_reads_dictionary_columns_as_the_frames_do() -> None:
+    # A categorical of numbers written as text: the frames always read it; rate_array refused it.
+    codes_of = rs.rate_array(pd.Series(["12.8", "12.4", None], dtype="category"), "12.8", polarity="higher")
+    assert [rs.StatusCode(int(c)).name for c in codes_of] == ["Green", "Red", "NoData"]
+    with pytest.raises(rs.InvalidValueError, match=r"actual\[1\]|row\[1\]"):
+        rs.rate_array(pa.array(["12.8", "n/a"]).dictionary_encode(), "12.8", polarity="higher")

@@ -33,10 +33,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int8Type, Int16Type,
-    Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
-};
+use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use numpy::{
@@ -47,12 +44,10 @@ use pyo3::types::{PyString, PyTuple};
 use ragstatus::columnar::{
     Actuals, Column as ColumnarColumn, RuleBatch, float_decimal, rate_rule_batch, simd,
 };
-use ragstatus::{Decimal, Target, decimal_from_scaled};
+use ragstatus::{Decimal, Target};
 
 use crate::conv::describe;
-use crate::conv::number::{
-    Actual, FINITE_FLOAT, decimal_from_f32, extract_actual, parse_decimal_text,
-};
+use crate::conv::number::{Actual, FINITE_FLOAT, decimal_from_f32, extract_actual};
 use crate::errors::{PyErrWrapper, invalid};
 use crate::rating::extract_target;
 
@@ -86,32 +81,6 @@ fn row_error(name: &str, i: usize, found: String, expected: &str) -> PyErr {
     .into()
 }
 
-type Half = <Float16Type as arrow_array::ArrowPrimitiveType>::Native;
-
-/// A float16 as a decimal at its own width (as numpy prints it): the text with the fewest
-/// significant digits, each count tried rounded to nearest, that reads back as the same value;
-/// NaN is missing.
-fn half_value(name: &str, i: usize, x: Half) -> PyResult<Option<Decimal>> {
-    let wide = x.to_f32();
-    if wide.is_nan() {
-        return Ok(None);
-    }
-    let refuse = || row_error(name, i, format!("{wide}"), FINITE_FLOAT);
-    if wide.is_infinite() {
-        return Err(refuse());
-    }
-    // Five significant digits always suffice for a float16. The text reads back through f64,
-    // where a decimal of five digits never lands on a float16 midpoint by rounding.
-    for digits in 0..5 {
-        let text = format!("{wide:.digits$e}");
-        let back = text.parse::<f64>().map(Half::from_f64);
-        if back.is_ok_and(|b| b == x) {
-            return parse_decimal_text(&text).map(Some).ok_or_else(refuse);
-        }
-    }
-    decimal_from_f32(wide).map(Some).ok_or_else(refuse)
-}
-
 /// A float32 as a decimal at its own width; NaN is missing.
 fn single_value(name: &str, i: usize, x: f32) -> PyResult<Option<Decimal>> {
     if x.is_nan() {
@@ -122,162 +91,30 @@ fn single_value(name: &str, i: usize, x: f32) -> PyResult<Option<Decimal>> {
         .ok_or_else(|| row_error(name, i, format!("{x}"), FINITE_FLOAT))
 }
 
+/// An Arrow column: a float64 one as floats (the fast path), any other through the core's one
+/// reader of number columns, as every frame function reads it.
 fn arrow_column(chunks: &[ArrayRef], name: &str) -> PyResult<Column<'static>> {
-    let mut floats: Vec<f64> = Vec::new();
-    let mut exact: Vec<Option<Decimal>> = Vec::new();
-    let is_float = chunks.iter().all(|c| c.data_type() == &DataType::Float64);
+    if chunks.is_empty() || !chunks.iter().all(|c| c.data_type() == &DataType::Float64) {
+        return ragstatus::frame::read_number_column(chunks, name)
+            .map(Column::Exact)
+            .map_err(|e| PyErrWrapper(e).into());
+    }
+    // One copy of the values buffer, then NaN (missing) in the null slots.
+    let mut floats: Vec<f64> = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
     for chunk in chunks {
-        let chunk: &dyn Array = chunk.as_ref();
-        match chunk.data_type() {
-            DataType::Float64 => {
-                let a = chunk.as_primitive::<Float64Type>();
-                if is_float {
-                    // One copy of the values buffer, then NaN (missing) in the null slots.
-                    let start = floats.len();
-                    floats.extend_from_slice(a.values());
-                    if let Some(nulls) = a.nulls() {
-                        let added = floats.get_mut(start..).unwrap_or_default();
-                        for (slot, valid) in added.iter_mut().zip(nulls.iter()) {
-                            if !valid {
-                                *slot = f64::NAN;
-                            }
-                        }
-                    }
-                } else {
-                    for (i, v) in a.values().iter().enumerate() {
-                        let row = exact.len();
-                        exact.push(if a.is_null(i) {
-                            None
-                        } else {
-                            float_decimal(*v, None)
-                                .map_err(|e| PyErrWrapper(e.with_field(format!("{name}[{row}]"))))?
-                        });
-                    }
+        let a = chunk.as_primitive::<Float64Type>();
+        let start = floats.len();
+        floats.extend_from_slice(a.values());
+        if let Some(nulls) = a.nulls() {
+            let added = floats.get_mut(start..).unwrap_or_default();
+            for (slot, valid) in added.iter_mut().zip(nulls.iter()) {
+                if !valid {
+                    *slot = f64::NAN;
                 }
-            }
-            DataType::Float32 => {
-                let a = chunk.as_primitive::<Float32Type>();
-                for (i, v) in a.values().iter().enumerate() {
-                    let row = exact.len();
-                    exact.push(if a.is_null(i) {
-                        None
-                    } else {
-                        single_value(name, row, *v)?
-                    });
-                }
-            }
-            DataType::Int8 => push_ints(&mut exact, chunk.as_primitive::<Int8Type>()),
-            DataType::Int16 => push_ints(&mut exact, chunk.as_primitive::<Int16Type>()),
-            DataType::Int32 => push_ints(&mut exact, chunk.as_primitive::<Int32Type>()),
-            DataType::Int64 => push_ints(&mut exact, chunk.as_primitive::<Int64Type>()),
-            DataType::UInt8 => push_ints(&mut exact, chunk.as_primitive::<UInt8Type>()),
-            DataType::UInt16 => push_ints(&mut exact, chunk.as_primitive::<UInt16Type>()),
-            DataType::UInt32 => push_ints(&mut exact, chunk.as_primitive::<UInt32Type>()),
-            DataType::UInt64 => push_ints(&mut exact, chunk.as_primitive::<UInt64Type>()),
-            DataType::Float16 => {
-                let a = chunk.as_primitive::<Float16Type>();
-                for (i, v) in a.values().iter().enumerate() {
-                    let row = exact.len();
-                    exact.push(if a.is_null(i) {
-                        None
-                    } else {
-                        half_value(name, row, *v)?
-                    });
-                }
-            }
-            DataType::Decimal256(_, scale) => {
-                let a = chunk.as_primitive::<Decimal256Type>();
-                for (i, v) in a.values().iter().enumerate() {
-                    let row = exact.len();
-                    exact.push(if a.is_null(i) {
-                        None
-                    } else {
-                        let fits = v
-                            .to_i128()
-                            .and_then(|m| decimal_from_scaled(m, i32::from(*scale)));
-                        Some(fits.ok_or_else(|| {
-                            row_error(
-                                name,
-                                row,
-                                v.to_string(),
-                                "a decimal within ±7.9e28 with at most 28 places",
-                            )
-                        })?)
-                    });
-                }
-            }
-            DataType::Decimal128(_, scale) => {
-                let a = chunk.as_primitive::<Decimal128Type>();
-                for (i, v) in a.values().iter().enumerate() {
-                    exact.push(if a.is_null(i) {
-                        None
-                    } else {
-                        Some(decimal_from_scaled(*v, i32::from(*scale)).ok_or_else(|| {
-                            invalid(
-                                format!("{v}e{}", -i32::from(*scale)),
-                                "a decimal within ±7.9e28 with at most 28 places",
-                            )
-                        })?)
-                    });
-                }
-            }
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                let texts: Vec<Option<String>> = match chunk.data_type() {
-                    DataType::Utf8 => chunk
-                        .as_string::<i32>()
-                        .iter()
-                        .map(|s| s.map(str::to_string))
-                        .collect(),
-                    DataType::LargeUtf8 => chunk
-                        .as_string::<i64>()
-                        .iter()
-                        .map(|s| s.map(str::to_string))
-                        .collect(),
-                    _ => chunk
-                        .as_string_view()
-                        .iter()
-                        .map(|s| s.map(str::to_string))
-                        .collect(),
-                };
-                for t in texts {
-                    exact.push(match t {
-                        None => None,
-                        Some(t) if t.trim().is_empty() => None,
-                        Some(t) => Some(
-                            parse_decimal_text(&t)
-                                .ok_or_else(|| invalid(t.clone(), "decimal text"))?,
-                        ),
-                    });
-                }
-            }
-            DataType::Null => exact.extend(std::iter::repeat_n(None, chunk.len())),
-            other => {
-                return Err(invalid(
-                    format!("an Arrow array of type {other}"),
-                    "numbers: floats, integers, decimals or decimal text",
-                ));
             }
         }
     }
-    Ok(if is_float && !chunks.is_empty() {
-        Column::Float(Cow::Owned(floats))
-    } else {
-        Column::Exact(exact)
-    })
-}
-
-fn push_ints<T>(out: &mut Vec<Option<Decimal>>, a: &arrow_array::PrimitiveArray<T>)
-where
-    T: arrow_array::ArrowPrimitiveType,
-    T::Native: Into<i128>,
-{
-    for (i, v) in a.values().iter().enumerate() {
-        out.push(if a.is_null(i) {
-            None
-        } else {
-            Decimal::try_from_i128_with_scale((*v).into(), 0).ok()
-        });
-    }
+    Ok(Column::Float(Cow::Owned(floats)))
 }
 
 /// A float64 numpy array held for reading while the GIL is released, or None for any other

@@ -713,6 +713,57 @@ impl FrameActuals {
     }
 }
 
+/// Reads a column of numbers (the chunks of one Arrow array) exactly, as every frame reads a
+/// number column: floats at their own width (a float16 `12.8` is `12.8`), integers and decimals
+/// as they are, text and dictionaries of text by [`input::parse_number`](crate::input::parse_number),
+/// `-0` as `0`; nulls, a float NaN and blank text are `None`. The bulk rating of the Python
+/// binding reads every column that is not plain `float64` through this, so `rate_array` and the
+/// frame functions cannot disagree on a value.
+///
+/// # Errors
+///
+/// A column of another type (booleans, dates, lists) is an
+/// [`InvalidValue`](ErrorKind::InvalidValue) error naming it; a cell that is not a number (text
+/// that does not read, an infinity, a decimal beyond 28 digits) one naming `{name}[{row}]`.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, StringArray, Float16Array};
+/// use ragstatus::frame::read_number_column;
+/// use ragstatus::value::F16;
+/// use rust_decimal_macros::dec;
+///
+/// let chunks: Vec<ArrayRef> = vec![
+///     Arc::new(Float16Array::from(vec![Some(F16::from_f32(12.8)), None])),
+///     Arc::new(StringArray::from(vec!["1,842", " "])),
+/// ];
+/// assert_eq!(read_number_column(&chunks, "actual")?, [Some(dec!(12.8)), None, Some(dec!(1842)), None]);
+/// let bad: Vec<ArrayRef> = vec![Arc::new(StringArray::from(vec!["1", "n/a"]))];
+/// let err = read_number_column(&bad, "actual").unwrap_err();
+/// assert!(err.to_string().contains("actual[1]"), "{err}");
+/// # Ok::<(), ragstatus::Error>(())
+/// ```
+pub fn read_number_column(chunks: &[ArrayRef], name: &str) -> Result<Vec<Option<crate::Decimal>>> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    for chunk in chunks {
+        let numbers = Numbers::read(Some(chunk)).map_err(|_| {
+            Error::invalid_value(
+                format!("an Arrow array of type {}", chunk.data_type()),
+                "numbers: floats, integers, decimals or decimal text",
+            )
+            .with_field(name)
+        })?;
+        for i in 0..chunk.len() {
+            let row = out.len();
+            out.push(
+                crate::bulk::number(&numbers, i)
+                    .map_err(|e| e.with_field(format!("{name}[{row}]")))?,
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// Reads a frame's actuals into series, exactly as [`evaluate_batch`] reads them (the same
 /// columns, numbers, periods and row errors), without evaluating them: for a caller that wants
 /// the history itself, such as `Definitions::evaluate`. Key columns are not read (one body's

@@ -481,6 +481,41 @@ pub fn decimal_from_f32(x: f32) -> Option<Decimal> {
     shortest_text_decimal(&format!("{x}"), x.abs() < 1.0, || format!("{x:e}"))
 }
 
+/// A half-precision float, as Arrow and numpy store it (`float16`, `halffloat`).
+pub type F16 = <arrow_array::types::Float16Type as arrow_array::ArrowPrimitiveType>::Native;
+
+/// [`decimal_from_f64`] for a half-precision float, at its own width (SPEC §14), as numpy
+/// prints it: the text with the fewest significant digits (each count rounded to nearest) that
+/// reads back as the same `f16`. A float16 `12.8` is `12.8`, although widened to `f32` it is
+/// `12.796875`. `None` for NaN and the infinities.
+///
+/// ```
+/// use ragstatus::value::{decimal_from_f16, F16};
+/// use rust_decimal_macros::dec;
+/// assert_eq!(decimal_from_f16(F16::from_f32(12.8)), Some(dec!(12.8)));
+/// assert_eq!(decimal_from_f16(F16::from_f32(65504.0)), Some(dec!(65500)));
+/// assert_eq!(decimal_from_f16(F16::INFINITY), None);
+/// ```
+pub fn decimal_from_f16(x: F16) -> Option<Decimal> {
+    let wide = x.to_f32();
+    if !wide.is_finite() {
+        return None;
+    }
+    // Five significant digits always suffice for a float16; the text reads back through f64,
+    // where a decimal of five digits never lands on a float16 midpoint by rounding.
+    for digits in 0..5 {
+        let text = format!("{wide:.digits$e}");
+        if text
+            .parse::<f64>()
+            .map(F16::from_f64)
+            .is_ok_and(|back| back == x)
+        {
+            return Decimal::from_scientific(&text).ok().map(normalize_zero);
+        }
+    }
+    decimal_from_f32(wide)
+}
+
 /// Reads a float's shortest text (`plain`, without an exponent) exactly when a [`Decimal`]
 /// holds it; a fraction with more than 28 places rounded; anything larger through the
 /// exponent form, which fails beyond a `Decimal`'s range.

@@ -296,3 +296,35 @@ proptest! {
         prop_assert_eq!(csv_percent(&cell).map(|_| ()), frame_percent(&cell), "percent {:?}", cell);
     }
 }
+
+#[test]
+fn a_float16_column_reads_at_its_own_width_in_a_frame() {
+    use arrow_array::Float16Array;
+    use ragstatus::value::F16;
+    let defs = Definitions::from_toml_str(
+        r#"
+        [[indicator]]
+        id = "SW-01"
+        polarity = "higher"
+        tolerance = { absolute = "0.3" }
+        [[indicator.target]]
+        value = "12.8"
+        "#,
+    )
+    .expect("definitions");
+    let value: ArrayRef = Arc::new(Float16Array::from(vec![F16::from_f32(12.8)]));
+    let batch = RecordBatch::try_from_iter([
+        ("indicator", text(&["SW-01"])),
+        ("period", text(&["2015/16 Q3"])),
+        ("value", value),
+    ])
+    .expect("batch");
+    let out = evaluate_batch(&defs, &batch, &FrameOptions::default()).expect("frame");
+    let status = arrow_cast::cast(
+        out.column_by_name("status").expect("status"),
+        &arrow_schema::DataType::Utf8,
+    )
+    .expect("cast");
+    // Widened to f32 it would be 12.796875: Amber against 12.8. At its own width it is 12.8.
+    assert_eq!(status.as_string::<i32>().value(0), "Green");
+}

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int64Type, UInt64Type,
+    Date32Type, Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int64Type,
+    UInt64Type,
 };
 use arrow_array::{
     Array, ArrayRef, BooleanArray, LargeStringArray, RecordBatch, StringArray, StringViewArray,
@@ -81,6 +82,7 @@ pub(crate) enum Numbers {
     Nulls,
     F64(arrow_array::Float64Array),
     F32(arrow_array::Float32Array),
+    F16(arrow_array::Float16Array),
     I64(arrow_array::Int64Array),
     U64(arrow_array::UInt64Array),
     D128(arrow_array::Decimal128Array, i8),
@@ -109,11 +111,9 @@ impl Numbers {
         Ok(match array.data_type() {
             DataType::Null => Numbers::Nulls,
             DataType::Float64 => Numbers::F64(array.as_primitive::<Float64Type>().clone()),
-            DataType::Float32 | DataType::Float16 => Numbers::F32(
-                cast(&DataType::Float32)?
-                    .as_primitive::<Float32Type>()
-                    .clone(),
-            ),
+            DataType::Float32 => Numbers::F32(array.as_primitive::<Float32Type>().clone()),
+            // At its own width (SPEC §14): a float16 12.8 is 12.8, not its f32 widening.
+            DataType::Float16 => Numbers::F16(array.as_primitive::<Float16Type>().clone()),
             DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
                 Numbers::I64(cast(&DataType::Int64)?.as_primitive::<Int64Type>().clone())
             }
@@ -172,6 +172,18 @@ impl Numbers {
                     let x = a.value(i);
                     Some(
                         crate::value::decimal_from_f32(x).ok_or_else(|| {
+                            Error::invalid_value(x.to_string(), "a finite number")
+                        })?,
+                    )
+                }
+            }
+            Numbers::F16(a) => {
+                if a.is_null(i) || a.value(i).is_nan() {
+                    None
+                } else {
+                    let x = a.value(i);
+                    Some(
+                        crate::value::decimal_from_f16(x).ok_or_else(|| {
                             Error::invalid_value(x.to_string(), "a finite number")
                         })?,
                     )
