@@ -270,14 +270,13 @@ def main() -> None:
         ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
     ]
     if args.breakdown:
-        from ragstatus._input import pandas_table
-        from ragstatus.frame import _from_arrow
+        from ragstatus._frames import from_arrow, pandas_table
 
         table, t_in, c_in, m_in = measure(lambda: pandas_table(df), args.repeat)
         arrow_out, t_core, c_core, m_core = measure(
             lambda: rs.evaluate_frame(table, defs, by=["organisation"]), args.repeat
         )
-        _, t_out, c_out, m_out = measure(lambda: _from_arrow(arrow_out, "pandas"), args.repeat)
+        _, t_out, c_out, m_out = measure(lambda: from_arrow(arrow_out, "pandas"), args.repeat)
         print()
         print("| step of the pandas call | wall time | CPU time | extra memory |")
         print("| --- | ---: | ---: | ---: |")

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Optional, Union
 
 from ragstatus._ragstatus import Definitions, InvalidValueError, Period
-from ragstatus._input import aligned
+from ragstatus._frames import aligned
 from ragstatus.frame import DefinitionsLike, _definitions, _name, _names, evaluate_frame
 
 #: The decimal columns of the result.

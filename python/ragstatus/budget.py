@@ -17,9 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
 
-from ragstatus._input import to_arrow
+from ragstatus._frames import STATUS_CATEGORIES, from_arrow, to_arrow
 from ragstatus._ragstatus import (
-    _STATUS_NAMES,
     BudgetSettings,
     InvalidValueError,
     _roll_up_frame,
@@ -113,51 +112,6 @@ def _scale(values: Iterable[Any]) -> int:
 
 # --- frames to Arrow and back (the columnar path of the budget, milestone and SPC frames) -----
 
-#: The status categories in ``StatusCode`` order.
-STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
-
-
-def _arrow_out(batch: Any, kind: str) -> Any:
-    """The core's result batch as the caller's kind of frame: pandas for pandas and plain Python
-    data, polars for polars, pyarrow for pyarrow. Statuses are ordered categoricals (pandas
-    ``Categorical``, polars ``Enum``); decimals stay exact (pandas ``ArrowDtype(decimal128)``,
-    polars ``Decimal``)."""
-    import pyarrow as pa
-
-    status_columns = [c for c in ("status",) if c in batch.schema.names]
-    if kind == "pyarrow-batch":
-        return batch
-    if kind == "pyarrow":
-        return pa.Table.from_batches([batch])
-    if kind == "polars":
-        import polars as pl
-
-        out = pl.from_arrow(batch)
-        assert isinstance(out, pl.DataFrame)
-        status = pl.Enum(STATUS_CATEGORIES)
-        return out.with_columns([pl.col(c).cast(pl.String).cast(status) for c in status_columns])
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
-    def mapper(t: Any) -> Any:
-        if pa.types.is_decimal(t):
-            return pd.ArrowDtype(t)
-        if t == pa.uint64():
-            return pd.UInt64Dtype()
-        if t == pa.int64():
-            return pd.Int64Dtype()
-        if t == pa.bool_():
-            return pd.BooleanDtype()
-        return None
-
-    out = batch.to_pandas(types_mapper=mapper)
-    for column in status_columns:
-        values = out[column]
-        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
-            # The core's dictionary is every status in code order: the codes are kept as they are.
-            out[column] = values.cat.as_ordered()
-        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
-            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
-    return out
 
 
 # --- the roll-up --------------------------------------------------------------------------------
@@ -233,4 +187,4 @@ def roll_up_frame(
         default_base=default_base,
         include_totals=bool(include_totals),
     )
-    return _arrow_out(batch, kind)
+    return from_arrow(batch, kind)

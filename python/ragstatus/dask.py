@@ -41,8 +41,8 @@ from ragstatus._distributed import (
     split_key_error,
 )
 from ragstatus._ragstatus import Period
-from ragstatus._input import pandas_table
-from ragstatus.frame import DefinitionsLike, _from_arrow, _names, summary_frame
+from ragstatus._frames import from_arrow, pandas_table
+from ragstatus.frame import DefinitionsLike, _names, summary_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.dataframe as dd
@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def _evaluate_partition(df: Any, text: str, plan: Plan) -> Any:
     table = plan.evaluate(pandas_table(df), definitions_from_text(text))
-    return _from_arrow(table, "pandas")
+    return from_arrow(table, "pandas")
 
 
 def _partition_keys(df: Any, keys: list[str], partition_info: Any = None) -> Any:
@@ -138,7 +138,7 @@ def evaluate(
         "note": note,
     }
     fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, columns, explain)
-    meta = _from_arrow(fixed.schema.empty_table(), "pandas")
+    meta = from_arrow(fixed.schema.empty_table(), "pandas")
     out: dd.DataFrame = frame.map_partitions(
         _evaluate_partition,
         delayed(definitions_text(definitions)),

@@ -33,6 +33,9 @@ as the input (pandas, polars, pyarrow) with the key columns and :data:`RESULT_CO
   are **exact decimals**, Arrow ``decimal128(38, s)`` with ``s`` the largest scale in the
   column: pandas ``pd.ArrowDtype(pa.decimal128(38, s))`` (elements are ``decimal.Decimal``),
   polars ``Decimal(38, s)``. Never floats. A value that does not fit is an error row.
+- Integer and boolean columns (``row``, integer keys, ``provisional``) are pandas' nullable
+  ``Int64``/``UInt64``/``boolean``: a key of 64-bit integers with a null in it comes back as the
+  same integers, never as floats.
 - A **bad row** (unknown or null indicator, null key, unreadable number or period, a period of
   another frequency than the indicator's, a value and a fraction together, the same key,
   indicator and period twice: every copy) has a null status, its message naming ``row[i]`` and
@@ -51,9 +54,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
-from ragstatus._input import to_arrow
+from ragstatus._frames import STATUS_CATEGORIES, from_arrow, to_arrow
 from ragstatus._ragstatus import (
-    _STATUS_NAMES,
     Definitions,
     InvalidValueError,
     ParseError,
@@ -98,8 +100,6 @@ RESULT_COLUMNS = [
     "error_kind",
 ]
 
-#: The status categories in ``StatusCode`` order.
-STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
 
 DefinitionsLike = Union[Definitions, Mapping[str, Any], str, Path]
 
@@ -166,52 +166,6 @@ def _name(name: Any, what: str) -> str:
     raise InvalidValueError(f"{what}: {name!r} is not valid; expected a column name")
 
 
-def _from_arrow(table: Any, kind: str) -> Any:
-    """The result table as the caller's kind of frame, statuses ordered, decimals exact.
-
-    The core returns one batch per thread's share of the rows; they are joined only where the
-    caller's kind needs one batch. Text and decimal columns reach pandas and polars without a
-    copy (pandas' Arrow-backed ``str`` and ``ArrowDtype``).
-    """
-    import pyarrow as pa
-
-    if kind == "pyarrow":
-        return table
-    if kind == "pyarrow-batch":
-        return pa.record_batch([column.combine_chunks() for column in table.columns], schema=table.schema)
-    if kind == "polars":
-        import polars as pl
-
-        out = pl.from_arrow(table, rechunk=False)
-        assert isinstance(out, pl.DataFrame)
-        status = pl.Enum(STATUS_CATEGORIES)
-        return out.with_columns(
-            pl.col("status").cast(pl.String).cast(status),
-            pl.col("computed_status").cast(pl.String).cast(status),
-        )
-    import pandas as pd
-
-    def mapper(t: Any) -> Any:
-        if pa.types.is_decimal(t):
-            return pd.ArrowDtype(t)
-        if t == pa.uint64():
-            return pd.UInt64Dtype()
-        if t == pa.bool_():
-            return pd.BooleanDtype()
-        return None
-
-    # `split_blocks`: each column its own block, not consolidated into a 2-D block (a copy).
-    out = table.to_pandas(types_mapper=mapper, split_blocks=True)
-    for column in ("status", "computed_status"):
-        values = out[column]
-        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
-            # The core's dictionary is every status in code order: the codes are kept as they are.
-            out[column] = values.cat.as_ordered()
-        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
-            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
-    return out
-
-
 def evaluate_frame(
     frame: Frame,
     definitions: DefinitionsLike,
@@ -274,7 +228,7 @@ def evaluate_frame(
         explain=bool(explain),
         text=_name(text, "text"),
     )
-    return _from_arrow(table, kind)
+    return from_arrow(table, kind)
 
 
 def summary_frame(
@@ -326,16 +280,7 @@ def summary_frame(
         [table.schema.field(k) for k in keys]
         + [pa.field(c, pa.int64()) for c in columns if c not in keys]
     )
-    out = pa.table(columns, schema=schema)
-    if kind == "pandas":
-        return out.to_pandas()
-    if kind == "polars":
-        import polars as pl
-
-        return pl.from_arrow(out)
-    if kind == "pyarrow-batch":
-        return out.to_batches()[0] if out.num_rows else pa.RecordBatch.from_pylist([], schema=schema)
-    return out
+    return from_arrow(pa.table(columns, schema=schema), kind)
 
 
 __all__ = ["RESULT_COLUMNS", "STATUS_CATEGORIES", "actuals_from_frame", "evaluate_frame", "summary_frame"]

@@ -23,8 +23,7 @@ from typing import Any, Literal, Optional
 from ragstatus import _ragstatus
 from ragstatus._ragstatus import InvalidValueError, _funnel_frame, _interval_frame
 from ragstatus._records import Record
-from ragstatus._input import to_arrow
-from ragstatus.budget import _arrow_out
+from ragstatus._frames import from_arrow, to_arrow
 
 __all__ = [
     "analyse_funnel",
@@ -260,7 +259,7 @@ def funnel_frame(
         overdispersion=overdispersion,
         winsor=winsor,
     )
-    return _attach(_arrow_out(batch, kind), kind, batch)
+    return _attach(from_arrow(batch, kind), kind, batch)
 
 
 def interval_frame(
@@ -289,7 +288,7 @@ def interval_frame(
         denominator=denominator,
         multiplier=multiplier,
     )
-    return _arrow_out(batch, kind)
+    return from_arrow(batch, kind)
 
 
 def _rows(result: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -25,7 +25,7 @@ from ragstatus._ragstatus import (
     icon_text,
     to_decimal,
 )
-from ragstatus._input import to_arrow
+from ragstatus._frames import to_arrow
 from ragstatus.budget import _frame
 from ragstatus.spc import _column_name, _column_names, _is_frame
 

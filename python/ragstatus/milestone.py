@@ -21,8 +21,7 @@ from ragstatus._ragstatus import (
     _milestones_frame,
     evaluate_milestones,
 )
-from ragstatus._input import to_arrow
-from ragstatus.budget import _arrow_out
+from ragstatus._frames import from_arrow, to_arrow
 
 __all__ = ["milestones_frame", "RESULT_COLUMNS"]
 
@@ -84,4 +83,4 @@ def milestones_frame(
     # A bad date or bad settings are errors of the call, not of a row: raise them once here.
     evaluate_milestones([], as_of, settings)
     kind, data = to_arrow(df, ("id", "due"))
-    return _arrow_out(_milestones_frame(data, as_of, _settings(settings)), kind)
+    return from_arrow(_milestones_frame(data, as_of, _settings(settings)), kind)

@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any, Optional, Union
 
 from ragstatus._ragstatus import InvalidValueError, SpcPoint, SpcResult, _spc_frame, analyse_spc
-from ragstatus import _input
-from ragstatus.budget import _arrow_out, _frame
+from ragstatus import _frames
+from ragstatus.budget import _frame
 
 __all__ = ["spc_frame", "plot_spc", "RESULT_COLUMNS", "FRAME_COLUMNS", "POINT_STYLES"]
 
@@ -68,7 +68,7 @@ POINT_STYLES: dict[str, tuple[str, str, str]] = {
 
 def _labels_from(values: Any) -> Optional[list[str]]:
     """The index of a pandas Series as labels, unless it is the default 0..n-1."""
-    if _input.flavour(values) != "pandas" or not hasattr(values, "index"):
+    if _frames.flavour(values) != "pandas" or not hasattr(values, "index"):
         return None
     index = list(values.index)
     if index == list(range(len(index))):
@@ -184,7 +184,7 @@ def spc_frame(
                 raise InvalidValueError(f"settings: {given!r} is not valid; expected a dict of SPC settings")
             merged.update(given)
         merged.update(settings)
-        kind, data = _input.to_arrow(values)
+        kind, data = _frames.to_arrow(values)
         batch = _spc_frame(
             data,
             merged,
@@ -194,7 +194,7 @@ def spc_frame(
             denominator=None if denominator is None else _column_name(denominator, "denominator"),
             explain=explain,
         )
-        return _arrow_out(batch, kind)
+        return _frames.from_arrow(batch, kind)
     if by is not None or value is not None or period is not None or denominator is not None:
         raise InvalidValueError(
             "by, value, period and denominator name the columns of a frame of series; "
@@ -205,7 +205,7 @@ def spc_frame(
             f"explain: {explain!r} is not valid for one series (its SpcResult keeps every "
             "sentence); explain=False is for a frame of series"
         )
-    flavour = _input.flavour(values)
+    flavour = _frames.flavour(values)
     if labels is None:
         labels = _labels_from(values)
     result = analyse_spc(values, None if labels is None else list(labels), **settings)

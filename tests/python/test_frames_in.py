@@ -1,9 +1,12 @@
-"""Every frame function reads its input one way (``ragstatus._input.to_arrow``).
+"""Every frame function reads its input one way (``ragstatus._frames.to_arrow``) and returns
+its result one way (``ragstatus._frames.from_arrow``).
 
 Before, ``evaluate_frame`` had a converter of its own: a frame with a duplicated column name
 raised a bare ``AttributeError`` there (a ``ParseError`` in ``roll_up_frame``), a key held in
 the index was "missing", and a list of dicts was refused where the other frame functions took
-it.
+it. On the way out, ``evaluate_frame`` gave a 64-bit integer key column with a null as floats
+(``2**53 + 1`` came back as ``9007199254740992.0``) where the other frame functions kept
+pandas' nullable integers.
 """
 
 from __future__ import annotations
@@ -103,3 +106,15 @@ def test_something_that_is_not_a_frame_is_an_invalid_value() -> None:
     for bad in (42, "value", [1, 2]):
         with pytest.raises(rs.InvalidValueError):
             rs.evaluate_frame(bad, DEFINITIONS)
+
+
+def test_an_integer_key_with_a_null_comes_back_as_the_same_integers() -> None:
+    big = 2**53 + 1  # a float64 cannot hold it
+    frame = FRAME.assign(organisation=pd.array([big, None, big], dtype="Int64"))
+    out = rs.evaluate_frame(frame, DEFINITIONS, by="organisation")
+    assert str(out["organisation"].dtype) == "Int64"
+    assert out["organisation"].iloc[0] == big
+    assert pd.isna(out["organisation"].iloc[1])
+    assert str(out["row"].dtype) == "UInt64"
+    summary = rs.summary_frame(out, by="organisation", group=None)
+    assert big in summary["organisation"].tolist()

@@ -1,4 +1,5 @@
-"""Frames in: every frame function hands its input to the compiled core one way.
+"""Frames in and out: every frame function hands its input to the compiled core one way, and
+returns the core's result one way.
 
 ``evaluate_frame``, ``actuals_from_frame``, ``roll_up_frame``, ``milestones_frame``,
 ``spc_frame``, ``interval_frame``, ``funnel_frame``, ``icon_summary_frame`` and the Dask and Spark
@@ -10,6 +11,11 @@ reads a CSV cell), the same named index levels (a frame indexed by ``organisatio
 its ``organisation`` column), and the same Arrow buffers (realigned where the core's reader
 needs it). Before, ``evaluate_frame`` and the other frame functions each had a converter of their
 own, which disagreed on mixed columns and failed on duplicated names with an ``AttributeError``.
+
+:func:`from_arrow` gives the result back as the caller's kind of frame: statuses as ordered
+categoricals (pandas ``Categorical``, polars ``Enum``), decimals exact (pandas ``ArrowDtype``),
+integer and boolean columns as pandas' nullable dtypes, so that a key of 64-bit integers with a
+null in it comes back as the same integers, not as floats that round ``2**53 + 1``.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional
 
-from ragstatus._ragstatus import InvalidValueError, Period
+from ragstatus._ragstatus import _STATUS_NAMES, InvalidValueError, Period
+
+#: The status categories in ``StatusCode`` order.
+STATUS_CATEGORIES: list[str] = list(_STATUS_NAMES)
 
 
 def is_missing(value: Any) -> bool:
@@ -202,3 +211,50 @@ def to_arrow(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
         names.update(dict.fromkeys(str(k) for k in row))
     columns = [arrow_column([row.get(n) for row in rows]) for n in names]
     return "other", pa.Table.from_arrays(columns, names=list(names))
+
+
+def _pandas_dtype(t: Any) -> Any:
+    """The pandas dtype an Arrow result column becomes (None: pyarrow's default)."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow as pa
+
+    if pa.types.is_decimal(t):
+        return pd.ArrowDtype(t)
+    if pa.types.is_boolean(t):
+        return pd.BooleanDtype()
+    if pa.types.is_integer(t):
+        # Nullable integers: a null must not turn the column into floats (2**53 + 1 would round).
+        return pd.api.types.pandas_dtype(str(t).replace("int", "Int").replace("uInt", "UInt"))
+    return None
+
+
+def from_arrow(data: Any, kind: str) -> Any:
+    """The core's result (a pyarrow Table of one or more batches, or a RecordBatch) as ``kind``:
+    pyarrow for pyarrow, polars for polars, pandas for pandas and plain Python data."""
+    import pyarrow as pa
+
+    table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
+    statuses = [c for c in ("status", "computed_status") if c in table.schema.names]
+    if kind == "pyarrow":
+        return table
+    if kind == "pyarrow-batch":
+        return pa.record_batch([column.combine_chunks() for column in table.columns], schema=table.schema)
+    if kind == "polars":
+        import polars as pl
+
+        out = pl.from_arrow(table, rechunk=False)
+        assert isinstance(out, pl.DataFrame)
+        status = pl.Enum(STATUS_CATEGORIES)
+        return out.with_columns([pl.col(c).cast(pl.String).cast(status) for c in statuses])
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    # `split_blocks`: each column its own block, not consolidated into a 2-D block (a copy).
+    out = table.to_pandas(types_mapper=_pandas_dtype, split_blocks=True)
+    for column in statuses:
+        values = out[column]
+        if isinstance(values.dtype, pd.CategoricalDtype) and list(values.cat.categories) == STATUS_CATEGORIES:
+            # The core's dictionary is every status in code order: the codes are kept as they are.
+            out[column] = values.cat.as_ordered()
+        else:  # pragma: no cover - a pyarrow that decodes dictionaries differently
+            out[column] = pd.Categorical(values.astype(object), categories=STATUS_CATEGORIES, ordered=True)
+    return out
