@@ -129,6 +129,10 @@ def arrow_column(values: Any) -> Any:
     import pyarrow as pa
 
     try:
+        if type(getattr(values, "dtype", None)).__name__ == "PeriodDtype":
+            # pandas Periods: Arrow stores their ordinals (182 for 2015Q3); their text, which the
+            # core reads as a period label or names in its error, never a bare number.
+            return pa.array([None if is_missing(v) else str(v) for v in values], pa.string())
         if hasattr(values, "dtype"):  # a pandas Series or Index: nullable, categorical, datetime
             return pa.Array.from_pandas(values)
         return pa.array(values, from_pandas=True)

@@ -118,3 +118,11 @@ def test_an_integer_key_with_a_null_comes_back_as_the_same_integers() -> None:
     assert str(out["row"].dtype) == "UInt64"
     summary = rs.summary_frame(out, by="organisation", group=None)
     assert big in summary["organisation"].tolist()
+
+
+def test_a_pandas_period_column_is_named_by_its_text_not_its_ordinal() -> None:
+    # Arrow stores pandas Periods as ordinals; the error used to quote "182" for 2015Q3.
+    frame = FRAME.assign(period=pd.PeriodIndex(["2015Q3", "2015Q3", "2015Q4"], freq="Q-MAR"))
+    out = rs.evaluate_frame(frame, DEFINITIONS, by="organisation")
+    assert set(out["error_kind"]) == {"PeriodLabel"}
+    assert '"2015Q3"' in out["error"].iloc[0]
