@@ -165,7 +165,7 @@ impl Record for Rows {
             }
             let flags = flags.get(..count).unwrap_or(&[]);
             row.rules = rule_codes(flags.iter().map(|f| f.rule));
-            if let Some(w) = winner(&flags, improvement, profile) {
+            if let Some(w) = winner(flags, improvement, profile) {
                 row.point_type = PointType::special_cause(w.direction, improvement);
             }
         }
