@@ -52,9 +52,8 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::{
-    Assurance, Detail, PointType, SpcPoint, SpcResult, SpcRule, SpcSettings, spc_chart_with,
-};
+use crate::spc::lean::{Lines, RULES, Row, Rows, rule_codes, same_lines, spc_rows};
+use crate::spc::{Assurance, Detail, PointType, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
 
 const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
@@ -208,37 +207,6 @@ struct At {
     point: usize,
 }
 
-/// The rules in the order of their codes in [`Row::rules`].
-const RULES: [SpcRule; 5] = [
-    SpcRule::Outside,
-    SpcRule::Trend,
-    SpcRule::TwoOfThree,
-    SpcRule::Shift,
-    SpcRule::LongestRun,
-];
-
-/// A point as the output writes it, made on the thread that analysed its series, which then
-/// frees the [`SpcResult`]: an [`SpcPoint`] is 272 bytes, most of them the sentence and label
-/// fields the frame writes from elsewhere or not at all.
-struct Row {
-    value: Decimal,
-    moving_range: Option<Decimal>,
-    /// The point's centre line and limits: an index into [`Series::lines`].
-    lines: usize,
-    segment: usize,
-    /// The point's rules in order, three bits each (1 + their place in [`RULES`]), the first
-    /// in the lowest bits.
-    rules: u16,
-    point_type: PointType,
-    used: bool,
-    trial: Option<bool>,
-    /// Empty unless the sentences are written.
-    explanation: String,
-}
-
-/// The mean and the four lines of a point, in the order of [`NUMBERS`].
-type Lines = [Option<Decimal>; 5];
-
 /// A series' points as [`Row`]s; points with the same lines share them (every point of an
 /// XmR segment).
 struct Series {
@@ -258,14 +226,6 @@ impl Series {
         } else {
             result.segments.len()
         });
-        // Shared only when equal to the digit and the scale, so no column's scale can change.
-        let same = |a: &Lines, b: &Lines| {
-            a.iter().zip(b).all(|(x, y)| match (x, y) {
-                (Some(x), Some(y)) => x.serialize() == y.serialize(),
-                (None, None) => true,
-                _ => false,
-            })
-        };
         let mut rows = Vec::with_capacity(result.points.len());
         for p in &mut result.points {
             let own: Lines = [
@@ -275,20 +235,15 @@ impl Series {
                 p.lower_two_sigma,
                 p.upper_two_sigma,
             ];
-            if !lines.last().is_some_and(|l| same(l, &own)) {
+            if !lines.last().is_some_and(|l| same_lines(l, &own)) {
                 lines.push(own);
-            }
-            let mut rules = 0u16;
-            for (k, rule) in p.rules.iter().enumerate().take(5) {
-                let code = RULES.iter().position(|r| r == rule).map_or(0, |c| c + 1);
-                rules |= (code as u16) << (3 * k);
             }
             rows.push(Row {
                 value: p.value,
                 moving_range: p.moving_range,
                 lines: lines.len().saturating_sub(1),
                 segment: p.segment,
-                rules,
+                rules: rule_codes(p.rules.iter().copied()),
                 point_type: p.point_type,
                 used: p.moving_range_used,
                 trial: result.segments.get(p.segment).map(|s| s.trial_limits),
@@ -306,6 +261,19 @@ impl Series {
             assurance: result.assurance.map(assurance_name),
             scales,
         }
+    }
+
+    /// The lean analysis' rows as they are.
+    fn lean(rows: Rows) -> Series {
+        let mut series = Series {
+            rows: rows.rows,
+            lines: rows.lines,
+            variation: rows.variation.map(PointType::as_str),
+            assurance: rows.assurance.map(assurance_name),
+            scales: DecimalColumns::new(NUMBERS, std::iter::empty()),
+        };
+        series.scales = DecimalColumns::new(NUMBERS, series.rows.iter().map(|r| series.numbers(r)));
+        series
     }
 
     /// A row's numbers, in the order of [`NUMBERS`].
@@ -601,9 +569,10 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // A series with an error row is not analysed: its chart would be another chart.
     let threads = thread_count(options.threads, n);
     let settings = &options.settings;
-    // The labels are written from `label_texts`: no string per point in the analysis.
+    // The labels are written from `label_texts`: no string per point in the analysis. Without
+    // sentences, the lean analysis writes the output's rows directly.
     let detail = Detail {
-        explanations: options.explain,
+        explanations: true,
         point_labels: false,
     };
     let analysed: Vec<Option<std::result::Result<Series, Error>>> =
@@ -635,8 +604,12 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
             // The scales are found here, while the series' points are still in cache.
-            spc_chart_with(&values, dens, labels, settings, detail)
-                .map(|result| Series::new(result, options.explain))
+            if options.explain {
+                spc_chart_with(&values, dens, labels, settings, detail)
+                    .map(|result| Series::new(result, true))
+            } else {
+                spc_rows(&values, dens, labels, settings).map(Series::lean)
+            }
         });
 
     let row_labels: Vec<Option<&str>> = rows

@@ -14,6 +14,7 @@ use super::{
     Assurance, ChartType, Improvement, PointType, RuleProfile, RunsAnalysis, SignalDirection,
     SpcPoint, SpcResult, SpcRule, SpcSegment, SpcSettings, SpcSignal, XmrLimits,
 };
+use crate::bulk::funnel::quotient::quotient;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Checks the inputs of the chart and returns the plotted values (numerator / denominator for
@@ -80,9 +81,29 @@ fn plotted(
                 "values",
             ));
         }
-        out.push(normal(v.checked_div(d).ok_or_else(|| overflow("value"))?));
+        let q = match whole_quotient(v, d) {
+            Some(q) => q,
+            None => v.checked_div(d).ok_or_else(|| overflow("value"))?,
+        };
+        out.push(normal(q));
     }
     Ok(out)
+}
+
+/// `v / d` as rust_decimal's division gives it, by integers, for whole `0 ≤ v ≤ d ≤ 2⁵³` of
+/// scale 0 (counts read from integer columns); none for other inputs. rust_decimal's division
+/// was the largest part of a P chart's own cost after its lines.
+#[inline]
+fn whole_quotient(v: Decimal, d: Decimal) -> Option<Decimal> {
+    let whole = |x: Decimal| {
+        if x.scale() == 0 && !x.is_sign_negative() {
+            u64::try_from(x.mantissa()).ok()
+        } else {
+            None
+        }
+    };
+    let (m, s) = quotient(whole(v)?, whole(d)?)?;
+    Decimal::try_from_i128_with_scale(i128::try_from(m).ok()?, s).ok()
 }
 
 /// A sentence, built only when sentences are wanted: a lean run skips the formatting.
@@ -106,6 +127,190 @@ impl Detail {
     };
 }
 
+/// A point as the analysis hands it to its [`Record`].
+pub(super) struct Plotted<'a> {
+    pub(super) index: usize,
+    pub(super) value: Decimal,
+    pub(super) segment: usize,
+    pub(super) mean: Decimal,
+    pub(super) lines: PointLines,
+    pub(super) moving_range: Option<Decimal>,
+    pub(super) used: bool,
+    pub(super) excluded: Option<&'a str>,
+    /// Whether its segment's limits are trial limits.
+    pub(super) trial: bool,
+}
+
+/// Where the analysis writes its points and the rules that flag them: whole [`SpcPoint`]s with
+/// their signals and sentences ([`Full`]), or the bulk path's compact rows
+/// ([`Rows`](super::lean::Rows)), which need neither.
+pub(super) trait Record {
+    /// Whether sentences are wanted; else none is formatted.
+    fn explains(&self) -> bool;
+    /// The next point, in order of index.
+    fn point(&mut self, point: Plotted<'_>);
+    /// An occurrence of `rule` over `members` (indices in the series, in order, never empty).
+    /// A trend's first point keeps only this trend: it is the last point of the one before.
+    fn signal(
+        &mut self,
+        rule: SpcRule,
+        direction: SignalDirection,
+        members: &[usize],
+        text: String,
+    );
+    /// Labels each point from its flags once every rule has run.
+    fn settle(&mut self, improvement: Improvement, profile: RuleProfile);
+    /// Point `index`'s label, once settled.
+    fn point_type(&self, index: usize) -> Option<PointType>;
+}
+
+/// The flag that labels a point, of its flags in order of rule: the first, except that Making
+/// Data Count labels a point flagged both ways an improvement.
+pub(super) fn winner(
+    flags: &[Flag],
+    improvement: Improvement,
+    profile: RuleProfile,
+) -> Option<&Flag> {
+    let kind = |f: &Flag| PointType::special_cause(f.direction, improvement);
+    let both_ways = flags
+        .iter()
+        .any(|f| kind(f) == PointType::SpecialCauseImprovement)
+        && flags
+            .iter()
+            .any(|f| kind(f) == PointType::SpecialCauseConcern);
+    if profile == RuleProfile::Mdc && both_ways {
+        flags
+            .iter()
+            .find(|f| kind(f) == PointType::SpecialCauseImprovement)
+    } else {
+        flags.first()
+    }
+}
+
+/// [`Record`] of whole [`SpcPoint`]s, signals and sentences.
+struct Full<'a, S> {
+    labels: Option<&'a [S]>,
+    denominators: Option<&'a [Decimal]>,
+    detail: Detail,
+    improvement: Improvement,
+    points: Vec<SpcPoint>,
+    signals: Vec<SpcSignal>,
+    flags: Vec<Vec<Flag>>,
+}
+
+impl<S: AsRef<str>> Record for Full<'_, S> {
+    fn explains(&self) -> bool {
+        self.detail.explanations
+    }
+
+    fn point(&mut self, p: Plotted<'_>) {
+        let index = p.index;
+        self.points.push(SpcPoint {
+            index,
+            label: self
+                .labels
+                .filter(|_| self.detail.point_labels)
+                .and_then(|l| l.get(index))
+                .map(|l| l.as_ref().to_string()),
+            value: p.value,
+            segment: p.segment,
+            mean: p.mean,
+            lower_process_limit: p.lines.lower,
+            upper_process_limit: p.lines.upper,
+            lower_two_sigma: p.lines.lower_two_sigma,
+            upper_two_sigma: p.lines.upper_two_sigma,
+            moving_range: p.moving_range,
+            moving_range_used: p.used,
+            rules: Vec::new(),
+            point_type: PointType::CommonCause,
+            explanation: String::new(),
+            denominator: self.denominators.and_then(|d| d.get(index)).copied(),
+            excluded: p.excluded.map(str::to_string),
+        });
+        self.flags.push(Vec::new());
+    }
+
+    fn signal(
+        &mut self,
+        rule: SpcRule,
+        direction: SignalDirection,
+        members: &[usize],
+        text: String,
+    ) {
+        let point_type = PointType::special_cause(direction, self.improvement);
+        let first = members.first().copied().unwrap_or(0);
+        if rule == SpcRule::Trend
+            && let Some(f) = self.flags.get_mut(first)
+        {
+            f.retain(|f| f.rule != SpcRule::Trend);
+        }
+        let id = self.signals.len();
+        self.signals.push(SpcSignal {
+            rule,
+            direction,
+            start: first,
+            end: members.last().copied().unwrap_or(0),
+            points: members.len(),
+            point_type,
+            explanation: if self.detail.explanations {
+                format!("{text}: {}", point_type.describe())
+            } else {
+                String::new()
+            },
+        });
+        for &m in members {
+            if let Some(f) = self.flags.get_mut(m) {
+                f.push(Flag {
+                    rule,
+                    direction,
+                    signal: id,
+                });
+            }
+        }
+    }
+
+    fn settle(&mut self, improvement: Improvement, profile: RuleProfile) {
+        let explain = self.detail.explanations;
+        for (point, point_flags) in self.points.iter_mut().zip(&mut self.flags) {
+            point_flags.sort_by_key(|f| f.rule);
+            point.rules = point_flags.iter().map(|f| f.rule).collect();
+            point.rules.dedup();
+            match winner(point_flags, improvement, profile) {
+                Some(winner) => {
+                    point.point_type = PointType::special_cause(winner.direction, improvement);
+                    if explain {
+                        point.explanation = self
+                            .signals
+                            .get(winner.signal)
+                            .map(|s| s.explanation.clone())
+                            .unwrap_or_default();
+                    }
+                }
+                None if !explain => {}
+                None => {
+                    point.explanation = match &point.excluded {
+                        Some(reason) => format!("excluded from the lines and rules: {reason}"),
+                        None => PointType::CommonCause.describe().to_string(),
+                    }
+                }
+            }
+        }
+        self.signals.sort_by_key(|s| (s.rule, s.start));
+    }
+
+    fn point_type(&self, index: usize) -> Option<PointType> {
+        self.points.get(index).map(|p| p.point_type)
+    }
+}
+
+/// What the analysis finds beyond each point's record.
+pub(super) struct Outline {
+    pub(super) segments: Vec<SpcSegment>,
+    pub(super) variation: Option<PointType>,
+    pub(super) assurance: Option<Assurance>,
+    dp: Places,
+}
+
 pub(super) fn analyse<S: AsRef<str>>(
     numerators: &[Decimal],
     denominators: Option<&[Decimal]>,
@@ -113,7 +318,50 @@ pub(super) fn analyse<S: AsRef<str>>(
     settings: &SpcSettings,
     detail: Detail,
 ) -> Result<SpcResult> {
-    let explain = detail.explanations;
+    let mut full = Full {
+        labels,
+        denominators,
+        detail,
+        improvement: settings.improvement,
+        points: Vec::with_capacity(numerators.len()),
+        signals: Vec::new(),
+        flags: Vec::with_capacity(numerators.len()),
+    };
+    let outline = analyse_into(numerators, denominators, labels, settings, &mut full)?;
+    let explanation = if detail.explanations {
+        summarise(
+            &full.points,
+            &outline.segments,
+            settings,
+            outline.assurance,
+            outline.dp,
+            &Namer { labels },
+        )
+    } else {
+        String::new()
+    };
+    Ok(SpcResult {
+        chart: settings.chart,
+        improvement: settings.improvement,
+        target: settings.target,
+        segments: outline.segments,
+        points: full.points,
+        signals: full.signals,
+        variation: outline.variation,
+        assurance: outline.assurance,
+        explanation,
+    })
+}
+
+/// The analysis of a series, its points and flags written to `record`.
+pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
+    numerators: &[Decimal],
+    denominators: Option<&[Decimal]>,
+    labels: Option<&[S]>,
+    settings: &SpcSettings,
+    record: &mut R,
+) -> Result<Outline> {
+    let explain = record.explains();
     settings.validate(numerators.len())?;
     let chart = settings.chart;
     let values = &plotted(chart, numerators, denominators)?[..];
@@ -143,9 +391,8 @@ pub(super) fn analyse<S: AsRef<str>>(
     starts.dedup();
 
     let mut segments = Vec::new();
-    let mut points: Vec<SpcPoint> = Vec::with_capacity(values.len());
-    let mut signals: Vec<SpcSignal> = Vec::new();
-    let mut flags: Vec<Vec<Flag>> = (0..values.len()).map(|_| Vec::new()).collect();
+    // The members of a signal as indices in the series.
+    let mut in_series: Vec<usize> = Vec::new();
 
     for (s, &start) in starts.iter().enumerate() {
         let end = starts
@@ -201,6 +448,22 @@ pub(super) fn analyse<S: AsRef<str>>(
         };
         let at = |j: usize| inc.get(j).copied().unwrap_or(0);
         let name = |j: usize| namer.name(start + at(j));
+        // Every point of the segment before its rules: they flag points by index.
+        let trial = seg.len() < settings.trial_limit_points;
+        for (i, &value) in seg.iter().enumerate() {
+            let index = start + i;
+            record.point(Plotted {
+                index,
+                value,
+                segment: s,
+                mean,
+                lines: lines.lines.get(i).copied().unwrap_or_default(),
+                moving_range: lines.moving_ranges.get(i).copied().flatten(),
+                used: lines.used.get(i).copied().unwrap_or(false),
+                excluded: excluded.get(index).copied().flatten(),
+                trial,
+            });
+        }
 
         let sides: Vec<Ordering> = ys.iter().map(|&y| side(y, mean)).collect();
         let outside: Vec<bool> = ys
@@ -229,38 +492,14 @@ pub(super) fn analyse<S: AsRef<str>>(
             })
             .collect();
 
-        let add = |signals: &mut Vec<SpcSignal>,
-                   flags: &mut Vec<Vec<Flag>>,
-                   rule: SpcRule,
-                   direction: SignalDirection,
-                   members: &[usize],
-                   explanation: String| {
-            let point_type = PointType::special_cause(direction, improvement);
-            let first = at(members.first().copied().unwrap_or(0)) + start;
-            let last = at(members.last().copied().unwrap_or(0)) + start;
-            let id = signals.len();
-            signals.push(SpcSignal {
-                rule,
-                direction,
-                start: first,
-                end: last,
-                points: members.len(),
-                point_type,
-                explanation: if explain {
-                    format!("{explanation}: {}", point_type.describe())
-                } else {
-                    String::new()
-                },
-            });
-            for &m in members {
-                if let Some(f) = flags.get_mut(at(m) + start) {
-                    f.push(Flag {
-                        rule,
-                        direction,
-                        signal: id,
-                    });
-                }
-            }
+        let mut add = |record: &mut R,
+                       rule: SpcRule,
+                       direction: SignalDirection,
+                       members: &[usize],
+                       text: String| {
+            in_series.clear();
+            in_series.extend(members.iter().map(|&m| at(m) + start));
+            record.signal(rule, direction, &in_series, text);
         };
 
         let family_rules = chart != ChartType::Run;
@@ -292,14 +531,7 @@ pub(super) fn analyse<S: AsRef<str>>(
                     ),
                     _ => continue,
                 };
-                add(
-                    &mut signals,
-                    &mut flags,
-                    SpcRule::Outside,
-                    direction,
-                    &[i],
-                    text,
-                );
+                add(record, SpcRule::Outside, direction, &[i], text);
             }
         }
 
@@ -322,19 +554,7 @@ pub(super) fn analyse<S: AsRef<str>>(
                 let text = worded(explain, || {
                     format!("{} points in a row {word} from {}", members.len(), name(a))
                 });
-                if let Some(&shared) = members.first()
-                    && let Some(f) = flags.get_mut(start + at(shared))
-                {
-                    f.retain(|f| f.rule != SpcRule::Trend);
-                }
-                add(
-                    &mut signals,
-                    &mut flags,
-                    SpcRule::Trend,
-                    direction,
-                    &members,
-                    text,
-                );
+                add(record, SpcRule::Trend, direction, &members, text);
             }
         }
 
@@ -394,14 +614,7 @@ pub(super) fn analyse<S: AsRef<str>>(
                         name(a)
                     )
                 });
-                add(
-                    &mut signals,
-                    &mut flags,
-                    SpcRule::TwoOfThree,
-                    direction,
-                    &members,
-                    text,
-                );
+                add(record, SpcRule::TwoOfThree, direction, &members, text);
             }
         }
 
@@ -421,14 +634,7 @@ pub(super) fn analyse<S: AsRef<str>>(
                         name(a)
                     )
                 });
-                add(
-                    &mut signals,
-                    &mut flags,
-                    SpcRule::Shift,
-                    direction,
-                    &members,
-                    text,
-                );
+                add(record, SpcRule::Shift, direction, &members, text);
             }
         }
 
@@ -474,45 +680,11 @@ pub(super) fn analyse<S: AsRef<str>>(
                         n_useful
                     )
                 });
-                add(
-                    &mut signals,
-                    &mut flags,
-                    SpcRule::LongestRun,
-                    *direction,
-                    members,
-                    text,
-                );
+                add(record, SpcRule::LongestRun, *direction, members, text);
             }
             runs_analysis = Some(analysis);
         }
 
-        for (i, &y) in seg.iter().enumerate() {
-            let index = start + i;
-            let moving_range = lines.moving_ranges.get(i).copied().flatten();
-            let moving_range_used = lines.used.get(i).copied().unwrap_or(false);
-            let own = lines.lines.get(i).copied().unwrap_or_default();
-            points.push(SpcPoint {
-                index,
-                label: labels
-                    .filter(|_| detail.point_labels)
-                    .and_then(|l| l.get(index))
-                    .map(|l| l.as_ref().to_string()),
-                value: y,
-                segment: s,
-                mean,
-                lower_process_limit: own.lower,
-                upper_process_limit: own.upper,
-                lower_two_sigma: own.lower_two_sigma,
-                upper_two_sigma: own.upper_two_sigma,
-                moving_range,
-                moving_range_used,
-                rules: Vec::new(),
-                point_type: PointType::CommonCause,
-                explanation: String::new(),
-                denominator: denominators.and_then(|d| d.get(index)).copied(),
-                excluded: excluded.get(index).copied().flatten().map(str::to_string),
-            });
-        }
         let reason = settings
             .process_changes
             .iter()
@@ -522,58 +694,18 @@ pub(super) fn analyse<S: AsRef<str>>(
             start,
             end: end.saturating_sub(1),
             points: seg.len(),
-            trial_limits: seg.len() < settings.trial_limit_points,
+            trial_limits: trial,
             limits,
             reason,
             runs: runs_analysis,
         });
     }
 
-    for (point, mut point_flags) in points.iter_mut().zip(flags) {
-        point_flags.sort_by_key(|f| f.rule);
-        point.rules = point_flags.iter().map(|f| f.rule).collect();
-        point.rules.dedup();
-        // Making Data Count labels a point flagged both ways an improvement.
-        let kind = |f: &Flag| PointType::special_cause(f.direction, improvement);
-        let both_ways = point_flags
-            .iter()
-            .any(|f| kind(f) == PointType::SpecialCauseImprovement)
-            && point_flags
-                .iter()
-                .any(|f| kind(f) == PointType::SpecialCauseConcern);
-        let winner = if settings.profile == RuleProfile::Mdc && both_ways {
-            point_flags
-                .iter()
-                .find(|f| kind(f) == PointType::SpecialCauseImprovement)
-        } else {
-            point_flags.first()
-        };
-        match winner {
-            Some(winner) => {
-                point.point_type = PointType::special_cause(winner.direction, improvement);
-                if explain {
-                    point.explanation = signals
-                        .get(winner.signal)
-                        .map(|s| s.explanation.clone())
-                        .unwrap_or_default();
-                }
-            }
-            None if !explain => {}
-            None => {
-                point.explanation = match &point.excluded {
-                    Some(reason) => format!("excluded from the lines and rules: {reason}"),
-                    None => PointType::CommonCause.describe().to_string(),
-                }
-            }
-        }
-    }
-    signals.sort_by_key(|s| (s.rule, s.start));
-
-    let variation = points
-        .iter()
+    record.settle(improvement, settings.profile);
+    let variation = (0..values.len())
         .rev()
-        .find(|p| p.excluded.is_none())
-        .map(|p| p.point_type);
+        .find(|&i| excluded.get(i).copied().flatten().is_none())
+        .and_then(|i| record.point_type(i));
     let last_limits = segments.last().map(|s| &s.limits);
     let assurance = match (improvement, settings.target, last_limits) {
         (Improvement::Neutral, _, _) | (_, None, _) | (_, _, None) => None,
@@ -606,20 +738,70 @@ pub(super) fn analyse<S: AsRef<str>>(
         }
     };
 
-    let explanation = if explain {
-        summarise(&points, &segments, settings, assurance, dp, &namer)
-    } else {
-        String::new()
-    };
-    Ok(SpcResult {
-        chart,
-        improvement,
-        target: settings.target,
+    Ok(Outline {
         segments,
-        points,
-        signals,
         variation,
         assurance,
-        explanation,
+        dp,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plotted value as the decimal division gives it.
+    fn decimal(v: Decimal, d: Decimal) -> Decimal {
+        normal(v.checked_div(d).unwrap())
+    }
+
+    fn whole() -> impl Strategy<Value = u64> {
+        prop_oneof![
+            0u64..1000,
+            0u64..=1 << 32,
+            (1u64 << 53) - 1000..=(1 << 53) + 1000,
+            any::<u64>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// Whole counts over whole denominators: the integer quotient where it answers is
+        /// rust_decimal's, digits and scale; elsewhere (a count above its denominator, a
+        /// denominator beyond 2⁵³, a scale) the decimal division decides.
+        #[test]
+        fn the_integer_quotient_is_rust_decimals(x in whole(), n in whole(), scale in 0u32..3) {
+            prop_assume!(n > 0);
+            let (v, d) = (Decimal::from(x), Decimal::from(n));
+            if let Some(q) = whole_quotient(v, d) {
+                prop_assert!(x <= n && n <= 1 << 53);
+                prop_assert_eq!(normal(q).serialize(), decimal(v, d).serialize(), "{} / {}", x, n);
+            } else {
+                prop_assert!(x > n || n > 1 << 53, "{} / {} declined", x, n);
+            }
+            let small = x.min(n);
+            prop_assert_eq!(whole_quotient(Decimal::from(small), d).is_some(), n <= 1 << 53);
+            // A whole number written with decimals is not whole to rust_decimal's division.
+            let scaled = Decimal::from_i128_with_scale(i128::from(n) * 10i128.pow(scale), scale);
+            prop_assert_eq!(whole_quotient(Decimal::from(small), scaled).is_some(), scale == 0 && n <= 1 << 53);
+        }
+    }
+
+    #[test]
+    fn plotted_values_of_whole_counts_are_the_decimal_quotients() {
+        for n in 1..=300u64 {
+            let d = Decimal::from(n);
+            let values: Vec<Decimal> = (0..=n).map(Decimal::from).collect();
+            let dens = vec![d; values.len()];
+            let got = plotted(ChartType::P, &values, Some(&dens)).unwrap();
+            for (v, q) in values.iter().zip(got) {
+                assert_eq!(q.serialize(), decimal(*v, d).serialize(), "{v} / {n}");
+            }
+        }
+        // U charts: counts above the denominator take the decimal division.
+        let got = plotted(ChartType::U, &[Decimal::from(7)], Some(&[Decimal::from(3)])).unwrap();
+        assert_eq!(got, vec![decimal(Decimal::from(7), Decimal::from(3))]);
+    }
 }

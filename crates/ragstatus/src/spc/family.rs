@@ -6,8 +6,9 @@ use rust_decimal::prelude::ToPrimitive;
 use super::ChartType;
 use super::rules::{cmp, normal};
 use super::xmr::{limits_and_kept, moving_ranges, overflow, scaled_mean, sum_count};
+use crate::bulk::{POWERS, times};
 use crate::error::{Error, Result};
-use crate::interval::round_significant_fast;
+use crate::interval::{round_significant_fast, round_significant_parts};
 
 /// The lines of one point; none where the chart has none (a run chart, a single-point baseline).
 #[derive(Debug, Clone, Copy, Default)]
@@ -113,6 +114,19 @@ fn around(
     floor: Option<Decimal>,
     ceiling: Option<Decimal>,
 ) -> Result<PointLines> {
+    if let Some(lines) = around_exact(centre, sigma, floor, ceiling) {
+        return Ok(lines);
+    }
+    around_decimal(centre, sigma, floor, ceiling)
+}
+
+/// [`around`] by rust_decimal's arithmetic: the path for what [`around_exact`] declines.
+fn around_decimal(
+    centre: Decimal,
+    sigma: f64,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+) -> Result<PointLines> {
     // Each half-width serves both sides: rounded once, not once per line.
     let three = significant(3.0 * sigma, "process limits")?;
     let two = significant(2.0 * sigma, "process limits")?;
@@ -130,6 +144,79 @@ fn around(
         return Err(overflow("process limits"));
     }
     Ok(lines)
+}
+
+/// [`around`] for the charts' usual case, the floor 0 and no ceiling or 1, with the half-widths
+/// kept as their ten-digit mantissas and scales and each line summed on 128-bit integers at
+/// the larger scale: rust_decimal's sum is that exact sum wherever it fits 96 bits, and a
+/// P or U chart makes four lines a point. None where a sum is zero (rust_decimal keeps its
+/// sign) or does not fit, or a half-width is not one the fast rounding gives: [`around_decimal`]
+/// then decides.
+#[inline]
+fn around_exact(
+    centre: Decimal,
+    sigma: f64,
+    floor: Option<Decimal>,
+    ceiling: Option<Decimal>,
+) -> Option<PointLines> {
+    if !floor.is_some_and(|f| f.is_zero()) {
+        return None;
+    }
+    let one = match ceiling {
+        None => false,
+        Some(c) if c.mantissa() == 1 && c.scale() == 0 => true,
+        Some(_) => return None,
+    };
+    let half = |x: f64| {
+        // `significant` writes 0 below 10⁻²⁷, which the fast rounding does not.
+        if x.abs() < 1e-27 {
+            return None;
+        }
+        round_significant_parts(x).filter(|(m, _)| *m > 0)
+    };
+    let three = half(3.0 * sigma)?;
+    let two = half(2.0 * sigma)?;
+    let c = (centre.mantissa(), centre.scale());
+    Some(PointLines {
+        lower: Some(line_exact(c, three, false, one)?),
+        upper: Some(line_exact(c, three, true, one)?),
+        lower_two_sigma: Some(line_exact(c, two, false, one)?),
+        upper_two_sigma: Some(line_exact(c, two, true, one)?),
+    })
+}
+
+/// [`line`] with the floor 0 (and the ceiling 1 if `one`) on the mantissas: `(c, sc) ± (h, sh)`.
+#[inline(always)]
+fn line_exact((c, sc): (i128, u32), (h, sh): (i64, u32), up: bool, one: bool) -> Option<Decimal> {
+    const MANTISSA: u128 = 1 << 96;
+    let s = sc.max(sh);
+    let power = |by: u32| POWERS.get(by as usize).copied();
+    let a = times(c, power(s - sc)?)?;
+    let b = times(i128::from(h), power(s - sh)?)?;
+    if a.unsigned_abs() >= MANTISSA || b.unsigned_abs() >= MANTISSA {
+        return None;
+    }
+    let v = if up { a + b } else { a - b };
+    if v == 0 || v.unsigned_abs() >= MANTISSA {
+        return None;
+    }
+    if v < 0 {
+        return Some(Decimal::ZERO);
+    }
+    if one && v > power(s)? {
+        return Some(Decimal::ONE);
+    }
+    // `normalize` on the integer, only where the last digit can be 0: an even multiple of 5
+    // (2³² ≡ 1 mod 5, so the sum of the 32-bit words decides, as in `normal`).
+    let (mut m, mut s) = (v.unsigned_abs(), s);
+    let words = (m & 0xffff_ffff) + ((m >> 32) & 0xffff_ffff) + (m >> 64);
+    if m & 1 == 0 && words % 5 == 0 {
+        while s > 0 && m % 10 == 0 {
+            m /= 10;
+            s -= 1;
+        }
+    }
+    Decimal::try_from_i128_with_scale(i128::try_from(m).ok()?, s).ok()
 }
 
 /// `centre ± half` clamped to `[floor, ceiling]`; none on overflow. Inlined, with an `Option`
@@ -383,6 +470,7 @@ pub(super) fn longest_run_maximum(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     #[test]
@@ -451,6 +539,73 @@ mod tests {
         );
         assert_eq!(significant(0.1, "test").unwrap(), dec!(0.1));
         assert_eq!(significant(2.5, "test").unwrap(), dec!(2.5));
+    }
+
+    /// A centre of any scale the charts give (a quotient of 28 digits, a count, a median).
+    fn centre() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (0i128..10i128.pow(28), 26u32..=28)
+                .prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s)),
+            (0i64..100_000, 0u32..6).prop_map(|(m, s)| Decimal::new(m, s)),
+            (0i128..(1i128 << 96), 0u32..=28)
+                .prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s)),
+            Just(Decimal::ONE),
+            Just(Decimal::ZERO),
+        ]
+    }
+
+    fn sigma() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            0.0f64..1.0,
+            (-30i32..30, 1.0f64..10.0).prop_map(|(e, m)| m * 10f64.powi(e)),
+            Just(0.0),
+            Just(1e-28),
+        ]
+    }
+
+    fn same_lines(a: &PointLines, b: &PointLines) -> bool {
+        let s = |x: Option<Decimal>| x.map(|d| d.serialize());
+        s(a.lower) == s(b.lower)
+            && s(a.upper) == s(b.upper)
+            && s(a.lower_two_sigma) == s(b.lower_two_sigma)
+            && s(a.upper_two_sigma) == s(b.upper_two_sigma)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The integer lines are rust_decimal's, digit and scale, wherever they answer, with
+        /// and without the ceiling 1; they answer for the usual P and U chart centres.
+        #[test]
+        fn exact_lines_are_the_decimal_ones(
+            c in centre(),
+            sigma in sigma(),
+            one in any::<bool>(),
+        ) {
+            let ceiling = one.then_some(Decimal::ONE);
+            let floor = Some(Decimal::ZERO);
+            if let Some(fast) = around_exact(c, sigma, floor, ceiling) {
+                let slow = around_decimal(c, sigma, floor, ceiling).unwrap();
+                prop_assert!(same_lines(&fast, &slow), "{} ± {}: {:?} {:?}", c, sigma, fast, slow);
+            }
+            if c.scale() >= 26 && c > Decimal::ZERO && c < Decimal::ONE && sigma > 1e-9 && sigma < 1.0 {
+                prop_assert!(around_exact(c, sigma, floor, ceiling).is_some() || round_significant_parts(2.0 * sigma).is_none() || round_significant_parts(3.0 * sigma).is_none());
+            }
+        }
+    }
+
+    #[test]
+    fn exact_lines_decline_other_bounds() {
+        let c = dec!(0.25);
+        assert!(around_exact(c, 0.1, Some(dec!(0.1)), None).is_none());
+        assert!(around_exact(c, 0.1, None, None).is_none());
+        assert!(around_exact(c, 0.1, Some(Decimal::ZERO), Some(dec!(1.0))).is_none());
+        let lines = around_exact(c, 0.1, Some(Decimal::ZERO), Some(Decimal::ONE)).unwrap();
+        assert_eq!(lines.lower, Some(Decimal::ZERO));
+        assert_eq!(lines.upper, Some(dec!(0.55)));
+        assert_eq!(lines.upper.map(|d| d.scale()), Some(2));
+        let wide = around_exact(c, 0.5, Some(Decimal::ZERO), Some(Decimal::ONE)).unwrap();
+        assert_eq!(wide.upper, Some(Decimal::ONE));
     }
 
     #[test]

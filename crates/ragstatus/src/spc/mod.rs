@@ -136,6 +136,7 @@
 mod analyse;
 mod explain;
 mod family;
+pub(crate) mod lean;
 pub(crate) mod rules;
 mod xmr;
 
