@@ -977,4 +977,99 @@ mod tests {
         assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));
         assert_eq!(round_significant_fast(1_234_567_890.5), None);
     }
+
+    /// The lane form, where sure, is `round_significant` digit for digit and scale for scale,
+    /// and sure only where `round_significant_parts` has an answer.
+    fn check_lane(x: f64) {
+        let (r, scale, sure) = round_significant_lane(x);
+        if !sure {
+            return;
+        }
+        assert!(round_significant_parts(x).is_some(), "{x:e}");
+        let (m, s) = lane_parts(r, scale);
+        let want = round_significant(x, "x").unwrap();
+        assert_eq!((i128::from(m), s), (want.mantissa(), want.scale()), "{x:e}");
+    }
+
+    #[test]
+    fn the_lane_rounding_at_ties_powers_and_extremes() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            f64::MAX,
+            1e-300,
+            1e300,
+            0.125,
+        ];
+        for k in -30..=30 {
+            let p = 10f64.powi(k);
+            let (mut below, mut above) = (p, p);
+            for _ in 0..4 {
+                below = f64::from_bits(below.to_bits() - 1);
+                above = f64::from_bits(above.to_bits() + 1);
+                values.extend([below, above]);
+            }
+            values.extend([
+                p,
+                p * 0.999_999_999_95,
+                p * 9.999_999_999_5,
+                p * 9.999_999_999_4,
+            ]);
+        }
+        // Exact ties at the tenth digit (whole numbers and halves up to 2⁵³ are exact), and the
+        // floats either side of each.
+        for m in [
+            1_000_000_000u64,
+            1_234_567_890,
+            9_999_999_999,
+            5_000_000_000,
+        ] {
+            for shift in 0..=6 {
+                let tie = (m as f64 + 0.5) * 10f64.powi(shift);
+                let up = f64::from_bits(tie.to_bits() + 1);
+                let down = f64::from_bits(tie.to_bits() - 1);
+                values.extend([tie, up, down]);
+            }
+        }
+        assert!(!round_significant_lane(1_234_567_890.5).2);
+        assert!(!round_significant_lane(0.0).2);
+        assert!(!round_significant_lane(-2.0).2);
+        assert!(!round_significant_lane(f64::NAN).2);
+        assert!(round_significant_lane(0.3).2);
+        for v in values {
+            check_lane(v);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn the_lane_rounding_is_round_significant_for_any_float(bits in proptest::prelude::any::<u64>()) {
+            check_lane(f64::from_bits(bits));
+        }
+
+        #[test]
+        fn the_lane_rounding_is_round_significant_for_limits(
+            unit in 0.0f64..1.0, k in -20i32..=20, nudge in -4i64..=4,
+        ) {
+            // A magnitude a limit may have, and the floats next to it.
+            let x = (1.0 + 9.0 * unit) * 10f64.powi(k);
+            check_lane(f64::from_bits(x.to_bits().wrapping_add_signed(nudge)));
+        }
+
+        #[test]
+        fn the_lane_rounding_near_a_tie(m in 1_000_000_000u64..10_000_000_000, k in -12i32..=12, ulps in -64i64..=64) {
+            // m.5 × 10ᵏ rounded to a float, and floats near it: ties and near-ties of the tenth
+            // digit at every magnitude.
+            let x = (m as f64 + 0.5) * 10f64.powi(k);
+            check_lane(f64::from_bits(x.to_bits().wrapping_add_signed(ulps)));
+        }
+    }
 }

@@ -42,6 +42,8 @@ pub(super) struct Multiplier {
     /// How many of `value`'s trailing digits are zeros: dropping up to that many digits of a
     /// product is a smaller multiplication, not a division.
     zeros: u32,
+    /// `value / 10ᵏ` for k up to `zeros` (at most 9 below 2³²): no 128-bit division per row.
+    reduced: [u64; 10],
 }
 
 impl Multiplier {
@@ -60,9 +62,18 @@ impl Multiplier {
             .take_while(|p| value % p.unsigned_abs() == 0)
             .count()
             .saturating_sub(1);
+        let reduced = std::array::from_fn(|k| {
+            let t = ten(k as u32).unwrap_or(u128::MAX);
+            if k <= zeros {
+                u64::try_from(value / t).unwrap_or(0)
+            } else {
+                0
+            }
+        });
         Some(Multiplier {
             value,
             zeros: u32::try_from(zeros).ok()?,
+            reduced,
         })
     }
 }
@@ -103,10 +114,13 @@ pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
 /// `p = q × m` without its last `k` digits, and the digits dropped.
 #[inline]
 fn drop_digits(q: u128, m: Multiplier, p: u128, k: u32) -> (u128, u128) {
-    let t = ten(k).unwrap_or(u128::MAX);
     if k <= m.zeros {
-        (q * (m.value / t), 0)
+        (
+            q * u128::from(m.reduced.get(k as usize).copied().unwrap_or(0)),
+            0,
+        )
     } else {
+        let t = ten(k).unwrap_or(u128::MAX);
         (p / t, p % t)
     }
 }
@@ -141,23 +155,26 @@ pub(super) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
 /// second's remainder and the last digit are.
 #[inline]
 fn long_division(x: u64, n: u64) -> (u128, u32) {
-    const GROUP: u128 = 100_000_000_000_000;
+    const GROUP: u64 = 100_000_000_000_000;
     // `n` and every remainder are at most 2⁵³, exact in f64.
     let inverse = GROUP as f64 / n as f64;
-    let n = u128::from(n);
-    let step = |r: u128| -> (u128, u128) {
-        let t = r * GROUP;
-        let guess = (r as i64 as f64 * inverse) as i64 as u128;
-        let rest = t.wrapping_sub(guess.wrapping_mul(n)) as i128;
-        if rest < 0 {
-            (guess.wrapping_sub(1), (rest + n as i128) as u128)
-        } else if rest >= n as i128 {
-            (guess + 1, rest as u128 - n)
+    let step = |r: u64| -> (u128, u64) {
+        let guess = (r as f64 * inverse) as u64;
+        // The guess is within one of the true quotient, so the remainder r × 10¹⁴ − guess × n
+        // lies between −n and 2n (below 2⁵⁵ in magnitude): the low 64 bits of the products
+        // give it exactly, with no 128-bit multiplication.
+        let rest = r.wrapping_mul(GROUP).wrapping_sub(guess.wrapping_mul(n)) as i64;
+        let n = n as i64;
+        let (q, rest) = if rest < 0 {
+            (guess.wrapping_sub(1), rest + n)
+        } else if rest >= n {
+            (guess + 1, rest - n)
         } else {
-            (guess, rest as u128)
-        }
+            (guess, rest)
+        };
+        (u128::from(q), rest as u64)
     };
-    let (high, r) = step(u128::from(x));
+    let (high, r) = step(x);
     if r == 0 {
         return match exact_tenth(high, 5) {
             Some(q) => (q, 9),
@@ -165,7 +182,7 @@ fn long_division(x: u64, n: u64) -> (u128, u32) {
         };
     }
     let (low, r) = step(r);
-    let q = high * GROUP + low;
+    let q = high * u128::from(GROUP) + low;
     if r == 0 {
         if let Some(q) = exact_tenth(q, 8).and_then(|q| exact_tenth(q, 2)) {
             return (q, 18);
