@@ -713,21 +713,56 @@ impl Lanes {
         }
     }
 
-    /// Each ok row's estimate, by [`estimate`]; a row it fails is slow.
+    /// Each ok row's estimate, as [`estimate`] gives it; a row it fails is slow. The two
+    /// groups of the integer division are computed for the whole block first, in one loop.
     fn estimates(&mut self, m: Decimal, integer: Option<Multiplier>) {
-        for (((&x, &n), &ok), (value, slow)) in self
-            .x
-            .iter()
-            .zip(&self.n)
-            .zip(&self.ok)
-            .zip(self.value.iter_mut().zip(self.slow.iter_mut()))
+        let mut groups = [[0u64; BLOCK]; 4];
+        if integer.is_some() {
+            let [high, low, first, rest] = &mut groups;
+            simd::dispatch(
+                #[inline(always)]
+                || {
+                    for (((&x, &n), (h, l)), (r1, r2)) in self
+                        .x
+                        .iter()
+                        .zip(&self.n)
+                        .zip(high.iter_mut().zip(low.iter_mut()))
+                        .zip(first.iter_mut().zip(rest.iter_mut()))
+                    {
+                        // Meaningless, never used, where the row is not 0 < x < n.
+                        let (x, n) = (x as u64, n as u64);
+                        let inverse = 1e14 / n as f64;
+                        let (a, b) = quotient::group(x, n, inverse);
+                        let (c, d) = quotient::group(b, n, inverse);
+                        (*h, *r1, *l, *r2) = (a, b, c, d);
+                    }
+                },
+            );
+        }
+        let [high, low, first, rest] = &groups;
+        for (((&x, &n), &ok), ((value, slow), (((&h, &l), &r1), &r2))) in
+            self.x.iter().zip(&self.n).zip(&self.ok).zip(
+                self.value
+                    .iter_mut()
+                    .zip(self.slow.iter_mut())
+                    .zip(high.iter().zip(low).zip(first).zip(rest)),
+            )
         {
             *slow = !ok;
-            if ok {
-                match estimate((x, n), m, integer) {
-                    Some(p) => *value = p,
-                    None => *slow = true,
+            if !ok {
+                continue;
+            }
+            // The usual row: neither remainder zero, so the division runs to scale 28.
+            let grouped = match integer {
+                Some(mm) if x > 0 && x < n && r1 != 0 && r2 != 0 => {
+                    let (q, s) = quotient::from_groups(h, l, r2, n as u64);
+                    quotient::times(q, s, mm).and_then(|(q, s)| Some((i128::try_from(q).ok()?, s)))
                 }
+                _ => None,
+            };
+            match grouped.or_else(|| estimate((x, n), m, integer)) {
+                Some(p) => *value = p,
+                None => *slow = true,
             }
         }
     }
