@@ -39,9 +39,9 @@ use crate::error::{Error, Result};
 use crate::frame::Numbers;
 use crate::funnel::{Model, Position, Statistic, sigma_adjustment};
 use crate::interval::{
-    self, ConfidenceLevel, Kind, LIFT, Method, POWERS_F64, SMALL_COUNT, byar, exact_poisson,
-    lane_parts, round_significant, round_significant_lane, round_significant_parts, scaled,
-    wilson_limits, wilson_limits_z,
+    self, ConfidenceLevel, Kind, LIFT, Method, SMALL_COUNT, byar, exact_poisson, lane_parts, pow10,
+    round_significant, round_significant_lane, round_significant_parts, scaled, wilson_limits,
+    wilson_limits_z,
 };
 
 /// Integers up to 2⁵³ are exact in `f64`, as `Decimal::to_f64` gives them.
@@ -789,7 +789,7 @@ impl Lanes {
                 .zip(sure.iter_mut())
             {
                 let (a, b, settled) = round_significant_lane(x);
-                let capped = if lower { apart(x, cap) } else { apart(cap, x) };
+                let capped = (lower & apart(x, cap)) | (!lower & apart(cap, x));
                 (*r, *s, *sure) = (a, b, settled & capped);
             }
         }
@@ -860,10 +860,7 @@ impl Lanes {
                         // Up to 10⁵ × a ten-digit mantissa: an exact integer below 2⁵².
                         let k = g - s;
                         let ok = sure & !slow & (k >= 0) & (k <= 5);
-                        let p = POWERS_F64
-                            .get(k.clamp(0, 5) as usize)
-                            .copied()
-                            .unwrap_or(1.0);
+                        let p = pow10(k.clamp(0, 5));
                         let m =
                             ((rr * p + LIFT).to_bits() as i64).wrapping_sub(LIFT.to_bits() as i64);
                         *cell = if ok { i128::from(m) } else { 0 };
