@@ -28,7 +28,7 @@ use arrow_array::types::Int64Type;
 use arrow_array::{
     Array, ArrayRef, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
 };
-use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use rust_decimal::Decimal;
 
 use super::super::{Columns, LIMIT, POWERS, batch as output_batch, error_arrays, thread_count};
@@ -656,6 +656,11 @@ struct Lanes {
     /// The funnel's label (see [`label_code`]), and whether the floats settle it.
     label: [u8; BLOCK],
     label_sure: [bool; BLOCK],
+    /// The integer estimate's two groups and their remainders.
+    groups: [[u64; BLOCK]; 4],
+    /// Each limit written straight into its column; all four of the row.
+    direct: [[bool; BLOCK]; 4],
+    done: [bool; BLOCK],
 }
 
 impl Default for Lanes {
@@ -675,6 +680,9 @@ impl Default for Lanes {
             sure: [[false; BLOCK]; 4],
             label: [0; BLOCK],
             label_sure: [false; BLOCK],
+            groups: [[0; BLOCK]; 4],
+            direct: [[false; BLOCK]; 4],
+            done: [false; BLOCK],
         }
     }
 }
@@ -716,9 +724,8 @@ impl Lanes {
     /// Each ok row's estimate, as [`estimate`] gives it; a row it fails is slow. The two
     /// groups of the integer division are computed for the whole block first, in one loop.
     fn estimates(&mut self, m: Decimal, integer: Option<Multiplier>) {
-        let mut groups = [[0u64; BLOCK]; 4];
         if integer.is_some() {
-            let [high, low, first, rest] = &mut groups;
+            let [high, low, first, rest] = &mut self.groups;
             simd::dispatch(
                 #[inline(always)]
                 || {
@@ -739,7 +746,7 @@ impl Lanes {
                 },
             );
         }
-        let [high, low, first, rest] = &groups;
+        let [high, low, first, rest] = &self.groups;
         for (((&x, &n), &ok), ((value, slow), (((&h, &l), &r1), &r2))) in
             self.x.iter().zip(&self.n).zip(&self.ok).zip(
                 self.value
@@ -805,12 +812,35 @@ impl Lanes {
         per_row: impl Fn(usize) -> Result<(Numbers5, L)>,
     ) {
         let len = range.len();
-        for (j, ((&slow, &v), _)) in self.slow.iter().zip(&self.value).zip(0..len).enumerate() {
-            if !slow {
-                w.put(0, range.start + j, v);
+        // The estimates: the column raised once for the block, then each written at its scale.
+        let mut highest = w.scales.first().copied().unwrap_or(0);
+        for ((&slow, &(_, s)), _) in self.slow.iter().zip(&self.value).zip(0..len) {
+            highest = highest.max(if slow { 0 } else { s });
+        }
+        if highest > w.scales.first().copied().unwrap_or(0) {
+            w.raise(0, highest);
+        }
+        let g = w.scales.first().copied().unwrap_or(0);
+        let mut fits = true;
+        if let Some(cells) = w.columns.first_mut().and_then(|c| c.get_mut(range.clone())) {
+            for ((&slow, &(m, s)), cell) in self.slow.iter().zip(&self.value).zip(cells) {
+                if slow {
+                    continue;
+                }
+                if s == g {
+                    *cell = m;
+                } else {
+                    let (f, room) = ROOM
+                        .get(g.saturating_sub(s) as usize)
+                        .copied()
+                        .unwrap_or((1, 0));
+                    fits &= m.unsigned_abs() <= room;
+                    *cell = m.wrapping_mul(f);
+                }
             }
         }
-        let mut direct = [[false; BLOCK]; 4];
+        w.fits &= fits;
+        let Lanes { direct, done, .. } = self;
         for (c, direct) in direct.iter_mut().enumerate() {
             let (Some(r), Some(scale), Some(sure)) =
                 (self.r.get(c), self.scale.get(c), self.sure.get(c))
@@ -869,8 +899,19 @@ impl Lanes {
                 },
             );
         }
+        let [d0, d1, d2, d3] = &*direct;
+        for (((done, &a), (&b, &c)), &d) in done.iter_mut().zip(d0).zip(d1.iter().zip(d2)).zip(d3) {
+            *done = a & b & c & d;
+        }
+        let (direct, done) = (&self.direct, &self.done);
         for j in 0..len {
             let at = range.start + j;
+            if done.get(j).copied().unwrap_or(false) {
+                if let Some(l) = w.labels.get_mut(at) {
+                    *l = label(self, j);
+                }
+                continue;
+            }
             let mut slow = self.slow.get(j).copied().unwrap_or(true);
             if !slow {
                 for c in 0..4 {
@@ -991,21 +1032,48 @@ fn number_columns(
         .collect()
 }
 
-/// A text column of one of a few names per row, null for the rows in error.
+/// A text column of one of a few names per row, null for the rows in error: its offsets and
+/// bytes written directly, the validity only where a row lacks a name.
 fn label_column<L: Copy>(
     labels: &[L],
     nulls: Option<&NullBuffer>,
     text: impl Fn(L) -> Option<&'static str>,
 ) -> ArrayRef {
-    let mut builder = super::super::text_builder(labels.len(), 8);
+    let n = labels.len();
+    let mut offsets: Vec<i64> = Vec::with_capacity(n + 1);
+    let mut bytes: Vec<u8> = Vec::with_capacity(n.saturating_mul(8));
+    let mut valid: Vec<bool> = Vec::with_capacity(n);
+    offsets.push(0);
     for (i, label) in labels.iter().enumerate() {
-        if nulls.is_some_and(|b| b.is_null(i)) {
-            builder.append_null();
+        let name = if nulls.is_some_and(|b| b.is_null(i)) {
+            None
         } else {
-            builder.append_option(text(*label));
+            text(*label)
+        };
+        if let Some(name) = name {
+            bytes.extend_from_slice(name.as_bytes());
+        }
+        offsets.push(bytes.len() as i64);
+        valid.push(name.is_some());
+    }
+    let validity = valid.contains(&false).then(|| NullBuffer::from(valid));
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    match LargeStringArray::try_new(offsets, Buffer::from_vec(bytes), validity) {
+        Ok(array) => Arc::new(array),
+        // Not reached (the offsets rise from 0 to the bytes' length, and the names are text),
+        // but a builder gives the same column whatever happens.
+        Err(_) => {
+            let mut builder = super::super::text_builder(n, 8);
+            for (i, label) in labels.iter().enumerate() {
+                if nulls.is_some_and(|b| b.is_null(i)) {
+                    builder.append_null();
+                } else {
+                    builder.append_option(text(*label));
+                }
+            }
+            Arc::new(builder.finish())
         }
     }
-    Arc::new(builder.finish())
 }
 
 /// The valid units' numerators and denominators summed, as one unit (none if no unit is
