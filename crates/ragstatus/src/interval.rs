@@ -790,8 +790,7 @@ pub(crate) fn round_significant_lane(x: f64) -> (f64, i64, bool) {
         & (first == at)
         & (scale == index)
         & ((off - 0.5).abs() >= 1e-4)
-        & (r >= LOW)
-        & (r < HIGH);
+        & (LOW..HIGH).contains(&r);
     (r, scale, sure)
 }
 

@@ -889,7 +889,7 @@ impl Lanes {
                     {
                         // Up to 10⁵ × a ten-digit mantissa: an exact integer below 2⁵².
                         let k = g - s;
-                        let ok = sure & !slow & (k >= 0) & (k <= 5);
+                        let ok = sure & !slow & (0..=5).contains(&k);
                         let p = pow10(k.clamp(0, 5));
                         let m =
                             ((rr * p + LIFT).to_bits() as i64).wrapping_sub(LIFT.to_bits() as i64);
@@ -1275,15 +1275,16 @@ pub(super) fn funnel(
     };
     // A valid row's numerator and denominator are whole numbers: scale 0.
     let whole = |a: &PrimitiveArray<Int64Type>| -> Option<ArrayRef> {
-        let values: Vec<i128> = (0..n)
-            .map(|i| {
-                if a.is_valid(i) {
-                    i128::from(a.value(i))
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let values: Vec<i128> = match a.nulls() {
+            // Every cell its value: one loop that vectorises.
+            None => a.values().iter().map(|&v| i128::from(v)).collect(),
+            Some(valid) => a
+                .values()
+                .iter()
+                .zip(valid.iter())
+                .map(|(&v, ok)| if ok { i128::from(v) } else { 0 })
+                .collect(),
+        };
         let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
             .with_precision_and_scale(38, 0)
             .ok()?;
