@@ -5,9 +5,10 @@
 //! where it reproduces rust_decimal's and by the same decimal operations elsewhere; its limits are
 //! the same `f64` formulas rounded by the same function.
 //! Every number is kept as a mantissa and a scale and written straight into the output columns
-//! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`); once the rows are
-//! done, each column's mantissas are brought to its largest scale in place. Two more shortcuts,
-//! each exact:
+//! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`) by a [`Writer`] per
+//! thread, at one scale per column that a row needing more raises. Proportions take [`Lanes`]:
+//! blocks of rows whose limits, rounding and labels are computed in loops that vectorise, a lane
+//! the floats cannot settle going to the per-row functions. Two more shortcuts, each exact:
 //!
 //! - a rounded limit is compared with the estimate or the centre (the exact path's `min`/`max`
 //!   and the labels) in `f64` only when the two floats are further apart than the rounding to
