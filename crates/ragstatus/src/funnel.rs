@@ -291,6 +291,23 @@ pub(crate) struct Model {
 
 impl Eq for Model {}
 
+/// A proportion funnel's limits at denominator `n` around a centre `theta` strictly between 0
+/// and 1, before the multiplier: PHE's `sigma_adjustment`, term for term. Branch-free and
+/// inlined, so that the bulk kernels' loop over a block of units vectorises and still computes
+/// the very same floats.
+#[inline(always)]
+pub(crate) fn sigma_adjustment(theta: f64, n: f64, z: f64) -> (f64, f64) {
+    let z2 = z * z;
+    let a = theta * (n / z2 + 1.0);
+    let b = 1.0 / z2 + 1.0 / n;
+    let d = (8.0 * a).powi(2)
+        - 64.0 * b * theta * (n * (theta * (n / z2 + 2.0) - 1.0) + z2 * (theta - 1.0));
+    let root = d.max(0.0).sqrt();
+    let lo = (a - root / 8.0) / b / n;
+    let hi = (a + root / 8.0) / b / n;
+    (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0))
+}
+
 impl Model {
     /// The model of `settings` around the centre of the units that `read` gives (`None`: a unit
     /// in error, left out of the centre).
@@ -453,18 +470,7 @@ impl Model {
             // A centre of 0 or 1 leaves no room either side; the formula gets there only up to
             // cancellation in f64.
             Statistic::Proportion if theta <= 0.0 || theta >= 1.0 => (theta, theta),
-            Statistic::Proportion => {
-                // PHE's sigma_adjustment, term for term.
-                let z2 = z * z;
-                let a = theta * (n / z2 + 1.0);
-                let b = 1.0 / z2 + 1.0 / n;
-                let d = (8.0 * a).powi(2)
-                    - 64.0 * b * theta * (n * (theta * (n / z2 + 2.0) - 1.0) + z2 * (theta - 1.0));
-                let root = d.max(0.0).sqrt();
-                let lo = (a - root / 8.0) / b / n;
-                let hi = (a + root / 8.0) / b / n;
-                (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0))
-            }
+            Statistic::Proportion => sigma_adjustment(theta, n, z),
             Statistic::Rate | Statistic::Ratio => {
                 let mu = theta * n;
                 let (lo, hi) = if mu < f64::from(SMALL_COUNT) {

@@ -222,23 +222,29 @@ fn wilson(
 /// Wilson's limits in `f64`, × `m`, before the rounding: the one formula of the scalar and the
 /// columnar paths, so that both round the same floats.
 pub(crate) fn wilson_limits(
-    [x, n, m]: [f64; 3],
-    (zero, all): (bool, bool),
+    xnm: [f64; 3],
+    ends: (bool, bool),
     level: ConfidenceLevel,
 ) -> (f64, f64) {
-    let z = level.z();
+    wilson_limits_z(xnm, ends, level.z())
+}
+
+/// [`wilson_limits`] at the normal quantile `z`: branch-free and inlined, so that the bulk
+/// kernels' loop over a block of rows vectorises and still computes the very same floats.
+#[inline(always)]
+pub(crate) fn wilson_limits_z(
+    [x, n, m]: [f64; 3],
+    (zero, all): (bool, bool),
+    z: f64,
+) -> (f64, f64) {
     let z2 = z * z;
     // PHE's arrangement of Wilson's formula, kept term for term so the rounding matches.
     let root = z * (z2 + 4.0 * x * (1.0 - x / n)).max(0.0).sqrt();
-    let mut lower = (2.0 * x + z2 - root) / 2.0 / (n + z2) * m;
-    let mut upper = (2.0 * x + z2 + root) / 2.0 / (n + z2) * m;
+    let lower = (2.0 * x + z2 - root) / 2.0 / (n + z2) * m;
+    let upper = (2.0 * x + z2 + root) / 2.0 / (n + z2) * m;
     // At 0 and at n the formula is exactly 0 and 1, but z·√(z²) need not equal z² in f64.
-    if zero {
-        lower = 0.0;
-    }
-    if all {
-        upper = m;
-    }
+    let lower = if zero { 0.0 } else { lower };
+    let upper = if all { m } else { upper };
     (lower, upper)
 }
 
@@ -749,8 +755,73 @@ pub(crate) fn round_significant_parts(x: f64) -> Option<(i64, u32)> {
     Some((if x < 0.0 { -mantissa } else { mantissa }, scale))
 }
 
+/// 2⁵²: adding it to a float in [0, 2⁵²) rounds that float to an integer (half to even), and
+/// the sum's bits are 2⁵²'s plus that integer.
+pub(crate) const LIFT: f64 = 4_503_599_627_370_496.0;
+
+/// One lane of [`round_significant_parts`] for the bulk kernels, without branches, so that a
+/// loop over a block of limits vectorises: `(r, scale, sure)`, where `r` is the ten-digit
+/// mantissa before its trailing zeros are dropped (an integer in [10⁹, 10¹⁰), as a float) and
+/// `x = r × 10^-scale` to ten digits. Where `sure` is false (zero, negative, non-finite, a
+/// magnitude outside the exact powers, or a scaled value within 10⁻⁴ of a half) the lane is
+/// meaningless and the caller takes [`round_significant`].
+///
+/// When sure, it is what [`round_significant_parts`] computes, step for step: the same scale
+/// guess and correction, the same product, and rounding to the nearest integer by the sum with
+/// 2⁵² (half to even, but no half is sure) instead of truncating and testing the fraction.
+#[inline(always)]
+pub(crate) fn round_significant_lane(x: f64) -> (f64, i64, bool) {
+    const LOW: f64 = 1e9;
+    const HIGH: f64 = 1e10;
+    const TOP: i64 = POWERS_F64.len() as i64 - 1;
+    let binary = ((x.to_bits() >> 52) & 0x7ff) as i64 - 1023;
+    let guess = (binary * 78_913) >> 18;
+    let first = 9 - guess;
+    let at = first.clamp(0, TOP);
+    let scaled = x * pow10(at);
+    let scale = first - i64::from(scaled >= HIGH) + i64::from(scaled < LOW);
+    let index = scale.clamp(0, TOP);
+    let scaled = x * pow10(index);
+    let r = (scaled + LIFT) - LIFT;
+    // Exact: `r` is within one of `scaled`, which is at least 10⁸ when the lane is sure.
+    let off = (scaled - r).abs();
+    let sure = (x > 0.0)
+        & (x < f64::INFINITY)
+        & (first == at)
+        & (scale == index)
+        & ((off - 0.5).abs() >= 1e-4)
+        & (LOW..HIGH).contains(&r);
+    (r, scale, sure)
+}
+
+/// 10ᵏ for `k` from 0 to 22, the entry of [`POWERS_F64`], by the bits of `k`: every partial
+/// product is a power of ten exact in f64, so the result is too. Selects and multiplications
+/// instead of a table, whose gathers keep a loop from vectorising.
+#[inline(always)]
+pub(crate) fn pow10(k: i64) -> f64 {
+    let mut p = 1.0;
+    for (bit, factor) in [(1, 1e1), (2, 1e2), (4, 1e4), (8, 1e8), (16, 1e16)] {
+        p *= if k & bit != 0 { factor } else { 1.0 };
+    }
+    p
+}
+
+/// A sure lane of [`round_significant_lane`] as [`round_significant_parts`] gives it: the
+/// mantissa without its trailing zeros and the scale reduced to match.
+#[inline]
+pub(crate) fn lane_parts(r: f64, scale: i64) -> (i64, u32) {
+    // A sure lane's mantissa is an integer below 10¹⁰ and its scale at most 22.
+    let mut mantissa = r as i64;
+    let mut scale = scale.clamp(0, 22) as u32;
+    while scale > 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+        scale -= 1;
+    }
+    (mantissa, scale)
+}
+
 /// 10⁰ ... 10²², every one exact in f64.
-const POWERS_F64: [f64; 23] = [
+pub(crate) const POWERS_F64: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
@@ -916,5 +987,107 @@ mod tests {
         // A tie in the exact binary value is left to the text path.
         assert_eq!(round_significant_fast(0.125), Some(dec!(0.125)));
         assert_eq!(round_significant_fast(1_234_567_890.5), None);
+    }
+
+    /// The lane form, where sure, is `round_significant` digit for digit and scale for scale,
+    /// and sure only where `round_significant_parts` has an answer.
+    fn check_lane(x: f64) {
+        let (r, scale, sure) = round_significant_lane(x);
+        if !sure {
+            return;
+        }
+        assert!(round_significant_parts(x).is_some(), "{x:e}");
+        let (m, s) = lane_parts(r, scale);
+        let want = round_significant(x, "x").unwrap();
+        assert_eq!((i128::from(m), s), (want.mantissa(), want.scale()), "{x:e}");
+    }
+
+    #[test]
+    fn powers_of_ten_by_their_bits_are_the_table() {
+        for (k, p) in POWERS_F64.iter().enumerate() {
+            assert_eq!(pow10(k as i64).to_bits(), p.to_bits(), "{k}");
+        }
+    }
+
+    #[test]
+    fn the_lane_rounding_at_ties_powers_and_extremes() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            f64::MAX,
+            1e-300,
+            1e300,
+            0.125,
+        ];
+        for k in -30..=30 {
+            let p = 10f64.powi(k);
+            let (mut below, mut above) = (p, p);
+            for _ in 0..4 {
+                below = f64::from_bits(below.to_bits() - 1);
+                above = f64::from_bits(above.to_bits() + 1);
+                values.extend([below, above]);
+            }
+            values.extend([
+                p,
+                p * 0.999_999_999_95,
+                p * 9.999_999_999_5,
+                p * 9.999_999_999_4,
+            ]);
+        }
+        // Exact ties at the tenth digit (whole numbers and halves up to 2⁵³ are exact), and the
+        // floats either side of each.
+        for m in [
+            1_000_000_000u64,
+            1_234_567_890,
+            9_999_999_999,
+            5_000_000_000,
+        ] {
+            for shift in 0..=6 {
+                let tie = (m as f64 + 0.5) * 10f64.powi(shift);
+                let up = f64::from_bits(tie.to_bits() + 1);
+                let down = f64::from_bits(tie.to_bits() - 1);
+                values.extend([tie, up, down]);
+            }
+        }
+        assert!(!round_significant_lane(1_234_567_890.5).2);
+        assert!(!round_significant_lane(0.0).2);
+        assert!(!round_significant_lane(-2.0).2);
+        assert!(!round_significant_lane(f64::NAN).2);
+        assert!(round_significant_lane(0.3).2);
+        for v in values {
+            check_lane(v);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        #[test]
+        fn the_lane_rounding_is_round_significant_for_any_float(bits in proptest::prelude::any::<u64>()) {
+            check_lane(f64::from_bits(bits));
+        }
+
+        #[test]
+        fn the_lane_rounding_is_round_significant_for_limits(
+            unit in 0.0f64..1.0, k in -20i32..=20, nudge in -4i64..=4,
+        ) {
+            // A magnitude a limit may have, and the floats next to it.
+            let x = (1.0 + 9.0 * unit) * 10f64.powi(k);
+            check_lane(f64::from_bits(x.to_bits().wrapping_add_signed(nudge)));
+        }
+
+        #[test]
+        fn the_lane_rounding_near_a_tie(m in 1_000_000_000u64..10_000_000_000, k in -12i32..=12, ulps in -64i64..=64) {
+            // m.5 × 10ᵏ rounded to a float, and floats near it: ties and near-ties of the tenth
+            // digit at every magnitude.
+            let x = (m as f64 + 0.5) * 10f64.powi(k);
+            check_lane(f64::from_bits(x.to_bits().wrapping_add_signed(ulps)));
+        }
     }
 }

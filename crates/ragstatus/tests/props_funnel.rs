@@ -357,6 +357,42 @@ fn position_of(out: &RecordBatch, i: usize) -> String {
         .to_string()
 }
 
+#[test]
+fn a_late_row_that_needs_more_digits_raises_the_columns_written_before_it() {
+    // 700 rows whose limits need eight decimals, then rows needing more (a tiny proportion of
+    // a large denominator, a null, an invalid unit), in runs of one to three threads: the rows
+    // written before are rescaled, and a run at a lower scale than another is brought to it.
+    let mut cells: Vec<Cell> = vec![(Some(30), Some(100)); 700];
+    cells.extend([
+        (Some(1), Some(199_999)),
+        (None, Some(5)),
+        (Some(7), Some(3)),
+        (Some(0), Some(50)),
+        (Some(50), Some(50)),
+    ]);
+    cells.extend(vec![(Some(31), Some(100)); 300]);
+    let [ints, decimals] = both_forms(&cells);
+    for threads in 1..=3 {
+        let options = UnitFrameOptions {
+            threads,
+            ..UnitFrameOptions::new(Statistic::Proportion)
+        };
+        assert_eq!(
+            funnel_batch(&ints, &options).unwrap(),
+            funnel_batch(&decimals, &options).unwrap(),
+            "{threads}"
+        );
+        let a = intervals_batch(&ints, &options).unwrap();
+        assert_eq!(
+            a,
+            intervals_batch(&decimals, &options).unwrap(),
+            "{threads}"
+        );
+        let lower = a.column_by_name("lower_998").unwrap();
+        assert!(matches!(lower.data_type(), arrow_schema::DataType::Decimal128(38, s) if *s > 9));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -446,5 +482,34 @@ proptest! {
         let (a, b) = (funnel_batch(&ints, &options).unwrap(), funnel_batch(&decimals, &options).unwrap());
         prop_assert_eq!(position_of(&a, 0), "within");
         prop_assert_eq!(a, b);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn integer_columns_give_the_exact_paths_rows_across_blocks_and_threads(
+        statistic in statistic(),
+        cells in prop::collection::vec(prop_oneof![
+            8 => wide_unit(),
+            1 => (any_cell(), any_cell()),
+        ], 200..1400),
+        multiplier in multiplier(),
+        threads in 1usize..=3,
+    ) {
+        // The integer path takes proportions in blocks of rows, each thread writing its run at
+        // a scale per column that a later row may raise: many blocks, runs and magnitudes.
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions { threads, ..UnitFrameOptions::new(statistic) };
+        options.settings.multiplier = multiplier;
+        match (funnel_batch(&ints, &options), funnel_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+        match (intervals_batch(&ints, &options), intervals_batch(&decimals, &options)) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
     }
 }

@@ -5,9 +5,10 @@
 //! where it reproduces rust_decimal's and by the same decimal operations elsewhere; its limits are
 //! the same `f64` formulas rounded by the same function.
 //! Every number is kept as a mantissa and a scale and written straight into the output columns
-//! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`); once the rows are
-//! done, each column's mantissas are brought to its largest scale in place. Two more shortcuts,
-//! each exact:
+//! (no per-row `Decimal`, `Interval` or `FunnelPoint`, no per-row `Result`) by a [`Writer`] per
+//! thread, at one scale per column that a row needing more raises. Proportions take [`Lanes`]:
+//! blocks of rows whose limits, rounding and labels are computed in loops that vectorise, a lane
+//! the floats cannot settle going to the per-row functions. Two more shortcuts, each exact:
 //!
 //! - a rounded limit is compared with the estimate or the centre (the exact path's `min`/`max`
 //!   and the labels) in `f64` only when the two floats are further apart than the rounding to
@@ -28,18 +29,20 @@ use arrow_array::types::Int64Type;
 use arrow_array::{
     Array, ArrayRef, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
 };
-use arrow_buffer::{NullBuffer, ScalarBuffer};
+use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use rust_decimal::Decimal;
 
 use super::super::{Columns, LIMIT, POWERS, batch as output_batch, error_arrays, thread_count};
 use super::quotient::{self, Multiplier};
 use super::{UnitFrameOptions, at_row, level_text, method_name, read_unit, with_metadata};
+use crate::columnar::simd;
 use crate::error::{Error, Result};
 use crate::frame::Numbers;
-use crate::funnel::{Model, Position, Statistic};
+use crate::funnel::{Model, Position, Statistic, sigma_adjustment};
 use crate::interval::{
-    self, ConfidenceLevel, Kind, Method, SMALL_COUNT, byar, exact_poisson, round_significant,
-    round_significant_parts, scaled, wilson_limits,
+    self, ConfidenceLevel, Kind, LIFT, Method, SMALL_COUNT, byar, exact_poisson, lane_parts, pow10,
+    round_significant, round_significant_lane, round_significant_parts, scaled, wilson_limits,
+    wilson_limits_z,
 };
 
 /// Integers up to 2⁵³ are exact in `f64`, as `Decimal::to_f64` gives them.
@@ -61,12 +64,11 @@ type Numbers5 = (Parts, [Parts; 4]);
 /// The exact Poisson limits of a rate funnel, by denominator, on one thread.
 type Cache = HashMap<i64, [f64; 4]>;
 
-/// Every row: each number column's mantissas and scales (zero for a row in error), the largest
-/// scale of each among the rows not in error, a label per row, and the errors by row.
+/// Every row: each number column's mantissas at the column's scale (the largest among the rows
+/// not in error; zero for a row in error), that scale, a label per row, and the errors by row.
 struct Rows<L> {
     count: usize,
     mantissas: [Vec<i128>; 5],
-    scales: [Vec<u8>; 5],
     top: [u32; 5],
     labels: Vec<L>,
     errors: Vec<(usize, Error)>,
@@ -326,102 +328,662 @@ fn funnel_row(
     Some(((value, limits), found))
 }
 
+/// The estimate as a float and Wilson's four limits of every lane, as [`interval_row`] computes
+/// them (`z`: the normal quantiles at 95% and 99.8%).
+#[inline(always)]
+fn wilson_block(lanes: &mut Lanes, mf: f64, [z95, z998]: [f64; 2]) {
+    let Lanes {
+        x,
+        n,
+        value_f,
+        cap_f,
+        limits: [l0, l1, l2, l3],
+        ..
+    } = lanes;
+    for ((((&x, &n), (v, cap)), (a, b)), (c, d)) in x
+        .iter()
+        .zip(n.iter())
+        .zip(value_f.iter_mut().zip(cap_f.iter_mut()))
+        .zip(l0.iter_mut().zip(l1.iter_mut()))
+        .zip(l2.iter_mut().zip(l3.iter_mut()))
+    {
+        let (xf, nf) = (x as f64, n as f64);
+        let ends = (x == 0, x == n);
+        *v = xf / nf * mf;
+        *cap = *v;
+        (*a, *b) = wilson_limits_z([xf, nf, mf], ends, z95);
+        (*c, *d) = wilson_limits_z([xf, nf, mf], ends, z998);
+    }
+}
+
+/// The estimate as a float, the proportion funnel's four limits ([`sigma_adjustment`] around
+/// `theta`, × `mf`) and the label of every lane, as [`funnel_row`] computes them; the label is
+/// sure where every comparison it could make is settled by the floats.
+#[inline(always)]
+fn funnel_block(lanes: &mut Lanes, (theta, mf): (f64, f64), centre_f: f64, [z95, z998]: [f64; 2]) {
+    let Lanes {
+        x,
+        n,
+        value_f,
+        cap_f,
+        limits: [l0, l1, l2, l3],
+        label,
+        label_sure,
+        ..
+    } = lanes;
+    for (((((&x, &n), (v, cap)), (a, b)), (c, d)), (code, sure)) in x
+        .iter()
+        .zip(n.iter())
+        .zip(value_f.iter_mut().zip(cap_f.iter_mut()))
+        .zip(l0.iter_mut().zip(l1.iter_mut()))
+        .zip(l2.iter_mut().zip(l3.iter_mut()))
+        .zip(label.iter_mut().zip(label_sure.iter_mut()))
+    {
+        let (xf, nf) = (x as f64, n as f64);
+        let vf = xf / nf * mf;
+        *v = vf;
+        *cap = centre_f;
+        let (lo95, hi95) = sigma_adjustment(theta, nf, z95);
+        let (lo998, hi998) = sigma_adjustment(theta, nf, z998);
+        (*a, *b, *c, *d) = (lo95 * mf, hi95 * mf, lo998 * mf, hi998 * mf);
+        // Each rounded limit, capped at the centre, is within GAP of these floats.
+        let (f0, f1, f2, f3) = (
+            a.min(centre_f),
+            b.max(centre_f),
+            c.min(centre_f),
+            d.max(centre_f),
+        );
+        let (below998, above998) = (apart(vf, f2), apart(f3, vf));
+        let (below95, above95) = (apart(vf, f0), apart(f1, vf));
+        *sure = (below998 | apart(f2, vf))
+            & (above998 | apart(vf, f3))
+            & (below95 | apart(f0, vf))
+            & (above95 | apart(vf, f1));
+        *code = if below998 {
+            1
+        } else if above998 {
+            2
+        } else if below95 {
+            3
+        } else if above95 {
+            4
+        } else {
+            0
+        };
+    }
+}
+
 /// A funnel row's position and the highest level at which it holds.
 type Label = (Position, Option<ConfidenceLevel>);
 
-/// `row` over every row, in contiguous runs on `threads` threads, each writing its rows'
-/// numbers and labels straight into the output vectors; `None` if a thread stopped.
-fn rows<L: Copy + Send + Sync>(
+/// The rows a kernel takes at a time: its floats fit the first-level cache, and a loop over
+/// them vectorises.
+const BLOCK: usize = 256;
+
+/// 10⁰ ... 10³⁸ with, for each, the largest magnitude it can multiply within 38 digits.
+const ROOM: [(i128, u128); 39] = {
+    let mut room = [(1i128, 0u128); 39];
+    let mut k = 0;
+    while k < 39 {
+        // Evaluated at compile time: an index out of bounds would fail the build.
+        #[allow(clippy::indexing_slicing)]
+        {
+            room[k] = (POWERS[k], ((LIMIT - 1) / POWERS[k]) as u128);
+        }
+        k += 1;
+    }
+    room
+};
+
+/// One thread's run of rows: its part of each output column, each column at one scale for all
+/// its rows so far (raised, and the rows so far rescaled, when a row needs more), so that the
+/// mantissas are written once at their final scale unless a later row or thread needs more.
+struct Writer<'a, L> {
+    /// The run's first row in the batch.
+    start: usize,
+    columns: [&'a mut [i128]; 5],
+    labels: &'a mut [L],
+    scales: [u32; 5],
+    /// The end of the block being written: a rescale covers every row before it.
+    end: usize,
+    /// No mantissa has left 38 digits.
+    fits: bool,
+    errors: Vec<(usize, Error)>,
+}
+
+impl<L: Copy> Writer<'_, L> {
+    /// Brings column `c` to scale `to` (above its own): one multiplication per row so far.
+    #[cold]
+    fn raise(&mut self, c: usize, to: u32) {
+        let (Some(column), Some(scale)) = (self.columns.get_mut(c), self.scales.get_mut(c)) else {
+            return;
+        };
+        let (f, room) = ROOM
+            .get(to.saturating_sub(*scale) as usize)
+            .copied()
+            .unwrap_or((1, 0));
+        let mut fits = true;
+        for m in column.iter_mut().take(self.end) {
+            fits &= m.unsigned_abs() <= room;
+            *m = m.wrapping_mul(f);
+        }
+        self.fits &= fits;
+        *scale = to;
+    }
+
+    /// Writes the decimal `m × 10^-s` at row `j` (of the run) of column `c`, `s` counting
+    /// towards the column's scale as the exact path counts a value's scale.
+    #[inline]
+    fn put(&mut self, c: usize, j: usize, (m, s): Parts) {
+        let scale = self.scales.get(c).copied().unwrap_or(0);
+        if s > scale {
+            self.raise(c, s);
+        }
+        let scale = self.scales.get(c).copied().unwrap_or(0);
+        let (f, room) = ROOM
+            .get(scale.saturating_sub(s) as usize)
+            .copied()
+            .unwrap_or((1, 0));
+        self.fits &= m.unsigned_abs() <= room;
+        if let Some(cell) = self.columns.get_mut(c).and_then(|col| col.get_mut(j)) {
+            *cell = m.wrapping_mul(f);
+        }
+    }
+
+    /// Writes row `j`'s numbers and label, or records its error (its cells zero).
+    fn row(&mut self, j: usize, result: Result<(Numbers5, L)>) {
+        match result {
+            Ok(((v, limits), label)) => {
+                self.put(0, j, v);
+                for (c, p) in limits.into_iter().enumerate() {
+                    self.put(c + 1, j, p);
+                }
+                if let Some(l) = self.labels.get_mut(j) {
+                    *l = label;
+                }
+            }
+            Err(e) => {
+                for column in &mut self.columns {
+                    if let Some(cell) = column.get_mut(j) {
+                        *cell = 0;
+                    }
+                }
+                self.errors.push((self.start + j, e));
+            }
+        }
+    }
+}
+
+/// `block` over every row, a block of at most [`BLOCK`] rows at a time (the rows of the run, from
+/// 0), in contiguous runs on `threads` threads, each writing its rows straight into the output
+/// columns through its [`Writer`], with a scratch `S` of its own; `None` if a thread stopped or
+/// a number does not fit 38 digits.
+fn rows<L: Copy + Send + Sync, S: Default>(
+    count: usize,
+    threads: usize,
+    placeholder: L,
+    block: impl Fn(&mut Writer<'_, L>, std::ops::Range<usize>, &mut S) + Sync,
+) -> Option<Rows<L>> {
+    let mut mantissas: [Vec<i128>; 5] = std::array::from_fn(|_| vec![0; count]);
+    let mut labels = vec![placeholder; count];
+    let threads = threads.clamp(1, count.max(1));
+    let per = count.div_ceil(threads).max(1);
+    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L]| {
+        let len = labels.len();
+        let mut writer = Writer {
+            start,
+            columns,
+            labels,
+            scales: [0; 5],
+            end: 0,
+            fits: true,
+            errors: Vec::new(),
+        };
+        let mut scratch = S::default();
+        let mut from = 0;
+        while from < len {
+            let to = (from + BLOCK).min(len);
+            writer.end = to;
+            block(&mut writer, from..to, &mut scratch);
+            from = to;
+        }
+        (writer.scales, writer.errors, writer.fits)
+    };
+    let results: Vec<_> = {
+        let mut column_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
+        let mut label_runs = labels.chunks_mut(per);
+        let mut runs = (0..threads).map(|t| {
+            (
+                t * per,
+                column_runs.each_mut().map(|r| r.next().unwrap_or_default()),
+                label_runs.next().unwrap_or_default(),
+            )
+        });
+        if threads == 1 {
+            runs.map(|(start, c, l)| run(start, c, l)).collect()
+        } else {
+            let run = &run;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = runs
+                    .by_ref()
+                    .map(|(start, c, l)| scope.spawn(move || run(start, c, l)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().ok())
+                    .collect::<Option<Vec<_>>>()
+            })?
+        }
+    };
+    let mut top = [0u32; 5];
+    for (scales, _, _) in &results {
+        for (a, b) in top.iter_mut().zip(scales) {
+            *a = (*a).max(*b);
+        }
+    }
+    let mut errors = Vec::new();
+    let mut fits = true;
+    // A run whose rows needed less than another's is brought to the column's scale.
+    for (t, (scales, e, f)) in results.into_iter().enumerate() {
+        fits &= f;
+        errors.extend(e);
+        for ((column, scale), want) in mantissas.iter_mut().zip(scales).zip(top) {
+            if scale == want {
+                continue;
+            }
+            let (f, room) = ROOM
+                .get(want.saturating_sub(scale) as usize)
+                .copied()
+                .unwrap_or((1, 0));
+            for m in column.iter_mut().skip(t * per).take(per) {
+                fits &= m.unsigned_abs() <= room;
+                *m = m.wrapping_mul(f);
+            }
+        }
+    }
+    fits.then_some(Rows {
+        count,
+        mantissas,
+        top,
+        labels,
+        errors,
+    })
+}
+
+/// `row` over every row: the per-row driver of the paths without a block kernel.
+fn each_row<L: Copy + Send + Sync>(
     count: usize,
     threads: usize,
     placeholder: L,
     row: impl Fn(usize, &mut Cache) -> Result<(Numbers5, L)> + Sync,
 ) -> Option<Rows<L>> {
-    let mut mantissas: [Vec<i128>; 5] = std::array::from_fn(|_| vec![0; count]);
-    let mut scales: [Vec<u8>; 5] = std::array::from_fn(|_| vec![0; count]);
-    let mut labels = vec![placeholder; count];
-    let run =
-        |start: usize, mantissas: [&mut [i128]; 5], scales: [&mut [u8]; 5], labels: &mut [L]| {
-            let mut top = [0u32; 5];
-            let mut errors = Vec::new();
-            let mut cache = Cache::new();
-            let [m0, m1, m2, m3, m4] = mantissas;
-            let [s0, s1, s2, s3, s4] = scales;
-            let outputs = m0
-                .iter_mut()
-                .zip(m1.iter_mut())
-                .zip(m2.iter_mut())
-                .zip(m3.iter_mut())
-                .zip(m4.iter_mut())
-                .zip(s0.iter_mut().zip(s1.iter_mut()))
-                .zip(s2.iter_mut().zip(s3.iter_mut()).zip(s4.iter_mut()))
-                .zip(labels.iter_mut());
-            for (j, (((((((m0, m1), m2), m3), m4), (s0, s1)), ((s2, s3), s4)), label)) in
-                outputs.enumerate()
-            {
-                let i = start + j;
-                match row(i, &mut cache) {
-                    Ok((((v, vs), [(a, as_), (b, bs), (c, cs), (d, ds)]), l)) => {
-                        let (ms, ss) = ([v, a, b, c, d], [vs, as_, bs, cs, ds]);
-                        for (t, s) in top.iter_mut().zip(ss) {
-                            *t = (*t).max(s);
-                        }
-                        [*m0, *m1, *m2, *m3, *m4] = ms;
-                        // A scale is at most 28 (a decimal's), so it fits a byte.
-                        [*s0, *s1, *s2, *s3, *s4] = ss.map(|s| s as u8);
-                        *label = l;
+    rows(
+        count,
+        threads,
+        placeholder,
+        |w, range, cache: &mut Cache| {
+            for j in range {
+                let result = row(w.start + j, cache);
+                w.row(j, result);
+            }
+        },
+    )
+}
+
+/// A block of rows in plain arrays for the kernels of the proportion intervals and funnel: the
+/// limits of every row at once in a loop without branches, then their rounding to ten digits
+/// the same way, then the mantissas written at the column's scale; a row any step is unsure of
+/// (a null or invalid unit, a limit or comparison the floats cannot settle) is left to the
+/// per-row functions.
+struct Lanes {
+    x: [i64; BLOCK],
+    n: [i64; BLOCK],
+    /// The row is a valid unit within 2⁵³: the kernel takes it.
+    ok: [bool; BLOCK],
+    /// The row is left to the per-row functions.
+    slow: [bool; BLOCK],
+    /// The estimate, as parts and as a float.
+    value: [Parts; BLOCK],
+    value_f: [f64; BLOCK],
+    /// The float a limit is capped at (the estimate, or the funnel's centre).
+    cap_f: [f64; BLOCK],
+    /// The funnel's centre, the cap of every limit; none: each row's estimate.
+    centre: Option<Parts>,
+    /// Each limit as a float, then as [`round_significant_lane`] gives it.
+    limits: [[f64; BLOCK]; 4],
+    r: [[f64; BLOCK]; 4],
+    scale: [[i64; BLOCK]; 4],
+    sure: [[bool; BLOCK]; 4],
+    /// The funnel's label (see [`label_code`]), and whether the floats settle it.
+    label: [u8; BLOCK],
+    label_sure: [bool; BLOCK],
+    /// The integer estimate's two groups and their remainders.
+    groups: [[u64; BLOCK]; 4],
+    /// Each limit written straight into its column; all four of the row.
+    direct: [[bool; BLOCK]; 4],
+    done: [bool; BLOCK],
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Lanes {
+            x: [0; BLOCK],
+            n: [0; BLOCK],
+            ok: [false; BLOCK],
+            slow: [true; BLOCK],
+            value: [(0, 0); BLOCK],
+            value_f: [0.0; BLOCK],
+            cap_f: [0.0; BLOCK],
+            centre: None,
+            limits: [[0.0; BLOCK]; 4],
+            r: [[0.0; BLOCK]; 4],
+            scale: [[0; BLOCK]; 4],
+            sure: [[false; BLOCK]; 4],
+            label: [0; BLOCK],
+            label_sure: [false; BLOCK],
+            groups: [[0; BLOCK]; 4],
+            direct: [[false; BLOCK]; 4],
+            done: [false; BLOCK],
+        }
+    }
+}
+
+/// The scratch of a block kernel (on the heap: some 60 KB).
+#[derive(Default)]
+struct Scratch(Box<Lanes>);
+
+impl Lanes {
+    /// Reads rows `from..from + len` (at most [`BLOCK`]) of both columns; `ok` marks exactly
+    /// the rows [`Input::unit`] gives whose numbers are within 2⁵³. Lanes past `len` are not ok.
+    fn load(&mut self, [xs, ns]: [&PrimitiveArray<Int64Type>; 2], from: usize, len: usize) {
+        let (xv, nv) = (xs.values(), ns.values());
+        let (Some(xv), Some(nv)) = (xv.get(from..from + len), nv.get(from..from + len)) else {
+            self.ok = [false; BLOCK];
+            return;
+        };
+        for (((x, n), ok), (&a, &b)) in self
+            .x
+            .iter_mut()
+            .zip(self.n.iter_mut())
+            .zip(self.ok.iter_mut())
+            .zip(xv.iter().zip(nv))
+        {
+            (*x, *n) = (a, b);
+            // Proportions only: x ≤ n keeps x within 2⁵³ with n.
+            *ok = (a >= 0) & (b > 0) & (a <= b) & (b <= EXACT);
+        }
+        for ok in self.ok.iter_mut().skip(len) {
+            *ok = false;
+        }
+        if xs.nulls().is_some() || ns.nulls().is_some() {
+            for (j, ok) in self.ok.iter_mut().take(len).enumerate() {
+                *ok &= xs.is_valid(from + j) && ns.is_valid(from + j);
+            }
+        }
+    }
+
+    /// Each ok row's estimate, as [`estimate`] gives it; a row it fails is slow. The two
+    /// groups of the integer division are computed for the whole block first, in one loop.
+    fn estimates(&mut self, m: Decimal, integer: Option<Multiplier>) {
+        if integer.is_some() {
+            let [high, low, first, rest] = &mut self.groups;
+            simd::dispatch(
+                #[inline(always)]
+                || {
+                    for (((&x, &n), (h, l)), (r1, r2)) in self
+                        .x
+                        .iter()
+                        .zip(&self.n)
+                        .zip(high.iter_mut().zip(low.iter_mut()))
+                        .zip(first.iter_mut().zip(rest.iter_mut()))
+                    {
+                        // Meaningless, never used, where the row is not 0 < x < n.
+                        let (x, n) = (x as u64, n as u64);
+                        let inverse = 1e14 / n as f64;
+                        let (a, b) = quotient::group(x, n, inverse);
+                        let (c, d) = quotient::group(b, n, inverse);
+                        (*h, *r1, *l, *r2) = (a, b, c, d);
                     }
-                    Err(e) => errors.push((i, e)),
+                },
+            );
+        }
+        let [high, low, first, rest] = &self.groups;
+        for (((&x, &n), &ok), ((value, slow), (((&h, &l), &r1), &r2))) in
+            self.x.iter().zip(&self.n).zip(&self.ok).zip(
+                self.value
+                    .iter_mut()
+                    .zip(self.slow.iter_mut())
+                    .zip(high.iter().zip(low).zip(first).zip(rest)),
+            )
+        {
+            *slow = !ok;
+            if !ok {
+                continue;
+            }
+            // The usual row: neither remainder zero, so the division runs to scale 28.
+            let grouped = match integer {
+                Some(mm) if x > 0 && x < n && r1 != 0 && r2 != 0 => {
+                    let (q, s) = quotient::from_groups(h, l, r2, n as u64);
+                    quotient::times(q, s, mm).and_then(|(q, s)| Some((i128::try_from(q).ok()?, s)))
+                }
+                _ => None,
+            };
+            match grouped.or_else(|| estimate((x, n), m, integer)) {
+                Some(p) => *value = p,
+                None => *slow = true,
+            }
+        }
+    }
+
+    /// Rounds the four limits of every lane ([`round_significant_lane`]); a lane is sure only
+    /// where, besides, the floats settle the cap (`min` with the cap for a lower limit, `max`
+    /// for an upper one) as [`below`] and [`above`] would.
+    #[inline(always)]
+    fn round(&mut self) {
+        for (c, (((limits, r), scale), sure)) in self
+            .limits
+            .iter()
+            .zip(self.r.iter_mut())
+            .zip(self.scale.iter_mut())
+            .zip(self.sure.iter_mut())
+            .enumerate()
+        {
+            let lower = c % 2 == 0;
+            for ((((&x, &cap), r), s), sure) in limits
+                .iter()
+                .zip(&self.cap_f)
+                .zip(r.iter_mut())
+                .zip(scale.iter_mut())
+                .zip(sure.iter_mut())
+            {
+                let (a, b, settled) = round_significant_lane(x);
+                let capped = (lower & apart(x, cap)) | (!lower & apart(cap, x));
+                (*r, *s, *sure) = (a, b, settled & capped);
+            }
+        }
+    }
+
+    /// Writes every lane the kernel settles into the four limit columns, the rest by the
+    /// per-row functions (`per_row`), and the labels (`label`).
+    fn write<L: Copy>(
+        &mut self,
+        w: &mut Writer<'_, L>,
+        range: std::ops::Range<usize>,
+        label: impl Fn(&Lanes, usize) -> L,
+        per_row: impl Fn(usize) -> Result<(Numbers5, L)>,
+    ) {
+        let len = range.len();
+        // The estimates: the column raised once for the block, then each written at its scale.
+        let mut highest = w.scales.first().copied().unwrap_or(0);
+        for ((&slow, &(_, s)), _) in self.slow.iter().zip(&self.value).zip(0..len) {
+            highest = highest.max(if slow { 0 } else { s });
+        }
+        if highest > w.scales.first().copied().unwrap_or(0) {
+            w.raise(0, highest);
+        }
+        let g = w.scales.first().copied().unwrap_or(0);
+        let mut fits = true;
+        if let Some(cells) = w.columns.first_mut().and_then(|c| c.get_mut(range.clone())) {
+            for ((&slow, &(m, s)), cell) in self.slow.iter().zip(&self.value).zip(cells) {
+                if slow {
+                    continue;
+                }
+                if s == g {
+                    *cell = m;
+                } else {
+                    let (f, room) = ROOM
+                        .get(g.saturating_sub(s) as usize)
+                        .copied()
+                        .unwrap_or((1, 0));
+                    fits &= m.unsigned_abs() <= room;
+                    *cell = m.wrapping_mul(f);
                 }
             }
-            (top, errors)
-        };
-    let threads = threads.clamp(1, count.max(1));
-    let per = count.div_ceil(threads).max(1);
-    let mut mantissa_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
-    let mut scale_runs = scales.each_mut().map(|v| v.chunks_mut(per));
-    let mut label_runs = labels.chunks_mut(per);
-    let mut runs = (0..threads).map(|t| {
-        (
-            t * per,
-            mantissa_runs
-                .each_mut()
-                .map(|r| r.next().unwrap_or_default()),
-            scale_runs.each_mut().map(|r| r.next().unwrap_or_default()),
-            label_runs.next().unwrap_or_default(),
-        )
-    });
-    let results = if threads == 1 {
-        runs.map(|(start, m, s, l)| run(start, m, s, l)).collect()
-    } else {
-        let run = &run;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = runs
-                .by_ref()
-                .map(|(start, m, s, l)| scope.spawn(move || run(start, m, s, l)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().ok())
-                .collect::<Option<Vec<_>>>()
-        })?
-    };
-    let mut top = [0u32; 5];
-    let mut errors = Vec::new();
-    for (t, e) in results {
-        for (a, b) in top.iter_mut().zip(t) {
-            *a = (*a).max(b);
         }
-        errors.extend(e);
+        w.fits &= fits;
+        let Lanes { direct, done, .. } = self;
+        for (c, direct) in direct.iter_mut().enumerate() {
+            let (Some(r), Some(scale), Some(sure)) =
+                (self.r.get(c), self.scale.get(c), self.sure.get(c))
+            else {
+                continue;
+            };
+            // The column's scale must cover every lane written directly: raised to the
+            // largest scale (trailing zeros dropped, as the exact path's decimals have it)
+            // among the sure lanes above it.
+            let current = i64::from(w.scales.get(c + 1).copied().unwrap_or(0));
+            let mut highest = current;
+            for (((&s, &sure), &slow), _) in scale.iter().zip(sure).zip(&self.slow).zip(0..len) {
+                highest = highest.max(if sure & !slow { s } else { 0 });
+            }
+            if highest > current {
+                let mut top = current;
+                for ((((&rr, &s), &sure), &slow), _) in
+                    r.iter().zip(scale).zip(sure).zip(&self.slow).zip(0..len)
+                {
+                    if sure && !slow && s > current {
+                        top = top.max(i64::from(lane_parts(rr, s).1));
+                    }
+                }
+                if top > current {
+                    w.raise(c + 1, top as u32);
+                }
+            }
+            let g = i64::from(w.scales.get(c + 1).copied().unwrap_or(0));
+            let Some(cells) = w
+                .columns
+                .get_mut(c + 1)
+                .and_then(|col| col.get_mut(range.clone()))
+            else {
+                continue;
+            };
+            simd::dispatch(
+                #[inline(always)]
+                || {
+                    for (((((&rr, &s), &sure), &slow), cell), d) in r
+                        .iter()
+                        .zip(scale)
+                        .zip(sure)
+                        .zip(&self.slow)
+                        .zip(cells.iter_mut())
+                        .zip(direct.iter_mut())
+                    {
+                        // Up to 10⁵ × a ten-digit mantissa: an exact integer below 2⁵².
+                        let k = g - s;
+                        let ok = sure & !slow & (0..=5).contains(&k);
+                        let p = pow10(k.clamp(0, 5));
+                        let m =
+                            ((rr * p + LIFT).to_bits() as i64).wrapping_sub(LIFT.to_bits() as i64);
+                        *cell = if ok { i128::from(m) } else { 0 };
+                        *d = ok;
+                    }
+                },
+            );
+        }
+        let [d0, d1, d2, d3] = &*direct;
+        for (((done, &a), (&b, &c)), &d) in done.iter_mut().zip(d0).zip(d1.iter().zip(d2)).zip(d3) {
+            *done = a & b & c & d;
+        }
+        let (direct, done) = (&self.direct, &self.done);
+        for j in 0..len {
+            let at = range.start + j;
+            if done.get(j).copied().unwrap_or(false) {
+                if let Some(l) = w.labels.get_mut(at) {
+                    *l = label(self, j);
+                }
+                continue;
+            }
+            let mut slow = self.slow.get(j).copied().unwrap_or(true);
+            if !slow {
+                for c in 0..4 {
+                    if direct
+                        .get(c)
+                        .and_then(|d| d.get(j))
+                        .copied()
+                        .unwrap_or(false)
+                    {
+                        continue;
+                    }
+                    let lane = |a: &[[f64; BLOCK]; 4]| a.get(c).and_then(|l| l.get(j)).copied();
+                    let sure = self
+                        .sure
+                        .get(c)
+                        .and_then(|l| l.get(j))
+                        .copied()
+                        .unwrap_or(false);
+                    let s = self
+                        .scale
+                        .get(c)
+                        .and_then(|l| l.get(j))
+                        .copied()
+                        .unwrap_or(0);
+                    let (r, x) = (
+                        lane(&self.r).unwrap_or(0.0),
+                        lane(&self.limits).unwrap_or(0.0),
+                    );
+                    let parts = if sure {
+                        let (m, s) = lane_parts(r, s);
+                        Some((i128::from(m), s))
+                    } else {
+                        let cap = match self.centre {
+                            Some(centre) => centre,
+                            None => self.value.get(j).copied().unwrap_or_default(),
+                        };
+                        let cap_f = self.cap_f.get(j).copied().unwrap_or(0.0);
+                        if c % 2 == 0 {
+                            below(x, cap, cap_f)
+                        } else {
+                            above(x, cap, cap_f)
+                        }
+                    };
+                    match parts {
+                        Some(p) => w.put(c + 1, at, p),
+                        None => {
+                            slow = true;
+                            break;
+                        }
+                    }
+                }
+            }
+            if slow {
+                w.row(at, per_row(w.start + at));
+            } else if let Some(l) = w.labels.get_mut(at) {
+                *l = label(self, j);
+            }
+        }
     }
-    Some(Rows {
-        count,
-        mantissas,
-        scales,
-        top,
-        labels,
-        errors,
-    })
+}
+
+/// A funnel row's label as a small code: 0 within, 1 below and 2 above at 99.8%, 3 below and
+/// 4 above at 95%.
+fn label_code(code: u8) -> Label {
+    match code {
+        1 => (Position::Below, Some(ConfidenceLevel::P998)),
+        2 => (Position::Above, Some(ConfidenceLevel::P998)),
+        3 => (Position::Below, Some(ConfidenceLevel::P95)),
+        4 => (Position::Above, Some(ConfidenceLevel::P95)),
+        _ => (Position::Within, None),
+    }
 }
 
 impl<L> Rows<L> {
@@ -452,81 +1014,67 @@ impl<L> Rows<L> {
     }
 }
 
-/// A `Decimal128(38, scale)` column of `mantissas` brought from their own `scales` to `scale`
-/// (the largest among the rows not in error), as the exact path writes it; `None` if a value
-/// does not fit (the exact path makes that row an error).
-fn decimal_column(
-    mut mantissas: Vec<i128>,
-    scales: &[u8],
-    scale: u32,
-    nulls: Option<&NullBuffer>,
-) -> Option<ArrayRef> {
-    // Per distance to the column's scale: the factor, and the largest mantissa it keeps within
-    // 38 digits (a scale above the column's cannot occur: it is the largest).
-    let steps: Vec<(i128, u128)> = (0..=scale)
-        .map(|k| {
-            let f = POWERS.get(k as usize).copied().unwrap_or(LIMIT);
-            (f, ((LIMIT - 1) / f) as u128)
-        })
-        .collect();
-    let mut fits = true;
-    for (m, s) in mantissas.iter_mut().zip(scales) {
-        let (f, largest) = steps
-            .get(scale.saturating_sub(u32::from(*s)) as usize)
-            .copied()
-            .unwrap_or((1, 0));
-        fits &= m.unsigned_abs() <= largest;
-        *m = m.wrapping_mul(f);
-    }
-    if !fits {
-        return None;
-    }
-    let array = Decimal128Array::new(ScalarBuffer::from(mantissas), nulls.cloned())
-        .with_precision_and_scale(38, i8::try_from(scale).ok()?)
-        .ok()?;
-    Some(Arc::new(array))
-}
-
-/// The five number columns (value, then the four limits), built on up to five threads.
+/// The five number columns (value, then the four limits) as `Decimal128(38, scale)`, each at
+/// its scale, as the exact path writes them.
 fn number_columns(
     mantissas: [Vec<i128>; 5],
-    scales: &[Vec<u8>; 5],
     top: [u32; 5],
-    threads: usize,
     nulls: Option<&NullBuffer>,
 ) -> Option<Vec<ArrayRef>> {
-    let jobs = mantissas.into_iter().zip(scales.iter()).zip(top);
-    if threads < 2 {
-        return jobs
-            .map(|((m, s), t)| decimal_column(m, s, t, nulls))
-            .collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .map(|((m, s), t)| scope.spawn(move || decimal_column(m, s, t, nulls)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    })
+    mantissas
+        .into_iter()
+        .zip(top)
+        .map(|(m, scale)| {
+            let array = Decimal128Array::new(ScalarBuffer::from(m), nulls.cloned())
+                .with_precision_and_scale(38, i8::try_from(scale).ok()?)
+                .ok()?;
+            Some(Arc::new(array) as ArrayRef)
+        })
+        .collect()
 }
 
-/// A text column of one of a few names per row, null for the rows in error.
+/// A text column of one of a few names per row, null for the rows in error: its offsets and
+/// bytes written directly, the validity only where a row lacks a name.
 fn label_column<L: Copy>(
     labels: &[L],
     nulls: Option<&NullBuffer>,
     text: impl Fn(L) -> Option<&'static str>,
 ) -> ArrayRef {
-    let mut builder = super::super::text_builder(labels.len(), 8);
+    let n = labels.len();
+    let mut offsets: Vec<i64> = Vec::with_capacity(n + 1);
+    let mut bytes: Vec<u8> = Vec::with_capacity(n.saturating_mul(8));
+    let mut valid: Vec<bool> = Vec::with_capacity(n);
+    offsets.push(0);
     for (i, label) in labels.iter().enumerate() {
-        if nulls.is_some_and(|b| b.is_null(i)) {
-            builder.append_null();
+        let name = if nulls.is_some_and(|b| b.is_null(i)) {
+            None
         } else {
-            builder.append_option(text(*label));
+            text(*label)
+        };
+        if let Some(name) = name {
+            bytes.extend_from_slice(name.as_bytes());
+        }
+        offsets.push(bytes.len() as i64);
+        valid.push(name.is_some());
+    }
+    let validity = valid.contains(&false).then(|| NullBuffer::from(valid));
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    match LargeStringArray::try_new(offsets, Buffer::from_vec(bytes), validity) {
+        Ok(array) => Arc::new(array),
+        // Not reached (the offsets rise from 0 to the bytes' length, and the names are text),
+        // but a builder gives the same column whatever happens.
+        Err(_) => {
+            let mut builder = super::super::text_builder(n, 8);
+            for (i, label) in labels.iter().enumerate() {
+                if nulls.is_some_and(|b| b.is_null(i)) {
+                    builder.append_null();
+                } else {
+                    builder.append_option(text(*label));
+                }
+            }
+            Arc::new(builder.finish())
         }
     }
-    Arc::new(builder.finish())
 }
 
 /// The valid units' numerators and denominators summed, as one unit (none if no unit is
@@ -579,7 +1127,7 @@ pub(super) fn intervals(
     let n = batch.num_rows();
     let threads = thread_count(options.threads, n);
     let columns = [&input.numerators, &input.denominators];
-    let rows = rows(n, threads, Method::Wilson, |i, _| {
+    let per_row = |i: usize| {
         if let Some(out) = input
             .unit(i, statistic)
             .and_then(|u| interval_row(kind, u, (multiplier, integer, mf)))
@@ -591,14 +1139,37 @@ pub(super) fn intervals(
             .map_err(|e| at_row(e, i))?;
         let limits = [a.lower, a.upper, b.lower, b.upper].map(parts);
         Ok(((parts(a.value), limits), a.method))
-    });
+    };
+    let rows = match (kind, input.arrays()) {
+        (Kind::Proportion, Some(arrays)) => {
+            let z = [ConfidenceLevel::P95.z(), ConfidenceLevel::P998.z()];
+            rows(
+                n,
+                threads,
+                Method::Wilson,
+                |w, range, scratch: &mut Scratch| {
+                    let lanes = &mut *scratch.0;
+                    lanes.load(arrays, w.start + range.start, range.len());
+                    lanes.estimates(multiplier, integer);
+                    simd::dispatch(
+                        #[inline(always)]
+                        || {
+                            wilson_block(lanes, mf, z);
+                            lanes.round();
+                        },
+                    );
+                    lanes.write(w, range, |_, _| Method::Wilson, per_row);
+                },
+            )
+        }
+        _ => each_row(n, threads, Method::Wilson, |i, _| per_row(i)),
+    };
     let Some(mut rows) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
     let mantissas = std::mem::take(&mut rows.mantissas);
-    let Some(numbers) = number_columns(mantissas, &rows.scales, rows.top, threads, nulls.as_ref())
-    else {
+    let Some(numbers) = number_columns(mantissas, rows.top, nulls.as_ref()) else {
         return Ok(None);
     };
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
@@ -645,7 +1216,7 @@ pub(super) fn funnel(
     let integer = Multiplier::new(model.multiplier);
     let threads = thread_count(options.threads, n);
     let columns = [&input.numerators, &input.denominators];
-    let rows = rows(n, threads, (Position::Within, None), |i, cache| {
+    let per_row = |i: usize, cache: &mut Cache| {
         if let Some(out) = input
             .unit(i, statistic)
             .and_then(|u| funnel_row(&model, centre, integer, u, cache))
@@ -657,7 +1228,45 @@ pub(super) fn funnel(
         let l = p.limits;
         let limits = [l.lower_95, l.upper_95, l.lower_998, l.upper_998].map(parts);
         Ok(((parts(p.value), limits), (p.position, p.level)))
-    });
+    };
+    // The kernel takes the proportion funnel's own formula, around a centre strictly between
+    // 0 and 1 and without overdispersion.
+    let kernel = statistic == Statistic::Proportion
+        && model.tau2.is_none()
+        && model.theta > 0.0
+        && model.theta < 1.0;
+    let rows = match input.arrays() {
+        Some(arrays) if kernel => {
+            let z = [ConfidenceLevel::P95.z(), ConfidenceLevel::P998.z()];
+            let (theta, mf) = (model.theta, model.m);
+            let placeholder = (Position::Within, None);
+            rows(
+                n,
+                threads,
+                placeholder,
+                |w, range, scratch: &mut Scratch| {
+                    let lanes = &mut *scratch.0;
+                    lanes.centre = Some(centre.0);
+                    lanes.load(arrays, w.start + range.start, range.len());
+                    lanes.estimates(model.multiplier, integer);
+                    simd::dispatch(
+                        #[inline(always)]
+                        || {
+                            funnel_block(lanes, (theta, mf), centre.1, z);
+                            lanes.round();
+                        },
+                    );
+                    for (slow, &sure) in lanes.slow.iter_mut().zip(&lanes.label_sure) {
+                        *slow |= !sure;
+                    }
+                    let label =
+                        |l: &Lanes, j: usize| label_code(l.label.get(j).copied().unwrap_or(0));
+                    lanes.write(w, range, label, |i| per_row(i, &mut Cache::new()));
+                },
+            )
+        }
+        _ => each_row(n, threads, (Position::Within, None), per_row),
+    };
     let Some(mut rows) = rows else {
         return Ok(None);
     };
@@ -667,22 +1276,23 @@ pub(super) fn funnel(
     };
     // A valid row's numerator and denominator are whole numbers: scale 0.
     let whole = |a: &PrimitiveArray<Int64Type>| -> Option<ArrayRef> {
-        let values: Vec<i128> = (0..n)
-            .map(|i| {
-                if a.is_valid(i) {
-                    i128::from(a.value(i))
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let values: Vec<i128> = match a.nulls() {
+            // Every cell its value: one loop that vectorises.
+            None => a.values().iter().map(|&v| i128::from(v)).collect(),
+            Some(valid) => a
+                .values()
+                .iter()
+                .zip(valid.iter())
+                .map(|(&v, ok)| if ok { i128::from(v) } else { 0 })
+                .collect(),
+        };
         let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
             .with_precision_and_scale(38, 0)
             .ok()?;
         Some(Arc::new(array) as ArrayRef)
     };
     let mantissas = std::mem::take(&mut rows.mantissas);
-    let numbers = number_columns(mantissas, &rows.scales, rows.top, threads, nulls.as_ref());
+    let numbers = number_columns(mantissas, rows.top, nulls.as_ref());
     let (Some(x_column), Some(n_column), Some(numbers)) = (whole(xs), whole(ns), numbers) else {
         return Ok(None);
     };

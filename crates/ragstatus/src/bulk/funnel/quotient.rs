@@ -42,6 +42,8 @@ pub(super) struct Multiplier {
     /// How many of `value`'s trailing digits are zeros: dropping up to that many digits of a
     /// product is a smaller multiplication, not a division.
     zeros: u32,
+    /// `value / 10ᵏ` for k up to `zeros` (at most 9 below 2³²): no 128-bit division per row.
+    reduced: [u64; 10],
 }
 
 impl Multiplier {
@@ -60,9 +62,18 @@ impl Multiplier {
             .take_while(|p| value % p.unsigned_abs() == 0)
             .count()
             .saturating_sub(1);
+        let reduced = std::array::from_fn(|k| {
+            let t = ten(k as u32).unwrap_or(u128::MAX);
+            if k <= zeros {
+                u64::try_from(value / t).unwrap_or(0)
+            } else {
+                0
+            }
+        });
         Some(Multiplier {
             value,
             zeros: u32::try_from(zeros).ok()?,
+            reduced,
         })
     }
 }
@@ -72,6 +83,13 @@ impl Multiplier {
 #[inline]
 pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
     let (q, s) = quotient(x, n)?;
+    times(q, s, m)
+}
+
+/// The quotient `q × 10^-s` (as [`quotient`] gives it) × `m`, as rust_decimal's product gives
+/// it; `None` where this module does not reproduce it.
+#[inline]
+pub(super) fn times(q: u128, s: u32, m: Multiplier) -> Option<(u128, u32)> {
     if q == 0 {
         return Some((0, 0));
     }
@@ -103,10 +121,13 @@ pub(super) fn scaled(x: u64, n: u64, m: Multiplier) -> Option<(u128, u32)> {
 /// `p = q × m` without its last `k` digits, and the digits dropped.
 #[inline]
 fn drop_digits(q: u128, m: Multiplier, p: u128, k: u32) -> (u128, u128) {
-    let t = ten(k).unwrap_or(u128::MAX);
     if k <= m.zeros {
-        (q * (m.value / t), 0)
+        (
+            q * u128::from(m.reduced.get(k as usize).copied().unwrap_or(0)),
+            0,
+        )
     } else {
+        let t = ten(k).unwrap_or(u128::MAX);
         (p / t, p % t)
     }
 }
@@ -141,23 +162,14 @@ pub(crate) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
 /// second's remainder and the last digit are.
 #[inline]
 fn long_division(x: u64, n: u64) -> (u128, u32) {
-    const GROUP: u128 = 100_000_000_000_000;
+    const GROUP: u64 = 100_000_000_000_000;
     // `n` and every remainder are at most 2⁵³, exact in f64.
     let inverse = GROUP as f64 / n as f64;
-    let n = u128::from(n);
-    let step = |r: u128| -> (u128, u128) {
-        let t = r * GROUP;
-        let guess = (r as i64 as f64 * inverse) as i64 as u128;
-        let rest = t.wrapping_sub(guess.wrapping_mul(n)) as i128;
-        if rest < 0 {
-            (guess.wrapping_sub(1), (rest + n as i128) as u128)
-        } else if rest >= n as i128 {
-            (guess + 1, rest as u128 - n)
-        } else {
-            (guess, rest as u128)
-        }
+    let step = |r: u64| -> (u128, u64) {
+        let (q, rest) = group(r, n, inverse);
+        (u128::from(q), rest)
     };
-    let (high, r) = step(u128::from(x));
+    let (high, r) = step(x);
     if r == 0 {
         return match exact_tenth(high, 5) {
             Some(q) => (q, 9),
@@ -165,7 +177,7 @@ fn long_division(x: u64, n: u64) -> (u128, u32) {
         };
     }
     let (low, r) = step(r);
-    let q = high * GROUP + low;
+    let q = high * u128::from(GROUP) + low;
     if r == 0 {
         if let Some(q) = exact_tenth(q, 8).and_then(|q| exact_tenth(q, 2)) {
             return (q, 18);
@@ -178,6 +190,43 @@ fn long_division(x: u64, n: u64) -> (u128, u32) {
     let twice = 2 * r;
     let up = twice > n || (twice == n && q & 1 == 1);
     (q + u128::from(up), MAX_SCALE)
+}
+
+/// `x / n` for `0 < x < n ≤ 2⁵³` from the two groups of 14 digits of [`long_division`] and its
+/// last remainder, when neither remainder is zero (the usual case, where rust_decimal's division
+/// runs to scale 28): the block kernels compute the groups for many rows at once.
+#[inline]
+pub(super) fn from_groups(high: u64, low: u64, rest: u64, n: u64) -> (u128, u32) {
+    let q = u128::from(high) * 100_000_000_000_000 + u128::from(low);
+    let twice = 2 * rest;
+    let up = twice > n || (twice == n && q & 1 == 1);
+    unscale(q + u128::from(up), MAX_SCALE)
+}
+
+/// One group of [`long_division`]: `r × 10¹⁴ / n` and its remainder, for `r < n ≤ 2⁵³`, with
+/// `inverse` = 10¹⁴ / n as a float. Branch-free, for the block kernels' loops.
+#[inline(always)]
+pub(super) fn group(r: u64, n: u64, inverse: f64) -> (u64, u64) {
+    const GROUP: u64 = 100_000_000_000_000;
+    let guess = (r as f64 * inverse) as u64;
+    // The guess is within one of the true quotient, so the remainder r × 10¹⁴ − guess × n lies
+    // between −n and 2n (below 2⁵⁵ in magnitude): the low 64 bits of the products give it
+    // exactly, with no 128-bit multiplication.
+    let rest = r.wrapping_mul(GROUP).wrapping_sub(guess.wrapping_mul(n)) as i64;
+    let n = n as i64;
+    let low = rest < 0;
+    let high = rest >= n;
+    let q = guess
+        .wrapping_sub(u64::from(low))
+        .wrapping_add(u64::from(high));
+    let rest = if low {
+        rest + n
+    } else if high {
+        rest - n
+    } else {
+        rest
+    };
+    (q, rest as u64)
 }
 
 /// rust_decimal's `unscale`: steps of 8 digits while the low 32 bits are zero, then at most one
@@ -378,6 +427,27 @@ mod tests {
             if let Some(fast) = scaled(x, n, Multiplier::new(m).unwrap()) {
                 prop_assert_eq!(fast, decimal(x, n, m), "{} / {} × {}", x, n, m);
             }
+        }
+
+        #[test]
+        fn the_grouped_quotient_is_the_long_division(
+            (x, n) in unit(), k in 0usize..5,
+        ) {
+            // The block kernels' form: both groups first, the rest per row where neither
+            // remainder is zero (where one is, they take `scaled` instead).
+            if x == 0 || x >= n {
+                return Ok(());
+            }
+            let inverse = 1e14 / n as f64;
+            let (high, first) = group(x, n, inverse);
+            let (low, rest) = group(first, n, inverse);
+            if first == 0 || rest == 0 {
+                return Ok(());
+            }
+            let (q, s) = from_groups(high, low, rest, n);
+            prop_assert_eq!((q, s), quotient(x, n).unwrap());
+            let m = Multiplier::new(Decimal::from(MULTIPLIERS[k])).unwrap();
+            prop_assert_eq!(times(q, s, m), scaled(x, n, m));
         }
 
     }
