@@ -442,6 +442,162 @@ fn decide(
     }
 }
 
+/// [`decide_step`] written with AVX-512 operations, eight rows a vector. The compiler's
+/// vectorisation of the plain loop kept each comparison as a mask register and packed the masks
+/// into bytes through general registers and the stack, which cost more than the arithmetic;
+/// here each row's code is built in a 64-bit lane (a masked add per breakpoint reached, two
+/// blends for the rows not decided) and eight lanes are narrowed to eight bytes by one
+/// `vpmovqb`. The arithmetic and the tests are those of [`decide_step`], operation for
+/// operation (no fused multiply-add), so the codes are the same; the rows after the last whole
+/// vector go through [`decide_step`].
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn decide_step_avx512<const LEVELS: usize, const HIGHER: bool>(
+    simd: pulp::x86::V4,
+    out: &mut [u8],
+    rows: &[f64],
+    p: f64,
+    points: [f64; 3],
+    missing: u8,
+) -> bool {
+    use pulp::bytemuck::cast;
+    let step = Avx512Step {
+        simd,
+        scale: simd.splat_f64x8(p),
+        round: simd.splat_f64x8(ROUND),
+        limit: simd.splat_f64x8(VECTOR_LIMIT),
+        bars: points.map(|q| simd.splat_f64x8(q)),
+        missing: simd.splat_u64x8(u64::from(missing)),
+    };
+    // SLOW is the largest code, so a row was left undecided exactly when the largest code
+    // written is SLOW: one max per vector instead of a mask kept across the loop.
+    let mut largest = simd.splat_u64x8(0);
+    let mut codes = |x: &[f64; 8]| step.codes::<LEVELS, HIGHER>(x, &mut largest);
+    // Four vectors' bytes stored at once: `vpmovqb` straight to memory is slow on AMD's Zen 4,
+    // so the narrowed vectors are put together in registers first.
+    let (groups, rest) = pulp::as_arrays::<32, f64>(rows);
+    let (group_slots, rest_out) = pulp::as_arrays_mut::<32, u8>(out);
+    for (slot, group) in group_slots.iter_mut().zip(groups) {
+        let (vectors, _) = pulp::as_arrays::<8, f64>(group);
+        let mut four = [0u64; 4];
+        for (lane, x) in four.iter_mut().zip(vectors) {
+            *lane = codes(x);
+        }
+        *slot = cast(four);
+    }
+    let (vectors, rest) = pulp::as_arrays::<8, f64>(rest);
+    let (slots, rest_out) = pulp::as_arrays_mut::<8, u8>(rest_out);
+    for (slot, x) in slots.iter_mut().zip(vectors) {
+        *slot = codes(x).to_le_bytes();
+    }
+    let largest: [u64; 8] = cast(largest);
+    let all = largest.iter().all(|&c| c != u64::from(SLOW));
+    decide_step::<LEVELS, HIGHER>(rest_out, rest, p, points, missing) & all
+}
+
+/// What [`decide_step_avx512`] compares each vector with.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Avx512Step {
+    simd: pulp::x86::V4,
+    scale: pulp::f64x8,
+    round: pulp::f64x8,
+    limit: pulp::f64x8,
+    bars: [pulp::f64x8; 3],
+    missing: pulp::u64x8,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Avx512Step {
+    /// The codes of eight rows, in the low eight bytes; `largest` keeps the largest code seen.
+    #[inline(always)]
+    fn codes<const LEVELS: usize, const HIGHER: bool>(
+        &self,
+        x: &[f64; 8],
+        largest: &mut pulp::u64x8,
+    ) -> u64 {
+        let simd = self.simd;
+        let x: pulp::f64x8 = pulp::bytemuck::cast(*x);
+        let r = simd.mul_f64x8(x, self.scale);
+        let m = simd.sub_f64x8(simd.add_f64x8(r, self.round), self.round);
+        let exact = simd.cmp_lt_f64x8(simd.abs_f64x8(r), self.limit)
+            & simd.cmp_eq_f64x8(simd.div_f64x8(m, self.scale), x);
+        let one = simd.splat_u64x8(1);
+        let mut level = simd.splat_u64x8(0);
+        for &bar in self.bars.iter().take(LEVELS) {
+            let reached = if HIGHER {
+                simd.cmp_ge_f64x8(m, bar)
+            } else {
+                simd.cmp_le_f64x8(m, bar)
+            };
+            level = simd.select_u64x8(reached, simd.wrapping_add_u64x8(level, one), level);
+        }
+        let slow = simd.splat_u64x8(u64::from(SLOW));
+        let undecided = simd.select_u64x8(simd.is_nan_f64x8(x), self.missing, slow);
+        let code = simd.select_u64x8(exact, level, undecided);
+        *largest = simd.max_u64x8(*largest, code);
+        let bytes: [u64; 2] = pulp::bytemuck::cast(simd.convert_u64x8_to_u8x16(code));
+        bytes[0]
+    }
+}
+
+/// [`decide`] on AVX-512: [`decide_step_avx512`] for the polarity and the number of
+/// breakpoints.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn decide_avx512(
+    simd: pulp::x86::V4,
+    (higher, blue): (bool, bool),
+    out: &mut [u8],
+    rows: &[f64],
+    p: f64,
+    points: [f64; 3],
+    missing: u8,
+) -> bool {
+    match (higher, blue) {
+        (true, true) => decide_step_avx512::<3, true>(simd, out, rows, p, points, missing),
+        (true, false) => decide_step_avx512::<2, true>(simd, out, rows, p, points, missing),
+        (false, true) => decide_step_avx512::<3, false>(simd, out, rows, p, points, missing),
+        (false, false) => decide_step_avx512::<2, false>(simd, out, rows, p, points, missing),
+    }
+}
+
+/// One block of the pass: `decide` on each step of [`fast_rows`]'s block, reading the next step
+/// ahead. Returns whether every row was decided, and what the reads ahead saw (to be kept, so
+/// that they are not optimised away).
+#[inline(always)]
+fn block_pass(
+    out: &mut [u8],
+    block: &[f64],
+    rows: &[f64],
+    first: usize,
+    mut decide: impl FnMut(&mut [u8], &[f64]) -> bool,
+) -> (bool, u64) {
+    let mut all = true;
+    let mut touched = 0u64;
+    for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
+        // Read one value per cache line of the next step before deciding this one: the loads
+        // are independent, so they overlap, and the next step finds its rows in cache (the
+        // hardware prefetcher alone left this loop waiting on memory at 10 million rows, over
+        // twice as slow as at 1 million).
+        let next = first + (s + 1) * STEP;
+        for v in rows
+            .get(next..)
+            .unwrap_or_default()
+            .iter()
+            .take(STEP)
+            .step_by(8)
+        {
+            touched |= v.to_bits();
+        }
+        all &= decide(out, step);
+    }
+    (all, touched)
+}
+
+/// The rows [`fast_rows`] decides at once, reading the next step ahead.
+const STEP: usize = 256;
+
 /// Rates rows by the breakpoints, in blocks: [`decide`] settles every row whose float is
 /// provably a decimal with the declared places, and the rows it marks (more places than
 /// declared, infinities, very large values) are rated alone.
@@ -452,7 +608,6 @@ fn fast_rows(
     bp: &Breakpoints,
 ) -> std::result::Result<(), RowError> {
     const BLOCK: usize = 4096;
-    const STEP: usize = 256;
     let Actuals::Floats { values, nulls, .. } = batch.actuals else {
         return rows(batch, start, out);
     };
@@ -476,31 +631,42 @@ fn fast_rows(
         .enumerate()
     {
         let first = b * BLOCK;
-        let (mut all, touched) = simd::dispatch(
-            #[inline(always)]
-            || {
-                let mut all = true;
-                let mut touched = 0u64;
-                for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
-                    // Read one value per cache line of the next step before deciding this one:
-                    // the loads are independent, so they overlap, and the next step finds its
-                    // rows in cache (the hardware prefetcher alone left this loop waiting on
-                    // memory at 10 million rows, over twice as slow as at 1 million).
-                    let next = first + (s + 1) * STEP;
-                    for v in rows_here
-                        .get(next..)
-                        .unwrap_or_default()
-                        .iter()
-                        .take(STEP)
-                        .step_by(8)
-                    {
-                        touched |= v.to_bits();
-                    }
-                    all &= decide((higher, blue), out, step, p, points, missing);
-                }
-                (all, touched)
-            },
-        );
+        let kernel = (higher, blue);
+        #[cfg(target_arch = "x86_64")]
+        let by_hand = simd::avx512().map(|v4| {
+            pulp::Simd::vectorize(
+                v4,
+                #[inline(always)]
+                || {
+                    block_pass(
+                        out,
+                        block,
+                        rows_here,
+                        first,
+                        #[inline(always)]
+                        |o, s| decide_avx512(v4, kernel, o, s, p, points, missing),
+                    )
+                },
+            )
+        });
+        #[cfg(not(target_arch = "x86_64"))]
+        let by_hand = None;
+        let (mut all, touched) = match by_hand {
+            Some(done) => done,
+            None => simd::dispatch(
+                #[inline(always)]
+                || {
+                    block_pass(
+                        out,
+                        block,
+                        rows_here,
+                        first,
+                        #[inline(always)]
+                        |o, s| decide(kernel, o, s, p, points, missing),
+                    )
+                },
+            ),
+        };
         std::hint::black_box(touched);
         let first = start + first;
         let lo = nulls.partition_point(|&i| i < first);

@@ -157,13 +157,28 @@ pub fn with_level<R>(level: Level, body: impl FnOnce() -> R) -> R {
     body()
 }
 
+/// The level bulk calls on this thread run at: [`with_level`]'s, or else [`level`].
+fn current() -> Level {
+    OVERRIDE.with(std::cell::Cell::get).unwrap_or_else(level)
+}
+
 /// Runs `op` at the process's [`level`], or at the level [`with_level`] set on this thread.
 #[inline(always)]
 pub fn dispatch<R>(op: impl FnOnce() -> R) -> R {
-    OVERRIDE
-        .with(std::cell::Cell::get)
-        .unwrap_or_else(level)
-        .run(op)
+    current().run(op)
+}
+
+/// pulp's AVX-512 token, when bulk calls on this thread run at [`Level::Avx512`]: for the
+/// kernels written with AVX-512 operations by hand, where the compiler's own vectorisation of
+/// the plain loop is slow. Run them inside `pulp::Simd::vectorize` on the token, so that the
+/// operations are inlined at that level.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx512() -> Option<pulp::x86::V4> {
+    if current() >= Level::Avx512 {
+        pulp::x86::V4::try_new()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
