@@ -181,6 +181,17 @@ pub(crate) fn avx512() -> Option<pulp::x86::V4> {
     }
 }
 
+/// pulp's AVX2 token, when bulk calls on this thread run at [`Level::Avx2`] or above; as
+/// [`avx512`], which a kernel written for both levels tries first.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2() -> Option<pulp::x86::V3> {
+    if current() >= Level::Avx2 {
+        pulp::x86::V3::try_new()
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
