@@ -6,7 +6,10 @@
 //! The kernels are therefore written once as plain loops that the compiler vectorises, and
 //! [`dispatch`] runs them compiled for the best level this CPU offers, chosen at run time
 //! through the `pulp` crate (which wraps the `target_feature` machinery in a safe API, so this
-//! crate still forbids `unsafe`). Every level computes the same integers and the same
+//! crate still forbids `unsafe`). Where the compiler's vectorisation is slow (`rate_array`'s
+//! breakpoint pass, whose comparison masks it packed into bytes through the stack), the AVX-512
+//! and AVX2 levels have a kernel written with pulp's safe vector operations, and the plain loop
+//! stays for the baseline. Every level computes the same integers and the same
 //! correctly rounded float operations, so the codes are identical whatever the level (the
 //! columnar property tests run each kernel under every level the machine has and compare).
 //!
