@@ -1,13 +1,14 @@
 //! Properties of the fixed-point columnar path and the exact float converter:
 //! `rate_scaled` == `rate_status` row by row (codes and errors), threads change nothing,
 //! `scale_f64` == the float's shortest decimal text, and `direction_codes` == `compare`; and
-//! the bulk kernels give the same codes at every SIMD level the machine has (`simd`).
+//! the bulk kernels give the same codes at every SIMD level the machine has (`simd`), among them
+//! `rate_array`'s breakpoint pass on float edge values (`breakpoint_pass_at_every_level`).
 
 use proptest::prelude::*;
 use ragstatus::columnar::simd::{self, Level};
 use ragstatus::columnar::{
-    FloatIssue, ScaledBatch, direction_codes, rate_scaled, rate_scaled_parallel, scale_f64,
-    scale_f64_into,
+    Actuals, Column, FloatIssue, RuleBatch, ScaledBatch, direction_codes, float_decimal,
+    rate_rule_batch, rate_scaled, rate_scaled_parallel, scale_f64, scale_f64_into,
 };
 use ragstatus::direction::{StableBand, compare};
 use ragstatus::value::decimal_from_f64;
@@ -338,5 +339,162 @@ proptest! {
             .collect();
         let got = direction_codes(pol, &actuals, &comparisons, range, band).map_err(|e| e.to_string());
         prop_assert_eq!(got, expected);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `rate_array`'s breakpoint pass: `rate_rule_batch` on floats with declared decimals, one target.
+
+/// The float next to `x` towards +∞ (`up`) or −∞, for finite `x`.
+fn ulp_step(x: f64, up: bool) -> f64 {
+    if x == 0.0 {
+        let tiny = f64::from_bits(1);
+        return if up { tiny } else { -tiny };
+    }
+    let bits = x.to_bits();
+    let away = (x > 0.0) == up;
+    f64::from_bits(if away { bits + 1 } else { bits - 1 })
+}
+
+/// The float of a decimal, as parsing its text gives it.
+fn float_of(v: Decimal) -> f64 {
+    v.to_string().parse().unwrap()
+}
+
+/// The floats where the pass's answer changes or where it must hand a row on: each band edge
+/// the rule can have (the target, the target ± the tolerance read as a width or as a
+/// percentage, a floor, the stretch target) with `d` places, one unit and one ulp either side,
+/// and half a unit either side (more decimals than declared); then negative zero, NaN, values
+/// about 2^50 and 2^51 units (beyond which the pass does not decide), and subnormals.
+fn edge_values(
+    target: Decimal,
+    tolerance: Tolerance,
+    stretch: Option<Decimal>,
+    d: u32,
+) -> Vec<f64> {
+    let unit = Decimal::new(1, d);
+    let half = Decimal::new(5, d + 1);
+    let mut edges = vec![target];
+    match tolerance {
+        Tolerance::None => {}
+        Tolerance::Absolute(w) => edges.extend([target - w, target + w]),
+        Tolerance::Relative(r) => {
+            let w = target.abs() * r / Decimal::ONE_HUNDRED;
+            edges.extend([target - w, target + w]);
+        }
+        Tolerance::Floor(f) => edges.push(f),
+    }
+    edges.extend(stretch);
+    let mut values = Vec::new();
+    for edge in edges {
+        let edge = edge.round_dp(d);
+        for v in [edge - unit, edge, edge + unit, edge - half, edge + half] {
+            let x = float_of(v);
+            values.extend([x, ulp_step(x, true), ulp_step(x, false)]);
+        }
+    }
+    let p = 10f64.powi(d as i32);
+    for units in [2f64.powi(50), 2f64.powi(51)] {
+        for off in [-2.0, -1.0, 0.0, 1.0, 2.0] {
+            values.extend([(units + off) / p, -(units + off) / p]);
+        }
+    }
+    values.extend([0.0, -0.0, f64::NAN, 5e-324, -5e-324, 1e-300]);
+    values
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The pass gives the codes of `rate_status` row by row (on the float's shortest decimal
+    /// text) at every level, and the same codes as at the baseline level. Lengths from 512 rows
+    /// (where the pass starts) past one block of 4096, so that vectors, groups of vectors and
+    /// the rows after them all meet edge values.
+    #[test]
+    fn breakpoint_pass_at_every_level(
+        target in prop_oneof![
+            7 => (-5_000i64..=5_000, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
+            // About 2^50 units at 0..=2 places: edges where the pass stops deciding.
+            1 => (-40i64..=40, 0u32..=2, any::<bool>())
+                .prop_map(|(k, s, neg)| Decimal::new(((1i64 << 50) + k) * if neg { -1 } else { 1 }, s)),
+        ],
+        tolerance in prop_oneof![
+            Just(Tolerance::None),
+            (0i64..=500, 0u32..=2).prop_map(|(m, s)| Tolerance::Absolute(Decimal::new(m, s))),
+            (0i64..=50, 0u32..=1).prop_map(|(m, s)| Tolerance::Relative(Decimal::new(m, s))),
+            // A floor this far below the target (above it for lower-is-better).
+            (0i64..=6_000, 0u32..=1).prop_map(|(m, s)| Tolerance::Floor(Decimal::new(m, s))),
+        ],
+        // A stretch target this far beyond the target.
+        stretch in proptest::option::of((0i64..=6_000, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s))),
+        higher in any::<bool>(),
+        blue in any::<bool>(),
+        d in 0u32..=4,
+        picks in proptest::collection::vec((any::<proptest::sample::Index>(), -60_000i64..=60_000, 0u8..4), 512..4_700),
+        infinity in prop_oneof![
+            7 => Just(None),
+            1 => (any::<proptest::sample::Index>(), any::<bool>()).prop_map(Some),
+        ],
+        nulls in proptest::collection::vec(any::<proptest::sample::Index>(), 0..4),
+    ) {
+        let polarity = if higher { Polarity::Higher } else { Polarity::Lower };
+        let beyond = |by: Decimal| if higher { target + by } else { target - by };
+        let tolerance = match tolerance {
+            Tolerance::Floor(by) => Tolerance::Floor(beyond(-by)),
+            other => other,
+        };
+        let stretch = stretch.map(beyond);
+        let rule = Rule::new(polarity, tolerance).with_blue(blue);
+        let edges = edge_values(target, tolerance, stretch, d);
+        // Half the rows on an edge, the rest decimals with the declared places around them.
+        let mut values: Vec<f64> = picks
+            .iter()
+            .map(|(i, m, how)| match how {
+                0 | 1 => *i.get(&edges),
+                _ => float_of(Decimal::new(*m, d)),
+            })
+            .collect();
+        if let Some((i, positive)) = infinity {
+            let row = i.index(values.len());
+            values[row] = if positive { f64::INFINITY } else { f64::NEG_INFINITY };
+        }
+        let mut nulls: Vec<usize> = nulls.iter().map(|i| i.index(values.len())).collect();
+        nulls.sort_unstable();
+        nulls.dedup();
+        let t = Some(Target::Value(target));
+        let want: Result<Vec<u8>, String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let at = |e: ragstatus::Error| e.with_field(format!("row[{i}]")).to_string();
+                let actual = if nulls.binary_search(&i).is_ok() {
+                    None
+                } else {
+                    float_decimal(x, Some(d)).map_err(at)?
+                };
+                rate_status(actual, t.as_ref(), stretch, &rule).map(|s| s.code()).map_err(at)
+            })
+            .collect();
+        let batch = RuleBatch {
+            actuals: Actuals::Floats { values: &values, nulls: &nulls, decimals: Some(d) },
+            targets: Column::Shared(t),
+            stretches: Column::Shared(stretch),
+            rule: &rule,
+        };
+        let run = |level: Level| {
+            simd::with_level(level, || rate_rule_batch(&batch, 1)).map_err(|e| e.to_string())
+        };
+        let baseline = run(Level::Baseline);
+        for level in Level::available() {
+            let got = run(level);
+            prop_assert_eq!(&got, &baseline, "at {} against baseline", level);
+            match (&got, &want) {
+                (Ok(got), Ok(want)) => prop_assert_eq!(got, want, "at {}", level),
+                // An infinity: an error naming a row, as row by row (which row may differ when
+                // the batch is read before it is rated).
+                (Err(err), Err(_)) => prop_assert!(err.contains("row["), "at {}: {}", level, err),
+                _ => prop_assert!(false, "at {}: got {:?}, expected {:?}", level, got, want),
+            }
+        }
     }
 }

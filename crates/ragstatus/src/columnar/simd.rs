@@ -6,7 +6,10 @@
 //! The kernels are therefore written once as plain loops that the compiler vectorises, and
 //! [`dispatch`] runs them compiled for the best level this CPU offers, chosen at run time
 //! through the `pulp` crate (which wraps the `target_feature` machinery in a safe API, so this
-//! crate still forbids `unsafe`). Every level computes the same integers and the same
+//! crate still forbids `unsafe`). Where the compiler's vectorisation is slow (`rate_array`'s
+//! breakpoint pass, whose comparison masks it packed into bytes through the stack), the AVX-512
+//! and AVX2 levels have a kernel written with pulp's safe vector operations, and the plain loop
+//! stays for the baseline. Every level computes the same integers and the same
 //! correctly rounded float operations, so the codes are identical whatever the level (the
 //! columnar property tests run each kernel under every level the machine has and compare).
 //!
@@ -157,13 +160,39 @@ pub fn with_level<R>(level: Level, body: impl FnOnce() -> R) -> R {
     body()
 }
 
+/// The level bulk calls on this thread run at: [`with_level`]'s, or else [`level`].
+fn current() -> Level {
+    OVERRIDE.with(std::cell::Cell::get).unwrap_or_else(level)
+}
+
 /// Runs `op` at the process's [`level`], or at the level [`with_level`] set on this thread.
 #[inline(always)]
 pub fn dispatch<R>(op: impl FnOnce() -> R) -> R {
-    OVERRIDE
-        .with(std::cell::Cell::get)
-        .unwrap_or_else(level)
-        .run(op)
+    current().run(op)
+}
+
+/// pulp's AVX-512 token, when bulk calls on this thread run at [`Level::Avx512`]: for the
+/// kernels written with AVX-512 operations by hand, where the compiler's own vectorisation of
+/// the plain loop is slow. Run them inside `pulp::Simd::vectorize` on the token, so that the
+/// operations are inlined at that level.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx512() -> Option<pulp::x86::V4> {
+    if current() >= Level::Avx512 {
+        pulp::x86::V4::try_new()
+    } else {
+        None
+    }
+}
+
+/// pulp's AVX2 token, when bulk calls on this thread run at [`Level::Avx2`] or above; as
+/// [`avx512`], which a kernel written for both levels tries first.
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx2() -> Option<pulp::x86::V3> {
+    if current() >= Level::Avx2 {
+        pulp::x86::V3::try_new()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
