@@ -273,6 +273,9 @@ pub(crate) struct Resolutions<'a> {
     indicator: &'a Indicator,
     series: SortedSeries<'a>,
     cells: &'a [Cell<Option<Resolved>>],
+    /// The multiplier of whole-number fractions resolved by integer arithmetic, when the
+    /// indicator's aggregation takes a period's single observation as it is.
+    whole: Option<u128>,
 }
 
 impl<'a> Resolutions<'a> {
@@ -285,10 +288,17 @@ impl<'a> Resolutions<'a> {
     ) -> Resolutions<'a> {
         cells.clear();
         cells.resize(series.pairs.len(), Cell::new(None));
+        let whole = match indicator.aggregation {
+            Aggregation::Last | Aggregation::Ratio => {
+                crate::frame::fraction::whole_multiplier(indicator.effective_multiplier())
+            }
+            _ => None,
+        };
         Resolutions {
             indicator,
             series,
             cells,
+            whole,
         }
     }
 
@@ -311,6 +321,19 @@ impl<'a> Resolutions<'a> {
             return Some(Ok(r));
         }
         let (_, o) = self.series.pairs.get(at)?;
+        if let (
+            Some(m),
+            Observation::Fraction {
+                numerator,
+                denominator,
+            },
+        ) = (self.whole, o)
+            && let Some(v) = crate::frame::fraction::fraction(*numerator, *denominator, m)
+        {
+            let r = Resolved::Value(v);
+            cell.set(Some(r));
+            return Some(Ok(r));
+        }
         let r = indicator
             .aggregation
             .aggregate(std::slice::from_ref(o), indicator.effective_multiplier());
