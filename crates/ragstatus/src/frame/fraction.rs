@@ -88,10 +88,10 @@ pub(crate) fn fraction(
     let error = g
         .wrapping_mul(u128::from(d))
         .wrapping_sub(u128::from(r).wrapping_mul(ten(s)?)) as i128;
-    let digits = if whole_part == 0 {
-        0
-    } else {
-        whole_part.ilog10() + 1
+    let digits = match u64::try_from(whole_part) {
+        Ok(0) => 0,
+        Ok(w) => w.ilog10() + 1,
+        Err(_) => whole_part.ilog10() + 1,
     };
     // The most places whose truncated quotient fits 96 bits: 29 digits in all when they do,
     // else 28.
@@ -115,11 +115,13 @@ pub(crate) fn fraction(
     if mantissa >= MANTISSA {
         return None;
     }
-    Some(
-        Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, places)
-            .ok()?
-            .normalize(),
-    )
+    let value = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, places).ok()?;
+    // An odd mantissa has no trailing zero to strip.
+    Some(if mantissa & 1 == 1 {
+        value
+    } else {
+        value.normalize()
+    })
 }
 
 /// `⌊(whole + r / d) × 10ᵏ⌋` for `k = places`, with what `g28` holds beyond it (in units of

@@ -49,8 +49,14 @@ struct Decimals {
     pending: usize,
     largest: u32,
     smallest: u32,
-    biggest: u128,
+    /// The largest mantissa at each scale: whether every value fits the column's scale,
+    /// exactly, without a pass over the rows (a column mixing whole numbers and long
+    /// quotients is the usual frame, not a rare one).
+    biggest: [u128; BIGGEST],
 }
+
+/// A decimal's scales: 0 … 28.
+const BIGGEST: usize = 29;
 
 impl Decimals {
     fn with_capacity(rows: usize) -> Decimals {
@@ -61,7 +67,7 @@ impl Decimals {
             pending: 0,
             largest: 0,
             smallest: u32::MAX,
-            biggest: 0,
+            biggest: [0; BIGGEST],
         }
     }
 
@@ -81,7 +87,10 @@ impl Decimals {
                 self.valid.append(true);
                 self.largest = self.largest.max(s);
                 self.smallest = self.smallest.min(s);
-                self.biggest = self.biggest.max(m.unsigned_abs());
+                // (A decimal's scale is at most 28; a larger one is checked as 28, more strictly.)
+                if let Some(b) = self.biggest.get_mut((s as usize).min(BIGGEST - 1)) {
+                    *b = (*b).max(m.unsigned_abs());
+                }
             }
             None if self.valid.is_empty() => self.pending += 1,
             None => {
@@ -104,14 +113,12 @@ impl Decimals {
         }
     }
 
-    /// Whether every value fits `decimal128(38, scale)`, from the column's largest mantissa
-    /// and smallest scale (no row by row check in the usual case).
+    /// Whether every value fits `decimal128(38, scale)`, from the largest mantissa at each
+    /// scale (no row by row check unless a value does not fit).
     fn all_fit(&self, scale: u32) -> bool {
-        if self.smallest == u32::MAX {
-            return true;
-        }
-        let biggest = i128::try_from(self.biggest).unwrap_or(i128::MAX);
-        scaled(biggest, self.smallest, scale).is_some()
+        (0u32..).zip(&self.biggest).all(|(s, b)| {
+            *b == 0 || scaled(i128::try_from(*b).unwrap_or(i128::MAX), s, scale).is_some()
+        })
     }
 
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
@@ -702,3 +709,31 @@ pub(super) fn concat(schema: SchemaRef, batches: Vec<RecordBatch>) -> Result<Rec
 }
 
 const STATUS_COLUMNS: [&str; 2] = ["status", "computed_status"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_beside_long_quotients_all_fit_without_a_pass_over_the_rows() {
+        // 99 at scale 0 and a 28-digit quotient at scale 26: both fit decimal128(38, 26), though
+        // the largest mantissa at the smallest scale would not.
+        let mut column = Decimals::with_capacity(4);
+        column.push(Some(Decimal::from(99)));
+        column.push(None);
+        column.push(Some(Decimal::from_i128_with_scale(
+            9_155_555_555_555_555_555_555_556,
+            26,
+        )));
+        assert!(column.all_fit(26));
+        assert_eq!(column.misfit(0, 26), None);
+        assert_eq!(column.misfit(2, 26), None);
+        // A whole number of 13 digits does not fit at scale 26: found by its own scale's entry.
+        column.push(Some(Decimal::from(1_000_000_000_000i64)));
+        assert!(!column.all_fit(26));
+        assert_eq!(
+            column.misfit(3, 26),
+            Some(Decimal::from(1_000_000_000_000i64))
+        );
+    }
+}
