@@ -34,6 +34,19 @@ const MAX_SCALE: u32 = 28;
 /// The largest denominator the integer quotient takes.
 const LARGEST: u64 = 1 << 53;
 
+/// ⌊2⁹⁶ / 10ᵏ⌋ for k = 0 … 28: the largest whole part whose k-place quotients may fit 96 bits.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
+const FITS: [u128; 29] = {
+    let mut out = [0u128; 29];
+    let mut k = 0;
+    while k < out.len() {
+        out[k] = MANTISSA / 10u128.pow(k as u32);
+        k += 1;
+    }
+    out
+};
+
 /// 10ᵏ for k = 0 … 38.
 #[inline]
 fn ten(k: u32) -> Option<u128> {
@@ -96,6 +109,12 @@ pub(crate) fn fraction(
     // The most places whose truncated quotient fits 96 bits: 29 digits in all when they do,
     // else 28.
     let mut places = MAX_SCALE.min((MAX_SCALE + 1).checked_sub(digits)?);
+    // The whole part alone settles it but for one value per length (79 at 27 places): below
+    // ⌊2⁹⁶ / 10ᵏ⌋ every k-place quotient fits, above it none does.
+    let limit = FITS.get(places as usize).copied().unwrap_or(0);
+    if whole_part > limit {
+        places = places.checked_sub(1)?;
+    }
     let (mut kept, mut rest, mut unit) = truncated(whole_part, g28, error, places)?;
     if kept >= MANTISSA {
         places = places.checked_sub(1)?;
@@ -116,8 +135,12 @@ pub(crate) fn fraction(
         return None;
     }
     let value = Decimal::try_from_i128_with_scale(i128::try_from(mantissa).ok()?, places).ok()?;
-    // An odd mantissa has no trailing zero to strip.
-    Some(if mantissa & 1 == 1 {
+    // Only a multiple of 10 has a trailing zero to strip: the low bit, and the remainder by 5
+    // from the 32-bit limbs' sum (2³² leaves 1 divided by 5), not a 128-bit division.
+    let limbs = (0..4)
+        .map(|k| (mantissa >> (32 * k)) as u32 as u64)
+        .sum::<u64>();
+    Some(if mantissa & 1 == 1 || limbs % 5 != 0 {
         value
     } else {
         value.normalize()
