@@ -309,6 +309,7 @@ impl<'a> Resolutions<'a> {
 
     /// `measured`'s own observation as `indicator` resolves it; none when this memo is not
     /// `indicator`'s (then the caller resolves it itself).
+    #[inline]
     fn resolved(&self, indicator: &Indicator, measured: &Period) -> Option<Result<Resolved>> {
         if !std::ptr::eq(self.indicator, indicator) {
             return None;

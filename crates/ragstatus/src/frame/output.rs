@@ -15,6 +15,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
 use super::{FastMap, STATUS_NAMES, label};
+use crate::bulk::{LIMIT, POWERS, times};
 use crate::direction::Direction;
 use crate::error::{Error, ErrorKind, Result};
 use crate::period::Period;
@@ -150,13 +151,14 @@ impl Decimals {
     }
 }
 
-/// `m × 10^-s` as a mantissa at `scale ≥ s`, when it fits 38 digits.
+/// `m × 10^-s` as a mantissa at `scale ≥ s`, when it fits 38 digits: the bulk paths' table of
+/// powers and overflow test (a column of values at several scales is rescaled value by value).
+#[inline]
 fn scaled(m: i128, s: u32, scale: u32) -> Option<i128> {
-    const LIMIT: i128 = 10i128.pow(38);
-    10i128
-        .checked_pow(scale.saturating_sub(s))
-        .and_then(|f| m.checked_mul(f))
-        .filter(|m| m.abs() < LIMIT)
+    POWERS
+        .get(scale.saturating_sub(s) as usize)
+        .and_then(|f| times(m, *f))
+        .filter(|m| m.unsigned_abs() < LIMIT.unsigned_abs())
 }
 
 /// A value too large for its column at the column's scale: the row becomes an error row.
@@ -198,7 +200,10 @@ pub(super) enum Text {
 /// are renumbered by [`unify`] so that every part shares one dictionary.
 pub(super) struct Coded {
     codes: Vec<i32>,
-    valid: BooleanBufferBuilder,
+    /// Written from the column's first null on (every earlier code valid): most coded columns
+    /// of a frame without error rows have none, and no bit is then written row by row.
+    valid: Option<BooleanBufferBuilder>,
+    rows: usize,
     fixed: usize,
     values: Vec<Box<str>>,
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
@@ -217,7 +222,8 @@ impl Coded {
             .collect();
         Coded {
             codes: Vec::with_capacity(rows),
-            valid: BooleanBufferBuilder::new(rows),
+            valid: None,
+            rows,
             fixed: fixed.len(),
             values: fixed.to_vec(),
             lookup,
@@ -229,7 +235,21 @@ impl Coded {
     #[inline]
     fn push(&mut self, code: i32) {
         self.codes.push(code);
-        self.valid.append(true);
+        if let Some(valid) = &mut self.valid {
+            valid.append(true);
+        }
+    }
+
+    fn push_null(&mut self) {
+        let (written, rows) = (self.codes.len(), self.rows);
+        self.valid
+            .get_or_insert_with(|| {
+                let mut valid = BooleanBufferBuilder::new(rows.max(written + 1));
+                valid.append_n(written, true);
+                valid
+            })
+            .append(false);
+        self.codes.push(0);
     }
 
     fn code_of(&mut self, value: &str) -> i32 {
@@ -273,10 +293,7 @@ impl Text {
     pub(super) fn append_null(&mut self) {
         match self {
             Text::Plain(b) => b.append_null(),
-            Text::Coded(c) => {
-                c.codes.push(0);
-                c.valid.append(false);
-            }
+            Text::Coded(c) => c.push_null(),
         }
     }
 
@@ -333,7 +350,7 @@ impl Text {
         };
         let keys = Int32Array::new(
             ScalarBuffer::from(std::mem::take(&mut c.codes)),
-            Some(NullBuffer::new(c.valid.finish())),
+            c.valid.as_mut().map(|v| NullBuffer::new(v.finish())),
         );
         Ok(Arc::new(
             DictionaryArray::<Int32Type>::try_new(keys, values).map_err(arrow_error)?,
