@@ -119,7 +119,6 @@ use crate::period::Period;
 use crate::target::Target;
 use crate::value::{Observation, Resolved};
 
-pub(crate) mod fraction;
 mod input;
 mod output;
 

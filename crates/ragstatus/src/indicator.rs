@@ -273,9 +273,6 @@ pub(crate) struct Resolutions<'a> {
     indicator: &'a Indicator,
     series: SortedSeries<'a>,
     cells: &'a [Cell<Option<Resolved>>],
-    /// The multiplier of whole-number fractions resolved by integer arithmetic, when the
-    /// indicator's aggregation takes a period's single observation as it is.
-    whole: Option<u128>,
 }
 
 impl<'a> Resolutions<'a> {
@@ -288,17 +285,10 @@ impl<'a> Resolutions<'a> {
     ) -> Resolutions<'a> {
         cells.clear();
         cells.resize(series.pairs.len(), Cell::new(None));
-        let whole = match indicator.aggregation {
-            Aggregation::Last | Aggregation::Ratio => {
-                crate::frame::fraction::whole_multiplier(indicator.effective_multiplier())
-            }
-            _ => None,
-        };
         Resolutions {
             indicator,
             series,
             cells,
-            whole,
         }
     }
 
@@ -309,7 +299,6 @@ impl<'a> Resolutions<'a> {
 
     /// `measured`'s own observation as `indicator` resolves it; none when this memo is not
     /// `indicator`'s (then the caller resolves it itself).
-    #[inline]
     fn resolved(&self, indicator: &Indicator, measured: &Period) -> Option<Result<Resolved>> {
         if !std::ptr::eq(self.indicator, indicator) {
             return None;
@@ -322,19 +311,6 @@ impl<'a> Resolutions<'a> {
             return Some(Ok(r));
         }
         let (_, o) = self.series.pairs.get(at)?;
-        if let (
-            Some(m),
-            Observation::Fraction {
-                numerator,
-                denominator,
-            },
-        ) = (self.whole, o)
-            && let Some(v) = crate::frame::fraction::fraction(*numerator, *denominator, m)
-        {
-            let r = Resolved::Value(v);
-            cell.set(Some(r));
-            return Some(Ok(r));
-        }
         let r = indicator
             .aggregation
             .aggregate(std::slice::from_ref(o), indicator.effective_multiplier());

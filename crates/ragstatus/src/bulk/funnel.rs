@@ -38,7 +38,7 @@ use crate::funnel::{
 use crate::interval::{self, ConfidenceLevel, Interval, Kind, Method};
 
 mod fast;
-pub(crate) mod quotient;
+mod quotient;
 
 /// The columns [`funnel_batch`] returns, in order.
 pub const FUNNEL_COLUMNS: [&str; 13] = [

@@ -113,7 +113,7 @@ fn drop_digits(q: u128, m: Multiplier, p: u128, k: u32) -> (u128, u128) {
 
 /// `x / n` as rust_decimal's `div_impl` gives it for `0 ≤ x ≤ n ≤ 2⁵³`.
 #[inline]
-pub(crate) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
+pub(super) fn quotient(x: u64, n: u64) -> Option<(u128, u32)> {
     if n == 0 || x > n || n > LARGEST {
         return None;
     }
