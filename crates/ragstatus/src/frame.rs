@@ -1460,8 +1460,11 @@ fn plan<'a>(
             .indicators
             .get(group.indicator)
             .map(|d| d.frequency.kind());
+        // Both sorted: one walk along the group's periods, not a search per wanted period.
+        let mut own_periods = have.iter().peekable();
         for period in wanted {
-            if have.binary_search(period).is_ok() {
+            while own_periods.next_if(|p| *p < period).is_some() {}
+            if own_periods.peek().is_some_and(|p| *p == period) {
                 continue;
             }
             // A keyed group's gaps are periods of its own frequency (or the period asked for);

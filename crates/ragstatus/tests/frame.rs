@@ -1333,3 +1333,107 @@ value = "10"
         );
     }
 }
+
+/// Indicators whose fractions the frame resolves: a percentage (× 100), a rate per 1,000, a
+/// whole multiplier of its own, a multiplier with a decimal place (× 100.0, other digits than
+/// × 100) and a sum of one period (not the period's observation as it is).
+const FRACTIONS: &str = r#"
+[[indicator]]
+id = "PC"
+unit = "percent"
+polarity = "higher"
+tolerance = { absolute = "2" }
+[[indicator.target]]
+value = "80.0"
+
+[[indicator]]
+id = "RT"
+unit = { rate = "1000" }
+polarity = "lower"
+[[indicator.target]]
+value = "12.5"
+
+[[indicator]]
+id = "MW"
+multiplier = "7"
+polarity = "higher"
+[[indicator.target]]
+value = "3"
+
+[[indicator]]
+id = "MD"
+multiplier = "100.0"
+polarity = "higher"
+[[indicator.target]]
+value = "50"
+
+[[indicator]]
+id = "SM"
+unit = "percent"
+aggregation = "sum"
+polarity = "higher"
+[[indicator.target]]
+value = "50"
+"#;
+
+/// A numerator or denominator: whole (small, large, at 2⁵³ and beyond), zero, negative, or
+/// with decimal places, so that rows fall on either side of the integer path's domain.
+fn fraction_part() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        4 => (0i64..=1000).prop_map(Decimal::from),
+        2 => (0i64..=1 << 40).prop_map(Decimal::from),
+        1 => ((1i64 << 53) - 3..=(1i64 << 53) + 3).prop_map(Decimal::from),
+        1 => (0i64..=i64::MAX).prop_map(Decimal::from),
+        1 => (-1000i64..0).prop_map(Decimal::from),
+        1 => (0i64..=100_000, 1u32..4).prop_map(|(m, s)| Decimal::new(m, s)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Every fraction's actual is the decimal arithmetic's value, digit for digit, whether the
+    /// frame resolves it by integers or not (and a zero denominator is still no value).
+    #[test]
+    fn fractions_resolve_to_the_decimal_arithmetics_value(
+        frame in prop::collection::vec((0usize..5, fraction_part(), fraction_part()), 1..80),
+    ) {
+        let defs = Definitions::from_toml_str(FRACTIONS).unwrap();
+        let ids = ["PC", "RT", "MW", "MD", "SM"];
+        // As text: each number at its own scale (412 whole, 41.2 not), as the frame reads it.
+        let column = |f: &dyn Fn(&(usize, Decimal, Decimal)) -> Decimal| -> ArrayRef {
+            Arc::new(StringArray::from(frame.iter().map(|r| f(r).to_string()).collect::<Vec<_>>()))
+        };
+        let orgs: Vec<String> = (0..frame.len()).map(|i| format!("O{i}")).collect();
+        let b = batch(vec![
+            ("org", text(&orgs.iter().map(|o| Some(o.as_str())).collect::<Vec<_>>())),
+            ("indicator", text(&frame.iter().map(|r| Some(ids[r.0])).collect::<Vec<_>>())),
+            ("period", text(&vec![Some("2015/16 Q1"); frame.len()])),
+            ("numerator", column(&|r| r.1)),
+            ("denominator", column(&|r| r.2)),
+        ]);
+        let out = evaluate_batch(&defs, &b, &keyed()).unwrap();
+        let actual = decimals(&out, "actual");
+        let errors = strings(&out, "error");
+        for (i, (k, x, n)) in frame.iter().enumerate() {
+            let indicator = defs.get(ids[*k]).unwrap();
+            let want = Observation::fraction(*x, *n)
+                .resolve(indicator.effective_multiplier())
+                .map(|r| r.value());
+            match want {
+                // A huge value beside long quotients may not fit its column's scale: an error
+                // row by design (`a_number_that_does_not_fit_its_column_is_an_error_row`).
+                Ok(_) if errors[i].as_deref().is_some_and(|e| e.contains("to fit the column")) => {}
+                Ok(v) => {
+                    prop_assert_eq!(errors[i].as_deref(), None, "row {}", i);
+                    prop_assert_eq!(
+                        actual[i].map(|a| (a.mantissa(), a.scale())),
+                        v.map(|v| (v.normalize().mantissa(), v.normalize().scale())),
+                        "row {}: {} / {} for {}", i, x, n, ids[*k]
+                    );
+                }
+                Err(_) => prop_assert!(errors[i].is_some(), "row {}", i),
+            }
+        }
+    }
+}

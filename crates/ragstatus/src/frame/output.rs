@@ -15,6 +15,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
 use super::{FastMap, STATUS_NAMES, label};
+use crate::bulk::{LIMIT, POWERS, times};
 use crate::direction::Direction;
 use crate::error::{Error, ErrorKind, Result};
 use crate::period::Period;
@@ -49,8 +50,14 @@ struct Decimals {
     pending: usize,
     largest: u32,
     smallest: u32,
-    biggest: u128,
+    /// The largest mantissa at each scale: whether every value fits the column's scale,
+    /// exactly, without a pass over the rows (a column mixing whole numbers and long
+    /// quotients is the usual frame, not a rare one).
+    biggest: [u128; BIGGEST],
 }
+
+/// A decimal's scales: 0 … 28.
+const BIGGEST: usize = 29;
 
 impl Decimals {
     fn with_capacity(rows: usize) -> Decimals {
@@ -61,7 +68,7 @@ impl Decimals {
             pending: 0,
             largest: 0,
             smallest: u32::MAX,
-            biggest: 0,
+            biggest: [0; BIGGEST],
         }
     }
 
@@ -81,7 +88,10 @@ impl Decimals {
                 self.valid.append(true);
                 self.largest = self.largest.max(s);
                 self.smallest = self.smallest.min(s);
-                self.biggest = self.biggest.max(m.unsigned_abs());
+                // (A decimal's scale is at most 28; a larger one is checked as 28, more strictly.)
+                if let Some(b) = self.biggest.get_mut((s as usize).min(BIGGEST - 1)) {
+                    *b = (*b).max(m.unsigned_abs());
+                }
             }
             None if self.valid.is_empty() => self.pending += 1,
             None => {
@@ -104,14 +114,12 @@ impl Decimals {
         }
     }
 
-    /// Whether every value fits `decimal128(38, scale)`, from the column's largest mantissa
-    /// and smallest scale (no row by row check in the usual case).
+    /// Whether every value fits `decimal128(38, scale)`, from the largest mantissa at each
+    /// scale (no row by row check unless a value does not fit).
     fn all_fit(&self, scale: u32) -> bool {
-        if self.smallest == u32::MAX {
-            return true;
-        }
-        let biggest = i128::try_from(self.biggest).unwrap_or(i128::MAX);
-        scaled(biggest, self.smallest, scale).is_some()
+        (0u32..).zip(&self.biggest).all(|(s, b)| {
+            *b == 0 || scaled(i128::try_from(*b).unwrap_or(i128::MAX), s, scale).is_some()
+        })
     }
 
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
@@ -143,13 +151,14 @@ impl Decimals {
     }
 }
 
-/// `m × 10^-s` as a mantissa at `scale ≥ s`, when it fits 38 digits.
+/// `m × 10^-s` as a mantissa at `scale ≥ s`, when it fits 38 digits: the bulk paths' table of
+/// powers and overflow test (a column of values at several scales is rescaled value by value).
+#[inline]
 fn scaled(m: i128, s: u32, scale: u32) -> Option<i128> {
-    const LIMIT: i128 = 10i128.pow(38);
-    10i128
-        .checked_pow(scale.saturating_sub(s))
-        .and_then(|f| m.checked_mul(f))
-        .filter(|m| m.abs() < LIMIT)
+    POWERS
+        .get(scale.saturating_sub(s) as usize)
+        .and_then(|f| times(m, *f))
+        .filter(|m| m.unsigned_abs() < LIMIT.unsigned_abs())
 }
 
 /// A value too large for its column at the column's scale: the row becomes an error row.
@@ -191,7 +200,10 @@ pub(super) enum Text {
 /// are renumbered by [`unify`] so that every part shares one dictionary.
 pub(super) struct Coded {
     codes: Vec<i32>,
-    valid: BooleanBufferBuilder,
+    /// Written from the column's first null on (every earlier code valid): most coded columns
+    /// of a frame without error rows have none, and no bit is then written row by row.
+    valid: Option<BooleanBufferBuilder>,
+    rows: usize,
     fixed: usize,
     values: Vec<Box<str>>,
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
@@ -210,7 +222,8 @@ impl Coded {
             .collect();
         Coded {
             codes: Vec::with_capacity(rows),
-            valid: BooleanBufferBuilder::new(rows),
+            valid: None,
+            rows,
             fixed: fixed.len(),
             values: fixed.to_vec(),
             lookup,
@@ -222,7 +235,21 @@ impl Coded {
     #[inline]
     fn push(&mut self, code: i32) {
         self.codes.push(code);
-        self.valid.append(true);
+        if let Some(valid) = &mut self.valid {
+            valid.append(true);
+        }
+    }
+
+    fn push_null(&mut self) {
+        let (written, rows) = (self.codes.len(), self.rows);
+        self.valid
+            .get_or_insert_with(|| {
+                let mut valid = BooleanBufferBuilder::new(rows.max(written + 1));
+                valid.append_n(written, true);
+                valid
+            })
+            .append(false);
+        self.codes.push(0);
     }
 
     fn code_of(&mut self, value: &str) -> i32 {
@@ -266,10 +293,7 @@ impl Text {
     pub(super) fn append_null(&mut self) {
         match self {
             Text::Plain(b) => b.append_null(),
-            Text::Coded(c) => {
-                c.codes.push(0);
-                c.valid.append(false);
-            }
+            Text::Coded(c) => c.push_null(),
         }
     }
 
@@ -326,7 +350,7 @@ impl Text {
         };
         let keys = Int32Array::new(
             ScalarBuffer::from(std::mem::take(&mut c.codes)),
-            Some(NullBuffer::new(c.valid.finish())),
+            c.valid.as_mut().map(|v| NullBuffer::new(v.finish())),
         );
         Ok(Arc::new(
             DictionaryArray::<Int32Type>::try_new(keys, values).map_err(arrow_error)?,
@@ -702,3 +726,31 @@ pub(super) fn concat(schema: SchemaRef, batches: Vec<RecordBatch>) -> Result<Rec
 }
 
 const STATUS_COLUMNS: [&str; 2] = ["status", "computed_status"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_beside_long_quotients_all_fit_without_a_pass_over_the_rows() {
+        // 99 at scale 0 and a 28-digit quotient at scale 26: both fit decimal128(38, 26), though
+        // the largest mantissa at the smallest scale would not.
+        let mut column = Decimals::with_capacity(4);
+        column.push(Some(Decimal::from(99)));
+        column.push(None);
+        column.push(Some(Decimal::from_i128_with_scale(
+            9_155_555_555_555_555_555_555_556,
+            26,
+        )));
+        assert!(column.all_fit(26));
+        assert_eq!(column.misfit(0, 26), None);
+        assert_eq!(column.misfit(2, 26), None);
+        // A whole number of 13 digits does not fit at scale 26: found by its own scale's entry.
+        column.push(Some(Decimal::from(1_000_000_000_000i64)));
+        assert!(!column.all_fit(26));
+        assert_eq!(
+            column.misfit(3, 26),
+            Some(Decimal::from(1_000_000_000_000i64))
+        );
+    }
+}
