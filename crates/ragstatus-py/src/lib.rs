@@ -14,6 +14,15 @@
 
 use pyo3::prelude::*;
 
+/// Every Rust allocation of the extension (the output columns above all) comes from mimalloc,
+/// which keeps freed pages for the next call. With the system allocator each bulk call wrote
+/// its columns into fresh pages, and the kernel's page faults were up to a third of the time of
+/// the SPC family and the funnel (benches/README.md, "The allocator"). Memory handed to Python
+/// (numpy arrays, Arrow buffers) is released through Rust, so it returns to the same allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod array;
 pub mod benchmarking;
 pub mod budget;
