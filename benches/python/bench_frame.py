@@ -14,7 +14,9 @@ rows go to three methods, in one run:
 - polars: the same as a join and ``when/then`` expressions.
 
 For each it prints the time (best of ``--repeat``), the extra memory (peak resident set size
-during the first call, above the size before it; Linux ``/proc/self/clear_refs``), and the rows
+during one call, above the size before it; Linux ``/proc/self/clear_refs``; each method in a
+fresh process that has built the same data and run nothing else, so no method's figure benefits
+from memory an earlier call left to its allocator), and the rows
 whose status or direction the float pipelines get wrong against the exact answer (the rows on
 the edge of a band: 12.8 - 12.5 = 0.3000000000000007 > 0.3 in float64; 80 - 78 computed from a
 fraction such as 39/50 x 100 = 78.00000000000001).
@@ -32,6 +34,8 @@ import argparse
 import gc
 import os
 import platform
+import subprocess
+import sys
 import time
 from typing import Any, Callable
 
@@ -65,28 +69,76 @@ def rss_kib(field: str) -> int:
     return 0
 
 
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float, float]:
-    """The result, the best wall time and the best CPU time (all threads) in seconds, and the
-    extra peak memory of the first call in MB."""
-    gc.collect()
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="utf-8") as f:
-            f.write("5")  # reset the peak resident set size
-    except OSError:
-        pass
-    before = rss_kib("VmRSS")
-    start, cpu = time.perf_counter(), time.process_time()
-    result = fn()
-    best, best_cpu = time.perf_counter() - start, time.process_time() - cpu
-    extra = (rss_kib("VmHWM") - before) / 1024
-    for _ in range(repeat - 1):
+def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
+    """The result, and the best wall time and the best CPU time (all threads) in seconds."""
+    best = best_cpu = float("inf")
+    result = None
+    for _ in range(repeat):
         del result
         gc.collect()
         start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         best = min(best, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - cpu)
-    return result, best, best_cpu, extra
+    return result, best, best_cpu
+
+
+def reset_peak() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="utf-8") as f:
+            f.write("5")  # reset the peak resident set size
+    except OSError:
+        pass
+
+
+def methods(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], Any]]]:
+    """Every method of the run, by key: its label and a call on data built from ``args``."""
+    spec, def_table = definitions(args.indicators)
+    defs = rs.Definitions(spec)
+    df = national(args.orgs, args.indicators)
+    pl_df = pl.from_pandas(df)
+    pl_defs = pl.from_pandas(def_table)
+    table: dict[str, tuple[str, Callable[[], Any]]] = {
+        "exact": (
+            "rs.evaluate_frame(by=organisation), exact",
+            lambda: rs.evaluate_frame(df, defs, by=["organisation"]),
+        ),
+        "lean": (
+            "rs.evaluate_frame(by=organisation, explain=False), exact",
+            lambda: rs.evaluate_frame(df, defs, by=["organisation"], explain=False),
+        ),
+    }
+    if args.category:
+        for explain in (True, False):
+            label = 'text="category"' + ("" if explain else ", explain=False")
+            table["category" if explain else "category_lean"] = (
+                f"rs.evaluate_frame(by=organisation, {label}), exact",
+                lambda explain=explain: rs.evaluate_frame(
+                    df, defs, by=["organisation"], explain=explain, text="category"
+                ),
+            )
+    table["pandas"] = ("pandas merge + np.select + shift (float)", lambda: with_pandas(df, def_table))
+    table["polars"] = ("polars join + when/then + shift (float)", lambda: with_polars(pl_df, pl_defs))
+    return table
+
+
+def memory_of(key: str, args: argparse.Namespace) -> None:
+    """Child process: build the data, run one method once, print its extra peak memory in MB."""
+    call = methods(args)[key][1]
+    gc.collect()
+    reset_peak()
+    before = rss_kib("VmRSS")
+    result = call()
+    print((rss_kib("VmHWM") - before) / 1024)
+    del result
+
+
+def fresh_memory(key: str, args: argparse.Namespace) -> float:
+    """The extra peak memory of one call of ``key`` in a fresh process (see ``memory_of``)."""
+    command = [sys.executable, __file__, "--memory-of", key, "--orgs", str(args.orgs)]
+    command += ["--indicators", str(args.indicators)] + (["--category"] if args.category else [])
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])
 
 
 def definitions(n: int) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -215,88 +267,84 @@ def main() -> None:
         action="store_true",
         help='also time text="category" (dictionary-encoded text columns), with and without the sentences',
     )
+    parser.add_argument("--no-memory", action="store_true", help="skip the fresh-process memory figures")
+    parser.add_argument("--memory-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.memory_of:
+        memory_of(args.memory_of, args)
+        return
 
-    spec, def_table = definitions(args.indicators)
-    defs = rs.Definitions(spec)
-    df = national(args.orgs, args.indicators)
-    pl_df = pl.from_pandas(df)
-    pl_defs = pl.from_pandas(def_table)
     print(f"CPU: {cpu_model()}, {os.cpu_count()} logical cores; load average {os.getloadavg()}")
     print(
         f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
         f"polars {pl.__version__}, ragstatus {rs.__version__}"
     )
-    print(f"rows: {len(df):,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
+    # Memory first, each method in its own process, before this one allocates anything big.
+    memory = {} if args.no_memory else {key: fresh_memory(key, args) for key in methods(args)}
+    table = methods(args)
+    rows = args.orgs * args.indicators * len(QUARTERS)
+    print(f"rows: {rows:,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")
 
-    exact, t_rs, c_rs, m_rs = measure(lambda: rs.evaluate_frame(df, defs, by=["organisation"]), args.repeat)
-    assert len(exact) == len(df) and exact["row"].tolist() == list(range(len(df))), "one row per input row"
+    exact, t_rs, c_rs = measure(table["exact"][1], args.repeat)
+    assert len(exact) == rows and exact["row"].tolist() == list(range(rows)), "one row per input row"
     assert exact["error"].isna().all(), exact["error"].dropna().head()
     want_status = exact["status"].cat.codes.to_numpy().astype(np.uint8)
     # The float pipelines compare with the previous quarter: the exact previous-period direction.
     want_direction = exact["direction_previous"].map(DIRECTIONS).to_numpy().astype(np.uint8)
-
-    lean, t_lean, c_lean, m_lean = measure(
-        lambda: rs.evaluate_frame(df, defs, by=["organisation"], explain=False), args.repeat
-    )
-    assert (lean["status"].cat.codes.to_numpy() == want_status).all(), "explain=False decides the same"
-    assert lean["explanation"].isna().all()
-    del lean
-    coded_results = []
-    if args.category:
-        for explain in (True, False):
-            coded, t_c, c_c, m_c = measure(
-                lambda explain=explain: rs.evaluate_frame(df, defs, by=["organisation"], explain=explain, text="category"),
-                args.repeat,
-            )
-            assert (coded["status"].cat.codes.to_numpy() == want_status).all(), 'text="category" decides the same'
-            assert (coded["direction_previous"].astype(object) == exact["direction_previous"].astype(object)).all()
-            assert isinstance(coded["indicator"].dtype, pd.CategoricalDtype)
-            del coded
-            label = 'text="category"' + ("" if explain else ", explain=False")
-            coded_results.append((f"rs.evaluate_frame(by=organisation, {label}), exact", t_c, c_c, m_c, (0, 0)))
-
-    pandas_out, t_pd, c_pd, m_pd = measure(lambda: with_pandas(df, def_table), args.repeat)
-    polars_out, t_pl, c_pl, m_pl = measure(lambda: with_polars(pl_df, pl_defs), args.repeat)
+    timings = {"exact": (t_rs, c_rs, (0, 0))}
 
     def wrong(status: np.ndarray, direction: np.ndarray) -> tuple[int, int]:
         return int((status != want_status).sum()), int((direction != want_direction).sum())
 
-    results = [
-        ("rs.evaluate_frame(by=organisation), exact", t_rs, c_rs, m_rs, (0, 0)),
-        ("rs.evaluate_frame(by=organisation, explain=False), exact", t_lean, c_lean, m_lean, (0, 0)),
-        *coded_results,
-        ("pandas merge + np.select + shift (float)", t_pd, c_pd, m_pd, wrong(pandas_out["status"].to_numpy(), pandas_out["direction"].to_numpy())),
-        ("polars join + when/then + shift (float)", t_pl, c_pl, m_pl, wrong(polars_out["status"].to_numpy(), polars_out["direction"].to_numpy())),
-    ]
+    for key, (_, call) in table.items():
+        if key == "exact":
+            continue
+        out, t, c = measure(call, args.repeat)
+        if key in ("pandas", "polars"):
+            timings[key] = (t, c, wrong(out["status"].to_numpy(), out["direction"].to_numpy()))
+            continue
+        assert (out["status"].cat.codes.to_numpy() == want_status).all(), f"{key} decides the same"
+        if key.endswith("lean"):
+            assert out["explanation"].isna().all()
+        if key.startswith("category"):
+            assert (out["direction_previous"].astype(object) == exact["direction_previous"].astype(object)).all()
+            assert isinstance(out["indicator"].dtype, pd.CategoricalDtype)
+        timings[key] = (t, c, (0, 0))
+        del out
+    t_pl, c_pl = timings["polars"][0], timings["polars"][1]
+
     if args.breakdown:
         from ragstatus._frames import from_arrow, pandas_table
 
-        table, t_in, c_in, m_in = measure(lambda: pandas_table(df), args.repeat)
-        arrow_out, t_core, c_core, m_core = measure(
-            lambda: rs.evaluate_frame(table, defs, by=["organisation"]), args.repeat
+        df = national(args.orgs, args.indicators)
+        defs = rs.Definitions(definitions(args.indicators)[0])
+        arrow_in, t_in, c_in = measure(lambda: pandas_table(df), args.repeat)
+        arrow_out, t_core, c_core = measure(
+            lambda: rs.evaluate_frame(arrow_in, defs, by=["organisation"]), args.repeat
         )
-        _, t_out, c_out, m_out = measure(lambda: from_arrow(arrow_out, "pandas"), args.repeat)
+        _, t_out, c_out = measure(lambda: from_arrow(arrow_out, "pandas"), args.repeat)
         print()
-        print("| step of the pandas call | wall time | CPU time | extra memory |")
-        print("| --- | ---: | ---: | ---: |")
-        for name, t, c, m in [
-            ("pandas to Arrow", t_in, c_in, m_in),
-            ("core: Arrow in, Arrow out", t_core, c_core, m_core),
-            ("Arrow to pandas", t_out, c_out, m_out),
+        print("| step of the pandas call | wall time | CPU time |")
+        print("| --- | ---: | ---: |")
+        for name, t, c in [
+            ("pandas to Arrow", t_in, c_in),
+            ("core: Arrow in, Arrow out", t_core, c_core),
+            ("Arrow to pandas", t_out, c_out),
         ]:
-            print(f"| {name} | {t:.3f} s | {c:.3f} s | +{m:.0f} MB |")
+            print(f"| {name} | {t:.3f} s | {c:.3f} s |")
         out_bytes = sum(c.nbytes for c in arrow_out.columns)
         print(f"output table: {out_bytes / 1e6:.0f} MB in {arrow_out.column(0).num_chunks} batches")
-        del table, arrow_out
+        del arrow_in, arrow_out
     print(f"load average after: {os.getloadavg()}")
     print()
-    print("| method | wall time | ÷ polars | CPU time | ÷ polars | per row (wall) | extra memory | wrong status | wrong direction |")
+    print("| method | wall time | ÷ polars | CPU time | ÷ polars | per row (wall) | extra memory (fresh process) | wrong status | wrong direction |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, t, c, m, (ws, wd) in results:
+    for key, (label, _) in table.items():
+        t, c, (ws, wd) = timings[key]
+        mem = f"+{memory[key]:.0f} MB" if key in memory else "–"
         print(
-            f"| {name} | {t:.3f} s | {t / t_pl:.1f}x | {c:.3f} s | {c / c_pl:.1f}x | "
-            f"{t / len(df) * 1e6:.2f} µs | +{m:.0f} MB | {ws:,} | {wd:,} |"
+            f"| {label} | {t:.3f} s | {t / t_pl:.1f}x | {c:.3f} s | {c / c_pl:.1f}x | "
+            f"{t / rows * 1e6:.2f} µs | {mem} | {ws:,} | {wd:,} |"
         )
 
 
