@@ -15,3 +15,13 @@ pub fn catalog() -> &'static Catalog {
             .unwrap_or_default()
     })
 }
+
+/// The example council's definitions (empty should they ever fail to load), for the frame
+/// target.
+pub fn definitions() -> &'static Definitions {
+    static DEFINITIONS: OnceLock<Definitions> = OnceLock::new();
+    DEFINITIONS.get_or_init(|| {
+        Definitions::from_toml_str(include_str!("../../examples/council-q3/indicators.toml"))
+            .unwrap_or_default()
+    })
+}

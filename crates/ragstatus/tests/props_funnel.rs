@@ -346,6 +346,8 @@ fn multiplier() -> impl Strategy<Value = Decimal> {
         Just(Decimal::from(100_000)),
         Just(Decimal::from(u32::MAX)),
         (1u32..=1_000_000).prop_map(Decimal::from),
+        // Multipliers so small that limits and estimates fall below what 28 places hold.
+        (1u32..=28).prop_map(|scale| Decimal::new(1, scale)),
     ]
 }
 
@@ -510,6 +512,37 @@ proptest! {
         match (intervals_batch(&ints, &options), intervals_batch(&decimals, &options)) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
             (a, b) => prop_assert_eq!(a.err().map(|e| e.to_string()), b.err().map(|e| e.to_string())),
+        }
+    }
+}
+
+/// Found by fuzzing (`fuzz/fuzz_targets/unit_frames.rs`): with a multiplier of 10⁻²⁸ a ratio's
+/// upper limit (1.12 × 10⁻²⁸) rounds to zero, below the centre, and the exact path lifts it to
+/// the centre; the integer path took the floats' order for the decimals' and did not.
+#[test]
+fn limits_below_a_decimals_places_are_capped_on_both_paths() {
+    for statistic in [Statistic::Ratio, Statistic::Rate, Statistic::Proportion] {
+        let cells = [
+            (Some(13), Some(255)),
+            (Some(0), Some(7)),
+            (Some(3), Some(3)),
+        ];
+        let [ints, decimals] = both_forms(&cells);
+        let mut options = UnitFrameOptions::new(statistic);
+        options.settings.multiplier = Decimal::new(1, 28);
+        options.settings.centre = Some(Decimal::new(1, 28));
+        for threads in [1, 2] {
+            options.threads = threads;
+            assert_eq!(
+                funnel_batch(&ints, &options).unwrap(),
+                funnel_batch(&decimals, &options).unwrap(),
+                "{statistic:?}"
+            );
+            assert_eq!(
+                intervals_batch(&ints, &options).unwrap(),
+                intervals_batch(&decimals, &options).unwrap(),
+                "{statistic:?}"
+            );
         }
     }
 }

@@ -127,9 +127,18 @@ fn less(a: Parts, af: f64, b: Parts, bf: f64) -> bool {
     }
 }
 
-/// `a` lies below `b` by more than [`GAP`] of either.
+/// Below this magnitude a decimal's 28 places hold too few significant digits for [`GAP`]: a
+/// limit of 1.1 × 10⁻²⁸ rounds to 10⁻²⁸ or to zero, and a quotient of 5 × 10⁻³⁰ is zero, so
+/// the floats no longer tell which decimal is the smaller (found by fuzzing with a multiplier of
+/// 10⁻²⁸).
+const TINY: f64 = 1e-16;
+
+/// `a` lies below `b` by more than [`GAP`] of either, and neither is a nonzero float so small
+/// that its decimal may be further from it than that ([`TINY`]).
+#[inline(always)]
 fn apart(a: f64, b: f64) -> bool {
-    a + GAP * a.abs() < b - GAP * b.abs()
+    let held = |v: f64| (v == 0.0) | (v.abs() >= TINY);
+    held(a) & held(b) & (a + GAP * a.abs() < b - GAP * b.abs())
 }
 
 /// The decimal of `parts` (whose mantissa fits 96 bits and scale 28: they come from one).
