@@ -33,7 +33,9 @@ fn batches(cells: &[(Option<i64>, Option<i64>)]) -> Option<[RecordBatch; 2]> {
     };
     let decimals = |f: fn(&(Option<i64>, Option<i64>)) -> Option<i64>| -> Option<ArrayRef> {
         let values: Vec<Option<i128>> = cells.iter().map(|c| f(c).map(i128::from)).collect();
-        let array = Decimal128Array::from(values).with_precision_and_scale(38, 0).ok()?;
+        let array = Decimal128Array::from(values)
+            .with_precision_and_scale(38, 0)
+            .ok()?;
         Some(Arc::new(array))
     };
     Some([
@@ -63,20 +65,30 @@ fn options(u: &mut Unstructured<'_>) -> Result<UnitFrameOptions> {
         ])?;
     }
     if u.ratio(1, 3)? {
-        options.settings.centre = Some(Decimal::new(u.int_in_range(-10..=2_000_000)?, u.int_in_range(0..=6)?));
+        options.settings.centre = Some(Decimal::new(
+            u.int_in_range(-10..=2_000_000)?,
+            u.int_in_range(0..=6)?,
+        ));
     }
     if u.ratio(1, 4)? {
         options.settings.overdispersion = Some(Overdispersion::default());
     }
-    options.settings.preference = *u.choose(&[Preference::Higher, Preference::Lower, Preference::None])?;
+    options.settings.preference =
+        *u.choose(&[Preference::Higher, Preference::Lower, Preference::None])?;
     Ok(options)
 }
 
 fn every_row_once(out: &RecordBatch, rows: usize) {
-    let listed = out
-        .column_by_name("row")
-        .and_then(|c| c.as_any().downcast_ref::<UInt64Array>().map(|a| a.iter().flatten().collect::<Vec<_>>()));
-    assert_eq!(listed, Some((0..rows as u64).collect()), "every input row once, in order");
+    let listed = out.column_by_name("row").and_then(|c| {
+        c.as_any()
+            .downcast_ref::<UInt64Array>()
+            .map(|a| a.iter().flatten().collect::<Vec<_>>())
+    });
+    assert_eq!(
+        listed,
+        Some((0..rows as u64).collect()),
+        "every input row once, in order"
+    );
 }
 
 fuzz_target!(|bytes: &[u8]| {
@@ -85,7 +97,11 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     // Past one block of 256 rows now and then: the integer path works in blocks.
-    let rows = if u.ratio(1, 8).unwrap_or(false) { 300 } else { 40 };
+    let rows = if u.ratio(1, 8).unwrap_or(false) {
+        300
+    } else {
+        40
+    };
     let mut cells = Vec::new();
     while cells.len() < rows {
         match (count(&mut u), count(&mut u)) {
@@ -109,7 +125,8 @@ fuzz_target!(|bytes: &[u8]| {
                 assert_eq!(a, c, "integer columns give the exact path's frame");
             }
             _ => {
-                let text = |r: &ragstatus::Result<RecordBatch>| r.as_ref().err().map(ToString::to_string);
+                let text =
+                    |r: &ragstatus::Result<RecordBatch>| r.as_ref().err().map(ToString::to_string);
                 assert_eq!(text(&two), text(&exact));
                 assert_eq!(text(&one), text(&exact));
             }

@@ -317,7 +317,7 @@ fn any_cell() -> impl Strategy<Value = Option<i64>> {
         4 => (0i64..=200_000).prop_map(Some),
         1 => (0i64..=20).prop_map(Some),
         1 => prop_oneof![Just(None), Just(Some(-1)), Just(Some(0)), Just(Some(1 << 53)),
-                         Just(Some((1 << 53) + 1)), Just(Some(i64::MAX))],
+                         Just(Some((1 << 53) + 1)), Just(Some(i64::MAX)), Just(Some(i64::MIN))],
     ]
 }
 

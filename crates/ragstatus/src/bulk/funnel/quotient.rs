@@ -219,10 +219,13 @@ pub(super) fn group(r: u64, n: u64, inverse: f64) -> (u64, u64) {
     let q = guess
         .wrapping_sub(u64::from(low))
         .wrapping_add(u64::from(high));
+    // Wrapping, like the products above: the block kernels call this for every lane, and a
+    // lane outside the domain (a count above its denominator, a zero denominator) gives a
+    // meaningless result that is never used, but must not stop a build with overflow checks.
     let rest = if low {
-        rest + n
+        rest.wrapping_add(n)
     } else if high {
-        rest - n
+        rest.wrapping_sub(n)
     } else {
         rest
     };
@@ -286,6 +289,31 @@ const FIFTHS: [(u128, u128); 9] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block kernels run `group` on every lane, in range or not: outside `r < n ≤ 2⁵³` the
+    /// result is meaningless but the call must not overflow (found by fuzzing, where a debug
+    /// build's overflow checks stopped on a negative count).
+    #[test]
+    fn a_group_outside_its_domain_returns() {
+        let edges = [
+            0u64,
+            1,
+            3,
+            7,
+            1 << 53,
+            (1 << 53) + 1,
+            i64::MAX as u64,
+            i64::MIN as u64,
+            u64::MAX,
+        ];
+        for &r in &edges {
+            for &n in &edges {
+                let _ = group(r, n, 1e14 / n as f64);
+                let _ = group(r, n, 0.0);
+                let _ = group(r, n, f64::NAN);
+            }
+        }
+    }
     use crate::interval::scaled as exact;
     use proptest::prelude::*;
 
