@@ -17,18 +17,6 @@ use libfuzzer_sys::fuzz_target;
 use ragstatus::bulk::spc::{SpcFrameOptions, spc_batch};
 use ragstatus::spc::{ChartType, Improvement};
 
-const CHARTS: [ChartType; 9] = [
-    ChartType::Xmr,
-    ChartType::Run,
-    ChartType::P,
-    ChartType::PPrime,
-    ChartType::U,
-    ChartType::UPrime,
-    ChartType::C,
-    ChartType::G,
-    ChartType::T,
-];
-
 fn count(u: &mut Unstructured<'_>, high: i64) -> Result<Option<i64>> {
     Ok(match u.int_in_range(0..=19u8)? {
         0 => None,
@@ -74,7 +62,7 @@ fn column(u: &mut Unstructured<'_>, cells: &[Option<i64>]) -> Result<ArrayRef> {
 }
 
 fn frame(u: &mut Unstructured<'_>) -> Result<(RecordBatch, SpcFrameOptions)> {
-    let chart = *u.choose(&CHARTS)?;
+    let chart = *u.choose(&ChartType::ALL)?;
     let series = u.int_in_range(1..=3usize)?;
     let mut keys = Vec::new();
     let mut values = Vec::new();

@@ -226,6 +226,19 @@ pub enum ChartType {
 }
 
 impl ChartType {
+    /// Every chart type, in the order of SPEC §12a.
+    pub const ALL: [ChartType; 9] = [
+        ChartType::Xmr,
+        ChartType::Run,
+        ChartType::P,
+        ChartType::PPrime,
+        ChartType::U,
+        ChartType::UPrime,
+        ChartType::C,
+        ChartType::G,
+        ChartType::T,
+    ];
+
     /// The name used in settings: `xmr`, `run`, `p`, `p_prime`, `u`, `u_prime`, `c`, `g`, `t`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -858,6 +871,25 @@ mod tests {
     use super::explain::{Places, show};
     use super::rules::runs;
     use super::*;
+
+    #[test]
+    fn every_chart_type_is_listed_once() {
+        // A new chart type must be given a place here, and then be found in `ALL` at it.
+        let place = |c: ChartType| match c {
+            ChartType::Xmr => 0,
+            ChartType::Run => 1,
+            ChartType::P => 2,
+            ChartType::PPrime => 3,
+            ChartType::U => 4,
+            ChartType::UPrime => 5,
+            ChartType::C => 6,
+            ChartType::G => 7,
+            ChartType::T => 8,
+        };
+        for (i, c) in ChartType::ALL.into_iter().enumerate() {
+            assert_eq!(place(c), i, "{}", c.as_str());
+        }
+    }
     use rust_decimal_macros::dec;
 
     #[test]
