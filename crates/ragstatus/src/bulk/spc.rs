@@ -52,8 +52,8 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::lean::{Lines, RULES, Row, Rows, rule_codes, same_lines, spc_rows};
-use crate::spc::{Assurance, Detail, PointType, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
+use crate::spc::lean::{Lines, RULES, Row, Rows, Said, spc_rows};
+use crate::spc::{Assurance, PointType, SpcSettings};
 
 const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
@@ -208,66 +208,23 @@ struct At {
 }
 
 /// A series' points as [`Row`]s; points with the same lines share them (every point of an
-/// XmR segment).
+/// XmR segment), and points flagged by the same signal its sentence.
 struct Series {
     rows: Vec<Row>,
     lines: Vec<Lines>,
+    texts: Vec<String>,
     variation: Option<&'static str>,
     assurance: Option<&'static str>,
     scales: DecimalColumns<7>,
 }
 
 impl Series {
-    fn new(mut result: SpcResult, explain: bool) -> Series {
-        let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
-        // Per point for the charts with denominators, else one set a segment.
-        let mut lines: Vec<Lines> = Vec::with_capacity(if result.chart.takes_denominators() {
-            result.points.len()
-        } else {
-            result.segments.len()
-        });
-        let mut rows = Vec::with_capacity(result.points.len());
-        for p in &mut result.points {
-            let own: Lines = [
-                Some(p.mean),
-                p.lower_process_limit,
-                p.upper_process_limit,
-                p.lower_two_sigma,
-                p.upper_two_sigma,
-            ];
-            if !lines.last().is_some_and(|l| same_lines(l, &own)) {
-                lines.push(own);
-            }
-            rows.push(Row {
-                value: p.value,
-                moving_range: p.moving_range,
-                lines: lines.len().saturating_sub(1),
-                segment: p.segment,
-                rules: rule_codes(p.rules.iter().copied()),
-                point_type: p.point_type,
-                used: p.moving_range_used,
-                trial: result.segments.get(p.segment).map(|s| s.trial_limits),
-                explanation: if explain {
-                    std::mem::take(&mut p.explanation)
-                } else {
-                    String::new()
-                },
-            });
-        }
-        Series {
-            rows,
-            lines,
-            variation: result.variation.map(PointType::as_str),
-            assurance: result.assurance.map(assurance_name),
-            scales,
-        }
-    }
-
     /// The lean analysis' rows as they are.
-    fn lean(rows: Rows) -> Series {
+    fn new(rows: Rows) -> Series {
         let mut series = Series {
             rows: rows.rows,
             lines: rows.lines,
+            texts: rows.texts,
             variation: rows.variation.map(PointType::as_str),
             assurance: rows.assurance.map(assurance_name),
             scales: DecimalColumns::new(NUMBERS, std::iter::empty()),
@@ -290,19 +247,15 @@ impl Series {
             row.moving_range,
         ]
     }
-}
 
-/// A point's numbers, in the order of [`NUMBERS`].
-fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
-    [
-        Some(p.value),
-        Some(p.mean),
-        p.lower_process_limit,
-        p.upper_process_limit,
-        p.lower_two_sigma,
-        p.upper_two_sigma,
-        p.moving_range,
-    ]
+    /// A row's sentence.
+    fn said(&self, row: &Row) -> Option<&str> {
+        match row.explanation {
+            Said::Nothing => None,
+            Said::Common => Some(PointType::CommonCause.describe()),
+            Said::Text(k) => self.texts.get(k).map(String::as_str),
+        }
+    }
 }
 
 /// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
@@ -569,12 +522,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // A series with an error row is not analysed: its chart would be another chart.
     let threads = thread_count(options.threads, n);
     let settings = &options.settings;
-    // The labels are written from `label_texts`: no string per point in the analysis. Without
-    // sentences, the lean analysis writes the output's rows directly.
-    let detail = Detail {
-        explanations: true,
-        point_labels: false,
-    };
+    // The labels are written from `label_texts`: no string per point in the analysis, which
+    // writes the output's rows directly (and each signal's sentence once).
     let analysed: Vec<Option<std::result::Result<Series, Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
@@ -604,12 +553,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
             // The scales are found here, while the series' points are still in cache.
-            if options.explain {
-                spc_chart_with(&values, dens, labels, settings, detail)
-                    .map(|result| Series::new(result, true))
-            } else {
-                spc_rows(&values, dens, labels, settings).map(Series::lean)
-            }
+            spc_rows(&values, dens, labels, settings, options.explain).map(Series::new)
         });
 
     let row_labels: Vec<Option<&str>> = rows
@@ -666,104 +610,52 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         decimals.merge(&series.scales);
     }
 
-    // One pass over the points: each is read once, its numbers checked and written with the rest.
-    let mut label = text_builder(n, 10);
-    let mut rules = text_builder(n, 6);
-    let mut point_type = text_builder(n, 16);
-    let mut explanation = text_builder(n, if options.explain { 40 } else { 0 });
-    let mut variation = text_builder(n, 16);
-    let mut assurance = text_builder(n, 8);
-    let mut index = Vec::with_capacity(n);
-    let mut segment = Vec::with_capacity(n);
-    let mut used = Vec::with_capacity(n);
-    let mut special = Vec::with_capacity(n);
-    let mut trial = Vec::with_capacity(n);
-    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
-        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
-        .collect();
-    for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
-        let found = match slot {
-            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
-            Err(_) => None,
-        };
-        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
-        let mut scaled = [0i128; 7];
-        let mut present = [false; 7];
-        let found = match found {
-            Some((k, series, p)) => {
-                let numbers = series.numbers(p);
-                if scale_into(&decimals, &numbers, &mut scaled, &mut present) {
-                    Some((k, series, p))
-                } else {
-                    let e = decimals
-                        .scaled_row(&numbers)
-                        .err()
-                        .unwrap_or_else(|| Error::overflow("a number"));
-                    *slot = Err(e.with_field(format!("row[{r}]")));
-                    None
-                }
-            }
-            None => None,
-        };
-        match found {
-            Some((k, series, p)) => {
-                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
-                {
-                    values.push(v);
-                    valid.append(is);
-                }
-                index.push(Some(k));
-                label.append_option(*row_label);
-                segment.push(Some(p.segment));
-                used.push(Some(p.used));
-                // Most points have no rule or one: no joined string to build for them.
-                let name = |code: u16| {
-                    RULES
-                        .get(usize::from(code & 7).wrapping_sub(1))
-                        .map_or("", |r| r.as_str())
-                };
-                if p.rules >> 3 == 0 {
-                    rules.append_value(name(p.rules));
-                } else {
-                    let mut names: Vec<&str> = Vec::new();
-                    let mut codes = p.rules;
-                    while codes != 0 {
-                        names.push(name(codes));
-                        codes >>= 3;
-                    }
-                    rules.append_value(names.join(","));
-                }
-                point_type.append_value(p.point_type.as_str());
-                special.push(Some(p.point_type.is_special_cause()));
-                if options.explain {
-                    explanation.append_value(&p.explanation);
-                } else {
-                    explanation.append_null();
-                }
-                trial.push(p.trial);
-                variation.append_option(series.variation);
-                assurance.append_option(series.assurance);
-            }
-            None => {
-                for (values, valid) in &mut number_columns {
-                    values.push(0);
-                    valid.append_null();
-                }
-                index.push(None);
-                label.append_null();
-                segment.push(None);
-                used.push(None);
-                rules.append_null();
-                point_type.append_null();
-                special.push(None);
-                explanation.append_null();
-                trial.push(None);
-                variation.append_null();
-                assurance.append_null();
-            }
+    // The fixed-width columns and the text columns in two passes over the points, on two
+    // threads where there are two: the analysis alone is parallel otherwise, and writing the
+    // output was most of the rest. A number that does not fit its column makes its row an
+    // error row, which the text pass (rarely) has to be run again to see.
+    let fixed = |at: &[std::result::Result<At, Error>]| {
+        fixed_columns(at, &point, &decimals)
+    };
+    let text = |at: &[std::result::Result<At, Error>]| {
+        text_columns(at, &point, &row_labels, options.explain)
+    };
+    let (fixed_out, text_out) = if threads > 1 {
+        std::thread::scope(|scope| {
+            let texts = scope.spawn(|| text(&at));
+            let fixed_out = fixed(&at);
+            (fixed_out, texts.join().ok())
+        })
+    } else {
+        (fixed(&at), None)
+    };
+    let FixedColumns {
+        numbers: numbers_out,
+        index,
+        segment,
+        used,
+        special,
+        trial,
+        misfits,
+    } = fixed_out;
+    let rewrite = !misfits.is_empty();
+    for (r, e) in misfits {
+        if let Some(slot) = at.get_mut(r) {
+            *slot = Err(e);
         }
     }
-    let numbers_out = decimals.arrays_of(number_columns)?;
+    let TextColumns {
+        label,
+        rules,
+        point_type,
+        explanation,
+        variation,
+        assurance,
+    } = match text_out {
+        Some(t) if !rewrite => t,
+        _ => text(&at),
+    };
+    let numbers_out = numbers_out?;
     let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
 
     let schema = batch.schema();
@@ -778,24 +670,191 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         }
     };
     out.push(("row".into(), row_array((0..n).map(Some))));
-    out.push(("index".into(), row_array(index.into_iter())));
-    out.push(("label".into(), Arc::new(label.finish())));
+    out.push(("index".into(), index));
+    out.push(("label".into(), label));
     next_number(&mut out);
-    out.push(("segment".into(), row_array(segment.into_iter())));
+    out.push(("segment".into(), segment));
     for _ in 0..6 {
         next_number(&mut out);
     }
-    out.push(("moving_range_used".into(), bool_array(used.into_iter())));
-    out.push(("rules".into(), Arc::new(rules.finish())));
-    out.push(("point_type".into(), Arc::new(point_type.finish())));
-    out.push(("special_cause".into(), bool_array(special.into_iter())));
-    out.push(("explanation".into(), Arc::new(explanation.finish())));
-    out.push(("trial_limits".into(), bool_array(trial.into_iter())));
-    out.push(("variation".into(), Arc::new(variation.finish())));
-    out.push(("assurance".into(), Arc::new(assurance.finish())));
+    out.push(("moving_range_used".into(), used));
+    out.push(("rules".into(), rules));
+    out.push(("point_type".into(), point_type));
+    out.push(("special_cause".into(), special));
+    out.push(("explanation".into(), explanation));
+    out.push(("trial_limits".into(), trial));
+    out.push(("variation".into(), variation));
+    out.push(("assurance".into(), assurance));
     out.push(("error".into(), error));
     out.push(("error_kind".into(), error_kind));
     output_batch(out)
+}
+
+/// The output columns of fixed width, and the rows whose numbers do not fit their columns.
+struct FixedColumns {
+    numbers: Result<Vec<(&'static str, ArrayRef)>>,
+    index: ArrayRef,
+    segment: ArrayRef,
+    used: ArrayRef,
+    special: ArrayRef,
+    trial: ArrayRef,
+    misfits: Vec<(usize, Error)>,
+}
+
+/// The text output columns but the errors'.
+struct TextColumns {
+    label: ArrayRef,
+    rules: ArrayRef,
+    point_type: ArrayRef,
+    explanation: ArrayRef,
+    variation: ArrayRef,
+    assurance: ArrayRef,
+}
+
+/// The numbers (each at its column's scale), `index`, `segment` and the flags of every row; a
+/// row whose numbers do not fit is written as an error row and listed with its error.
+fn fixed_columns<'s>(
+    at: &[std::result::Result<At, Error>],
+    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
+    decimals: &DecimalColumns<7>,
+) -> FixedColumns {
+    let n = at.len();
+    let mut misfits = Vec::new();
+    let mut index = Vec::with_capacity(n);
+    let mut segment = Vec::with_capacity(n);
+    let mut used = Vec::with_capacity(n);
+    let mut special = Vec::with_capacity(n);
+    let mut trial = Vec::with_capacity(n);
+    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
+        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
+        .collect();
+    for (r, slot) in at.iter().enumerate() {
+        let found = match slot {
+            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
+            Err(_) => None,
+        };
+        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
+        let mut scaled = [0i128; 7];
+        let mut present = [false; 7];
+        let found = match found {
+            Some((k, series, p)) => {
+                let numbers = series.numbers(p);
+                if scale_into(decimals, &numbers, &mut scaled, &mut present) {
+                    Some((k, p))
+                } else {
+                    let e = decimals
+                        .scaled_row(&numbers)
+                        .err()
+                        .unwrap_or_else(|| Error::overflow("a number"));
+                    misfits.push((r, e.with_field(format!("row[{r}]"))));
+                    None
+                }
+            }
+            None => None,
+        };
+        match found {
+            Some((k, p)) => {
+                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
+                {
+                    values.push(v);
+                    valid.append(is);
+                }
+                index.push(Some(k));
+                segment.push(Some(p.segment));
+                used.push(Some(p.used));
+                special.push(Some(p.point_type.is_special_cause()));
+                trial.push(p.trial);
+            }
+            None => {
+                for (values, valid) in &mut number_columns {
+                    values.push(0);
+                    valid.append_null();
+                }
+                index.push(None);
+                segment.push(None);
+                used.push(None);
+                special.push(None);
+                trial.push(None);
+            }
+        }
+    }
+    FixedColumns {
+        numbers: decimals.arrays_of(number_columns),
+        index: row_array(index.into_iter()),
+        segment: row_array(segment.into_iter()),
+        used: bool_array(used.into_iter()),
+        special: bool_array(special.into_iter()),
+        trial: bool_array(trial.into_iter()),
+        misfits,
+    }
+}
+
+/// The label, rules, point type, sentence and icons of every row (null on an error row).
+fn text_columns<'s>(
+    at: &[std::result::Result<At, Error>],
+    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
+    row_labels: &[Option<&str>],
+    explain: bool,
+) -> TextColumns {
+    let n = at.len();
+    let mut label = text_builder(n, 10);
+    let mut rules = text_builder(n, 6);
+    let mut point_type = text_builder(n, 16);
+    let mut explanation = text_builder(n, if explain { 40 } else { 0 });
+    let mut variation = text_builder(n, 16);
+    let mut assurance = text_builder(n, 8);
+    // Most points have no rule or one: no joined string to build for them.
+    let name = |code: u16| {
+        RULES
+            .get(usize::from(code & 7).wrapping_sub(1))
+            .map_or("", |r| r.as_str())
+    };
+    for (slot, row_label) in at.iter().zip(row_labels) {
+        let found = match slot {
+            Ok(a) => point(a),
+            Err(_) => None,
+        };
+        match found {
+            Some((series, p)) => {
+                label.append_option(*row_label);
+                if p.rules >> 3 == 0 {
+                    rules.append_value(name(p.rules));
+                } else {
+                    let mut names: Vec<&str> = Vec::new();
+                    let mut codes = p.rules;
+                    while codes != 0 {
+                        names.push(name(codes));
+                        codes >>= 3;
+                    }
+                    rules.append_value(names.join(","));
+                }
+                point_type.append_value(p.point_type.as_str());
+                if explain {
+                    explanation.append_option(series.said(p));
+                } else {
+                    explanation.append_null();
+                }
+                variation.append_option(series.variation);
+                assurance.append_option(series.assurance);
+            }
+            None => {
+                label.append_null();
+                rules.append_null();
+                point_type.append_null();
+                explanation.append_null();
+                variation.append_null();
+                assurance.append_null();
+            }
+        }
+    }
+    TextColumns {
+        label: Arc::new(label.finish()),
+        rules: Arc::new(rules.finish()),
+        point_type: Arc::new(point_type.finish()),
+        explanation: Arc::new(explanation.finish()),
+        variation: Arc::new(variation.finish()),
+        assurance: Arc::new(assurance.finish()),
+    }
 }
 
 /// The days of a naive timestamp column, as `cast(Date32)` gives them; none if a day lies

@@ -646,15 +646,16 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                 .enumerate()
                 .filter_map(|(j, &o)| direction_of(o).map(|d| (j, d)))
                 .collect();
-            let mut groups: Vec<(Vec<usize>, SignalDirection)> = Vec::new();
-            for &(j, d) in &useful {
+            // Each run as its span of `useful`: its members are listed only for a signal.
+            let mut groups: Vec<(usize, usize, SignalDirection)> = Vec::new();
+            for (u, &(_, d)) in useful.iter().enumerate() {
                 match groups.last_mut() {
-                    Some((members, gd)) if *gd == d => members.push(j),
-                    _ => groups.push((vec![j], d)),
+                    Some((_, end, gd)) if *gd == d => *end = u + 1,
+                    _ => groups.push((u, u + 1, d)),
                 }
             }
             let n_useful = useful.len();
-            let longest = groups.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
+            let longest = groups.iter().map(|(a, b, _)| b - a).max().unwrap_or(0);
             let longest_max = longest_run_maximum(n_useful);
             let crossings = groups.len().saturating_sub(1);
             let crossings_min = crossings_minimum(n_useful.saturating_sub(1));
@@ -666,7 +667,13 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                 crossings_min,
                 signal: n_useful > 0 && (longest > longest_max || crossings < crossings_min),
             };
-            for (members, direction) in groups.iter().filter(|(m, _)| m.len() > longest_max) {
+            for (a, b, direction) in groups.iter().filter(|(a, b, _)| b - a > longest_max) {
+                let members: Vec<usize> = useful
+                    .get(*a..*b)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(j, _)| *j)
+                    .collect();
                 let word = match direction {
                     SignalDirection::High => "above",
                     SignalDirection::Low => "below",
@@ -680,7 +687,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                         n_useful
                     )
                 });
-                add(record, SpcRule::LongestRun, *direction, members, text);
+                add(record, SpcRule::LongestRun, *direction, &members, text);
             }
             runs_analysis = Some(analysis);
         }

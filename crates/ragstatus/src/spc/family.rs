@@ -69,7 +69,9 @@ fn float(d: Decimal, what: &str) -> Result<f64> {
 /// The median (exact: the mean of the two middle values is one division by 2).
 pub(super) fn median(values: &[Decimal]) -> Result<Option<Decimal>> {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable();
+    // `cmp` orders as `Decimal::cmp` does, pair by pair, so the sort leaves the same order
+    // (and the same scale at the middle), without rescaling in 32-bit pieces.
+    sorted.sort_unstable_by(|a, b| cmp(*a, *b));
     let n = sorted.len();
     match (sorted.get(n.wrapping_sub(1) / 2), sorted.get(n / 2)) {
         (Some(a), Some(b)) if n % 2 == 0 => a
@@ -443,6 +445,13 @@ pub(super) fn segment_lines(
 /// qbinom(0.05, m, 0.5): the smallest k with P(X ≤ k) ≥ 0.05 for X ~ Binomial(m, ½), summed
 /// in log space so that long series do not underflow.
 pub(super) fn crossings_minimum(m: usize) -> usize {
+    // Every run chart segment asks for one, mostly of a few dozen points: those are looked up.
+    static SHORT: std::sync::OnceLock<[usize; 128]> = std::sync::OnceLock::new();
+    let short = SHORT.get_or_init(|| std::array::from_fn(crossings_minimum_of));
+    short.get(m).copied().unwrap_or_else(|| crossings_minimum_of(m))
+}
+
+fn crossings_minimum_of(m: usize) -> usize {
     let target = 0.05f64.ln();
     let mf = m as f64;
     let mut log_pmf = -mf * std::f64::consts::LN_2;
