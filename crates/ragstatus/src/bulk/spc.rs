@@ -258,31 +258,6 @@ impl Series {
     }
 }
 
-/// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
-/// number); false if a number does not fit (its error is then
-/// [`DecimalColumns::scaled_row`]'s).
-fn scale_into(
-    decimals: &DecimalColumns<7>,
-    numbers: &[Option<Decimal>; 7],
-    scaled: &mut [i128; 7],
-    present: &mut [bool; 7],
-) -> bool {
-    for (((slot, is), v), scale) in scaled
-        .iter_mut()
-        .zip(present.iter_mut())
-        .zip(numbers)
-        .zip(decimals.scales)
-    {
-        if let Some(v) = v {
-            match DecimalColumns::<7>::scaled(*v, scale) {
-                Some(m) => (*slot, *is) = (m, true),
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
 fn assurance_name(a: Assurance) -> &'static str {
     match a {
         Assurance::ConsistentPass => "consistent_pass",
@@ -610,52 +585,57 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         decimals.merge(&series.scales);
     }
 
-    // The fixed-width columns and the text columns in two passes over the points, on two
-    // threads where there are two: the analysis alone is parallel otherwise, and writing the
-    // output was most of the rest. A number that does not fit its column makes its row an
-    // error row, which the text pass (rarely) has to be run again to see.
-    let fixed = |at: &[std::result::Result<At, Error>]| {
-        fixed_columns(at, &point, &decimals)
+    // The output in two passes over the points, on two threads where there are two: the
+    // analysis alone is parallel otherwise, and writing the output was most of the rest. One
+    // pass writes the lines' four columns and the mean, the other the rest. A number that does
+    // not fit its column makes its row an error row: both passes are then run again, one after
+    // the other, to write it as one (rare: a number of more than 38 digits at its scale).
+    let line_pass = |at: &[std::result::Result<At, Error>]| line_columns(at, &point, &decimals);
+    let row_pass = |at: &[std::result::Result<At, Error>]| {
+        row_columns(at, &point, &decimals, &row_labels, options.explain)
     };
-    let text = |at: &[std::result::Result<At, Error>]| {
-        text_columns(at, &point, &row_labels, options.explain)
-    };
-    let (fixed_out, text_out) = if threads > 1 {
+    let (mut lines_out, mut rows_out) = if threads > 1 {
         std::thread::scope(|scope| {
-            let texts = scope.spawn(|| text(&at));
-            let fixed_out = fixed(&at);
-            (fixed_out, texts.join().ok())
+            let rows_out = scope.spawn(|| row_pass(&at));
+            let lines_out = line_pass(&at);
+            (lines_out, rows_out.join().ok())
         })
     } else {
-        (fixed(&at), None)
+        (line_pass(&at), None)
     };
-    let FixedColumns {
-        numbers: numbers_out,
+    let mut misfits = std::mem::take(&mut lines_out.misfits);
+    if let Some(r) = rows_out.as_mut() {
+        misfits.append(&mut r.misfits);
+    }
+    let rewrite = !misfits.is_empty();
+    for (r, e) in misfits {
+        if let Some(slot @ Ok(_)) = at.get_mut(r) {
+            *slot = Err(e);
+        }
+    }
+    if rewrite {
+        lines_out = line_pass(&at);
+    }
+    let RowColumns {
+        value,
+        moving_range,
         index,
         segment,
         used,
         special,
         trial,
-        misfits,
-    } = fixed_out;
-    let rewrite = !misfits.is_empty();
-    for (r, e) in misfits {
-        if let Some(slot) = at.get_mut(r) {
-            *slot = Err(e);
-        }
-    }
-    let TextColumns {
         label,
         rules,
         point_type,
         explanation,
         variation,
         assurance,
-    } = match text_out {
-        Some(t) if !rewrite => t,
-        _ => text(&at),
+        misfits: _,
+    } = match rows_out {
+        Some(r) if !rewrite => r,
+        _ => row_pass(&at),
     };
-    let numbers_out = numbers_out?;
+    let [mean, lower, upper, lower2, upper2] = lines_out.lines;
     let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
 
     let schema = batch.schema();
@@ -663,20 +643,17 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         .iter()
         .map(|(i, _)| (schema.field(*i).name().clone(), batch.column(*i).clone()))
         .collect();
-    let mut numbers_out = numbers_out.into_iter();
-    let mut next_number = |out: &mut Vec<(String, ArrayRef)>| {
-        if let Some((name, a)) = numbers_out.next() {
-            out.push((name.to_string(), a));
-        }
-    };
     out.push(("row".into(), row_array((0..n).map(Some))));
     out.push(("index".into(), index));
     out.push(("label".into(), label));
-    next_number(&mut out);
+    out.push(("value".into(), value?));
     out.push(("segment".into(), segment));
-    for _ in 0..6 {
-        next_number(&mut out);
-    }
+    out.push(("mean".into(), mean?));
+    out.push(("lower_process_limit".into(), lower?));
+    out.push(("upper_process_limit".into(), upper?));
+    out.push(("lower_two_sigma".into(), lower2?));
+    out.push(("upper_two_sigma".into(), upper2?));
+    out.push(("moving_range".into(), moving_range?));
     out.push(("moving_range_used".into(), used));
     out.push(("rules".into(), rules));
     out.push(("point_type".into(), point_type));
@@ -690,113 +667,118 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     output_batch(out)
 }
 
-/// The output columns of fixed width, and the rows whose numbers do not fit their columns.
-struct FixedColumns {
-    numbers: Result<Vec<(&'static str, ArrayRef)>>,
+/// The mean and the four lines of every row, and the rows whose numbers do not fit their
+/// columns, with their errors.
+struct LineColumns {
+    lines: [Result<ArrayRef>; 5],
+    misfits: Vec<(usize, Error)>,
+}
+
+/// Every other column but the row numbers and the errors', and the rows whose value or
+/// moving range does not fit its column, with their errors.
+struct RowColumns {
+    value: Result<ArrayRef>,
+    moving_range: Result<ArrayRef>,
     index: ArrayRef,
     segment: ArrayRef,
     used: ArrayRef,
     special: ArrayRef,
     trial: ArrayRef,
-    misfits: Vec<(usize, Error)>,
-}
-
-/// The text output columns but the errors'.
-struct TextColumns {
     label: ArrayRef,
     rules: ArrayRef,
     point_type: ArrayRef,
     explanation: ArrayRef,
     variation: ArrayRef,
     assurance: ArrayRef,
+    misfits: Vec<(usize, Error)>,
 }
 
-/// The numbers (each at its column's scale), `index`, `segment` and the flags of every row; a
-/// row whose numbers do not fit is written as an error row and listed with its error.
-fn fixed_columns<'s>(
+/// The error of a row whose numbers do not all fit their columns.
+fn misfit(
+    r: usize,
+    numbers: &[Option<Decimal>; 7],
+    decimals: &DecimalColumns<7>,
+) -> (usize, Error) {
+    let e = decimals
+        .scaled_row(numbers)
+        .err()
+        .unwrap_or_else(|| Error::overflow("a number"));
+    (r, e.with_field(format!("row[{r}]")))
+}
+
+/// A column of numbers, each already at the column's scale, and its validity.
+fn number_column(n: usize) -> (Vec<i128>, NullBufferBuilder) {
+    (Vec::with_capacity(n), NullBufferBuilder::new(n))
+}
+
+/// The columns of [`LineColumns`] (columns 1 to 5 of [`NUMBERS`]).
+fn line_columns<'s>(
     at: &[std::result::Result<At, Error>],
     point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
     decimals: &DecimalColumns<7>,
-) -> FixedColumns {
+) -> LineColumns {
     let n = at.len();
     let mut misfits = Vec::new();
+    let mut columns: [(Vec<i128>, NullBufferBuilder); 5] =
+        std::array::from_fn(|_| number_column(n));
+    let scales: [u32; 5] = std::array::from_fn(|k| decimals.scale(k + 1));
+    for (r, slot) in at.iter().enumerate() {
+        let found = match slot {
+            Ok(a) => point(a),
+            Err(_) => None,
+        };
+        let lines = found.map(|(series, p)| (series, p, series.lines.get(p.lines)));
+        // Scaled in place: the numbers are not moved between matches.
+        let mut scaled = [0i128; 5];
+        let mut present = [false; 5];
+        let mut fits = lines.is_some();
+        if let Some((_, _, Some(lines))) = lines {
+            for (((slot, is), v), scale) in
+                scaled.iter_mut().zip(&mut present).zip(lines).zip(scales)
+            {
+                if let Some(v) = v {
+                    match DecimalColumns::<7>::scaled(*v, scale) {
+                        Some(m) => (*slot, *is) = (m, true),
+                        None => fits = false,
+                    }
+                }
+            }
+        }
+        if let (false, Some((series, p, _))) = (fits, lines) {
+            misfits.push(misfit(r, &series.numbers(p), decimals));
+        }
+        for (((values, valid), v), is) in columns.iter_mut().zip(scaled).zip(present) {
+            values.push(v);
+            valid.append(fits && is);
+        }
+    }
+    let mut k = 0;
+    let lines = columns.map(|(values, valid)| {
+        k += 1;
+        decimals.array_at(k, values, valid)
+    });
+    LineColumns { lines, misfits }
+}
+
+/// The columns of [`RowColumns`]: a row's own figures, labels and sentence (null on an error
+/// row).
+fn row_columns<'s>(
+    at: &[std::result::Result<At, Error>],
+    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
+    decimals: &DecimalColumns<7>,
+    row_labels: &[Option<&str>],
+    explain: bool,
+) -> RowColumns {
+    let n = at.len();
+    let mut misfits = Vec::new();
+    let (mut values, mut values_valid) = number_column(n);
+    let (mut ranges, mut ranges_valid) = number_column(n);
+    let (value_scale, range_scale) = (decimals.scale(0), decimals.scale(6));
     let mut index = Vec::with_capacity(n);
     let mut segment = Vec::with_capacity(n);
     let mut used = Vec::with_capacity(n);
     let mut special = Vec::with_capacity(n);
     let mut trial = Vec::with_capacity(n);
-    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
-        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
-        .collect();
-    for (r, slot) in at.iter().enumerate() {
-        let found = match slot {
-            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
-            Err(_) => None,
-        };
-        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
-        let mut scaled = [0i128; 7];
-        let mut present = [false; 7];
-        let found = match found {
-            Some((k, series, p)) => {
-                let numbers = series.numbers(p);
-                if scale_into(decimals, &numbers, &mut scaled, &mut present) {
-                    Some((k, p))
-                } else {
-                    let e = decimals
-                        .scaled_row(&numbers)
-                        .err()
-                        .unwrap_or_else(|| Error::overflow("a number"));
-                    misfits.push((r, e.with_field(format!("row[{r}]"))));
-                    None
-                }
-            }
-            None => None,
-        };
-        match found {
-            Some((k, p)) => {
-                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
-                {
-                    values.push(v);
-                    valid.append(is);
-                }
-                index.push(Some(k));
-                segment.push(Some(p.segment));
-                used.push(Some(p.used));
-                special.push(Some(p.point_type.is_special_cause()));
-                trial.push(p.trial);
-            }
-            None => {
-                for (values, valid) in &mut number_columns {
-                    values.push(0);
-                    valid.append_null();
-                }
-                index.push(None);
-                segment.push(None);
-                used.push(None);
-                special.push(None);
-                trial.push(None);
-            }
-        }
-    }
-    FixedColumns {
-        numbers: decimals.arrays_of(number_columns),
-        index: row_array(index.into_iter()),
-        segment: row_array(segment.into_iter()),
-        used: bool_array(used.into_iter()),
-        special: bool_array(special.into_iter()),
-        trial: bool_array(trial.into_iter()),
-        misfits,
-    }
-}
-
-/// The label, rules, point type, sentence and icons of every row (null on an error row).
-fn text_columns<'s>(
-    at: &[std::result::Result<At, Error>],
-    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
-    row_labels: &[Option<&str>],
-    explain: bool,
-) -> TextColumns {
-    let n = at.len();
     let mut label = text_builder(n, 10);
     let mut rules = text_builder(n, 6);
     let mut point_type = text_builder(n, 16);
@@ -809,13 +791,36 @@ fn text_columns<'s>(
             .get(usize::from(code & 7).wrapping_sub(1))
             .map_or("", |r| r.as_str())
     };
-    for (slot, row_label) in at.iter().zip(row_labels) {
+    for (r, (slot, row_label)) in at.iter().zip(row_labels).enumerate() {
         let found = match slot {
-            Ok(a) => point(a),
+            Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
             Err(_) => None,
         };
+        let found = found.and_then(|(k, series, p)| {
+            let value = DecimalColumns::<7>::scaled(p.value, value_scale);
+            let range = match p.moving_range {
+                Some(m) => DecimalColumns::<7>::scaled(m, range_scale).map(Some),
+                None => Some(None),
+            };
+            match (value, range) {
+                (Some(v), Some(m)) => Some((k, series, p, v, m)),
+                _ => {
+                    misfits.push(misfit(r, &series.numbers(p), decimals));
+                    None
+                }
+            }
+        });
         match found {
-            Some((series, p)) => {
+            Some((k, series, p, v, m)) => {
+                values.push(v);
+                values_valid.append_non_null();
+                ranges.push(m.unwrap_or(0));
+                ranges_valid.append(m.is_some());
+                index.push(Some(k));
+                segment.push(Some(p.segment));
+                used.push(Some(p.used));
+                special.push(Some(p.point_type.is_special_cause()));
+                trial.push(p.trial);
                 label.append_option(*row_label);
                 if p.rules >> 3 == 0 {
                     rules.append_value(name(p.rules));
@@ -838,6 +843,15 @@ fn text_columns<'s>(
                 assurance.append_option(series.assurance);
             }
             None => {
+                values.push(0);
+                values_valid.append_null();
+                ranges.push(0);
+                ranges_valid.append_null();
+                index.push(None);
+                segment.push(None);
+                used.push(None);
+                special.push(None);
+                trial.push(None);
                 label.append_null();
                 rules.append_null();
                 point_type.append_null();
@@ -847,13 +861,21 @@ fn text_columns<'s>(
             }
         }
     }
-    TextColumns {
+    RowColumns {
+        value: decimals.array_at(0, values, values_valid),
+        moving_range: decimals.array_at(6, ranges, ranges_valid),
+        index: row_array(index.into_iter()),
+        segment: row_array(segment.into_iter()),
+        used: bool_array(used.into_iter()),
+        special: bool_array(special.into_iter()),
+        trial: bool_array(trial.into_iter()),
         label: Arc::new(label.finish()),
         rules: Arc::new(rules.finish()),
         point_type: Arc::new(point_type.finish()),
         explanation: Arc::new(explanation.finish()),
         variation: Arc::new(variation.finish()),
         assurance: Arc::new(assurance.finish()),
+        misfits,
     }
 }
 

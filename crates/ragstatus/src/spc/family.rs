@@ -448,7 +448,10 @@ pub(super) fn crossings_minimum(m: usize) -> usize {
     // Every run chart segment asks for one, mostly of a few dozen points: those are looked up.
     static SHORT: std::sync::OnceLock<[usize; 128]> = std::sync::OnceLock::new();
     let short = SHORT.get_or_init(|| std::array::from_fn(crossings_minimum_of));
-    short.get(m).copied().unwrap_or_else(|| crossings_minimum_of(m))
+    short
+        .get(m)
+        .copied()
+        .unwrap_or_else(|| crossings_minimum_of(m))
 }
 
 fn crossings_minimum_of(m: usize) -> usize {
