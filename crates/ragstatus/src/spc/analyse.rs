@@ -429,11 +429,23 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
         let lines = segment_lines(chart, &seg_input, settings.screen_outliers)
             .map_err(|e| e.with_field(format!("segment {}", s + 1)))?;
         let mean = lines.centre;
-        let ys: Vec<Decimal> = inc.iter().filter_map(|&i| seg.get(i).copied()).collect();
-        let pl: Vec<PointLines> = inc
-            .iter()
-            .map(|&i| lines.lines.get(i).copied().unwrap_or_default())
-            .collect();
+        // Without exclusions the included points are the segment's, in order: no copies.
+        let every = inc.len() == seg.len() && lines.lines.len() == seg.len();
+        let (ys_own, pl_own): (Vec<Decimal>, Vec<PointLines>) = if every {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                inc.iter().filter_map(|&i| seg.get(i).copied()).collect(),
+                inc.iter()
+                    .map(|&i| lines.lines.get(i).copied().unwrap_or_default())
+                    .collect(),
+            )
+        };
+        let (ys, pl): (&[Decimal], &[PointLines]) = if every {
+            (seg, &lines.lines)
+        } else {
+            (&ys_own, &pl_own)
+        };
         let last_lines = pl.last().copied().unwrap_or_default();
         let limits = XmrLimits {
             mean,
@@ -468,7 +480,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
         let sides: Vec<Ordering> = ys.iter().map(|&y| side(y, mean)).collect();
         let outside: Vec<bool> = ys
             .iter()
-            .zip(&pl)
+            .zip(pl)
             .map(|(&y, l)| {
                 matches!(l.upper, Some(u) if cmp(y, u).is_gt())
                     || matches!(l.lower, Some(l) if cmp(y, l).is_lt())
@@ -476,7 +488,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
             .collect();
         let beyond_two_sigma: Vec<bool> = ys
             .iter()
-            .zip(&pl)
+            .zip(pl)
             .map(|(&y, l)| {
                 matches!(l.upper_two_sigma, Some(u) if cmp(y, u).is_gt())
                     || matches!(l.lower_two_sigma, Some(l) if cmp(y, l).is_lt())
@@ -504,7 +516,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
 
         let family_rules = chart != ChartType::Run;
         if settings.outside_rule && family_rules {
-            for (i, ((&o, &y), l)) in outside.iter().zip(&ys).zip(&pl).enumerate() {
+            for (i, ((&o, &y), l)) in outside.iter().zip(ys).zip(pl).enumerate() {
                 if !o {
                     continue;
                 }
