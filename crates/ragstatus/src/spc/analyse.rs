@@ -808,6 +808,58 @@ mod tests {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+        /// The run chart's runs, kept as spans of the useful points, give the runs listed
+        /// point by point: the useful points, the longest run, the crossings, and a signal for
+        /// each run longer than the limit with its first and last point.
+        #[test]
+        fn run_spans_are_the_runs_point_by_point(
+            values in proptest::collection::vec((-4i64..4, 0u32..2), 1..70),
+            rebase in proptest::option::of(1usize..70),
+        ) {
+            let values: Vec<Decimal> = values.into_iter().map(|(m, s)| Decimal::new(m, s)).collect();
+            let settings = SpcSettings {
+                chart: ChartType::Run,
+                rebase_at: rebase.into_iter().collect(),
+                ..SpcSettings::default()
+            };
+            let Ok(result) = crate::spc::spc_chart::<&str>(&values, None, None, &settings) else {
+                return Ok(());
+            };
+            let mut signals = Vec::new();
+            for segment in &result.segments {
+                let seg = &values[segment.start..=segment.end];
+                let centre = crate::spc::family::median(seg).unwrap().unwrap();
+                let mut groups: Vec<(Vec<usize>, SignalDirection)> = Vec::new();
+                for (j, v) in seg.iter().enumerate() {
+                    if let Some(d) = direction_of(side(*v, centre)) {
+                        match groups.last_mut() {
+                            Some((m, gd)) if *gd == d => m.push(segment.start + j),
+                            _ => groups.push((vec![segment.start + j], d)),
+                        }
+                    }
+                }
+                let useful: usize = groups.iter().map(|(m, _)| m.len()).sum();
+                let runs = segment.runs.as_ref().unwrap();
+                prop_assert_eq!(runs.useful_points, useful);
+                prop_assert_eq!(runs.longest_run, groups.iter().map(|(m, _)| m.len()).max().unwrap_or(0));
+                prop_assert_eq!(runs.crossings, groups.len().saturating_sub(1));
+                for (m, d) in groups.iter().filter(|(m, _)| m.len() > runs.longest_run_max) {
+                    signals.push((m[0], *m.last().unwrap(), m.len(), *d));
+                }
+            }
+            let got: Vec<_> = result
+                .signals
+                .iter()
+                .filter(|s| s.rule == SpcRule::LongestRun)
+                .map(|s| (s.start, s.end, s.points, s.direction))
+                .collect();
+            prop_assert_eq!(got, signals);
+        }
+    }
+
     #[test]
     fn plotted_values_of_whole_counts_are_the_decimal_quotients() {
         for n in 1..=300u64 {

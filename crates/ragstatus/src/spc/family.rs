@@ -621,6 +621,37 @@ mod tests {
     }
 
     #[test]
+    fn crossings_looked_up_are_the_computed_ones() {
+        for m in 0..400 {
+            assert_eq!(crossings_minimum(m), crossings_minimum_of(m), "m = {m}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// The median sorted by the mantissa comparison is the one sorted by rust_decimal's,
+        /// digit and scale: equal values of other scales (2.5 and 2.50) stay where they were.
+        #[test]
+        fn the_median_is_rust_decimals(values in proptest::collection::vec((-30i64..30, 0u32..4), 0..40)) {
+            let values: Vec<Decimal> = values
+                .into_iter()
+                .map(|(m, s)| Decimal::new(m * 10i64.pow(s % 2), s))
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let n = sorted.len();
+            let want = match (sorted.get(n.wrapping_sub(1) / 2), sorted.get(n / 2)) {
+                (Some(a), Some(b)) if n % 2 == 0 => Some(((*a + *b) / Decimal::TWO).normalize()),
+                (_, Some(b)) => Some(*b),
+                _ => None,
+            };
+            let got = median(&values).unwrap();
+            prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
+        }
+    }
+
+    #[test]
     fn median_of_even_and_odd() {
         assert_eq!(median(&[dec!(3), dec!(1), dec!(2)]).unwrap(), Some(dec!(2)));
         assert_eq!(
