@@ -447,11 +447,11 @@ fn spc_lines_beyond_their_decimal_column_are_error_rows_on_one_thread_or_two() {
                 "column {k}"
             );
         }
-        for i in 0..3 {
+        for (i, v) in values.iter().enumerate().take(3) {
             assert_eq!(text(&two, "error", i), None);
             assert_eq!(
                 decimal(&two, "value", i),
-                values[i].as_ref().map(|v| v.parse().unwrap())
+                v.as_ref().map(|v| v.parse().unwrap())
             );
             assert!(decimal(&two, "mean", i).is_some_and(|m| m.scale() == 28));
             assert_eq!(text(&two, "explanation", i).is_some(), explain);
