@@ -39,7 +39,9 @@ use arrow_array::types::{
     Date32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+};
 use arrow_buffer::NullBufferBuilder;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
@@ -782,7 +784,8 @@ fn row_columns<'s>(
     let mut label = text_builder(n, 10);
     let mut rules = text_builder(n, 6);
     let mut point_type = text_builder(n, 16);
-    let mut explanation = text_builder(n, if explain { 40 } else { 0 });
+    // Without sentences the column is null throughout: made whole, not row by row.
+    let mut explanation = text_builder(if explain { n } else { 0 }, 40);
     let mut variation = text_builder(n, 16);
     let mut assurance = text_builder(n, 8);
     // Most points have no rule or one: no joined string to build for them.
@@ -836,8 +839,6 @@ fn row_columns<'s>(
                 point_type.append_value(p.point_type.as_str());
                 if explain {
                     explanation.append_option(series.said(p));
-                } else {
-                    explanation.append_null();
                 }
                 variation.append_option(series.variation);
                 assurance.append_option(series.assurance);
@@ -855,7 +856,9 @@ fn row_columns<'s>(
                 label.append_null();
                 rules.append_null();
                 point_type.append_null();
-                explanation.append_null();
+                if explain {
+                    explanation.append_null();
+                }
                 variation.append_null();
                 assurance.append_null();
             }
@@ -872,7 +875,11 @@ fn row_columns<'s>(
         label: Arc::new(label.finish()),
         rules: Arc::new(rules.finish()),
         point_type: Arc::new(point_type.finish()),
-        explanation: Arc::new(explanation.finish()),
+        explanation: if explain {
+            Arc::new(explanation.finish())
+        } else {
+            Arc::new(LargeStringArray::new_null(n))
+        },
         variation: Arc::new(variation.finish()),
         assurance: Arc::new(assurance.finish()),
         misfits,
