@@ -143,7 +143,7 @@ pub(super) struct Plotted<'a> {
 
 /// Where the analysis writes its points and the rules that flag them: whole [`SpcPoint`]s with
 /// their signals and sentences ([`Full`]), or the bulk path's compact rows
-/// ([`Rows`](super::lean::Rows)), which need neither.
+/// ([`Rows`](super::lean::Rows)), which keep no signal and each signal's sentence once.
 pub(super) trait Record {
     /// Whether sentences are wanted; else none is formatted.
     fn explains(&self) -> bool;
