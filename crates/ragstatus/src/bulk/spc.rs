@@ -590,13 +590,14 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // The output in two passes over the points, on two threads where there are two: the
     // analysis alone is parallel otherwise, and writing the output was most of the rest. One
     // pass writes the lines' four columns and the mean, the other the rest. A number that does
-    // not fit its column makes its row an error row: both passes are then run again, one after
-    // the other, to write it as one (rare: a number of more than 38 digits at its scale).
+    // not fit its column (either pass finds it) makes its row an error row: both passes are then
+    // run again, one after the other, to write it as one (rare: a number of more than 38 digits
+    // at its column's scale).
     let line_pass = |at: &[std::result::Result<At, Error>]| line_columns(at, &point, &decimals);
     let row_pass = |at: &[std::result::Result<At, Error>]| {
         row_columns(at, &point, &decimals, &row_labels, options.explain)
     };
-    let (mut lines_out, mut rows_out) = if threads > 1 {
+    let (mut lines_out, rows_out) = if threads > 1 {
         std::thread::scope(|scope| {
             let rows_out = scope.spawn(|| row_pass(&at));
             let lines_out = line_pass(&at);
@@ -605,18 +606,18 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     } else {
         (line_pass(&at), None)
     };
+    // One thread, or a thread that died: the other pass here.
+    let mut rows_out = rows_out.unwrap_or_else(|| row_pass(&at));
     let mut misfits = std::mem::take(&mut lines_out.misfits);
-    if let Some(r) = rows_out.as_mut() {
-        misfits.append(&mut r.misfits);
-    }
-    let rewrite = !misfits.is_empty();
-    for (r, e) in misfits {
-        if let Some(slot @ Ok(_)) = at.get_mut(r) {
-            *slot = Err(e);
+    misfits.append(&mut rows_out.misfits);
+    if !misfits.is_empty() {
+        for (r, e) in misfits {
+            if let Some(slot @ Ok(_)) = at.get_mut(r) {
+                *slot = Err(e);
+            }
         }
-    }
-    if rewrite {
         lines_out = line_pass(&at);
+        rows_out = row_pass(&at);
     }
     let RowColumns {
         value,
@@ -633,10 +634,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         variation,
         assurance,
         misfits: _,
-    } = match rows_out {
-        Some(r) if !rewrite => r,
-        _ => row_pass(&at),
-    };
+    } = rows_out;
     let [mean, lower, upper, lower2, upper2] = lines_out.lines;
     let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
 
