@@ -343,24 +343,23 @@ impl<const K: usize> DecimalColumns<K> {
         Ok(out)
     }
 
-    /// The columns, as (name, array), from each column's values already at its scale
-    /// ([`scaled_row`](Self::scaled_row)) and their validity.
-    pub(crate) fn arrays_of(
+    /// Column `k` from its values already at its scale and their validity.
+    pub(crate) fn array_at(
         &self,
-        columns: Vec<(Vec<i128>, arrow_buffer::NullBufferBuilder)>,
-    ) -> Result<Vec<(&'static str, ArrayRef)>> {
-        columns
-            .into_iter()
-            .zip(self.scales)
-            .zip(self.names)
-            .map(|(((values, mut valid), scale), name)| {
-                let scale = i8::try_from(scale).unwrap_or(28);
-                Decimal128Array::try_new(values.into(), valid.finish())
-                    .and_then(|a| a.with_precision_and_scale(38, scale))
-                    .map(|a| (name, Arc::new(a) as ArrayRef))
-                    .map_err(arrow_error)
-            })
-            .collect()
+        k: usize,
+        values: Vec<i128>,
+        mut valid: arrow_buffer::NullBufferBuilder,
+    ) -> Result<ArrayRef> {
+        let scale = i8::try_from(self.scales.get(k).copied().unwrap_or(28)).unwrap_or(28);
+        Decimal128Array::try_new(values.into(), valid.finish())
+            .and_then(|a| a.with_precision_and_scale(38, scale))
+            .map(|a| Arc::new(a) as ArrayRef)
+            .map_err(arrow_error)
+    }
+
+    /// The scale of column `k`.
+    pub(crate) fn scale(&self, k: usize) -> u32 {
+        self.scales.get(k).copied().unwrap_or(0)
     }
 
     /// `v`'s mantissa at the column scale `scale`, none when it does not fit the column.

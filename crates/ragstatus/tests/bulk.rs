@@ -383,10 +383,12 @@ fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_writt
         .map(|k| Some(k.to_string()))
         .to_vec();
     let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
-    for explain in [true, false] {
+    // On two threads the output is written in two passes at once, which a misfit runs again.
+    for (explain, threads) in [(true, 1), (false, 1), (true, 2), (false, 2)] {
         let options = SpcFrameOptions {
             by: vec!["series".into()],
             explain,
+            threads,
             ..SpcFrameOptions::default()
         };
         let out = spc_batch(&batch, &options).unwrap();
@@ -403,6 +405,128 @@ fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_writt
             assert_eq!(decimal(&out, "value", i), None);
             assert_eq!(text(&out, "point_type", i), None);
             assert_eq!(text(&out, "label", i), None);
+        }
+    }
+}
+
+#[test]
+fn spc_values_beyond_their_decimal_column_are_error_rows_on_one_thread_or_two() {
+    // Run charts: no limits, and A's median, 0, keeps the mean column at scale 0, while A's
+    // tiny value sets the value column's to 28: only the value of B's rows does not fit, which
+    // the pass that writes the values finds, not the lines' pass.
+    let values: Vec<Option<String>> = [
+        "0.0000000000000000000000000001",
+        "0",
+        "0",
+        "1000000000000000",
+        "1000000000000002",
+        "1000000000000001",
+    ]
+    .map(|v| Some(v.to_string()))
+    .to_vec();
+    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
+        .map(|k| Some(k.to_string()))
+        .to_vec();
+    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    for explain in [true, false] {
+        let run = |threads: usize| {
+            let options = SpcFrameOptions {
+                by: vec!["series".into()],
+                explain,
+                threads,
+                settings: SpcSettings {
+                    chart: ChartType::Run,
+                    ..SpcSettings::default()
+                },
+                ..SpcFrameOptions::default()
+            };
+            spc_batch(&batch, &options).unwrap()
+        };
+        let (one, two) = (run(1), run(2));
+        assert_eq!(one.schema(), two.schema());
+        for k in 0..one.num_columns() {
+            assert_eq!(
+                one.column(k).to_data(),
+                two.column(k).to_data(),
+                "column {k}"
+            );
+        }
+        for i in 0..3 {
+            assert_eq!(text(&one, "error", i), None);
+            assert_eq!(decimal(&one, "mean", i), Some(Decimal::ZERO));
+        }
+        for i in 3..6 {
+            let message = text(&one, "error", i).unwrap();
+            assert!(message.contains(&format!("row[{i}]")), "{message}");
+            assert!(message.contains("digits before the point"), "{message}");
+            for name in ["value", "mean"] {
+                assert_eq!(decimal(&one, name, i), None, "{name}");
+            }
+            for name in ["point_type", "label", "explanation", "variation"] {
+                assert_eq!(text(&one, name, i), None, "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn spc_lines_beyond_their_decimal_column_are_error_rows_on_one_thread_or_two() {
+    // Whole values: the value column keeps scale 0 and B's values fit it. A's mean, 1/3, sets
+    // the mean column's scale to 28, where B's mean of 16 digits does not fit: only the lines'
+    // pass finds B's rows, and the other pass is run again to write them as error rows.
+    let values: Vec<Option<String>> = [
+        "1",
+        "0",
+        "0",
+        "1000000000000000",
+        "1000000000000002",
+        "1000000000000001",
+    ]
+    .map(|v| Some(v.to_string()))
+    .to_vec();
+    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
+        .map(|k| Some(k.to_string()))
+        .to_vec();
+    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    for explain in [true, false] {
+        let run = |threads: usize| {
+            let options = SpcFrameOptions {
+                by: vec!["series".into()],
+                explain,
+                threads,
+                ..SpcFrameOptions::default()
+            };
+            spc_batch(&batch, &options).unwrap()
+        };
+        let (one, two) = (run(1), run(2));
+        assert_eq!(one.schema(), two.schema());
+        for k in 0..one.num_columns() {
+            assert_eq!(
+                one.column(k).to_data(),
+                two.column(k).to_data(),
+                "column {k}"
+            );
+        }
+        for (i, v) in values.iter().enumerate().take(3) {
+            assert_eq!(text(&two, "error", i), None);
+            assert_eq!(
+                decimal(&two, "value", i),
+                v.as_ref().map(|v| v.parse().unwrap())
+            );
+            assert!(decimal(&two, "mean", i).is_some_and(|m| m.scale() == 28));
+            assert_eq!(text(&two, "explanation", i).is_some(), explain);
+        }
+        for i in 3..6 {
+            let message = text(&two, "error", i).unwrap();
+            assert!(message.contains(&format!("row[{i}]")), "{message}");
+            assert!(message.contains("digits before the point"), "{message}");
+            for name in ["value", "mean", "moving_range"] {
+                assert_eq!(decimal(&two, name, i), None, "{name}");
+            }
+            for name in ["point_type", "label", "rules", "explanation", "variation"] {
+                assert_eq!(text(&two, name, i), None, "{name}");
+            }
+            assert_eq!(uint(&two, "index", i), None);
         }
     }
 }

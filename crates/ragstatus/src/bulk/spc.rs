@@ -39,7 +39,9 @@ use arrow_array::types::{
     Date32Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, Date32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+};
 use arrow_buffer::NullBufferBuilder;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{Datelike, NaiveDate};
@@ -52,8 +54,8 @@ use super::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::row_error;
 use crate::period::FiscalCalendar;
-use crate::spc::lean::{Lines, RULES, Row, Rows, rule_codes, same_lines, spc_rows};
-use crate::spc::{Assurance, Detail, PointType, SpcPoint, SpcResult, SpcSettings, spc_chart_with};
+use crate::spc::lean::{Lines, RULES, Row, Rows, Said, spc_rows};
+use crate::spc::{Assurance, PointType, SpcSettings};
 
 const NANOS_PER_DAY: i64 = 86_400_000_000_000;
 
@@ -208,66 +210,23 @@ struct At {
 }
 
 /// A series' points as [`Row`]s; points with the same lines share them (every point of an
-/// XmR segment).
+/// XmR segment), and points flagged by the same signal its sentence.
 struct Series {
     rows: Vec<Row>,
     lines: Vec<Lines>,
+    texts: Vec<String>,
     variation: Option<&'static str>,
     assurance: Option<&'static str>,
     scales: DecimalColumns<7>,
 }
 
 impl Series {
-    fn new(mut result: SpcResult, explain: bool) -> Series {
-        let scales = DecimalColumns::new(NUMBERS, result.points.iter().map(numbers_of));
-        // Per point for the charts with denominators, else one set a segment.
-        let mut lines: Vec<Lines> = Vec::with_capacity(if result.chart.takes_denominators() {
-            result.points.len()
-        } else {
-            result.segments.len()
-        });
-        let mut rows = Vec::with_capacity(result.points.len());
-        for p in &mut result.points {
-            let own: Lines = [
-                Some(p.mean),
-                p.lower_process_limit,
-                p.upper_process_limit,
-                p.lower_two_sigma,
-                p.upper_two_sigma,
-            ];
-            if !lines.last().is_some_and(|l| same_lines(l, &own)) {
-                lines.push(own);
-            }
-            rows.push(Row {
-                value: p.value,
-                moving_range: p.moving_range,
-                lines: lines.len().saturating_sub(1),
-                segment: p.segment,
-                rules: rule_codes(p.rules.iter().copied()),
-                point_type: p.point_type,
-                used: p.moving_range_used,
-                trial: result.segments.get(p.segment).map(|s| s.trial_limits),
-                explanation: if explain {
-                    std::mem::take(&mut p.explanation)
-                } else {
-                    String::new()
-                },
-            });
-        }
-        Series {
-            rows,
-            lines,
-            variation: result.variation.map(PointType::as_str),
-            assurance: result.assurance.map(assurance_name),
-            scales,
-        }
-    }
-
     /// The lean analysis' rows as they are.
-    fn lean(rows: Rows) -> Series {
+    fn new(rows: Rows) -> Series {
         let mut series = Series {
             rows: rows.rows,
             lines: rows.lines,
+            texts: rows.texts,
             variation: rows.variation.map(PointType::as_str),
             assurance: rows.assurance.map(assurance_name),
             scales: DecimalColumns::new(NUMBERS, std::iter::empty()),
@@ -290,44 +249,15 @@ impl Series {
             row.moving_range,
         ]
     }
-}
 
-/// A point's numbers, in the order of [`NUMBERS`].
-fn numbers_of(p: &SpcPoint) -> [Option<Decimal>; 7] {
-    [
-        Some(p.value),
-        Some(p.mean),
-        p.lower_process_limit,
-        p.upper_process_limit,
-        p.lower_two_sigma,
-        p.upper_two_sigma,
-        p.moving_range,
-    ]
-}
-
-/// [`DecimalColumns::scaled_row`] into `scaled` and `present` (0 and false for a missing
-/// number); false if a number does not fit (its error is then
-/// [`DecimalColumns::scaled_row`]'s).
-fn scale_into(
-    decimals: &DecimalColumns<7>,
-    numbers: &[Option<Decimal>; 7],
-    scaled: &mut [i128; 7],
-    present: &mut [bool; 7],
-) -> bool {
-    for (((slot, is), v), scale) in scaled
-        .iter_mut()
-        .zip(present.iter_mut())
-        .zip(numbers)
-        .zip(decimals.scales)
-    {
-        if let Some(v) = v {
-            match DecimalColumns::<7>::scaled(*v, scale) {
-                Some(m) => (*slot, *is) = (m, true),
-                None => return false,
-            }
+    /// A row's sentence.
+    fn said(&self, row: &Row) -> Option<&str> {
+        match row.explanation {
+            Said::Nothing => None,
+            Said::Common => Some(PointType::CommonCause.describe()),
+            Said::Text(k) => self.texts.get(k).map(String::as_str),
         }
     }
-    true
 }
 
 fn assurance_name(a: Assurance) -> &'static str {
@@ -569,12 +499,8 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
     // A series with an error row is not analysed: its chart would be another chart.
     let threads = thread_count(options.threads, n);
     let settings = &options.settings;
-    // The labels are written from `label_texts`: no string per point in the analysis. Without
-    // sentences, the lean analysis writes the output's rows directly.
-    let detail = Detail {
-        explanations: true,
-        point_labels: false,
-    };
+    // The labels are written from `label_texts`: no string per point in the analysis, which
+    // writes the output's rows directly (and each signal's sentence once).
     let analysed: Vec<Option<std::result::Result<Series, Error>>> =
         parallel_map(&members, threads, Vec::len, |list| {
             let mut values: Vec<Decimal> = Vec::with_capacity(list.len());
@@ -604,12 +530,7 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
             let dens = options.denominator.as_ref().map(|_| dens.as_slice());
             let labels = ordered.then_some(labels.as_slice());
             // The scales are found here, while the series' points are still in cache.
-            if options.explain {
-                spc_chart_with(&values, dens, labels, settings, detail)
-                    .map(|result| Series::new(result, true))
-            } else {
-                spc_rows(&values, dens, labels, settings).map(Series::lean)
-            }
+            spc_rows(&values, dens, labels, settings, options.explain).map(Series::new)
         });
 
     let row_labels: Vec<Option<&str>> = rows
@@ -666,62 +587,242 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
         decimals.merge(&series.scales);
     }
 
-    // One pass over the points: each is read once, its numbers checked and written with the rest.
-    let mut label = text_builder(n, 10);
-    let mut rules = text_builder(n, 6);
-    let mut point_type = text_builder(n, 16);
-    let mut explanation = text_builder(n, if options.explain { 40 } else { 0 });
-    let mut variation = text_builder(n, 16);
-    let mut assurance = text_builder(n, 8);
+    // The output in two passes over the points, on two threads where there are two: the
+    // analysis alone is parallel otherwise, and writing the output was most of the rest. One
+    // pass writes the lines' four columns and the mean, the other the rest. A number that does
+    // not fit its column (either pass finds it) makes its row an error row: both passes are then
+    // run again, one after the other, to write it as one (rare: a number of more than 38 digits
+    // at its column's scale).
+    let line_pass = |at: &[std::result::Result<At, Error>]| line_columns(at, &point, &decimals);
+    let row_pass = |at: &[std::result::Result<At, Error>]| {
+        row_columns(at, &point, &decimals, &row_labels, options.explain)
+    };
+    let (mut lines_out, rows_out) = if threads > 1 {
+        std::thread::scope(|scope| {
+            let rows_out = scope.spawn(|| row_pass(&at));
+            let lines_out = line_pass(&at);
+            (lines_out, rows_out.join().ok())
+        })
+    } else {
+        (line_pass(&at), None)
+    };
+    // One thread, or a thread that died: the other pass here.
+    let mut rows_out = rows_out.unwrap_or_else(|| row_pass(&at));
+    let mut misfits = std::mem::take(&mut lines_out.misfits);
+    misfits.append(&mut rows_out.misfits);
+    if !misfits.is_empty() {
+        for (r, e) in misfits {
+            if let Some(slot @ Ok(_)) = at.get_mut(r) {
+                *slot = Err(e);
+            }
+        }
+        lines_out = line_pass(&at);
+        rows_out = row_pass(&at);
+    }
+    let RowColumns {
+        value,
+        moving_range,
+        index,
+        segment,
+        used,
+        special,
+        trial,
+        label,
+        rules,
+        point_type,
+        explanation,
+        variation,
+        assurance,
+        misfits: _,
+    } = rows_out;
+    let [mean, lower, upper, lower2, upper2] = lines_out.lines;
+    let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
+
+    let schema = batch.schema();
+    let mut out: Vec<(String, ArrayRef)> = keys
+        .iter()
+        .map(|(i, _)| (schema.field(*i).name().clone(), batch.column(*i).clone()))
+        .collect();
+    out.push(("row".into(), row_array((0..n).map(Some))));
+    out.push(("index".into(), index));
+    out.push(("label".into(), label));
+    out.push(("value".into(), value?));
+    out.push(("segment".into(), segment));
+    out.push(("mean".into(), mean?));
+    out.push(("lower_process_limit".into(), lower?));
+    out.push(("upper_process_limit".into(), upper?));
+    out.push(("lower_two_sigma".into(), lower2?));
+    out.push(("upper_two_sigma".into(), upper2?));
+    out.push(("moving_range".into(), moving_range?));
+    out.push(("moving_range_used".into(), used));
+    out.push(("rules".into(), rules));
+    out.push(("point_type".into(), point_type));
+    out.push(("special_cause".into(), special));
+    out.push(("explanation".into(), explanation));
+    out.push(("trial_limits".into(), trial));
+    out.push(("variation".into(), variation));
+    out.push(("assurance".into(), assurance));
+    out.push(("error".into(), error));
+    out.push(("error_kind".into(), error_kind));
+    output_batch(out)
+}
+
+/// The mean and the four lines of every row, and the rows whose numbers do not fit their
+/// columns, with their errors.
+struct LineColumns {
+    lines: [Result<ArrayRef>; 5],
+    misfits: Vec<(usize, Error)>,
+}
+
+/// Every other column but the row numbers and the errors', and the rows whose value or
+/// moving range does not fit its column, with their errors.
+struct RowColumns {
+    value: Result<ArrayRef>,
+    moving_range: Result<ArrayRef>,
+    index: ArrayRef,
+    segment: ArrayRef,
+    used: ArrayRef,
+    special: ArrayRef,
+    trial: ArrayRef,
+    label: ArrayRef,
+    rules: ArrayRef,
+    point_type: ArrayRef,
+    explanation: ArrayRef,
+    variation: ArrayRef,
+    assurance: ArrayRef,
+    misfits: Vec<(usize, Error)>,
+}
+
+/// The error of a row whose numbers do not all fit their columns.
+fn misfit(
+    r: usize,
+    numbers: &[Option<Decimal>; 7],
+    decimals: &DecimalColumns<7>,
+) -> (usize, Error) {
+    let e = decimals
+        .scaled_row(numbers)
+        .err()
+        .unwrap_or_else(|| Error::overflow("a number"));
+    (r, e.with_field(format!("row[{r}]")))
+}
+
+/// A column of numbers, each already at the column's scale, and its validity.
+fn number_column(n: usize) -> (Vec<i128>, NullBufferBuilder) {
+    (Vec::with_capacity(n), NullBufferBuilder::new(n))
+}
+
+/// The columns of [`LineColumns`] (columns 1 to 5 of [`NUMBERS`]).
+fn line_columns<'s>(
+    at: &[std::result::Result<At, Error>],
+    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
+    decimals: &DecimalColumns<7>,
+) -> LineColumns {
+    let n = at.len();
+    let mut misfits = Vec::new();
+    let mut columns: [(Vec<i128>, NullBufferBuilder); 5] =
+        std::array::from_fn(|_| number_column(n));
+    let scales: [u32; 5] = std::array::from_fn(|k| decimals.scale(k + 1));
+    for (r, slot) in at.iter().enumerate() {
+        let found = match slot {
+            Ok(a) => point(a),
+            Err(_) => None,
+        };
+        let lines = found.map(|(series, p)| (series, p, series.lines.get(p.lines)));
+        // Scaled in place: the numbers are not moved between matches.
+        let mut scaled = [0i128; 5];
+        let mut present = [false; 5];
+        let mut fits = lines.is_some();
+        if let Some((_, _, Some(lines))) = lines {
+            for (((slot, is), v), scale) in
+                scaled.iter_mut().zip(&mut present).zip(lines).zip(scales)
+            {
+                if let Some(v) = v {
+                    match DecimalColumns::<7>::scaled(*v, scale) {
+                        Some(m) => (*slot, *is) = (m, true),
+                        None => fits = false,
+                    }
+                }
+            }
+        }
+        if let (false, Some((series, p, _))) = (fits, lines) {
+            misfits.push(misfit(r, &series.numbers(p), decimals));
+        }
+        for (((values, valid), v), is) in columns.iter_mut().zip(scaled).zip(present) {
+            values.push(v);
+            valid.append(fits && is);
+        }
+    }
+    let mut k = 0;
+    let lines = columns.map(|(values, valid)| {
+        k += 1;
+        decimals.array_at(k, values, valid)
+    });
+    LineColumns { lines, misfits }
+}
+
+/// The columns of [`RowColumns`]: a row's own figures, labels and sentence (null on an error
+/// row).
+fn row_columns<'s>(
+    at: &[std::result::Result<At, Error>],
+    point: &impl Fn(&At) -> Option<(&'s Series, &'s Row)>,
+    decimals: &DecimalColumns<7>,
+    row_labels: &[Option<&str>],
+    explain: bool,
+) -> RowColumns {
+    let n = at.len();
+    let mut misfits = Vec::new();
+    let (mut values, mut values_valid) = number_column(n);
+    let (mut ranges, mut ranges_valid) = number_column(n);
+    let (value_scale, range_scale) = (decimals.scale(0), decimals.scale(6));
     let mut index = Vec::with_capacity(n);
     let mut segment = Vec::with_capacity(n);
     let mut used = Vec::with_capacity(n);
     let mut special = Vec::with_capacity(n);
     let mut trial = Vec::with_capacity(n);
-    let mut number_columns: Vec<(Vec<i128>, NullBufferBuilder)> = (0..NUMBERS.len())
-        .map(|_| (Vec::with_capacity(n), NullBufferBuilder::new(n)))
-        .collect();
-    for (r, (slot, row_label)) in at.iter_mut().zip(&row_labels).enumerate() {
+    let mut label = text_builder(n, 10);
+    let mut rules = text_builder(n, 6);
+    let mut point_type = text_builder(n, 16);
+    // Without sentences the column is null throughout: made whole, not row by row.
+    let mut explanation = text_builder(if explain { n } else { 0 }, 40);
+    let mut variation = text_builder(n, 16);
+    let mut assurance = text_builder(n, 8);
+    // Most points have no rule or one: no joined string to build for them.
+    let name = |code: u16| {
+        RULES
+            .get(usize::from(code & 7).wrapping_sub(1))
+            .map_or("", |r| r.as_str())
+    };
+    for (r, (slot, row_label)) in at.iter().zip(row_labels).enumerate() {
         let found = match slot {
             Ok(a) => point(a).map(|(series, p)| (a.point, series, p)),
             Err(_) => None,
         };
-        // Scaled in place: the numbers are not moved between matches (7 × 32 bytes as options).
-        let mut scaled = [0i128; 7];
-        let mut present = [false; 7];
-        let found = match found {
-            Some((k, series, p)) => {
-                let numbers = series.numbers(p);
-                if scale_into(&decimals, &numbers, &mut scaled, &mut present) {
-                    Some((k, series, p))
-                } else {
-                    let e = decimals
-                        .scaled_row(&numbers)
-                        .err()
-                        .unwrap_or_else(|| Error::overflow("a number"));
-                    *slot = Err(e.with_field(format!("row[{r}]")));
+        let found = found.and_then(|(k, series, p)| {
+            let value = DecimalColumns::<7>::scaled(p.value, value_scale);
+            let range = match p.moving_range {
+                Some(m) => DecimalColumns::<7>::scaled(m, range_scale).map(Some),
+                None => Some(None),
+            };
+            match (value, range) {
+                (Some(v), Some(m)) => Some((k, series, p, v, m)),
+                _ => {
+                    misfits.push(misfit(r, &series.numbers(p), decimals));
                     None
                 }
             }
-            None => None,
-        };
+        });
         match found {
-            Some((k, series, p)) => {
-                for (((values, valid), v), is) in number_columns.iter_mut().zip(scaled).zip(present)
-                {
-                    values.push(v);
-                    valid.append(is);
-                }
+            Some((k, series, p, v, m)) => {
+                values.push(v);
+                values_valid.append_non_null();
+                ranges.push(m.unwrap_or(0));
+                ranges_valid.append(m.is_some());
                 index.push(Some(k));
-                label.append_option(*row_label);
                 segment.push(Some(p.segment));
                 used.push(Some(p.used));
-                // Most points have no rule or one: no joined string to build for them.
-                let name = |code: u16| {
-                    RULES
-                        .get(usize::from(code & 7).wrapping_sub(1))
-                        .map_or("", |r| r.as_str())
-                };
+                special.push(Some(p.point_type.is_special_cause()));
+                trial.push(p.trial);
+                label.append_option(*row_label);
                 if p.rules >> 3 == 0 {
                     rules.append_value(name(p.rules));
                 } else {
@@ -734,68 +835,53 @@ pub fn spc_batch(batch: &RecordBatch, options: &SpcFrameOptions) -> Result<Recor
                     rules.append_value(names.join(","));
                 }
                 point_type.append_value(p.point_type.as_str());
-                special.push(Some(p.point_type.is_special_cause()));
-                if options.explain {
-                    explanation.append_value(&p.explanation);
-                } else {
-                    explanation.append_null();
+                if explain {
+                    explanation.append_option(series.said(p));
                 }
-                trial.push(p.trial);
                 variation.append_option(series.variation);
                 assurance.append_option(series.assurance);
             }
             None => {
-                for (values, valid) in &mut number_columns {
-                    values.push(0);
-                    valid.append_null();
-                }
+                values.push(0);
+                values_valid.append_null();
+                ranges.push(0);
+                ranges_valid.append_null();
                 index.push(None);
-                label.append_null();
                 segment.push(None);
                 used.push(None);
+                special.push(None);
+                trial.push(None);
+                label.append_null();
                 rules.append_null();
                 point_type.append_null();
-                special.push(None);
-                explanation.append_null();
-                trial.push(None);
+                if explain {
+                    explanation.append_null();
+                }
                 variation.append_null();
                 assurance.append_null();
             }
         }
     }
-    let numbers_out = decimals.arrays_of(number_columns)?;
-    let (error, error_kind) = error_arrays(at.iter().map(|a| a.as_ref().err()), n);
-
-    let schema = batch.schema();
-    let mut out: Vec<(String, ArrayRef)> = keys
-        .iter()
-        .map(|(i, _)| (schema.field(*i).name().clone(), batch.column(*i).clone()))
-        .collect();
-    let mut numbers_out = numbers_out.into_iter();
-    let mut next_number = |out: &mut Vec<(String, ArrayRef)>| {
-        if let Some((name, a)) = numbers_out.next() {
-            out.push((name.to_string(), a));
-        }
-    };
-    out.push(("row".into(), row_array((0..n).map(Some))));
-    out.push(("index".into(), row_array(index.into_iter())));
-    out.push(("label".into(), Arc::new(label.finish())));
-    next_number(&mut out);
-    out.push(("segment".into(), row_array(segment.into_iter())));
-    for _ in 0..6 {
-        next_number(&mut out);
+    RowColumns {
+        value: decimals.array_at(0, values, values_valid),
+        moving_range: decimals.array_at(6, ranges, ranges_valid),
+        index: row_array(index.into_iter()),
+        segment: row_array(segment.into_iter()),
+        used: bool_array(used.into_iter()),
+        special: bool_array(special.into_iter()),
+        trial: bool_array(trial.into_iter()),
+        label: Arc::new(label.finish()),
+        rules: Arc::new(rules.finish()),
+        point_type: Arc::new(point_type.finish()),
+        explanation: if explain {
+            Arc::new(explanation.finish())
+        } else {
+            Arc::new(LargeStringArray::new_null(n))
+        },
+        variation: Arc::new(variation.finish()),
+        assurance: Arc::new(assurance.finish()),
+        misfits,
     }
-    out.push(("moving_range_used".into(), bool_array(used.into_iter())));
-    out.push(("rules".into(), Arc::new(rules.finish())));
-    out.push(("point_type".into(), Arc::new(point_type.finish())));
-    out.push(("special_cause".into(), bool_array(special.into_iter())));
-    out.push(("explanation".into(), Arc::new(explanation.finish())));
-    out.push(("trial_limits".into(), bool_array(trial.into_iter())));
-    out.push(("variation".into(), Arc::new(variation.finish())));
-    out.push(("assurance".into(), Arc::new(assurance.finish())));
-    out.push(("error".into(), error));
-    out.push(("error_kind".into(), error_kind));
-    output_batch(out)
 }
 
 /// The days of a naive timestamp column, as `cast(Date32)` gives them; none if a day lies

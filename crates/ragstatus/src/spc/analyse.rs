@@ -143,7 +143,7 @@ pub(super) struct Plotted<'a> {
 
 /// Where the analysis writes its points and the rules that flag them: whole [`SpcPoint`]s with
 /// their signals and sentences ([`Full`]), or the bulk path's compact rows
-/// ([`Rows`](super::lean::Rows)), which need neither.
+/// ([`Rows`](super::lean::Rows)), which keep no signal and each signal's sentence once.
 pub(super) trait Record {
     /// Whether sentences are wanted; else none is formatted.
     fn explains(&self) -> bool;
@@ -429,11 +429,23 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
         let lines = segment_lines(chart, &seg_input, settings.screen_outliers)
             .map_err(|e| e.with_field(format!("segment {}", s + 1)))?;
         let mean = lines.centre;
-        let ys: Vec<Decimal> = inc.iter().filter_map(|&i| seg.get(i).copied()).collect();
-        let pl: Vec<PointLines> = inc
-            .iter()
-            .map(|&i| lines.lines.get(i).copied().unwrap_or_default())
-            .collect();
+        // Without exclusions the included points are the segment's, in order: no copies.
+        let every = inc.len() == seg.len() && lines.lines.len() == seg.len();
+        let (ys_own, pl_own): (Vec<Decimal>, Vec<PointLines>) = if every {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                inc.iter().filter_map(|&i| seg.get(i).copied()).collect(),
+                inc.iter()
+                    .map(|&i| lines.lines.get(i).copied().unwrap_or_default())
+                    .collect(),
+            )
+        };
+        let (ys, pl): (&[Decimal], &[PointLines]) = if every {
+            (seg, &lines.lines)
+        } else {
+            (&ys_own, &pl_own)
+        };
         let last_lines = pl.last().copied().unwrap_or_default();
         let limits = XmrLimits {
             mean,
@@ -468,7 +480,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
         let sides: Vec<Ordering> = ys.iter().map(|&y| side(y, mean)).collect();
         let outside: Vec<bool> = ys
             .iter()
-            .zip(&pl)
+            .zip(pl)
             .map(|(&y, l)| {
                 matches!(l.upper, Some(u) if cmp(y, u).is_gt())
                     || matches!(l.lower, Some(l) if cmp(y, l).is_lt())
@@ -476,7 +488,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
             .collect();
         let beyond_two_sigma: Vec<bool> = ys
             .iter()
-            .zip(&pl)
+            .zip(pl)
             .map(|(&y, l)| {
                 matches!(l.upper_two_sigma, Some(u) if cmp(y, u).is_gt())
                     || matches!(l.lower_two_sigma, Some(l) if cmp(y, l).is_lt())
@@ -504,7 +516,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
 
         let family_rules = chart != ChartType::Run;
         if settings.outside_rule && family_rules {
-            for (i, ((&o, &y), l)) in outside.iter().zip(&ys).zip(&pl).enumerate() {
+            for (i, ((&o, &y), l)) in outside.iter().zip(ys).zip(pl).enumerate() {
                 if !o {
                     continue;
                 }
@@ -646,15 +658,16 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                 .enumerate()
                 .filter_map(|(j, &o)| direction_of(o).map(|d| (j, d)))
                 .collect();
-            let mut groups: Vec<(Vec<usize>, SignalDirection)> = Vec::new();
-            for &(j, d) in &useful {
+            // Each run as its span of `useful`: its members are listed only for a signal.
+            let mut groups: Vec<(usize, usize, SignalDirection)> = Vec::new();
+            for (u, &(_, d)) in useful.iter().enumerate() {
                 match groups.last_mut() {
-                    Some((members, gd)) if *gd == d => members.push(j),
-                    _ => groups.push((vec![j], d)),
+                    Some((_, end, gd)) if *gd == d => *end = u + 1,
+                    _ => groups.push((u, u + 1, d)),
                 }
             }
             let n_useful = useful.len();
-            let longest = groups.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
+            let longest = groups.iter().map(|(a, b, _)| b - a).max().unwrap_or(0);
             let longest_max = longest_run_maximum(n_useful);
             let crossings = groups.len().saturating_sub(1);
             let crossings_min = crossings_minimum(n_useful.saturating_sub(1));
@@ -666,7 +679,13 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                 crossings_min,
                 signal: n_useful > 0 && (longest > longest_max || crossings < crossings_min),
             };
-            for (members, direction) in groups.iter().filter(|(m, _)| m.len() > longest_max) {
+            for (a, b, direction) in groups.iter().filter(|(a, b, _)| b - a > longest_max) {
+                let members: Vec<usize> = useful
+                    .get(*a..*b)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(j, _)| *j)
+                    .collect();
                 let word = match direction {
                     SignalDirection::High => "above",
                     SignalDirection::Low => "below",
@@ -680,7 +699,7 @@ pub(super) fn analyse_into<S: AsRef<str>, R: Record>(
                         n_useful
                     )
                 });
-                add(record, SpcRule::LongestRun, *direction, members, text);
+                add(record, SpcRule::LongestRun, *direction, &members, text);
             }
             runs_analysis = Some(analysis);
         }
@@ -786,6 +805,58 @@ mod tests {
             // A whole number written with decimals is not whole to rust_decimal's division.
             let scaled = Decimal::from_i128_with_scale(i128::from(n) * 10i128.pow(scale), scale);
             prop_assert_eq!(whole_quotient(Decimal::from(small), scaled).is_some(), scale == 0 && n <= 1 << 53);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3_000))]
+
+        /// The run chart's runs, kept as spans of the useful points, give the runs listed
+        /// point by point: the useful points, the longest run, the crossings, and a signal for
+        /// each run longer than the limit with its first and last point.
+        #[test]
+        fn run_spans_are_the_runs_point_by_point(
+            values in proptest::collection::vec((-4i64..4, 0u32..2), 1..70),
+            rebase in proptest::option::of(1usize..70),
+        ) {
+            let values: Vec<Decimal> = values.into_iter().map(|(m, s)| Decimal::new(m, s)).collect();
+            let settings = SpcSettings {
+                chart: ChartType::Run,
+                rebase_at: rebase.into_iter().collect(),
+                ..SpcSettings::default()
+            };
+            let Ok(result) = crate::spc::spc_chart::<&str>(&values, None, None, &settings) else {
+                return Ok(());
+            };
+            let mut signals = Vec::new();
+            for segment in &result.segments {
+                let seg = &values[segment.start..=segment.end];
+                let centre = crate::spc::family::median(seg).unwrap().unwrap();
+                let mut groups: Vec<(Vec<usize>, SignalDirection)> = Vec::new();
+                for (j, v) in seg.iter().enumerate() {
+                    if let Some(d) = direction_of(side(*v, centre)) {
+                        match groups.last_mut() {
+                            Some((m, gd)) if *gd == d => m.push(segment.start + j),
+                            _ => groups.push((vec![segment.start + j], d)),
+                        }
+                    }
+                }
+                let useful: usize = groups.iter().map(|(m, _)| m.len()).sum();
+                let runs = segment.runs.as_ref().unwrap();
+                prop_assert_eq!(runs.useful_points, useful);
+                prop_assert_eq!(runs.longest_run, groups.iter().map(|(m, _)| m.len()).max().unwrap_or(0));
+                prop_assert_eq!(runs.crossings, groups.len().saturating_sub(1));
+                for (m, d) in groups.iter().filter(|(m, _)| m.len() > runs.longest_run_max) {
+                    signals.push((m[0], *m.last().unwrap(), m.len(), *d));
+                }
+            }
+            let got: Vec<_> = result
+                .signals
+                .iter()
+                .filter(|s| s.rule == SpcRule::LongestRun)
+                .map(|s| (s.start, s.end, s.points, s.direction))
+                .collect();
+            prop_assert_eq!(got, signals);
         }
     }
 

@@ -62,14 +62,57 @@ fn significant(x: f64, what: &str) -> Result<Decimal> {
         .map_err(|_| overflow(what))
 }
 
-fn float(d: Decimal, what: &str) -> Result<f64> {
-    d.to_f64().ok_or_else(|| overflow(what))
+fn float(d: Decimal, _what: &str) -> Result<f64> {
+    Ok(to_f64(d))
+}
+
+/// rust_decimal's `to_f64` (its `as_f64`), bit for bit, on 64-bit integers where they hold the
+/// operands: a whole denominator converts without the 128-bit conversion call, and a
+/// proportion (mantissa below 10^scale) skips the 128-bit division. The P and U charts convert
+/// every point's denominator, the primes every plotted value too.
+#[inline]
+fn to_f64(d: Decimal) -> f64 {
+    let wide = |x: u128| match u64::try_from(x) {
+        Ok(x) => x as f64,
+        Err(_) => x as f64,
+    };
+    let scale = d.scale();
+    if scale == 0 {
+        let m = d.mantissa();
+        return match i64::try_from(m) {
+            Ok(x) => x as f64,
+            Err(_) => m as f64,
+        };
+    }
+    let neg = d.is_sign_negative();
+    let m = d.mantissa().unsigned_abs();
+    let Some(precision) = POWERS.get(scale as usize).map(|p| p.unsigned_abs()) else {
+        return d.to_f64().unwrap_or(f64::NAN);
+    };
+    let (integral_part, frac_part) = if m < precision {
+        (0, m)
+    } else if let (Ok(a), Ok(b)) = (u64::try_from(m), u64::try_from(precision)) {
+        (u128::from(a / b), u128::from(a % b))
+    } else {
+        (m / precision, m % precision)
+    };
+    let frac = wide(frac_part) / wide(precision);
+    let integral = wide(integral_part);
+    if frac == 0.0 {
+        return if neg { -integral } else { integral };
+    }
+    let value = integral + frac;
+    let round_to = 10f64.powi(scale as i32);
+    let rounded = (value * round_to).round() / round_to;
+    if neg { -rounded } else { rounded }
 }
 
 /// The median (exact: the mean of the two middle values is one division by 2).
 pub(super) fn median(values: &[Decimal]) -> Result<Option<Decimal>> {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable();
+    // `cmp` orders as `Decimal::cmp` does, pair by pair, so the sort leaves the same order
+    // (and the same scale at the middle), without rescaling in 32-bit pieces.
+    sorted.sort_unstable_by(|a, b| cmp(*a, *b));
     let n = sorted.len();
     match (sorted.get(n.wrapping_sub(1) / 2), sorted.get(n / 2)) {
         (Some(a), Some(b)) if n % 2 == 0 => a
@@ -443,6 +486,16 @@ pub(super) fn segment_lines(
 /// qbinom(0.05, m, 0.5): the smallest k with P(X ≤ k) ≥ 0.05 for X ~ Binomial(m, ½), summed
 /// in log space so that long series do not underflow.
 pub(super) fn crossings_minimum(m: usize) -> usize {
+    // Every run chart segment asks for one, mostly of a few dozen points: those are looked up.
+    static SHORT: std::sync::OnceLock<[usize; 128]> = std::sync::OnceLock::new();
+    let short = SHORT.get_or_init(|| std::array::from_fn(crossings_minimum_of));
+    short
+        .get(m)
+        .copied()
+        .unwrap_or_else(|| crossings_minimum_of(m))
+}
+
+fn crossings_minimum_of(m: usize) -> usize {
     let target = 0.05f64.ln();
     let mf = m as f64;
     let mut log_pmf = -mf * std::f64::consts::LN_2;
@@ -606,6 +659,59 @@ mod tests {
         assert_eq!(lines.upper.map(|d| d.scale()), Some(2));
         let wide = around_exact(c, 0.5, Some(Decimal::ZERO), Some(Decimal::ONE)).unwrap();
         assert_eq!(wide.upper, Some(Decimal::ONE));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The conversion to a float is rust_decimal's, bit for bit (signed zeros too), on
+        /// mantissas either side of 2⁶⁴ and 10^scale, at every scale.
+        #[test]
+        fn floats_are_rust_decimals(
+            m in prop_oneof![
+                0i128..1000,
+                any::<i64>().prop_map(i128::from),
+                (0i128..(1i128 << 96)),
+                ((1i128 << 63) - 1000..(1i128 << 64) + 1000),
+            ],
+            scale in 0u32..=28,
+            negative in any::<bool>(),
+        ) {
+            let mut d = Decimal::from_i128_with_scale(m, scale);
+            d.set_sign_negative(negative);
+            prop_assert_eq!(to_f64(d).to_bits(), d.to_f64().unwrap().to_bits(), "{:?}", d);
+        }
+    }
+
+    #[test]
+    fn crossings_looked_up_are_the_computed_ones() {
+        for m in 0..400 {
+            assert_eq!(crossings_minimum(m), crossings_minimum_of(m), "m = {m}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// The median sorted by the mantissa comparison is the one sorted by rust_decimal's,
+        /// digit and scale: equal values of other scales (2.5 and 2.50) stay where they were.
+        #[test]
+        fn the_median_is_rust_decimals(values in proptest::collection::vec((-30i64..30, 0u32..4), 0..40)) {
+            let values: Vec<Decimal> = values
+                .into_iter()
+                .map(|(m, s)| Decimal::new(m * 10i64.pow(s % 2), s))
+                .collect();
+            let mut sorted = values.clone();
+            sorted.sort_unstable();
+            let n = sorted.len();
+            let want = match (sorted.get(n.wrapping_sub(1) / 2), sorted.get(n / 2)) {
+                (Some(a), Some(b)) if n % 2 == 0 => Some(((*a + *b) / Decimal::TWO).normalize()),
+                (_, Some(b)) => Some(*b),
+                _ => None,
+            };
+            let got = median(&values).unwrap();
+            prop_assert_eq!(got.map(|d| d.serialize()), want.map(|d| d.serialize()));
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The bulk path's lean analysis: each point written as a compact [`Row`] while the series is
 //! analysed, with no [`SpcPoint`](super::SpcPoint) (272 bytes, most of them the sentence and
 //! label fields the frame writes from elsewhere or not at all), no signal and no list of flags
-//! per point.
+//! per point. With sentences, each signal's is formatted once and its points refer to it
+//! ([`Said`]): the full analysis clones it into every point it flags.
 
 use rust_decimal::Decimal;
 
@@ -34,8 +35,19 @@ pub(crate) struct Row {
     pub(crate) point_type: PointType,
     pub(crate) used: bool,
     pub(crate) trial: Option<bool>,
-    /// Empty unless the sentences are written.
-    pub(crate) explanation: String,
+    /// The point's sentence, when the sentences are written.
+    pub(crate) explanation: Said,
+}
+
+/// A point's sentence: the full analysis' [`SpcPoint::explanation`](super::SpcPoint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Said {
+    /// No sentence is written.
+    Nothing,
+    /// Common cause variation's.
+    Common,
+    /// One of the series' [`Rows::texts`]: a signal's, or an excluded point's.
+    Text(usize),
 }
 
 /// The mean and the four lines of a point: centre, lower and upper process limits, lower and
@@ -69,9 +81,17 @@ pub(crate) struct Rows {
     pub(crate) lines: Vec<Lines>,
     pub(crate) variation: Option<PointType>,
     pub(crate) assurance: Option<Assurance>,
+    /// The sentences the rows refer to ([`Said::Text`]); empty without sentences.
+    pub(crate) texts: Vec<String>,
+    /// Whether the sentences are written.
+    explain: bool,
+    improvement: Improvement,
     /// Per point while the rules run: the rules that flag it (bit k for `RULES[k]`) and, in
     /// the bits above, which of them flag it high.
     marks: Vec<u16>,
+    /// Per point while the rules run, with sentences: for each rule that flags it, the text of
+    /// the signal whose flag stands.
+    sources: Vec<[usize; 5]>,
 }
 
 /// Bit of `rule` in a mark.
@@ -81,7 +101,7 @@ fn bit(rule: SpcRule) -> u16 {
 
 impl Record for Rows {
     fn explains(&self) -> bool {
-        false
+        self.explain
     }
 
     fn point(&mut self, p: Plotted<'_>) {
@@ -104,9 +124,20 @@ impl Record for Rows {
             point_type: PointType::CommonCause,
             used: p.used,
             trial: Some(p.trial),
-            explanation: String::new(),
+            explanation: match p.excluded {
+                _ if !self.explain => Said::Nothing,
+                None => Said::Common,
+                Some(reason) => {
+                    self.texts
+                        .push(format!("excluded from the lines and rules: {reason}"));
+                    Said::Text(self.texts.len().saturating_sub(1))
+                }
+            },
         });
         self.marks.push(0);
+        if self.explain {
+            self.sources.push([0; 5]);
+        }
     }
 
     fn signal(
@@ -114,10 +145,17 @@ impl Record for Rows {
         rule: SpcRule,
         direction: SignalDirection,
         members: &[usize],
-        _text: String,
+        text: String,
     ) {
         let b = bit(rule);
         let high = b << RULES.len();
+        let k = RULES.iter().position(|r| *r == rule).unwrap_or(0);
+        let source = self.texts.len();
+        if self.explain {
+            let point_type = PointType::special_cause(direction, self.improvement);
+            self.texts
+                .push(format!("{text}: {}", point_type.describe()));
+        }
         for &m in members {
             let Some(mark) = self.marks.get_mut(m) else {
                 continue;
@@ -134,11 +172,14 @@ impl Record for Rows {
             } else {
                 *mark &= !high;
             }
+            if let Some(slot) = self.sources.get_mut(m).and_then(|s| s.get_mut(k)) {
+                *slot = source;
+            }
         }
     }
 
     fn settle(&mut self, improvement: Improvement, profile: RuleProfile) {
-        for (row, &mark) in self.rows.iter_mut().zip(&self.marks) {
+        for (i, (row, &mark)) in self.rows.iter_mut().zip(&self.marks).enumerate() {
             if mark == 0 {
                 continue;
             }
@@ -155,6 +196,12 @@ impl Record for Rows {
                 }
                 if let Some(slot) = flags.get_mut(count) {
                     slot.rule = *rule;
+                    slot.signal = self
+                        .sources
+                        .get(i)
+                        .and_then(|s| s.get(k))
+                        .copied()
+                        .unwrap_or(0);
                     slot.direction = if mark & (1 << (k + RULES.len())) != 0 {
                         SignalDirection::High
                     } else {
@@ -167,6 +214,9 @@ impl Record for Rows {
             row.rules = rule_codes(flags.iter().map(|f| f.rule));
             if let Some(w) = winner(flags, improvement, profile) {
                 row.point_type = PointType::special_cause(w.direction, improvement);
+                if self.explain {
+                    row.explanation = Said::Text(w.signal);
+                }
             }
         }
     }
@@ -176,13 +226,15 @@ impl Record for Rows {
     }
 }
 
-/// The analysis of [`spc_chart`](super::spc_chart) without sentences or point labels, as
-/// compact rows: the same figures, rules, labels and icons, the same errors.
+/// The analysis of [`spc_chart`](super::spc_chart) without point labels, as compact rows: the
+/// same figures, rules, labels and icons, the same errors, and with `explain` each point's
+/// sentence.
 pub(crate) fn spc_rows<S: AsRef<str>>(
     values: &[Decimal],
     denominators: Option<&[Decimal]>,
     labels: Option<&[S]>,
     settings: &SpcSettings,
+    explain: bool,
 ) -> Result<Rows> {
     if let Some(labels) = labels
         && labels.len() != values.len()
@@ -198,12 +250,17 @@ pub(crate) fn spc_rows<S: AsRef<str>>(
         lines: Vec::new(),
         variation: None,
         assurance: None,
+        texts: Vec::new(),
+        explain,
+        improvement: settings.improvement,
         marks: Vec::with_capacity(values.len()),
+        sources: Vec::with_capacity(if explain { values.len() } else { 0 }),
     };
     let outline = analyse_into(values, denominators, labels, settings, &mut rows)?;
     rows.variation = outline.variation;
     rows.assurance = outline.assurance;
     rows.marks = Vec::new();
+    rows.sources = Vec::new();
     Ok(rows)
 }
 
@@ -258,6 +315,17 @@ mod tests {
                 && r.point_type == p.point_type
                 && r.used == p.moving_range_used
                 && r.trial == full.segments.get(p.segment).map(|s| s.trial_limits);
+            // With sentences, each point's is the full analysis' word for word; without, none.
+            let said = match r.explanation {
+                Said::Nothing => None,
+                Said::Common => Some(PointType::CommonCause.describe()),
+                Said::Text(t) => Some(rows.texts.get(t).map_or("no such text", String::as_str)),
+            };
+            let ok = ok
+                && match said {
+                    Some(text) => rows.explain && text == p.explanation,
+                    None => !rows.explain,
+                };
             if !ok {
                 return Err(format!("point {k} differs"));
             }
@@ -386,15 +454,15 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
-        /// The lean analysis gives the full one's figures, rules, labels and icons, or its
-        /// error, on every chart type and profile, with exclusions, process changes, rebases,
-        /// fixed baselines and targets.
+        /// The lean analysis gives the full one's figures, rules, labels and icons, and with
+        /// sentences each point's sentence, or its error, on every chart type and profile, with
+        /// exclusions, process changes, rebases, fixed baselines and targets.
         #[test]
-        fn the_rows_are_the_full_analysis((values, dens, settings, labelled) in case()) {
+        fn the_rows_are_the_full_analysis((values, dens, settings, labelled, explain) in (case(), any::<bool>()).prop_map(|((v, d, s, l), e)| (v, d, s, l, e))) {
             let labels: Vec<String> = (0..values.len()).map(|i| format!("M{i}")).collect();
             let labels = labelled.then_some(labels.as_slice());
             let dens = dens.as_deref();
-            match (spc_rows(&values, dens, labels, &settings), spc_chart(&values, dens, labels, &settings)) {
+            match (spc_rows(&values, dens, labels, &settings, explain), spc_chart(&values, dens, labels, &settings)) {
                 (Ok(rows), Ok(full)) => prop_assert_eq!(same(&rows, &full), Ok(())),
                 (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
                 (a, b) => prop_assert!(false, "lean {:?}, full {:?}", a.err(), b.err()),
@@ -416,8 +484,10 @@ mod tests {
             shift_rule: false,
             ..SpcSettings::default()
         };
-        let rows = spc_rows::<&str>(&values, None, None, &settings).unwrap();
         let full = spc_chart::<&str>(&values, None, None, &settings).unwrap();
+        let rows = spc_rows::<&str>(&values, None, None, &settings, true).unwrap();
+        assert_eq!(same(&rows, &full), Ok(()));
+        let rows = spc_rows::<&str>(&values, None, None, &settings, false).unwrap();
         assert_eq!(same(&rows, &full), Ok(()));
         let peak = rows.rows.get(6).unwrap();
         assert_eq!(peak.point_type, PointType::SpecialCauseConcern);
