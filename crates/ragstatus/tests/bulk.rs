@@ -711,18 +711,6 @@ proptest! {
     }
 }
 
-const CHARTS: [ChartType; 9] = [
-    ChartType::Xmr,
-    ChartType::Run,
-    ChartType::P,
-    ChartType::PPrime,
-    ChartType::U,
-    ChartType::UPrime,
-    ChartType::C,
-    ChartType::G,
-    ChartType::T,
-];
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -738,7 +726,7 @@ proptest! {
         target in proptest::option::of(0i64..600),
         improvement in 0usize..3,
     ) {
-        let chart = CHARTS[chart];
+        let chart = ChartType::ALL[chart];
         let n = rows.len();
         let mut values = Vec::with_capacity(n);
         let mut dens = Vec::with_capacity(n);

@@ -270,18 +270,6 @@ mod tests {
     use crate::spc::{ChartType, Exclusion, ProcessChange, SpcResult, spc_chart};
     use proptest::prelude::*;
 
-    const CHARTS: [ChartType; 9] = [
-        ChartType::Xmr,
-        ChartType::Run,
-        ChartType::P,
-        ChartType::PPrime,
-        ChartType::U,
-        ChartType::UPrime,
-        ChartType::C,
-        ChartType::G,
-        ChartType::T,
-    ];
-
     fn same_decimal(a: Option<Decimal>, b: Option<Decimal>) -> bool {
         a.map(|d| d.serialize()) == b.map(|d| d.serialize())
     }
@@ -411,7 +399,7 @@ mod tests {
                 ),
                 labelled,
             )| {
-                let chart = CHARTS[chart];
+                let chart = ChartType::ALL[chart];
                 let settings = SpcSettings {
                     chart,
                     profile: [RuleProfile::Nhsr, RuleProfile::Mdc, RuleProfile::Powerbi][profile],
