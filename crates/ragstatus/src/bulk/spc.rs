@@ -17,7 +17,7 @@
 //! The key columns (as they came in), then [`SPC_COLUMNS`]: one row per input row, in input
 //! order (`row` is its position). `index` is the point's position in its series (after
 //! ordering), and the columns from `label` to `explanation` are those of
-//! [`SpcPoint`]; `trial_limits` is its segment's flag, `variation` and
+//! [`SpcPoint`](crate::spc::SpcPoint); `trial_limits` is its segment's flag, `variation` and
 //! `assurance` are the series' icons, repeated on each of its rows. With
 //! [`SpcFrameOptions::explain`] off, `explanation` is null on every row and the sentences are
 //! never built; every other column is the same.
