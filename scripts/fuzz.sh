@@ -80,6 +80,8 @@ done
 
 for target in "${targets[@]}"; do
     echo "== $target"
+    # The frame targets build their input from the bytes and start from an empty corpus.
+    mkdir -p "fuzz/corpus/$target"
     args=(-seed=1)
     if [ -n "$runs" ]; then
         args+=(-runs="$runs")
