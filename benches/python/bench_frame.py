@@ -91,8 +91,15 @@ def reset_peak() -> None:
         pass
 
 
+def method_keys(args: argparse.Namespace) -> list[str]:
+    """The keys of ``methods(args)``, without building the data."""
+    coded = ["category", "category_lean"] if args.category else []
+    return ["exact", "lean", *coded, "pandas", "polars"]
+
+
 def methods(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], Any]]]:
-    """Every method of the run, by key: its label and a call on data built from ``args``."""
+    """Every method of the run, by key (``method_keys``): its label and a call on data built
+    from ``args``."""
     spec, def_table = definitions(args.indicators)
     defs = rs.Definitions(spec)
     df = national(args.orgs, args.indicators)
@@ -119,6 +126,7 @@ def methods(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], Any]]
             )
     table["pandas"] = ("pandas merge + np.select + shift (float)", lambda: with_pandas(df, def_table))
     table["polars"] = ("polars join + when/then + shift (float)", lambda: with_polars(pl_df, pl_defs))
+    assert list(table) == method_keys(args)
     return table
 
 
@@ -280,7 +288,7 @@ def main() -> None:
         f"polars {pl.__version__}, ragstatus {rs.__version__}"
     )
     # Memory first, each method in its own process, before this one allocates anything big.
-    memory = {} if args.no_memory else {key: fresh_memory(key, args) for key in methods(args)}
+    memory = {} if args.no_memory else {key: fresh_memory(key, args) for key in method_keys(args)}
     table = methods(args)
     rows = args.orgs * args.indicators * len(QUARTERS)
     print(f"rows: {rows:,} ({args.orgs} organisations x {args.indicators} indicators x {len(QUARTERS)} quarters)")

@@ -365,6 +365,44 @@ fn spc_lean_frames_differ_only_in_their_explanations() {
     }
 }
 
+/// A frame of two series, A's three values then B's three, as text cells.
+fn two_series(values: [&str; 6]) -> RecordBatch {
+    let values: Vec<Option<String>> = values.map(|v| Some(v.to_string())).to_vec();
+    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
+        .map(|k| Some(k.to_string()))
+        .to_vec();
+    batch_of(vec![("series", texts(&keys)), ("value", texts(&values))])
+}
+
+/// `batch` analysed by series on one thread and on two (where the output is written in two
+/// passes at once, which a misfit runs again), checked equal column by column; the two-thread
+/// frame.
+fn one_and_two_threads(batch: &RecordBatch, chart: ChartType, explain: bool) -> RecordBatch {
+    let run = |threads: usize| {
+        let options = SpcFrameOptions {
+            by: vec!["series".into()],
+            explain,
+            threads,
+            settings: SpcSettings {
+                chart,
+                ..SpcSettings::default()
+            },
+            ..SpcFrameOptions::default()
+        };
+        spc_batch(batch, &options).unwrap()
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.schema(), two.schema());
+    for k in 0..one.num_columns() {
+        assert_eq!(
+            one.column(k).to_data(),
+            two.column(k).to_data(),
+            "column {k}"
+        );
+    }
+    two
+}
+
 #[test]
 fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_written() {
     // Series A sets the value column's scale to 28; series B's values then need 16 + 28 digits.
@@ -373,25 +411,16 @@ fn spc_numbers_beyond_their_decimal_column_are_error_rows_and_the_rest_are_writt
         "0.0000000000000000000000000003",
         "0.0000000000000000000000000002",
     ];
-    let big = ["1000000000000000", "1000000000000002", "1000000000000001"];
-    let values: Vec<Option<String>> = tiny
-        .iter()
-        .chain(&big)
-        .map(|v| Some(v.to_string()))
-        .collect();
-    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
-        .map(|k| Some(k.to_string()))
-        .to_vec();
-    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
-    // On two threads the output is written in two passes at once, which a misfit runs again.
-    for (explain, threads) in [(true, 1), (false, 1), (true, 2), (false, 2)] {
-        let options = SpcFrameOptions {
-            by: vec!["series".into()],
-            explain,
-            threads,
-            ..SpcFrameOptions::default()
-        };
-        let out = spc_batch(&batch, &options).unwrap();
+    let batch = two_series([
+        tiny[0],
+        tiny[1],
+        tiny[2],
+        "1000000000000000",
+        "1000000000000002",
+        "1000000000000001",
+    ]);
+    for explain in [true, false] {
+        let out = one_and_two_threads(&batch, ChartType::Xmr, explain);
         assert_eq!(out.num_rows(), 6);
         for (i, v) in tiny.iter().enumerate() {
             assert_eq!(text(&out, "error", i), None);
@@ -414,43 +443,16 @@ fn spc_values_beyond_their_decimal_column_are_error_rows_on_one_thread_or_two() 
     // Run charts: no limits, and A's median, 0, keeps the mean column at scale 0, while A's
     // tiny value sets the value column's to 28: only the value of B's rows does not fit, which
     // the pass that writes the values finds, not the lines' pass.
-    let values: Vec<Option<String>> = [
+    let batch = two_series([
         "0.0000000000000000000000000001",
         "0",
         "0",
         "1000000000000000",
         "1000000000000002",
         "1000000000000001",
-    ]
-    .map(|v| Some(v.to_string()))
-    .to_vec();
-    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
-        .map(|k| Some(k.to_string()))
-        .to_vec();
-    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    ]);
     for explain in [true, false] {
-        let run = |threads: usize| {
-            let options = SpcFrameOptions {
-                by: vec!["series".into()],
-                explain,
-                threads,
-                settings: SpcSettings {
-                    chart: ChartType::Run,
-                    ..SpcSettings::default()
-                },
-                ..SpcFrameOptions::default()
-            };
-            spc_batch(&batch, &options).unwrap()
-        };
-        let (one, two) = (run(1), run(2));
-        assert_eq!(one.schema(), two.schema());
-        for k in 0..one.num_columns() {
-            assert_eq!(
-                one.column(k).to_data(),
-                two.column(k).to_data(),
-                "column {k}"
-            );
-        }
+        let one = one_and_two_threads(&batch, ChartType::Run, explain);
         for i in 0..3 {
             assert_eq!(text(&one, "error", i), None);
             assert_eq!(decimal(&one, "mean", i), Some(Decimal::ZERO));
@@ -474,45 +476,20 @@ fn spc_lines_beyond_their_decimal_column_are_error_rows_on_one_thread_or_two() {
     // Whole values: the value column keeps scale 0 and B's values fit it. A's mean, 1/3, sets
     // the mean column's scale to 28, where B's mean of 16 digits does not fit: only the lines'
     // pass finds B's rows, and the other pass is run again to write them as error rows.
-    let values: Vec<Option<String>> = [
+    let values = [
         "1",
         "0",
         "0",
         "1000000000000000",
         "1000000000000002",
         "1000000000000001",
-    ]
-    .map(|v| Some(v.to_string()))
-    .to_vec();
-    let keys: Vec<Option<String>> = ["A", "A", "A", "B", "B", "B"]
-        .map(|k| Some(k.to_string()))
-        .to_vec();
-    let batch = batch_of(vec![("series", texts(&keys)), ("value", texts(&values))]);
+    ];
+    let batch = two_series(values);
     for explain in [true, false] {
-        let run = |threads: usize| {
-            let options = SpcFrameOptions {
-                by: vec!["series".into()],
-                explain,
-                threads,
-                ..SpcFrameOptions::default()
-            };
-            spc_batch(&batch, &options).unwrap()
-        };
-        let (one, two) = (run(1), run(2));
-        assert_eq!(one.schema(), two.schema());
-        for k in 0..one.num_columns() {
-            assert_eq!(
-                one.column(k).to_data(),
-                two.column(k).to_data(),
-                "column {k}"
-            );
-        }
+        let two = one_and_two_threads(&batch, ChartType::Xmr, explain);
         for (i, v) in values.iter().enumerate().take(3) {
             assert_eq!(text(&two, "error", i), None);
-            assert_eq!(
-                decimal(&two, "value", i),
-                v.as_ref().map(|v| v.parse().unwrap())
-            );
+            assert_eq!(decimal(&two, "value", i), Some(v.parse().unwrap()));
             assert!(decimal(&two, "mean", i).is_some_and(|m| m.scale() == 28));
             assert_eq!(text(&two, "explanation", i).is_some(), explain);
         }
