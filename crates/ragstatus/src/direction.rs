@@ -440,27 +440,69 @@ pub fn compare(
     range: Option<(Decimal, Decimal)>,
     stable: StableBand,
 ) -> Result<Travel> {
+    Ok(match moved(polarity, actual, comparison, range, stable)? {
+        Moved::Missing => Travel::not_comparable(actual, comparison),
+        Moved::OutOfRange(what) => Travel::out_of_range(actual, comparison, what),
+        Moved::By { change, band } => Travel {
+            direction: classify(change, band),
+            actual,
+            comparison,
+            change: Some(change),
+            band: Some(band),
+            reason: None,
+        },
+    })
+}
+
+/// [`compare`]'s direction alone, the same decision without the travel's figures: for bulk
+/// evaluations that report only the direction.
+pub(crate) fn direction_of(
+    polarity: Polarity,
+    actual: Option<Decimal>,
+    comparison: Option<Decimal>,
+    range: Option<(Decimal, Decimal)>,
+    stable: StableBand,
+) -> Result<Direction> {
+    Ok(match moved(polarity, actual, comparison, range, stable)? {
+        Moved::Missing | Moved::OutOfRange(_) => Direction::NotComparable,
+        Moved::By { change, band } => classify(change, band),
+    })
+}
+
+/// How far a value moved from its comparison: the one computation behind [`compare`] and
+/// [`direction_of`].
+enum Moved {
+    /// A value is missing.
+    Missing,
+    /// The named quantity is beyond the decimal range.
+    OutOfRange(&'static str),
+    /// The improvement and the stable band's (absolute) amount.
+    By { change: Decimal, band: Decimal },
+}
+
+fn moved(
+    polarity: Polarity,
+    actual: Option<Decimal>,
+    comparison: Option<Decimal>,
+    range: Option<(Decimal, Decimal)>,
+    stable: StableBand,
+) -> Result<Moved> {
     let (Some(a), Some(c)) = (actual, comparison) else {
-        return Ok(Travel::not_comparable(actual, comparison));
+        return Ok(Moved::Missing);
     };
     let change = match change(polarity, a, c, range) {
         Ok(change) => change,
         Err(e) if matches!(e.kind(), ErrorKind::Overflow { .. }) => {
-            return Ok(Travel::out_of_range(actual, comparison, "change"));
+            return Ok(Moved::OutOfRange("change"));
         }
         Err(e) => return Err(e),
     };
     let Ok(band) = stable.amount(c) else {
-        return Ok(Travel::out_of_range(actual, comparison, "stable band"));
+        return Ok(Moved::OutOfRange("stable band"));
     };
-    let band = band.abs();
-    Ok(Travel {
-        direction: classify(change, band),
-        actual,
-        comparison,
-        change: Some(change),
-        band: Some(band),
-        reason: None,
+    Ok(Moved::By {
+        change,
+        band: band.abs(),
     })
 }
 

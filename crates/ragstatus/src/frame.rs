@@ -108,7 +108,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
@@ -117,11 +116,14 @@ use arrow_schema::{Field, SchemaRef};
 
 use crate::definitions::Definitions;
 use crate::error::{Error, ErrorKind, Result};
-use crate::indicator::{Frequency, Indicator, IndicatorFigures, Resolutions, SortedSeries};
+use crate::indicator::{
+    Frequency, Indicator, IndicatorFigures, Resolutions, ResolvedCell, SortedSeries,
+};
 use crate::input::read_period;
 use crate::period::Period;
+use crate::rating::Rule;
 use crate::target::Target;
-use crate::value::{Observation, Resolved};
+use crate::value::Observation;
 
 mod input;
 mod output;
@@ -461,8 +463,9 @@ impl Plan<'_> {
         );
         let mut sentence = String::with_capacity(256);
         let mut labels: FastMap<Period, Box<str>> = FastMap::default();
-        let mut cells: Vec<Cell<Option<Resolved>>> = Vec::new();
-        let mut current: Option<(u32, Resolutions<'_>)> = None;
+        let mut cells: Vec<ResolvedCell> = Vec::new();
+        // The group being written: its memo of values and, without sentences, its lean rule.
+        let mut current: Option<(u32, Resolutions<'_>, Option<Rule>)> = None;
         for i in range {
             let Some(slot) = self.slot(i) else {
                 part.rows.append_null();
@@ -518,23 +521,45 @@ impl Plan<'_> {
                 self.failed(&mut part, &e, source);
                 continue;
             };
-            if current.as_ref().is_none_or(|(g, _)| *g != group) {
+            if current.as_ref().is_none_or(|(g, ..)| *g != group) {
                 // The memo borrows `cells`: the last group's is dropped before the next is made.
                 current = None;
                 match SortedSeries::new(self.series_of(group)) {
-                    Ok(s) => current = Some((group, Resolutions::new(indicator, s, &mut cells))),
+                    Ok(s) => {
+                        let lean = if self.explain {
+                            None
+                        } else {
+                            indicator.lean_rule()
+                        };
+                        current = Some((group, Resolutions::new(indicator, s, &mut cells), lean));
+                    }
                     Err(e) => {
                         self.failed(&mut part, &e, source);
                         continue;
                     }
                 }
             }
-            let Some((_, memo)) = current.as_ref() else {
+            let Some((_, memo, lean)) = current.as_ref() else {
                 let e =
                     Error::definition(format!("group {group} has no series (an internal error)"));
                 self.failed(&mut part, &e, source);
                 continue;
             };
+            if let Some(figures) = lean
+                .as_ref()
+                .and_then(|rule| indicator.lean_figures(period, memo, rule))
+            {
+                self.rated(
+                    &mut part,
+                    indicator,
+                    index,
+                    &figures,
+                    "",
+                    source,
+                    &mut labels,
+                );
+                continue;
+            }
             sentence.clear();
             let evaluated = indicator.explained(
                 period,
@@ -1007,9 +1032,8 @@ pub fn evaluate_parts(
         })
         .collect();
     let dictionaries = output::unify(&mut parts);
-    let mut schema: Option<SchemaRef> = None;
-    let mut batches = Vec::with_capacity(parts.len());
-    for part in parts {
+    // Each part's columns finished (rescaled, coded, keyed) on its own thread, as it was filled.
+    let finish = |part: Part| -> Result<Vec<ArrayRef>> {
         let (results, picks) = part.finish(&scales, &dictionaries)?;
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(plan.input.keys.len() + results.len());
         for (i, _) in &plan.input.keys {
@@ -1018,6 +1042,32 @@ pub fn evaluate_parts(
             );
         }
         columns.extend(results);
+        Ok(columns)
+    };
+    let finished: Vec<Result<Vec<ArrayRef>>> = if parts.len() <= 1 {
+        parts.into_iter().map(finish).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| scope.spawn(|| finish(part)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::definition(
+                            "a share of the output could not be finished (an internal error)",
+                        ))
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut schema: Option<SchemaRef> = None;
+    let mut batches = Vec::with_capacity(finished.len());
+    for columns in finished {
+        let columns = columns?;
         let schema = schema
             .get_or_insert_with(|| {
                 output::schema(

@@ -272,8 +272,11 @@ impl SeriesView for SortedSeries<'_> {
 pub(crate) struct Resolutions<'a> {
     indicator: &'a Indicator,
     series: SortedSeries<'a>,
-    cells: &'a [Cell<Option<Resolved>>],
+    cells: &'a [ResolvedCell],
 }
+
+/// A period's resolved observation and its compared (rounded) value, once known.
+pub(crate) type ResolvedCell = Cell<Option<(Resolved, Option<Decimal>)>>;
 
 impl<'a> Resolutions<'a> {
     /// The memo of `indicator` over `series`, kept in `cells` (cleared here; one buffer reused
@@ -281,7 +284,7 @@ impl<'a> Resolutions<'a> {
     pub(crate) fn new(
         indicator: &'a Indicator,
         series: SortedSeries<'a>,
-        cells: &'a mut Vec<Cell<Option<Resolved>>>,
+        cells: &'a mut Vec<ResolvedCell>,
     ) -> Resolutions<'a> {
         cells.clear();
         cells.resize(series.pairs.len(), Cell::new(None));
@@ -297,14 +300,18 @@ impl<'a> Resolutions<'a> {
         &self.series
     }
 
-    /// `measured`'s own observation as `indicator` resolves it; none when this memo is not
-    /// `indicator`'s (then the caller resolves it itself).
-    fn resolved(&self, indicator: &Indicator, measured: &Period) -> Option<Result<Resolved>> {
+    /// `measured`'s own observation as `indicator` resolves it, and its compared (rounded)
+    /// value; none when this memo is not `indicator`'s (then the caller resolves it itself).
+    fn resolved(
+        &self,
+        indicator: &Indicator,
+        measured: &Period,
+    ) -> Option<Result<(Resolved, Option<Decimal>)>> {
         if !std::ptr::eq(self.indicator, indicator) {
             return None;
         }
         let Some(at) = self.series.position(measured) else {
-            return Some(Ok(Resolved::NoValue(NoValueReason::Missing)));
+            return Some(Ok((Resolved::NoValue(NoValueReason::Missing), None)));
         };
         let cell = self.cells.get(at)?;
         if let Some(r) = cell.get() {
@@ -313,7 +320,8 @@ impl<'a> Resolutions<'a> {
         let (_, o) = self.series.pairs.get(at)?;
         let r = indicator
             .aggregation
-            .aggregate(std::slice::from_ref(o), indicator.effective_multiplier());
+            .aggregate(std::slice::from_ref(o), indicator.effective_multiplier())
+            .map(|r| (r, r.value().map(|v| indicator.rounded(v))));
         if let Ok(r) = r {
             cell.set(Some(r));
         }
@@ -1075,7 +1083,7 @@ impl Indicator {
         let basis = self.effective_basis();
         if basis == Basis::Period && own == measured.kind() {
             if let Some(r) = memo.and_then(|m| m.resolved(self, &measured)) {
-                return r;
+                return r.map(|(r, _)| r);
             }
             // The period's own observation: the one part.
             return match series.observation(&measured) {
@@ -1136,6 +1144,12 @@ impl Indicator {
         let Some(period) = period else {
             return Ok(None);
         };
+        if self.frequency.kind() == period.kind()
+            && self.effective_basis() == Basis::Period
+            && let Some(r) = memo.and_then(|m| m.resolved(self, &period))
+        {
+            return r.map(|(_, compared)| compared);
+        }
         Ok(self
             .measure_in(period, series, memo)?
             .value()
@@ -1393,6 +1407,92 @@ impl Indicator {
         series: &S,
     ) -> Result<IndicatorFigures> {
         self.explained(period, series, None, None)
+    }
+
+    /// The rule of an indicator whose periods [`lean_figures`](Self::lean_figures) can
+    /// evaluate; none when an evaluation reads more than each period's own value and the two
+    /// before it (a year-to-date basis, a direction by regression or by the recent trend).
+    pub(crate) fn lean_rule(&self) -> Option<Rule> {
+        let lean = self.effective_basis() == Basis::Period
+            && self.direction.regression.is_none()
+            && self.direction.trend.is_none();
+        lean.then(|| self.rule())
+    }
+
+    /// [`figures`](Self::figures) of `period` by a shorter road, for frames evaluated without
+    /// explanations: the same rules ([`rate`]'s and [`compare`]'s decisions) on `memo`'s values,
+    /// without building the rating and the travels around them. `rule` is
+    /// [`lean_rule`](Self::lean_rule)'s. None when the road does not apply (a period of another
+    /// kind than the indicator's, an observation of another calendar) or any step fails: the
+    /// caller then evaluates the period by [`figures`](Self::figures), which reports the error.
+    pub(crate) fn lean_figures(
+        &self,
+        period: Period,
+        memo: &Resolutions<'_>,
+        rule: &Rule,
+    ) -> Option<IndicatorFigures> {
+        if self.frequency.kind() != period.kind() {
+            return None;
+        }
+        let (first, last) = memo.series().ends();
+        if [first, last]
+            .into_iter()
+            .flatten()
+            .any(|p| p.calendar() != period.calendar())
+        {
+            return None;
+        }
+        // `compared_value` through the memo; a period before the supported years has none.
+        let compared = |p: Option<Period>| -> Option<Option<Decimal>> {
+            let Some(p) = p else {
+                return Some(None);
+            };
+            memo.resolved(self, &p)?.ok().map(|(_, compared)| compared)
+        };
+        let actual = compared(Some(period))?;
+        let (target, stretch) = self.target_for(period).ok()?;
+        let (status, shortfall, tolerance_amount) = match actual {
+            // No value: NoData, whatever the rule (`Rating::no_data`).
+            None => (Status::NoData, None, None),
+            Some(_) => crate::rating::rate_figures(actual, target.as_ref(), stretch, rule).ok()?,
+        };
+        let range = match (self.polarity, target) {
+            (Polarity::Within, Some(t)) => Some(t.bounds()),
+            _ => None,
+        };
+        let travel = |comparison: Option<Decimal>| -> Option<Direction> {
+            if self.polarity == Polarity::Within && range.is_none() {
+                return Some(Direction::NotComparable);
+            }
+            crate::direction::direction_of(
+                self.polarity,
+                actual,
+                comparison,
+                range,
+                self.direction.stable,
+            )
+            .ok()
+        };
+        let previous = travel(compared(period.previous().ok())?)?;
+        let year_ago = travel(compared(period.year_ago().ok())?)?;
+        let direction = match self.direction.compare {
+            Compare::Previous => previous,
+            Compare::YearAgo => year_ago,
+        };
+        Some(IndicatorFigures {
+            period,
+            measured: Some(period),
+            actual,
+            target,
+            stretch,
+            status,
+            computed: status,
+            shortfall,
+            tolerance_amount,
+            direction,
+            previous,
+            year_ago,
+        })
     }
 
     fn located(&self, e: Error, period: Period) -> Error {

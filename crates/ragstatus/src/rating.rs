@@ -346,6 +346,17 @@ pub fn rate_status(
     evaluate::<false>(actual, target, stretch, rule).map(|o| o.status)
 }
 
+/// [`rate`]'s status, shortfall and tolerance amount, without the rating around them: for bulk
+/// evaluations that report only those.
+pub(crate) fn rate_figures(
+    actual: Option<Decimal>,
+    target: Option<&Target>,
+    stretch: Option<Decimal>,
+    rule: &Rule,
+) -> Result<(Status, Option<Decimal>, Option<Decimal>)> {
+    evaluate::<true>(actual, target, stretch, rule).map(|o| (o.status, o.shortfall, o.amount))
+}
+
 /// Rates `actual` against `target` (and the optional `stretch` target) under `rule`; see the
 /// [module docs](self) for the rule and an example.
 pub fn rate(

@@ -1437,3 +1437,152 @@ proptest! {
         }
     }
 }
+
+/// One indicator of [`lean_definitions`]: polarity, frequency, tolerance, stretch target,
+/// rounding, direction settings, multiplier, and a second year's target.
+type LeanIndicator = (
+    usize,
+    usize,
+    usize,
+    bool,
+    Option<u32>,
+    usize,
+    u8,
+    bool,
+    i64,
+    i64,
+);
+
+/// Definitions from random choices, some of them wrong in ways only a rating finds (a stretch
+/// target short of the target, a floor on the wrong side).
+fn lean_definitions() -> impl Strategy<Value = String> {
+    let one = (
+        0usize..3,
+        0usize..4,
+        0usize..5,
+        any::<bool>(),
+        prop::option::of(0u32..3),
+        0usize..4,
+        0u8..3,
+        any::<bool>(),
+        -20i64..120,
+        -20i64..120,
+    );
+    prop::collection::vec(one, 1..4).prop_map(|inds: Vec<LeanIndicator>| {
+        let mut text = String::new();
+        for (i, (p, freq, tol, stretch, dp, direction, multiplier, second, t, t2)) in
+            inds.into_iter().enumerate()
+        {
+            let polarity = ["higher", "lower", "within"][p];
+            let frequency = ["quarterly", "quarterly", "monthly", "annual"][freq];
+            let tolerance = [
+                "\"none\"",
+                "{ absolute = \"2\" }",
+                "{ relative = \"5.5\" }",
+                "{ absolute = \"0\" }",
+                "{ floor = \"40\" }",
+            ][tol];
+            text.push_str(&format!(
+                "\n[[indicator]]\nid = \"L-{i}\"\nunit = \"percent\"\npolarity = \"{polarity}\"\n\
+                 frequency = \"{frequency}\"\ntolerance = {tolerance}\n"
+            ));
+            if let Some(dp) = dp {
+                text.push_str(&format!(
+                    "decimals = {dp}\nrounding = {{ decimals = {dp}, mode = \"half_even\" }}\n"
+                ));
+            }
+            text.push_str(
+                [
+                    "",
+                    "direction = { compare = \"year_ago\" }\n",
+                    "direction = { stable = { relative = \"1\" } }\n",
+                    "direction = { compare = \"year_ago\", stable = { absolute = \"0.5\" } }\n",
+                ][direction],
+            );
+            match multiplier {
+                1 => text.push_str("multiplier = \"1000\"\n"),
+                2 => text.push_str("multiplier = \"0.1\"\n"),
+                _ => {}
+            }
+            let target = |t: i64, year: Option<&str>| {
+                let year = year
+                    .map(|y| format!("year = \"{y}\"\n"))
+                    .unwrap_or_default();
+                match polarity {
+                    "within" => format!(
+                        "[[indicator.target]]\n{year}low = \"{t}\"\nhigh = \"{}\"\n",
+                        t + 10
+                    ),
+                    _ if stretch => format!(
+                        "[[indicator.target]]\n{year}value = \"{t}.5\"\nstretch = \"{}\"\n",
+                        t + 5
+                    ),
+                    _ => format!("[[indicator.target]]\n{year}value = \"{t}.5\"\n"),
+                }
+            };
+            if second {
+                text.push_str(&target(t2, Some("2015/16")));
+            }
+            text.push_str(&target(t, None));
+        }
+        text
+    })
+}
+
+/// A cell of [`lean_frame`]: a value, a fraction (a zero denominator among them), a value too
+/// large for the arithmetic, a blank, or text that is not a number.
+fn lean_cell() -> impl Strategy<Value = (Option<String>, Option<String>, Option<String>)> {
+    prop_oneof![
+        4 => (-300i64..3000, 0u32..3).prop_map(|(m, s)| (Some(Decimal::new(m, s).to_string()), None, None)),
+        3 => (0i64..200, 0i64..200).prop_map(|(x, n)| (None, Some(x.to_string()), Some(n.to_string()))),
+        1 => Just((Some("79228162514264337593543950335".to_string()), None, None)),
+        1 => Just((None, None, None)),
+        1 => Just((Some("n/a".to_string()), None, None)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Without sentences, indicators of one value a period are evaluated by a shorter road
+    /// (no rating or travel built around the figures); it must decide every row exactly as
+    /// the full evaluation does: each status, number, direction and error, gaps and periods
+    /// of other frequencies included.
+    #[test]
+    fn frames_without_sentences_decide_as_the_full_evaluation(
+        text in lean_definitions(),
+        cells in prop::collection::vec((0usize..2, 0usize..3, 0usize..14, lean_cell()), 0..80),
+        threads in 1usize..3,
+    ) {
+        let defs = Definitions::from_toml_str(&text);
+        prop_assume!(defs.is_ok());
+        let defs = defs.unwrap();
+        let periods = [
+            "2014/15 Q1", "2014/15 Q2", "2014/15 Q3", "2014/15 Q4", "2015/16 Q1", "2015/16 Q2",
+            "2015/16 Q3", "2015/16 Q4", "2016/17 Q1", "2015/16 M05", "2015/16 M06", "2016/17 M05",
+            "2015/16", "2014/15",
+        ];
+        let column = |f: &dyn Fn(&(usize, usize, usize, (Option<String>, Option<String>, Option<String>))) -> Option<String>| -> ArrayRef {
+            Arc::new(StringArray::from(cells.iter().map(f).collect::<Vec<_>>()))
+        };
+        let b = batch(vec![
+            ("org", column(&|c| Some(["A", "B"][c.0].to_string()))),
+            ("indicator", column(&|c| Some(format!("L-{}", c.1)))),
+            ("period", column(&|c| Some(periods[c.2].to_string()))),
+            ("value", column(&|c| c.3.0.clone())),
+            ("numerator", column(&|c| c.3.1.clone())),
+            ("denominator", column(&|c| c.3.2.clone())),
+        ]);
+        for by in [vec!["org".to_string()], vec![]] {
+            let options = |explain| FrameOptions { by: by.clone(), threads, explain, ..FrameOptions::default() };
+            let full = evaluate_batch(&defs, &b, &options(true)).unwrap();
+            let lean = evaluate_batch(&defs, &b, &options(false)).unwrap();
+            prop_assert_eq!(lean.num_rows(), full.num_rows());
+            for (j, field) in full.schema().fields().iter().enumerate() {
+                if field.name() != "explanation" {
+                    prop_assert_eq!(lean.column(j), full.column(j), "column {}\n{}", field.name(), text);
+                }
+            }
+        }
+    }
+}
