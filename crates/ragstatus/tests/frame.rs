@@ -1531,7 +1531,10 @@ fn lean_definitions() -> impl Strategy<Value = String> {
 
 /// A cell of [`lean_frame`]: a value, a fraction (a zero denominator among them), a value too
 /// large for the arithmetic, a blank, or text that is not a number.
-fn lean_cell() -> impl Strategy<Value = (Option<String>, Option<String>, Option<String>)> {
+/// A row's value, numerator and denominator cells.
+type LeanCells = (Option<String>, Option<String>, Option<String>);
+
+fn lean_cell() -> impl Strategy<Value = LeanCells> {
     prop_oneof![
         4 => (-300i64..3000, 0u32..3).prop_map(|(m, s)| (Some(Decimal::new(m, s).to_string()), None, None)),
         3 => (0i64..200, 0i64..200).prop_map(|(x, n)| (None, Some(x.to_string()), Some(n.to_string()))),
@@ -1562,7 +1565,7 @@ proptest! {
             "2015/16 Q3", "2015/16 Q4", "2016/17 Q1", "2015/16 M05", "2015/16 M06", "2016/17 M05",
             "2015/16", "2014/15",
         ];
-        let column = |f: &dyn Fn(&(usize, usize, usize, (Option<String>, Option<String>, Option<String>))) -> Option<String>| -> ArrayRef {
+        let column = |f: &dyn Fn(&(usize, usize, usize, LeanCells)) -> Option<String>| -> ArrayRef {
             Arc::new(StringArray::from(cells.iter().map(f).collect::<Vec<_>>()))
         };
         let b = batch(vec![
