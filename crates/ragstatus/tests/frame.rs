@@ -1534,6 +1534,9 @@ fn lean_definitions() -> impl Strategy<Value = String> {
 /// A row's value, numerator and denominator cells.
 type LeanCells = (Option<String>, Option<String>, Option<String>);
 
+/// A row of the lean property test: organisation, indicator and period (indices), and cells.
+type LeanRow = (usize, usize, usize, LeanCells);
+
 fn lean_cell() -> impl Strategy<Value = LeanCells> {
     prop_oneof![
         4 => (-300i64..3000, 0u32..3).prop_map(|(m, s)| (Some(Decimal::new(m, s).to_string()), None, None)),
@@ -1565,7 +1568,7 @@ proptest! {
             "2015/16 Q3", "2015/16 Q4", "2016/17 Q1", "2015/16 M05", "2015/16 M06", "2016/17 M05",
             "2015/16", "2014/15",
         ];
-        let column = |f: &dyn Fn(&(usize, usize, usize, LeanCells)) -> Option<String>| -> ArrayRef {
+        let column = |f: &dyn Fn(&LeanRow) -> Option<String>| -> ArrayRef {
             Arc::new(StringArray::from(cells.iter().map(f).collect::<Vec<_>>()))
         };
         let b = batch(vec![
