@@ -1086,6 +1086,103 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
+/// A share of the rows' keys and (key, indicator) groups, numbered in order of first
+/// appearance within the share; [`plan`] numbers them frame-wide, share by share in order, so
+/// the numbers are those of one walk over the whole frame.
+struct Numbered {
+    /// Each row's group within the share (`u32::MAX` when the row could not be read), or the
+    /// error of a null key cell.
+    rows: Vec<Result<u32>>,
+    /// Each key's first row.
+    keys: Vec<usize>,
+    /// Each group's key, indicator and first row.
+    groups: Vec<(u32, usize, usize)>,
+}
+
+/// Numbers the keys and groups of rows `range` (whose reads are `reads`); see [`Numbered`].
+fn number(
+    input: &Input,
+    key_names: &[String],
+    reads: &[Result<Read>],
+    range: Range<usize>,
+) -> Numbered {
+    let mut out = Numbered {
+        rows: Vec::with_capacity(range.len()),
+        keys: Vec::new(),
+        groups: Vec::new(),
+    };
+    let mut key_values: Vec<FastMap<&str, u32>> = vec![FastMap::default(); input.keys.len()];
+    let mut key_ids: FastMap<Box<[u32]>, u32> = FastMap::default();
+    let mut group_ids: FastMap<(u32, usize), u32> = FastMap::default();
+    let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
+    let mut last_key: Option<(Vec<u32>, u32)> = None;
+    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
+    let mut last_group: Option<((u32, usize), u32)> = None;
+    for (i, read) in range.zip(reads) {
+        let mut keyed = || -> Result<u32> {
+            tuple.clear();
+            for ((((_, values), codes), last), name) in input
+                .keys
+                .iter()
+                .zip(key_values.iter_mut())
+                .zip(last_codes.iter_mut())
+                .zip(key_names)
+            {
+                let Some(value) = values.get(i) else {
+                    return Err(row_error(
+                        Error::new(ErrorKind::Missing {
+                            field: format!("a value in key column {name:?}"),
+                        }),
+                        i,
+                        name,
+                    ));
+                };
+                let code = match *last {
+                    Some((text, code)) if text == value => code,
+                    _ => {
+                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
+                        *codes.entry(value).or_insert(next)
+                    }
+                };
+                *last = Some((value, code));
+                tuple.push(code);
+            }
+            // National frames come sorted by key and indicator: the row before is the likely match.
+            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
+                Some((_, k)) => *k,
+                None => match key_ids.get(tuple.as_slice()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = u32::try_from(out.keys.len()).unwrap_or(u32::MAX);
+                        key_ids.insert(tuple.as_slice().into(), k);
+                        out.keys.push(i);
+                        k
+                    }
+                },
+            };
+            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
+                last_key = Some((tuple.clone(), key));
+            }
+            let Ok(read) = read else {
+                return Ok(u32::MAX);
+            };
+            let next = u32::try_from(out.groups.len()).unwrap_or(u32::MAX);
+            let group = match last_group {
+                Some((pair, g)) if pair == (key, read.index) => g,
+                _ => *group_ids.entry((key, read.index)).or_insert_with(|| {
+                    out.groups.push((key, read.index, i));
+                    next
+                }),
+            };
+            last_group = Some(((key, read.index), group));
+            Ok(group)
+        };
+        let keyed = keyed();
+        out.rows.push(keyed);
+    }
+    out
+}
+
 /// Reads rows `range`'s own cells (indicator, period, numbers, provisional flag), with caches
 /// of its own: the part of reading a row that does not depend on the rows before it, done by
 /// several threads at once on a large frame.
@@ -1240,121 +1337,97 @@ fn plan<'a>(
     let n = batch.num_rows();
     let lookup = id_lookup(defs);
 
-    // Each row's own cells, in parallel on a large frame (a row's key is read below: keys and
-    // groups are numbered in order of first appearance).
+    // Each row's own cells, keys and group, in parallel on a large frame: keys and groups are
+    // numbered in order of first appearance within each share, then frame-wide below.
+    let key_names: Vec<String> = input
+        .keys
+        .iter()
+        .map(|(column, _)| batch.schema_ref().field(*column).name().clone())
+        .collect();
     let share = n.div_ceil(threads.max(1)).max(1);
-    let reads: Vec<Vec<Result<Read>>> = if threads <= 1 || share >= n {
-        vec![read_rows(defs, &input, options, &lookup, 0..n)]
+    let read_share = |range: Range<usize>| {
+        let reads = read_rows(defs, &input, options, &lookup, range.clone());
+        let numbered = number(&input, &key_names, &reads, range.clone());
+        (range, reads, numbered)
+    };
+    let shares: Vec<(Range<usize>, Vec<Result<Read>>, Numbered)> = if threads <= 1 || share >= n {
+        vec![read_share(0..n)]
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..n)
                 .step_by(share)
                 .map(|start| {
                     let range = start..(start + share).min(n);
-                    let (input, lookup) = (&input, &lookup);
-                    (
-                        range.clone(),
-                        scope.spawn(move || read_rows(defs, input, options, lookup, range)),
-                    )
+                    let read_share = &read_share;
+                    (range.clone(), scope.spawn(move || read_share(range)))
                 })
                 .collect();
             handles
                 .into_iter()
-                .map(|(range, h)| {
-                    // A thread that died: its rows read again here.
-                    h.join()
-                        .unwrap_or_else(|_| read_rows(defs, &input, options, &lookup, range))
-                })
+                // A thread that died: its rows read again here.
+                .map(|(range, h)| h.join().unwrap_or_else(|_| read_share(range)))
                 .collect()
         })
     };
 
-    // Key tuples and groups, each numbered in order of first appearance.
-    let mut key_values: Vec<FastMap<&str, u32>> = vec![FastMap::default(); input.keys.len()];
-    let mut key_ids: FastMap<Box<[u32]>, u32> = FastMap::default();
+    // Keys and groups numbered frame-wide: each share's, in order, then each row's.
+    let mut key_ids: FastMap<Box<[&str]>, u32> = FastMap::default();
     let mut key_examples: Vec<usize> = Vec::new();
     let mut group_ids: FastMap<(u32, usize), u32> = FastMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut rows: Vec<Row> = Vec::with_capacity(n);
-    let mut tuple: Vec<u32> = Vec::with_capacity(input.keys.len());
-    let mut last_key: Option<(Vec<u32>, u32)> = None;
-    let mut last_codes: Vec<Option<(&str, u32)>> = vec![None; input.keys.len()];
-    let mut last_group: Option<((u32, usize), u32)> = None;
-    for (i, read) in reads.into_iter().flatten().enumerate() {
-        let provisional = input.provisional.get(i).ok().flatten();
-        let state = || -> Result<Good> {
-            tuple.clear();
-            for (((column, values), codes), last) in input
-                .keys
-                .iter()
-                .zip(key_values.iter_mut())
-                .zip(last_codes.iter_mut())
-            {
-                let Some(value) = values.get(i) else {
-                    let name = batch.schema_ref().field(*column).name().clone();
-                    return Err(row_error(
-                        Error::new(ErrorKind::Missing {
-                            field: format!("a value in key column {name:?}"),
-                        }),
-                        i,
-                        &name,
-                    ));
-                };
-                let code = match *last {
-                    Some((text, code)) if text == value => code,
-                    _ => {
-                        let next = u32::try_from(codes.len()).unwrap_or(u32::MAX);
-                        *codes.entry(value).or_insert(next)
-                    }
-                };
-                *last = Some((value, code));
-                tuple.push(code);
-            }
-            // National frames come sorted by key and indicator: the row before is the likely match.
-            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
-                Some((_, k)) => *k,
-                None => match key_ids.get(tuple.as_slice()) {
-                    Some(k) => *k,
-                    None => {
-                        let k = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
-                        key_ids.insert(tuple.as_slice().into(), k);
-                        key_examples.push(i);
-                        k
-                    }
-                },
-            };
-            if last_key.as_ref().is_none_or(|(_, k)| *k != key) {
-                last_key = Some((tuple.clone(), key));
-            }
-            let Read {
-                index,
-                period,
-                observation,
-            } = read?;
-            let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
-            let group = match last_group {
-                Some((pair, g)) if pair == (key, index) => g,
-                _ => *group_ids.entry((key, index)).or_insert_with(|| {
+    for (range, reads, numbered) in shares {
+        let keys: Vec<u32> = numbered
+            .keys
+            .iter()
+            .map(|&first| {
+                let tuple: Box<[&str]> = input
+                    .keys
+                    .iter()
+                    .map(|(_, values)| values.get(first).unwrap_or_default())
+                    .collect();
+                let next = u32::try_from(key_examples.len()).unwrap_or(u32::MAX);
+                *key_ids.entry(tuple).or_insert_with(|| {
+                    key_examples.push(first);
+                    next
+                })
+            })
+            .collect();
+        let group_of: Vec<u32> = numbered
+            .groups
+            .iter()
+            .map(|&(local, indicator, first)| {
+                let key = keys.get(local as usize).copied().unwrap_or(u32::MAX);
+                let next = u32::try_from(groups.len()).unwrap_or(u32::MAX);
+                *group_ids.entry((key, indicator)).or_insert_with(|| {
                     groups.push(Group {
-                        indicator: index,
+                        indicator,
                         key,
-                        example: Some(i),
+                        example: Some(first),
                     });
                     next
+                })
+            })
+            .collect();
+        for ((i, read), keyed) in range.zip(reads).zip(numbered.rows) {
+            let provisional = input.provisional.get(i).ok().flatten();
+            let state = match keyed {
+                Err(e) => Err(e),
+                Ok(group) => read.and_then(|read| {
+                    let group = group_of.get(group as usize).copied().ok_or_else(|| {
+                        Error::definition(format!("row {i} has no group (an internal error)"))
+                    })?;
+                    Ok(Good {
+                        group,
+                        period: read.period,
+                        observation: read.observation,
+                    })
                 }),
             };
-            last_group = Some(((key, index), group));
-            Ok(Good {
-                group,
-                period,
-                observation,
-            })
-        };
-        let state = state();
-        rows.push(Row { state, provisional });
+            rows.push(Row { state, provisional });
+        }
     }
     drop(key_ids);
-    drop(key_values);
     if input.keys.is_empty() {
         // Without keys every defined indicator is reported, as `Definitions::evaluate` does.
         let key = 0;
