@@ -239,15 +239,26 @@ impl SortedSeries<'_> {
         // A series is usually every period of one kind in a row: the period's distance from the
         // first is its position. Otherwise (gaps, other kinds), a binary search.
         let (first, _) = self.pairs.first()?;
-        if let Some(at) = first
-            .steps_to(*period)
-            .and_then(|k| usize::try_from(k).ok())
-            && let Some((p, _)) = self.pairs.get(at)
-            && p == period
+        if let Some(steps) = first.steps_to(*period) {
+            // Of the first's kind and calendar but before it: before every period here.
+            let at = usize::try_from(steps).ok()?;
+            if let Some((p, _)) = self.pairs.get(at)
+                && p == period
+            {
+                return Some(at);
+            }
+        }
+        self.pairs.binary_search_by(|(p, _)| p.cmp(period)).ok()
+    }
+
+    /// [`position`](Self::position), looked for first at `hint`.
+    fn position_near(&self, period: &Period, hint: Option<usize>) -> Option<usize> {
+        if let Some(at) = hint
+            && self.pairs.get(at).is_some_and(|(p, _)| p == period)
         {
             return Some(at);
         }
-        self.pairs.binary_search_by(|(p, _)| p.cmp(period)).ok()
+        self.position(period)
     }
 }
 
@@ -307,10 +318,20 @@ impl<'a> Resolutions<'a> {
         indicator: &Indicator,
         measured: &Period,
     ) -> Option<Result<(Resolved, Option<Decimal>)>> {
+        self.resolved_near(indicator, measured, None)
+    }
+
+    /// [`resolved`](Self::resolved), the period looked for first at `hint` in the series.
+    fn resolved_near(
+        &self,
+        indicator: &Indicator,
+        measured: &Period,
+        hint: Option<usize>,
+    ) -> Option<Result<(Resolved, Option<Decimal>)>> {
         if !std::ptr::eq(self.indicator, indicator) {
             return None;
         }
-        let Some(at) = self.series.position(measured) else {
+        let Some(at) = self.series.position_near(measured, hint) else {
             return Some(Ok((Resolved::NoValue(NoValueReason::Missing), None)));
         };
         let cell = self.cells.get(at)?;
@@ -1442,14 +1463,20 @@ impl Indicator {
         {
             return None;
         }
-        // `compared_value` through the memo; a period before the supported years has none.
-        let compared = |p: Option<Period>| -> Option<Option<Decimal>> {
+        // `compared_value` through the memo; a period before the supported years has none. In
+        // a series without gaps the previous period is one place back, the year before a
+        // year's periods back.
+        let at = memo.series().position(&period);
+        let compared = |p: Option<Period>, back: usize| -> Option<Option<Decimal>> {
             let Some(p) = p else {
                 return Some(None);
             };
-            memo.resolved(self, &p)?.ok().map(|(_, compared)| compared)
+            let hint = at.and_then(|at| at.checked_sub(back));
+            memo.resolved_near(self, &p, hint)?
+                .ok()
+                .map(|(_, compared)| compared)
         };
-        let actual = compared(Some(period))?;
+        let actual = compared(Some(period), 0)?;
         let (target, stretch) = self.target_for(period).ok()?;
         let (status, shortfall, tolerance_amount) = match actual {
             // No value: NoData, whatever the rule (`Rating::no_data`).
@@ -1473,8 +1500,9 @@ impl Indicator {
             )
             .ok()
         };
-        let previous = travel(compared(period.previous().ok())?)?;
-        let year_ago = travel(compared(period.year_ago().ok())?)?;
+        let previous = travel(compared(period.previous().ok(), 1)?)?;
+        let per_year = usize::from(period.kind().per_year_u8());
+        let year_ago = travel(compared(period.year_ago().ok(), per_year)?)?;
         let direction = match self.direction.compare {
             Compare::Previous => previous,
             Compare::YearAgo => year_ago,

@@ -419,7 +419,7 @@ impl PeriodKind {
         12 / self.months()
     }
 
-    fn per_year_u8(self) -> u8 {
+    pub(crate) fn per_year_u8(self) -> u8 {
         12 / self.months_u8()
     }
 
