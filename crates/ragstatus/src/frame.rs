@@ -108,7 +108,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -1086,6 +1086,62 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
+/// Each key's periods (of its good rows), sorted. A frame has few distinct periods: each key's
+/// are kept as a set of bits over them, in order, rather than a tree of periods per key.
+fn periods_by_key(rows: &[Row], groups: &[Group], keys: usize) -> Vec<Vec<Period>> {
+    let mut ranks: FastMap<Period, usize> = FastMap::default();
+    let mut distinct: Vec<Period> = Vec::new();
+    let mut last: Option<(Period, usize)> = None;
+    // Each good row's key and the period's number in order of first appearance.
+    let mut seen: Vec<(u32, usize)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Ok(good) = &row.state else { continue };
+        let Some(group) = groups.get(good.group as usize) else {
+            continue;
+        };
+        let number = match last {
+            Some((p, k)) if p == good.period => k,
+            _ => *ranks.entry(good.period).or_insert_with(|| {
+                distinct.push(good.period);
+                distinct.len() - 1
+            }),
+        };
+        last = Some((good.period, number));
+        seen.push((group.key, number));
+    }
+    // Numbers of first appearance to ranks in period order.
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_unstable_by_key(|&k| distinct.get(k).copied());
+    let mut rank_of = vec![0usize; distinct.len()];
+    for (rank, &k) in order.iter().enumerate() {
+        if let Some(r) = rank_of.get_mut(k) {
+            *r = rank;
+        }
+    }
+    let words = distinct.len().div_ceil(64).max(1);
+    let mut bits = vec![0u64; keys.saturating_mul(words)];
+    for (key, number) in seen {
+        let rank = rank_of.get(number).copied().unwrap_or(0);
+        if let Some(word) = bits.get_mut(key as usize * words + rank / 64) {
+            *word |= 1 << (rank % 64);
+        }
+    }
+    (0..keys)
+        .map(|key| {
+            let set = bits.get(key * words..(key + 1) * words).unwrap_or_default();
+            order
+                .iter()
+                .enumerate()
+                .filter(|(rank, _)| {
+                    set.get(rank / 64)
+                        .is_some_and(|w| w & (1 << (rank % 64)) != 0)
+                })
+                .filter_map(|(_, &k)| distinct.get(k).copied())
+                .collect()
+        })
+        .collect()
+}
+
 /// A share of the rows' keys and (key, indicator) groups, numbered in order of first
 /// appearance within the share; [`plan`] numbers them frame-wide, share by share in order, so
 /// the numbers are those of one walk over the whole frame.
@@ -1545,24 +1601,10 @@ fn plan<'a>(
     series_starts.push(series.len());
 
     // The periods evaluated for each key, and the gaps: a key's period with no row in a group.
-    let mut key_periods: Vec<BTreeSet<Period>> = vec![BTreeSet::new(); key_examples.len()];
-    match options.report {
-        Some(report) => {
-            for set in &mut key_periods {
-                set.insert(report);
-            }
-        }
-        None => {
-            for row in &rows {
-                if let Ok(good) = &row.state
-                    && let Some(group) = groups.get(good.group as usize)
-                    && let Some(set) = key_periods.get_mut(group.key as usize)
-                {
-                    set.insert(good.period);
-                }
-            }
-        }
-    }
+    let key_periods: Vec<Vec<Period>> = match options.report {
+        Some(report) => vec![vec![report]; key_examples.len()],
+        None => periods_by_key(&rows, &groups, key_examples.len()),
+    };
     let mut added: Vec<(u32, Period, usize, u32)> = Vec::new();
     let mut have: Vec<Period> = Vec::new();
     for (g, group) in groups.iter().enumerate() {
