@@ -722,6 +722,9 @@ fn fast_rows(
     let blue = bp.points[2] <= (1i64 << 50);
     let p = 10f64.powi(i32::try_from(bp.decimals).unwrap_or(0));
     let missing = bp.missing.unwrap_or(SLOW);
+    // The first null of each block, found once and then moved along (the nulls ascend): a
+    // binary search per block cost more than the rest of the block's bookkeeping.
+    let mut next_null = nulls.partition_point(|&i| i < start);
     for (b, (out, block)) in out
         .chunks_mut(BLOCK)
         .zip(rows_here.chunks(BLOCK))
@@ -757,10 +760,15 @@ fn fast_rows(
             ),
         };
         let first = start + first;
-        let lo = nulls.partition_point(|&i| i < first);
-        let hi = nulls.partition_point(|&i| i < first + out.len());
-        for &i in nulls.get(lo..hi).unwrap_or_default() {
-            if let Some(slot) = out.get_mut(i - first) {
+        let end = first + out.len();
+        for &i in nulls
+            .get(next_null..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&i| i < end)
+        {
+            next_null += 1;
+            if let Some(slot) = i.checked_sub(first).and_then(|k| out.get_mut(k)) {
                 *slot = missing;
                 all &= missing != SLOW;
             }
