@@ -214,9 +214,8 @@ fn split<T: Send>(
             })
             .collect();
         let first = first.map_or(Ok(()), |chunk| work(0, chunk));
-        // Joined in row order, so the error of the lowest row wins.
-        // Every thread joined before any error is looked at (the scope would panic on a worker
-        // that panicked and was not joined).
+        // Every thread joined, in row order, before any error is looked at: the lowest row's
+        // error wins, and the scope would panic on a worker that panicked and was not joined.
         let rest: Vec<std::result::Result<(), RowError>> = handles
             .into_iter()
             .map(|h| {
@@ -732,6 +731,8 @@ fn fast_rows(
     {
         let first = b * BLOCK;
         let kernel = (higher, blue);
+        // The block is read as it is decided, with no reads ahead of it: the hardware
+        // prefetcher keeps up with these passes, and loads ahead that missed held the loop.
         #[cfg(target_arch = "x86_64")]
         let by_hand = simd::avx512().map(|v4| {
             pulp::Simd::vectorize(
