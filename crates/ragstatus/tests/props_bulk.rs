@@ -201,3 +201,98 @@ fn a_per_row_target_of_the_wrong_length_is_an_error() {
     .unwrap_err();
     assert_eq!(err.kind().name(), "Length");
 }
+
+/// Above the size at which the work is split over threads (the property tests above stay
+/// below it), every thread count gives the one-thread codes, which are those of the exact
+/// values (nulls in many blocks included), and of several bad rows in different threads'
+/// shares the error names the lowest.
+#[test]
+fn large_batches_split_over_threads_as_on_one() {
+    let rule = Rule::new(Polarity::Higher, Tolerance::Absolute(Decimal::new(3, 1)));
+    let t = Some(Target::Value(Decimal::new(128, 1)));
+    let n = 100_003;
+    let values: Vec<f64> = (0..n)
+        .map(|i| match i % 997 {
+            0 => f64::NAN,
+            // More places than declared: rated alone, not by the pass.
+            1 => 12.5 + 1e-9,
+            k => f64::from(u32::try_from((i * 7919 + k) % 2001).unwrap_or(0)) / 10.0 - 50.0,
+        })
+        .collect();
+    // Nulls spread out, and on the edges of the pass's 4,096-row blocks and of each thread's
+    // share (which starts blocks of its own).
+    let mut nulls: Vec<usize> = (5..n).step_by(1_009).collect();
+    for threads in [1, 2, 3, 4, 7] {
+        let share = n.div_ceil(threads);
+        for start in (0..n).step_by(share) {
+            for block in (start..(start + share).min(n)).step_by(4_096) {
+                nulls.extend([block.saturating_sub(1), block, block + 1]);
+            }
+        }
+    }
+    nulls.retain(|&i| i < n);
+    nulls.sort_unstable();
+    nulls.dedup();
+    for decimals in [None, Some(1)] {
+        let run = |threads| {
+            rate_rule_batch(
+                &RuleBatch {
+                    actuals: Actuals::Floats {
+                        values: &values,
+                        nulls: &nulls,
+                        decimals,
+                    },
+                    ..batch(&values, decimals, t, None, &rule)
+                },
+                threads,
+            )
+            .map_err(|e| e.to_string())
+        };
+        let one = run(1);
+        assert!(one.is_ok(), "{one:?}");
+        for threads in [2, 3, 4, 7] {
+            assert_eq!(
+                run(threads),
+                one,
+                "threads {threads}, decimals {decimals:?}"
+            );
+        }
+        // The exact values, the nulls missing: another path to the same codes.
+        let exact: Vec<Option<Decimal>> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                let null = nulls.binary_search(&i).is_ok();
+                float_decimal(x, None).ok().flatten().filter(|_| !null)
+            })
+            .collect();
+        let from_exact = rate_rule_batch(
+            &RuleBatch {
+                actuals: Actuals::Exact(&exact),
+                ..batch(&values, None, t, None, &rule)
+            },
+            2,
+        )
+        .map_err(|e| e.to_string());
+        assert_eq!(from_exact, one, "decimals {decimals:?}");
+        let codes = one.unwrap_or_default();
+        for &i in &nulls {
+            assert_eq!(codes.get(i).copied(), Some(Status::NoData.code()));
+        }
+    }
+    let mut bad = values.clone();
+    for i in [n - 10, 70_000, 40_123] {
+        if let Some(slot) = bad.get_mut(i) {
+            *slot = f64::INFINITY;
+        }
+    }
+    for threads in [1, 2, 3, 4] {
+        let err = rate_rule_batch(&batch(&bad, Some(1), t, None, &rule), threads)
+            .map_err(|e| e.to_string());
+        let message = err.err().unwrap_or_default();
+        assert!(
+            message.contains("row[40123]"),
+            "threads {threads}: {message}"
+        );
+    }
+}

@@ -201,24 +201,30 @@ fn split<T: Send>(
         return work(0, out);
     }
     let size = out.len().div_ceil(threads).max(1);
-    let results: Vec<std::result::Result<(), RowError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = out
-            .chunks_mut(size)
+    std::thread::scope(|scope| {
+        // The calling thread rates the first chunk itself rather than wait: one thread fewer to
+        // start per call.
+        let mut chunks = out.chunks_mut(size);
+        let first = chunks.next();
+        let handles: Vec<_> = chunks
             .enumerate()
             .map(|(c, chunk)| {
                 let work = &work;
-                scope.spawn(move || work(c * size, chunk))
+                scope.spawn(move || work((c + 1) * size, chunk))
             })
             .collect();
-        handles
+        let first = first.map_or(Ok(()), |chunk| work(0, chunk));
+        // Every thread joined, in row order, before any error is looked at: the lowest row's
+        // error wins, and the scope would panic on a worker that panicked and was not joined.
+        let rest: Vec<std::result::Result<(), RowError>> = handles
             .into_iter()
             .map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err((0, Error::definition("a worker thread failed"))))
             })
-            .collect()
-    });
-    results.into_iter().collect()
+            .collect();
+        first.and_then(|()| rest.into_iter().collect())
+    })
 }
 
 fn actual(batch: &RuleBatch<'_>, i: usize) -> Result<Option<Decimal>> {
@@ -688,42 +694,6 @@ fn decide_avx512(
     }
 }
 
-/// One block of the pass: `decide` on each step of [`fast_rows`]'s block, reading the next step
-/// ahead. Returns whether every row was decided, and what the reads ahead saw (to be kept, so
-/// that they are not optimised away).
-#[inline(always)]
-fn block_pass(
-    out: &mut [u8],
-    block: &[f64],
-    rows: &[f64],
-    first: usize,
-    mut decide: impl FnMut(&mut [u8], &[f64]) -> bool,
-) -> (bool, u64) {
-    let mut all = true;
-    let mut touched = 0u64;
-    for (s, (out, step)) in out.chunks_mut(STEP).zip(block.chunks(STEP)).enumerate() {
-        // Read one value per cache line of the next step before deciding this one: the loads
-        // are independent, so they overlap, and the next step finds its rows in cache (the
-        // hardware prefetcher alone left this loop waiting on memory at 10 million rows, over
-        // twice as slow as at 1 million).
-        let next = first + (s + 1) * STEP;
-        for v in rows
-            .get(next..)
-            .unwrap_or_default()
-            .iter()
-            .take(STEP)
-            .step_by(8)
-        {
-            touched |= v.to_bits();
-        }
-        all &= decide(out, step);
-    }
-    (all, touched)
-}
-
-/// The rows [`fast_rows`] decides at once, reading the next step ahead.
-const STEP: usize = 256;
-
 /// Rates rows by the breakpoints, in blocks: [`decide`] settles every row whose float is
 /// provably a decimal with the declared places, and the rows it marks (more places than
 /// declared, infinities, very large values) are rated alone.
@@ -751,6 +721,9 @@ fn fast_rows(
     let blue = bp.points[2] <= (1i64 << 50);
     let p = 10f64.powi(i32::try_from(bp.decimals).unwrap_or(0));
     let missing = bp.missing.unwrap_or(SLOW);
+    // The first null of each block, found once and then moved along (the nulls ascend): a
+    // binary search per block cost more than the rest of the block's bookkeeping.
+    let mut next_null = nulls.partition_point(|&i| i < start);
     for (b, (out, block)) in out
         .chunks_mut(BLOCK)
         .zip(rows_here.chunks(BLOCK))
@@ -758,21 +731,14 @@ fn fast_rows(
     {
         let first = b * BLOCK;
         let kernel = (higher, blue);
+        // The block is read as it is decided, with no reads ahead of it: the hardware
+        // prefetcher keeps up with these passes, and loads ahead that missed held the loop.
         #[cfg(target_arch = "x86_64")]
         let by_hand = simd::avx512().map(|v4| {
             pulp::Simd::vectorize(
                 v4,
                 #[inline(always)]
-                || {
-                    block_pass(
-                        out,
-                        block,
-                        rows_here,
-                        first,
-                        #[inline(always)]
-                        |o, s| decide_avx512(v4, kernel, o, s, p, points, missing),
-                    )
-                },
+                || decide_avx512(v4, kernel, out, block, p, points, missing),
             )
         });
         #[cfg(target_arch = "x86_64")]
@@ -781,43 +747,29 @@ fn fast_rows(
                 pulp::Simd::vectorize(
                     v3,
                     #[inline(always)]
-                    || {
-                        block_pass(
-                            out,
-                            block,
-                            rows_here,
-                            first,
-                            #[inline(always)]
-                            |o, s| decide_avx2(v3, kernel, o, s, p, points, missing),
-                        )
-                    },
+                    || decide_avx2(v3, kernel, out, block, p, points, missing),
                 )
             })
         });
         #[cfg(not(target_arch = "x86_64"))]
         let by_hand = None;
-        let (mut all, touched) = match by_hand {
-            Some(done) => done,
+        let mut all = match by_hand {
+            Some(all) => all,
             None => simd::dispatch(
                 #[inline(always)]
-                || {
-                    block_pass(
-                        out,
-                        block,
-                        rows_here,
-                        first,
-                        #[inline(always)]
-                        |o, s| decide(kernel, o, s, p, points, missing),
-                    )
-                },
+                || decide(kernel, out, block, p, points, missing),
             ),
         };
-        std::hint::black_box(touched);
         let first = start + first;
-        let lo = nulls.partition_point(|&i| i < first);
-        let hi = nulls.partition_point(|&i| i < first + out.len());
-        for &i in nulls.get(lo..hi).unwrap_or_default() {
-            if let Some(slot) = out.get_mut(i - first) {
+        let end = first + out.len();
+        for &i in nulls
+            .get(next_null..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&i| i < end)
+        {
+            next_null += 1;
+            if let Some(slot) = i.checked_sub(first).and_then(|k| out.get_mut(k)) {
                 *slot = missing;
                 all &= missing != SLOW;
             }
