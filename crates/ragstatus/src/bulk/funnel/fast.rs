@@ -525,7 +525,9 @@ impl<L: Copy> Writer<'_, L> {
 
 /// `a()` and `b()`, on two threads when `threads` allows (the columns a call builds after or
 /// before its rows are independent, and built one after another they were a large serial share
-/// of the call); `None` if the second thread stopped.
+/// of the call); `None` if the second thread stopped. The callers allocate on the calling thread
+/// and only fill on the other: the allocator reuses the calling thread's freed memory, where a
+/// new thread's allocations came from fresh pages, each a page fault.
 fn in_parallel<A: Send, B: Send>(
     threads: usize,
     a: impl FnOnce() -> A + Send,
@@ -553,14 +555,19 @@ fn rows<L: Copy + Send + Sync, S: Default>(
 ) -> Option<Rows<L>> {
     let threads = threads.clamp(1, count.max(1));
     // The zeroed columns are 16 bytes a cell: cleared on both threads.
+    let [m0, m1, m2, m3, m4]: [Vec<i128>; 5] = std::array::from_fn(|_| Vec::with_capacity(count));
+    let labels: Vec<L> = Vec::with_capacity(count);
+    let zeroed = move |mut v: Vec<i128>| {
+        v.resize(count, 0);
+        v
+    };
     let ([m0, m1, m2], ([m3, m4], mut labels)) = in_parallel(
         threads,
-        || std::array::from_fn(|_| vec![0; count]),
-        || {
-            (
-                std::array::from_fn(|_| vec![0; count]),
-                vec![placeholder; count],
-            )
+        move || [m0, m1, m2].map(zeroed),
+        move || {
+            let mut labels = labels;
+            labels.resize(count, placeholder);
+            ([m3, m4].map(zeroed), labels)
         },
     )?;
     let mut mantissas: [Vec<i128>; 5] = [m0, m1, m2, m3, m4];
@@ -1116,6 +1123,24 @@ fn position_code(p: Position) -> usize {
     }
 }
 
+/// A label column's names (see [`label_column`]) and the room for its offsets and bytes,
+/// allocated by the calling thread ([`label_room`]).
+type Names<'a> = (&'a [Option<&'static str>], Vec<i64>, Vec<u8>);
+
+/// `names` with the room a column of `n` rows of them needs.
+fn label_room<'a>(names: &'a [Option<&'static str>], n: usize) -> Names<'a> {
+    let widest = names
+        .iter()
+        .map(|s| s.map_or(0, str::len))
+        .max()
+        .unwrap_or(0);
+    (
+        names,
+        Vec::with_capacity(n + 1),
+        Vec::with_capacity(n.saturating_mul(widest).saturating_add(WORD)),
+    )
+}
+
 /// The longest name [`label_column`] writes as one fixed-width store.
 const WORD: usize = 16;
 
@@ -1126,7 +1151,7 @@ const WORD: usize = 16;
 fn label_column<L: Copy>(
     labels: &[L],
     nulls: Option<&NullBuffer>,
-    names: &[Option<&'static str>],
+    (names, mut offsets, mut bytes): Names<'_>,
     code: impl Fn(L) -> usize,
 ) -> ArrayRef {
     let n = labels.len();
@@ -1151,8 +1176,10 @@ fn label_column<L: Copy>(
     let widest = words.iter().map(|w| w.1).max().unwrap_or(0);
     let null = words.len();
     words.push(([0; WORD], 0));
-    let mut offsets: Vec<i64> = Vec::with_capacity(n + 1);
-    let mut bytes: Vec<u8> = Vec::with_capacity(n.saturating_mul(widest).saturating_add(WORD));
+    offsets.clear();
+    bytes.clear();
+    offsets.reserve(n + 1);
+    bytes.reserve(n.saturating_mul(widest).saturating_add(WORD));
     offsets.push(0);
     let mut end = 0usize;
     let mut any_null = false;
@@ -1226,9 +1253,15 @@ fn whole_sums(
     Some(Some(Some(crate::funnel::FunnelUnit::new(x, d))))
 }
 
-/// The row numbers, 0 to n − 1.
-fn row_column(n: usize) -> ArrayRef {
-    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::from_iter_values(0..n as u64))
+/// The row numbers, 0 to n − 1, written into `values` (empty, its room allocated by the
+/// caller).
+fn row_column(n: usize, mut values: Vec<u64>) -> ArrayRef {
+    values.clear();
+    values.extend(0..n as u64);
+    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::new(
+        ScalarBuffer::from(values),
+        None,
+    ))
 }
 
 /// [`intervals_batch`](super::intervals_batch) on integer columns; `None`: not taken (the exact
@@ -1301,13 +1334,15 @@ pub(super) fn intervals(
     };
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
     let methods = METHODS.map(|m| Some(method_name(m)));
-    let Some((method, (row, (error, error_kind)))) = in_parallel(
+    let (method_room, row_room) = (label_room(&methods, n), Vec::with_capacity(n));
+    let Some((method, row)) = in_parallel(
         threads,
-        || label_column(&rows.labels, nulls.as_ref(), &methods, method_code),
-        || (row_column(n), rows.error_columns()),
+        || label_column(&rows.labels, nulls.as_ref(), method_room, method_code),
+        || row_column(n, row_room),
     ) else {
         return Ok(None);
     };
+    let (error, error_kind) = rows.error_columns();
     let mut out: Vec<(&str, ArrayRef)> = vec![("row", row)];
     out.extend(names.into_iter().zip(numbers));
     out.extend([
@@ -1408,17 +1443,18 @@ pub(super) fn funnel(
         return Ok(None);
     };
     // A valid row's numerator and denominator are whole numbers: scale 0.
-    let whole = |a: &PrimitiveArray<Int64Type>| -> Option<ArrayRef> {
-        let values: Vec<i128> = match a.nulls() {
+    let whole = |a: &PrimitiveArray<Int64Type>, mut values: Vec<i128>| -> Option<ArrayRef> {
+        values.clear();
+        match a.nulls() {
             // Every cell its value: one loop that vectorises.
-            None => a.values().iter().map(|&v| i128::from(v)).collect(),
-            Some(valid) => a
-                .values()
-                .iter()
-                .zip(valid.iter())
-                .map(|(&v, ok)| if ok { i128::from(v) } else { 0 })
-                .collect(),
-        };
+            None => values.extend(a.values().iter().map(|&v| i128::from(v))),
+            Some(valid) => values.extend(
+                a.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { i128::from(v) } else { 0 }),
+            ),
+        }
         let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
             .with_precision_and_scale(38, 0)
             .ok()?;
@@ -1442,20 +1478,33 @@ pub(super) fn funnel(
         Some(ConfidenceLevel::P95) => 1,
         Some(ConfidenceLevel::P998) => 2,
     };
+    let rooms = (
+        (
+            label_room(&positions, n),
+            label_room(&levels, n),
+            Vec::with_capacity(n),
+        ),
+        (
+            label_room(&outcomes, n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        ),
+    );
+    let ((position_room, level_room, x_room), (outcome_room, row_room, n_room)) = rooms;
     let Some(((position, level, x_column), (outcome, row, n_column))) = in_parallel(
         threads,
         || {
             (
-                label_column(labels, nulls, &positions, |(p, _)| position_code(p)),
-                label_column(labels, nulls, &levels, level_code),
-                whole(xs),
+                label_column(labels, nulls, position_room, |(p, _)| position_code(p)),
+                label_column(labels, nulls, level_room, level_code),
+                whole(xs, x_room),
             )
         },
         || {
             (
-                label_column(labels, nulls, &outcomes, |(p, _)| position_code(p)),
-                row_column(n),
-                whole(ns),
+                label_column(labels, nulls, outcome_room, |(p, _)| position_code(p)),
+                row_column(n, row_room),
+                whole(ns, n_room),
             )
         },
     ) else {
