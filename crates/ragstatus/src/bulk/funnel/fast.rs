@@ -29,7 +29,7 @@ use arrow_array::types::Int64Type;
 use arrow_array::{
     Array, ArrayRef, Decimal128Array, LargeStringArray, PrimitiveArray, RecordBatch,
 };
-use arrow_buffer::{Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, OffsetBuffer, ScalarBuffer};
 use rust_decimal::Decimal;
 
 use super::super::{Columns, LIMIT, POWERS, batch as output_batch, error_arrays, thread_count};
@@ -523,6 +523,26 @@ impl<L: Copy> Writer<'_, L> {
     }
 }
 
+/// `a()` and `b()`, on two threads when `threads` allows (the columns a call builds after or
+/// before its rows are independent, and built one after another they were a large serial share
+/// of the call); `None` if the second thread stopped. The callers allocate on the calling thread
+/// and only fill on the other: the allocator reuses the calling thread's freed memory, where a
+/// new thread's allocations came from fresh pages, each a page fault.
+fn in_parallel<A: Send, B: Send>(
+    threads: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> Option<(A, B)> {
+    if threads < 2 {
+        return Some((a(), b()));
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let first = a();
+        other.join().ok().map(|second| (first, second))
+    })
+}
+
 /// `block` over every row, a block of at most [`BLOCK`] rows at a time (the rows of the run, from
 /// 0), in contiguous runs on `threads` threads, each writing its rows straight into the output
 /// columns through its [`Writer`], with a scratch `S` of its own; `None` if a thread stopped or
@@ -533,9 +553,24 @@ fn rows<L: Copy + Send + Sync, S: Default>(
     placeholder: L,
     block: impl Fn(&mut Writer<'_, L>, std::ops::Range<usize>, &mut S) + Sync,
 ) -> Option<Rows<L>> {
-    let mut mantissas: [Vec<i128>; 5] = std::array::from_fn(|_| vec![0; count]);
-    let mut labels = vec![placeholder; count];
     let threads = threads.clamp(1, count.max(1));
+    // The zeroed columns are 16 bytes a cell: cleared on both threads.
+    let [m0, m1, m2, m3, m4]: [Vec<i128>; 5] = std::array::from_fn(|_| Vec::with_capacity(count));
+    let labels: Vec<L> = Vec::with_capacity(count);
+    let zeroed = move |mut v: Vec<i128>| {
+        v.resize(count, 0);
+        v
+    };
+    let ([m0, m1, m2], ([m3, m4], mut labels)) = in_parallel(
+        threads,
+        move || [m0, m1, m2].map(zeroed),
+        move || {
+            let mut labels = labels;
+            labels.resize(count, placeholder);
+            ([m3, m4].map(zeroed), labels)
+        },
+    )?;
+    let mut mantissas: [Vec<i128>; 5] = [m0, m1, m2, m3, m4];
     let per = count.div_ceil(threads).max(1);
     let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L]| {
         let len = labels.len();
@@ -772,8 +807,13 @@ impl Lanes {
             // The usual row: neither remainder zero, so the division runs to scale 28.
             let grouped = match integer {
                 Some(mm) if x > 0 && x < n && r1 != 0 && r2 != 0 => {
-                    let (q, s) = quotient::from_groups(h, l, r2, n as u64);
-                    quotient::times(q, s, mm).and_then(|(q, s)| Some((i128::try_from(q).ok()?, s)))
+                    let n = n as u64;
+                    quotient::scaled_from_groups(h, l, r2, n, mm)
+                        .or_else(|| {
+                            let (q, s) = quotient::from_groups(h, l, r2, n);
+                            quotient::times(q, s, mm)
+                        })
+                        .and_then(|(q, s)| Some((i128::try_from(q).ok()?, s)))
                 }
                 _ => None,
             };
@@ -862,9 +902,20 @@ impl Lanes {
             // among the sure lanes above it.
             let current = i64::from(w.scales.get(c + 1).copied().unwrap_or(0));
             let mut highest = current;
-            for (((&s, &sure), &slow), _) in scale.iter().zip(sure).zip(&self.slow).zip(0..len) {
-                highest = highest.max(if sure & !slow { s } else { 0 });
-            }
+            let (scales, sures, slows) = (
+                scale.get(..len).unwrap_or_default(),
+                sure.get(..len).unwrap_or_default(),
+                self.slow.get(..len).unwrap_or_default(),
+            );
+            // A reduction over every lane of every block: in vectors, not a chain of selects.
+            simd::dispatch(
+                #[inline(always)]
+                || {
+                    for ((&s, &sure), &slow) in scales.iter().zip(sures).zip(slows) {
+                        highest = highest.max(if sure & !slow { s } else { 0 });
+                    }
+                },
+            );
             if highest > current {
                 let mut top = current;
                 for ((((&rr, &s), &sure), &slow), _) in
@@ -1042,48 +1093,142 @@ fn number_columns(
         .collect()
 }
 
-/// A text column of one of a few names per row, null for the rows in error: its offsets and
-/// bytes written directly, the validity only where a row lacks a name.
+/// The methods in the order of [`method_code`].
+const METHODS: [Method; 4] = [
+    Method::Wilson,
+    Method::Byar,
+    Method::ExactPoisson,
+    Method::Dobson,
+];
+
+/// The index of `m` in [`METHODS`].
+fn method_code(m: Method) -> usize {
+    match m {
+        Method::Wilson => 0,
+        Method::Byar => 1,
+        Method::ExactPoisson => 2,
+        Method::Dobson => 3,
+    }
+}
+
+/// The positions in the order of [`position_code`].
+const POSITIONS: [Position; 3] = [Position::Within, Position::Below, Position::Above];
+
+/// The index of `p` in [`POSITIONS`].
+fn position_code(p: Position) -> usize {
+    match p {
+        Position::Within => 0,
+        Position::Below => 1,
+        Position::Above => 2,
+    }
+}
+
+/// A label column's names (see [`label_column`]) and the room for its offsets and bytes,
+/// allocated by the calling thread ([`label_room`]).
+type Names<'a> = (&'a [Option<&'static str>], Vec<i64>, Vec<u8>);
+
+/// `names` with the room a column of `n` rows of them needs.
+fn label_room<'a>(names: &'a [Option<&'static str>], n: usize) -> Names<'a> {
+    let widest = names
+        .iter()
+        .map(|s| s.map_or(0, str::len))
+        .max()
+        .unwrap_or(0);
+    (
+        names,
+        Vec::with_capacity(n + 1),
+        Vec::with_capacity(n.saturating_mul(widest).saturating_add(WORD)),
+    )
+}
+
+/// The longest name [`label_column`] writes as one fixed-width store.
+const WORD: usize = 16;
+
+/// A text column of one of a few `names` per row (`code` gives the row's index into them; a
+/// name of `None`, or a row in error, is null): its offsets and bytes written directly in one
+/// loop, each name as one store of [`WORD`] bytes cut back to its length, and the validity only
+/// where a row lacks a name.
 fn label_column<L: Copy>(
     labels: &[L],
     nulls: Option<&NullBuffer>,
-    text: impl Fn(L) -> Option<&'static str>,
+    (names, mut offsets, mut bytes): Names<'_>,
+    code: impl Fn(L) -> usize,
 ) -> ArrayRef {
     let n = labels.len();
-    let mut offsets: Vec<i64> = Vec::with_capacity(n + 1);
-    let mut bytes: Vec<u8> = Vec::with_capacity(n.saturating_mul(8));
-    let mut valid: Vec<bool> = Vec::with_capacity(n);
-    offsets.push(0);
-    for (i, label) in labels.iter().enumerate() {
-        let name = if nulls.is_some_and(|b| b.is_null(i)) {
+    let text = |i: usize, label: L| -> Option<&'static str> {
+        if nulls.is_some_and(|b| b.is_null(i)) {
             None
         } else {
-            text(*label)
-        };
-        if let Some(name) = name {
-            bytes.extend_from_slice(name.as_bytes());
+            names.get(code(label)).copied().flatten()
         }
-        offsets.push(bytes.len() as i64);
-        valid.push(name.is_some());
+    };
+    // Each name padded to a word, with its length; the null cell writes nothing.
+    let mut words: Vec<([u8; WORD], usize)> = Vec::with_capacity(names.len() + 1);
+    for name in names {
+        let mut word = [0u8; WORD];
+        let bytes = name.map_or(&[][..], str::as_bytes);
+        let Some(head) = word.get_mut(..bytes.len()) else {
+            return text_column(labels, text);
+        };
+        head.copy_from_slice(bytes);
+        words.push((word, bytes.len()));
     }
-    let validity = valid.contains(&false).then(|| NullBuffer::from(valid));
+    let widest = words.iter().map(|w| w.1).max().unwrap_or(0);
+    let null = words.len();
+    words.push(([0; WORD], 0));
+    offsets.clear();
+    bytes.clear();
+    offsets.reserve(n + 1);
+    bytes.reserve(n.saturating_mul(widest).saturating_add(WORD));
+    offsets.push(0);
+    let mut end = 0usize;
+    let mut any_null = false;
+    let mut write = |c: usize| {
+        let (word, len) = words.get(c).copied().unwrap_or(([0; WORD], 0));
+        bytes.extend_from_slice(&word);
+        end += len;
+        bytes.truncate(end);
+        offsets.push(end as i64);
+    };
+    match nulls {
+        None => {
+            for &label in labels {
+                let c = code(label);
+                let named = names.get(c).copied().flatten().is_some();
+                any_null |= !named;
+                write(if named { c } else { null });
+            }
+        }
+        Some(valid) => {
+            for (i, &label) in labels.iter().enumerate() {
+                let c = code(label);
+                let named = valid.is_valid(i) && names.get(c).copied().flatten().is_some();
+                any_null |= !named;
+                write(if named { c } else { null });
+            }
+        }
+    }
+    let validity = any_null.then(|| {
+        NullBuffer::new(BooleanBuffer::collect_bool(n, |i| {
+            labels.get(i).is_some_and(|&l| text(i, l).is_some())
+        }))
+    });
     let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
     match LargeStringArray::try_new(offsets, Buffer::from_vec(bytes), validity) {
         Ok(array) => Arc::new(array),
         // Not reached (the offsets rise from 0 to the bytes' length, and the names are text),
         // but a builder gives the same column whatever happens.
-        Err(_) => {
-            let mut builder = super::super::text_builder(n, 8);
-            for (i, label) in labels.iter().enumerate() {
-                if nulls.is_some_and(|b| b.is_null(i)) {
-                    builder.append_null();
-                } else {
-                    builder.append_option(text(*label));
-                }
-            }
-            Arc::new(builder.finish())
-        }
+        Err(_) => text_column(labels, text),
     }
+}
+
+/// [`label_column`]'s column by a builder, row by row.
+fn text_column<L: Copy>(labels: &[L], text: impl Fn(usize, L) -> Option<&'static str>) -> ArrayRef {
+    let mut builder = super::super::text_builder(labels.len(), 8);
+    for (i, &label) in labels.iter().enumerate() {
+        builder.append_option(text(i, label));
+    }
+    Arc::new(builder.finish())
 }
 
 /// The valid units' numerators and denominators summed, as one unit (none if no unit is
@@ -1108,9 +1253,15 @@ fn whole_sums(
     Some(Some(Some(crate::funnel::FunnelUnit::new(x, d))))
 }
 
-/// The row numbers, 0 to n − 1.
-fn row_column(n: usize) -> ArrayRef {
-    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::from_iter_values(0..n as u64))
+/// The row numbers, 0 to n − 1, written into `values` (empty, its room allocated by the
+/// caller).
+fn row_column(n: usize, mut values: Vec<u64>) -> ArrayRef {
+    values.clear();
+    values.extend(0..n as u64);
+    Arc::new(PrimitiveArray::<arrow_array::types::UInt64Type>::new(
+        ScalarBuffer::from(values),
+        None,
+    ))
 }
 
 /// [`intervals_batch`](super::intervals_batch) on integer columns; `None`: not taken (the exact
@@ -1182,10 +1333,18 @@ pub(super) fn intervals(
         return Ok(None);
     };
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
-    let mut out: Vec<(&str, ArrayRef)> = vec![("row", row_column(n))];
-    out.extend(names.into_iter().zip(numbers));
-    let method = label_column(&rows.labels, nulls.as_ref(), |m| Some(method_name(m)));
+    let methods = METHODS.map(|m| Some(method_name(m)));
+    let (method_room, row_room) = (label_room(&methods, n), Vec::with_capacity(n));
+    let Some((method, row)) = in_parallel(
+        threads,
+        || label_column(&rows.labels, nulls.as_ref(), method_room, method_code),
+        || row_column(n, row_room),
+    ) else {
+        return Ok(None);
+    };
     let (error, error_kind) = rows.error_columns();
+    let mut out: Vec<(&str, ArrayRef)> = vec![("row", row)];
+    out.extend(names.into_iter().zip(numbers));
     out.extend([
         ("method", method),
         ("error", error),
@@ -1284,30 +1443,78 @@ pub(super) fn funnel(
         return Ok(None);
     };
     // A valid row's numerator and denominator are whole numbers: scale 0.
-    let whole = |a: &PrimitiveArray<Int64Type>| -> Option<ArrayRef> {
-        let values: Vec<i128> = match a.nulls() {
+    let whole = |a: &PrimitiveArray<Int64Type>, mut values: Vec<i128>| -> Option<ArrayRef> {
+        values.clear();
+        match a.nulls() {
             // Every cell its value: one loop that vectorises.
-            None => a.values().iter().map(|&v| i128::from(v)).collect(),
-            Some(valid) => a
-                .values()
-                .iter()
-                .zip(valid.iter())
-                .map(|(&v, ok)| if ok { i128::from(v) } else { 0 })
-                .collect(),
-        };
+            None => values.extend(a.values().iter().map(|&v| i128::from(v))),
+            Some(valid) => values.extend(
+                a.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { i128::from(v) } else { 0 }),
+            ),
+        }
         let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
             .with_precision_and_scale(38, 0)
             .ok()?;
         Some(Arc::new(array) as ArrayRef)
     };
     let mantissas = std::mem::take(&mut rows.mantissas);
-    let numbers = number_columns(mantissas, rows.top, nulls.as_ref());
-    let (Some(x_column), Some(n_column), Some(numbers)) = (whole(xs), whole(ns), numbers) else {
+    let Some(numbers) = number_columns(mantissas, rows.top, nulls.as_ref()) else {
         return Ok(None);
     };
     let preference = model.preference;
+    let positions = POSITIONS.map(|p| Some(p.as_str()));
+    let levels = [
+        None,
+        Some(level_text(ConfidenceLevel::P95)),
+        Some(level_text(ConfidenceLevel::P998)),
+    ];
+    let outcomes = POSITIONS.map(|p| Some(p.outcome(preference).as_str()));
+    let (labels, nulls) = (&rows.labels, nulls.as_ref());
+    let level_code = |(_, l): Label| match l {
+        None => 0,
+        Some(ConfidenceLevel::P95) => 1,
+        Some(ConfidenceLevel::P998) => 2,
+    };
+    let rooms = (
+        (
+            label_room(&positions, n),
+            label_room(&levels, n),
+            Vec::with_capacity(n),
+        ),
+        (
+            label_room(&outcomes, n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        ),
+    );
+    let ((position_room, level_room, x_room), (outcome_room, row_room, n_room)) = rooms;
+    let Some(((position, level, x_column), (outcome, row, n_column))) = in_parallel(
+        threads,
+        || {
+            (
+                label_column(labels, nulls, position_room, |(p, _)| position_code(p)),
+                label_column(labels, nulls, level_room, level_code),
+                whole(xs, x_room),
+            )
+        },
+        || {
+            (
+                label_column(labels, nulls, outcome_room, |(p, _)| position_code(p)),
+                row_column(n, row_room),
+                whole(ns, n_room),
+            )
+        },
+    ) else {
+        return Ok(None);
+    };
+    let (Some(x_column), Some(n_column)) = (x_column, n_column) else {
+        return Ok(None);
+    };
     let mut out: Vec<(&str, ArrayRef)> = vec![
-        ("row", row_column(n)),
+        ("row", row),
         ("numerator", x_column),
         ("denominator", n_column),
     ];
@@ -1315,20 +1522,9 @@ pub(super) fn funnel(
     out.extend(names.into_iter().zip(numbers));
     let (error, error_kind) = rows.error_columns();
     out.extend([
-        (
-            "position",
-            label_column(&rows.labels, nulls.as_ref(), |(p, _)| Some(p.as_str())),
-        ),
-        (
-            "level",
-            label_column(&rows.labels, nulls.as_ref(), |(_, l)| l.map(level_text)),
-        ),
-        (
-            "outcome",
-            label_column(&rows.labels, nulls.as_ref(), |(p, _)| {
-                Some(p.outcome(preference).as_str())
-            }),
-        ),
+        ("position", position),
+        ("level", level),
+        ("outcome", outcome),
         ("error", error),
         ("error_kind", error_kind),
     ]);

@@ -203,6 +203,44 @@ pub(super) fn from_groups(high: u64, low: u64, rest: u64, n: u64) -> (u128, u32)
     unscale(q + u128::from(up), MAX_SCALE)
 }
 
+/// [`times`] of [`from_groups`] for the usual row, in 64-bit steps where the quotient's
+/// rounding and `unscale` allow them; `None` where they do not (the rounding carries into the
+/// high group, or the quotient ends in eight or more zeros, where `unscale`'s steps of eight
+/// depend on the low 32 bits), and where [`times`] gives `None`: the caller then takes
+/// [`from_groups`] and [`times`].
+///
+/// With `low + up` (the low group after the rounding) ending in `t ≤ 7` zeros, the 28-digit
+/// quotient `high × 10¹⁴ + low + up` ends in exactly `t` zeros, `unscale`'s steps of 4, 2 and 1
+/// strip all of them (its steps of 8 find no factor 10⁸), and the stripped quotient is
+/// `high × 10¹⁴⁻ᵗ + (low + up) / 10ᵗ` at scale `28 − t`: no 128-bit division or inverse.
+#[inline(always)]
+pub(super) fn scaled_from_groups(
+    high: u64,
+    low: u64,
+    rest: u64,
+    n: u64,
+    m: Multiplier,
+) -> Option<(u128, u32)> {
+    const GROUP: u64 = 100_000_000_000_000;
+    // `rest < n ≤ 2⁵³` in the domain: the doubling cannot overflow.
+    let twice = rest.wrapping_mul(2);
+    let up = twice > n || (twice == n && low & 1 == 1);
+    let low = low.wrapping_add(u64::from(up));
+    if low == 0 || low >= GROUP {
+        return None;
+    }
+    let (mut digits, mut zeros) = (low, 0u32);
+    while zeros < 8 && digits % 10 == 0 {
+        digits /= 10;
+        zeros += 1;
+    }
+    if zeros >= 8 {
+        return None;
+    }
+    let q = u128::from(high) * ten(14 - zeros)? + u128::from(digits);
+    times(q, MAX_SCALE - zeros, m)
+}
+
 /// One group of [`long_division`]: `r × 10¹⁴ / n` and its remainder, for `r < n ≤ 2⁵³`, with
 /// `inverse` = 10¹⁴ / n as a float. Branch-free, for the block kernels' loops.
 #[inline(always)]
@@ -345,6 +383,54 @@ mod tests {
         }
     }
 
+    /// Every quotient of the small denominators, and low groups ending in up to nine zeros
+    /// (where the short form must decline from eight), against the long steps.
+    #[test]
+    fn the_short_grouped_estimate_matches_or_declines() {
+        let ms = MULTIPLIERS.map(|m| Multiplier::new(Decimal::from(m)).unwrap());
+        for n in 2..=600u64 {
+            let inverse = 1e14 / n as f64;
+            for x in 1..n {
+                let (high, first) = group(x, n, inverse);
+                let (low, rest) = group(first, n, inverse);
+                if first == 0 || rest == 0 {
+                    continue;
+                }
+                let (q, s) = from_groups(high, low, rest, n);
+                for &m in &ms {
+                    if let Some(short) = scaled_from_groups(high, low, rest, n, m) {
+                        assert_eq!(Some(short), times(q, s, m), "{x} / {n}");
+                    }
+                }
+            }
+        }
+        // Synthetic groups (a quotient's digits need not come from a division here: the two
+        // forms must agree on any groups): trailing zeros 0 to 9, a rounding up or not.
+        let m = Multiplier::new(Decimal::ONE_HUNDRED).unwrap();
+        for zeros in 0..=9u32 {
+            let t = 10u64.pow(zeros);
+            for (low, rest, n) in [
+                (123 * t, 1, 7),
+                (123 * t - 1, 5, 7),
+                (99_999_999_999_999, 6, 7),
+                (t - 1, 6, 7),
+                (4 * t, 2, 4),
+                (3 * t, 2, 4),
+            ] {
+                for high in [1, 2_999_999_999_999, 99_999_999_999_999] {
+                    let (q, s) = from_groups(high, low, rest, n);
+                    let short = scaled_from_groups(high, low, rest, n, m);
+                    if let Some(short) = short {
+                        assert_eq!(Some(short), times(q, s, m), "{high} {low} {rest} {n}");
+                    } else {
+                        let carries = low + 1 >= 100_000_000_000_000;
+                        assert!(zeros >= 8 || carries || times(q, s, m).is_none());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn terminating_quotients_keep_rust_decimals_scale() {
         // Denominators 2ᵃ5ᵇ end the division at 9, 18, 27 or 28 places, or round at 28.
@@ -476,6 +562,31 @@ mod tests {
             prop_assert_eq!((q, s), quotient(x, n).unwrap());
             let m = Multiplier::new(Decimal::from(MULTIPLIERS[k])).unwrap();
             prop_assert_eq!(times(q, s, m), scaled(x, n, m));
+        }
+
+        #[test]
+        fn the_short_grouped_estimate_is_the_long_one(
+            (x, n) in unit(), m in prop_oneof![
+                (0usize..5).prop_map(|k| MULTIPLIERS[k] as u32), 1u32..=1000, any::<u32>(),
+            ],
+        ) {
+            // Where `scaled_from_groups` answers, it is `times` of `from_groups`: the estimate
+            // of the exact path.
+            if x == 0 || x >= n {
+                return Ok(());
+            }
+            let inverse = 1e14 / n as f64;
+            let (high, first) = group(x, n, inverse);
+            let (low, rest) = group(first, n, inverse);
+            if first == 0 || rest == 0 {
+                return Ok(());
+            }
+            let mm = Multiplier::new(Decimal::from(m)).unwrap();
+            if let Some(short) = scaled_from_groups(high, low, rest, n, mm) {
+                let (q, s) = from_groups(high, low, rest, n);
+                prop_assert_eq!(Some(short), times(q, s, mm));
+                prop_assert_eq!(Some(short), scaled(x, n, mm));
+            }
         }
 
     }
