@@ -6,10 +6,14 @@
 //! [`RecordBatch`] of results. It is the one implementation of frame evaluation: the Python
 //! `evaluate_frame` calls it (through [`evaluate_parts`], the same rows as consecutive batches).
 //!
-//! The rows are read once, then the output rows are split evenly across threads; each thread
+//! The rows are read once (each thread a share of them, its keys and groups numbered as it
+//! goes, then frame-wide), then the output rows are split evenly across threads; each thread
 //! evaluates its rows with [`Indicator::evaluate_into`] against its group's series (all
 //! series held sorted in one allocation) and appends the results straight to its own Arrow
-//! builders, every sentence written through one reused buffer. The output is identical
+//! builders, every sentence written through one reused buffer. Without sentences, an
+//! indicator that reads only each period's own value and the two it is compared with is
+//! evaluated by the same rules without building the rating and travels around its figures
+//! (a property test holds the two roads to the same output). The output is identical
 //! whatever the number of threads.
 //!
 //! # Input columns
