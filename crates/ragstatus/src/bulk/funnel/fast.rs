@@ -1504,8 +1504,16 @@ pub(super) fn funnel(
         null_room(n),
     );
     let sides = (
-        move || (null_column(n, none_room), whole(xs, x_room)),
-        move || (row_column(n, row_room), whole(ns, n_room)),
+        // The side that clears three output columns takes one 16-byte column; the other, the
+        // two 8-byte ones.
+        move || whole(xs, x_room),
+        move || {
+            (
+                null_column(n, none_room),
+                row_column(n, row_room),
+                whole(ns, n_room),
+            )
+        },
     );
     let rows = match input.arrays() {
         Some(arrays) if kernel => {
@@ -1551,7 +1559,7 @@ pub(super) fn funnel(
             },
         ),
     };
-    let Some((mut rows, (none, x_values), (row, n_values))) = rows else {
+    let Some((mut rows, x_values, (none, row, n_values))) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
