@@ -514,6 +514,31 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn frames_without_an_error_row_give_the_exact_paths_rows(
+        statistic in statistic(),
+        cells in prop::collection::vec(wide_unit(), 200..1400),
+        threads in 1usize..=3,
+    ) {
+        // Every unit valid: the row numbers, the error columns and a proportion's method
+        // column are built before the rows, on the threads that clear the output.
+        let [ints, decimals] = both_forms(&cells);
+        let options = UnitFrameOptions { threads, ..UnitFrameOptions::new(statistic) };
+        both_paths_agree(&ints, &decimals, &options)?;
+        let out = intervals_batch(&ints, &options).unwrap();
+        let error = out.column_by_name("error").unwrap();
+        prop_assert_eq!(error.null_count(), cells.len());
+        let method = out.column_by_name("method").unwrap().as_string::<i64>();
+        prop_assert_eq!(method.null_count(), 0);
+        if statistic == Statistic::Proportion {
+            prop_assert!(method.iter().all(|m| m == Some("Wilson")));
+        }
+    }
+}
+
 /// Found by fuzzing (`fuzz/fuzz_targets/unit_frames.rs`): with a multiplier of 10⁻²⁸ a ratio's
 /// upper limit (1.12 × 10⁻²⁸) rounds to zero, below the centre, and the exact path lifts it to
 /// the centre; the integer path took the floats' order for the decimals' and did not.

@@ -547,27 +547,30 @@ fn in_parallel<A: Send, B: Send>(
 /// 0), in contiguous runs on `threads` threads, each writing its rows straight into the output
 /// columns through its [`Writer`], with a scratch `S` of its own; `None` if a thread stopped or
 /// a number does not fit 38 digits.
-fn rows<L: Copy + Send + Sync, S: Default>(
+fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
     count: usize,
     threads: usize,
     placeholder: L,
+    (side_a, side_b): (impl FnOnce() -> A + Send, impl FnOnce() -> B + Send),
     block: impl Fn(&mut Writer<'_, L>, std::ops::Range<usize>, &mut S) + Sync,
-) -> Option<Rows<L>> {
+) -> Option<(Rows<L>, A, B)> {
     let threads = threads.clamp(1, count.max(1));
-    // The zeroed columns are 16 bytes a cell: cleared on both threads.
+    // The zeroed columns are 16 bytes a cell: cleared on both threads, each side with the
+    // columns that do not depend on the rows (`side_a`, `side_b`), so that little is left
+    // for one thread alone after the rows.
     let [m0, m1, m2, m3, m4]: [Vec<i128>; 5] = std::array::from_fn(|_| Vec::with_capacity(count));
     let labels: Vec<L> = Vec::with_capacity(count);
     let zeroed = move |mut v: Vec<i128>| {
         v.resize(count, 0);
         v
     };
-    let ([m0, m1, m2], ([m3, m4], mut labels)) = in_parallel(
+    let (([m0, m1, m2], a), ([m3, m4], mut labels, b)) = in_parallel(
         threads,
-        move || [m0, m1, m2].map(zeroed),
+        move || ([m0, m1, m2].map(zeroed), side_a()),
         move || {
             let mut labels = labels;
             labels.resize(count, placeholder);
-            ([m3, m4].map(zeroed), labels)
+            ([m3, m4].map(zeroed), labels, side_b())
         },
     )?;
     let mut mantissas: [Vec<i128>; 5] = [m0, m1, m2, m3, m4];
@@ -596,7 +599,7 @@ fn rows<L: Copy + Send + Sync, S: Default>(
     let results: Vec<_> = {
         let mut column_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
         let mut label_runs = labels.chunks_mut(per);
-        let mut runs = (0..threads).map(|t| {
+        let runs = (0..threads).map(|t| {
             (
                 t * per,
                 column_runs.each_mut().map(|r| r.next().unwrap_or_default()),
@@ -607,15 +610,21 @@ fn rows<L: Copy + Send + Sync, S: Default>(
             runs.map(|(start, c, l)| run(start, c, l)).collect()
         } else {
             let run = &run;
+            // The last run on the calling thread, which would otherwise only wait.
+            let mut runs: Vec<_> = runs.collect();
+            let last = runs.pop();
             std::thread::scope(|scope| {
                 let handles: Vec<_> = runs
-                    .by_ref()
+                    .into_iter()
                     .map(|(start, c, l)| scope.spawn(move || run(start, c, l)))
                     .collect();
-                handles
+                let mine = last.map(|(start, c, l)| run(start, c, l));
+                let mut results = handles
                     .into_iter()
                     .map(|h| h.join().ok())
-                    .collect::<Option<Vec<_>>>()
+                    .collect::<Option<Vec<_>>>()?;
+                results.extend(mine);
+                Some(results)
             })?
         }
     };
@@ -645,33 +654,17 @@ fn rows<L: Copy + Send + Sync, S: Default>(
             }
         }
     }
-    fits.then_some(Rows {
-        count,
-        mantissas,
-        top,
-        labels,
-        errors,
-    })
-}
-
-/// `row` over every row: the per-row driver of the paths without a block kernel.
-fn each_row<L: Copy + Send + Sync>(
-    count: usize,
-    threads: usize,
-    placeholder: L,
-    row: impl Fn(usize, &mut Cache) -> Result<(Numbers5, L)> + Sync,
-) -> Option<Rows<L>> {
-    rows(
-        count,
-        threads,
-        placeholder,
-        |w, range, cache: &mut Cache| {
-            for j in range {
-                let result = row(w.start + j, cache);
-                w.row(j, result);
-            }
+    fits.then_some((
+        Rows {
+            count,
+            mantissas,
+            top,
+            labels,
+            errors,
         },
-    )
+        a,
+        b,
+    ))
 }
 
 /// A block of rows in plain arrays for the kernels of the proportion intervals and funnel: the
@@ -1061,11 +1054,11 @@ impl<L> Rows<L> {
         Some(NullBuffer::from(valid))
     }
 
-    /// The error and error_kind columns.
-    fn error_columns(&self) -> (ArrayRef, ArrayRef) {
+    /// The error and error_kind columns; `none`, the all-null column of [`null_column`], where
+    /// no row is in error.
+    fn error_columns(&self, none: ArrayRef) -> (ArrayRef, ArrayRef) {
         let n = self.count;
         if self.errors.is_empty() {
-            let none: ArrayRef = Arc::new(LargeStringArray::new_null(n));
             return (none.clone(), none);
         }
         let mut errors = self.errors.iter().peekable();
@@ -1253,6 +1246,56 @@ fn whole_sums(
     Some(Some(Some(crate::funnel::FunnelUnit::new(x, d))))
 }
 
+/// The room of a [`null_column`] of `n` rows, allocated on the calling thread.
+fn null_room(n: usize) -> (Vec<i64>, Vec<u8>) {
+    (Vec::with_capacity(n + 1), Vec::with_capacity(n.div_ceil(8)))
+}
+
+/// An all-null text column of `n` rows, as `LargeStringArray::new_null` builds it (zero
+/// offsets, no bytes, every row null), in the room of [`null_room`].
+fn null_column(n: usize, (mut offsets, mut validity): (Vec<i64>, Vec<u8>)) -> ArrayRef {
+    offsets.clear();
+    offsets.resize(n + 1, 0);
+    validity.clear();
+    validity.resize(n.div_ceil(8), 0);
+    let nulls = NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(validity), 0, n));
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    match LargeStringArray::try_new(offsets, Buffer::from_vec(Vec::<u8>::new()), Some(nulls)) {
+        Ok(array) => Arc::new(array),
+        // Not reached (zero offsets, no bytes), but the column is the same either way.
+        Err(_) => Arc::new(LargeStringArray::new_null(n)),
+    }
+}
+
+/// A text column of `n` rows, each `name`, as [`label_column`] writes one whose every row has
+/// that name (no validity), in the room of [`label_room`]: the bytes by doubling copies, the
+/// offsets in one loop.
+fn uniform_column(
+    name: &'static str,
+    n: usize,
+    (_, mut offsets, mut bytes): Names<'_>,
+) -> ArrayRef {
+    let len = name.len();
+    let total = n.saturating_mul(len);
+    let step = i64::try_from(len).unwrap_or(i64::MAX);
+    offsets.clear();
+    offsets.extend((0..=n as i64).map(|i| i.saturating_mul(step)));
+    bytes.clear();
+    bytes.extend_from_slice(name.as_bytes());
+    while bytes.len() < total {
+        let more = bytes.len().min(total - bytes.len());
+        bytes.extend_from_within(..more);
+    }
+    bytes.truncate(total);
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    match LargeStringArray::try_new(offsets, Buffer::from_vec(bytes), None) {
+        Ok(array) => Arc::new(array),
+        // Not reached (the offsets rise by the name's length to the bytes' length), but the
+        // column is the same either way.
+        Err(_) => text_column(&vec![(); n], |_, ()| Some(name)),
+    }
+}
+
 /// The row numbers, 0 to n − 1, written into `values` (empty, its room allocated by the
 /// caller).
 fn row_column(n: usize, mut values: Vec<u64>) -> ArrayRef {
@@ -1300,6 +1343,22 @@ pub(super) fn intervals(
         let limits = [a.lower, a.upper, b.lower, b.upper].map(parts);
         Ok(((parts(a.value), limits), a.method))
     };
+    let methods = METHODS.map(|m| Some(method_name(m)));
+    // The columns that do not depend on the rows, built beside the zeroing of the output: the
+    // row numbers, the error columns as they are when no row is in error, and a proportion's
+    // method column (every row Wilson) for the same case. Their room is allocated here.
+    let (row_room, none_room) = (Vec::with_capacity(n), null_room(n));
+    let sides = |wilson: bool| {
+        let wilson_room = wilson.then(|| label_room(&methods, n));
+        (
+            move || null_column(n, none_room),
+            move || {
+                let wilson =
+                    wilson_room.map(|room| uniform_column(method_name(Method::Wilson), n, room));
+                (row_column(n, row_room), wilson)
+            },
+        )
+    };
     let rows = match (kind, input.arrays()) {
         (Kind::Proportion, Some(arrays)) => {
             let z = [ConfidenceLevel::P95.z(), ConfidenceLevel::P998.z()];
@@ -1307,6 +1366,7 @@ pub(super) fn intervals(
                 n,
                 threads,
                 Method::Wilson,
+                sides(true),
                 |w, range, scratch: &mut Scratch| {
                     let lanes = &mut *scratch.0;
                     lanes.load(arrays, w.start + range.start, range.len());
@@ -1322,9 +1382,20 @@ pub(super) fn intervals(
                 },
             )
         }
-        _ => each_row(n, threads, Method::Wilson, |i, _| per_row(i)),
+        _ => rows(
+            n,
+            threads,
+            Method::Wilson,
+            sides(false),
+            |w, range, _: &mut Cache| {
+                for j in range {
+                    let result = per_row(w.start + j);
+                    w.row(j, result);
+                }
+            },
+        ),
     };
-    let Some(mut rows) = rows else {
+    let Some((mut rows, none, (row, wilson))) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
@@ -1333,16 +1404,20 @@ pub(super) fn intervals(
         return Ok(None);
     };
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
-    let methods = METHODS.map(|m| Some(method_name(m)));
-    let (method_room, row_room) = (label_room(&methods, n), Vec::with_capacity(n));
-    let Some((method, row)) = in_parallel(
-        threads,
-        || label_column(&rows.labels, nulls.as_ref(), method_room, method_code),
-        || row_column(n, row_room),
-    ) else {
-        return Ok(None);
+    let method = match wilson {
+        Some(column)
+            if rows.errors.is_empty() && rows.labels.iter().all(|&m| m == Method::Wilson) =>
+        {
+            column
+        }
+        _ => label_column(
+            &rows.labels,
+            nulls.as_ref(),
+            label_room(&methods, n),
+            method_code,
+        ),
     };
-    let (error, error_kind) = rows.error_columns();
+    let (error, error_kind) = rows.error_columns(none);
     let mut out: Vec<(&str, ArrayRef)> = vec![("row", row)];
     out.extend(names.into_iter().zip(numbers));
     out.extend([
@@ -1403,6 +1478,43 @@ pub(super) fn funnel(
         && model.tau2.is_none()
         && model.theta > 0.0
         && model.theta < 1.0;
+    let Some([xs, ns]) = input.arrays() else {
+        return Ok(None);
+    };
+    // A valid row's numerator and denominator are whole numbers: scale 0; the values are
+    // written beside the zeroing of the output (the validity, from the rows, comes after).
+    let whole = |a: &PrimitiveArray<Int64Type>, mut values: Vec<i128>| -> Vec<i128> {
+        values.clear();
+        match a.nulls() {
+            // Every cell its value: one loop that vectorises.
+            None => values.extend(a.values().iter().map(|&v| i128::from(v))),
+            Some(valid) => values.extend(
+                a.values()
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(&v, ok)| if ok { i128::from(v) } else { 0 }),
+            ),
+        }
+        values
+    };
+    let (x_room, n_room, row_room, none_room) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        null_room(n),
+    );
+    let sides = (
+        // The side that clears three output columns takes one 16-byte column; the other, the
+        // two 8-byte ones.
+        move || whole(xs, x_room),
+        move || {
+            (
+                null_column(n, none_room),
+                row_column(n, row_room),
+                whole(ns, n_room),
+            )
+        },
+    );
     let rows = match input.arrays() {
         Some(arrays) if kernel => {
             let z = [ConfidenceLevel::P95.z(), ConfidenceLevel::P998.z()];
@@ -1412,6 +1524,7 @@ pub(super) fn funnel(
                 n,
                 threads,
                 placeholder,
+                sides,
                 |w, range, scratch: &mut Scratch| {
                     let lanes = &mut *scratch.0;
                     lanes.centre = Some(centre.0);
@@ -1433,28 +1546,24 @@ pub(super) fn funnel(
                 },
             )
         }
-        _ => each_row(n, threads, (Position::Within, None), per_row),
+        _ => rows(
+            n,
+            threads,
+            (Position::Within, None),
+            sides,
+            |w, range, cache: &mut Cache| {
+                for j in range {
+                    let result = per_row(w.start + j, cache);
+                    w.row(j, result);
+                }
+            },
+        ),
     };
-    let Some(mut rows) = rows else {
+    let Some((mut rows, x_values, (none, row, n_values))) = rows else {
         return Ok(None);
     };
     let nulls = rows.nulls();
-    let Some([xs, ns]) = input.arrays() else {
-        return Ok(None);
-    };
-    // A valid row's numerator and denominator are whole numbers: scale 0.
-    let whole = |a: &PrimitiveArray<Int64Type>, mut values: Vec<i128>| -> Option<ArrayRef> {
-        values.clear();
-        match a.nulls() {
-            // Every cell its value: one loop that vectorises.
-            None => values.extend(a.values().iter().map(|&v| i128::from(v))),
-            Some(valid) => values.extend(
-                a.values()
-                    .iter()
-                    .zip(valid.iter())
-                    .map(|(&v, ok)| if ok { i128::from(v) } else { 0 }),
-            ),
-        }
+    let whole = |values: Vec<i128>| -> Option<ArrayRef> {
         let array = Decimal128Array::new(ScalarBuffer::from(values), nulls.clone())
             .with_precision_and_scale(38, 0)
             .ok()?;
@@ -1478,39 +1587,24 @@ pub(super) fn funnel(
         Some(ConfidenceLevel::P95) => 1,
         Some(ConfidenceLevel::P998) => 2,
     };
-    let rooms = (
-        (
-            label_room(&positions, n),
-            label_room(&levels, n),
-            Vec::with_capacity(n),
-        ),
-        (
-            label_room(&outcomes, n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        ),
+    let (position_room, level_room, outcome_room) = (
+        label_room(&positions, n),
+        label_room(&levels, n),
+        label_room(&outcomes, n),
     );
-    let ((position_room, level_room, x_room), (outcome_room, row_room, n_room)) = rooms;
-    let Some(((position, level, x_column), (outcome, row, n_column))) = in_parallel(
+    let Some(((position, level), outcome)) = in_parallel(
         threads,
         || {
             (
                 label_column(labels, nulls, position_room, |(p, _)| position_code(p)),
                 label_column(labels, nulls, level_room, level_code),
-                whole(xs, x_room),
             )
         },
-        || {
-            (
-                label_column(labels, nulls, outcome_room, |(p, _)| position_code(p)),
-                row_column(n, row_room),
-                whole(ns, n_room),
-            )
-        },
+        || label_column(labels, nulls, outcome_room, |(p, _)| position_code(p)),
     ) else {
         return Ok(None);
     };
-    let (Some(x_column), Some(n_column)) = (x_column, n_column) else {
+    let (Some(x_column), Some(n_column)) = (whole(x_values), whole(n_values)) else {
         return Ok(None);
     };
     let mut out: Vec<(&str, ArrayRef)> = vec![
@@ -1520,7 +1614,7 @@ pub(super) fn funnel(
     ];
     let names = ["value", "lower_95", "upper_95", "lower_998", "upper_998"];
     out.extend(names.into_iter().zip(numbers));
-    let (error, error_kind) = rows.error_columns();
+    let (error, error_kind) = rows.error_columns(none);
     out.extend([
         ("position", position),
         ("level", level),
@@ -1545,5 +1639,37 @@ mod tests {
         // Far apart, the floats decide.
         assert!(less(a, 1.0, b, 2.0));
         assert!(!apart(0.0, 0.0));
+    }
+
+    #[test]
+    fn the_columns_built_beside_the_zeroing_are_the_ones_built_after_the_rows() {
+        let methods = METHODS.map(|m| Some(method_name(m)));
+        for n in [0, 1, 2, 7, 8, 9, 63, 64, 65, 1000, 4099] {
+            // The error columns of a frame without errors.
+            let none = null_column(n, null_room(n));
+            let before: ArrayRef = Arc::new(LargeStringArray::new_null(n));
+            assert_eq!(none.to_data(), before.to_data(), "{n}");
+            assert_eq!(none.null_count(), n);
+            let array = none.as_any().downcast_ref::<LargeStringArray>();
+            let array = array.unwrap_or_else(|| panic!("{n}: not large text"));
+            assert_eq!(array.value_offsets(), vec![0i64; n + 1].as_slice());
+            assert!(array.values().is_empty());
+            // A proportion's method column, every row Wilson, against the label loop's.
+            for method in METHODS {
+                let labels = vec![method; n];
+                let name = method_name(method);
+                let uniform = uniform_column(name, n, label_room(&methods, n));
+                let labelled = label_column(&labels, None, label_room(&methods, n), method_code);
+                assert_eq!(uniform.to_data(), labelled.to_data(), "{n} {name}");
+                let (u, l) = (
+                    uniform.as_any().downcast_ref::<LargeStringArray>(),
+                    labelled.as_any().downcast_ref::<LargeStringArray>(),
+                );
+                let (u, l) = u.zip(l).unwrap_or_else(|| panic!("{n}: not large text"));
+                assert_eq!(u.value_offsets(), l.value_offsets());
+                assert_eq!(u.values().as_slice(), l.values().as_slice());
+                assert_eq!(u.nulls(), None);
+            }
+        }
     }
 }
