@@ -1091,56 +1091,44 @@ pub fn evaluate_parts(
 }
 
 /// Each key's periods (of its good rows), sorted. A frame has few distinct periods: each key's
-/// are kept as a set of bits over them, in order, rather than a tree of periods per key.
+/// are kept as a set of bits over them (numbered in order of first appearance), rather than a
+/// tree of periods per key, and read out in period order.
 fn periods_by_key(rows: &[Row], groups: &[Group], keys: usize) -> Vec<Vec<Period>> {
-    let mut ranks: FastMap<Period, usize> = FastMap::default();
+    let mut numbers: FastMap<Period, usize> = FastMap::default();
     let mut distinct: Vec<Period> = Vec::new();
     let mut last: Option<(Period, usize)> = None;
-    // Each good row's key and the period's number in order of first appearance.
-    let mut seen: Vec<(u32, usize)> = Vec::with_capacity(rows.len());
+    let mut bits: Vec<Vec<u64>> = vec![Vec::new(); keys];
     for row in rows {
         let Ok(good) = &row.state else { continue };
-        let Some(group) = groups.get(good.group as usize) else {
+        let Some(set) = groups
+            .get(good.group as usize)
+            .and_then(|g| bits.get_mut(g.key as usize))
+        else {
             continue;
         };
         let number = match last {
             Some((p, k)) if p == good.period => k,
-            _ => *ranks.entry(good.period).or_insert_with(|| {
+            _ => *numbers.entry(good.period).or_insert_with(|| {
                 distinct.push(good.period);
                 distinct.len() - 1
             }),
         };
         last = Some((good.period, number));
-        seen.push((group.key, number));
+        if set.len() <= number / 64 {
+            set.resize(number / 64 + 1, 0);
+        }
+        if let Some(word) = set.get_mut(number / 64) {
+            *word |= 1 << (number % 64);
+        }
     }
-    // Numbers of first appearance to ranks in period order.
     let mut order: Vec<usize> = (0..distinct.len()).collect();
     order.sort_unstable_by_key(|&k| distinct.get(k).copied());
-    let mut rank_of = vec![0usize; distinct.len()];
-    for (rank, &k) in order.iter().enumerate() {
-        if let Some(r) = rank_of.get_mut(k) {
-            *r = rank;
-        }
-    }
-    let words = distinct.len().div_ceil(64).max(1);
-    let mut bits = vec![0u64; keys.saturating_mul(words)];
-    for (key, number) in seen {
-        let rank = rank_of.get(number).copied().unwrap_or(0);
-        if let Some(word) = bits.get_mut(key as usize * words + rank / 64) {
-            *word |= 1 << (rank % 64);
-        }
-    }
-    (0..keys)
-        .map(|key| {
-            let set = bits.get(key * words..(key + 1) * words).unwrap_or_default();
+    bits.iter()
+        .map(|set| {
             order
                 .iter()
-                .enumerate()
-                .filter(|(rank, _)| {
-                    set.get(rank / 64)
-                        .is_some_and(|w| w & (1 << (rank % 64)) != 0)
-                })
-                .filter_map(|(_, &k)| distinct.get(k).copied())
+                .filter(|&&k| set.get(k / 64).is_some_and(|w| w & (1 << (k % 64)) != 0))
+                .filter_map(|&k| distinct.get(k).copied())
                 .collect()
         })
         .collect()

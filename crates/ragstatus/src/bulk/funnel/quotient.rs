@@ -525,6 +525,18 @@ mod tests {
         })
     }
 
+    /// Both 14-digit groups of `x / n` and the last remainder, as the block kernels take them:
+    /// none where they hand the row to `scaled` (`x` zero or not below `n`, a zero remainder).
+    fn both_groups(x: u64, n: u64) -> Option<(u64, u64, u64)> {
+        if x == 0 || x >= n {
+            return None;
+        }
+        let inverse = 1e14 / n as f64;
+        let (high, first) = group(x, n, inverse);
+        let (low, rest) = group(first, n, inverse);
+        (first != 0 && rest != 0).then_some((high, low, rest))
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
 
@@ -549,15 +561,9 @@ mod tests {
         ) {
             // The block kernels' form: both groups first, the rest per row where neither
             // remainder is zero (where one is, they take `scaled` instead).
-            if x == 0 || x >= n {
+            let Some((high, low, rest)) = both_groups(x, n) else {
                 return Ok(());
-            }
-            let inverse = 1e14 / n as f64;
-            let (high, first) = group(x, n, inverse);
-            let (low, rest) = group(first, n, inverse);
-            if first == 0 || rest == 0 {
-                return Ok(());
-            }
+            };
             let (q, s) = from_groups(high, low, rest, n);
             prop_assert_eq!((q, s), quotient(x, n).unwrap());
             let m = Multiplier::new(Decimal::from(MULTIPLIERS[k])).unwrap();
@@ -572,15 +578,9 @@ mod tests {
         ) {
             // Where `scaled_from_groups` answers, it is `times` of `from_groups`: the estimate
             // of the exact path.
-            if x == 0 || x >= n {
+            let Some((high, low, rest)) = both_groups(x, n) else {
                 return Ok(());
-            }
-            let inverse = 1e14 / n as f64;
-            let (high, first) = group(x, n, inverse);
-            let (low, rest) = group(first, n, inverse);
-            if first == 0 || rest == 0 {
-                return Ok(());
-            }
+            };
             let mm = Multiplier::new(Decimal::from(m)).unwrap();
             if let Some(short) = scaled_from_groups(high, low, rest, n, mm) {
                 let (q, s) = from_groups(high, low, rest, n);
