@@ -1534,7 +1534,10 @@ fn plan<'a>(
         a..b.max(a)
     };
     for g in 0..groups.len() {
-        if let Some(list) = members.get_mut(segment(&starts, g)) {
+        // (Most frames list each group's periods in order already.)
+        if let Some(list) = members.get_mut(segment(&starts, g))
+            && !list.is_sorted()
+        {
             list.sort_unstable();
         }
     }

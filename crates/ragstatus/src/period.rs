@@ -871,6 +871,14 @@ impl Period {
 
     /// The period just before this one (of the same kind): `2015/16 Q1` → `2014/15 Q4`.
     pub fn previous(self) -> Result<Period> {
+        // Within the year (every period but a year's first): the general offset's answer
+        // without its divisions, which a frame pays for every row.
+        if self.index > 1 {
+            return Ok(Period {
+                index: self.index - 1,
+                ..self
+            });
+        }
         self.offset(-1)
     }
 
@@ -881,7 +889,21 @@ impl Period {
 
     /// The same period a year before: `2015/16 Q3` → `2014/15 Q3`.
     pub fn year_ago(self) -> Result<Period> {
+        // The same index a year before, while that year is supported: the general offset's
+        // answer without its divisions.
+        if self.year > MIN_YEAR {
+            return Ok(Period {
+                year: self.year - 1,
+                ..self
+            });
+        }
         self.offset(-i64::from(self.kind.per_year_u8()))
+    }
+
+    /// A small number that tells apart the periods of one kind near each other (four years of
+    /// months): a slot in a cache of few periods, not an identity.
+    pub(crate) fn near_slot(self) -> usize {
+        (usize::try_from(self.year.unsigned_abs()).unwrap_or(0) << 4) | usize::from(self.index)
     }
 
     /// How many periods of this kind `later` is after this one (negative when it is before),
@@ -1350,6 +1372,30 @@ mod tests {
         let months: Vec<String> = h2.months().rev().map(|p| p.label()).collect();
         assert_eq!(months.first().unwrap(), "2015/16 M12");
         assert_eq!(months.len(), 6);
+    }
+
+    #[test]
+    fn previous_and_year_ago_are_the_general_offsets() {
+        let kinds = [
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Half,
+            PeriodKind::Year,
+        ];
+        for start in [1, 4, 10] {
+            let cal = FiscalCalendar::new(start).unwrap();
+            for kind in kinds {
+                let per_year = kind.per_year_u8();
+                for year in [MIN_YEAR, MIN_YEAR + 1, 2015, MAX_YEAR - 1, MAX_YEAR] {
+                    for index in 1..=u32::from(per_year) {
+                        let p = cal.period(year, kind, index).unwrap();
+                        assert_eq!(p.previous().ok(), p.offset(-1).ok(), "{p}");
+                        let back = -i64::from(per_year);
+                        assert_eq!(p.year_ago().ok(), p.offset(back).ok(), "{p}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

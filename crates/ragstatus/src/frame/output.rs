@@ -40,16 +40,20 @@ pub(super) fn arrow_error(e: arrow_schema::ArrowError) -> Error {
 
 /// A decimal column as mantissas at each value's own scale: the column's scale (the largest)
 /// is known only when every row is evaluated, and each mantissa is then scaled in place.
+///
+/// Each value is one `i128` word, its scale packed above its mantissa (see [`pack`]), and a
+/// null is a marked word: a row writes one word, and the scales and the validity are made in
+/// one tight pass at the end rather than pushed to two more buffers row by row.
 struct Decimals {
-    mantissas: Vec<i128>,
-    scales: Vec<u8>,
-    valid: BooleanBufferBuilder,
+    packed: Vec<i128>,
     /// Nulls before the column's first value, not yet written: `target_high` and `stretch`
     /// are null on every row of most frames, and a column of nulls only is then allocated
     /// zeroed at the end (fresh pages never touched).
     pending: usize,
-    largest: u32,
-    smallest: u32,
+    /// Nulls written (after the first value).
+    nulls: usize,
+    /// Bit `s` set: a value at scale `s` was written.
+    seen: u32,
     /// The largest mantissa at each scale: whether every value fits the column's scale,
     /// exactly, without a pass over the rows (a column mixing whole numbers and long
     /// quotients is the usual frame, not a rare one).
@@ -59,17 +63,41 @@ struct Decimals {
 /// A decimal's scales: 0 … 28.
 const BIGGEST: usize = 29;
 
+/// Where the scale sits in a packed word: above the mantissa's 96 bits and its sign, which
+/// the low 104 bits hold in two's complement.
+const SCALE_SHIFT: u32 = 112;
+/// The mark of a null word.
+const NULL_WORD: i128 = 1 << 120;
+
+/// `v` as one word: its mantissa (sign-extended from bit 103 when read back) and its scale.
+#[inline]
+fn pack(m: i128, s: u32) -> i128 {
+    (m & ((1 << 104) - 1)) | (i128::from(s & 0x1f) << SCALE_SHIFT)
+}
+
+/// The mantissa and scale of a word that is not [`NULL_WORD`].
+#[inline]
+fn unpack(word: i128) -> (i128, u32) {
+    (
+        (word << 24) >> 24,
+        u32::try_from((word >> SCALE_SHIFT) & 0x1f).unwrap_or(0),
+    )
+}
+
 impl Decimals {
     fn with_capacity(rows: usize) -> Decimals {
         Decimals {
-            mantissas: Vec::with_capacity(rows),
-            scales: Vec::with_capacity(rows),
-            valid: BooleanBufferBuilder::new(rows),
+            packed: Vec::with_capacity(rows),
             pending: 0,
-            largest: 0,
-            smallest: u32::MAX,
+            nulls: 0,
+            seen: 0,
             biggest: [0; BIGGEST],
         }
+    }
+
+    /// The largest scale written (0 without a value).
+    fn largest(&self) -> u32 {
+        31u32.saturating_sub(self.seen.leading_zeros())
     }
 
     #[inline]
@@ -77,37 +105,34 @@ impl Decimals {
         match value {
             Some(v) => {
                 if self.pending > 0 {
-                    self.mantissas.resize(self.pending, 0);
-                    self.scales.resize(self.pending, 0);
-                    self.valid.append_n(self.pending, false);
+                    self.packed
+                        .resize(self.packed.len() + self.pending, NULL_WORD);
+                    self.nulls += self.pending;
                     self.pending = 0;
                 }
-                let (m, s) = (v.mantissa(), v.scale());
-                self.mantissas.push(m);
-                self.scales.push(u8::try_from(s).unwrap_or(u8::MAX));
-                self.valid.append(true);
-                self.largest = self.largest.max(s);
-                self.smallest = self.smallest.min(s);
                 // (A decimal's scale is at most 28; a larger one is checked as 28, more strictly.)
-                if let Some(b) = self.biggest.get_mut((s as usize).min(BIGGEST - 1)) {
+                let (m, s) = (v.mantissa(), v.scale().min(BIGGEST as u32 - 1));
+                self.packed.push(pack(m, s));
+                self.seen |= 1 << s;
+                if let Some(b) = self.biggest.get_mut(s as usize) {
                     *b = (*b).max(m.unsigned_abs());
                 }
             }
-            None if self.valid.is_empty() => self.pending += 1,
+            None if self.packed.is_empty() => self.pending += 1,
             None => {
-                self.mantissas.push(0);
-                self.scales.push(0);
-                self.valid.append(false);
+                self.packed.push(NULL_WORD);
+                self.nulls += 1;
             }
         }
     }
 
     /// The value at `i` when it does not fit `decimal128(38, scale)`.
     fn misfit(&self, i: usize, scale: u32) -> Option<Decimal> {
-        if i >= self.valid.len() || !self.valid.get_bit(i) {
+        let word = *self.packed.get(i)?;
+        if word == NULL_WORD {
             return None;
         }
-        let (m, s) = (*self.mantissas.get(i)?, u32::from(*self.scales.get(i)?));
+        let (m, s) = unpack(word);
         match scaled(m, s, scale) {
             Some(_) => None,
             None => Decimal::try_from_i128_with_scale(m, s).ok(),
@@ -123,30 +148,39 @@ impl Decimals {
     }
 
     fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
-        if self.valid.is_empty() {
+        let arrow_scale = i8::try_from(scale).unwrap_or(28);
+        if self.packed.is_empty() {
             let nulls = Decimal128Array::new_null(std::mem::take(&mut self.pending));
-            let scale = i8::try_from(scale).unwrap_or(28);
             return nulls
-                .with_precision_and_scale(38, scale)
+                .with_precision_and_scale(38, arrow_scale)
                 .map_err(arrow_error);
         }
-        let nulls = NullBuffer::new(self.valid.finish());
-        let mut mantissas = std::mem::take(&mut self.mantissas);
-        // Every value already at the column's scale (the usual column: one rule, one scale;
-        // nulls are 0 at any scale): nothing to rescale.
-        if self.smallest != u32::MAX && self.smallest < scale {
-            for (m, s) in mantissas.iter_mut().zip(&self.scales) {
-                let s = u32::from(*s);
-                if s != scale {
-                    // Misfits were made error rows (and nulls) before this.
-                    *m = scaled(*m, s, scale).unwrap_or(0);
-                }
+        let mut mantissas = std::mem::take(&mut self.packed);
+        let nulls = (self.nulls > 0).then(|| {
+            NullBuffer::new(arrow_buffer::BooleanBuffer::collect_bool(
+                mantissas.len(),
+                |i| mantissas.get(i).is_some_and(|w| *w != NULL_WORD),
+            ))
+        });
+        // Every value at the column's scale (the usual column: one rule, one scale): each
+        // word's mantissa as it is; otherwise each rescaled (misfits were made error rows, and
+        // nulls, before this). A null is 0.
+        if self.seen & !(1 << scale) == 0 {
+            for w in &mut mantissas {
+                *w = if *w == NULL_WORD { 0 } else { unpack(*w).0 };
+            }
+        } else {
+            for w in &mut mantissas {
+                *w = if *w == NULL_WORD {
+                    0
+                } else {
+                    let (m, s) = unpack(*w);
+                    scaled(m, s, scale).unwrap_or(0)
+                };
             }
         }
-        self.scales = Vec::new();
-        let scale = i8::try_from(scale).unwrap_or(28);
-        Decimal128Array::try_new(ScalarBuffer::from(mantissas), Some(nulls))
-            .and_then(|a| a.with_precision_and_scale(38, scale))
+        Decimal128Array::try_new(ScalarBuffer::from(mantissas), nulls)
+            .and_then(|a| a.with_precision_and_scale(38, arrow_scale))
             .map_err(arrow_error)
     }
 }
@@ -209,9 +243,15 @@ pub(super) struct Coded {
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
     lookup: FastMap<Box<str>, i32>,
     periods: FastMap<Period, i32>,
+    /// The codes of recent periods by [`Period::near_slot`]: a frame's rows name few periods,
+    /// and most rows find theirs here without hashing.
+    recent: [Option<(Period, i32)>; RECENT],
     /// More distinct values than `i32` codes: the column is an error, never wrong codes.
     full: bool,
 }
+
+/// The slots of [`Coded::recent`].
+const RECENT: usize = 64;
 
 impl Coded {
     fn new(rows: usize, fixed: &[Box<str>]) -> Coded {
@@ -228,6 +268,7 @@ impl Coded {
             values: fixed.to_vec(),
             lookup,
             periods: FastMap::default(),
+            recent: [None; RECENT],
             full: false,
         }
     }
@@ -319,11 +360,21 @@ impl Text {
         match self {
             Text::Plain(b) => b.append_value(label(labels, p)),
             Text::Coded(c) => {
-                let code = match c.periods.get(&p) {
-                    Some(code) => *code,
-                    None => {
-                        let code = c.code_of(label(labels, p));
-                        c.periods.insert(p, code);
+                let slot = p.near_slot() % RECENT;
+                let code = match c.recent.get(slot).copied().flatten() {
+                    Some((q, code)) if q == p => code,
+                    _ => {
+                        let code = match c.periods.get(&p) {
+                            Some(code) => *code,
+                            None => {
+                                let code = c.code_of(label(labels, p));
+                                c.periods.insert(p, code);
+                                code
+                            }
+                        };
+                        if let Some(r) = c.recent.get_mut(slot) {
+                            *r = Some((p, code));
+                        }
                         code
                     }
                 };
@@ -564,11 +615,7 @@ impl Part {
         self.status_valid.append(true);
         for (builder, d) in self.directions.iter_mut().zip(directions) {
             // The coded directions' fixed values are `Direction::ALL`, in order.
-            let code = Direction::ALL
-                .iter()
-                .position(|x| *x == d)
-                .and_then(|k| i32::try_from(k).ok());
-            builder.append_known(code, Some(d.as_str()));
+            builder.append_known(Some(direction_code(d)), Some(d.as_str()));
         }
         self.error.append_null();
         self.error_kind.append_null();
@@ -596,7 +643,7 @@ impl Part {
 
     /// The largest scale of each decimal column.
     pub(super) fn scales(&self) -> [u32; 6] {
-        std::array::from_fn(|k| self.numbers.get(k).map_or(0, |c| c.largest))
+        std::array::from_fn(|k| self.numbers.get(k).map_or(0, Decimals::largest))
     }
 
     /// The rows (positions in this part) holding a value that does not fit its column at
@@ -665,6 +712,18 @@ impl Part {
     }
 }
 
+/// A direction's code in the coded direction columns, whose fixed values are
+/// `Direction::ALL` in order.
+#[inline]
+fn direction_code(d: Direction) -> i32 {
+    match d {
+        Direction::Improving => 0,
+        Direction::Worsening => 1,
+        Direction::NoChange => 2,
+        Direction::NotComparable => 3,
+    }
+}
+
 /// Status codes as the dictionary of every status name in code order.
 pub(super) fn status_dictionary(codes: UInt8Array) -> Result<DictionaryArray<UInt8Type>> {
     let names: ArrayRef = Arc::new(StringArray::from(STATUS_NAMES.to_vec()));
@@ -730,6 +789,55 @@ const STATUS_COLUMNS: [&str; 2] = ["status", "computed_status"];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_codes_are_their_places_in_the_fixed_values() {
+        for (k, d) in (0..).zip(Direction::ALL) {
+            assert_eq!(direction_code(d), k);
+        }
+    }
+
+    #[test]
+    fn packed_words_give_back_every_mantissa_and_scale() {
+        let edges = [
+            0i128,
+            1,
+            -1,
+            99,
+            -99,
+            (1 << 96) - 1,
+            -((1 << 96) - 1),
+            i128::from(i64::MAX),
+            i128::from(i64::MIN),
+        ];
+        for m in edges {
+            for s in 0..BIGGEST as u32 {
+                assert_eq!(unpack(pack(m, s)), (m, s), "{m} at {s}");
+                assert_ne!(pack(m, s), NULL_WORD);
+            }
+        }
+        // Through the column: values at two scales and nulls, rescaled to the larger.
+        let mut column = Decimals::with_capacity(4);
+        column.push(None);
+        column.push(Some(Decimal::MAX));
+        column.push(Some(Decimal::from_i128_with_scale(-12345, 2)));
+        column.push(None);
+        column.push(Some(Decimal::MIN));
+        assert_eq!(column.largest(), 2);
+        let array = column.finish(2).unwrap();
+        assert_eq!(array.null_count(), 2);
+        assert!(array.is_null(0) && array.is_null(3));
+        assert_eq!(array.value(1), Decimal::MAX.mantissa() * 100);
+        assert_eq!(array.value(2), -12345);
+        assert_eq!(array.value(4), Decimal::MIN.mantissa() * 100);
+        let mut column = Decimals::with_capacity(2);
+        column.push(Some(Decimal::from_i128_with_scale(-12345, 2)));
+        column.push(Some(Decimal::from(7)));
+        assert_eq!(
+            column.finish(3).unwrap().values().to_vec(),
+            vec![-123450, 7000]
+        );
+    }
 
     #[test]
     fn whole_numbers_beside_long_quotients_all_fit_without_a_pass_over_the_rows() {
