@@ -470,6 +470,8 @@ impl Plan<'_> {
         let mut cells: Vec<ResolvedCell> = Vec::new();
         // The group being written: its memo of values and, without sentences, its lean rule.
         let mut current: Option<(u32, Resolutions<'_>, Option<Rule>)> = None;
+        // The group's definition's codes in the coded text columns, found once per group.
+        let mut codes: [Option<i32>; 4] = [None; 4];
         for i in range {
             let Some(slot) = self.slot(i) else {
                 part.rows.append_null();
@@ -536,6 +538,7 @@ impl Plan<'_> {
                             indicator.lean_rule()
                         };
                         current = Some((group, Resolutions::new(indicator, s, &mut cells), lean));
+                        codes = self.codes(index);
                     }
                     Err(e) => {
                         self.failed(&mut part, &e, source);
@@ -556,7 +559,7 @@ impl Plan<'_> {
                 self.rated(
                     &mut part,
                     indicator,
-                    index,
+                    (index, codes),
                     &figures,
                     "",
                     source,
@@ -576,7 +579,7 @@ impl Plan<'_> {
                     self.rated(
                         &mut part,
                         indicator,
-                        index,
+                        (index, codes),
                         &figures,
                         &sentence,
                         source,
@@ -595,12 +598,29 @@ impl Plan<'_> {
         part
     }
 
+    /// Definition `index`'s codes in the coded indicator, name, theme and group columns (none
+    /// for plain text).
+    fn codes(&self, index: usize) -> [Option<i32>; 4] {
+        let code = |codes: fn(&Coding) -> &Vec<Option<i32>>| {
+            self.coding
+                .as_ref()
+                .and_then(|c| codes(c).get(index).copied().flatten())
+        };
+        [
+            code(|c| &c.indicator),
+            code(|c| &c.name),
+            code(|c| &c.theme),
+            code(|c| &c.group),
+        ]
+    }
+
+    /// `(index, codes)`: the definition's place and its [`codes`](Self::codes).
     #[allow(clippy::too_many_arguments)]
     fn rated(
         &self,
         part: &mut Part,
         indicator: &Indicator,
-        index: usize,
+        (index, codes): (usize, [Option<i32>; 4]),
         figures: &IndicatorFigures,
         sentence: &str,
         source: Option<usize>,
@@ -624,23 +644,14 @@ impl Plan<'_> {
             figures.computed,
             [figures.direction, figures.previous, figures.year_ago],
         );
-        let code = |codes: fn(&Coding) -> &Vec<Option<i32>>| {
-            self.coding
-                .as_ref()
-                .and_then(|c| codes(c).get(index).copied().flatten())
-        };
+        let [indicator_code, name_code, theme_code, group_code] = codes;
         part.indicator
-            .append_known(code(|c| &c.indicator), Some(&indicator.id));
-        part.name
-            .append_known(code(|c| &c.name), Some(&indicator.name));
-        part.theme.append_known(
-            code(|c| &c.theme),
-            indicator.group.first().map(String::as_str),
-        );
-        part.group.append_known(
-            code(|c| &c.group),
-            self.joined.get(index).map(String::as_str),
-        );
+            .append_known(indicator_code, Some(&indicator.id));
+        part.name.append_known(name_code, Some(&indicator.name));
+        part.theme
+            .append_known(theme_code, indicator.group.first().map(String::as_str));
+        part.group
+            .append_known(group_code, self.joined.get(index).map(String::as_str));
         part.period.append_period(figures.period, labels);
         match figures.measured {
             Some(m) => part.measured.append_period(m, labels),

@@ -100,7 +100,7 @@ impl Decimals {
         31u32.saturating_sub(self.seen.leading_zeros())
     }
 
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, value: Option<Decimal>) {
         match value {
             Some(v) => {
@@ -523,6 +523,45 @@ impl Sparse {
     }
 }
 
+/// A flag column that is often null on every row (`provisional` without a provisional
+/// column): no bits written row by row until its first value, as [`Sparse`].
+pub(super) struct Flags {
+    builder: Option<BooleanBuilder>,
+    nulls: usize,
+    rows: usize,
+}
+
+impl Flags {
+    fn new(rows: usize) -> Flags {
+        Flags {
+            builder: None,
+            nulls: 0,
+            rows,
+        }
+    }
+
+    #[inline]
+    pub(super) fn append_option(&mut self, value: Option<bool>) {
+        match (&mut self.builder, value) {
+            (Some(b), v) => b.append_option(v),
+            (None, None) => self.nulls += 1,
+            (None, Some(v)) => {
+                let mut b = BooleanBuilder::with_capacity(self.rows.max(self.nulls + 1));
+                b.append_nulls(self.nulls);
+                b.append_value(v);
+                self.builder = Some(b);
+            }
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match &mut self.builder {
+            Some(b) => Arc::new(b.finish()),
+            None => arrow_array::new_null_array(&DataType::Boolean, self.nulls),
+        }
+    }
+}
+
 /// One share of the output rows, in output order.
 pub(super) struct Part {
     pub(super) rows: UInt64Builder,
@@ -540,7 +579,7 @@ pub(super) struct Part {
     status_valid: BooleanBufferBuilder,
     directions: [Text; 3],
     pub(super) explanation: Sparse,
-    pub(super) provisional: BooleanBuilder,
+    pub(super) provisional: Flags,
     pub(super) note: Sparse,
     pub(super) error: Sparse,
     error_kind: Text,
@@ -570,7 +609,7 @@ impl Part {
             status_valid: BooleanBufferBuilder::new(rows),
             directions: std::array::from_fn(|j| Text::new(rows, 16, fixed(6 + j))),
             explanation: Sparse::new(rows, if explain { 200 } else { 0 }),
-            provisional: BooleanBuilder::with_capacity(rows),
+            provisional: Flags::new(rows),
             note: Sparse::new(rows, 0),
             error: Sparse::new(rows, 0),
             error_kind: Text::new(rows, 0, fixed(9)),
@@ -704,7 +743,7 @@ impl Part {
             columns.push(text()?);
         }
         columns.push(self.explanation.finish());
-        columns.push(Arc::new(self.provisional.finish()));
+        columns.push(self.provisional.finish());
         columns.push(self.note.finish());
         columns.push(self.error.finish());
         columns.push(text()?);
