@@ -407,8 +407,12 @@ pub fn change(
     range: Option<(Decimal, Decimal)>,
 ) -> Result<Decimal> {
     match polarity {
-        Polarity::Higher => actual.checked_sub(comparison),
-        Polarity::Lower => comparison.checked_sub(actual),
+        // (The usual pair, at one scale, without `checked_sub`'s general alignment: the same
+        // value.)
+        Polarity::Higher => crate::exact::sub_at_one_scale(actual, comparison)
+            .or_else(|| actual.checked_sub(comparison)),
+        Polarity::Lower => crate::exact::sub_at_one_scale(comparison, actual)
+            .or_else(|| comparison.checked_sub(actual)),
         Polarity::Within => {
             let (low, high) = range.ok_or_else(|| {
                 Error::definition("direction of travel for a within indicator needs a range target")

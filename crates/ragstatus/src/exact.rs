@@ -25,8 +25,28 @@ pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     }
 }
 
+/// `a − b` for two values at one scale whose difference fits a decimal's 96 bits: the
+/// difference of the mantissas, at that scale, the very value (sign of zero included) that
+/// `checked_sub` gives, without its general alignment; `None` otherwise. Most frames compare
+/// values of one indicator, all at its decimal places.
+#[inline]
+pub(crate) fn sub_at_one_scale(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.scale() != b.scale() {
+        return None;
+    }
+    // Two mantissas below 2^96: no overflow of i128.
+    let d = a.mantissa() - b.mantissa();
+    if d.unsigned_abs() >> 96 != 0 {
+        return None;
+    }
+    Some(Decimal::from_i128_with_scale(d, a.scale()))
+}
+
 /// `a − b` as `checked_sub` gives it (`None` beyond the range), and whether that was rounded.
 pub(crate) fn sub_rounding(a: Decimal, b: Decimal) -> Option<(Decimal, bool)> {
+    if let Some(r) = sub_at_one_scale(a, b) {
+        return Some((r, false));
+    }
     let r = a.checked_sub(b)?;
     if r.scale() >= a.scale().max(b.scale()) {
         return Some((r, false));
@@ -87,6 +107,51 @@ pub(crate) fn fit(mut m: i128, mut scale: u32) -> Option<Decimal> {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn one_scale_differences_are_checked_subs_bit_for_bit(
+            a in proptest::prelude::any::<i128>(),
+            b in proptest::prelude::any::<i128>(),
+            small in proptest::prelude::any::<bool>(),
+            same in proptest::prelude::any::<bool>(),
+            s in 0u32..=28,
+        ) {
+            let bound = if small { 1i128 << 20 } else { 1i128 << 96 };
+            let (a, b) = (a % bound, if same { a % bound } else { b % bound });
+            let (x, y) = (
+                Decimal::from_i128_with_scale(a, s),
+                Decimal::from_i128_with_scale(b, s),
+            );
+            for (x, y) in [(x, y), (-x, y), (x, -y), (-x, -y)] {
+                if let Some(fast) = sub_at_one_scale(x, y) {
+                    let slow = x.checked_sub(y);
+                    proptest::prop_assert_eq!(Some(fast.serialize()), slow.map(|d| d.serialize()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_scale_differences_at_the_edges() {
+        let big = Decimal::MAX;
+        assert_eq!(sub_at_one_scale(big, -big), None);
+        assert_eq!(sub_at_one_scale(dec!(1.5), dec!(0.25)), None);
+        for (x, y) in [
+            (dec!(2.5), dec!(2.5)),
+            (dec!(-2.5), dec!(-2.5)),
+            (dec!(0.0), dec!(-0.0)),
+        ] {
+            let fast = sub_at_one_scale(x, y).map(|d| d.serialize());
+            assert_eq!(fast, x.checked_sub(y).map(|d| d.serialize()), "{x} - {y}");
+        }
+        assert_eq!(
+            sub_at_one_scale(dec!(80.0), dec!(82.5)).map(|d| d.to_string()),
+            Some("-2.5".into())
+        );
+        assert_eq!(sub_at_one_scale(big, dec!(1)), big.checked_sub(dec!(1)));
+    }
 
     #[test]
     fn rounded_results_are_refused() {
