@@ -245,7 +245,7 @@ pub(super) struct Coded {
     periods: FastMap<Period, i32>,
     /// The codes of recent periods by [`Period::near_slot`]: a frame's rows name few periods,
     /// and most rows find theirs here without hashing.
-    recent: [Option<(Period, i32)>; RECENT],
+    recent: Vec<Option<(Period, i32)>>,
     /// More distinct values than `i32` codes: the column is an error, never wrong codes.
     full: bool,
 }
@@ -268,7 +268,7 @@ impl Coded {
             values: fixed.to_vec(),
             lookup,
             periods: FastMap::default(),
-            recent: [None; RECENT],
+            recent: vec![None; RECENT],
             full: false,
         }
     }
