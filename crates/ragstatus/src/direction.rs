@@ -467,9 +467,51 @@ pub(crate) fn direction_of(
     range: Option<(Decimal, Decimal)>,
     stable: StableBand,
 ) -> Result<Direction> {
+    if let (Some(a), Some(c), StableBand::Absolute(band)) = (actual, comparison, stable)
+        && let Some(d) = one_scale_direction(polarity, a, c, band)
+    {
+        return Ok(d);
+    }
     Ok(match moved(polarity, actual, comparison, range, stable)? {
         Moved::Missing | Moved::OutOfRange(_) => Direction::NotComparable,
         Moved::By { change, band } => classify(change, band),
+    })
+}
+
+/// [`classify`] of the change from `c` to `a` under an absolute stable band, for a higher or
+/// lower indicator whose two values are at one scale and whose band has no more places: the
+/// same comparisons in the values' mantissas at that scale, without building the change and
+/// the band as decimals (a frame decides two directions a row). None otherwise, and for a
+/// change beyond a decimal's range, which [`moved`] reports.
+#[inline]
+fn one_scale_direction(
+    polarity: Polarity,
+    a: Decimal,
+    c: Decimal,
+    band: Decimal,
+) -> Option<Direction> {
+    let s = a.scale();
+    if c.scale() != s || band.scale() > s {
+        return None;
+    }
+    // Two mantissas below 2^96: no overflow of i128.
+    let change = match polarity {
+        Polarity::Higher => a.mantissa() - c.mantissa(),
+        Polarity::Lower => c.mantissa() - a.mantissa(),
+        Polarity::Within => return None,
+    };
+    if change.unsigned_abs() >> 96 != 0 {
+        return None;
+    }
+    let band = 10i128
+        .checked_pow(s - band.scale())
+        .and_then(|p| band.mantissa().abs().checked_mul(p))?;
+    Some(if change > band {
+        Direction::Improving
+    } else if change < -band {
+        Direction::Worsening
+    } else {
+        Direction::NoChange
     })
 }
 
@@ -635,6 +677,37 @@ fn slope_travel(
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The one-scale decision is `compare`'s, band edges and decimal range included.
+        #[test]
+        fn one_scale_directions_are_compares(
+            a in proptest::prelude::any::<i128>(),
+            c in proptest::prelude::any::<i128>(),
+            b in proptest::prelude::any::<i128>(),
+            near in proptest::prelude::any::<bool>(),
+            wide in proptest::prelude::any::<bool>(),
+            s in 0u32..=28,
+            band_scale in 0u32..=28,
+            higher in proptest::prelude::any::<bool>(),
+        ) {
+            let bound = if wide { 1i128 << 96 } else { 1000 };
+            let a = a % bound;
+            // Near: the comparison a band's width away, to land on the edges.
+            let b = b % if near { 50 } else { bound };
+            let c = if near { a - b * (if higher { 1 } else { -1 }) } else { c % bound };
+            let c = c.clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1);
+            let polarity = if higher { Polarity::Higher } else { Polarity::Lower };
+            let band = StableBand::Absolute(Decimal::from_i128_with_scale(b, band_scale.min(s)));
+            let (a, c) = (
+                Some(Decimal::from_i128_with_scale(a, s)),
+                Some(Decimal::from_i128_with_scale(c, s)),
+            );
+            let full = compare(polarity, a, c, None, band).map(|t| t.direction);
+            proptest::prop_assert_eq!(direction_of(polarity, a, c, None, band), full);
+        }
+    }
 
     #[test]
     fn band_edge_is_no_change() {

@@ -174,8 +174,10 @@ impl Decimals {
                 *w = if *w == NULL_WORD {
                     0
                 } else {
-                    let (m, s) = unpack(*w);
-                    scaled(m, s, scale).unwrap_or(0)
+                    match unpack(*w) {
+                        (m, s) if s == scale => m,
+                        (m, s) => scaled(m, s, scale).unwrap_or(0),
+                    }
                 };
             }
         }
