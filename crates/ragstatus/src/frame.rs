@@ -329,10 +329,10 @@ struct Plan<'a> {
     errors: FastMap<usize, Error>,
     groups: Vec<Group>,
     key_examples: Vec<usize>,
-    /// Each group's observations, sorted by period, one after another; group `g`'s are
-    /// `series[series_starts[g]..series_starts[g + 1]]`.
-    series: Vec<(Period, Observation)>,
-    series_starts: Vec<usize>,
+    /// Each group's observations, sorted by period, one after another, in one piece per range
+    /// of groups; group `g`'s are `series[c][a..b]` for `series_spans[g] = (c, a, b)`.
+    series: Vec<Vec<(Period, Observation)>>,
+    series_spans: Vec<(u32, usize, usize)>,
     /// The input rows with an output row, in input order.
     slot_rows: Vec<usize>,
     /// The added rows (group, period), in output order.
@@ -436,10 +436,13 @@ impl Plan<'_> {
     }
 
     fn series_of(&self, group: u32) -> &[(Period, Observation)] {
-        let g = group as usize;
-        match (self.series_starts.get(g), self.series_starts.get(g + 1)) {
-            (Some(a), Some(b)) => self.series.get(*a..*b).unwrap_or_default(),
-            _ => &[],
+        match self.series_spans.get(group as usize) {
+            Some((c, a, b)) => self
+                .series
+                .get(*c as usize)
+                .and_then(|piece| piece.get(*a..*b))
+                .unwrap_or_default(),
+            None => &[],
         }
     }
 
@@ -1101,30 +1104,24 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
-/// Each key's periods (of its good rows), sorted. A frame has few distinct periods: each key's
-/// are kept as a set of bits over them (numbered in order of first appearance), rather than a
-/// tree of periods per key, and read out in period order.
-fn periods_by_key(rows: &[Row], groups: &[Group], keys: usize) -> Vec<Vec<Period>> {
-    let mut numbers: FastMap<Period, usize> = FastMap::default();
-    let mut distinct: Vec<Period> = Vec::new();
-    let mut last: Option<(Period, usize)> = None;
-    let mut bits: Vec<Vec<u64>> = vec![Vec::new(); keys];
-    for row in rows {
-        let Ok(good) = &row.state else { continue };
-        let Some(set) = groups
-            .get(good.group as usize)
-            .and_then(|g| bits.get_mut(g.key as usize))
-        else {
-            continue;
+/// Each key's periods, marked by one thread over its range of groups: the periods numbered in
+/// order of first appearance on that thread, each key's as bits over those numbers (a frame
+/// has few distinct periods).
+#[derive(Default)]
+struct PeriodMarks {
+    distinct: Vec<Period>,
+    bits: Vec<Vec<u64>>,
+}
+
+impl PeriodMarks {
+    fn mark(&mut self, numbers: &mut FastMap<Period, usize>, key: usize, period: Period) {
+        let number = *numbers.entry(period).or_insert_with(|| {
+            self.distinct.push(period);
+            self.distinct.len() - 1
+        });
+        let Some(set) = self.bits.get_mut(key) else {
+            return;
         };
-        let number = match last {
-            Some((p, k)) if p == good.period => k,
-            _ => *numbers.entry(good.period).or_insert_with(|| {
-                distinct.push(good.period);
-                distinct.len() - 1
-            }),
-        };
-        last = Some((good.period, number));
         if set.len() <= number / 64 {
             set.resize(number / 64 + 1, 0);
         }
@@ -1132,17 +1129,222 @@ fn periods_by_key(rows: &[Row], groups: &[Group], keys: usize) -> Vec<Vec<Period
             *word |= 1 << (number % 64);
         }
     }
-    let mut order: Vec<usize> = (0..distinct.len()).collect();
-    order.sort_unstable_by_key(|&k| distinct.get(k).copied());
-    bits.iter()
-        .map(|set| {
-            order
+}
+
+/// Each key's periods (of its good rows, duplicates left out), sorted: the threads' marks
+/// joined.
+fn periods_by_key(marks: Vec<PeriodMarks>, keys: usize) -> Vec<Vec<Period>> {
+    let mut sets: Vec<Vec<Period>> = vec![Vec::new(); keys];
+    for part in marks {
+        for (set, bits) in sets.iter_mut().zip(&part.bits) {
+            for (w, word) in bits.iter().enumerate() {
+                let mut word = *word;
+                while word != 0 {
+                    let k = w * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    if let Some(p) = part.distinct.get(k) {
+                        set.push(*p);
+                    }
+                }
+            }
+        }
+    }
+    for set in &mut sets {
+        set.sort_unstable();
+        set.dedup();
+    }
+    sets
+}
+
+/// The ranges of groups, one per thread, of about equal rows (`starts`: each group's first
+/// row in the members, and the end).
+fn group_ranges(starts: &[usize], threads: usize) -> Vec<Range<usize>> {
+    let groups = starts.len().saturating_sub(1);
+    let total = starts.last().copied().unwrap_or(0);
+    let threads = threads.clamp(1, groups.max(1));
+    let mut ranges = Vec::with_capacity(threads);
+    let mut from = 0;
+    for t in 1..threads {
+        let goal = total / threads * t;
+        let to = starts.partition_point(|s| *s < goal).clamp(from, groups);
+        ranges.push(from..to);
+        from = to;
+    }
+    ranges.push(from..groups);
+    ranges
+}
+
+/// `work` on each item, one thread per item beyond the first (the calling thread takes the
+/// first), results in order. A thread that died (a bug: the work has no panicking path) makes
+/// the whole frame an error rather than leave rows unplanned.
+fn on_threads<I: Send, T: Send>(items: Vec<I>, work: &(impl Fn(I) -> T + Sync)) -> Result<Vec<T>> {
+    if items.len() <= 1 {
+        return Ok(items.into_iter().map(work).collect());
+    }
+    let mut items = items.into_iter();
+    let first = items.next();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items.map(|item| scope.spawn(move || work(item))).collect();
+        let mut out: Vec<T> = first.into_iter().map(work).collect();
+        for h in handles {
+            out.push(h.join().map_err(|_| {
+                Error::definition("a thread planning the frame stopped (an internal error)")
+            })?);
+        }
+        Ok(out)
+    })
+}
+
+/// What one thread finds in its range of groups.
+struct Sorted {
+    /// Each repeated row's error.
+    duplicates: Vec<(usize, Error)>,
+    /// The range's series, one group after another, and each group's span in it.
+    series: Vec<(Period, Observation)>,
+    spans: Vec<(usize, usize)>,
+    marks: PeriodMarks,
+}
+
+/// Sorts the groups of `range` (their members are `chunk`, which starts at
+/// `starts[range.start]`), finds their duplicates (every row of a repeated (group, period) is
+/// an error, and none enters the history), builds their series and marks their keys' periods.
+#[allow(clippy::too_many_arguments)]
+fn sort_groups(
+    defs: &Definitions,
+    options: &FrameOptions,
+    groups: &[Group],
+    rows: &[Row],
+    starts: &[usize],
+    range: Range<usize>,
+    chunk: &mut [(Period, usize)],
+    keys: usize,
+) -> Sorted {
+    let base = starts.get(range.start).copied().unwrap_or(0);
+    let mut out = Sorted {
+        duplicates: Vec::new(),
+        series: Vec::with_capacity(chunk.len()),
+        spans: Vec::with_capacity(range.len()),
+        marks: PeriodMarks {
+            distinct: Vec::new(),
+            bits: vec![Vec::new(); keys],
+        },
+    };
+    let mut numbers: FastMap<Period, usize> = FastMap::default();
+    for g in range {
+        let from = out.series.len();
+        let a = starts.get(g).copied().unwrap_or(base) - base;
+        let b = starts.get(g + 1).copied().unwrap_or(base) - base;
+        let group = groups.get(g);
+        let Some(list) = chunk.get_mut(a..b.max(a)) else {
+            out.spans.push((from, from));
+            continue;
+        };
+        // (Most frames list each group's periods in order already.)
+        if !list.is_sorted() {
+            list.sort_unstable();
+        }
+        let mut at = 0;
+        while let Some(&(period, first)) = list.get(at) {
+            let run = list
+                .get(at..)
+                .unwrap_or_default()
                 .iter()
-                .filter(|&&k| set.get(k / 64).is_some_and(|w| w & (1 << (k % 64)) != 0))
-                .filter_map(|&k| distinct.get(k).copied())
-                .collect()
-        })
-        .collect()
+                .take_while(|(p, _)| *p == period)
+                .count()
+                .max(1);
+            if run > 1 {
+                let id = group
+                    .and_then(|g| defs.indicators.get(g.indicator))
+                    .map(|d| d.id.as_str())
+                    .unwrap_or_default();
+                let copies: Vec<usize> = list
+                    .get(at..at + run)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(_, r)| *r)
+                    .collect();
+                for &r in &copies {
+                    out.duplicates
+                        .push((r, duplicate_error(id, period, r, &copies, options)));
+                }
+            } else {
+                if let Some(g) = group {
+                    out.marks.mark(&mut numbers, g.key as usize, period);
+                }
+                if let Some(Row {
+                    state:
+                        Ok(Good {
+                            observation: Some(o),
+                            ..
+                        }),
+                    ..
+                }) = rows.get(first)
+                {
+                    out.series.push((period, *o));
+                }
+            }
+            at += run;
+        }
+        out.spans.push((from, out.series.len()));
+    }
+    out
+}
+
+/// The gaps of the groups of `range`: each key's period (of `key_periods`) with no row in a
+/// group, as `(key, period, indicator, group)`.
+#[allow(clippy::too_many_arguments)]
+fn find_gaps(
+    defs: &Definitions,
+    options: &FrameOptions,
+    input: &Input,
+    groups: &[Group],
+    rows: &[Row],
+    starts: &[usize],
+    members: &[(Period, usize)],
+    key_periods: &[Vec<Period>],
+    range: Range<usize>,
+) -> Vec<(u32, Period, usize, u32)> {
+    let mut added = Vec::new();
+    let mut have: Vec<Period> = Vec::new();
+    for g in range {
+        let (Some(group), Ok(g32)) = (groups.get(g), u32::try_from(g)) else {
+            continue;
+        };
+        let Some(wanted) = key_periods.get(group.key as usize) else {
+            continue;
+        };
+        let a = starts.get(g).copied().unwrap_or(0);
+        let b = starts.get(g + 1).copied().unwrap_or(a);
+        have.clear();
+        have.extend(
+            members
+                .get(a..b.max(a))
+                .unwrap_or_default()
+                .iter()
+                .filter(|(_, r)| rows.get(*r).is_some_and(|row| row.state.is_ok()))
+                .map(|(p, _)| *p),
+        );
+        let own = defs
+            .indicators
+            .get(group.indicator)
+            .map(|d| d.frequency.kind());
+        // Both sorted: one walk along the group's periods, not a search per wanted period.
+        let mut own_periods = have.iter().peekable();
+        for period in wanted {
+            while own_periods.next_if(|p| *p < period).is_some() {}
+            if own_periods.peek().is_some_and(|p| *p == period) {
+                continue;
+            }
+            // A keyed group's gaps are periods of its own frequency (or the period asked for);
+            // without keys every period is reported for every indicator, as before.
+            let gap =
+                input.keys.is_empty() || options.report.is_some() || Some(period.kind()) == own;
+            if gap {
+                added.push((group.key, *period, group.indicator, g32));
+            }
+        }
+    }
+    added
 }
 
 /// A share of the rows' keys and (key, indicator) groups, numbered in order of first
@@ -1539,114 +1741,59 @@ fn plan<'a>(
         }
     }
     drop(next);
-    let segment = |starts: &[usize], g: usize| -> Range<usize> {
-        let a = starts.get(g).copied().unwrap_or(0);
-        let b = starts.get(g + 1).copied().unwrap_or(a);
-        a..b.max(a)
-    };
-    for g in 0..groups.len() {
-        // (Most frames list each group's periods in order already.)
-        if let Some(list) = members.get_mut(segment(&starts, g))
-            && !list.is_sorted()
-        {
-            list.sort_unstable();
-        }
-    }
 
-    // Duplicates: every row of a repeated (group, period) is an error, none enters the history.
-    for (g, group) in groups.iter().enumerate() {
-        let list = members.get(segment(&starts, g)).unwrap_or_default();
-        let mut at = 0;
-        while at < list.len() {
-            let period = list.get(at).map(|(p, _)| *p);
-            let run = list
-                .get(at..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|(p, _)| Some(*p) == period)
-                .count()
-                .max(1);
-            if run > 1
-                && let (Some(period), Some(same)) = (period, list.get(at..at + run))
-            {
-                let id = defs
-                    .indicators
-                    .get(group.indicator)
-                    .map(|d| d.id.as_str())
-                    .unwrap_or_default();
-                let copies: Vec<usize> = same.iter().map(|(_, r)| *r).collect();
-                for &r in &copies {
-                    if let Some(row) = rows.get_mut(r) {
-                        row.state = Err(duplicate_error(id, period, r, &copies, options));
-                    }
-                }
-            }
-            at += run;
-        }
+    // The groups in ranges of about equal rows, one per thread: each range's groups sorted,
+    // their duplicates found, their series built and their keys' periods marked, then (once
+    // every duplicate is known) their gaps found, on the range's own thread.
+    let ranges = group_ranges(&starts, threads);
+    let mut chunks: Vec<&mut [(Period, usize)]> = Vec::with_capacity(ranges.len());
+    let mut rest: &mut [(Period, usize)] = &mut members;
+    for range in &ranges {
+        let len = starts.get(range.end).copied().unwrap_or(0)
+            - starts.get(range.start).copied().unwrap_or(0);
+        let (chunk, after) = rest.split_at_mut(len.min(rest.len()));
+        chunks.push(chunk);
+        rest = after;
     }
-    let good = |r: usize| match rows.get(r).map(|row| &row.state) {
-        Some(Ok(good)) => Some(*good),
-        _ => None,
+    let keys = key_examples.len();
+    let sort = |(range, chunk): (Range<usize>, &mut [(Period, usize)])| {
+        sort_groups(defs, options, &groups, &rows, &starts, range, chunk, keys)
     };
-
-    // The series: each group's observations by period, duplicates left out.
-    let mut series: Vec<(Period, Observation)> = Vec::with_capacity(members.len());
-    let mut series_starts: Vec<usize> = Vec::with_capacity(groups.len() + 1);
-    for g in 0..groups.len() {
-        series_starts.push(series.len());
-        for (p, r) in members.get(segment(&starts, g)).unwrap_or_default() {
-            if let Some(Good {
-                observation: Some(o),
-                ..
-            }) = good(*r)
-            {
-                series.push((*p, o));
+    let sorted: Vec<Sorted> = on_threads(ranges.iter().cloned().zip(chunks).collect(), &sort)?;
+    let mut series: Vec<Vec<(Period, Observation)>> = Vec::with_capacity(sorted.len());
+    let mut series_spans: Vec<(u32, usize, usize)> = Vec::with_capacity(groups.len());
+    let mut marks: Vec<PeriodMarks> = Vec::with_capacity(sorted.len());
+    for (c, part) in (0u32..).zip(sorted) {
+        for (r, e) in part.duplicates {
+            if let Some(row) = rows.get_mut(r) {
+                row.state = Err(e);
             }
         }
+        series_spans.extend(part.spans.into_iter().map(|(a, b)| (c, a, b)));
+        series.push(part.series);
+        marks.push(part.marks);
     }
-    series_starts.push(series.len());
 
     // The periods evaluated for each key, and the gaps: a key's period with no row in a group.
     let key_periods: Vec<Vec<Period>> = match options.report {
-        Some(report) => vec![vec![report]; key_examples.len()],
-        None => periods_by_key(&rows, &groups, key_examples.len()),
+        Some(report) => vec![vec![report]; keys],
+        None => periods_by_key(marks, keys),
     };
-    let mut added: Vec<(u32, Period, usize, u32)> = Vec::new();
-    let mut have: Vec<Period> = Vec::new();
-    for (g, group) in groups.iter().enumerate() {
-        let (Some(wanted), Ok(g32)) = (key_periods.get(group.key as usize), u32::try_from(g))
-        else {
-            continue;
-        };
-        have.clear();
-        have.extend(
-            members
-                .get(segment(&starts, g))
-                .unwrap_or_default()
-                .iter()
-                .filter(|(_, r)| good(*r).is_some())
-                .map(|(p, _)| *p),
-        );
-        let own = defs
-            .indicators
-            .get(group.indicator)
-            .map(|d| d.frequency.kind());
-        // Both sorted: one walk along the group's periods, not a search per wanted period.
-        let mut own_periods = have.iter().peekable();
-        for period in wanted {
-            while own_periods.next_if(|p| *p < period).is_some() {}
-            if own_periods.peek().is_some_and(|p| *p == period) {
-                continue;
-            }
-            // A keyed group's gaps are periods of its own frequency (or the period asked for);
-            // without keys every period is reported for every indicator, as before.
-            let gap =
-                input.keys.is_empty() || options.report.is_some() || Some(period.kind()) == own;
-            if gap {
-                added.push((group.key, *period, group.indicator, g32));
-            }
-        }
-    }
+    let gaps = |range: Range<usize>| {
+        find_gaps(
+            defs,
+            options,
+            &input,
+            &groups,
+            &rows,
+            &starts,
+            &members,
+            &key_periods,
+            range,
+        )
+    };
+    let mut added: Vec<(u32, Period, usize, u32)> =
+        on_threads(ranges, &gaps)?.into_iter().flatten().collect();
     drop(members);
     drop(starts);
     added.sort_unstable();
@@ -1695,7 +1842,7 @@ fn plan<'a>(
         groups,
         key_examples,
         series,
-        series_starts,
+        series_spans,
         slot_rows,
         added,
         joined,
