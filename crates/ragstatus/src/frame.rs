@@ -1104,21 +1104,36 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
+/// The slots of [`PeriodMarks::recent`].
+const RECENT_PERIODS: usize = 64;
+
 /// Each key's periods, marked by one thread over its range of groups: the periods numbered in
 /// order of first appearance on that thread, each key's as bits over those numbers (a frame
 /// has few distinct periods).
-#[derive(Default)]
 struct PeriodMarks {
     distinct: Vec<Period>,
     bits: Vec<Vec<u64>>,
+    /// The numbers of recent periods by [`Period::near_slot`]: most periods are found here
+    /// without hashing.
+    recent: Vec<Option<(Period, usize)>>,
 }
 
 impl PeriodMarks {
     fn mark(&mut self, numbers: &mut FastMap<Period, usize>, key: usize, period: Period) {
-        let number = *numbers.entry(period).or_insert_with(|| {
-            self.distinct.push(period);
-            self.distinct.len() - 1
-        });
+        let slot = period.near_slot() % RECENT_PERIODS;
+        let number = match self.recent.get(slot).copied().flatten() {
+            Some((p, number)) if p == period => number,
+            _ => {
+                let number = *numbers.entry(period).or_insert_with(|| {
+                    self.distinct.push(period);
+                    self.distinct.len() - 1
+                });
+                if let Some(r) = self.recent.get_mut(slot) {
+                    *r = Some((period, number));
+                }
+                number
+            }
+        };
         let Some(set) = self.bits.get_mut(key) else {
             return;
         };
@@ -1227,6 +1242,7 @@ fn sort_groups(
         marks: PeriodMarks {
             distinct: Vec::new(),
             bits: vec![Vec::new(); keys],
+            recent: vec![None; RECENT_PERIODS],
         },
     };
     let mut numbers: FastMap<Period, usize> = FastMap::default();

@@ -599,6 +599,11 @@ impl PartialOrd for Period {
 impl Ord for Period {
     /// By calendar, then by last day, then shorter first (see the module docs).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Two periods of one kind and calendar (the usual pair) end in the order of their
+        // (year, index): the same order without working out their last months.
+        if self.start_month == other.start_month && self.kind == other.kind {
+            return (self.year, self.index).cmp(&(other.year, other.index));
+        }
         self.sort_key().cmp(&other.sort_key())
     }
 }
@@ -1372,6 +1377,28 @@ mod tests {
         let months: Vec<String> = h2.months().rev().map(|p| p.label()).collect();
         assert_eq!(months.first().unwrap(), "2015/16 M12");
         assert_eq!(months.len(), 6);
+    }
+
+    #[test]
+    fn one_kinds_order_is_the_general_order() {
+        let kinds = [
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Half,
+            PeriodKind::Year,
+        ];
+        let cal = FiscalCalendar::new(7).unwrap();
+        for kind in kinds {
+            let all: Vec<Period> = (2014..2017)
+                .flat_map(|y| (1..=u32::from(kind.per_year_u8())).map(move |i| (y, i)))
+                .map(|(y, i)| cal.period(y, kind, i).unwrap())
+                .collect();
+            for a in &all {
+                for b in &all {
+                    assert_eq!(a.cmp(b), a.sort_key().cmp(&b.sort_key()), "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]
