@@ -479,10 +479,11 @@ pub(crate) fn direction_of(
 }
 
 /// [`classify`] of the change from `c` to `a` under an absolute stable band, for a higher or
-/// lower indicator whose two values are at one scale and whose band has no more places: the
-/// same comparisons in the values' mantissas at that scale, without building the change and
-/// the band as decimals (a frame decides two directions a row). None otherwise, and for a
-/// change beyond a decimal's range, which [`moved`] reports.
+/// lower indicator: the same comparisons in the mantissas at the largest of the three scales,
+/// when the values and the change fit a decimal's 96 bits there (so that the decimal change is
+/// exact), without building the change and the band as decimals (a frame decides two
+/// directions a row). None otherwise, and for a change beyond a decimal's range, which
+/// [`moved`] reports.
 #[inline]
 fn one_scale_direction(
     polarity: Polarity,
@@ -490,22 +491,19 @@ fn one_scale_direction(
     c: Decimal,
     band: Decimal,
 ) -> Option<Direction> {
-    let s = a.scale();
-    if c.scale() != s || band.scale() > s {
-        return None;
-    }
+    let (ma, mc, s) = crate::exact::aligned(a, c)?;
     // Two mantissas below 2^96: no overflow of i128.
     let change = match polarity {
-        Polarity::Higher => a.mantissa() - c.mantissa(),
-        Polarity::Lower => c.mantissa() - a.mantissa(),
+        Polarity::Higher => ma - mc,
+        Polarity::Lower => mc - ma,
         Polarity::Within => return None,
     };
-    if change.unsigned_abs() >> 96 != 0 {
+    if change.unsigned_abs() >> 96 != 0 || band.scale() > s {
         return None;
     }
-    let band = 10i128
-        .checked_pow(s - band.scale())
-        .and_then(|p| band.mantissa().abs().checked_mul(p))?;
+    let band = crate::bulk::POWERS
+        .get((s - band.scale()) as usize)
+        .and_then(|p| band.mantissa().abs().checked_mul(*p))?;
     Some(if change > band {
         Direction::Improving
     } else if change < -band {
@@ -689,9 +687,13 @@ mod tests {
             near in proptest::prelude::any::<bool>(),
             wide in proptest::prelude::any::<bool>(),
             s in 0u32..=28,
+            cs in 0u32..=28,
+            one in proptest::prelude::any::<bool>(),
             band_scale in 0u32..=28,
             higher in proptest::prelude::any::<bool>(),
         ) {
+            // The comparison at the actual's scale, or at another.
+            let cs = if one { s } else { cs };
             let bound = if wide { 1i128 << 96 } else { 1000 };
             let a = a % bound;
             // Near: the comparison a band's width away, to land on the edges.
@@ -699,10 +701,10 @@ mod tests {
             let c = if near { a - b * (if higher { 1 } else { -1 }) } else { c % bound };
             let c = c.clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1);
             let polarity = if higher { Polarity::Higher } else { Polarity::Lower };
-            let band = StableBand::Absolute(Decimal::from_i128_with_scale(b, band_scale.min(s)));
+            let band = StableBand::Absolute(Decimal::from_i128_with_scale(b, band_scale.min(s.max(cs))));
             let (a, c) = (
                 Some(Decimal::from_i128_with_scale(a, s)),
-                Some(Decimal::from_i128_with_scale(c, s)),
+                Some(Decimal::from_i128_with_scale(c, cs)),
             );
             let full = compare(polarity, a, c, None, band).map(|t| t.direction);
             proptest::prop_assert_eq!(direction_of(polarity, a, c, None, band), full);

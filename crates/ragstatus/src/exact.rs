@@ -25,21 +25,40 @@ pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
     }
 }
 
-/// `a − b` for two values at one scale whose difference fits a decimal's 96 bits: the
-/// difference of the mantissas, at that scale, the very value (sign of zero included) that
-/// `checked_sub` gives, without its general alignment; `None` otherwise. Most frames compare
-/// values of one indicator, all at its decimal places.
+/// The mantissas of `a` and `b` at the larger of their scales, and that scale, when both fit
+/// a decimal's 96 bits there (as `rust_decimal` aligns two operands before adding them).
+#[inline]
+pub(crate) fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
+    let (sa, sb) = (a.scale(), b.scale());
+    if sa == sb {
+        return Some((a.mantissa(), b.mantissa(), sa));
+    }
+    let up = |d: Decimal, by: u32| -> Option<i128> {
+        let m = crate::bulk::POWERS
+            .get(by as usize)?
+            .checked_mul(d.mantissa())?;
+        (m.unsigned_abs() >> 96 == 0).then_some(m)
+    };
+    Some(if sa < sb {
+        (up(a, sb - sa)?, b.mantissa(), sb)
+    } else {
+        (a.mantissa(), up(b, sa - sb)?, sa)
+    })
+}
+
+/// `a − b` when both fit a decimal's 96 bits at the larger of their scales and so does the
+/// difference: the difference of the aligned mantissas at that scale, the very value (scale and
+/// sign of zero included) that `checked_sub` gives, without its general path; `None`
+/// otherwise. Most frames subtract values of one indicator, at its decimal places or whole.
 #[inline]
 pub(crate) fn sub_at_one_scale(a: Decimal, b: Decimal) -> Option<Decimal> {
-    if a.scale() != b.scale() {
-        return None;
-    }
+    let (ma, mb, s) = aligned(a, b)?;
     // Two mantissas below 2^96: no overflow of i128.
-    let d = a.mantissa() - b.mantissa();
+    let d = ma - mb;
     if d.unsigned_abs() >> 96 != 0 {
         return None;
     }
-    Some(Decimal::from_i128_with_scale(d, a.scale()))
+    Some(Decimal::from_i128_with_scale(d, s))
 }
 
 /// `a − b` as `checked_sub` gives it (`None` beyond the range), and whether that was rounded.
@@ -117,12 +136,15 @@ mod tests {
             small in proptest::prelude::any::<bool>(),
             same in proptest::prelude::any::<bool>(),
             s in 0u32..=28,
+            t in 0u32..=28,
+            one in proptest::prelude::any::<bool>(),
         ) {
             let bound = if small { 1i128 << 20 } else { 1i128 << 96 };
             let (a, b) = (a % bound, if same { a % bound } else { b % bound });
+            let t = if one { s } else { t };
             let (x, y) = (
                 Decimal::from_i128_with_scale(a, s),
-                Decimal::from_i128_with_scale(b, s),
+                Decimal::from_i128_with_scale(b, t),
             );
             for (x, y) in [(x, y), (-x, y), (x, -y), (-x, -y)] {
                 if let Some(fast) = sub_at_one_scale(x, y) {
@@ -137,7 +159,11 @@ mod tests {
     fn one_scale_differences_at_the_edges() {
         let big = Decimal::MAX;
         assert_eq!(sub_at_one_scale(big, -big), None);
-        assert_eq!(sub_at_one_scale(dec!(1.5), dec!(0.25)), None);
+        assert_eq!(
+            sub_at_one_scale(dec!(1.5), dec!(0.25)).map(|d| d.to_string()),
+            Some("1.25".into())
+        );
+        assert_eq!(sub_at_one_scale(big, dec!(0.5)), None);
         for (x, y) in [
             (dec!(2.5), dec!(2.5)),
             (dec!(-2.5), dec!(-2.5)),
