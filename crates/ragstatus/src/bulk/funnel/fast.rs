@@ -699,6 +699,13 @@ struct Lanes {
     /// Each limit written straight into its column; all four of the row.
     direct: [[bool; BLOCK]; 4],
     done: [bool; BLOCK],
+    /// The estimate is the usual one of [`quotient::usual_lane`]: written from the two groups
+    /// (`value` holds only its scale), with the low group after the rounding.
+    quick: [bool; BLOCK],
+    low_up: [u64; BLOCK],
+    quick_scale: [i64; BLOCK],
+    /// The multiplier, for the quick estimates.
+    multiplier: Option<Multiplier>,
 }
 
 impl Default for Lanes {
@@ -721,6 +728,10 @@ impl Default for Lanes {
             groups: [[0; BLOCK]; 4],
             direct: [[false; BLOCK]; 4],
             done: [false; BLOCK],
+            quick: [false; BLOCK],
+            low_up: [0; BLOCK],
+            quick_scale: [0; BLOCK],
+            multiplier: None,
         }
     }
 }
@@ -762,31 +773,52 @@ impl Lanes {
     /// Each ok row's estimate, as [`estimate`] gives it; a row it fails is slow. The two
     /// groups of the integer division are computed for the whole block first, in one loop.
     fn estimates(&mut self, m: Decimal, integer: Option<Multiplier>) {
-        if integer.is_some() {
-            let [high, low, first, rest] = &mut self.groups;
-            simd::dispatch(
-                #[inline(always)]
-                || {
-                    for (((&x, &n), (h, l)), (r1, r2)) in self
-                        .x
-                        .iter()
-                        .zip(&self.n)
-                        .zip(high.iter_mut().zip(low.iter_mut()))
-                        .zip(first.iter_mut().zip(rest.iter_mut()))
-                    {
-                        // Meaningless, never used, where the row is not 0 < x < n.
-                        let (x, n) = (x as u64, n as u64);
-                        let inverse = 1e14 / n as f64;
-                        let (a, b) = quotient::group(x, n, inverse);
-                        let (c, d) = quotient::group(b, n, inverse);
-                        (*h, *r1, *l, *r2) = (a, b, c, d);
-                    }
-                },
-            );
+        self.multiplier = integer;
+        match integer {
+            Some(mm) => {
+                let lane = mm.lane();
+                let [high, low, first, rest] = &mut self.groups;
+                simd::dispatch(
+                    #[inline(always)]
+                    || {
+                        for (((((&x, &n), &ok), (h, l)), ((r1, r2), (up, quick))), scale) in self
+                            .x
+                            .iter()
+                            .zip(&self.n)
+                            .zip(&self.ok)
+                            .zip(high.iter_mut().zip(low.iter_mut()))
+                            .zip(
+                                first
+                                    .iter_mut()
+                                    .zip(rest.iter_mut())
+                                    .zip(self.low_up.iter_mut().zip(self.quick.iter_mut())),
+                            )
+                            .zip(self.quick_scale.iter_mut())
+                        {
+                            // Meaningless, never used, where the row is not 0 < x < n.
+                            let usual = ok & (x > 0) & (x < n);
+                            let (x, n) = (x as u64, n as u64);
+                            let inverse = 1e14 / n as f64;
+                            let (a, b) = quotient::group(x, n, inverse);
+                            let (c, d) = quotient::group(b, n, inverse);
+                            (*h, *r1, *l, *r2) = (a, b, c, d);
+                            let (lu, sc, sure) = quotient::usual_lane(a, c, d, n, lane);
+                            (*up, *scale) = (lu, sc);
+                            *quick = usual & (b != 0) & (d != 0) & sure;
+                        }
+                    },
+                );
+            }
+            None => self.quick = [false; BLOCK],
         }
         let [high, low, first, rest] = &self.groups;
-        for (((&x, &n), &ok), ((value, slow), (((&h, &l), &r1), &r2))) in
-            self.x.iter().zip(&self.n).zip(&self.ok).zip(
+        let quick = self.quick.iter().zip(&self.quick_scale);
+        for (((&x, &n), (&ok, (&quick, &scale))), ((value, slow), (((&h, &l), &r1), &r2))) in self
+            .x
+            .iter()
+            .zip(&self.n)
+            .zip(self.ok.iter().zip(quick))
+            .zip(
                 self.value
                     .iter_mut()
                     .zip(self.slow.iter_mut())
@@ -795,6 +827,11 @@ impl Lanes {
         {
             *slow = !ok;
             if !ok {
+                continue;
+            }
+            if quick {
+                // Only the scale (28 at most): the mantissa is written from the groups.
+                *value = (0, scale.clamp(0, 28) as u32);
                 continue;
             }
             // The usual row: neither remainder zero, so the division runs to scale 28.
@@ -815,6 +852,22 @@ impl Lanes {
                 None => *slow = true,
             }
         }
+    }
+
+    /// Lane `j`'s estimate as parts: a quick one's from its groups, as [`estimate`] gives it.
+    fn estimate(&self, j: usize) -> Option<Parts> {
+        if !self.quick.get(j).copied().unwrap_or(false) {
+            return self.value.get(j).copied();
+        }
+        let at = |g: usize| self.groups.get(g).and_then(|a| a.get(j)).copied();
+        let (h, l, r2) = (at(0)?, at(1)?, at(3)?);
+        let n = u64::try_from(self.n.get(j).copied()?).ok()?;
+        let mm = self.multiplier?;
+        let (q, s) = quotient::scaled_from_groups(h, l, r2, n, mm).or_else(|| {
+            let (q, s) = quotient::from_groups(h, l, r2, n);
+            quotient::times(q, s, mm)
+        })?;
+        Some((i128::try_from(q).ok()?, s))
     }
 
     /// Rounds the four limits of every lane ([`round_significant_lane`]); a lane is sure only
@@ -864,10 +917,35 @@ impl Lanes {
             w.raise(0, highest);
         }
         let g = w.scales.first().copied().unwrap_or(0);
+        // A quick estimate at the column's scale: the 28-digit quotient × m / 10^(28 − g).
+        let factor = self
+            .multiplier
+            .and_then(|mm| mm.reduced(28u32.saturating_sub(g)));
         let mut fits = true;
+        let [high, ..] = &self.groups;
         if let Some(cells) = w.columns.first_mut().and_then(|c| c.get_mut(range.clone())) {
-            for ((&slow, &(m, s)), cell) in self.slow.iter().zip(&self.value).zip(cells) {
-                if slow {
+            for (j, ((slow, &(m, s)), cell)) in
+                self.slow.iter_mut().zip(&self.value).zip(cells).enumerate()
+            {
+                if *slow {
+                    continue;
+                }
+                let quick = self.quick.get(j).copied().unwrap_or(false);
+                if quick {
+                    let (h, low) = (
+                        high.get(j).copied().unwrap_or(0),
+                        self.low_up.get(j).copied().unwrap_or(0),
+                    );
+                    match factor {
+                        // Below 10²⁸ × 2³²: within 38 digits.
+                        Some(f) => {
+                            let q = u128::from(h) * 100_000_000_000_000 + u128::from(low);
+                            *cell = (q * u128::from(f)) as i128;
+                        }
+                        // Not reached (the lane's zeros cover 28 − g), but the row's own
+                        // functions give the same cells.
+                        None => *slow = true,
+                    }
                     continue;
                 }
                 if s == g {
@@ -999,8 +1077,12 @@ impl Lanes {
                         Some((i128::from(m), s))
                     } else {
                         let cap = match self.centre {
-                            Some(centre) => centre,
-                            None => self.value.get(j).copied().unwrap_or_default(),
+                            Some(centre) => Some(centre),
+                            None => self.estimate(j),
+                        };
+                        let Some(cap) = cap else {
+                            slow = true;
+                            break;
                         };
                         let cap_f = self.cap_f.get(j).copied().unwrap_or(0.0);
                         if c % 2 == 0 {
