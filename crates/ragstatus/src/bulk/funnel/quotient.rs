@@ -273,10 +273,11 @@ const MANTISSA_F64: f64 = 79_228_162_514_264_337_593_543_950_336.0;
 /// the mantissa of the lane's own scale.
 ///
 /// The scale is `28 − t − k`: `t` the zeros `unscale` strips (the low group's trailing zeros,
-/// up to 7, as in [`scaled_from_groups`]), `k` the digits [`times`] drops from the product,
-/// found from a float estimate of the product within [`MARGIN`]; a product that close to one of
-/// `times`' bounds (a power of two for rust_decimal's estimate, 2⁹⁶ × 10ᵏ for the mantissa) is not
-/// sure. Dropping `k ≤` the multiplier's trailing zeros loses no digit, so no rounding.
+/// as in [`scaled_from_groups`]; sure up to [`LANE_ZEROS`]), `k` the digits [`times`] drops
+/// from the product, found from a float estimate of the product within [`MARGIN`]; a product
+/// that close to one of `times`' bounds (a power of two for rust_decimal's estimate, 2⁹⁶ × 10ᵏ
+/// for the mantissa) is not sure. Dropping `k ≤` the multiplier's trailing zeros loses no digit,
+/// so there is no rounding.
 #[inline(always)]
 pub(super) fn usual_lane(
     high: u64,
@@ -286,7 +287,10 @@ pub(super) fn usual_lane(
     (mf, zeros): (f64, i64),
 ) -> (u64, i64, bool) {
     const GROUP: u64 = 100_000_000_000_000;
-    let exponent = |v: f64| ((v.to_bits() >> 52) & 0x7ff) as i64 - 1023;
+    // The float's fraction bits within this many units of 0 or of 2⁵² (MARGIN × 2⁵² is 45):
+    // its binary exponent may not be the exact product's.
+    const EDGE: u64 = 128;
+    const FRACTION: u64 = (1 << 52) - 1;
     // The rounding of the 28th digit, as `scaled_from_groups` does it.
     let twice = rest.wrapping_mul(2);
     let up = (twice > n) | ((twice == n) & (low & 1 == 1));
@@ -294,35 +298,57 @@ pub(super) fn usual_lane(
     let t = decimal_zeros(low);
     // The product q × m of the stripped quotient q = (high × 10¹⁴ + low) / 10ᵗ, in floats.
     let q = high as f64 * 1e14 + low as f64;
-    let p = q * mf / crate::interval::pow10(t);
-    let top = exponent(p);
-    let top_sure = (exponent(p * (1.0 - MARGIN)) == top) & (exponent(p * (1.0 + MARGIN)) == top);
+    let p = q * mf / small_power(t);
+    let bits = p.to_bits();
+    let top = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let fraction = bits & FRACTION;
+    let top_sure = (fraction > EDGE) & (fraction < FRACTION - EDGE);
     // rust_decimal's digits to drop, from the top bit, then one more if the rest is still
-    // beyond 96 bits.
+    // beyond 96 bits (and then it must fit).
     let k0 = if top < 96 {
         0
     } else {
         (((top - 96) * 77) >> 8) + 1
     };
-    let bound = MANTISSA_F64 * crate::interval::pow10(k0.clamp(0, 22));
+    let bound = MANTISSA_F64 * small_power(k0);
     let over = p >= bound;
-    let over_sure = (p < bound * (1.0 - MARGIN)) | (p > bound * (1.0 + MARGIN));
+    let over_sure = (p - bound).abs() > bound * MARGIN;
     let k = k0 + i64::from(over);
-    let fits =
-        (k == 0) | (p < MANTISSA_F64 * crate::interval::pow10(k.clamp(0, 22)) * (1.0 - MARGIN));
-    let sure =
-        (low != 0) & (low < GROUP) & (t <= 7) & top_sure & over_sure & fits & (t + k <= zeros);
+    let fits = !over | (p < bound * 10.0 * (1.0 - MARGIN));
+    let sure = (low != 0)
+        & (low < GROUP)
+        & (t <= LANE_ZEROS)
+        & top_sure
+        & over_sure
+        & fits
+        & (k0 <= 15)
+        & (t + k <= zeros);
     (low, 28 - t - k, sure)
 }
 
-/// For k = 0 … 8: the inverse of 5ᵏ modulo 2⁶⁴ and (2⁶⁴ − 1) / 5ᵏ.
+/// The most trailing zeros of the low group that [`usual_lane`] is sure of (one in ten
+/// thousand quotients has more: they take the long steps).
+const LANE_ZEROS: i64 = 3;
+
+/// 10ᵏ for `k` from 0 to 15, exact, by the bits of `k` (as [`crate::interval::pow10`]).
+#[inline(always)]
+fn small_power(k: i64) -> f64 {
+    let mut p = 1.0;
+    for (bit, factor) in [(1, 1e1), (2, 1e2), (4, 1e4), (8, 1e8)] {
+        p *= if k & bit != 0 { factor } else { 1.0 };
+    }
+    p
+}
+
+/// For k = 0 … 4: the inverse of 5ᵏ modulo 2⁶⁴ and (2⁶⁴ − 1) / 5ᵏ.
 // Evaluated at compile time: an index out of bounds would fail the build, never panic.
 #[allow(clippy::indexing_slicing)]
-const FIFTHS_64: [(u64, u64); 9] = {
-    let mut out = [(1u64, u64::MAX); 9];
+const FIFTHS_64: [(u64, u64); 5] = {
+    let mut out = [(1u64, u64::MAX); 5];
     let mut k = 1;
     while k < out.len() {
         let d = 5u64.pow(k as u32);
+        // Newton's iteration doubles the correct low bits; d is its own inverse to 3 bits.
         let mut x = d;
         let mut i = 0;
         while i < 5 {
@@ -335,9 +361,9 @@ const FIFTHS_64: [(u64, u64); 9] = {
     out
 };
 
-/// How many decimal zeros `v` ends in, up to 8 (8 for zero), without a branch or a division:
-/// `v` is a multiple of 10ᵏ when its low `k` bits are zero and `v / 2ᵏ` times the inverse of
-/// 5ᵏ is at most (2⁶⁴ − 1) / 5ᵏ.
+/// How many decimal zeros `v` ends in, up to [`LANE_ZEROS`] + 1 (that for zero), without a
+/// branch or a division: `v` is a multiple of 10ᵏ when its low `k` bits are zero and `v / 2ᵏ`
+/// times the inverse of 5ᵏ is at most (2⁶⁴ − 1) / 5ᵏ.
 #[inline(always)]
 pub(super) fn decimal_zeros(v: u64) -> i64 {
     let mut zeros = 0;
@@ -603,7 +629,7 @@ mod tests {
     }
 
     #[test]
-    fn decimal_zeros_are_counted_to_eight() {
+    fn decimal_zeros_are_counted_to_four() {
         for v in [
             0u64,
             1,
@@ -619,7 +645,7 @@ mod tests {
         ] {
             let mut want = 0;
             let mut rest = v;
-            while want < 8 && rest % 10 == 0 {
+            while want < 4 && rest % 10 == 0 {
                 rest /= 10;
                 want += 1;
             }
@@ -632,7 +658,7 @@ mod tests {
             ] {
                 let mut want = 0;
                 let mut rest = w;
-                while want < 8 && rest % 10 == 0 {
+                while want < 4 && rest % 10 == 0 {
                     rest /= 10;
                     want += 1;
                 }
@@ -797,7 +823,7 @@ mod tests {
             let v = v.wrapping_mul(10u64.pow(k));
             let mut want = 0;
             let mut rest = v;
-            while want < 8 && rest % 10 == 0 {
+            while want < 4 && rest % 10 == 0 {
                 rest /= 10;
                 want += 1;
             }
