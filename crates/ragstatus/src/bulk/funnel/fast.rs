@@ -749,17 +749,22 @@ impl Lanes {
             self.ok = [false; BLOCK];
             return;
         };
-        for (((x, n), ok), (&a, &b)) in self
-            .x
-            .iter_mut()
-            .zip(self.n.iter_mut())
-            .zip(self.ok.iter_mut())
-            .zip(xv.iter().zip(nv))
-        {
-            (*x, *n) = (a, b);
-            // Proportions only: x ≤ n keeps x within 2⁵³ with n.
-            *ok = (a >= 0) & (b > 0) & (a <= b) & (b <= EXACT);
-        }
+        let Lanes { x, n, ok, .. } = self;
+        simd::dispatch(
+            #[inline(always)]
+            || {
+                for (((x, n), ok), (&a, &b)) in x
+                    .iter_mut()
+                    .zip(n.iter_mut())
+                    .zip(ok.iter_mut())
+                    .zip(xv.iter().zip(nv))
+                {
+                    (*x, *n) = (a, b);
+                    // Proportions only: x ≤ n keeps x within 2⁵³ with n.
+                    *ok = (a >= 0) & (b > 0) & (a <= b) & (b <= EXACT);
+                }
+            },
+        );
         for ok in self.ok.iter_mut().skip(len) {
             *ok = false;
         }
