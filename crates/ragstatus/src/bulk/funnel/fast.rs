@@ -1028,9 +1028,10 @@ impl Lanes {
                         let k = g - s;
                         let ok = sure & !slow & (0..=5).contains(&k);
                         let p = pow10(k.clamp(0, 5));
-                        let m =
-                            ((rr * p + LIFT).to_bits() as i64).wrapping_sub(LIFT.to_bits() as i64);
-                        *cell = if ok { i128::from(m) } else { 0 };
+                        // Non-negative where the lane is sure: widened without a sign, so that
+                        // the 16-byte stores stay in vectors.
+                        let m = (rr * p + LIFT).to_bits().wrapping_sub(LIFT.to_bits());
+                        *cell = i128::from(if ok { m } else { 0 });
                         *d = ok;
                     }
                 },
