@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use arrow_array::types::Int64Type;
 use arrow_array::{
@@ -575,6 +576,8 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
     )?;
     let mut mantissas: [Vec<i128>; 5] = [m0, m1, m2, m3, m4];
     let per = count.div_ceil(threads).max(1);
+    // Each column's largest scale so far over all runs.
+    let shared: [AtomicU32; 5] = Default::default();
     let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L]| {
         let len = labels.len();
         let mut writer = Writer {
@@ -588,10 +591,26 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
         };
         let mut scratch = S::default();
         let mut from = 0;
+        let mut published = [0u32; 5];
         while from < len {
             let to = (from + BLOCK).min(len);
+            // A scale another run's rows already need is taken now, while this run has few
+            // rows to bring up, rather than for all of them after the rows.
+            writer.end = from;
+            for (c, top) in shared.iter().enumerate() {
+                let want = top.load(Ordering::Relaxed);
+                if want > writer.scales.get(c).copied().unwrap_or(want) {
+                    writer.raise(c, want);
+                }
+            }
             writer.end = to;
             block(&mut writer, from..to, &mut scratch);
+            for ((top, &scale), seen) in shared.iter().zip(&writer.scales).zip(&mut published) {
+                if scale > *seen {
+                    top.fetch_max(scale, Ordering::Relaxed);
+                    *seen = scale;
+                }
+            }
             from = to;
         }
         (writer.scales, writer.errors, writer.fits)
