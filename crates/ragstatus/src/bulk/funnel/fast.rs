@@ -548,7 +548,7 @@ fn in_parallel<A: Send, B: Send>(
 /// 0), in contiguous runs on `threads` threads, each writing its rows straight into the output
 /// columns through its [`Writer`], with a scratch `S` of its own; `None` if a thread stopped or
 /// a number does not fit 38 digits.
-fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
+fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
     count: usize,
     threads: usize,
     placeholder: L,
@@ -578,7 +578,7 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
     let per = count.div_ceil(threads).max(1);
     // Each column's largest scale so far over all runs.
     let shared: [AtomicU32; 5] = Default::default();
-    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L]| {
+    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L], mut scratch: S| {
         let len = labels.len();
         let mut writer = Writer {
             start,
@@ -589,7 +589,6 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
             fits: true,
             errors: Vec::new(),
         };
-        let mut scratch = S::default();
         let mut from = 0;
         let mut published = [0u32; 5];
         while from < len {
@@ -618,15 +617,19 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
     let results: Vec<_> = {
         let mut column_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
         let mut label_runs = labels.chunks_mut(per);
+        // Each run's scratch allocated here, on the calling thread, as the columns are: a
+        // spawned thread's own first allocation took fresh memory from the allocator on every
+        // call, a huge page cleared by the kernel (some 4 ms of system time a call).
         let runs = (0..threads).map(|t| {
             (
                 t * per,
                 column_runs.each_mut().map(|r| r.next().unwrap_or_default()),
                 label_runs.next().unwrap_or_default(),
+                S::default(),
             )
         });
         if threads == 1 {
-            runs.map(|(start, c, l)| run(start, c, l)).collect()
+            runs.map(|(start, c, l, s)| run(start, c, l, s)).collect()
         } else {
             let run = &run;
             // The last run on the calling thread, which would otherwise only wait.
@@ -635,9 +638,9 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
             std::thread::scope(|scope| {
                 let handles: Vec<_> = runs
                     .into_iter()
-                    .map(|(start, c, l)| scope.spawn(move || run(start, c, l)))
+                    .map(|(start, c, l, s)| scope.spawn(move || run(start, c, l, s)))
                     .collect();
-                let mine = last.map(|(start, c, l)| run(start, c, l));
+                let mine = last.map(|(start, c, l, s)| run(start, c, l, s));
                 let mut results = handles
                     .into_iter()
                     .map(|h| h.join().ok())
