@@ -445,8 +445,9 @@ const ROOM: [(i128, u128); 39] = {
     room
 };
 
-/// One thread's run of rows: its part of each output column, each column at one scale for all
-/// its rows so far (raised, and the rows so far rescaled, when a row needs more), so that the
+/// One thread's run of rows: its part of each output column, each column at one scale per
+/// stretch of blocks (raised when a row needs more: the block being written is rescaled at
+/// once, the blocks before it once after the rows, to the column's final scale), so that the
 /// mantissas are written once at their final scale unless a later row or thread needs more.
 struct Writer<'a, L> {
     /// The run's first row in the batch.
@@ -454,30 +455,46 @@ struct Writer<'a, L> {
     columns: [&'a mut [i128]; 5],
     labels: &'a mut [L],
     scales: [u32; 5],
-    /// The end of the block being written: a rescale covers every row before it.
+    /// The block being written: a rescale covers its rows before `end` at once.
+    block: usize,
     end: usize,
+    /// Where each column's stretch at its current scale begins.
+    since: [usize; 5],
+    /// The stretches of earlier blocks at a scale below their column's: column, rows, scale.
+    below: Vec<(usize, std::ops::Range<usize>, u32)>,
     /// No mantissa has left 38 digits.
     fits: bool,
     errors: Vec<(usize, Error)>,
 }
 
 impl<L: Copy> Writer<'_, L> {
-    /// Brings column `c` to scale `to` (above its own): one multiplication per row so far.
+    /// Brings column `c` to scale `to` (above its own): the block's rows at once, the earlier
+    /// blocks' noted for [`bring_up`] (a run raised a column some ten times, each a pass over
+    /// every row so far).
     #[cold]
     fn raise(&mut self, c: usize, to: u32) {
-        let (Some(column), Some(scale)) = (self.columns.get_mut(c), self.scales.get_mut(c)) else {
+        let (Some(column), Some(scale), Some(since)) = (
+            self.columns.get_mut(c),
+            self.scales.get_mut(c),
+            self.since.get_mut(c),
+        ) else {
             return;
         };
         let (f, room) = ROOM
             .get(to.saturating_sub(*scale) as usize)
             .copied()
             .unwrap_or((1, 0));
+        let block = self.block.min(self.end);
         let mut fits = true;
-        for m in column.iter_mut().take(self.end) {
+        for m in column.iter_mut().take(self.end).skip(block) {
             fits &= m.unsigned_abs() <= room;
             *m = m.wrapping_mul(f);
         }
         self.fits &= fits;
+        if *since < block {
+            self.below.push((c, *since..block, *scale));
+        }
+        *since = block;
         *scale = to;
     }
 
@@ -578,14 +595,18 @@ fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
     let per = count.div_ceil(threads).max(1);
     // Each column's largest scale so far over all runs.
     let shared: [AtomicU32; 5] = Default::default();
-    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L], mut scratch: S| {
+    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L], room: (S, Vec<_>)| {
+        let (mut scratch, below) = room;
         let len = labels.len();
         let mut writer = Writer {
             start,
             columns,
             labels,
             scales: [0; 5],
+            block: 0,
             end: 0,
+            since: [0; 5],
+            below,
             fits: true,
             errors: Vec::new(),
         };
@@ -595,7 +616,7 @@ fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
             let to = (from + BLOCK).min(len);
             // A scale another run's rows already need is taken now, while this run has few
             // rows to bring up, rather than for all of them after the rows.
-            writer.end = from;
+            (writer.block, writer.end) = (from, from);
             for (c, top) in shared.iter().enumerate() {
                 let want = top.load(Ordering::Relaxed);
                 if want > writer.scales.get(c).copied().unwrap_or(want) {
@@ -612,20 +633,24 @@ fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
             }
             from = to;
         }
-        (writer.scales, writer.errors, writer.fits)
+        let stretches = writer.scales.iter().zip(writer.since).enumerate();
+        let mut below = writer.below;
+        below.extend(stretches.map(|(c, (&scale, since))| (c, since..len, scale)));
+        (below, writer.scales, writer.errors, writer.fits)
     };
     let results: Vec<_> = {
         let mut column_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
         let mut label_runs = labels.chunks_mut(per);
-        // Each run's scratch allocated here, on the calling thread, as the columns are: a
-        // spawned thread's own first allocation took fresh memory from the allocator on every
-        // call, a huge page cleared by the kernel (some 4 ms of system time a call).
+        // Each run's scratch and list of stretches allocated here, on the calling thread, as
+        // the columns are: a spawned thread's own first allocation took fresh memory from the
+        // allocator on every call, a huge page cleared by the kernel (some 4 ms of system time
+        // a call). A column is raised a few tens of times at most.
         let runs = (0..threads).map(|t| {
             (
                 t * per,
                 column_runs.each_mut().map(|r| r.next().unwrap_or_default()),
                 label_runs.next().unwrap_or_default(),
-                S::default(),
+                (S::default(), Vec::with_capacity(5 * 32)),
             )
         });
         if threads == 1 {
@@ -651,29 +676,26 @@ fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
         }
     };
     let mut top = [0u32; 5];
-    for (scales, _, _) in &results {
+    for (_, scales, _, _) in &results {
         for (a, b) in top.iter_mut().zip(scales) {
             *a = (*a).max(*b);
         }
     }
     let mut errors = Vec::new();
     let mut fits = true;
-    // A run whose rows needed less than another's is brought to the column's scale.
-    for (t, (scales, e, f)) in results.into_iter().enumerate() {
+    // Every stretch of rows written at a scale below its column's final one, brought up once.
+    for (t, (below, _, e, f)) in results.into_iter().enumerate() {
         fits &= f;
         errors.extend(e);
-        for ((column, scale), want) in mantissas.iter_mut().zip(scales).zip(top) {
-            if scale == want {
+        for (c, rows, scale) in below {
+            let (Some(column), Some(&want)) = (mantissas.get_mut(c), top.get(c)) else {
                 continue;
-            }
-            let (f, room) = ROOM
-                .get(want.saturating_sub(scale) as usize)
-                .copied()
-                .unwrap_or((1, 0));
-            for m in column.iter_mut().skip(t * per).take(per) {
-                fits &= m.unsigned_abs() <= room;
-                *m = m.wrapping_mul(f);
-            }
+            };
+            fits &= bring_up(
+                column,
+                t * per + rows.start..t * per + rows.end,
+                want - scale.min(want),
+            );
         }
     }
     fits.then_some((
@@ -687,6 +709,20 @@ fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
         a,
         b,
     ))
+}
+
+/// Multiplies rows `rows` of `column` by 10ᵏ; false if a mantissa leaves 38 digits.
+fn bring_up(column: &mut [i128], rows: std::ops::Range<usize>, k: u32) -> bool {
+    if k == 0 {
+        return true;
+    }
+    let (f, room) = ROOM.get(k as usize).copied().unwrap_or((1, 0));
+    let mut fits = true;
+    for m in column.get_mut(rows).unwrap_or_default() {
+        fits &= m.unsigned_abs() <= room;
+        *m = m.wrapping_mul(f);
+    }
+    fits
 }
 
 /// A block of rows in plain arrays for the kernels of the proportion intervals and funnel: the
