@@ -49,10 +49,15 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[Any, float, float]:
-    """The result, the best wall time and the best CPU time (all threads) in seconds."""
+def measure(fn: Callable[[], Any], repeat: int, warmup: int = 0) -> tuple[Any, float, float]:
+    """The result, the best wall time and the best CPU time (all threads) in seconds, after
+    ``warmup`` untimed calls."""
     best = best_cpu = float("inf")
     result = None
+    for _ in range(warmup):
+        del result
+        gc.collect()
+        result = fn()
     for _ in range(repeat):
         del result
         gc.collect()

@@ -17,7 +17,11 @@ limits, and method or position, level and outcome); ragstatus's numbers are exac
 (``decimal128``), numpy's float64. The script checks that the two agree: every limit within
 1e-9 relative (ragstatus rounds to 10 significant digits) and every label equal except where a
 value lies within that precision of a limit. It prints the CPU model, the load average and the
-versions, then the best wall and CPU time of ``--repeat`` runs (default 3) for each.
+versions, then the best wall and CPU time of ``--repeat`` runs (default 3) for each, after
+``--warmup`` untimed calls (default 1), the same number on both sides, so that each side is
+timed in its steady state: a process's first ragstatus call faults in the fresh memory of its
+columns (some 110 huge pages), which later calls reuse through the allocator, and numpy's
+allocations settle the same way through glibc's.
 
 Run (after a release build of the extension, see benches/README.md; scipy from
 benches/python/requirements-stats.txt):
@@ -191,13 +195,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--areas", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed calls on each side before the timed ones (default 1)")
     args = parser.parse_args()
 
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical CPUs)")
     print(f"load average (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"ragstatus {rs.__version__}, numpy {np.__version__}, scipy {scipy.__version__}, "
           f"pyarrow {pa.__version__}")
-    print(f"{args.areas:,} areas; best of {args.repeat}; wall s (CPU s, all threads)\n")
+    print(f"{args.areas:,} areas; best of {args.repeat} after {args.warmup} untimed call(s) on each "
+          f"side; wall s (CPU s, all threads)\n")
 
     props, rates = proportion_data(args.areas), rate_data(args.areas)
     small = int(pc.sum(pc.less(rates.column("numerator"), 10)).as_py())
@@ -213,12 +220,12 @@ def main() -> None:
          lambda: rs.funnel_frame(rates, "rate"), lambda: funnel_rate_numpy(rates)),
     ]
     for name, ours_fn, theirs_fn in cases:
-        ours, t_ours, c_ours = measure(ours_fn, args.repeat)
-        theirs, t_theirs, c_theirs = measure(theirs_fn, args.repeat)
+        ours, t_ours, c_ours = measure(ours_fn, args.repeat, args.warmup)
+        theirs, t_theirs, c_theirs = measure(theirs_fn, args.repeat, args.warmup)
         print(f"{name}")
         print(f"  ragstatus    {t_ours:7.3f} ({c_ours:.3f})")
         print(f"  numpy/scipy  {t_theirs:7.3f} ({c_theirs:.3f})")
-        print(f"  ratio ragstatus / numpy: {t_ours / t_theirs:.2f}")
+        print(f"  ratio ragstatus / numpy: {t_ours / t_theirs:.2f} wall, {c_ours / c_theirs:.2f} CPU")
         agree(name, ours, theirs)
 
 

@@ -778,10 +778,23 @@ pub(crate) fn round_significant_lane(x: f64) -> (f64, i64, bool) {
     let guess = (binary * 78_913) >> 18;
     let first = 9 - guess;
     let at = first.clamp(0, TOP);
-    let scaled = x * pow10(at);
+    // The three powers the scale can take, from one: 10^(first − 1), 10^first and
+    // 10^(first + 1), each exact (a power of ten up to 10²² times ten is the next one) wherever
+    // the lane can be sure, which needs `first` and the scale within 0…22; elsewhere they are
+    // meaningless, as the lane is.
+    let below = pow10((first - 1).clamp(0, TOP));
+    let power = if first >= 1 { below * 10.0 } else { 1.0 };
+    let scaled = x * power;
     let scale = first - i64::from(scaled >= HIGH) + i64::from(scaled < LOW);
     let index = scale.clamp(0, TOP);
-    let scaled = x * pow10(index);
+    let power = if scale < first {
+        below
+    } else if scale > first {
+        power * 10.0
+    } else {
+        power
+    };
+    let scaled = x * power;
     let r = (scaled + LIFT) - LIFT;
     // Exact: `r` is within one of `scaled`, which is at least 10⁸ when the lane is sure.
     let off = (scaled - r).abs();

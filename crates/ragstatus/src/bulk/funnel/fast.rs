@@ -24,6 +24,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use arrow_array::types::Int64Type;
 use arrow_array::{
@@ -444,8 +445,9 @@ const ROOM: [(i128, u128); 39] = {
     room
 };
 
-/// One thread's run of rows: its part of each output column, each column at one scale for all
-/// its rows so far (raised, and the rows so far rescaled, when a row needs more), so that the
+/// One thread's run of rows: its part of each output column, each column at one scale per
+/// stretch of blocks (raised when a row needs more: the block being written is rescaled at
+/// once, the blocks before it once after the rows, to the column's final scale), so that the
 /// mantissas are written once at their final scale unless a later row or thread needs more.
 struct Writer<'a, L> {
     /// The run's first row in the batch.
@@ -453,30 +455,46 @@ struct Writer<'a, L> {
     columns: [&'a mut [i128]; 5],
     labels: &'a mut [L],
     scales: [u32; 5],
-    /// The end of the block being written: a rescale covers every row before it.
+    /// The block being written: a rescale covers its rows before `end` at once.
+    block: usize,
     end: usize,
+    /// Where each column's stretch at its current scale begins.
+    since: [usize; 5],
+    /// The stretches of earlier blocks at a scale below their column's: column, rows, scale.
+    below: Vec<(usize, std::ops::Range<usize>, u32)>,
     /// No mantissa has left 38 digits.
     fits: bool,
     errors: Vec<(usize, Error)>,
 }
 
 impl<L: Copy> Writer<'_, L> {
-    /// Brings column `c` to scale `to` (above its own): one multiplication per row so far.
+    /// Brings column `c` to scale `to` (above its own): the block's rows at once, the earlier
+    /// blocks' noted for [`bring_up`] (a run raised a column some ten times, each a pass over
+    /// every row so far).
     #[cold]
     fn raise(&mut self, c: usize, to: u32) {
-        let (Some(column), Some(scale)) = (self.columns.get_mut(c), self.scales.get_mut(c)) else {
+        let (Some(column), Some(scale), Some(since)) = (
+            self.columns.get_mut(c),
+            self.scales.get_mut(c),
+            self.since.get_mut(c),
+        ) else {
             return;
         };
         let (f, room) = ROOM
             .get(to.saturating_sub(*scale) as usize)
             .copied()
             .unwrap_or((1, 0));
+        let block = self.block.min(self.end);
         let mut fits = true;
-        for m in column.iter_mut().take(self.end) {
+        for m in column.iter_mut().take(self.end).skip(block) {
             fits &= m.unsigned_abs() <= room;
             *m = m.wrapping_mul(f);
         }
         self.fits &= fits;
+        if *since < block {
+            self.below.push((c, *since..block, *scale));
+        }
+        *since = block;
         *scale = to;
     }
 
@@ -547,7 +565,7 @@ fn in_parallel<A: Send, B: Send>(
 /// 0), in contiguous runs on `threads` threads, each writing its rows straight into the output
 /// columns through its [`Writer`], with a scratch `S` of its own; `None` if a thread stopped or
 /// a number does not fit 38 digits.
-fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
+fn rows<L: Copy + Send + Sync, S: Default + Send, A: Send, B: Send>(
     count: usize,
     threads: usize,
     placeholder: L,
@@ -575,39 +593,68 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
     )?;
     let mut mantissas: [Vec<i128>; 5] = [m0, m1, m2, m3, m4];
     let per = count.div_ceil(threads).max(1);
-    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L]| {
+    // Each column's largest scale so far over all runs.
+    let shared: [AtomicU32; 5] = Default::default();
+    let run = |start: usize, columns: [&mut [i128]; 5], labels: &mut [L], room: (S, Vec<_>)| {
+        let (mut scratch, below) = room;
         let len = labels.len();
         let mut writer = Writer {
             start,
             columns,
             labels,
             scales: [0; 5],
+            block: 0,
             end: 0,
+            since: [0; 5],
+            below,
             fits: true,
             errors: Vec::new(),
         };
-        let mut scratch = S::default();
         let mut from = 0;
+        let mut published = [0u32; 5];
         while from < len {
             let to = (from + BLOCK).min(len);
+            // A scale another run's rows already need is taken now, while this run has few
+            // rows to bring up, rather than for all of them after the rows.
+            (writer.block, writer.end) = (from, from);
+            for (c, top) in shared.iter().enumerate() {
+                let want = top.load(Ordering::Relaxed);
+                if want > writer.scales.get(c).copied().unwrap_or(want) {
+                    writer.raise(c, want);
+                }
+            }
             writer.end = to;
             block(&mut writer, from..to, &mut scratch);
+            for ((top, &scale), seen) in shared.iter().zip(&writer.scales).zip(&mut published) {
+                if scale > *seen {
+                    top.fetch_max(scale, Ordering::Relaxed);
+                    *seen = scale;
+                }
+            }
             from = to;
         }
-        (writer.scales, writer.errors, writer.fits)
+        let stretches = writer.scales.iter().zip(writer.since).enumerate();
+        let mut below = writer.below;
+        below.extend(stretches.map(|(c, (&scale, since))| (c, since..len, scale)));
+        (below, writer.scales, writer.errors, writer.fits)
     };
     let results: Vec<_> = {
         let mut column_runs = mantissas.each_mut().map(|v| v.chunks_mut(per));
         let mut label_runs = labels.chunks_mut(per);
+        // Each run's scratch and list of stretches allocated here, on the calling thread, as
+        // the columns are: a spawned thread's own first allocation took fresh memory from the
+        // allocator on every call, a huge page cleared by the kernel (some 4 ms of system time
+        // a call). A column is raised a few tens of times at most.
         let runs = (0..threads).map(|t| {
             (
                 t * per,
                 column_runs.each_mut().map(|r| r.next().unwrap_or_default()),
                 label_runs.next().unwrap_or_default(),
+                (S::default(), Vec::with_capacity(5 * 32)),
             )
         });
         if threads == 1 {
-            runs.map(|(start, c, l)| run(start, c, l)).collect()
+            runs.map(|(start, c, l, s)| run(start, c, l, s)).collect()
         } else {
             let run = &run;
             // The last run on the calling thread, which would otherwise only wait.
@@ -616,9 +663,9 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
             std::thread::scope(|scope| {
                 let handles: Vec<_> = runs
                     .into_iter()
-                    .map(|(start, c, l)| scope.spawn(move || run(start, c, l)))
+                    .map(|(start, c, l, s)| scope.spawn(move || run(start, c, l, s)))
                     .collect();
-                let mine = last.map(|(start, c, l)| run(start, c, l));
+                let mine = last.map(|(start, c, l, s)| run(start, c, l, s));
                 let mut results = handles
                     .into_iter()
                     .map(|h| h.join().ok())
@@ -629,29 +676,26 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
         }
     };
     let mut top = [0u32; 5];
-    for (scales, _, _) in &results {
+    for (_, scales, _, _) in &results {
         for (a, b) in top.iter_mut().zip(scales) {
             *a = (*a).max(*b);
         }
     }
     let mut errors = Vec::new();
     let mut fits = true;
-    // A run whose rows needed less than another's is brought to the column's scale.
-    for (t, (scales, e, f)) in results.into_iter().enumerate() {
+    // Every stretch of rows written at a scale below its column's final one, brought up once.
+    for (t, (below, _, e, f)) in results.into_iter().enumerate() {
         fits &= f;
         errors.extend(e);
-        for ((column, scale), want) in mantissas.iter_mut().zip(scales).zip(top) {
-            if scale == want {
+        for (c, rows, scale) in below {
+            let (Some(column), Some(&want)) = (mantissas.get_mut(c), top.get(c)) else {
                 continue;
-            }
-            let (f, room) = ROOM
-                .get(want.saturating_sub(scale) as usize)
-                .copied()
-                .unwrap_or((1, 0));
-            for m in column.iter_mut().skip(t * per).take(per) {
-                fits &= m.unsigned_abs() <= room;
-                *m = m.wrapping_mul(f);
-            }
+            };
+            fits &= bring_up(
+                column,
+                t * per + rows.start..t * per + rows.end,
+                want - scale.min(want),
+            );
         }
     }
     fits.then_some((
@@ -665,6 +709,20 @@ fn rows<L: Copy + Send + Sync, S: Default, A: Send, B: Send>(
         a,
         b,
     ))
+}
+
+/// Multiplies rows `rows` of `column` by 10ᵏ; false if a mantissa leaves 38 digits.
+fn bring_up(column: &mut [i128], rows: std::ops::Range<usize>, k: u32) -> bool {
+    if k == 0 {
+        return true;
+    }
+    let (f, room) = ROOM.get(k as usize).copied().unwrap_or((1, 0));
+    let mut fits = true;
+    for m in column.get_mut(rows).unwrap_or_default() {
+        fits &= m.unsigned_abs() <= room;
+        *m = m.wrapping_mul(f);
+    }
+    fits
 }
 
 /// A block of rows in plain arrays for the kernels of the proportion intervals and funnel: the
@@ -699,6 +757,13 @@ struct Lanes {
     /// Each limit written straight into its column; all four of the row.
     direct: [[bool; BLOCK]; 4],
     done: [bool; BLOCK],
+    /// The estimate is the usual one of [`quotient::usual_lane`]: written from the two groups
+    /// (`value` holds only its scale), with the low group after the rounding.
+    quick: [bool; BLOCK],
+    low_up: [u64; BLOCK],
+    quick_scale: [i64; BLOCK],
+    /// The multiplier, for the quick estimates.
+    multiplier: Option<Multiplier>,
 }
 
 impl Default for Lanes {
@@ -721,6 +786,10 @@ impl Default for Lanes {
             groups: [[0; BLOCK]; 4],
             direct: [[false; BLOCK]; 4],
             done: [false; BLOCK],
+            quick: [false; BLOCK],
+            low_up: [0; BLOCK],
+            quick_scale: [0; BLOCK],
+            multiplier: None,
         }
     }
 }
@@ -738,17 +807,22 @@ impl Lanes {
             self.ok = [false; BLOCK];
             return;
         };
-        for (((x, n), ok), (&a, &b)) in self
-            .x
-            .iter_mut()
-            .zip(self.n.iter_mut())
-            .zip(self.ok.iter_mut())
-            .zip(xv.iter().zip(nv))
-        {
-            (*x, *n) = (a, b);
-            // Proportions only: x ≤ n keeps x within 2⁵³ with n.
-            *ok = (a >= 0) & (b > 0) & (a <= b) & (b <= EXACT);
-        }
+        let Lanes { x, n, ok, .. } = self;
+        simd::dispatch(
+            #[inline(always)]
+            || {
+                for (((x, n), ok), (&a, &b)) in x
+                    .iter_mut()
+                    .zip(n.iter_mut())
+                    .zip(ok.iter_mut())
+                    .zip(xv.iter().zip(nv))
+                {
+                    (*x, *n) = (a, b);
+                    // Proportions only: x ≤ n keeps x within 2⁵³ with n.
+                    *ok = (a >= 0) & (b > 0) & (a <= b) & (b <= EXACT);
+                }
+            },
+        );
         for ok in self.ok.iter_mut().skip(len) {
             *ok = false;
         }
@@ -762,31 +836,52 @@ impl Lanes {
     /// Each ok row's estimate, as [`estimate`] gives it; a row it fails is slow. The two
     /// groups of the integer division are computed for the whole block first, in one loop.
     fn estimates(&mut self, m: Decimal, integer: Option<Multiplier>) {
-        if integer.is_some() {
-            let [high, low, first, rest] = &mut self.groups;
-            simd::dispatch(
-                #[inline(always)]
-                || {
-                    for (((&x, &n), (h, l)), (r1, r2)) in self
-                        .x
-                        .iter()
-                        .zip(&self.n)
-                        .zip(high.iter_mut().zip(low.iter_mut()))
-                        .zip(first.iter_mut().zip(rest.iter_mut()))
-                    {
-                        // Meaningless, never used, where the row is not 0 < x < n.
-                        let (x, n) = (x as u64, n as u64);
-                        let inverse = 1e14 / n as f64;
-                        let (a, b) = quotient::group(x, n, inverse);
-                        let (c, d) = quotient::group(b, n, inverse);
-                        (*h, *r1, *l, *r2) = (a, b, c, d);
-                    }
-                },
-            );
+        self.multiplier = integer;
+        match integer {
+            Some(mm) => {
+                let lane = mm.lane();
+                let [high, low, first, rest] = &mut self.groups;
+                simd::dispatch(
+                    #[inline(always)]
+                    || {
+                        for (((((&x, &n), &ok), (h, l)), ((r1, r2), (up, quick))), scale) in self
+                            .x
+                            .iter()
+                            .zip(&self.n)
+                            .zip(&self.ok)
+                            .zip(high.iter_mut().zip(low.iter_mut()))
+                            .zip(
+                                first
+                                    .iter_mut()
+                                    .zip(rest.iter_mut())
+                                    .zip(self.low_up.iter_mut().zip(self.quick.iter_mut())),
+                            )
+                            .zip(self.quick_scale.iter_mut())
+                        {
+                            // Meaningless, never used, where the row is not 0 < x < n.
+                            let usual = ok & (x > 0) & (x < n);
+                            let (x, n) = (x as u64, n as u64);
+                            let inverse = 1e14 / n as f64;
+                            let (a, b) = quotient::group(x, n, inverse);
+                            let (c, d) = quotient::group(b, n, inverse);
+                            (*h, *r1, *l, *r2) = (a, b, c, d);
+                            let (lu, sc, sure) = quotient::usual_lane(a, c, d, n, lane);
+                            (*up, *scale) = (lu, sc);
+                            *quick = usual & (b != 0) & (d != 0) & sure;
+                        }
+                    },
+                );
+            }
+            None => self.quick = [false; BLOCK],
         }
         let [high, low, first, rest] = &self.groups;
-        for (((&x, &n), &ok), ((value, slow), (((&h, &l), &r1), &r2))) in
-            self.x.iter().zip(&self.n).zip(&self.ok).zip(
+        let quick = self.quick.iter().zip(&self.quick_scale);
+        for (((&x, &n), (&ok, (&quick, &scale))), ((value, slow), (((&h, &l), &r1), &r2))) in self
+            .x
+            .iter()
+            .zip(&self.n)
+            .zip(self.ok.iter().zip(quick))
+            .zip(
                 self.value
                     .iter_mut()
                     .zip(self.slow.iter_mut())
@@ -795,6 +890,11 @@ impl Lanes {
         {
             *slow = !ok;
             if !ok {
+                continue;
+            }
+            if quick {
+                // Only the scale (28 at most): the mantissa is written from the groups.
+                *value = (0, scale.clamp(0, 28) as u32);
                 continue;
             }
             // The usual row: neither remainder zero, so the division runs to scale 28.
@@ -815,6 +915,22 @@ impl Lanes {
                 None => *slow = true,
             }
         }
+    }
+
+    /// Lane `j`'s estimate as parts: a quick one's from its groups, as [`estimate`] gives it.
+    fn estimate(&self, j: usize) -> Option<Parts> {
+        if !self.quick.get(j).copied().unwrap_or(false) {
+            return self.value.get(j).copied();
+        }
+        let at = |g: usize| self.groups.get(g).and_then(|a| a.get(j)).copied();
+        let (h, l, r2) = (at(0)?, at(1)?, at(3)?);
+        let n = u64::try_from(self.n.get(j).copied()?).ok()?;
+        let mm = self.multiplier?;
+        let (q, s) = quotient::scaled_from_groups(h, l, r2, n, mm).or_else(|| {
+            let (q, s) = quotient::from_groups(h, l, r2, n);
+            quotient::times(q, s, mm)
+        })?;
+        Some((i128::try_from(q).ok()?, s))
     }
 
     /// Rounds the four limits of every lane ([`round_significant_lane`]); a lane is sure only
@@ -864,10 +980,35 @@ impl Lanes {
             w.raise(0, highest);
         }
         let g = w.scales.first().copied().unwrap_or(0);
+        // A quick estimate at the column's scale: the 28-digit quotient × m / 10^(28 − g).
+        let factor = self
+            .multiplier
+            .and_then(|mm| mm.reduced(28u32.saturating_sub(g)));
         let mut fits = true;
+        let [high, ..] = &self.groups;
         if let Some(cells) = w.columns.first_mut().and_then(|c| c.get_mut(range.clone())) {
-            for ((&slow, &(m, s)), cell) in self.slow.iter().zip(&self.value).zip(cells) {
-                if slow {
+            for (j, ((slow, &(m, s)), cell)) in
+                self.slow.iter_mut().zip(&self.value).zip(cells).enumerate()
+            {
+                if *slow {
+                    continue;
+                }
+                let quick = self.quick.get(j).copied().unwrap_or(false);
+                if quick {
+                    let (h, low) = (
+                        high.get(j).copied().unwrap_or(0),
+                        self.low_up.get(j).copied().unwrap_or(0),
+                    );
+                    match factor {
+                        // Below 10²⁸ × 2³²: within 38 digits.
+                        Some(f) => {
+                            let q = u128::from(h) * 100_000_000_000_000 + u128::from(low);
+                            *cell = (q * u128::from(f)) as i128;
+                        }
+                        // Not reached (the lane's zeros cover 28 − g), but the row's own
+                        // functions give the same cells.
+                        None => *slow = true,
+                    }
                     continue;
                 }
                 if s == g {
@@ -945,9 +1086,10 @@ impl Lanes {
                         let k = g - s;
                         let ok = sure & !slow & (0..=5).contains(&k);
                         let p = pow10(k.clamp(0, 5));
-                        let m =
-                            ((rr * p + LIFT).to_bits() as i64).wrapping_sub(LIFT.to_bits() as i64);
-                        *cell = if ok { i128::from(m) } else { 0 };
+                        // Non-negative where the lane is sure: widened without a sign, so that
+                        // the 16-byte stores stay in vectors.
+                        let m = (rr * p + LIFT).to_bits().wrapping_sub(LIFT.to_bits());
+                        *cell = i128::from(if ok { m } else { 0 });
                         *d = ok;
                     }
                 },
@@ -999,8 +1141,12 @@ impl Lanes {
                         Some((i128::from(m), s))
                     } else {
                         let cap = match self.centre {
-                            Some(centre) => centre,
-                            None => self.value.get(j).copied().unwrap_or_default(),
+                            Some(centre) => Some(centre),
+                            None => self.estimate(j),
+                        };
+                        let Some(cap) = cap else {
+                            slow = true;
+                            break;
                         };
                         let cap_f = self.cap_f.get(j).copied().unwrap_or(0.0);
                         if c % 2 == 0 {

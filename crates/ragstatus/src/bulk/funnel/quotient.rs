@@ -47,6 +47,22 @@ pub(super) struct Multiplier {
 }
 
 impl Multiplier {
+    /// The value as a float (exact: below 2³²) and its trailing zeros, as [`usual_lane`] takes
+    /// them.
+    pub(super) fn lane(&self) -> (f64, i64) {
+        (self.value as f64, i64::from(self.zeros))
+    }
+
+    /// `value / 10ᵏ` for `k` up to [`zeros`](Self::zeros); `None` beyond.
+    pub(super) fn reduced(&self, k: u32) -> Option<u64> {
+        if k > self.zeros {
+            return None;
+        }
+        self.reduced.get(k as usize).copied()
+    }
+}
+
+impl Multiplier {
     /// `None` for a multiplier the integer arithmetic does not reproduce. The scale matters, not
     /// only the value: rust_decimal multiplies mantissas, so 100.0 gives other digits than 100.
     pub(super) fn new(m: Decimal) -> Option<Multiplier> {
@@ -241,6 +257,125 @@ pub(super) fn scaled_from_groups(
     times(q, MAX_SCALE - zeros, m)
 }
 
+/// The relative error [`usual_lane`] allows its float estimate of the product: four roundings
+/// of at most 2⁻⁵³ each, with room to spare.
+const MARGIN: f64 = 1e-14;
+
+/// 2⁹⁶, exact in f64: a decimal mantissa's bound.
+const MANTISSA_F64: f64 = 79_228_162_514_264_337_593_543_950_336.0;
+
+/// The usual row of [`scaled_from_groups`] as one lane of a loop that vectorises: the low group
+/// after the quotient's rounding, the scale of `x / n × m`, and whether the lane is sure. Where
+/// sure, the estimate is exactly `(high × 10¹⁴ + low) × m × 10⁻²⁸` (the 28-digit quotient times
+/// the multiplier, with no digit lost), at that scale, and `m` has at least as many trailing
+/// zeros as `28 − scale`: the caller writes it at any column scale from the lane's own up to 28
+/// as `(high × 10¹⁴ + low) × m / 10^(28 − column scale)`, by [`Multiplier::reduced`], without
+/// the mantissa of the lane's own scale.
+///
+/// The scale is `28 − t − k`: `t` the zeros `unscale` strips (the low group's trailing zeros,
+/// as in [`scaled_from_groups`]; sure up to [`LANE_ZEROS`]), `k` the digits [`times`] drops
+/// from the product, found from a float estimate of the product within [`MARGIN`]; a product
+/// that close to one of `times`' bounds (a power of two for rust_decimal's estimate, 2⁹⁶ × 10ᵏ
+/// for the mantissa) is not sure. Dropping `k ≤` the multiplier's trailing zeros loses no digit,
+/// so there is no rounding.
+#[inline(always)]
+pub(super) fn usual_lane(
+    high: u64,
+    low: u64,
+    rest: u64,
+    n: u64,
+    (mf, zeros): (f64, i64),
+) -> (u64, i64, bool) {
+    const GROUP: u64 = 100_000_000_000_000;
+    // The float's fraction bits within this many units of 0 or of 2⁵² (MARGIN × 2⁵² is 45):
+    // its binary exponent may not be the exact product's.
+    const EDGE: u64 = 128;
+    const FRACTION: u64 = (1 << 52) - 1;
+    // The rounding of the 28th digit, as `scaled_from_groups` does it.
+    let twice = rest.wrapping_mul(2);
+    let up = (twice > n) | ((twice == n) & (low & 1 == 1));
+    let low = low.wrapping_add(u64::from(up));
+    let t = decimal_zeros(low);
+    // The product q × m of the stripped quotient q = (high × 10¹⁴ + low) / 10ᵗ, in floats.
+    let q = high as f64 * 1e14 + low as f64;
+    let p = q * mf / small_power(t);
+    let bits = p.to_bits();
+    let top = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let fraction = bits & FRACTION;
+    let top_sure = (fraction > EDGE) & (fraction < FRACTION - EDGE);
+    // rust_decimal's digits to drop, from the top bit, then one more if the rest is still
+    // beyond 96 bits (and then it must fit).
+    let k0 = if top < 96 {
+        0
+    } else {
+        (((top - 96) * 77) >> 8) + 1
+    };
+    let bound = MANTISSA_F64 * small_power(k0);
+    let over = p >= bound;
+    let over_sure = (p - bound).abs() > bound * MARGIN;
+    let k = k0 + i64::from(over);
+    let fits = !over | (p < bound * 10.0 * (1.0 - MARGIN));
+    let sure = (low != 0)
+        & (low < GROUP)
+        & (t <= LANE_ZEROS)
+        & top_sure
+        & over_sure
+        & fits
+        & (k0 <= 15)
+        & (t + k <= zeros);
+    (low, 28 - t - k, sure)
+}
+
+/// The most trailing zeros of the low group that [`usual_lane`] is sure of (one in ten
+/// thousand quotients has more: they take the long steps).
+const LANE_ZEROS: i64 = 3;
+
+/// 10ᵏ for `k` from 0 to 15, exact, by the bits of `k` (as [`crate::interval::pow10`]).
+#[inline(always)]
+fn small_power(k: i64) -> f64 {
+    let mut p = 1.0;
+    for (bit, factor) in [(1, 1e1), (2, 1e2), (4, 1e4), (8, 1e8)] {
+        p *= if k & bit != 0 { factor } else { 1.0 };
+    }
+    p
+}
+
+/// For k = 0 … 4: the inverse of 5ᵏ modulo 2⁶⁴ and (2⁶⁴ − 1) / 5ᵏ.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
+const FIFTHS_64: [(u64, u64); 5] = {
+    let mut out = [(1u64, u64::MAX); 5];
+    let mut k = 1;
+    while k < out.len() {
+        let d = 5u64.pow(k as u32);
+        // Newton's iteration doubles the correct low bits; d is its own inverse to 3 bits.
+        let mut x = d;
+        let mut i = 0;
+        while i < 5 {
+            x = x.wrapping_mul(2u64.wrapping_sub(d.wrapping_mul(x)));
+            i += 1;
+        }
+        out[k] = (x, u64::MAX / d);
+        k += 1;
+    }
+    out
+};
+
+/// How many decimal zeros `v` ends in, up to [`LANE_ZEROS`] + 1 (that for zero), without a
+/// branch or a division: `v` is a multiple of 10ᵏ when its low `k` bits are zero and `v / 2ᵏ`
+/// times the inverse of 5ᵏ is at most (2⁶⁴ − 1) / 5ᵏ.
+#[inline(always)]
+pub(super) fn decimal_zeros(v: u64) -> i64 {
+    let mut zeros = 0;
+    let mut all = true;
+    for (k, &(inverse, largest)) in FIFTHS_64.iter().enumerate().skip(1) {
+        let mask = (1u64 << k) - 1;
+        all &= (v & mask == 0) & ((v >> k).wrapping_mul(inverse) <= largest);
+        zeros += i64::from(all);
+    }
+    zeros
+}
+
 /// One group of [`long_division`]: `r × 10¹⁴ / n` and its remainder, for `r < n ≤ 2⁵³`, with
 /// `inverse` = 10¹⁴ / n as a float. Branch-free, for the block kernels' loops.
 #[inline(always)]
@@ -431,6 +566,107 @@ mod tests {
         }
     }
 
+    /// Where [`usual_lane`] is sure, the estimate of the long steps and of the decimals, at its
+    /// scale, is the 28-digit quotient times the multiplier, and the caller's form gives every
+    /// column scale from the lane's to 28.
+    fn check_usual_lane(x: u64, n: u64, m: u32) -> bool {
+        let Some((high, low, rest)) = both_groups(x, n) else {
+            return false;
+        };
+        let mm = Multiplier::new(Decimal::from(m)).unwrap();
+        let (up, scale, sure) = usual_lane(high, low, rest, n, mm.lane());
+        if !sure {
+            return false;
+        }
+        let (q, s) = from_groups(high, low, rest, n);
+        let (q, s) = times(q, s, mm).unwrap_or_else(|| panic!("{x} / {n} × {m}"));
+        assert_eq!((q, s), decimal(x, n, Decimal::from(m)), "{x} / {n} × {m}");
+        assert_eq!(scale, i64::from(s), "{x} / {n} × {m}");
+        let quotient = u128::from(high) * 100_000_000_000_000 + u128::from(up);
+        for g in s..=MAX_SCALE {
+            let f = mm.reduced(MAX_SCALE - g);
+            let f = f.unwrap_or_else(|| panic!("{x} / {n} × {m} at scale {g}"));
+            let want = q * ten(g - s).unwrap();
+            assert_eq!(
+                quotient * u128::from(f),
+                want,
+                "{x} / {n} × {m} at scale {g}"
+            );
+        }
+        true
+    }
+
+    #[test]
+    fn the_usual_lane_is_the_long_estimate_where_sure() {
+        // Every quotient of the small denominators at multipliers with and without zeros;
+        // most lanes are sure where the multiplier has zeros to drop.
+        for m in [1, 7, 10, 100, 1000, 100_000, 1_000_000, 4_000_000_000] {
+            let mut sure = 0;
+            for n in 2..=400u64 {
+                for x in 1..n {
+                    sure += usize::from(check_usual_lane(x, n, m));
+                }
+            }
+            assert!(sure > 10_000, "{m}: {sure} sure lanes");
+        }
+        // Quotients whose product lies either side of `times`' bounds, 2⁹⁶ × 10ᵏ.
+        let mut near = 0;
+        for n in [1_000_003u64, (1 << 32) + 15, (1 << 53) - 1] {
+            for m in [10u32, 100, 1000, 10_000] {
+                for k in 0..3 {
+                    let target = MANTISSA_F64 * 10f64.powi(k) / (f64::from(m) * 1e28);
+                    if target >= 1.0 {
+                        continue;
+                    }
+                    let centre = (target * n as f64) as u64;
+                    for x in centre.saturating_sub(50)..centre + 50 {
+                        near += usize::from(check_usual_lane(x, n, m));
+                    }
+                }
+            }
+        }
+        assert!(near > 1000, "{near}");
+    }
+
+    #[test]
+    fn decimal_zeros_are_counted_to_four() {
+        for v in [
+            0u64,
+            1,
+            9,
+            10,
+            20,
+            25,
+            100,
+            1_000,
+            123_000,
+            10u64.pow(7),
+            10u64.pow(8),
+        ] {
+            let mut want = 0;
+            let mut rest = v;
+            while want < 4 && rest % 10 == 0 {
+                rest /= 10;
+                want += 1;
+            }
+            assert_eq!(decimal_zeros(v), want, "{v}");
+            for w in [
+                v.wrapping_add(1),
+                v.wrapping_sub(1),
+                v.wrapping_mul(3),
+                v * 5 + 5,
+            ] {
+                let mut want = 0;
+                let mut rest = w;
+                while want < 4 && rest % 10 == 0 {
+                    rest /= 10;
+                    want += 1;
+                }
+                assert_eq!(decimal_zeros(w), want, "{w}");
+            }
+        }
+    }
+
     #[test]
     fn terminating_quotients_keep_rust_decimals_scale() {
         // Denominators 2ᵃ5ᵇ end the division at 9, 18, 27 or 28 places, or round at 28.
@@ -568,6 +804,30 @@ mod tests {
             prop_assert_eq!((q, s), quotient(x, n).unwrap());
             let m = Multiplier::new(Decimal::from(MULTIPLIERS[k])).unwrap();
             prop_assert_eq!(times(q, s, m), scaled(x, n, m));
+        }
+
+        #[test]
+        fn the_usual_lane_is_the_decimal_estimate_where_sure(
+            (x, n) in unit(), m in prop_oneof![
+                (0usize..5).prop_map(|k| MULTIPLIERS[k] as u32),
+                (1u32..=9, 0u32..=9).prop_map(|(d, k)| d.saturating_mul(10u32.saturating_pow(k))),
+                1u32..=1000,
+                any::<u32>(),
+            ],
+        ) {
+            check_usual_lane(x, n, m);
+        }
+
+        #[test]
+        fn decimal_zeros_of_any_number(v in any::<u64>(), k in 0u32..=12) {
+            let v = v.wrapping_mul(10u64.pow(k));
+            let mut want = 0;
+            let mut rest = v;
+            while want < 4 && rest % 10 == 0 {
+                rest /= 10;
+                want += 1;
+            }
+            prop_assert_eq!(decimal_zeros(v), want);
         }
 
         #[test]
