@@ -1653,6 +1653,8 @@ fn plan<'a>(
     let mut group_ids: FastMap<(u32, usize), u32> = FastMap::default();
     let mut groups: Vec<Group> = Vec::new();
     let mut rows: Vec<Row> = Vec::with_capacity(n);
+    // Each group's good rows, counted as the rows are built (not in a pass of their own).
+    let mut counts: Vec<usize> = Vec::new();
     for (range, reads, numbered) in shares {
         let keys: Vec<u32> = numbered
             .keys
@@ -1686,6 +1688,7 @@ fn plan<'a>(
                 })
             })
             .collect();
+        counts.resize(groups.len(), 0);
         for ((i, read), keyed) in range.zip(reads).zip(numbered.rows) {
             let provisional = input.provisional.get(i).ok().flatten();
             let state = match keyed {
@@ -1701,6 +1704,11 @@ fn plan<'a>(
                     })
                 }),
             };
+            if let Ok(good) = &state
+                && let Some(count) = counts.get_mut(good.group as usize)
+            {
+                *count += 1;
+            }
             rows.push(Row { state, provisional });
         }
     }
@@ -1727,13 +1735,10 @@ fn plan<'a>(
 
     // Each group's rows, sorted by period (then row), one group after another.
     let mut starts: Vec<usize> = vec![0; groups.len() + 1];
-    for row in &rows {
-        if let Ok(good) = &row.state
-            && let Some(count) = starts.get_mut(good.group as usize + 1)
-        {
-            *count += 1;
-        }
+    for (start, count) in starts.iter_mut().skip(1).zip(&counts) {
+        *start = *count;
     }
+    drop(counts);
     for g in 1..starts.len() {
         if let (Some(before), Some(count)) = (starts.get(g - 1).copied(), starts.get(g).copied())
             && let Some(s) = starts.get_mut(g)
