@@ -407,12 +407,8 @@ pub fn change(
     range: Option<(Decimal, Decimal)>,
 ) -> Result<Decimal> {
     match polarity {
-        // (The usual pair, at one scale, without `checked_sub`'s general alignment: the same
-        // value.)
-        Polarity::Higher => crate::exact::sub_at_one_scale(actual, comparison)
-            .or_else(|| actual.checked_sub(comparison)),
-        Polarity::Lower => crate::exact::sub_at_one_scale(comparison, actual)
-            .or_else(|| comparison.checked_sub(actual)),
+        Polarity::Higher => crate::exact::checked_sub(actual, comparison),
+        Polarity::Lower => crate::exact::checked_sub(comparison, actual),
         Polarity::Within => {
             let (low, high) = range.ok_or_else(|| {
                 Error::definition("direction of travel for a within indicator needs a range target")
@@ -468,7 +464,7 @@ pub(crate) fn direction_of(
     stable: StableBand,
 ) -> Result<Direction> {
     if let (Some(a), Some(c), StableBand::Absolute(band)) = (actual, comparison, stable)
-        && let Some(d) = one_scale_direction(polarity, a, c, band)
+        && let Some(d) = aligned_direction(polarity, a, c, band)
     {
         return Ok(d);
     }
@@ -485,7 +481,7 @@ pub(crate) fn direction_of(
 /// directions a row). None otherwise, and for a change beyond a decimal's range, which
 /// [`moved`] reports.
 #[inline]
-fn one_scale_direction(
+fn aligned_direction(
     polarity: Polarity,
     a: Decimal,
     c: Decimal,
@@ -678,9 +674,9 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
-        /// The one-scale decision is `compare`'s, band edges and decimal range included.
+        /// The aligned decision is `compare`'s, band edges and decimal range included.
         #[test]
-        fn one_scale_directions_are_compares(
+        fn aligned_directions_are_compares(
             a in proptest::prelude::any::<i128>(),
             c in proptest::prelude::any::<i128>(),
             b in proptest::prelude::any::<i128>(),

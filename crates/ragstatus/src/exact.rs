@@ -51,7 +51,7 @@ pub(crate) fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
 /// sign of zero included) that `checked_sub` gives, without its general path; `None`
 /// otherwise. Most frames subtract values of one indicator, at its decimal places or whole.
 #[inline]
-pub(crate) fn sub_at_one_scale(a: Decimal, b: Decimal) -> Option<Decimal> {
+pub(crate) fn sub_aligned(a: Decimal, b: Decimal) -> Option<Decimal> {
     let (ma, mb, s) = aligned(a, b)?;
     // Two mantissas below 2^96: no overflow of i128.
     let d = ma - mb;
@@ -61,9 +61,15 @@ pub(crate) fn sub_at_one_scale(a: Decimal, b: Decimal) -> Option<Decimal> {
     Some(Decimal::from_i128_with_scale(d, s))
 }
 
+/// `a.checked_sub(b)`: the usual aligned pair by [`sub_aligned`], any other by `rust_decimal`.
+#[inline]
+pub(crate) fn checked_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    sub_aligned(a, b).or_else(|| a.checked_sub(b))
+}
+
 /// `a − b` as `checked_sub` gives it (`None` beyond the range), and whether that was rounded.
 pub(crate) fn sub_rounding(a: Decimal, b: Decimal) -> Option<(Decimal, bool)> {
-    if let Some(r) = sub_at_one_scale(a, b) {
+    if let Some(r) = sub_aligned(a, b) {
         return Some((r, false));
     }
     let r = a.checked_sub(b)?;
@@ -130,7 +136,7 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
         #[test]
-        fn one_scale_differences_are_checked_subs_bit_for_bit(
+        fn aligned_differences_are_checked_subs_bit_for_bit(
             a in proptest::prelude::any::<i128>(),
             b in proptest::prelude::any::<i128>(),
             small in proptest::prelude::any::<bool>(),
@@ -147,7 +153,7 @@ mod tests {
                 Decimal::from_i128_with_scale(b, t),
             );
             for (x, y) in [(x, y), (-x, y), (x, -y), (-x, -y)] {
-                if let Some(fast) = sub_at_one_scale(x, y) {
+                if let Some(fast) = sub_aligned(x, y) {
                     let slow = x.checked_sub(y);
                     proptest::prop_assert_eq!(Some(fast.serialize()), slow.map(|d| d.serialize()));
                 }
@@ -156,27 +162,27 @@ mod tests {
     }
 
     #[test]
-    fn one_scale_differences_at_the_edges() {
+    fn aligned_differences_at_the_edges() {
         let big = Decimal::MAX;
-        assert_eq!(sub_at_one_scale(big, -big), None);
+        assert_eq!(sub_aligned(big, -big), None);
         assert_eq!(
-            sub_at_one_scale(dec!(1.5), dec!(0.25)).map(|d| d.to_string()),
+            sub_aligned(dec!(1.5), dec!(0.25)).map(|d| d.to_string()),
             Some("1.25".into())
         );
-        assert_eq!(sub_at_one_scale(big, dec!(0.5)), None);
+        assert_eq!(sub_aligned(big, dec!(0.5)), None);
         for (x, y) in [
             (dec!(2.5), dec!(2.5)),
             (dec!(-2.5), dec!(-2.5)),
             (dec!(0.0), dec!(-0.0)),
         ] {
-            let fast = sub_at_one_scale(x, y).map(|d| d.serialize());
+            let fast = sub_aligned(x, y).map(|d| d.serialize());
             assert_eq!(fast, x.checked_sub(y).map(|d| d.serialize()), "{x} - {y}");
         }
         assert_eq!(
-            sub_at_one_scale(dec!(80.0), dec!(82.5)).map(|d| d.to_string()),
+            sub_aligned(dec!(80.0), dec!(82.5)).map(|d| d.to_string()),
             Some("-2.5".into())
         );
-        assert_eq!(sub_at_one_scale(big, dec!(1)), big.checked_sub(dec!(1)));
+        assert_eq!(sub_aligned(big, dec!(1)), big.checked_sub(dec!(1)));
     }
 
     #[test]

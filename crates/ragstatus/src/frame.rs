@@ -413,6 +413,15 @@ impl Coding {
     }
 }
 
+/// The group [`Plan::fill`] is writing: its memo of values, without sentences its lean rule,
+/// and its definition's codes in the coded text columns.
+struct Current<'a> {
+    group: u32,
+    memo: Resolutions<'a>,
+    lean: Option<Rule>,
+    codes: [Option<i32>; 4],
+}
+
 /// One output row: an input row or an added row.
 #[derive(Clone, Copy)]
 enum Slot {
@@ -471,10 +480,7 @@ impl Plan<'_> {
         let mut sentence = String::with_capacity(256);
         let mut labels: FastMap<Period, Box<str>> = FastMap::default();
         let mut cells: Vec<ResolvedCell> = Vec::new();
-        // The group being written: its memo of values and, without sentences, its lean rule.
-        let mut current: Option<(u32, Resolutions<'_>, Option<Rule>)> = None;
-        // The group's definition's codes in the coded text columns, found once per group.
-        let mut codes: [Option<i32>; 4] = [None; 4];
+        let mut current: Option<Current<'_>> = None;
         for i in range {
             let Some(slot) = self.slot(i) else {
                 part.rows.append_null();
@@ -530,7 +536,7 @@ impl Plan<'_> {
                 self.failed(&mut part, &e, source);
                 continue;
             };
-            if current.as_ref().is_none_or(|(g, ..)| *g != group) {
+            if current.as_ref().is_none_or(|c| c.group != group) {
                 // The memo borrows `cells`: the last group's is dropped before the next is made.
                 current = None;
                 match SortedSeries::new(self.series_of(group)) {
@@ -540,8 +546,12 @@ impl Plan<'_> {
                         } else {
                             indicator.lean_rule()
                         };
-                        current = Some((group, Resolutions::new(indicator, s, &mut cells), lean));
-                        codes = self.codes(index);
+                        current = Some(Current {
+                            group,
+                            memo: Resolutions::new(indicator, s, &mut cells),
+                            lean,
+                            codes: self.codes(index),
+                        });
                     }
                     Err(e) => {
                         self.failed(&mut part, &e, source);
@@ -549,7 +559,10 @@ impl Plan<'_> {
                     }
                 }
             }
-            let Some((_, memo, lean)) = current.as_ref() else {
+            let Some(Current {
+                memo, lean, codes, ..
+            }) = current.as_ref()
+            else {
                 let e =
                     Error::definition(format!("group {group} has no series (an internal error)"));
                 self.failed(&mut part, &e, source);
@@ -562,7 +575,7 @@ impl Plan<'_> {
                 self.rated(
                     &mut part,
                     indicator,
-                    (index, codes),
+                    (index, *codes),
                     &figures,
                     "",
                     source,
@@ -582,7 +595,7 @@ impl Plan<'_> {
                     self.rated(
                         &mut part,
                         indicator,
-                        (index, codes),
+                        (index, *codes),
                         &figures,
                         &sentence,
                         source,
@@ -1104,33 +1117,62 @@ pub fn evaluate_parts(
     Ok((schema, batches))
 }
 
-/// The slots of [`PeriodMarks::recent`].
-const RECENT_PERIODS: usize = 64;
+/// A value per period (a frame has few distinct periods), kept by hash and, for the recent
+/// ones, in a slot by [`Period::near_slot`]: most lookups are found there without hashing.
+pub(crate) struct PeriodMap<T> {
+    map: FastMap<Period, T>,
+    recent: Vec<Option<(Period, T)>>,
+}
+
+impl<T: Copy> PeriodMap<T> {
+    const SLOTS: usize = 64;
+
+    pub(crate) fn new() -> PeriodMap<T> {
+        PeriodMap {
+            map: FastMap::default(),
+            recent: vec![None; Self::SLOTS],
+        }
+    }
+
+    /// The value of `p`, if one was inserted.
+    #[inline]
+    pub(crate) fn get(&mut self, p: Period) -> Option<T> {
+        let slot = self.recent.get_mut(p.near_slot() % Self::SLOTS)?;
+        match *slot {
+            Some((q, v)) if q == p => Some(v),
+            _ => {
+                let v = *self.map.get(&p)?;
+                *slot = Some((p, v));
+                Some(v)
+            }
+        }
+    }
+
+    pub(crate) fn insert(&mut self, p: Period, v: T) {
+        self.map.insert(p, v);
+        if let Some(slot) = self.recent.get_mut(p.near_slot() % Self::SLOTS) {
+            *slot = Some((p, v));
+        }
+    }
+}
 
 /// Each key's periods, marked by one thread over its range of groups: the periods numbered in
 /// order of first appearance on that thread, each key's as bits over those numbers (a frame
 /// has few distinct periods).
 struct PeriodMarks {
     distinct: Vec<Period>,
+    numbers: PeriodMap<usize>,
     bits: Vec<Vec<u64>>,
-    /// The numbers of recent periods by [`Period::near_slot`]: most periods are found here
-    /// without hashing.
-    recent: Vec<Option<(Period, usize)>>,
 }
 
 impl PeriodMarks {
-    fn mark(&mut self, numbers: &mut FastMap<Period, usize>, key: usize, period: Period) {
-        let slot = period.near_slot() % RECENT_PERIODS;
-        let number = match self.recent.get(slot).copied().flatten() {
-            Some((p, number)) if p == period => number,
-            _ => {
-                let number = *numbers.entry(period).or_insert_with(|| {
-                    self.distinct.push(period);
-                    self.distinct.len() - 1
-                });
-                if let Some(r) = self.recent.get_mut(slot) {
-                    *r = Some((period, number));
-                }
+    fn mark(&mut self, key: usize, period: Period) {
+        let number = match self.numbers.get(period) {
+            Some(number) => number,
+            None => {
+                self.distinct.push(period);
+                let number = self.distinct.len() - 1;
+                self.numbers.insert(period, number);
                 number
             }
         };
@@ -1241,11 +1283,10 @@ fn sort_groups(
         spans: Vec::with_capacity(range.len()),
         marks: PeriodMarks {
             distinct: Vec::new(),
+            numbers: PeriodMap::new(),
             bits: vec![Vec::new(); keys],
-            recent: vec![None; RECENT_PERIODS],
         },
     };
-    let mut numbers: FastMap<Period, usize> = FastMap::default();
     for g in range {
         let from = out.series.len();
         let a = starts.get(g).copied().unwrap_or(base) - base;
@@ -1285,7 +1326,7 @@ fn sort_groups(
                 }
             } else {
                 if let Some(g) = group {
-                    out.marks.mark(&mut numbers, g.key as usize, period);
+                    out.marks.mark(g.key as usize, period);
                 }
                 if let Some(Row {
                     state:

@@ -14,7 +14,7 @@ use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::Decimal;
 
-use super::{FastMap, STATUS_NAMES, label};
+use super::{FastMap, PeriodMap, STATUS_NAMES, label};
 use crate::bulk::{LIMIT, POWERS, times};
 use crate::direction::Direction;
 use crate::error::{Error, ErrorKind, Result};
@@ -244,16 +244,10 @@ pub(super) struct Coded {
     values: Vec<Box<str>>,
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
     lookup: FastMap<Box<str>, i32>,
-    periods: FastMap<Period, i32>,
-    /// The codes of recent periods by [`Period::near_slot`]: a frame's rows name few periods,
-    /// and most rows find theirs here without hashing.
-    recent: Vec<Option<(Period, i32)>>,
+    periods: PeriodMap<i32>,
     /// More distinct values than `i32` codes: the column is an error, never wrong codes.
     full: bool,
 }
-
-/// The slots of [`Coded::recent`].
-const RECENT: usize = 64;
 
 impl Coded {
     fn new(rows: usize, fixed: &[Box<str>]) -> Coded {
@@ -269,8 +263,7 @@ impl Coded {
             fixed: fixed.len(),
             values: fixed.to_vec(),
             lookup,
-            periods: FastMap::default(),
-            recent: vec![None; RECENT],
+            periods: PeriodMap::new(),
             full: false,
         }
     }
@@ -362,21 +355,11 @@ impl Text {
         match self {
             Text::Plain(b) => b.append_value(label(labels, p)),
             Text::Coded(c) => {
-                let slot = p.near_slot() % RECENT;
-                let code = match c.recent.get(slot).copied().flatten() {
-                    Some((q, code)) if q == p => code,
-                    _ => {
-                        let code = match c.periods.get(&p) {
-                            Some(code) => *code,
-                            None => {
-                                let code = c.code_of(label(labels, p));
-                                c.periods.insert(p, code);
-                                code
-                            }
-                        };
-                        if let Some(r) = c.recent.get_mut(slot) {
-                            *r = Some((p, code));
-                        }
+                let code = match c.periods.get(p) {
+                    Some(code) => code,
+                    None => {
+                        let code = c.code_of(label(labels, p));
+                        c.periods.insert(p, code);
                         code
                     }
                 };

@@ -298,7 +298,7 @@ pub(super) fn usual_lane(
     let t = decimal_zeros(low);
     // The product q × m of the stripped quotient q = (high × 10¹⁴ + low) / 10ᵗ, in floats.
     let q = high as f64 * 1e14 + low as f64;
-    let p = q * mf / small_power(t);
+    let p = q * mf / crate::interval::pow10(t);
     let bits = p.to_bits();
     let top = ((bits >> 52) & 0x7ff) as i64 - 1023;
     let fraction = bits & FRACTION;
@@ -310,7 +310,7 @@ pub(super) fn usual_lane(
     } else {
         (((top - 96) * 77) >> 8) + 1
     };
-    let bound = MANTISSA_F64 * small_power(k0);
+    let bound = MANTISSA_F64 * crate::interval::pow10(k0);
     let over = p >= bound;
     let over_sure = (p - bound).abs() > bound * MARGIN;
     let k = k0 + i64::from(over);
@@ -330,32 +330,15 @@ pub(super) fn usual_lane(
 /// thousand quotients has more: they take the long steps).
 const LANE_ZEROS: i64 = 3;
 
-/// 10ᵏ for `k` from 0 to 15, exact, by the bits of `k` (as [`crate::interval::pow10`]).
-#[inline(always)]
-fn small_power(k: i64) -> f64 {
-    let mut p = 1.0;
-    for (bit, factor) in [(1, 1e1), (2, 1e2), (4, 1e4), (8, 1e8)] {
-        p *= if k & bit != 0 { factor } else { 1.0 };
-    }
-    p
-}
-
-/// For k = 0 … 4: the inverse of 5ᵏ modulo 2⁶⁴ and (2⁶⁴ − 1) / 5ᵏ.
+/// For k = 0 … 4: the inverse of 5ᵏ modulo 2⁶⁴ (the low half of [`FIFTHS`]' inverse modulo
+/// 2¹²⁸) and (2⁶⁴ − 1) / 5ᵏ.
 // Evaluated at compile time: an index out of bounds would fail the build, never panic.
 #[allow(clippy::indexing_slicing)]
 const FIFTHS_64: [(u64, u64); 5] = {
     let mut out = [(1u64, u64::MAX); 5];
     let mut k = 1;
     while k < out.len() {
-        let d = 5u64.pow(k as u32);
-        // Newton's iteration doubles the correct low bits; d is its own inverse to 3 bits.
-        let mut x = d;
-        let mut i = 0;
-        while i < 5 {
-            x = x.wrapping_mul(2u64.wrapping_sub(d.wrapping_mul(x)));
-            i += 1;
-        }
-        out[k] = (x, u64::MAX / d);
+        out[k] = (FIFTHS[k].0 as u64, u64::MAX / 5u64.pow(k as u32));
         k += 1;
     }
     out
