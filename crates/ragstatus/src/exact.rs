@@ -103,6 +103,109 @@ pub(crate) fn div_pow10(v: Decimal, k: u32) -> Option<Decimal> {
     moved.set_scale(moved.scale() + k).ok().map(|()| moved)
 }
 
+/// `n × m / d` as `n.checked_mul(m)?.checked_div(d)?.normalize()` gives it, bit for bit, by
+/// integer arithmetic for the usual fraction: a numerator and multiplier whose product fits 64
+/// bits at a scale of at most 28, a denominator below 2³² at no larger scale. `None` outside
+/// that domain (the caller then takes `rust_decimal`'s road), never another value.
+///
+/// Why the shortcut holds: `rust_decimal`'s division (`div_impl` with a 32-bit divisor) extends
+/// the quotient by up to nine digits at a time while its mantissa fits 96 bits, up to scale 28,
+/// then rounds half to even on the remainder; when a step's last added digits carry it past 96
+/// bits it drops one digit, rounding half to even with the rest as a sticky bit. Either way the
+/// result is `x · 10ᵏ / d` rounded half to even, for the largest `k` (scale 28 at most) whose
+/// truncated quotient fits 96 bits: one 128-bit division gives it. (A rounding up to 2⁹⁶ itself
+/// takes `rust_decimal`'s road.) Resolving a fraction was the largest part of reading a value.
+#[inline]
+pub(crate) fn fraction(n: Decimal, m: Decimal, d: Decimal) -> Option<Decimal> {
+    const MANTISSA: u128 = 1 << 96;
+    if n.is_sign_negative() || m.is_sign_negative() || d.is_sign_negative() {
+        return None;
+    }
+    let x = u64::try_from(n.mantissa())
+        .ok()?
+        .checked_mul(u64::try_from(m.mantissa()).ok()?)?;
+    let scale = n.scale() + m.scale();
+    let divisor = u64::from(u32::try_from(d.mantissa()).ok()?);
+    // The quotient's scale before any digit is added: the product's less the divisor's.
+    let start = scale.checked_sub(d.scale())?;
+    if scale > 28 || divisor == 0 {
+        return None;
+    }
+    if x == 0 {
+        return Some(Decimal::ZERO);
+    }
+    let (whole, rest) = (x / divisor, x % divisor);
+    if rest == 0 {
+        return Decimal::try_from_i128_with_scale(i128::from(whole), start)
+            .ok()
+            .map(|v| v.normalize());
+    }
+    let power = |k: u32| {
+        crate::bulk::POWERS
+            .get(k as usize)
+            .map(|p| p.unsigned_abs())
+    };
+    let most = 28 - start;
+    // The most digits `whole` takes within 96 bits: from its bit length (log10 2 ≈ 77/256),
+    // the estimate's overshoot taken back by comparisons with the largest whole part that
+    // takes k digits. Below 2⁶⁴ it takes at least nine.
+    let bits = 64 - whole.leading_zeros();
+    let mut k = most.min(((96u32.saturating_sub(bits) * 77) >> 8) + 2);
+    while k > 9
+        && FITS
+            .get(k as usize)
+            .is_none_or(|&most| u128::from(whole) > most)
+    {
+        k -= 1;
+    }
+    let divisor = u128::from(divisor);
+    // The fraction's digits can carry the quotient past 96 bits: one digit fewer then fits.
+    let digits = |k: u32| -> Option<(u128, u128)> {
+        let p = power(k)?;
+        let scaled = u128::from(rest) * p;
+        let fraction = scaled / divisor;
+        Some((
+            u128::from(whole) * p + fraction,
+            scaled - fraction * divisor,
+        ))
+    };
+    let (mut q, mut r) = digits(k)?;
+    if q >= MANTISSA {
+        k -= 1;
+        (q, r) = digits(k)?;
+    }
+    let twice = 2 * r;
+    if twice > divisor || (twice == divisor && q & 1 == 1) {
+        q += 1;
+        if q >= MANTISSA {
+            return None;
+        }
+    }
+    let value = Decimal::try_from_i128_with_scale(i128::try_from(q).ok()?, start + k).ok()?;
+    // Most quotients end in a digit other than 0, and need no normalizing: the last digit
+    // from the two 64-bit halves (2⁶⁴ ends in 6).
+    let (high, low) = ((q >> 64) as u64, q as u64);
+    if (high % 10 * 6 + low % 10) % 10 != 0 {
+        return Some(value);
+    }
+    Some(value.normalize())
+}
+
+/// The largest whole part that takes k more digits within a decimal's 96 bits: ⌊(2⁹⁶ − 1) / 10ᵏ⌋.
+// Evaluated at compile time: an index out of bounds would fail the build, never panic.
+#[allow(clippy::indexing_slicing)]
+const FITS: [u128; 29] = {
+    let mut out = [0u128; 29];
+    let mut k = 0;
+    let mut p = 1u128;
+    while k < out.len() {
+        out[k] = ((1u128 << 96) - 1) / p;
+        p *= 10;
+        k += 1;
+    }
+    out
+};
+
 fn exact_sum(a: Decimal, b: Decimal) -> Option<Decimal> {
     let (a, b) = (a.normalize(), b.normalize());
     let scale = a.scale().max(b.scale());
@@ -159,6 +262,136 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #[test]
+        fn fractions_are_rust_decimals_bit_for_bit(
+            n in proptest::prelude::any::<u64>(),
+            d in proptest::prelude::any::<u32>(),
+            width in 0u32..64,
+            den_width in 1u32..=32,
+            sn in 0u32..=28,
+            sd in 0u32..=28,
+            m in proptest::prop_oneof![
+                proptest::prelude::Just((1u64, 0u32)),
+                proptest::prelude::Just((100, 0)),
+                proptest::prelude::Just((1000, 0)),
+                proptest::prelude::Just((100_000, 0)),
+                proptest::prelude::Just((1000, 1)),
+                (1u64..=1_000_000_000, 0u32..=6),
+            ],
+        ) {
+            // Mantissas of every width, so that quotients of every size (and those whose digits
+            // carry past 96 bits) come up.
+            let n = if width == 0 { 0 } else { n >> (64 - width) };
+            let d = d >> (32 - den_width);
+            let (n, d, m) = (
+                Decimal::from_i128_with_scale(i128::from(n), sn),
+                Decimal::from_i128_with_scale(i128::from(d), sd),
+                Decimal::from_i128_with_scale(i128::from(m.0), m.1),
+            );
+            if let Some(fast) = fraction(n, m, d) {
+                let slow = n.checked_mul(m).and_then(|x| x.checked_div(d)).map(|v| v.normalize());
+                proptest::prop_assert_eq!(Some(fast.serialize()), slow.map(|v| v.serialize()), "{} × {} / {}", n, m, d);
+            }
+        }
+    }
+
+    #[test]
+    fn fractions_whose_digits_carry_past_96_bits() {
+        // A whole part as large as fits 96 bits with k more digits: the fraction's digits then
+        // often carry the quotient past 96 bits, where rust_decimal drops a digit.
+        let mut carried = 0;
+        for k in 11..=19u32 {
+            let p = 10u128.pow(k);
+            let whole = ((1u128 << 96) - 1) / p;
+            for d in [3u64, 7, 9, 11, 13, 97, 65_521] {
+                let Ok(whole) = u64::try_from(whole) else {
+                    continue;
+                };
+                for rest in [1, d / 2, d - 1] {
+                    let Some(x) = whole.checked_mul(d).and_then(|w| w.checked_add(rest)) else {
+                        continue;
+                    };
+                    let (n, one, d) = (Decimal::from(x), Decimal::ONE, Decimal::from(d));
+                    let slow = n.checked_div(d).map(|v| v.normalize().serialize());
+                    assert_eq!(
+                        fraction(n, one, d).map(|v| v.serialize()),
+                        slow,
+                        "{n} / {d}"
+                    );
+                    if u128::from(whole) * p
+                        + u128::from(rest) * p / u128::from(d.mantissa() as u64)
+                        >= 1 << 96
+                    {
+                        carried += 1;
+                    }
+                }
+            }
+        }
+        assert!(carried > 10, "{carried} quotients carried");
+    }
+
+    #[test]
+    fn fractions_that_tie_round_half_to_even() {
+        // x / 2²⁹ has 29 decimal places, the last a 5: at scale 28 it ties, and rounds to the
+        // even digit (up for one x, down for the next).
+        let mut ties = 0;
+        for d in [1u64 << 29, 3 << 29, 1 << 30] {
+            for x in 1..=24u64 {
+                let (n, one, dd) = (Decimal::from(x), Decimal::ONE, Decimal::from(d));
+                let slow = n.checked_div(dd).map(|v| v.normalize().serialize());
+                assert_eq!(
+                    fraction(n, one, dd).map(|v| v.serialize()),
+                    slow,
+                    "{x} / {d}"
+                );
+                if u128::from(x) * 10u128.pow(28) % u128::from(d) * 2 == u128::from(d) {
+                    ties += 1;
+                }
+            }
+        }
+        assert!(ties > 10, "{ties} ties");
+    }
+
+    #[test]
+    fn fractions_at_the_edges() {
+        let slow = |n: Decimal, m: Decimal, d: Decimal| {
+            n.checked_mul(m)
+                .and_then(|x| x.checked_div(d))
+                .map(|v| v.normalize().serialize())
+        };
+        for (n, m, d) in [
+            (dec!(1), dec!(100), dec!(3)),
+            (dec!(2), dec!(100), dec!(3)),
+            (dec!(11), dec!(100), dec!(168)),
+            (dec!(0), dec!(100), dec!(7)),
+            (dec!(7), dec!(100), dec!(7)),
+            (dec!(5), dec!(1), dec!(8)),
+            (dec!(1), dec!(1), dec!(4294967295)),
+            (dec!(18446744073709551615), dec!(1), dec!(3)),
+            (dec!(18446744073709551615), dec!(1), dec!(1)),
+            (dec!(1.5), dec!(100), dec!(0.7)),
+            (dec!(0.0000000000000000000000000001), dec!(1), dec!(3)),
+        ] {
+            let fast = fraction(n, m, d);
+            assert_eq!(
+                fast.map(|v| v.serialize()),
+                slow(n, m, d),
+                "{n} × {m} / {d}"
+            );
+        }
+        // Outside the domain: the caller's road.
+        assert_eq!(fraction(dec!(-1), dec!(100), dec!(3)), None);
+        assert_eq!(fraction(dec!(1), dec!(100), dec!(0)), None);
+        assert_eq!(fraction(dec!(1), dec!(100), dec!(4294967296)), None);
+        assert_eq!(fraction(dec!(1), dec!(1), dec!(0.01)), None);
+        assert_eq!(
+            fraction(dec!(11), dec!(100), dec!(168)).map(|v| v.to_string()),
+            Some("6.5476190476190476190476190476".into())
+        );
     }
 
     #[test]

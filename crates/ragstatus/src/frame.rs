@@ -121,11 +121,10 @@ use arrow_schema::{Field, SchemaRef};
 use crate::definitions::Definitions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicator::{
-    Frequency, Indicator, IndicatorFigures, Resolutions, ResolvedCell, SortedSeries,
+    Frequency, Indicator, IndicatorFigures, Lean, Resolutions, ResolvedCell, SortedSeries,
 };
 use crate::input::read_period;
 use crate::period::Period;
-use crate::rating::Rule;
 use crate::target::Target;
 use crate::value::Observation;
 
@@ -418,7 +417,7 @@ impl Coding {
 struct Current<'a> {
     group: u32,
     memo: Resolutions<'a>,
-    lean: Option<Rule>,
+    lean: Option<Lean>,
     codes: [Option<i32>; 4],
 }
 
@@ -541,11 +540,7 @@ impl Plan<'_> {
                 current = None;
                 match SortedSeries::new(self.series_of(group)) {
                     Ok(s) => {
-                        let lean = if self.explain {
-                            None
-                        } else {
-                            indicator.lean_rule()
-                        };
+                        let lean = if self.explain { None } else { indicator.lean() };
                         current = Some(Current {
                             group,
                             memo: Resolutions::new(indicator, s, &mut cells),
@@ -570,7 +565,7 @@ impl Plan<'_> {
             };
             if let Some(figures) = lean
                 .as_ref()
-                .and_then(|rule| indicator.lean_figures(period, memo, rule))
+                .and_then(|lean| indicator.lean_figures(period, memo, lean))
             {
                 self.rated(
                     &mut part,
@@ -1466,7 +1461,10 @@ fn number(
                 tuple.push(code);
             }
             // National frames come sorted by key and indicator: the row before is the likely match.
-            let key = match last_key.as_ref().filter(|(t, _)| *t == tuple) {
+            // (Compared element by element: a call to `memcmp` for one or two codes costs more.)
+            let same =
+                |t: &[u32]| t.len() == tuple.len() && t.iter().zip(&tuple).all(|(a, b)| a == b);
+            let key = match last_key.as_ref().filter(|(t, _)| same(t)) {
                 Some((_, k)) => *k,
                 None => match key_ids.get(tuple.as_slice()) {
                     Some(k) => *k,
@@ -1501,6 +1499,18 @@ fn number(
     out
 }
 
+/// `s` without surrounding whitespace, as `str::trim` gives it: most cells start and end in an
+/// ASCII character that is not whitespace, and are then returned without `trim`'s scan.
+#[inline]
+fn trimmed(s: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii() && !(b as char).is_whitespace());
+    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Reads rows `range`'s own cells (indicator, period, numbers, provisional flag), with caches
 /// of its own: the part of reading a row that does not depend on the rows before it, done by
 /// several threads at once on a large frame.
@@ -1527,7 +1537,7 @@ fn read_rows(
                     column,
                 ));
             };
-            let id = id.trim();
+            let id = trimmed(id);
             let found = match last_indicator {
                 Some((last, index)) if last == id => Some(index),
                 _ => lookup.get(id).copied(),
@@ -1548,7 +1558,7 @@ fn read_rows(
             let column = options.period.as_str();
             let period = match &input.periods {
                 input::Periods::Labels(labels) => {
-                    let label = labels.get(i).unwrap_or_default().trim();
+                    let label = trimmed(labels.get(i).unwrap_or_default());
                     if label.is_empty() {
                         return Err(row_error(
                             Error::new(ErrorKind::Missing {
@@ -1822,6 +1832,7 @@ fn plan<'a>(
         sort_groups(defs, options, &groups, &rows, &starts, range, chunk, keys)
     };
     let sorted: Vec<Sorted> = on_threads(ranges.iter().cloned().zip(chunks).collect(), &sort)?;
+
     let mut series: Vec<Vec<(Period, Observation)>> = Vec::with_capacity(sorted.len());
     let mut series_spans: Vec<(u32, usize, usize)> = Vec::with_capacity(groups.len());
     let mut marks: Vec<PeriodMarks> = Vec::with_capacity(sorted.len());
@@ -1856,6 +1867,7 @@ fn plan<'a>(
     };
     let mut added: Vec<(u32, Period, usize, u32)> =
         on_threads(ranges, &gaps)?.into_iter().flatten().collect();
+
     drop(members);
     drop(starts);
     added.sort_unstable();
@@ -1912,4 +1924,34 @@ fn plan<'a>(
         explain: options.explain,
         coding,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trimmed;
+
+    proptest::proptest! {
+        #[test]
+        fn trimmed_cells_are_trims(
+            s in "[ \t\r\n\u{b}\u{c}\u{85}\u{a0}\u{3000}a-zA-Z0-9/é]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(trimmed(&s), s.trim());
+        }
+    }
+
+    #[test]
+    fn trimmed_cells_at_the_edges() {
+        for s in [
+            "",
+            " ",
+            "\u{b}Q1\u{b}",
+            "\u{a0}2024/25 Q1",
+            "2024/25 Q1\u{85}",
+            "é",
+            " KPI-1 ",
+            "KPI-1",
+        ] {
+            assert_eq!(trimmed(s), s.trim(), "{s:?}");
+        }
+    }
 }

@@ -381,6 +381,13 @@ pub struct IndicatorFigures {
     pub year_ago: Direction,
 }
 
+/// What [`Indicator::lean_figures`] needs, found once per indicator ([`Indicator::lean`]).
+pub(crate) struct Lean {
+    rule: Rule,
+    /// The target and stretch of every period, when they do not depend on the period.
+    target: Option<(Option<Target>, Option<Decimal>)>,
+}
+
 /// An evaluation before any text is written: what [`IndicatorResult`] and [`IndicatorFigures`]
 /// are both made from.
 struct Workings {
@@ -1430,27 +1437,50 @@ impl Indicator {
         self.explained(period, series, None, None)
     }
 
-    /// The rule of an indicator whose periods [`lean_figures`](Self::lean_figures) can
+    /// What [`lean_figures`](Self::lean_figures) needs of an indicator whose periods it can
     /// evaluate; none when an evaluation reads more than each period's own value and the two
     /// before it (a year-to-date basis, a direction by regression or by the recent trend).
-    pub(crate) fn lean_rule(&self) -> Option<Rule> {
+    pub(crate) fn lean(&self) -> Option<Lean> {
         let lean = self.effective_basis() == Basis::Period
             && self.direction.regression.is_none()
             && self.direction.trend.is_none();
-        lean.then(|| self.rule())
+        lean.then(|| Lean {
+            rule: self.rule(),
+            target: self.constant_target(),
+        })
+    }
+
+    /// The target and stretch of every period, when they do not depend on the period (no
+    /// target, or one fixed target for every year): most definitions, found once rather than
+    /// for each row.
+    fn constant_target(&self) -> Option<(Option<Target>, Option<Decimal>)> {
+        match self.targets.as_slice() {
+            [] => Some((None, None)),
+            [spec] if spec.year().is_none() => {
+                // A fixed target is the same at every position (1 of 1 is one of them), and so
+                // is its stretch; a profiled one is not.
+                let target = spec.fixed_target()?;
+                let stretch = match target {
+                    Some(_) => spec.stretch_for(1, 1).ok()?,
+                    None => None,
+                };
+                Some((target, stretch))
+            }
+            _ => None,
+        }
     }
 
     /// [`figures`](Self::figures) of `period` by a shorter road, for frames evaluated without
     /// explanations: the same rules ([`rate`]'s and [`compare`]'s decisions) on `memo`'s values,
-    /// without building the rating and the travels around them. `rule` is
-    /// [`lean_rule`](Self::lean_rule)'s. None when the road does not apply (a period of another
-    /// kind than the indicator's, an observation of another calendar) or any step fails: the
-    /// caller then evaluates the period by [`figures`](Self::figures), which reports the error.
+    /// without building the rating and the travels around them. `lean` is
+    /// [`lean`](Self::lean)'s. None when the road does not apply (a period of another kind than
+    /// the indicator's, an observation of another calendar) or any step fails: the caller then
+    /// evaluates the period by [`figures`](Self::figures), which reports the error.
     pub(crate) fn lean_figures(
         &self,
         period: Period,
         memo: &Resolutions<'_>,
-        rule: &Rule,
+        lean: &Lean,
     ) -> Option<IndicatorFigures> {
         if self.frequency.kind() != period.kind() {
             return None;
@@ -1477,11 +1507,16 @@ impl Indicator {
                 .map(|(_, compared)| compared)
         };
         let actual = compared(Some(period), 0)?;
-        let (target, stretch) = self.target_for(period).ok()?;
+        let (target, stretch) = match lean.target {
+            Some(constant) => constant,
+            None => self.target_for(period).ok()?,
+        };
         let (status, shortfall, tolerance_amount) = match actual {
             // No value: NoData, whatever the rule (`Rating::no_data`).
             None => (Status::NoData, None, None),
-            Some(_) => crate::rating::rate_figures(actual, target.as_ref(), stretch, rule).ok()?,
+            Some(_) => {
+                crate::rating::rate_figures(actual, target.as_ref(), stretch, &lean.rule).ok()?
+            }
         };
         let range = match (self.polarity, target) {
             (Polarity::Within, Some(t)) => Some(t.bounds()),

@@ -434,6 +434,16 @@ impl TargetSpec {
         }
     }
 
+    /// The target at every position, when it does not depend on the position (none, or a
+    /// fixed target); `None` for a profiled annual target.
+    pub(crate) fn fixed_target(&self) -> Option<Option<Target>> {
+        match &self.kind {
+            SpecKind::None => Some(None),
+            SpecKind::Fixed(target) => Some(Some(*target)),
+            SpecKind::Annual { .. } => None,
+        }
+    }
+
     /// The target for a [`Period`](crate::Period): [`target_for`](TargetSpec::target_for) at its
     /// [`position`](crate::Period::position) in the fiscal year. Errors name the period.
     pub fn target_for_period(&self, period: crate::Period) -> Result<Option<Target>> {

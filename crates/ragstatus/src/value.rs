@@ -212,6 +212,9 @@ fn fraction_value(
     if denominator.is_zero() {
         return Ok(Resolved::NoValue(NoValueReason::ZeroDenominator));
     }
+    if let Some(value) = crate::exact::fraction(numerator, multiplier, denominator) {
+        return Ok(Resolved::Value(value));
+    }
     let scaled = numerator
         .checked_mul(multiplier)
         .ok_or_else(|| Error::overflow("numerator × multiplier"))?;

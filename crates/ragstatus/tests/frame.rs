@@ -1439,7 +1439,8 @@ proptest! {
 }
 
 /// One indicator of [`lean_definitions`]: polarity, frequency, tolerance, stretch target,
-/// rounding, direction settings, multiplier, and a second year's target.
+/// rounding, direction settings, multiplier, the targets' shape (one for every year, a second
+/// year's beside it, none, a flat annual profile, a stretch alone) and two target values.
 type LeanIndicator = (
     usize,
     usize,
@@ -1448,7 +1449,7 @@ type LeanIndicator = (
     Option<u32>,
     usize,
     u8,
-    bool,
+    u8,
     i64,
     i64,
 );
@@ -1464,13 +1465,13 @@ fn lean_definitions() -> impl Strategy<Value = String> {
         prop::option::of(0u32..3),
         0usize..4,
         0u8..3,
-        any::<bool>(),
+        0u8..5,
         -20i64..120,
         -20i64..120,
     );
     prop::collection::vec(one, 1..4).prop_map(|inds: Vec<LeanIndicator>| {
         let mut text = String::new();
-        for (i, (p, freq, tol, stretch, dp, direction, multiplier, second, t, t2)) in
+        for (i, (p, freq, tol, stretch, dp, direction, multiplier, shape, t, t2)) in
             inds.into_iter().enumerate()
         {
             let polarity = ["higher", "lower", "within"][p];
@@ -1520,10 +1521,23 @@ fn lean_definitions() -> impl Strategy<Value = String> {
                     _ => format!("[[indicator.target]]\n{year}value = \"{t}.5\"\n"),
                 }
             };
-            if second {
-                text.push_str(&target(t2, Some("2015/16")));
+            match shape {
+                1 => {
+                    text.push_str(&target(t2, Some("2015/16")));
+                    text.push_str(&target(t, None));
+                }
+                2 => {}
+                3 if polarity != "within" => text.push_str(&format!(
+                    "[[indicator.target]]\nannual = \"{t}\"\nprofile = \"flat\"\n{}",
+                    if stretch {
+                        format!("stretch = \"{}\"\n", t + 5)
+                    } else {
+                        String::new()
+                    }
+                )),
+                4 => text.push_str(&format!("[[indicator.target]]\nstretch = \"{t}\"\n")),
+                _ => text.push_str(&target(t, None)),
             }
-            text.push_str(&target(t, None));
         }
         text
     })
