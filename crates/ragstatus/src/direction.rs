@@ -476,8 +476,8 @@ pub(crate) fn direction_of(
 
 /// [`classify`] of the change from `c` to `a` under an absolute stable band, for a higher or
 /// lower indicator: the same comparisons in the mantissas at the largest of the three scales,
-/// when the values and the change fit a decimal's 96 bits there (so that the decimal change is
-/// exact), without building the change and the band as decimals (a frame decides two
+/// when the change fits a decimal's 96 bits there (so that the decimal change is exact, see
+/// [`sub_aligned`](crate::exact::sub_aligned)), without building the change and the band as decimals (a frame decides two
 /// directions a row). None otherwise, and for a change beyond a decimal's range, which
 /// [`moved`] reports.
 #[inline]
@@ -488,10 +488,9 @@ fn aligned_direction(
     band: Decimal,
 ) -> Option<Direction> {
     let (ma, mc, s) = crate::exact::aligned(a, c)?;
-    // Two mantissas below 2^96: no overflow of i128.
     let change = match polarity {
-        Polarity::Higher => ma - mc,
-        Polarity::Lower => mc - ma,
+        Polarity::Higher => ma.checked_sub(mc)?,
+        Polarity::Lower => mc.checked_sub(ma)?,
         Polarity::Within => return None,
     };
     if change.unsigned_abs() >> 96 != 0 || band.scale() > s {
@@ -680,7 +679,7 @@ mod tests {
             a in proptest::prelude::any::<i128>(),
             c in proptest::prelude::any::<i128>(),
             b in proptest::prelude::any::<i128>(),
-            near in proptest::prelude::any::<bool>(),
+            mode in 0u8..3,
             wide in proptest::prelude::any::<bool>(),
             s in 0u32..=28,
             cs in 0u32..=28,
@@ -692,9 +691,24 @@ mod tests {
             let cs = if one { s } else { cs };
             let bound = if wide { 1i128 << 96 } else { 1000 };
             let a = a % bound;
-            // Near: the comparison a band's width away, to land on the edges.
+            // Near: the comparison's mantissa a band's width away, to land on the edges (at one
+            // scale); close: its value a band's width away at its own scale (the aligned actual
+            // may pass 96 bits where the change does not: a quotient beside a rounded value).
+            let near = mode > 0;
             let b = b % if near { 50 } else { bound };
-            let c = if near { a - b * (if higher { 1 } else { -1 }) } else { c % bound };
+            let sign = if higher { 1 } else { -1 };
+            let c = match mode {
+                1 => a - b * sign,
+                2 => {
+                    let aligned = if cs >= s {
+                        crate::bulk::POWERS.get((cs - s) as usize).and_then(|p| a.checked_mul(*p))
+                    } else {
+                        crate::bulk::POWERS.get((s - cs) as usize).map(|p| a / p)
+                    };
+                    aligned.map_or(c % bound, |v| v - b * sign)
+                }
+                _ => c % bound,
+            };
             let c = c.clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1);
             let polarity = if higher { Polarity::Higher } else { Polarity::Lower };
             let band = StableBand::Absolute(Decimal::from_i128_with_scale(b, band_scale.min(s.max(cs))));

@@ -26,7 +26,8 @@ pub(crate) fn sub(a: Decimal, b: Decimal) -> Option<Decimal> {
 }
 
 /// The mantissas of `a` and `b` at the larger of their scales, and that scale, when both fit
-/// a decimal's 96 bits there (as `rust_decimal` aligns two operands before adding them).
+/// an `i128` there. A mantissa aligned beyond a decimal's 96 bits is still exact here: what
+/// is done with the pair decides whether the result fits.
 #[inline]
 pub(crate) fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
     let (sa, sb) = (a.scale(), b.scale());
@@ -34,10 +35,9 @@ pub(crate) fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
         return Some((a.mantissa(), b.mantissa(), sa));
     }
     let up = |d: Decimal, by: u32| -> Option<i128> {
-        let m = crate::bulk::POWERS
+        crate::bulk::POWERS
             .get(by as usize)?
-            .checked_mul(d.mantissa())?;
-        (m.unsigned_abs() >> 96 == 0).then_some(m)
+            .checked_mul(d.mantissa())
     };
     Some(if sa < sb {
         (up(a, sb - sa)?, b.mantissa(), sb)
@@ -46,15 +46,27 @@ pub(crate) fn aligned(a: Decimal, b: Decimal) -> Option<(i128, i128, u32)> {
     })
 }
 
-/// `a − b` when both fit a decimal's 96 bits at the larger of their scales and so does the
-/// difference: the difference of the aligned mantissas at that scale, the very value (scale and
-/// sign of zero included) that `checked_sub` gives, without its general path; `None`
-/// otherwise. Most frames subtract values of one indicator, at its decimal places or whole.
+/// `a − b` when both align within an `i128` at the larger of their scales and the difference
+/// fits a decimal's 96 bits there: the very value (scale and sign of zero included) that
+/// `checked_sub` gives, without its general path; `None` otherwise. Most frames subtract
+/// values of one indicator, at its decimal places or whole, or a 28-digit quotient from a
+/// target of one decimal place.
+///
+/// Why it is `checked_sub`'s value: `rust_decimal` subtracts aligned operands exactly (in 128
+/// bits, or in a wider buffer when the aligned operand passes 96 bits, as a target aligned to a
+/// quotient's scale 27 does) and rounds only a difference beyond 96 bits; and it returns a
+/// zero operand's partner as it is (`0 − b` is `−b` at `b`'s scale, `a − 0` is `a`), which
+/// this does too.
 #[inline]
 pub(crate) fn sub_aligned(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if a.is_zero() {
+        return Some(if b.is_zero() { b } else { -b });
+    }
+    if b.is_zero() {
+        return Some(a);
+    }
     let (ma, mb, s) = aligned(a, b)?;
-    // Two mantissas below 2^96: no overflow of i128.
-    let d = ma - mb;
+    let d = ma.checked_sub(mb)?;
     if d.unsigned_abs() >> 96 != 0 {
         return None;
     }
@@ -243,22 +255,38 @@ mod tests {
             a in proptest::prelude::any::<i128>(),
             b in proptest::prelude::any::<i128>(),
             small in proptest::prelude::any::<bool>(),
-            same in proptest::prelude::any::<bool>(),
+            shape in 0u8..5,
             s in 0u32..=28,
             t in 0u32..=28,
             one in proptest::prelude::any::<bool>(),
         ) {
             let bound = if small { 1i128 << 20 } else { 1i128 << 96 };
-            let (a, b) = (a % bound, if same { a % bound } else { b % bound });
+            let a = a % bound;
             let t = if one { s } else { t };
+            // The second operand: another value, the same mantissa, near the first's value
+            // (the difference fits 96 bits though the aligned operand may not: a target beside
+            // a 28-digit quotient), or zero.
+            let b = match shape {
+                0 => b % bound,
+                1 => a,
+                2 => {
+                    let aligned = if t >= s {
+                        crate::bulk::POWERS.get((t - s) as usize).and_then(|p| a.checked_mul(*p))
+                    } else {
+                        crate::bulk::POWERS.get((s - t) as usize).map(|p| a / p)
+                    };
+                    aligned.map_or(b % bound, |v| (v + b % 1000).clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1))
+                }
+                _ => 0,
+            };
             let (x, y) = (
                 Decimal::from_i128_with_scale(a, s),
                 Decimal::from_i128_with_scale(b, t),
             );
-            for (x, y) in [(x, y), (-x, y), (x, -y), (-x, -y)] {
+            for (x, y) in [(x, y), (-x, y), (x, -y), (-x, -y), (y, x)] {
                 if let Some(fast) = sub_aligned(x, y) {
                     let slow = x.checked_sub(y);
-                    proptest::prop_assert_eq!(Some(fast.serialize()), slow.map(|d| d.serialize()));
+                    proptest::prop_assert_eq!(Some(fast.serialize()), slow.map(|d| d.serialize()), "{} - {}", x, y);
                 }
             }
         }
