@@ -284,6 +284,9 @@ pub(crate) struct Resolutions<'a> {
     indicator: &'a Indicator,
     series: SortedSeries<'a>,
     cells: &'a [ResolvedCell],
+    /// The place of the period last evaluated by [`Indicator::lean_figures`]: a frame's rows
+    /// of a series usually come in order, the next one place on.
+    last: Cell<Option<usize>>,
 }
 
 /// A period's resolved observation and its compared (rounded) value, once known.
@@ -303,6 +306,7 @@ impl<'a> Resolutions<'a> {
             indicator,
             series,
             cells,
+            last: Cell::new(None),
         }
     }
 
@@ -1496,7 +1500,10 @@ impl Indicator {
         // `compared_value` through the memo; a period before the supported years has none. In
         // a series without gaps the previous period is one place back, the year before a
         // year's periods back.
-        let at = memo.series().position(&period);
+        let at = memo
+            .series()
+            .position_near(&period, memo.last.get().map(|at| at + 1));
+        memo.last.set(at);
         let compared = |p: Option<Period>, back: usize| -> Option<Option<Decimal>> {
             let Some(p) = p else {
                 return Some(None);
