@@ -279,31 +279,6 @@ struct Row {
     provisional: Option<bool>,
 }
 
-/// Rows as the reading threads built them: one vector a share, each share `share` rows long
-/// but the last. Joining the shares into one vector cost more than the work it would have
-/// spared (a fresh buffer faulted in and written on one thread): a row is found by its share.
-struct Shares<T> {
-    shares: Vec<Vec<T>>,
-    share: usize,
-}
-
-impl<T> Shares<T> {
-    #[inline]
-    fn get(&self, r: usize) -> Option<&T> {
-        self.shares.get(r / self.share)?.get(r % self.share)
-    }
-
-    #[inline]
-    fn get_mut(&mut self, r: usize) -> Option<&mut T> {
-        self.shares.get_mut(r / self.share)?.get_mut(r % self.share)
-    }
-
-    /// Every row, in order.
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.shares.iter().flatten()
-    }
-}
-
 /// A row as the output needs it once the series are built (their observations are there): its
 /// group and period (none: an error row, its error in [`Plan::errors`]) and provisional flag.
 #[derive(Clone, Copy)]
@@ -349,7 +324,7 @@ pub(crate) fn row_error(err: Error, row: usize, column: &str) -> Error {
 struct Plan<'a> {
     defs: &'a Definitions,
     input: Input,
-    rows: Shares<Slim>,
+    rows: Vec<Slim>,
     errors: FastMap<usize, Error>,
     groups: Vec<Group>,
     key_examples: Vec<usize>,
@@ -1290,7 +1265,7 @@ fn sort_groups(
     defs: &Definitions,
     options: &FrameOptions,
     groups: &[Group],
-    rows: &Shares<Row>,
+    rows: &[Row],
     starts: &[usize],
     range: Range<usize>,
     chunk: &mut [(Period, usize)],
@@ -1375,7 +1350,7 @@ fn find_gaps(
     options: &FrameOptions,
     input: &Input,
     groups: &[Group],
-    rows: &Shares<Row>,
+    rows: &[Row],
     starts: &[usize],
     members: &[(Period, usize)],
     key_periods: &[Vec<Period>],
@@ -1698,30 +1673,12 @@ fn plan<'a>(
         .map(|(column, _)| batch.schema_ref().field(*column).name().clone())
         .collect();
     let share = n.div_ceil(threads.max(1)).max(1);
-    // Each share's rows are built on its thread, with the share's own group numbers (the frame's
-    // are given to them below).
     let read_share = |range: Range<usize>| {
         let reads = read_rows(defs, &input, options, &lookup, range.clone());
-        let Numbered { rows, keys, groups } = number(&input, &key_names, &reads, range.clone());
-        let rows: Vec<Row> = range
-            .clone()
-            .zip(reads)
-            .zip(rows)
-            .map(|((i, read), keyed)| Row {
-                state: keyed.and_then(|group| {
-                    read.map(|read| Good {
-                        group,
-                        period: read.period,
-                        observation: read.observation,
-                    })
-                }),
-                provisional: input.provisional.get(i).ok().flatten(),
-            })
-            .collect();
-        (range, rows, keys, groups)
+        let numbered = number(&input, &key_names, &reads, range.clone());
+        (range, reads, numbered)
     };
-    type Share = (Range<usize>, Vec<Row>, Vec<usize>, Vec<(u32, usize, usize)>);
-    let shares: Vec<Share> = if threads <= 1 || share >= n {
+    let shares: Vec<(Range<usize>, Vec<Result<Read>>, Numbered)> = if threads <= 1 || share >= n {
         vec![read_share(0..n)]
     } else {
         std::thread::scope(|scope| {
@@ -1746,9 +1703,12 @@ fn plan<'a>(
     let mut key_examples: Vec<usize> = Vec::new();
     let mut group_ids: FastMap<(u32, usize), u32> = FastMap::default();
     let mut groups: Vec<Group> = Vec::new();
-    let mut renumber: Vec<(Range<usize>, Vec<Row>, Vec<u32>)> = Vec::with_capacity(shares.len());
-    for (range, share_rows, share_keys, share_groups) in shares {
-        let keys: Vec<u32> = share_keys
+    let mut rows: Vec<Row> = Vec::with_capacity(n);
+    // Each group's good rows, counted as the rows are built (not in a pass of their own).
+    let mut counts: Vec<usize> = Vec::new();
+    for (range, reads, numbered) in shares {
+        let keys: Vec<u32> = numbered
+            .keys
             .iter()
             .map(|&first| {
                 let tuple: Box<[&str]> = input
@@ -1763,7 +1723,8 @@ fn plan<'a>(
                 })
             })
             .collect();
-        let group_of: Vec<u32> = share_groups
+        let group_of: Vec<u32> = numbered
+            .groups
             .iter()
             .map(|&(local, indicator, first)| {
                 let key = keys.get(local as usize).copied().unwrap_or(u32::MAX);
@@ -1778,47 +1739,29 @@ fn plan<'a>(
                 })
             })
             .collect();
-        renumber.push((range, share_rows, group_of));
-    }
-    // Each share's rows given the frame's group numbers, and each group's good rows counted, on
-    // the share's thread.
-    let group_count = groups.len();
-    let renumbered = on_threads(renumber, &|(range, mut share_rows, group_of): (
-        Range<usize>,
-        Vec<Row>,
-        Vec<u32>,
-    )| {
-        let mut counts: Vec<usize> = vec![0; group_count];
-        for (i, row) in range.zip(share_rows.iter_mut()) {
-            let Ok(good) = &mut row.state else {
-                continue;
+        counts.resize(groups.len(), 0);
+        for ((i, read), keyed) in range.zip(reads).zip(numbered.rows) {
+            let provisional = input.provisional.get(i).ok().flatten();
+            let state = match keyed {
+                Err(e) => Err(e),
+                Ok(group) => read.and_then(|read| {
+                    let group = group_of.get(group as usize).copied().ok_or_else(|| {
+                        Error::definition(format!("row {i} has no group (an internal error)"))
+                    })?;
+                    Ok(Good {
+                        group,
+                        period: read.period,
+                        observation: read.observation,
+                    })
+                }),
             };
-            match group_of.get(good.group as usize) {
-                Some(&group) => {
-                    good.group = group;
-                    if let Some(count) = counts.get_mut(group as usize) {
-                        *count += 1;
-                    }
-                }
-                None => {
-                    row.state = Err(Error::definition(format!(
-                        "row {i} has no group (an internal error)"
-                    )));
-                }
+            if let Ok(good) = &state
+                && let Some(count) = counts.get_mut(good.group as usize)
+            {
+                *count += 1;
             }
+            rows.push(Row { state, provisional });
         }
-        (share_rows, counts)
-    })?;
-    let mut counts: Vec<usize> = vec![0; group_count];
-    let mut rows = Shares {
-        shares: Vec::with_capacity(renumbered.len()),
-        share,
-    };
-    for (share_rows, share_counts) in renumbered {
-        for (count, add) in counts.iter_mut().zip(share_counts) {
-            *count += add;
-        }
-        rows.shares.push(share_rows);
     }
     drop(key_ids);
     if input.keys.is_empty() {
@@ -1929,60 +1872,42 @@ fn plan<'a>(
     drop(starts);
     added.sort_unstable();
     let added: Vec<(u32, Period)> = added.into_iter().map(|(_, p, _, g)| (g, p)).collect();
+    let slot_rows: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| match &row.state {
+            Ok(good) => options.report.is_none_or(|p| p == good.period),
+            Err(_) => true,
+        })
+        .map(|(r, _)| r)
+        .collect();
     let joined: Vec<String> = defs
         .indicators
         .iter()
         .map(|d| d.group.join(" > "))
         .collect();
     let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
-    // The observations are in the series now: each row keeps only what its output row needs,
-    // each share's on its thread, with the share's output rows and errors.
-    let slim = |(k, share_rows): (usize, Vec<Row>)| {
-        let mut slim: Vec<Slim> = Vec::with_capacity(share_rows.len());
-        let mut slots: Vec<usize> = Vec::with_capacity(share_rows.len());
-        let mut errors: Vec<(usize, Error)> = Vec::new();
-        for (r, row) in (k * share..).zip(share_rows) {
-            let provisional = row.provisional;
-            match row.state {
-                Ok(good) => {
-                    if options.report.is_none_or(|p| p == good.period) {
-                        slots.push(r);
-                    }
-                    slim.push(Slim {
-                        group: good.group,
-                        period: Some(good.period),
-                        provisional,
-                    });
-                }
-                Err(e) => {
-                    slots.push(r);
-                    errors.push((r, e));
-                    slim.push(Slim {
-                        group: u32::MAX,
-                        period: None,
-                        provisional,
-                    });
+    // The observations are in the series now: each row keeps only what its output row needs.
+    let mut errors: FastMap<usize, Error> = FastMap::default();
+    let rows: Vec<Slim> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(r, row)| match row.state {
+            Ok(good) => Slim {
+                group: good.group,
+                period: Some(good.period),
+                provisional: row.provisional,
+            },
+            Err(e) => {
+                errors.insert(r, e);
+                Slim {
+                    group: u32::MAX,
+                    period: None,
+                    provisional: row.provisional,
                 }
             }
-        }
-        (slim, slots, errors)
-    };
-    let slimmed = on_threads(rows.shares.into_iter().enumerate().collect(), &slim)?;
-    let mut errors: FastMap<usize, Error> = FastMap::default();
-    let mut slot_rows: Vec<usize> = Vec::new();
-    let mut rows = Shares {
-        shares: Vec::with_capacity(slimmed.len()),
-        share,
-    };
-    for (slim, slots, share_errors) in slimmed {
-        rows.shares.push(slim);
-        if slot_rows.is_empty() {
-            slot_rows = slots;
-        } else {
-            slot_rows.extend(slots);
-        }
-        errors.extend(share_errors);
-    }
+        })
+        .collect();
     Ok(Plan {
         defs,
         input,
