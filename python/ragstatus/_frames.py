@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -142,6 +142,18 @@ def arrow_column(values: Any) -> Any:
         return pa.array([cell_text(v) for v in values], pa.string())
 
 
+def float_column(values: Any) -> Any:
+    """A pandas column of numpy floats as Arrow without a copy, NaN kept as NaN; any other
+    column as :func:`arrow_column` makes it."""
+    import numpy as np
+    import pyarrow as pa
+
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize in (4, 8):
+        return pa.array(values.to_numpy(copy=False), from_pandas=False)
+    return arrow_column(values)
+
+
 def aligned(table: Any) -> Any:
     """The table with every buffer at an address the Arrow C data interface's reader accepts.
 
@@ -166,13 +178,21 @@ def aligned(table: Any) -> Any:
     return pa.table(columns, schema=table.schema) if changed else table
 
 
-def pandas_table(df: Any) -> Any:
+def pandas_table(df: Any, numbers: Collection[str] = ()) -> Any:
     """A pandas DataFrame as a pyarrow Table, column by column (duplicated names kept, for the
-    core to report), with its named index levels as columns where no column has the name."""
+    core to report), with its named index levels as columns where no column has the name.
+
+    The ``numbers`` columns, when they hold numpy floats, are passed as they are, NaN included:
+    the core reads a NaN number as no value, as it reads a null, and marking each NaN null first
+    costs a pass over the column (about 1.4 ms a million cells). Other columns' NaN become nulls
+    (a NaN key or label is a missing one, never the text "nan")."""
     import pyarrow as pa
 
     names = [str(c) for c in df.columns]
-    columns = [arrow_column(df.iloc[:, j]) for j in range(df.shape[1])]
+    columns = [
+        float_column(df.iloc[:, j]) if names[j] in numbers else arrow_column(df.iloc[:, j])
+        for j in range(df.shape[1])
+    ]
     taken = set(names)
     for level, name in enumerate(df.index.names):
         if name is not None and str(name) not in taken:
@@ -182,11 +202,12 @@ def pandas_table(df: Any) -> Any:
     return pa.Table.from_arrays(columns, names=names)
 
 
-def to_arrow(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
+def to_arrow(data: Any, required: Sequence[str] = (), numbers: Collection[str] = ()) -> tuple[str, Any]:
     """The kind of ``data`` (``pandas``, ``polars``, ``pyarrow``, ``pyarrow-batch`` or ``other``,
     which the result is returned as) and Arrow data the core reads without Python objects.
 
-    An empty list of rows names no columns: it gets the ``required`` ones, empty.
+    An empty list of rows names no columns: it gets the ``required`` ones, empty. ``numbers``
+    names the columns the core reads as numbers (see :func:`pandas_table`).
     """
     import pyarrow as pa
 
@@ -202,7 +223,7 @@ def to_arrow(data: Any, required: Sequence[str] = ()) -> tuple[str, Any]:
             frame = frame.with_columns(pl.col(wide).cast(pl.String))
         return "polars", frame
     if module == "pandas" and name == "DataFrame":
-        return "pandas", pandas_table(data)
+        return "pandas", pandas_table(data, numbers)
     if module == "pyarrow" and name == "RecordBatch":
         return "pyarrow-batch", aligned(pa.Table.from_batches([data]))
     if module == "pyarrow" and name == "Table":

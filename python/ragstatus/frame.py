@@ -212,7 +212,7 @@ def evaluate_frame(
     """
     defs = _definitions(definitions)
     keys = _names(by, "by")
-    kind, data = to_arrow(frame)
+    kind, data = to_arrow(frame, numbers=(value, numerator, denominator))
     table = _evaluate_frame(
         data,
         defs,

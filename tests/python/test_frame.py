@@ -233,6 +233,29 @@ def test_rows_in_equal_rows_rated_plus_rows_reported(rows: list[tuple[Any, ...]]
     assert not (out["status"].notna() & out["error"].notna()).any()
 
 
+def test_nan_numbers_read_as_nulls_and_nan_keys_stay_missing() -> None:
+    # The number columns reach the core with NaN as NaN (no pass marking them null): the core
+    # must read them as it reads nulls. A NaN key is still a missing key, never the text "nan".
+    rows = {
+        "organisation": ["A", "A", "B", "B"],
+        "indicator": ["SW-01", "SW-01", "SW-01", "SW-01"],
+        "period": ["2015/16 Q1", "2015/16 Q2", "2015/16 Q1", "2015/16 Q2"],
+        "value": [float("nan"), 44.95, 1.5, float("nan")],
+    }
+    with_nan = rs.evaluate_frame(pd.DataFrame(rows), DEFS, by="organisation")
+    nullable = pd.DataFrame({**rows, "value": pd.array([None, 44.95, 1.5, None], dtype="Float64")})
+    pd.testing.assert_frame_equal(with_nan, rs.evaluate_frame(nullable, DEFS, by="organisation"))
+    assert with_nan["status"].tolist() == ["NoData", "Amber", "Red", "NoData"]
+    # Half a fraction (a NaN numerator or denominator beside a number) is an error, as a null is.
+    numerator, denominator = [float("nan"), 3.0, 1.0, 2.0], [4.0, 4.0, float("nan"), 8.0]
+    fractions = pd.DataFrame({**rows, "value": [float("nan")] * 4, "numerator": numerator, "denominator": denominator})
+    out = rs.evaluate_frame(fractions, DEFS, by="organisation")
+    assert out["error"].notna().tolist() == [True, False, True, False]
+    keyed = pd.DataFrame({**rows, "organisation": pd.Series(["A", float("nan"), "B", "B"], dtype=object)})
+    out = rs.evaluate_frame(keyed, DEFS, by="organisation")
+    assert "key column" in out["error"].tolist()[1]
+
+
 def _unaligned_strings(values: list[str]) -> pa.Array:
     """A large_string array whose 64-bit offsets start 4 bytes past an aligned address, as a
     table read from a message (a Dask shuffle, IPC in memory) can hold them."""
