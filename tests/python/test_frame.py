@@ -256,6 +256,52 @@ def test_nan_numbers_read_as_nulls_and_nan_keys_stay_missing() -> None:
     assert "key column" in out["error"].tolist()[1]
 
 
+def test_coded_columns_become_the_categoricals_pyarrow_makes() -> None:
+    # Dictionary columns are made Categoricals from their codes when every chunk shares one
+    # dictionary: the same frame as pyarrow's `to_pandas`, nulls, unsigned codes, other
+    # dictionaries in another chunk (left to pyarrow) and empty dictionaries included.
+    from ragstatus._frames import _pandas_dtype, from_arrow
+
+    words = pa.array(["Red", "Amber", "Green"])
+
+    def chunk(codes: list[int | None], kind: pa.DataType = pa.int32(), values: pa.Array = words) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(codes, kind), values)
+
+    table = pa.Table.from_batches(
+        [
+            pa.record_batch(
+                {
+                    "shared": chunk([0, 2, None]),
+                    "small": chunk([1, None, 0], pa.uint8()),
+                    "other": chunk([0, 1, 1]),
+                    "empty": chunk([None, None, None], values=pa.array([], pa.string())),
+                    "n": pa.array([1, 2, 3], pa.uint64()),
+                }
+            ),
+            pa.record_batch(
+                {
+                    "shared": chunk([1, 1, 0]),
+                    "small": chunk([2, 2, None], pa.uint8()),
+                    "other": chunk([0, 0, 1], values=pa.array(["Green", "Blue"])),
+                    "empty": chunk([None, None, None], values=pa.array([], pa.string())),
+                    "n": pa.array([4, None, 6], pa.uint64()),
+                }
+            ),
+        ]
+    )
+    expected = table.to_pandas(types_mapper=_pandas_dtype, split_blocks=True)
+    pd.testing.assert_frame_equal(from_arrow(table, "pandas"), expected, check_exact=True)
+    # A whole coded result.
+    national = pd.DataFrame(NATIONAL)
+    ordered = rs.evaluate_frame(pa.Table.from_pandas(national), DEFS, by="organisation", text="category").to_pandas(
+        types_mapper=_pandas_dtype, split_blocks=True
+    )
+    for column in ("status", "computed_status"):
+        ordered[column] = ordered[column].cat.as_ordered()
+    coded = rs.evaluate_frame(national, DEFS, by="organisation", text="category")
+    pd.testing.assert_frame_equal(coded, ordered, check_exact=True)
+
+
 def _unaligned_strings(values: list[str]) -> pa.Array:
     """A large_string array whose 64-bit offsets start 4 bytes past an aligned address, as a
     table read from a message (a Dask shuffle, IPC in memory) can hold them."""
