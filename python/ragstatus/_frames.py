@@ -261,12 +261,17 @@ def _categorical(column: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not pa.types.is_dictionary(column.type) or not pa.types.is_string(column.type.value_type):
+    narrow = (pa.int8(), pa.int16(), pa.int32(), pa.uint8(), pa.uint16())
+    if not pa.types.is_dictionary(column.type) or column.type.index_type not in narrow:
+        return None
+    if not pa.types.is_string(column.type.value_type) or not column.chunks:
+        return None
+    first = column.chunks[0].dictionary
+    # (An empty dictionary: `to_pandas` gives its categories another dtype; few rows anyway. A
+    # null among the categories: pandas refuses it.)
+    if not len(first) or first.null_count or any(not c.dictionary.equals(first) for c in column.chunks[1:]):
         return None
     chunks = column.chunks
-    # (An empty dictionary: `to_pandas` gives its categories another dtype; few rows anyway.)
-    if not chunks or not len(chunks[0].dictionary) or any(not c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]):
-        return None
     parts = []
     for chunk in chunks:
         indices = chunk.indices
@@ -274,7 +279,7 @@ def _categorical(column: Any) -> Any:
             indices = pc.fill_null(indices.cast(pa.int32()), -1)
         parts.append(indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False))
     codes = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    categories = pd.Index(chunks[0].dictionary.to_pandas())
+    categories = pd.Index(first.to_pandas())
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories, ordered=False), validate=False)
 
 

@@ -259,7 +259,7 @@ def test_nan_numbers_read_as_nulls_and_nan_keys_stay_missing() -> None:
 def test_coded_columns_become_the_categoricals_pyarrow_makes() -> None:
     # Dictionary columns are made Categoricals from their codes when every chunk shares one
     # dictionary: the same frame as pyarrow's `to_pandas`, nulls, unsigned codes, other
-    # dictionaries in another chunk (left to pyarrow) and empty dictionaries included.
+    # dictionaries in another chunk, 64-bit codes (both left to pyarrow) and empty dictionaries.
     from ragstatus._frames import _pandas_dtype, from_arrow
 
     words = pa.array(["Red", "Amber", "Green"])
@@ -275,6 +275,7 @@ def test_coded_columns_become_the_categoricals_pyarrow_makes() -> None:
                     "small": chunk([1, None, 0], pa.uint8()),
                     "other": chunk([0, 1, 1]),
                     "empty": chunk([None, None, None], values=pa.array([], pa.string())),
+                    "wide": chunk([2, 0, None], pa.int64()),
                     "n": pa.array([1, 2, 3], pa.uint64()),
                 }
             ),
@@ -284,6 +285,7 @@ def test_coded_columns_become_the_categoricals_pyarrow_makes() -> None:
                     "small": chunk([2, 2, None], pa.uint8()),
                     "other": chunk([0, 0, 1], values=pa.array(["Green", "Blue"])),
                     "empty": chunk([None, None, None], values=pa.array([], pa.string())),
+                    "wide": chunk([1, 1, 2], pa.int64()),
                     "n": pa.array([4, None, 6], pa.uint64()),
                 }
             ),

@@ -477,9 +477,9 @@ pub(crate) fn direction_of(
 /// [`classify`] of the change from `c` to `a` under an absolute stable band, for a higher or
 /// lower indicator: the same comparisons in the mantissas at the largest of the three scales,
 /// when the change fits a decimal's 96 bits there (so that the decimal change is exact, see
-/// [`sub_aligned`](crate::exact::sub_aligned)), without building the change and the band as decimals (a frame decides two
-/// directions a row). None otherwise, and for a change beyond a decimal's range, which
-/// [`moved`] reports.
+/// [`sub_aligned`](crate::exact::sub_aligned)), without building the change and the band as
+/// decimals (a frame decides two directions a row). None otherwise, and for a change beyond a
+/// decimal's range, which [`moved`] reports.
 #[inline]
 fn aligned_direction(
     polarity: Polarity,
@@ -699,14 +699,7 @@ mod tests {
             let sign = if higher { 1 } else { -1 };
             let c = match mode {
                 1 => a - b * sign,
-                2 => {
-                    let aligned = if cs >= s {
-                        crate::bulk::POWERS.get((cs - s) as usize).and_then(|p| a.checked_mul(*p))
-                    } else {
-                        crate::bulk::POWERS.get((s - cs) as usize).map(|p| a / p)
-                    };
-                    aligned.map_or(c % bound, |v| v - b * sign)
-                }
+                2 => crate::exact::tests::mantissa_at(a, s, cs).map_or(c % bound, |v| v - b * sign),
                 _ => c % bound,
             };
             let c = c.clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1);

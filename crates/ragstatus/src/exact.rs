@@ -244,9 +244,20 @@ pub(crate) fn fit(mut m: i128, mut scale: u32) -> Option<Decimal> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// Mantissa `m` of scale `from` at scale `to` (truncated when `to` is smaller): the same
+    /// value at another scale, for property tests of values near each other across scales.
+    pub(crate) fn mantissa_at(m: i128, from: u32, to: u32) -> Option<i128> {
+        let power = |k: u32| crate::bulk::POWERS.get(k as usize).copied();
+        if to >= from {
+            m.checked_mul(power(to - from)?)
+        } else {
+            Some(m / power(from - to)?)
+        }
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
@@ -269,14 +280,8 @@ mod tests {
             let b = match shape {
                 0 => b % bound,
                 1 => a,
-                2 => {
-                    let aligned = if t >= s {
-                        crate::bulk::POWERS.get((t - s) as usize).and_then(|p| a.checked_mul(*p))
-                    } else {
-                        crate::bulk::POWERS.get((s - t) as usize).map(|p| a / p)
-                    };
-                    aligned.map_or(b % bound, |v| (v + b % 1000).clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1))
-                }
+                2 => mantissa_at(a, s, t)
+                    .map_or(b % bound, |v| (v + b % 1000).clamp(-(1i128 << 96) + 1, (1i128 << 96) - 1)),
                 _ => 0,
             };
             let (x, y) = (

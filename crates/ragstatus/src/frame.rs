@@ -1832,7 +1832,6 @@ fn plan<'a>(
         sort_groups(defs, options, &groups, &rows, &starts, range, chunk, keys)
     };
     let sorted: Vec<Sorted> = on_threads(ranges.iter().cloned().zip(chunks).collect(), &sort)?;
-
     let mut series: Vec<Vec<(Period, Observation)>> = Vec::with_capacity(sorted.len());
     let mut series_spans: Vec<(u32, usize, usize)> = Vec::with_capacity(groups.len());
     let mut marks: Vec<PeriodMarks> = Vec::with_capacity(sorted.len());
@@ -1867,7 +1866,6 @@ fn plan<'a>(
     };
     let mut added: Vec<(u32, Period, usize, u32)> =
         on_threads(ranges, &gaps)?.into_iter().flatten().collect();
-
     drop(members);
     drop(starts);
     added.sort_unstable();
