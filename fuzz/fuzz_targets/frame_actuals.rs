@@ -15,7 +15,7 @@ use arrow_array::{Array, ArrayRef, RecordBatch, UInt8Array, UInt64Array};
 use arrow_schema::{Field, Schema};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use ragstatus::frame::{FrameOptions, TextColumns, evaluate_batch};
+use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, TextColumns, evaluate_batch};
 
 const IDS: [&str; 8] = [
     "SW-01", "SW-05", "LW-03", "LW-07", "AW-03", "XX-99", "", " SW-01",
@@ -291,4 +291,42 @@ fuzz_target!(|bytes: &[u8]| {
     )
     .expect("the same frame on one thread");
     assert_eq!(single, out, "one thread or two give the same frame");
+
+    // A selection of the columns, in a drawn order, gives each as the full frame has it (the
+    // decimal columns always in it, so that a value too large for one is an error row in both).
+    let mut names: Vec<&str> = RESULT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|name| DECIMALS.contains(name) || u.arbitrary::<bool>().unwrap_or(false))
+        .collect();
+    for i in (1..names.len()).rev() {
+        let j = u.int_in_range(0..=i).unwrap_or(0);
+        names.swap(i, j);
+    }
+    let selected = evaluate_batch(
+        defs,
+        &batch,
+        &FrameOptions {
+            columns: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..options
+        },
+    )
+    .expect("a selection of the same frame's columns");
+    assert_eq!(selected.num_rows(), out.num_rows());
+    for name in names {
+        assert_eq!(
+            selected.column_by_name(name),
+            out.column_by_name(name),
+            "column {name}"
+        );
+    }
 });
+
+const DECIMALS: [&str; 6] = [
+    "actual",
+    "target",
+    "target_high",
+    "stretch",
+    "shortfall",
+    "tolerance_amount",
+];

@@ -2407,6 +2407,7 @@ def _evaluate_frame(
     note: str,
     explain: bool = ...,
     text: str = ...,
+    columns: Optional[Sequence[str]] = ...,
 ) -> Any: ...
 
 def _read_actuals(

@@ -519,3 +519,48 @@ def test_category_text_columns_hold_the_same_values(lib: str, explain: bool) -> 
 def test_an_unknown_text_encoding_is_an_invalid_value() -> None:
     with pytest.raises(rs.InvalidValueError, match="text="):
         rs.evaluate_frame(pd.DataFrame(NATIONAL), DEFS, by="organisation", text="categorical")
+
+
+@pytest.mark.parametrize("lib", ["pandas", "polars", "pyarrow"])
+@pytest.mark.parametrize("text", ["string", "category"])
+def test_columns_gives_those_columns_in_that_order_as_the_full_frame_has_them(lib: str, text: str) -> None:
+    df = _with_bad_rows()
+    data = pa.Table.from_pandas(df, preserve_index=False)
+    source = {"pandas": df, "polars": pl.from_arrow(data), "pyarrow": data}[lib]
+    full = rs.evaluate_frame(source, DEFS, by="organisation", text=text)
+    wanted = ["status", "direction_previous", "organisation", "actual", "error", "row"]
+    some = rs.evaluate_frame(source, DEFS, by="organisation", text=text, columns=wanted)
+    assert type(some) is type(full)
+    names = list(some.column_names if lib == "pyarrow" else some.columns)
+    assert names == wanted
+    assert len(some) == len(full)
+    for name in wanted:
+        if lib == "pandas":
+            assert some[name].dtype == full[name].dtype, name
+            assert some[name].equals(full[name]), name
+        elif lib == "polars":
+            assert some.schema[name] == full.schema[name], name
+            assert some[name].equals(full[name]), name
+        else:
+            assert some.column(name).equals(full.column(name)), name
+    # Rows in = rows rated + rows reported, from the two columns that say so.
+    table = pa.table(some) if lib != "pyarrow" else some
+    rows = table.column("row").to_pylist()
+    status, error = table.column("status").to_pylist(), table.column("error").to_pylist()
+    mine = [i for i, r in enumerate(rows) if r is not None]
+    assert len([i for i in mine if status[i] is not None]) + len([i for i in mine if error[i] is not None]) == len(df)
+    # One name is one column; the sentences left out are not written.
+    one = rs.evaluate_frame(source, DEFS, by="organisation", text=text, columns="status")
+    assert list(one.column_names if lib == "pyarrow" else one.columns) == ["status"]
+
+
+def test_unknown_repeated_or_no_output_columns_are_parse_errors() -> None:
+    df = pd.DataFrame(NATIONAL)
+    with pytest.raises(rs.ParseError, match=r'no output column "colour"; expected a key column or one of row,') as info:
+        rs.evaluate_frame(df, DEFS, by="organisation", columns=["status", "colour", "status"])
+    assert 'output column "status" is asked for twice' in str(info.value)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(rs.ParseError, match="no output columns asked for"):
+        rs.evaluate_frame(df, DEFS, by="organisation", columns=[])
+    with pytest.raises(rs.InvalidValueError, match="columns"):
+        rs.evaluate_frame(df, DEFS, by="organisation", columns=[1, 2])  # type: ignore[list-item]

@@ -20,7 +20,7 @@ use ragstatus::Observation;
 #[pyfunction]
 #[pyo3(signature = (
     data, definitions, period, *, by, indicator, period_column, value, numerator, denominator,
-    provisional, note, explain = true, text = "string"
+    provisional, note, explain = true, text = "string", columns = None
 ))]
 #[allow(clippy::too_many_arguments)]
 fn _evaluate_frame<'py>(
@@ -38,6 +38,7 @@ fn _evaluate_frame<'py>(
     note: String,
     explain: bool,
     text: &str,
+    columns: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let defs = &definitions.0;
     let text = match text {
@@ -67,6 +68,7 @@ fn _evaluate_frame<'py>(
         threads: 0,
         explain,
         text,
+        columns,
     };
     let (batches, schema) = read_batch(py, data)?;
     let result = py.detach(|| {

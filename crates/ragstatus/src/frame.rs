@@ -75,6 +75,10 @@
 //! `Decimal128(38, s)` at its column's scale makes its row an error row; it is never rounded
 //! or nulled silently.
 //!
+//! [`FrameOptions::columns`] names the columns wanted, in the order wanted (the status and
+//! direction alone, say): the others are not written at all, for less time and memory. Every
+//! row is still there, each column as the full output has it.
+//!
 //! # Shape errors
 //!
 //! A frame that cannot be read at all (a missing `indicator`, `period` or `value` /
@@ -116,7 +120,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{Field, SchemaRef};
+use arrow_schema::SchemaRef;
 
 use crate::definitions::Definitions;
 use crate::error::{Error, ErrorKind, Result};
@@ -131,9 +135,9 @@ use crate::value::Observation;
 mod input;
 mod output;
 
-use input::{Input, read_input};
+use input::{Input, OutputColumn, read_input};
 pub(crate) use input::{Numbers, text_column};
-use output::{Part, arrow_error};
+use output::{Part, Wanted, arrow_error};
 
 /// The status names in code order: the values of the `status` and `computed_status`
 /// dictionaries, whose `UInt8` keys are [`Status::code`](crate::Status::code).
@@ -198,6 +202,13 @@ pub struct FrameOptions {
     pub explain: bool,
     /// How the low-cardinality text columns are written (default [`TextColumns::Plain`]).
     pub text: TextColumns,
+    /// The output columns, in order, named from the key columns and [`RESULT_COLUMNS`]; none
+    /// (the default): every key column, then every result column. A column left out is not
+    /// written at all, which saves its time and memory (`explanation` left out is
+    /// [`explain`](Self::explain) off). Every row is still there, and every decision the
+    /// same, except that a number too large for a decimal column left out cannot make its
+    /// row an error row. A name that is neither, or given twice, is a shape error.
+    pub columns: Option<Vec<String>>,
 }
 
 /// How [`evaluate_batch`] writes the text columns with few distinct values: `indicator`,
@@ -262,6 +273,7 @@ impl Default for FrameOptions {
             threads: 0,
             explain: true,
             text: TextColumns::Plain,
+            columns: None,
         }
     }
 }
@@ -339,8 +351,11 @@ struct Plan<'a> {
     /// Each definition's group path joined with " > ".
     joined: Vec<String>,
     n: usize,
-    /// Whether each rated row's sentence is written ([`FrameOptions::explain`]).
+    /// Whether each rated row's sentence is written ([`FrameOptions::explain`], and
+    /// `explanation` in the output).
     explain: bool,
+    /// The result columns written, and whether key cells are picked.
+    wanted: Wanted,
     /// The coded text columns' fixed values and each definition's codes, for
     /// [`TextColumns::Dictionary`].
     coding: Option<Coding>,
@@ -475,6 +490,7 @@ impl Plan<'_> {
             range.len(),
             self.explain,
             self.coding.as_ref().map(|c| &c.fixed),
+            &self.wanted,
         );
         let mut sentence = String::with_capacity(256);
         let mut labels: FastMap<Period, Box<str>> = FastMap::default();
@@ -482,8 +498,7 @@ impl Plan<'_> {
         let mut current: Option<Current<'_>> = None;
         for i in range {
             let Some(slot) = self.slot(i) else {
-                part.rows.append_null();
-                part.picks.append_null();
+                part.source(None, || None);
                 self.failed(
                     &mut part,
                     &Error::definition(format!("output row {i} has no source (an internal error)")),
@@ -495,9 +510,9 @@ impl Plan<'_> {
                 Slot::Input(r) => Some(r),
                 Slot::Added(..) => None,
             };
-            part.rows
-                .append_option(source.and_then(|r| u64::try_from(r).ok()));
-            part.picks.append_option(self.pick(slot));
+            part.source(source.and_then(|r| u64::try_from(r).ok()), || {
+                self.pick(slot)
+            });
             // (Checked for emptiness first: the usual frame has no overrides, few errors.)
             if let Some(e) = (!overrides.is_empty()).then(|| overrides.get(&i)).flatten() {
                 self.failed(&mut part, e, source);
@@ -1047,27 +1062,36 @@ pub fn evaluate_parts(
         }
     }
 
-    let schema_in = batch.schema();
-    let key_fields: Vec<Field> = plan
+    let names: Vec<&str> = plan
         .input
-        .keys
+        .columns
         .iter()
-        .map(|(i, _)| {
-            let field = schema_in.field(*i);
-            Field::new(field.name(), field.data_type().clone(), true)
+        .map(|column| match column {
+            OutputColumn::Key(k) => options.by.get(*k).map_or("", String::as_str),
+            OutputColumn::Result(j) => RESULT_COLUMNS.get(*j).copied().unwrap_or_default(),
         })
         .collect();
     let dictionaries = output::unify(&mut parts);
     // Each part's columns finished (rescaled, coded, keyed) on its own thread, as it was filled.
     let finish = |part: Part| -> Result<Vec<ArrayRef>> {
-        let (results, picks) = part.finish(&scales, &dictionaries)?;
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(plan.input.keys.len() + results.len());
-        for (i, _) in &plan.input.keys {
-            columns.push(
-                arrow_select::take::take(batch.column(*i), &picks, None).map_err(arrow_error)?,
-            );
+        let (mut results, picks) = part.finish(&scales, &dictionaries)?;
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(plan.input.columns.len());
+        for column in &plan.input.columns {
+            let array = match (column, &picks) {
+                (OutputColumn::Key(k), Some(picks)) => match plan.input.keys.get(*k) {
+                    Some((i, _)) => Some(
+                        arrow_select::take::take(batch.column(*i), picks, None)
+                            .map_err(arrow_error)?,
+                    ),
+                    None => None,
+                },
+                (OutputColumn::Result(j), _) => results.get_mut(*j).and_then(Option::take),
+                (OutputColumn::Key(_), None) => None,
+            };
+            columns.push(array.ok_or_else(|| {
+                Error::definition("an output column was not written (an internal error)")
+            })?);
         }
-        columns.extend(results);
         Ok(columns)
     };
     let finished: Vec<Result<Vec<ArrayRef>>> = if parts.len() <= 1 {
@@ -1095,13 +1119,7 @@ pub fn evaluate_parts(
     for columns in finished {
         let columns = columns?;
         let schema = schema
-            .get_or_insert_with(|| {
-                output::schema(
-                    key_fields.clone(),
-                    &RESULT_COLUMNS,
-                    columns.get(plan.input.keys.len()..).unwrap_or_default(),
-                )
-            })
+            .get_or_insert_with(|| output::schema(&names, &columns))
             .clone();
         batches.push(RecordBatch::try_new(schema, columns).map_err(arrow_error)?);
     }
@@ -1885,6 +1903,20 @@ fn plan<'a>(
         .map(|d| d.group.join(" > "))
         .collect();
     let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
+    let mut wanted = Wanted {
+        results: [false; RESULT_COLUMNS.len()],
+        keys: false,
+    };
+    for column in &input.columns {
+        match column {
+            OutputColumn::Key(_) => wanted.keys = true,
+            OutputColumn::Result(j) => {
+                if let Some(w) = wanted.results.get_mut(*j) {
+                    *w = true;
+                }
+            }
+        }
+    }
     // The observations are in the series now: each row keeps only what its output row needs.
     let mut errors: FastMap<usize, Error> = FastMap::default();
     let rows: Vec<Slim> = rows
@@ -1919,7 +1951,8 @@ fn plan<'a>(
         added,
         joined,
         n,
-        explain: options.explain,
+        explain: options.explain && wanted.results[output::EXPLANATION],
+        wanted,
         coding,
     })
 }

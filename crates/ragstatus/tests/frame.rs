@@ -1606,3 +1606,133 @@ proptest! {
         }
     }
 }
+
+/// The output column `k` of the key column `org` and then [`RESULT_COLUMNS`].
+fn output_name(k: usize) -> &'static str {
+    match k.checked_sub(1) {
+        None => "org",
+        Some(j) => RESULT_COLUMNS[j],
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Any selection of the output columns, in any order, gives each of them exactly as the
+    /// full output does, on every row (bad rows, duplicates and gaps included), whatever the
+    /// sentences, text columns and threads. (`actual` is always selected: the too-large value
+    /// then makes its row an error row, as in the full output.)
+    #[test]
+    fn selected_columns_are_the_full_outputs_columns(
+        picked in prop::sample::subsequence((0..=RESULT_COLUMNS.len()).collect::<Vec<_>>(), 0..=RESULT_COLUMNS.len() + 1),
+        seed in any::<u64>(),
+        explain in any::<bool>(),
+        coded in any::<bool>(),
+        threads in 1usize..4,
+    ) {
+        let (defs, b) = generated_frame(12);
+        let options = FrameOptions {
+            by: vec!["org".into()],
+            threads,
+            explain,
+            text: if coded { TextColumns::Dictionary } else { TextColumns::Plain },
+            ..FrameOptions::default()
+        };
+        let full = evaluate_batch(&defs, &b, &options).unwrap();
+        let mut names: Vec<&str> = picked.into_iter().map(output_name).collect();
+        if !names.contains(&"actual") {
+            names.push("actual");
+        }
+        // Shuffled: the output follows the order asked for.
+        let mut state = seed | 1;
+        for i in (1..names.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            names.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let selected = FrameOptions {
+            columns: Some(names.iter().map(|n| n.to_string()).collect()),
+            ..options
+        };
+        let out = evaluate_batch(&defs, &b, &selected).unwrap();
+        prop_assert_eq!(out.num_rows(), full.num_rows());
+        let schema = out.schema();
+        let got: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        prop_assert_eq!(&got, &names);
+        for name in &names {
+            prop_assert_eq!(
+                out.column_by_name(name).unwrap(),
+                full.column_by_name(name).unwrap(),
+                "{}", name
+            );
+            let field = full.schema().field_with_name(name).unwrap().clone();
+            prop_assert_eq!(schema.field_with_name(name).unwrap(), &field);
+        }
+    }
+}
+
+/// Output columns that do not exist, are asked for twice, or not at all are shape errors,
+/// listed with the frame's other problems; a decimal column left out cannot make a row an
+/// error row (its value is not written), and every row is still there.
+#[test]
+fn selected_columns_are_checked_and_only_they_are_written() {
+    let b = batch(vec![
+        ("org", text(&[Some("A"), Some("A")])),
+        ("indicator", text(&[Some("LW-01"), Some("LW-01")])),
+        ("period", text(&[Some("2015/16 Q2"), Some("2015/16 Q3")])),
+        (
+            "value",
+            text(&[Some("0.0000000000001"), Some("10000000000000000000000000")]),
+        ),
+    ]);
+    let with = |columns: &[&str], by: &[&str]| FrameOptions {
+        by: by.iter().map(|s| s.to_string()).collect(),
+        columns: Some(columns.iter().map(|s| s.to_string()).collect()),
+        ..FrameOptions::default()
+    };
+    let err = evaluate_batch(
+        &defs(),
+        &b,
+        &with(
+            &["status", "colour", "status", "org", "colours"],
+            &["org", "region"],
+        ),
+    )
+    .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Syntax { .. }), "{err}");
+    let message = err.to_string();
+    for part in [
+        "no output column \"colour\" or \"colours\"; expected a key column or one of row, indicator,",
+        "error, error_kind",
+        "output column \"status\" is asked for twice",
+        "key column \"region\" does not exist",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    let message = evaluate_batch(&defs(), &b, &with(&[], &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("no output columns asked for"), "{message}");
+
+    // The full output: the second row's value does not fit `actual` beside the first's 13
+    // places, so that row is an error row.
+    let full = evaluate_batch(&defs(), &b, &keyed()).unwrap();
+    assert_eq!(statuses(&full, "status"), [Some("Green"), None]);
+    assert!(
+        strings(&full, "error")[1]
+            .as_ref()
+            .unwrap()
+            .contains("column actual")
+    );
+    // Without the decimal columns the value is not written, and the row is rated.
+    let lean = evaluate_batch(&defs(), &b, &with(&["status", "error", "row"], &["org"])).unwrap();
+    assert_eq!(lean.num_columns(), 3);
+    assert_eq!(statuses(&lean, "status"), [Some("Green"), Some("Red")]);
+    assert_eq!(strings(&lean, "error"), [None, None]);
+    assert_eq!(rows(&lean), [Some(0), Some(1)]);
+    // A key column alone, and the key column by another name than the result columns'.
+    let keys = evaluate_batch(&defs(), &b, &with(&["org"], &["org"])).unwrap();
+    assert_eq!(keys.num_columns(), 1);
+    assert_eq!(strings(&keys, "org"), [Some("A".into()), Some("A".into())]);
+}

@@ -263,6 +263,59 @@ pub(super) struct Input {
     pub(super) denominator: Numbers,
     pub(super) provisional: Flags,
     pub(super) note: Option<Texts>,
+    /// The output columns, in output order ([`FrameOptions::columns`]).
+    pub(super) columns: Vec<OutputColumn>,
+}
+
+/// An output column: a key column (its place in [`Input::keys`]) or one of
+/// [`RESULT_COLUMNS`] (its place there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OutputColumn {
+    Key(usize),
+    Result(usize),
+}
+
+/// The output columns `options` asks for: every key column then every result column, or
+/// the ones named in [`FrameOptions::columns`], in that order. Each name that is neither is a
+/// problem, as is a name given twice.
+fn output_columns(options: &FrameOptions, problems: &mut Vec<String>) -> Vec<OutputColumn> {
+    let Some(names) = &options.columns else {
+        let keys = (0..options.by.len()).map(OutputColumn::Key);
+        return keys
+            .chain((0..RESULT_COLUMNS.len()).map(OutputColumn::Result))
+            .collect();
+    };
+    if names.is_empty() {
+        problems.push("no output columns asked for; expected at least one".into());
+    }
+    let mut columns = Vec::with_capacity(names.len());
+    let mut unknown: Vec<String> = Vec::new();
+    for (k, name) in names.iter().enumerate() {
+        if names.get(..k).is_some_and(|before| before.contains(name)) {
+            problems.push(format!("output column {name:?} is asked for twice"));
+            continue;
+        }
+        let column = match options.by.iter().position(|b| b == name) {
+            Some(key) => OutputColumn::Key(key),
+            None => match RESULT_COLUMNS.iter().position(|r| r == name) {
+                Some(j) => OutputColumn::Result(j),
+                None => {
+                    unknown.push(format!("{name:?}"));
+                    continue;
+                }
+            },
+        };
+        columns.push(column);
+    }
+    if !unknown.is_empty() {
+        // The names to choose from once, last: the message is cut if very long.
+        problems.push(format!(
+            "no output column {}; expected a key column or one of {}",
+            unknown.join(" or "),
+            RESULT_COLUMNS.join(", ")
+        ));
+    }
+    columns
 }
 
 pub(super) fn read_input(batch: &RecordBatch, options: &FrameOptions) -> Result<Input> {
@@ -386,6 +439,7 @@ pub(super) fn read_input(batch: &RecordBatch, options: &FrameOptions) -> Result<
         read.map_err(|e| problems.push(format!("column {:?}: {e}", options.note)))
             .ok()
     });
+    let columns = output_columns(options, &mut problems);
     match (indicator, periods) {
         (Some(indicator), Some(periods)) if problems.is_empty() => Ok(Input {
             keys,
@@ -396,6 +450,7 @@ pub(super) fn read_input(batch: &RecordBatch, options: &FrameOptions) -> Result<
             denominator,
             provisional,
             note,
+            columns,
         }),
         _ => Err(Error::new(ErrorKind::Syntax {
             format: "data frame".into(),

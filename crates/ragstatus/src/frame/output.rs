@@ -45,6 +45,8 @@ pub(super) fn arrow_error(e: arrow_schema::ArrowError) -> Error {
 /// null is a marked word: a row writes one word, and the scales and the validity are made in
 /// one tight pass at the end rather than pushed to two more buffers row by row.
 struct Decimals {
+    /// A column left out of the output: nothing written, nothing checked.
+    off: bool,
     packed: Vec<i128>,
     /// Nulls before the column's first value, not yet written: `target_high` and `stretch`
     /// are null on every row of most frames, and a column of nulls only is then allocated
@@ -87,6 +89,7 @@ fn unpack(word: i128) -> (i128, u32) {
 impl Decimals {
     fn with_capacity(rows: usize) -> Decimals {
         Decimals {
+            off: false,
             packed: Vec::with_capacity(rows),
             pending: 0,
             nulls: 0,
@@ -100,8 +103,18 @@ impl Decimals {
         31u32.saturating_sub(self.seen.leading_zeros())
     }
 
+    fn off() -> Decimals {
+        Decimals {
+            off: true,
+            ..Decimals::with_capacity(0)
+        }
+    }
+
     #[inline(always)]
     fn push(&mut self, value: Option<Decimal>) {
+        if self.off {
+            return;
+        }
         match value {
             Some(v) => {
                 if self.pending > 0 {
@@ -147,12 +160,16 @@ impl Decimals {
         })
     }
 
-    fn finish(&mut self, scale: u32) -> Result<Decimal128Array> {
+    fn finish(&mut self, scale: u32) -> Result<Option<Decimal128Array>> {
+        if self.off {
+            return Ok(None);
+        }
         let arrow_scale = i8::try_from(scale).unwrap_or(28);
         if self.packed.is_empty() {
             let nulls = Decimal128Array::new_null(std::mem::take(&mut self.pending));
             return nulls
                 .with_precision_and_scale(38, arrow_scale)
+                .map(Some)
                 .map_err(arrow_error);
         }
         let mut mantissas = std::mem::take(&mut self.packed);
@@ -183,6 +200,7 @@ impl Decimals {
         }
         Decimal128Array::try_new(ScalarBuffer::from(mantissas), nulls)
             .and_then(|a| a.with_precision_and_scale(38, arrow_scale))
+            .map(Some)
             .map_err(arrow_error)
     }
 }
@@ -228,6 +246,8 @@ pub(super) const CODED_NAMES: [&str; 10] = [
 pub(super) enum Text {
     Plain(LargeStringBuilder),
     Coded(Coded),
+    /// A column left out of the output.
+    Off,
 }
 
 /// A dictionary-encoded text column of one part: the values known before any row (the
@@ -303,7 +323,10 @@ impl Coded {
 }
 
 impl Text {
-    fn new(rows: usize, bytes: usize, fixed: Option<&[Box<str>]>) -> Text {
+    fn new(rows: usize, bytes: usize, fixed: Option<&[Box<str>]>, on: bool) -> Text {
+        if !on {
+            return Text::Off;
+        }
         match fixed {
             Some(fixed) => Text::Coded(Coded::new(rows, fixed)),
             // Large (64-bit offset) strings: a 10-million-row frame of sentences passes 2 GiB.
@@ -323,6 +346,7 @@ impl Text {
                 let code = c.code_of(value);
                 c.push(code);
             }
+            Text::Off => {}
         }
     }
 
@@ -330,6 +354,7 @@ impl Text {
         match self {
             Text::Plain(b) => b.append_null(),
             Text::Coded(c) => c.push_null(),
+            Text::Off => {}
         }
     }
 
@@ -365,13 +390,15 @@ impl Text {
                 };
                 c.push(code);
             }
+            Text::Off => {}
         }
     }
 
-    fn finish(&mut self, name: &str, dictionary: Option<&ArrayRef>) -> Result<ArrayRef> {
+    fn finish(&mut self, name: &str, dictionary: Option<&ArrayRef>) -> Result<Option<ArrayRef>> {
         let c = match self {
-            Text::Plain(b) => return Ok(Arc::new(b.finish())),
+            Text::Plain(b) => return Ok(Some(Arc::new(b.finish()))),
             Text::Coded(c) => c,
+            Text::Off => return Ok(None),
         };
         if c.full {
             return Err(Error::invalid_value(
@@ -388,9 +415,9 @@ impl Text {
             ScalarBuffer::from(std::mem::take(&mut c.codes)),
             c.valid.as_mut().map(|v| NullBuffer::new(v.finish())),
         );
-        Ok(Arc::new(
+        Ok(Some(Arc::new(
             DictionaryArray::<Int32Type>::try_new(keys, values).map_err(arrow_error)?,
-        ))
+        )))
     }
 }
 
@@ -462,15 +489,18 @@ pub(super) struct Sparse {
     nulls: usize,
     rows: usize,
     bytes: usize,
+    /// A column left out of the output.
+    off: bool,
 }
 
 impl Sparse {
-    fn new(rows: usize, bytes: usize) -> Sparse {
+    fn new(rows: usize, bytes: usize, on: bool) -> Sparse {
         Sparse {
             builder: None,
             nulls: 0,
             rows,
             bytes,
+            off: !on,
         }
     }
 
@@ -483,6 +513,9 @@ impl Sparse {
     }
 
     pub(super) fn append_value(&mut self, value: &str) {
+        if self.off {
+            return;
+        }
         let (rows, bytes, nulls) = (self.rows, self.bytes, self.nulls);
         let b = self.builder.get_or_insert_with(|| {
             let mut b =
@@ -500,10 +533,14 @@ impl Sparse {
         }
     }
 
-    fn finish(&mut self) -> ArrayRef {
+    fn finish(&mut self) -> Option<ArrayRef> {
         match &mut self.builder {
-            Some(b) => Arc::new(b.finish()),
-            None => arrow_array::new_null_array(&DataType::LargeUtf8, self.nulls),
+            _ if self.off => None,
+            Some(b) => Some(Arc::new(b.finish())),
+            None => Some(arrow_array::new_null_array(
+                &DataType::LargeUtf8,
+                self.nulls,
+            )),
         }
     }
 }
@@ -514,20 +551,24 @@ pub(super) struct Flags {
     builder: Option<BooleanBuilder>,
     nulls: usize,
     rows: usize,
+    /// A column left out of the output.
+    off: bool,
 }
 
 impl Flags {
-    fn new(rows: usize) -> Flags {
+    fn new(rows: usize, on: bool) -> Flags {
         Flags {
             builder: None,
             nulls: 0,
             rows,
+            off: !on,
         }
     }
 
     #[inline]
     pub(super) fn append_option(&mut self, value: Option<bool>) {
         match (&mut self.builder, value) {
+            _ if self.off => {}
             (Some(b), v) => b.append_option(v),
             (None, None) => self.nulls += 1,
             (None, Some(v)) => {
@@ -539,19 +580,43 @@ impl Flags {
         }
     }
 
-    fn finish(&mut self) -> ArrayRef {
+    fn finish(&mut self) -> Option<ArrayRef> {
         match &mut self.builder {
-            Some(b) => Arc::new(b.finish()),
-            None => arrow_array::new_null_array(&DataType::Boolean, self.nulls),
+            _ if self.off => None,
+            Some(b) => Some(Arc::new(b.finish())),
+            None => Some(arrow_array::new_null_array(&DataType::Boolean, self.nulls)),
         }
     }
 }
 
+/// Which columns a part writes: each of [`RESULT_COLUMNS`](super::RESULT_COLUMNS) by its
+/// place there, and whether any key column is in the output (its cells are then picked).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Wanted {
+    pub(super) results: [bool; 23],
+    pub(super) keys: bool,
+}
+
+/// Places in [`RESULT_COLUMNS`](super::RESULT_COLUMNS).
+const ROW: usize = 0;
+const FIRST_TEXT: usize = 1;
+const FIRST_DECIMAL: usize = 7;
+const STATUS: usize = 13;
+const COMPUTED: usize = 14;
+const FIRST_DIRECTION: usize = 15;
+pub(super) const EXPLANATION: usize = 18;
+const PROVISIONAL: usize = 19;
+const NOTE: usize = 20;
+const ERROR: usize = 21;
+const ERROR_KIND: usize = 22;
+
 /// One share of the output rows, in output order.
 pub(super) struct Part {
-    pub(super) rows: UInt64Builder,
+    /// The number of rows appended.
+    len: usize,
+    rows: Option<UInt64Builder>,
     /// The input row whose key cells the output row shows.
-    pub(super) picks: UInt32Builder,
+    picks: Option<UInt32Builder>,
     pub(super) indicator: Text,
     pub(super) name: Text,
     pub(super) theme: Text,
@@ -559,9 +624,9 @@ pub(super) struct Part {
     pub(super) period: Text,
     pub(super) measured: Text,
     numbers: [Decimals; 6],
-    status: Vec<u8>,
-    computed: Vec<u8>,
-    status_valid: BooleanBufferBuilder,
+    status: Option<Vec<u8>>,
+    computed: Option<Vec<u8>>,
+    status_valid: Option<BooleanBufferBuilder>,
     directions: [Text; 3],
     pub(super) explanation: Sparse,
     pub(super) provisional: Flags,
@@ -572,32 +637,52 @@ pub(super) struct Part {
 
 impl Part {
     /// `coded`: the fixed values of each of [`CODED_NAMES`] when those columns are
-    /// dictionary-encoded; none for plain text.
+    /// dictionary-encoded; none for plain text. Only the `wanted` columns are written.
     pub(super) fn with_capacity(
         rows: usize,
         explain: bool,
         coded: Option<&[Vec<Box<str>>; 10]>,
+        wanted: &Wanted,
     ) -> Part {
         let fixed = |k: usize| coded.and_then(|c| c.get(k)).map(Vec::as_slice);
+        let on = |j: usize| wanted.results.get(j).copied().unwrap_or(false);
+        let text = |k: usize, bytes: usize| {
+            let j = if k < 6 {
+                FIRST_TEXT + k
+            } else if k < 9 {
+                FIRST_DIRECTION + k - 6
+            } else {
+                ERROR_KIND
+            };
+            Text::new(rows, bytes, fixed(k), on(j))
+        };
+        let statuses = on(STATUS) || on(COMPUTED);
         Part {
-            rows: UInt64Builder::with_capacity(rows),
-            picks: UInt32Builder::with_capacity(rows),
-            indicator: Text::new(rows, 16, fixed(0)),
-            name: Text::new(rows, 32, fixed(1)),
-            theme: Text::new(rows, 16, fixed(2)),
-            group: Text::new(rows, 32, fixed(3)),
-            period: Text::new(rows, 12, fixed(4)),
-            measured: Text::new(rows, 12, fixed(5)),
-            numbers: std::array::from_fn(|_| Decimals::with_capacity(rows)),
-            status: Vec::with_capacity(rows),
-            computed: Vec::with_capacity(rows),
-            status_valid: BooleanBufferBuilder::new(rows),
-            directions: std::array::from_fn(|j| Text::new(rows, 16, fixed(6 + j))),
-            explanation: Sparse::new(rows, if explain { 200 } else { 0 }),
-            provisional: Flags::new(rows),
-            note: Sparse::new(rows, 0),
-            error: Sparse::new(rows, 0),
-            error_kind: Text::new(rows, 0, fixed(9)),
+            len: 0,
+            rows: on(ROW).then(|| UInt64Builder::with_capacity(rows)),
+            picks: wanted.keys.then(|| UInt32Builder::with_capacity(rows)),
+            indicator: text(0, 16),
+            name: text(1, 32),
+            theme: text(2, 16),
+            group: text(3, 32),
+            period: text(4, 12),
+            measured: text(5, 12),
+            numbers: std::array::from_fn(|k| {
+                if on(FIRST_DECIMAL + k) {
+                    Decimals::with_capacity(rows)
+                } else {
+                    Decimals::off()
+                }
+            }),
+            status: on(STATUS).then(|| Vec::with_capacity(rows)),
+            computed: on(COMPUTED).then(|| Vec::with_capacity(rows)),
+            status_valid: statuses.then(|| BooleanBufferBuilder::new(rows)),
+            directions: std::array::from_fn(|j| text(6 + j, 16)),
+            explanation: Sparse::new(rows, if explain { 200 } else { 0 }, on(EXPLANATION)),
+            provisional: Flags::new(rows, on(PROVISIONAL)),
+            note: Sparse::new(rows, 0, on(NOTE)),
+            error: Sparse::new(rows, 0, on(ERROR)),
+            error_kind: text(9, 0),
         }
     }
 
@@ -620,7 +705,33 @@ impl Part {
 
     /// The number of rows appended.
     pub(super) fn len(&self) -> usize {
-        self.status.len()
+        self.len
+    }
+
+    /// Starts an output row: its input row (none: an added row) and the input row whose key
+    /// cells it shows.
+    #[inline]
+    pub(super) fn source(&mut self, row: Option<u64>, pick: impl FnOnce() -> Option<u32>) {
+        self.len += 1;
+        if let Some(rows) = &mut self.rows {
+            rows.append_option(row);
+        }
+        if let Some(picks) = &mut self.picks {
+            picks.append_option(pick());
+        }
+    }
+
+    #[inline]
+    fn statuses(&mut self, status: u8, computed: u8, valid: bool) {
+        if let Some(codes) = &mut self.status {
+            codes.push(status);
+        }
+        if let Some(codes) = &mut self.computed {
+            codes.push(computed);
+        }
+        if let Some(v) = &mut self.status_valid {
+            v.append(valid);
+        }
     }
 
     /// The figures of a rated row (the text columns are the caller's).
@@ -634,9 +745,7 @@ impl Part {
         for (column, v) in self.numbers.iter_mut().zip(numbers) {
             column.push(v);
         }
-        self.status.push(status.code());
-        self.computed.push(computed.code());
-        self.status_valid.append(true);
+        self.statuses(status.code(), computed.code(), true);
         for (builder, d) in self.directions.iter_mut().zip(directions) {
             // The coded directions' fixed values are `Direction::ALL`, in order.
             builder.append_known(Some(direction_code(d)), Some(d.as_str()));
@@ -650,9 +759,7 @@ impl Part {
         for column in &mut self.numbers {
             column.push(None);
         }
-        self.status.push(0);
-        self.computed.push(0);
-        self.status_valid.append(false);
+        self.statuses(0, 0, false);
         for builder in &mut self.directions {
             builder.append_null();
         }
@@ -661,7 +768,9 @@ impl Part {
         self.group.append_null();
         self.measured.append_null();
         self.explanation.append_null();
-        self.error.append_value(&error.to_string());
+        if !self.error.off {
+            self.error.append_value(&error.to_string());
+        }
         self.error_kind.append_value(error.kind().name());
     }
 
@@ -691,15 +800,16 @@ impl Part {
         found
     }
 
-    /// The part's columns after the key columns, in [`RESULT_COLUMNS`](super::RESULT_COLUMNS)
-    /// order, with the decimal columns at `scales` and the coded text columns over
-    /// `dictionaries` (from [`unify`]).
+    /// The part's result columns, each at its place in
+    /// [`RESULT_COLUMNS`](super::RESULT_COLUMNS) (none: left out), with the decimal columns at
+    /// `scales` and the coded text columns over `dictionaries` (from [`unify`]); and the key
+    /// cells' picks when a key column is wanted.
     pub(super) fn finish(
         mut self,
         scales: &[u32; 6],
         dictionaries: &[Option<ArrayRef>],
-    ) -> Result<(Vec<ArrayRef>, UInt32Array)> {
-        let mut texts: Vec<ArrayRef> = Vec::with_capacity(CODED_NAMES.len());
+    ) -> Result<(Vec<Option<ArrayRef>>, Option<UInt32Array>)> {
+        let mut texts: Vec<Option<ArrayRef>> = Vec::with_capacity(CODED_NAMES.len());
         for (k, (text, name)) in self.texts().into_iter().zip(CODED_NAMES).enumerate() {
             texts.push(text.finish(name, dictionaries.get(k).and_then(Option::as_ref))?);
         }
@@ -709,20 +819,26 @@ impl Part {
                 .next()
                 .ok_or_else(|| Error::definition("a text column is missing (an internal error)"))
         };
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(23);
-        columns.push(Arc::new(self.rows.finish()));
+        let mut columns: Vec<Option<ArrayRef>> = Vec::with_capacity(23);
+        columns.push(self.rows.as_mut().map(|b| Arc::new(b.finish()) as ArrayRef));
         for _ in 0..6 {
             columns.push(text()?);
         }
         for (column, scale) in self.numbers.iter_mut().zip(scales) {
-            columns.push(Arc::new(column.finish(*scale)?));
+            columns.push(column.finish(*scale)?.map(|a| Arc::new(a) as ArrayRef));
         }
-        let valid = NullBuffer::new(self.status_valid.finish());
+        let valid = self
+            .status_valid
+            .as_mut()
+            .map(|v| NullBuffer::new(v.finish()));
         for codes in [self.status, self.computed] {
-            columns.push(Arc::new(status_dictionary(UInt8Array::new(
-                ScalarBuffer::from(codes),
-                Some(valid.clone()),
-            ))?));
+            columns.push(match codes {
+                Some(codes) => Some(Arc::new(status_dictionary(UInt8Array::new(
+                    ScalarBuffer::from(codes),
+                    valid.clone(),
+                ))?)),
+                None => None,
+            });
         }
         for _ in 0..3 {
             columns.push(text()?);
@@ -732,7 +848,7 @@ impl Part {
         columns.push(self.note.finish());
         columns.push(self.error.finish());
         columns.push(text()?);
-        Ok((columns, self.picks.finish()))
+        Ok((columns, self.picks.as_mut().map(UInt32Builder::finish)))
     }
 }
 
@@ -754,12 +870,13 @@ pub(super) fn status_dictionary(codes: UInt8Array) -> Result<DictionaryArray<UIn
     DictionaryArray::<UInt8Type>::try_new(codes, names).map_err(arrow_error)
 }
 
-/// The output schema: the key fields, then the result columns as `columns` types them.
-pub(super) fn schema(keys: Vec<Field>, names: &[&str], columns: &[ArrayRef]) -> SchemaRef {
-    let mut fields = keys;
-    for (name, column) in names.iter().zip(columns) {
-        fields.push(Field::new(*name, column.data_type().clone(), true));
-    }
+/// The output schema: each column named, typed as it is (a key column as its input).
+pub(super) fn schema(names: &[&str], columns: &[ArrayRef]) -> SchemaRef {
+    let fields: Vec<Field> = names
+        .iter()
+        .zip(columns)
+        .map(|(name, column)| Field::new(*name, column.data_type().clone(), true))
+        .collect();
     Arc::new(Schema::new(fields))
 }
 
@@ -848,7 +965,7 @@ mod tests {
         column.push(None);
         column.push(Some(Decimal::MIN));
         assert_eq!(column.largest(), 2);
-        let array = column.finish(2).unwrap();
+        let array = column.finish(2).unwrap().unwrap();
         assert_eq!(array.null_count(), 2);
         assert!(array.is_null(0) && array.is_null(3));
         assert_eq!(array.value(1), Decimal::MAX.mantissa() * 100);
@@ -858,7 +975,7 @@ mod tests {
         column.push(Some(Decimal::from_i128_with_scale(-12345, 2)));
         column.push(Some(Decimal::from(7)));
         assert_eq!(
-            column.finish(3).unwrap().values().to_vec(),
+            column.finish(3).unwrap().unwrap().values().to_vec(),
             vec![-123450, 7000]
         );
     }
