@@ -344,7 +344,10 @@ struct Plan<'a> {
     /// of groups; group `g`'s are `series[c][a..b]` for `series_spans[g] = (c, a, b)`.
     series: Vec<Vec<(Period, Observation)>>,
     series_spans: Vec<(u32, usize, usize)>,
-    /// The input rows with an output row, in input order.
+    /// How many first output rows are the input rows in order (every one without a `report`
+    /// period): their key cells are the input's own, sliced, not copied.
+    identity: usize,
+    /// The other input rows with an output row, in input order, after those.
     slot_rows: Vec<usize>,
     /// The added rows (group, period), in output order.
     added: Vec<(u32, Period)>,
@@ -445,15 +448,25 @@ enum Slot {
 
 impl Plan<'_> {
     fn len(&self) -> usize {
-        self.slot_rows.len() + self.added.len()
+        self.identity + self.slot_rows.len() + self.added.len()
+    }
+
+    /// The key columns' places in the input, the output columns and
+    /// [`identity`](Self::identity), the plan's rows and series dropped.
+    fn into_layout(self) -> (Vec<usize>, Vec<OutputColumn>, usize) {
+        let keys = self.input.keys.iter().map(|(i, _)| *i).collect();
+        (keys, self.input.columns, self.identity)
     }
 
     fn slot(&self, i: usize) -> Option<Slot> {
-        match self.slot_rows.get(i) {
+        let Some(j) = i.checked_sub(self.identity) else {
+            return Some(Slot::Input(i));
+        };
+        match self.slot_rows.get(j) {
             Some(r) => Some(Slot::Input(*r)),
             None => self
                 .added
-                .get(i.checked_sub(self.slot_rows.len())?)
+                .get(j.checked_sub(self.slot_rows.len())?)
                 .map(|(g, p)| Slot::Added(*g, *p)),
         }
     }
@@ -490,7 +503,10 @@ impl Plan<'_> {
             range.len(),
             self.explain,
             self.coding.as_ref().map(|c| &c.fixed),
-            &self.wanted,
+            &Wanted {
+                keys: self.wanted.keys && range.end > self.identity,
+                ..self.wanted
+            },
         );
         let mut sentence = String::with_capacity(256);
         let mut labels: FastMap<Period, Box<str>> = FastMap::default();
@@ -1062,9 +1078,10 @@ pub fn evaluate_parts(
         }
     }
 
-    let names: Vec<&str> = plan
-        .input
-        .columns
+    // The rows read and the series are not needed to finish the columns: their memory is
+    // given back before the finishing allocates (the key columns' cells above all).
+    let (key_columns, output_columns, identity) = plan.into_layout();
+    let names: Vec<&str> = output_columns
         .iter()
         .map(|column| match column {
             OutputColumn::Key(k) => options.by.get(*k).map_or("", String::as_str),
@@ -1073,20 +1090,22 @@ pub fn evaluate_parts(
         .collect();
     let dictionaries = output::unify(&mut parts);
     // Each part's columns finished (rescaled, coded, keyed) on its own thread, as it was filled.
-    let finish = |part: Part| -> Result<Vec<ArrayRef>> {
+    let finish = |(part, range): (Part, Range<usize>)| -> Result<Vec<ArrayRef>> {
         let (mut results, picks) = part.finish(&scales, &dictionaries)?;
-        let mut columns: Vec<ArrayRef> = Vec::with_capacity(plan.input.columns.len());
-        for column in &plan.input.columns {
-            let array = match (column, &picks) {
-                (OutputColumn::Key(k), Some(picks)) => match plan.input.keys.get(*k) {
-                    Some((i, _)) => Some(
+        let mut columns: Vec<ArrayRef> = Vec::with_capacity(output_columns.len());
+        for column in &output_columns {
+            let array = match column {
+                OutputColumn::Key(k) => match (key_columns.get(*k), &picks) {
+                    (Some(i), Some(picks)) => Some(
                         arrow_select::take::take(batch.column(*i), picks, None)
                             .map_err(arrow_error)?,
                     ),
-                    None => None,
+                    (Some(i), None) if range.end <= identity => {
+                        Some(batch.column(*i).slice(range.start, range.len()))
+                    }
+                    _ => None,
                 },
-                (OutputColumn::Result(j), _) => results.get_mut(*j).and_then(Option::take),
-                (OutputColumn::Key(_), None) => None,
+                OutputColumn::Result(j) => results.get_mut(*j).and_then(Option::take),
             };
             columns.push(array.ok_or_else(|| {
                 Error::definition("an output column was not written (an internal error)")
@@ -1094,14 +1113,12 @@ pub fn evaluate_parts(
         }
         Ok(columns)
     };
-    let finished: Vec<Result<Vec<ArrayRef>>> = if parts.len() <= 1 {
-        parts.into_iter().map(finish).collect()
+    let shares = parts.into_iter().zip(ranges);
+    let finished: Vec<Result<Vec<ArrayRef>>> = if shares.len() <= 1 {
+        shares.map(finish).collect()
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|part| scope.spawn(|| finish(part)))
-                .collect();
+            let handles: Vec<_> = shares.map(|share| scope.spawn(|| finish(share))).collect();
             handles
                 .into_iter()
                 .map(|h| {
@@ -1888,13 +1905,14 @@ fn plan<'a>(
     drop(starts);
     added.sort_unstable();
     let added: Vec<(u32, Period)> = added.into_iter().map(|(_, p, _, g)| (g, p)).collect();
-    let slot_rows: Vec<usize> = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, row)| match &row.state {
-            Ok(good) => options.report.is_none_or(|p| p == good.period),
-            Err(_) => true,
-        })
+    let shown = |row: &Row| match &row.state {
+        Ok(good) => options.report.is_none_or(|p| p == good.period),
+        Err(_) => true,
+    };
+    let identity = rows.iter().take_while(|row| shown(row)).count();
+    let slot_rows: Vec<usize> = (identity..)
+        .zip(rows.get(identity..).unwrap_or_default())
+        .filter(|(_, row)| shown(row))
         .map(|(r, _)| r)
         .collect();
     let joined: Vec<String> = defs
@@ -1948,6 +1966,7 @@ fn plan<'a>(
         series,
         series_spans,
         slot_rows,
+        identity,
         added,
         joined,
         n,

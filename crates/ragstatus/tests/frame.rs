@@ -1736,3 +1736,44 @@ fn selected_columns_are_checked_and_only_they_are_written() {
     assert_eq!(keys.num_columns(), 1);
     assert_eq!(strings(&keys, "org"), [Some("A".into()), Some("A".into())]);
 }
+
+/// The key cells of every output row are its input row's (sliced from the input when the
+/// output rows are the input rows in order, copied otherwise), and an added row's are those of
+/// a row of its key, whatever the threads and the period reported.
+#[test]
+fn key_cells_are_the_input_rows_own() {
+    let (defs, b) = generated_frame(12);
+    let org_in = strings(&b, "org");
+    for report in [None, Some("2015/16 Q3")] {
+        for threads in [1, 3] {
+            let options = FrameOptions {
+                by: vec!["org".into()],
+                threads,
+                report: report.map(|p| defs.calendar.parse(p).unwrap()),
+                ..FrameOptions::default()
+            };
+            let out = evaluate_batch(&defs, &b, &options).unwrap();
+            let org = strings(&out, "org");
+            let (mut shown, mut added) = (0, 0);
+            for (i, row) in rows(&out).into_iter().enumerate() {
+                match row {
+                    Some(r) => {
+                        assert_eq!(org[i], org_in[r as usize], "row {r}");
+                        shown += 1;
+                    }
+                    None => {
+                        assert!(
+                            org[i].is_some() && org_in.contains(&org[i]),
+                            "added row {i}"
+                        );
+                        added += 1;
+                    }
+                }
+            }
+            assert!(shown > 0 && added > 0, "{report:?}");
+            if report.is_none() {
+                assert_eq!(shown, b.num_rows());
+            }
+        }
+    }
+}
