@@ -9,6 +9,7 @@ rows go to three methods, in one run:
 - ``rs.evaluate_frame(df, defs, by=["organisation"])``: exact, every row, with the target,
   shortfall, directions and sentence; and the same with ``explain=False`` (no sentence);
   with ``--category`` also both with ``text="category"`` (dictionary-encoded text columns);
+  and ``columns=["status", "direction_previous"]``, the two columns the float pipelines give;
 - pandas: merge with a table of the definitions, the percentage as a float, ``np.select`` for the
   status, a ``groupby().shift()`` for the direction against the previous quarter;
 - polars: the same as a join and ``when/then`` expressions.
@@ -94,7 +95,7 @@ def reset_peak() -> None:
 def method_keys(args: argparse.Namespace) -> list[str]:
     """The keys of ``methods(args)``, without building the data."""
     coded = ["category", "category_lean"] if args.category else []
-    return ["exact", "lean", *coded, "pandas", "polars"]
+    return ["exact", "lean", *coded, "selected", "pandas", "polars"]
 
 
 def methods(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], Any]]]:
@@ -124,6 +125,11 @@ def methods(args: argparse.Namespace) -> dict[str, tuple[str, Callable[[], Any]]
                     df, defs, by=["organisation"], explain=explain, text="category"
                 ),
             )
+    # What the float pipelines give: each row's status and direction against the previous quarter.
+    table["selected"] = (
+        'rs.evaluate_frame(by=organisation, columns=["status", "direction_previous"]), exact',
+        lambda: rs.evaluate_frame(df, defs, by=["organisation"], columns=["status", "direction_previous"]),
+    )
     table["pandas"] = ("pandas merge + np.select + shift (float)", lambda: with_pandas(df, def_table))
     table["polars"] = ("polars join + when/then + shift (float)", lambda: with_polars(pl_df, pl_defs))
     assert list(table) == method_keys(args)
@@ -312,6 +318,11 @@ def main() -> None:
             timings[key] = (t, c, wrong(out["status"].to_numpy(), out["direction"].to_numpy()))
             continue
         assert (out["status"].cat.codes.to_numpy() == want_status).all(), f"{key} decides the same"
+        if key == "selected":
+            assert list(out.columns) == ["status", "direction_previous"]
+            assert (out["direction_previous"].map(DIRECTIONS).to_numpy() == want_direction).all()
+            timings[key] = (t, c, (0, 0))
+            continue
         if key.endswith("lean"):
             assert out["explanation"].isna().all()
         if key.startswith("category"):
