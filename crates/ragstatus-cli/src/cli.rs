@@ -189,6 +189,11 @@ pub struct EvaluateArgs {
     /// with history, duplicates and gaps per key. Repeat for several keys, outermost first.
     #[arg(long, value_name = "COLUMN")]
     pub by: Vec<String>,
+    /// With --by: write only these output columns, in this order (key columns and the frame's
+    /// result columns: row, indicator, period, status, direction, ...). Repeat, or separate
+    /// with commas. The others are not computed.
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',', requires = "by")]
+    pub columns: Vec<String>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = RowFormat::Csv)]
     pub format: RowFormat,

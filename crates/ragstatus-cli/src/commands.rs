@@ -564,6 +564,7 @@ pub fn evaluate(args: EvaluateArgs) -> Result<Outcome, Fatal> {
             open(&args.inputs.actuals)?,
             &file,
             &args.by,
+            &args.columns,
             args.format,
         )?;
         let mut out = output(&args.output)?;

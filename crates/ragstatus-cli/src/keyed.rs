@@ -10,8 +10,8 @@
 //! `evaluate` without `--by`.
 //!
 //! Output: the frame's columns (the key columns, then `row`, `indicator`, `name`, ... as
-//! `ragstatus::frame::RESULT_COLUMNS` lists them, less `error` and `error_kind`) for every row
-//! that was evaluated, as CSV with
+//! `ragstatus::frame::RESULT_COLUMNS` lists them, less `error` and `error_kind`; or those named
+//! with `--columns`, in that order) for every row that was evaluated, as CSV with
 //! a header or as JSON lines; decimals are written exactly, at their column's scale. A row in
 //! error is not written out: it is listed on standard error with its file and line, as every
 //! bad row of `evaluate` is.
@@ -82,18 +82,31 @@ fn read_batch(
     Ok((batch, lines))
 }
 
-/// Evaluates a keyed actuals file, grouped by the `by` columns.
+/// Evaluates a keyed actuals file, grouped by the `by` columns; `columns` (none: all but
+/// `error` and `error_kind`) are the output columns written, in order.
 pub fn evaluate(
     defs: &Definitions,
     input: impl Read,
     file: &str,
     by: &[String],
+    columns: &[String],
     format: RowFormat,
 ) -> Result<Evaluated, Fatal> {
     let mut problems = Vec::new();
     let (batch, lines) = read_batch(input, file, &mut problems)?;
+    // The rows' places and errors are always computed: error rows go to standard error.
+    let computed = (!columns.is_empty()).then(|| {
+        let mut computed = columns.to_vec();
+        for needed in ["row", "error"] {
+            if !columns.iter().any(|c| c == needed) {
+                computed.push(needed.into());
+            }
+        }
+        computed
+    });
     let options = FrameOptions {
         by: by.to_vec(),
+        columns: computed,
         ..FrameOptions::default()
     };
     let out =
@@ -109,14 +122,18 @@ pub fn evaluate(
         .as_string_opt::<i64>()
         .ok_or_else(|| Fatal("the frame's error column is not text".into()))?;
     // Error rows go to standard error, so their columns would be empty in the output.
-    let shown: Vec<usize> = (0..out.num_columns())
-        .filter(|&c| {
-            !matches!(
-                out.schema_ref().field(c).name().as_str(),
-                "error" | "error_kind"
-            )
-        })
-        .collect();
+    let shown: Vec<usize> = if columns.is_empty() {
+        (0..out.num_columns())
+            .filter(|&c| {
+                !matches!(
+                    out.schema_ref().field(c).name().as_str(),
+                    "error" | "error_kind"
+                )
+            })
+            .collect()
+    } else {
+        (0..columns.len()).collect()
+    };
     let out = out
         .project(&shown)
         .map_err(|e| Fatal(format!("cannot write the output: {e}")))?;

@@ -167,3 +167,78 @@ fn a_key_column_that_is_not_there_stops_with_its_name() {
         .stderr(predicates::str::contains("trust"))
         .stdout("");
 }
+
+#[test]
+fn columns_writes_those_columns_in_that_order_and_bad_rows_still_go_to_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(&dir, &["E06,A-1,2016/17 Q1,forty,,,,"]);
+    let run = |extra: &[&str]| {
+        ragstatus()
+            .args([
+                "evaluate",
+                "--definitions",
+                "tests/data/defs.toml",
+                "--by",
+                "organisation",
+            ])
+            .args(extra)
+            .arg("--actuals")
+            .arg(&path)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone()
+    };
+    let full = run(&[]);
+    let some = run(&["--columns", "status,organisation", "--columns", "period"]);
+    assert_eq!(some.stderr, full.stderr);
+    let headers = |csv: &[u8]| csv::Reader::from_reader(csv).headers().unwrap().clone();
+    let (some_head, full_head) = (headers(&some.stdout), headers(&full.stdout));
+    assert_eq!(
+        some_head.iter().collect::<Vec<_>>(),
+        ["status", "organisation", "period"]
+    );
+    let (some_rows, full) = (records(&some.stdout), records(&full.stdout));
+    assert_eq!(some_rows.len(), full.len());
+    let at = |name: &str| full_head.iter().position(|h| h == name).unwrap();
+    for (mine, whole) in some_rows.iter().zip(&full) {
+        assert_eq!(&mine[0], &whole[at("status")]);
+        assert_eq!(&mine[1], &whole[at("organisation")]);
+        assert_eq!(&mine[2], &whole[at("period")]);
+    }
+}
+
+#[test]
+fn an_unknown_output_column_stops_with_its_name_and_columns_needs_by() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = keyed(&dir, &[]);
+    ragstatus()
+        .args([
+            "evaluate",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--by",
+            "organisation",
+            "--columns",
+            "status,colour",
+        ])
+        .arg("--actuals")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no output column \"colour\""))
+        .stdout("");
+    ragstatus()
+        .args([
+            "evaluate",
+            "--definitions",
+            "tests/data/defs.toml",
+            "--columns",
+            "status",
+        ])
+        .arg("--actuals")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--by"));
+}
