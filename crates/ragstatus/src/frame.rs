@@ -303,7 +303,8 @@ struct Slim {
 /// What a row's own cells say, read apart from its key: its indicator, period and
 /// observation.
 struct Read {
-    index: usize,
+    /// The definition's place (`u32`: rows are read and held by the million).
+    index: u32,
     period: Period,
     observation: Option<Observation>,
 }
@@ -902,7 +903,7 @@ pub fn read_actuals(
     for (row, read) in reads.into_iter().enumerate() {
         match read {
             Ok(read) => found
-                .entry((read.index, read.period))
+                .entry((read.index as usize, read.period))
                 .or_default()
                 .push((row, read.observation)),
             Err(e) => errors.push((row, e)),
@@ -1438,14 +1439,21 @@ fn find_gaps(
 /// appearance within the share; [`plan`] numbers them frame-wide, share by share in order, so
 /// the numbers are those of one walk over the whole frame.
 struct Numbered {
-    /// Each row's group within the share (`u32::MAX` when the row could not be read), or the
-    /// error of a null key cell.
-    rows: Vec<Result<u32>>,
+    /// Each row's group within the share, [`UNREAD`] when the row could not be read, or
+    /// [`KEYLESS`] when a key cell is null (its error in `keyless`): 4 bytes a row.
+    rows: Vec<u32>,
+    /// The errors of the rows with a null key cell, in row order.
+    keyless: Vec<Error>,
     /// Each key's first row.
     keys: Vec<usize>,
     /// Each group's key, indicator and first row.
     groups: Vec<(u32, usize, usize)>,
 }
+
+/// A row of [`Numbered::rows`] that could not be read.
+const UNREAD: u32 = u32::MAX;
+/// A row of [`Numbered::rows`] with a null key cell.
+const KEYLESS: u32 = u32::MAX - 1;
 
 /// Numbers the keys and groups of rows `range` (whose reads are `reads`); see [`Numbered`].
 fn number(
@@ -1456,6 +1464,7 @@ fn number(
 ) -> Numbered {
     let mut out = Numbered {
         rows: Vec::with_capacity(range.len()),
+        keyless: Vec::new(),
         keys: Vec::new(),
         groups: Vec::new(),
     };
@@ -1515,21 +1524,41 @@ fn number(
                 last_key = Some((tuple.clone(), key));
             }
             let Ok(read) = read else {
-                return Ok(u32::MAX);
+                return Ok(UNREAD);
             };
-            let next = u32::try_from(out.groups.len()).unwrap_or(u32::MAX);
+            let pair = (key, read.index as usize);
             let group = match last_group {
-                Some((pair, g)) if pair == (key, read.index) => g,
-                _ => *group_ids.entry((key, read.index)).or_insert_with(|| {
-                    out.groups.push((key, read.index, i));
-                    next
-                }),
+                Some((last, g)) if last == pair => g,
+                _ => match group_ids.get(&pair) {
+                    Some(g) => *g,
+                    None => {
+                        // (Numbers stop below the two marks.)
+                        let Some(next) = u32::try_from(out.groups.len())
+                            .ok()
+                            .filter(|g| *g < KEYLESS)
+                        else {
+                            return Err(row_error(
+                                Error::definition("more than 4294967293 groups in a frame"),
+                                i,
+                                key_names.first().map_or("", String::as_str),
+                            ));
+                        };
+                        group_ids.insert(pair, next);
+                        out.groups.push((key, read.index as usize, i));
+                        next
+                    }
+                },
             };
-            last_group = Some(((key, read.index), group));
+            last_group = Some((pair, group));
             Ok(group)
         };
-        let keyed = keyed();
-        out.rows.push(keyed);
+        match keyed() {
+            Ok(group) => out.rows.push(group),
+            Err(e) => {
+                out.rows.push(KEYLESS);
+                out.keyless.push(e);
+            }
+        }
     }
     out
 }
@@ -1678,7 +1707,8 @@ fn read_rows(
                 return Err(at(e, &options.provisional));
             }
             Ok(Read {
-                index,
+                // (More than 2³² definitions cannot be held; the row would find none.)
+                index: u32::try_from(index).unwrap_or(u32::MAX),
                 period,
                 observation,
             })
@@ -1775,11 +1805,14 @@ fn plan<'a>(
             })
             .collect();
         counts.resize(groups.len(), 0);
+        let mut keyless = numbered.keyless.into_iter();
         for ((i, read), keyed) in range.zip(reads).zip(numbered.rows) {
             let provisional = input.provisional.get(i).ok().flatten();
             let state = match keyed {
-                Err(e) => Err(e),
-                Ok(group) => read.and_then(|read| {
+                KEYLESS => Err(keyless.next().unwrap_or_else(|| {
+                    Error::definition(format!("row {i} has no key error (an internal error)"))
+                })),
+                group => read.and_then(|read| {
                     let group = group_of.get(group as usize).copied().ok_or_else(|| {
                         Error::definition(format!("row {i} has no group (an internal error)"))
                     })?;
