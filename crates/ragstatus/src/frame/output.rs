@@ -256,10 +256,6 @@ pub(super) enum Text {
 /// are renumbered by [`unify`] so that every part shares one dictionary.
 pub(super) struct Coded {
     codes: Vec<i32>,
-    /// Nulls before the column's first value, not yet written: `error_kind` is null on every
-    /// row of most frames, and its codes are then allocated zeroed at the end (fresh pages
-    /// never touched).
-    pending: usize,
     /// Written from the column's first null on (every earlier code valid): most coded columns
     /// of a frame without error rows have none, and no bit is then written row by row.
     valid: Option<BooleanBufferBuilder>,
@@ -281,8 +277,7 @@ impl Coded {
             .filter_map(|(k, v)| Some((v.clone(), i32::try_from(k).ok()?)))
             .collect();
         Coded {
-            codes: Vec::new(),
-            pending: 0,
+            codes: Vec::with_capacity(rows),
             valid: None,
             rows,
             fixed: fixed.len(),
@@ -295,32 +290,13 @@ impl Coded {
 
     #[inline]
     fn push(&mut self, code: i32) {
-        if self.codes.capacity() == 0 {
-            self.first_value();
-        }
         self.codes.push(code);
         if let Some(valid) = &mut self.valid {
             valid.append(true);
         }
     }
 
-    /// Makes room for every row at the first value, and writes the nulls before it.
-    #[cold]
-    fn first_value(&mut self) {
-        self.codes = Vec::with_capacity(self.rows.max(self.pending + 1));
-        if self.pending > 0 {
-            self.codes.resize(self.pending, 0);
-            let mut valid = BooleanBufferBuilder::new(self.rows.max(self.pending + 1));
-            valid.append_n(std::mem::take(&mut self.pending), false);
-            self.valid = Some(valid);
-        }
-    }
-
     fn push_null(&mut self) {
-        if self.codes.capacity() == 0 {
-            self.pending += 1;
-            return;
-        }
         let (written, rows) = (self.codes.len(), self.rows);
         self.valid
             .get_or_insert_with(|| {
@@ -435,14 +411,10 @@ impl Text {
             Some(d) => Arc::clone(d),
             None => Arc::new(StringArray::from_iter_values(c.values.iter())),
         };
-        let keys = if c.codes.capacity() == 0 {
-            Int32Array::new_null(c.pending)
-        } else {
-            Int32Array::new(
-                ScalarBuffer::from(std::mem::take(&mut c.codes)),
-                c.valid.as_mut().map(|v| NullBuffer::new(v.finish())),
-            )
-        };
+        let keys = Int32Array::new(
+            ScalarBuffer::from(std::mem::take(&mut c.codes)),
+            c.valid.as_mut().map(|v| NullBuffer::new(v.finish())),
+        );
         Ok(Some(Arc::new(
             DictionaryArray::<Int32Type>::try_new(keys, values).map_err(arrow_error)?,
         )))
