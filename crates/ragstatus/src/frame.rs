@@ -16,6 +16,12 @@
 //! (a property test holds the two roads to the same output). The output is identical
 //! whatever the number of threads.
 //!
+//! A keyed frame whose keys each come in one run of rows (a national frame sorted by
+//! organisation) is evaluated in pieces of whole keys, about 131,000 rows each: a piece's rows
+//! read and series are given back before the next piece is read, so a call holds its output
+//! and one piece's working memory. The output is the whole frame's, row for row (errors name
+//! rows by their place in the frame; the added rows still come after every input row).
+//!
 //! # Input columns
 //!
 //! Names are set in [`FrameOptions`]; the defaults are below.
@@ -350,6 +356,8 @@ struct Plan<'a> {
     identity: usize,
     /// The other input rows with an output row, in input order, after those.
     slot_rows: Vec<usize>,
+    /// The frame's row of the plan's first row (the plan may hold a piece of the frame).
+    offset: usize,
     /// The added rows (group, period), in output order.
     added: Vec<(u32, Period)>,
     /// Each definition's group path joined with " > ".
@@ -440,6 +448,17 @@ struct Current<'a> {
     codes: [Option<i32>; 4],
 }
 
+/// What finishing a piece's columns needs once its plan is dropped.
+#[derive(Clone)]
+struct Layout {
+    /// The key columns' places in the input.
+    keys: Vec<usize>,
+    /// The output columns.
+    columns: Vec<OutputColumn>,
+    /// [`Plan::identity`].
+    identity: usize,
+}
+
 /// One output row: an input row or an added row.
 #[derive(Clone, Copy)]
 enum Slot {
@@ -452,11 +471,18 @@ impl Plan<'_> {
         self.identity + self.slot_rows.len() + self.added.len()
     }
 
-    /// The key columns' places in the input, the output columns and
-    /// [`identity`](Self::identity), the plan's rows and series dropped.
-    fn into_layout(self) -> (Vec<usize>, Vec<OutputColumn>, usize) {
-        let keys = self.input.keys.iter().map(|(i, _)| *i).collect();
-        (keys, self.input.columns, self.identity)
+    /// The number of output rows that are input rows (the added rows come after them).
+    fn inputs(&self) -> usize {
+        self.identity + self.slot_rows.len()
+    }
+
+    /// What finishing the columns needs of the plan, its rows and series dropped.
+    fn into_layout(self) -> Layout {
+        Layout {
+            keys: self.input.keys.iter().map(|(i, _)| *i).collect(),
+            columns: self.input.columns,
+            identity: self.identity,
+        }
     }
 
     fn slot(&self, i: usize) -> Option<Slot> {
@@ -527,9 +553,10 @@ impl Plan<'_> {
                 Slot::Input(r) => Some(r),
                 Slot::Added(..) => None,
             };
-            part.source(source.and_then(|r| u64::try_from(r).ok()), || {
-                self.pick(slot)
-            });
+            part.source(
+                source.and_then(|r| u64::try_from(self.offset + r).ok()),
+                || self.pick(slot),
+            );
             // (Checked for emptiness first: the usual frame has no overrides, few errors.)
             if let Some(e) = (!overrides.is_empty()).then(|| overrides.get(&i)).flatten() {
                 self.failed(&mut part, e, source);
@@ -631,7 +658,7 @@ impl Plan<'_> {
                 }
                 Err(e) => {
                     let e = match source {
-                        Some(r) => e.with_field(format!("row[{r}]")),
+                        Some(r) => e.with_field(format!("row[{}]", self.offset + r)),
                         None => e,
                     };
                     self.failed(&mut part, &e, source);
@@ -746,11 +773,12 @@ fn duplicate_error(
     row: usize,
     copies: &[usize],
     options: &FrameOptions,
+    offset: usize,
 ) -> Error {
     let others: Vec<String> = copies
         .iter()
         .filter(|&&s| s != row)
-        .map(|s| format!("row[{s}]"))
+        .map(|s| format!("row[{}]", offset + s))
         .collect();
     row_error(
         Error::new(ErrorKind::Duplicate {
@@ -759,7 +787,7 @@ fn duplicate_error(
         })
         .with_indicator(id)
         .with_period(period.label()),
-        row,
+        offset + row,
         &options.period,
     )
 }
@@ -899,7 +927,7 @@ pub fn read_actuals(
     let mut errors: Vec<(usize, Error)> = Vec::new();
     // Each (indicator, period) read, with its rows and their observations.
     let mut found: BTreeMap<(usize, Period), Vec<ReadCopy>> = BTreeMap::new();
-    let reads = read_rows(defs, &input, &options, &lookup, 0..batch.num_rows());
+    let reads = read_rows(defs, &input, &options, &lookup, 0..batch.num_rows(), 0);
     for (row, read) in reads.into_iter().enumerate() {
         match read {
             Ok(read) => found
@@ -923,7 +951,7 @@ pub fn read_actuals(
             _ => {
                 let rows: Vec<usize> = copies.iter().map(|(r, _)| *r).collect();
                 for &r in &rows {
-                    errors.push((r, duplicate_error(&id, period, r, &rows, &options)));
+                    errors.push((r, duplicate_error(&id, period, r, &rows, &options, 0)));
                 }
             }
         }
@@ -957,7 +985,7 @@ pub fn evaluate_batch(
 }
 
 /// [`evaluate_batch`]'s rows as consecutive batches of one schema (one per thread's share of
-/// the rows), without joining them into one: for a caller that takes a table of several batches
+/// a piece's input rows, then of its added rows), without joining them into one: for a caller that takes a table of several batches
 /// (a pyarrow `Table`, a polars frame), the output is then never copied.
 ///
 /// ```
@@ -993,6 +1021,18 @@ pub fn evaluate_parts(
     batch: &RecordBatch,
     options: &FrameOptions,
 ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    evaluate_in_pieces(defs, batch, options, PIECE_ROWS)
+}
+
+/// [`evaluate_parts`] with pieces of at least `piece_rows` rows (for tests: the output is the
+/// same whatever the pieces).
+#[doc(hidden)]
+pub fn evaluate_in_pieces(
+    defs: &Definitions,
+    batch: &RecordBatch,
+    options: &FrameOptions,
+    piece_rows: usize,
+) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     let configured = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         t => t,
@@ -1006,55 +1046,32 @@ pub fn evaluate_parts(
             configured
         }
     };
-    let plan = plan(defs, batch, options, threads_for(batch.num_rows()))?;
-    let total = plan.len();
-    let threads = threads_for(total);
-    let share = total.div_ceil(threads).max(1);
-    let mut ranges: Vec<Range<usize>> = (0..total)
-        .step_by(share)
-        .map(|a| a..(a + share).min(total))
-        .collect();
-    if ranges.is_empty() {
-        // An empty output still has its columns: one empty part.
-        ranges.push(0..0);
-    }
+    // A keyed frame whose keys each come in one run of rows (a national frame sorted by
+    // organisation) is evaluated piece by piece, a few whole keys at a time: each piece's rows
+    // read and series are given back before the next is read, so the call holds the output
+    // and one piece's working memory, not the whole frame's.
+    let pieces = pieces(batch, options, piece_rows)?;
+    let mut parts: Vec<Part> = Vec::new();
+    // Each part's output positions in its piece, its piece, and whether it holds added rows.
+    let mut places: Vec<(Range<usize>, usize, bool)> = Vec::new();
+    let mut layouts: Vec<Layout> = Vec::with_capacity(pieces.len());
     let none = HashMap::new();
-    let run = |ranges: &[Range<usize>], overrides: &HashMap<usize, Error>| -> Vec<Part> {
-        if let [one] = ranges {
-            return vec![plan.fill(one.clone(), overrides)];
+    for (p, piece) in pieces.iter().enumerate() {
+        let rows = batch.slice(piece.start, piece.len());
+        let plan = plan(
+            defs,
+            &rows,
+            options,
+            threads_for(rows.num_rows()),
+            piece.start,
+        )?;
+        for (range, part) in fill_piece(&plan, threads_for(plan.len()), &none) {
+            let added = range.start >= plan.inputs() && !range.is_empty();
+            places.push((range, p, added));
+            parts.push(part);
         }
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = ranges
-                .iter()
-                .map(|r| {
-                    let plan = &plan;
-                    let r = r.clone();
-                    (r.clone(), scope.spawn(move || plan.fill(r, overrides)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|(r, h)| {
-                    // A thread that died leaves its rows reported, never dropped.
-                    h.join().unwrap_or_else(|_| {
-                        let lost: HashMap<usize, Error> = r
-                            .clone()
-                            .map(|i| {
-                                (
-                                    i,
-                                    Error::definition(format!(
-                                        "output row {i} was not evaluated (an internal error)"
-                                    )),
-                                )
-                            })
-                            .collect();
-                        plan.fill(r, &lost)
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut parts = run(&ranges, &none);
+        layouts.push(plan.into_layout());
+    }
 
     // Each decimal column at the largest scale in it; a value that does not fit there makes
     // its row an error row (the scales stay those of the first pass).
@@ -1064,24 +1081,58 @@ pub fn evaluate_parts(
             *s = (*s).max(p);
         }
     }
-    let mut overrides: HashMap<usize, Error> = HashMap::new();
-    let mut redo: Vec<usize> = Vec::new();
-    for (j, (part, range)) in parts.iter().zip(&ranges).enumerate() {
-        let misfits = part.misfits(&scales);
-        if !misfits.is_empty() {
-            redo.push(j);
+    let mut overrides: Vec<HashMap<usize, Error>> = vec![HashMap::new(); pieces.len()];
+    for (part, (range, p, _)) in parts.iter().zip(&places) {
+        if let Some(o) = overrides.get_mut(*p) {
+            o.extend(
+                part.misfits(&scales)
+                    .into_iter()
+                    .map(|(i, e)| (range.start + i, e)),
+            );
         }
-        overrides.extend(misfits.into_iter().map(|(i, e)| (range.start + i, e)));
     }
-    for j in redo {
-        if let (Some(part), Some(range)) = (parts.get_mut(j), ranges.get(j)) {
-            *part = plan.fill(range.clone(), &overrides);
+    for (p, piece) in pieces.iter().enumerate() {
+        let Some(o) = overrides.get(p).filter(|o| !o.is_empty()) else {
+            continue;
+        };
+        // (Rare: a value too large for its column's scale. The piece is read again.)
+        let rows = batch.slice(piece.start, piece.len());
+        let plan = plan(
+            defs,
+            &rows,
+            options,
+            threads_for(rows.num_rows()),
+            piece.start,
+        )?;
+        for (part, (range, q, _)) in parts.iter_mut().zip(&places) {
+            if *q == p {
+                *part = plan.fill(range.clone(), o);
+            }
         }
     }
 
-    // The rows read and the series are not needed to finish the columns: their memory is
-    // given back before the finishing allocates (the key columns' cells above all).
-    let (key_columns, output_columns, identity) = plan.into_layout();
+    // The output order: every piece's input rows, then every piece's added rows.
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&j| places.get(j).map(|(r, p, added)| (*added, *p, r.start)));
+    let mut slots: Vec<Option<Part>> = parts.into_iter().map(Some).collect();
+    let mut parts: Vec<Part> = order
+        .iter()
+        .filter_map(|&j| slots.get_mut(j).and_then(Option::take))
+        .collect();
+    let places: Vec<(Range<usize>, usize, bool)> = order
+        .iter()
+        .filter_map(|&j| places.get(j).cloned())
+        .collect();
+    let Some(Layout {
+        keys: key_columns,
+        columns: output_columns,
+        ..
+    }) = layouts.first().cloned()
+    else {
+        return Err(Error::definition(
+            "no piece of the frame (an internal error)",
+        ));
+    };
     let names: Vec<&str> = output_columns
         .iter()
         .map(|column| match column {
@@ -1090,19 +1141,24 @@ pub fn evaluate_parts(
         })
         .collect();
     let dictionaries = output::unify(&mut parts);
+    let total_parts = parts.len();
     // Each part's columns finished (rescaled, coded, keyed) on its own thread, as it was filled.
-    let finish = |(part, range): (Part, Range<usize>)| -> Result<Vec<ArrayRef>> {
+    let finish = |(part, (range, p, _)): (Part, (Range<usize>, usize, bool))| {
         let (mut results, picks) = part.finish(&scales, &dictionaries)?;
+        let (start, identity) = match (pieces.get(p), layouts.get(p)) {
+            (Some(piece), Some(layout)) => (piece.start, layout.identity),
+            _ => return Err(Error::definition("a part has no piece (an internal error)")),
+        };
         let mut columns: Vec<ArrayRef> = Vec::with_capacity(output_columns.len());
         for column in &output_columns {
             let array = match column {
                 OutputColumn::Key(k) => match (key_columns.get(*k), &picks) {
-                    (Some(i), Some(picks)) => Some(
-                        arrow_select::take::take(batch.column(*i), picks, None)
-                            .map_err(arrow_error)?,
-                    ),
+                    (Some(i), Some(picks)) => {
+                        let piece = batch.column(*i).slice(start, batch.num_rows() - start);
+                        Some(arrow_select::take::take(&piece, picks, None).map_err(arrow_error)?)
+                    }
                     (Some(i), None) if range.end <= identity => {
-                        Some(batch.column(*i).slice(range.start, range.len()))
+                        Some(batch.column(*i).slice(start + range.start, range.len()))
                     }
                     _ => None,
                 },
@@ -1114,23 +1170,53 @@ pub fn evaluate_parts(
         }
         Ok(columns)
     };
-    let shares = parts.into_iter().zip(ranges);
+    let shares = parts.into_iter().zip(places);
     let finished: Vec<Result<Vec<ArrayRef>>> = if shares.len() <= 1 {
         shares.map(finish).collect()
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = shares.map(|share| scope.spawn(|| finish(share))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::definition(
-                            "a share of the output could not be finished (an internal error)",
-                        ))
+        // The parts finished on as many threads as they were filled on, each taking the next.
+        let shares = std::sync::Mutex::new(shares.enumerate());
+        let done: Vec<Vec<(usize, Result<Vec<ArrayRef>>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..configured)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let next = match shares.lock() {
+                                Ok(mut shares) => shares.next(),
+                                Err(_) => None,
+                            };
+                            let Some((j, share)) = next else {
+                                break;
+                            };
+                            mine.push((j, finish(share)));
+                        }
+                        mine
                     })
                 })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
                 .collect()
-        })
+        });
+        let mut finished: Vec<Option<Result<Vec<ArrayRef>>>> =
+            (0..total_parts).map(|_| None).collect();
+        for (j, columns) in done.into_iter().flatten() {
+            if let Some(slot) = finished.get_mut(j) {
+                *slot = Some(columns);
+            }
+        }
+        finished
+            .into_iter()
+            .map(|f| {
+                f.unwrap_or_else(|| {
+                    Err(Error::definition(
+                        "a share of the output could not be finished (an internal error)",
+                    ))
+                })
+            })
+            .collect()
     };
     let mut schema: Option<SchemaRef> = None;
     let mut batches = Vec::with_capacity(finished.len());
@@ -1146,6 +1232,112 @@ pub fn evaluate_parts(
         None => return Err(Error::definition("no output (an internal error)")),
     };
     Ok((schema, batches))
+}
+
+/// The rows of `plan` (one piece of the frame) written into parts on `threads` threads: its
+/// input rows and its added rows each split evenly, so that no part holds both. `overrides`
+/// are output rows to report as errors instead.
+fn fill_piece(
+    plan: &Plan<'_>,
+    threads: usize,
+    overrides: &HashMap<usize, Error>,
+) -> Vec<(Range<usize>, Part)> {
+    let split = |rows: Range<usize>| {
+        let share = rows.len().div_ceil(threads.max(1)).max(1);
+        rows.clone()
+            .step_by(share)
+            .map(move |a| a..(a + share).min(rows.end))
+    };
+    let mut ranges: Vec<Range<usize>> = split(0..plan.inputs())
+        .chain(split(plan.inputs()..plan.len()))
+        .collect();
+    if ranges.is_empty() {
+        // An empty output still has its columns: one empty part.
+        ranges.push(0..0);
+    }
+    if let [one] = ranges.as_slice() {
+        return vec![(one.clone(), plan.fill(one.clone(), overrides))];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .into_iter()
+            .map(|r| {
+                let task = r.clone();
+                (r, scope.spawn(move || plan.fill(task, overrides)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(r, h)| {
+                // A thread that died leaves its rows reported, never dropped.
+                let part = h.join().unwrap_or_else(|_| {
+                    let lost: HashMap<usize, Error> = r
+                        .clone()
+                        .map(|i| {
+                            (
+                                i,
+                                Error::definition(format!(
+                                    "output row {i} was not evaluated (an internal error)"
+                                )),
+                            )
+                        })
+                        .collect();
+                    plan.fill(r.clone(), &lost)
+                });
+                (r, part)
+            })
+            .collect()
+    })
+}
+
+/// Rows a piece of a keyed frame holds at least (the last may hold fewer): its working memory
+/// is then a few megabytes, and its threads' start-up small beside its work.
+const PIECE_ROWS: usize = 1 << 17;
+
+/// The pieces `batch` is evaluated in: one (the whole frame) unless it is keyed, holds two
+/// pieces' rows or more, and each key's rows come in one run (history, duplicates and gaps
+/// are per key, so a piece of whole keys is evaluated alone as in the whole frame). Rows
+/// with a null key cell are errors and go with any piece.
+fn pieces(
+    batch: &RecordBatch,
+    options: &FrameOptions,
+    piece_rows: usize,
+) -> Result<Vec<Range<usize>>> {
+    let n = batch.num_rows();
+    let whole = || Ok(std::iter::once(0..n).collect());
+    if options.by.is_empty() || n < piece_rows.saturating_mul(2) {
+        return whole();
+    }
+    let input = read_input(batch, options)?;
+    let cells = |i: usize| -> Option<Vec<&str>> {
+        input.keys.iter().map(|(_, values)| values.get(i)).collect()
+    };
+    let mut seen: std::collections::HashSet<Vec<&str>> = std::collections::HashSet::new();
+    let mut cuts: Vec<usize> = vec![0];
+    let mut current: Option<Vec<&str>> = None;
+    for i in 0..n {
+        let Some(key) = cells(i) else {
+            continue;
+        };
+        if current.as_ref() == Some(&key) {
+            continue;
+        }
+        // A new run: a key met before is not in one run, and the frame is evaluated whole.
+        if !seen.insert(key.clone()) {
+            return whole();
+        }
+        let start = cuts.last().copied().unwrap_or(0);
+        if i - start >= piece_rows && n - i >= piece_rows / 2 {
+            cuts.push(i);
+        }
+        current = Some(key);
+    }
+    cuts.push(n);
+    Ok(cuts
+        .iter()
+        .zip(cuts.iter().skip(1))
+        .map(|(a, b)| *a..*b)
+        .collect())
 }
 
 /// A value per period (a frame has few distinct periods), kept by hash and, for the recent
@@ -1306,6 +1498,7 @@ fn sort_groups(
     range: Range<usize>,
     chunk: &mut [(Period, usize)],
     keys: usize,
+    offset: usize,
 ) -> Sorted {
     let base = starts.get(range.start).copied().unwrap_or(0);
     let mut out = Sorted {
@@ -1353,7 +1546,7 @@ fn sort_groups(
                     .collect();
                 for &r in &copies {
                     out.duplicates
-                        .push((r, duplicate_error(id, period, r, &copies, options)));
+                        .push((r, duplicate_error(id, period, r, &copies, options, offset)));
                 }
             } else {
                 if let Some(g) = group {
@@ -1461,6 +1654,7 @@ fn number(
     key_names: &[String],
     reads: &[Result<Read>],
     range: Range<usize>,
+    offset: usize,
 ) -> Numbered {
     let mut out = Numbered {
         rows: Vec::with_capacity(range.len()),
@@ -1490,7 +1684,7 @@ fn number(
                         Error::new(ErrorKind::Missing {
                             field: format!("a value in key column {name:?}"),
                         }),
-                        i,
+                        offset + i,
                         name,
                     ));
                 };
@@ -1539,7 +1733,7 @@ fn number(
                         else {
                             return Err(row_error(
                                 Error::definition("more than 4294967293 groups in a frame"),
-                                i,
+                                offset + i,
                                 key_names.first().map_or("", String::as_str),
                             ));
                         };
@@ -1584,6 +1778,7 @@ fn read_rows(
     options: &FrameOptions,
     lookup: &FastMap<&str, usize>,
     range: Range<usize>,
+    offset: usize,
 ) -> Vec<Result<Read>> {
     let calendar = defs.calendar;
     let mut labels_read: FastMap<(&str, Frequency), Result<Period>> = FastMap::default();
@@ -1597,7 +1792,7 @@ fn read_rows(
                     Error::new(ErrorKind::Missing {
                         field: "an indicator id".into(),
                     }),
-                    i,
+                    offset + i,
                     column,
                 ));
             };
@@ -1609,7 +1804,7 @@ fn read_rows(
             let Some(index) = found else {
                 return Err(row_error(
                     Error::new(ErrorKind::UnknownIndicator { id: id.into() }).with_indicator(id),
-                    i,
+                    offset + i,
                     column,
                 ));
             };
@@ -1629,7 +1824,7 @@ fn read_rows(
                                 field: "a period".into(),
                             })
                             .with_indicator(id),
-                            i,
+                            offset + i,
                             column,
                         ));
                     }
@@ -1641,7 +1836,7 @@ fn read_rows(
                         .entry((label, frequency))
                         .or_insert_with(|| read_period(label, calendar, frequency))
                         .clone()
-                        .map_err(|e| row_error(e.with_indicator(id), i, column))?
+                        .map_err(|e| row_error(e.with_indicator(id), offset + i, column))?
                 }
                 input::Periods::Dates(dates) => {
                     let date = if dates.is_null(i) {
@@ -1655,17 +1850,21 @@ fn read_rows(
                                 field: "a period".into(),
                             })
                             .with_indicator(id),
-                            i,
+                            offset + i,
                             column,
                         ));
                     };
                     calendar
                         .period_of(date, kind)
-                        .map_err(|e| row_error(e.with_indicator(id), i, column))?
+                        .map_err(|e| row_error(e.with_indicator(id), offset + i, column))?
                 }
             };
             let at = |e: Error, column: &str| {
-                row_error(e.with_indicator(id).with_period(period.label()), i, column)
+                row_error(
+                    e.with_indicator(id).with_period(period.label()),
+                    offset + i,
+                    column,
+                )
             };
             let value = input.value.get(i).map_err(|e| at(e, &options.value))?;
             let numerator = input
@@ -1720,11 +1919,14 @@ fn read_rows(
 
 /// Reads every row (its key, group, period and observation, or its error), finds the
 /// duplicates and the gaps, and lays out the output rows.
+/// `batch` is the frame's rows from `offset` on: messages name each row by its place in the
+/// frame.
 fn plan<'a>(
     defs: &'a Definitions,
     batch: &RecordBatch,
     options: &FrameOptions,
     threads: usize,
+    offset: usize,
 ) -> Result<Plan<'a>> {
     let input = read_input(batch, options)?;
     let n = batch.num_rows();
@@ -1739,8 +1941,8 @@ fn plan<'a>(
         .collect();
     let share = n.div_ceil(threads.max(1)).max(1);
     let read_share = |range: Range<usize>| {
-        let reads = read_rows(defs, &input, options, &lookup, range.clone());
-        let numbered = number(&input, &key_names, &reads, range.clone());
+        let reads = read_rows(defs, &input, options, &lookup, range.clone(), offset);
+        let numbered = number(&input, &key_names, &reads, range.clone(), offset);
         (range, reads, numbered)
     };
     let shares: Vec<(Range<usize>, Vec<Result<Read>>, Numbered)> = if threads <= 1 || share >= n {
@@ -1897,7 +2099,9 @@ fn plan<'a>(
     }
     let keys = key_examples.len();
     let sort = |(range, chunk): (Range<usize>, &mut [(Period, usize)])| {
-        sort_groups(defs, options, &groups, &rows, &starts, range, chunk, keys)
+        sort_groups(
+            defs, options, &groups, &rows, &starts, range, chunk, keys, offset,
+        )
     };
     let sorted: Vec<Sorted> = on_threads(ranges.iter().cloned().zip(chunks).collect(), &sort)?;
     let mut series: Vec<Vec<(Period, Observation)>> = Vec::with_capacity(sorted.len());
@@ -2000,6 +2204,7 @@ fn plan<'a>(
         series_spans,
         slot_rows,
         identity,
+        offset,
         added,
         joined,
         n,

@@ -833,8 +833,9 @@ fn parallel_and_single_thread_results_are_identical() {
         let parallel = evaluate_batch(&defs, &b, &options(threads)).unwrap();
         assert_eq!(parallel, single, "{threads} threads");
         let (schema, parts) = evaluate_parts(&defs, &b, &options(threads)).unwrap();
+        // (A part per thread for the input rows, and one per thread for the added rows.)
         assert!(
-            parts.len() > 1 && parts.len() <= threads,
+            parts.len() > 1 && parts.len() <= 2 * threads,
             "{threads} threads"
         );
         let joined = arrow_select::concat::concat_batches(&schema, &parts).unwrap();
@@ -1773,6 +1774,62 @@ fn key_cells_are_the_input_rows_own() {
             assert!(shown > 0 && added > 0, "{report:?}");
             if report.is_none() {
                 assert_eq!(shown, b.num_rows());
+            }
+        }
+    }
+}
+
+/// `batch`'s rows ordered by organisation (stably; a null key first): each key's rows in one
+/// run, as a national frame sorted by organisation has them.
+fn by_key(b: &RecordBatch) -> RecordBatch {
+    let org = strings(b, "org");
+    let mut order: Vec<u32> = (0..b.num_rows() as u32).collect();
+    order.sort_by(|x, y| org[*x as usize].cmp(&org[*y as usize]));
+    let indices = arrow_array::UInt32Array::from(order);
+    arrow_select::take::take_record_batch(b, &indices).unwrap()
+}
+
+/// A frame whose keys each come in one run is evaluated a few whole keys at a time, and the
+/// output is the whole frame's to the last bit: every row, error (a duplicate's copies and the
+/// too-large value included, named by their rows in the frame), gap, dictionary and decimal
+/// scale, whatever the pieces, threads, text columns, sentences and period reported. A frame
+/// whose keys are not in runs is evaluated whole.
+#[test]
+fn pieces_of_whole_keys_give_the_whole_frames_output() {
+    use ragstatus::frame::evaluate_in_pieces;
+    let (defs, shuffled) = generated_frame(12);
+    let sorted = by_key(&shuffled);
+    for report in [None, Some("2015/16 Q3")] {
+        for (threads, text, explain) in [
+            (1, TextColumns::Plain, true),
+            (3, TextColumns::Dictionary, false),
+            (2, TextColumns::Dictionary, true),
+        ] {
+            let options = FrameOptions {
+                by: vec!["org".into()],
+                threads,
+                text,
+                explain,
+                report: report.map(|p| defs.calendar.parse(p).unwrap()),
+                ..FrameOptions::default()
+            };
+            for b in [&sorted, &shuffled] {
+                let whole = evaluate_batch(&defs, b, &options).unwrap();
+                let (_, one) = evaluate_in_pieces(&defs, b, &options, usize::MAX).unwrap();
+                for piece_rows in [1, 7, 50] {
+                    let (schema, parts) =
+                        evaluate_in_pieces(&defs, b, &options, piece_rows).unwrap();
+                    if std::ptr::eq(b, &sorted) {
+                        assert!(parts.len() > one.len() + 2, "{piece_rows}: pieces used");
+                    } else {
+                        assert_eq!(parts.len(), one.len(), "{piece_rows}: keys not in runs");
+                    }
+                    let joined = arrow_select::concat::concat_batches(&schema, &parts).unwrap();
+                    assert_eq!(
+                        joined, whole,
+                        "{piece_rows} rows a piece, {threads} threads, {text:?}, {report:?}"
+                    );
+                }
             }
         }
     }
