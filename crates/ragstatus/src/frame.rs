@@ -16,8 +16,9 @@
 //! (a property test holds the two roads to the same output). The output is identical
 //! whatever the number of threads.
 //!
-//! A keyed frame whose keys each come in one run of rows (a national frame sorted by
-//! organisation) is evaluated in pieces of whole keys, about 131,000 rows each: a piece's rows
+//! When the output asked for is narrow ([`FrameOptions::columns`]: the statuses alone, say), a
+//! keyed frame whose keys each come in one run of rows (a national frame sorted by
+//! organisation) is evaluated in pieces of whole keys, about 65,000 rows each: a piece's rows
 //! read and series are given back before the next piece is read, so a call holds its output
 //! and one piece's working memory. The output is the whole frame's, row for row (errors name
 //! rows by their place in the frame; the added rows still come after every input row).
@@ -1021,8 +1022,48 @@ pub fn evaluate_parts(
     batch: &RecordBatch,
     options: &FrameOptions,
 ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    evaluate_in_pieces(defs, batch, options, PIECE_ROWS)
+    // Pieces pay when the output is narrow (the statuses alone, say): the working memory is
+    // then most of a call's. Beside a wide output the whole frame's working memory is a small
+    // part, and memory one piece gives back is not always reused by the allocator for the
+    // next piece's (the Python extension's mimalloc: the resident peak then grew).
+    let piece_rows = if output_bytes(options) <= NARROW_BYTES {
+        PIECE_ROWS
+    } else {
+        usize::MAX
+    };
+    evaluate_in_pieces(defs, batch, options, piece_rows)
 }
+
+/// About how many bytes a row of the output `options` asks for takes: text columns as the
+/// codes or offsets and text of a usual row, a sentence 200 bytes.
+fn output_bytes(options: &FrameOptions) -> usize {
+    let coded = options.text == TextColumns::Dictionary;
+    let bytes = |name: &str| match name {
+        "row" => 8,
+        "actual" | "target" | "target_high" | "stretch" | "shortfall" | "tolerance_amount" => 16,
+        "status" | "computed_status" => 1,
+        "provisional" | "note" | "error" => 0,
+        "explanation" if options.explain => 200,
+        "explanation" => 0,
+        _ if options.by.iter().any(|b| b == name) => 8,
+        _ if coded => 4,
+        _ => 24,
+    };
+    match &options.columns {
+        Some(names) => names.iter().map(|n| bytes(n)).sum(),
+        None => options
+            .by
+            .iter()
+            .map(String::as_str)
+            .chain(RESULT_COLUMNS)
+            .map(bytes)
+            .sum(),
+    }
+}
+
+/// The widest output (bytes a row, [`output_bytes`]) evaluated in pieces: about a quarter of
+/// the working memory a row takes when the whole frame is read at once.
+const NARROW_BYTES: usize = 32;
 
 /// [`evaluate_parts`] with pieces of at least `piece_rows` rows (for tests: the output is the
 /// same whatever the pieces).
@@ -1292,7 +1333,7 @@ fn fill_piece(
 
 /// Rows a piece of a keyed frame holds at least (the last may hold fewer): its working memory
 /// is then a few megabytes, and its threads' start-up small beside its work.
-const PIECE_ROWS: usize = 1 << 17;
+const PIECE_ROWS: usize = 1 << 16;
 
 /// The pieces `batch` is evaluated in: one (the whole frame) unless it is keyed, holds two
 /// pieces' rows or more, and each key's rows come in one run (history, duplicates and gaps
