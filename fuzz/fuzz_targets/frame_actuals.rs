@@ -15,7 +15,9 @@ use arrow_array::{Array, ArrayRef, RecordBatch, UInt8Array, UInt64Array};
 use arrow_schema::{Field, Schema};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use ragstatus::frame::{FrameOptions, RESULT_COLUMNS, TextColumns, evaluate_batch};
+use ragstatus::frame::{
+    FrameOptions, RESULT_COLUMNS, TextColumns, evaluate_batch, evaluate_in_pieces,
+};
 
 const IDS: [&str; 8] = [
     "SW-01", "SW-05", "LW-03", "LW-07", "AW-03", "XX-99", "", " SW-01",
@@ -303,6 +305,16 @@ fuzz_target!(|bytes: &[u8]| {
         let j = u.int_in_range(0..=i).unwrap_or(0);
         names.swap(i, j);
     }
+    // In pieces of whole keys (where the keys come in runs): the same frame, bit for bit.
+    let piece_rows = u.int_in_range(1..=4usize).unwrap_or(1);
+    let (schema, parts) =
+        evaluate_in_pieces(defs, &batch, &options, piece_rows).expect("the same frame in pieces");
+    let joined = arrow_select::concat::concat_batches(&schema, &parts).expect("parts join");
+    assert_eq!(
+        joined, out,
+        "pieces of {piece_rows} rows give the same frame"
+    );
+
     let selected = evaluate_batch(
         defs,
         &batch,
