@@ -564,3 +564,24 @@ def test_unknown_repeated_or_no_output_columns_are_parse_errors() -> None:
         rs.evaluate_frame(df, DEFS, by="organisation", columns=[])
     with pytest.raises(rs.InvalidValueError, match="columns"):
         rs.evaluate_frame(df, DEFS, by="organisation", columns=[1, 2])  # type: ignore[list-item]
+
+
+def test_a_narrow_output_of_a_large_sorted_frame_is_the_full_frames_columns() -> None:
+    # 132,000 rows sorted by organisation, with a bad row, a duplicate and a gap: the statuses
+    # alone are evaluated a piece of whole organisations at a time, and are the full frame's.
+    orgs = np.repeat([f"E{k:05d}" for k in range(16_500)], 8)
+    indicator = np.tile(np.repeat(["SW-01", "LW-01"], 4), 16_500)
+    period = np.tile(["2015/16 Q1", "2015/16 Q2", "2015/16 Q3", "2015/16 Q4"], 2 * 16_500)
+    value = (np.arange(len(orgs)) * 7 % 50).astype("float64") + 20.0
+    df = pd.DataFrame({"organisation": orgs, "indicator": indicator, "period": period, "value": value})
+    df.loc[100, "indicator"] = "XX-99"
+    df.loc[70_001, "period"] = df.loc[70_000, "period"]
+    df = df.drop(index=120_000).reset_index(drop=True)
+    wanted = ["status", "direction_previous", "error"]
+    full = rs.evaluate_frame(df, DEFS, by="organisation")
+    some = rs.evaluate_frame(df, DEFS, by="organisation", columns=wanted)
+    assert list(some.columns) == wanted and len(some) == len(full) > len(df)  # gaps added
+    for name in wanted:
+        assert some[name].equals(full[name]), name
+    errors = some["error"].dropna()
+    assert len(errors) == 3 and errors.str.contains(r"row\[100\]|row\[70000\]|row\[70001\]").all()
