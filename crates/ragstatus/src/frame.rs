@@ -1357,12 +1357,20 @@ fn pieces(
     let mut cuts: Vec<usize> = vec![0];
     let mut current: Option<Vec<&str>> = None;
     for i in 0..n {
+        // (Compared in place: most rows continue their key's run.)
+        let same = current.as_ref().is_some_and(|key| {
+            input
+                .keys
+                .iter()
+                .zip(key)
+                .all(|((_, values), k)| values.get(i) == Some(*k))
+        });
+        if same {
+            continue;
+        }
         let Some(key) = cells(i) else {
             continue;
         };
-        if current.as_ref() == Some(&key) {
-            continue;
-        }
         // A new run: a key met before is not in one run, and the frame is evaluated whole.
         if !seen.insert(key.clone()) {
             return whole();
