@@ -9,6 +9,19 @@ fn ragstatus() -> Command {
     cmd
 }
 
+/// `ragstatus evaluate` with the example definitions, keyed by `key`.
+fn evaluate_by(key: &str) -> Command {
+    let mut cmd = ragstatus();
+    cmd.args([
+        "evaluate",
+        "--definitions",
+        "tests/data/defs.toml",
+        "--by",
+        key,
+    ]);
+    cmd
+}
+
 /// The example actuals twice, under two organisations, with an organisation column first.
 fn keyed(dir: &tempfile::TempDir, extra: &[&str]) -> std::path::PathBuf {
     let text = std::fs::read_to_string("tests/data/good.csv").unwrap();
@@ -66,14 +79,7 @@ fn ratings(csv: &[u8], org: Option<&str>) -> Vec<(String, String, String, String
 fn each_key_is_rated_with_its_own_history_as_the_file_alone_is() {
     let dir = tempfile::tempdir().unwrap();
     let path = keyed(&dir, &[]);
-    let keyed = ragstatus()
-        .args([
-            "evaluate",
-            "--definitions",
-            "tests/data/defs.toml",
-            "--by",
-            "organisation",
-        ])
+    let keyed = evaluate_by("organisation")
         .arg("--actuals")
         .arg(&path)
         .assert()
@@ -112,14 +118,7 @@ fn a_bad_row_is_named_by_file_and_line_and_the_rest_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = keyed(&dir, &["E06,A-1,2016/17 Q1,forty,,,,"]);
     let lines = std::fs::read_to_string(&path).unwrap().lines().count();
-    let assert = ragstatus()
-        .args([
-            "evaluate",
-            "--definitions",
-            "tests/data/defs.toml",
-            "--by",
-            "organisation",
-        ])
+    let assert = evaluate_by("organisation")
         .args(["--format", "jsonl", "--actuals"])
         .arg(&path)
         .assert()
@@ -152,14 +151,7 @@ fn a_bad_row_is_named_by_file_and_line_and_the_rest_are_written() {
 fn a_key_column_that_is_not_there_stops_with_its_name() {
     let dir = tempfile::tempdir().unwrap();
     let path = keyed(&dir, &[]);
-    ragstatus()
-        .args([
-            "evaluate",
-            "--definitions",
-            "tests/data/defs.toml",
-            "--by",
-            "trust",
-        ])
+    evaluate_by("trust")
         .arg("--actuals")
         .arg(&path)
         .assert()
@@ -173,14 +165,7 @@ fn columns_writes_those_columns_in_that_order_and_bad_rows_still_go_to_standard_
     let dir = tempfile::tempdir().unwrap();
     let path = keyed(&dir, &["E06,A-1,2016/17 Q1,forty,,,,"]);
     let run = |extra: &[&str]| {
-        ragstatus()
-            .args([
-                "evaluate",
-                "--definitions",
-                "tests/data/defs.toml",
-                "--by",
-                "organisation",
-            ])
+        evaluate_by("organisation")
             .args(extra)
             .arg("--actuals")
             .arg(&path)
@@ -212,16 +197,8 @@ fn columns_writes_those_columns_in_that_order_and_bad_rows_still_go_to_standard_
 fn an_unknown_output_column_stops_with_its_name_and_columns_needs_by() {
     let dir = tempfile::tempdir().unwrap();
     let path = keyed(&dir, &[]);
-    ragstatus()
-        .args([
-            "evaluate",
-            "--definitions",
-            "tests/data/defs.toml",
-            "--by",
-            "organisation",
-            "--columns",
-            "status,colour",
-        ])
+    evaluate_by("organisation")
+        .args(["--columns", "status,colour"])
         .arg("--actuals")
         .arg(&path)
         .assert()

@@ -1040,7 +1040,7 @@ fn output_bytes(options: &FrameOptions) -> usize {
     let coded = options.text == TextColumns::Dictionary;
     let bytes = |name: &str| match name {
         "row" => 8,
-        "actual" | "target" | "target_high" | "stretch" | "shortfall" | "tolerance_amount" => 16,
+        _ if output::DECIMAL_NAMES.contains(&name) => 16,
         "status" | "computed_status" => 1,
         "provisional" | "note" | "error" => 0,
         "explanation" if options.explain => 200,
@@ -1097,15 +1097,18 @@ pub fn evaluate_in_pieces(
     let mut places: Vec<(Range<usize>, usize, bool)> = Vec::new();
     let mut layouts: Vec<Layout> = Vec::with_capacity(pieces.len());
     let none = HashMap::new();
-    for (p, piece) in pieces.iter().enumerate() {
+    let plan_piece = |piece: &Range<usize>| {
         let rows = batch.slice(piece.start, piece.len());
-        let plan = plan(
+        plan(
             defs,
             &rows,
             options,
             threads_for(rows.num_rows()),
             piece.start,
-        )?;
+        )
+    };
+    for (p, piece) in pieces.iter().enumerate() {
+        let plan = plan_piece(piece)?;
         for (range, part) in fill_piece(&plan, threads_for(plan.len()), &none) {
             let added = range.start >= plan.inputs() && !range.is_empty();
             places.push((range, p, added));
@@ -1123,30 +1126,23 @@ pub fn evaluate_in_pieces(
         }
     }
     let mut overrides: Vec<HashMap<usize, Error>> = vec![HashMap::new(); pieces.len()];
+    let mut redo: Vec<bool> = Vec::with_capacity(parts.len());
     for (part, (range, p, _)) in parts.iter().zip(&places) {
+        let misfits = part.misfits(&scales);
+        redo.push(!misfits.is_empty());
         if let Some(o) = overrides.get_mut(*p) {
-            o.extend(
-                part.misfits(&scales)
-                    .into_iter()
-                    .map(|(i, e)| (range.start + i, e)),
-            );
+            o.extend(misfits.into_iter().map(|(i, e)| (range.start + i, e)));
         }
     }
     for (p, piece) in pieces.iter().enumerate() {
         let Some(o) = overrides.get(p).filter(|o| !o.is_empty()) else {
             continue;
         };
-        // (Rare: a value too large for its column's scale. The piece is read again.)
-        let rows = batch.slice(piece.start, piece.len());
-        let plan = plan(
-            defs,
-            &rows,
-            options,
-            threads_for(rows.num_rows()),
-            piece.start,
-        )?;
-        for (part, (range, q, _)) in parts.iter_mut().zip(&places) {
-            if *q == p {
+        // (Rare: a value too large for its column's scale. The piece is read again, and its
+        // parts holding such a value written again.)
+        let plan = plan_piece(piece)?;
+        for ((part, (range, q, _)), again) in parts.iter_mut().zip(&places).zip(&redo) {
+            if *q == p && *again {
                 *part = plan.fill(range.clone(), o);
             }
         }
