@@ -181,14 +181,17 @@ def result_schema(
     value: str = "value",
     numerator: str = "numerator",
     denominator: str = "denominator",
+    selected: Optional[Sequence[str]] = None,
     **columns: str,
 ) -> Any:
     """The Arrow schema of the result of evaluating frames of ``input_schema``: the key columns
-    (their input types) and :data:`ragstatus.frame.RESULT_COLUMNS`, the decimal columns at the
-    scales of :func:`decimal_scales`.
+    (their input types) and :data:`ragstatus.frame.RESULT_COLUMNS`, or the output columns
+    ``selected`` in that order, the decimal columns at the scales of :func:`decimal_scales`.
 
     The types come from evaluating an empty frame of the input's schema with
-    :func:`ragstatus.evaluate_frame`, the one implementation of frame evaluation.
+    :func:`ragstatus.evaluate_frame`, the one implementation of frame evaluation (which also
+    checks ``selected``: an unknown or repeated name is a :class:`~ragstatus.ParseError` here, on
+    the driver, before any partition is read).
     """
     import pyarrow as pa
 
@@ -208,6 +211,7 @@ def result_schema(
         numerator=numerator,
         denominator=denominator,
         explain=True,
+        columns=None if selected is None else list(selected),
         **columns,
     )
     scales = decimal_scales(
@@ -228,12 +232,14 @@ def _misfit(v: Decimal, scale: int) -> bool:
 
 
 def _fit(table: Any, schema: Any) -> Any:
-    """The table cast to ``schema``; rows whose numbers do not fit become error rows."""
+    """The table's columns of ``schema``, cast to it; rows whose numbers do not fit become error
+    rows. ``table`` holds ``row`` and ``error`` besides (the rows are named by them); a decimal
+    column that is not in ``schema`` is not written, so it cannot make an error row."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     bad: dict[int, str] = {}
-    for name in DECIMAL_COLUMNS:
+    for name in (n for n in DECIMAL_COLUMNS if n in schema.names):
         column = table.column(name)
         target = schema.field(name).type
         try:
@@ -266,7 +272,7 @@ def _fit(table: Any, schema: Any) -> Any:
                 )
             arrays.append(column)
         table = pa.table(arrays, names=table.column_names)
-    return table.cast(schema)
+    return table.select(schema.names).cast(schema)
 
 
 def evaluate_table(
@@ -277,9 +283,11 @@ def evaluate_table(
     schema: Any,
     columns: Mapping[str, str],
     explain: bool = True,
+    selected: Optional[Sequence[str]] = None,
 ) -> Any:
     """Evaluates one partition (a ``pyarrow.Table`` holding whole keys and the row-id column)
-    and returns its result as a ``pyarrow.Table`` of ``schema``.
+    and returns its result as a ``pyarrow.Table`` of ``schema``: every output column, or those
+    ``selected``.
 
     ``row`` becomes the row id, and an error message's ``row[i]`` (the row's position in the
     partition) the same id, so that a row is named the same way wherever it was evaluated.
@@ -289,7 +297,10 @@ def evaluate_table(
 
     ids = table.column(ROW_ID).combine_chunks()
     data = aligned(table.drop_columns([ROW_ID]))
-    out: Any = evaluate_frame(data, definitions, period, by=by, explain=explain, **columns)
+    # ``row`` and ``error`` are read below (the row ids, a value that does not fit) even when
+    # they are not asked for.
+    wanted = None if selected is None else [*selected, *(c for c in ("row", "error") if c not in selected)]
+    out: Any = evaluate_frame(data, definitions, period, by=by, explain=explain, columns=wanted, **columns)
     local = out.column("row")
     global_row = pc.take(ids, local).cast(pa.uint64())
     named = ids.to_pylist()
@@ -337,20 +348,21 @@ def period_label(period: Union[Period, str, None]) -> Optional[str]:
 class Plan:
     """What every partition's evaluation needs besides the definitions, fixed on the driver: the
     key columns, the column-name keywords of ``evaluate_frame``, the declared result schema and
-    the period's label, and whether to write the explanations. Small, so it can travel with
-    every task; the definitions travel once, as :func:`definitions_text`, by the cluster's own
-    means (a graph task, a broadcast)."""
+    the period's label, whether to write the explanations, and the output columns asked for
+    (``None``: all). Small, so it can travel with every task; the definitions travel once, as
+    :func:`definitions_text`, by the cluster's own means (a graph task, a broadcast)."""
 
     keys: list[str]
     columns: dict[str, str]
     schema: Any
     period: Optional[str]
     explain: bool = True
+    selected: Optional[list[str]] = None
 
     def evaluate(self, table: Any, definitions: Definitions) -> Any:
         """Evaluates one partition's ``pyarrow.Table`` (see :func:`evaluate_table`)."""
         return evaluate_table(
-            table, definitions, self.period, self.keys, self.schema, self.columns, self.explain
+            table, definitions, self.period, self.keys, self.schema, self.columns, self.explain, self.selected
         )
 
 
@@ -361,12 +373,15 @@ def plan(
     period: Union[Period, str, None],
     columns: Mapping[str, str],
     explain: bool = True,
+    selected: Union[str, Sequence[str], None] = None,
 ) -> Plan:
     """Checks the arguments of a cluster evaluation and fixes its :class:`Plan`. ``columns``
     holds the column-name keywords (``indicator``, ``value``, ..., ``note``) as the caller got
-    them; ``input_schema`` is the Arrow schema of the frame as the partitions will see it."""
+    them; ``input_schema`` is the Arrow schema of the frame as the partitions will see it;
+    ``selected`` the output columns asked for (``evaluate_frame``'s ``columns=``)."""
     keys = keys_of(by)
     checked = frame_columns(**columns)
+    output = None if selected is None else _names(selected, "columns")
     names = {k: v for k, v in checked.items() if k not in ("value", "numerator", "denominator")}
     schema = result_schema(
         definitions,
@@ -375,6 +390,7 @@ def plan(
         value=checked["value"],
         numerator=checked["numerator"],
         denominator=checked["denominator"],
+        selected=output,
         **names,
     )
-    return Plan(keys, checked, schema, period_label(period), bool(explain))
+    return Plan(keys, checked, schema, period_label(period), bool(explain), output)

@@ -96,6 +96,7 @@ def evaluate(
     note: str = "note",
     explain: bool = True,
     partitioned: bool = False,
+    columns: Union[str, Sequence[str], None] = None,
 ) -> dd.DataFrame:
     """Evaluates a Dask DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
@@ -110,6 +111,10 @@ def evaluate(
     (``pd.ArrowDtype(pa.decimal128(38, s))``), ``row`` the input row's position in the whole
     frame. Bad rows are error rows, listed with the good ones. ``explain=False`` leaves
     ``explanation`` null, as in :func:`ragstatus.evaluate_frame` (less to send back).
+    ``columns`` names the output columns wanted, in that order, as
+    :func:`ragstatus.evaluate_frame`'s ``columns=`` does: the others are neither computed nor
+    sent back, and a name that is not an output column raises :class:`~ragstatus.ParseError` at
+    once, before any partition is read.
     """
     import pyarrow as pa
     from dask.delayed import delayed
@@ -128,7 +133,7 @@ def evaluate(
     frame = frame.assign(**{ROW_ID: frame[ROW_ID].cumsum() - 1})
     if not whole_keys:
         frame = frame.shuffle(on=keys)
-    columns = {
+    keywords = {
         "indicator": indicator,
         "value": value,
         "numerator": numerator,
@@ -137,7 +142,7 @@ def evaluate(
         "provisional": provisional,
         "note": note,
     }
-    fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, columns, explain)
+    fixed = plan(definitions, pa.Schema.from_pandas(frame._meta, preserve_index=False), keys, period, keywords, explain, columns)
     meta = from_arrow(fixed.schema.empty_table(), "pandas")
     out: dd.DataFrame = frame.map_partitions(
         _evaluate_partition,

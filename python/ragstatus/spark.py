@@ -126,6 +126,7 @@ def evaluate(
     note: str = "note",
     explain: bool = True,
     partitioned: bool = False,
+    columns: Union[str, Sequence[str], None] = None,
 ) -> DataFrame:
     """Evaluates a Spark DataFrame of actuals as :func:`ragstatus.evaluate_frame` does.
 
@@ -140,7 +141,10 @@ def evaluate(
     holds whole keys (files written one range of keys each, read so that no file is split):
     that is checked at once on the key columns alone (an :class:`~ragstatus.InvalidValueError`
     names a key found in two partitions), and each partition is then evaluated in one call
-    (``mapInArrow``) instead of grouping by key.
+    (``mapInArrow``) instead of grouping by key. ``columns`` names the output columns wanted, in
+    that order, as :func:`ragstatus.evaluate_frame`'s ``columns=`` does: the others are neither
+    computed nor sent back, and a name that is not an output column raises
+    :class:`~ragstatus.ParseError` at once, before any partition is read.
     """
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
@@ -155,7 +159,7 @@ def evaluate(
         if row not in df.columns:
             raise InvalidValueError(f"row: {row!r} is not valid; expected a column of the frame")
         df = df.withColumn(ROW_ID, F.col(row).cast("long"))
-    columns = {
+    keywords = {
         "indicator": indicator,
         "value": value,
         "numerator": numerator,
@@ -164,7 +168,7 @@ def evaluate(
         "provisional": provisional,
         "note": note,
     }
-    fixed = plan(definitions, to_arrow_schema(df.schema), by, period, columns, explain)
+    fixed = plan(definitions, to_arrow_schema(df.schema), by, period, keywords, explain, columns)
     wire = _wire(fixed.schema)
     spark_schema = from_arrow_schema(wire)
     session = SparkSession.getActiveSession() or df.sparkSession

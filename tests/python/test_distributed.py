@@ -431,6 +431,91 @@ def test_dask_and_spark_without_explanations_decide_the_same(
     assert records == without_explanations(reference)
 
 
+# Output columns asked for, in an order of their own, without ``row``: still named by their rows.
+SELECTED = ["status", "organisation", "actual", "error", "direction_previous"]
+
+
+def spelled(records: list[dict[str, Any]], names: list[str]) -> list[tuple[Any, ...]]:
+    """Each record's ``names`` cells, spelled as :func:`canonical` spells them, sorted."""
+    out = []
+    for r in records:
+        cells = []
+        for k in names:
+            v = r[k]
+            if missing(v):
+                v = None
+            elif isinstance(v, Decimal):
+                v = v.normalize()
+            elif k in ("status", "computed_status"):
+                v = str(v)
+            cells.append(v)
+        out.append(tuple(cells))
+    return sorted(out, key=repr)
+
+
+def test_dask_gives_the_columns_asked_for(dask_client: Any, reference: list[dict[str, Any]]) -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+
+    out = rd.evaluate(dd.from_pandas(FRAME, npartitions=3), DEFS, by="organisation", columns=SELECTED)
+    assert list(out.columns) == SELECTED
+    result = out.compute()
+    assert list(result.columns) == SELECTED
+    assert result.dtypes.to_dict() == out._meta.dtypes.to_dict()
+    assert len(result) == len(reference)
+    records = [dict(zip(result.columns, t)) for t in result.astype(object).itertuples(index=False)]
+    # The same cells as the full evaluation's, errors named by the rows of the whole frame.
+    assert spelled(records, SELECTED) == spelled(reference, SELECTED)
+    assert any(not missing(r["error"]) and "row[100]" in r["error"] for r in records)
+
+
+def test_dask_checks_the_columns_asked_for_before_reading_a_partition() -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+
+    with pytest.raises(rs.ParseError, match="nope"):
+        rd.evaluate(dd.from_pandas(FRAME, npartitions=2), DEFS, by="organisation", columns=["status", "nope"])
+
+
+def test_a_decimal_column_not_asked_for_does_not_make_an_error_row(dask_client: Any) -> None:
+    import dask.dataframe as dd
+
+    import ragstatus.dask as rd
+
+    frame = pd.DataFrame(
+        {
+            "organisation": ["A", "B"],
+            "indicator": ["LW-01", "LW-01"],
+            "period": ["2015/16 Q1", "2015/16 Q1"],
+            "value": ["12345678901.5", "12.9"],
+        }
+    )
+    ddf = dd.from_pandas(frame, npartitions=2)
+    # actual, at its declared decimal128(38, 28), cannot hold the first value: asked for, the
+    # row is an error row; not asked for, nothing is lost and the row is rated.
+    fitted = rd.evaluate(ddf, DEFS, by="organisation", columns=["row", "status", "actual", "error_kind"]).compute()
+    fitted = fitted.sort_values("row")
+    assert list(fitted["error_kind"].astype(object).where(fitted["error_kind"].notna(), None)) == ["InvalidValue", None]
+    assert pd.isna(fitted["status"].iloc[0])
+    rated = rd.evaluate(ddf, DEFS, by="organisation", columns=["organisation", "status"]).compute()
+    assert sorted(zip(rated["organisation"], rated["status"].astype(str))) == [("A", "Green"), ("B", "Green")]
+
+
+def test_spark_gives_the_columns_asked_for(spark: Any, reference: list[dict[str, Any]]) -> None:
+    import ragstatus.spark as rsp
+
+    ordered = spark.createDataFrame(pa.Table.from_pandas(FRAME, preserve_index=False))
+    out = rsp.evaluate(ordered, DEFS, by="organisation", columns=SELECTED)
+    assert out.columns == SELECTED
+    records = out.toArrow().to_pylist()
+    assert len(records) == len(reference)
+    assert spelled(records, SELECTED) == spelled(reference, SELECTED)
+    with pytest.raises(rs.ParseError, match="nope"):
+        rsp.evaluate(ordered, DEFS, by="organisation", columns=["nope"])
+
+
 def test_spark_value_that_does_not_fit_is_an_error_row(spark: Any) -> None:
     import ragstatus.spark as rsp
 
