@@ -125,6 +125,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
@@ -361,23 +362,42 @@ struct Plan<'a> {
     offset: usize,
     /// The added rows (group, period), in output order.
     added: Vec<(u32, Period)>,
-    /// Each definition's group path joined with " > ".
-    joined: Vec<String>,
+    /// The output's text from the definitions, shared by every piece.
+    texts: &'a DefinitionTexts,
     n: usize,
     /// Whether each rated row's sentence is written ([`FrameOptions::explain`], and
     /// `explanation` in the output).
     explain: bool,
     /// The result columns written, and whether key cells are picked.
     wanted: Wanted,
+}
+
+/// What the output's text columns take from the definitions, made once a frame for all its
+/// pieces (a national frame's definitions can number tens of thousands).
+struct DefinitionTexts {
+    /// Each definition's group path joined with " > ".
+    joined: Vec<String>,
     /// The coded text columns' fixed values and each definition's codes, for
     /// [`TextColumns::Dictionary`].
     coding: Option<Coding>,
 }
 
+impl DefinitionTexts {
+    fn new(defs: &Definitions, options: &FrameOptions) -> DefinitionTexts {
+        let joined: Vec<String> = defs
+            .indicators
+            .iter()
+            .map(|d| d.group.join(" > "))
+            .collect();
+        let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
+        DefinitionTexts { joined, coding }
+    }
+}
+
 /// The values of the coded text columns known before any row, and each definition's code in
 /// its indicator, name, theme and group dictionaries.
 struct Coding {
-    fixed: [Vec<Box<str>>; 10],
+    fixed: [Arc<output::Fixed>; 10],
     indicator: Vec<Option<i32>>,
     name: Vec<Option<i32>>,
     theme: Vec<Option<i32>>,
@@ -431,7 +451,8 @@ impl Coding {
                 directions.clone(),
                 directions,
                 Vec::new(),
-            ],
+            ]
+            .map(|values| Arc::new(output::Fixed::new(values))),
             indicator,
             name,
             theme,
@@ -530,7 +551,7 @@ impl Plan<'_> {
         let mut part = Part::with_capacity(
             range.len(),
             self.explain,
-            self.coding.as_ref().map(|c| &c.fixed),
+            self.texts.coding.as_ref().map(|c| &c.fixed),
             &Wanted {
                 keys: self.wanted.keys && range.end > self.identity,
                 ..self.wanted
@@ -673,7 +694,8 @@ impl Plan<'_> {
     /// for plain text).
     fn codes(&self, index: usize) -> [Option<i32>; 4] {
         let code = |codes: fn(&Coding) -> &Vec<Option<i32>>| {
-            self.coding
+            self.texts
+                .coding
                 .as_ref()
                 .and_then(|c| codes(c).get(index).copied().flatten())
         };
@@ -722,7 +744,7 @@ impl Plan<'_> {
         part.theme
             .append_known(theme_code, indicator.group.first().map(String::as_str));
         part.group
-            .append_known(group_code, self.joined.get(index).map(String::as_str));
+            .append_known(group_code, self.texts.joined.get(index).map(String::as_str));
         part.period.append_period(figures.period, labels);
         match figures.measured {
             Some(m) => part.measured.append_period(m, labels),
@@ -1090,31 +1112,81 @@ pub fn evaluate_in_pieces(
     // A keyed frame whose keys each come in one run of rows (a national frame sorted by
     // organisation) is evaluated piece by piece, a few whole keys at a time: each piece's rows
     // read and series are given back before the next is read, so the call holds the output
-    // and one piece's working memory, not the whole frame's.
+    // and one piece's working memory a thread, not the whole frame's.
     let pieces = pieces(batch, options, piece_rows)?;
     let mut parts: Vec<Part> = Vec::new();
     // Each part's output positions in its piece, its piece, and whether it holds added rows.
     let mut places: Vec<(Range<usize>, usize, bool)> = Vec::new();
     let mut layouts: Vec<Layout> = Vec::with_capacity(pieces.len());
     let none = HashMap::new();
-    let plan_piece = |piece: &Range<usize>| {
+    let lookup = id_lookup(defs);
+    let texts = DefinitionTexts::new(defs, options);
+    let plan_piece = |piece: &Range<usize>, threads: usize| {
         let rows = batch.slice(piece.start, piece.len());
-        plan(
-            defs,
-            &rows,
-            options,
-            threads_for(rows.num_rows()),
-            piece.start,
-        )
+        plan(defs, &lookup, &texts, &rows, options, threads, piece.start)
     };
-    for (p, piece) in pieces.iter().enumerate() {
-        let plan = plan_piece(piece)?;
-        for (range, part) in fill_piece(&plan, threads_for(plan.len()), &none) {
-            let added = range.start >= plan.inputs() && !range.is_empty();
+    // One piece: its parts (each with its output positions and whether it holds added rows)
+    // and its layout.
+    let evaluate_piece = |piece: &Range<usize>, threads: usize| -> Result<PieceOut> {
+        let plan = plan_piece(piece, threads)?;
+        let filled = fill_piece(&plan, threads.min(threads_for(plan.len())), &none)
+            .into_iter()
+            .map(|(range, part)| {
+                let added = range.start >= plan.inputs() && !range.is_empty();
+                (range, added, part)
+            })
+            .collect();
+        Ok((filled, plan.into_layout()))
+    };
+    let done: Vec<Result<PieceOut>> = if pieces.len() > 1 && configured > 1 {
+        // Several pieces at once, each on one thread from reading to writing: a thread's
+        // working memory is freed by the thread that allocated it, for its next piece, and
+        // no piece pays for joining its threads' shares.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut mine = Vec::new();
+            loop {
+                let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(piece) = pieces.get(p) else {
+                    break;
+                };
+                mine.push((p, evaluate_piece(piece, 1)));
+            }
+            mine
+        };
+        let mut done: Vec<Option<Result<PieceOut>>> = (0..pieces.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..configured.min(pieces.len()))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mut all = work();
+            for h in handles {
+                all.extend(h.join().unwrap_or_default());
+            }
+            for (p, out) in all {
+                if let Some(slot) = done.get_mut(p) {
+                    *slot = Some(out);
+                }
+            }
+        });
+        // A piece whose thread died is evaluated again here.
+        done.into_iter()
+            .zip(&pieces)
+            .map(|(out, piece)| out.unwrap_or_else(|| evaluate_piece(piece, 1)))
+            .collect()
+    } else {
+        pieces
+            .iter()
+            .map(|piece| evaluate_piece(piece, threads_for(piece.len())))
+            .collect()
+    };
+    for (p, out) in done.into_iter().enumerate() {
+        let (filled, layout) = out?;
+        for (range, added, part) in filled {
             places.push((range, p, added));
             parts.push(part);
         }
-        layouts.push(plan.into_layout());
+        layouts.push(layout);
     }
 
     // Each decimal column at the largest scale in it; a value that does not fit there makes
@@ -1140,7 +1212,7 @@ pub fn evaluate_in_pieces(
         };
         // (Rare: a value too large for its column's scale. The piece is read again, and its
         // parts holding such a value written again.)
-        let plan = plan_piece(piece)?;
+        let plan = plan_piece(piece, threads_for(piece.len()))?;
         for ((part, (range, q, _)), again) in parts.iter_mut().zip(&places).zip(&redo) {
             if *q == p && *again {
                 *part = plan.fill(range.clone(), o);
@@ -1271,6 +1343,10 @@ pub fn evaluate_in_pieces(
     Ok((schema, batches))
 }
 
+/// A piece's output: its parts, each with its output positions in the piece and whether it
+/// holds added rows, and its layout.
+type PieceOut = (Vec<(Range<usize>, bool, Part)>, Layout);
+
 /// The rows of `plan` (one piece of the frame) written into parts on `threads` threads: its
 /// input rows and its added rows each split evenly, so that no part holds both. `overrides`
 /// are output rows to report as errors instead.
@@ -1327,9 +1403,13 @@ fn fill_piece(
     })
 }
 
-/// Rows a piece of a keyed frame holds at least (the last may hold fewer): its working memory
-/// is then a few megabytes, and its threads' start-up small beside its work.
-const PIECE_ROWS: usize = 1 << 16;
+/// Rows a piece of a keyed frame holds at least (the last may hold fewer; a key's rows are
+/// never split): a batch as Arrow engines size them. Its working memory is then about a
+/// megabyte, and what a piece costs beside its rows (a thread takes the next piece, the
+/// definitions' lookups and dictionaries are the frame's) is small. 720,000 rows, the
+/// statuses and directions alone: 4,096 to 8,192 rows a piece gave the lowest peak (+25-27 MB),
+/// 16,384 +31 MB, 65,536 +52-69 MB, in the same time.
+const PIECE_ROWS: usize = 1 << 13;
 
 /// The pieces `batch` is evaluated in: one (the whole frame) unless it is keyed, holds two
 /// pieces' rows or more, and each key's rows come in one run (history, duplicates and gaps
@@ -1965,9 +2045,12 @@ fn read_rows(
 /// Reads every row (its key, group, period and observation, or its error), finds the
 /// duplicates and the gaps, and lays out the output rows.
 /// `batch` is the frame's rows from `offset` on: messages name each row by its place in the
-/// frame.
+/// frame. `lookup` is [`id_lookup`]`(defs)` and `texts` the definitions' text, made once for
+/// all the pieces of a frame.
 fn plan<'a>(
     defs: &'a Definitions,
+    lookup: &FastMap<&str, usize>,
+    texts: &'a DefinitionTexts,
     batch: &RecordBatch,
     options: &FrameOptions,
     threads: usize,
@@ -1975,7 +2058,6 @@ fn plan<'a>(
 ) -> Result<Plan<'a>> {
     let input = read_input(batch, options)?;
     let n = batch.num_rows();
-    let lookup = id_lookup(defs);
 
     // Each row's own cells, keys and group, in parallel on a large frame: keys and groups are
     // numbered in order of first appearance within each share, then frame-wide below.
@@ -1986,7 +2068,7 @@ fn plan<'a>(
         .collect();
     let share = n.div_ceil(threads.max(1)).max(1);
     let read_share = |range: Range<usize>| {
-        let reads = read_rows(defs, &input, options, &lookup, range.clone(), offset);
+        let reads = read_rows(defs, &input, options, lookup, range.clone(), offset);
         let numbered = number(&input, &key_names, &reads, range.clone(), offset);
         (range, reads, numbered)
     };
@@ -2197,12 +2279,6 @@ fn plan<'a>(
         .filter(|(_, row)| shown(row))
         .map(|(r, _)| r)
         .collect();
-    let joined: Vec<String> = defs
-        .indicators
-        .iter()
-        .map(|d| d.group.join(" > "))
-        .collect();
-    let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
     let mut wanted = Wanted {
         results: [false; RESULT_COLUMNS.len()],
         keys: false,
@@ -2251,11 +2327,10 @@ fn plan<'a>(
         identity,
         offset,
         added,
-        joined,
+        texts,
         n,
         explain: options.explain && wanted.results[output::EXPLANATION],
         wanted,
-        coding,
     })
 }
 

@@ -260,8 +260,10 @@ pub(super) struct Coded {
     /// of a frame without error rows have none, and no bit is then written row by row.
     valid: Option<BooleanBufferBuilder>,
     rows: usize,
-    fixed: usize,
-    values: Vec<Box<str>>,
+    /// The values known before any row: codes `0..fixed.values.len()`, in every part.
+    fixed: Arc<Fixed>,
+    /// The values met while writing, coded from `fixed.values.len()` on.
+    own: Vec<Box<str>>,
     /// Keyed by the input's own text: the standard (keyed, collision-resistant) hasher.
     lookup: FastMap<Box<str>, i32>,
     periods: PeriodMap<i32>,
@@ -269,20 +271,33 @@ pub(super) struct Coded {
     full: bool,
 }
 
-impl Coded {
-    fn new(rows: usize, fixed: &[Box<str>]) -> Coded {
-        let lookup = fixed
+/// A coded column's values known before any row (each once), with their codes: made once a
+/// frame and shared by every part, so that a part costs nothing by the number of definitions.
+pub(crate) struct Fixed {
+    values: Vec<Box<str>>,
+    lookup: FastMap<Box<str>, i32>,
+}
+
+impl Fixed {
+    pub(crate) fn new(values: Vec<Box<str>>) -> Fixed {
+        let lookup = values
             .iter()
             .enumerate()
             .filter_map(|(k, v)| Some((v.clone(), i32::try_from(k).ok()?)))
             .collect();
+        Fixed { values, lookup }
+    }
+}
+
+impl Coded {
+    fn new(rows: usize, fixed: &Arc<Fixed>) -> Coded {
         Coded {
             codes: Vec::with_capacity(rows),
             valid: None,
             rows,
-            fixed: fixed.len(),
-            values: fixed.to_vec(),
-            lookup,
+            fixed: Arc::clone(fixed),
+            own: Vec::new(),
+            lookup: FastMap::default(),
             periods: PeriodMap::new(),
             full: false,
         }
@@ -309,21 +324,26 @@ impl Coded {
     }
 
     fn code_of(&mut self, value: &str) -> i32 {
-        if let Some(code) = self.lookup.get(value) {
+        if let Some(code) = self
+            .fixed
+            .lookup
+            .get(value)
+            .or_else(|| self.lookup.get(value))
+        {
             return *code;
         }
-        let Ok(code) = i32::try_from(self.values.len()) else {
+        let Ok(code) = i32::try_from(self.fixed.values.len() + self.own.len()) else {
             self.full = true;
             return 0;
         };
-        self.values.push(value.into());
+        self.own.push(value.into());
         self.lookup.insert(value.into(), code);
         code
     }
 }
 
 impl Text {
-    fn new(rows: usize, bytes: usize, fixed: Option<&[Box<str>]>, on: bool) -> Text {
+    fn new(rows: usize, bytes: usize, fixed: Option<&Arc<Fixed>>, on: bool) -> Text {
         if !on {
             return Text::Off;
         }
@@ -409,7 +429,9 @@ impl Text {
         }
         let values: ArrayRef = match dictionary {
             Some(d) => Arc::clone(d),
-            None => Arc::new(StringArray::from_iter_values(c.values.iter())),
+            None => Arc::new(StringArray::from_iter_values(
+                c.fixed.values.iter().chain(&c.own),
+            )),
         };
         let keys = Int32Array::new(
             ScalarBuffer::from(std::mem::take(&mut c.codes)),
@@ -436,7 +458,7 @@ pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
             };
             if !coded {
                 coded = true;
-                values.extend(c.values.iter().take(c.fixed).cloned());
+                values.extend(c.fixed.values.iter().cloned());
                 lookup.extend(
                     values
                         .iter()
@@ -444,7 +466,7 @@ pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
                         .filter_map(|(j, v)| Some((v.clone(), i32::try_from(j).ok()?))),
                 );
             }
-            let own = c.values.get(c.fixed..).unwrap_or_default();
+            let own = &c.own;
             if own.is_empty() {
                 continue;
             }
@@ -464,7 +486,7 @@ pub(super) fn unify(parts: &mut [Part]) -> Vec<Option<ArrayRef>> {
                 };
                 renumber.push(code);
             }
-            let fixed = i32::try_from(c.fixed).unwrap_or(i32::MAX);
+            let fixed = i32::try_from(c.fixed.values.len()).unwrap_or(i32::MAX);
             for code in &mut c.codes {
                 if *code >= fixed
                     && let Some(new) = usize::try_from(*code - fixed)
@@ -641,10 +663,10 @@ impl Part {
     pub(super) fn with_capacity(
         rows: usize,
         explain: bool,
-        coded: Option<&[Vec<Box<str>>; 10]>,
+        coded: Option<&[Arc<Fixed>; 10]>,
         wanted: &Wanted,
     ) -> Part {
-        let fixed = |k: usize| coded.and_then(|c| c.get(k)).map(Vec::as_slice);
+        let fixed = |k: usize| coded.and_then(|c| c.get(k));
         let on = |j: usize| wanted.results.get(j).copied().unwrap_or(false);
         let text = |k: usize, bytes: usize| {
             let j = if k < 6 {
