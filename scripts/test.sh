@@ -61,3 +61,5 @@ VIRTUAL_ENV="$PWD/.venv" PATH="$PWD/.venv/bin:$PATH" MATURIN_PEP517_ARGS="--prof
 # Every cargo-fuzz target in fuzz/ for a short seeded run on the stable toolchain (installs
 # cargo-fuzz when missing). The long runs and their figures are in fuzz/README.md.
 ./scripts/fuzz.sh --smoke
+# The fuzz targets are code too: the same lints as the workspace.
+(cd fuzz && cargo clippy --all-targets --locked -- -D warnings)

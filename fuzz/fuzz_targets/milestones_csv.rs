@@ -7,7 +7,6 @@ use ragstatus::milestone::{MilestoneCsvOptions, read_milestones_csv};
 fuzz_target!(|bytes: &[u8]| {
     let options = MilestoneCsvOptions {
         file: Some("fuzz.csv".into()),
-        ..Default::default()
     };
     let _ = read_milestones_csv(bytes, &options);
 });

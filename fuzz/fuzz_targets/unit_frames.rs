@@ -27,11 +27,17 @@ fn count(u: &mut Unstructured<'_>) -> Result<Option<i64>> {
     })
 }
 
-fn batches(cells: &[(Option<i64>, Option<i64>)]) -> Option<[RecordBatch; 2]> {
-    let ints = |f: fn(&(Option<i64>, Option<i64>)) -> Option<i64>| -> ArrayRef {
+/// A row's numerator and denominator.
+type Cells = (Option<i64>, Option<i64>);
+
+/// One of a row's two cells.
+type Cell = fn(&Cells) -> Option<i64>;
+
+fn batches(cells: &[Cells]) -> Option<[RecordBatch; 2]> {
+    let ints = |f: Cell| -> ArrayRef {
         Arc::new(Int64Array::from(cells.iter().map(f).collect::<Vec<_>>()))
     };
-    let decimals = |f: fn(&(Option<i64>, Option<i64>)) -> Option<i64>| -> Option<ArrayRef> {
+    let decimals = |f: Cell| -> Option<ArrayRef> {
         let values: Vec<Option<i128>> = cells.iter().map(|c| f(c).map(i128::from)).collect();
         let array = Decimal128Array::from(values)
             .with_precision_and_scale(38, 0)
