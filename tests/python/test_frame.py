@@ -256,6 +256,38 @@ def test_nan_numbers_read_as_nulls_and_nan_keys_stay_missing() -> None:
     assert "key column" in out["error"].tolist()[1]
 
 
+@pytest.mark.parametrize("lib", ["pandas", "polars"])
+def test_whole_number_keys_stored_as_floats_are_the_integer_keys(lib: str) -> None:
+    # An integer key column with a missing cell is a float column in pandas (NaN for the gap);
+    # its keys are the integers, the gap a missing key, and the output keeps the input's column.
+    codes = [101.0, 101.0, 102.0, 102.0, float("nan")]
+    rows = {
+        "organisation": codes,
+        "indicator": ["SW-01"] * 5,
+        "period": ["2015/16 Q1", "2015/16 Q2", "2015/16 Q1", "2015/16 Q2", "2015/16 Q2"],
+        "value": [44.0, 46.0, 46.0, 44.0, 50.0],
+    }
+    as_text = {**rows, "organisation": ["101", "101", "102", "102", None]}
+    floats = pd.DataFrame(rows) if lib == "pandas" else pl.DataFrame(rows)
+    texts = pd.DataFrame(as_text) if lib == "pandas" else pl.DataFrame(as_text)
+    out = rs.evaluate_frame(floats, DEFS, by="organisation")
+    expected = rs.evaluate_frame(texts, DEFS, by="organisation")
+    columns = list(rs.frame.RESULT_COLUMNS)
+    if lib == "pandas":
+        pd.testing.assert_frame_equal(out[columns], expected[columns])
+        assert out["organisation"].dtype == np.float64
+        errors = out["error"].tolist()
+    else:
+        assert out.select(columns).equals(expected.select(columns))
+        assert out["organisation"].dtype == pl.Float64
+        errors = out["error"].to_list()
+    statuses = [None if s is None or s != s else str(s) for s in list(out["status"])]
+    assert statuses == ["Amber", "Green", "Green", "Amber", None]
+    assert list(out["direction"])[1] == "Improving"
+    # pandas sends the NaN as a null, polars as NaN: a missing key either way.
+    assert "missing a value in key column" in errors[4]
+
+
 def test_coded_columns_become_the_categoricals_pyarrow_makes() -> None:
     # Dictionary columns are made Categoricals from their codes when every chunk shares one
     # dictionary: the same frame as pyarrow's `to_pandas`, nulls, unsigned codes, other

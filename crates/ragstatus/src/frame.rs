@@ -29,13 +29,17 @@
 //!
 //! | column | types | meaning |
 //! | --- | --- | --- |
-//! | key columns ([`FrameOptions::by`]) | text, integers, dictionaries | organisation, area, provider; history and duplicates are per key |
-//! | `indicator` | text | the indicator id, looked up once per distinct id (O(1)) |
+//! | key columns ([`FrameOptions::by`]) | text, integers, floats, dictionaries | organisation, area, provider; history and duplicates are per key |
+//! | `indicator` | text, integers, floats | the indicator id, looked up once per distinct id (O(1)) |
 //! | `period` | text labels, or `Date32` / `Date64` / `Timestamp` | a label is read with the definitions' calendar and must be of the indicator's frequency; a date means the period of that frequency containing it |
 //! | `value` | floats, integers, `Decimal128` / `Decimal256`, text | the value |
 //! | `numerator`, `denominator` | the same | a value given as a fraction |
 //! | `provisional` (optional) | booleans or text (`true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`) | carried to the output |
 //! | `note` (optional) | anything castable to text | carried to the output |
+//!
+//! A float key, id or label is the text of the number it holds: a whole number as an integer
+//! (`101.0` is the key `"101"`, as in the integer column pandas turns into floats when a cell
+//! is missing), any other as its shortest text, NaN as a missing cell.
 //!
 //! Numbers are exact: a float is the decimal of its own shortest round-trip text at its own
 //! width (a `Float32` 94.95 is 94.95), integers and decimals are taken as they are, text is

@@ -187,6 +187,104 @@ fn each_key_has_its_own_history() {
 }
 
 #[test]
+fn float_keys_ids_and_flags_are_read_as_the_numbers_they_hold() {
+    // What pandas makes of an integer column with a missing cell: floats, NaN for the gap.
+    let defs = Definitions::from_toml_str(
+        r#"
+        [[indicator]]
+        id = "101"
+        polarity = "higher"
+        [[indicator.target]]
+        value = "45"
+        "#,
+    )
+    .unwrap();
+    let periods = text(&[
+        Some("2015/16 Q2"),
+        Some("2015/16 Q3"),
+        Some("2015/16 Q2"),
+        Some("2015/16 Q3"),
+        Some("2015/16 Q2"),
+        Some("2015/16 Q2"),
+    ]);
+    let values: ArrayRef = Arc::new(Float64Array::from(vec![42.0, 46.0, 46.0, 44.0, 50.0, 40.0]));
+    let floats = batch(vec![
+        (
+            "org",
+            Arc::new(Float64Array::from(vec![
+                Some(1.0),
+                Some(1.0),
+                Some(2.5),
+                Some(2.5),
+                Some(f64::NAN),
+                None,
+            ])),
+        ),
+        ("indicator", Arc::new(Float32Array::from(vec![101.0; 6]))),
+        ("period", Arc::clone(&periods)),
+        ("value", Arc::clone(&values)),
+        (
+            "provisional",
+            Arc::new(Float64Array::from(vec![
+                Some(1.0),
+                Some(0.0),
+                None,
+                Some(-0.0),
+                None,
+                Some(f64::NAN),
+            ])),
+        ),
+    ]);
+    let texts = batch(vec![
+        (
+            "org",
+            text(&[Some("1"), Some("1"), Some("2.5"), Some("2.5"), None, None]),
+        ),
+        ("indicator", text(&[Some("101"); 6])),
+        ("period", periods),
+        ("value", values),
+        (
+            "provisional",
+            text(&[Some("1"), Some("0"), None, Some("0"), None, None]),
+        ),
+    ]);
+    let out = evaluate_batch(&defs, &floats, &keyed()).unwrap();
+    let expected = evaluate_batch(&defs, &texts, &keyed()).unwrap();
+    for name in RESULT_COLUMNS {
+        assert_eq!(
+            out.column_by_name(name),
+            expected.column_by_name(name),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        statuses(&out, "status"),
+        [
+            Some("Red"),
+            Some("Green"),
+            Some("Green"),
+            Some("Red"),
+            None,
+            None
+        ]
+    );
+    assert_eq!(strings(&out, "direction")[1].as_deref(), Some("Improving"));
+    // A NaN key is a missing one (an error row), not a key spelled "NaN".
+    let errors = strings(&out, "error");
+    assert_eq!(
+        errors[4].as_deref(),
+        Some("column org, field row[4]: missing a value in key column \"org\"")
+    );
+    // The key column is the input's own floats.
+    assert!(
+        out.column_by_name("org")
+            .unwrap()
+            .as_primitive_opt::<arrow_array::types::Float64Type>()
+            .is_some()
+    );
+}
+
+#[test]
 fn wrong_shapes_are_one_error_listing_every_problem() {
     let b = RecordBatch::try_new(
         Arc::new(arrow_schema::Schema::new(vec![

@@ -28,12 +28,16 @@ pub(crate) enum Texts {
 }
 
 impl Texts {
-    /// The column as text: strings as they are; integers, nulls and dictionaries cast.
+    /// The column as text: strings as they are; integers, nulls and dictionaries cast;
+    /// floats as [`float_texts`] writes them.
     pub(super) fn read(array: &ArrayRef) -> std::result::Result<Texts, String> {
         match array.data_type() {
             DataType::Utf8 => Ok(Texts::Small(array.as_string::<i32>().clone())),
             DataType::LargeUtf8 => Ok(Texts::Large(array.as_string::<i64>().clone())),
             DataType::Utf8View => Ok(Texts::View(array.as_string_view().clone())),
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                float_texts(array).map(Texts::Small)
+            }
             DataType::Null
             | DataType::Dictionary(..)
             | DataType::Int8
@@ -459,9 +463,41 @@ pub(super) fn read_input(batch: &RecordBatch, options: &FrameOptions) -> Result<
     }
 }
 
-/// A column of text or integers as text (the bulk paths' ids, keys and labels).
+/// A float column as text, for a column of ids, keys or labels: a whole number as an integer
+/// (`101.0` is `"101"`, as in the integer column it was before a missing cell made pandas store
+/// it as floats), any other number as its shortest text (`"1.5"`), NaN as a missing cell.
+fn float_texts(array: &ArrayRef) -> std::result::Result<StringArray, String> {
+    use std::fmt::Write as _;
+    let floats = arrow_cast::cast(array, &DataType::Float64).map_err(|e| e.to_string())?;
+    let floats = floats.as_primitive::<Float64Type>();
+    let mut out =
+        arrow_array::builder::StringBuilder::with_capacity(floats.len(), floats.len() * 8);
+    let mut text = String::new();
+    for v in floats {
+        match v {
+            Some(v) if !v.is_nan() => {
+                text.clear();
+                // (`{:.0}` writes -0.0 as "-0".)
+                let written = if v == 0.0 {
+                    text.write_str("0")
+                } else if v.is_finite() && v.fract() == 0.0 {
+                    write!(text, "{v:.0}")
+                } else {
+                    write!(text, "{v}")
+                };
+                written.map_err(|e| e.to_string())?;
+                out.append_value(&text);
+            }
+            _ => out.append_null(),
+        }
+    }
+    Ok(out.finish())
+}
+
+/// A column of text, integers or floats as text (the bulk paths' ids, keys and labels).
 pub(crate) fn text_column(array: &ArrayRef) -> std::result::Result<StringArray, String> {
     match array.data_type() {
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => float_texts(array),
         DataType::Utf8
         | DataType::LargeUtf8
         | DataType::Utf8View
