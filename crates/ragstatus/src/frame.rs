@@ -16,12 +16,13 @@
 //! (a property test holds the two roads to the same output). The output is identical
 //! whatever the number of threads.
 //!
-//! When the output asked for is narrow ([`FrameOptions::columns`]: the statuses alone, say), a
-//! keyed frame whose keys each come in one run of rows (a national frame sorted by
-//! organisation) is evaluated in pieces of whole keys, about 65,000 rows each: a piece's rows
-//! read and series are given back before the next piece is read, so a call holds its output
-//! and one piece's working memory. The output is the whole frame's, row for row (errors name
-//! rows by their place in the frame; the added rows still come after every input row).
+//! A keyed frame whose keys each come in one run of rows (a national frame sorted by
+//! organisation) is evaluated in pieces of whole keys, at least 8,192 rows each, the threads
+//! each taking the next piece: a piece's rows read and series are given back before its
+//! thread reads the next, so a call holds its output and a piece's working memory a thread,
+//! not the whole frame's. The output is the whole frame's, row for row (errors name rows by
+//! their place in the frame; the added rows still come after every input row), in batches of
+//! a piece or a thread's share.
 //!
 //! # Input columns
 //!
@@ -1011,9 +1012,10 @@ pub fn evaluate_batch(
     output::concat(schema, parts)
 }
 
-/// [`evaluate_batch`]'s rows as consecutive batches of one schema (one per thread's share of
-/// a piece's input rows, then of its added rows), without joining them into one: for a caller that takes a table of several batches
-/// (a pyarrow `Table`, a polars frame), the output is then never copied.
+/// [`evaluate_batch`]'s rows as consecutive batches of one schema (one per piece of whole keys,
+/// or per thread's share of the input rows, then of the added rows), without joining them
+/// into one: for a caller that takes a table of several batches (a pyarrow `Table`, a polars
+/// frame), the output is then never copied.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -1048,48 +1050,8 @@ pub fn evaluate_parts(
     batch: &RecordBatch,
     options: &FrameOptions,
 ) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    // Pieces pay when the output is narrow (the statuses alone, say): the working memory is
-    // then most of a call's. Beside a wide output the whole frame's working memory is a small
-    // part, and memory one piece gives back is not always reused by the allocator for the
-    // next piece's (the Python extension's mimalloc: the resident peak then grew).
-    let piece_rows = if output_bytes(options) <= NARROW_BYTES {
-        PIECE_ROWS
-    } else {
-        usize::MAX
-    };
-    evaluate_in_pieces(defs, batch, options, piece_rows)
+    evaluate_in_pieces(defs, batch, options, PIECE_ROWS)
 }
-
-/// About how many bytes a row of the output `options` asks for takes: text columns as the
-/// codes or offsets and text of a usual row, a sentence 200 bytes.
-fn output_bytes(options: &FrameOptions) -> usize {
-    let coded = options.text == TextColumns::Dictionary;
-    let bytes = |name: &str| match name {
-        "row" => 8,
-        _ if output::DECIMAL_NAMES.contains(&name) => 16,
-        "status" | "computed_status" => 1,
-        "provisional" | "note" | "error" => 0,
-        "explanation" if options.explain => 200,
-        "explanation" => 0,
-        _ if options.by.iter().any(|b| b == name) => 8,
-        _ if coded => 4,
-        _ => 24,
-    };
-    match &options.columns {
-        Some(names) => names.iter().map(|n| bytes(n)).sum(),
-        None => options
-            .by
-            .iter()
-            .map(String::as_str)
-            .chain(RESULT_COLUMNS)
-            .map(bytes)
-            .sum(),
-    }
-}
-
-/// The widest output (bytes a row, [`output_bytes`]) evaluated in pieces: about a quarter of
-/// the working memory a row takes when the whole frame is read at once.
-const NARROW_BYTES: usize = 32;
 
 /// [`evaluate_parts`] with pieces of at least `piece_rows` rows (for tests: the output is the
 /// same whatever the pieces).
