@@ -1104,16 +1104,25 @@ pub fn evaluate_in_pieces(
             .collect();
         Ok((filled, plan.into_layout()))
     };
-    let done: Vec<Result<PieceOut>> = if pieces.len() > 1 && configured > 1 {
+    // Side by side only when every piece is small beside a thread's share of the frame: a
+    // thread then never works alone for long at the end (a frame of three large regions is
+    // better read one region at a time on every thread).
+    let largest = pieces.iter().map(Range::len).max().unwrap_or(0);
+    let side_by_side = pieces.len() > 1
+        && configured > 1
+        && largest.saturating_mul(4 * configured) <= batch.num_rows();
+    let done: Vec<Result<PieceOut>> = if side_by_side {
         // Several pieces at once, each on one thread from reading to writing: a thread's
         // working memory is freed by the thread that allocated it, for its next piece, and
-        // no piece pays for joining its threads' shares.
+        // no piece pays for joining its threads' shares. The largest pieces are taken first.
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        order.sort_by_key(|&p| std::cmp::Reverse(pieces.get(p).map_or(0, Range::len)));
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = || {
             let mut mine = Vec::new();
             loop {
-                let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(piece) = pieces.get(p) else {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((p, piece)) = order.get(k).and_then(|&p| Some((p, pieces.get(p)?))) else {
                     break;
                 };
                 mine.push((p, evaluate_piece(piece, 1)));
