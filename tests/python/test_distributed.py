@@ -431,6 +431,15 @@ def test_dask_and_spark_without_explanations_decide_the_same(
     assert records == without_explanations(reference)
 
 
+# Two keys' rows, the first with a value too large for ``actual``'s declared decimal128(38, 28)
+# (text values can have any scale: ten digits before the point).
+TOO_LARGE = {
+    "organisation": ["A", "B"],
+    "indicator": ["LW-01", "LW-01"],
+    "period": ["2015/16 Q1", "2015/16 Q1"],
+    "value": ["12345678901.5", "12.9"],
+}
+
 # Output columns asked for, in an order of their own, without ``row``: still named by their rows.
 SELECTED = ["status", "organisation", "actual", "error", "direction_previous"]
 
@@ -484,15 +493,7 @@ def test_a_decimal_column_not_asked_for_does_not_make_an_error_row(dask_client: 
 
     import ragstatus.dask as rd
 
-    frame = pd.DataFrame(
-        {
-            "organisation": ["A", "B"],
-            "indicator": ["LW-01", "LW-01"],
-            "period": ["2015/16 Q1", "2015/16 Q1"],
-            "value": ["12345678901.5", "12.9"],
-        }
-    )
-    ddf = dd.from_pandas(frame, npartitions=2)
+    ddf = dd.from_pandas(pd.DataFrame(TOO_LARGE), npartitions=2)
     # actual, at its declared decimal128(38, 28), cannot hold the first value: asked for, the
     # row is an error row; not asked for, nothing is lost and the row is rated.
     fitted = rd.evaluate(ddf, DEFS, by="organisation", columns=["row", "status", "actual", "error_kind"]).compute()
@@ -519,14 +520,7 @@ def test_spark_gives_the_columns_asked_for(spark: Any, reference: list[dict[str,
 def test_spark_value_that_does_not_fit_is_an_error_row(spark: Any) -> None:
     import ragstatus.spark as rsp
 
-    frame = pa.table(
-        {
-            "organisation": ["A", "B"],
-            "indicator": ["LW-01", "LW-01"],
-            "period": ["2015/16 Q1", "2015/16 Q1"],
-            "value": ["12345678901.5", "12.9"],
-        }
-    )
+    frame = pa.table(TOO_LARGE)
     rows = sorted(rsp.evaluate(spark.createDataFrame(frame), DEFS, by="organisation").collect(), key=lambda r: r["row"])
     assert rows[0]["status"] is None and rows[0]["actual"] is None
     assert rows[0]["error_kind"] == "InvalidValue"

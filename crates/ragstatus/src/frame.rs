@@ -367,8 +367,8 @@ struct Plan<'a> {
     offset: usize,
     /// The added rows (group, period), in output order.
     added: Vec<(u32, Period)>,
-    /// The output's text from the definitions, shared by every piece.
-    texts: &'a DefinitionTexts,
+    /// What every piece takes from the definitions.
+    prepared: &'a Prepared<'a>,
     n: usize,
     /// Whether each rated row's sentence is written ([`FrameOptions::explain`], and
     /// `explanation` in the output).
@@ -377,9 +377,11 @@ struct Plan<'a> {
     wanted: Wanted,
 }
 
-/// What the output's text columns take from the definitions, made once a frame for all its
-/// pieces (a national frame's definitions can number tens of thousands).
-struct DefinitionTexts {
+/// What every piece of a frame takes from the definitions, made once a frame (a national
+/// frame's definitions can number tens of thousands).
+struct Prepared<'a> {
+    /// Each definition's place by id ([`id_lookup`]).
+    lookup: FastMap<&'a str, usize>,
     /// Each definition's group path joined with " > ".
     joined: Vec<String>,
     /// The coded text columns' fixed values and each definition's codes, for
@@ -387,15 +389,19 @@ struct DefinitionTexts {
     coding: Option<Coding>,
 }
 
-impl DefinitionTexts {
-    fn new(defs: &Definitions, options: &FrameOptions) -> DefinitionTexts {
+impl Prepared<'_> {
+    fn new<'a>(defs: &'a Definitions, options: &FrameOptions) -> Prepared<'a> {
         let joined: Vec<String> = defs
             .indicators
             .iter()
             .map(|d| d.group.join(" > "))
             .collect();
         let coding = (options.text == TextColumns::Dictionary).then(|| Coding::new(defs, &joined));
-        DefinitionTexts { joined, coding }
+        Prepared {
+            lookup: id_lookup(defs),
+            joined,
+            coding,
+        }
     }
 }
 
@@ -556,7 +562,7 @@ impl Plan<'_> {
         let mut part = Part::with_capacity(
             range.len(),
             self.explain,
-            self.texts.coding.as_ref().map(|c| &c.fixed),
+            self.prepared.coding.as_ref().map(|c| &c.fixed),
             &Wanted {
                 keys: self.wanted.keys && range.end > self.identity,
                 ..self.wanted
@@ -699,7 +705,7 @@ impl Plan<'_> {
     /// for plain text).
     fn codes(&self, index: usize) -> [Option<i32>; 4] {
         let code = |codes: fn(&Coding) -> &Vec<Option<i32>>| {
-            self.texts
+            self.prepared
                 .coding
                 .as_ref()
                 .and_then(|c| codes(c).get(index).copied().flatten())
@@ -748,8 +754,10 @@ impl Plan<'_> {
         part.name.append_known(name_code, Some(&indicator.name));
         part.theme
             .append_known(theme_code, indicator.group.first().map(String::as_str));
-        part.group
-            .append_known(group_code, self.texts.joined.get(index).map(String::as_str));
+        part.group.append_known(
+            group_code,
+            self.prepared.joined.get(index).map(String::as_str),
+        );
         part.period.append_period(figures.period, labels);
         match figures.measured {
             Some(m) => part.measured.append_period(m, labels),
@@ -1085,11 +1093,10 @@ pub fn evaluate_in_pieces(
     let mut places: Vec<(Range<usize>, usize, bool)> = Vec::new();
     let mut layouts: Vec<Layout> = Vec::with_capacity(pieces.len());
     let none = HashMap::new();
-    let lookup = id_lookup(defs);
-    let texts = DefinitionTexts::new(defs, options);
+    let prepared = Prepared::new(defs, options);
     let plan_piece = |piece: &Range<usize>, threads: usize| {
         let rows = batch.slice(piece.start, piece.len());
-        plan(defs, &lookup, &texts, &rows, options, threads, piece.start)
+        plan(defs, &prepared, &rows, options, threads, piece.start)
     };
     // One piece: its parts (each with its output positions and whether it holds added rows)
     // and its layout.
@@ -1115,39 +1122,14 @@ pub fn evaluate_in_pieces(
         // Several pieces at once, each on one thread from reading to writing: a thread's
         // working memory is freed by the thread that allocated it, for its next piece, and
         // no piece pays for joining its threads' shares. The largest pieces are taken first.
-        let mut order: Vec<usize> = (0..pieces.len()).collect();
-        order.sort_by_key(|&p| std::cmp::Reverse(pieces.get(p).map_or(0, Range::len)));
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut mine = Vec::new();
-            loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((p, piece)) = order.get(k).and_then(|&p| Some((p, pieces.get(p)?))) else {
-                    break;
-                };
-                mine.push((p, evaluate_piece(piece, 1)));
-            }
-            mine
-        };
-        let mut done: Vec<Option<Result<PieceOut>>> = (0..pieces.len()).map(|_| None).collect();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..configured.min(pieces.len()))
-                .map(|_| scope.spawn(work))
-                .collect();
-            let mut all = work();
-            for h in handles {
-                all.extend(h.join().unwrap_or_default());
-            }
-            for (p, out) in all {
-                if let Some(slot) = done.get_mut(p) {
-                    *slot = Some(out);
-                }
-            }
-        });
+        let mut items: Vec<(usize, &Range<usize>)> = pieces.iter().enumerate().collect();
+        items.sort_by_key(|(_, piece)| std::cmp::Reverse(piece.len()));
+        let work = |piece: &Range<usize>| evaluate_piece(piece, 1);
+        let done = taking_next(items, pieces.len(), configured.min(pieces.len()), &work);
         // A piece whose thread died is evaluated again here.
         done.into_iter()
             .zip(&pieces)
-            .map(|(out, piece)| out.unwrap_or_else(|| evaluate_piece(piece, 1)))
+            .map(|(out, piece)| out.unwrap_or_else(|| work(piece)))
             .collect()
     } else {
         pieces
@@ -1225,7 +1207,6 @@ pub fn evaluate_in_pieces(
         })
         .collect();
     let dictionaries = output::unify(&mut parts);
-    let total_parts = parts.len();
     // Each part's columns finished (rescaled, coded, keyed) on its own thread, as it was filled.
     let finish = |(part, (range, p, _)): (Part, (Range<usize>, usize, bool))| {
         let (mut results, picks) = part.finish(&scales, &dictionaries)?;
@@ -1259,39 +1240,8 @@ pub fn evaluate_in_pieces(
         shares.map(finish).collect()
     } else {
         // The parts finished on as many threads as they were filled on, each taking the next.
-        let shares = std::sync::Mutex::new(shares.enumerate());
-        let done: Vec<Vec<(usize, Result<Vec<ArrayRef>>)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..configured)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let next = match shares.lock() {
-                                Ok(mut shares) => shares.next(),
-                                Err(_) => None,
-                            };
-                            let Some((j, share)) = next else {
-                                break;
-                            };
-                            mine.push((j, finish(share)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        let mut finished: Vec<Option<Result<Vec<ArrayRef>>>> =
-            (0..total_parts).map(|_| None).collect();
-        for (j, columns) in done.into_iter().flatten() {
-            if let Some(slot) = finished.get_mut(j) {
-                *slot = Some(columns);
-            }
-        }
-        finished
+        let count = shares.len();
+        taking_next(shares.enumerate().collect(), count, configured, &finish)
             .into_iter()
             .map(|f| {
                 f.unwrap_or_else(|| {
@@ -1316,6 +1266,46 @@ pub fn evaluate_in_pieces(
         None => return Err(Error::definition("no output (an internal error)")),
     };
     Ok((schema, batches))
+}
+
+/// `work` on each `(place, item)` on `threads` threads of their own, each taking the next item
+/// in the order given; each result in slot `place` of `places`. A slot whose thread died (a
+/// bug: the work has no panicking path) is `None`, for the caller to fill.
+fn taking_next<I: Send, T: Send>(
+    items: Vec<(usize, I)>,
+    places: usize,
+    threads: usize,
+    work: &(impl Fn(I) -> T + Sync),
+) -> Vec<Option<T>> {
+    let queue = std::sync::Mutex::new(items.into_iter());
+    let take = || {
+        let mut mine = Vec::new();
+        loop {
+            let next = match queue.lock() {
+                Ok(mut queue) => queue.next(),
+                Err(_) => None,
+            };
+            let Some((place, item)) = next else {
+                break;
+            };
+            mine.push((place, work(item)));
+        }
+        mine
+    };
+    let mut slots: Vec<Option<T>> = (0..places).map(|_| None).collect();
+    let done: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(take)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (place, out) in done.into_iter().flatten() {
+        if let Some(slot) = slots.get_mut(place) {
+            *slot = Some(out);
+        }
+    }
+    slots
 }
 
 /// A piece's output: its parts, each with its output positions in the piece and whether it
@@ -2020,12 +2010,10 @@ fn read_rows(
 /// Reads every row (its key, group, period and observation, or its error), finds the
 /// duplicates and the gaps, and lays out the output rows.
 /// `batch` is the frame's rows from `offset` on: messages name each row by its place in the
-/// frame. `lookup` is [`id_lookup`]`(defs)` and `texts` the definitions' text, made once for
-/// all the pieces of a frame.
+/// frame. `prepared` is what every piece takes from `defs`.
 fn plan<'a>(
     defs: &'a Definitions,
-    lookup: &FastMap<&str, usize>,
-    texts: &'a DefinitionTexts,
+    prepared: &'a Prepared<'a>,
     batch: &RecordBatch,
     options: &FrameOptions,
     threads: usize,
@@ -2043,7 +2031,14 @@ fn plan<'a>(
         .collect();
     let share = n.div_ceil(threads.max(1)).max(1);
     let read_share = |range: Range<usize>| {
-        let reads = read_rows(defs, &input, options, lookup, range.clone(), offset);
+        let reads = read_rows(
+            defs,
+            &input,
+            options,
+            &prepared.lookup,
+            range.clone(),
+            offset,
+        );
         let numbered = number(&input, &key_names, &reads, range.clone(), offset);
         (range, reads, numbered)
     };
@@ -2302,7 +2297,7 @@ fn plan<'a>(
         identity,
         offset,
         added,
-        texts,
+        prepared,
         n,
         explain: options.explain && wanted.results[output::EXPLANATION],
         wanted,
