@@ -86,6 +86,18 @@ def test_spc_frame_many_series_equals_one_call_per_series(kind: str) -> None:
     assert got[0]["variation"] == "special_cause_improvement"  # W1's newest point is row 0
 
 
+def test_spc_frame_whole_number_keys_stored_as_floats_are_the_integer_keys() -> None:
+    # Ward codes 1 and 2 as pandas stores integers beside a missing cell: floats. Each ward is
+    # its own series, as with the codes as text, and the key column stays the input's.
+    frame = series_frame()
+    floats = frame.assign(ward=frame["ward"].map({"W1": 1.0, "W2": 2.0}))
+    texts = frame.assign(ward=frame["ward"].map({"W1": "1", "W2": "2"}))
+    out = rs.spc_frame(floats, by="ward", period="month", improvement="increase", target=51)
+    expected = rs.spc_frame(texts, by="ward", period="month", improvement="increase", target=51)
+    assert pd.api.types.is_float_dtype(out["ward"])
+    pd.testing.assert_frame_equal(out.drop(columns="ward"), expected.drop(columns="ward"))
+
+
 def test_spc_frame_decimals_are_exact_and_settings_reach_every_series() -> None:
     frame = pd.DataFrame({"trust": ["RXX"] * len(DIP), "value": DIP})
     out = rs.spc_frame(frame, by="trust", settings={"screen_outliers": False}, display_decimals=1)
